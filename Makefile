@@ -1,0 +1,140 @@
+# sysrec build. `make` builds bin/sysrec and bin/sysreplay; `make test` runs
+# every test and ends with "N passed, N failed"; `make SAN=address,undefined test`
+# does the same with sanitizers (into .output/san). See README.md.
+
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
+
+ifneq ($(SAN),)
+OUT := .output/san
+BIN := $(OUT)/bin
+SANFLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer
+else
+OUT := .output
+BIN := bin
+SANFLAGS :=
+endif
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wundef -Wvla -Wimplicit-fallthrough -Wno-format-nonliteral
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=gnu11 $(WARN) $(SANFLAGS) -MMD -MP -I. -I.output -D_GNU_SOURCE
+LDFLAGS += $(SANFLAGS)
+LIBS := -lzstd -lyaml -lcjson -lz -lm
+REC_LIBS := -lbpf -lelf -lz -lpthread
+RPL_LIBS := -ledit
+
+LIB_SRC := $(wildcard common/*.c format/*.c state/*.c rules/*.c)
+REC_SRC := $(wildcard record/*.c)
+RPL_SRC := $(wildcard replay/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+BENCH_SRC := $(wildcard bench/*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o)
+REC_OBJ := $(REC_SRC:%.c=$(OUT)/%.o)
+RPL_OBJ := $(RPL_SRC:%.c=$(OUT)/%.o)
+LIB := $(OUT)/libsysrec.a
+
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(OUT)/tools/%)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(OUT)/bench/%)
+# Fuzz targets linked with a plain driver that replays their corpus (runs in make test).
+FUZZ_REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(OUT)/fuzz-replay/%)
+
+BPF_SRC := probe/sysrec.bpf.c
+BPF_OBJ := .output/sysrec.bpf.o
+SKEL := .output/sysrec.skel.h
+VMLINUX := .output/vmlinux.h
+
+.PHONY: all deps test test-root fuzz bench clean format format-check fixtures main-job
+all: $(BIN)/sysrec $(BIN)/sysreplay
+
+deps:
+	@scripts/deps.sh
+
+$(OUT)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+# ---- probe: vmlinux.h from the running kernel's BTF, then object, then skeleton ----
+$(VMLINUX):
+	@mkdir -p $(@D)
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+$(BPF_OBJ): $(BPF_SRC) $(VMLINUX) $(wildcard probe/*.h) format/evt_abi.h format/evt_schema.def
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I.output -I. -Wall -Werror \
+		-c $(BPF_SRC) -o $@
+	llvm-strip -g $@ 2>/dev/null || true
+
+$(SKEL): $(BPF_OBJ)
+	$(BPFTOOL) gen skeleton $< name sysrec_bpf > $@.tmp && mv $@.tmp $@
+
+$(REC_OBJ): $(SKEL)
+
+$(BIN)/sysrec: $(REC_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(REC_OBJ) $(LIB) $(LIBS) $(REC_LIBS)
+
+$(BIN)/sysreplay: $(RPL_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(RPL_OBJ) $(LIB) $(LIBS) $(RPL_LIBS)
+
+$(OUT)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) $(LDFLAGS)
+
+$(OUT)/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) $(LDFLAGS) -lpthread
+
+$(OUT)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) $(LDFLAGS) -lpthread
+
+$(OUT)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/fuzz_replay_main.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< tests/fuzz/fuzz_replay_main.c $(LIB) $(LIBS) $(LDFLAGS)
+
+# libFuzzer builds: make fuzz FUZZ_SECONDS=60 runs each target for that long.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	@mkdir -p .output/fuzz
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  $(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -I. -I.output -D_GNU_SOURCE \
+	    -o .output/fuzz/$$n $$f $(LIB_SRC) $(LIBS) || exit 1; \
+	  mkdir -p tests/fuzz/corpus/$$n; \
+	  .output/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    .output/fuzz/corpus-$$n tests/fuzz/corpus/$$n 2>&1 | tail -3; \
+	done
+
+tools: $(TOOL_BIN)
+test: deps all $(UNIT_BIN) $(TOOL_BIN) $(FUZZ_REPLAY_BIN) $(BENCH_BIN)
+	@BIN=$(BIN) OUT=$(OUT) tests/run.sh
+
+bench: all $(BENCH_BIN) $(TOOL_BIN)
+	@OUT=$(OUT) BIN=$(BIN) bench/run.sh
+
+# The README's first command: record this machine briefly, replay through the default rules.
+main-job: deps all
+	@scripts/main-job.sh
+
+fixtures: all $(TOOL_BIN)
+	tests/fixtures/regenerate.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf .output bin
+
+-include $(shell find .output -name '*.d' 2>/dev/null)

@@ -1,0 +1,49 @@
+/* evt_source: one stream of events, whatever file it comes from.
+ *
+ * evt_source_open() looks at the first bytes: a .sysrec capture, or a
+ * sysdig/Falco .scap (plain or gzip). Replay, state and rules read only
+ * through this interface, so every command works on both formats.
+ * Views returned by next() are valid until the next call.
+ */
+#ifndef EVT_SOURCE_H
+#define EVT_SOURCE_H
+
+#include <stdint.h>
+
+#include "../common/sr_err.h"
+#include "evt.h"
+#include "fmt_host.h"
+
+struct evt_source;
+
+struct evt_source_ops {
+	/* 1: event; 0: end; <0: error (err filled; earlier events were delivered) */
+	int (*next)(struct evt_source *s, struct evt *ev, struct sr_err *err);
+	/* Optional (NULL: the caller skips by reading). */
+	int (*seek_time)(struct evt_source *s, uint64_t ts_ns, struct sr_err *err);
+	/* Optional hint: only types in set are wanted. */
+	void (*set_types)(struct evt_source *s, const uint8_t set[32]);
+	void (*close)(struct evt_source *s);
+};
+
+enum evt_source_kind { SRC_SYSREC, SRC_SCAP };
+
+struct evt_source {
+	const struct evt_source_ops *ops;
+	enum evt_source_kind kind;
+	struct fmt_host_info host;
+	char path[4096];
+	uint64_t first_ts, last_ts;  /* when known without reading (0 otherwise) */
+};
+
+int evt_source_open(const char *path, struct evt_source **out, struct sr_err *err);
+static inline int evt_source_next(struct evt_source *s, struct evt *ev, struct sr_err *err)
+{
+	return s->ops->next(s, ev, err);
+}
+void evt_source_close(struct evt_source *s);
+
+/* Provided by format/scap_*.c: opens a .scap file (plain or gzip). */
+int scap_source_open(const char *path, struct evt_source **out, struct sr_err *err);
+
+#endif

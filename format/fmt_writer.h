@@ -1,0 +1,59 @@
+/* fmt_writer: writes a .sysrec capture.
+ *
+ * Call order: fmt_writer_open → (fmt_writer_append | fmt_writer_snapshot_begin
+ * … append … fmt_writer_snapshot_end | fmt_writer_tick | fmt_writer_add_drops)* →
+ * fmt_writer_close. Not thread safe: one writer per thread.
+ *
+ * Records are appended whole (struct evt_rec header first, ts in epoch ns) and
+ * copied; the caller keeps its buffer. A chunk is compressed and written when
+ * it holds chunk_raw bytes, or when fmt_writer_tick() sees it older than
+ * chunk_ns, so a killed recorder loses at most the last unflushed interval.
+ *
+ * Disk full: the failing call returns SR_ENOSPC; the writer cuts the partial
+ * chunk and tries to finish index and trailer; every earlier chunk stays
+ * readable either way. After an error only fmt_writer_close() is valid.
+ */
+#ifndef FMT_WRITER_H
+#define FMT_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/sr_err.h"
+#include "fmt_host.h"
+
+struct fmt_writer;
+
+struct fmt_writer_opts {
+	size_t chunk_raw;    /* raw bytes per chunk; 0 = default (1 MiB) */
+	uint64_t chunk_ns;   /* max chunk age before tick flushes; 0 = default (1 s) */
+	int level;           /* zstd level; 0 = default (3) */
+	int fsync_chunks;    /* fdatasync after every chunk (slower, survives power loss) */
+};
+
+struct fmt_writer_stats {
+	uint64_t events;     /* records appended, snapshots excluded */
+	uint64_t records;    /* all records */
+	uint64_t chunks;
+	uint64_t bytes;      /* file size so far */
+	uint64_t raw_bytes;  /* uncompressed record bytes */
+	uint64_t drops_ring, drops_backlog;
+};
+
+int fmt_writer_open(struct fmt_writer **out, const char *path, const struct fmt_host_info *host,
+		    const struct fmt_writer_opts *opts, struct sr_err *err);
+/* Appends one record (len bytes, a struct evt_rec first). */
+int fmt_writer_append(struct fmt_writer *w, const void *rec, size_t len, struct sr_err *err);
+/* Flushes the current chunk; the records until snapshot_end form a snapshot chunk. */
+int fmt_writer_snapshot_begin(struct fmt_writer *w, struct sr_err *err);
+int fmt_writer_snapshot_end(struct fmt_writer *w, struct sr_err *err);
+/* Counts lost events into the open chunk (and the trailer totals). */
+void fmt_writer_add_drops(struct fmt_writer *w, uint64_t ring_full, uint64_t backlog);
+/* Flushes the open chunk if its first record is older than chunk_ns at now_ns
+ * (epoch ns), or unconditionally when now_ns is 0. */
+int fmt_writer_tick(struct fmt_writer *w, uint64_t now_ns, struct sr_err *err);
+void fmt_writer_get_stats(const struct fmt_writer *w, struct fmt_writer_stats *st);
+/* Flushes, writes index and trailer, closes. Frees w even on error. */
+int fmt_writer_close(struct fmt_writer *w, struct sr_err *err);
+
+#endif

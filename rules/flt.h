@@ -1,0 +1,62 @@
+/* flt: the Falco/sysdig filter language.
+ *
+ * Pipeline: flt_parse (text → AST, with line:column on every node) →
+ * [rules layer substitutes macros and lists in the AST] → flt_compile (AST →
+ * program resolved against the field catalog) → flt_eval per event.
+ * Parse trees and programs live in an arena owned by the struct flt_arena
+ * passed in; freeing the arena frees them all.
+ *
+ * Errors: SR_ESYNTAX with err->line/err->column (1-based) and a message;
+ * flt_error_print() renders the one-line message plus the source line and
+ * a caret under the fault.
+ */
+#ifndef FLT_H
+#define FLT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../common/sr_err.h"
+#include "fld.h"
+
+struct flt_arena;
+struct flt_node;   /* AST node, defined in flt_ast.h */
+struct flt_prog;   /* compiled filter */
+
+struct flt_arena *flt_arena_new(void);
+void flt_arena_free(struct flt_arena *a);
+
+int flt_parse(struct flt_arena *a, const char *text, struct flt_node **out, struct sr_err *err);
+
+/* Macro and list references (bare identifiers in a condition, or inside a
+ * value list) are resolved while parsing through these callbacks, supplied by
+ * the rules layer. A macro's AST is inserted as a sub-tree (no re-parse per
+ * use); a list's items are spliced into the enclosing value list. Callbacks
+ * return NULL when the name is not a macro/list; the macro callback sets err
+ * and returns NULL with err->code set on a loop or a broken macro. */
+struct flt_resolver {
+	void *ctx;
+	const struct flt_node *(*macro)(void *ctx, const char *name, struct sr_err *err);
+	const char *const *(*list)(void *ctx, const char *name, size_t *n);
+};
+int flt_parse_ex(struct flt_arena *a, const char *text, const struct flt_resolver *res,
+		 struct flt_node **out, struct sr_err *err);
+/* Canonical text of an AST (fully parenthesised), for tests and --dump-ir. */
+size_t flt_node_print(const struct flt_node *n, char *buf, size_t cap);
+
+int flt_compile(struct flt_arena *a, const struct flt_node *ast, struct flt_prog **out,
+		struct sr_err *err);
+/* Convenience: parse + compile with no macros. */
+int flt_compile_text(struct flt_arena *a, const char *text, struct flt_prog **out,
+		     struct sr_err *err);
+/* 1 match, 0 no match. */
+int flt_eval(const struct flt_prog *p, struct fld_ctx *c);
+/* Event types the filter can match: bit t set in set[32]. All bits set when
+ * the filter does not constrain evt.type. */
+void flt_prog_types(const struct flt_prog *p, uint8_t set[32]);
+void flt_prog_dump(const struct flt_prog *p, FILE *out);
+
+/* "file:line:col: msg" + source line + caret, to out. src is the text parsed. */
+void flt_error_print(FILE *out, const char *file, const char *src, const struct sr_err *err);
+
+#endif

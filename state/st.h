@@ -1,0 +1,101 @@
+/* st: process, thread and file-descriptor state rebuilt from events.
+ *
+ * One engine for the live recorder and for replay. Per event:
+ *     st_event_begin(st, ev);   // applies additions (new fd, exec, fork, ...)
+ *     ... evaluate filters/rules: st_event_thread()/st_event_fd() ...
+ *     st_event_end(st, ev);     // applies removals (close, exit) and reaping
+ * so a close or exit event still sees the fd or thread it ends.
+ * Snapshot records (PROCINFO, FDINFO, USERINFO, GROUPINFO between SNAP_BEGIN
+ * and SNAP_END) go through the same two calls.
+ *
+ * Ownership: every pointer returned is owned by st and valid until the next
+ * st_event_end() (or st_free). Memory stays bounded: exited threads and
+ * closed fds are reaped.
+ */
+#ifndef ST_H
+#define ST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../format/evt.h"
+
+struct st_state;
+
+struct st_fd {
+	int64_t fd;
+	enum evt_fdtype type;
+	const char *name;        /* absolute path, "ip:port->ip:port", pipe:[ino], ... */
+	uint32_t flags;          /* open flags (O_*), O_CLOEXEC kept */
+	uint64_t ino;
+	/* sockets */
+	uint8_t family;          /* AF_INET, AF_INET6, AF_UNIX, 0 */
+	uint8_t l4proto;         /* 6 tcp, 17 udp, 1 icmp, 0 unknown */
+	uint8_t is_server;       /* role: 1 accepted/listening side, 0 client, 2 unknown */
+	uint8_t lip[16], rip[16];/* local / remote addresses (4 bytes used for IPv4) */
+	uint16_t lport, rport;
+};
+
+struct st_thread {
+	uint32_t tid, pid, ppid; /* init-namespace ids */
+	uint32_t vtid, vpid;     /* ids in the thread's own pid namespace */
+	uint32_t uid, gid, euid, egid, loginuid;
+	uint32_t tty;
+	uint32_t flags;          /* EVT_EXEC_* */
+	uint64_t start_ts, exit_ts;
+	uint64_t pidns, mntns, netns;
+	uint64_t cgroup_id;
+	char comm[16];
+	const char *exe;         /* argv[0] as executed */
+	const char *exepath;     /* full path of the executable */
+	const char *args;        /* arguments after argv[0], NUL-separated */
+	size_t args_len;
+	const char *cwd;
+	const char *cgroup;      /* cgroup path */
+	const char *container_id;/* 12-hex short id, "host" when none */
+	const char *pod_uid;
+	const char *env;         /* NUL-separated, when recorded */
+	size_t env_len;
+};
+
+struct st_state *st_new(void);
+void st_free(struct st_state *st);
+
+void st_event_begin(struct st_state *st, const struct evt *ev);
+void st_event_end(struct st_state *st, const struct evt *ev);
+
+/* The current event's thread (created on first sight from the record
+ * header when unknown) and the fd it operates on (NULL if none/unknown). */
+const struct st_thread *st_event_thread(const struct st_state *st);
+const struct st_fd *st_event_fd(const struct st_state *st);
+/* The fd number the current event names (-1 when none). */
+int64_t st_event_fdnum(const struct st_state *st);
+
+const struct st_thread *st_thread_get(const struct st_state *st, uint32_t tid);
+/* Parent of t (by ppid, following the process leader), or NULL. */
+const struct st_thread *st_thread_parent(const struct st_state *st, const struct st_thread *t);
+const struct st_fd *st_fd_get(const struct st_state *st, uint32_t pid, int64_t fd);
+/* Iteration (shell .tree/.fd, snapshots): callback returns non-zero to stop. */
+void st_thread_foreach(const struct st_state *st,
+		       int (*cb)(void *ctx, const struct st_thread *t), void *ctx);
+void st_fd_foreach(const struct st_state *st, uint32_t pid,
+		   int (*cb)(void *ctx, const struct st_fd *fd), void *ctx);
+
+const char *st_user_name(const struct st_state *st, uint32_t uid);   /* NULL if unknown */
+const char *st_group_name(const struct st_state *st, uint32_t gid);
+/* User home/shell when a USERINFO record carried them (NULL otherwise). */
+const char *st_user_home(const struct st_state *st, uint32_t uid);
+const char *st_user_shell(const struct st_state *st, uint32_t uid);
+
+/* Writes the whole table as snapshot records (SNAP_BEGIN, PROCINFO and FDINFO
+ * per thread/process, USERINFO, GROUPINFO, SNAP_END) through emit, each a full
+ * record. ts_ns stamps them. Used by the recorder for periodic snapshots. */
+int st_snapshot_emit(const struct st_state *st, uint64_t ts_ns,
+		     int (*emit)(void *ctx, const void *rec, size_t len), void *ctx);
+
+struct st_stats {
+	uint64_t threads, fds, reaped_threads, reaped_fds;
+};
+void st_get_stats(const struct st_state *st, struct st_stats *out);
+
+#endif
