@@ -98,7 +98,7 @@ struct fmt_trailer {
 };
 
 _Static_assert(sizeof(struct fmt_file_hdr) == 24, "file header layout");
-_Static_assert(sizeof(struct fmt_chunk_hdr) == 136, "chunk header layout");
+_Static_assert(sizeof(struct fmt_chunk_hdr) == 128, "chunk header layout");
 _Static_assert(sizeof(struct fmt_index_entry) == 80, "index entry layout");
 _Static_assert(sizeof(struct fmt_trailer) == 64, "trailer layout");
 

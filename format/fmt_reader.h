@@ -41,6 +41,9 @@ struct fmt_file_info {
 	uint64_t chunks, events, raw_bytes;
 	uint64_t first_ts, last_ts;
 	uint64_t drops_ring, drops_backlog;
+	/* Added: the last chunk is cut short (writer stopped mid-write). Not damage:
+	 * next() ends cleanly; damage_chunk/offset/msg say where the cut is. */
+	int truncated;
 };
 
 int fmt_reader_open(struct fmt_reader **out, const char *path, struct sr_err *err);

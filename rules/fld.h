@@ -39,6 +39,11 @@ struct fld_def {
 #define FLD_F_ARG_INDEX 0x1   /* takes [N] */
 #define FLD_F_ARG_KEY 0x2     /* takes [name] or .name suffix */
 #define FLD_F_UNAVAILABLE 0x4 /* known to Falco, not derivable from our captures */
+#define FLD_F_FILTER_ONLY 0x8 /* meaningful in filters (fd.ip, fd.net...); prints a value anyway */
+#define FLD_F_MULTI 0x10      /* may yield several values: see fld_extract_multi() */
+#define FLD_F_ARG_REQUIRED 0x20 /* resolving without [N]/[key]/.key is an error (evt.arg) */
+/* A def of type FT_V_NET extracts an FT_V_IP value: the type says the literal
+ * side of a comparison is a CIDR network ("10.0.0.0/8") or an address. */
 
 /* A resolved field reference (field + argument). */
 struct fld_ref {
@@ -47,6 +52,7 @@ struct fld_ref {
 	int64_t arg_index;       /* [N] argument, -1 if none */
 	char arg_key[64];        /* [name] / evt.arg.name argument */
 	int transform;           /* FLD_TR_* chain, applied innermost first */
+	int aux;                 /* resolver's private data (e.g. evt.arg name id) */
 };
 
 struct fld_value {
@@ -60,28 +66,67 @@ struct fld_value {
 	uint8_t family;          /* AF_INET / AF_INET6 for IP values */
 };
 
-/* Per-evaluation context: one event, the state, and scratch space. */
+/* Per-evaluation context: one event, the state, and scratch space.
+ *
+ * Use: zero it once (memset or = {0}), set hostname (and first_ts if known),
+ * then per event call st_event_begin(), fld_ctx_reset(c, ev, st), extract,
+ * st_event_end(). st may be NULL: process fields then come from the record
+ * header alone (pid, tid, ppid, uid, gid, comm). One context per thread.
+ *
+ * Value lifetime: a value's strings point into the event, the state or
+ * c->scratch. Scratch space is handed out in two alternating halves, so a
+ * value stays valid at least until the next extraction after the one that
+ * made it (two values can be compared), and at most until fld_ctx_reset. */
 struct fld_ctx {
 	const struct evt *ev;
 	const struct st_state *st;
 	const char *hostname;
 	char scratch[8192];      /* extraction output buffer, reset per event */
 	size_t scratch_used;
+	/* Set by the caller once (optional): the stream's first event time for
+	 * evt.reltime; 0 means "the first event this context saw". */
+	uint64_t first_ts;
+	/* Private to fld (per-event caches; the previous event's time). */
+	uint64_t prev_ts, cur_ts;
+	const struct st_thread *thr_cache;
+	const struct st_fd *fd_cache;
+	unsigned cache_flags;
+	struct st_thread hdr_thr;  /* thread built from the record header when st is NULL */
 };
 void fld_ctx_reset(struct fld_ctx *c, const struct evt *ev, const struct st_state *st);
+/* Bump-allocates n bytes (n <= 4096) of scratch with the lifetime rule above;
+ * NULL if n is too large. For transformers and other per-event text. */
+char *fld_scratch_alloc(struct fld_ctx *c, size_t n);
 
 /* Catalog. */
 const struct fld_def *fld_catalog(size_t *n);
 /* Resolves "proc.aname[2]", "evt.arg.name", "evt.arg[0]", ... Returns 0 or
  * SR_ESYNTAX with err->msg "unknown field ..." */
 int fld_resolve(const char *text, struct fld_ref *out, struct sr_err *err);
-/* Extracts; returns 1 when the field has a value, 0 when absent. */
+/* Catalog entry by exact name ("proc.aname"), or NULL. */
+const struct fld_def *fld_def_find(const char *name);
+/* Extracts; returns 1 when the field has a value, 0 when absent. For
+ * FLD_F_MULTI fields without an index, the first value (proc.aname: the
+ * parent's name; fd.ip: the client address). */
 int fld_extract(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out);
+/* Every value of a field, for filters: proc.aname without index gives each
+ * ancestor's name (parent first), fd.ip/fd.port/fd.net client then server,
+ * fd.types each distinct type. Single-valued fields give 0 or 1 value.
+ * Returns the count written (at most max); a filter comparison on such a
+ * field matches when it matches any value. */
+size_t fld_extract_multi(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out,
+			 size_t max);
 /* Renders a value as sysdig prints it (into c->scratch or buf). */
 size_t fld_value_format(const struct fld_value *v, char *buf, size_t cap);
 
 /* Output formats: "%proc.name opened %fd.name", with %{field} and %field[N]
- * forms, as Falco/sysdig. Compiled once, rendered per event. */
+ * forms, as Falco/sysdig. Compiled once, rendered per event.
+ * A leading '*' (sysdig -p "*...") is accepted and dropped: see
+ * fld_format_star() for whether it was there. "%%" prints '%'. As in sysdig,
+ * a token is the longest catalog field its text starts with and the rest is
+ * literal ("%fd.name." is fd.name then '.'); a token starting with no field
+ * is SR_ESYNTAX "unknown field 'x.y'". "%container.info" prints as Falco's
+ * default: "container_id=<id> container_name=<name>". */
 struct fld_format;
 int fld_format_compile(const char *fmt, struct fld_format **out, struct sr_err *err);
 void fld_format_free(struct fld_format *f);
@@ -89,5 +134,12 @@ void fld_format_free(struct fld_format *f);
 size_t fld_format_render(const struct fld_format *f, struct fld_ctx *c, char *buf, size_t cap);
 /* The fields a format names, in order (for Falco's output_fields). */
 size_t fld_format_fields(const struct fld_format *f, const struct fld_ref **refs, size_t max);
+/* The text of field i of the format as written ("proc.aname[2]"), for JSON keys. */
+const char *fld_format_field_name(const struct fld_format *f, size_t i);
+/* 1 when every field of the format has a value for this event (sysdig -p
+ * prints an event only then, unless the format starts with '*'). */
+int fld_format_all_present(const struct fld_format *f, struct fld_ctx *c);
+/* 1 when the format text started with '*'. */
+int fld_format_star(const struct fld_format *f);
 
 #endif

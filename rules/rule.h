@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../common/sr_err.h"
 #include "fld.h"
@@ -45,6 +46,48 @@ int rule_set_load_default(struct rule_set *rs, struct sr_err *err);
 int rule_set_finalize(struct rule_set *rs, struct sr_err *err);
 
 size_t rule_set_warnings(const struct rule_set *rs, const char *const **out);
+
+/* ---- extensions (rules helper) ---- */
+
+/* Warning classes, named as Falco's load-result codes, so callers can hide
+ * the ones they consider noise (e.g. unused macros of a shared rules file). */
+enum rule_warn_code {
+	RW_UNKNOWN_KEY,      /* LOAD_UNKNOWN_KEY: a key this loader does not know */
+	RW_UNKNOWN_ITEM,     /* LOAD_UNKNOWN_ITEM: a top-level object it does not know */
+	RW_UNKNOWN_SOURCE,   /* LOAD_UNKNOWN_SOURCE: rule for a non-syscall source, skipped */
+	RW_UNUSED_MACRO,     /* LOAD_UNUSED_MACRO */
+	RW_UNUSED_LIST,      /* LOAD_UNUSED_LIST */
+	RW_NO_EVTTYPE,       /* LOAD_NO_EVTTYPE: condition does not narrow evt.type */
+	RW_UNKNOWN_FILTER,   /* LOAD_UNKNOWN_FILTER: skip-if-unknown-filter rule skipped */
+	RW_IGNORED_KEY,      /* a known key that has no effect where it is written */
+	RW_OTHER,
+};
+struct rule_warning {
+	enum rule_warn_code code;
+	const char *text;    /* "FILE:LINE:COL: warning: message" */
+};
+const char *rule_warn_code_name(enum rule_warn_code c);   /* "LOAD_UNUSED_MACRO" */
+size_t rule_set_warnings_ex(const struct rule_set *rs, const struct rule_warning **out);
+
+/* Prints an error returned by a load/finalize call of this set: its message
+ * ("FILE:LINE:COL: message") then, when the position is known, the source
+ * line and a caret under the column. */
+void rule_set_error_print(const struct rule_set *rs, FILE *out, const struct sr_err *err);
+
+/* Enables/disables, before finalize, every rule whose name contains substr
+ * (Falco's -D). Returns the number of rules changed. */
+size_t rule_set_enable(struct rule_set *rs, const char *substr, int enabled);
+
+/* A rule by name (after finalize; NULL when unknown or skipped). */
+const struct rule *rule_set_find(const struct rule_set *rs, const char *name);
+/* 1 when the rule is enabled and compiled (selected by priority/tags or not). */
+int rule_enabled(const struct rule *r);
+/* The rule's full condition after macros, lists and exceptions, in
+ * flt_node_print's canonical form (for tests and --dump-ir). */
+size_t rule_condition_print(const struct rule *r, char *buf, size_t cap);
+
+/* Engine version this loader reports to required_engine_version checks. */
+#define RULE_ENGINE_VERSION "0.57.0"
 size_t rule_set_count(const struct rule_set *rs);     /* enabled, compiled rules */
 
 /* Accessors for a matched rule. */
@@ -52,6 +95,10 @@ const char *rule_name(const struct rule *r);
 enum rule_priority rule_priority(const struct rule *r);
 const char *rule_source(const struct rule *r);
 size_t rule_tags(const struct rule *r, const char *const **out);
+const char *rule_desc(const struct rule *r);
+const char *rule_output(const struct rule *r);
+/* Event types the rule is indexed under: bit t set in set[32]. */
+void rule_types(const struct rule *r, uint8_t set[32]);
 
 /* Calls cb for the matching rule(s) of this event: the first in file order by
  * default, or all. Only rules whose event types include the event's are tried. */

@@ -11,6 +11,15 @@
  * Ownership: every pointer returned is owned by st and valid until the next
  * st_event_end() (or st_free). Memory stays bounded: exited threads and
  * closed fds are reaped.
+ *
+ * Conventions the engine reads from events (see state/README.md):
+ *  - EXECVE/EXECVEAT/PROC_EXEC "args" is the whole argv, argv[0] first; the
+ *    EXECVE "exe" parameter is the executable's full path (exepath).
+ *  - PROCINFO "exe" is argv[0] and "args" the arguments after it, as in
+ *    struct st_thread.
+ *  - Socket fd names read client first: "cip:cport->sip:sport" (is_server
+ *    tells which side is local); a listening socket is "ip:port".
+ * Not thread safe: one st_state per thread.
  */
 #ifndef ST_H
 #define ST_H
@@ -56,6 +65,11 @@ struct st_thread {
 	const char *pod_uid;
 	const char *env;         /* NUL-separated, when recorded */
 	size_t env_len;
+	/* Added after the first contract (additions only). */
+	uint64_t exe_ino;        /* inode of the executable (PROC_EXEC), 0 unknown */
+	uint64_t cap_eff;        /* effective capabilities at exec, 0 unknown */
+	const char *container_full_id; /* 64-hex id, "host" when none */
+	int exited;              /* exit seen; reaped at the end of the event */
 };
 
 struct st_state *st_new(void);
@@ -95,7 +109,38 @@ int st_snapshot_emit(const struct st_state *st, uint64_t ts_ns,
 
 struct st_stats {
 	uint64_t threads, fds, reaped_threads, reaped_fds;
+	/* Added: processes (fd tables), users, groups; evicted: threads dropped
+	 * by the table cap; events: st_event_begin calls. */
+	uint64_t procs, users, groups, evicted_threads, events;
 };
 void st_get_stats(const struct st_state *st, struct st_stats *out);
+
+/* Limits (0 keeps the default): threads in the table (default 1M; at the
+ * cap the oldest exited thread is evicted, and when none has exited the new
+ * thread is served from a scratch slot that is not kept), fds per process
+ * (default 1M; beyond it new fds are not tracked). */
+void st_set_limits(struct st_state *st, size_t max_threads, size_t max_fds_per_proc);
+
+/* Container id and pod uid from a cgroup path ("0::/system.slice/docker-<id>.scope"
+ * lines or bare paths): docker, containerd/cri-containerd, cri-o, podman/libpod,
+ * kubepods (cgroupfs and systemd drivers). id gets the 64-hex full id (the
+ * short id is its first 12 characters), pod the pod uid with dashes ("" when
+ * none). Returns 1 for a container, 0 for the host (id "host"). */
+int st_container_from_cgroup(const char *path, char id[65], char pod[64]);
+
+/* Joins path onto base (an absolute directory; NULL or "" means "/") and
+ * normalizes "//", "." and ".." lexically. Absolute paths ignore base.
+ * Writes at most cap bytes including the NUL; returns the length, or -1
+ * when it does not fit. */
+int st_path_join(const char *base, const char *path, size_t path_len, char *out, size_t cap);
+
+/* Renders an fd's socket tuple as its name (client first, see above) into
+ * out; returns the length. Used by the engine and the /proc snapshot. */
+size_t st_fd_sockname(const struct st_fd *fd, char *out, size_t cap);
+
+/* Encodes an fd's endpoints as a PT_SOCKTUPLE parameter (format/evt_abi.h;
+ * INET families end with the l4 protocol byte); returns the length, 0 for
+ * non-sockets. cap must be at least 64. */
+size_t st_fd_tuple_encode(const struct st_fd *fd, uint8_t *out, size_t cap);
 
 #endif

@@ -26,14 +26,14 @@ static int tap_failed_now;
 static const char *tap_skip_reason;
 static const char *tap_file;
 
-#define TEST(name)                                                                           \
-	static void name(void);                                                              \
-	__attribute__((constructor)) static void tap_reg_##name(void)                        \
+#define TEST(tname)                                                                          \
+	static void tname(void);                                                             \
+	__attribute__((constructor)) static void tap_reg_##tname(void)                       \
 	{                                                                                    \
-		tap_cases[tap_ncases].name = #name;                                          \
-		tap_cases[tap_ncases++].fn = name;                                           \
+		tap_cases[tap_ncases].name = #tname;                                         \
+		tap_cases[tap_ncases++].fn = tname;                                          \
 	}                                                                                    \
-	static void name(void)
+	static void tname(void)
 
 #define TAP_FAIL(...)                                                                        \
 	do {                                                                                 \

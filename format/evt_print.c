@@ -1,0 +1,471 @@
+/* evt_print.c: sysdig-style rendering of event parameters (see evt_print.h). */
+#include "evt_print.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scap_int.h" /* scap_sysnr_name: syscall names of this architecture */
+
+/* Output that counts what it would have written, so callers learn the size. */
+struct pbuf {
+	char *p;
+	size_t cap, len;
+};
+
+static void put_mem(struct pbuf *b, const char *s, size_t n)
+{
+	if (b->len < b->cap) {
+		size_t room = b->cap - b->len;
+
+		memcpy(b->p + b->len, s, n < room ? n : room);
+	}
+	b->len += n;
+}
+
+static void put_s(struct pbuf *b, const char *s)
+{
+	put_mem(b, s, strlen(s));
+}
+
+static void put_c(struct pbuf *b, char c)
+{
+	put_mem(b, &c, 1);
+}
+
+static void put_f(struct pbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put_f(struct pbuf *b, const char *fmt, ...)
+{
+	char tmp[96];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		put_mem(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+static size_t finish(struct pbuf *b)
+{
+	if (b->cap)
+		b->p[b->len < b->cap ? b->len : b->cap - 1] = '\0';
+	return b->len;
+}
+
+/* Low bits that hold a number rather than flags, per table. */
+static uint64_t field_mask(enum evt_ftable t)
+{
+	switch (t) {
+	case FT_OPEN: return 03;       /* access mode: O_RDONLY is 0 */
+	case FT_SOCKTYPE: return 0xf;  /* SOCK_STREAM, SOCK_DGRAM ... */
+	case FT_MMAP: return 03;       /* MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE */
+	case FT_CLONE: return 0xff;    /* exit signal of clone(): no name */
+	default: return 0;
+	}
+}
+
+static void flag_names(struct pbuf *b, enum evt_ftable t, int is_enum, uint64_t v)
+{
+	size_t n;
+	const struct evt_flag_name *tab = evt_ftable_get(t, &n);
+	uint64_t mask = field_mask(t), rest;
+	int first = 1;
+
+	if (!tab)
+		return;
+	if (is_enum) {
+		for (size_t i = 0; i < n; i++)
+			if (tab[i].value == v) {
+				put_s(b, tab[i].name);
+				return;
+			}
+		return;
+	}
+	if (mask) {
+		for (size_t i = 0; i < n; i++)
+			if ((tab[i].value & ~mask) == 0 && tab[i].value == (v & mask)) {
+				put_s(b, tab[i].name);
+				first = 0;
+				break;
+			}
+		rest = v & ~mask;
+	} else {
+		rest = v;
+	}
+	for (size_t i = 0; i < n && rest; i++) {
+		uint64_t f = tab[i].value;
+
+		if (!f || (f & mask))
+			continue;
+		/* consume the bits so a multi-bit name does not repeat its parts */
+		if ((rest & f) == f) {
+			if (!first)
+				put_c(b, '|');
+			put_s(b, tab[i].name);
+			first = 0;
+			rest &= ~f;
+		}
+	}
+	if (first && v == 0 && !mask)
+		for (size_t i = 0; i < n; i++)
+			if (tab[i].value == 0) {
+				put_s(b, tab[i].name);
+				break;
+			}
+}
+
+size_t evt_print_flag_names(enum evt_ftable t, int is_enum, uint64_t v, char *buf, size_t cap)
+{
+	struct pbuf b = { buf, cap, 0 };
+
+	flag_names(&b, t, is_enum, v);
+	return finish(&b);
+}
+
+static void flags_value(struct pbuf *b, enum evt_ftable t, int is_enum, uint64_t v)
+{
+	size_t mark;
+
+	put_f(b, "%" PRIu64, v);
+	put_c(b, '(');
+	mark = b->len;
+	flag_names(b, t, is_enum, v);
+	if (b->len == mark)
+		b->len--; /* no name: the bare number, as sysdig prints sig=0 */
+	else
+		put_c(b, ')');
+}
+
+size_t evt_print_flags(enum evt_ftable t, int is_enum, uint64_t v, char *buf, size_t cap)
+{
+	struct pbuf b = { buf, cap, 0 };
+
+	flags_value(&b, t, is_enum, v);
+	return finish(&b);
+}
+
+/* Text: control characters become '.'; when bytes_mode, anything outside
+ * printable ASCII does (sysdig's rendering of buffers and argv/env). */
+static void text(struct pbuf *b, const uint8_t *p, size_t n, int bytes_mode, size_t max)
+{
+	size_t lim = max && n > max ? max : n;
+
+	for (size_t i = 0; i < lim; i++) {
+		uint8_t c = p[i];
+
+		if (c < 0x20 || c == 0x7f || (bytes_mode && c >= 0x80))
+			c = '.';
+		put_c(b, (char)c);
+	}
+	if (lim < n)
+		put_s(b, "...");
+}
+
+static uint16_t rd16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return v;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static void ip_port(struct pbuf *b, int fam, const uint8_t *addr, uint16_t port)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(fam, addr, s, sizeof(s)))
+		snprintf(s, sizeof(s), "?");
+	put_f(b, "%s:%u", s, port);
+}
+
+static void unix_path(struct pbuf *b, const uint8_t *p, size_t n)
+{
+	/* abstract sockets start with a NUL: shown as '@', like ss and netstat */
+	if (n && p[0] == 0) {
+		put_c(b, '@');
+		p++;
+		n--;
+	}
+	text(b, p, strnlen((const char *)p, n), 0, 0);
+}
+
+static void family_name(struct pbuf *b, uint8_t fam)
+{
+	char name[32];
+
+	if (evt_print_flag_names(FT_AF, 1, fam, name, sizeof(name)) && name[0])
+		put_s(b, name);
+	else
+		put_f(b, "family %u", fam);
+}
+
+static void sockaddr_text(struct pbuf *b, const uint8_t *p, size_t n)
+{
+	if (!n) {
+		put_s(b, "NULL");
+		return;
+	}
+	if (p[0] == 2 && n >= 7)
+		ip_port(b, 2, p + 1, rd16(p + 5));
+	else if (p[0] == 10 && n >= 19)
+		ip_port(b, 10, p + 1, rd16(p + 17));
+	else if (p[0] == 1)
+		unix_path(b, p + 1, n - 1);
+	else
+		family_name(b, p[0]);
+}
+
+static void socktuple_text(struct pbuf *b, const uint8_t *p, size_t n)
+{
+	if (!n) {
+		put_s(b, "NULL");
+		return;
+	}
+	if (p[0] == 2 && n >= 13) {
+		ip_port(b, 2, p + 1, rd16(p + 5));
+		put_s(b, "->");
+		ip_port(b, 2, p + 7, rd16(p + 11));
+	} else if (p[0] == 10 && n >= 37) {
+		ip_port(b, 10, p + 1, rd16(p + 17));
+		put_s(b, "->");
+		ip_port(b, 10, p + 19, rd16(p + 35));
+	} else if (p[0] == 1 && n >= 17) {
+		put_f(b, "%" PRIx64 "->%" PRIx64, rd64(p + 1), rd64(p + 9));
+		if (n > 17) {
+			put_c(b, ' ');
+			unix_path(b, p + 17, n - 17);
+		}
+	} else {
+		family_name(b, p[0]);
+	}
+}
+
+static int int_width_ok(uint32_t len)
+{
+	return len == 1 || len == 2 || len == 4 || len == 8;
+}
+
+static void param_value(struct pbuf *b, const struct evt *ev, unsigned i,
+			const struct evt_param_info *pi, size_t max)
+{
+	const uint8_t *p = ev->p[i];
+	uint32_t n = ev->plen[i];
+	enum evt_ptype t = pi ? pi->type : PT_BYTES;
+
+	switch (t) {
+	case PT_PATH:
+	case PT_STR:
+		text(b, p, n, 0, max);
+		return;
+	case PT_BYTES:
+	case PT_STRARRAY:
+	case PT_NONE:
+		text(b, p, n, 1, max);
+		return;
+	case PT_SOCKADDR:
+		sockaddr_text(b, p, n);
+		return;
+	case PT_SOCKTUPLE:
+		socktuple_text(b, p, n);
+		return;
+	default:
+		break;
+	}
+	/* integers: 1, 2, 4 or 8 bytes; anything else is shown as missing */
+	if (!int_width_ok(n)) {
+		put_s(b, "NULL");
+		return;
+	}
+	switch (t) {
+	case PT_INT:
+	case PT_PID:
+		put_f(b, "%" PRId64, evt_param_s64(ev, i));
+		break;
+	case PT_FD: {
+		int64_t fd = evt_param_s64(ev, i);
+
+		put_f(b, "%" PRId64, fd);
+		if (fd == -100)
+			put_s(b, "(AT_FDCWD)");
+		break;
+	}
+	case PT_HEX:
+		put_f(b, "%" PRIX64, evt_param_u64(ev, i));
+		break;
+	case PT_MODE:
+		/* octal with a leading 0, as sysdig: mode=0644, mode=0 */
+		put_f(b, "%#" PRIo64, evt_param_u64(ev, i));
+		break;
+	case PT_FLAGS:
+	case PT_ENUM:
+		flags_value(b, pi->ftable, t == PT_ENUM, evt_param_u64(ev, i));
+		break;
+	case PT_SYSCALLNR: {
+		uint64_t nr = evt_param_u64(ev, i);
+		const char *name = nr < 4096 ? scap_sysnr_name((int)nr) : NULL;
+
+		put_f(b, "%" PRIu64, nr);
+		if (name)
+			put_f(b, "(%s)", name);
+		break;
+	}
+	default: /* PT_UINT, PT_UID, PT_GID, PT_ABSTIME */
+		put_f(b, "%" PRIu64, evt_param_u64(ev, i));
+		break;
+	}
+}
+
+size_t evt_print_param(const struct evt *ev, unsigned i, const struct evt_print_opts *o, char *buf,
+		       size_t cap)
+{
+	struct pbuf b = { buf, cap, 0 };
+	const struct evt_info *info = evt_info_get(ev->rec->type);
+
+	if (i < ev->nparams)
+		param_value(&b, ev, i, info && i < info->nparams ? &info->params[i] : NULL,
+			    o ? o->max_str : 0);
+	return finish(&b);
+}
+
+size_t evt_print_args(const struct evt *ev, const struct evt_print_opts *o, char *buf, size_t cap)
+{
+	struct pbuf b = { buf, cap, 0 };
+	const struct evt_info *info = evt_info_get(ev->rec->type);
+
+	for (unsigned i = 0; i < ev->nparams; i++) {
+		const struct evt_param_info *pi = info && i < info->nparams ? &info->params[i] : NULL;
+
+		if (i)
+			put_c(&b, ' ');
+		/* parameters beyond the schema (a newer recorder) keep a positional name */
+		if (pi)
+			put_s(&b, pi->name);
+		else
+			put_f(&b, "p%u", i);
+		put_c(&b, '=');
+		param_value(&b, ev, i, pi, o ? o->max_str : 0);
+	}
+	return finish(&b);
+}
+
+/* ---- JSON ---- */
+
+static void json_str(struct pbuf *b, const uint8_t *p, size_t n)
+{
+	put_c(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = p[i];
+
+		if (c == '"' || c == '\\') {
+			put_c(b, '\\');
+			put_c(b, (char)c);
+		} else if (c == '\n') {
+			put_s(b, "\\n");
+		} else if (c == '\t') {
+			put_s(b, "\\t");
+		} else if (c < 0x20 || c >= 0x7f) {
+			/* raw bytes, one code point each: valid JSON whatever the input */
+			put_f(b, "\\u%04x", c);
+		} else {
+			put_c(b, (char)c);
+		}
+	}
+	put_c(b, '"');
+}
+
+static void json_strarray(struct pbuf *b, const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+	int first = 1;
+
+	put_c(b, '[');
+	while (i < n) {
+		size_t l = strnlen((const char *)p + i, n - i);
+
+		if (!first)
+			put_c(b, ',');
+		json_str(b, p + i, l);
+		first = 0;
+		i += l + 1;
+	}
+	put_c(b, ']');
+}
+
+size_t evt_print_json_params(const struct evt *ev, char *buf, size_t cap)
+{
+	struct pbuf b = { buf, cap, 0 };
+	const struct evt_info *info = evt_info_get(ev->rec->type);
+
+	put_c(&b, '{');
+	for (unsigned i = 0; i < ev->nparams; i++) {
+		const struct evt_param_info *pi = info && i < info->nparams ? &info->params[i] : NULL;
+		enum evt_ptype t = pi ? pi->type : PT_BYTES;
+		char name[16];
+
+		if (i)
+			put_c(&b, ',');
+		if (pi) {
+			json_str(&b, (const uint8_t *)pi->name, strlen(pi->name));
+		} else {
+			snprintf(name, sizeof(name), "p%u", i);
+			json_str(&b, (const uint8_t *)name, strlen(name));
+		}
+		put_c(&b, ':');
+		switch (t) {
+		case PT_PATH:
+		case PT_STR:
+		case PT_BYTES:
+		case PT_NONE:
+			json_str(&b, ev->p[i], ev->plen[i]);
+			break;
+		case PT_STRARRAY:
+			json_strarray(&b, ev->p[i], ev->plen[i]);
+			break;
+		case PT_SOCKADDR:
+		case PT_SOCKTUPLE: {
+			struct pbuf tb;
+			char tmp[512];
+
+			tb.p = tmp;
+			tb.cap = sizeof(tmp);
+			tb.len = 0;
+			if (t == PT_SOCKADDR)
+				sockaddr_text(&tb, ev->p[i], ev->plen[i]);
+			else
+				socktuple_text(&tb, ev->p[i], ev->plen[i]);
+			finish(&tb);
+			json_str(&b, (const uint8_t *)tmp, strlen(tmp));
+			break;
+		}
+		case PT_INT:
+		case PT_PID:
+		case PT_FD:
+			if (int_width_ok(ev->plen[i]))
+				put_f(&b, "%" PRId64, evt_param_s64(ev, i));
+			else
+				put_s(&b, "null");
+			break;
+		default:
+			if (int_width_ok(ev->plen[i]))
+				put_f(&b, "%" PRIu64, evt_param_u64(ev, i));
+			else
+				put_s(&b, "null");
+			break;
+		}
+	}
+	put_c(&b, '}');
+	return finish(&b);
+}

@@ -1,0 +1,29 @@
+/* fmt_chunk.c: chunk header sealing and checking shared by writer and reader. */
+#include "fmt_chunk.h"
+
+#include <stddef.h>
+
+#include "../common/sr_hash.h"
+
+uint64_t fmt_chain_seed(uint32_t file_hdr_crc)
+{
+	/* Seeding with the header crc means a chunk copied from another file
+	 * breaks the chain at once. */
+	return sr_hash64(FMT_CHUNK_MAGIC, &file_hdr_crc, sizeof(file_hdr_crc));
+}
+
+uint64_t fmt_chunk_hash(const struct fmt_chunk_hdr *h)
+{
+	return sr_hash64(h->prev_hash, h, offsetof(struct fmt_chunk_hdr, hash));
+}
+
+uint32_t fmt_chunk_crc(const struct fmt_chunk_hdr *h)
+{
+	return sr_crc32c(0, h, offsetof(struct fmt_chunk_hdr, hdr_crc));
+}
+
+void fmt_chunk_seal(struct fmt_chunk_hdr *h)
+{
+	h->hash = fmt_chunk_hash(h);
+	h->hdr_crc = fmt_chunk_crc(h);
+}

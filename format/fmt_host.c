@@ -1,0 +1,206 @@
+/* fmt_host.c: host metadata of this machine, and its TLV encoding in the
+ * file header (layout in FORMAT.md, "File header"). */
+#include "fmt_host.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/sr_err.h"
+#include "../common/sr_hash.h"
+#include "../common/sr_version.h"
+#include "fmt_chunk.h"
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Copies at most scap source bytes and always terminates dst. */
+static void copy_str(char *dst, size_t cap, const char *src, size_t scap)
+{
+	size_t n = strnlen(src, scap);
+
+	if (n > cap - 1)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void fmt_host_info_local(struct fmt_host_info *h)
+{
+	struct utsname u;
+	uint64_t real, boot;
+	long ncpu;
+
+	char name[256] = "unknown";
+
+	memset(h, 0, sizeof(*h));
+	if (gethostname(name, sizeof(name) - 1) != 0)
+		snprintf(name, sizeof(name), "unknown");
+	copy_str(h->hostname, sizeof(h->hostname), name, sizeof(name));
+	if (uname(&u) == 0) {
+		copy_str(h->kernel, sizeof(h->kernel), u.release, sizeof(u.release));
+		copy_str(h->machine, sizeof(h->machine), u.machine, sizeof(u.machine));
+	}
+	/* The probe stamps records with the boot clock; epoch = boot clock + offset. */
+	real = clock_ns(CLOCK_REALTIME);
+	boot = clock_ns(CLOCK_BOOTTIME);
+	h->clock_offset_ns = (int64_t)(real - boot);
+	h->boot_ns = real - boot;
+	h->start_ns = real;
+	copy_str(h->recorder, sizeof(h->recorder), "sysrec " SR_VERSION, sizeof("sysrec " SR_VERSION));
+	copy_str(h->source, sizeof(h->source), "live", 5);
+	ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	h->ncpus = ncpu > 0 ? (uint32_t)ncpu : 0;
+}
+
+/* ---- TLV encoding ---- */
+
+struct tlv_buf {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+static int buf_reserve(struct tlv_buf *b, size_t add)
+{
+	size_t need = b->len + add;
+
+	if (need > b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 1024;
+		uint8_t *np;
+
+		while (ncap < need)
+			ncap *= 2;
+		np = realloc(b->p, ncap);
+		if (!np)
+			return SR_ENOMEM;
+		b->p = np;
+		b->cap = ncap;
+	}
+	memset(b->p + b->len, 0, add);
+	return 0;
+}
+
+static int tlv_put(struct tlv_buf *b, uint16_t tag, const void *data, uint32_t len)
+{
+	size_t add = 8 + fmt_rec_padded(len);
+
+	if (buf_reserve(b, add))
+		return SR_ENOMEM;
+	memcpy(b->p + b->len, &tag, 2);
+	memcpy(b->p + b->len + 4, &len, 4);
+	if (len)
+		memcpy(b->p + b->len + 8, data, len);
+	b->len += add;
+	return 0;
+}
+
+static int tlv_str(struct tlv_buf *b, uint16_t tag, const char *s, size_t cap)
+{
+	size_t n = strnlen(s, cap);
+
+	if (!n)
+		return 0;
+	return tlv_put(b, tag, s, (uint32_t)n);
+}
+
+int fmt_header_build(const struct fmt_host_info *h, uint8_t **out, size_t *len)
+{
+	struct tlv_buf b = { 0 };
+	struct fmt_file_hdr fh;
+	uint32_t crc;
+	int rc = 0;
+
+	memset(&fh, 0, sizeof(fh));
+	/* The fixed part goes first; it is filled once hdr_len is known. */
+	rc |= buf_reserve(&b, sizeof(fh));
+	b.len = sizeof(fh);
+	rc |= tlv_str(&b, FMT_META_HOSTNAME, h->hostname, sizeof(h->hostname));
+	rc |= tlv_str(&b, FMT_META_KERNEL, h->kernel, sizeof(h->kernel));
+	rc |= tlv_str(&b, FMT_META_MACHINE, h->machine, sizeof(h->machine));
+	rc |= tlv_str(&b, FMT_META_RECORDER, h->recorder, sizeof(h->recorder));
+	rc |= tlv_str(&b, FMT_META_OPTIONS, h->options, sizeof(h->options));
+	rc |= tlv_str(&b, FMT_META_SOURCE, h->source, sizeof(h->source));
+	rc |= tlv_put(&b, FMT_META_BOOT_NS, &h->boot_ns, 8);
+	rc |= tlv_put(&b, FMT_META_CLOCK_OFF, &h->clock_offset_ns, 8);
+	rc |= tlv_put(&b, FMT_META_START_NS, &h->start_ns, 8);
+	rc |= tlv_put(&b, FMT_META_SNAPLEN, &h->snaplen, 4);
+	rc |= tlv_put(&b, FMT_META_NCPUS, &h->ncpus, 4);
+	rc |= tlv_put(&b, FMT_META_END, NULL, 0);
+	rc |= buf_reserve(&b, 4); /* the crc */
+	if (rc) {
+		free(b.p);
+		return SR_ENOMEM;
+	}
+	memcpy(fh.magic, FMT_MAGIC, 8);
+	fh.major = FMT_MAJOR;
+	fh.minor = FMT_MINOR;
+	fh.hdr_len = (uint32_t)(b.len + 4);
+	memcpy(b.p, &fh, sizeof(fh));
+	crc = sr_crc32c(0, b.p, b.len);
+	memcpy(b.p + b.len, &crc, 4);
+	*out = b.p;
+	*len = b.len + 4;
+	return 0;
+}
+
+static void meta_text(char *dst, size_t cap, const uint8_t *v, uint32_t len)
+{
+	size_t n = len < cap - 1 ? len : cap - 1;
+
+	memcpy(dst, v, n);
+	dst[n] = '\0';
+	/* Embedded NULs would silently shorten the text; keep the visible part. */
+}
+
+int fmt_header_parse_meta(const uint8_t *buf, size_t len, struct fmt_host_info *h,
+			  struct sr_err *err)
+{
+	size_t off = sizeof(struct fmt_file_hdr);
+	size_t end = len - 4; /* the crc */
+
+	memset(h, 0, sizeof(*h));
+	while (off < end) {
+		uint16_t tag;
+		uint32_t l;
+		const uint8_t *v;
+
+		/* A TLV header must fit before its length is trusted. */
+		if (end - off < 8)
+			return sr_err_set(err, SR_ECORRUPT, "file header: truncated metadata at offset %zu",
+					  off);
+		memcpy(&tag, buf + off, 2);
+		memcpy(&l, buf + off + 4, 4);
+		if (fmt_rec_padded(l) > end - off - 8)
+			return sr_err_set(err, SR_ECORRUPT,
+					  "file header: metadata tag %u at offset %zu: length %u exceeds header",
+					  tag, off, l);
+		v = buf + off + 8;
+		off += 8 + fmt_rec_padded(l);
+		switch (tag) {
+		case FMT_META_END: return 0;
+		case FMT_META_HOSTNAME: meta_text(h->hostname, sizeof(h->hostname), v, l); break;
+		case FMT_META_KERNEL: meta_text(h->kernel, sizeof(h->kernel), v, l); break;
+		case FMT_META_MACHINE: meta_text(h->machine, sizeof(h->machine), v, l); break;
+		case FMT_META_RECORDER: meta_text(h->recorder, sizeof(h->recorder), v, l); break;
+		case FMT_META_OPTIONS: meta_text(h->options, sizeof(h->options), v, l); break;
+		case FMT_META_SOURCE: meta_text(h->source, sizeof(h->source), v, l); break;
+		/* Integers of a wrong size are ignored rather than misread. */
+		case FMT_META_BOOT_NS: if (l == 8) memcpy(&h->boot_ns, v, 8); break;
+		case FMT_META_CLOCK_OFF: if (l == 8) memcpy(&h->clock_offset_ns, v, 8); break;
+		case FMT_META_START_NS: if (l == 8) memcpy(&h->start_ns, v, 8); break;
+		case FMT_META_SNAPLEN: if (l == 4) memcpy(&h->snaplen, v, 4); break;
+		case FMT_META_NCPUS: if (l == 4) memcpy(&h->ncpus, v, 4); break;
+		default: break; /* unknown tag: a newer minor version; skip by length */
+		}
+	}
+	/* No END tag: tolerated, the crc already vouched for the bytes. */
+	return 0;
+}

@@ -1,0 +1,820 @@
+/* fmt_reader.c: reads .sysrec captures (layout and checks in FORMAT.md).
+ *
+ * open: header → trailer → index; when the trailer or index is unusable the
+ * chunk list is rebuilt by walking chunk headers from the start, stopping at
+ * the first one that is damaged or cut short. next: chunks are read with
+ * pread, checked, decompressed into one reused buffer, and records handed
+ * out as views into it.
+ */
+#include "fmt_reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "../common/sr_hash.h"
+#include "fmt_chunk.h"
+#include "fmt_reader_int.h"
+
+struct fmt_reader {
+	int fd;
+	uint64_t size;
+	struct fmt_host_info host;
+	struct fmt_file_info info;
+	struct fmt_trailer trailer;
+	char index_note[160];
+	uint64_t data_start;      /* file header length */
+	uint64_t seed;            /* prev_hash of chunk 0 */
+
+	struct fmt_chunk_info *ch;
+	uint64_t *base;           /* records before chunk i (for evt.num) */
+	uint64_t *maxlast;        /* max last_ts over chunks 0..i (monotonic: seek key) */
+	size_t nch, cap;
+
+	ZSTD_DCtx *dctx;
+	uint8_t *comp;
+	size_t comp_cap;
+	uint8_t *raw;
+	size_t raw_cap;
+
+	/* hash of the last chunk header read, to check the chain on the next */
+	size_t hash_idx;          /* SIZE_MAX: none */
+	uint64_t hash;
+
+	/* cursor */
+	size_t next_chunk;        /* next chunk to load */
+	int have;                 /* a chunk is loaded in raw */
+	size_t cur;
+	size_t raw_size, pos;
+	uint32_t rec_i, count;
+	int ts_filter;            /* deliver only ts >= min_ts from the loaded chunk */
+	uint64_t min_ts;
+	int jump;                 /* after the loaded snapshot chunk, go to target */
+	size_t target;
+	uint64_t target_ts;
+	int types_on;
+	uint8_t types[32];
+	int failed;               /* sticky error code */
+	struct sr_err fail_err;
+	uint64_t decoded;
+};
+
+int fmt_fuzz_skip_checks;
+
+static int err_at(struct sr_err *err, int code, uint64_t chunk, uint64_t off, const char *fmt,
+		  ...) __attribute__((format(printf, 5, 6)));
+
+/* A chunk-located error: "chunk 7 at offset 123456: <what>". */
+static int err_at(struct sr_err *err, int code, uint64_t chunk, uint64_t off, const char *fmt,
+		  ...)
+{
+	char what[400];
+	va_list ap;
+
+	if (!err)
+		return code;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	sr_err_set(err, code, "chunk %llu at offset %llu: %s", (unsigned long long)chunk,
+		   (unsigned long long)off, what);
+	err->chunk = (int64_t)chunk;
+	err->offset = off;
+	return code;
+}
+
+static int read_at(int fd, void *buf, size_t len, uint64_t off)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = pread(fd, p, len, (off_t)off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return SR_EIO;
+		}
+		if (n == 0)
+			return SR_ECORRUPT; /* file shrank under us */
+		p += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+static int grow(uint8_t **p, size_t *cap, size_t need)
+{
+	size_t ncap;
+	uint8_t *np;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap : 256 * 1024;
+	while (ncap < need)
+		ncap *= 2;
+	np = realloc(*p, ncap);
+	if (!np)
+		return SR_ENOMEM;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+static int add_chunk(struct fmt_reader *r, const struct fmt_chunk_info *ci)
+{
+	if (r->nch == r->cap) {
+		size_t ncap = r->cap ? r->cap * 2 : 64;
+		void *a = realloc(r->ch, ncap * sizeof(*r->ch));
+
+		if (!a)
+			return SR_ENOMEM;
+		r->ch = a;
+		a = realloc(r->base, ncap * sizeof(*r->base));
+		if (!a)
+			return SR_ENOMEM;
+		r->base = a;
+		a = realloc(r->maxlast, ncap * sizeof(*r->maxlast));
+		if (!a)
+			return SR_ENOMEM;
+		r->maxlast = a;
+		r->cap = ncap;
+	}
+	r->ch[r->nch] = *ci;
+	r->base[r->nch] = r->nch ? r->base[r->nch - 1] + r->ch[r->nch - 1].count : 0;
+	r->maxlast[r->nch] = r->nch && r->maxlast[r->nch - 1] > ci->last_ts ? r->maxlast[r->nch - 1]
+									      : ci->last_ts;
+	r->nch++;
+	return 0;
+}
+
+/* Checks a chunk header in isolation: what every reader must check before
+ * trusting any of its sizes. Returns NULL when fine, else the reason. */
+static const char *chunk_hdr_problem(const struct fmt_chunk_hdr *h)
+{
+	if (h->magic != FMT_CHUNK_MAGIC)
+		return "bad chunk magic";
+	if (fmt_chunk_crc(h) != h->hdr_crc && !fmt_fuzz_skip_checks)
+		return "chunk header checksum mismatch";
+	/* pad sits after the crc: a flip there would otherwise go unnoticed */
+	if (h->reserved || h->pad)
+		return "reserved chunk header field not zero";
+	if (h->hdr_len < sizeof(*h) || h->hdr_len > FMT_CHUNK_HDR_MAX)
+		return "chunk header length out of range";
+	if (h->hash != fmt_chunk_hash(h) && !fmt_fuzz_skip_checks)
+		return "chunk hash does not match its header";
+	if (h->comp_size > FMT_CHUNK_COMP_MAX)
+		return "compressed size beyond the format limit";
+	if (h->raw_size > FMT_CHUNK_RAW_MAX)
+		return "raw size beyond the format limit";
+	/* Every record is at least a header long. */
+	if (h->count > h->raw_size / EVT_REC_HDR)
+		return "record count larger than the payload can hold";
+	if (h->count && h->first_ts > h->last_ts)
+		return "time range reversed";
+	return NULL;
+}
+
+static void info_from_hdr(struct fmt_chunk_info *ci, const struct fmt_chunk_hdr *h,
+			  uint64_t off, uint64_t snapshot)
+{
+	memset(ci, 0, sizeof(*ci));
+	ci->seq = h->seq;
+	ci->offset = off;
+	ci->comp_size = h->comp_size;
+	ci->raw_size = h->raw_size;
+	ci->count = h->count;
+	ci->flags = h->flags;
+	ci->first_ts = h->first_ts;
+	ci->last_ts = h->last_ts;
+	ci->snapshot = snapshot;
+	ci->drops_ring = h->drops_ring;
+	ci->drops_backlog = h->drops_backlog;
+	memcpy(ci->types, h->types, sizeof(ci->types));
+}
+
+static void mark_stop(struct fmt_reader *r, int damaged, uint64_t seq, uint64_t off,
+		      const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void mark_damage(struct fmt_reader *r, uint64_t seq, uint64_t off, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void mark_cut(struct fmt_reader *r, uint64_t seq, uint64_t off, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void mark_damage(struct fmt_reader *r, uint64_t seq, uint64_t off, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	mark_stop(r, 1, seq, off, fmt, ap);
+	va_end(ap);
+}
+
+/* A chunk cut short at the end of the file: the writer stopped mid-write.
+ * Not damage: what is there is delivered and reading ends cleanly. */
+static void mark_cut(struct fmt_reader *r, uint64_t seq, uint64_t off, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	mark_stop(r, 0, seq, off, fmt, ap);
+	va_end(ap);
+}
+
+static void mark_stop(struct fmt_reader *r, int damaged, uint64_t seq, uint64_t off,
+		      const char *fmt, va_list ap)
+{
+	char what[200];
+
+	vsnprintf(what, sizeof(what), fmt, ap);
+	r->info.damaged = damaged;
+	r->info.truncated = !damaged;
+	r->info.damage_chunk = seq;
+	r->info.damage_offset = off;
+	snprintf(r->info.damage_msg, sizeof(r->info.damage_msg), "chunk %llu at offset %llu: %s",
+		 (unsigned long long)seq, (unsigned long long)off, what);
+}
+
+/* Rebuilds the chunk list by walking headers (no trailer, or a bad one). */
+static int scan_chunks(struct fmt_reader *r)
+{
+	uint64_t off = r->data_start, prev = r->seed, seq = 0, snap = FMT_NO_SNAPSHOT;
+
+	r->nch = 0;
+	while (off < r->size) {
+		uint64_t rem = r->size - off;
+		struct fmt_chunk_hdr h;
+		struct fmt_chunk_info ci;
+		const char *why;
+		uint32_t magic = 0;
+
+		if (seq >= FMT_INDEX_MAX_CHUNKS) {
+			mark_damage(r, seq, off, "more chunks than the format allows");
+			break;
+		}
+		if (read_at(r->fd, &magic, rem < 4 ? (size_t)rem : 4, off))
+			return SR_EIO;
+		/* An index block means the writer got that far; its trailer was bad. */
+		if (rem >= 4 && magic == FMT_INDEX_MAGIC)
+			break;
+		if (rem < sizeof(h)) {
+			mark_cut(r, seq, off, "chunk header cut short (%llu of %zu bytes present)",
+				    (unsigned long long)rem, sizeof(h));
+			break;
+		}
+		if (read_at(r->fd, &h, sizeof(h), off))
+			return SR_EIO;
+		why = chunk_hdr_problem(&h);
+		if (why) {
+			mark_damage(r, seq, off, "%s", why);
+			break;
+		}
+		if (h.seq != seq) {
+			mark_damage(r, seq, off, "chunk out of sequence (says %llu)",
+				    (unsigned long long)h.seq);
+			break;
+		}
+		if (h.prev_hash != prev && !fmt_fuzz_skip_checks) {
+			mark_damage(r, seq, off, "hash chain broken (chunk missing or reordered)");
+			break;
+		}
+		if (h.hdr_len + (uint64_t)h.comp_size > rem) {
+			mark_cut(r, seq, off, "chunk cut short (%llu bytes needed, %llu present)",
+				    (unsigned long long)h.hdr_len + h.comp_size,
+				    (unsigned long long)rem);
+			break;
+		}
+		if (h.flags & FMT_CHF_SNAPSHOT)
+			snap = seq;
+		info_from_hdr(&ci, &h, off, snap);
+		if (add_chunk(r, &ci))
+			return SR_ENOMEM;
+		prev = h.hash;
+		off += h.hdr_len + (uint64_t)h.comp_size;
+		seq++;
+	}
+	return 0;
+}
+
+/* Loads the index named by a valid trailer. Returns 0 when usable, 1 when
+ * the file must be scanned instead (reason in index_note), <0 on errors. */
+static int load_index(struct fmt_reader *r)
+{
+	struct fmt_trailer *t = &r->trailer;
+	struct fmt_index_hdr ih;
+	uint8_t *buf;
+	uint64_t events = 0, prev_end = r->data_start;
+	uint32_t crc;
+	int rc = 1;
+
+#define NOTE(...) (snprintf(r->index_note, sizeof(r->index_note), __VA_ARGS__), 1)
+	if (r->size < r->data_start + sizeof(ih) + 4 + sizeof(*t))
+		return NOTE("no trailer (file too short)");
+	if (read_at(r->fd, t, sizeof(*t), r->size - sizeof(*t)))
+		return SR_EIO;
+	if (t->magic != FMT_TRAILER_MAGIC)
+		return NOTE("no trailer (recorder stopped before closing the file)");
+	if (sr_crc32c(0, t, offsetof(struct fmt_trailer, crc)) != t->crc && !fmt_fuzz_skip_checks)
+		return NOTE("trailer checksum mismatch");
+	/* The index must sit exactly between the last chunk and the trailer. */
+	if (t->index_offset < r->data_start || t->index_size < sizeof(ih) + 4 ||
+	    t->index_size > r->size || t->index_offset != r->size - sizeof(*t) - t->index_size)
+		return NOTE("trailer points outside the file");
+	if (read_at(r->fd, &ih, sizeof(ih), t->index_offset))
+		return SR_EIO;
+	if (ih.magic != FMT_INDEX_MAGIC)
+		return NOTE("bad index magic");
+	if (ih.entry_size < sizeof(struct fmt_index_entry) || ih.entry_size > 4096)
+		return NOTE("index entry size %u out of range", ih.entry_size);
+	/* Count checked before it is multiplied. */
+	if (ih.count > FMT_INDEX_MAX_CHUNKS ||
+	    sizeof(ih) + ih.count * ih.entry_size + 4 != t->index_size)
+		return NOTE("index size disagrees with its entry count");
+	if (ih.count != t->chunks)
+		return NOTE("trailer chunk count disagrees with the index");
+	buf = malloc(t->index_size);
+	if (!buf)
+		return SR_ENOMEM;
+	if (read_at(r->fd, buf, t->index_size, t->index_offset)) {
+		free(buf);
+		return SR_EIO;
+	}
+	memcpy(&crc, buf + t->index_size - 4, 4);
+	if (sr_crc32c(0, buf, t->index_size - 4) != crc && !fmt_fuzz_skip_checks) {
+		rc = NOTE("index checksum mismatch");
+		goto out;
+	}
+	r->nch = 0;
+	for (uint64_t i = 0; i < ih.count; i++) {
+		struct fmt_index_entry e;
+		struct fmt_chunk_info ci;
+
+		memcpy(&e, buf + sizeof(ih) + i * ih.entry_size, sizeof(e));
+		/* Chunks are contiguous, in order, and end before the index. */
+		if (e.offset < prev_end || e.offset > t->index_offset ||
+		    e.comp_size > FMT_CHUNK_COMP_MAX || e.raw_size > FMT_CHUNK_RAW_MAX ||
+		    t->index_offset - e.offset < sizeof(struct fmt_chunk_hdr) + (uint64_t)e.comp_size ||
+		    e.count > e.raw_size / EVT_REC_HDR) {
+			rc = NOTE("index entry %llu is inconsistent", (unsigned long long)i);
+			goto out;
+		}
+		/* A snapshot chunk covers itself; others name an earlier snapshot. */
+		if ((e.flags & FMT_CHF_SNAPSHOT) ? e.snapshot != i
+						 : e.snapshot != FMT_NO_SNAPSHOT &&
+							   (e.snapshot >= i ||
+							    !(r->ch[e.snapshot].flags & FMT_CHF_SNAPSHOT))) {
+			rc = NOTE("index entry %llu names a bad snapshot chunk",
+				  (unsigned long long)i);
+			goto out;
+		}
+		memset(&ci, 0, sizeof(ci));
+		ci.seq = i;
+		ci.offset = e.offset;
+		ci.comp_size = e.comp_size;
+		ci.raw_size = e.raw_size;
+		ci.count = e.count;
+		ci.flags = e.flags;
+		ci.first_ts = e.first_ts;
+		ci.last_ts = e.last_ts;
+		ci.snapshot = e.snapshot;
+		memcpy(ci.types, e.types, sizeof(ci.types));
+		if (add_chunk(r, &ci)) {
+			rc = SR_ENOMEM;
+			goto out;
+		}
+		events += e.count;
+		prev_end = e.offset + sizeof(struct fmt_chunk_hdr) + e.comp_size;
+	}
+	if (events != t->events) {
+		rc = NOTE("trailer event count disagrees with the index");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(buf);
+	if (rc)
+		r->nch = 0;
+	return rc;
+#undef NOTE
+}
+
+static int open_header(struct fmt_reader *r, const char *path, struct sr_err *err)
+{
+	struct fmt_file_hdr fh;
+	uint8_t *buf;
+	uint32_t crc;
+	int rc;
+
+	if (r->size < sizeof(fh)) {
+		return sr_err_set(err, SR_EFORMAT, "%s: not a sysrec capture (only %llu bytes)", path,
+				  (unsigned long long)r->size);
+	}
+	if (read_at(r->fd, &fh, sizeof(fh), 0))
+		return sr_err_set(err, SR_EIO, "%s: read: %s", path, strerror(errno));
+	if (memcmp(fh.magic, FMT_MAGIC, 8) != 0)
+		return sr_err_set(err, SR_EFORMAT, "%s: not a sysrec capture (bad magic)", path);
+	r->info.major = fh.major;
+	r->info.minor = fh.minor;
+	/* Another major version may lay everything out differently: refuse. */
+	if (fh.major != FMT_MAJOR)
+		return sr_err_set(err, SR_EFORMAT, "%s: unsupported format version %u.%u", path,
+				  fh.major, fh.minor);
+	if (fh.hdr_len < sizeof(fh) + 4 || fh.hdr_len > FMT_HEADER_MAX)
+		return sr_err_set(err, SR_ECORRUPT, "%s: file header length %u out of range", path,
+				  fh.hdr_len);
+	if (fh.hdr_len > r->size)
+		return sr_err_set(err, SR_ECORRUPT, "%s: file header cut short (%u bytes, file has %llu)",
+				  path, fh.hdr_len, (unsigned long long)r->size);
+	buf = malloc(fh.hdr_len);
+	if (!buf)
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	if (read_at(r->fd, buf, fh.hdr_len, 0)) {
+		free(buf);
+		return sr_err_set(err, SR_EIO, "%s: read: %s", path, strerror(errno));
+	}
+	memcpy(&crc, buf + fh.hdr_len - 4, 4);
+	if (sr_crc32c(0, buf, fh.hdr_len - 4) != crc && !fmt_fuzz_skip_checks) {
+		free(buf);
+		return sr_err_set(err, SR_ECORRUPT, "%s: file header checksum mismatch", path);
+	}
+	if (fh.flags != 0) {
+		free(buf);
+		return sr_err_set(err, SR_ECORRUPT, "%s: file header: reserved flags set", path);
+	}
+	rc = fmt_header_parse_meta(buf, fh.hdr_len, &r->host, err);
+	free(buf);
+	if (rc)
+		return rc;
+	r->data_start = fh.hdr_len;
+	r->seed = fmt_chain_seed(crc);
+	return 0;
+}
+
+int fmt_reader_open(struct fmt_reader **out, const char *path, struct sr_err *err)
+{
+	struct fmt_reader *r;
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	r->hash_idx = SIZE_MAX;
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0) {
+		rc = sr_err_set(err, SR_EIO, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (fstat(r->fd, &st) != 0) {
+		rc = sr_err_set(err, SR_EIO, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = sr_err_set(err, SR_EFORMAT, "%s: not a regular file", path);
+		goto fail;
+	}
+	r->size = (uint64_t)st.st_size;
+	r->info.file_bytes = r->size;
+	rc = open_header(r, path, err);
+	if (rc)
+		goto fail;
+	r->dctx = ZSTD_createDCtx();
+	if (!r->dctx) {
+		rc = sr_err_set(err, SR_ENOMEM, "out of memory");
+		goto fail;
+	}
+	rc = load_index(r);
+	if (rc < 0) {
+		rc = sr_err_set(err, rc, "%s: reading the index: %s", path, sr_code_name(rc));
+		goto fail;
+	}
+	if (rc == 0) {
+		r->info.complete = 1;
+		r->info.drops_ring = r->trailer.drops_ring;
+		r->info.drops_backlog = r->trailer.drops_backlog;
+	} else {
+		rc = scan_chunks(r);
+		if (rc) {
+			rc = sr_err_set(err, rc, "%s: scanning chunks: %s", path, sr_code_name(rc));
+			goto fail;
+		}
+		for (size_t i = 0; i < r->nch; i++) {
+			r->info.drops_ring += r->ch[i].drops_ring;
+			r->info.drops_backlog += r->ch[i].drops_backlog;
+		}
+	}
+	r->info.chunks = r->nch;
+	for (size_t i = 0; i < r->nch; i++) {
+		const struct fmt_chunk_info *ci = &r->ch[i];
+
+		r->info.events += ci->count;
+		r->info.raw_bytes += ci->raw_size;
+		if (!ci->count)
+			continue;
+		if (!r->info.first_ts || ci->first_ts < r->info.first_ts)
+			r->info.first_ts = ci->first_ts;
+		if (ci->last_ts > r->info.last_ts)
+			r->info.last_ts = ci->last_ts;
+	}
+	*out = r;
+	return 0;
+fail:
+	fmt_reader_close(r);
+	return rc;
+}
+
+void fmt_reader_close(struct fmt_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	ZSTD_freeDCtx(r->dctx);
+	free(r->ch);
+	free(r->base);
+	free(r->maxlast);
+	free(r->comp);
+	free(r->raw);
+	free(r);
+}
+
+const struct fmt_host_info *fmt_reader_host(const struct fmt_reader *r)
+{
+	return &r->host;
+}
+
+const struct fmt_file_info *fmt_reader_info(const struct fmt_reader *r)
+{
+	return &r->info;
+}
+
+size_t fmt_reader_chunk_count(const struct fmt_reader *r)
+{
+	return r->nch;
+}
+
+const struct fmt_chunk_info *fmt_reader_chunk(const struct fmt_reader *r, size_t i)
+{
+	return i < r->nch ? &r->ch[i] : NULL;
+}
+
+uint64_t fmt_reader_chunks_decoded(const struct fmt_reader *r)
+{
+	return r->decoded;
+}
+
+const struct fmt_trailer *fmt_reader_trailer(const struct fmt_reader *r)
+{
+	return &r->trailer;
+}
+
+const char *fmt_reader_index_note(const struct fmt_reader *r)
+{
+	return r->index_note;
+}
+
+uint64_t fmt_reader_data_start(const struct fmt_reader *r)
+{
+	return r->data_start;
+}
+
+int fmt_reader_load_chunk(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *hdr,
+			  const uint8_t **raw, size_t *raw_len, struct sr_err *err)
+{
+	const struct fmt_chunk_info *ci;
+	struct fmt_chunk_hdr h;
+	const char *why;
+	unsigned long long fcs;
+	size_t n;
+
+	if (i >= r->nch)
+		return sr_err_set(err, SR_ELIMIT, "no chunk %zu", i);
+	ci = &r->ch[i];
+	if (read_at(r->fd, &h, sizeof(h), ci->offset))
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "chunk header unreadable");
+	why = chunk_hdr_problem(&h);
+	if (why)
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "%s", why);
+	/* The index (or the scan) vouched for these; the header must agree. */
+	if (h.seq != ci->seq || h.comp_size != ci->comp_size || h.raw_size != ci->raw_size ||
+	    h.count != ci->count || h.flags != ci->flags || h.first_ts != ci->first_ts ||
+	    h.last_ts != ci->last_ts || memcmp(h.types, ci->types, sizeof(h.types)) != 0)
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+			      "chunk header disagrees with the index");
+	if (ci->offset + h.hdr_len + (uint64_t)h.comp_size > r->size)
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "chunk extends past end of file");
+	if (i == 0 && h.prev_hash != r->seed && !fmt_fuzz_skip_checks)
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+			      "hash chain broken (chunk 0 is not from this file)");
+	if (i > 0 && r->hash_idx == i - 1 && h.prev_hash != r->hash && !fmt_fuzz_skip_checks)
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+			      "hash chain broken (chunk missing or reordered)");
+	r->hash_idx = i;
+	r->hash = h.hash;
+	if (hdr)
+		*hdr = h;
+
+	if (grow(&r->comp, &r->comp_cap, h.comp_size ? h.comp_size : 1) ||
+	    grow(&r->raw, &r->raw_cap, h.raw_size ? h.raw_size : 1))
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	if (read_at(r->fd, r->comp, h.comp_size, ci->offset + h.hdr_len))
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "payload unreadable");
+	if (sr_crc32c(0, r->comp, h.comp_size) != h.payload_crc && !fmt_fuzz_skip_checks)
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "payload checksum mismatch");
+	fcs = ZSTD_getFrameContentSize(r->comp, h.comp_size);
+	if (fcs != h.raw_size)
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+			      "payload frame size disagrees with the header");
+	n = ZSTD_decompressDCtx(r->dctx, r->raw, r->raw_cap, r->comp, h.comp_size);
+	if (ZSTD_isError(n))
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "payload does not decompress: %s",
+			      ZSTD_getErrorName(n));
+	if (n != h.raw_size)
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+			      "payload decompresses to %zu bytes, header says %u", n, h.raw_size);
+	r->decoded++;
+	*raw = r->raw;
+	*raw_len = n;
+	return 0;
+}
+
+static int fail(struct fmt_reader *r, int code, struct sr_err *err)
+{
+	r->failed = code;
+	if (err)
+		r->fail_err = *err;
+	else
+		sr_err_clear(&r->fail_err);
+	return code;
+}
+
+static int load_for_next(struct fmt_reader *r, size_t i, struct sr_err *err)
+{
+	const uint8_t *raw;
+	size_t len;
+	int rc = fmt_reader_load_chunk(r, i, NULL, &raw, &len, err);
+
+	if (rc)
+		return fail(r, rc, err);
+	r->have = 1;
+	r->cur = i;
+	r->raw_size = len;
+	r->pos = 0;
+	r->rec_i = 0;
+	r->count = r->ch[i].count;
+	r->next_chunk = i + 1;
+	return 0;
+}
+
+static int wanted(const struct fmt_reader *r, size_t i)
+{
+	if (!r->types_on || (r->ch[i].flags & FMT_CHF_SNAPSHOT))
+		return 1;
+	return fmt_types_intersect(r->types, r->ch[i].types);
+}
+
+int fmt_reader_next(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
+{
+	int rc;
+
+	if (r->failed) {
+		if (err)
+			*err = r->fail_err;
+		return r->failed;
+	}
+	for (;;) {
+		if (r->have) {
+			while (r->pos < r->raw_size) {
+				const struct evt_rec *rec;
+				size_t plen;
+
+				/* Record framing is checked against what the payload holds. */
+				if (evt_decode(ev, r->raw + r->pos, r->raw_size - r->pos) != 0)
+					return fail(r, err_at(err, SR_ECORRUPT, r->ch[r->cur].seq,
+							      r->ch[r->cur].offset,
+							      "record %u at payload byte %zu: bad framing",
+							      r->rec_i, r->pos),
+						    err);
+				rec = ev->rec;
+				plen = fmt_rec_padded(rec->len);
+				if (plen > r->raw_size - r->pos || r->rec_i >= r->count)
+					return fail(r, err_at(err, SR_ECORRUPT, r->ch[r->cur].seq,
+							      r->ch[r->cur].offset,
+							      "record %u at payload byte %zu: past the chunk's records",
+							      r->rec_i, r->pos),
+						    err);
+				r->pos += plen;
+				r->rec_i++;
+				if (r->ts_filter && rec->ts < r->min_ts)
+					continue;
+				ev->num = r->base[r->cur] + r->rec_i;
+				return 1;
+			}
+			if (r->rec_i != r->count)
+				return fail(r, err_at(err, SR_ECORRUPT, r->ch[r->cur].seq,
+						      r->ch[r->cur].offset,
+						      "payload holds %u records, header says %u", r->rec_i,
+						      r->count),
+					    err);
+			r->have = 0;
+			r->ts_filter = 0;
+			if (r->jump) {
+				/* The covering snapshot is out; now the seek target. */
+				r->jump = 0;
+				r->next_chunk = r->target;
+				r->ts_filter = 1;
+				r->min_ts = r->target_ts;
+				if (r->target < r->nch && wanted(r, r->target)) {
+					rc = load_for_next(r, r->target, err);
+					if (rc)
+						return rc;
+					r->ts_filter = !(r->ch[r->target].flags & FMT_CHF_SNAPSHOT);
+					continue;
+				}
+				r->ts_filter = 0;
+				r->next_chunk = r->target + 1;
+			}
+		}
+		while (r->next_chunk < r->nch && !wanted(r, r->next_chunk))
+			r->next_chunk++;
+		if (r->next_chunk >= r->nch)
+			break;
+		rc = load_for_next(r, r->next_chunk, err);
+		if (rc)
+			return rc;
+	}
+	if (r->info.damaged) {
+		/* Everything before the damage was delivered; now say where it is. */
+		sr_err_set(err, SR_ECORRUPT, "%s", r->info.damage_msg);
+		if (err) {
+			err->chunk = (int64_t)r->info.damage_chunk;
+			err->offset = r->info.damage_offset;
+		}
+		return fail(r, SR_ECORRUPT, err);
+	}
+	return 0;
+}
+
+int fmt_reader_seek_time(struct fmt_reader *r, uint64_t ts_ns, struct sr_err *err)
+{
+	size_t lo = 0, hi = r->nch, k;
+	uint64_t s;
+	int rc;
+
+	/* A seek starts a fresh read: an earlier chunk's damage does not stick. */
+	r->failed = 0;
+	r->have = 0;
+	r->jump = 0;
+	r->ts_filter = 0;
+	/* First chunk whose running max of last_ts reaches ts_ns. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->maxlast[mid] >= ts_ns)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	k = lo;
+	r->next_chunk = k;
+	if (k >= r->nch)
+		return 0;
+	s = r->ch[k].snapshot;
+	if (s != FMT_NO_SNAPSHOT && s < k) {
+		rc = load_for_next(r, (size_t)s, err);
+		if (rc)
+			return rc;
+		r->jump = 1;
+		r->target = k;
+		r->target_ts = ts_ns;
+		return 0;
+	}
+	if (!wanted(r, k)) {
+		r->next_chunk = k + 1;
+		return 0;
+	}
+	rc = load_for_next(r, k, err);
+	if (rc)
+		return rc;
+	/* A snapshot chunk is state: all of it is delivered. */
+	r->ts_filter = !(r->ch[k].flags & FMT_CHF_SNAPSHOT);
+	r->min_ts = ts_ns;
+	return 0;
+}
+
+void fmt_reader_set_types(struct fmt_reader *r, const uint8_t set[32])
+{
+	if (!set) {
+		r->types_on = 0;
+		return;
+	}
+	r->types_on = 1;
+	memcpy(r->types, set, sizeof(r->types));
+}

@@ -1,0 +1,26 @@
+/* fmt_reader_int.h: reader internals shared with fmt_verify.c, so the
+ * verifier checks files through exactly the code every reader uses. */
+#ifndef FMT_READER_INT_H
+#define FMT_READER_INT_H
+
+#include "fmt_layout.h"
+#include "fmt_reader.h"
+
+/* Reads, checks and decompresses chunk i (header against the index entry,
+ * header crc, hash chain when the previous header was read, payload crc,
+ * sizes). On success *raw and *raw_len give the payload, valid until the next
+ * load; hdr (if not NULL) receives the on-disk header. */
+int fmt_reader_load_chunk(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *hdr,
+			  const uint8_t **raw, size_t *raw_len, struct sr_err *err);
+/* The trailer as read (valid only when info->complete). */
+const struct fmt_trailer *fmt_reader_trailer(const struct fmt_reader *r);
+/* Why the trailer/index was not used, or "" when it was. */
+const char *fmt_reader_index_note(const struct fmt_reader *r);
+/* Fuzzing only: when set, checksum and hash mismatches are ignored so the
+ * fuzzer reaches the decompression and record parsing behind them. Never
+ * set in the tools. */
+extern int fmt_fuzz_skip_checks;
+/* The file header's length (where chunk 0 starts). */
+uint64_t fmt_reader_data_start(const struct fmt_reader *r);
+
+#endif

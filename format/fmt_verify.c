@@ -1,0 +1,164 @@
+/* fmt_verify.c: full check of a capture, through the reader's own code
+ * (fmt_reader_load_chunk), so verify and every reader agree on what is
+ * damage. Each problem is reported with its chunk and byte offset; checking
+ * goes on past a bad chunk so one run lists everything. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fmt_chunk.h"
+#include "fmt_reader.h"
+#include "fmt_reader_int.h"
+
+struct vctx {
+	void (*report)(void *ctx, const char *msg);
+	void *ctx;
+	int problems;
+};
+
+static void problem(struct vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void problem(struct vctx *v, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	v->problems++;
+	if (v->report)
+		v->report(v->ctx, msg);
+}
+
+/* Record framing, padding, count, time range and type set of one payload. */
+static void check_records(struct vctx *v, const struct fmt_chunk_info *ci, const uint8_t *raw,
+			  size_t len)
+{
+	uint8_t types[32] = { 0 };
+	size_t pos = 0;
+	uint32_t n = 0;
+	uint64_t lo = UINT64_MAX, hi = 0;
+
+	while (pos < len) {
+		struct evt ev;
+		size_t plen;
+
+		if (evt_decode(&ev, raw + pos, len - pos) != 0) {
+			problem(v, "chunk %llu at offset %llu: record %u at payload byte %zu: bad framing",
+				(unsigned long long)ci->seq, (unsigned long long)ci->offset, n, pos);
+			return;
+		}
+		plen = fmt_rec_padded(ev.rec->len);
+		if (plen > len - pos) {
+			problem(v, "chunk %llu at offset %llu: record %u: padding runs past the payload",
+				(unsigned long long)ci->seq, (unsigned long long)ci->offset, n);
+			return;
+		}
+		for (size_t k = ev.rec->len; k < plen; k++)
+			if (raw[pos + k]) {
+				problem(v, "chunk %llu at offset %llu: record %u: non-zero padding",
+					(unsigned long long)ci->seq, (unsigned long long)ci->offset, n);
+				break;
+			}
+		if (ev.rec->type >= EVT_TYPE_MAX)
+			problem(v, "chunk %llu at offset %llu: record %u: type %u out of range",
+				(unsigned long long)ci->seq, (unsigned long long)ci->offset, n,
+				ev.rec->type);
+		else
+			fmt_types_add(types, ev.rec->type);
+		if (ev.rec->ts < lo)
+			lo = ev.rec->ts;
+		if (ev.rec->ts > hi)
+			hi = ev.rec->ts;
+		pos += plen;
+		n++;
+	}
+	if (n != ci->count)
+		problem(v, "chunk %llu at offset %llu: payload holds %u records, header says %u",
+			(unsigned long long)ci->seq, (unsigned long long)ci->offset, n, ci->count);
+	if (n && (lo != ci->first_ts || hi != ci->last_ts))
+		problem(v, "chunk %llu at offset %llu: time range %llu..%llu, header says %llu..%llu",
+			(unsigned long long)ci->seq, (unsigned long long)ci->offset,
+			(unsigned long long)lo, (unsigned long long)hi,
+			(unsigned long long)ci->first_ts, (unsigned long long)ci->last_ts);
+	if (memcmp(types, ci->types, sizeof(types)) != 0)
+		problem(v, "chunk %llu at offset %llu: event type set disagrees with the records",
+			(unsigned long long)ci->seq, (unsigned long long)ci->offset);
+}
+
+int fmt_verify(const char *path, void (*report)(void *ctx, const char *msg), void *ctx,
+	       struct sr_err *err)
+{
+	struct vctx v = { report, ctx, 0 };
+	const struct fmt_file_info *fi;
+	struct fmt_reader *r;
+	uint64_t snap = FMT_NO_SNAPSHOT, drops_ring = 0, drops_backlog = 0, last_hash = 0;
+	uint64_t expect_off;
+	int rc;
+
+	rc = fmt_reader_open(&r, path, err);
+	if (rc == SR_ECORRUPT) {
+		/* A damaged file header is a finding, not a usage error. */
+		problem(&v, "%s", err ? err->msg : "file header damaged");
+		return 1;
+	}
+	if (rc)
+		return rc;
+	fi = fmt_reader_info(r);
+	if (!fi->complete)
+		problem(&v, "index not usable (%s): chunks found by scanning", fmt_reader_index_note(r));
+	if (fi->damaged || fi->truncated)
+		problem(&v, "%s", fi->damage_msg);
+
+	expect_off = fmt_reader_data_start(r);
+	for (size_t i = 0; i < fmt_reader_chunk_count(r); i++) {
+		const struct fmt_chunk_info *ci = fmt_reader_chunk(r, i);
+		struct fmt_chunk_hdr h;
+		struct sr_err e;
+		const uint8_t *raw;
+		size_t len;
+
+		if (ci->offset != expect_off)
+			problem(&v, "chunk %zu at offset %llu: expected at offset %llu (gap or overlap)",
+				i, (unsigned long long)ci->offset, (unsigned long long)expect_off);
+		if (ci->flags & FMT_CHF_SNAPSHOT)
+			snap = i;
+		if (ci->snapshot != snap)
+			problem(&v, "chunk %zu at offset %llu: index names snapshot %lld, expected %lld",
+				i, (unsigned long long)ci->offset, (long long)ci->snapshot,
+				(long long)snap);
+		sr_err_clear(&e);
+		rc = fmt_reader_load_chunk(r, i, &h, &raw, &len, &e);
+		if (rc == SR_ENOMEM || rc == SR_EIO) {
+			fmt_reader_close(r);
+			return sr_err_set(err, rc, "%s", e.msg);
+		}
+		if (rc) {
+			problem(&v, "%s", e.msg);
+			/* The header may be unreadable: continue from the index's idea of it. */
+			expect_off = ci->offset + sizeof(struct fmt_chunk_hdr) + ci->comp_size;
+			continue;
+		}
+		expect_off = ci->offset + h.hdr_len + h.comp_size;
+		drops_ring += h.drops_ring;
+		drops_backlog += h.drops_backlog;
+		last_hash = h.hash;
+		check_records(&v, ci, raw, len);
+	}
+	if (fi->complete) {
+		const struct fmt_trailer *t = fmt_reader_trailer(r);
+
+		if (t->index_offset != expect_off)
+			problem(&v, "index at offset %llu, but the chunks end at %llu",
+				(unsigned long long)t->index_offset, (unsigned long long)expect_off);
+		if (t->drops_ring != drops_ring || t->drops_backlog != drops_backlog)
+			problem(&v, "trailer drop totals (%llu, %llu) disagree with the chunks (%llu, %llu)",
+				(unsigned long long)t->drops_ring, (unsigned long long)t->drops_backlog,
+				(unsigned long long)drops_ring, (unsigned long long)drops_backlog);
+		if (t->last_hash != (fmt_reader_chunk_count(r) ? last_hash : t->last_hash))
+			problem(&v, "trailer hash disagrees with the last chunk's hash");
+	}
+	fmt_reader_close(r);
+	return v.problems ? 1 : 0;
+}

@@ -1,0 +1,42 @@
+/* scap.h: sysdig/Falco .scap captures, read and written.
+ *
+ * Reading goes through scap_source_open() (format/evt_source.h), which
+ * yields our records: a snapshot (SNAP_BEGIN, PROCINFO, FDINFO, USERINFO,
+ * GROUPINFO, SNAP_END) from the capture's process/fd/user lists, then one
+ * record per syscall (scap's enter and exit events merged).
+ *
+ * Writing: scap_writer_open → scap_writer_append (records, snapshot first)
+ * → scap_writer_close. The file opens in sysdig 0.29 and later: section
+ * header, machine info, process/fd/user lists from the first snapshot, then
+ * each record as an enter and an exit event block.
+ *
+ * Conversions for `sysreplay convert`: IN may be anything evt_source_open
+ * reads; OUT is created (replaced). Errors name the file and the cause.
+ */
+#ifndef SCAP_H
+#define SCAP_H
+
+#include <stddef.h>
+
+#include "../common/sr_err.h"
+#include "evt.h"
+#include "fmt_host.h"
+
+/* 1 when the first n bytes of a file look like a .scap capture (plain section
+ * header, or gzip: the caller then has to try opening it). */
+int scap_is_capture(const void *head, size_t n);
+
+struct scap_writer;
+int scap_writer_open(struct scap_writer **out, const char *path, const struct fmt_host_info *host,
+		     struct sr_err *err);
+/* Appends one record (len bytes, struct evt_rec first). Snapshot records
+ * before the first event become the lists; later snapshots are skipped. */
+int scap_writer_append(struct scap_writer *w, const void *rec, size_t len, struct sr_err *err);
+/* Number of scap events written so far (enter and exit count separately). */
+unsigned long long scap_writer_events(const struct scap_writer *w);
+int scap_writer_close(struct scap_writer *w, struct sr_err *err);
+
+int scap_convert_to_scap(const char *in, const char *out, struct sr_err *err);
+int scap_convert_to_sysrec(const char *in, const char *out, struct sr_err *err);
+
+#endif

@@ -1,0 +1,875 @@
+/* scap_reader.c: the .scap event source (plain or gzip) -> our records.
+ *
+ * next() delivers records from an output queue; when it is empty it reads
+ * one block and turns it into zero or more records: list blocks feed the
+ * snapshot, an enter event waits on its thread for the exit, an exit (or a
+ * lone event) becomes one record merging both. Damage stops reading: the
+ * records already produced are delivered first, then the error names the
+ * block number and its byte offset (in the decompressed stream).
+ */
+#include "scap_reader.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/sr_err.h"
+#include "scap.h"
+#include "scap_params.h"
+
+/* ---------- small helpers ---------- */
+
+int scap_buf_reserve(struct scap_buf *b, size_t more)
+{
+	size_t need = b->len + more, ncap;
+	uint8_t *np;
+
+	if (need < b->len)
+		return SR_ENOMEM;
+	if (need <= b->cap)
+		return 0;
+	ncap = b->cap ? b->cap : 4096;
+	while (ncap < need)
+		ncap *= 2;
+	np = realloc(b->p, ncap);
+	if (!np)
+		return SR_ENOMEM;
+	b->p = np;
+	b->cap = ncap;
+	return 0;
+}
+
+int scap_buf_put(struct scap_buf *b, const void *data, size_t len)
+{
+	if (scap_buf_reserve(b, len))
+		return SR_ENOMEM;
+	if (len)
+		memcpy(b->p + b->len, data, len);
+	b->len += len;
+	return 0;
+}
+
+int scap_emit(struct scap_src *s, struct scap_buf *to)
+{
+	size_t len;
+	const void *rec = evt_builder_finish(&s->b, &len);
+
+	static const uint8_t zeros[8];
+
+	if (!rec)
+		return SR_ENOMEM;
+	/* Records stay 8-byte aligned in our buffers: readers use struct evt_rec
+	 * fields directly. The padding is skipped when delivering. */
+	if (scap_buf_put(to, rec, len) || scap_buf_put(to, zeros, SCAP_ALIGN8(len) - len))
+		return SR_ENOMEM;
+	return 0;
+}
+
+static size_t thr_slot(uint64_t tid, size_t cap)
+{
+	uint64_t h = tid * 0x9E3779B97F4A7C15ull;
+	return (size_t)(h >> 20) & (cap - 1);
+}
+
+static int thr_grow(struct scap_src *s)
+{
+	size_t ncap = s->thr_cap ? s->thr_cap * 2 : 256;
+	struct scap_thr *nt = calloc(ncap, sizeof(*nt));
+
+	if (!nt)
+		return SR_ENOMEM;
+	for (size_t i = 0; i < s->thr_cap; i++) {
+		size_t j;
+		if (!s->thr[i].used)
+			continue;
+		j = thr_slot(s->thr[i].tid, ncap);
+		while (nt[j].used)
+			j = (j + 1) & (ncap - 1);
+		nt[j] = s->thr[i];
+	}
+	free(s->thr);
+	s->thr = nt;
+	s->thr_cap = ncap;
+	return 0;
+}
+
+struct scap_thr *scap_thr_get(struct scap_src *s, uint64_t tid, int create)
+{
+	size_t j;
+
+	if (s->thr_cap) {
+		j = thr_slot(tid, s->thr_cap);
+		while (s->thr[j].used) {
+			if (s->thr[j].tid == tid)
+				return &s->thr[j];
+			j = (j + 1) & (s->thr_cap - 1);
+		}
+	}
+	if (!create)
+		return NULL;
+	if ((s->thr_n + 1) * 2 > s->thr_cap && thr_grow(s))
+		return NULL;
+	j = thr_slot(tid, s->thr_cap);
+	while (s->thr[j].used)
+		j = (j + 1) & (s->thr_cap - 1);
+	memset(&s->thr[j], 0, sizeof(s->thr[j]));
+	s->thr[j].used = 1;
+	s->thr[j].tid = tid;
+	s->thr[j].pid = tid;
+	s->thr_n++;
+	return &s->thr[j];
+}
+
+/* ---------- one scap event, parsed ---------- */
+
+struct pview {
+	unsigned n;
+	const uint8_t *p[SCAP_MAX_PARAMS];
+	uint32_t len[SCAP_MAX_PARAMS];
+};
+
+/* Our parameters being assembled for one record. */
+struct oparams {
+	unsigned max;                   /* highest index set + 1 */
+	uint8_t set[EVT_MAX_PARAMS];
+	const uint8_t *p[EVT_MAX_PARAMS];
+	uint32_t len[EVT_MAX_PARAMS];
+	/* side values */
+	int64_t res;
+	int has_res;
+	int64_t tid, pid, ptid, vtid, vpid, nr, scid;
+	uint32_t uid, gid;
+	int has_tid, has_pid, has_ptid, has_uid, has_gid, has_nr, has_scid;
+	const uint8_t *comm, *argv0, *argv, *texe;
+	uint32_t comm_len, argv0_len, argv_len, texe_len;
+	uint8_t tmp[EVT_MAX_PARAMS][72]; /* last: not cleared between events */
+};
+
+static struct oparams *oparams_reset(struct scap_src *s)
+{
+	if (!s->ops_buf)
+		s->ops_buf = malloc(sizeof(struct oparams));
+	if (s->ops_buf)
+		memset(s->ops_buf, 0, offsetof(struct oparams, tmp));
+	return s->ops_buf;
+}
+
+static void oset(struct oparams *o, int i, const uint8_t *p, uint32_t len)
+{
+	if (i < 0 || i >= EVT_MAX_PARAMS)
+		return;
+	o->set[i] = 1;
+	o->p[i] = p;
+	o->len[i] = len;
+	if ((unsigned)i + 1 > o->max)
+		o->max = (unsigned)i + 1;
+}
+
+static void oset_num(struct oparams *o, int i, uint64_t v)
+{
+	if (i < 0 || i >= EVT_MAX_PARAMS)
+		return;
+	memcpy(o->tmp[i], &v, 8);
+	oset(o, i, o->tmp[i], 8);
+}
+
+/* Applies one list of scap parameters to o. */
+static void apply(struct oparams *o, const struct scap_prm *defs, unsigned ndefs,
+		  const struct pview *v)
+{
+	unsigned n = v->n < ndefs ? v->n : ndefs;
+
+	for (unsigned j = 0; j < n; j++) {
+		const struct scap_prm *d = &defs[j];
+		const uint8_t *p = v->p[j];
+		uint32_t len = v->len[j];
+		int64_t num = 0;
+		int our = d->our;
+
+		if (scap_wire_width(d->wire))
+			num = scap_wire_num(d->wire, p, len);
+		switch (d->conv) {
+		case SV_RES: o->res = num; o->has_res = 1; continue;
+		case SV_TID: o->tid = num; o->has_tid = 1; continue;
+		case SV_PID: o->pid = num; o->has_pid = 1; continue;
+		case SV_PTID: o->ptid = num; o->has_ptid = 1; continue;
+		case SV_VTID: o->vtid = num; continue;
+		case SV_VPID: o->vpid = num; continue;
+		case SV_UID: o->uid = (uint32_t)num; o->has_uid = 1; continue;
+		case SV_GID: o->gid = (uint32_t)num; o->has_gid = 1; continue;
+		case SV_SCID: o->scid = num; o->has_scid = 1; continue;
+		case SV_CGROUPS: continue;
+		case SV_COMM: o->comm = p; o->comm_len = scap_str_len(p, len); continue;
+		case SV_ARGV0: o->argv0 = p; o->argv0_len = scap_str_len(p, len); continue;
+		case SV_ARGV: o->argv = p; o->argv_len = len; continue;
+		case SV_TRUSTED_EXE: o->texe = p; o->texe_len = scap_str_len(p, len); continue;
+		default: break;
+		}
+		if (our < 0)
+			continue;
+		if (our == 0 && d->conv == SV_COPY && d->wire == SW_U16 && o->has_scid) {
+			/* generic: nativeID */
+		}
+		switch (d->wire) {
+		case SW_STR:
+			oset(o, our, p, scap_str_len(p, len));
+			break;
+		case SW_BUF:
+			oset(o, our, p, len);
+			break;
+		case SW_SA:
+			oset(o, our, o->tmp[our], scap_sa_to_ours(p, len, o->tmp[our], 72));
+			break;
+		case SW_ST:
+			if (d->conv == SV_PEER_DST || d->conv == SV_PEER_SRC)
+				oset(o, our, o->tmp[our],
+				     scap_st_to_sa(p, len, d->conv == SV_PEER_DST, o->tmp[our], 72));
+			else
+				oset(o, our, o->tmp[our],
+				     scap_st_to_ours(p, len, d->conv == SV_ACCEPT, o->tmp[our], 72));
+			break;
+		case SW_FDL:
+		case SW_DYN:
+			break;
+		default:
+			if (len == 0)
+				break;
+			oset_num(o, our, scap_conv_from_ppm(d->conv, (uint64_t)num));
+			break;
+		}
+	}
+}
+
+static int copy_params(struct scap_thr *t, const struct pview *v)
+{
+	size_t need = 4 + 4 * (size_t)v->n;
+	uint8_t *w;
+
+	for (unsigned i = 0; i < v->n; i++)
+		need += v->len[i];
+	if (need > t->pend_cap) {
+		uint8_t *np = realloc(t->pend_buf, need);
+		if (!np)
+			return SR_ENOMEM;
+		t->pend_buf = np;
+		t->pend_cap = (uint32_t)need;
+	}
+	w = t->pend_buf;
+	memcpy(w, &v->n, 4);
+	w += 4;
+	for (unsigned i = 0; i < v->n; i++, w += 4)
+		memcpy(w, &v->len[i], 4);
+	for (unsigned i = 0; i < v->n; i++) {
+		if (v->len[i])
+			memcpy(w, v->p[i], v->len[i]);
+		w += v->len[i];
+	}
+	t->pend_len = (uint32_t)need;
+	return 0;
+}
+
+static void load_params(const struct scap_thr *t, struct pview *v)
+{
+	const uint8_t *r = t->pend_buf;
+	const uint8_t *d;
+
+	memcpy(&v->n, r, 4);
+	d = r + 4 + 4 * (size_t)v->n;
+	for (unsigned i = 0; i < v->n; i++) {
+		memcpy(&v->len[i], r + 4 + 4 * i, 4);
+		v->p[i] = d;
+		d += v->len[i];
+	}
+}
+
+static int want(const struct scap_src *s, unsigned type)
+{
+	return !s->filter || (s->want[type >> 3] & (1u << (type & 7)));
+}
+
+/* Builds and queues our record for one syscall (enter e and/or exit x). */
+static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, uint16_t cpu,
+		 const struct pview *e, uint64_t ets, const struct pview *x, uint64_t xts,
+		 unsigned rflags)
+{
+	struct oparams *o;
+	struct evt_rec h;
+	struct scap_thr *t;
+	unsigned type = d->our;
+	int rc = 0;
+	static const struct pview none;
+
+	o = oparams_reset(s);
+	if (!o)
+		return SR_ENOMEM;
+	if (e)
+		apply(o, d->e, d->ne, e);
+	if (x)
+		apply(o, d->x, d->nx, x);
+
+	if ((d->flags & SD_GENERIC) || type == 0) {
+		int nr = d->nr;
+		if (d->flags & SD_GENERIC) {
+			nr = -1;
+			if (o->set[0] && o->len[0] == 8)
+				nr = (int)scap_rd64(o->p[0]);
+			else if (o->has_scid)
+				nr = scap_sc_to_nr((unsigned)o->scid);
+		}
+		memset(o->set, 0, sizeof(o->set));
+		o->max = 0;
+		if (nr < 0)
+			goto out; /* no native syscall to name it by: skipped */
+		type = EVT_GENERIC;
+		oset_num(o, 0, (uint64_t)(int64_t)nr);
+	}
+	t = scap_thr_get(s, tid, 1);
+	if (!t) {
+		rc = SR_ENOMEM;
+		goto out;
+	}
+	/* Thread table updates the event carries. */
+	if ((d->flags & SD_CLONE) && o->has_res && o->res == 0) {
+		if (o->has_pid)
+			t->pid = (uint64_t)o->pid;
+		if (o->has_ptid)
+			t->ptid = (uint64_t)o->ptid;
+		if (o->has_uid)
+			t->uid = o->uid;
+		if (o->has_gid)
+			t->gid = o->gid;
+		if (o->comm)
+			memcpy(t->comm, o->comm, o->comm_len < 15 ? o->comm_len : 15),
+				t->comm[o->comm_len < 15 ? o->comm_len : 15] = 0;
+	} else if ((d->flags & SD_CLONE) && o->has_res && o->res > 0) {
+		struct scap_thr *c = scap_thr_get(s, (uint64_t)o->res, 1);
+		int thread = o->set[0] && (scap_rd64(o->p[0]) & 0x10000 /* CLONE_THREAD */);
+		t = scap_thr_get(s, tid, 0);
+		if (c && t && !c->comm[0]) {
+			c->pid = thread ? t->pid : (uint64_t)o->res;
+			c->ptid = thread ? t->ptid : tid;
+			c->uid = t->uid;
+			c->gid = t->gid;
+			memcpy(c->comm, t->comm, EVT_COMM_LEN);
+		}
+		if (!t) {
+			rc = SR_ENOMEM;
+			goto out;
+		}
+	}
+	if ((d->flags & SD_EXEC) && o->has_res && o->res == 0) {
+		if (o->has_pid)
+			t->pid = (uint64_t)o->pid;
+		if (o->has_ptid)
+			t->ptid = (uint64_t)o->ptid;
+		if (o->comm) {
+			uint32_t n = o->comm_len < 15 ? o->comm_len : 15;
+			memcpy(t->comm, o->comm, n);
+			t->comm[n] = 0;
+		} else if (o->argv0) {
+			/* Old captures lack comm: the executable's base name stands in. */
+			const uint8_t *sl = o->argv0, *q;
+			uint32_t n;
+			for (q = o->argv0; q < o->argv0 + o->argv0_len; q++)
+				if (*q == '/')
+					sl = q + 1;
+			n = (uint32_t)(o->argv0 + o->argv0_len - sl);
+			n = n < 15 ? n : 15;
+			memcpy(t->comm, sl, n);
+			t->comm[n] = 0;
+		}
+	}
+	if (d->flags & SD_EXEC) {
+		int ia = evt_param_index(type, "args"), ie = evt_param_index(type, "exe");
+		int iu = evt_param_index(type, "uid"), ig = evt_param_index(type, "gid");
+		int iv = evt_param_index(type, "euid"), fi = evt_param_index(type, "filename");
+
+		s->scratch.len = 0;
+		if (o->argv0 || o->argv) {
+			rc |= scap_buf_put(&s->scratch, o->argv0, o->argv0_len);
+			rc |= scap_buf_put(&s->scratch, "", 1);
+			if (o->argv_len) {
+				rc |= scap_buf_put(&s->scratch, o->argv, o->argv_len);
+				if (o->argv[o->argv_len - 1] != 0)
+					rc |= scap_buf_put(&s->scratch, "", 1);
+			}
+			if (rc)
+				goto out;
+			oset(o, ia, s->scratch.p, (uint32_t)s->scratch.len);
+		}
+		if (o->texe && o->texe_len)
+			oset(o, ie, o->texe, o->texe_len);
+		else if (fi >= 0 && o->set[fi])
+			oset(o, ie, o->p[fi], o->len[fi]);
+		else if (o->argv0)
+			oset(o, ie, o->argv0, o->argv0_len);
+		oset_num(o, iu, o->has_uid ? o->uid : t->uid);
+		oset_num(o, ig, t->gid);
+		oset_num(o, iv, o->has_uid ? o->uid : t->uid);
+	}
+	if (d->flags & SD_PROCEXIT)
+		oset_num(o, 1, t->tid == t->pid);
+
+	if (!want(s, type))
+		goto out;
+	memset(&h, 0, sizeof(h));
+	h.ts = x ? xts : ets;
+	h.latency = (x && e && xts >= ets) ? xts - ets : 0;
+	h.res = o->has_res ? o->res : 0;
+	h.tid = (uint32_t)tid;
+	h.pid = (uint32_t)t->pid;
+	h.ppid = (uint32_t)t->ptid;
+	h.uid = t->uid;
+	h.gid = t->gid;
+	h.cpu = cpu;
+	h.flags = (uint16_t)rflags;
+	memcpy(h.comm, t->comm, EVT_COMM_LEN);
+	evt_builder_begin(&s->b, type, &h);
+	{
+		const struct evt_info *info = evt_info_get(type);
+		for (unsigned i = 0; i < o->max && !rc; i++) {
+			if (o->set[i])
+				rc = evt_builder_add(&s->b, o->p[i], o->len[i]);
+			else if (info && i < info->nparams && info->params[i].type == PT_FD)
+				rc = evt_builder_add_s64(&s->b, -1);
+			else
+				rc = evt_builder_add(&s->b, NULL, 0);
+		}
+	}
+	if (!rc)
+		rc = scap_emit(s, &s->q);
+	(void)none;
+out:
+	return rc;
+}
+
+/* Emits a waiting enter whose exit never came. */
+static int flush_pending(struct scap_src *s, struct scap_thr *t)
+{
+	const struct scap_evdef *d;
+	struct pview v;
+	int rc;
+
+	if (!t->pend)
+		return 0;
+	t->pend = 0;
+	d = scap_evdef_get(t->pend_type);
+	if (!d)
+		return 0;
+	load_params(t, &v);
+	rc = build(s, d, t->tid, t->pend_cpu, &v, t->pend_ts, NULL, 0, EVT_RF_ENTER_ONLY);
+	return rc;
+}
+
+static int flush_all_pending(struct scap_src *s)
+{
+	for (size_t i = 0; i < s->thr_cap; i++)
+		if (s->thr[i].used && s->thr[i].pend && flush_pending(s, &s->thr[i]))
+			return SR_ENOMEM;
+	return 0;
+}
+
+/* Splits an event's parameters; old blocks carry no count, so it is found
+ * by trying the table's count and fewer until the lengths add up exactly. */
+static int split_params(const uint8_t *ev, uint32_t evlen, unsigned hdr, int large,
+			int has_n, unsigned maxn, struct pview *v)
+{
+	unsigned lw = large ? 4 : 2;
+	uint32_t n;
+
+	if (has_n) {
+		n = scap_rd32(ev + 22);
+		if (n > SCAP_MAX_PARAMS || (uint64_t)hdr + (uint64_t)n * lw > evlen)
+			return -1;
+	} else {
+		int found = 0;
+		for (int k = (int)maxn; k >= 0; k--) {
+			uint64_t sum = (uint64_t)hdr + (uint64_t)k * lw;
+			if (sum > evlen)
+				continue;
+			for (int i = 0; i < k; i++)
+				sum += scap_rd16(ev + hdr + 2 * i);
+			if (sum == evlen) {
+				n = (uint32_t)k;
+				found = 1;
+				break;
+			}
+		}
+		if (!found)
+			return -1;
+	}
+	v->n = n;
+	{
+		uint64_t off = (uint64_t)hdr + (uint64_t)n * lw;
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t l = large ? scap_rd32(ev + hdr + 4 * i) : scap_rd16(ev + hdr + 2 * i);
+			/* Each parameter must lie inside the event. */
+			if (l > evlen - off)
+				return -1;
+			v->p[i] = ev + off;
+			v->len[i] = l;
+			off += l;
+		}
+	}
+	return 0;
+}
+
+static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t len,
+		    struct sr_err *err)
+{
+	int has_flags = bt == SCAP_BT_EVF || bt == SCAP_BT_EVF_V2 || bt == SCAP_BT_EVF_V2_LARGE;
+	int v2 = bt == SCAP_BT_EV_V2 || bt == SCAP_BT_EVF_V2 || bt == SCAP_BT_EV_V2_LARGE ||
+		 bt == SCAP_BT_EVF_V2_LARGE;
+	int large = bt == SCAP_BT_EV_V2_LARGE || bt == SCAP_BT_EVF_V2_LARGE;
+	unsigned pre = has_flags ? 6 : 2, hdr = v2 ? SCAP_EVT_HDR_V2 : SCAP_EVT_HDR_V1;
+	const uint8_t *ev;
+	uint64_t ts, tid;
+	uint32_t evlen;
+	uint16_t type, cpu;
+	const struct scap_evdef *d;
+	struct pview v;
+	struct scap_thr *t;
+
+	if (len < pre + hdr)
+		return sr_err_set(err, SR_ECORRUPT, "event block too short (%zu bytes)", len);
+	cpu = scap_rd16(body);
+	ev = body + pre;
+	ts = scap_rd64(ev);
+	tid = scap_rd64(ev + 8);
+	evlen = scap_rd32(ev + 16);
+	type = scap_rd16(ev + 20);
+	/* The event must fit in its block (the block may carry padding). */
+	if (evlen < hdr || evlen > len - pre)
+		return sr_err_set(err, SR_ECORRUPT, "event length %u does not fit its block", evlen);
+	if (s->snap.len || s->snap_threads) {
+		if (scap_meta_flush(s, ts))
+			return sr_err_set(err, SR_ENOMEM, "out of memory");
+	}
+	d = scap_evdef_get(type);
+	if (!d || (d->flags & SD_SKIP))
+		return 0; /* unknown or internal: skipped by length */
+	if (s->filter && !want(s, d->our ? d->our : EVT_GENERIC) &&
+	    !(d->flags & (SD_CLONE | SD_EXEC | SD_PROCEXIT))) {
+		/* Not wanted and no effect on the thread table: only the pairing
+		 * state moves (a waiting enter of a wanted type still gets out). */
+		t = scap_thr_get(s, tid, 0);
+		if (t && t->pend && (type != d->id + 1 || t->pend_type != d->id) &&
+		    flush_pending(s, t))
+			return sr_err_set(err, SR_ENOMEM, "out of memory");
+		if (t)
+			t->pend = 0;
+		return 0;
+	}
+	if (split_params(ev, evlen, hdr, large, v2,
+			 (d->flags & SD_SINGLE) || type == d->id ? d->ne : d->nx, &v))
+		return sr_err_set(err, SR_ECORRUPT, "event (type %u) parameter lengths are damaged",
+				  type);
+	if (d->flags & SD_SINGLE)
+		return build(s, d, tid, cpu, &v, ts, NULL, 0, 0) ? sr_err_set(err, SR_ENOMEM, "oom")
+								   : 0;
+	t = scap_thr_get(s, tid, 1);
+	if (!t)
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	if (type == d->id) {
+		/* An enter: a previous one still waiting never saw its exit. */
+		if (t->pend && flush_pending(s, t))
+			return sr_err_set(err, SR_ENOMEM, "out of memory");
+		t = scap_thr_get(s, tid, 0);
+		if (copy_params(t, &v))
+			return sr_err_set(err, SR_ENOMEM, "out of memory");
+		t->pend = 1;
+		t->pend_type = type;
+		t->pend_ts = ts;
+		t->pend_cpu = cpu;
+		return 0;
+	}
+	if (t->pend && t->pend_type == d->id) {
+		struct pview e;
+		uint64_t ets = t->pend_ts;
+		int rc;
+
+		t->pend = 0;
+		load_params(t, &e);
+		rc = build(s, d, tid, cpu, &e, ets, &v, ts, 0);
+		return rc ? sr_err_set(err, rc, "out of memory") : 0;
+	}
+	if (t->pend && flush_pending(s, t))
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	return build(s, d, tid, cpu, NULL, 0, &v, ts, 0) ? sr_err_set(err, SR_ENOMEM, "oom") : 0;
+}
+
+/* ---------- blocks ---------- */
+
+/* Reads exactly n bytes (appending to s->blk); returns bytes read, <0 on a stream error. */
+static long read_n(struct scap_src *s, size_t n, struct sr_err *err)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		/* Grow as data arrives, so a lying length cannot make us allocate it all. */
+		size_t step = n - got < (1u << 20) ? n - got : (1u << 20), r;
+
+		if (scap_buf_reserve(&s->blk, step))
+			return sr_err_set(err, SR_ENOMEM, "out of memory");
+		r = scap_in_read(&s->in, s->blk.p + s->blk.len, step);
+		s->blk.len += r;
+		got += r;
+		if (r < step)
+			break;
+	}
+	if (got < n && s->in.err)
+		return sr_err_set(err, SR_ECORRUPT, "%s", s->in.msg);
+	return (long)got;
+}
+
+static int fail(struct scap_src *s, struct sr_err *err, const struct sr_err *why)
+{
+	char msg[sizeof(err->msg)];
+
+	snprintf(msg, sizeof(msg), "%s", why->msg);
+	sr_err_set(&s->pending_err, why->code ? why->code : SR_ECORRUPT,
+		   "%s: block %llu at byte %llu: %s", s->base.path,
+		   (unsigned long long)s->cur_block, (unsigned long long)s->cur_off, msg);
+	s->pending_err.offset = s->cur_off;
+	s->pending_err.chunk = (int64_t)s->cur_block;
+	s->failed = 1;
+	(void)err;
+	return 0;
+}
+
+/* Reads and handles one block; sets eof or failed when done. */
+static void read_block(struct scap_src *s)
+{
+	struct sr_err why;
+	uint32_t bt, tl, trail;
+	long r;
+	const uint8_t *body;
+	size_t blen;
+	int rc = 0;
+
+	sr_err_clear(&why);
+	s->blk.len = 0;
+	s->cur_off = s->off;
+	s->cur_block = s->blockno;
+	r = read_n(s, 8, &why);
+	if (r < 0) {
+		fail(s, NULL, &why);
+		return;
+	}
+	if (r == 0) {
+		s->eof = 1;
+		return;
+	}
+	if (r < 8) {
+		sr_err_set(&why, SR_ECORRUPT, "truncated block header (%ld of 8 bytes)", r);
+		fail(s, NULL, &why);
+		return;
+	}
+	bt = scap_rd32(s->blk.p);
+	tl = scap_rd32(s->blk.p + 4);
+	if (!s->saw_shb && bt != SCAP_BT_SHB) {
+		sr_err_set(&why, SR_EFORMAT, "not a scap capture (first block type 0x%x)", bt);
+		fail(s, NULL, &why);
+		return;
+	}
+	/* Header, trailer and at least nothing in between; 4-byte aligned; sane. */
+	if (tl < 12 || tl > SCAP_BLOCK_MAX) {
+		sr_err_set(&why, SR_ECORRUPT, "block length %u is impossible", tl);
+		fail(s, NULL, &why);
+		return;
+	}
+	r = read_n(s, tl - 8, &why);
+	if (r < 0) {
+		fail(s, NULL, &why);
+		return;
+	}
+	if ((uint32_t)r < tl - 8) {
+		sr_err_set(&why, SR_ECORRUPT,
+			   "truncated: block (type 0x%x) claims %u bytes, only %ld remain", bt, tl,
+			   r + 8);
+		fail(s, NULL, &why);
+		return;
+	}
+	trail = scap_rd32(s->blk.p + tl - 4);
+	if (trail != tl) {
+		sr_err_set(&why, SR_ECORRUPT, "block length %u disagrees with its trailer %u", tl,
+			   trail);
+		fail(s, NULL, &why);
+		return;
+	}
+	s->off += tl;
+	s->blockno++;
+	body = s->blk.p + 8;
+	blen = tl - 12;
+
+	switch (bt) {
+	case SCAP_BT_SHB:
+		if (blen < 16 || scap_rd32(body) != SCAP_SHB_MAGIC) {
+			sr_err_set(&why, SR_EFORMAT, "bad section header (byte order magic)");
+			rc = -1;
+			break;
+		}
+		s->major = scap_rd16(body + 4);
+		s->minor = scap_rd16(body + 6);
+		if (s->major != 1) {
+			sr_err_set(&why, SR_EFORMAT, "scap format version %u.%u is not supported",
+				   s->major, s->minor);
+			rc = -1;
+			break;
+		}
+		s->saw_shb = 1;
+		snprintf(s->base.host.recorder, sizeof(s->base.host.recorder), "scap %u.%u",
+			 s->major, s->minor);
+		break;
+	case SCAP_BT_MI:
+	case SCAP_BT_MI_INT:
+		rc = scap_meta_machine(s, body, blen, &why);
+		break;
+	case SCAP_BT_PL_V1: case SCAP_BT_PL_V1_INT: case SCAP_BT_PL_V2: case SCAP_BT_PL_V2_INT:
+	case SCAP_BT_PL_V3: case SCAP_BT_PL_V3_INT: case SCAP_BT_PL_V4: case SCAP_BT_PL_V5:
+	case SCAP_BT_PL_V6: case SCAP_BT_PL_V7: case SCAP_BT_PL_V8: case SCAP_BT_PL_V9:
+		rc = scap_meta_proclist(s, bt, body, blen, &why);
+		break;
+	case SCAP_BT_FDL: case SCAP_BT_FDL_INT: case SCAP_BT_FDL_V2:
+		rc = scap_meta_fdlist(s, bt, body, blen, &why);
+		break;
+	case SCAP_BT_UL: case SCAP_BT_UL_INT: case SCAP_BT_UL_V2:
+		rc = scap_meta_userlist(s, bt, body, blen, &why);
+		break;
+	case SCAP_BT_EV: case SCAP_BT_EV_INT: case SCAP_BT_EV_V2: case SCAP_BT_EV_V2_LARGE:
+	case SCAP_BT_EVF: case SCAP_BT_EVF_V2: case SCAP_BT_EVF_V2_LARGE:
+		rc = do_event(s, bt, body, blen, &why);
+		break;
+	default:
+		break; /* interface lists and unknown blocks: skipped by length */
+	}
+	if (rc)
+		fail(s, NULL, &why);
+}
+
+/* ---------- evt_source ops ---------- */
+
+static int src_next(struct evt_source *base, struct evt *ev, struct sr_err *err)
+{
+	struct scap_src *s = (struct scap_src *)base;
+
+	for (;;) {
+		if (s->q_pos < s->q.len) {
+			const uint8_t *r = s->q.p + s->q_pos;
+			uint32_t l;
+
+			memcpy(&l, r, 4);
+			if (evt_decode(ev, r, s->q.len - s->q_pos))
+				return sr_err_set(err, SR_ECORRUPT, "internal: bad record");
+			s->q_pos += SCAP_ALIGN8(l);
+			ev->num = ++s->num;
+			return 1;
+		}
+		s->q.len = 0;
+		s->q_pos = 0;
+		if (s->failed || s->eof) {
+			/* Whatever was gathered still counts before the end or the error. */
+			if (s->snap.len || s->snap_threads) {
+				if (scap_meta_flush(s, 0))
+					return sr_err_set(err, SR_ENOMEM, "out of memory");
+				continue;
+			}
+			if (s->thr_n && flush_all_pending(s) == 0 && s->q.len)
+				continue;
+			if (s->failed) {
+				if (err)
+					*err = s->pending_err;
+				return s->pending_err.code ? s->pending_err.code : SR_ECORRUPT;
+			}
+			return 0;
+		}
+		read_block(s);
+	}
+}
+
+static void src_set_types(struct evt_source *base, const uint8_t set[32])
+{
+	struct scap_src *s = (struct scap_src *)base;
+
+	if (!set) {
+		s->filter = 0;
+		return;
+	}
+	memcpy(s->want, set, 32);
+	s->filter = 1;
+}
+
+static void src_close(struct evt_source *base)
+{
+	struct scap_src *s = (struct scap_src *)base;
+
+	if (!s)
+		return;
+	if (s->in_open)
+		scap_in_close(&s->in);
+	for (size_t i = 0; i < s->thr_cap; i++)
+		free(s->thr[i].pend_buf);
+	free(s->thr);
+	free(s->blk.p);
+	free(s->q.p);
+	free(s->snap.p);
+	free(s->scratch.p);
+	free(s->ops_buf);
+	evt_builder_free(&s->b);
+	free(s);
+}
+
+static const struct evt_source_ops scap_ops = {
+	.next = src_next,
+	.seek_time = NULL,
+	.set_types = src_set_types,
+	.close = src_close,
+};
+
+int scap_source_open(const char *path, struct evt_source **out, struct sr_err *err)
+{
+	struct scap_src *s;
+
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	s->base.ops = &scap_ops;
+	s->base.kind = SRC_SCAP;
+	snprintf(s->base.path, sizeof(s->base.path), "%s", path);
+	snprintf(s->base.host.source, sizeof(s->base.host.source), "scap:%s", path);
+	evt_builder_init(&s->b);
+	if (scap_in_open(&s->in, path)) {
+		int e = errno;
+		src_close(&s->base);
+		return sr_err_set(err, SR_EIO, "%s: %s", path, strerror(e));
+	}
+	s->in_open = 1;
+	/* The section header must be there before anyone trusts the file. */
+	read_block(s);
+	if (s->failed || s->eof || !s->saw_shb) {
+		int code = s->failed ? s->pending_err.code : SR_EFORMAT;
+		if (s->failed && err)
+			*err = s->pending_err;
+		else
+			sr_err_set(err, SR_EFORMAT, "%s: empty file, not a scap capture", path);
+		src_close(&s->base);
+		return code;
+	}
+	/* The lists before the first event fill the host info and the snapshot;
+	 * reading them now lets callers see the host before the first record. */
+	while (!s->failed && !s->eof && s->q.len == 0 && s->blockno < 1000000)
+		read_block(s);
+	*out = &s->base;
+	return 0;
+}
+
+int scap_is_capture(const void *head, size_t n)
+{
+	const uint8_t *h = head;
+
+	if (n >= 4 && scap_rd32(h) == SCAP_BT_SHB)
+		return 1;
+	return n >= 2 && h[0] == 0x1f && h[1] == 0x8b;
+}

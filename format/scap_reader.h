@@ -1,0 +1,84 @@
+/* scap_reader.h: the .scap event source's private state, shared by
+ * scap_reader.c (blocks, events, enter/exit pairing) and scap_meta.c
+ * (machine, process, fd and user lists -> snapshot records). */
+#ifndef SCAP_READER_H
+#define SCAP_READER_H
+
+
+#include "evt_source.h"
+#include "scap_input.h"
+#include "scap_int.h"
+
+struct oparams;
+
+/* One thread we know: from the process list, clone and execve events. It
+ * also holds the enter event waiting for its exit. */
+struct scap_thr {
+	uint64_t tid, pid, ptid;
+	uint32_t uid, gid;
+	char comm[EVT_COMM_LEN];
+	uint8_t used;
+	/* pending enter: type, ts, cpu and its parameters ([n][lens u32][bytes]) */
+	uint8_t pend;
+	uint16_t pend_type, pend_cpu;
+	uint64_t pend_ts;
+	uint8_t *pend_buf;
+	uint32_t pend_len, pend_cap;
+};
+
+#define SCAP_ALIGN8(n) (((n) + 7) & ~(size_t)7)
+
+/* A growable byte buffer. */
+struct scap_buf {
+	uint8_t *p;
+	size_t len, cap;
+};
+int scap_buf_reserve(struct scap_buf *b, size_t more);
+int scap_buf_put(struct scap_buf *b, const void *data, size_t len);
+
+struct scap_src {
+	struct evt_source base;   /* first: the evt_source handed out */
+	struct scap_in in;
+	int in_open;
+	uint64_t off;             /* (decompressed) offset of the next block */
+	uint64_t blockno;         /* 0-based number of the next block */
+	uint64_t cur_off, cur_block;
+	struct scap_buf blk;      /* current block, header included */
+	int eof, failed, saw_shb;
+	struct sr_err pending_err;
+	uint16_t major, minor;
+	uint64_t num;
+
+	struct scap_buf q;        /* records ready to deliver, back to back */
+	size_t q_pos;
+	struct scap_buf snap;     /* snapshot records gathered from list blocks */
+	unsigned snap_threads;
+
+	struct scap_thr *thr;
+	size_t thr_cap, thr_n;
+
+	struct evt_builder b;
+	struct scap_buf scratch;  /* argv assembly */
+	struct oparams *ops_buf;  /* per-record assembly space (scap_reader.c) */
+	uint8_t want[32];
+	int filter;
+};
+
+
+struct scap_thr *scap_thr_get(struct scap_src *s, uint64_t tid, int create);
+
+/* List blocks (scap_meta.c): body is the block without header/trailer. */
+int scap_meta_machine(struct scap_src *s, const uint8_t *body, size_t len, struct sr_err *err);
+int scap_meta_proclist(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t len,
+		       struct sr_err *err);
+int scap_meta_fdlist(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t len,
+		     struct sr_err *err);
+int scap_meta_userlist(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t len,
+		       struct sr_err *err);
+/* Moves gathered snapshot records into the output queue between SNAP_BEGIN/END. */
+int scap_meta_flush(struct scap_src *s, uint64_t ts);
+
+/* Appends a finished record (builder output) to a buffer. */
+int scap_emit(struct scap_src *s, struct scap_buf *to);
+
+#endif

@@ -1,0 +1,181 @@
+/* prb_rec.h: building one record in the per-CPU scratch (BPF side only).
+ *
+ * A record is laid out as format/evt_abi.h says: struct evt_rec, then one
+ * u16 length per parameter, then the parameter bytes. rec_begin() knows the
+ * parameter count of the type, so the data area starts at a fixed offset and
+ * each put_*() appends bytes and fills the next length slot.
+ *
+ * Offsets are masked before every access so the verifier can bound them;
+ * the logical checks against PRB_REC_LIMIT keep the masks from ever wrapping.
+ */
+#ifndef PRB_REC_H
+#define PRB_REC_H
+
+#define PRB_OFF_MASK (PRB_REC_LIMIT - 1)
+#define PRB_LEN_MASK (2 * PRB_PARAM_MAX - 1)
+
+/* v & mask, done in the register the verifier then sees used: clang drops
+ * a plain mask it can prove redundant, and the verifier cannot. */
+#define prb_bound(v, mask)                                                  \
+	({                                                                  \
+		__u64 __v = (__u64)(v);                                     \
+		asm volatile("%[x] &= %[m]" : [x] "+r"(__v) : [m] "i"(mask)); \
+		__v;                                                        \
+	})
+
+struct prb_scratch {
+	__u32 off;   /* next parameter byte, from the record start */
+	__u32 np;    /* parameters written */
+	__u32 flags; /* EVT_RF_* collected while building */
+	__u32 pos;   /* path assembly position in tmp (see put_dpath) */
+	/* Record bytes; the tail beyond PRB_REC_LIMIT is slack for masked writes. */
+	__u8 rec[PRB_REC_LIMIT + 2 * PRB_PARAM_MAX];
+	/* Work area: paths are assembled backwards here, sockaddrs staged. */
+	__u8 tmp[2 * PRB_PARAM_MAX];
+};
+
+static __always_inline void rec_begin(struct prb_scratch *s, __u32 nparams)
+{
+	s->off = EVT_REC_HDR + 2 * nparams;
+	s->np = 0;
+	s->flags = 0;
+}
+
+/* Records the length of the parameter just written and moves on. */
+static __always_inline void rec_commit(struct prb_scratch *s, __u32 len)
+{
+	__u32 np = s->np;
+
+	*(__u16 *)&s->rec[prb_bound(EVT_REC_HDR + 2 * (np & 31), 255)] = (__u16)len;
+	s->np = np + 1;
+	s->off += len;
+}
+
+/* Bytes left for a parameter that wants `want`; 0 and TRUNC when full. */
+static __always_inline __u32 rec_room(struct prb_scratch *s, __u32 want)
+{
+	__u32 off = s->off;
+
+	if (off >= PRB_REC_LIMIT) {
+		s->flags |= EVT_RF_TRUNC;
+		return 0;
+	}
+	if (want > PRB_REC_LIMIT - off) {
+		s->flags |= EVT_RF_TRUNC;
+		return PRB_REC_LIMIT - off;
+	}
+	return want;
+}
+
+static __always_inline void put_empty(struct prb_scratch *s)
+{
+	rec_commit(s, 0);
+}
+
+static __always_inline void put_u64(struct prb_scratch *s, __u64 v)
+{
+	__u32 off = s->off;
+
+	if (off > PRB_REC_LIMIT - 8) {
+		s->flags |= EVT_RF_TRUNC;
+		rec_commit(s, 0);
+		return;
+	}
+	*(__u64 *)&s->rec[prb_bound(off, PRB_OFF_MASK)] = v;
+	rec_commit(s, 8);
+}
+
+static __always_inline void put_u32(struct prb_scratch *s, __u32 v)
+{
+	__u32 off = s->off;
+
+	if (off > PRB_REC_LIMIT - 4) {
+		s->flags |= EVT_RF_TRUNC;
+		rec_commit(s, 0);
+		return;
+	}
+	*(__u32 *)&s->rec[prb_bound(off, PRB_OFF_MASK)] = v;
+	rec_commit(s, 4);
+}
+
+/* A user string without its NUL; cap bounds the bytes read. */
+static __always_inline void put_ustr(struct prb_scratch *s, const void *uptr, __u32 cap)
+{
+	__u32 room = rec_room(s, cap);
+	long n;
+
+	if (!uptr || room < 2) {
+		rec_commit(s, 0);
+		return;
+	}
+	n = bpf_probe_read_user_str(&s->rec[prb_bound(s->off, PRB_OFF_MASK)], prb_bound(room, PRB_LEN_MASK), uptr);
+	if (n <= 0) {
+		rec_commit(s, 0);
+		return;
+	}
+	if ((__u32)n >= room)
+		s->flags |= EVT_RF_TRUNC;
+	rec_commit(s, (__u32)(n - 1) & PRB_LEN_MASK);
+}
+
+static __always_inline void put_kstr(struct prb_scratch *s, const void *kptr, __u32 cap)
+{
+	__u32 room = rec_room(s, cap);
+	long n;
+
+	if (!kptr || room < 2) {
+		rec_commit(s, 0);
+		return;
+	}
+	n = bpf_probe_read_kernel_str(&s->rec[prb_bound(s->off, PRB_OFF_MASK)], prb_bound(room, PRB_LEN_MASK), kptr);
+	if (n <= 0) {
+		rec_commit(s, 0);
+		return;
+	}
+	if ((__u32)n >= room)
+		s->flags |= EVT_RF_TRUNC;
+	rec_commit(s, (__u32)(n - 1) & PRB_LEN_MASK);
+}
+
+/* len user bytes (already cut to what the caller wants). */
+static __always_inline void put_ubytes(struct prb_scratch *s, const void *uptr, __u64 len)
+{
+	__u32 room;
+
+	if (len > PRB_PARAM_MAX) {
+		len = PRB_PARAM_MAX;
+		s->flags |= EVT_RF_TRUNC;
+	}
+	room = rec_room(s, (__u32)len);
+	if (!uptr || !room) {
+		rec_commit(s, 0);
+		return;
+	}
+	if (bpf_probe_read_user(&s->rec[prb_bound(s->off, PRB_OFF_MASK)], prb_bound(room, PRB_LEN_MASK), uptr)) {
+		s->flags |= EVT_RF_TRUNC;
+		rec_commit(s, 0);
+		return;
+	}
+	rec_commit(s, prb_bound(room, PRB_LEN_MASK));
+}
+
+/* len bytes from a kernel/map buffer (exec capture, staged path). */
+static __always_inline void put_kbytes(struct prb_scratch *s, const void *kptr, __u32 len)
+{
+	__u32 room;
+
+	if (len > PRB_PARAM_MAX)
+		len = PRB_PARAM_MAX;
+	room = rec_room(s, len);
+	if (!room) {
+		rec_commit(s, 0);
+		return;
+	}
+	if (bpf_probe_read_kernel(&s->rec[prb_bound(s->off, PRB_OFF_MASK)], prb_bound(room, PRB_LEN_MASK), kptr)) {
+		rec_commit(s, 0);
+		return;
+	}
+	rec_commit(s, prb_bound(room, PRB_LEN_MASK));
+}
+
+#endif

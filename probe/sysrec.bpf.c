@@ -1,0 +1,999 @@
+/* sysrec.bpf.c: the syscall probe.
+ *
+ * sys_enter stores the raw arguments and the entry time in per-task storage
+ * (only for syscalls the recorder asked for); sys_exit builds one record per
+ * syscall in a per-CPU scratch buffer, in the evt_abi.h layout, and copies it
+ * to this CPU's perf buffer (or per-CPU ringbuf). Nothing on this path takes
+ * a lock shared between CPUs: that is what keeps the overhead low.
+ * exit/exit_group never return, so they are emitted at entry (NORET).
+ * sched_process_fork/exec/exit give process lifecycle even when a syscall
+ * record is lost, and maintain the followed process subtree.
+ */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "format/evt_abi.h"
+#include "probe/probe_evt.h"
+#include "probe/probe_shared.h"
+#include "probe/prb_rec.h"
+#include "probe/prb_kern.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* ---- load-time knobs, set by the recorder through the skeleton ---- */
+const volatile __u32 cfg_self_tgid = 0;    /* the recorder: never recorded */
+const volatile __u32 cfg_snaplen = 80;     /* I/O bytes kept per read/write */
+const volatile __u8 cfg_follow = 0;        /* only tgids in `tracked` */
+const volatile __u8 cfg_env = 0;           /* capture execve environment */
+const volatile __u8 cfg_transport = PRB_TR_PERF;
+const volatile __u8 cfg_comm_on = 0;
+const volatile char cfg_comm[16] = {};
+const volatile __u64 cfg_cgroup_id = 0;    /* 0: any cgroup */
+const volatile __u32 cfg_cgroup_level = 0; /* depth of cfg_cgroup_id in the hierarchy */
+const volatile __u32 cfg_rb_wake = 1 << 20; /* ringbuf: wake the reader past this many bytes */
+/* Syscall number -> event type; 0 means "not recorded". One lookup both
+ * filters and dispatches. */
+const volatile __u8 sc_evt[PRB_SC_MAX] = {};
+
+/* ---- maps ---- */
+struct prb_task {
+	__u64 ts; /* entry time; 0 when no syscall is pending */
+	__u64 a[6];
+	__s64 nr;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct prb_task);
+} tasks SEC(".maps");
+
+/* What a successful exec ran with, saved by sched_process_exec: at sys_exit
+ * the caller's memory is gone. Read from the kernel's own copies (the
+ * filename, the new stack's argv/envp), never from the caller's pointers,
+ * whose pages a freshly forked child may not even have mapped. */
+struct prb_exec {
+	__u32 fname_len, args_len, env_len, flags;
+	__u8 fname[PRB_PARAM_MAX];
+	__u8 args[2 * PRB_ARGS_BYTES];
+	__u8 env[2 * PRB_ENV_BYTES];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct prb_exec);
+} execs SEC(".maps");
+
+/* Record scratch, one slot per CPU (a per-CPU array value is limited to
+ * 32 KiB; this is larger). Probe programs run with preemption off, so a
+ * CPU's slot is never used by two programs at once. Sized by the recorder. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct prb_scratch);
+} scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PRB_DROP_NR);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} events SEC(".maps");
+
+/* One ringbuf per CPU (transport PRB_TR_RINGBUF); filled by the recorder. */
+struct prb_rb {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct prb_rb);
+} rbs SEC(".maps");
+
+/* Followed processes (tgid -> 1): the command's subtree or -p PID. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} tracked SEC(".maps");
+
+/* ---- helpers ---- */
+static __always_inline void count_drop(__u32 reason)
+{
+	__u64 *c = bpf_map_lookup_elem(&drops, &reason);
+
+	if (c)
+		*c += 1;
+}
+
+static __always_inline int want(__u32 tgid)
+{
+	if (tgid == cfg_self_tgid)
+		return 0;
+	if (cfg_follow && !bpf_map_lookup_elem(&tracked, &tgid))
+		return 0;
+	if (cfg_cgroup_id &&
+	    bpf_get_current_ancestor_cgroup_id(cfg_cgroup_level) != cfg_cgroup_id)
+		return 0;
+	if (cfg_comm_on) {
+		char c[16] = {};
+
+		bpf_get_current_comm(c, sizeof(c));
+		for (int i = 0; i < 16; i++) {
+			if (c[i] != cfg_comm[i])
+				return 0;
+			if (!c[i])
+				break;
+		}
+	}
+	return 1;
+}
+
+static __always_inline struct prb_scratch *scratch_get(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&scratch, &cpu);
+}
+
+static __always_inline void rec_header(struct prb_scratch *s, struct task_struct *t, __u16 type,
+				       __u16 np, __u64 ts, __u64 lat, __s64 res)
+{
+	struct evt_rec *h = (struct evt_rec *)s->rec;
+	__u64 pt = bpf_get_current_pid_tgid();
+	const struct cred *cr = BPF_CORE_READ(t, cred);
+
+	h->len = s->off;
+	h->type = type;
+	h->nparams = np;
+	h->ts = ts;
+	h->latency = lat;
+	h->res = res;
+	h->pid = pt >> 32;
+	h->tid = (__u32)pt;
+	h->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	/* effective ids: the identity the syscall acts with (sysdig's user.uid) */
+	h->uid = BPF_CORE_READ(cr, euid.val);
+	h->gid = BPF_CORE_READ(cr, egid.val);
+	h->cpu = (__u16)bpf_get_smp_processor_id();
+	h->flags = (__u16)s->flags;
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+static __always_inline void rec_emit(void *ctx, struct prb_scratch *s)
+{
+	__u32 len = s->off;
+	long err;
+
+	if (len > PRB_REC_LIMIT || len < EVT_REC_HDR) {
+		count_drop(PRB_DROP_OTHER);
+		return;
+	}
+	if (cfg_transport == PRB_TR_RINGBUF) {
+		__u32 cpu = bpf_get_smp_processor_id();
+		void *rb = bpf_map_lookup_elem(&rbs, &cpu);
+		__u64 fl = BPF_RB_NO_WAKEUP;
+
+		if (!rb) {
+			count_drop(PRB_DROP_OTHER);
+			return;
+		}
+		if (bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= cfg_rb_wake)
+			fl = BPF_RB_FORCE_WAKEUP;
+		err = bpf_ringbuf_output(rb, s->rec, len, fl);
+	} else {
+		err = bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, s->rec, len);
+	}
+	if (err)
+		count_drop(PRB_DROP_RING);
+}
+
+/* NUL-terminated user strings from a NULL-terminated pointer array,
+ * concatenated (PT_STRARRAY). buf holds 2 * cap bytes. */
+static __always_inline __u32 read_strarray(__u8 *buf, const char *const *arr, __u32 cap,
+					   __u32 *flags)
+{
+	__u32 off = 0;
+
+	if (!arr)
+		return 0;
+	for (int i = 0; i < PRB_ARGS_MAX; i++) {
+		const char *p = NULL;
+		long n;
+
+		if (bpf_probe_read_user(&p, sizeof(p), &arr[i]) || !p)
+			return off;
+		if (off >= cap) {
+			*flags |= EVT_RF_TRUNC;
+			return off;
+		}
+		/* a constant size keeps the verifier's bounds simple; the slack
+		 * half of buf absorbs a string running past cap */
+		n = bpf_probe_read_user_str(&buf[prb_bound(off, cap - 1)], cap, p);
+		if (n <= 0)
+			return off;
+		off += (__u32)n;
+		if (off > cap) {
+			buf[(cap - 1) & (cap - 1)] = 0;
+			*flags |= EVT_RF_TRUNC;
+			return cap;
+		}
+	}
+	*flags |= EVT_RF_TRUNC;
+	return off;
+}
+
+/* Bytes of an iovec array, concatenated, up to want bytes, as one parameter. */
+static __always_inline void put_uiov(struct prb_scratch *s, const struct iovec *iov, __u64 cnt,
+				     __u64 want)
+{
+	__u32 start = s->off, got = 0;
+
+	if (want > PRB_SNAPLEN_MAX)
+		want = PRB_SNAPLEN_MAX;
+	want = rec_room(s, (__u32)want);
+	for (int i = 0; i < 8; i++) {
+		struct iovec v = {};
+		__u32 n;
+
+		if (i >= cnt || got >= want)
+			break;
+		if (bpf_probe_read_user(&v, sizeof(v), &iov[i]))
+			break;
+		n = v.iov_len < want - got ? (__u32)v.iov_len : (__u32)want - got;
+		n = (__u32)prb_bound(n, PRB_SNAPLEN_MAX * 2 - 1);
+		if (n && bpf_probe_read_user(&s->rec[prb_bound((start + got), PRB_OFF_MASK)], n, v.iov_base))
+			break;
+		got += n;
+	}
+	rec_commit(s, got & PRB_LEN_MASK);
+}
+
+static __always_inline __u32 snap(__s64 n)
+{
+	if (n <= 0)
+		return 0;
+	return n < cfg_snaplen ? (__u32)n : cfg_snaplen;
+}
+
+static __always_inline void put_ufd_pair(struct prb_scratch *s, const int *ufds, __s64 ret)
+{
+	int fds[2] = {-1, -1};
+
+	if (ret == 0 && ufds)
+		bpf_probe_read_user(fds, sizeof(fds), ufds);
+	put_u32(s, (__u32)fds[0]);
+	put_u32(s, (__u32)fds[1]);
+}
+
+/* A u32/u64 field at byte offset off of a user struct (clone_args, open_how...). */
+static __always_inline __u64 ufield_u64(__u64 uptr, __u32 off)
+{
+	__u64 v = 0;
+
+	if (uptr)
+		bpf_probe_read_user(&v, sizeof(v), (const void *)(uptr + off));
+	return v;
+}
+
+static __always_inline __u32 ufield_u32(__u64 uptr, __u32 off)
+{
+	__u32 v = 0;
+
+	if (uptr)
+		bpf_probe_read_user(&v, sizeof(v), (const void *)(uptr + off));
+	return v;
+}
+
+/* Heavy parameter builders are global functions: the verifier checks each
+ * once on its own instead of once per call site and path, which keeps the
+ * sys_exit program far below its complexity limit. They take scalars only
+ * and find this CPU's scratch themselves. */
+__noinline int prb_dpath(__u64 dentry, __u64 vfsmount)
+{
+	struct prb_scratch *s = scratch_get();
+
+	if (s)
+		put_dpath(s, (struct dentry *)dentry, (struct vfsmount *)vfsmount);
+	return 0;
+}
+
+__noinline int prb_tuple(__s64 fd)
+{
+	struct prb_scratch *s = scratch_get();
+
+	if (s)
+		put_tuple_fd(s, bpf_get_current_task_btf(), fd);
+	return 0;
+}
+
+__noinline int prb_sockaddr(__u64 uaddr, __u64 alen)
+{
+	struct prb_scratch *s = scratch_get();
+
+	if (s)
+		put_usockaddr(s, (const void *)uaddr, alen);
+	return 0;
+}
+
+__noinline int prb_iov(__u64 iov, __u64 cnt, __u64 want)
+{
+	struct prb_scratch *s = scratch_get();
+
+	if (s)
+		put_uiov(s, (const struct iovec *)iov, cnt, want);
+	return 0;
+}
+
+/* exe (mm->exe_file) and cwd of the current task. */
+static __always_inline void put_exe(struct prb_scratch *s, struct task_struct *t)
+{
+	struct file *f = BPF_CORE_READ(t, mm, exe_file);
+
+	if (!f) {
+		rec_commit(s, 0);
+		return;
+	}
+	prb_dpath((__u64)BPF_CORE_READ(f, f_path.dentry), (__u64)BPF_CORE_READ(f, f_path.mnt));
+}
+
+static __always_inline void put_cwd(struct prb_scratch *s, struct task_struct *t)
+{
+	struct fs_struct *fs = BPF_CORE_READ(t, fs);
+
+	if (!fs) {
+		rec_commit(s, 0);
+		return;
+	}
+	prb_dpath((__u64)BPF_CORE_READ(fs, pwd.dentry), (__u64)BPF_CORE_READ(fs, pwd.mnt));
+}
+
+/* execve/execveat record, at exit (in the new image on success). */
+static __always_inline void build_exec(struct prb_scratch *s, struct task_struct *t, __u8 type,
+				       struct prb_task *tc, __s64 ret)
+{
+	struct prb_exec *ex = ret == 0 ? bpf_task_storage_get(&execs, t, 0, 0) : NULL;
+	const struct cred *cr = BPF_CORE_READ(t, cred);
+	struct file *exe = BPF_CORE_READ(t, mm, exe_file);
+	int at = type == EVT_EXECVEAT;
+	__u32 n, fl = 0;
+	__u64 cap = 0;
+
+	if (at) {
+		rec_begin(s, EVT_NP_EXECVEAT);
+		put_u32(s, (__u32)tc->a[0]);
+	} else {
+		rec_begin(s, EVT_NP_EXECVE);
+	}
+	if (ex) {
+		put_kbytes(s, ex->fname, ex->fname_len & (PRB_PARAM_MAX - 1));
+		put_kbytes(s, ex->args, ex->args_len & (2 * PRB_ARGS_BYTES - 1));
+		s->flags |= ex->flags;
+	} else {
+		/* failed: the old image is still there, and the kernel has
+		 * touched the strings it copied */
+		put_ustr(s, (const void *)tc->a[at], PRB_PARAM_MAX);
+		n = read_strarray(s->tmp, (const char *const *)tc->a[at + 1], PRB_ARGS_BYTES, &fl);
+		put_kbytes(s, s->tmp, n);
+		s->flags |= fl;
+	}
+	put_exe(s, t);
+	put_cwd(s, t);
+	put_u32(s, task_tty(t));
+	put_u32(s, BPF_CORE_READ(t, loginuid.val));
+	put_u32(s, BPF_CORE_READ(cr, uid.val));
+	put_u32(s, BPF_CORE_READ(cr, gid.val));
+	put_u32(s, BPF_CORE_READ(cr, euid.val));
+	if (ex && ex->env_len)
+		put_kbytes(s, ex->env, ex->env_len & (2 * PRB_ENV_BYTES - 1));
+	else
+		put_empty(s);
+	put_u32(s, file_exec_flags(exe));
+	bpf_probe_read_kernel(&cap, sizeof(cap), &cr->cap_effective);
+	put_u64(s, cap);
+	if (at)
+		put_u32(s, (__u32)tc->a[4]);
+	if (ex)
+		bpf_task_storage_delete(&execs, t);
+}
+
+#define A(i) (tc->a[i])
+#define UP(i) ((const void *)tc->a[i])
+#define BEGIN(ID)                          \
+	case EVT_##ID:                     \
+		rec_begin(s, EVT_NP_##ID); \
+		np = EVT_NP_##ID;
+
+/* Fills the parameters of one syscall record; returns the param count. */
+static __always_inline __u32 build_params(struct prb_scratch *s, struct task_struct *t, __u8 type,
+					  struct prb_task *tc, __s64 ret)
+{
+	__u32 np = 0;
+
+	switch (type) {
+	BEGIN(READ)
+		put_u32(s, (__u32)A(0));
+		put_u64(s, A(2));
+		put_ubytes(s, UP(1), snap(ret));
+		break;
+	BEGIN(WRITE)
+		put_u32(s, (__u32)A(0));
+		put_u64(s, A(2));
+		put_ubytes(s, UP(1), snap(ret > 0 ? ret : (__s64)A(2)));
+		break;
+	BEGIN(PREAD64)
+		put_u32(s, (__u32)A(0));
+		put_u64(s, A(2));
+		put_u64(s, A(3));
+		put_ubytes(s, UP(1), snap(ret));
+		break;
+	BEGIN(PWRITE64)
+		put_u32(s, (__u32)A(0));
+		put_u64(s, A(2));
+		put_u64(s, A(3));
+		put_ubytes(s, UP(1), snap(ret > 0 ? ret : (__s64)A(2)));
+		break;
+	BEGIN(READV)
+		put_u32(s, (__u32)A(0));
+		put_u32(s, (__u32)A(2));
+		prb_iov(A(1), A(2), snap(ret));
+		break;
+	BEGIN(WRITEV)
+		put_u32(s, (__u32)A(0));
+		put_u32(s, (__u32)A(2));
+		prb_iov(A(1), A(2), snap(ret > 0 ? ret : PRB_SNAPLEN_MAX));
+		break;
+	BEGIN(OPEN)
+		put_ustr(s, UP(0), PRB_PARAM_MAX);
+		put_u32(s, (__u32)A(1));
+		put_u32(s, (__u32)A(2));
+		break;
+	BEGIN(OPENAT)
+		put_u32(s, (__u32)A(0));
+		put_ustr(s, UP(1), PRB_PARAM_MAX);
+		put_u32(s, (__u32)A(2));
+		put_u32(s, (__u32)A(3));
+		break;
+	BEGIN(OPENAT2)
+		put_u32(s, (__u32)A(0));
+		put_ustr(s, UP(1), PRB_PARAM_MAX);
+		put_u32(s, (__u32)ufield_u64(A(2), 0));
+		put_u32(s, (__u32)ufield_u64(A(2), 8));
+		put_u64(s, ufield_u64(A(2), 16));
+		break;
+	BEGIN(CREAT)
+		put_ustr(s, UP(0), PRB_PARAM_MAX);
+		put_u32(s, (__u32)A(1));
+		break;
+	BEGIN(CLOSE)
+		put_u32(s, (__u32)A(0));
+		break;
+	BEGIN(DUP)
+		put_u32(s, (__u32)A(0));
+		break;
+	BEGIN(DUP2)
+		put_u32(s, (__u32)A(0));
+		put_u32(s, (__u32)A(1));
+		break;
+	BEGIN(DUP3)
+		put_u32(s, (__u32)A(0));
+		put_u32(s, (__u32)A(1));
+		put_u32(s, (__u32)A(2));
+		break;
+	BEGIN(FCNTL)
+		put_u32(s, (__u32)A(0));
+		put_u32(s, (__u32)A(1));
+		put_u64(s, A(2));
+		break;
+	BEGIN(SOCKET)
+		put_u32(s, (__u32)A(0));
+		put_u32(s, (__u32)A(1));
+		put_u32(s, (__u32)A(2));
+		break;
+	BEGIN(SOCKETPAIR)
+		put_u32(s, (__u32)A(0));
+		put_u32(s, (__u32)A(1));
+		put_u32(s, (__u32)A(2));
+		put_ufd_pair(s, UP(3), ret);
+		break;
+	BEGIN(CONNECT)
+		put_u32(s, (__u32)A(0));
+		prb_sockaddr(A(1), A(2));
+		prb_tuple((__s32)A(0));
+		break;
+	BEGIN(ACCEPT)
+		put_u32(s, (__u32)A(0));
+		prb_tuple(ret);
+		break;
+	BEGIN(ACCEPT4)
+		put_u32(s, (__u32)A(0));
+		prb_tuple(ret);
+		put_u32(s, (__u32)A(3));
+		break;
+	BEGIN(BIND)
+		put_u32(s, (__u32)A(0));
+		prb_sockaddr(A(1), A(2));
+		break;
+	BEGIN(LISTEN)
+		put_u32(s, (__u32)A(0));
+		put_u32(s, (__u32)A(1));
+		break;
+	BEGIN(SENDTO)
+		put_u32(s, (__u32)A(0));
+		put_u64(s, A(2));
+		prb_sockaddr(A(4), A(5));
+		put_ubytes(s, UP(1), snap(ret > 0 ? ret : (__s64)A(2)));
+		break;
+	BEGIN(RECVFROM)
+		put_u32(s, (__u32)A(0));
+		put_u64(s, A(2));
+		prb_sockaddr(A(4), A(5) ? ufield_u32(A(5), 0) : 0);
+		put_ubytes(s, UP(1), snap(ret));
+		break;
+	case EVT_SENDMSG:
+	case EVT_RECVMSG: {
+		/* struct user_msghdr: name, namelen, iov, iovlen */
+		__u64 name = ufield_u64(A(1), 0), iov = ufield_u64(A(1), 16);
+		__u64 iovlen = ufield_u64(A(1), 24);
+		__u32 namelen = ufield_u32(A(1), 8);
+
+		rec_begin(s, EVT_NP_SENDMSG);
+		np = EVT_NP_SENDMSG;
+		put_u32(s, (__u32)A(0));
+		put_u64(s, ret > 0 ? (__u64)ret : 0);
+		prb_sockaddr(name, namelen);
+		prb_iov(iov, iovlen, snap(ret));
+		break;
+	}
+	BEGIN(PIPE)
+		put_ufd_pair(s, UP(0), ret);
+		break;
+	BEGIN(PIPE2)
+		put_ufd_pair(s, UP(0), ret);
+		put_u32(s, (__u32)A(1));
+		break;
+	BEGIN(UNLINK)
+		put_ustr(s, UP(0), PRB_PARAM_MAX);
+		break;
+	BEGIN(UNLINKAT)
+		put_u32(s, (__u32)A(0));
+		put_ustr(s, UP(1), PRB_PARAM_MAX);
+		put_u32(s, (__u32)A(2));
+		break;
+	BEGIN(RENAME)
+		put_ustr(s, UP(0), PRB_PARAM_MAX);
+		put_ustr(s, UP(1), PRB_PARAM_MAX);
+		break;
+	BEGIN(RENAMEAT)
+		put_u32(s, (__u32)A(0));
+		put_ustr(s, UP(1), PRB_PARAM_MAX);
+		put_u32(s, (__u32)A(2));
+		put_ustr(s, UP(3), PRB_PARAM_MAX);
+		break;
+	BEGIN(RENAMEAT2)
+		put_u32(s, (__u32)A(0));
+		put_ustr(s, UP(1), PRB_PARAM_MAX);
+		put_u32(s, (__u32)A(2));
+		put_ustr(s, UP(3), PRB_PARAM_MAX);
+		put_u32(s, (__u32)A(4));
+		break;
+	BEGIN(MKDIR)
+		put_ustr(s, UP(0), PRB_PARAM_MAX);
+		put_u32(s, (__u32)A(1));
+		break;
+	BEGIN(MKDIRAT)
+		put_u32(s, (__u32)A(0));
+		put_ustr(s, UP(1), PRB_PARAM_MAX);
+		put_u32(s, (__u32)A(2));
+		break;
+	BEGIN(RMDIR)
+		put_ustr(s, UP(0), PRB_PARAM_MAX);
+		break;
+	BEGIN(LINK)
+		put_ustr(s, UP(0), PRB_PARAM_MAX);
+		put_ustr(s, UP(1), PRB_PARAM_MAX);
+		break;
+	BEGIN(LINKAT)
+		put_u32(s, (__u32)A(0));
+		put_ustr(s, UP(1), PRB_PARAM_MAX);
+		put_u32(s, (__u32)A(2));
+		put_ustr(s, UP(3), PRB_PARAM_MAX);
+		put_u32(s, (__u32)A(4));
+		break;
+	BEGIN(SYMLINK)
+		put_ustr(s, UP(0), PRB_PARAM_MAX);
+		put_ustr(s, UP(1), PRB_PARAM_MAX);
+		break;
+	BEGIN(SYMLINKAT)
+		put_ustr(s, UP(0), PRB_PARAM_MAX);
+		put_u32(s, (__u32)A(1));
+		put_ustr(s, UP(2), PRB_PARAM_MAX);
+		break;
+	BEGIN(CHMOD)
+		put_ustr(s, UP(0), PRB_PARAM_MAX);
+		put_u32(s, (__u32)A(1));
+		break;
+	BEGIN(FCHMOD)
+		put_u32(s, (__u32)A(0));
+		put_u32(s, (__u32)A(1));
+		break;
+	BEGIN(FCHMODAT)
+		put_u32(s, (__u32)A(0));
+		put_ustr(s, UP(1), PRB_PARAM_MAX);
+		put_u32(s, (__u32)A(2));
+		break;
+	case EVT_CHOWN:
+	case EVT_LCHOWN:
+		rec_begin(s, EVT_NP_CHOWN);
+		np = EVT_NP_CHOWN;
+		put_ustr(s, UP(0), PRB_PARAM_MAX);
+		put_u32(s, (__u32)A(1));
+		put_u32(s, (__u32)A(2));
+		break;
+	BEGIN(FCHOWN)
+		put_u32(s, (__u32)A(0));
+		put_u32(s, (__u32)A(1));
+		put_u32(s, (__u32)A(2));
+		break;
+	BEGIN(FCHOWNAT)
+		put_u32(s, (__u32)A(0));
+		put_ustr(s, UP(1), PRB_PARAM_MAX);
+		put_u32(s, (__u32)A(2));
+		put_u32(s, (__u32)A(3));
+		put_u32(s, (__u32)A(4));
+		break;
+	BEGIN(TRUNCATE)
+		put_ustr(s, UP(0), PRB_PARAM_MAX);
+		put_u64(s, A(1));
+		break;
+	BEGIN(FTRUNCATE)
+		put_u32(s, (__u32)A(0));
+		put_u64(s, A(1));
+		break;
+	BEGIN(MOUNT)
+		put_ustr(s, UP(0), PRB_PARAM_MAX);
+		put_ustr(s, UP(1), PRB_PARAM_MAX);
+		put_ustr(s, UP(2), 256);
+		put_u32(s, (__u32)A(3));
+		break;
+	BEGIN(UMOUNT2)
+		put_ustr(s, UP(0), PRB_PARAM_MAX);
+		put_u32(s, (__u32)A(1));
+		break;
+	case EVT_CHDIR:
+	case EVT_CHROOT:
+		rec_begin(s, EVT_NP_CHDIR);
+		np = EVT_NP_CHDIR;
+		put_ustr(s, UP(0), PRB_PARAM_MAX);
+		break;
+	BEGIN(FCHDIR)
+		put_u32(s, (__u32)A(0));
+		break;
+	case EVT_SETUID:
+	case EVT_SETGID:
+		rec_begin(s, EVT_NP_SETUID);
+		np = EVT_NP_SETUID;
+		put_u32(s, (__u32)A(0));
+		break;
+	case EVT_SETREUID:
+	case EVT_SETREGID:
+		rec_begin(s, EVT_NP_SETREUID);
+		np = EVT_NP_SETREUID;
+		put_u32(s, (__u32)A(0));
+		put_u32(s, (__u32)A(1));
+		break;
+	case EVT_SETRESUID:
+	case EVT_SETRESGID:
+		rec_begin(s, EVT_NP_SETRESUID);
+		np = EVT_NP_SETRESUID;
+		put_u32(s, (__u32)A(0));
+		put_u32(s, (__u32)A(1));
+		put_u32(s, (__u32)A(2));
+		break;
+	BEGIN(CAPSET) {
+		/* two struct __user_cap_data_struct {effective, permitted, inheritable} */
+		__u32 d[6] = {};
+
+		if (A(1))
+			bpf_probe_read_user(d, sizeof(d), UP(1));
+		put_u64(s, d[0] | ((__u64)d[3] << 32));
+		put_u64(s, d[1] | ((__u64)d[4] << 32));
+		put_u64(s, d[2] | ((__u64)d[5] << 32));
+		break;
+	}
+	BEGIN(PRCTL)
+		put_u32(s, (__u32)A(0));
+		put_u64(s, A(1));
+		if (A(0) == 15) /* PR_SET_NAME */
+			put_ustr(s, UP(1), 16);
+		else
+			put_empty(s);
+		break;
+	BEGIN(PTRACE)
+		put_u32(s, (__u32)A(0));
+		put_u32(s, (__u32)A(1));
+		put_u64(s, A(2));
+		put_u64(s, A(3));
+		break;
+	case EVT_KILL:
+	case EVT_TKILL:
+		rec_begin(s, EVT_NP_KILL);
+		np = EVT_NP_KILL;
+		put_u32(s, (__u32)A(0));
+		put_u32(s, (__u32)A(1));
+		break;
+	BEGIN(TGKILL)
+		put_u32(s, (__u32)A(0));
+		put_u32(s, (__u32)A(1));
+		put_u32(s, (__u32)A(2));
+		break;
+	BEGIN(MMAP)
+		put_u64(s, A(0));
+		put_u64(s, A(1));
+		put_u32(s, (__u32)A(2));
+		put_u32(s, (__u32)A(3));
+		put_u32(s, (__u32)A(4));
+		put_u64(s, A(5));
+		break;
+	BEGIN(MPROTECT)
+		put_u64(s, A(0));
+		put_u64(s, A(1));
+		put_u32(s, (__u32)A(2));
+		break;
+	BEGIN(MEMFD_CREATE)
+		put_ustr(s, UP(0), 256);
+		put_u32(s, (__u32)A(1));
+		break;
+	BEGIN(INIT_MODULE)
+		put_u64(s, A(1));
+		put_ustr(s, UP(2), 256);
+		break;
+	BEGIN(FINIT_MODULE)
+		put_u32(s, (__u32)A(0));
+		put_ustr(s, UP(1), 256);
+		put_u32(s, (__u32)A(2));
+		break;
+	BEGIN(DELETE_MODULE)
+		put_ustr(s, UP(0), 64);
+		put_u32(s, (__u32)A(1));
+		break;
+	BEGIN(BPF)
+		put_u32(s, (__u32)A(0));
+		break;
+	BEGIN(UNSHARE)
+		put_u32(s, (__u32)A(0));
+		break;
+	BEGIN(SETNS)
+		put_u32(s, (__u32)A(0));
+		put_u32(s, (__u32)A(1));
+		break;
+	BEGIN(USERFAULTFD)
+		put_u32(s, (__u32)A(0));
+		break;
+	BEGIN(IO_URING_SETUP)
+		put_u32(s, (__u32)A(0));
+		put_u32(s, ufield_u32(A(1), 8));
+		break;
+	BEGIN(CLONE)
+		put_u64(s, A(0));
+		break;
+	BEGIN(CLONE3)
+		put_u64(s, ufield_u64(A(0), 0));
+		break;
+	case EVT_FORK:
+	case EVT_VFORK:
+		rec_begin(s, 0);
+		np = 0;
+		break;
+	case EVT_EXECVE:
+	case EVT_EXECVEAT:
+		build_exec(s, t, type, tc, ret);
+		np = type == EVT_EXECVE ? EVT_NP_EXECVE : EVT_NP_EXECVEAT;
+		break;
+	default:
+		rec_begin(s, EVT_NP_GENERIC);
+		np = EVT_NP_GENERIC;
+		put_u32(s, (__u32)tc->nr);
+		put_u64(s, A(0));
+		put_u64(s, A(1));
+		put_u64(s, A(2));
+		put_u64(s, A(3));
+		put_u64(s, A(4));
+		put_u64(s, A(5));
+		type = EVT_GENERIC;
+		break;
+	}
+	return np | ((__u32)type << 16);
+}
+
+/* ---- programs ---- */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
+{
+	struct task_struct *task;
+	struct prb_task *tc;
+	__u8 type;
+
+	if ((__u64)id >= PRB_SC_MAX)
+		return 0;
+	type = sc_evt[id];
+	if (!type || !want(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	task = bpf_get_current_task_btf();
+	if (type == EVT_EXIT || type == EVT_EXIT_GROUP) {
+		/* never returns: emit now */
+		struct prb_scratch *s = scratch_get();
+
+		if (!s)
+			return 0;
+		rec_begin(s, EVT_NP_EXIT);
+		put_u32(s, (__u32)regs->di);
+		s->flags |= EVT_RF_NORET;
+		rec_header(s, task, type, EVT_NP_EXIT, bpf_ktime_get_boot_ns(), 0, 0);
+		rec_emit(ctx, s);
+		return 0;
+	}
+	tc = bpf_task_storage_get(&tasks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!tc) {
+		count_drop(PRB_DROP_NOMEM);
+		return 0;
+	}
+	tc->nr = id;
+	tc->a[0] = regs->di;
+	tc->a[1] = regs->si;
+	tc->a[2] = regs->dx;
+	tc->a[3] = regs->r10;
+	tc->a[4] = regs->r8;
+	tc->a[5] = regs->r9;
+	tc->ts = bpf_ktime_get_boot_ns();
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+{
+	struct task_struct *task;
+	struct prb_scratch *s;
+	struct prb_task *tc;
+	__u64 nr = regs->orig_ax, now, ts0;
+	__u32 r;
+	__u8 type;
+
+	if (nr >= PRB_SC_MAX)
+		return 0;
+	type = sc_evt[nr];
+	if (!type)
+		return 0;
+	task = bpf_get_current_task_btf();
+	tc = bpf_task_storage_get(&tasks, task, 0, 0);
+	if (!tc || !tc->ts || tc->nr != (__s64)nr)
+		return 0;
+	now = bpf_ktime_get_boot_ns();
+	ts0 = tc->ts;
+	tc->ts = 0;
+	s = scratch_get();
+	if (!s)
+		return 0;
+	r = build_params(s, task, type, tc, ret);
+	rec_header(s, task, (__u16)(r >> 16), (__u16)(r & 0xffff), now, now - ts0, ret);
+	rec_emit(ctx, s);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = parent->tgid, ctgid = child->tgid;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct prb_scratch *s;
+	__u8 one = 1;
+
+	/* the followed subtree grows here, before the child can run */
+	if (cfg_follow && ctgid != ptgid && bpf_map_lookup_elem(&tracked, &ptgid))
+		bpf_map_update_elem(&tracked, &ctgid, &one, BPF_ANY);
+	if (!want(ptgid) || !(s = scratch_get()))
+		return 0;
+	rec_begin(s, EVT_NP_PROC_FORK);
+	put_u32(s, parent->pid);
+	put_u32(s, child->pid);
+	put_u32(s, ctgid);
+	put_u32(s, ctgid == ptgid ? 0x00010000 /* CLONE_THREAD */ : 0);
+	put_u32(s, pid_vnr(BPF_CORE_READ(child, thread_pid)));
+	put_u32(s, pid_vnr(BPF_CORE_READ(child, group_leader, thread_pid)));
+	rec_header(s, task, EVT_PROC_FORK, EVT_NP_PROC_FORK, bpf_ktime_get_boot_ns(), 0, 0);
+	rec_emit(ctx, s);
+	return 0;
+}
+
+/* Region [start, end) of the new image's stack strings, as STRARRAY bytes. */
+static __always_inline __u32 read_mm_strings(__u8 *buf, __u64 start, __u64 end, __u32 cap,
+					     __u32 *flags)
+{
+	__u64 len = end > start ? end - start : 0;
+
+	if (len > cap) {
+		len = cap;
+		*flags |= EVT_RF_TRUNC;
+	}
+	if (!len || bpf_probe_read_user(buf, prb_bound(len, 2 * cap - 1), (const void *)start))
+		return 0;
+	return (__u32)len;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct prb_scratch *s;
+	struct prb_exec *ex;
+	struct file *f;
+	__u64 as, ae;
+	long n;
+
+	if (!want(p->tgid) || !(s = scratch_get()))
+		return 0;
+	f = BPF_CORE_READ(bprm, file);
+	as = BPF_CORE_READ(p, mm, arg_start);
+	ae = BPF_CORE_READ(p, mm, arg_end);
+	/* for the execve record at sys_exit */
+	ex = bpf_task_storage_get(&execs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (ex) {
+		ex->flags = 0;
+		n = bpf_probe_read_kernel_str(ex->fname, sizeof(ex->fname),
+					      BPF_CORE_READ(bprm, filename));
+		ex->fname_len = n > 0 ? (__u32)n - 1 : 0;
+		ex->args_len = read_mm_strings(ex->args, as, ae, PRB_ARGS_BYTES, &ex->flags);
+		ex->env_len = 0;
+		if (cfg_env)
+			ex->env_len = read_mm_strings(ex->env, BPF_CORE_READ(p, mm, env_start),
+						      BPF_CORE_READ(p, mm, env_end), PRB_ENV_BYTES,
+						      &ex->flags);
+	} else {
+		count_drop(PRB_DROP_NOMEM);
+	}
+	rec_begin(s, EVT_NP_PROC_EXEC);
+	put_kstr(s, BPF_CORE_READ(bprm, filename), PRB_PARAM_MAX);
+	put_u32(s, (__u32)old_pid);
+	put_ubytes(s, (const void *)as, ae > as ? ae - as : 0);
+	put_u64(s, BPF_CORE_READ(f, f_inode, i_ino));
+	put_u32(s, file_exec_flags(f));
+	rec_header(s, p, EVT_PROC_EXEC, EVT_NP_PROC_EXEC, bpf_ktime_get_boot_ns(), 0, 0);
+	rec_emit(ctx, s);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_exit, struct task_struct *p)
+{
+	__u32 tgid = p->tgid;
+	struct prb_scratch *s;
+
+	if (want(tgid) && (s = scratch_get())) {
+		rec_begin(s, EVT_NP_PROC_EXIT);
+		put_u32(s, (__u32)p->exit_code);
+		put_u32(s, p->pid == tgid);
+		rec_header(s, p, EVT_PROC_EXIT, EVT_NP_PROC_EXIT, bpf_ktime_get_boot_ns(), 0, 0);
+		rec_emit(ctx, s);
+	}
+	/* the last thread of a followed process is gone: forget its tgid */
+	if (cfg_follow && BPF_CORE_READ(p, signal, live.counter) == 0)
+		bpf_map_delete_elem(&tracked, &tgid);
+	return 0;
+}

@@ -1,0 +1,167 @@
+/* rec_cmd.c: starting the recorded command; following a process tree. */
+#include "rec_cmd.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int rec_cmd_spawn(char **argv, pid_t *pid, int *go_fd, struct sr_err *err)
+{
+	int p[2];
+	pid_t c;
+
+	if (pipe2(p, O_CLOEXEC))
+		return sr_err_set(err, SR_EIO, "pipe: %s", strerror(errno));
+	c = fork();
+	if (c < 0) {
+		close(p[0]);
+		close(p[1]);
+		return sr_err_set(err, SR_EIO, "fork: %s", strerror(errno));
+	}
+	if (c == 0) {
+		char go = 0;
+		sigset_t none;
+
+		close(p[1]);
+		/* wait until the recorder follows us; EOF means it gave up */
+		while (read(p[0], &go, 1) < 0 && errno == EINTR)
+			;
+		if (go != 1)
+			_exit(127);
+		close(p[0]);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "sysrec: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(p[0]);
+	*pid = c;
+	*go_fd = p[1];
+	return 0;
+}
+
+int rec_cmd_release(int go_fd)
+{
+	char go = 1;
+	ssize_t n = write(go_fd, &go, 1);
+
+	close(go_fd);
+	return n == 1 ? 0 : SR_EIO;
+}
+
+void rec_cmd_abort(int go_fd, pid_t pid)
+{
+	close(go_fd);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+int rec_cmd_status(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return 1;
+}
+
+static pid_t read_ppid(const char *pid)
+{
+	char path[64], buf[512], *rp;
+	ssize_t n;
+	int fd;
+	long ppid;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* comm may hold spaces and parens: the fields follow the last ')' */
+	rp = strrchr(buf, ')');
+	if (!rp || sscanf(rp + 1, " %*c %ld", &ppid) != 1)
+		return -1;
+	return (pid_t)ppid;
+}
+
+int rec_track_tree(struct rec_probe *p, pid_t root, struct sr_err *err)
+{
+	pid_t *pids = NULL, *ppids = NULL;
+	size_t n = 0, cap = 0;
+	char *want;
+	struct dirent *de;
+	DIR *d;
+	int added = 1;
+
+	if (kill(root, 0) && errno == ESRCH)
+		return sr_err_set(err, SR_EIO, "-p %d: no such process", (int)root);
+	if (rec_probe_track(p, (uint32_t)root))
+		return sr_err_set(err, SR_EIO, "cannot follow pid %d", (int)root);
+	d = opendir("/proc");
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		pid_t pp;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		pp = read_ppid(de->d_name);
+		if (pp <= 0)
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 1024;
+			pid_t *a = realloc(pids, nc * sizeof(pid_t)), *b;
+
+			if (!a)
+				break;
+			pids = a;
+			b = realloc(ppids, nc * sizeof(pid_t));
+			if (!b)
+				break;
+			ppids = b;
+			cap = nc;
+		}
+		pids[n] = (pid_t)atoi(de->d_name);
+		ppids[n] = pp;
+		n++;
+	}
+	closedir(d);
+	/* descendants: repeat until no new child of a followed process appears */
+	want = calloc(n ? n : 1, 1);
+	while (want && added) {
+		added = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (want[i])
+				continue;
+			if (ppids[i] == root)
+				want[i] = 1;
+			for (size_t j = 0; j < n && !want[i]; j++)
+				if (want[j] && pids[j] == ppids[i])
+					want[i] = 1;
+			if (want[i]) {
+				rec_probe_track(p, (uint32_t)pids[i]);
+				added = 1;
+			}
+		}
+	}
+	free(want);
+	free(pids);
+	free(ppids);
+	return 0;
+}

@@ -1,0 +1,33 @@
+/* rec_live: the recorder's own state engine and live rules.
+ *
+ * Every recorded event goes through st_event_begin/end, so periodic and
+ * post-rotation snapshots describe the processes of the moment; with -r the
+ * rules are matched between the two calls and alerts printed as Falco text.
+ */
+#ifndef REC_LIVE_H
+#define REC_LIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/sr_err.h"
+#include "../format/evt.h"
+
+struct st_state;
+struct rule_set;
+struct fld_ctx;
+
+struct rec_live {
+	struct st_state *st;
+	struct rule_set *rs;     /* NULL without -r */
+	struct fld_ctx *fc;
+	char hostname[256];
+	uint64_t alerts;
+};
+
+int rec_live_init(struct rec_live *l, const char *const *rules, size_t nrules,
+		  const char *hostname, struct sr_err *err);
+void rec_live_event(struct rec_live *l, const struct evt *ev);
+void rec_live_free(struct rec_live *l);
+
+#endif

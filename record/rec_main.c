@@ -1,0 +1,463 @@
+/* rec_main.c: sysrec — setup, the consume loop, and shutdown.
+ *
+ * Order matters: the output file is opened first (an unwritable path fails
+ * before anything is loaded), then the probe is attached, then the /proc
+ * snapshot is taken (so nothing between snapshot and stream is missed), then
+ * the recorded command, if any, is let go.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/sr_err.h"
+#include "../format/evt.h"
+#include "../format/fmt_writer.h"
+#include "../state/st.h"
+#include "rec_cmd.h"
+#include "rec_live.h"
+#include "rec_opts.h"
+#include "rec_out.h"
+#include "rec_probe.h"
+#include "rec_ring.h"
+#include "rec_sctab.h"
+
+#include "rec_procfs.h"
+
+/* TODO(integration): rec_procfs.c is written in parallel; until it is in the
+ * tree the reference stays weak and an empty snapshot is written instead. */
+#pragma weak rec_procfs_snapshot
+
+_Static_assert(PRB_EXEC_FROM_MEMFD == EVT_EXEC_FROM_MEMFD, "probe and schema exec flags differ");
+_Static_assert(sizeof(struct evt_rec) == EVT_REC_HDR, "record header size");
+
+#define NS 1000000000ull
+
+static volatile sig_atomic_t sig_stop, sig_rotate, sig_child;
+
+struct rec {
+	struct rec_opts o;
+	struct rec_probe probe;
+	struct rec_ring *ring;
+	struct rec_out out;
+	struct rec_live live;
+	struct evt_builder eb;
+	int64_t clock_offset;
+	uint64_t nevents;
+	int full;                  /* -n reached: take no more */
+	int write_rc;              /* first writer error */
+	struct sr_err werr;
+	uint64_t bad;              /* records that failed to decode */
+	uint64_t drops_seen[PRB_DROP_NR], lost_seen;
+	uint64_t drops_total[PRB_DROP_NR];
+	pid_t child;
+	int child_status, child_done;
+	int status_line;
+};
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		sig_rotate = 1;
+	else if (sig == SIGCHLD)
+		sig_child = 1;
+	else
+		sig_stop++;
+}
+
+static void set_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: a signal ends the wait for events at once */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static uint64_t now_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
+}
+
+static int die(int code, const struct sr_err *err)
+{
+	fprintf(stderr, "sysrec: %s\n", err->msg[0] ? err->msg : sr_code_name(err->code));
+	return code;
+}
+
+/* One record from the probe: to epoch time, through state and rules, to disk. */
+static int on_record(void *ctx, void *rec, size_t len)
+{
+	struct rec *r = ctx;
+	struct evt_rec *h = rec;
+	struct evt ev;
+	int rc;
+
+	if (r->full)
+		return 1;
+	h->ts = (uint64_t)((int64_t)h->ts + r->clock_offset);
+	if (evt_decode(&ev, rec, len)) {
+		r->bad++;
+		return 0;
+	}
+	ev.num = ++r->nevents;
+	rec_live_event(&r->live, &ev);
+	rc = rec_out_append(&r->out, rec, len, &r->werr);
+	if (rc) {
+		r->write_rc = rc;
+		return rc;
+	}
+	if (r->o.max_events && r->nevents >= r->o.max_events)
+		r->full = 1;
+	return 0;
+}
+
+/* New drops since the last look become a DROP record and file counters:
+ * a loss is never silent. */
+static int account_drops(struct rec *r)
+{
+	uint64_t cur[PRB_DROP_NR], d[PRB_DROP_NR], other, lost = rec_ring_lost(r->ring);
+	struct evt_rec hdr;
+	const void *rec;
+	size_t len;
+	int rc;
+
+	if (rec_probe_drops(&r->probe, cur))
+		return 0;
+	for (int i = 0; i < PRB_DROP_NR; i++) {
+		d[i] = cur[i] - r->drops_seen[i];
+		r->drops_seen[i] = cur[i];
+		r->drops_total[i] += d[i];
+	}
+	other = d[PRB_DROP_NOMEM] + d[PRB_DROP_OTHER];
+	/* LOST records repeat what the probe already counted as ring drops */
+	r->lost_seen = lost;
+	if (!d[PRB_DROP_RING] && !other)
+		return 0;
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.ts = now_ns(CLOCK_REALTIME);
+	hdr.pid = hdr.tid = (uint32_t)getpid();
+	snprintf(hdr.comm, sizeof(hdr.comm), "sysrec");
+	evt_builder_begin(&r->eb, EVT_DROP, &hdr);
+	evt_builder_add_u64(&r->eb, d[PRB_DROP_RING]);
+	evt_builder_add_u64(&r->eb, 0);
+	evt_builder_add_u64(&r->eb, other);
+	rec = evt_builder_finish(&r->eb, &len);
+	if (!rec)
+		return 0;
+	fmt_writer_add_drops(r->out.w, d[PRB_DROP_RING], 0);
+	rc = rec_out_append(&r->out, rec, len, &r->werr);
+	if (rc && !r->write_rc)
+		r->write_rc = rc;
+	return rc;
+}
+
+/* State snapshot from the engine's tables (periodic, and after rotation). */
+static int snapshot_state(struct rec *r)
+{
+	struct rec_out_emit e = {.o = &r->out, .err = &r->werr};
+	int rc = rec_out_snapshot_begin(&r->out, &r->werr);
+
+	if (!rc)
+		rc = st_snapshot_emit(r->live.st, now_ns(CLOCK_REALTIME), rec_out_emit_cb, &e);
+	if (!rc)
+		rc = rec_out_snapshot_end(&r->out, &r->werr);
+	if (rc && !r->write_rc)
+		r->write_rc = rc;
+	return rc;
+}
+
+static int snapshot_procfs(struct rec *r)
+{
+	struct rec_out_emit e = {.o = &r->out, .err = &r->werr};
+	uint64_t ts = now_ns(CLOCK_REALTIME);
+	int rc = rec_out_snapshot_begin(&r->out, &r->werr);
+
+	if (rc)
+		return rc;
+	if (rec_procfs_snapshot) {
+		rc = rec_procfs_snapshot(r->live.st, ts, rec_out_emit_cb, &e, getpid(), &r->werr);
+	} else {
+		struct evt_rec hdr;
+		const void *rec;
+		size_t len;
+
+		memset(&hdr, 0, sizeof(hdr));
+		hdr.ts = ts;
+		for (int t = EVT_SNAP_BEGIN; t <= EVT_SNAP_END && !rc; t++) {
+			evt_builder_begin(&r->eb, (unsigned)t, &hdr);
+			evt_builder_add_u64(&r->eb, 0);
+			rec = evt_builder_finish(&r->eb, &len);
+			rc = rec ? rec_out_emit_cb(&e, rec, len) : SR_ENOMEM;
+		}
+	}
+	if (!rc)
+		rc = rec_out_snapshot_end(&r->out, &r->werr);
+	return rc;
+}
+
+static void print_status(struct rec *r, uint64_t dt_ns, uint64_t dev)
+{
+	struct fmt_writer_stats st;
+	uint64_t drops = r->drops_total[0] + r->drops_total[1] + r->drops_total[2];
+
+	rec_out_stats(&r->out, &st);
+	fprintf(stderr, "\r\033[K%8.0f ev/s  %llu events  %llu drops  %.1f MB  ratio %.1fx",
+		dt_ns ? (double)dev * 1e9 / (double)dt_ns : 0.0, (unsigned long long)r->nevents,
+		(unsigned long long)drops, (double)st.bytes / 1e6,
+		st.bytes ? (double)st.raw_bytes / (double)st.bytes : 0.0);
+}
+
+static void print_summary(struct rec *r, uint64_t elapsed_ns)
+{
+	struct fmt_writer_stats st;
+	uint64_t drops = r->drops_total[0] + r->drops_total[1] + r->drops_total[2];
+
+	rec_out_stats(&r->out, &st);
+	if (!r->o.quiet || drops)
+		fprintf(stderr,
+			"sysrec: %llu events in %.1f s (%.0f ev/s), %llu bytes in %zu file(s), "
+			"%.1f bytes/event, ratio %.1fx; drops: %llu (ring full %llu, other %llu)\n",
+			(unsigned long long)r->nevents, (double)elapsed_ns / 1e9,
+			elapsed_ns ? (double)r->nevents * 1e9 / (double)elapsed_ns : 0.0,
+			(unsigned long long)st.bytes, r->out.files,
+			r->nevents ? (double)st.bytes / (double)r->nevents : 0.0,
+			st.bytes ? (double)st.raw_bytes / (double)st.bytes : 0.0,
+			(unsigned long long)drops, (unsigned long long)r->drops_total[PRB_DROP_RING],
+			(unsigned long long)(r->drops_total[PRB_DROP_NOMEM] +
+					     r->drops_total[PRB_DROP_OTHER]));
+	if (r->bad)
+		fprintf(stderr, "sysrec: %llu malformed records skipped\n",
+			(unsigned long long)r->bad);
+	if (r->live.alerts)
+		fprintf(stderr, "sysrec: %llu alerts\n", (unsigned long long)r->live.alerts);
+}
+
+static void reap_child(struct rec *r)
+{
+	int ws;
+
+	sig_child = 0;
+	if (r->child > 0 && !r->child_done && waitpid(r->child, &ws, WNOHANG) == r->child) {
+		r->child_done = 1;
+		r->child_status = rec_cmd_status(ws);
+	}
+}
+
+/* The consume loop: until a signal, -M, -n, the command's end or an error. */
+static void run(struct rec *r)
+{
+	uint64_t start = now_ns(CLOCK_MONOTONIC), last_sec = start, last_snap = start;
+	uint64_t ev_at_sec = 0, stop_at = 0;
+	struct fmt_writer_stats st;
+
+	for (;;) {
+		uint64_t mono, real;
+
+		rec_ring_wait(r->ring, 100);
+		if (rec_ring_drain(r->ring, 0, on_record, r) && r->write_rc)
+			break;
+		mono = now_ns(CLOCK_MONOTONIC);
+		real = now_ns(CLOCK_REALTIME);
+		if (sig_child)
+			reap_child(r);
+		if (fmt_writer_tick(r->out.w, real, &r->werr)) {
+			r->write_rc = r->werr.code ? r->werr.code : SR_EIO;
+			break;
+		}
+		if (mono - last_sec >= NS) {
+			if (account_drops(r))
+				break;
+			if (r->status_line)
+				print_status(r, mono - last_sec, r->nevents - ev_at_sec);
+			ev_at_sec = r->nevents;
+			last_sec = mono;
+		}
+		if (r->full || r->child_done || r->write_rc)
+			break;
+		if (r->o.max_ns && mono - start >= r->o.max_ns)
+			break;
+		if (sig_stop) {
+			/* with a command, give it a moment to finish on the same signal */
+			if (!r->child || sig_stop > 1)
+				break;
+			if (!stop_at)
+				stop_at = mono + 2 * NS;
+			else if (mono >= stop_at)
+				break;
+		}
+		rec_out_stats(&r->out, &st);
+		if (sig_rotate ||
+		    (r->o.rot_bytes && r->out.w &&
+		     st.bytes - r->out.done.bytes >= r->o.rot_bytes) ||
+		    (r->o.rot_ns && real - r->out.file_start_ns >= r->o.rot_ns)) {
+			sig_rotate = 0;
+			if (account_drops(r) || rec_out_rotate(&r->out, &r->werr)) {
+				if (!r->write_rc)
+					r->write_rc = r->werr.code ? r->werr.code : SR_EIO;
+				break;
+			}
+			if (snapshot_state(r))
+				break;
+			last_snap = mono;
+		}
+		if (r->o.snap_ns && mono - last_snap >= r->o.snap_ns) {
+			if (snapshot_state(r))
+				break;
+			last_snap = mono;
+		}
+	}
+	if (r->status_line)
+		fputc('\n', stderr);
+}
+
+static int setup_probe(struct rec *r, struct sr_err *err)
+{
+	struct rec_probe_cfg cfg;
+	int rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	if (r->o.syscalls) {
+		rc = rec_sc_table_parse(r->o.syscalls, cfg.sc_evt, err);
+		if (rc)
+			return rc;
+	} else {
+		rec_sc_table_all(cfg.sc_evt);
+	}
+	cfg.snaplen = r->o.snaplen;
+	cfg.self = getpid();
+	cfg.follow = r->o.cmd || r->o.pid;
+	cfg.env = r->o.env;
+	cfg.transport = r->o.transport;
+	cfg.ring_pages = r->o.buffer_pages;
+	cfg.verbose = r->o.verbose;
+	if (r->o.comm)
+		snprintf(cfg.comm, sizeof(cfg.comm), "%s", r->o.comm);
+	if (r->o.cgroup) {
+		rc = rec_cgroup_resolve(r->o.cgroup, &cfg.cgroup_id, &cfg.cgroup_level, err);
+		if (rc)
+			return rc;
+	}
+	return rec_probe_open(&r->probe, &cfg, err);
+}
+
+int main(int argc, char **argv)
+{
+	static struct rec r;
+	struct fmt_writer_opts wopts;
+	struct fmt_host_info host;
+	struct sr_err err;
+	uint64_t t0;
+	int rc, go_fd = -1, code = 0;
+
+	sr_err_clear(&err);
+	rc = rec_opts_parse(&r.o, argc, argv, &err);
+	if (rc == 1)
+		return 0;
+	if (rc)
+		return die(2, &err);
+	set_signals();
+	evt_builder_init(&r.eb);
+
+	fmt_host_info_local(&host);
+	snprintf(host.options, sizeof(host.options), "%s", r.o.cmdline);
+	host.snaplen = r.o.snaplen;
+	r.clock_offset = host.clock_offset_ns;
+	memset(&wopts, 0, sizeof(wopts));
+	wopts.level = r.o.level;
+	/* a killed recorder loses at most the last second */
+	wopts.chunk_ns = NS;
+	rc = rec_out_open(&r.out, r.o.path, &host, &wopts, r.o.ring_count, &err);
+	if (rc)
+		return die(2, &err);
+
+	if (r.o.cmd) {
+		rc = rec_cmd_spawn(r.o.cmd, &r.child, &go_fd, &err);
+		if (rc)
+			goto fail_early;
+	}
+	rc = setup_probe(&r, &err);
+	if (!rc && r.child > 0 && rec_probe_track(&r.probe, (uint32_t)r.child))
+		rc = sr_err_set(&err, SR_EIO, "cannot follow the command's pid");
+	if (!rc && r.o.pid)
+		rc = rec_track_tree(&r.probe, r.o.pid, &err);
+	if (!rc)
+		rc = rec_ring_open(&r.ring, &r.probe, r.o.transport, r.o.buffer_pages, &err);
+	if (!rc)
+		rc = rec_probe_attach(&r.probe, &err);
+	if (!rc)
+		rc = rec_live_init(&r.live, r.o.rules, r.o.nrules, host.hostname, &err);
+	if (rc)
+		goto fail_early;
+	if (snapshot_procfs(&r)) {
+		err = r.werr;
+		goto fail_early;
+	}
+	r.status_line = !r.o.quiet && !r.o.cmd && isatty(STDERR_FILENO);
+	if (r.o.verbose)
+		fprintf(stderr, "sysrec: recording to %s (%d CPUs, %u pages each, %s)\n", r.o.path,
+			r.probe.ncpus, r.o.buffer_pages,
+			r.o.transport == PRB_TR_RINGBUF ? "ringbuf" : "perf");
+	if (r.child > 0 && rec_cmd_release(go_fd)) {
+		sr_err_set(&err, SR_EIO, "cannot start the command");
+		go_fd = -1;
+		goto fail_early;
+	}
+	go_fd = -1;
+
+	t0 = now_ns(CLOCK_MONOTONIC);
+	run(&r);
+	/* what is still in the buffers belongs to the capture too */
+	if (!r.write_rc)
+		rec_ring_drain(r.ring, 1, on_record, &r);
+	if (!r.write_rc)
+		account_drops(&r);
+	rec_probe_close(&r.probe);
+	rc = rec_out_close(&r.out, r.write_rc ? NULL : &r.werr);
+	if (rc && !r.write_rc)
+		r.write_rc = rc;
+	print_summary(&r, now_ns(CLOCK_MONOTONIC) - t0);
+	if (r.write_rc) {
+		fprintf(stderr, "sysrec: %s: %s%s\n", r.o.path,
+			r.werr.msg[0] ? r.werr.msg : sr_code_name(r.write_rc),
+			r.write_rc == SR_ENOSPC ? " (file closed; events before this point kept)" :
+						  "");
+		code = 1;
+	}
+	if (r.child > 0) {
+		if (!r.child_done) {
+			int ws;
+
+			if (waitpid(r.child, &ws, 0) == r.child)
+				r.child_status = rec_cmd_status(ws);
+		}
+		if (!code)
+			code = r.child_status;
+	}
+	rec_ring_close(r.ring);
+	rec_live_free(&r.live);
+	evt_builder_free(&r.eb);
+	return code;
+
+fail_early:
+	if (go_fd >= 0)
+		rec_cmd_abort(go_fd, r.child);
+	rec_ring_close(r.ring);
+	rec_probe_close(&r.probe);
+	rec_out_close(&r.out, NULL);
+	unlink(r.o.path);
+	return die(2, &err);
+}

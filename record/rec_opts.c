@@ -1,0 +1,254 @@
+/* rec_opts.c: parsing and --help for sysrec. */
+#include "rec_opts.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/sr_time.h"
+#include "../probe/probe_shared.h"
+
+void rec_usage(FILE *f)
+{
+	fputs("NAME\n"
+	      "    sysrec - record system calls of this machine into a .sysrec capture\n"
+	      "\n"
+	      "SYNOPSIS\n"
+	      "    sysrec -w FILE [-M SECONDS] [-n EVENTS] [-C MB] [-G SECONDS] [-W COUNT]\n"
+	      "           [-s SNAPLEN] [--syscalls LIST] [-p PID] [--cgroup PATH] [--comm NAME]\n"
+	      "           [-r RULES.yaml ...] [-E] [-q] [-v] [-- COMMAND [ARGS...]]\n"
+	      "\n"
+	      "DESCRIPTION\n"
+	      "    An eBPF probe records every system call (one record when it returns, with\n"
+	      "    its arguments, result and duration) and process fork/exec/exit, and sysrec\n"
+	      "    writes them to FILE: compressed chunks, a /proc snapshot first and state\n"
+	      "    snapshots every 30 s, an index at the end. A killed sysrec leaves a file\n"
+	      "    whose flushed chunks (at most a second old) are all readable.\n"
+	      "    Needs root (or CAP_BPF and CAP_PERFMON) and a kernel with BTF.\n"
+	      "\n"
+	      "OPTIONS\n"
+	      "    -w FILE        write the capture to FILE (required)\n"
+	      "    -M SECONDS     stop after this long (also 90s, 5m, 1h)\n"
+	      "    -n EVENTS      stop after this many events\n"
+	      "    -C MB          rotate when the file reaches MB megabytes (10^6 bytes)\n"
+	      "    -G SECONDS     rotate every SECONDS\n"
+	      "    -W COUNT       keep at most COUNT files (the oldest rotated file is deleted)\n"
+	      "    -s SNAPLEN     bytes of read/write/send/recv data kept (default 80, 0 = none,\n"
+	      "                   at most 4096)\n"
+	      "    --syscalls LIST  record only these syscalls (comma separated names, e.g.\n"
+	      "                   openat,execve,connect); process fork/exec/exit always recorded\n"
+	      "    -p PID         record only process PID and the children it starts afterwards\n"
+	      "    --cgroup PATH  record only tasks in this cgroup v2 directory or below it\n"
+	      "    --comm NAME    record only threads whose command name is NAME\n"
+	      "    -r RULES.yaml  evaluate these Falco rules live; alerts go to stdout in\n"
+	      "                   Falco's text format (repeatable)\n"
+	      "    -E             record the environment of execve\n"
+	      "    -q             quiet: no status line, no summary (drops are still reported)\n"
+	      "    -v             verbose: libbpf messages; -vv adds its debug log\n"
+	      "    -h, --help     this text\n"
+	      "    -- COMMAND     run COMMAND (as a child, stopped until recording has started)\n"
+	      "                   and record it and all its descendants until it exits; sysrec\n"
+	      "                   then exits with COMMAND's status\n"
+	      "\n"
+	      "ROTATION\n"
+	      "    With -C, -G or on SIGHUP, the file being written is always FILE; at rotation\n"
+	      "    it is closed and renamed after its start time (UTC):\n"
+	      "        cap.sysrec -> cap.20261129T134501Z.sysrec   (a trailing .sysrec of FILE\n"
+	      "    is replaced; -N is appended when that name exists), and a new FILE starts\n"
+	      "    with a state snapshot. `sysreplay` reads the set in time order.\n"
+	      "\n"
+	      "SIGNALS\n"
+	      "    SIGINT, SIGTERM  stop: the file is finished (index and trailer) and closed\n"
+	      "    SIGHUP           rotate now\n"
+	      "\n"
+	      "EXIT STATUS\n"
+	      "    0 done; 1 the capture could not be completed (disk full: the file is closed\n"
+	      "    cleanly and everything before is kept); 2 bad usage or environment (not\n"
+	      "    root, no BTF, missing tracepoint, unwritable FILE). With -- COMMAND,\n"
+	      "    COMMAND's exit status (128 + signal when it was killed).\n",
+	      f);
+}
+
+enum {
+	OPT_SYSCALLS = 256,
+	OPT_CGROUP,
+	OPT_COMM,
+	OPT_BUFPAGES,
+	OPT_TRANSPORT,
+	OPT_LEVEL,
+	OPT_SNAPEVERY,
+};
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Seconds as a number, or a duration with units (90s, 5m). */
+static int parse_secs(const char *s, uint64_t *ns, struct sr_err *err)
+{
+	if (sr_duration_parse(s, ns, err))
+		return -1;
+	return *ns ? 0 : -1;
+}
+
+static void join_cmdline(struct rec_opts *o, int argc, char **argv)
+{
+	size_t n = 0;
+
+	o->cmdline[0] = '\0';
+	for (int i = 0; i < argc && n + 2 < sizeof(o->cmdline); i++) {
+		int w = snprintf(o->cmdline + n, sizeof(o->cmdline) - n, "%s%s", i ? " " : "",
+				 argv[i]);
+
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+	if (n >= sizeof(o->cmdline))
+		o->cmdline[sizeof(o->cmdline) - 1] = '\0';
+}
+
+int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err)
+{
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"syscalls", required_argument, NULL, OPT_SYSCALLS},
+		{"cgroup", required_argument, NULL, OPT_CGROUP},
+		{"comm", required_argument, NULL, OPT_COMM},
+		{"buffer-pages", required_argument, NULL, OPT_BUFPAGES},
+		{"transport", required_argument, NULL, OPT_TRANSPORT},
+		{"zstd-level", required_argument, NULL, OPT_LEVEL},
+		{"snapshot-every", required_argument, NULL, OPT_SNAPEVERY},
+		{NULL, 0, NULL, 0},
+	};
+	uint64_t v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->snaplen = 80;
+	o->buffer_pages = 2048;
+	o->transport = PRB_TR_PERF;
+	o->level = 1;
+	o->snap_ns = 30ull * 1000000000ull;
+	join_cmdline(o, argc, argv);
+	optind = 1;
+	opterr = 0;
+	/* '+': stop at the first non-option, so COMMAND's own options are its own */
+	while ((c = getopt_long(argc, argv, "+w:M:n:C:G:W:s:p:r:Eqvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'w':
+			o->path = optarg;
+			break;
+		case 'M':
+			if (parse_secs(optarg, &o->max_ns, err))
+				return sr_err_set(err, SR_ESYNTAX, "-M: bad duration '%s'", optarg);
+			break;
+		case 'n':
+			if (parse_u64(optarg, &o->max_events) || !o->max_events)
+				return sr_err_set(err, SR_ESYNTAX, "-n: bad event count '%s'", optarg);
+			break;
+		case 'C':
+			if (parse_u64(optarg, &v) || !v || v > 1000000)
+				return sr_err_set(err, SR_ESYNTAX, "-C: bad size '%s' (MB)", optarg);
+			o->rot_bytes = v * 1000000ull;
+			break;
+		case 'G':
+			if (parse_secs(optarg, &o->rot_ns, err))
+				return sr_err_set(err, SR_ESYNTAX, "-G: bad duration '%s'", optarg);
+			break;
+		case 'W':
+			if (parse_u64(optarg, &v) || !v || v > 100000)
+				return sr_err_set(err, SR_ESYNTAX, "-W: bad file count '%s'", optarg);
+			o->ring_count = (unsigned)v;
+			break;
+		case 's':
+			if (parse_u64(optarg, &v) || v > PRB_SNAPLEN_MAX)
+				return sr_err_set(err, SR_ESYNTAX, "-s: snaplen must be 0..%d",
+						  PRB_SNAPLEN_MAX);
+			o->snaplen = (uint32_t)v;
+			break;
+		case 'p':
+			if (parse_u64(optarg, &v) || !v || v > INT_MAX)
+				return sr_err_set(err, SR_ESYNTAX, "-p: bad pid '%s'", optarg);
+			o->pid = (pid_t)v;
+			break;
+		case 'r':
+			if (o->nrules >= REC_MAX_RULES)
+				return sr_err_set(err, SR_ESYNTAX, "too many -r files (max %d)",
+						  REC_MAX_RULES);
+			o->rules[o->nrules++] = optarg;
+			break;
+		case 'E':
+			o->env = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			rec_usage(stdout);
+			return 1;
+		case OPT_SYSCALLS:
+			o->syscalls = optarg;
+			break;
+		case OPT_CGROUP:
+			o->cgroup = optarg;
+			break;
+		case OPT_COMM:
+			if (!*optarg || strlen(optarg) > 15)
+				return sr_err_set(err, SR_ESYNTAX, "--comm: 1 to 15 characters");
+			o->comm = optarg;
+			break;
+		case OPT_BUFPAGES:
+			if (parse_u64(optarg, &v) || !v || (v & (v - 1)) || v > (1u << 20))
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--buffer-pages: a power of two, not '%s'", optarg);
+			o->buffer_pages = (uint32_t)v;
+			break;
+		case OPT_TRANSPORT:
+			if (!strcmp(optarg, "perf"))
+				o->transport = PRB_TR_PERF;
+			else if (!strcmp(optarg, "ringbuf"))
+				o->transport = PRB_TR_RINGBUF;
+			else
+				return sr_err_set(err, SR_ESYNTAX, "--transport: perf or ringbuf");
+			break;
+		case OPT_LEVEL:
+			if (parse_u64(optarg, &v) || !v || v > 19)
+				return sr_err_set(err, SR_ESYNTAX, "--zstd-level: 1..19");
+			o->level = (int)v;
+			break;
+		case OPT_SNAPEVERY:
+			if (parse_secs(optarg, &o->snap_ns, err))
+				return sr_err_set(err, SR_ESYNTAX, "--snapshot-every: bad duration");
+			break;
+		default:
+			if (optopt && optopt < 256)
+				return sr_err_set(err, SR_ESYNTAX, "bad option or missing value: -%c",
+						  optopt);
+			return sr_err_set(err, SR_ESYNTAX, "bad option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		o->cmd = &argv[optind];
+	if (!o->path)
+		return sr_err_set(err, SR_ESYNTAX, "-w FILE is required (see --help)");
+	if (o->cmd && o->pid)
+		return sr_err_set(err, SR_ESYNTAX, "-p and -- COMMAND exclude each other");
+	if (o->ring_count && !o->rot_bytes && !o->rot_ns)
+		return sr_err_set(err, SR_ESYNTAX, "-W needs -C or -G");
+	return 0;
+}

@@ -1,0 +1,170 @@
+/* rec_out.c: the capture writer with size/time rotation and a file ring. */
+#include "rec_out.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t real_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void rec_out_rotated_name(const char *path, uint64_t start_ns, char *buf, size_t cap)
+{
+	time_t secs = (time_t)(start_ns / 1000000000ull);
+	size_t n = strlen(path);
+	char stamp[32];
+	struct tm tm;
+
+	gmtime_r(&secs, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	if (n > 7 && !strcmp(path + n - 7, ".sysrec"))
+		n -= 7;
+	snprintf(buf, cap, "%.*s.%s.sysrec", (int)n, path, stamp);
+}
+
+static int open_file(struct rec_out *o, struct sr_err *err)
+{
+	o->file_start_ns = real_now();
+	o->host.start_ns = o->file_start_ns;
+	o->files++;
+	return fmt_writer_open(&o->w, o->path, &o->host, &o->wopts, err);
+}
+
+int rec_out_open(struct rec_out *o, const char *path, const struct fmt_host_info *host,
+		 const struct fmt_writer_opts *wopts, unsigned keep, struct sr_err *err)
+{
+	memset(o, 0, sizeof(*o));
+	if (strlen(path) >= sizeof(o->path) - 40)
+		return sr_err_set(err, SR_ELIMIT, "output path too long");
+	snprintf(o->path, sizeof(o->path), "%s", path);
+	o->host = *host;
+	o->wopts = *wopts;
+	o->keep = keep;
+	return open_file(o, err);
+}
+
+int rec_out_append(struct rec_out *o, const void *rec, size_t len, struct sr_err *err)
+{
+	return fmt_writer_append(o->w, rec, len, err);
+}
+
+int rec_out_snapshot_begin(struct rec_out *o, struct sr_err *err)
+{
+	return fmt_writer_snapshot_begin(o->w, err);
+}
+
+int rec_out_snapshot_end(struct rec_out *o, struct sr_err *err)
+{
+	return fmt_writer_snapshot_end(o->w, err);
+}
+
+int rec_out_emit_cb(void *ctx, const void *rec, size_t len)
+{
+	struct rec_out_emit *e = ctx;
+
+	e->records++;
+	return fmt_writer_append(e->o->w, rec, len, e->err);
+}
+
+static void add_stats(struct fmt_writer_stats *a, const struct fmt_writer_stats *b)
+{
+	a->events += b->events;
+	a->records += b->records;
+	a->chunks += b->chunks;
+	a->bytes += b->bytes;
+	a->raw_bytes += b->raw_bytes;
+	a->drops_ring += b->drops_ring;
+	a->drops_backlog += b->drops_backlog;
+}
+
+/* Closes the writer and folds its counters into the totals. */
+static int close_file(struct rec_out *o, struct sr_err *err)
+{
+	struct fmt_writer_stats st;
+	int rc;
+
+	if (!o->w)
+		return 0;
+	fmt_writer_get_stats(o->w, &st);
+	rc = fmt_writer_close(o->w, err);
+	o->w = NULL;
+	/* close may have flushed the last chunk: count the file as written */
+	add_stats(&o->done, &st);
+	return rc;
+}
+
+/* -W: the current file counts as one of the kept files. */
+static void trim_ring(struct rec_out *o)
+{
+	while (o->keep && o->nrotated + 1 > o->keep) {
+		if (unlink(o->rotated[0]) && errno != ENOENT)
+			fprintf(stderr, "sysrec: cannot delete %s: %s\n", o->rotated[0],
+				strerror(errno));
+		free(o->rotated[0]);
+		memmove(o->rotated, o->rotated + 1, (o->nrotated - 1) * sizeof(char *));
+		o->nrotated--;
+	}
+}
+
+int rec_out_rotate(struct rec_out *o, struct sr_err *err)
+{
+	char name[4200];
+	char **grown;
+	int rc;
+
+	rc = close_file(o, err);
+	if (rc)
+		return rc;
+	rec_out_rotated_name(o->path, o->file_start_ns, name, sizeof(name));
+	/* two rotations in one second: keep both files */
+	for (int i = 1; access(name, F_OK) == 0 && i < 1000; i++) {
+		char base[4200];
+
+		rec_out_rotated_name(o->path, o->file_start_ns, base, sizeof(base));
+		snprintf(name, sizeof(name), "%.*s-%d.sysrec", (int)(strlen(base) - 7), base, i);
+	}
+	if (rename(o->path, name))
+		return sr_err_set(err, SR_EIO, "rename %s -> %s: %s", o->path, name,
+				  strerror(errno));
+	grown = realloc(o->rotated, (o->nrotated + 1) * sizeof(char *));
+	if (!grown)
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	o->rotated = grown;
+	o->rotated[o->nrotated] = strdup(name);
+	if (!o->rotated[o->nrotated])
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	o->nrotated++;
+	trim_ring(o);
+	return open_file(o, err);
+}
+
+void rec_out_stats(const struct rec_out *o, struct fmt_writer_stats *st)
+{
+	*st = o->done;
+	if (o->w) {
+		struct fmt_writer_stats cur;
+
+		fmt_writer_get_stats(o->w, &cur);
+		add_stats(st, &cur);
+	}
+}
+
+int rec_out_close(struct rec_out *o, struct sr_err *err)
+{
+	int rc = close_file(o, err);
+
+	for (size_t i = 0; i < o->nrotated; i++)
+		free(o->rotated[i]);
+	free(o->rotated);
+	o->rotated = NULL;
+	o->nrotated = 0;
+	return rc;
+}

@@ -1,0 +1,51 @@
+/* rec_out: the capture file(s) sysrec writes, with rotation.
+ *
+ * The file being written is always the -w path; rotation closes it, renames
+ * it after its start time (see rec_usage) and starts a new one. Totals
+ * survive rotation for the final summary.
+ */
+#ifndef REC_OUT_H
+#define REC_OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/sr_err.h"
+#include "../format/fmt_host.h"
+#include "../format/fmt_writer.h"
+
+struct rec_out {
+	char path[4096];
+	struct fmt_writer *w;
+	struct fmt_host_info host;
+	struct fmt_writer_opts wopts;
+	uint64_t file_start_ns;   /* epoch ns the current file was opened */
+	unsigned keep;            /* -W: files kept in all, 0 = no limit */
+	char **rotated;           /* rotated names, oldest first */
+	size_t nrotated;
+	size_t files;             /* files started */
+	struct fmt_writer_stats done; /* sums over closed files */
+};
+
+int rec_out_open(struct rec_out *o, const char *path, const struct fmt_host_info *host,
+		 const struct fmt_writer_opts *wopts, unsigned keep, struct sr_err *err);
+int rec_out_append(struct rec_out *o, const void *rec, size_t len, struct sr_err *err);
+/* Records emitted between begin and end form a snapshot chunk. */
+int rec_out_snapshot_begin(struct rec_out *o, struct sr_err *err);
+int rec_out_snapshot_end(struct rec_out *o, struct sr_err *err);
+/* Emit callback for rec_procfs_snapshot / st_snapshot_emit (ctx: struct rec_out_emit). */
+struct rec_out_emit {
+	struct rec_out *o;
+	struct sr_err *err;
+	uint64_t records;
+};
+int rec_out_emit_cb(void *ctx, const void *rec, size_t len);
+/* Closes the current file, renames it, opens a fresh one at path. */
+int rec_out_rotate(struct rec_out *o, struct sr_err *err);
+/* Current totals, closed files included. */
+void rec_out_stats(const struct rec_out *o, struct fmt_writer_stats *st);
+int rec_out_close(struct rec_out *o, struct sr_err *err);
+/* "cap.sysrec" started at ns -> "cap.20261129T134501Z.sysrec" (into buf). */
+void rec_out_rotated_name(const char *path, uint64_t start_ns, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,275 @@
+/* rec_probe.c: checks, load-time knobs, load and attach of the BPF probe. */
+#include "rec_probe.h"
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sysrec.skel.h"
+
+static int probe_verbose;
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	/* libbpf's warnings explain load failures; its chatter only with -v */
+	if (level == LIBBPF_DEBUG && probe_verbose < 2)
+		return 0;
+	if (level == LIBBPF_INFO && !probe_verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* Root, or CAP_BPF with CAP_PERFMON, or CAP_SYS_ADMIN in the effective set. */
+static int have_bpf_caps(void)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[2];
+	uint64_t eff;
+
+	if (geteuid() == 0)
+		return 1;
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &h, d))
+		return 0;
+	eff = d[0].effective | ((uint64_t)d[1].effective << 32);
+	if (eff & (1ull << 21))
+		return 1;
+	return (eff & (1ull << 39)) && (eff & (1ull << 38));
+}
+
+static int tp_exists(const struct btf *vmlinux, const char *tp)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	return btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) > 0;
+}
+
+/* Switches off programs whose tracepoint this kernel lacks; the syscall
+ * tracepoints are the probe itself, so their absence is fatal. */
+static int check_tracepoints(struct sysrec_bpf *skel, struct sr_err *err)
+{
+	static const struct {
+		const char *tp;
+		int required;
+	} tps[] = {
+		{"sys_enter", 1},          {"sys_exit", 1},
+		{"sched_process_fork", 0}, {"sched_process_exec", 0},
+		{"sched_process_exit", 0},
+	};
+	struct bpf_program *progs[] = {
+		skel->progs.sys_enter,  skel->progs.sys_exit,  skel->progs.sched_fork,
+		skel->progs.sched_exec, skel->progs.sched_exit,
+	};
+	struct btf *vm = btf__load_vmlinux_btf();
+
+	if (!vm)
+		return sr_err_set(err, SR_ENOTSUP, "cannot read kernel BTF: %s", strerror(errno));
+	for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++) {
+		if (tp_exists(vm, tps[i].tp))
+			continue;
+		if (tps[i].required) {
+			btf__free(vm);
+			return sr_err_set(err, SR_ENOTSUP, "tracepoint %s missing in this kernel",
+					  tps[i].tp);
+		}
+		fprintf(stderr, "sysrec: tracepoint %s missing: its events are not recorded\n",
+			tps[i].tp);
+		bpf_program__set_autoload(progs[i], false);
+	}
+	btf__free(vm);
+	return 0;
+}
+
+static int make_ringbufs(struct rec_probe *p, uint32_t bytes, struct sr_err *err)
+{
+	int outer = bpf_map__fd(p->skel->maps.rbs);
+
+	p->rb_fds = calloc((size_t)p->ncpus, sizeof(int));
+	if (!p->rb_fds)
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	for (int cpu = 0; cpu < p->ncpus; cpu++) {
+		__u32 key = (__u32)cpu;
+		int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "sysrec_rb", 0, 0, bytes, NULL);
+
+		if (fd < 0 || bpf_map_update_elem(outer, &key, &fd, BPF_ANY))
+			return sr_err_set(err, SR_EIO, "cannot create ring buffer for CPU %d: %s",
+					  cpu, strerror(errno));
+		p->rb_fds[cpu] = fd;
+	}
+	return 0;
+}
+
+int rec_probe_open(struct rec_probe *p, const struct rec_probe_cfg *cfg, struct sr_err *err)
+{
+	struct sysrec_bpf *skel;
+	uint32_t rb_bytes = cfg->ring_pages * (uint32_t)sysconf(_SC_PAGESIZE);
+	int rc, tmpl = -1;
+
+	memset(p, 0, sizeof(*p));
+	probe_verbose = cfg->verbose;
+	libbpf_set_print(libbpf_log);
+	if (!have_bpf_caps())
+		return sr_err_set(err, SR_EIO, "needs root (or CAP_BPF and CAP_PERFMON)");
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		return sr_err_set(err, SR_ENOTSUP,
+				  "no kernel BTF (/sys/kernel/btf/vmlinux): needs CONFIG_DEBUG_INFO_BTF");
+	p->ncpus = libbpf_num_possible_cpus();
+	if (p->ncpus <= 0)
+		return sr_err_set(err, SR_EIO, "cannot count CPUs");
+
+	skel = sysrec_bpf__open();
+	if (!skel)
+		return sr_err_set(err, SR_EIO, "cannot open BPF object: %s", strerror(errno));
+	p->skel = skel;
+	rc = check_tracepoints(skel, err);
+	if (rc)
+		goto fail;
+
+	memcpy((void *)skel->rodata->sc_evt, cfg->sc_evt, PRB_SC_MAX);
+	skel->rodata->cfg_self_tgid = (__u32)cfg->self;
+	skel->rodata->cfg_snaplen = cfg->snaplen > PRB_SNAPLEN_MAX ? PRB_SNAPLEN_MAX : cfg->snaplen;
+	skel->rodata->cfg_follow = cfg->follow ? 1 : 0;
+	skel->rodata->cfg_env = cfg->env ? 1 : 0;
+	skel->rodata->cfg_transport = (__u8)cfg->transport;
+	skel->rodata->cfg_cgroup_id = cfg->cgroup_id;
+	skel->rodata->cfg_cgroup_level = cfg->cgroup_level;
+	if (cfg->comm[0]) {
+		skel->rodata->cfg_comm_on = 1;
+		memcpy((void *)skel->rodata->cfg_comm, cfg->comm, 16);
+	}
+	/* wake the reader at a quarter full: few wakeups, room to spare */
+	skel->rodata->cfg_rb_wake = rb_bytes / 4;
+	bpf_map__set_max_entries(skel->maps.scratch, (__u32)p->ncpus);
+	if (cfg->transport == PRB_TR_RINGBUF) {
+		/* the inner map template must have the size of the real ringbufs */
+		tmpl = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "sysrec_rbt", 0, 0, rb_bytes, NULL);
+		if (tmpl < 0 || bpf_map__set_inner_map_fd(skel->maps.rbs, tmpl)) {
+			rc = sr_err_set(err, SR_EIO, "cannot create ring buffer: %s",
+					strerror(errno));
+			goto fail;
+		}
+		bpf_map__set_max_entries(skel->maps.rbs, (__u32)p->ncpus);
+	}
+
+	rc = sysrec_bpf__load(skel);
+	if (rc) {
+		rc = sr_err_set(err, SR_EIO, "cannot load BPF probe: %s%s", strerror(-rc),
+				cfg->verbose ? "" : " (run with -v for the verifier log)");
+		goto fail;
+	}
+	if (tmpl >= 0)
+		close(tmpl);
+	tmpl = -1;
+	if (cfg->transport == PRB_TR_RINGBUF) {
+		rc = make_ringbufs(p, rb_bytes, err);
+		if (rc)
+			goto fail;
+	}
+	return 0;
+fail:
+	if (tmpl >= 0)
+		close(tmpl);
+	rec_probe_close(p);
+	return rc;
+}
+
+int rec_probe_attach(struct rec_probe *p, struct sr_err *err)
+{
+	int rc = sysrec_bpf__attach(p->skel);
+
+	if (rc)
+		return sr_err_set(err, SR_EIO, "cannot attach BPF programs: %s", strerror(-rc));
+	return 0;
+}
+
+int rec_probe_track(struct rec_probe *p, uint32_t tgid)
+{
+	__u8 one = 1;
+
+	return bpf_map_update_elem(bpf_map__fd(p->skel->maps.tracked), &tgid, &one, BPF_ANY) ?
+		       SR_EIO :
+		       0;
+}
+
+int rec_probe_drops(struct rec_probe *p, uint64_t out[PRB_DROP_NR])
+{
+	int fd = bpf_map__fd(p->skel->maps.drops);
+	uint64_t *vals = calloc((size_t)p->ncpus, sizeof(uint64_t));
+
+	if (!vals)
+		return SR_ENOMEM;
+	for (__u32 k = 0; k < PRB_DROP_NR; k++) {
+		out[k] = 0;
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			continue;
+		for (int c = 0; c < p->ncpus; c++)
+			out[k] += vals[c];
+	}
+	free(vals);
+	return 0;
+}
+
+int rec_probe_events_fd(const struct rec_probe *p)
+{
+	return bpf_map__fd(p->skel->maps.events);
+}
+
+void rec_probe_close(struct rec_probe *p)
+{
+	if (p->skel)
+		sysrec_bpf__destroy(p->skel);
+	if (p->rb_fds) {
+		for (int i = 0; i < p->ncpus; i++)
+			if (p->rb_fds[i] > 0)
+				close(p->rb_fds[i]);
+		free(p->rb_fds);
+	}
+	memset(p, 0, sizeof(*p));
+}
+
+/* cgroup v2: the id BPF reports is the directory's inode number; the
+ * level is its depth below the cgroup2 mount point. */
+int rec_cgroup_resolve(const char *path, uint64_t *id, uint32_t *level, struct sr_err *err)
+{
+	char real[PATH_MAX], line[4096], mnt[PATH_MAX] = "";
+	struct stat st;
+	FILE *f;
+	size_t ml;
+	uint32_t lv = 0;
+
+	if (!realpath(path, real) || stat(real, &st) || !S_ISDIR(st.st_mode))
+		return sr_err_set(err, SR_EIO, "--cgroup %s: not a cgroup directory", path);
+	f = fopen("/proc/self/mountinfo", "r");
+	if (!f)
+		return sr_err_set(err, SR_EIO, "cannot read /proc/self/mountinfo");
+	while (fgets(line, sizeof(line), f)) {
+		char *sep = strstr(line, " - cgroup2 "), m[PATH_MAX];
+
+		/* field 5 is the mount point */
+		if (sep && sscanf(line, "%*s %*s %*s %*s %4095s", m) == 1) {
+			snprintf(mnt, sizeof(mnt), "%s", m);
+			break;
+		}
+	}
+	fclose(f);
+	ml = strlen(mnt);
+	if (!ml || strncmp(real, mnt, ml) || (real[ml] && real[ml] != '/'))
+		return sr_err_set(err, SR_EIO, "--cgroup %s: not under the cgroup2 mount", path);
+	for (const char *c = real + ml; *c; c++)
+		if (*c == '/' && c[1] && c[1] != '/')
+			lv++;
+	*id = st.st_ino;
+	*level = lv;
+	return 0;
+}

@@ -1,0 +1,52 @@
+/* rec_probe: loading the BPF probe and talking to its maps.
+ *
+ * rec_probe_open() checks privileges and BTF, sets the load-time knobs and
+ * loads; the reader (rec_ring) is set up next, so the per-CPU buffers exist
+ * before rec_probe_attach() lets events flow (no event finds a CPU without
+ * a buffer). Errors come back as one-line messages (the recorder prints
+ * them and exits 2).
+ */
+#ifndef REC_PROBE_H
+#define REC_PROBE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../common/sr_err.h"
+#include "../probe/probe_shared.h"
+
+struct sysrec_bpf;
+
+struct rec_probe_cfg {
+	uint8_t sc_evt[PRB_SC_MAX];  /* syscall nr -> event type, 0 = off */
+	uint32_t snaplen;
+	pid_t self;                  /* excluded tgid */
+	int follow;                  /* only tgids added with rec_probe_track() */
+	int env;                     /* execve environment */
+	uint64_t cgroup_id;          /* 0: any */
+	uint32_t cgroup_level;
+	char comm[16];               /* "" : any */
+	int transport;               /* enum prb_transport */
+	uint32_t ring_pages;         /* per-CPU buffer, pages (power of two) */
+	int verbose;
+};
+
+struct rec_probe {
+	struct sysrec_bpf *skel;
+	int ncpus;                   /* possible CPUs */
+	int *rb_fds;                 /* PRB_TR_RINGBUF: one ringbuf per CPU */
+};
+
+int rec_probe_open(struct rec_probe *p, const struct rec_probe_cfg *cfg, struct sr_err *err);
+int rec_probe_attach(struct rec_probe *p, struct sr_err *err);
+/* Adds tgid to the followed set (cfg.follow). */
+int rec_probe_track(struct rec_probe *p, uint32_t tgid);
+/* Sums of the per-CPU drop counters, by enum prb_drop. */
+int rec_probe_drops(struct rec_probe *p, uint64_t out[PRB_DROP_NR]);
+int rec_probe_events_fd(const struct rec_probe *p);
+void rec_probe_close(struct rec_probe *p);
+
+/* Resolves --cgroup PATH (a cgroup v2 directory) to its id and depth. */
+int rec_cgroup_resolve(const char *path, uint64_t *id, uint32_t *level, struct sr_err *err);
+
+#endif

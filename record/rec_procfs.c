@@ -1,0 +1,844 @@
+/* rec_procfs.c: the /proc walk behind the recorder's first snapshot (see rec_procfs.h). */
+#include "rec_procfs.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../format/evt.h"
+
+static char proc_root[256] = "/proc";
+static char etc_root[256] = "/etc";
+
+void rec_procfs_set_roots(const char *p, const char *e)
+{
+	if (p)
+		snprintf(proc_root, sizeof(proc_root), "%s", p);
+	if (e)
+		snprintf(etc_root, sizeof(etc_root), "%s", e);
+}
+
+/* ---- sockets by inode ---- */
+
+struct sock_ent {
+	uint64_t ino;
+	struct st_fd fd;   /* family, l4proto, endpoints, role */
+	char path[108];    /* unix path */
+	uint8_t listening;
+};
+
+struct sock_tab {
+	struct sock_ent *v;
+	size_t n, cap;
+	uint64_t *netns;   /* namespaces already read */
+	size_t nnetns, netns_cap;
+	int sorted;
+};
+
+static struct sock_ent *sock_push(struct sock_tab *t)
+{
+	if (t->n == t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 256;
+		struct sock_ent *nv = realloc(t->v, ncap * sizeof(*nv));
+		if (!nv)
+			return NULL;
+		t->v = nv;
+		t->cap = ncap;
+	}
+	t->sorted = 0;
+	memset(&t->v[t->n], 0, sizeof(t->v[0]));
+	return &t->v[t->n++];
+}
+
+/* "0100007F:1F90" (IPv4) or 32 hex digits + port (IPv6): each 32-bit group is
+ * the kernel's in-memory word printed with %08X, so copying it back native
+ * restores network byte order. */
+static int parse_ep(const char *s, uint8_t ip[16], uint16_t *port, int v6)
+{
+	int words = v6 ? 4 : 1;
+
+	memset(ip, 0, 16);
+	for (int i = 0; i < words; i++) {
+		char w[9];
+		uint32_t v;
+		memcpy(w, s + i * 8, 8);
+		w[8] = '\0';
+		for (int k = 0; k < 8; k++)
+			if (!isxdigit((unsigned char)w[k]))
+				return -1;
+		v = (uint32_t)strtoul(w, NULL, 16);
+		memcpy(ip + i * 4, &v, 4);
+	}
+	if (s[words * 8] != ':')
+		return -1;
+	*port = (uint16_t)strtoul(s + words * 8 + 1, NULL, 16);
+	return 0;
+}
+
+static void read_inet(struct sock_tab *t, const char *path, int v6, uint8_t l4)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+
+	if (!f)
+		return;
+	if (!fgets(line, sizeof(line), f)) { /* header */
+		fclose(f);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char la[64], ra[64];
+		unsigned st;
+		unsigned long long ino;
+		struct sock_ent *e;
+
+		if (sscanf(line, "%*s %63s %63s %x %*s %*s %*s %*s %*s %llu", la, ra, &st, &ino) != 4)
+			continue;
+		if (!ino || !(e = sock_push(t)))
+			continue;
+		e->ino = ino;
+		e->fd.family = v6 ? AF_INET6 : AF_INET;
+		e->fd.l4proto = l4;
+		if (parse_ep(la, e->fd.lip, &e->fd.lport, v6) ||
+		    parse_ep(ra, e->fd.rip, &e->fd.rport, v6)) {
+			t->n--;
+			continue;
+		}
+		/* TCP LISTEN (0x0A); UDP: bound and not connected. */
+		e->listening = l4 == 6 ? st == 0x0A : (e->fd.rport == 0 && e->fd.lport != 0);
+	}
+	fclose(f);
+}
+
+static void read_unix(struct sock_tab *t, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096 + 128];
+
+	if (!f)
+		return;
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long ino;
+		int off = 0;
+		struct sock_ent *e;
+
+		/* Num RefCount Protocol Flags Type St Inode [Path] */
+		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %llu %n", &ino, &off) < 1 || !ino)
+			continue;
+		if (!(e = sock_push(t)))
+			continue;
+		e->ino = ino;
+		e->fd.family = AF_UNIX;
+		if (off > 0 && line[off]) {
+			size_t l = strcspn(line + off, "\n");
+			if (l >= sizeof(e->path))
+				l = sizeof(e->path) - 1;
+			memcpy(e->path, line + off, l);
+			e->path[l] = '\0';
+		}
+	}
+	fclose(f);
+}
+
+static void read_netlink(struct sock_tab *t, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+
+	if (!f)
+		return;
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long ino;
+		struct sock_ent *e;
+
+		/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode */
+		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %llu", &ino) != 1 || !ino)
+			continue;
+		if (!(e = sock_push(t)))
+			continue;
+		e->ino = ino;
+		e->fd.family = 16; /* AF_NETLINK */
+	}
+	fclose(f);
+}
+
+static int cmp_sock(const void *a, const void *b)
+{
+	const struct sock_ent *x = a, *y = b;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/* Roles: a connected TCP/UDP socket whose local port something listens on
+ * (same protocol) is the accepted, server side. */
+static void sock_roles(struct sock_tab *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct sock_ent *e = &t->v[i];
+		if (e->fd.family != AF_INET && e->fd.family != AF_INET6)
+			continue;
+		if (e->listening) {
+			e->fd.is_server = 1;
+			continue;
+		}
+		e->fd.is_server = e->fd.rport == 0 ? 2 : 0;
+		if (e->fd.rport == 0)
+			continue;
+		for (size_t k = 0; k < t->n; k++)
+			if (t->v[k].listening && t->v[k].fd.l4proto == e->fd.l4proto &&
+			    t->v[k].fd.lport == e->fd.lport) {
+				e->fd.is_server = 1;
+				break;
+			}
+	}
+}
+
+static void sock_load_ns(struct sock_tab *t, const char *base)
+{
+	char p[512];
+	size_t before = t->n;
+
+	snprintf(p, sizeof(p), "%s/net/tcp", base);
+	read_inet(t, p, 0, 6);
+	snprintf(p, sizeof(p), "%s/net/tcp6", base);
+	read_inet(t, p, 1, 6);
+	snprintf(p, sizeof(p), "%s/net/udp", base);
+	read_inet(t, p, 0, 17);
+	snprintf(p, sizeof(p), "%s/net/udp6", base);
+	read_inet(t, p, 1, 17);
+	snprintf(p, sizeof(p), "%s/net/unix", base);
+	read_unix(t, p);
+	snprintf(p, sizeof(p), "%s/net/netlink", base);
+	read_netlink(t, p);
+	if (t->n != before) {
+		sock_roles(t);
+		qsort(t->v, t->n, sizeof(t->v[0]), cmp_sock);
+	}
+	t->sorted = 1;
+}
+
+static struct sock_ent *sock_find(struct sock_tab *t, uint64_t ino)
+{
+	struct sock_ent key = { .ino = ino };
+
+	if (!t->n)
+		return NULL;
+	return bsearch(&key, t->v, t->n, sizeof(t->v[0]), cmp_sock);
+}
+
+/* Each network namespace has its own /proc/net: read a namespace's tables the
+ * first time one of its processes shows up. */
+static void sock_need_ns(struct sock_tab *t, uint64_t netns, uint32_t pid)
+{
+	char base[300];
+
+	for (size_t i = 0; i < t->nnetns; i++)
+		if (t->netns[i] == netns)
+			return;
+	if (t->nnetns == t->netns_cap) {
+		size_t ncap = t->netns_cap ? t->netns_cap * 2 : 16;
+		uint64_t *n = realloc(t->netns, ncap * sizeof(*n));
+		if (!n)
+			return;
+		t->netns = n;
+		t->netns_cap = ncap;
+	}
+	t->netns[t->nnetns++] = netns;
+	snprintf(base, sizeof(base), "%s/%u", proc_root, pid);
+	sock_load_ns(t, base);
+}
+
+/* ---- small readers ---- */
+
+/* Reads a whole small file; returns bytes read or -1. Always NUL-terminates. */
+static ssize_t slurp(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t n = 0;
+
+	if (fd < 0)
+		return -1;
+	while (n + 1 < cap) {
+		ssize_t r = read(fd, buf + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+static ssize_t link_of(const char *path, char *buf, size_t cap)
+{
+	ssize_t n = readlink(path, buf, cap - 1);
+
+	if (n < 0)
+		n = 0;
+	buf[n] = '\0';
+	return n;
+}
+
+static uint64_t ns_ino(const char *base, const char *ns)
+{
+	char p[320], l[64];
+	const char *b;
+
+	snprintf(p, sizeof(p), "%s/ns/%s", base, ns);
+	link_of(p, l, sizeof(l));
+	b = strchr(l, '[');
+	return b ? strtoull(b + 1, NULL, 10) : 0;
+}
+
+struct task_info {
+	uint32_t tid, ppid, uid, euid, gid, egid, vtid, vpid;
+	uint32_t tty;
+	uint64_t start_ticks;
+	char comm[16];
+};
+
+/* The last number of a "NSpid:\t10\t1" line: the id in the innermost namespace. */
+static uint32_t last_num(const char *s)
+{
+	const char *end = s + strcspn(s, "\n");
+	uint32_t v = 0;
+
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	while (end > s && isdigit((unsigned char)end[-1]))
+		end--;
+	if (isdigit((unsigned char)*end))
+		v = (uint32_t)strtoul(end, NULL, 10);
+	return v;
+}
+
+static int read_task(const char *base, struct task_info *ti)
+{
+	char path[320], buf[4096], *p;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/status", base);
+	if (slurp(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	ti->vtid = ti->tid;
+	if ((p = strstr(buf, "\nPPid:")))
+		ti->ppid = (uint32_t)strtoul(p + 6, NULL, 10);
+	if ((p = strstr(buf, "\nUid:")))
+		sscanf(p + 5, "%u %u", &ti->uid, &ti->euid);
+	if ((p = strstr(buf, "\nGid:")))
+		sscanf(p + 5, "%u %u", &ti->gid, &ti->egid);
+	if ((p = strstr(buf, "\nNSpid:")))
+		ti->vtid = last_num(p + 7);
+	if ((p = strstr(buf, "\nNStgid:")))
+		ti->vpid = last_num(p + 8);
+	snprintf(path, sizeof(path), "%s/comm", base);
+	n = slurp(path, buf, sizeof(buf));
+	if (n > 0) {
+		size_t l = strcspn(buf, "\n");
+		if (l >= sizeof(ti->comm))
+			l = sizeof(ti->comm) - 1;
+		memcpy(ti->comm, buf, l);
+		ti->comm[l] = '\0';
+	}
+	snprintf(path, sizeof(path), "%s/stat", base);
+	if (slurp(path, buf, sizeof(buf)) > 0 && (p = strrchr(buf, ')'))) {
+		/* Fields after "pid (comm)": state ppid pgrp session tty_nr ... field 22 starttime. */
+		unsigned long long v[20] = { 0 };
+		char *s = p + 2;
+		int k = 0;
+		while (k < 20 && *s) {
+			if (k == 0) { /* state letter */
+				s++;
+			} else {
+				v[k] = strtoull(s, &s, 10);
+			}
+			while (*s == ' ')
+				s++;
+			k++;
+		}
+		ti->tty = (uint32_t)v[4];
+		ti->start_ticks = v[19];
+	}
+	return 0;
+}
+
+/* ---- emitting ---- */
+
+struct walk {
+	struct st_state *st;
+	int (*emit)(void *ctx, const void *rec, size_t len);
+	void *ctx;
+	struct evt_builder b;
+	uint64_t ts, boot_ns;
+	long hz;
+	int rc;
+	uint32_t threads;
+	struct sock_tab socks;
+	char *args;   /* scratch for cmdline */
+	size_t args_cap;
+};
+
+static int put(struct walk *w)
+{
+	size_t len;
+	const void *rec;
+
+	if (w->rc)
+		return w->rc;
+	rec = evt_builder_finish(&w->b, &len);
+	if (!rec)
+		return w->rc = SR_ENOMEM;
+	w->rc = w->emit(w->ctx, rec, len);
+	if (!w->rc && w->st) {
+		struct evt ev;
+		if (evt_decode(&ev, rec, len) == 0) {
+			st_event_begin(w->st, &ev);
+			st_event_end(w->st, &ev);
+		}
+	}
+	return w->rc;
+}
+
+struct proc_info {
+	uint32_t pid;
+	char exe[4096], cwd[4096], cgroup[4096];
+	size_t args_len, argv0_len;
+	uint32_t loginuid;
+	uint64_t pidns, mntns, netns, cgroup_id;
+	uint32_t flags;
+	char cid[65], pod[64];
+};
+
+static void read_proc(struct walk *w, const char *base, struct proc_info *pi)
+{
+	char path[320], buf[256], cgpath[4200];
+	ssize_t n;
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/exe", base);
+	link_of(path, pi->exe, sizeof(pi->exe));
+	/* A fileless executable: "/memfd:NAME (deleted)". */
+	if (strncmp(pi->exe, "/memfd:", 7) == 0) {
+		char *d = strstr(pi->exe, " (deleted)");
+		if (d)
+			*d = '\0';
+		memmove(pi->exe, pi->exe + 1, strlen(pi->exe));
+		pi->flags |= EVT_EXEC_FROM_MEMFD;
+	}
+	snprintf(path, sizeof(path), "%s/cwd", base);
+	link_of(path, pi->cwd, sizeof(pi->cwd));
+	snprintf(path, sizeof(path), "%s/cmdline", base);
+	n = slurp(path, w->args, w->args_cap);
+	pi->args_len = n > 0 ? (size_t)n : 0;
+	pi->argv0_len = strnlen(w->args, pi->args_len);
+	snprintf(path, sizeof(path), "%s/loginuid", base);
+	pi->loginuid = slurp(path, buf, sizeof(buf)) > 0 ? (uint32_t)strtoul(buf, NULL, 10)
+							 : UINT32_MAX;
+	pi->pidns = ns_ino(base, "pid");
+	pi->mntns = ns_ino(base, "mnt");
+	pi->netns = ns_ino(base, "net");
+	snprintf(path, sizeof(path), "%s/cgroup", base);
+	pi->cgroup[0] = '\0';
+	{
+		char cg[8192], *l = cg;
+		if (slurp(path, cg, sizeof(cg)) > 0) {
+			/* cgroup v2's "0::/path" line; else the first v1 hierarchy. */
+			char *v2 = strncmp(cg, "0::", 3) == 0 ? cg : strstr(cg, "\n0::");
+			if (v2)
+				l = v2 + (v2 == cg ? 0 : 1);
+			l = strchr(l, ':');
+			if (l && (l = strchr(l + 1, ':'))) {
+				l++;
+				l[strcspn(l, "\n")] = '\0';
+				snprintf(pi->cgroup, sizeof(pi->cgroup), "%s", l);
+			}
+		}
+	}
+	st_container_from_cgroup(pi->cgroup, pi->cid, pi->pod);
+	/* In cgroup v2 the cgroup id is the inode of its directory. */
+	snprintf(cgpath, sizeof(cgpath), "/sys/fs/cgroup%s", pi->cgroup);
+	pi->cgroup_id = pi->cgroup[0] && stat(cgpath, &sb) == 0 ? sb.st_ino : 0;
+}
+
+static void header(struct walk *w, struct evt_rec *h, uint32_t pid, const struct task_info *ti,
+		   uint64_t cgroup_id)
+{
+	memset(h, 0, sizeof(*h));
+	h->ts = w->ts;
+	h->pid = pid;
+	h->tid = ti->tid;
+	h->ppid = ti->ppid;
+	h->uid = ti->uid;
+	h->gid = ti->gid;
+	h->cgroup_id = cgroup_id;
+	memcpy(h->comm, ti->comm, sizeof(h->comm));
+}
+
+static void emit_procinfo(struct walk *w, const struct proc_info *pi, const struct task_info *ti)
+{
+	struct evt_rec h;
+	struct evt_builder *b = &w->b;
+	const char *argv0 = w->args;
+	size_t a0 = pi->argv0_len;
+
+	header(w, &h, pi->pid, ti, pi->cgroup_id);
+	evt_builder_begin(b, EVT_PROCINFO, &h);
+	if (!pi->args_len) /* kernel threads have no argv: use the comm */
+		evt_builder_add_str(b, ti->comm);
+	else
+		evt_builder_add(b, argv0, a0);
+	evt_builder_add_str(b, pi->exe);
+	if (pi->args_len > a0 + 1)
+		evt_builder_add(b, w->args + a0 + 1, pi->args_len - a0 - 1);
+	else
+		evt_builder_add(b, "", 0);
+	evt_builder_add_str(b, pi->cwd);
+	evt_builder_add_u64(b, ti->tty);
+	evt_builder_add_u64(b, pi->loginuid);
+	evt_builder_add_u64(b, ti->euid);
+	evt_builder_add_u64(b, ti->egid);
+	evt_builder_add_u64(b, w->boot_ns + ti->start_ticks * (1000000000ull / (uint64_t)w->hz));
+	evt_builder_add_str(b, pi->cgroup);
+	evt_builder_add_str(b, strcmp(pi->cid, "host") ? pi->cid : "");
+	evt_builder_add_str(b, pi->pod);
+	evt_builder_add_u64(b, ti->vpid ? ti->vpid : pi->pid);
+	evt_builder_add_u64(b, ti->vtid ? ti->vtid : ti->tid);
+	evt_builder_add_u64(b, pi->pidns);
+	evt_builder_add_u64(b, pi->mntns);
+	evt_builder_add_u64(b, pi->netns);
+	evt_builder_add_u64(b, pi->flags);
+	evt_builder_add(b, "", 0); /* env: not read by default */
+	put(w);
+	w->threads++;
+}
+
+static enum evt_fdtype anon_type(const char *l)
+{
+	static const struct {
+		const char *name;
+		enum evt_fdtype t;
+	} tab[] = {
+		{ "anon_inode:[eventfd]", FDT_EVENT },     { "anon_inode:[eventpoll]", FDT_EVENTPOLL },
+		{ "anon_inode:[signalfd]", FDT_SIGNALFD }, { "anon_inode:[timerfd]", FDT_TIMERFD },
+		{ "anon_inode:inotify", FDT_INOTIFY },     { "anon_inode:bpf", FDT_BPF },
+		{ "anon_inode:btf", FDT_BPF },             { "anon_inode:[userfaultfd]", FDT_USERFAULTFD },
+		{ "anon_inode:[io_uring]", FDT_IOURING },
+	};
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (strncmp(l, tab[i].name, strlen(tab[i].name)) == 0)
+			return tab[i].t;
+	return FDT_OTHER;
+}
+
+static void emit_fd(struct walk *w, const struct proc_info *pi, const struct task_info *ti,
+		    const char *base, int64_t fdnum)
+{
+	char path[320], link[4200], info[1024], *p;
+	struct st_fd fd;
+	struct evt_rec h;
+	uint8_t tuple[64];
+	size_t tlen = 0;
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/fd/%lld", base, (long long)fdnum);
+	if (link_of(path, link, sizeof(link)) <= 0)
+		return; /* closed meanwhile */
+	memset(&fd, 0, sizeof(fd));
+	fd.fd = fdnum;
+	fd.is_server = 2;
+	fd.name = link;
+	snprintf(path, sizeof(path), "%s/fdinfo/%lld", base, (long long)fdnum);
+	if (slurp(path, info, sizeof(info)) > 0) {
+		if ((p = strstr(info, "flags:")))
+			fd.flags = (uint32_t)strtoul(p + 6, NULL, 8);
+		if ((p = strstr(info, "ino:")))
+			fd.ino = strtoull(p + 4, NULL, 10);
+	}
+	if (link[0] == '/') {
+		if (strncmp(link, "/memfd:", 7) == 0) {
+			char *d = strstr(link, " (deleted)");
+			if (d)
+				*d = '\0';
+			memmove(link, link + 1, strlen(link));
+			fd.type = FDT_MEMFD;
+		} else {
+			snprintf(path, sizeof(path), "%s/fd/%lld", base, (long long)fdnum);
+			fd.type = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ? FDT_DIRECTORY : FDT_FILE;
+			if (!fd.ino && fd.type == FDT_DIRECTORY)
+				fd.ino = sb.st_ino;
+		}
+	} else if (strncmp(link, "socket:[", 8) == 0) {
+		uint64_t ino = strtoull(link + 8, NULL, 10);
+		struct sock_ent *s;
+		char name[160];
+
+		sock_need_ns(&w->socks, pi->netns, pi->pid);
+		s = sock_find(&w->socks, ino);
+		fd.ino = ino;
+		fd.type = FDT_OTHER;
+		if (s) {
+			fd.family = s->fd.family;
+			fd.l4proto = s->fd.l4proto;
+			fd.is_server = s->fd.is_server;
+			memcpy(fd.lip, s->fd.lip, 16);
+			memcpy(fd.rip, s->fd.rip, 16);
+			fd.lport = s->fd.lport;
+			fd.rport = s->fd.rport;
+			if (s->fd.family == AF_INET || s->fd.family == AF_INET6) {
+				fd.type = s->fd.family == AF_INET ? FDT_IPV4 : FDT_IPV6;
+				st_fd_sockname(&fd, name, sizeof(name));
+				snprintf(link, sizeof(link), "%s", name);
+			} else if (s->fd.family == AF_UNIX) {
+				fd.type = FDT_UNIX;
+				snprintf(link, sizeof(link), "%s", s->path);
+			} else {
+				fd.type = FDT_NETLINK;
+				fd.family = 0; /* no tuple for netlink */
+			}
+		}
+		tlen = st_fd_tuple_encode(&fd, tuple, sizeof(tuple));
+	} else if (strncmp(link, "pipe:[", 6) == 0) {
+		fd.type = FDT_PIPE;
+		fd.ino = strtoull(link + 6, NULL, 10);
+	} else if (strncmp(link, "anon_inode:", 11) == 0) {
+		fd.type = anon_type(link);
+	} else {
+		fd.type = FDT_OTHER;
+	}
+	header(w, &h, pi->pid, ti, pi->cgroup_id);
+	evt_builder_begin(&w->b, EVT_FDINFO, &h);
+	evt_builder_add_s64(&w->b, fdnum);
+	evt_builder_add_u64(&w->b, fd.type);
+	evt_builder_add_str(&w->b, link);
+	evt_builder_add(&w->b, tuple, tlen);
+	evt_builder_add_u64(&w->b, fd.flags);
+	evt_builder_add_u64(&w->b, fd.ino);
+	put(w);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Numeric entries of a directory, sorted; NULL when unreadable. */
+static uint32_t *list_ids(const char *dir, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	uint32_t *v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		char *end;
+		unsigned long id = strtoul(de->d_name, &end, 10);
+		if (!isdigit((unsigned char)de->d_name[0]) || *end || id > UINT32_MAX)
+			continue;
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			uint32_t *nv = realloc(v, ncap * sizeof(*nv));
+			if (!nv)
+				break;
+			v = nv;
+			cap = ncap;
+		}
+		v[(*n)++] = (uint32_t)id;
+	}
+	closedir(d);
+	if (v)
+		qsort(v, *n, sizeof(*v), cmp_u32);
+	return v;
+}
+
+static void walk_process(struct walk *w, uint32_t pid)
+{
+	char base[300], tdir[320], tbase[340];
+	struct proc_info *pi = calloc(1, sizeof(*pi));
+	struct task_info leader = { 0 };
+	uint32_t *tids, *fds;
+	size_t ntids, nfds;
+
+	if (!pi)
+		return;
+	pi->pid = pid;
+	snprintf(base, sizeof(base), "%s/%u", proc_root, pid);
+	leader.tid = pid;
+	if (read_task(base, &leader)) {
+		free(pi);
+		return; /* gone */
+	}
+	read_proc(w, base, pi);
+	emit_procinfo(w, pi, &leader);
+	snprintf(tdir, sizeof(tdir), "%s/task", base);
+	tids = list_ids(tdir, &ntids);
+	for (size_t i = 0; i < ntids && !w->rc; i++) {
+		struct task_info ti = { 0 };
+		if (tids[i] == pid)
+			continue;
+		ti.tid = tids[i];
+		snprintf(tbase, sizeof(tbase), "%s/%u", tdir, tids[i]);
+		if (read_task(tbase, &ti))
+			continue;
+		emit_procinfo(w, pi, &ti);
+	}
+	free(tids);
+	snprintf(tdir, sizeof(tdir), "%s/fd", base);
+	fds = list_ids(tdir, &nfds);
+	for (size_t i = 0; i < nfds && !w->rc; i++)
+		emit_fd(w, pi, &leader, base, fds[i]);
+	free(fds);
+	free(pi);
+}
+
+static void emit_users(struct walk *w)
+{
+	char path[300], line[2048];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/passwd", etc_root);
+	if ((f = fopen(path, "r"))) {
+		while (!w->rc && fgets(line, sizeof(line), f)) {
+			/* name:pw:uid:gid:gecos:home:shell */
+			char *fld[7] = { 0 }, *s = line;
+			int k = 0;
+			line[strcspn(line, "\n")] = '\0';
+			while (k < 7 && s) {
+				fld[k++] = s;
+				s = strchr(s, ':');
+				if (s)
+					*s++ = '\0';
+			}
+			if (k < 7 || !isdigit((unsigned char)fld[2][0]))
+				continue;
+			struct evt_rec h = { .ts = w->ts };
+			evt_builder_begin(&w->b, EVT_USERINFO, &h);
+			evt_builder_add_u64(&w->b, strtoul(fld[2], NULL, 10));
+			evt_builder_add_u64(&w->b, strtoul(fld[3], NULL, 10));
+			evt_builder_add_str(&w->b, fld[0]);
+			evt_builder_add_str(&w->b, fld[5]);
+			evt_builder_add_str(&w->b, fld[6]);
+			put(w);
+		}
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/group", etc_root);
+	if ((f = fopen(path, "r"))) {
+		while (!w->rc && fgets(line, sizeof(line), f)) {
+			char *c1 = strchr(line, ':'), *c2, *c3;
+			if (!c1 || !(c2 = strchr(c1 + 1, ':')) || !isdigit((unsigned char)c2[1]))
+				continue;
+			c3 = strchr(c2 + 1, ':');
+			if (c3)
+				*c3 = '\0';
+			*c1 = '\0';
+			struct evt_rec h = { .ts = w->ts };
+			evt_builder_begin(&w->b, EVT_GROUPINFO, &h);
+			evt_builder_add_u64(&w->b, strtoul(c2 + 1, NULL, 10));
+			evt_builder_add_str(&w->b, line);
+			put(w);
+		}
+		fclose(f);
+	}
+}
+
+static uint64_t boot_epoch_ns(void)
+{
+	struct timespec rt, bt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	return ((uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec) -
+	       ((uint64_t)bt.tv_sec * 1000000000ull + (uint64_t)bt.tv_nsec);
+}
+
+int rec_procfs_snapshot(struct st_state *st, uint64_t ts_ns,
+			int (*emit)(void *ctx, const void *rec, size_t len), void *ctx, pid_t self,
+			struct sr_err *err)
+{
+	struct walk w = { .st = st, .emit = emit, .ctx = ctx, .ts = ts_ns };
+	uint32_t *pids;
+	size_t npids, estimate = 0;
+	char p[320];
+
+	(void)self; /* included like everything else: the recorder filters its own events */
+	w.hz = sysconf(_SC_CLK_TCK);
+	if (w.hz <= 0)
+		w.hz = 100;
+	w.boot_ns = boot_epoch_ns();
+	w.args_cap = 1 << 17; /* the kernel shows at most this much of a cmdline here */
+	w.args = malloc(w.args_cap);
+	pids = list_ids(proc_root, &npids);
+	if (!pids || !w.args) {
+		free(pids);
+		free(w.args);
+		return sr_err_set(err, pids ? SR_ENOMEM : SR_EIO, "cannot list %s", proc_root);
+	}
+	evt_builder_init(&w.b);
+	/* Sockets of our own network namespace first; others load on demand. */
+	{
+		uint64_t myns;
+		snprintf(p, sizeof(p), "%s/self", proc_root);
+		myns = ns_ino(p, "net");
+		if (myns && w.socks.nnetns < 1) {
+			w.socks.netns = malloc(16 * sizeof(uint64_t));
+			if (w.socks.netns) {
+				w.socks.netns[0] = myns;
+				w.socks.nnetns = 1;
+				w.socks.netns_cap = 16;
+			}
+		}
+		sock_load_ns(&w.socks, p);
+	}
+	for (size_t i = 0; i < npids; i++) {
+		snprintf(p, sizeof(p), "%s/%u/task", proc_root, pids[i]);
+		size_t nt;
+		uint32_t *t = list_ids(p, &nt);
+		estimate += nt;
+		free(t);
+	}
+	{
+		struct evt_rec h = { .ts = ts_ns };
+		evt_builder_begin(&w.b, EVT_SNAP_BEGIN, &h);
+		evt_builder_add_u64(&w.b, estimate);
+		put(&w);
+	}
+	for (size_t i = 0; i < npids && !w.rc; i++)
+		walk_process(&w, pids[i]);
+	if (!w.rc)
+		emit_users(&w);
+	if (!w.rc) {
+		struct evt_rec h = { .ts = ts_ns };
+		evt_builder_begin(&w.b, EVT_SNAP_END, &h);
+		evt_builder_add_u64(&w.b, w.threads);
+		put(&w);
+	}
+	free(pids);
+	free(w.args);
+	free(w.socks.v);
+	free(w.socks.netns);
+	evt_builder_free(&w.b);
+	if (w.rc < 0)
+		sr_err_set(err, w.rc, "snapshot record not written: %s", sr_code_name(w.rc));
+	return w.rc;
+}

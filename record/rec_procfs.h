@@ -1,0 +1,34 @@
+/* rec_procfs: the recorder's first state snapshot, read from /proc.
+ *
+ * rec_procfs_snapshot() walks every process and thread of this machine and
+ * emits SNAP_BEGIN, PROCINFO (one per thread, leader first), FDINFO (per open
+ * fd, after its process), USERINFO (/etc/passwd), GROUPINFO (/etc/group) and
+ * SNAP_END records through emit, each a whole record (struct evt_rec first,
+ * ts = ts_ns). When st is not NULL every record is also applied to it
+ * (st_event_begin/end), so the recorder's state engine starts primed.
+ *
+ * Processes that vanish mid-walk are skipped silently. Environments are not
+ * read. Sockets are matched by inode against /proc/net (and each further
+ * network namespace's /proc/PID/net) tcp, tcp6, udp, udp6, unix, netlink.
+ * self is the recorder's pid; it is included like every other process.
+ * Returns 0, the first non-zero value emit returned, or a negative SR_E*
+ * code with err filled.
+ */
+#ifndef REC_PROCFS_H
+#define REC_PROCFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../common/sr_err.h"
+#include "../state/st.h"
+
+int rec_procfs_snapshot(struct st_state *st, uint64_t ts_ns,
+			int (*emit)(void *ctx, const void *rec, size_t len), void *ctx, pid_t self,
+			struct sr_err *err);
+
+/* Where to read from (default "/proc" and "/etc"): tests and containers. */
+void rec_procfs_set_roots(const char *proc_root, const char *etc_root);
+
+#endif

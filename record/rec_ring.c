@@ -1,0 +1,348 @@
+/* rec_ring.c: per-CPU buffer readers and their time-ordered merge. */
+#include "rec_ring.h"
+
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../format/evt_abi.h"
+#include "../probe/probe_shared.h"
+
+/* Records younger than this stay for the next drain (see rec_ring.h). */
+#define RR_HORIZON_NS 2000000ull
+#define RR_RB_BUSY (1u << 31)
+#define RR_RB_DISCARD (1u << 30)
+#define RR_RB_HDR 8
+
+struct rr_cpu {
+	/* perf buffer: meta page, then data */
+	struct perf_event_mmap_page *meta;
+	/* BPF ringbuf: consumer page (rw) and producer page + data (ro) */
+	unsigned long *cons_pos, *prod_pos;
+	uint8_t *data;
+	uint64_t size, mask;
+	void *map_base;   /* ringbuf mappings to undo */
+	size_t map_len;
+	uint64_t pos, end; /* read position and producer position this drain */
+	/* the peeked record */
+	int has;
+	const uint8_t *cur;
+	uint32_t cur_len;
+	uint64_t cur_ts, cur_adv;
+	uint8_t *wrap;     /* a perf record split by the buffer end, reassembled */
+};
+
+struct rec_ring {
+	int transport;
+	int n;
+	struct perf_buffer *pb;
+	int epfd;
+	uint64_t lost, bad;
+	uint8_t *stage;    /* the copy handed to the callback */
+	struct rr_cpu cpu[];
+};
+
+static int pb_event_unused(void *ctx, int cpu, struct perf_event_header *ev)
+{
+	(void)ctx;
+	(void)cpu;
+	(void)ev;
+	return LIBBPF_PERF_EVENT_CONT;
+}
+
+static int open_perf(struct rec_ring *r, struct rec_probe *p, uint32_t pages, struct sr_err *err)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	struct perf_event_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.type = PERF_TYPE_SOFTWARE;
+	attr.config = PERF_COUNT_SW_BPF_OUTPUT;
+	attr.sample_type = PERF_SAMPLE_RAW;
+	attr.sample_period = 1;
+	/* wake the reader at a quarter full, not per event: wakeups are costly */
+	attr.watermark = 1;
+	attr.wakeup_watermark = (uint32_t)(pages * page / 4);
+	r->pb = perf_buffer__new_raw(rec_probe_events_fd(p), pages, &attr, pb_event_unused, NULL,
+				     NULL);
+	if (!r->pb)
+		return sr_err_set(err, SR_EIO, "cannot set up perf buffers (%u pages): %s", pages,
+				  strerror(errno));
+	r->n = (int)perf_buffer__buffer_cnt(r->pb);
+	r->epfd = perf_buffer__epoll_fd(r->pb);
+	for (int i = 0; i < r->n; i++) {
+		struct rr_cpu *c = &r->cpu[i];
+		void *base;
+		size_t sz;
+
+		if (perf_buffer__buffer(r->pb, i, &base, &sz))
+			return sr_err_set(err, SR_EIO, "perf buffer %d has no mapping", i);
+		c->meta = base;
+		c->data = (uint8_t *)base + page;
+		c->size = sz;
+		c->mask = sz - 1;
+		c->wrap = malloc(PRB_REC_LIMIT + 64);
+		if (!c->wrap)
+			return sr_err_set(err, SR_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static int open_ringbufs(struct rec_ring *r, struct rec_probe *p, uint32_t pages,
+			 struct sr_err *err)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), size = (size_t)pages * page;
+
+	r->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (r->epfd < 0)
+		return sr_err_set(err, SR_EIO, "epoll: %s", strerror(errno));
+	r->n = p->ncpus;
+	for (int i = 0; i < r->n; i++) {
+		struct rr_cpu *c = &r->cpu[i];
+		struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
+		void *cons, *prod;
+
+		cons = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, p->rb_fds[i], 0);
+		/* data is mapped twice in a row: a record never wraps */
+		prod = mmap(NULL, page + 2 * size, PROT_READ, MAP_SHARED, p->rb_fds[i],
+			    (off_t)page);
+		if (cons == MAP_FAILED || prod == MAP_FAILED)
+			return sr_err_set(err, SR_EIO, "ringbuf mmap: %s", strerror(errno));
+		c->cons_pos = cons;
+		c->prod_pos = prod;
+		c->data = (uint8_t *)prod + page;
+		c->map_base = prod;
+		c->map_len = page + 2 * size;
+		c->size = size;
+		c->mask = size - 1;
+		if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, p->rb_fds[i], &ev))
+			return sr_err_set(err, SR_EIO, "epoll_ctl: %s", strerror(errno));
+	}
+	return 0;
+}
+
+int rec_ring_open(struct rec_ring **out, struct rec_probe *p, int transport, uint32_t pages,
+		  struct sr_err *err)
+{
+	struct rec_ring *r;
+	int rc;
+
+	if (!pages || (pages & (pages - 1)))
+		return sr_err_set(err, SR_ESYNTAX, "buffer pages must be a power of two, not %u",
+				  pages);
+	r = calloc(1, sizeof(*r) + (size_t)p->ncpus * sizeof(struct rr_cpu));
+	if (!r)
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	r->transport = transport;
+	r->epfd = -1;
+	r->stage = malloc(PRB_REC_LIMIT + 64);
+	if (!r->stage) {
+		free(r);
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	}
+	rc = transport == PRB_TR_RINGBUF ? open_ringbufs(r, p, pages, err) :
+					   open_perf(r, p, pages, err);
+	if (rc) {
+		rec_ring_close(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int rec_ring_wait(struct rec_ring *r, int timeout_ms)
+{
+	struct epoll_event evs[64];
+	int n = epoll_wait(r->epfd, evs, 64, timeout_ms);
+
+	if (n < 0 && errno != EINTR)
+		return SR_EIO;
+	return 0;
+}
+
+static uint64_t boot_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Takes a record's header at p (len bytes available) if it is sane. */
+static int take(struct rec_ring *r, struct rr_cpu *c, const uint8_t *p, uint32_t avail,
+		uint64_t adv)
+{
+	const struct evt_rec *h = (const void *)p;
+
+	/* a record must hold its header and fit what the kernel says it wrote */
+	if (avail < EVT_REC_HDR || h->len < EVT_REC_HDR || h->len > avail) {
+		r->bad++;
+		c->pos += adv;
+		return 0;
+	}
+	c->has = 1;
+	c->cur = p;
+	c->cur_len = h->len;
+	c->cur_ts = h->ts;
+	c->cur_adv = adv;
+	return 1;
+}
+
+static void peek_perf(struct rec_ring *r, struct rr_cpu *c)
+{
+	while (!c->has && c->pos < c->end) {
+		uint64_t off = c->pos & c->mask;
+		const struct perf_event_header *eh = (const void *)(c->data + off);
+		const uint8_t *rp = (const uint8_t *)eh;
+		uint32_t raw;
+
+		/* headers are 8-aligned and never split; sizes are checked before use */
+		if (eh->size < sizeof(*eh) || eh->size > c->size || eh->size > PRB_REC_LIMIT + 64) {
+			r->bad++;
+			c->pos = c->end;
+			return;
+		}
+		if (off + eh->size > c->size) {
+			size_t first = c->size - off;
+
+			memcpy(c->wrap, c->data + off, first);
+			memcpy(c->wrap + first, c->data, eh->size - first);
+			rp = c->wrap;
+		}
+		if (eh->type == PERF_RECORD_SAMPLE && eh->size >= sizeof(*eh) + 4) {
+			memcpy(&raw, rp + sizeof(*eh), 4);
+			if (raw > eh->size - sizeof(*eh) - 4) {
+				r->bad++;
+				c->pos += eh->size;
+				continue;
+			}
+			take(r, c, rp + sizeof(*eh) + 4, raw, eh->size);
+		} else {
+			if (eh->type == PERF_RECORD_LOST && eh->size >= sizeof(*eh) + 16) {
+				uint64_t lost;
+
+				memcpy(&lost, rp + sizeof(*eh) + 8, 8);
+				r->lost += lost;
+			}
+			c->pos += eh->size;
+		}
+	}
+}
+
+static void peek_rb(struct rec_ring *r, struct rr_cpu *c)
+{
+	while (!c->has && c->pos < c->end) {
+		const uint8_t *hp = c->data + (c->pos & c->mask);
+		uint32_t len = __atomic_load_n((const uint32_t *)hp, __ATOMIC_ACQUIRE), dlen;
+		uint64_t adv;
+
+		/* not committed yet: everything after it waits too */
+		if (len & RR_RB_BUSY) {
+			c->end = c->pos;
+			return;
+		}
+		dlen = len & ~(RR_RB_BUSY | RR_RB_DISCARD);
+		adv = (dlen + RR_RB_HDR + 7) & ~7ull;
+		if (dlen > PRB_REC_LIMIT || adv > c->size) {
+			r->bad++;
+			c->pos = c->end;
+			return;
+		}
+		if (len & RR_RB_DISCARD) {
+			c->pos += adv;
+			continue;
+		}
+		take(r, c, hp + RR_RB_HDR, dlen, adv);
+	}
+}
+
+static void peek(struct rec_ring *r, struct rr_cpu *c)
+{
+	if (r->transport == PRB_TR_RINGBUF)
+		peek_rb(r, c);
+	else
+		peek_perf(r, c);
+}
+
+int rec_ring_drain(struct rec_ring *r, int final, rec_ring_fn fn, void *ctx)
+{
+	uint64_t horizon = final ? UINT64_MAX : boot_now() - RR_HORIZON_NS;
+	int rc = 0;
+
+	for (int i = 0; i < r->n; i++) {
+		struct rr_cpu *c = &r->cpu[i];
+
+		if (r->transport == PRB_TR_RINGBUF) {
+			c->pos = __atomic_load_n(c->cons_pos, __ATOMIC_ACQUIRE);
+			c->end = __atomic_load_n(c->prod_pos, __ATOMIC_ACQUIRE);
+		} else {
+			c->pos = c->meta->data_tail;
+			c->end = __atomic_load_n(&c->meta->data_head, __ATOMIC_ACQUIRE);
+		}
+		c->has = 0;
+		peek(r, c);
+	}
+	for (;;) {
+		struct rr_cpu *best = NULL;
+
+		for (int i = 0; i < r->n; i++)
+			if (r->cpu[i].has && (!best || r->cpu[i].cur_ts < best->cur_ts))
+				best = &r->cpu[i];
+		if (!best || best->cur_ts > horizon)
+			break;
+		memcpy(r->stage, best->cur, best->cur_len);
+		rc = fn(ctx, r->stage, best->cur_len);
+		best->pos += best->cur_adv;
+		best->has = 0;
+		if (rc)
+			break;
+		peek(r, best);
+	}
+	/* give the consumed space back to the producers */
+	for (int i = 0; i < r->n; i++) {
+		struct rr_cpu *c = &r->cpu[i];
+
+		if (r->transport == PRB_TR_RINGBUF)
+			__atomic_store_n(c->cons_pos, c->pos, __ATOMIC_RELEASE);
+		else
+			__atomic_store_n(&c->meta->data_tail, c->pos, __ATOMIC_RELEASE);
+	}
+	return rc;
+}
+
+uint64_t rec_ring_lost(const struct rec_ring *r)
+{
+	return r->lost;
+}
+
+uint64_t rec_ring_bad(const struct rec_ring *r)
+{
+	return r->bad;
+}
+
+void rec_ring_close(struct rec_ring *r)
+{
+	if (!r)
+		return;
+	if (r->pb)
+		perf_buffer__free(r->pb);
+	for (int i = 0; i < r->n; i++) {
+		struct rr_cpu *c = &r->cpu[i];
+
+		free(c->wrap);
+		if (c->cons_pos)
+			munmap(c->cons_pos, (size_t)sysconf(_SC_PAGESIZE));
+		if (c->map_base)
+			munmap(c->map_base, c->map_len);
+	}
+	if (r->transport == PRB_TR_RINGBUF && r->epfd >= 0)
+		close(r->epfd);
+	free(r->stage);
+	free(r);
+}

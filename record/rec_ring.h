@@ -1,0 +1,38 @@
+/* rec_ring: reading the probe's per-CPU buffers in time order.
+ *
+ * Each CPU's buffer is in time order by itself (a record's ts is taken
+ * right before it is written, with preemption off), so a k-way merge over
+ * the CPUs yields one ordered stream. Records younger than a short horizon
+ * stay in their buffer until the next drain, so one written a moment late
+ * on another CPU still lands in order.
+ *
+ * Records are read in place from the mmap'ed buffers (perf buffers or BPF
+ * ringbufs) and handed to the callback as a private copy it may modify.
+ */
+#ifndef REC_RING_H
+#define REC_RING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/sr_err.h"
+#include "rec_probe.h"
+
+struct rec_ring;
+
+/* Returns 0 to go on, <0 to stop draining (the error is returned). */
+typedef int (*rec_ring_fn)(void *ctx, void *rec, size_t len);
+
+int rec_ring_open(struct rec_ring **out, struct rec_probe *p, int transport, uint32_t pages,
+		  struct sr_err *err);
+/* Waits up to timeout_ms for a wakeup; 0, or <0 on error (EINTR is 0). */
+int rec_ring_wait(struct rec_ring *r, int timeout_ms);
+/* Hands over, oldest first, every record older than now - horizon; all of
+ * them when final. Returns the callback's error if it stopped. */
+int rec_ring_drain(struct rec_ring *r, int final, rec_ring_fn fn, void *ctx);
+/* Samples the kernel reported lost (perf LOST records) and malformed ones. */
+uint64_t rec_ring_lost(const struct rec_ring *r);
+uint64_t rec_ring_bad(const struct rec_ring *r);
+void rec_ring_close(struct rec_ring *r);
+
+#endif

@@ -1,0 +1,208 @@
+/* rpl: internals of sysreplay, shared by its command files. Nothing outside
+ * replay/ includes this.
+ *
+ * Layers, bottom up:
+ *   rpl_input   FILE arguments → sources (directories, rotated sets, .scap),
+ *               merged into one time-ordered stream with a heap (rpl_merge.c)
+ *   rpl_run     the pipeline: input → state → time window → filter → emit callback
+ *   rpl_out     renders one event: default line, %field format, or JSON
+ *   rpl_cmd_*   one file per subcommand; rpl_shell* the REPL
+ *
+ * Exit codes (documented in --help and README): 0 success, 1 a finding the
+ * command reports (verify found damage), 2 bad usage or bad input; a capture
+ * whose damage stops reading part way also gives 2, after printing every
+ * event before the damage.
+ */
+#ifndef RPL_H
+#define RPL_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/sr_err.h"
+#include "common/sr_time.h"
+#include "format/evt.h"
+#include "format/evt_source.h"
+#include "rules/fld.h"
+#include "rules/flt.h"
+#include "state/st.h"
+
+#define RPL_EXIT_OK	 0
+#define RPL_EXIT_FINDING 1
+#define RPL_EXIT_BAD	 2
+
+#define RPL_DEFAULT_FORMAT                                                                         \
+	"%evt.num %evt.time %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.args"
+
+/* Set by the SIGINT handler while a listing runs in the shell; batch commands
+ * keep the default action (the process ends, like sysdig and grep). */
+extern volatile sig_atomic_t rpl_interrupted;
+
+/* ---- messages ---- */
+/* "sysreplay: <message>" on one line to stderr. Returns RPL_EXIT_BAD. */
+int rpl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void rpl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One line naming a source error: "FILE: chunk 7 at offset 123: msg". */
+int rpl_fail_err(const char *what, const struct sr_err *err);
+
+/* ---- input: files merged in time order (rpl_input.c, rpl_merge.c) ---- */
+struct rpl_input;
+
+/* Expands the FILE arguments (a directory: its capture files sorted by name; a
+ * missing FILE that names a rotated set: FILE.* siblings) and opens each source.
+ * Fails with the first file that cannot be opened. */
+int rpl_input_open(struct rpl_input **out, char *const *paths, int npaths, struct sr_err *err);
+void rpl_input_close(struct rpl_input *in);
+/* Must be called before the first next(). Sources that cannot seek are read
+ * from their start (the run loop hides what comes before). */
+int rpl_input_seek_time(struct rpl_input *in, uint64_t ts_ns, struct sr_err *err);
+void rpl_input_set_types(struct rpl_input *in, const uint8_t set[32]);
+/* 1 event, 0 end, <0 error. A source that fails is dropped, the others go on;
+ * the first error is returned once, after the last event. ev->num is the
+ * position in the merged stream. */
+int rpl_input_next(struct rpl_input *in, struct evt *ev, struct sr_err *err);
+size_t rpl_input_count(const struct rpl_input *in);
+struct evt_source *rpl_input_source(const struct rpl_input *in, size_t i);
+/* Bounds over all sources (0 when no source knows them without reading). */
+uint64_t rpl_input_first_ts(const struct rpl_input *in);
+uint64_t rpl_input_last_ts(const struct rpl_input *in);
+const char *rpl_input_hostname(const struct rpl_input *in);
+/* Expanded path list, for commands that handle each file on its own (info,
+ * verify). Caller frees with rpl_paths_free. */
+int rpl_paths_expand(char *const *paths, int npaths, char ***out, size_t *n, struct sr_err *err);
+void rpl_paths_free(char **paths, size_t n);
+/* 1: path starts with the .sysrec magic; 0: something else; <0: cannot read
+ * (err names the file). */
+int rpl_sniff_sysrec(const char *path, struct sr_err *err);
+
+/* ---- the pipeline (rpl_run.c) ---- */
+struct rpl_run_opts {
+	const struct flt_prog *prog; /* NULL: every event */
+	struct sr_time_spec since, until;
+	uint64_t limit;	     /* stop after this many matches; 0 none */
+	int progress;	     /* progress bar when stderr is a TTY */
+	int skip_types;	     /* hand the filter's type set to the sources */
+	struct st_state *st; /* NULL: the run owns a fresh state */
+	/* Called for each matching event between st_event_begin and _end.
+	 * Returns 0 to go on, non-zero to stop. NULL: only count. */
+	int (*emit)(void *ctx, struct fld_ctx *c);
+	void *emit_ctx;
+};
+
+struct rpl_run_result {
+	uint64_t seen; /* non-meta events inside the time window */
+	uint64_t matched;
+	uint64_t records;	    /* everything read, snapshots included */
+	uint64_t first_ts, last_ts; /* of the events seen */
+	int interrupted;	    /* stopped by Ctrl-C */
+	int stopped;		    /* emit or the limit asked to stop */
+};
+
+/* Runs input through state, window and filter. Returns 0, a time error
+ * (SR_ESYNTAX: a relative time on a source without known bounds), or the
+ * input's error after delivering everything before it. */
+int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_result *res,
+	    struct sr_err *err);
+
+/* Resolves the window against the input's bounds; 0 or SR_ESYNTAX. */
+int rpl_window(const struct rpl_input *in, const struct sr_time_spec *since,
+	       const struct sr_time_spec *until, uint64_t *since_ns, uint64_t *until_ns,
+	       struct sr_err *err);
+
+/* True for snapshot and other meta records: fed to state, never shown. */
+static inline int rpl_is_meta(const struct evt *ev)
+{
+	const struct evt_info *ei = evt_info_get(ev->rec->type);
+
+	return !ei || ei->category == EC_META;
+}
+
+/* ---- filters (rpl_filter.c) ---- */
+/* Compiles text; on error prints the caret diagnostic to out (label names the
+ * source: "filter", "shell") and returns SR_ESYNTAX. Empty text: *prog NULL. */
+int rpl_filter_compile(struct flt_arena *a, const char *text, const char *label, FILE *out,
+		       struct flt_prog **prog);
+
+/* ---- progress bar (rpl_progress.c) ---- */
+struct rpl_progress {
+	int on;
+	uint64_t first, last;
+	uint64_t next_draw_ns; /* monotonic */
+	int drawn;
+};
+void rpl_progress_start(struct rpl_progress *p, int want, uint64_t first_ts, uint64_t last_ts);
+void rpl_progress_update(struct rpl_progress *p, uint64_t ts, uint64_t events);
+void rpl_progress_end(struct rpl_progress *p);
+
+/* ---- output (rpl_out.c) ---- */
+enum rpl_out_mode { RPL_OUT_LINE, RPL_OUT_JSON };
+struct rpl_out {
+	enum rpl_out_mode mode;
+	struct fld_format *fmt;
+	char *buf;
+	size_t cap;
+	FILE *f;
+};
+/* fmt NULL: the default line. Prints the format error and returns SR_ESYNTAX. */
+int rpl_out_init(struct rpl_out *o, enum rpl_out_mode mode, const char *fmt, FILE *f);
+void rpl_out_free(struct rpl_out *o);
+/* Renders one event into o->buf (NUL-terminated, no newline); returns its length. */
+size_t rpl_out_render(struct rpl_out *o, struct fld_ctx *c);
+/* Writes one event; returns <0 on a write error (EPIPE, disk full). */
+int rpl_out_event(struct rpl_out *o, struct fld_ctx *c);
+/* The JSON object of one event (cJSON text, no newline) into buf. */
+size_t rpl_json_event(struct fld_ctx *c, char *buf, size_t cap);
+
+/* ---- small helpers (rpl_util.c) ---- */
+/* Parses a --since/--until argument; prints the one-line error. 0 or 2. */
+int rpl_opt_time(const char *opt, const char *arg, struct sr_time_spec *out);
+/* Parses a positive count; prints the error. 0 or 2. */
+int rpl_opt_count(const char *opt, const char *arg, uint64_t *out);
+/* Human sizes: "1.5 MiB". */
+void rpl_fmt_bytes(uint64_t n, char *buf, size_t cap);
+/* Installs the SIGINT handler that sets rpl_interrupted (shell only). */
+void rpl_sigint_catch(int on);
+
+/* ---- commands: argc/argv start at the command name ---- */
+int rpl_cmd_events(int argc, char **argv);
+int rpl_cmd_alerts(int argc, char **argv);
+int rpl_cmd_info(int argc, char **argv);
+int rpl_cmd_verify(int argc, char **argv);
+int rpl_cmd_stats(int argc, char **argv);
+int rpl_cmd_convert(int argc, char **argv);
+int rpl_cmd_fields(int argc, char **argv);
+int rpl_cmd_shell(int argc, char **argv);
+
+/* Catalog listing shared by `fields` and the shell's .fields (rpl_cmd_fields.c). */
+size_t rpl_fields_print(FILE *f, const char *prefix);
+
+/* ---- usage texts (rpl_usage.c) ---- */
+/* Prints the man-style help of cmd (NULL: the overview) to f. */
+void rpl_usage(FILE *f, const char *cmd);
+/* "usage: sysreplay events [...]" one-liner plus a hint, to stderr; returns 2. */
+int rpl_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- stats shared by the command and the shell (rpl_cmd_stats.c) ---- */
+struct rpl_stats;
+struct rpl_stats *rpl_stats_new(void);
+void rpl_stats_free(struct rpl_stats *s);
+int rpl_stats_emit(void *ctx, struct fld_ctx *c); /* an emit callback */
+void rpl_stats_print(const struct rpl_stats *s, struct rpl_input *in, FILE *f);
+
+/* ---- alerts shared by the command and the shell (rpl_cmd_alerts.c) ---- */
+struct rule_set;
+struct rpl_alerts;
+/* Loads files (NULL/0: the default set), applies priority/tags filters. Prints
+ * the error; returns 0 or SR_*. */
+int rpl_alerts_load(struct rule_set **out, char *const *files, size_t nfiles, const char *prio,
+		    const char *tags, int all);
+struct rpl_alerts *rpl_alerts_new(const struct rule_set *rs, int json, FILE *f);
+void rpl_alerts_free(struct rpl_alerts *a);
+int rpl_alerts_emit(void *ctx, struct fld_ctx *c);
+/* Per-rule summary (rule, priority, count), sorted by count. */
+void rpl_alerts_summary(const struct rpl_alerts *a, FILE *f);
+uint64_t rpl_alerts_total(const struct rpl_alerts *a);
+
+#endif

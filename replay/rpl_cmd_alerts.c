@@ -1,0 +1,319 @@
+/* sysreplay alerts: Falco rules over captures.
+ * Alerts to stdout (Falco text, or Falco JSON with -j); a per-rule summary
+ * to stderr so that stdout stays machine-readable. Alerts are not an error:
+ * exit 0 whether rules fired or not, as Falco does. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rpl.h"
+#include "rules/rule.h"
+
+#define RPL_ALERT_CAP (64u << 10)
+
+struct rule_count {
+	const struct rule *r;
+	uint64_t n;
+};
+
+struct rpl_alerts {
+	const struct rule_set *rs;
+	int json;
+	FILE *f;
+	char *buf;
+	struct rule_count *counts; /* open addressing by pointer */
+	size_t cap, used;
+	uint64_t total;
+	int werr;
+};
+
+int rpl_alerts_load(struct rule_set **out, char *const *files, size_t nfiles, const char *prio,
+		    const char *tags, int all)
+{
+	struct rule_set *rs = rule_set_new();
+	struct sr_err err;
+	int r = 0;
+
+	if (!rs) {
+		rpl_fail("out of memory");
+		return SR_ENOMEM;
+	}
+	if (prio) {
+		int p = rule_priority_parse(prio);
+
+		if (p < 0) {
+			rule_set_free(rs);
+			rpl_fail("--priority: unknown priority '%s' (emergency, alert, critical, "
+				 "error, warning, notice, informational, debug)",
+				 prio);
+			return SR_ESYNTAX;
+		}
+		rule_set_min_priority(rs, (enum rule_priority)p);
+	}
+	if (tags)
+		rule_set_tags(rs, tags);
+	if (all)
+		rule_set_match_mode(rs, RULE_MATCH_ALL);
+	sr_err_clear(&err);
+	if (nfiles == 0) {
+		r = rule_set_load_default(rs, &err);
+		if (r)
+			rpl_fail("default rules: %s", err.msg);
+	}
+	for (size_t i = 0; i < nfiles && !r; i++) {
+		r = rule_set_load_file(rs, files[i], &err);
+		if (r)
+			rpl_fail_err(files[i], &err);
+	}
+	if (!r) {
+		r = rule_set_finalize(rs, &err);
+		if (r)
+			rpl_fail_err(nfiles ? files[0] : "default rules", &err);
+	}
+	if (r) {
+		rule_set_free(rs);
+		return r;
+	}
+	/* Warnings about the user's own files help them; the built-in set's are
+	 * the project's business (its tests keep them at zero). */
+	if (nfiles) {
+		const char *const *w;
+		size_t nw = rule_set_warnings(rs, &w);
+
+		for (size_t i = 0; i < nw; i++)
+			rpl_warn("%s", w[i]);
+	}
+	*out = rs;
+	return 0;
+}
+
+struct rpl_alerts *rpl_alerts_new(const struct rule_set *rs, int json, FILE *f)
+{
+	struct rpl_alerts *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->rs = rs;
+	a->json = json;
+	a->f = f;
+	a->cap = 256;
+	a->buf = malloc(RPL_ALERT_CAP);
+	a->counts = calloc(a->cap, sizeof(*a->counts));
+	if (!a->buf || !a->counts) {
+		rpl_alerts_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void rpl_alerts_free(struct rpl_alerts *a)
+{
+	if (!a)
+		return;
+	free(a->buf);
+	free(a->counts);
+	free(a);
+}
+
+static struct rule_count *count_slot(struct rule_count *tab, size_t cap, const struct rule *r)
+{
+	size_t i = (size_t)(((uintptr_t)r >> 4) * 0x9e3779b97f4a7c15ull) & (cap - 1);
+
+	while (tab[i].r && tab[i].r != r)
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+static void count_rule(struct rpl_alerts *a, const struct rule *r)
+{
+	struct rule_count *c;
+
+	if (a->used * 2 >= a->cap) {
+		size_t ncap = a->cap * 2;
+		struct rule_count *nt = calloc(ncap, sizeof(*nt));
+
+		if (nt) {
+			for (size_t i = 0; i < a->cap; i++)
+				if (a->counts[i].r)
+					*count_slot(nt, ncap, a->counts[i].r) = a->counts[i];
+			free(a->counts);
+			a->counts = nt;
+			a->cap = ncap;
+		}
+	}
+	c = count_slot(a->counts, a->cap, r);
+	if (!c->r) {
+		if (a->used + 1 >= a->cap)
+			return; /* table full and could not grow: count lost, alert printed */
+		c->r = r;
+		a->used++;
+	}
+	c->n++;
+}
+
+static void on_match(void *ctx, const struct rule *r, struct fld_ctx *c)
+{
+	struct rpl_alerts *a = ctx;
+	size_t n;
+
+	if (a->json)
+		n = rule_alert_json(r, c, a->buf, RPL_ALERT_CAP - 1);
+	else
+		n = rule_alert_text(r, c, a->buf, RPL_ALERT_CAP - 1);
+	a->buf[n++] = '\n';
+	if (fwrite(a->buf, 1, n, a->f) != n)
+		a->werr = 1;
+	a->total++;
+	count_rule(a, r);
+}
+
+int rpl_alerts_emit(void *ctx, struct fld_ctx *c)
+{
+	struct rpl_alerts *a = ctx;
+
+	rule_set_match(a->rs, c, on_match, a);
+	return a->werr;
+}
+
+uint64_t rpl_alerts_total(const struct rpl_alerts *a)
+{
+	return a->total;
+}
+
+static int cmp_count(const void *x, const void *y)
+{
+	const struct rule_count *a = x, *b = y;
+
+	if (a->n != b->n)
+		return a->n < b->n ? 1 : -1;
+	return strcmp(rule_name(a->r), rule_name(b->r));
+}
+
+void rpl_alerts_summary(const struct rpl_alerts *a, FILE *f)
+{
+	struct rule_count *rows = malloc(a->used * sizeof(*rows) + 1);
+	size_t n = 0;
+
+	if (!rows)
+		return;
+	for (size_t i = 0; i < a->cap; i++)
+		if (a->counts[i].r)
+			rows[n++] = a->counts[i];
+	qsort(rows, n, sizeof(*rows), cmp_count);
+	fprintf(f, "%" PRIu64 " alert%s from %zu rule%s\n", a->total, a->total == 1 ? "" : "s", n,
+		n == 1 ? "" : "s");
+	if (n)
+		fprintf(f, "  %-13s %8s  %s\n", "PRIORITY", "COUNT", "RULE");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "  %-13s %8" PRIu64 "  %s\n",
+			rule_priority_name(rule_priority(rows[i].r)), rows[i].n,
+			rule_name(rows[i].r));
+	free(rows);
+}
+
+int rpl_cmd_alerts(int argc, char **argv)
+{
+	enum { OPT_SINCE = 256, OPT_UNTIL, OPT_PRIO, OPT_TAGS, OPT_ALL, OPT_NO_PROGRESS };
+	static const struct option lo[] = {
+	    {"rules", required_argument, NULL, 'r'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"priority", required_argument, NULL, OPT_PRIO},
+	    {"tags", required_argument, NULL, OPT_TAGS},
+	    {"all", no_argument, NULL, OPT_ALL},
+	    {"since", required_argument, NULL, OPT_SINCE},
+	    {"until", required_argument, NULL, OPT_UNTIL},
+	    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	    {NULL, 0, NULL, 0},
+	};
+	char **rules = calloc((size_t)argc + 1, sizeof(char *));
+	size_t nrules = 0;
+	const char *prio = NULL, *tags = NULL;
+	int json = 0, all = 0, opt, rc = RPL_EXIT_OK, r;
+	struct rpl_run_opts ro;
+	struct rpl_run_result res;
+	struct rpl_input *in = NULL;
+	struct rule_set *rs = NULL;
+	struct rpl_alerts *a = NULL;
+	struct sr_err err;
+
+	if (!rules)
+		return rpl_fail("out of memory");
+	memset(&ro, 0, sizeof(ro));
+	ro.progress = 1;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":r:j", lo, NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+			rules[nrules++] = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case OPT_PRIO:
+			prio = optarg;
+			break;
+		case OPT_TAGS:
+			tags = optarg;
+			break;
+		case OPT_ALL:
+			all = 1;
+			break;
+		case OPT_SINCE:
+			if (rpl_opt_time("--since", optarg, &ro.since))
+				rc = RPL_EXIT_BAD;
+			break;
+		case OPT_UNTIL:
+			if (rpl_opt_time("--until", optarg, &ro.until))
+				rc = RPL_EXIT_BAD;
+			break;
+		case OPT_NO_PROGRESS:
+			ro.progress = 0;
+			break;
+		case ':':
+			rc = rpl_usage_error("alerts", "option '%s' needs a value",
+					     argv[optind - 1]);
+			break;
+		default:
+			rc = rpl_usage_error("alerts", "unknown option '%s'", argv[optind - 1]);
+			break;
+		}
+		if (rc)
+			goto out;
+	}
+	if (optind >= argc) {
+		rc = rpl_usage_error("alerts", "no capture FILE given");
+		goto out;
+	}
+	if (rpl_alerts_load(&rs, rules, nrules, prio, tags, all)) {
+		rc = RPL_EXIT_BAD;
+		goto out;
+	}
+	a = rpl_alerts_new(rs, json, stdout);
+	if (!a) {
+		rc = rpl_fail("out of memory");
+		goto out;
+	}
+	sr_err_clear(&err);
+	if (rpl_input_open(&in, argv + optind, argc - optind, &err)) {
+		rc = rpl_fail_err(NULL, &err);
+		goto out;
+	}
+	ro.emit = rpl_alerts_emit;
+	ro.emit_ctx = a;
+	r = rpl_run(in, &ro, &res, &err);
+	fflush(stdout);
+	rpl_alerts_summary(a, stderr);
+	fprintf(stderr, "  (%" PRIu64 " events read, %zu rules loaded)\n", res.seen,
+		rule_set_count(rs));
+	if (r)
+		rc = rpl_fail_err(NULL, &err);
+out:
+	rpl_input_close(in);
+	rpl_alerts_free(a);
+	if (rs)
+		rule_set_free(rs);
+	free(rules);
+	return rc;
+}

@@ -1,0 +1,134 @@
+/* sysreplay events: list (or count) the events matching a filter. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rpl.h"
+
+enum { OPT_SINCE = 256, OPT_UNTIL, OPT_NO_PROGRESS };
+
+static const struct option long_opts[] = {
+    {"filter", required_argument, NULL, 'f'},
+    {"format", required_argument, NULL, 'p'},
+    {"json", no_argument, NULL, 'j'},
+    {"count", no_argument, NULL, 'c'},
+    {"limit", required_argument, NULL, 'n'},
+    {"since", required_argument, NULL, OPT_SINCE},
+    {"until", required_argument, NULL, OPT_UNTIL},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {NULL, 0, NULL, 0},
+};
+
+struct events_ctx {
+	struct rpl_out out;
+	int werr;
+};
+
+static int events_emit(void *ctx, struct fld_ctx *c)
+{
+	struct events_ctx *e = ctx;
+	int r = rpl_out_event(&e->out, c);
+
+	if (r < 0) {
+		e->werr = -r;
+		return 1;
+	}
+	return 0;
+}
+
+int rpl_cmd_events(int argc, char **argv)
+{
+	const char *filter = NULL, *format = NULL;
+	int json = 0, count = 0, progress = 1, opt, rc = RPL_EXIT_OK, r;
+	struct rpl_run_opts ro;
+	struct rpl_run_result res;
+	struct events_ctx ec;
+	struct flt_arena *arena = NULL;
+	struct flt_prog *prog = NULL;
+	struct rpl_input *in = NULL;
+	struct sr_err err;
+
+	memset(&ro, 0, sizeof(ro));
+	memset(&ec, 0, sizeof(ec));
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":f:p:jcn:", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			filter = optarg;
+			break;
+		case 'p':
+			format = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'c':
+			count = 1;
+			break;
+		case 'n':
+			if (rpl_opt_count("-n", optarg, &ro.limit))
+				return RPL_EXIT_BAD;
+			break;
+		case OPT_SINCE:
+			if (rpl_opt_time("--since", optarg, &ro.since))
+				return RPL_EXIT_BAD;
+			break;
+		case OPT_UNTIL:
+			if (rpl_opt_time("--until", optarg, &ro.until))
+				return RPL_EXIT_BAD;
+			break;
+		case OPT_NO_PROGRESS:
+			progress = 0;
+			break;
+		case ':':
+			return rpl_usage_error("events", "option '%s' needs a value",
+					       argv[optind - 1]);
+		default:
+			return rpl_usage_error("events", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return rpl_usage_error("events", "no capture FILE given");
+	if (json && format)
+		return rpl_usage_error("events", "-p and -j exclude each other");
+
+	arena = flt_arena_new();
+	if (!arena)
+		return rpl_fail("out of memory");
+	if (rpl_filter_compile(arena, filter, "filter", stderr, &prog)) {
+		rc = RPL_EXIT_BAD;
+		goto out;
+	}
+	if (!count && rpl_out_init(&ec.out, json ? RPL_OUT_JSON : RPL_OUT_LINE, format, stdout)) {
+		rc = RPL_EXIT_BAD;
+		goto out;
+	}
+	sr_err_clear(&err);
+	if (rpl_input_open(&in, argv + optind, argc - optind, &err)) {
+		rc = rpl_fail_err(NULL, &err);
+		goto out;
+	}
+	ro.prog = prog;
+	ro.progress = progress;
+	ro.skip_types = 1;
+	ro.emit = count ? NULL : events_emit;
+	ro.emit_ctx = &ec;
+	r = rpl_run(in, &ro, &res, &err);
+	if (count)
+		printf("%" PRIu64 "\n", res.matched);
+	if (fflush(stdout) && !ec.werr)
+		ec.werr = errno;
+	if (r) {
+		rc = rpl_fail_err(NULL, &err);
+	} else if (ec.werr && ec.werr != EPIPE) {
+		rc = rpl_fail("writing output: %s", strerror(ec.werr));
+	}
+out:
+	rpl_input_close(in);
+	rpl_out_free(&ec.out);
+	flt_arena_free(arena);
+	return rc;
+}

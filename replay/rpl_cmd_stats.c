@@ -1,0 +1,359 @@
+/* sysreplay stats: events per type, per process and per second; drops; span.
+ * The collector (rpl_stats_*) is an emit callback, shared with the shell. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rpl.h"
+#include "format/fmt_reader.h"
+
+#define RPL_STATS_MAX_SECS (1u << 22) /* 48 days at 1 s; beyond, later events fold in */
+#define RPL_STATS_TOP	   15
+#define RPL_STATS_ROWS	   20
+
+struct proc_count {
+	char comm[EVT_COMM_LEN + 1];
+	uint64_t n;
+	uint32_t pids; /* distinct pids seen, approximate (last pid changes) */
+	uint32_t last_pid;
+};
+
+struct rpl_stats {
+	uint64_t by_type[EVT_TYPE_MAX];
+	uint64_t failed, events, first_ts, last_ts;
+	struct proc_count *procs; /* open addressing by comm */
+	size_t pcap, pn;
+	uint32_t *secs; /* events per second since first_ts */
+	size_t nsecs, seccap;
+};
+
+struct rpl_stats *rpl_stats_new(void)
+{
+	struct rpl_stats *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->pcap = 1024;
+	s->procs = calloc(s->pcap, sizeof(*s->procs));
+	if (!s->procs) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void rpl_stats_free(struct rpl_stats *s)
+{
+	if (!s)
+		return;
+	free(s->procs);
+	free(s->secs);
+	free(s);
+}
+
+static uint64_t hash_comm(const char *c)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (int i = 0; i < EVT_COMM_LEN && c[i]; i++)
+		h = (h ^ (uint8_t)c[i]) * 1099511628211ull;
+	return h;
+}
+
+static struct proc_count *proc_slot(struct proc_count *tab, size_t cap, const char *comm)
+{
+	size_t i = hash_comm(comm) & (cap - 1);
+
+	while (tab[i].comm[0] && strncmp(tab[i].comm, comm, EVT_COMM_LEN))
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+static int procs_grow(struct rpl_stats *s)
+{
+	size_t ncap = s->pcap * 2;
+	struct proc_count *nt = calloc(ncap, sizeof(*nt));
+
+	if (!nt)
+		return -1;
+	for (size_t i = 0; i < s->pcap; i++)
+		if (s->procs[i].comm[0])
+			*proc_slot(nt, ncap, s->procs[i].comm) = s->procs[i];
+	free(s->procs);
+	s->procs = nt;
+	s->pcap = ncap;
+	return 0;
+}
+
+static void count_second(struct rpl_stats *s, uint64_t ts)
+{
+	size_t sec;
+
+	if (ts < s->first_ts)
+		return; /* out of order by less than a second at the very start */
+	sec = (size_t)((ts - s->first_ts) / 1000000000ull);
+	if (sec >= RPL_STATS_MAX_SECS)
+		sec = RPL_STATS_MAX_SECS - 1;
+	if (sec >= s->seccap) {
+		size_t ncap = s->seccap ? s->seccap : 64;
+		uint32_t *n;
+
+		while (ncap <= sec)
+			ncap *= 2;
+		n = realloc(s->secs, ncap * sizeof(*n));
+		if (!n)
+			return;
+		memset(n + s->seccap, 0, (ncap - s->seccap) * sizeof(*n));
+		s->secs = n;
+		s->seccap = ncap;
+	}
+	if (sec >= s->nsecs)
+		s->nsecs = sec + 1;
+	if (s->secs[sec] < UINT32_MAX)
+		s->secs[sec]++;
+}
+
+int rpl_stats_emit(void *ctx, struct fld_ctx *c)
+{
+	struct rpl_stats *s = ctx;
+	const struct evt_rec *r = c->ev->rec;
+	const struct st_thread *t = st_event_thread(c->st);
+	const char *comm = t && t->comm[0] ? t->comm : r->comm;
+	char key[EVT_COMM_LEN + 1];
+	struct proc_count *p;
+
+	if (!s->events++)
+		s->first_ts = r->ts;
+	if (r->ts > s->last_ts)
+		s->last_ts = r->ts;
+	s->by_type[r->type < EVT_TYPE_MAX ? r->type : 0]++;
+	if (r->res < 0 && !(r->flags & EVT_RF_ENTER_ONLY))
+		s->failed++;
+	count_second(s, r->ts);
+
+	memset(key, 0, sizeof(key));
+	strncpy(key, comm[0] ? comm : "<unknown>", EVT_COMM_LEN);
+	if (s->pn * 2 >= s->pcap && procs_grow(s))
+		return 0;
+	p = proc_slot(s->procs, s->pcap, key);
+	if (!p->comm[0]) {
+		memcpy(p->comm, key, sizeof(key));
+		s->pn++;
+	}
+	p->n++;
+	if (p->last_pid != r->pid) {
+		p->last_pid = r->pid;
+		p->pids++;
+	}
+	return 0;
+}
+
+static void bar(FILE *f, uint64_t v, uint64_t max, int width)
+{
+	int n = max ? (int)((double)v * width / (double)max + 0.5) : 0;
+
+	if (v && !n)
+		n = 1;
+	for (int i = 0; i < n; i++)
+		fputc('#', f);
+}
+
+struct type_row {
+	unsigned type;
+	uint64_t n;
+};
+
+static int cmp_type_row(const void *a, const void *b)
+{
+	const struct type_row *x = a, *y = b;
+
+	return x->n < y->n ? 1 : x->n > y->n ? -1 : (int)x->type - (int)y->type;
+}
+
+static int cmp_proc(const void *a, const void *b)
+{
+	const struct proc_count *x = a, *y = b;
+
+	return x->n < y->n ? 1 : x->n > y->n ? -1 : strcmp(x->comm, y->comm);
+}
+
+static void print_drops(struct rpl_input *in, FILE *f)
+{
+	uint64_t ring = 0, backlog = 0;
+	int known = 0;
+
+	for (size_t i = 0; i < rpl_input_count(in); i++) {
+		struct evt_source *src = rpl_input_source(in, i);
+		struct fmt_reader *r;
+		struct sr_err err;
+
+		if (src->kind != SRC_SYSREC || fmt_reader_open(&r, src->path, &err))
+			continue;
+		ring += fmt_reader_info(r)->drops_ring;
+		backlog += fmt_reader_info(r)->drops_backlog;
+		known = 1;
+		fmt_reader_close(r);
+	}
+	if (known)
+		fprintf(f, "drops:    %" PRIu64 " (ring full %" PRIu64 ", backlog %" PRIu64 ")\n",
+			ring + backlog, ring, backlog);
+	else
+		fprintf(f, "drops:    unknown (this format does not record them)\n");
+}
+
+void rpl_stats_print(const struct rpl_stats *s, struct rpl_input *in, FILE *f)
+{
+	struct type_row rows[EVT_TYPE_MAX];
+	struct proc_count *pr;
+	size_t nrows = 0, np = 0;
+	char a[40], b[40], span[32];
+
+	if (s->events) {
+		sr_time_format_rfc3339(s->first_ts, a, sizeof(a));
+		sr_time_format_rfc3339(s->last_ts, b, sizeof(b));
+		sr_duration_format(s->last_ts - s->first_ts, span, sizeof(span));
+		fprintf(f, "span:     %s .. %s (%s)\n", a, b, span);
+	} else {
+		fprintf(f, "span:     - (no events)\n");
+	}
+	fprintf(f, "events:   %" PRIu64 " (%" PRIu64 " failed)\n", s->events, s->failed);
+	if (in)
+		print_drops(in, f);
+	if (!s->events)
+		return;
+
+	for (unsigned t = 0; t < EVT_TYPE_MAX; t++)
+		if (s->by_type[t])
+			rows[nrows++] = (struct type_row){t, s->by_type[t]};
+	qsort(rows, nrows, sizeof(rows[0]), cmp_type_row);
+	fprintf(f, "\nby type (%zu types):\n", nrows);
+	for (size_t i = 0; i < nrows; i++) {
+		const struct evt_info *ei = evt_info_get(rows[i].type);
+
+		fprintf(f, "  %-16s %12" PRIu64 " %5.1f%%  ", ei ? ei->name : "unknown", rows[i].n,
+			100.0 * (double)rows[i].n / (double)s->events);
+		bar(f, rows[i].n, rows[0].n, 30);
+		fputc('\n', f);
+	}
+
+	pr = malloc(s->pn * sizeof(*pr));
+	if (pr) {
+		for (size_t i = 0; i < s->pcap; i++)
+			if (s->procs[i].comm[0])
+				pr[np++] = s->procs[i];
+		qsort(pr, np, sizeof(*pr), cmp_proc);
+		fprintf(f, "\nby process (top %d of %zu names):\n",
+			np < RPL_STATS_TOP ? (int)np : RPL_STATS_TOP, np);
+		for (size_t i = 0; i < np && i < RPL_STATS_TOP; i++) {
+			fprintf(f, "  %-16s %12" PRIu64 " %5.1f%%  ", pr[i].comm, pr[i].n,
+				100.0 * (double)pr[i].n / (double)s->events);
+			bar(f, pr[i].n, pr[0].n, 30);
+			fputc('\n', f);
+		}
+		free(pr);
+	}
+
+	if (s->nsecs) {
+		size_t width = (s->nsecs + RPL_STATS_ROWS - 1) / RPL_STATS_ROWS;
+		uint64_t max = 0;
+
+		for (size_t b0 = 0; b0 < s->nsecs; b0 += width) {
+			uint64_t sum = 0;
+
+			for (size_t k = b0; k < b0 + width && k < s->nsecs; k++)
+				sum += s->secs[k];
+			if (sum > max)
+				max = sum;
+		}
+		fprintf(f, "\nper second (each row %zu s; events/s):\n", width);
+		for (size_t b0 = 0; b0 < s->nsecs; b0 += width) {
+			uint64_t sum = 0;
+			size_t k, n = 0;
+
+			for (k = b0; k < b0 + width && k < s->nsecs; k++, n++)
+				sum += s->secs[k];
+			fprintf(f, "  +%-7zus %12.0f  ", b0, (double)sum / (double)n);
+			bar(f, sum, max, 40);
+			fputc('\n', f);
+		}
+	}
+}
+
+int rpl_cmd_stats(int argc, char **argv)
+{
+	enum { OPT_SINCE = 256, OPT_UNTIL, OPT_NO_PROGRESS };
+	static const struct option lo[] = {
+	    {"filter", required_argument, NULL, 'f'},
+	    {"since", required_argument, NULL, OPT_SINCE},
+	    {"until", required_argument, NULL, OPT_UNTIL},
+	    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	    {NULL, 0, NULL, 0},
+	};
+	struct rpl_run_opts ro;
+	struct rpl_run_result res;
+	struct rpl_input *in = NULL;
+	struct rpl_stats *s = NULL;
+	struct flt_arena *arena = NULL;
+	struct flt_prog *prog = NULL;
+	const char *filter = NULL;
+	struct sr_err err;
+	int opt, rc = RPL_EXIT_OK;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.progress = 1;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":f:", lo, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			filter = optarg;
+			break;
+		case OPT_SINCE:
+			if (rpl_opt_time("--since", optarg, &ro.since))
+				return RPL_EXIT_BAD;
+			break;
+		case OPT_UNTIL:
+			if (rpl_opt_time("--until", optarg, &ro.until))
+				return RPL_EXIT_BAD;
+			break;
+		case OPT_NO_PROGRESS:
+			ro.progress = 0;
+			break;
+		case ':':
+			return rpl_usage_error("stats", "option '%s' needs a value",
+					       argv[optind - 1]);
+		default:
+			return rpl_usage_error("stats", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return rpl_usage_error("stats", "no capture FILE given");
+	arena = flt_arena_new();
+	s = rpl_stats_new();
+	if (!arena || !s) {
+		rc = rpl_fail("out of memory");
+		goto out;
+	}
+	if (rpl_filter_compile(arena, filter, "filter", stderr, &prog)) {
+		rc = RPL_EXIT_BAD;
+		goto out;
+	}
+	sr_err_clear(&err);
+	if (rpl_input_open(&in, argv + optind, argc - optind, &err)) {
+		rc = rpl_fail_err(NULL, &err);
+		goto out;
+	}
+	ro.prog = prog;
+	ro.emit = rpl_stats_emit;
+	ro.emit_ctx = s;
+	opt = rpl_run(in, &ro, &res, &err);
+	rpl_stats_print(s, in, stdout);
+	if (opt)
+		rc = rpl_fail_err(NULL, &err);
+out:
+	rpl_input_close(in);
+	rpl_stats_free(s);
+	flt_arena_free(arena);
+	return rc;
+}

@@ -1,0 +1,285 @@
+/* rpl_merge: several sources read as one stream in time order.
+ *
+ * A binary min-heap over the sources keyed by (ts, source order) holds each
+ * source's pending event. The event handed out stays a view into its source,
+ * so that source is advanced only on the following call: views stay valid
+ * until the next rpl_input_next(), as the source contract promises.
+ *
+ * Numbering: with one source, evt.num is the source's own. With several, the
+ * merged position is the sum over sources of the records each has handed out,
+ * kept as a running total: a source with a pending event counts (its num - 1),
+ * a finished one its last num. Sources that number absolutely after a seek
+ * therefore give absolute merged numbers too.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rpl.h"
+
+struct rpl_src {
+	struct evt_source *s;
+	struct evt ev; /* pending event when has */
+	int has, done;
+	uint64_t base; /* this source's share of the running total */
+};
+
+struct rpl_input {
+	struct rpl_src *src;
+	size_t n;
+	size_t *heap, hn;
+	int primed;
+	long last;	/* source that delivered the previous event, or -1 */
+	uint64_t total; /* running total for numbering */
+	int err_code;
+	struct sr_err first_err;
+	int err_reported;
+};
+
+static int before(const struct rpl_input *in, size_t a, size_t b)
+{
+	uint64_t ta = in->src[a].ev.rec->ts, tb = in->src[b].ev.rec->ts;
+
+	return ta < tb || (ta == tb && a < b);
+}
+
+static void heap_push(struct rpl_input *in, size_t s)
+{
+	size_t i = in->hn++;
+
+	in->heap[i] = s;
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+
+		if (!before(in, in->heap[i], in->heap[p]))
+			break;
+		size_t t = in->heap[i];
+
+		in->heap[i] = in->heap[p];
+		in->heap[p] = t;
+		i = p;
+	}
+}
+
+static size_t heap_pop(struct rpl_input *in)
+{
+	size_t top = in->heap[0], i = 0;
+
+	in->heap[0] = in->heap[--in->hn];
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+
+		if (l < in->hn && before(in, in->heap[l], in->heap[m]))
+			m = l;
+		if (r < in->hn && before(in, in->heap[r], in->heap[m]))
+			m = r;
+		if (m == i)
+			break;
+		size_t t = in->heap[i];
+
+		in->heap[i] = in->heap[m];
+		in->heap[m] = t;
+		i = m;
+	}
+	return top;
+}
+
+static void note_error(struct rpl_input *in, const struct sr_err *e, int code)
+{
+	if (in->err_code)
+		return;
+	in->err_code = code;
+	in->first_err = *e;
+	in->first_err.code = code;
+}
+
+/* Pulls the next pending event of source i; keeps the numbering total. */
+static void advance(struct rpl_input *in, size_t i)
+{
+	struct rpl_src *s = &in->src[i];
+	struct sr_err e;
+	uint64_t nb;
+	int r;
+
+	/* The event pending until now has just been delivered: once the source
+	 * ends, its share of the total is that event's number. */
+	uint64_t delivered = s->has ? (s->ev.num ? s->ev.num : s->base + 1) : s->base;
+
+	sr_err_clear(&e);
+	r = evt_source_next(s->s, &s->ev, &e);
+	if (r == 1) {
+		s->has = 1;
+		nb = s->ev.num ? s->ev.num - 1 : s->base + 1;
+	} else {
+		if (r < 0)
+			note_error(in, &e, r);
+		s->has = 0;
+		s->done = 1;
+		nb = delivered;
+	}
+	in->total += nb - s->base;
+	s->base = nb;
+	if (s->has)
+		heap_push(in, i);
+}
+
+int rpl_input_open(struct rpl_input **out, char *const *paths, int npaths, struct sr_err *err)
+{
+	struct rpl_input *in;
+	char **files;
+	size_t n;
+	int r;
+
+	r = rpl_paths_expand(paths, npaths, &files, &n, err);
+	if (r)
+		return r;
+	in = calloc(1, sizeof(*in));
+	if (in) {
+		in->src = calloc(n, sizeof(*in->src));
+		in->heap = calloc(n, sizeof(*in->heap));
+	}
+	if (!in || !in->src || !in->heap) {
+		rpl_paths_free(files, n);
+		if (in) {
+			free(in->src);
+			free(in->heap);
+			free(in);
+		}
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	}
+	in->last = -1;
+	for (size_t i = 0; i < n; i++) {
+		r = evt_source_open(files[i], &in->src[i].s, err);
+		if (r) {
+			/* Name the file unless the source already did. */
+			if (!strstr(err->msg, files[i])) {
+				char msg[sizeof(err->msg)];
+
+				snprintf(msg, sizeof(msg), "%s", err->msg);
+				sr_err_set(err, r, "%s: %s", files[i], msg);
+			}
+			break;
+		}
+		in->n++;
+	}
+	rpl_paths_free(files, n);
+	if (r) {
+		rpl_input_close(in);
+		return r;
+	}
+	*out = in;
+	return 0;
+}
+
+void rpl_input_close(struct rpl_input *in)
+{
+	if (!in)
+		return;
+	for (size_t i = 0; i < in->n; i++)
+		evt_source_close(in->src[i].s);
+	free(in->src);
+	free(in->heap);
+	free(in);
+}
+
+int rpl_input_seek_time(struct rpl_input *in, uint64_t ts_ns, struct sr_err *err)
+{
+	for (size_t i = 0; i < in->n; i++) {
+		struct evt_source *s = in->src[i].s;
+		int r;
+
+		if (!s->ops->seek_time)
+			continue;
+		/* A capture that ends before T has nothing to give; its reader may
+		 * report that as an error, which is not one here. */
+		if (s->last_ts && s->last_ts < ts_ns) {
+			in->src[i].done = 1;
+			continue;
+		}
+		r = s->ops->seek_time(s, ts_ns, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+void rpl_input_set_types(struct rpl_input *in, const uint8_t set[32])
+{
+	for (size_t i = 0; i < in->n; i++)
+		if (in->src[i].s->ops->set_types)
+			in->src[i].s->ops->set_types(in->src[i].s, set);
+}
+
+int rpl_input_next(struct rpl_input *in, struct evt *ev, struct sr_err *err)
+{
+	size_t i;
+
+	if (in->n == 1 && !in->src[0].done) {
+		/* One source: no heap, no renumbering. */
+		int r = evt_source_next(in->src[0].s, ev, err);
+
+		if (r <= 0)
+			in->src[0].done = 1;
+		return r;
+	}
+	if (!in->primed) {
+		in->primed = 1;
+		for (i = 0; i < in->n; i++)
+			if (!in->src[i].done)
+				advance(in, i);
+	} else if (in->last >= 0) {
+		advance(in, (size_t)in->last);
+		in->last = -1;
+	}
+	if (in->hn == 0) {
+		if (in->err_code && !in->err_reported) {
+			in->err_reported = 1;
+			if (err)
+				*err = in->first_err;
+			return in->err_code;
+		}
+		return 0;
+	}
+	i = heap_pop(in);
+	in->last = (long)i;
+	*ev = in->src[i].ev;
+	ev->num = in->total + 1;
+	return 1;
+}
+
+size_t rpl_input_count(const struct rpl_input *in)
+{
+	return in->n;
+}
+
+struct evt_source *rpl_input_source(const struct rpl_input *in, size_t i)
+{
+	return i < in->n ? in->src[i].s : NULL;
+}
+
+uint64_t rpl_input_first_ts(const struct rpl_input *in)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < in->n; i++) {
+		uint64_t t = in->src[i].s->first_ts;
+
+		if (t && (!v || t < v))
+			v = t;
+	}
+	return v;
+}
+
+uint64_t rpl_input_last_ts(const struct rpl_input *in)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < in->n; i++)
+		if (in->src[i].s->last_ts > v)
+			v = in->src[i].s->last_ts;
+	return v;
+}
+
+const char *rpl_input_hostname(const struct rpl_input *in)
+{
+	return in->n ? in->src[0].s->host.hostname : "";
+}

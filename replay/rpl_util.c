@@ -1,0 +1,109 @@
+/* rpl_util: messages, option value parsing, SIGINT handling. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rpl.h"
+
+volatile sig_atomic_t rpl_interrupted;
+
+int rpl_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("sysreplay: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return RPL_EXIT_BAD;
+}
+
+void rpl_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("sysreplay: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int rpl_fail_err(const char *what, const struct sr_err *err)
+{
+	const char *msg = err->msg[0] ? err->msg : sr_code_name(err->code);
+
+	/* Keep the message on one line even when a lower layer put newlines in it. */
+	char line[sizeof(err->msg)];
+	size_t i;
+
+	for (i = 0; msg[i] && i + 1 < sizeof(line); i++)
+		line[i] = msg[i] == '\n' ? ' ' : msg[i];
+	line[i] = '\0';
+	if (what && *what && !strstr(line, what))
+		return rpl_fail("%s: %s", what, line);
+	return rpl_fail("%s", line);
+}
+
+int rpl_opt_time(const char *opt, const char *arg, struct sr_time_spec *out)
+{
+	struct sr_err err;
+
+	sr_err_clear(&err);
+	if (sr_time_parse(arg, out, &err))
+		return rpl_fail("%s: %s", opt, err.msg);
+	return 0;
+}
+
+int rpl_opt_count(const char *opt, const char *arg, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (!arg || !*arg || *arg == '-')
+		return rpl_fail("%s: expected a positive count, got '%s'", opt, arg ? arg : "");
+	v = strtoull(arg, &end, 10);
+	if (errno || *end || v == 0)
+		return rpl_fail("%s: expected a positive count, got '%s'", opt, arg);
+	*out = v;
+	return 0;
+}
+
+void rpl_fmt_bytes(uint64_t n, char *buf, size_t cap)
+{
+	static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double v = (double)n;
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, cap, "%llu B", (unsigned long long)n);
+	else
+		snprintf(buf, cap, "%.1f %s", v, units[u]);
+}
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	rpl_interrupted = 1;
+}
+
+void rpl_sigint_catch(int on)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a blocked read/write returns EINTR so a listing stops
+	 * promptly instead of finishing its current page. */
+	sa.sa_handler = on ? on_sigint : SIG_DFL;
+	sigaction(SIGINT, &sa, NULL);
+}

@@ -1,0 +1,222 @@
+/* rule_int.h: internals shared by the rules/rule_*.c files (not a public contract).
+ *
+ * Loading happens in two phases, as in Falco:
+ *   1. rule_set_load_*: each YAML file becomes a tree of struct rule_ynode
+ *      (rule_yaml.c), whose items are collected into lists, macros and rules,
+ *      applying append/override to earlier items (rule_load.c). Nothing is
+ *      parsed as a filter yet, so a later file may redefine what an earlier
+ *      one uses.
+ *   2. rule_set_finalize: lists are expanded, macros and conditions parsed
+ *      through flt_parse_ex (macros and lists resolved by callback),
+ *      exceptions added, conditions compiled and rules indexed by event type
+ *      (rule_compile.c).
+ * Everything allocated while loading lives in the set's struct rule_arena
+ * and is freed at once with the set.
+ */
+#ifndef RULE_INT_H
+#define RULE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../common/sr_err.h"
+#include "rule.h"
+
+/* ---- a bump allocator: one per rule set ---- */
+struct rule_arena_blk;
+struct rule_arena {
+	struct rule_arena_blk *head;
+	size_t total;
+};
+void *rule_arena_alloc(struct rule_arena *a, size_t size);      /* zeroed; NULL on ENOMEM */
+char *rule_arena_strndup(struct rule_arena *a, const char *s, size_t len);
+char *rule_arena_strdup(struct rule_arena *a, const char *s);
+void rule_arena_free(struct rule_arena *a);
+
+/* A growable array of pointers inside an arena (old storage is abandoned). */
+struct rule_vec {
+	void **v;
+	size_t n, cap;
+};
+int rule_vec_push(struct rule_arena *a, struct rule_vec *vec, void *p);
+
+/* ---- YAML tree with positions (rule_yaml.c) ---- */
+enum rule_ykind { RY_SCALAR, RY_SEQ, RY_MAP };
+
+/* Scalar styles (matter for booleans/nulls: only plain scalars are special). */
+enum rule_ystyle { RYS_PLAIN, RYS_SQUOTE, RYS_DQUOTE, RYS_LITERAL, RYS_FOLDED };
+
+struct rule_ynode {
+	enum rule_ykind kind;
+	enum rule_ystyle style;
+	int line, col;               /* 1-based start of the node in its file */
+	const char *s;               /* scalar text, NUL-terminated */
+	size_t len;
+	struct rule_ynode **kids;    /* seq: items; map: key0, val0, key1, val1, ... */
+	size_t nkids;
+};
+
+/* A loaded source file (kept for error positions and caret lines). */
+struct rule_src {
+	const char *name;
+	const char *text;
+	size_t len;
+};
+
+/* Parses every document of src into roots (an array of document roots; an
+ * empty document gives a NULL root). Errors: SR_ESYNTAX with line/column. */
+int rule_yaml_parse(struct rule_arena *a, const struct rule_src *src,
+		    struct rule_ynode ***roots, size_t *nroots, struct sr_err *err);
+/* Map lookup by key (NULL when absent or when m is not a map). */
+const struct rule_ynode *rule_ymap_get(const struct rule_ynode *m, const char *key);
+/* "true"/"false"/"yes"/"no"/"on"/"off" (any case): 1/0; -1 otherwise. */
+int rule_yscalar_bool(const struct rule_ynode *n);
+/* 1 when the node is a null (~, null, empty plain scalar). */
+int rule_ynode_is_null(const struct rule_ynode *n);
+
+/* ---- loaded items ---- */
+struct rule_pos {
+	int src;                     /* index in rs->srcs, -1 when unknown */
+	int line, col;
+};
+
+/* One contributing piece of a condition (definition + appends): the text and
+ * the YAML node it came from, so errors map back to file:line:col. */
+struct rule_piece {
+	const char *text;
+	size_t len;
+	int src;
+	const struct rule_ynode *node;
+};
+
+struct rule_cond {
+	struct rule_vec pieces;      /* struct rule_piece * */
+};
+
+struct rule_list {
+	const char *name;
+	struct rule_pos pos;
+	struct rule_vec items;       /* const char * (raw item text) */
+	/* finalize */
+	int state;                   /* 0 new, 1 expanding, 2 done */
+	const char **exp;            /* expanded items (lists of lists spliced) */
+	size_t nexp;
+	int used;
+};
+
+struct rule_macro {
+	const char *name;
+	struct rule_pos pos;
+	struct rule_cond cond;
+	/* finalize */
+	int state;                   /* 0 new, 1 parsing, 2 done, 3 failed */
+	struct flt_node *ast;
+	const char *text;            /* joined condition text */
+	int used;
+};
+
+/* One value of an exception tuple: a scalar, or a YAML list of scalars. */
+struct rule_exval {
+	const char *s;               /* scalar text (NULL for a list) */
+	const char **items;          /* list items */
+	size_t nitems;
+	struct rule_pos pos;
+};
+
+struct rule_exception {
+	const char *name;
+	struct rule_pos pos;
+	int fields_is_list;
+	const char **fields;
+	size_t nfields;
+	const char **comps;          /* NULL entries: the default */
+	size_t ncomps;
+	int comps_given;
+	/* values: each a tuple of nfields entries (or one entry when fields is a
+	 * single field); struct rule_exval arrays */
+	struct rule_vec values;      /* struct rule_exval * (array of tuple width) */
+	struct rule_vec value_len;   /* (void *)(uintptr_t) tuple width as written */
+};
+
+struct rule {
+	const char *name;
+	struct rule_pos pos;
+	const char *desc;
+	struct rule_cond cond;
+	const char *output;
+	struct rule_pos output_pos;
+	enum rule_priority priority;
+	int enabled;
+	struct rule_vec tags;        /* const char * */
+	const char *source;
+	int warn_evttypes;
+	int skip_unknown;
+	struct rule_vec exceptions;  /* struct rule_exception * */
+	/* finalize */
+	struct flt_node *ast;
+	struct flt_prog *prog;
+	struct fld_format *fmt;
+	uint8_t types[32];
+	int compiled;
+	int unknown_source;
+	size_t order;                /* position among rules (file order) */
+};
+
+struct rule_set {
+	struct rule_arena arena;
+	struct flt_arena *flt;
+	enum rule_match_mode mode;
+	enum rule_priority min_prio;
+	const char *tags_filter;     /* comma separated, or NULL */
+	struct rule_vec srcs;        /* struct rule_src * */
+	struct rule_vec lists;       /* struct rule_list * (definition order) */
+	struct rule_vec macros;      /* struct rule_macro * */
+	struct rule_vec rules;       /* struct rule * */
+	struct rule_warning *warns;  /* malloc'd array (texts in the arena) */
+	const char **warn_texts;     /* parallel view for rule_set_warnings */
+	size_t nwarns, warns_cap;
+	int finalized;
+	int err_src;                 /* source of the last error, -1 */
+	/* matching index: per event type, rules in file order */
+	struct rule **by_type[256];
+	uint16_t nby_type[256];
+	size_t nactive;
+	struct rule **active;        /* enabled, compiled, selected rules */
+	/* name lookups */
+	struct rule_hash *hlists, *hmacros, *hrules;
+};
+
+/* Name → item hash tables (open addressing, arena-free: malloc'd). */
+struct rule_hash;
+struct rule_hash *rule_hash_new(void);
+void rule_hash_free(struct rule_hash *h);
+void *rule_hash_get(const struct rule_hash *h, const char *name);
+int rule_hash_put(struct rule_hash *h, const char *name, void *item);
+
+/* Warnings: "FILE:LINE:COL: warning: MESSAGE". */
+void rule_warn(struct rule_set *rs, enum rule_warn_code code, int src, int line, int col,
+	       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Errors: fills err with "FILE:LINE:COL: MESSAGE", line and column; returns SR_ESYNTAX. */
+int rule_errf(struct rule_set *rs, struct sr_err *err, int src, int line, int col,
+	      const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+const char *rule_src_name(const struct rule_set *rs, int src);
+
+/* Maps an offset in a scalar's value back to file line:column. */
+void rule_src_locate(const struct rule_set *rs, int src, const struct rule_ynode *node,
+		     size_t value_off, int *line, int *col);
+
+/* Loader entry point (rule_load.c): takes ownership of text (malloc'd). */
+int rule_load_text(struct rule_set *rs, const char *name, char *text, size_t len,
+		   struct sr_err *err);
+
+/* Condition text joined with single spaces (arena). */
+const char *rule_cond_join(struct rule_arena *a, const struct rule_cond *c);
+/* Maps an offset in the joined text to a file position. */
+void rule_cond_locate(const struct rule_set *rs, const struct rule_cond *c, size_t off,
+		      int *src, int *line, int *col);
+
+/* Strips one level of matching quotes ('x' or "x"), arena copy when changed. */
+const char *rule_unquote(struct rule_arena *a, const char *s);
+
+#endif

@@ -1,0 +1,338 @@
+/* st_event.c: per-event dispatch: process lifecycle, identity, cwd; fd events
+ * are in st_evfd.c and snapshot records in st_snap.c. */
+#include "st_int.h"
+
+#include <sched.h>
+#include <string.h>
+
+#include "../common/sr_err.h"
+
+#ifndef CLONE_THREAD
+#define CLONE_THREAD 0x00010000
+#endif
+
+static int is_clone(unsigned type)
+{
+	return type == EVT_CLONE || type == EVT_CLONE3 || type == EVT_FORK || type == EVT_VFORK;
+}
+
+/* The clone-family event seen by the child (res 0): the header is the child. */
+static void clone_child(struct st_state *st, const struct evt *ev)
+{
+	const struct evt_rec *r = ev->rec;
+	struct st_thr *t = st_thr_find(st, r->tid), *parent;
+	int is_thread = r->pid != r->tid;
+
+	if (t && !t->partial && !t->pub.exited)
+		return;
+	if (is_thread) {
+		parent = st_thr_find(st, r->pid);
+		if (parent && parent->proc->pid != r->pid)
+			parent = NULL;
+	} else {
+		parent = r->ppid ? st_thr_find(st, r->ppid) : NULL;
+		if (parent && parent->proc->pid != r->ppid)
+			parent = NULL;
+	}
+	if (parent)
+		st_thr_fork(st, parent, r->tid, r->pid, is_thread, r->ts);
+}
+
+/* The clone-family event seen by the parent (res = child tid). */
+static void clone_parent(struct st_state *st, struct st_thr *parent, const struct evt *ev)
+{
+	const struct evt_rec *r = ev->rec;
+	uint64_t flags = ev->rec->type == EVT_CLONE || ev->rec->type == EVT_CLONE3 ?
+				 evt_param_u64(ev, 0) : 0;
+	int is_thread = (flags & CLONE_THREAD) != 0;
+	uint32_t child = (uint32_t)r->res;
+
+	/* res is the child's id in the parent's pid namespace: only usable when
+	 * that namespace is the initial one (procfork covers the rest). */
+	if (parent->proc->vpid && parent->proc->vpid != parent->proc->pid)
+		return;
+	st_thr_fork(st, parent, child, is_thread ? parent->proc->pid : child, is_thread, r->ts);
+}
+
+static void proc_fork(struct st_state *st, const struct evt *ev)
+{
+	uint32_t ptid = (uint32_t)evt_param_u64(ev, 0), ctid = (uint32_t)evt_param_u64(ev, 1);
+	uint32_t cpid = (uint32_t)evt_param_u64(ev, 2);
+	uint64_t flags = evt_param_u64(ev, 3);
+	struct st_thr *parent, *t;
+	int is_thread;
+
+	if (!ctid)
+		return;
+	if (!cpid)
+		cpid = (flags & CLONE_THREAD) ? ev->rec->pid : ctid;
+	parent = st_thr_find(st, ptid ? ptid : ev->rec->tid);
+	if (!parent)
+		parent = st->cur;
+	is_thread = cpid != ctid || (flags & CLONE_THREAD);
+	t = st_thr_fork(st, parent, ctid, cpid, is_thread, ev->rec->ts);
+	if (!t)
+		return;
+	if (evt_param_present(ev, 4) && ev->plen[4])
+		t->pub.vtid = (uint32_t)evt_param_u64(ev, 4);
+	else
+		t->pub.vtid = ctid;
+	if (!is_thread)
+		t->proc->vpid = evt_param_present(ev, 5) && ev->plen[5] ?
+					(uint32_t)evt_param_u64(ev, 5) : cpid;
+}
+
+/* Splits argv (NUL-separated) into argv[0] and the rest. The rest is stored
+ * without its final NUL, so args_len counts the bytes between first and last. */
+static void set_argv(struct st_state *st, struct st_proc *p, const uint8_t *a, uint32_t len)
+{
+	const char *s = (const char *)a;
+	const char *nul = len ? memchr(s, '\0', len) : NULL;
+	size_t l0 = nul ? (size_t)(nul - s) : len;
+	size_t rest = nul ? len - l0 - 1 : 0;
+
+	st_str_set(st, &p->exe, s, l0);
+	while (rest && s[l0 + rest] == '\0')
+		rest--;
+	st_str_set(st, &p->args, rest ? s + l0 + 1 : "", rest);
+	p->args_len = rest;
+}
+
+static void set_env(struct st_state *st, struct st_proc *p, const uint8_t *a, uint32_t len)
+{
+	while (len && a[len - 1] == '\0')
+		len--;
+	st_str_set(st, &p->env, (const char *)a, len);
+	p->env_len = len;
+}
+
+static int has(const struct evt *ev, unsigned i)
+{
+	return i < ev->nparams && ev->plen[i] > 0;
+}
+
+static void exec_common(struct st_state *st, struct st_thr *t, uint32_t old_tid)
+{
+	struct st_proc *p = t->proc;
+
+	/* A successful exec kills every other thread of the process; the exec'ing
+	 * thread takes the leader's tid. */
+	for (struct st_thr *o = p->threads; o; o = o->pnext)
+		if (o != t)
+			st_thr_queue_reap(st, o);
+	if (old_tid && old_tid != t->pub.tid) {
+		struct st_thr *o = st_thr_find(st, old_tid);
+		if (o && o != t)
+			st_thr_queue_reap(st, o);
+	}
+	st_fd_drop_cloexec(st, p);
+	t->partial = 0;
+}
+
+static void exec_event(struct st_state *st, struct st_thr *t, const struct evt *ev)
+{
+	const struct evt_rec *r = ev->rec;
+	struct st_proc *p = t->proc;
+	unsigned o = r->type == EVT_EXECVEAT ? 1 : 0;
+	uint32_t len;
+	const char *s;
+
+	if (r->res != 0)
+		return;
+	exec_common(st, t, 0);
+	if (has(ev, o + 1))
+		set_argv(st, p, ev->p[o + 1], ev->plen[o + 1]);
+	if (has(ev, o + 3)) {
+		s = st_param_str(ev, o + 3, &len);
+		st_str_set(st, &p->cwd, s, len);
+	}
+	if (has(ev, o + 2)) {
+		s = st_param_str(ev, o + 2, &len);
+		st_str_set(st, &p->exepath, s, len);
+	} else if (has(ev, o)) {
+		size_t n;
+		int64_t dirfd = o ? evt_param_s64(ev, 0) : -100;
+		s = st_resolve_path(st, p, dirfd, ev->p[o], ev->plen[o], &n);
+		if (s)
+			st_str_set(st, &p->exepath, s, n);
+	}
+	if (!p->exe || !p->exe[0]) {
+		/* No argv: name it after the file, as a shell would. */
+		const char *e = p->exepath ? strrchr(p->exepath, '/') : NULL;
+		if (e)
+			st_str_set(st, &p->exe, e + 1, strlen(e + 1));
+	}
+	if (has(ev, o + 4))
+		p->tty = (uint32_t)evt_param_u64(ev, o + 4);
+	if (has(ev, o + 5))
+		p->loginuid = (uint32_t)evt_param_u64(ev, o + 5);
+	if (has(ev, o + 6))
+		p->uid = (uint32_t)evt_param_u64(ev, o + 6);
+	if (has(ev, o + 7))
+		p->gid = p->egid = (uint32_t)evt_param_u64(ev, o + 7);
+	if (has(ev, o + 8))
+		p->euid = (uint32_t)evt_param_u64(ev, o + 8);
+	if (has(ev, o + 9))
+		set_env(st, p, ev->p[o + 9], ev->plen[o + 9]);
+	if (evt_param_present(ev, o + 10))
+		p->flags = (uint32_t)evt_param_u64(ev, o + 10);
+	if (has(ev, o + 11))
+		p->cap_eff = evt_param_u64(ev, o + 11);
+}
+
+static void proc_exec(struct st_state *st, struct st_thr *t, const struct evt *ev)
+{
+	struct st_proc *p = t->proc;
+	uint32_t len;
+	size_t n;
+	const char *s;
+
+	exec_common(st, t, (uint32_t)evt_param_u64(ev, 1));
+	if (has(ev, 2))
+		set_argv(st, p, ev->p[2], ev->plen[2]);
+	if (has(ev, 0)) {
+		s = st_param_str(ev, 0, &len);
+		s = st_resolve_path(st, p, -100, (const uint8_t *)s, len, &n);
+		if (s)
+			st_str_set(st, &p->exepath, s, n);
+	}
+	if (has(ev, 3))
+		p->exe_ino = evt_param_u64(ev, 3);
+	if (evt_param_present(ev, 4))
+		p->flags = (uint32_t)evt_param_u64(ev, 4);
+}
+
+static void set_ids(uint32_t *real, uint32_t *eff, const struct evt *ev, unsigned type)
+{
+	const uint32_t keep = UINT32_MAX; /* -1: "leave unchanged" in set*id calls */
+	uint32_t a = (uint32_t)evt_param_u64(ev, 0), b = (uint32_t)evt_param_u64(ev, 1);
+
+	switch (type) {
+	case EVT_SETUID:
+	case EVT_SETGID:
+		/* Privileged callers set all ids; others only the effective one. */
+		if (*eff == 0 || *real == a)
+			*real = a;
+		*eff = a;
+		break;
+	default: /* setre*id, setres*id: (real, effective, ...) */
+		if (a != keep)
+			*real = a;
+		if (b != keep && evt_param_present(ev, 1))
+			*eff = b;
+		break;
+	}
+}
+
+void st_event_begin(struct st_state *st, const struct evt *ev)
+{
+	const struct evt_rec *r = ev->rec;
+	struct st_thr *t;
+	unsigned type;
+	int8_t fp;
+
+	st->ev = ev;
+	st->cur = NULL;
+	st->curfd = NULL;
+	st->curfd_num = -1;
+	st->close_fd = -1;
+	st->events++;
+	if (!r)
+		return;
+	type = r->type;
+	if (type >= EVT_DROP && type <= EVT_SNAP_END) {
+		st_snap_apply(st, ev);
+		return;
+	}
+	if (is_clone(type) && r->res == 0 && !(r->flags & EVT_RF_ENTER_ONLY))
+		clone_child(st, ev);
+	t = st->cur = st_thr_from_header(st, r);
+
+	switch (type) {
+	case EVT_CLONE:
+	case EVT_CLONE3:
+	case EVT_FORK:
+	case EVT_VFORK:
+		if (r->res > 0 && r->res <= INT32_MAX && !(r->flags & EVT_RF_ENTER_ONLY))
+			clone_parent(st, t, ev);
+		break;
+	case EVT_PROC_FORK:
+		proc_fork(st, ev);
+		break;
+	case EVT_EXECVE:
+	case EVT_EXECVEAT:
+		exec_event(st, t, ev);
+		break;
+	case EVT_PROC_EXEC:
+		proc_exec(st, t, ev);
+		break;
+	case EVT_EXIT:
+		st_thr_mark_exited(st, t, r->ts);
+		break;
+	case EVT_EXIT_GROUP:
+		for (struct st_thr *o = t->proc->threads; o; o = o->pnext)
+			st_thr_mark_exited(st, o, r->ts);
+		break;
+	case EVT_PROC_EXIT:
+		st_thr_mark_exited(st, t, r->ts);
+		st_thr_queue_reap(st, t);
+		break;
+	case EVT_CHDIR:
+		if (r->res == 0 && has(ev, 0)) {
+			size_t n;
+			const char *s = st_resolve_path(st, t->proc, -100, ev->p[0], ev->plen[0], &n);
+			if (s)
+				st_str_set(st, &t->proc->cwd, s, n);
+		}
+		break;
+	case EVT_FCHDIR:
+		if (r->res == 0) {
+			struct st_fdent *e = st_fd_find(t->proc, evt_param_s64(ev, 0));
+			if (e && e->pub.name && e->pub.name[0] == '/')
+				st_str_set(st, &t->proc->cwd, e->pub.name, st_str_len(e->pub.name));
+		}
+		break;
+	case EVT_SETUID:
+	case EVT_SETREUID:
+	case EVT_SETRESUID:
+		if (r->res == 0)
+			set_ids(&t->proc->uid, &t->proc->euid, ev, type);
+		break;
+	case EVT_SETGID:
+	case EVT_SETREGID:
+	case EVT_SETRESGID:
+		if (r->res == 0)
+			set_ids(&t->proc->gid, &t->proc->egid, ev, type);
+		break;
+	default:
+		st_apply_fd_begin(st, ev);
+		break;
+	}
+	/* The fd the event names, unless an fd-creating call already set it. */
+	fp = st->fd_param[type];
+	if (!st->curfd && st->curfd_num < 0 && fp >= 0 && evt_param_present(ev, (unsigned)fp)) {
+		st->curfd_num = evt_param_s64(ev, (unsigned)fp);
+		if (st->cur)
+			st->curfd = st_fd_find(st->cur->proc, st->curfd_num);
+	}
+}
+
+void st_event_end(struct st_state *st, const struct evt *ev)
+{
+	if (st->close_fd >= 0 && st->cur)
+		st_fd_remove(st, st->cur->proc, st->close_fd);
+	for (size_t i = 0; i < st->nreap; i++) {
+		struct st_thr *t = st->reap[i];
+		t->reap = 0;
+		st_thr_reap(st, t);
+	}
+	st->nreap = 0;
+	if (ev && ev->rec && st->xhead)
+		st_thr_reap_expired(st, ev->rec->ts);
+	st->cur = NULL;
+	st->curfd = NULL;
+	st->curfd_num = -1;
+	st->close_fd = -1;
+	st->ev = NULL;
+	st_garbage_flush(st);
+}

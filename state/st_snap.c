@@ -1,0 +1,508 @@
+/* st_snap.c: snapshot records in (PROCINFO, FDINFO, USERINFO, GROUPINFO between
+ * SNAP_BEGIN and SNAP_END) and out (st_snapshot_emit).
+ *
+ * A complete snapshot replaces the table: entries not listed between BEGIN
+ * and END are dropped at END, and a listed process keeps only the fds listed
+ * for it. A snapshot cut short (no END) only adds and updates. */
+#include "st_int.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "../common/sr_err.h"
+
+static int has(const struct evt *ev, unsigned i)
+{
+	return i < ev->nparams && ev->plen[i] > 0;
+}
+
+static void set_param_str(struct st_state *st, const char **slot, const struct evt *ev, unsigned i)
+{
+	uint32_t len;
+	const char *s = st_param_str(ev, i, &len);
+
+	st_str_set(st, slot, s, len);
+}
+
+/* Strings of a PT_STRARRAY without the final NUL(s); *len set. */
+static const char *strarray(const struct evt *ev, unsigned i, size_t *len)
+{
+	uint32_t l;
+	const char *s = st_param_str(ev, i, &l);
+
+	while (l && s[l - 1] == '\0')
+		l--;
+	*len = l;
+	return s;
+}
+
+static struct st_proc *snap_proc(struct st_state *st, uint32_t pid)
+{
+	struct st_thr *t;
+	struct st_proc *p = st->in_snap ? st_map_get(&st->snap_procs, pid) : NULL;
+
+	if (p)
+		return p;
+	t = st_thr_find(st, pid);
+	if (t && t->proc->pid == pid && !t->pub.exited)
+		return t->proc;
+	return NULL;
+}
+
+static void snap_remember(struct st_state *st, struct st_proc *p)
+{
+	if (!st->in_snap || p->snap_gen == st->snap_gen)
+		return;
+	p->snap_gen = st->snap_gen;
+	st_map_put(&st->snap_procs, p->pid, p, NULL);
+}
+
+static void set_container(struct st_state *st, struct st_proc *p, const struct evt *ev)
+{
+	char id[65], pod[64];
+	uint32_t len;
+	const char *s;
+
+	if (p->cgroup && st_container_from_cgroup(p->cgroup, id, pod)) {
+		st_str_set(st, &p->container_full_id, id, 64);
+		st_str_set(st, &p->container_id, id, 12);
+		st_str_set(st, &p->pod_uid, pod, strlen(pod));
+	} else if (has(ev, 10)) {
+		/* No container in the cgroup path: trust what the writer derived. */
+		s = st_param_str(ev, 10, &len);
+		st_str_set(st, &p->container_full_id, s, len);
+		st_str_set(st, &p->container_id, s, len > 12 ? 12 : len);
+	} else {
+		st_str_set(st, &p->container_full_id, "host", 4);
+		st_str_set(st, &p->container_id, "host", 4);
+	}
+	if (has(ev, 11))
+		set_param_str(st, &p->pod_uid, ev, 11);
+	else if (!p->pod_uid)
+		st_str_set(st, &p->pod_uid, "", 0);
+}
+
+static void procinfo(struct st_state *st, const struct evt *ev)
+{
+	const struct evt_rec *r = ev->rec;
+	struct st_thr *t = st_thr_find(st, r->tid);
+	struct st_proc *p;
+	const char *s;
+	size_t n;
+
+	if (t && (t->proc->pid != r->pid || t->pub.exited))
+		t = NULL;
+	if (!t) {
+		p = snap_proc(st, r->pid);
+		t = st_thr_create(st, r->tid, r->pid, p);
+		if (!t) {
+			st->cur = st_thr_from_header(st, r); /* table full: scratch slot */
+			return;
+		}
+	}
+	st->cur = t;
+	p = t->proc;
+	snap_remember(st, p);
+	t->snap_gen = st->snap_gen;
+	t->partial = 0;
+	memcpy(t->pub.comm, r->comm, sizeof(t->pub.comm));
+	t->pub.comm[sizeof(t->pub.comm) - 1] = '\0';
+	t->pub.cgroup_id = r->cgroup_id;
+	t->pub.start_ts = evt_param_u64(ev, 8);
+	t->pub.vtid = has(ev, 13) ? (uint32_t)evt_param_u64(ev, 13) : r->tid;
+	p->ppid = r->ppid;
+	p->uid = r->uid;
+	p->gid = r->gid;
+	p->euid = has(ev, 6) ? (uint32_t)evt_param_u64(ev, 6) : r->uid;
+	p->egid = has(ev, 7) ? (uint32_t)evt_param_u64(ev, 7) : r->gid;
+	p->tty = (uint32_t)evt_param_u64(ev, 4);
+	p->loginuid = has(ev, 5) ? (uint32_t)evt_param_u64(ev, 5) : UINT32_MAX;
+	p->vpid = has(ev, 12) ? (uint32_t)evt_param_u64(ev, 12) : r->pid;
+	p->pidns = evt_param_u64(ev, 14);
+	p->mntns = evt_param_u64(ev, 15);
+	p->netns = evt_param_u64(ev, 16);
+	p->flags = (uint32_t)evt_param_u64(ev, 17);
+	set_param_str(st, &p->exe, ev, 0);
+	set_param_str(st, &p->exepath, ev, 1);
+	s = strarray(ev, 2, &n);
+	st_str_set(st, &p->args, s, n);
+	p->args_len = n;
+	set_param_str(st, &p->cwd, ev, 3);
+	set_param_str(st, &p->cgroup, ev, 9);
+	set_container(st, p, ev);
+	s = strarray(ev, 18, &n);
+	st_str_set(st, &p->env, n ? s : NULL, n);
+	p->env_len = n;
+}
+
+static void fdinfo(struct st_state *st, const struct evt *ev)
+{
+	const struct evt_rec *r = ev->rec;
+	struct st_thr *t = st_thr_find(st, r->tid);
+	struct st_proc *p = t && t->proc->pid == r->pid ? t->proc : snap_proc(st, r->pid);
+	struct st_fdent *e;
+	uint32_t len;
+	const char *name;
+	int64_t fd = evt_param_s64(ev, 0);
+
+	if (!p) {
+		t = st_thr_from_header(st, r);
+		t->snap_gen = st->snap_gen; /* listed, if only through its fds */
+		p = t->proc;
+	}
+	st->cur = t && t->proc == p ? t : p->threads;
+	snap_remember(st, p);
+	if (fd < 0 || !evt_param_present(ev, 0))
+		return;
+	name = st_param_str(ev, 2, &len);
+	e = st_fd_add(st, p, fd, (enum evt_fdtype)evt_param_u64(ev, 1), name, len);
+	if (!e)
+		return;
+	e->pub.flags = (uint32_t)evt_param_u64(ev, 4);
+	if (has(ev, 3)) {
+		st_fd_set_tuple(st, &e->pub, ev->p[3], ev->plen[3]);
+		if ((e->pub.family == AF_INET || e->pub.family == AF_INET6)) {
+			static const uint8_t z[16];
+			/* Unconnected: bound or listening means server; the role of a
+			 * connected socket is inferred at SNAP_END from listeners. */
+			if (e->pub.rport == 0 && memcmp(e->pub.rip, z, 16) == 0)
+				e->pub.is_server = e->pub.lport ? 1 : 2;
+		}
+	}
+	if (has(ev, 5))
+		e->pub.ino = evt_param_u64(ev, 5);
+	st->curfd = e;
+	st->curfd_num = fd;
+}
+
+static void userinfo(struct st_state *st, const struct evt *ev)
+{
+	uint32_t uid = (uint32_t)evt_param_u64(ev, 0);
+	struct st_user *u = st_map_get(&st->users, uid);
+
+	if (!u) {
+		u = calloc(1, sizeof(*u));
+		if (!u)
+			return;
+		int oom = 0;
+		st_map_put(&st->users, uid, u, &oom);
+		if (oom) {
+			free(u);
+			return;
+		}
+	}
+	u->uid = uid;
+	u->gid = (uint32_t)evt_param_u64(ev, 1);
+	set_param_str(st, &u->name, ev, 2);
+	set_param_str(st, &u->home, ev, 3);
+	set_param_str(st, &u->shell, ev, 4);
+}
+
+static void groupinfo(struct st_state *st, const struct evt *ev)
+{
+	uint32_t gid = (uint32_t)evt_param_u64(ev, 0);
+	struct st_group *g = st_map_get(&st->groups, gid);
+
+	if (!g) {
+		int oom = 0;
+		g = calloc(1, sizeof(*g));
+		if (!g)
+			return;
+		st_map_put(&st->groups, gid, g, &oom);
+		if (oom) {
+			free(g);
+			return;
+		}
+	}
+	g->gid = gid;
+	set_param_str(st, &g->name, ev, 1);
+}
+
+static uint64_t listen_key(const struct st_fd *f)
+{
+	return ((uint64_t)f->l4proto << 16) | f->lport;
+}
+
+static void snap_end(struct st_state *st)
+{
+	struct st_map listen = { 0 };
+	size_t n;
+	void **v;
+
+	if (!st->in_snap)
+		return;
+	st->in_snap = 0;
+	/* Threads the snapshot did not list are gone. */
+	v = st_map_sorted(&st->thr, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct st_thr *t = v[i];
+		if (t->snap_gen != st->snap_gen)
+			st_thr_reap(st, t);
+	}
+	free(v);
+	/* Listed processes keep only their listed fds. */
+	v = st_map_sorted(&st->snap_procs, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct st_proc *p = v[i];
+		size_t nf;
+		void **f = st_map_sorted(&p->fds, &nf);
+		for (size_t k = 0; k < nf; k++) {
+			struct st_fdent *e = f[k];
+			if (e->snap_gen != st->snap_gen)
+				st_fd_remove(st, p, e->pub.fd);
+			else if (e->pub.is_server == 1 && e->pub.rport == 0 && e->pub.lport)
+				st_map_put(&listen, listen_key(&e->pub), e, NULL);
+		}
+		free(f);
+	}
+	/* A connected socket whose local port something listens on is the
+	 * server side (accepted); otherwise the client. */
+	for (size_t i = 0; i < n; i++) {
+		struct st_proc *p = v[i];
+		for (uint32_t k = 0; k < p->fds.cap; k++) {
+			struct st_fdent *e = p->fds.slots[k].val;
+			if (!e || e->pub.is_server != 2 || e->pub.rport == 0 ||
+			    (e->pub.family != AF_INET && e->pub.family != AF_INET6))
+				continue;
+			e->pub.is_server = st_map_get(&listen, listen_key(&e->pub)) ? 1 : 0;
+			if (!e->pub.name || !e->pub.name[0])
+				st_fd_rename_socket(st, &e->pub);
+		}
+	}
+	free(v);
+	st_map_free(&listen);
+	st_map_free(&st->snap_procs);
+}
+
+void st_snap_apply(struct st_state *st, const struct evt *ev)
+{
+	switch (ev->rec->type) {
+	case EVT_SNAP_BEGIN:
+		st->snap_gen++;
+		if (!st->snap_gen)
+			st->snap_gen = 1; /* 0 is what entries made outside snapshots carry */
+		st->in_snap = 1;
+		st_map_free(&st->snap_procs);
+		break;
+	case EVT_SNAP_END:
+		snap_end(st);
+		break;
+	case EVT_PROCINFO:
+		procinfo(st, ev);
+		break;
+	case EVT_FDINFO:
+		fdinfo(st, ev);
+		break;
+	case EVT_USERINFO:
+		userinfo(st, ev);
+		break;
+	case EVT_GROUPINFO:
+		groupinfo(st, ev);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- emit ---- */
+
+struct emit_ctx {
+	const struct st_state *st;
+	struct evt_builder b;
+	uint64_t ts;
+	int (*emit)(void *ctx, const void *rec, size_t len);
+	void *ctx;
+	int rc;
+};
+
+static int finish(struct emit_ctx *c)
+{
+	size_t len;
+	const void *rec;
+
+	if (c->rc)
+		return c->rc;
+	rec = evt_builder_finish(&c->b, &len);
+	if (!rec)
+		return c->rc = SR_ENOMEM;
+	c->rc = c->emit(c->ctx, rec, len);
+	return c->rc;
+}
+
+static void hdr_of(struct emit_ctx *c, struct evt_rec *h, const struct st_thr *t)
+{
+	const struct st_thread *v = st_thr_view(t);
+
+	memset(h, 0, sizeof(*h));
+	h->ts = c->ts;
+	h->pid = v->pid;
+	h->tid = v->tid;
+	h->ppid = v->ppid;
+	h->uid = v->uid;
+	h->gid = v->gid;
+	h->cgroup_id = v->cgroup_id;
+	memcpy(h->comm, v->comm, sizeof(h->comm));
+}
+
+static void add_strarray(struct evt_builder *b, const char *s, size_t len)
+{
+	/* Stored without the final NUL; on the wire every string ends with one. */
+	if (!s || !len) {
+		evt_builder_add(b, "", 0);
+		return;
+	}
+	char *tmp = malloc(len + 1);
+	if (!tmp) {
+		evt_builder_add(b, "", 0);
+		return;
+	}
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	evt_builder_add(b, tmp, len + 1);
+	free(tmp);
+}
+
+static int emit_thread(struct emit_ctx *c, const struct st_thr *t)
+{
+	struct evt_rec h;
+	const struct st_thread *v;
+	struct evt_builder *b = &c->b;
+
+	hdr_of(c, &h, t);
+	v = st_thr_view(t);
+	evt_builder_begin(b, EVT_PROCINFO, &h);
+	evt_builder_add_str(b, v->exe);
+	evt_builder_add_str(b, v->exepath);
+	add_strarray(b, v->args, v->args_len);
+	evt_builder_add_str(b, v->cwd);
+	evt_builder_add_u64(b, v->tty);
+	evt_builder_add_u64(b, v->loginuid);
+	evt_builder_add_u64(b, v->euid);
+	evt_builder_add_u64(b, v->egid);
+	evt_builder_add_u64(b, v->start_ts);
+	evt_builder_add_str(b, v->cgroup);
+	evt_builder_add_str(b, t->proc->container_full_id ? t->proc->container_full_id : "");
+	evt_builder_add_str(b, v->pod_uid);
+	evt_builder_add_u64(b, v->vpid);
+	evt_builder_add_u64(b, v->vtid);
+	evt_builder_add_u64(b, v->pidns);
+	evt_builder_add_u64(b, v->mntns);
+	evt_builder_add_u64(b, v->netns);
+	evt_builder_add_u64(b, v->flags);
+	add_strarray(b, v->env, v->env_len);
+	return finish(c);
+}
+
+static void add_tuple(struct evt_builder *b, const struct st_fd *f)
+{
+	uint8_t buf[64];
+
+	evt_builder_add(b, buf, st_fd_tuple_encode(f, buf, sizeof(buf)));
+}
+
+static int emit_fds(struct emit_ctx *c, const struct st_thr *t)
+{
+	struct evt_rec h;
+	size_t n;
+	void **v = st_map_sorted(&t->proc->fds, &n);
+
+	if (t->proc->fds.n && !v)
+		return c->rc = SR_ENOMEM;
+	hdr_of(c, &h, t);
+	for (size_t i = 0; i < n && !c->rc; i++) {
+		const struct st_fd *f = &((struct st_fdent *)v[i])->pub;
+		evt_builder_begin(&c->b, EVT_FDINFO, &h);
+		evt_builder_add_s64(&c->b, f->fd);
+		evt_builder_add_u64(&c->b, f->type);
+		evt_builder_add_str(&c->b, f->name);
+		add_tuple(&c->b, f);
+		evt_builder_add_u64(&c->b, f->flags);
+		evt_builder_add_u64(&c->b, f->ino);
+		finish(c);
+	}
+	free(v);
+	return c->rc;
+}
+
+static int emit_marker(struct emit_ctx *c, unsigned type, uint64_t n)
+{
+	struct evt_rec h;
+
+	memset(&h, 0, sizeof(h));
+	h.ts = c->ts;
+	evt_builder_begin(&c->b, type, &h);
+	evt_builder_add_u64(&c->b, n);
+	return finish(c);
+}
+
+int st_snapshot_emit(const struct st_state *st, uint64_t ts_ns,
+		     int (*emit)(void *ctx, const void *rec, size_t len), void *ctx)
+{
+	struct emit_ctx c = { .st = st, .ts = ts_ns, .emit = emit, .ctx = ctx };
+	struct st_map done = { 0 };
+	size_t n, live = 0;
+	void **v = st_map_sorted(&st->thr, &n);
+
+	if (st->thr.n && !v)
+		return SR_ENOMEM;
+	evt_builder_init(&c.b);
+	for (size_t i = 0; i < n; i++)
+		live += !((struct st_thr *)v[i])->pub.exited;
+	emit_marker(&c, EVT_SNAP_BEGIN, live);
+	/* Grouped by process, leader first, fds right after the process's threads,
+	 * so a reader meets each process before its fds. */
+	for (size_t i = 0; i < n && !c.rc; i++) {
+		struct st_thr *t = v[i], *leader;
+		struct st_proc *p = t->proc;
+		int oom = 0;
+
+		if (t->pub.exited || st_map_get(&done, (uint64_t)(uintptr_t)p))
+			continue;
+		st_map_put(&done, (uint64_t)(uintptr_t)p, p, &oom);
+		if (oom) {
+			c.rc = SR_ENOMEM;
+			break;
+		}
+		leader = st_thr_find(st, p->pid);
+		if (leader && leader->proc == p && !leader->pub.exited)
+			emit_thread(&c, leader);
+		else
+			leader = NULL;
+		for (struct st_thr *o = p->threads; o && !c.rc; o = o->pnext)
+			if (o != leader && !o->pub.exited)
+				emit_thread(&c, o);
+		if (!c.rc)
+			emit_fds(&c, leader ? leader : t);
+	}
+	free(v);
+	st_map_free(&done);
+	v = st_map_sorted(&st->users, &n);
+	for (size_t i = 0; i < n && !c.rc; i++) {
+		const struct st_user *u = v[i];
+		struct evt_rec h = { .ts = ts_ns };
+		evt_builder_begin(&c.b, EVT_USERINFO, &h);
+		evt_builder_add_u64(&c.b, u->uid);
+		evt_builder_add_u64(&c.b, u->gid);
+		evt_builder_add_str(&c.b, u->name);
+		evt_builder_add_str(&c.b, u->home);
+		evt_builder_add_str(&c.b, u->shell);
+		finish(&c);
+	}
+	free(v);
+	v = st_map_sorted(&st->groups, &n);
+	for (size_t i = 0; i < n && !c.rc; i++) {
+		const struct st_group *g = v[i];
+		struct evt_rec h = { .ts = ts_ns };
+		evt_builder_begin(&c.b, EVT_GROUPINFO, &h);
+		evt_builder_add_u64(&c.b, g->gid);
+		evt_builder_add_str(&c.b, g->name);
+		finish(&c);
+	}
+	free(v);
+	if (!c.rc)
+		emit_marker(&c, EVT_SNAP_END, live);
+	evt_builder_free(&c.b);
+	return c.rc;
+}

@@ -1,0 +1,117 @@
+#!/bin/bash
+# Recorder file handling: time rotation with a ring of files (-G/-W), size
+# rotation (-C), SIGHUP rotation, SIGTERM finishing the file, SIGKILL leaving
+# a readable file, and an unwritable path failing with exit 2.
+cd "$(dirname "$0")/../.." || exit 2
+. tests/e2e/record_lib.sh
+why=$(record_can_run) || { skip record_files "$why"; exit 0; }
+
+tmp=$(mktemp -d)
+trap 'kill $load 2>/dev/null; rm -rf "$tmp"' EXIT
+# background syscalls so every file has events
+( while :; do cat /proc/loadavg >/dev/null; sleep 0.01; done ) &
+load=$!
+
+all_verify() { # files...: each passes `sysreplay verify` and holds a state snapshot
+	local f first
+	for f in "$@"; do
+		"$BIN/sysreplay" verify "$f" >/dev/null 2>&1 || { echo "verify failed: $f"; return 1; }
+		"$BIN/sysreplay" info "$f" 2>/dev/null | grep -Eq '\([1-9][0-9]* with snapshots\)' ||
+			{ echo "$f has no snapshot chunk"; return 1; }
+	done
+	return 0
+}
+
+# ---- -G 1 -W 3 for 4.5 s: 5 files made, the 2 oldest deleted ----
+"$BIN/sysrec" -q -w "$tmp/g.sysrec" -G 1 -W 3 -M 4.5 2>"$tmp/g.err"
+rc=$?
+files=("$tmp"/g.*.sysrec)
+n=$(ls "$tmp"/g.*.sysrec 2>/dev/null | wc -l)
+if [ "$rc" -ne 0 ]; then
+	fail record_rotate_time "exit $rc: $(cat "$tmp/g.err")"
+elif [ "$n" -ne 2 ] || [ ! -f "$tmp/g.sysrec" ]; then
+	fail record_rotate_time "want g.sysrec + 2 rotated files, got: $(ls "$tmp")"
+elif ! ls "$tmp"/g.*.sysrec | grep -Eq '/g\.[0-9]{8}T[0-9]{6}Z(-[0-9]+)?\.sysrec$'; then
+	fail record_rotate_time "rotated names: $(ls "$tmp")"
+elif ! out=$(all_verify "$tmp/g.sysrec" "${files[@]}"); then
+	fail record_rotate_time "$out"
+else
+	pass record_rotate_time
+fi
+# the set reads as one stream in time order
+if "$BIN/sysreplay" events -p '%evt.rawtime' "${files[@]}" "$tmp/g.sysrec" >"$tmp/g.ts" 2>&1 &&
+	sort -n -c "$tmp/g.ts" 2>/dev/null; then
+	pass record_rotate_set_ordered
+else
+	fail record_rotate_set_ordered "$(head -2 "$tmp/g.ts")"
+fi
+
+# ---- -C 1: size rotation under a syscall storm ----
+"$BIN/sysrec" -q -w "$tmp/c.sysrec" -C 1 -M 4 2>"$tmp/c.err" &
+rpid=$!
+sleep 1
+dd if=/dev/zero of=/dev/null bs=64 count=1500000 2>/dev/null
+wait $rpid
+rc=$?
+n=$(ls "$tmp"/c.*.sysrec 2>/dev/null | wc -l)
+big=$(find "$tmp" -name 'c.*.sysrec' -size +3000k | head -1)
+if [ "$rc" -ne 0 ] || [ "$n" -lt 2 ]; then
+	fail record_rotate_size "exit $rc, $n rotated files: $(cat "$tmp/c.err")"
+elif [ -n "$big" ]; then
+	fail record_rotate_size "$big is over 3 MB with -C 1"
+elif ! out=$(all_verify "$tmp"/c*.sysrec); then
+	fail record_rotate_size "$out"
+else
+	pass record_rotate_size
+fi
+
+# ---- SIGHUP rotates, SIGTERM finishes cleanly ----
+"$BIN/sysrec" -q -w "$tmp/h.sysrec" 2>"$tmp/h.err" &
+rpid=$!
+sleep 1.5
+kill -HUP $rpid
+sleep 1.5
+kill -TERM $rpid
+wait $rpid
+rc=$?
+n=$(ls "$tmp"/h.*.sysrec 2>/dev/null | wc -l)
+if [ "$rc" -eq 0 ] && [ "$n" -eq 1 ] && out=$(all_verify "$tmp"/h*.sysrec); then
+	pass record_sighup_rotates
+else
+	fail record_sighup_rotates "exit $rc, $n rotated: $out $(cat "$tmp/h.err")"
+fi
+if "$BIN/sysreplay" info "$tmp/h.sysrec" 2>&1 | grep -q complete; then
+	pass record_sigterm_complete
+else
+	fail record_sigterm_complete "$("$BIN/sysreplay" info "$tmp/h.sysrec" 2>&1 | head -3)"
+fi
+
+# ---- SIGKILL: flushed chunks survive, the marker event is there ----
+tag="killmark$$"
+"$BIN/sysrec" -q -w "$tmp/k.sysrec" 2>"$tmp/k.err" &
+rpid=$!
+sleep 2
+cat "/nonexistent/$tag" 2>/dev/null
+sleep 2.5
+kill -KILL $rpid
+wait $rpid 2>/dev/null
+info=$("$BIN/sysreplay" info "$tmp/k.sysrec" 2>&1)
+hits=$("$BIN/sysreplay" events -p '%evt.type %evt.arg.name' -f "evt.type=openat" \
+	"$tmp/k.sysrec" 2>/dev/null | grep -c "$tag")
+if [ "$hits" -ge 1 ] && ! echo "$info" | grep -q ', complete'; then
+	pass record_sigkill_recovery
+else
+	fail record_sigkill_recovery "marker hits=$hits; $(echo "$info" | head -3 | tr '\n' ' ')"
+fi
+
+# ---- an unwritable path: one line, exit 2 ----
+err=$("$BIN/sysrec" -q -w /nonexistent-dir/x.sysrec -M 1 2>&1)
+rc=$?
+if [ "$rc" -eq 2 ] && [ "$(echo "$err" | wc -l)" -eq 1 ]; then
+	pass record_unwritable_exit2
+else
+	fail record_unwritable_exit2 "exit $rc: $err"
+fi
+err=$("$BIN/sysrec" -w "$tmp/u.sysrec" --syscalls nosuchcall 2>&1)
+rc=$?
+[ "$rc" -eq 2 ] && pass record_bad_syscall_exit2 || fail record_bad_syscall_exit2 "exit $rc: $err"
