@@ -32,7 +32,7 @@ RPL_SRC := $(wildcard replay/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 BENCH_SRC := $(wildcard bench/*.c)
-FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_SRC := $(filter-out tests/fuzz/fuzz_replay_main.c,$(wildcard tests/fuzz/fuzz_*.c))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o)
 REC_OBJ := $(REC_SRC:%.c=$(OUT)/%.o)

@@ -1,6 +1,6 @@
 /* bench_rules: events/s per core through state + a Falco rule set.
  *
- *   bench_rules [-n EVENTS] [-r RULES.yaml ...]
+ *   bench_rules [-n EVENTS] [-k REPEATS] [-r RULES.yaml ...]
  *
  * Default rules: Falco's stable set ($REF/falco-rules/falco_rules.yaml) and
  * sysrec's rules/default, each measured in its own rows. Events come from
@@ -11,6 +11,7 @@
  *   decode+state  + st_event_begin/end
  *   full          + fld_ctx_reset + rule_set_match (Falco's first-match)
  * State cost = (decode+state) - decode; rule cost = full - (decode+state).
+ * Times are this thread's CPU time, the fastest of REPEATS runs (default 3).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,11 +33,13 @@ struct stream {
 	size_t len, cap, n;
 };
 
+/* CPU time of this thread: on a shared machine, time spent descheduled
+ * would otherwise count as work. */
 static double now_s(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -78,9 +81,11 @@ static void on_alert(void *c, const struct rule *r, struct fld_ctx *fc)
 	alerts++;
 }
 
+static int repeats = 3;
+
 /* mode 0 decode, 1 + state, 2 + rules. Returns seconds. */
-static double pass(const struct stream *s, int mode, const struct rule_set *rs,
-		   struct fld_ctx *ctx)
+static double pass1(const struct stream *s, int mode, const struct rule_set *rs,
+		    struct fld_ctx *ctx)
 {
 	struct st_state *st = st_new();
 	size_t off = 0;
@@ -104,6 +109,24 @@ static double pass(const struct stream *s, int mode, const struct rule_set *rs,
 	t0 = now_s() - t0;
 	st_free(st);
 	return t0;
+}
+
+/* The fastest of `repeats` runs: noise only ever adds time. */
+static double pass(const struct stream *s, int mode, const struct rule_set *rs,
+		   struct fld_ctx *ctx)
+{
+	double best = 0;
+
+	for (int i = 0; i < repeats; i++) {
+		size_t a0 = alerts;
+		double t = pass1(s, mode, rs, ctx);
+
+		if (i == 0 || t < best)
+			best = t;
+		if (i + 1 < repeats)
+			alerts = a0; /* count the alerts of one run */
+	}
+	return best;
 }
 
 static struct rule_set *load(const char *const *files, size_t n, const char *label)
@@ -144,13 +167,15 @@ int main(int argc, char **argv)
 	double t_dec, t_st;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "n:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:k:r:")) != -1) {
 		if (opt == 'n')
 			nev = strtoull(optarg, NULL, 10);
+		else if (opt == 'k' && atoi(optarg) > 0)
+			repeats = atoi(optarg);
 		else if (opt == 'r' && nfiles < 32)
 			files[nfiles++] = optarg;
 		else {
-			fprintf(stderr, "usage: bench_rules [-n EVENTS] [-r RULES.yaml ...]\n");
+			fprintf(stderr, "usage: bench_rules [-n EVENTS] [-k REPEATS] [-r RULES.yaml ...]\n");
 			return 2;
 		}
 	}

@@ -11,6 +11,8 @@
  */
 #include "evt.h"
 
+/* The tables read best packed, several names a line. */
+/* clang-format off */
 #define N(v, name) { (uint64_t)(v), name }
 
 static const struct evt_flag_name ft_open[] = {
@@ -210,6 +212,7 @@ static const struct {
 	[FT_SIGNAL] = T(ft_signal),   [FT_PROT] = T(ft_prot),     [FT_MMAP] = T(ft_mmap),
 	[FT_MEMFD] = T(ft_memfd),     [FT_BPFCMD] = T(ft_bpfcmd), [FT_FDTYPE] = T(ft_fdtype),
 };
+/* clang-format on */
 
 const struct evt_flag_name *evt_ftable_get(enum evt_ftable t, size_t *n)
 {

@@ -61,11 +61,16 @@ static size_t finish(struct pbuf *b)
 static uint64_t field_mask(enum evt_ftable t)
 {
 	switch (t) {
-	case FT_OPEN: return 03;       /* access mode: O_RDONLY is 0 */
-	case FT_SOCKTYPE: return 0xf;  /* SOCK_STREAM, SOCK_DGRAM ... */
-	case FT_MMAP: return 03;       /* MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE */
-	case FT_CLONE: return 0xff;    /* exit signal of clone(): no name */
-	default: return 0;
+	case FT_OPEN:
+		return 03; /* access mode: O_RDONLY is 0 */
+	case FT_SOCKTYPE:
+		return 0xf; /* SOCK_STREAM, SOCK_DGRAM ... */
+	case FT_MMAP:
+		return 03; /* MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE */
+	case FT_CLONE:
+		return 0xff; /* exit signal of clone(): no name */
+	default:
+		return 0;
 	}
 }
 
@@ -121,7 +126,7 @@ static void flag_names(struct pbuf *b, enum evt_ftable t, int is_enum, uint64_t 
 
 size_t evt_print_flag_names(enum evt_ftable t, int is_enum, uint64_t v, char *buf, size_t cap)
 {
-	struct pbuf b = { buf, cap, 0 };
+	struct pbuf b = {buf, cap, 0};
 
 	flag_names(&b, t, is_enum, v);
 	return finish(&b);
@@ -143,7 +148,7 @@ static void flags_value(struct pbuf *b, enum evt_ftable t, int is_enum, uint64_t
 
 size_t evt_print_flags(enum evt_ftable t, int is_enum, uint64_t v, char *buf, size_t cap)
 {
-	struct pbuf b = { buf, cap, 0 };
+	struct pbuf b = {buf, cap, 0};
 
 	flags_value(&b, t, is_enum, v);
 	return finish(&b);
@@ -331,7 +336,7 @@ static void param_value(struct pbuf *b, const struct evt *ev, unsigned i,
 size_t evt_print_param(const struct evt *ev, unsigned i, const struct evt_print_opts *o, char *buf,
 		       size_t cap)
 {
-	struct pbuf b = { buf, cap, 0 };
+	struct pbuf b = {buf, cap, 0};
 	const struct evt_info *info = evt_info_get(ev->rec->type);
 
 	if (i < ev->nparams)
@@ -342,11 +347,12 @@ size_t evt_print_param(const struct evt *ev, unsigned i, const struct evt_print_
 
 size_t evt_print_args(const struct evt *ev, const struct evt_print_opts *o, char *buf, size_t cap)
 {
-	struct pbuf b = { buf, cap, 0 };
+	struct pbuf b = {buf, cap, 0};
 	const struct evt_info *info = evt_info_get(ev->rec->type);
 
 	for (unsigned i = 0; i < ev->nparams; i++) {
-		const struct evt_param_info *pi = info && i < info->nparams ? &info->params[i] : NULL;
+		const struct evt_param_info *pi =
+		    info && i < info->nparams ? &info->params[i] : NULL;
 
 		if (i)
 			put_c(&b, ' ');
@@ -406,12 +412,13 @@ static void json_strarray(struct pbuf *b, const uint8_t *p, size_t n)
 
 size_t evt_print_json_params(const struct evt *ev, char *buf, size_t cap)
 {
-	struct pbuf b = { buf, cap, 0 };
+	struct pbuf b = {buf, cap, 0};
 	const struct evt_info *info = evt_info_get(ev->rec->type);
 
 	put_c(&b, '{');
 	for (unsigned i = 0; i < ev->nparams; i++) {
-		const struct evt_param_info *pi = info && i < info->nparams ? &info->params[i] : NULL;
+		const struct evt_param_info *pi =
+		    info && i < info->nparams ? &info->params[i] : NULL;
 		enum evt_ptype t = pi ? pi->type : PT_BYTES;
 		char name[16];
 

@@ -44,10 +44,10 @@ static void sysrec_close(struct evt_source *s)
 }
 
 static const struct evt_source_ops sysrec_ops = {
-	.next = sysrec_next,
-	.seek_time = sysrec_seek,
-	.set_types = sysrec_set_types,
-	.close = sysrec_close,
+    .next = sysrec_next,
+    .seek_time = sysrec_seek,
+    .set_types = sysrec_set_types,
+    .close = sysrec_close,
 };
 
 /* Opens a .sysrec capture as an evt_source. */
@@ -77,7 +77,7 @@ static int sysrec_source_open(const char *path, struct evt_source **out, struct 
 
 int evt_source_open(const char *path, struct evt_source **out, struct sr_err *err)
 {
-	uint8_t m[8] = { 0 };
+	uint8_t m[8] = {0};
 	ssize_t n;
 	int fd;
 

@@ -55,7 +55,8 @@ void fmt_host_info_local(struct fmt_host_info *h)
 	h->clock_offset_ns = (int64_t)(real - boot);
 	h->boot_ns = real - boot;
 	h->start_ns = real;
-	copy_str(h->recorder, sizeof(h->recorder), "sysrec " SR_VERSION, sizeof("sysrec " SR_VERSION));
+	copy_str(h->recorder, sizeof(h->recorder), "sysrec " SR_VERSION,
+		 sizeof("sysrec " SR_VERSION));
 	copy_str(h->source, sizeof(h->source), "live", 5);
 	ncpu = sysconf(_SC_NPROCESSORS_CONF);
 	h->ncpus = ncpu > 0 ? (uint32_t)ncpu : 0;
@@ -113,7 +114,7 @@ static int tlv_str(struct tlv_buf *b, uint16_t tag, const char *s, size_t cap)
 
 int fmt_header_build(const struct fmt_host_info *h, uint8_t **out, size_t *len)
 {
-	struct tlv_buf b = { 0 };
+	struct tlv_buf b = {0};
 	struct fmt_file_hdr fh;
 	uint32_t crc;
 	int rc = 0;
@@ -174,31 +175,61 @@ int fmt_header_parse_meta(const uint8_t *buf, size_t len, struct fmt_host_info *
 
 		/* A TLV header must fit before its length is trusted. */
 		if (end - off < 8)
-			return sr_err_set(err, SR_ECORRUPT, "file header: truncated metadata at offset %zu",
-					  off);
+			return sr_err_set(err, SR_ECORRUPT,
+					  "file header: truncated metadata at offset %zu", off);
 		memcpy(&tag, buf + off, 2);
 		memcpy(&l, buf + off + 4, 4);
 		if (fmt_rec_padded(l) > end - off - 8)
-			return sr_err_set(err, SR_ECORRUPT,
-					  "file header: metadata tag %u at offset %zu: length %u exceeds header",
-					  tag, off, l);
+			return sr_err_set(
+			    err, SR_ECORRUPT,
+			    "file header: metadata tag %u at offset %zu: length %u exceeds header",
+			    tag, off, l);
 		v = buf + off + 8;
 		off += 8 + fmt_rec_padded(l);
 		switch (tag) {
-		case FMT_META_END: return 0;
-		case FMT_META_HOSTNAME: meta_text(h->hostname, sizeof(h->hostname), v, l); break;
-		case FMT_META_KERNEL: meta_text(h->kernel, sizeof(h->kernel), v, l); break;
-		case FMT_META_MACHINE: meta_text(h->machine, sizeof(h->machine), v, l); break;
-		case FMT_META_RECORDER: meta_text(h->recorder, sizeof(h->recorder), v, l); break;
-		case FMT_META_OPTIONS: meta_text(h->options, sizeof(h->options), v, l); break;
-		case FMT_META_SOURCE: meta_text(h->source, sizeof(h->source), v, l); break;
+		case FMT_META_END:
+			return 0;
+		case FMT_META_HOSTNAME:
+			meta_text(h->hostname, sizeof(h->hostname), v, l);
+			break;
+		case FMT_META_KERNEL:
+			meta_text(h->kernel, sizeof(h->kernel), v, l);
+			break;
+		case FMT_META_MACHINE:
+			meta_text(h->machine, sizeof(h->machine), v, l);
+			break;
+		case FMT_META_RECORDER:
+			meta_text(h->recorder, sizeof(h->recorder), v, l);
+			break;
+		case FMT_META_OPTIONS:
+			meta_text(h->options, sizeof(h->options), v, l);
+			break;
+		case FMT_META_SOURCE:
+			meta_text(h->source, sizeof(h->source), v, l);
+			break;
 		/* Integers of a wrong size are ignored rather than misread. */
-		case FMT_META_BOOT_NS: if (l == 8) memcpy(&h->boot_ns, v, 8); break;
-		case FMT_META_CLOCK_OFF: if (l == 8) memcpy(&h->clock_offset_ns, v, 8); break;
-		case FMT_META_START_NS: if (l == 8) memcpy(&h->start_ns, v, 8); break;
-		case FMT_META_SNAPLEN: if (l == 4) memcpy(&h->snaplen, v, 4); break;
-		case FMT_META_NCPUS: if (l == 4) memcpy(&h->ncpus, v, 4); break;
-		default: break; /* unknown tag: a newer minor version; skip by length */
+		case FMT_META_BOOT_NS:
+			if (l == 8)
+				memcpy(&h->boot_ns, v, 8);
+			break;
+		case FMT_META_CLOCK_OFF:
+			if (l == 8)
+				memcpy(&h->clock_offset_ns, v, 8);
+			break;
+		case FMT_META_START_NS:
+			if (l == 8)
+				memcpy(&h->start_ns, v, 8);
+			break;
+		case FMT_META_SNAPLEN:
+			if (l == 4)
+				memcpy(&h->snaplen, v, 4);
+			break;
+		case FMT_META_NCPUS:
+			if (l == 4)
+				memcpy(&h->ncpus, v, 4);
+			break;
+		default:
+			break; /* unknown tag: a newer minor version; skip by length */
 		}
 	}
 	/* No END tag: tolerated, the crc already vouched for the bytes. */

@@ -29,12 +29,12 @@ struct fmt_reader {
 	struct fmt_file_info info;
 	struct fmt_trailer trailer;
 	char index_note[160];
-	uint64_t data_start;      /* file header length */
-	uint64_t seed;            /* prev_hash of chunk 0 */
+	uint64_t data_start; /* file header length */
+	uint64_t seed;	     /* prev_hash of chunk 0 */
 
 	struct fmt_chunk_info *ch;
-	uint64_t *base;           /* records before chunk i (for evt.num) */
-	uint64_t *maxlast;        /* max last_ts over chunks 0..i (monotonic: seek key) */
+	uint64_t *base;	   /* records before chunk i (for evt.num) */
+	uint64_t *maxlast; /* max last_ts over chunks 0..i (monotonic: seek key) */
 	size_t nch, cap;
 
 	ZSTD_DCtx *dctx;
@@ -44,35 +44,34 @@ struct fmt_reader {
 	size_t raw_cap;
 
 	/* hash of the last chunk header read, to check the chain on the next */
-	size_t hash_idx;          /* SIZE_MAX: none */
+	size_t hash_idx; /* SIZE_MAX: none */
 	uint64_t hash;
 
 	/* cursor */
-	size_t next_chunk;        /* next chunk to load */
-	int have;                 /* a chunk is loaded in raw */
+	size_t next_chunk; /* next chunk to load */
+	int have;	   /* a chunk is loaded in raw */
 	size_t cur;
 	size_t raw_size, pos;
 	uint32_t rec_i, count;
-	int ts_filter;            /* deliver only ts >= min_ts from the loaded chunk */
+	int ts_filter; /* deliver only ts >= min_ts from the loaded chunk */
 	uint64_t min_ts;
-	int jump;                 /* after the loaded snapshot chunk, go to target */
+	int jump; /* after the loaded snapshot chunk, go to target */
 	size_t target;
 	uint64_t target_ts;
 	int types_on;
 	uint8_t types[32];
-	int failed;               /* sticky error code */
+	int failed; /* sticky error code */
 	struct sr_err fail_err;
 	uint64_t decoded;
 };
 
 int fmt_fuzz_skip_checks;
 
-static int err_at(struct sr_err *err, int code, uint64_t chunk, uint64_t off, const char *fmt,
-		  ...) __attribute__((format(printf, 5, 6)));
+static int err_at(struct sr_err *err, int code, uint64_t chunk, uint64_t off, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* A chunk-located error: "chunk 7 at offset 123456: <what>". */
-static int err_at(struct sr_err *err, int code, uint64_t chunk, uint64_t off, const char *fmt,
-		  ...)
+static int err_at(struct sr_err *err, int code, uint64_t chunk, uint64_t off, const char *fmt, ...)
 {
 	char what[400];
 	va_list ap;
@@ -117,7 +116,7 @@ static int grow(uint8_t **p, size_t *cap, size_t need)
 
 	if (need <= *cap)
 		return 0;
-	ncap = *cap ? *cap : 256 * 1024;
+	ncap = *cap ? *cap : 16 * 1024;
 	while (ncap < need)
 		ncap *= 2;
 	np = realloc(*p, ncap);
@@ -149,8 +148,8 @@ static int add_chunk(struct fmt_reader *r, const struct fmt_chunk_info *ci)
 	}
 	r->ch[r->nch] = *ci;
 	r->base[r->nch] = r->nch ? r->base[r->nch - 1] + r->ch[r->nch - 1].count : 0;
-	r->maxlast[r->nch] = r->nch && r->maxlast[r->nch - 1] > ci->last_ts ? r->maxlast[r->nch - 1]
-									      : ci->last_ts;
+	r->maxlast[r->nch] =
+	    r->nch && r->maxlast[r->nch - 1] > ci->last_ts ? r->maxlast[r->nch - 1] : ci->last_ts;
 	r->nch++;
 	return 0;
 }
@@ -182,8 +181,8 @@ static const char *chunk_hdr_problem(const struct fmt_chunk_hdr *h)
 	return NULL;
 }
 
-static void info_from_hdr(struct fmt_chunk_info *ci, const struct fmt_chunk_hdr *h,
-			  uint64_t off, uint64_t snapshot)
+static void info_from_hdr(struct fmt_chunk_info *ci, const struct fmt_chunk_hdr *h, uint64_t off,
+			  uint64_t snapshot)
 {
 	memset(ci, 0, sizeof(*ci));
 	ci->seq = h->seq;
@@ -203,9 +202,9 @@ static void info_from_hdr(struct fmt_chunk_info *ci, const struct fmt_chunk_hdr 
 static void mark_stop(struct fmt_reader *r, int damaged, uint64_t seq, uint64_t off,
 		      const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 static void mark_damage(struct fmt_reader *r, uint64_t seq, uint64_t off, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void mark_cut(struct fmt_reader *r, uint64_t seq, uint64_t off, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void mark_damage(struct fmt_reader *r, uint64_t seq, uint64_t off, const char *fmt, ...)
 {
@@ -265,7 +264,7 @@ static int scan_chunks(struct fmt_reader *r)
 			break;
 		if (rem < sizeof(h)) {
 			mark_cut(r, seq, off, "chunk header cut short (%llu of %zu bytes present)",
-				    (unsigned long long)rem, sizeof(h));
+				 (unsigned long long)rem, sizeof(h));
 			break;
 		}
 		if (read_at(r->fd, &h, sizeof(h), off))
@@ -286,8 +285,8 @@ static int scan_chunks(struct fmt_reader *r)
 		}
 		if (h.hdr_len + (uint64_t)h.comp_size > rem) {
 			mark_cut(r, seq, off, "chunk cut short (%llu bytes needed, %llu present)",
-				    (unsigned long long)h.hdr_len + h.comp_size,
-				    (unsigned long long)rem);
+				 (unsigned long long)h.hdr_len + h.comp_size,
+				 (unsigned long long)rem);
 			break;
 		}
 		if (h.flags & FMT_CHF_SNAPSHOT)
@@ -359,16 +358,17 @@ static int load_index(struct fmt_reader *r)
 		/* Chunks are contiguous, in order, and end before the index. */
 		if (e.offset < prev_end || e.offset > t->index_offset ||
 		    e.comp_size > FMT_CHUNK_COMP_MAX || e.raw_size > FMT_CHUNK_RAW_MAX ||
-		    t->index_offset - e.offset < sizeof(struct fmt_chunk_hdr) + (uint64_t)e.comp_size ||
+		    t->index_offset - e.offset <
+			sizeof(struct fmt_chunk_hdr) + (uint64_t)e.comp_size ||
 		    e.count > e.raw_size / EVT_REC_HDR) {
 			rc = NOTE("index entry %llu is inconsistent", (unsigned long long)i);
 			goto out;
 		}
 		/* A snapshot chunk covers itself; others name an earlier snapshot. */
-		if ((e.flags & FMT_CHF_SNAPSHOT) ? e.snapshot != i
-						 : e.snapshot != FMT_NO_SNAPSHOT &&
-							   (e.snapshot >= i ||
-							    !(r->ch[e.snapshot].flags & FMT_CHF_SNAPSHOT))) {
+		if ((e.flags & FMT_CHF_SNAPSHOT)
+			? e.snapshot != i
+			: e.snapshot != FMT_NO_SNAPSHOT &&
+			      (e.snapshot >= i || !(r->ch[e.snapshot].flags & FMT_CHF_SNAPSHOT))) {
 			rc = NOTE("index entry %llu names a bad snapshot chunk",
 				  (unsigned long long)i);
 			goto out;
@@ -412,8 +412,8 @@ static int open_header(struct fmt_reader *r, const char *path, struct sr_err *er
 	int rc;
 
 	if (r->size < sizeof(fh)) {
-		return sr_err_set(err, SR_EFORMAT, "%s: not a sysrec capture (only %llu bytes)", path,
-				  (unsigned long long)r->size);
+		return sr_err_set(err, SR_EFORMAT, "%s: not a sysrec capture (only %llu bytes)",
+				  path, (unsigned long long)r->size);
 	}
 	if (read_at(r->fd, &fh, sizeof(fh), 0))
 		return sr_err_set(err, SR_EIO, "%s: read: %s", path, strerror(errno));
@@ -429,8 +429,9 @@ static int open_header(struct fmt_reader *r, const char *path, struct sr_err *er
 		return sr_err_set(err, SR_ECORRUPT, "%s: file header length %u out of range", path,
 				  fh.hdr_len);
 	if (fh.hdr_len > r->size)
-		return sr_err_set(err, SR_ECORRUPT, "%s: file header cut short (%u bytes, file has %llu)",
-				  path, fh.hdr_len, (unsigned long long)r->size);
+		return sr_err_set(err, SR_ECORRUPT,
+				  "%s: file header cut short (%u bytes, file has %llu)", path,
+				  fh.hdr_len, (unsigned long long)r->size);
 	buf = malloc(fh.hdr_len);
 	if (!buf)
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
@@ -609,7 +610,8 @@ int fmt_reader_load_chunk(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
 			      "chunk header disagrees with the index");
 	if (ci->offset + h.hdr_len + (uint64_t)h.comp_size > r->size)
-		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "chunk extends past end of file");
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+			      "chunk extends past end of file");
 	if (i == 0 && h.prev_hash != r->seed && !fmt_fuzz_skip_checks)
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
 			      "hash chain broken (chunk 0 is not from this file)");
@@ -634,8 +636,8 @@ int fmt_reader_load_chunk(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *
 			      "payload frame size disagrees with the header");
 	n = ZSTD_decompressDCtx(r->dctx, r->raw, r->raw_cap, r->comp, h.comp_size);
 	if (ZSTD_isError(n))
-		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "payload does not decompress: %s",
-			      ZSTD_getErrorName(n));
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+			      "payload does not decompress: %s", ZSTD_getErrorName(n));
 	if (n != h.raw_size)
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
 			      "payload decompresses to %zu bytes, header says %u", n, h.raw_size);
@@ -697,18 +699,22 @@ int fmt_reader_next(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
 
 				/* Record framing is checked against what the payload holds. */
 				if (evt_decode(ev, r->raw + r->pos, r->raw_size - r->pos) != 0)
-					return fail(r, err_at(err, SR_ECORRUPT, r->ch[r->cur].seq,
-							      r->ch[r->cur].offset,
-							      "record %u at payload byte %zu: bad framing",
-							      r->rec_i, r->pos),
-						    err);
+					return fail(
+					    r,
+					    err_at(err, SR_ECORRUPT, r->ch[r->cur].seq,
+						   r->ch[r->cur].offset,
+						   "record %u at payload byte %zu: bad framing",
+						   r->rec_i, r->pos),
+					    err);
 				rec = ev->rec;
 				plen = fmt_rec_padded(rec->len);
 				if (plen > r->raw_size - r->pos || r->rec_i >= r->count)
-					return fail(r, err_at(err, SR_ECORRUPT, r->ch[r->cur].seq,
-							      r->ch[r->cur].offset,
-							      "record %u at payload byte %zu: past the chunk's records",
-							      r->rec_i, r->pos),
+					return fail(r,
+						    err_at(err, SR_ECORRUPT, r->ch[r->cur].seq,
+							   r->ch[r->cur].offset,
+							   "record %u at payload byte %zu: past "
+							   "the chunk's records",
+							   r->rec_i, r->pos),
 						    err);
 				r->pos += plen;
 				r->rec_i++;
@@ -718,10 +724,11 @@ int fmt_reader_next(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
 				return 1;
 			}
 			if (r->rec_i != r->count)
-				return fail(r, err_at(err, SR_ECORRUPT, r->ch[r->cur].seq,
-						      r->ch[r->cur].offset,
-						      "payload holds %u records, header says %u", r->rec_i,
-						      r->count),
+				return fail(r,
+					    err_at(err, SR_ECORRUPT, r->ch[r->cur].seq,
+						   r->ch[r->cur].offset,
+						   "payload holds %u records, header says %u",
+						   r->rec_i, r->count),
 					    err);
 			r->have = 0;
 			r->ts_filter = 0;

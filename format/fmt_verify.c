@@ -35,7 +35,7 @@ static void problem(struct vctx *v, const char *fmt, ...)
 static void check_records(struct vctx *v, const struct fmt_chunk_info *ci, const uint8_t *raw,
 			  size_t len)
 {
-	uint8_t types[32] = { 0 };
+	uint8_t types[32] = {0};
 	size_t pos = 0;
 	uint32_t n = 0;
 	uint64_t lo = UINT64_MAX, hi = 0;
@@ -45,20 +45,25 @@ static void check_records(struct vctx *v, const struct fmt_chunk_info *ci, const
 		size_t plen;
 
 		if (evt_decode(&ev, raw + pos, len - pos) != 0) {
-			problem(v, "chunk %llu at offset %llu: record %u at payload byte %zu: bad framing",
-				(unsigned long long)ci->seq, (unsigned long long)ci->offset, n, pos);
+			problem(
+			    v,
+			    "chunk %llu at offset %llu: record %u at payload byte %zu: bad framing",
+			    (unsigned long long)ci->seq, (unsigned long long)ci->offset, n, pos);
 			return;
 		}
 		plen = fmt_rec_padded(ev.rec->len);
 		if (plen > len - pos) {
-			problem(v, "chunk %llu at offset %llu: record %u: padding runs past the payload",
-				(unsigned long long)ci->seq, (unsigned long long)ci->offset, n);
+			problem(
+			    v,
+			    "chunk %llu at offset %llu: record %u: padding runs past the payload",
+			    (unsigned long long)ci->seq, (unsigned long long)ci->offset, n);
 			return;
 		}
 		for (size_t k = ev.rec->len; k < plen; k++)
 			if (raw[pos + k]) {
 				problem(v, "chunk %llu at offset %llu: record %u: non-zero padding",
-					(unsigned long long)ci->seq, (unsigned long long)ci->offset, n);
+					(unsigned long long)ci->seq, (unsigned long long)ci->offset,
+					n);
 				break;
 			}
 		if (ev.rec->type >= EVT_TYPE_MAX)
@@ -78,7 +83,8 @@ static void check_records(struct vctx *v, const struct fmt_chunk_info *ci, const
 		problem(v, "chunk %llu at offset %llu: payload holds %u records, header says %u",
 			(unsigned long long)ci->seq, (unsigned long long)ci->offset, n, ci->count);
 	if (n && (lo != ci->first_ts || hi != ci->last_ts))
-		problem(v, "chunk %llu at offset %llu: time range %llu..%llu, header says %llu..%llu",
+		problem(v,
+			"chunk %llu at offset %llu: time range %llu..%llu, header says %llu..%llu",
 			(unsigned long long)ci->seq, (unsigned long long)ci->offset,
 			(unsigned long long)lo, (unsigned long long)hi,
 			(unsigned long long)ci->first_ts, (unsigned long long)ci->last_ts);
@@ -90,7 +96,7 @@ static void check_records(struct vctx *v, const struct fmt_chunk_info *ci, const
 int fmt_verify(const char *path, void (*report)(void *ctx, const char *msg), void *ctx,
 	       struct sr_err *err)
 {
-	struct vctx v = { report, ctx, 0 };
+	struct vctx v = {report, ctx, 0};
 	const struct fmt_file_info *fi;
 	struct fmt_reader *r;
 	uint64_t snap = FMT_NO_SNAPSHOT, drops_ring = 0, drops_backlog = 0, last_hash = 0;
@@ -107,7 +113,8 @@ int fmt_verify(const char *path, void (*report)(void *ctx, const char *msg), voi
 		return rc;
 	fi = fmt_reader_info(r);
 	if (!fi->complete)
-		problem(&v, "index not usable (%s): chunks found by scanning", fmt_reader_index_note(r));
+		problem(&v, "index not usable, chunks found by scanning: %s",
+			fmt_reader_index_note(r));
 	if (fi->damaged || fi->truncated)
 		problem(&v, "%s", fi->damage_msg);
 
@@ -120,14 +127,18 @@ int fmt_verify(const char *path, void (*report)(void *ctx, const char *msg), voi
 		size_t len;
 
 		if (ci->offset != expect_off)
-			problem(&v, "chunk %zu at offset %llu: expected at offset %llu (gap or overlap)",
-				i, (unsigned long long)ci->offset, (unsigned long long)expect_off);
+			problem(
+			    &v,
+			    "chunk %zu at offset %llu: expected at offset %llu (gap or overlap)", i,
+			    (unsigned long long)ci->offset, (unsigned long long)expect_off);
 		if (ci->flags & FMT_CHF_SNAPSHOT)
 			snap = i;
 		if (ci->snapshot != snap)
-			problem(&v, "chunk %zu at offset %llu: index names snapshot %lld, expected %lld",
-				i, (unsigned long long)ci->offset, (long long)ci->snapshot,
-				(long long)snap);
+			problem(
+			    &v,
+			    "chunk %zu at offset %llu: index names snapshot %lld, expected %lld", i,
+			    (unsigned long long)ci->offset, (long long)ci->snapshot,
+			    (long long)snap);
 		sr_err_clear(&e);
 		rc = fmt_reader_load_chunk(r, i, &h, &raw, &len, &e);
 		if (rc == SR_ENOMEM || rc == SR_EIO) {
@@ -151,10 +162,14 @@ int fmt_verify(const char *path, void (*report)(void *ctx, const char *msg), voi
 
 		if (t->index_offset != expect_off)
 			problem(&v, "index at offset %llu, but the chunks end at %llu",
-				(unsigned long long)t->index_offset, (unsigned long long)expect_off);
+				(unsigned long long)t->index_offset,
+				(unsigned long long)expect_off);
 		if (t->drops_ring != drops_ring || t->drops_backlog != drops_backlog)
-			problem(&v, "trailer drop totals (%llu, %llu) disagree with the chunks (%llu, %llu)",
-				(unsigned long long)t->drops_ring, (unsigned long long)t->drops_backlog,
+			problem(&v,
+				"trailer drop totals (%llu, %llu) disagree with the chunks (%llu, "
+				"%llu)",
+				(unsigned long long)t->drops_ring,
+				(unsigned long long)t->drops_backlog,
 				(unsigned long long)drops_ring, (unsigned long long)drops_backlog);
 		if (t->last_hash != (fmt_reader_chunk_count(r) ? last_hash : t->last_hash))
 			problem(&v, "trailer hash disagrees with the last chunk's hash");

@@ -21,18 +21,18 @@
 #include "fmt_chunk.h"
 
 #define DEFAULT_CHUNK_RAW (1u << 20)
-#define DEFAULT_CHUNK_NS 1000000000ull
-#define DEFAULT_LEVEL 3
+#define DEFAULT_CHUNK_NS  1000000000ull
+#define DEFAULT_LEVEL	  3
 
 struct fmt_writer {
 	int fd;
-	int failed;               /* an error left the writer unusable: only close */
+	int failed; /* an error left the writer unusable: only close */
 	struct fmt_writer_opts o;
 	ZSTD_CCtx *cctx;
 
-	uint8_t *raw;             /* records of the open chunk, each padded to 8 */
+	uint8_t *raw; /* records of the open chunk, each padded to 8 */
 	size_t raw_len, raw_cap;
-	uint8_t *out;             /* chunk header + compressed payload */
+	uint8_t *out; /* chunk header + compressed payload */
 	size_t out_cap;
 
 	/* the open chunk */
@@ -45,7 +45,7 @@ struct fmt_writer {
 	/* the file so far */
 	uint64_t seq;
 	uint64_t prev_hash;
-	uint64_t end_off;         /* end of the last complete chunk */
+	uint64_t end_off; /* end of the last complete chunk */
 	uint64_t last_snapshot;
 	struct fmt_index_entry *idx;
 	size_t nidx, idx_cap;
@@ -104,7 +104,7 @@ static int grow(uint8_t **p, size_t *cap, size_t need)
 /* Index block + trailer at end_off. Best effort after a failure. */
 static int write_index(struct fmt_writer *w)
 {
-	struct fmt_index_hdr ih = { FMT_INDEX_MAGIC, sizeof(struct fmt_index_entry), w->nidx };
+	struct fmt_index_hdr ih = {FMT_INDEX_MAGIC, sizeof(struct fmt_index_entry), w->nidx};
 	size_t ents = w->nidx * sizeof(struct fmt_index_entry);
 	size_t isz = sizeof(ih) + ents + 4;
 	size_t total = isz + sizeof(struct fmt_trailer);
@@ -150,8 +150,8 @@ static int fail_write(struct fmt_writer *w, int e, struct sr_err *err)
 	w->failed = code;
 	if (ftruncate(w->fd, (off_t)w->end_off) == 0)
 		write_index(w);
-	sr_err_set(err, code, "writing chunk %llu at offset %llu: %s",
-		   (unsigned long long)w->seq, (unsigned long long)w->end_off, strerror(e));
+	sr_err_set(err, code, "writing chunk %llu at offset %llu: %s", (unsigned long long)w->seq,
+		   (unsigned long long)w->end_off, strerror(e));
 	if (err) {
 		err->chunk = (int64_t)w->seq;
 		err->offset = w->end_off;
@@ -192,8 +192,8 @@ static int flush_chunk(struct fmt_writer *w, struct sr_err *err)
 	need = sizeof(h) + ZSTD_compressBound(w->raw_len);
 	if (grow(&w->out, &w->out_cap, need))
 		return sr_err_set(err, SR_ENOMEM, "out of memory for a %zu-byte chunk", need);
-	comp = ZSTD_compress2(w->cctx, w->out + sizeof(h), w->out_cap - sizeof(h), w->raw,
-			      w->raw_len);
+	comp =
+	    ZSTD_compress2(w->cctx, w->out + sizeof(h), w->out_cap - sizeof(h), w->raw, w->raw_len);
 	if (ZSTD_isError(comp))
 		return sr_err_set(err, SR_EIO, "compressing chunk %llu: %s",
 				  (unsigned long long)w->seq, ZSTD_getErrorName(comp));

@@ -209,10 +209,9 @@ static int add_procinfo(struct scap_src *s, const struct pl_entry *e)
 						       e->exe_len));
 	rc |= evt_builder_add(b, e->exepath ? e->exepath : e->exe,
 			      e->exepath ? e->exepath_len : e->exe_len);
-	/* args: argv[0] then the arguments, each NUL-terminated */
+	/* args: the arguments after argv[0] (exe holds argv[0]), each
+	 * NUL-terminated: the PROCINFO convention of state/st.h. */
 	s->scratch.len = 0;
-	rc |= scap_buf_put(&s->scratch, e->exe, e->exe_len);
-	rc |= scap_buf_put(&s->scratch, "", 1);
 	if (e->args_len) {
 		rc |= scap_buf_put(&s->scratch, e->args, e->args_len);
 		if (e->args[e->args_len - 1] != 0)

@@ -141,7 +141,7 @@ static int pl_entry(struct wbuf *b, const struct evt *ev)
 {
 	const struct evt_rec *r = ev->rec;
 	unsigned t = r->type;
-	uint32_t exe_l, exep_l, args_l, cwd_l, env_l, cg_l, a0;
+	uint32_t exe_l, exep_l, args_l, cwd_l, env_l, cg_l;
 	const uint8_t *exe = prm(ev, evt_param_index(t, "exe"), &exe_l);
 	const uint8_t *exep = prm(ev, evt_param_index(t, "exepath"), &exep_l);
 	const uint8_t *args = prm(ev, evt_param_index(t, "args"), &args_l);
@@ -153,14 +153,13 @@ static int pl_entry(struct wbuf *b, const struct evt *ev)
 	uint32_t cgn = 0, sub;
 	int rc = 0;
 
-	a0 = scap_str_len(args, args_l);  /* our args start with argv[0] */
 	rc |= wb_u32(b, 0); /* sub_len, patched below */
 	rc |= wb_u64(b, r->tid) | wb_u64(b, r->pid) | wb_u64(b, r->ppid);
 	rc |= wb_u64(b, 0) | wb_u64(b, 0); /* sid, vpgid */
 	rc |= wb_lstr(b, (const uint8_t *)r->comm, (uint32_t)strnlen(r->comm, EVT_COMM_LEN));
 	rc |= wb_lstr(b, exe, exe_l);
 	rc |= wb_lstr(b, exep, exep_l);
-	rc |= a0 < args_l ? wb_lstr(b, args + a0 + 1, args_l - a0 - 1) : wb_lstr(b, args, 0);
+	rc |= wb_lstr(b, args, args_l); /* PROCINFO args already exclude argv[0] */
 	rc |= wb_lstr(b, cwd, cwd_l);
 	rc |= wb_u64(b, 1024) | wb_u32(b, 0) | wb_u32(b, r->uid) | wb_u32(b, r->gid);
 	rc |= wb_u32(b, 0) | wb_u32(b, 0) | wb_u32(b, 0) | wb_u64(b, 0) | wb_u64(b, 0);

@@ -115,7 +115,7 @@ static __always_inline void put_tuple_fd(struct prb_scratch *s, struct task_stru
 		rec_commit(s, 0);
 		return;
 	}
-	o = &s->rec[prb_bound(off, PRB_OFF_MASK)];
+	o = REC_PTR(s, off);
 	fam = BPF_CORE_READ(sk, __sk_common.skc_family);
 	o[0] = (__u8)fam;
 	if (fam == PRB_AF_INET) {
@@ -187,7 +187,7 @@ static __always_inline void put_usockaddr(struct prb_scratch *s, const void *uad
 		rec_commit(s, 0);
 		return;
 	}
-	o = &s->rec[prb_bound(off, PRB_OFF_MASK)];
+	o = REC_PTR(s, off);
 	fam = *(__u16 *)a;
 	o[0] = (__u8)fam;
 	if (fam == PRB_AF_INET && alen >= 8) {

@@ -11,8 +11,13 @@
 #ifndef PRB_REC_H
 #define PRB_REC_H
 
-#define PRB_OFF_MASK (PRB_REC_LIMIT - 1)
 #define PRB_LEN_MASK (2 * PRB_PARAM_MAX - 1)
+/* The per-CPU batch: records are built back to back (8-aligned) and the
+ * batch goes to the ringbuf in one bpf_ringbuf_output once it holds
+ * PRB_BATCH_FLUSH bytes, or when the recorder asks (flush program). */
+#define PRB_BATCH_FLUSH 16384
+#define PRB_BUF_SIZE 131072
+#define PRB_BUF_MASK (PRB_BUF_SIZE - 1)
 
 /* v & mask, done in the register the verifier then sees used: clang drops
  * a plain mask it can prove redundant, and the verifier cannot. */
@@ -28,11 +33,19 @@ struct prb_scratch {
 	__u32 np;    /* parameters written */
 	__u32 flags; /* EVT_RF_* collected while building */
 	__u32 pos;   /* path assembly position in tmp (see put_dpath) */
-	/* Record bytes; the tail beyond PRB_REC_LIMIT is slack for masked writes. */
-	__u8 rec[PRB_REC_LIMIT + 2 * PRB_PARAM_MAX];
+	__u32 base;  /* start of the record being built: bytes already batched */
+	__u32 nrec;  /* records in the batch */
+	__u32 busy;  /* a program is building here: the flush program must wait */
+	__u32 pad;
+	/* Batched records, then the one being built; the tail is slack for
+	 * masked writes. */
+	__u8 rec[PRB_BUF_SIZE + 2 * PRB_PARAM_MAX];
 	/* Work area: paths are assembled backwards here, sockaddrs staged. */
 	__u8 tmp[2 * PRB_PARAM_MAX];
 };
+
+/* Address of byte off of the record being built. */
+#define REC_PTR(s, off) (&(s)->rec[prb_bound((s)->base + (off), PRB_BUF_MASK)])
 
 static __always_inline void rec_begin(struct prb_scratch *s, __u32 nparams)
 {
@@ -46,7 +59,7 @@ static __always_inline void rec_commit(struct prb_scratch *s, __u32 len)
 {
 	__u32 np = s->np;
 
-	*(__u16 *)&s->rec[prb_bound(EVT_REC_HDR + 2 * (np & 31), 255)] = (__u16)len;
+	*(__u16 *)REC_PTR(s, EVT_REC_HDR + 2 * (np & 31)) = (__u16)len;
 	s->np = np + 1;
 	s->off += len;
 }
@@ -81,7 +94,7 @@ static __always_inline void put_u64(struct prb_scratch *s, __u64 v)
 		rec_commit(s, 0);
 		return;
 	}
-	*(__u64 *)&s->rec[prb_bound(off, PRB_OFF_MASK)] = v;
+	*(__u64 *)REC_PTR(s, off) = v;
 	rec_commit(s, 8);
 }
 
@@ -94,7 +107,7 @@ static __always_inline void put_u32(struct prb_scratch *s, __u32 v)
 		rec_commit(s, 0);
 		return;
 	}
-	*(__u32 *)&s->rec[prb_bound(off, PRB_OFF_MASK)] = v;
+	*(__u32 *)REC_PTR(s, off) = v;
 	rec_commit(s, 4);
 }
 
@@ -108,7 +121,7 @@ static __always_inline void put_ustr(struct prb_scratch *s, const void *uptr, __
 		rec_commit(s, 0);
 		return;
 	}
-	n = bpf_probe_read_user_str(&s->rec[prb_bound(s->off, PRB_OFF_MASK)], prb_bound(room, PRB_LEN_MASK), uptr);
+	n = bpf_probe_read_user_str(REC_PTR(s, s->off), prb_bound(room, PRB_LEN_MASK), uptr);
 	if (n <= 0) {
 		rec_commit(s, 0);
 		return;
@@ -127,7 +140,7 @@ static __always_inline void put_kstr(struct prb_scratch *s, const void *kptr, __
 		rec_commit(s, 0);
 		return;
 	}
-	n = bpf_probe_read_kernel_str(&s->rec[prb_bound(s->off, PRB_OFF_MASK)], prb_bound(room, PRB_LEN_MASK), kptr);
+	n = bpf_probe_read_kernel_str(REC_PTR(s, s->off), prb_bound(room, PRB_LEN_MASK), kptr);
 	if (n <= 0) {
 		rec_commit(s, 0);
 		return;
@@ -151,7 +164,7 @@ static __always_inline void put_ubytes(struct prb_scratch *s, const void *uptr, 
 		rec_commit(s, 0);
 		return;
 	}
-	if (bpf_probe_read_user(&s->rec[prb_bound(s->off, PRB_OFF_MASK)], prb_bound(room, PRB_LEN_MASK), uptr)) {
+	if (bpf_probe_read_user(REC_PTR(s, s->off), prb_bound(room, PRB_LEN_MASK), uptr)) {
 		s->flags |= EVT_RF_TRUNC;
 		rec_commit(s, 0);
 		return;
@@ -171,7 +184,7 @@ static __always_inline void put_kbytes(struct prb_scratch *s, const void *kptr, 
 		rec_commit(s, 0);
 		return;
 	}
-	if (bpf_probe_read_kernel(&s->rec[prb_bound(s->off, PRB_OFF_MASK)], prb_bound(room, PRB_LEN_MASK), kptr)) {
+	if (bpf_probe_read_kernel(REC_PTR(s, s->off), prb_bound(room, PRB_LEN_MASK), kptr)) {
 		rec_commit(s, 0);
 		return;
 	}

@@ -344,6 +344,7 @@ static int setup_probe(struct rec *r, struct sr_err *err)
 	cfg.transport = r->o.transport;
 	cfg.ring_pages = r->o.buffer_pages;
 	cfg.verbose = r->o.verbose;
+	cfg.bench_empty = r->o.bench_empty;
 	if (r->o.comm)
 		snprintf(cfg.comm, sizeof(cfg.comm), "%s", r->o.comm);
 	if (r->o.cgroup) {

@@ -32,6 +32,7 @@ struct rec_opts {
 	int transport;             /* --transport perf|ringbuf */
 	int level;                 /* --zstd-level */
 	uint64_t snap_ns;          /* --snapshot-every */
+	int bench_empty;           /* --bench-empty-probe */
 	char cmdline[1024];        /* recorded in the file header */
 };
 

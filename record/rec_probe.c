@@ -135,9 +135,12 @@ int rec_probe_open(struct rec_probe *p, const struct rec_probe_cfg *cfg, struct 
 	rc = check_tracepoints(skel, err);
 	if (rc)
 		goto fail;
+	/* run on demand by rec_probe_flush(), never attached */
+	bpf_program__set_autoattach(skel->progs.flush, false);
 
 	memcpy((void *)skel->rodata->sc_evt, cfg->sc_evt, PRB_SC_MAX);
 	skel->rodata->cfg_self_tgid = (__u32)cfg->self;
+	skel->rodata->cfg_bench_empty = cfg->bench_empty ? 1 : 0;
 	skel->rodata->cfg_snaplen = cfg->snaplen > PRB_SNAPLEN_MAX ? PRB_SNAPLEN_MAX : cfg->snaplen;
 	skel->rodata->cfg_follow = cfg->follow ? 1 : 0;
 	skel->rodata->cfg_env = cfg->env ? 1 : 0;
@@ -191,6 +194,27 @@ int rec_probe_attach(struct rec_probe *p, struct sr_err *err)
 	if (rc)
 		return sr_err_set(err, SR_EIO, "cannot attach BPF programs: %s", strerror(-rc));
 	return 0;
+}
+
+int rec_probe_flush(struct rec_probe *p)
+{
+	int fd = bpf_program__fd(p->skel->progs.flush), pending = 0;
+
+	for (int cpu = 0; cpu < p->ncpus; cpu++) {
+		/* busy: a program is mid-record there; it ends within microseconds */
+		for (int tries = 0; tries < 20; tries++) {
+			LIBBPF_OPTS(bpf_test_run_opts, o, .flags = BPF_F_TEST_RUN_ON_CPU,
+				    .cpu = (__u32)cpu);
+
+			if (bpf_prog_test_run_opts(fd, &o))
+				break; /* CPU offline */
+			if (!o.retval)
+				break;
+			if (tries == 19)
+				pending++;
+		}
+	}
+	return pending;
 }
 
 int rec_probe_track(struct rec_probe *p, uint32_t tgid)

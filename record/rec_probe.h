@@ -29,6 +29,7 @@ struct rec_probe_cfg {
 	int transport;               /* enum prb_transport */
 	uint32_t ring_pages;         /* per-CPU buffer, pages (power of two) */
 	int verbose;
+	int bench_empty;             /* benchmarks: probe programs do nothing */
 };
 
 struct rec_probe {
@@ -39,6 +40,9 @@ struct rec_probe {
 
 int rec_probe_open(struct rec_probe *p, const struct rec_probe_cfg *cfg, struct sr_err *err);
 int rec_probe_attach(struct rec_probe *p, struct sr_err *err);
+/* Ringbuf transport: pushes every CPU's partial batch to its ringbuf.
+ * Returns how many CPUs stayed busy (their batch waits for the next call). */
+int rec_probe_flush(struct rec_probe *p);
 /* Adds tgid to the followed set (cfg.follow). */
 int rec_probe_track(struct rec_probe *p, uint32_t tgid);
 /* Sums of the per-CPU drop counters, by enum prb_drop. */

@@ -30,6 +30,10 @@ struct rr_cpu {
 	void *map_base;   /* ringbuf mappings to undo */
 	size_t map_len;
 	uint64_t pos, end; /* read position and producer position this drain */
+	/* ringbuf: a sample is a batch of 8-aligned records; where we are in it
+	 * (kept across drains: the sample is released only when all is read) */
+	int in_sample;
+	uint64_t sample_pos, sample_adv, spos, send;
 	/* the peeked record */
 	int has;
 	const uint8_t *cur;
@@ -40,6 +44,7 @@ struct rr_cpu {
 
 struct rec_ring {
 	int transport;
+	struct rec_probe *probe;
 	int n;
 	struct perf_buffer *pb;
 	int epfd;
@@ -140,6 +145,7 @@ int rec_ring_open(struct rec_ring **out, struct rec_probe *p, int transport, uin
 	if (!r)
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	r->transport = transport;
+	r->probe = p;
 	r->epfd = -1;
 	r->stage = malloc(PRB_REC_LIMIT + 64);
 	if (!r->stage) {
@@ -174,8 +180,8 @@ static uint64_t boot_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Takes a record's header at p (len bytes available) if it is sane. */
-static int take(struct rec_ring *r, struct rr_cpu *c, const uint8_t *p, uint32_t avail,
+/* Takes the record at p (avail bytes readable) if its header is sane. */
+static int take(struct rec_ring *r, struct rr_cpu *c, const uint8_t *p, uint64_t avail,
 		uint64_t adv)
 {
 	const struct evt_rec *h = (const void *)p;
@@ -183,7 +189,6 @@ static int take(struct rec_ring *r, struct rr_cpu *c, const uint8_t *p, uint32_t
 	/* a record must hold its header and fit what the kernel says it wrote */
 	if (avail < EVT_REC_HDR || h->len < EVT_REC_HDR || h->len > avail) {
 		r->bad++;
-		c->pos += adv;
 		return 0;
 	}
 	c->has = 1;
@@ -222,7 +227,8 @@ static void peek_perf(struct rec_ring *r, struct rr_cpu *c)
 				c->pos += eh->size;
 				continue;
 			}
-			take(r, c, rp + sizeof(*eh) + 4, raw, eh->size);
+			if (!take(r, c, rp + sizeof(*eh) + 4, raw, eh->size))
+				c->pos += eh->size;
 		} else {
 			if (eh->type == PERF_RECORD_LOST && eh->size >= sizeof(*eh) + 16) {
 				uint64_t lost;
@@ -237,28 +243,49 @@ static void peek_perf(struct rec_ring *r, struct rr_cpu *c)
 
 static void peek_rb(struct rec_ring *r, struct rr_cpu *c)
 {
-	while (!c->has && c->pos < c->end) {
-		const uint8_t *hp = c->data + (c->pos & c->mask);
-		uint32_t len = __atomic_load_n((const uint32_t *)hp, __ATOMIC_ACQUIRE), dlen;
-		uint64_t adv;
+	while (!c->has) {
+		if (c->in_sample) {
+			const uint8_t *base = c->data + (c->sample_pos & c->mask) + RR_RB_HDR;
+			const struct evt_rec *h = (const void *)(base + c->spos);
 
-		/* not committed yet: everything after it waits too */
-		if (len & RR_RB_BUSY) {
-			c->end = c->pos;
-			return;
-		}
-		dlen = len & ~(RR_RB_BUSY | RR_RB_DISCARD);
-		adv = (dlen + RR_RB_HDR + 7) & ~7ull;
-		if (dlen > PRB_REC_LIMIT || adv > c->size) {
-			r->bad++;
-			c->pos = c->end;
-			return;
-		}
-		if (len & RR_RB_DISCARD) {
-			c->pos += adv;
+			if (c->spos + EVT_REC_HDR <= c->send &&
+			    take(r, c, base + c->spos, c->send - c->spos, (h->len + 7ull) & ~7ull))
+				return;
+			if (c->spos < c->send)
+				r->bad++; /* damaged batch: drop its rest */
+			c->pos = c->sample_pos + c->sample_adv;
+			c->in_sample = 0;
 			continue;
 		}
-		take(r, c, hp + RR_RB_HDR, dlen, adv);
+		if (c->pos >= c->end)
+			return;
+		{
+			const uint8_t *hp = c->data + (c->pos & c->mask);
+			uint32_t len = __atomic_load_n((const uint32_t *)hp, __ATOMIC_ACQUIRE), dlen;
+			uint64_t adv;
+
+			/* not committed yet: everything after it waits too */
+			if (len & RR_RB_BUSY) {
+				c->end = c->pos;
+				return;
+			}
+			dlen = len & ~(RR_RB_BUSY | RR_RB_DISCARD);
+			adv = (dlen + RR_RB_HDR + 7) & ~7ull;
+			if (adv > c->size) {
+				r->bad++;
+				c->pos = c->end;
+				return;
+			}
+			if (len & RR_RB_DISCARD) {
+				c->pos += adv;
+				continue;
+			}
+			c->in_sample = 1;
+			c->sample_pos = c->pos;
+			c->sample_adv = adv;
+			c->spos = 0;
+			c->send = dlen;
+		}
 	}
 }
 
@@ -275,12 +302,17 @@ int rec_ring_drain(struct rec_ring *r, int final, rec_ring_fn fn, void *ctx)
 	uint64_t horizon = final ? UINT64_MAX : boot_now() - RR_HORIZON_NS;
 	int rc = 0;
 
+	/* records older than the horizon may still sit in a CPU's batch */
+	if (r->transport == PRB_TR_RINGBUF)
+		rec_probe_flush(r->probe);
 	for (int i = 0; i < r->n; i++) {
 		struct rr_cpu *c = &r->cpu[i];
 
 		if (r->transport == PRB_TR_RINGBUF) {
 			c->pos = __atomic_load_n(c->cons_pos, __ATOMIC_ACQUIRE);
 			c->end = __atomic_load_n(c->prod_pos, __ATOMIC_ACQUIRE);
+			if (c->in_sample && c->sample_pos != c->pos)
+				c->in_sample = 0;
 		} else {
 			c->pos = c->meta->data_tail;
 			c->end = __atomic_load_n(&c->meta->data_head, __ATOMIC_ACQUIRE);
@@ -298,7 +330,10 @@ int rec_ring_drain(struct rec_ring *r, int final, rec_ring_fn fn, void *ctx)
 			break;
 		memcpy(r->stage, best->cur, best->cur_len);
 		rc = fn(ctx, r->stage, best->cur_len);
-		best->pos += best->cur_adv;
+		if (r->transport == PRB_TR_RINGBUF)
+			best->spos += best->cur_adv;
+		else
+			best->pos += best->cur_adv;
 		best->has = 0;
 		if (rc)
 			break;

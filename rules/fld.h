@@ -4,6 +4,13 @@
  * a struct fld_ref; extraction then runs per event without parsing or
  * allocation, writing into a caller-provided value whose strings may point
  * into the event, the state, or the per-context scratch buffer.
+ *
+ * The catalog is rules/fld_table.h (one row per field: name, type, flags,
+ * description). Fields flagged FLD_F_UNAVAILABLE resolve (so Falco rules
+ * naming them load) but always extract as absent. Thread safety: resolution
+ * and formats may be used from several threads; a struct fld_ctx belongs to
+ * one thread. Printed forms follow sysdig 0.29 (Debian's), checked against it
+ * on the reference captures.
  */
 #ifndef FLD_H
 #define FLD_H
@@ -27,7 +34,7 @@ enum fld_type {
 	FT_V_TIME,     /* ns since epoch */
 	FT_V_RELTIME,  /* ns duration */
 	FT_V_BYTES,
-	FT_V_STRLIST,  /* several values (proc.args list-like, evt.args?) */
+	FT_V_STRLIST,  /* reserved: multi-valued fields use fld_extract_multi() instead */
 };
 
 struct fld_def {
@@ -53,7 +60,10 @@ struct fld_ref {
 	char arg_key[64];        /* [name] / evt.arg.name argument */
 	int transform;           /* FLD_TR_* chain, applied innermost first */
 	int aux;                 /* resolver's private data (e.g. evt.arg name id) */
+	unsigned xflags;         /* FLD_RX_*, set by fld_resolve (0 in refs built by hand) */
 };
+#define FLD_RX_OK 0x1            /* resolved, and the field is available */
+#define FLD_RX_CACHE 0x2         /* kept per event once extracted (see fld_extract) */
 
 struct fld_value {
 	enum fld_type type;
@@ -92,6 +102,23 @@ struct fld_ctx {
 	const struct st_fd *fd_cache;
 	unsigned cache_flags;
 	struct st_thread hdr_thr;  /* thread built from the record header when st is NULL */
+	/* Private to fld: values already extracted for this event (rules
+	 * name proc.name, fd.name... many times per event), keyed by field,
+	 * valid while gen matches; texts they point to that were built in
+	 * scratch are copied to pin, which lives until fld_ctx_reset. */
+	uint32_t gen;
+	struct fld_cached {
+		uint32_t gen;
+		int32_t id, aux;
+		int64_t arg_index;
+		struct fld_value v;
+	} vcache[16];
+	char pin[4096];
+	size_t pin_used;
+	/* Private to flt: results of sub-conditions several rules share
+	 * (macros), valid for the event whose gen they carry. */
+	uint32_t memo_gen[256];
+	uint8_t memo_val[256];
 };
 void fld_ctx_reset(struct fld_ctx *c, const struct evt *ev, const struct st_state *st);
 /* Bump-allocates n bytes (n <= 4096) of scratch with the lifetime rule above;
@@ -116,6 +143,10 @@ int fld_extract(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *
  * field matches when it matches any value. */
 size_t fld_extract_multi(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out,
 			 size_t max);
+/* 1 when extracting the field costs more than reading the record, the
+ * thread or the fd entry (rendered text, ancestor walks, table walks):
+ * filters evaluate such comparisons after the cheaper ones. */
+int fld_ref_costly(const struct fld_ref *ref);
 /* Renders a value as sysdig prints it (into c->scratch or buf). */
 size_t fld_value_format(const struct fld_value *v, char *buf, size_t cap);
 
@@ -130,7 +161,8 @@ size_t fld_value_format(const struct fld_value *v, char *buf, size_t cap);
 struct fld_format;
 int fld_format_compile(const char *fmt, struct fld_format **out, struct sr_err *err);
 void fld_format_free(struct fld_format *f);
-/* Renders into buf (always NUL-terminated); absent fields print "<NA>". */
+/* Renders into buf (always NUL-terminated); absent fields print "<NA>".
+ * "%20proc.name" pads the value with spaces to at least 20 characters. */
 size_t fld_format_render(const struct fld_format *f, struct fld_ctx *c, char *buf, size_t cap);
 /* The fields a format names, in order (for Falco's output_fields). */
 size_t fld_format_fields(const struct fld_format *f, const struct fld_ref **refs, size_t max);

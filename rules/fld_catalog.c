@@ -40,6 +40,37 @@ void fld_ctx_reset(struct fld_ctx *c, const struct evt *ev, const struct st_stat
 	c->thr_cache = NULL;
 	c->fd_cache = NULL;
 	c->cache_flags = FLD_C_THR | FLD_C_FD;
+	/* a new generation invalidates every cached value at once */
+	if (++c->gen == 0) {
+		memset(c->vcache, 0, sizeof(c->vcache));
+		memset(c->memo_gen, 0, sizeof(c->memo_gen));
+		c->gen = 1;
+	}
+	c->pin_used = 0;
+}
+
+int fld_ref_costly(const struct fld_ref *ref)
+{
+	switch (ref->id) {
+	case FLD_ID_EVT_TIME: case FLD_ID_EVT_TIME_S: case FLD_ID_EVT_TIME_ISO8601:
+	case FLD_ID_EVT_DATETIME: case FLD_ID_EVT_DATETIME_S: case FLD_ID_EVT_LATENCY_HUMAN:
+	case FLD_ID_EVT_ARGS: case FLD_ID_EVT_INFO: case FLD_ID_EVT_ARG: case FLD_ID_EVT_RAWARG:
+	case FLD_ID_EVT_BUFFER: case FLD_ID_EVT_ABSPATH: case FLD_ID_EVT_ABSPATH_SRC:
+	case FLD_ID_EVT_ABSPATH_DST: case FLD_ID_FS_PATH_NAME: case FLD_ID_FS_PATH_SOURCE:
+	case FLD_ID_FS_PATH_TARGET:
+	case FLD_ID_PROC_ARGS: case FLD_ID_PROC_ENV: case FLD_ID_PROC_CMDLINE:
+	case FLD_ID_PROC_EXELINE: case FLD_ID_PROC_NTHREADS: case FLD_ID_PROC_NCHILDS:
+	case FLD_ID_PROC_PCMDLINE: case FLD_ID_PROC_ACMDLINE: case FLD_ID_PROC_LOGINSHELLID:
+	case FLD_ID_PROC_FDOPENCOUNT: case FLD_ID_THREAD_CAP_EFFECTIVE:
+	case FLD_ID_CONTAINER_INFO: case FLD_ID_FD_UID: case FLD_ID_FD_CONTAINERNAME:
+	case FLD_ID_FD_CONTAINERDIRECTORY: case FLD_ID_FD_TYPES:
+		return 1;
+	case FLD_ID_PROC_APID: case FLD_ID_PROC_ANAME: case FLD_ID_PROC_AEXE:
+	case FLD_ID_PROC_AEXEPATH:
+		/* the parent is one lookup, like proc.pname; older ancestors walk */
+		return ref->arg_index < 0 || ref->arg_index > 1;
+	}
+	return 0;
 }
 
 char *fld_scratch_alloc(struct fld_ctx *c, size_t n)

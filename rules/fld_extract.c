@@ -4,17 +4,71 @@
 
 #include "fld_int.h"
 
-int fld_extract(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out)
+static int extract_uncached(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out)
 {
-	out->present = 0;
-	out->type = FT_V_NONE;
-	if (!ref->def || (ref->def->flags & FLD_F_UNAVAILABLE) || !c->ev || !c->ev->rec)
-		return 0;
 	if (ref->id < FLD_ID_PROC_PID)
 		return fld_extract_evt(ref, c, out);
 	if (ref->id < FLD_ID_FD_NUM)
 		return fld_extract_proc(ref, c, out);
 	return fld_extract_fd(ref, c, out);
+}
+
+/* Fields worth remembering for the rest of the event: those whose
+ * extraction renders or walks (fld_ref_costly), plus the fd path fields
+ * (path joins and splits for failed opens) and the parent's fields (a
+ * table lookup). Cheap fields cost about what a cache lookup does.
+ * fld_resolve records the answer in ref->xflags. */
+int fld_ref_cacheable(const struct fld_ref *ref)
+{
+	switch (ref->id) {
+	case FLD_ID_FD_NAME: case FLD_ID_FD_NAMERAW: case FLD_ID_FD_DIRECTORY:
+	case FLD_ID_FD_FILENAME: case FLD_ID_PROC_PNAME: case FLD_ID_PROC_PEXE:
+	case FLD_ID_PROC_PEXEPATH: case FLD_ID_EVT_RES:
+		return 1;
+	case FLD_ID_EVT_ARG:
+		return 1; /* evt.arg.NAME: aux names the parameter */
+	}
+	return ref->arg_key[0] == '\0' && fld_ref_costly(ref);
+}
+
+int fld_extract(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out)
+{
+	out->present = 0;
+	out->type = FT_V_NONE;
+	if (!(ref->xflags & FLD_RX_OK) && (!ref->def || (ref->def->flags & FLD_F_UNAVAILABLE)))
+		return 0;
+	if (!c->ev || !c->ev->rec)
+		return 0;
+	if (!(ref->xflags & FLD_RX_CACHE) || !c->gen)
+		return extract_uncached(ref, c, out);
+	unsigned slot = ((unsigned)ref->id * 7u + (unsigned)ref->aux +
+			 (unsigned)ref->arg_index) % (sizeof(c->vcache) / sizeof(c->vcache[0]));
+	struct fld_cached *e = &c->vcache[slot];
+	if (e->gen == c->gen && e->id == ref->id && e->aux == ref->aux &&
+	    e->arg_index == ref->arg_index) {
+		*out = e->v;
+		return out->present;
+	}
+	int r = extract_uncached(ref, c, out);
+	if (!r)
+		out->present = 0;
+	/* Text built in scratch would be overwritten by later extractions:
+	 * keep a copy in pin, or do not cache the value. */
+	if (out->present && (out->type == FT_V_STR || out->type == FT_V_BYTES) && out->s &&
+	    out->s >= c->scratch &&
+	    out->s < c->scratch + sizeof(c->scratch)) {
+		if (out->len > sizeof(c->pin) - c->pin_used)
+			return r;
+		memcpy(c->pin + c->pin_used, out->s, out->len);
+		out->s = c->pin + c->pin_used;
+		c->pin_used += out->len;
+	}
+	e->gen = c->gen;
+	e->id = ref->id;
+	e->aux = ref->aux;
+	e->arg_index = ref->arg_index;
+	e->v = *out;
+	return r;
 }
 
 size_t fld_extract_multi(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out,

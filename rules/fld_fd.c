@@ -276,9 +276,10 @@ int fld_extract_fd(const struct fld_ref *ref, struct fld_ctx *c, struct fld_valu
 		return f ? fld_set_cstr(out, fld_fd_typename(f->type)) : 0;
 	case FLD_ID_FD_TYPECHAR:
 		if (f) {
-			char *p = fld_scratch_alloc(c, 1);
-			*p = fld_fd_typechar(f->type);
-			return fld_set_str(out, p, 1);
+			/* every type char lives in this string: no scratch needed */
+			static const char chars[] = "fd46upeslitnmbro";
+			const char *p = memchr(chars, fld_fd_typechar(f->type), sizeof(chars) - 1);
+			return p ? fld_set_str(out, p, 1) : 0;
 		}
 		if (open_like(r->type) && r->res < 0)
 			return fld_set_str(out, "f", 1);

@@ -23,6 +23,9 @@ enum fld_id {
 /* Largest single value written to scratch (half the scratch buffer). */
 #define FLD_SCRATCH_HALF (sizeof(((struct fld_ctx *)0)->scratch) / 2)
 
+/* Whether values of ref are kept per event (fld_extract.c). */
+int fld_ref_cacheable(const struct fld_ref *ref);
+
 /* The event's thread: from the state, else from the record header. Never NULL. */
 const struct st_thread *fld_thread(struct fld_ctx *c);
 /* The event's fd from the state, or NULL. */
@@ -100,6 +103,9 @@ int fld_param_index_by_id(unsigned type, int name_id);
 /* Parameters extraction looks up on every event, by fixed id (no strcmp). */
 enum fld_pknown { FLD_PK_DATA, FLD_PK_FLAGS, FLD_PK_MODE, FLD_PK_COUNT };
 int fld_param_known(unsigned type, enum fld_pknown k);
+/* Events whose FT_OPEN flags include the access mode (0 is O_RDONLY there;
+ * on pipe2/dup3/accept4 0 prints as a bare "0"). */
+int fld_param_open_like(unsigned type);
 /* 1 when flag name tables are linked (format/evt_flags.c). */
 int fld_flags_available(void);
 /* Capability set rendering: "CAP_CHOWN CAP_KILL". */

@@ -80,6 +80,7 @@ static const char *pnames[MAX_PNAMES];
 static int npnames;
 static int8_t pindex[EVT_TYPE_MAX][MAX_PNAMES];
 static pthread_once_t pnames_once = PTHREAD_ONCE_INIT;
+static int pnames_ready; /* set (release) once the tables are built */
 static int8_t known_index[EVT_TYPE_MAX][FLD_PK_COUNT];
 static const char *const known_names[FLD_PK_COUNT] = {
 	[FLD_PK_DATA] = "data", [FLD_PK_FLAGS] = "flags", [FLD_PK_MODE] = "mode",
@@ -109,6 +110,14 @@ static void pnames_build(void)
 				pindex[t][id] = (int8_t)i;
 		}
 	}
+	__atomic_store_n(&pnames_ready, 1, __ATOMIC_RELEASE);
+}
+
+/* pthread_once on every lookup is measurable on the per-event path. */
+static inline void pnames_init(void)
+{
+	if (!__atomic_load_n(&pnames_ready, __ATOMIC_ACQUIRE))
+		pthread_once(&pnames_once, pnames_build);
 }
 
 /* "res" is not a parameter (it lives in the header) but sysdig names it. */
@@ -127,7 +136,7 @@ int fld_param_name_id(const char *name)
 
 int fld_param_known(unsigned type, enum fld_pknown k)
 {
-	pthread_once(&pnames_once, pnames_build);
+	pnames_init();
 	if (type >= EVT_TYPE_MAX)
 		return -1;
 	return known_index[type][k];
@@ -309,10 +318,13 @@ static void bytes_render(struct fld_buf *b, const uint8_t *p, size_t len, size_t
 {
 	if (len > max)
 		len = max;
+	if (len > b->cap - b->len)
+		len = b->cap - b->len;
 	for (size_t i = 0; i < len; i++) {
 		uint8_t ch = p[i];
-		fld_buf_putc(b, (ch >= 0x20 && ch < 0x7f) ? (char)ch : '.');
+		b->p[b->len + i] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '.';
 	}
+	b->len += len;
 }
 
 static int is_exec_type(unsigned t)
@@ -320,7 +332,7 @@ static int is_exec_type(unsigned t)
 	return t == EVT_EXECVE || t == EVT_EXECVEAT || t == EVT_PROC_EXEC;
 }
 
-static int is_open_like(unsigned t)
+int fld_param_open_like(unsigned t)
 {
 	return t == EVT_OPEN || t == EVT_OPENAT || t == EVT_OPENAT2 || t == EVT_CREAT ||
 	       t == EVT_FDINFO;
@@ -336,8 +348,15 @@ static void strarray_render(struct fld_buf *b, unsigned type, const char *name,
 		const uint8_t *z = memchr(p, 0, len);
 		i = z ? (size_t)(z - p) + 1 : len;
 	}
-	for (; i < len; i++)
-		fld_buf_putc(b, p[i] ? (char)p[i] : '.');
+	if (i > len)
+		i = len;
+	len -= i;
+	p += i;
+	if (len > b->cap - b->len)
+		len = b->cap - b->len;
+	for (i = 0; i < len; i++)
+		b->p[b->len + i] = p[i] ? (char)p[i] : '.';
+	b->len += len;
 }
 
 /* "<f>/etc/passwd" for a known fd of the event's process. */
@@ -438,7 +457,7 @@ void fld_param_render(struct fld_ctx *c, unsigned i, struct fld_buf *b, struct f
 		fld_buf_put_u64(b, uv);
 		/* O_* flags reused for pipe2/dup3/accept4 have no access mode:
 		 * 0 there is "no flags", not O_RDONLY. */
-		if (r && !(pi->ftable == FT_OPEN && uv == 0 && !is_open_like(ev->rec->type)))
+		if (r && !(pi->ftable == FT_OPEN && uv == 0 && !fld_param_open_like(ev->rec->type)))
 			flags_render(r, pi->ftable, pi->type, uv);
 		break;
 	case PT_PATH:

@@ -257,6 +257,19 @@ int fld_extract_proc(const struct fld_ref *ref, struct fld_ctx *c, struct fld_va
 	case FLD_ID_PROC_IS_CONTAINER_LIVENESS:
 	case FLD_ID_PROC_IS_CONTAINER_READINESS:
 		return fld_set_bool(out, false);
+	case FLD_ID_PROC_STDIN_TYPE: case FLD_ID_PROC_STDOUT_TYPE: case FLD_ID_PROC_STDERR_TYPE:
+	case FLD_ID_PROC_STDIN_NAME: case FLD_ID_PROC_STDOUT_NAME: case FLD_ID_PROC_STDERR_NAME: {
+		/* fds 0/1/2 as the state has them now: for an execve, the table
+		 * the new program starts with (a reverse shell's socket). */
+		int name = ref->id >= FLD_ID_PROC_STDIN_NAME;
+		int64_t fd = ref->id - (name ? FLD_ID_PROC_STDIN_NAME : FLD_ID_PROC_STDIN_TYPE);
+		const struct st_fd *f = c->st ? st_fd_get(c->st, t->pid, fd) : NULL;
+		if (!f)
+			return 0;
+		if (name)
+			return fld_set_cstr(out, f->name ? f->name : "");
+		return fld_set_cstr(out, fld_fd_typename(f->type));
+	}
 	case FLD_ID_THREAD_TID:
 		return fld_set_int(out, t->tid);
 	case FLD_ID_THREAD_VTID:

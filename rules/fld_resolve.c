@@ -158,5 +158,12 @@ int fld_resolve(const char *text, struct fld_ref *out, struct sr_err *err)
 	} else if (def->flags & FLD_F_ARG_REQUIRED) {
 		return sr_err_set(err, SR_ESYNTAX, "field '%s' needs an argument", def->name);
 	}
-	return check_key(out, text, err);
+	int r = check_key(out, text, err);
+	if (r)
+		return r;
+	if (!(def->flags & FLD_F_UNAVAILABLE))
+		out->xflags |= FLD_RX_OK;
+	if (fld_ref_cacheable(out))
+		out->xflags |= FLD_RX_CACHE;
+	return 0;
 }

@@ -145,6 +145,12 @@
 	FLD(PROC_IS_CONTAINER_HEALTHCHECK, "proc.is_container_healthcheck", FT_V_BOOL, 0, "true for a container health check process (never detected: false)") \
 	FLD(PROC_IS_CONTAINER_LIVENESS, "proc.is_container_liveness_probe", FT_V_BOOL, 0, "true for a Kubernetes liveness probe (never detected: false)") \
 	FLD(PROC_IS_CONTAINER_READINESS, "proc.is_container_readiness_probe", FT_V_BOOL, 0, "true for a Kubernetes readiness probe (never detected: false)") \
+	FLD(PROC_STDIN_TYPE, "proc.stdin.type", FT_V_STR, 0, "type of the process's fd 0 (standard input), as fd.type: file, pipe, ipv4, unix...") \
+	FLD(PROC_STDOUT_TYPE, "proc.stdout.type", FT_V_STR, 0, "type of the process's fd 1 (standard output), as fd.type") \
+	FLD(PROC_STDERR_TYPE, "proc.stderr.type", FT_V_STR, 0, "type of the process's fd 2 (standard error), as fd.type") \
+	FLD(PROC_STDIN_NAME, "proc.stdin.name", FT_V_STR, 0, "name of the process's fd 0 (standard input), as fd.name: a path, a socket tuple, pipe:[ino]...") \
+	FLD(PROC_STDOUT_NAME, "proc.stdout.name", FT_V_STR, 0, "name of the process's fd 1 (standard output), as fd.name") \
+	FLD(PROC_STDERR_NAME, "proc.stderr.name", FT_V_STR, 0, "name of the process's fd 2 (standard error), as fd.name") \
 	FLD(THREAD_TID, "thread.tid", FT_V_INT, 0, "thread id") \
 	FLD(THREAD_VTID, "thread.vtid", FT_V_INT, 0, "thread id as seen in the thread's own pid namespace") \
 	FLD(THREAD_ISMAIN, "thread.ismain", FT_V_BOOL, 0, "true for the main thread of the process (tid = pid)") \

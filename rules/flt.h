@@ -49,6 +49,15 @@ int flt_compile(struct flt_arena *a, const struct flt_node *ast, struct flt_prog
 /* Convenience: parse + compile with no macros. */
 int flt_compile_text(struct flt_arena *a, const char *text, struct flt_prog **out,
 		     struct sr_err *err);
+/* Compiling many filters that share sub-trees (a rule set's macros): with
+ * a struct flt_shared, a sub-tree met again (the same macro node, or a
+ * comparison with the same canonical text) compiles to the same program
+ * node, and its result is computed once per event (remembered in the
+ * struct fld_ctx). Lives in the arena. */
+struct flt_shared;
+struct flt_shared *flt_shared_new(struct flt_arena *a);
+int flt_compile_shared(struct flt_arena *a, struct flt_shared *sh, const struct flt_node *ast,
+		       struct flt_prog **out, struct sr_err *err);
 /* 1 match, 0 no match. */
 int flt_eval(const struct flt_prog *p, struct fld_ctx *c);
 /* Event types the filter can match: bit t set in set[32]. All bits set when

@@ -21,7 +21,111 @@ struct compiler {
 	struct flt_arena *a;
 	struct sr_err *err;
 	int depth;
+	struct flt_shared *sh;
 };
+
+static int nomem(struct compiler *cc);
+
+/* ---- sharing between the programs of a set ---- */
+
+struct shared_ent {
+	const void *ptr;  /* AST node (and/or/not), or NULL */
+	const char *text; /* canonical text (comparisons), or NULL */
+	size_t len;
+	uint32_t hash;
+	struct flt_pnode *p;
+};
+
+struct flt_shared {
+	struct shared_ent *tab;
+	size_t cap, n;
+	unsigned slots; /* memo slots handed out */
+	char buf[8192];
+};
+
+static void shared_free(void *p)
+{
+	struct flt_shared *sh = p;
+	free(sh->tab);
+}
+
+struct flt_shared *flt_shared_new(struct flt_arena *a)
+{
+	struct flt_shared *sh = flt_arena_alloc(a, sizeof(*sh));
+	if (!sh || flt_arena_defer(a, shared_free, sh) != 0)
+		return NULL;
+	return sh;
+}
+
+/* The key of a node: comparisons by their canonical text (the same test
+ * written in two rules), the rest by identity (the same macro). */
+static int shared_key(struct compiler *cc, const struct flt_node *n, struct shared_ent *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (n->kind == FLT_N_BOOL)
+		return 0;
+	if (n->kind != FLT_N_CMP) {
+		k->ptr = n;
+		k->hash = flt_hash((const char *)&n, sizeof(n));
+		return 1;
+	}
+	size_t len = flt_node_print(n, cc->sh->buf, sizeof(cc->sh->buf));
+	if (len >= sizeof(cc->sh->buf) - 1)
+		return 0;
+	k->text = cc->sh->buf;
+	k->len = len;
+	k->hash = flt_hash(cc->sh->buf, len);
+	return 1;
+}
+
+static struct shared_ent *shared_find(struct flt_shared *sh, const struct shared_ent *k)
+{
+	if (!sh->cap)
+		return NULL;
+	for (size_t i = k->hash & (sh->cap - 1);; i = (i + 1) & (sh->cap - 1)) {
+		struct shared_ent *e = &sh->tab[i];
+		if (!e->p)
+			return NULL;
+		if (e->hash == k->hash && e->ptr == k->ptr && e->len == k->len &&
+		    (!k->text || (e->text && memcmp(e->text, k->text, k->len) == 0)))
+			return e;
+	}
+}
+
+static int shared_put(struct compiler *cc, const struct shared_ent *k, struct flt_pnode *p)
+{
+	struct flt_shared *sh = cc->sh;
+	if ((sh->n + 1) * 2 > sh->cap) {
+		size_t ncap = sh->cap ? sh->cap * 2 : 256;
+		struct shared_ent *nt = calloc(ncap, sizeof(*nt));
+		if (!nt)
+			return nomem(cc);
+		for (size_t i = 0; i < sh->cap; i++) {
+			if (!sh->tab[i].p)
+				continue;
+			size_t j = sh->tab[i].hash & (ncap - 1);
+			while (nt[j].p)
+				j = (j + 1) & (ncap - 1);
+			nt[j] = sh->tab[i];
+		}
+		free(sh->tab);
+		sh->tab = nt;
+		sh->cap = ncap;
+	}
+	size_t j = k->hash & (sh->cap - 1);
+	while (sh->tab[j].p)
+		j = (j + 1) & (sh->cap - 1);
+	sh->tab[j] = *k;
+	if (k->text) {
+		char *t = flt_arena_strndup(cc->a, k->text, k->len);
+		if (!t)
+			return nomem(cc);
+		sh->tab[j].text = t;
+	}
+	sh->tab[j].p = p;
+	sh->n++;
+	return 0;
+}
 
 __attribute__((format(printf, 4, 5))) static int fail_at(struct compiler *cc, int line, int col,
 							 const char *fmt, ...)
@@ -302,17 +406,99 @@ static int prep_literal(struct compiler *cc, struct flt_pnode *p, const struct f
 	return 0;
 }
 
-static int lit_cmp(const void *a, const void *b)
+/* Open-addressing set over the literals of a long string `in` list. */
+static int build_hash(struct compiler *cc, struct flt_pnode *p)
 {
-	const struct flt_lit *x = a, *y = b;
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	return memcmp(x->s, y->s, x->len);
+	uint32_t n = 16;
+	while (n < p->nlits * 2)
+		n <<= 1;
+	p->hslots = flt_arena_alloc(cc->a, n * sizeof(*p->hslots));
+	if (!p->hslots)
+		return nomem(cc);
+	p->hmask = n - 1;
+	for (size_t i = 0; i < p->nlits; i++) {
+		struct flt_lit *l = &p->lits[i];
+		l->hash = flt_hash(l->s, l->len);
+		uint32_t j = l->hash & p->hmask;
+		while (p->hslots[j])
+			j = (j + 1) & p->hmask;
+		p->hslots[j] = (uint32_t)i + 1;
+	}
+	p->sorted = 1;
+	return 0;
 }
 
 static void regex_free(void *p)
 {
 	regfree(p);
+}
+
+/* glibc's regcomp expands repetitions by copying trees: stacked or deeply
+ * nested quantifiers ("a+++++", "((a+)+)+...", "(a{1,200}){1,200}") make it
+ * allocate without bound. Filters can come from the command line, so refuse
+ * such patterns with a message instead of running out of memory. */
+#define FLT_REGEX_MAX_LEN   2048
+#define FLT_REGEX_MAX_NEST  4	/* repetitions applied to groups that repeat */
+#define FLT_REGEX_MAX_BOUND 255 /* {n,m} bounds */
+
+static const char *regex_too_costly(const char *s, size_t len)
+{
+	int depth_q[64] = {0}; /* per open group: deepest repetition nesting inside */
+	int top = 0, last = 0; /* last: nesting of the atom just before, -1 none */
+	int prev_quant = 0;
+	if (len > FLT_REGEX_MAX_LEN)
+		return "regex too long (limit 2048 bytes)";
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		int quant = c == '*' || c == '+' || c == '?' || c == '{';
+		if (quant) {
+			if (prev_quant)
+				return "regex stacks repetition operators";
+			if (c == '{') {
+				long v = 0;
+				for (i++; i < len && s[i] != '}'; i++) {
+					if (s[i] >= '0' && s[i] <= '9') {
+						v = v * 10 + (s[i] - '0');
+						if (v > FLT_REGEX_MAX_BOUND)
+							return "regex repetition bound too large "
+							       "(limit 255)";
+					} else if (s[i] == ',') {
+						v = 0;
+					}
+				}
+			}
+			if (last + 1 > FLT_REGEX_MAX_NEST)
+				return "regex nests repetitions too deeply (limit 4)";
+			if (top > 0 && last + 1 > depth_q[top - 1])
+				depth_q[top - 1] = last + 1;
+			prev_quant = 1;
+			continue;
+		}
+		prev_quant = 0;
+		last = 0;
+		if (c == '\\') {
+			i++;
+		} else if (c == '[') {
+			/* a bracket expression is one atom: skip to its closing ']' */
+			size_t j = i + 1;
+			if (j < len && s[j] == '^')
+				j++;
+			if (j < len && s[j] == ']')
+				j++;
+			while (j < len && s[j] != ']')
+				j++;
+			i = j;
+		} else if (c == '(') {
+			if (top == 64)
+				return "regex nests groups too deeply (limit 64)";
+			depth_q[top++] = 0;
+		} else if (c == ')' && top > 0) {
+			last = depth_q[--top];
+			if (top > 0 && last > depth_q[top - 1])
+				depth_q[top - 1] = last;
+		}
+	}
+	return NULL;
 }
 
 static int compile_regex(struct compiler *cc, struct flt_pnode *p, const struct flt_value *v)
@@ -324,6 +510,9 @@ static int compile_regex(struct compiler *cc, struct flt_pnode *p, const struct 
 		return nomem(cc);
 	if (memchr(v->text, '\0', v->len))
 		return fail_at(cc, v->line, v->column, "regex contains a NUL byte");
+	const char *why = regex_too_costly(v->text, v->len);
+	if (why)
+		return fail_at(cc, v->line, v->column, "%s", why);
 	snprintf(pat, v->len + 5, "^(%s)$", v->text);
 	int rc = regcomp(re, pat, REG_EXTENDED | REG_NOSUB);
 	if (rc != 0) {
@@ -412,18 +601,110 @@ static int compile_cmp(struct compiler *cc, const struct flt_node *n, struct flt
 	for (size_t i = 0; i < n->nvals; i++)
 		if ((r = prep_literal(cc, p, &n->vals[i], &p->lits[i], field)) != 0)
 			return r;
+	p->str_fast = p->ck == FLT_K_STR && p->lhs.ntr == 0 && !p->multi;
 	if (p->op == FLT_OP_REGEX)
 		return compile_regex(cc, p, &n->vals[0]);
 	type_fast_path(p, n);
+	if (p->by_type)
+		return 0;
 	if ((p->op == FLT_OP_IN || p->op == FLT_OP_INTERSECTS) && p->ck == FLT_K_STR &&
-	    p->nlits >= FLT_LIST_SORTED_MIN) {
-		qsort(p->lits, p->nlits, sizeof(*p->lits), lit_cmp);
-		p->sorted = 1;
-	}
+	    p->nlits >= FLT_LIST_SORTED_MIN && (r = build_hash(cc, p)) != 0)
+		return r;
+	if (p->op == FLT_OP_GLOB || p->op == FLT_OP_IGLOB)
+		for (size_t i = 0; i < p->nlits; i++) {
+			struct flt_lit *l = &p->lits[i];
+			l->glob = flt_glob_fast_compile(
+			    cc->a, p->op == FLT_OP_IGLOB ? l->lower : l->s, l->len);
+		}
+	if (p->lhs.ntr == 0 && !p->multi && flt_flags_prepare(cc->a, p) != 0)
+		return nomem(cc);
 	return 0;
 }
 
+/* Expected evaluation cost of a node, in rough units of one field
+ * comparison. and/or pay their first operand surely and each later one
+ * about half as often (short-circuit), so a subtree led by a cheap test
+ * (an evt.type check) stays cheap whatever follows it. */
+static unsigned node_units(const struct flt_pnode *p)
+{
+	unsigned u = 0, w = 1;
+	switch (p->kind) {
+	case FLT_N_BOOL:
+		return 0;
+	case FLT_N_NOT:
+		return node_units(p->kids[0]);
+	case FLT_N_AND:
+	case FLT_N_OR:
+		for (size_t i = 0; i < p->nkids && w < 1024; i++, w *= 2)
+			u += (node_units(p->kids[i]) + w - 1) / w;
+		return u;
+	case FLT_N_CMP:
+		break;
+	}
+	if (p->by_type)
+		return 1;
+	if (p->flagm)
+		return 4;
+	if (p->re || p->multi || p->lhs.ntr || fld_ref_costly(&p->lhs.ref))
+		return 32;
+	if (p->rhs_field && (p->rhs_field->ntr || fld_ref_costly(&p->rhs_field->ref)))
+		return 32;
+	for (size_t i = 0; i < p->nlits; i++)
+		if ((p->op == FLT_OP_GLOB || p->op == FLT_OP_IGLOB) && !p->lits[i].glob)
+			return 32;
+	return 4;
+}
+
+/* Cost class of a compiled node (enum flt_cost). */
+static uint8_t node_cost(const struct flt_pnode *p)
+{
+	unsigned u = node_units(p);
+	return u <= 1 ? FLT_COST_CONST : u < 16 ? FLT_COST_CHEAP : FLT_COST_EXPENSIVE;
+}
+
+/* and/or: cheaper operands first, written order kept within a class. */
+static void order_kids(struct flt_pnode *p)
+{
+	for (size_t i = 1; i < p->nkids; i++) {
+		struct flt_pnode *k = p->kids[i];
+		size_t j = i;
+		while (j > 0 && p->kids[j - 1]->cost > k->cost) {
+			p->kids[j] = p->kids[j - 1];
+			j--;
+		}
+		p->kids[j] = k;
+	}
+}
+
+static int compile_node1(struct compiler *cc, const struct flt_node *n, struct flt_pnode **out);
+
 static int compile_node(struct compiler *cc, const struct flt_node *n, struct flt_pnode **out)
+{
+	struct shared_ent k;
+	if (!cc->sh || !shared_key(cc, n, &k))
+		return compile_node1(cc, n, out);
+	struct shared_ent *e = shared_find(cc->sh, &k);
+	if (e) {
+		/* met again: worth remembering per event, unless it is as cheap
+		 * as the lookup (evt.type tests on the record) */
+		struct flt_pnode *p = e->p;
+		if (!p->memo && !p->by_type && p->kind != FLT_N_BOOL &&
+		    cc->sh->slots < FLT_MEMO_SLOTS)
+			p->memo = (uint16_t)(1 + cc->sh->slots++);
+		*out = p;
+		return 0;
+	}
+	int r = compile_node1(cc, n, out);
+	if (r)
+		return r;
+	/* the text key lives in the shared buffer, which the subtree's
+	 * compilation may have reused: take it again */
+	if (!shared_key(cc, n, &k))
+		return 0;
+	return shared_put(cc, &k, *out);
+}
+
+static int compile_node1(struct compiler *cc, const struct flt_node *n, struct flt_pnode **out)
 {
 	if (++cc->depth > FLT_MAX_COMPILE_DEPTH)
 		return fail_at(cc, n->line, n->column, "filter nested too deeply (limit %d)",
@@ -447,6 +728,8 @@ static int compile_node(struct compiler *cc, const struct flt_node *n, struct fl
 		for (size_t i = 0; i < p->nkids; i++)
 			if ((r = compile_node(cc, n->kids[i], &p->kids[i])) != 0)
 				return r;
+		if (n->kind != FLT_N_NOT)
+			order_kids(p);
 		break;
 	case FLT_N_BOOL:
 		p->bval = n->bval;
@@ -456,6 +739,7 @@ static int compile_node(struct compiler *cc, const struct flt_node *n, struct fl
 			return r;
 		break;
 	}
+	p->cost = node_cost(p);
 	cc->depth--;
 	*out = p;
 	return 0;
@@ -464,7 +748,13 @@ static int compile_node(struct compiler *cc, const struct flt_node *n, struct fl
 int flt_compile(struct flt_arena *a, const struct flt_node *ast, struct flt_prog **out,
 		struct sr_err *err)
 {
-	struct compiler cc = {.a = a, .err = err};
+	return flt_compile_shared(a, NULL, ast, out, err);
+}
+
+int flt_compile_shared(struct flt_arena *a, struct flt_shared *sh, const struct flt_node *ast,
+		       struct flt_prog **out, struct sr_err *err)
+{
+	struct compiler cc = {.a = a, .err = err, .sh = sh};
 	if (err)
 		sr_err_clear(err);
 	*out = NULL;

@@ -233,21 +233,38 @@ static int str_eq_lit(const char *s, size_t len, const struct flt_lit *l)
 	return len == l->len && memcmp(s, l->s, len) == 0;
 }
 
-static int in_sorted(const struct flt_pnode *p, const char *s, size_t len)
+uint32_t flt_hash(const char *s, size_t len)
 {
-	size_t lo = 0, hi = p->nlits;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct flt_lit *l = &p->lits[mid];
-		int c = l->len != len ? (l->len < len ? -1 : 1) : memcmp(l->s, s, len);
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	/* 8 bytes at a time: list items and values are short paths and names */
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len;
+	while (len >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+		s += 8;
+		len -= 8;
 	}
-	return 0;
+	if (len) {
+		uint64_t w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	}
+	h ^= h >> 29;
+	return (uint32_t)h;
+}
+
+static int in_hashed(const struct flt_pnode *p, const char *s, size_t len)
+{
+	uint32_t h = flt_hash(s, len);
+	for (uint32_t i = h & p->hmask;; i = (i + 1) & p->hmask) {
+		uint32_t k = p->hslots[i];
+		if (!k)
+			return 0;
+		const struct flt_lit *l = &p->lits[k - 1];
+		if (l->hash == h && l->len == len && memcmp(l->s, s, len) == 0)
+			return 1;
+	}
 }
 
 static int order(enum flt_op op, __int128 a, __int128 b)
@@ -292,8 +309,12 @@ static int str_op(const struct flt_pnode *p, const char *s, size_t len, const st
 	case FLT_OP_ENDSWITH:
 		return len >= l->len && memcmp(s + len - l->len, l->s, l->len) == 0;
 	case FLT_OP_GLOB:
+		if (l->glob)
+			return flt_glob_fast_match(l->glob, s, len, 0);
 		return flt_glob_match(l->s, l->len, s, len, 0);
 	case FLT_OP_IGLOB:
+		if (l->glob)
+			return flt_glob_fast_match(l->glob, s, len, 1);
 		return flt_glob_match(l->s, l->len, s, len, 1);
 	case FLT_OP_PMATCH:
 		return path_prefix(s, len, l);
@@ -312,6 +333,26 @@ static int str_op(const struct flt_pnode *p, const char *s, size_t len, const st
 	}
 }
 
+/* A text value against the node's literals. */
+static int match_text(const struct flt_pnode *p, const char *s, size_t len)
+{
+	if (p->op == FLT_OP_REGEX) {
+		regmatch_t m = {.rm_so = 0, .rm_eo = (regoff_t)len};
+		return regexec(p->re, s, 1, &m, REG_STARTEND) == 0;
+	}
+	if (p->hslots)
+		return in_hashed(p, s, len);
+	for (size_t i = 0; i < p->nlits; i++)
+		if (str_op(p, s, len, &p->lits[i]))
+			return 1;
+	return 0;
+}
+
+int flt_match_text(const struct flt_pnode *p, const char *s, size_t len)
+{
+	return match_text(p, s, len);
+}
+
 /* One value against the node's literals. */
 static int match_value(const struct flt_pnode *p, const struct fld_value *v)
 {
@@ -324,16 +365,7 @@ static int match_value(const struct flt_pnode *p, const struct fld_value *v)
 	int string_op = p->op >= FLT_OP_CONTAINS && p->op <= FLT_OP_REGEX;
 	if (p->ck == FLT_K_STR || string_op || p->op == FLT_OP_PMATCH) {
 		text_of(v, tmp, sizeof(tmp), &s, &len);
-		if (p->op == FLT_OP_REGEX) {
-			regmatch_t m = {.rm_so = 0, .rm_eo = (regoff_t)len};
-			return regexec(p->re, s, 1, &m, REG_STARTEND) == 0;
-		}
-		if (p->sorted)
-			return in_sorted(p, s, len);
-		for (size_t i = 0; i < p->nlits; i++)
-			if (str_op(p, s, len, &p->lits[i]))
-				return 1;
-		return 0;
+		return match_text(p, s, len);
 	}
 	if (p->ck == FLT_K_IP) {
 		if (v->type != FT_V_IP && v->type != FT_V_NET)
@@ -416,7 +448,7 @@ static int get_value(const struct flt_pexpr *e, struct fld_ctx *c, struct fld_va
 	return transform(e, v, c);
 }
 
-static int eval_cmp(const struct flt_pnode *p, struct fld_ctx *c)
+__attribute__((noinline)) static int eval_cmp(const struct flt_pnode *p, struct fld_ctx *c)
 {
 	struct fld_value v;
 
@@ -442,6 +474,21 @@ static int eval_cmp(const struct flt_pnode *p, struct fld_ctx *c)
 		int in = t < EVT_TYPE_MAX && ((p->typeset[t / 8] >> (t % 8)) & 1);
 		return p->op == FLT_OP_NE ? !in : in;
 	}
+	if (p->flagm) {
+		int r = flt_flags_eval(p, c);
+		if (r >= 0)
+			return r;
+	}
+	if (p->str_fast) {
+		/* a string field, no transformer: its text is the value */
+		if (!fld_extract(&p->lhs.ref, c, &v) || !v.present)
+			return 0;
+		if (p->op == FLT_OP_EXISTS)
+			return 1;
+		if (v.type == FT_V_STR || v.type == FT_V_BYTES)
+			return match_text(p, v.s ? v.s : "", v.s ? v.len : 0);
+		return match_value(p, &v);
+	}
 	if (p->multi) {
 		struct fld_value vals[MULTI_MAX];
 		size_t n = fld_extract_multi(&p->lhs.ref, c, vals, MULTI_MAX);
@@ -458,7 +505,22 @@ static int eval_cmp(const struct flt_pnode *p, struct fld_ctx *c)
 	return match_value(p, &v);
 }
 
-static int eval_node(const struct flt_pnode *p, struct fld_ctx *c)
+static int eval_node1(const struct flt_pnode *p, struct fld_ctx *c);
+
+static inline int eval_node(const struct flt_pnode *p, struct fld_ctx *c)
+{
+	if (!p->memo || !c->gen)
+		return eval_node1(p, c);
+	unsigned m = p->memo - 1u;
+	if (c->memo_gen[m] == c->gen)
+		return c->memo_val[m];
+	int r = eval_node1(p, c);
+	c->memo_gen[m] = c->gen;
+	c->memo_val[m] = (uint8_t)r;
+	return r;
+}
+
+static int eval_node1(const struct flt_pnode *p, struct fld_ctx *c)
 {
 	switch (p->kind) {
 	case FLT_N_AND:

@@ -8,6 +8,7 @@
  */
 #include <ctype.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "flt_int.h"
 
@@ -105,4 +106,103 @@ int flt_glob_match(const char *pat, size_t plen, const char *s, size_t slen, int
 	while (pi < plen && pat[pi] == '*')
 		pi++;
 	return pi == plen;
+}
+
+/* ---- the fast form: literal segments between stars ---- */
+
+const struct flt_glob_fast *flt_glob_fast_compile(struct flt_arena *a, const char *pat,
+						  size_t plen)
+{
+	size_t nstar = 0;
+	for (size_t i = 0; i < plen; i++) {
+		if (pat[i] == '?' || pat[i] == '[' || pat[i] == '\\')
+			return NULL;
+		nstar += pat[i] == '*';
+	}
+	struct flt_glob_fast *g = flt_arena_alloc(a, sizeof(*g));
+	if (!g)
+		return NULL;
+	if (!nstar) {
+		g->prefix = pat;
+		g->plen = plen;
+		g->minlen = plen;
+		return g;
+	}
+	const char **mid = flt_arena_alloc(a, (nstar + 1) * sizeof(*mid));
+	size_t *mlen = flt_arena_alloc(a, (nstar + 1) * sizeof(*mlen));
+	if (!mid || !mlen)
+		return NULL;
+	size_t first = (size_t)((const char *)memchr(pat, '*', plen) - pat);
+	size_t last = (size_t)((const char *)memrchr(pat, '*', plen) - pat);
+	g->has_star = 1;
+	g->prefix = pat;
+	g->plen = first;
+	g->suffix = pat + last + 1;
+	g->slen = plen - last - 1;
+	g->minlen = g->plen + g->slen;
+	/* segments strictly between the first and last star, empty ones dropped */
+	for (size_t i = first; i < last;) {
+		size_t j = i + 1;
+		while (j < last && pat[j] != '*')
+			j++;
+		if (j > i + 1) {
+			mid[g->nmid] = pat + i + 1;
+			mlen[g->nmid] = j - i - 1;
+			g->minlen += j - i - 1;
+			g->nmid++;
+		}
+		i = j;
+	}
+	g->mid = mid;
+	g->mlen = mlen;
+	return g;
+}
+
+static int seg_eq(const char *s, const char *p, size_t n, int icase)
+{
+	if (!icase)
+		return memcmp(s, p, n) == 0;
+	for (size_t i = 0; i < n; i++)
+		if (fold(s[i], 1) != (unsigned char)p[i])
+			return 0;
+	return 1;
+}
+
+/* First occurrence of n in h (n non-empty), or NULL. */
+static const char *seg_find(const char *h, size_t hl, const char *n, size_t nl, int icase)
+{
+	if (nl > hl)
+		return NULL;
+	const char *end = h + hl - nl + 1;
+	if (!icase) {
+		for (const char *p = h; p < end && (p = memchr(p, n[0], (size_t)(end - p))); p++)
+			if (memcmp(p + 1, n + 1, nl - 1) == 0)
+				return p;
+		return NULL;
+	}
+	for (const char *p = h; p < end; p++)
+		if (fold(*p, 1) == (unsigned char)n[0] && seg_eq(p + 1, n + 1, nl - 1, 1))
+			return p;
+	return NULL;
+}
+
+/* With only '*' wildcards, leftmost matching of each middle segment is
+ * exact: any match can be shifted to use the earliest occurrences. */
+int flt_glob_fast_match(const struct flt_glob_fast *g, const char *s, size_t slen, int icase)
+{
+	if (slen < g->minlen)
+		return 0;
+	if (!g->has_star)
+		return slen == g->plen && seg_eq(s, g->prefix, slen, icase);
+	if (!seg_eq(s, g->prefix, g->plen, icase) ||
+	    !seg_eq(s + slen - g->slen, g->suffix, g->slen, icase))
+		return 0;
+	const char *p = s + g->plen, *end = s + slen - g->slen;
+	for (size_t i = 0; i < g->nmid; i++) {
+		const char *f = seg_find(p, (size_t)(end - p), g->mid[i], g->mlen[i], icase);
+		if (!f)
+			return 0;
+		p = f + g->mlen[i];
+	}
+	return 1;
 }

@@ -19,10 +19,24 @@
 #define FLT_MAX_DEPTH	    200 /* nesting of parentheses/not/transformers */
 #define FLT_MAX_MACRO_DEPTH 64	/* macros expanding macros (loops are the resolver's job) */
 #define FLT_MAX_TR	    8	/* transformers around one field */
-#define FLT_LIST_SORTED_MIN 8	/* `in` lists at least this long are sorted + bsearched */
+#define FLT_MEMO_SLOTS (sizeof(((struct fld_ctx *)0)->memo_gen) / sizeof(uint32_t))
+#define FLT_LIST_SORTED_MIN 4	/* `in` lists at least this long are hashed */
 
 /* Runs fn(ptr) when the arena is freed (regfree for compiled regexes). */
 int flt_arena_defer(struct flt_arena *a, void (*fn)(void *), void *ptr);
+
+/* A glob made of literal segments and stars only (the .aws/credentials and
+ * .ssh/id_ patterns of the default rules): matched by prefix, suffix and
+ * in-order substring search instead of backtracking (flt_glob.c). */
+struct flt_glob_fast {
+	const char *prefix, *suffix;
+	size_t plen, slen;
+	const char *const *mid; /* segments between stars, in order */
+	const size_t *mlen;
+	size_t nmid;
+	size_t minlen; /* plen + slen + sum(mlen) */
+	uint8_t has_star;
+};
 
 /* A literal converted for one comparison. */
 struct flt_lit {
@@ -37,6 +51,8 @@ struct flt_lit {
 	uint8_t prefix; /* CIDR prefix bits (32/128 for a plain address) */
 	uint8_t is_net;
 	uint8_t num_ok; /* n valid */
+	const struct flt_glob_fast *glob; /* glob/iglob literal in the fast form, or NULL */
+	uint32_t hash;			  /* for hashed `in` lists */
 };
 
 /* How values are compared, decided once from the field's type. */
@@ -74,6 +90,49 @@ struct flt_pnode {
 	uint8_t typeset[32];
 	int bval;
 	const struct flt_node *src; /* for the dump */
+	/* Evaluation shortcuts decided at compile time. */
+	uint16_t memo;		  /* 1 + slot in fld_ctx memo_* (shared nodes), 0 none */
+	uint8_t cost;		  /* FLT_COST_*: and/or try cheaper operands first */
+	uint8_t str_fast;	  /* string lhs with no transformer: skip text_of() */
+	uint32_t *hslots;	  /* hashed `in` list: lit index + 1 per slot, 0 empty */
+	uint32_t hmask;		  /* slot count - 1 */
+	const struct flt_flagm *flagm; /* evt.arg.X on flag/enum params: numeric test */
+};
+
+/* Evaluation cost classes of a node: and/or evaluate their operands in
+ * class order (stable, so the written order holds within a class).
+ * Evaluation has no side effects and a missing value only makes one
+ * comparison false, so the order never changes a result. */
+enum flt_cost {
+	FLT_COST_CONST,	    /* constants and evt.type tests on the record header */
+	FLT_COST_CHEAP,	    /* fields read from the record, thread or fd entry */
+	FLT_COST_EXPENSIVE, /* rendered text, ancestor walks, regex, table walks */
+};
+
+/* evt.arg.NAME compared with literals when NAME is a flag or enum
+ * parameter: the rendered names ("O_WRONLY|O_CREAT") are a function of the
+ * number, so the comparison is decided on the number. One entry per
+ * (parameter type, flag table) the name has across event types. */
+struct flt_flagk {
+	uint8_t ftable;
+	uint8_t is_enum;
+	uint8_t zero_raw; /* FT_OPEN reused by non-open events: 0 prints as "0" */
+	uint8_t ok;	  /* 0: decide by rendering (the generic path) */
+	/* flags, `contains`: match when v & any != 0, or (v & mask) is in mvals,
+	 * or v == 0 and zero_hit */
+	uint64_t any, mask;
+	const uint64_t *mvals;
+	size_t nmvals;
+	uint8_t zero_hit;
+	/* enums: the first table entry per value, and whether its name matches */
+	const uint64_t *evals;
+	const uint8_t *ehit;
+	size_t nevals;
+};
+struct flt_flagm {
+	int name_id; /* fld_param_name_id() of NAME */
+	struct flt_flagk k[8];
+	size_t nk;
 };
 
 struct flt_prog {
@@ -85,6 +144,21 @@ struct flt_prog {
 /* Shared helpers. */
 int flt_op_rhs_arity(enum flt_op op); /* 0 none, 1 value, 2 list */
 int flt_glob_match(const char *pat, size_t plen, const char *s, size_t slen, int icase);
+/* The fast form of a glob pattern (into arena), or NULL when the pattern
+ * uses '?', '[' or a backslash (those keep flt_glob_match). icase patterns come lowercased. */
+const struct flt_glob_fast *flt_glob_fast_compile(struct flt_arena *a, const char *pat,
+						  size_t plen);
+int flt_glob_fast_match(const struct flt_glob_fast *g, const char *s, size_t slen, int icase);
+/* Hash of a string for `in` sets. */
+uint32_t flt_hash(const char *s, size_t len);
+/* Whether the comparison holds for a string value (the compiler asks this
+ * about flag and enum names). */
+int flt_match_text(const struct flt_pnode *p, const char *s, size_t len);
+/* Builds p->flagm when p compares evt.arg.NAME of flag/enum parameters
+ * (flt_flags.c). Returns 0 or SR_ENOMEM. */
+int flt_flags_prepare(struct flt_arena *a, struct flt_pnode *p);
+/* 1/0 decided on the number, -1 to use the generic path. */
+int flt_flags_eval(const struct flt_pnode *p, struct fld_ctx *c);
 size_t flt_value_print(const struct flt_value *v, char *buf, size_t cap);
 int flt_parse_number(const char *s, size_t len, __int128 *out);
 int flt_parse_ip(const char *s, size_t len, struct flt_lit *l);

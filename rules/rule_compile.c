@@ -517,7 +517,9 @@ static int compile_rule(struct cc *c, struct rule *r, const uint8_t known[32], i
 		return rc;
 	r->ast = ast;
 	sr_err_clear(&e);
-	if (flt_compile(rs->flt, ast, &r->prog, &e) != 0) {
+	if (!rs->flt_shared && !(rs->flt_shared = flt_shared_new(rs->flt)))
+		return SR_ENOMEM;
+	if (flt_compile_shared(rs->flt, rs->flt_shared, ast, &r->prog, &e) != 0) {
 		if (r->skip_unknown && is_unknown_field_error(e.msg)) {
 			rule_warn(rs, RW_UNKNOWN_FILTER, r->pos.src, r->pos.line, r->pos.col,
 				  "rule '%s' skipped (skip-if-unknown-filter): %s", r->name, e.msg);

@@ -166,6 +166,7 @@ struct rule {
 struct rule_set {
 	struct rule_arena arena;
 	struct flt_arena *flt;
+	struct flt_shared *flt_shared; /* macros compiled once, results shared per event */
 	enum rule_match_mode mode;
 	enum rule_priority min_prio;
 	const char *tags_filter;     /* comma separated, or NULL */

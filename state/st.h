@@ -112,14 +112,35 @@ struct st_stats {
 	/* Added: processes (fd tables), users, groups; evicted: threads dropped
 	 * by the table cap; events: st_event_begin calls. */
 	uint64_t procs, users, groups, evicted_threads, events;
+	/* Added (bounds): fds dropped by the total fd cap, threads dropped by
+	 * the staleness sweep, fd entries in memory (forked processes share a
+	 * table until one changes it, so this can be below fds), and the bytes
+	 * the engine holds (pools, maps, long strings; malloc overhead aside). */
+	uint64_t evicted_fds, stale_threads, fd_entries, mem_bytes;
 };
 void st_get_stats(const struct st_state *st, struct st_stats *out);
 
-/* Limits (0 keeps the default): threads in the table (default 1M; at the
- * cap the oldest exited thread is evicted, and when none has exited the new
- * thread is served from a scratch slot that is not kept), fds per process
- * (default 1M; beyond it new fds are not tracked). */
+/* Limits (0 keeps the current value): threads in the table (default 65536;
+ * above the cap, applied at st_event_end, exited threads are evicted oldest
+ * first, then the least recently seen down to 7/8 of the cap; a thread that
+ * cannot be allocated at all is served from a scratch slot that is not
+ * kept), fds per process (default 65536; beyond it new fds are not tracked).
+ * The defaults keep the engine under about 60 MiB on any input (see
+ * state/README.md for the per-entry costs). */
 void st_set_limits(struct st_state *st, size_t max_threads, size_t max_fds_per_proc);
+
+struct st_limits {
+	size_t max_threads;      /* as st_set_limits; 0 keeps */
+	size_t max_fds_per_proc; /* as st_set_limits; 0 keeps */
+	/* fd entries in all processes (default 131072); above it the fd tables
+	 * of the least recently seen processes are dropped down to 7/8. 0 keeps. */
+	size_t max_fds_total;
+	/* A thread not seen for this long in event time is dropped (its exit was
+	 * lost), unless an active thread descends from it (default 30 min);
+	 * 0 keeps, UINT64_MAX turns the sweep off. */
+	uint64_t stale_ns;
+};
+void st_set_limits_ext(struct st_state *st, const struct st_limits *l);
 
 /* Container id and pod uid from a cgroup path ("0::/system.slice/docker-<id>.scope"
  * lines or bare paths): docker, containerd/cri-containerd, cri-o, podman/libpod,

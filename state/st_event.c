@@ -239,9 +239,12 @@ void st_event_begin(struct st_state *st, const struct evt *ev)
 	st->events++;
 	if (!r)
 		return;
+	if (r->ts > st->last_ts)
+		st->last_ts = r->ts;
 	type = r->type;
 	if (type >= EVT_DROP && type <= EVT_SNAP_END) {
 		st_snap_apply(st, ev);
+		st_views_stale(st);
 		return;
 	}
 	if (is_clone(type) && r->res == 0 && !(r->flags & EVT_RF_ENTER_ONLY))
@@ -305,13 +308,19 @@ void st_event_begin(struct st_state *st, const struct evt *ev)
 			set_ids(&t->proc->gid, &t->proc->egid, ev, type);
 		break;
 	default:
-		st_apply_fd_begin(st, ev);
-		break;
+		if (type >= EVT_TYPE_MAX)
+			return; /* a type id the schema cannot have: header only */
+		/* fd events change fd tables only: thread views stay valid. */
+		if (st->fd_event[type])
+			st_apply_fd_begin(st, ev);
+		goto fd;
 	}
+	st_views_stale(st);
+fd:
 	/* The fd the event names, unless an fd-creating call already set it. */
 	fp = st->fd_param[type];
-	if (!st->curfd && st->curfd_num < 0 && fp >= 0 && evt_param_present(ev, (unsigned)fp)) {
-		st->curfd_num = evt_param_s64(ev, (unsigned)fp);
+	if (!st->curfd && st->curfd_num < 0 && fp >= 0 && (unsigned)fp < ev->nparams) {
+		st->curfd_num = st_param_s64(ev, (unsigned)fp);
 		if (st->cur)
 			st->curfd = st_fd_find(st->cur->proc, st->curfd_num);
 	}
@@ -329,6 +338,7 @@ void st_event_end(struct st_state *st, const struct evt *ev)
 	st->nreap = 0;
 	if (ev && ev->rec && st->xhead)
 		st_thr_reap_expired(st, ev->rec->ts);
+	st_enforce_limits(st);
 	st->cur = NULL;
 	st->curfd = NULL;
 	st->curfd_num = -1;

@@ -200,10 +200,13 @@ static void apply_sockaddr(struct st_state *st, struct st_fd *fd, const uint8_t 
 
 static void connect_event(struct st_state *st, struct st_proc *p, const struct evt *ev)
 {
-	struct st_fdent *e = st_fd_find(p, evt_param_s64(ev, 0));
 	int64_t res = ev->rec->res;
+	struct st_fdent *e;
 
-	if (!e || (res != 0 && res != -ST_EINPROGRESS))
+	if (res != 0 && res != -ST_EINPROGRESS)
+		return;
+	e = st_fd_find_w(st, p, evt_param_s64(ev, 0));
+	if (!e)
 		return;
 	e->pub.is_server = 0;
 	if (evt_param_present(ev, 2) && ev->plen[2] &&
@@ -262,7 +265,7 @@ static void dup_event(struct st_state *st, struct st_proc *p, const struct evt *
 	if (type == EVT_FCNTL) {
 		uint64_t cmd = evt_param_u64(ev, 1);
 		if (cmd == ST_F_SETFD && res == 0) {
-			e = st_fd_find(p, old);
+			e = st_fd_find_w(st, p, old);
 			if (e) {
 				if (evt_param_u64(ev, 2) & 1) /* FD_CLOEXEC */
 					e->pub.flags |= O_CLOEXEC;
@@ -324,6 +327,21 @@ static const char *bpf_fd_name(uint64_t cmd)
 	return NULL;
 }
 
+/* The types st_apply_fd_begin() acts on (keep in step with its switch):
+ * st_new() turns this into a table so other events skip the call. */
+int st_is_fd_event(unsigned type)
+{
+	switch (type) {
+	case EVT_OPEN: case EVT_OPENAT: case EVT_OPENAT2: case EVT_CREAT: case EVT_CLOSE:
+	case EVT_DUP: case EVT_DUP2: case EVT_DUP3: case EVT_FCNTL: case EVT_SOCKET:
+	case EVT_SOCKETPAIR: case EVT_PIPE: case EVT_PIPE2: case EVT_CONNECT: case EVT_ACCEPT:
+	case EVT_ACCEPT4: case EVT_BIND: case EVT_LISTEN: case EVT_MEMFD_CREATE:
+	case EVT_USERFAULTFD: case EVT_IO_URING_SETUP: case EVT_BPF:
+		return 1;
+	}
+	return 0;
+}
+
 void st_apply_fd_begin(struct st_state *st, const struct evt *ev)
 {
 	struct st_proc *p = st->cur->proc;
@@ -337,7 +355,7 @@ void st_apply_fd_begin(struct st_state *st, const struct evt *ev)
 		open_event(st, p, ev);
 		break;
 	case EVT_CLOSE:
-		st->close_fd = evt_param_s64(ev, 0);
+		st->close_fd = st_param_s64(ev, 0);
 		break;
 	case EVT_DUP:
 	case EVT_DUP2:
@@ -361,9 +379,9 @@ void st_apply_fd_begin(struct st_state *st, const struct evt *ev)
 		accept_event(st, p, ev);
 		break;
 	case EVT_BIND:
-		if (r->res == 0) {
-			struct st_fdent *e = st_fd_find(p, evt_param_s64(ev, 0));
-			if (e && evt_param_present(ev, 1)) {
+		if (r->res == 0 && evt_param_present(ev, 1)) {
+			struct st_fdent *e = st_fd_find_w(st, p, evt_param_s64(ev, 0));
+			if (e) {
 				apply_sockaddr(st, &e->pub, ev->p[1], ev->plen[1], 1);
 				e->pub.is_server = 1;
 				st_fd_rename_socket(st, &e->pub);
@@ -372,7 +390,7 @@ void st_apply_fd_begin(struct st_state *st, const struct evt *ev)
 		break;
 	case EVT_LISTEN:
 		if (r->res == 0) {
-			struct st_fdent *e = st_fd_find(p, evt_param_s64(ev, 0));
+			struct st_fdent *e = st_fd_find_w(st, p, evt_param_s64(ev, 0));
 			if (e) {
 				e->pub.is_server = 1;
 				st_fd_rename_socket(st, &e->pub);

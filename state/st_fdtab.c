@@ -1,24 +1,96 @@
-/* st_fdtab.c: per-process fd tables and socket tuples/names. */
+/* st_fdtab.c: per-process fd tables and socket tuples/names.
+ *
+ * A forked process shares its parent's table (st_fd_copy_table) until either
+ * side adds, removes or changes an fd: then the writer copies it
+ * (st_fdtab_w). Most children exec or exit after a handful of events, so the
+ * per-fork copy of every fd entry (and the refcount traffic on their names)
+ * mostly never happens; exec copies only the fds that survive O_CLOEXEC. */
 #include "st_int.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-struct st_fdent *st_fd_find(const struct st_proc *p, int64_t fd)
+/* ---- tables (copy on write) and entries ---- */
+
+static struct st_fdent *fdent_new(struct st_state *st)
 {
-	return st_map_get(&p->fds, (uint64_t)fd);
+	struct st_fdent *e = st_pool_get(&st->fd_pool);
+
+	if (e)
+		st->nfd_ents++;
+	return e;
+}
+
+/* An entry that never made it into a table. */
+static void fdent_drop(struct st_state *st, struct st_fdent *e)
+{
+	st_str_unref(st, e->pub.name);
+	st->nfd_ents--;
+	st_garbage_kind(st, e, ST_G_FD);
 }
 
 static void fdent_free(struct st_state *st, struct st_fdent *e)
 {
-	st_str_unref(st, e->pub.name);
-	st_garbage(st, e);
-	st->nfds--;
+	fdent_drop(st, e);
 	st->reaped_fds++;
+}
+
+/* Drops p's reference to its table; the last one frees the entries (their
+ * memory at event end). */
+static void tab_put(struct st_state *st, struct st_map *m)
+{
+	if (m->slots && !st_map_shared(m))
+		for (uint32_t i = 0; i < m->cap; i++)
+			if (m->slots[i].val)
+				fdent_free(st, m->slots[i].val);
+	st_map_free(m);
+}
+
+/* Gives m (sharing its slots) private slots with private copies of the
+ * entries, slot for slot. */
+static int tab_unshare(struct st_state *st, struct st_map *m)
+{
+	struct st_map c;
+
+	if (st_map_clone(&c, m))
+		return -1;
+	for (uint32_t i = 0; i < c.cap; i++) {
+		const struct st_fdent *e = c.slots[i].val;
+		struct st_fdent *n;
+
+		if (!e)
+			continue;
+		n = fdent_new(st);
+		if (!n) {
+			/* Undo: the copies made so far go, the shared table stays. */
+			for (uint32_t k = 0; k < i; k++)
+				if (c.slots[k].val)
+					fdent_drop(st, c.slots[k].val);
+			st_map_free(&c);
+			return -1;
+		}
+		*n = *e;
+		st_str_ref(n->pub.name);
+		c.slots[i].val = n;
+	}
+	st_map_free(m); /* drops the shared reference only */
+	*m = c;
+	return 0;
+}
+
+int st_fdtab_w(struct st_state *st, struct st_proc *p)
+{
+	return st_map_shared(&p->fds) ? tab_unshare(st, &p->fds) : 0;
+}
+
+struct st_fdent *st_fd_find_w(struct st_state *st, struct st_proc *p, int64_t fd)
+{
+	if (!st_fd_find(p, fd) || st_fdtab_w(st, p))
+		return NULL;
+	return st_fd_find(p, fd);
 }
 
 static struct st_fdent *fd_insert(struct st_state *st, struct st_proc *p, int64_t fd,
@@ -27,35 +99,36 @@ static struct st_fdent *fd_insert(struct st_state *st, struct st_proc *p, int64_
 	struct st_fdent *old;
 	int oom = 0;
 
-	if (p->fds.n >= st->max_fds && !st_fd_find(p, fd)) {
-		free(e);
+	if ((st_fd_count(p) >= st->max_fds && !st_fd_find(p, fd)) || st_fdtab_w(st, p)) {
+		fdent_drop(st, e);
 		return NULL;
 	}
 	old = st_map_put(&p->fds, (uint64_t)fd, e, &oom);
 	if (oom) {
-		st_str_unref(st, e->pub.name);
-		free(e);
+		fdent_drop(st, e);
 		return NULL;
 	}
-	st->nfds++;
 	if (old)
 		fdent_free(st, old); /* a close we never saw */
+	else
+		st->nfds++;
 	return e;
 }
 
 struct st_fdent *st_fd_add(struct st_state *st, struct st_proc *p, int64_t fd,
 			   enum evt_fdtype type, const char *name, size_t name_len)
 {
-	struct st_fdent *e = calloc(1, sizeof(*e));
+	struct st_fdent *e = fdent_new(st);
 
 	if (!e)
 		return NULL;
+	memset(e, 0, sizeof(*e));
 	e->pub.fd = fd;
 	e->pub.type = type;
 	e->pub.is_server = 2;
 	e->pub.name = st_str_new(st, name ? name : "", name ? name_len : 0);
 	if (!e->pub.name) {
-		free(e);
+		fdent_drop(st, e);
 		return NULL;
 	}
 	e->snap_gen = st->snap_gen;
@@ -65,7 +138,7 @@ struct st_fdent *st_fd_add(struct st_state *st, struct st_proc *p, int64_t fd,
 struct st_fdent *st_fd_dup(struct st_state *st, struct st_proc *p, const struct st_fdent *src,
 			   int64_t newfd)
 {
-	struct st_fdent *e = malloc(sizeof(*e));
+	struct st_fdent *e = fdent_new(st);
 
 	if (!e)
 		return NULL;
@@ -78,48 +151,94 @@ struct st_fdent *st_fd_dup(struct st_state *st, struct st_proc *p, const struct 
 
 void st_fd_remove(struct st_state *st, struct st_proc *p, int64_t fd)
 {
-	struct st_fdent *e = st_map_del(&p->fds, (uint64_t)fd);
+	struct st_fdent *e;
 
-	if (e)
+	if (!st_fd_find(p, fd) || st_fdtab_w(st, p))
+		return;
+	e = st_map_del(&p->fds, (uint64_t)fd);
+	if (e) {
 		fdent_free(st, e);
+		st->nfds--;
+	}
 }
 
 void st_fd_clear(struct st_state *st, struct st_proc *p)
 {
+	st->nfds -= p->fds.n;
+	tab_put(st, &p->fds);
+}
+
+static int is_cloexec(const struct st_fdent *e)
+{
+	return (e->pub.flags & O_CLOEXEC) != 0;
+}
+
+/* A shared table loses its O_CLOEXEC fds (the usual fork then exec): a new
+ * private table gets copies of the survivors only. -1: out of memory. */
+static int drop_cloexec_shared(struct st_state *st, struct st_proc *p, uint32_t ndrop)
+{
+	struct st_map nm = { 0 };
+
 	for (uint32_t i = 0; i < p->fds.cap; i++) {
-		struct st_slot *s = &p->fds.slots[i];
-		if (s->val) {
-			fdent_free(st, s->val);
-			s->val = NULL;
-			s->key = 0;
+		const struct st_fdent *e = p->fds.slots[i].val;
+		struct st_fdent *c;
+		int oom = 0;
+
+		if (!e || is_cloexec(e))
+			continue;
+		c = fdent_new(st);
+		if (c) {
+			*c = *e;
+			st_str_ref(c->pub.name);
+			st_map_put(&nm, p->fds.slots[i].key, c, &oom);
+		}
+		if (!c || oom) {
+			if (c)
+				fdent_drop(st, c);
+			tab_put(st, &nm);
+			return -1;
 		}
 	}
-	p->fds.n = 0;
+	st_map_free(&p->fds); /* the shared reference only */
+	p->fds = nm;
+	st->nfds -= ndrop;
+	st->reaped_fds += ndrop;
+	return 0;
 }
 
 void st_fd_drop_cloexec(struct st_state *st, struct st_proc *p)
 {
 	int64_t small[64], *v = small;
-	size_t n = 0, cap = 64;
+	size_t k = 0, cap = 64;
 
+	if (st_map_shared(&p->fds)) {
+		uint32_t n = 0;
+		for (uint32_t i = 0; i < p->fds.cap; i++) {
+			const struct st_fdent *e = p->fds.slots[i].val;
+			n += e && is_cloexec(e);
+		}
+		/* Nothing to drop leaves a shared table shared. */
+		if (!n || !drop_cloexec_shared(st, p, n))
+			return;
+	}
 	/* Collect first: deleting while scanning would shift unvisited slots. */
 	for (uint32_t i = 0; i < p->fds.cap; i++) {
 		const struct st_fdent *e = p->fds.slots[i].val;
-		if (!e || !(e->pub.flags & O_CLOEXEC))
+		if (!e || !is_cloexec(e))
 			continue;
-		if (n == cap) {
+		if (k == cap) {
 			int64_t *nv = malloc(2 * cap * sizeof(*nv));
 			if (!nv)
 				break;
-			memcpy(nv, v, n * sizeof(*nv));
+			memcpy(nv, v, k * sizeof(*nv));
 			if (v != small)
 				free(v);
 			v = nv;
 			cap *= 2;
 		}
-		v[n++] = e->pub.fd;
+		v[k++] = e->pub.fd;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < k; i++)
 		st_fd_remove(st, p, v[i]);
 	if (v != small)
 		free(v);
@@ -127,6 +246,15 @@ void st_fd_drop_cloexec(struct st_state *st, struct st_proc *p)
 
 int st_fd_copy_table(struct st_state *st, struct st_proc *dst, const struct st_proc *src)
 {
+	if (!src->fds.n || dst->fds.slots == src->fds.slots)
+		return 0;
+	if (!dst->fds.n) {
+		/* The common case (fork): share until one side changes it. */
+		st_fd_clear(st, dst);
+		st_map_share(&dst->fds, &src->fds);
+		st->nfds += src->fds.n;
+		return 0;
+	}
 	for (uint32_t i = 0; i < src->fds.cap; i++) {
 		const struct st_fdent *e = src->fds.slots[i].val;
 		if (e && !st_fd_dup(st, dst, e, e->pub.fd))
@@ -188,17 +316,38 @@ int st_fd_set_tuple(struct st_state *st, struct st_fd *fd, const uint8_t *p, uin
 	return -1;
 }
 
-static size_t fmt_ep(char *out, size_t cap, uint8_t family, const uint8_t *ip, uint16_t port)
+/* ip:port at out (room for 64 bytes); returns the length. IPv4 by hand:
+ * every connect and accept renames its socket, snprintf was a tenth of the
+ * engine's time on socket-heavy streams. */
+static size_t fmt_ep(char *out, uint8_t family, const uint8_t *ip, uint16_t port)
 {
-	char a[INET6_ADDRSTRLEN];
-	int n;
+	char *o = out, tmp[8];
+	size_t k = 0;
 
-	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, ip, a, sizeof(a)))
-		a[0] = '\0';
-	n = snprintf(out, cap, "%s:%u", a, port);
-	if (n < 0)
-		return 0;
-	return (size_t)n < cap ? (size_t)n : cap ? cap - 1 : 0;
+	if (family == AF_INET6) {
+		if (inet_ntop(AF_INET6, ip, out, 48))
+			o += strlen(out);
+	} else {
+		for (int i = 0; i < 4; i++) {
+			unsigned b = ip[i];
+			if (b >= 100)
+				*o++ = (char)('0' + b / 100);
+			if (b >= 10)
+				*o++ = (char)('0' + b / 10 % 10);
+			*o++ = (char)('0' + b % 10);
+			if (i < 3)
+				*o++ = '.';
+		}
+	}
+	*o++ = ':';
+	do {
+		tmp[k++] = (char)('0' + port % 10);
+		port /= 10;
+	} while (port);
+	while (k)
+		*o++ = tmp[--k];
+	*o = '\0';
+	return (size_t)(o - out);
 }
 
 static int ip_zero(const uint8_t *ip)
@@ -209,6 +358,7 @@ static int ip_zero(const uint8_t *ip)
 
 size_t st_fd_sockname(const struct st_fd *fd, char *out, size_t cap)
 {
+	char buf[160];
 	size_t n;
 
 	if (!cap)
@@ -216,21 +366,22 @@ size_t st_fd_sockname(const struct st_fd *fd, char *out, size_t cap)
 	out[0] = '\0';
 	if (fd->family != AF_INET && fd->family != AF_INET6)
 		return 0;
-	/* Not connected: bound or listening, only the local endpoint means anything. */
-	if (fd->rport == 0 && ip_zero(fd->rip))
-		return fmt_ep(out, cap, fd->family, fd->lip, fd->lport);
-	if (fd->is_server == 1) {
-		n = fmt_ep(out, cap, fd->family, fd->rip, fd->rport);
-		n += (size_t)snprintf(out + n, cap - n, "->");
-		if (n >= cap)
-			return cap - 1;
-		return n + fmt_ep(out + n, cap - n, fd->family, fd->lip, fd->lport);
+	if (fd->rport == 0 && ip_zero(fd->rip)) {
+		/* Not connected: bound or listening, only the local endpoint means anything. */
+		n = fmt_ep(buf, fd->family, fd->lip, fd->lport);
+	} else {
+		/* Client first: the remote end of an accepted (server) socket. */
+		int srv = fd->is_server == 1;
+		n = fmt_ep(buf, fd->family, srv ? fd->rip : fd->lip, srv ? fd->rport : fd->lport);
+		buf[n++] = '-';
+		buf[n++] = '>';
+		n += fmt_ep(buf + n, fd->family, srv ? fd->lip : fd->rip, srv ? fd->lport : fd->rport);
 	}
-	n = fmt_ep(out, cap, fd->family, fd->lip, fd->lport);
-	n += (size_t)snprintf(out + n, cap - n, "->");
 	if (n >= cap)
-		return cap - 1;
-	return n + fmt_ep(out + n, cap - n, fd->family, fd->rip, fd->rport);
+		n = cap - 1;
+	memcpy(out, buf, n);
+	out[n] = '\0';
+	return n;
 }
 
 void st_fd_rename_socket(struct st_state *st, struct st_fd *fd)

@@ -2,13 +2,23 @@
  *
  * Layout: a hash map tid -> struct st_thr; each thread points at a refcounted
  * struct st_proc (what the threads of one pid share: exe, args, cwd, ids, fd
- * table). Public struct st_thread views are refreshed from the process on
- * every lookup, so process-wide changes (chdir, setuid, exec) are made once.
+ * table). Forked processes share the fd table's slot array until one of them
+ * changes it (copy on write, st_fdtab_w).
+ * Public struct st_thread views are refreshed from the process lazily: a
+ * generation number (st->vgen) moves whenever an event may have changed
+ * process data, and a view older than it is refreshed on its next lookup.
  *
- * Strings are refcounted blobs (st_str_*), so fork and dup copy pointers.
- * Nothing is freed before st_event_end(): releases go to a garbage list that
- * st_event_end() empties, which keeps every pointer handed out valid for the
- * whole event as st.h promises.
+ * Memory: threads, processes, fd entries and short strings come
+ * from per-type pools (st_pool.c), so the per-event cost is a free-list pop
+ * instead of malloc, and nothing the engine frees goes back to malloc until
+ * st_free. Nothing is recycled before st_event_end(): releases go to a garbage
+ * list that st_event_end() empties, which keeps every pointer handed out valid
+ * for the whole event as st.h promises.
+ *
+ * Bounds (enforced at st_event_end, when no pointer is held): threads (oldest
+ * exited first, then least recently seen), fd entries in total (fd tables of
+ * the least recently seen processes dropped), fds per process (new ones not
+ * tracked), and a staleness sweep for threads whose exit was lost.
  */
 #ifndef ST_INT_H
 #define ST_INT_H
@@ -25,23 +35,102 @@ struct st_slot {
 };
 
 struct st_map {
-	struct st_slot *slots;
+	struct st_slot *slots; /* after a struct st_map_hdr in the same allocation */
 	uint32_t cap;  /* power of two, 0 before first insert */
 	uint32_t n;
 	unsigned bits;
 };
 
-void *st_map_get(const struct st_map *m, uint64_t key);
+/* The slot array can be shared by several maps (fd tables of forked
+ * processes, copy on write): its reference count sits right before it, so
+ * a lookup reaches the slots without an extra pointer. */
+struct st_map_hdr {
+	uint32_t ref;
+	uint32_t pad[3]; /* slots stay 16-byte aligned */
+};
+
+static inline struct st_map_hdr *st_map_hdr(const struct st_map *m)
+{
+	return (struct st_map_hdr *)(void *)m->slots - 1;
+}
+
+/* 1 when another map shares m's slots: m must not change them. */
+static inline int st_map_shared(const struct st_map *m)
+{
+	return m->slots && st_map_hdr(m)->ref > 1;
+}
+
+static inline uint32_t st_map_home(const struct st_map *m, uint64_t key)
+{
+	/* Fibonacci hashing: the top bits of key * 2^64/phi spread dense keys
+	 * (tids, fd numbers) evenly. */
+	return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - m->bits));
+}
+
+static inline void *st_map_get(const struct st_map *m, uint64_t key)
+{
+	uint32_t mask, i;
+
+	if (!m->cap)
+		return NULL;
+	mask = m->cap - 1;
+	for (i = st_map_home(m, key);; i = (i + 1) & mask) {
+		const struct st_slot *s = &m->slots[i];
+		if (s->key == key && s->val)
+			return s->val;
+		if (!s->val)
+			return NULL;
+	}
+}
+
 /* Inserts or replaces; returns the previous value (NULL if none), or sets
  * *oom when growing failed (the map is left unchanged). */
 void *st_map_put(struct st_map *m, uint64_t key, void *val, int *oom);
+/* Removes key; the slot array shrinks when it becomes mostly empty. */
 void *st_map_del(struct st_map *m, uint64_t key);
+/* Drops m's reference to its slots (freed with the last) and empties m. */
 void st_map_free(struct st_map *m);
+/* dst (empty) shares src's slots: neither may change them until unshared. */
+void st_map_share(struct st_map *dst, const struct st_map *src);
+/* An unshared copy of src's slots, slot for slot, into dst (empty); the
+ * values are the same pointers. -1 when out of memory. */
+int st_map_clone(struct st_map *dst, const struct st_map *src);
 /* Values in slot order; the callback may not modify the map. */
 void st_map_each(const struct st_map *m, void (*cb)(void *ctx, uint64_t key, void *val),
 		 void *ctx);
 /* Values sorted by key into a new array (caller frees); *n its length. */
 void **st_map_sorted(const struct st_map *m, size_t *n);
+/* Bytes held by the slot array. */
+static inline size_t st_map_bytes(const struct st_map *m)
+{
+	return (size_t)m->cap * sizeof(struct st_slot);
+}
+
+/* ---- fixed-size object pools ---- */
+struct st_pool {
+	void *free;           /* free objects, linked through their first word */
+	void **chunks;
+	size_t nchunks, chunks_cap;
+	uint32_t size;        /* object size, a multiple of 16 */
+	uint32_t per_chunk;
+	uint64_t live;        /* objects handed out */
+};
+
+/* align: a power of two, at least 16 is used. */
+void st_pool_init(struct st_pool *p, size_t size, size_t align);
+void *st_pool_get(struct st_pool *p);   /* uninitialized memory, NULL when out of memory */
+void st_pool_put(struct st_pool *p, void *obj);
+void st_pool_destroy(struct st_pool *p);
+size_t st_pool_bytes(const struct st_pool *p);
+
+/* Garbage kinds: what st_garbage_flush() does with a queued pointer. */
+enum st_gkind {
+	ST_G_MALLOC, /* free() */
+	ST_G_THR,    /* back to st->thr_pool ... */
+	ST_G_PROC,
+	ST_G_FD,
+	ST_G_STR,    /* a string header: its pool class follows from its length */
+};
 
 /* ---- refcounted strings ---- */
 struct st_state;
@@ -52,9 +141,15 @@ void st_str_unref(struct st_state *st, const char *s); /* NULL-safe; frees at ev
 size_t st_str_len(const char *s);                      /* 0 for NULL */
 /* Replaces *slot by a string equal to s[0..len) (keeps it when equal). */
 void st_str_set(struct st_state *st, const char **slot, const char *s, size_t len);
-/* Queues p for free() at the end of the current event. */
-void st_garbage(struct st_state *st, void *p);
-void st_garbage_flush(struct st_state *st);
+/* Queues p (of kind k) for release at the end of the current event. */
+void st_garbage_kind(struct st_state *st, void *p, enum st_gkind k);
+static inline void st_garbage(struct st_state *st, void *p)
+{
+	st_garbage_kind(st, p, ST_G_MALLOC);
+}
+/* st_garbage_flush(st): inline, below struct st_state. */
+void st_garbage_flush_slow(struct st_state *st);
+#define ST_STR_CLASSES 16 /* pooled strings: header + bytes + NUL up to 16 * 16 bytes */
 
 /* ---- entries ---- */
 struct st_fdent {
@@ -66,9 +161,10 @@ struct st_thr;
 
 struct st_proc {
 	/* Hot fields first: an fd lookup reads only the first cache line. */
-	struct st_map fds;
+	struct st_map fds;    /* fd -> st_fdent; slots shared after fork (copy on write) */
 	uint32_t ref;      /* threads pointing here */
 	uint32_t pid, ppid, vpid;
+	uint64_t last_ts;  /* event time of the last event of any of its threads */
 	uint32_t uid, gid, euid, egid, loginuid, tty, flags;
 	uint64_t pidns, mntns, netns, exe_ino, cap_eff;
 	const char *exe, *exepath, *args, *cwd, *cgroup, *env; /* st_str */
@@ -79,11 +175,16 @@ struct st_proc {
 };
 
 struct st_thr {
-	struct st_proc *proc; /* first: with pub.tid..comm, per-event reads stay on two lines */
+	/* What every event reads comes first: with pub.tid..comm it spans two
+	 * cache lines (objects are 64-byte aligned in their pool). */
+	struct st_proc *proc;
+	uint32_t vgen;     /* st->vgen when pub's process fields were copied */
+	uint32_t seen;     /* event time of its last event, in 2^20 ns units (wraps) */
 	struct st_thread pub;
 	struct st_thr *pnext, *pprev; /* threads of the same process */
 	struct st_thr *xnext, *xprev; /* exited, oldest first */
 	uint32_t snap_gen;
+	uint32_t mark;     /* staleness sweep: kept as an ancestor of a live thread */
 	uint8_t partial;   /* made up from a record header: fork data may refine it */
 	uint8_t in_exited; /* on the exited list */
 	uint8_t reap;      /* reap at the end of this event */
@@ -101,48 +202,90 @@ struct st_group {
 	const char *name;
 };
 
-#define ST_DEFAULT_MAX_THREADS (1u << 20)
-#define ST_DEFAULT_MAX_FDS (1u << 20)
+#define ST_SEEN_SHIFT 20
+static inline uint32_t st_seen_of(uint64_t ts)
+{
+	return (uint32_t)(ts >> ST_SEEN_SHIFT);
+}
+
+#define ST_DEFAULT_MAX_THREADS (1u << 16)
+#define ST_DEFAULT_MAX_FDS (1u << 16)        /* per process */
+#define ST_DEFAULT_MAX_FDS_TOTAL (1u << 17)  /* fd entries in all tables */
+#define ST_DEFAULT_STALE_NS (1800ull * 1000000000ull) /* 30 min of event time */
 #define ST_EXIT_GRACE_NS 1000000000ull /* exited threads kept this long for late events */
 #define ST_PATH_MAX 8192
 
 struct st_state {
 	struct st_map thr;
-	size_t max_threads, max_fds;
+	size_t max_threads, max_fds, max_fds_total;
+	uint64_t stale_ns;
 
 	/* current event */
 	const struct evt *ev;
 	struct st_thr *cur;
+	struct st_thr *hot;   /* the last header's thread: events come in runs */
 	struct st_fdent *curfd;
 	int64_t curfd_num;
 	int64_t close_fd;  /* fd to remove at end, -1 none */
 	struct st_thr **reap; /* threads to reap at end */
 	size_t nreap, reap_cap;
+	uint32_t vgen;     /* moves when an event may change process data */
 
 	struct st_thr *xhead, *xtail; /* exited, oldest first */
 
 	struct st_map users, groups;
 
-	void **garbage;
+	uintptr_t *garbage; /* pointer | enum st_gkind */
 	size_t ngarbage, garbage_cap;
+
+	struct st_pool thr_pool, proc_pool, fd_pool;
+	struct st_pool str_pool[ST_STR_CLASSES + 1]; /* [k]: 16 * k bytes */
+	size_t big_str_bytes;
 
 	uint32_t snap_gen;
 	int in_snap;
 	struct st_map snap_procs; /* pid -> st_proc met in the snapshot being read */
 
-	/* overflow slot when the table is full and nothing has exited */
+	/* overflow slot when no thread can be allocated */
 	struct st_thr ovf;
 	struct st_proc ovf_proc;
 
 	int8_t fd_param[EVT_TYPE_MAX]; /* index of the "fd" parameter per type, -1 none */
+	uint8_t fd_event[EVT_TYPE_MAX]; /* st_is_fd_event(type) */
 
-	uint64_t nfds, nprocs, reaped_threads, reaped_fds, evicted, events;
+	/* staleness sweep */
+	uint64_t sweep_ts;      /* event time of the last sweep (0: none yet) */
+	uint64_t sweep_due;     /* event time from which the next one may run */
+	uint64_t sweep_events;  /* st->events at the last sweep */
+	uint64_t last_ts;       /* latest event time seen */
+	uint32_t sweep_gen;
+
+	uint64_t nfds;          /* fds as processes see them (shared tables count per process) */
+	uint64_t nfd_ents;      /* fd entries in memory */
+	uint64_t nprocs, reaped_threads, reaped_fds, evicted, evicted_fds, stale, events;
 	char path_buf[ST_PATH_MAX];
 };
 
+static inline void st_garbage_flush(struct st_state *st)
+{
+	if (st->ngarbage)
+		st_garbage_flush_slow(st);
+}
+
+/* An event may have changed process data: thread views refresh on next lookup. */
+static inline void st_views_stale(struct st_state *st)
+{
+	if (++st->vgen == 0)
+		st->vgen = 1;
+}
+
 /* st_table.c */
-struct st_thr *st_thr_find(const struct st_state *st, uint32_t tid);
-/* New thread; proc NULL makes a new empty process with pid. NULL when out of memory. */
+static inline struct st_thr *st_thr_find(const struct st_state *st, uint32_t tid)
+{
+	return st_map_get(&st->thr, tid);
+}
+/* New thread; proc NULL makes a new empty process with pid. NULL when out of memory.
+ * Never evicts (limits are applied at st_event_end). */
 struct st_thr *st_thr_create(struct st_state *st, uint32_t tid, uint32_t pid, struct st_proc *proc);
 /* Creates (or refreshes) the thread of the record header. Never NULL. */
 struct st_thr *st_thr_from_header(struct st_state *st, const struct evt_rec *r);
@@ -153,19 +296,41 @@ void st_thr_mark_exited(struct st_state *st, struct st_thr *t, uint64_t ts);
 void st_thr_queue_reap(struct st_state *st, struct st_thr *t);
 void st_thr_reap(struct st_state *st, struct st_thr *t);
 void st_thr_reap_expired(struct st_state *st, uint64_t now);
-const struct st_thread *st_thr_view(const struct st_thr *t);
+const struct st_thread *st_thr_view(const struct st_state *st, const struct st_thr *t);
 void st_proc_copy_from(struct st_state *st, struct st_proc *dst, const struct st_proc *src);
+/* Applies the table limits and the staleness sweep; at st_event_end only. */
+void st_enforce_limits_slow(struct st_state *st);
+static inline void st_enforce_limits(struct st_state *st)
+{
+	if (__builtin_expect(st->thr.n > st->max_threads || st->nfd_ents > st->max_fds_total ||
+			     st->last_ts >= st->sweep_due, 0))
+		st_enforce_limits_slow(st);
+}
 
 /* st_fdtab.c */
-struct st_fdent *st_fd_find(const struct st_proc *p, int64_t fd);
+static inline struct st_fdent *st_fd_find(const struct st_proc *p, int64_t fd)
+{
+	return st_map_get(&p->fds, (uint64_t)fd);
+}
+static inline uint32_t st_fd_count(const struct st_proc *p)
+{
+	return p->fds.n;
+}
+/* Makes p's table its own (copying a shared one) so entries may change;
+ * returns 0, or -1 when out of memory (p keeps the shared table). */
+int st_fdtab_w(struct st_state *st, struct st_proc *p);
+/* The entry for fd, made writable (NULL if none or out of memory). */
+struct st_fdent *st_fd_find_w(struct st_state *st, struct st_proc *p, int64_t fd);
 /* New entry for fd (replacing any); NULL when over the limit or out of memory. */
 struct st_fdent *st_fd_add(struct st_state *st, struct st_proc *p, int64_t fd,
 			   enum evt_fdtype type, const char *name, size_t name_len);
 struct st_fdent *st_fd_dup(struct st_state *st, struct st_proc *p, const struct st_fdent *src,
 			   int64_t newfd);
 void st_fd_remove(struct st_state *st, struct st_proc *p, int64_t fd);
+/* Drops p's table (the entries go when no process shares them any more). */
 void st_fd_clear(struct st_state *st, struct st_proc *p);
 void st_fd_drop_cloexec(struct st_state *st, struct st_proc *p);
+/* dst gets src's fds: shares src's table when dst has none. */
 int st_fd_copy_table(struct st_state *st, struct st_proc *dst, const struct st_proc *src);
 /* Parses a PT_SOCKTUPLE into fd (family, addresses, ports, l4proto). 0 or -1. */
 int st_fd_set_tuple(struct st_state *st, struct st_fd *fd, const uint8_t *p, uint32_t len);
@@ -173,13 +338,17 @@ void st_fd_rename_socket(struct st_state *st, struct st_fd *fd);
 
 /* st_event.c / st_evfd.c */
 void st_apply_fd_begin(struct st_state *st, const struct evt *ev);
+int st_is_fd_event(unsigned type);
 const char *st_resolve_path(struct st_state *st, struct st_proc *p, int64_t dirfd,
 			    const uint8_t *path, uint32_t len, size_t *out_len);
 
 /* st_snap.c */
 void st_snap_apply(struct st_state *st, const struct evt *ev);
+/* A process is being freed: forget it if the snapshot being read met it. */
+void st_snap_forget(struct st_state *st, struct st_proc *p);
 
-/* small helpers over event parameters */
+/* small helpers over event parameters (inline copies of evt_param_*: the
+ * per-event path reads one or two of them) */
 static inline const char *st_param_str(const struct evt *ev, unsigned i, uint32_t *len)
 {
 	if (i >= ev->nparams) {
@@ -188,6 +357,22 @@ static inline const char *st_param_str(const struct evt *ev, unsigned i, uint32_
 	}
 	*len = ev->plen[i];
 	return (const char *)ev->p[i];
+}
+
+static inline int64_t st_param_s64(const struct evt *ev, unsigned i)
+{
+	const uint8_t *p;
+
+	if (i >= ev->nparams)
+		return 0;
+	p = ev->p[i];
+	switch (ev->plen[i]) {
+	case 1: return (int8_t)p[0];
+	case 2: { int16_t v; __builtin_memcpy(&v, p, 2); return v; }
+	case 4: { int32_t v; __builtin_memcpy(&v, p, 4); return v; }
+	case 8: { int64_t v; __builtin_memcpy(&v, p, 8); return v; }
+	}
+	return 0;
 }
 
 #endif

@@ -2,42 +2,30 @@
  *
  * Linear probing keeps lookups to one or two cache lines for the small dense
  * keys we see (tids, fd numbers); deletion shifts later entries back instead
- * of leaving tombstones, so long-running tables never degrade. */
+ * of leaving tombstones, so long-running tables never degrade. Lookups are
+ * inline (st_int.h). */
 #include "st_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static inline uint32_t slot_of(const struct st_map *m, uint64_t key)
+static struct st_slot *slots_new(uint32_t cap)
 {
-	return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - m->bits));
-}
+	struct st_map_hdr *h = calloc(1, sizeof(*h) + (size_t)cap * sizeof(struct st_slot));
 
-void *st_map_get(const struct st_map *m, uint64_t key)
-{
-	uint32_t mask, i;
-
-	if (!m->cap)
+	if (!h)
 		return NULL;
-	mask = m->cap - 1;
-	for (i = slot_of(m, key);; i = (i + 1) & mask) {
-		const struct st_slot *s = &m->slots[i];
-		if (!s->val)
-			return NULL;
-		if (s->key == key)
-			return s->val;
-	}
+	h->ref = 1;
+	return (struct st_slot *)(void *)(h + 1);
 }
 
-static int grow(struct st_map *m)
+/* Only on unshared maps (callers unshare before writing). */
+static int resize(struct st_map *m, uint32_t ncap)
 {
 	struct st_map nm;
-	uint32_t ncap = m->cap ? m->cap * 2 : 8;
 
-	if (ncap < m->cap) /* the table cannot double any more */
-		return -1;
 	memset(&nm, 0, sizeof(nm));
-	nm.slots = calloc(ncap, sizeof(*nm.slots));
+	nm.slots = slots_new(ncap);
 	if (!nm.slots)
 		return -1;
 	nm.cap = ncap;
@@ -48,12 +36,12 @@ static int grow(struct st_map *m)
 
 		if (!s->val)
 			continue;
-		for (j = slot_of(&nm, s->key); nm.slots[j].val; j = (j + 1) & (ncap - 1))
+		for (j = st_map_home(&nm, s->key); nm.slots[j].val; j = (j + 1) & (ncap - 1))
 			;
 		nm.slots[j] = *s;
 	}
 	nm.n = m->n;
-	free(m->slots);
+	st_map_free(m);
 	*m = nm;
 	return 0;
 }
@@ -63,13 +51,14 @@ void *st_map_put(struct st_map *m, uint64_t key, void *val, int *oom)
 	uint32_t mask, i;
 
 	/* Load factor at most 1/2: probes stay short with linear probing. */
-	if ((m->n + 1) * 2 > m->cap && grow(m)) {
+	if ((uint64_t)(m->n + 1) * 2 > m->cap &&
+	    (m->cap >= (1u << 31) || resize(m, m->cap ? m->cap * 2 : 8))) {
 		if (oom)
 			*oom = 1;
 		return NULL;
 	}
 	mask = m->cap - 1;
-	for (i = slot_of(m, key);; i = (i + 1) & mask) {
+	for (i = st_map_home(m, key);; i = (i + 1) & mask) {
 		struct st_slot *s = &m->slots[i];
 		if (!s->val) {
 			s->key = key;
@@ -93,7 +82,7 @@ void *st_map_del(struct st_map *m, uint64_t key)
 	if (!m->cap)
 		return NULL;
 	mask = m->cap - 1;
-	for (i = slot_of(m, key);; i = (i + 1) & mask) {
+	for (i = st_map_home(m, key);; i = (i + 1) & mask) {
 		if (!m->slots[i].val)
 			return NULL;
 		if (m->slots[i].key == key)
@@ -103,7 +92,7 @@ void *st_map_del(struct st_map *m, uint64_t key)
 	/* Backward shift: move later entries of the cluster into the hole when
 	 * their home slot does not lie (cyclically) between the hole and them. */
 	for (j = (i + 1) & mask; m->slots[j].val; j = (j + 1) & mask) {
-		uint32_t home = slot_of(m, m->slots[j].key);
+		uint32_t home = st_map_home(m, m->slots[j].key);
 		if (((j - home) & mask) >= ((j - i) & mask)) {
 			m->slots[i] = m->slots[j];
 			i = j;
@@ -112,13 +101,41 @@ void *st_map_del(struct st_map *m, uint64_t key)
 	m->slots[i].val = NULL;
 	m->slots[i].key = 0;
 	m->n--;
+	/* Shrink when at most 1/8 full (growth is at 1/2: no thrashing), so a
+	 * table that once held a burst does not keep its size forever. A failed
+	 * shrink leaves the map as it was. */
+	if (m->cap > 16 && (uint64_t)m->n * 8 <= m->cap)
+		resize(m, m->cap / 2);
 	return old;
 }
 
 void st_map_free(struct st_map *m)
 {
-	free(m->slots);
+	if (m->slots && --st_map_hdr(m)->ref == 0)
+		free(st_map_hdr(m));
 	memset(m, 0, sizeof(*m));
+}
+
+void st_map_share(struct st_map *dst, const struct st_map *src)
+{
+	*dst = *src;
+	if (dst->slots)
+		st_map_hdr(dst)->ref++;
+}
+
+int st_map_clone(struct st_map *dst, const struct st_map *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	if (!src->cap)
+		return 0;
+	dst->slots = slots_new(src->cap);
+	if (!dst->slots)
+		return -1;
+	memcpy(dst->slots, src->slots, (size_t)src->cap * sizeof(struct st_slot));
+	dst->cap = src->cap;
+	dst->n = src->n;
+	dst->bits = src->bits;
+	return 0;
 }
 
 void st_map_each(const struct st_map *m, void (*cb)(void *ctx, uint64_t key, void *val),

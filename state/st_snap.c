@@ -105,6 +105,9 @@ static void procinfo(struct st_state *st, const struct evt *ev)
 	st->cur = t;
 	p = t->proc;
 	snap_remember(st, p);
+	/* Listed means alive now: not stale, not least recently seen. */
+	t->seen = st_seen_of(r->ts);
+	p->last_ts = r->ts;
 	t->snap_gen = st->snap_gen;
 	t->partial = 0;
 	memcpy(t->pub.comm, r->comm, sizeof(t->pub.comm));
@@ -233,8 +236,8 @@ static void snap_end(struct st_state *st)
 
 	if (!st->in_snap)
 		return;
-	st->in_snap = 0;
-	/* Threads the snapshot did not list are gone. */
+	/* Threads the snapshot did not list are gone (still in_snap: a process
+	 * freed with them leaves snap_procs). */
 	v = st_map_sorted(&st->thr, &n);
 	for (size_t i = 0; i < n; i++) {
 		struct st_thr *t = v[i];
@@ -242,12 +245,17 @@ static void snap_end(struct st_state *st)
 			st_thr_reap(st, t);
 	}
 	free(v);
+	st->in_snap = 0;
 	/* Listed processes keep only their listed fds. */
 	v = st_map_sorted(&st->snap_procs, &n);
 	for (size_t i = 0; i < n; i++) {
 		struct st_proc *p = v[i];
 		size_t nf;
-		void **f = st_map_sorted(&p->fds, &nf);
+		void **f;
+
+		if (!p->fds.n)
+			continue;
+		f = st_map_sorted(&p->fds, &nf);
 		for (size_t k = 0; k < nf; k++) {
 			struct st_fdent *e = f[k];
 			if (e->snap_gen != st->snap_gen)
@@ -261,11 +269,21 @@ static void snap_end(struct st_state *st)
 	 * server side (accepted); otherwise the client. */
 	for (size_t i = 0; i < n; i++) {
 		struct st_proc *p = v[i];
+		int owned = 0;
+
 		for (uint32_t k = 0; k < p->fds.cap; k++) {
 			struct st_fdent *e = p->fds.slots[k].val;
 			if (!e || e->pub.is_server != 2 || e->pub.rport == 0 ||
 			    (e->pub.family != AF_INET && e->pub.family != AF_INET6))
 				continue;
+			if (!owned) {
+				/* About to change entries: make the table this process's own
+				 * (same capacity, same slots) and look again. */
+				if (st_fdtab_w(st, p))
+					break;
+				owned = 1;
+				e = p->fds.slots[k].val;
+			}
 			e->pub.is_server = st_map_get(&listen, listen_key(&e->pub)) ? 1 : 0;
 			if (!e->pub.name || !e->pub.name[0])
 				st_fd_rename_socket(st, &e->pub);
@@ -274,6 +292,12 @@ static void snap_end(struct st_state *st)
 	free(v);
 	st_map_free(&listen);
 	st_map_free(&st->snap_procs);
+}
+
+void st_snap_forget(struct st_state *st, struct st_proc *p)
+{
+	if (st_map_get(&st->snap_procs, p->pid) == p)
+		st_map_del(&st->snap_procs, p->pid);
 }
 
 void st_snap_apply(struct st_state *st, const struct evt *ev)
@@ -333,7 +357,7 @@ static int finish(struct emit_ctx *c)
 
 static void hdr_of(struct emit_ctx *c, struct evt_rec *h, const struct st_thr *t)
 {
-	const struct st_thread *v = st_thr_view(t);
+	const struct st_thread *v = st_thr_view(c->st, t);
 
 	memset(h, 0, sizeof(*h));
 	h->ts = c->ts;
@@ -371,7 +395,7 @@ static int emit_thread(struct emit_ctx *c, const struct st_thr *t)
 	struct evt_builder *b = &c->b;
 
 	hdr_of(c, &h, t);
-	v = st_thr_view(t);
+	v = st_thr_view(c->st, t);
 	evt_builder_begin(b, EVT_PROCINFO, &h);
 	evt_builder_add_str(b, v->exe);
 	evt_builder_add_str(b, v->exepath);

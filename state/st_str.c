@@ -1,8 +1,10 @@
-/* st_str.c: refcounted immutable strings and the end-of-event garbage list.
+/* st_str.c: refcounted immutable strings.
  *
- * A fork copies a whole process (exe, args, cwd, every fd name): with
- * refcounts that is pointer copies instead of allocations. Releases never
- * free at once: st.h promises pointers stay valid until st_event_end(). */
+ * A fork shares a whole process (exe, args, cwd) and a dup shares an fd
+ * name: with refcounts that is pointer copies instead of allocations.
+ * Strings up to 16 * 16 bytes (header and NUL included) come from size-class
+ * pools, longer ones from malloc. Releases never free at once: st.h promises
+ * pointers stay valid until st_event_end(). */
 #include "st_int.h"
 
 #include <stddef.h>
@@ -15,19 +17,36 @@ struct st_str_hdr {
 	char s[];
 };
 
+void st_str_release(struct st_state *st, void *hdr);
+
 static inline struct st_str_hdr *hdr_of(const char *s)
 {
 	return (struct st_str_hdr *)(void *)((char *)(uintptr_t)s - offsetof(struct st_str_hdr, s));
 }
 
+/* Pool class of a string of len bytes; 0: too long, malloc'ed. */
+static inline unsigned class_of(size_t len)
+{
+	size_t total = sizeof(struct st_str_hdr) + len + 1;
+
+	return total <= 16 * ST_STR_CLASSES ? (unsigned)((total + 15) >> 4) : 0;
+}
+
 const char *st_str_new(struct st_state *st, const char *s, size_t len)
 {
 	struct st_str_hdr *h;
+	unsigned k;
 
-	(void)st;
 	if (len > UINT32_MAX - 1)
 		return NULL;
-	h = malloc(sizeof(*h) + len + 1);
+	k = class_of(len);
+	if (k) {
+		h = st_pool_get(&st->str_pool[k]);
+	} else {
+		h = malloc(sizeof(*h) + len + 1);
+		if (h)
+			st->big_str_bytes += sizeof(*h) + len + 1;
+	}
 	if (!h)
 		return NULL;
 	h->ref = 1;
@@ -58,7 +77,21 @@ void st_str_unref(struct st_state *st, const char *s)
 		return;
 	h = hdr_of(s);
 	if (--h->ref == 0)
-		st_garbage(st, h);
+		st_garbage_kind(st, h, ST_G_STR);
+}
+
+/* Called by the garbage flush for a string whose last reference went. */
+void st_str_release(struct st_state *st, void *hdr)
+{
+	struct st_str_hdr *h = hdr;
+	unsigned k = class_of(h->len);
+
+	if (k) {
+		st_pool_put(&st->str_pool[k], h);
+	} else {
+		st->big_str_bytes -= sizeof(*h) + h->len + 1;
+		free(h);
+	}
 }
 
 void st_str_set(struct st_state *st, const char **slot, const char *s, size_t len)
@@ -74,35 +107,4 @@ void st_str_set(struct st_state *st, const char **slot, const char *s, size_t le
 		return; /* out of memory: keep the old value rather than lose it */
 	st_str_unref(st, *slot);
 	*slot = n;
-}
-
-void st_garbage(struct st_state *st, void *p)
-{
-	if (!p)
-		return;
-	if (st->ngarbage == st->garbage_cap) {
-		size_t ncap = st->garbage_cap ? st->garbage_cap * 2 : 64;
-		void **ng = realloc(st->garbage, ncap * sizeof(*ng));
-		if (!ng) {
-			/* Cannot defer: freeing now risks a stale pointer in the caller,
-			 * leaking risks nothing but memory. Leak. */
-			return;
-		}
-		st->garbage = ng;
-		st->garbage_cap = ncap;
-	}
-	st->garbage[st->ngarbage++] = p;
-}
-
-void st_garbage_flush(struct st_state *st)
-{
-	for (size_t i = 0; i < st->ngarbage; i++)
-		free(st->garbage[i]);
-	st->ngarbage = 0;
-	/* A burst (reaping a huge process) should not pin its array forever. */
-	if (st->garbage_cap > 4096) {
-		free(st->garbage);
-		st->garbage = NULL;
-		st->garbage_cap = 0;
-	}
 }

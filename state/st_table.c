@@ -21,12 +21,14 @@ static void proc_release_strings(struct st_state *st, struct st_proc *p)
 
 static struct st_proc *proc_new(struct st_state *st, uint32_t pid)
 {
-	struct st_proc *p = calloc(1, sizeof(*p));
+	struct st_proc *p = st_pool_get(&st->proc_pool);
 
 	if (!p)
 		return NULL;
+	memset(p, 0, sizeof(*p));
 	p->pid = pid;
 	p->loginuid = UINT32_MAX; /* unset, as the kernel reports it */
+	p->last_ts = st->last_ts;
 	st->nprocs++;
 	return p;
 }
@@ -36,10 +38,11 @@ static void proc_put(struct st_state *st, struct st_proc *p)
 	if (--p->ref)
 		return;
 	st_fd_clear(st, p);
-	st_map_free(&p->fds);
 	proc_release_strings(st, p);
 	st->nprocs--;
-	st_garbage(st, p);
+	if (st->in_snap)
+		st_snap_forget(st, p);
+	st_garbage_kind(st, p, ST_G_PROC);
 }
 
 void st_proc_copy_from(struct st_state *st, struct st_proc *dst, const struct st_proc *src)
@@ -96,18 +99,18 @@ static void proc_unlink(struct st_thr *t)
 	t->pnext = t->pprev = NULL;
 }
 
-struct st_thr *st_thr_find(const struct st_state *st, uint32_t tid)
+const struct st_thread *st_thr_view(const struct st_state *st, const struct st_thr *ct)
 {
-	return st_map_get(&st->thr, tid);
-}
-
-const struct st_thread *st_thr_view(const struct st_thr *ct)
-{
-	/* Views are refreshed on every lookup: the process fields live once in
-	 * st_proc, so a chdir or setuid is applied once for all its threads. */
+	/* The process fields live once in st_proc, so a chdir or setuid is
+	 * applied once for all its threads; a thread's copy is refreshed when an
+	 * event may have changed them since (st->vgen), not on every lookup. */
 	struct st_thr *t = (struct st_thr *)(uintptr_t)ct;
 	struct st_thread *v = &t->pub;
 	const struct st_proc *p = t->proc;
+
+	if (t->vgen == st->vgen)
+		return v;
+	t->vgen = st->vgen;
 
 	v->pid = p->pid;
 	v->ppid = p->ppid;
@@ -167,8 +170,10 @@ static void thr_destroy(struct st_state *st, struct st_thr *t)
 	proc_put(st, t->proc);
 	if (st->cur == t)
 		st->cur = NULL;
+	if (st->hot == t)
+		st->hot = NULL;
 	st->reaped_threads++;
-	st_garbage(st, t);
+	st_garbage_kind(st, t, ST_G_THR);
 }
 
 void st_thr_reap(struct st_state *st, struct st_thr *t)
@@ -178,44 +183,31 @@ void st_thr_reap(struct st_state *st, struct st_thr *t)
 	thr_destroy(st, t);
 }
 
-static int make_room(struct st_state *st)
-{
-	if (st->thr.n < st->max_threads)
-		return 0;
-	/* Evict the oldest exited thread; live threads are never dropped. */
-	if (st->xhead && st->xhead != st->cur) {
-		thr_destroy(st, st->xhead);
-		st->evicted++;
-		return 0;
-	}
-	return -1;
-}
-
 struct st_thr *st_thr_create(struct st_state *st, uint32_t tid, uint32_t pid, struct st_proc *proc)
 {
 	struct st_thr *t, *old;
 	int oom = 0;
 
-	if (make_room(st))
-		return NULL;
-	t = calloc(1, sizeof(*t));
+	t = st_pool_get(&st->thr_pool);
 	if (!t)
 		return NULL;
+	memset(t, 0, sizeof(*t));
 	if (!proc) {
 		proc = proc_new(st, pid);
 		if (!proc) {
-			free(t);
+			st_pool_put(&st->thr_pool, t);
 			return NULL;
 		}
 	}
 	t->pub.tid = tid;
 	t->pub.vtid = tid;
+	t->seen = st_seen_of(st->last_ts);
 	proc_link(proc, t);
 	old = st_map_put(&st->thr, tid, t, &oom);
 	if (oom) {
 		proc_unlink(t);
 		proc_put(st, proc);
-		free(t);
+		st_garbage_kind(st, t, ST_G_THR);
 		return NULL;
 	}
 	if (old) {
@@ -226,8 +218,10 @@ struct st_thr *st_thr_create(struct st_state *st, uint32_t tid, uint32_t pid, st
 		proc_put(st, old->proc);
 		if (st->cur == old)
 			st->cur = NULL;
+		if (st->hot == old)
+			st->hot = NULL;
 		st->reaped_threads++;
-		st_garbage(st, old);
+		st_garbage_kind(st, old, ST_G_THR);
 	}
 	return t;
 }
@@ -237,19 +231,17 @@ static struct st_thr *scratch_thread(struct st_state *st, uint32_t tid, uint32_t
 {
 	struct st_thr *t = &st->ovf;
 	struct st_proc *p = &st->ovf_proc;
-	struct st_map fds;
 
 	st_fd_clear(st, p);
 	proc_release_strings(st, p);
-	fds = p->fds; /* keep the (now empty) fd map's allocation */
 	memset(p, 0, sizeof(*p));
-	p->fds = fds;
 	p->ref = 1;
 	p->loginuid = UINT32_MAX;
 	p->pid = pid;
 	memset(&t->pub, 0, sizeof(t->pub));
 	t->pub.tid = tid;
 	t->proc = p;
+	t->vgen = 0; /* st->vgen is never 0: the view is refreshed */
 	t->scratch = 1;
 	t->partial = 1;
 	return t;
@@ -264,17 +256,27 @@ static void fill_from_header(struct st_thr *t, const struct evt_rec *r)
 
 struct st_thr *st_thr_from_header(struct st_state *st, const struct evt_rec *r)
 {
-	struct st_thr *t = st_thr_find(st, r->tid);
+	struct st_thr *t = st->hot;
 
+	/* Events come in runs from one thread: try the last one first. */
+	if (!t || t->pub.tid != r->tid)
+		t = st_thr_find(st, r->tid);
 	if (t) {
+		struct st_proc *p = t->proc;
+
 		/* Refresh what the header knows better than we do. comm changes
 		 * with prctl(PR_SET_NAME) and exec; ppid with reparenting. */
 		if (r->comm[0] && memcmp(t->pub.comm, r->comm, sizeof(t->pub.comm) - 1) != 0)
 			fill_from_header(t, r);
-		if (r->ppid && t->proc->ppid != r->ppid && t->proc->pid == r->pid)
-			t->proc->ppid = r->ppid;
+		if (r->ppid && p->ppid != r->ppid && p->pid == r->pid) {
+			p->ppid = r->ppid;
+			st_views_stale(st);
+		}
 		if (r->cgroup_id && r->cgroup_id != t->pub.cgroup_id)
 			t->pub.cgroup_id = r->cgroup_id;
+		t->seen = st_seen_of(r->ts);
+		p->last_ts = r->ts;
+		st->hot = t;
 		return t;
 	}
 	{
@@ -287,9 +289,13 @@ struct st_thr *st_thr_from_header(struct st_state *st, const struct evt_rec *r)
 				p = leader->proc;
 		}
 		t = st_thr_create(st, r->tid, r->pid, p);
-		if (!t)
+		if (t)
+			st->hot = t;
+		else
 			t = scratch_thread(st, r->tid, r->pid);
 		t->partial = 1;
+		t->seen = st_seen_of(r->ts);
+		t->proc->last_ts = r->ts;
 		if (!p) {
 			t->proc->ppid = r->ppid;
 			t->proc->uid = t->proc->euid = r->uid;
@@ -306,8 +312,11 @@ struct st_thr *st_thr_from_header(struct st_state *st, const struct evt_rec *r)
 struct st_thr *st_thr_fork(struct st_state *st, struct st_thr *parent, uint32_t tid, uint32_t pid,
 			   int is_thread, uint64_t ts)
 {
-	struct st_thr *t = st_thr_find(st, tid);
+	struct st_thr *t;
 
+	if (parent && parent->pub.tid == tid)
+		return NULL; /* a thread is not its own child (damaged input) */
+	t = st_thr_find(st, tid);
 	if (t && !t->partial && !t->pub.exited &&
 	    (t->pub.start_ts == 0 || t->pub.start_ts + 5000000000ull > ts))
 		return t; /* the same fork, seen from another event (procfork, then clone) */
@@ -315,7 +324,7 @@ struct st_thr *st_thr_fork(struct st_state *st, struct st_thr *parent, uint32_t 
 		/* We met the child before its fork event: now we know what it inherited. */
 		if (!is_thread && t->proc != parent->proc && t->proc->ref == 1) {
 			st_proc_copy_from(st, t->proc, parent->proc);
-			if (!t->proc->fds.n)
+			if (!st_fd_count(t->proc))
 				st_fd_copy_table(st, t->proc, parent->proc);
 		}
 		t->partial = 0;
@@ -384,6 +393,164 @@ void st_thr_reap_expired(struct st_state *st, uint64_t now)
 		thr_destroy(st, st->xhead);
 }
 
+/* ---- limits: thread cap, fd cap, staleness sweep (at st_event_end only) ---- */
+
+/* How long ago (in seen units) t was last active. A process leader counts as
+ * active while any thread of its process is: parent lookups go through it. */
+static uint32_t thr_age(const struct st_state *st, const struct st_thr *t)
+{
+	uint32_t now = st_seen_of(st->last_ts), age = now - t->seen;
+
+	if (t->pub.tid == t->proc->pid) {
+		uint32_t pa = now - st_seen_of(t->proc->last_ts);
+		if (pa < age)
+			age = pa;
+	}
+	return age;
+}
+
+struct aged {
+	uint32_t age;
+	void *p;
+};
+
+static int cmp_older_first(const void *a, const void *b)
+{
+	const struct aged *x = a, *y = b;
+
+	return x->age > y->age ? -1 : x->age < y->age;
+}
+
+/* Over the thread cap: exited threads go first (oldest exit first), then the
+ * least recently seen. Evicting down to 7/8 of the cap makes the O(n log n)
+ * ranking a rare, amortised cost. */
+static void evict_threads(struct st_state *st)
+{
+	size_t target = st->max_threads - st->max_threads / 8, n = 0, need;
+	struct aged *v;
+
+	while (st->thr.n > st->max_threads && st->xhead) {
+		thr_destroy(st, st->xhead);
+		st->evicted++;
+	}
+	if (st->thr.n <= st->max_threads)
+		return;
+	need = st->thr.n - target;
+	v = malloc(st->thr.n * sizeof(*v));
+	if (!v)
+		return;
+	for (uint32_t i = 0; i < st->thr.cap; i++) {
+		struct st_thr *t = st->thr.slots[i].val;
+		if (t)
+			v[n++] = (struct aged){ thr_age(st, t), t };
+	}
+	qsort(v, n, sizeof(*v), cmp_older_first);
+	for (size_t i = 0; i < n && i < need; i++) {
+		thr_destroy(st, v[i].p);
+		st->evicted++;
+	}
+	free(v);
+}
+
+/* Over the total fd cap: the fd tables of the least recently seen processes
+ * are dropped (their threads stay) until 7/8 of the cap. */
+static void evict_fds(struct st_state *st)
+{
+	size_t target = st->max_fds_total - st->max_fds_total / 8, n = 0;
+	uint32_t now = st_seen_of(st->last_ts);
+	struct aged *v = malloc(st->thr.n * sizeof(*v));
+
+	if (!v)
+		return;
+	for (uint32_t i = 0; i < st->thr.cap; i++) {
+		struct st_thr *t = st->thr.slots[i].val;
+		/* One entry per process: its first thread. */
+		if (t && t->proc->threads == t && t->proc->fds.n)
+			v[n++] = (struct aged){ now - st_seen_of(t->proc->last_ts), t->proc };
+	}
+	qsort(v, n, sizeof(*v), cmp_older_first);
+	for (size_t i = 0; i < n && st->nfd_ents > target; i++) {
+		struct st_proc *p = v[i].p;
+		st->evicted_fds += st_fd_count(p);
+		st_fd_clear(st, p);
+	}
+	/* What is left is the overflow slot's (or shared beyond reach): clear it too. */
+	if (st->nfd_ents > target)
+		st_fd_clear(st, &st->ovf_proc);
+	free(v);
+}
+
+/* Threads not seen for stale_ns of event time lost their exit (drops, a
+ * capture started late): drop them, unless an active thread descends from
+ * them (its proc.aname chain goes through them). Runs at most once per
+ * stale_ns / 4 of event time and once per table-size worth of events, so
+ * its O(threads) scan is amortised to O(1) per event. */
+static void sweep_stale(struct st_state *st)
+{
+	uint32_t limit = (uint32_t)((st->stale_ns >> ST_SEEN_SHIFT) < UINT32_MAX / 2 ?
+					    st->stale_ns >> ST_SEEN_SHIFT : UINT32_MAX / 2);
+	struct st_thr **v;
+	size_t n = 0;
+
+	st->sweep_events = st->events;
+	if (++st->sweep_gen == 0)
+		st->sweep_gen = 1;
+	/* Mark the ancestors of active threads. */
+	for (uint32_t i = 0; i < st->thr.cap; i++) {
+		struct st_thr *t = st->thr.slots[i].val, *a;
+		if (!t || thr_age(st, t) > limit)
+			continue;
+		a = t;
+		for (int depth = 0; depth < 64; depth++) {
+			uint32_t pp = a->proc->ppid;
+			if (!pp || pp == a->proc->pid)
+				break;
+			a = st_thr_find(st, pp);
+			if (!a || a->mark == st->sweep_gen)
+				break;
+			a->mark = st->sweep_gen;
+		}
+	}
+	v = malloc(st->thr.n * sizeof(*v));
+	if (!v)
+		return;
+	for (uint32_t i = 0; i < st->thr.cap; i++) {
+		struct st_thr *t = st->thr.slots[i].val;
+		if (t && t->mark != st->sweep_gen && thr_age(st, t) > limit)
+			v[n++] = t;
+	}
+	for (size_t i = 0; i < n; i++)
+		thr_destroy(st, v[i]);
+	st->stale += n;
+	free(v);
+}
+
+static void sweep_schedule(struct st_state *st)
+{
+	uint64_t step = st->stale_ns / 4;
+
+	st->sweep_ts = st->last_ts;
+	/* No sweep (0), or event time near its end: never due. */
+	st->sweep_due = !st->stale_ns || st->last_ts > UINT64_MAX - step ? UINT64_MAX :
+										 st->last_ts + step;
+}
+
+void st_enforce_limits_slow(struct st_state *st)
+{
+	if (st->thr.n > st->max_threads)
+		evict_threads(st);
+	if (st->nfd_ents > st->max_fds_total)
+		evict_fds(st);
+	if (st->last_ts < st->sweep_due)
+		return;
+	if (!st->sweep_ts) {
+		sweep_schedule(st); /* the first event: start counting from here */
+	} else if (st->stale_ns && st->events - st->sweep_events >= st->thr.n) {
+		sweep_stale(st);
+		sweep_schedule(st);
+	}
+}
+
 /* ---- public lookups ---- */
 
 struct st_state *st_new(void)
@@ -394,12 +561,21 @@ struct st_state *st_new(void)
 		return NULL;
 	st->max_threads = ST_DEFAULT_MAX_THREADS;
 	st->max_fds = ST_DEFAULT_MAX_FDS;
+	st->max_fds_total = ST_DEFAULT_MAX_FDS_TOTAL;
+	st->stale_ns = ST_DEFAULT_STALE_NS;
 	st->close_fd = -1;
 	st->curfd_num = -1;
+	st->vgen = 1;
+	st_pool_init(&st->thr_pool, sizeof(struct st_thr), 64);
+	st_pool_init(&st->proc_pool, sizeof(struct st_proc), 16);
+	st_pool_init(&st->fd_pool, sizeof(struct st_fdent), 16);
+	for (unsigned k = 1; k <= ST_STR_CLASSES; k++)
+		st_pool_init(&st->str_pool[k], 16 * k, 16);
 	/* Which parameter names the event's fd, resolved once from the schema. */
 	for (unsigned i = 0; i < EVT_TYPE_MAX; i++) {
 		const struct evt_info *info = evt_info_get(i);
 		st->fd_param[i] = -1;
+		st->fd_event[i] = (uint8_t)st_is_fd_event(i);
 		if (!info)
 			continue;
 		for (unsigned k = 0; k < info->nparams; k++)
@@ -419,7 +595,7 @@ static void free_thr_cb(void *ctx, uint64_t key, void *val)
 	(void)key;
 	proc_unlink(t);
 	proc_put(st, t->proc);
-	st_garbage(st, t);
+	st_garbage_kind(st, t, ST_G_THR);
 	st_garbage_flush(st);
 }
 
@@ -449,13 +625,12 @@ void st_free(struct st_state *st)
 {
 	if (!st)
 		return;
+	st->in_snap = 0;
+	st_map_free(&st->snap_procs);
 	st_map_each(&st->thr, free_thr_cb, st);
 	st_map_free(&st->thr);
-	if (st->ovf_proc.ref) {
-		st_fd_clear(st, &st->ovf_proc);
-		st_map_free(&st->ovf_proc.fds);
-		proc_release_strings(st, &st->ovf_proc);
-	}
+	st_fd_clear(st, &st->ovf_proc);
+	proc_release_strings(st, &st->ovf_proc);
 	st_map_each(&st->users, free_user_cb, st);
 	st_map_each(&st->groups, free_group_cb, st);
 	st_map_free(&st->users);
@@ -463,6 +638,11 @@ void st_free(struct st_state *st)
 	st_garbage_flush(st);
 	free(st->garbage);
 	free(st->reap);
+	st_pool_destroy(&st->thr_pool);
+	st_pool_destroy(&st->proc_pool);
+	st_pool_destroy(&st->fd_pool);
+	for (unsigned k = 1; k <= ST_STR_CLASSES; k++)
+		st_pool_destroy(&st->str_pool[k]);
 	free(st);
 }
 
@@ -474,9 +654,21 @@ void st_set_limits(struct st_state *st, size_t max_threads, size_t max_fds_per_p
 		st->max_fds = max_fds_per_proc;
 }
 
+void st_set_limits_ext(struct st_state *st, const struct st_limits *l)
+{
+	st_set_limits(st, l->max_threads, l->max_fds_per_proc);
+	if (l->max_fds_total)
+		st->max_fds_total = l->max_fds_total;
+	if (l->stale_ns) {
+		st->stale_ns = l->stale_ns == UINT64_MAX ? 0 : l->stale_ns;
+		if (st->sweep_ts)
+			sweep_schedule(st);
+	}
+}
+
 const struct st_thread *st_event_thread(const struct st_state *st)
 {
-	return st->cur ? st_thr_view(st->cur) : NULL;
+	return st->cur ? st_thr_view(st, st->cur) : NULL;
 }
 
 const struct st_fd *st_event_fd(const struct st_state *st)
@@ -495,7 +687,7 @@ const struct st_thread *st_thread_get(const struct st_state *st, uint32_t tid)
 
 	if (!t && st->cur && st->cur->scratch && st->cur->pub.tid == tid)
 		t = st->cur;
-	return t ? st_thr_view(t) : NULL;
+	return t ? st_thr_view(st, t) : NULL;
 }
 
 const struct st_thread *st_thread_parent(const struct st_state *st, const struct st_thread *t)
@@ -509,7 +701,7 @@ const struct st_thread *st_thread_parent(const struct st_state *st, const struct
 	p = st_thr_find(st, t->ppid);
 	if (!p || p->proc->pid != t->ppid)
 		return NULL;
-	return st_thr_view(p);
+	return st_thr_view(st, p);
 }
 
 const struct st_fd *st_fd_get(const struct st_state *st, uint32_t pid, int64_t fd)
@@ -532,7 +724,7 @@ void st_thread_foreach(const struct st_state *st,
 	void **v = st_map_sorted(&st->thr, &n);
 
 	for (size_t i = 0; i < n; i++)
-		if (cb(ctx, st_thr_view(v[i])))
+		if (cb(ctx, st_thr_view(st, v[i])))
 			break;
 	free(v);
 }
@@ -553,6 +745,20 @@ void st_fd_foreach(const struct st_state *st, uint32_t pid,
 	free(v);
 }
 
+/* Slot arrays of all fd tables (each counted once). */
+static size_t fd_map_bytes(const struct st_state *st)
+{
+	size_t b = 0;
+
+	for (uint32_t i = 0; i < st->thr.cap; i++) {
+		const struct st_thr *t = st->thr.slots[i].val;
+		/* A shared table is counted by each sharer: an upper bound. */
+		if (t && t->proc->threads == t)
+			b += st_map_bytes(&t->proc->fds);
+	}
+	return b;
+}
+
 void st_get_stats(const struct st_state *st, struct st_stats *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -565,6 +771,14 @@ void st_get_stats(const struct st_state *st, struct st_stats *out)
 	out->groups = st->groups.n;
 	out->evicted_threads = st->evicted;
 	out->events = st->events;
+	out->evicted_fds = st->evicted_fds;
+	out->stale_threads = st->stale;
+	out->fd_entries = st->nfd_ents;
+	out->mem_bytes = st_pool_bytes(&st->thr_pool) + st_pool_bytes(&st->proc_pool) +
+			 st_pool_bytes(&st->fd_pool) +
+			 st->big_str_bytes + st_map_bytes(&st->thr) + fd_map_bytes(st);
+	for (unsigned k = 1; k <= ST_STR_CLASSES; k++)
+		out->mem_bytes += st_pool_bytes(&st->str_pool[k]);
 }
 
 /* ---- users and groups ---- */

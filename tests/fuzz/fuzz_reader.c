@@ -61,7 +61,7 @@ static void one_pass(const char *path)
 
 	if (fmt_reader_open(&r, path, &err) == 0) {
 		const struct fmt_file_info *fi = fmt_reader_info(r);
-		uint8_t set[32] = { 0 };
+		uint8_t set[32] = {0};
 
 		drain(r, 100000);
 		fmt_reader_seek_time(r, fi->first_ts + (fi->last_ts - fi->first_ts) / 2, &err);

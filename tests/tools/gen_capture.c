@@ -42,14 +42,17 @@ static uint64_t num(const char *s)
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "seed", required_argument, NULL, 's' },  { "ts-step", required_argument, NULL, 't' },
-		{ "start", required_argument, NULL, 'S' }, { "chunk-raw", required_argument, NULL, 'c' },
-		{ "level", required_argument, NULL, 'l' }, { "snap-every", required_argument, NULL, 'e' },
-		{ NULL, 0, NULL, 0 },
+	    {"seed", required_argument, NULL, 's'},
+	    {"ts-step", required_argument, NULL, 't'},
+	    {"start", required_argument, NULL, 'S'},
+	    {"chunk-raw", required_argument, NULL, 'c'},
+	    {"level", required_argument, NULL, 'l'},
+	    {"snap-every", required_argument, NULL, 'e'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *out = NULL;
 	uint64_t n = 0, bytes = 0, seed = 1, step = 1000, start = 1700000000000000000ull, snap = 0;
-	struct fmt_writer_opts o = { 0 };
+	struct fmt_writer_opts o = {0};
 	struct fmt_host_info host;
 	struct fmt_writer_stats st;
 	struct fmt_writer *w;
@@ -59,16 +62,35 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "o:n:b:", lo, NULL)) != -1) {
 		switch (c) {
-		case 'o': out = optarg; break;
-		case 'n': n = num(optarg); break;
-		case 'b': bytes = num(optarg); break;
-		case 's': seed = num(optarg); break;
-		case 't': step = num(optarg); break;
-		case 'S': start = num(optarg); break;
-		case 'c': o.chunk_raw = num(optarg); break;
-		case 'l': o.level = (int)num(optarg); break;
-		case 'e': snap = num(optarg); break;
-		default: usage();
+		case 'o':
+			out = optarg;
+			break;
+		case 'n':
+			n = num(optarg);
+			break;
+		case 'b':
+			bytes = num(optarg);
+			break;
+		case 's':
+			seed = num(optarg);
+			break;
+		case 't':
+			step = num(optarg);
+			break;
+		case 'S':
+			start = num(optarg);
+			break;
+		case 'c':
+			o.chunk_raw = num(optarg);
+			break;
+		case 'l':
+			o.level = (int)num(optarg);
+			break;
+		case 'e':
+			snap = num(optarg);
+			break;
+		default:
+			usage();
 		}
 	}
 	if (!out || (!n && !bytes))
@@ -107,6 +129,8 @@ int main(int argc, char **argv)
 		if (!rc)
 			rc = fmt_writer_tick(w, g.ts, &err);
 	}
+	if (!rc)
+		rc = fmt_writer_tick(w, 0, &err); /* flush, so the stats below are final */
 	fmt_writer_get_stats(w, &st);
 	if (rc) {
 		fprintf(stderr, "gen_capture: %s\n", err.msg);

@@ -18,7 +18,7 @@
 #include "format/fmt_writer.h"
 
 #define GEN_PROCS 48
-#define GEN_FDS 16
+#define GEN_FDS	  16
 
 struct gen_proc {
 	uint32_t pid, ppid, uid;
@@ -37,32 +37,52 @@ struct gen {
 };
 
 static const char *const gen_comms[][2] = {
-	{ "nginx", "/usr/sbin/nginx" },       { "python3", "/usr/bin/python3.11" },
-	{ "bash", "/usr/bin/bash" },          { "sshd", "/usr/sbin/sshd" },
-	{ "postgres", "/usr/lib/postgresql/15/bin/postgres" },
-	{ "systemd-journal", "/lib/systemd/systemd-journald" },
-	{ "cron", "/usr/sbin/cron" },         { "node", "/usr/bin/node" },
-	{ "java", "/usr/lib/jvm/java-17/bin/java" }, { "containerd", "/usr/bin/containerd" },
-	{ "cat", "/usr/bin/cat" },            { "curl", "/usr/bin/curl" },
+    {"nginx", "/usr/sbin/nginx"},
+    {"python3", "/usr/bin/python3.11"},
+    {"bash", "/usr/bin/bash"},
+    {"sshd", "/usr/sbin/sshd"},
+    {"postgres", "/usr/lib/postgresql/15/bin/postgres"},
+    {"systemd-journal", "/lib/systemd/systemd-journald"},
+    {"cron", "/usr/sbin/cron"},
+    {"node", "/usr/bin/node"},
+    {"java", "/usr/lib/jvm/java-17/bin/java"},
+    {"containerd", "/usr/bin/containerd"},
+    {"cat", "/usr/bin/cat"},
+    {"curl", "/usr/bin/curl"},
 };
 #define GEN_NCOMMS (sizeof(gen_comms) / sizeof(gen_comms[0]))
 
 static const char *const gen_paths[] = {
-	"/etc/passwd", "/etc/hosts", "/etc/resolv.conf", "/etc/nsswitch.conf",
-	"/usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libssl.so.3",
-	"/var/log/nginx/access.log", "/var/lib/postgresql/15/main/base/16384/2619",
-	"/proc/self/status", "/proc/meminfo", "/sys/fs/cgroup/cpu.max", "/tmp/tmp.k2J9d1",
-	"/home/alice/.bashrc", "/srv/www/index.html", "/srv/www/static/app.js",
-	"/usr/share/zoneinfo/UTC", "/etc/ld.so.cache", "/dev/null", "/dev/urandom",
-	"/var/lib/dpkg/status", "/run/systemd/journal/socket", "/etc/ssl/certs/ca.pem",
+    "/etc/passwd",
+    "/etc/hosts",
+    "/etc/resolv.conf",
+    "/etc/nsswitch.conf",
+    "/usr/lib/x86_64-linux-gnu/libc.so.6",
+    "/usr/lib/x86_64-linux-gnu/libssl.so.3",
+    "/var/log/nginx/access.log",
+    "/var/lib/postgresql/15/main/base/16384/2619",
+    "/proc/self/status",
+    "/proc/meminfo",
+    "/sys/fs/cgroup/cpu.max",
+    "/tmp/tmp.k2J9d1",
+    "/home/alice/.bashrc",
+    "/srv/www/index.html",
+    "/srv/www/static/app.js",
+    "/usr/share/zoneinfo/UTC",
+    "/etc/ld.so.cache",
+    "/dev/null",
+    "/dev/urandom",
+    "/var/lib/dpkg/status",
+    "/run/systemd/journal/socket",
+    "/etc/ssl/certs/ca.pem",
 };
 #define GEN_NPATHS (sizeof(gen_paths) / sizeof(gen_paths[0]))
 
 static const char gen_text[] =
-	"GET /static/app.js HTTP/1.1\r\nHost: example.internal\r\nUser-Agent: curl/7.88\r\n"
-	"Accept: */*\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: application/javascript\r\n"
-	"{\"level\":\"info\",\"msg\":\"request served\",\"status\":200,\"ms\":3}\n"
-	"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n";
+    "GET /static/app.js HTTP/1.1\r\nHost: example.internal\r\nUser-Agent: curl/7.88\r\n"
+    "Accept: */*\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: application/javascript\r\n"
+    "{\"level\":\"info\",\"msg\":\"request served\",\"status\":200,\"ms\":3}\n"
+    "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n";
 
 static inline uint64_t gen_rand(struct gen *g)
 {
@@ -137,8 +157,9 @@ static void gen_bytes(struct gen *g, size_t n)
 
 static void gen_tuple(struct gen *g)
 {
-	uint8_t t[13] = { 2, 10, 0, 0, 5, 0, 0, 10, 0, 0, 9, 0, 0 };
-	uint16_t sport = (uint16_t)(32768 + gen_below(g, 28000)), dport = gen_below(g, 2) ? 443 : 5432;
+	uint8_t t[13] = {2, 10, 0, 0, 5, 0, 0, 10, 0, 0, 9, 0, 0};
+	uint16_t sport = (uint16_t)(32768 + gen_below(g, 28000)),
+		 dport = gen_below(g, 2) ? 443 : 5432;
 
 	t[4] = (uint8_t)(1 + gen_below(g, 200));
 	memcpy(t + 5, &sport, 2);
@@ -192,7 +213,7 @@ static const void *gen_next(struct gen *g, size_t *len)
 			p->fds[k] = p->fds[p->nfds];
 		}
 	} else if (r < 760) { /* other syscalls: fstat, futex, epoll_wait ... */
-		static const uint16_t nrs[] = { 5, 202, 232, 7, 39, 318, 228, 16 };
+		static const uint16_t nrs[] = {5, 202, 232, 7, 39, 318, 228, 16};
 		gen_hdr(g, p, &h, 0);
 		evt_builder_begin(b, EVT_GENERIC, &h);
 		evt_builder_add_u64(b, nrs[gen_below(g, 8)]);
@@ -223,7 +244,7 @@ static const void *gen_next(struct gen *g, size_t *len)
 			gen_add32(b, 0x80001);
 			gen_add32(b, 0);
 		} else {
-			uint8_t sa[7] = { 2, 10, 0, 0, 9, 0, 0 };
+			uint8_t sa[7] = {2, 10, 0, 0, 9, 0, 0};
 			uint16_t port = 443;
 			memcpy(sa + 5, &port, 2);
 			gen_hdr(g, p, &h, gen_below(g, 5) ? 0 : -111);

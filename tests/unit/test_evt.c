@@ -49,7 +49,7 @@ TEST(decode_rejects_lying_lengths)
 	uint8_t buf[256];
 	struct evt_rec *r = (struct evt_rec *)buf;
 	struct evt ev;
-	uint16_t lens[2] = { 4, 4 };
+	uint16_t lens[2] = {4, 4};
 
 	memset(buf, 0, sizeof(buf));
 	r->len = EVT_REC_HDR + 4 + 8;
@@ -233,9 +233,9 @@ TEST(socket_params_render)
 {
 	struct evt ev;
 	char b[256];
-	uint8_t t4[14] = { 2, 192, 168, 0, 3, 0, 0, 192, 168, 0, 2, 80, 0, 6 };
-	uint8_t sa6[19] = { 10, 0x20, 0x01, 0x0d, 0xb8 };
-	uint8_t tu[17 + 6] = { 1 };
+	uint8_t t4[14] = {2, 192, 168, 0, 3, 0, 0, 192, 168, 0, 2, 80, 0, 6};
+	uint8_t sa6[19] = {10, 0x20, 0x01, 0x0d, 0xb8};
+	uint8_t tu[17 + 6] = {1};
 	uint16_t port = 54716;
 	uint64_t ino = 0xffff8edc4f33fc00ull;
 
@@ -270,7 +270,7 @@ TEST(socket_params_render)
 TEST(long_strings_cut_with_ellipsis)
 {
 	struct evt ev;
-	struct evt_print_opts o = { .max_str = 8 };
+	struct evt_print_opts o = {.max_str = 8};
 	char b[128];
 
 	begin(EVT_UNLINK);
@@ -339,8 +339,10 @@ TEST(source_dispatch)
 	CHECK_EQ_INT(evt_source_open(junk, &s, &err), SR_EFORMAT);
 	CHECK(strstr(err.msg, "not a capture") != NULL);
 	/* gzip goes to the .scap reader, which refuses a gzip that is not a scap */
-	tfu_write_file(gz, "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x03\x00"
-			   "\x00\x00\x00\x00\x00\x00\x00\x00", 20);
+	tfu_write_file(gz,
+		       "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x03\x00"
+		       "\x00\x00\x00\x00\x00\x00\x00\x00",
+		       20);
 	CHECK(evt_source_open(gz, &s, &err) < 0);
 	CHECK_EQ_INT(evt_source_open(tfu_path("nope"), &s, &err), SR_EIO);
 }

@@ -46,8 +46,10 @@ static int unescape(const char **pp, char *out, size_t cap, size_t *len)
 			case '0': ch = 0; break;
 			case 'x': {
 				unsigned v = 0;
-				for (int k = 0; k < 2 && isxdigit((unsigned char)*p); k++, p++)
-					v = v * 16 + (unsigned)(isdigit((unsigned char)*p) ? *p - '0' : (tolower((unsigned char)*p) - 'a' + 10));
+				for (int k = 0; k < 2 && isxdigit((unsigned char)*p); k++, p++) {
+					int d = tolower((unsigned char)*p);
+					v = v * 16 + (unsigned)(isdigit(d) ? d - '0' : d - 'a' + 10);
+				}
 				ch = (char)v;
 				break;
 			}

@@ -1,6 +1,8 @@
 /* test_format: the capture writer and reader (format/fmt_writer.c, fmt_reader.c). */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -29,16 +31,30 @@ static const void *build_any(struct evt_builder *b, unsigned type, uint64_t ts, 
 	snprintf(h.comm, sizeof(h.comm), "t%u", type);
 	evt_builder_begin(b, type, &h);
 	for (unsigned i = 0; i < info->nparams; i++) {
-		static const uint8_t sa[] = { 2, 127, 0, 0, 1, 0x50, 0 };
-		static const uint8_t st[] = { 2, 10, 0, 0, 1, 1, 2, 10, 0, 0, 2, 0x50, 0, 6 };
+		static const uint8_t sa[] = {2, 127, 0, 0, 1, 0x50, 0};
+		static const uint8_t st[] = {2, 10, 0, 0, 1, 1, 2, 10, 0, 0, 2, 0x50, 0, 6};
 		switch (info->params[i].type) {
-		case PT_PATH: evt_builder_add_str(b, "/etc/passwd"); break;
-		case PT_STR: evt_builder_add_str(b, "text"); break;
-		case PT_BYTES: evt_builder_add(b, "ab\0\x01\xff", 5); break;
-		case PT_STRARRAY: evt_builder_add(b, "ls\0-l\0", 6); break;
-		case PT_SOCKADDR: evt_builder_add(b, sa, sizeof(sa)); break;
-		case PT_SOCKTUPLE: evt_builder_add(b, st, sizeof(st)); break;
-		default: evt_builder_add_u64(b, 0x0102030405060708ull + i); break;
+		case PT_PATH:
+			evt_builder_add_str(b, "/etc/passwd");
+			break;
+		case PT_STR:
+			evt_builder_add_str(b, "text");
+			break;
+		case PT_BYTES:
+			evt_builder_add(b, "ab\0\x01\xff", 5);
+			break;
+		case PT_STRARRAY:
+			evt_builder_add(b, "ls\0-l\0", 6);
+			break;
+		case PT_SOCKADDR:
+			evt_builder_add(b, sa, sizeof(sa));
+			break;
+		case PT_SOCKTUPLE:
+			evt_builder_add(b, st, sizeof(st));
+			break;
+		default:
+			evt_builder_add_u64(b, 0x0102030405060708ull + i);
+			break;
 		}
 	}
 	return evt_builder_finish(b, len);
@@ -74,8 +90,8 @@ static size_t read_compare(const char *path, const struct tfu_recs *rs, int *rc_
 TEST(roundtrip_every_type)
 {
 	const char *path = tfu_path("all.sysrec");
-	struct fmt_writer_opts o = { .chunk_raw = 2048 };
-	struct tfu_recs rs = { 0 };
+	struct fmt_writer_opts o = {.chunk_raw = 2048};
+	struct tfu_recs rs = {0};
 	struct evt_builder b;
 	struct fmt_writer *w;
 	struct sr_err err;
@@ -163,7 +179,7 @@ TEST(chunks_bounded_by_size)
 TEST(chunks_bounded_by_time)
 {
 	const char *path = tfu_path("tick.sysrec");
-	struct fmt_writer_opts o = { .chunk_ns = 1000 };
+	struct fmt_writer_opts o = {.chunk_ns = 1000};
 	struct fmt_writer_stats st;
 	struct evt_builder b;
 	struct fmt_writer *w;
@@ -202,11 +218,11 @@ TEST(chunks_bounded_by_time)
 TEST(seek_time_uses_index_and_snapshot)
 {
 	const char *path = tfu_path("seek.sysrec");
-	struct tfu_recs rs = { 0 };
+	struct tfu_recs rs = {0};
 	struct fmt_reader *r;
 	struct sr_err err;
 	struct evt ev;
-	uint64_t targets[] = { 0, 1, 55, 12345, 50000, 99990, 99999, 100000, 250000 };
+	uint64_t targets[] = {0, 1, 55, 12345, 50000, 99990, 99999, 100000, 250000};
 
 	/* ts = 10*i for i < 10000, a snapshot every 1500 records */
 	CHECK_EQ_INT(tfu_make(path, 10000, 0, 10, 2048, 1500, &rs), 0);
@@ -242,13 +258,13 @@ TEST(seek_time_uses_index_and_snapshot)
 TEST(type_set_skips_chunks)
 {
 	const char *path = tfu_path("types.sysrec");
-	struct fmt_writer_opts o = { .chunk_raw = 2048 };
+	struct fmt_writer_opts o = {.chunk_raw = 2048};
 	struct evt_builder b;
 	struct fmt_writer *w;
 	struct fmt_reader *r;
 	struct sr_err err;
 	struct evt ev;
-	uint8_t set[32] = { 0 };
+	uint8_t set[32] = {0};
 	int found = 0, rc;
 
 	evt_builder_init(&b);
@@ -276,7 +292,7 @@ TEST(type_set_skips_chunks)
 TEST(index_rebuilt_without_trailer)
 {
 	const char *path = tfu_path("cut.sysrec");
-	struct tfu_recs rs = { 0 };
+	struct tfu_recs rs = {0};
 	struct fmt_reader *r;
 	struct sr_err err;
 	struct stat st;
@@ -316,7 +332,7 @@ static void count_problems(void *ctx, const char *msg)
 TEST(truncation_at_every_offset)
 {
 	const char *path = tfu_path("small.sysrec"), *cut = tfu_path("prefix.sysrec");
-	struct tfu_recs rs = { 0 };
+	struct tfu_recs rs = {0};
 	struct sr_err err;
 	size_t size, last_n = 0;
 	uint8_t *buf;
@@ -359,7 +375,7 @@ TEST(truncation_at_every_offset)
 TEST(bit_flips_detected)
 {
 	const char *path = tfu_path("flip-src.sysrec"), *bad = tfu_path("flip.sysrec");
-	struct tfu_recs rs = { 0 };
+	struct tfu_recs rs = {0};
 	struct sr_err err;
 	size_t size;
 	uint8_t *buf;
@@ -391,7 +407,7 @@ TEST(bit_flips_detected)
 TEST(damaged_payload_reports_chunk_and_offset)
 {
 	const char *path = tfu_path("dmg.sysrec");
-	struct tfu_recs rs = { 0 };
+	struct tfu_recs rs = {0};
 	struct fmt_reader *r;
 	struct sr_err err;
 	struct evt ev;
@@ -431,7 +447,7 @@ TEST(damaged_payload_reports_chunk_and_offset)
 TEST(large_event_roundtrip)
 {
 	const char *path = tfu_path("large.sysrec");
-	struct tfu_recs rs = { 0 };
+	struct tfu_recs rs = {0};
 	struct evt_builder b;
 	struct fmt_writer *w;
 	struct sr_err err;
@@ -483,10 +499,11 @@ TEST(unknown_types_skipped_by_length)
 	evt_builder_init(&b);
 	CHECK_EQ_INT(fmt_writer_open(&w, path, NULL, NULL, &err), 0);
 	for (int i = 0; i < 10; i++) {
-		struct evt_rec h = { .ts = (uint64_t)i };
+		struct evt_rec h = {.ts = (uint64_t)i};
 
 		evt_builder_begin(&b, i % 2 ? 250 : EVT_CLOSE, &h);
-		evt_builder_add(&b, "odd-length-payload", 3 + (size_t)i); /* any length, any padding */
+		evt_builder_add(&b, "odd-length-payload",
+				3 + (size_t)i); /* any length, any padding */
 		evt_builder_add_u64(&b, (uint64_t)i);
 		rec = evt_builder_finish(&b, &len);
 		CHECK_EQ_INT(fmt_writer_append(w, rec, len, &err), 0);
@@ -543,7 +560,7 @@ TEST(major_version_refused)
 TEST(minor_newer_read)
 {
 	const char *path = tfu_path("v10.sysrec"), *out = tfu_path("v11.sysrec");
-	struct tfu_recs rs = { 0 };
+	struct tfu_recs rs = {0};
 	size_t size, o = 0;
 	uint8_t *src, *dst;
 	struct fmt_file_hdr fh;
@@ -604,79 +621,130 @@ TEST(minor_newer_read)
 	tfu_recs_free(&rs);
 }
 
-/* Disk full (here: a file size limit, which fails writes with EFBIG like ENOSPC):
- * the writer returns SR_ENOSPC, and the file reads back to the last complete chunk. */
+/* Writes incompressible events until the writer fails; returns its code. */
+static int fill_until_error(const char *path, uint64_t *appended)
+{
+	struct fmt_writer_opts o = {.chunk_raw = 16384};
+	struct evt_builder b;
+	struct fmt_writer *w;
+	struct sr_err err;
+	int rc = 0;
+
+	evt_builder_init(&b);
+	if (fmt_writer_open(&w, path, NULL, &o, &err))
+		return 100;
+	for (uint64_t i = 0; i < 1000000 && !rc; i++) {
+		uint8_t data[512];
+		struct evt_rec h = {.ts = i};
+		size_t len;
+		const void *rec;
+
+		for (size_t k = 0; k < sizeof(data); k++)
+			data[k] = (uint8_t)((i * 2654435761u) >> (k % 24)) ^ (uint8_t)(k * 7);
+		evt_builder_begin(&b, EVT_WRITE, &h);
+		evt_builder_add_u64(&b, 1);
+		evt_builder_add_u64(&b, i);
+		evt_builder_add(&b, data, sizeof(data));
+		rec = evt_builder_finish(&b, &len);
+		rc = fmt_writer_append(w, rec, len, &err);
+		if (!rc)
+			*appended = i + 1;
+	}
+	if (fmt_writer_close(w, &err) != rc)
+		rc = 101; /* close must repeat the failure */
+	evt_builder_free(&b);
+	return rc;
+}
+
+/* Reads back a capture cut short by a full disk: an ordered prefix, no damage. */
+static int check_prefix(const char *path)
+{
+	struct fmt_reader *r;
+	struct sr_err err;
+	struct evt ev;
+	uint64_t n = 0;
+	int rc;
+
+	if (fmt_reader_open(&r, path, &err))
+		return 20;
+	if (fmt_reader_info(r)->damaged || fmt_reader_chunk_count(r) == 0) {
+		fmt_reader_close(r);
+		return 21;
+	}
+	while ((rc = fmt_reader_next(r, &ev, &err)) == 1) {
+		if (evt_param_u64(&ev, 1) != n || ev.rec->ts != n)
+			break;
+		n++;
+	}
+	fmt_reader_close(r);
+	return rc == 0 && n > 100 ? 0 : 22;
+}
+
+/* Disk full, as a file size limit (fails writes with EFBIG like ENOSPC):
+ * the writer returns SR_ENOSPC, and the file reads back to the last complete
+ * chunk. Works without root. */
 TEST(disk_full_keeps_file_readable)
 {
 	const char *path = tfu_path("full.sysrec");
+	struct stat st;
 	pid_t pid;
 	int status = 0;
 
 	pid = fork();
 	if (pid == 0) {
-		struct rlimit rl = { 200000, 200000 };
-		struct fmt_writer_opts o = { .chunk_raw = 16384 };
-		struct evt_builder b;
-		struct fmt_writer *w;
-		struct sr_err err;
-		int rc = 0;
+		struct rlimit rl = {200000, 200000};
+		uint64_t n = 0;
 
 		signal(SIGXFSZ, SIG_IGN);
 		setrlimit(RLIMIT_FSIZE, &rl);
-		evt_builder_init(&b);
-		if (fmt_writer_open(&w, path, NULL, &o, &err))
-			_exit(10);
-		/* incompressible-ish payloads so the limit is reached quickly */
-		for (uint64_t i = 0; i < 1000000 && !rc; i++) {
-			uint8_t data[512];
-			struct evt_rec h = { .ts = i };
-			size_t len;
-			const void *rec;
-
-			for (size_t k = 0; k < sizeof(data); k++)
-				data[k] = (uint8_t)((i * 2654435761u) >> (k % 24)) ^ (uint8_t)(k * 7);
-			evt_builder_begin(&b, EVT_WRITE, &h);
-			evt_builder_add_u64(&b, 1);
-			evt_builder_add_u64(&b, i);
-			evt_builder_add(&b, data, sizeof(data));
-			rec = evt_builder_finish(&b, &len);
-			rc = fmt_writer_append(w, rec, len, &err);
-		}
-		if (rc != SR_ENOSPC)
-			_exit(11);
-		/* after the failure only close is valid, and says so */
-		if (fmt_writer_close(w, &err) != SR_ENOSPC)
-			_exit(12);
-		_exit(0);
+		_exit(fill_until_error(path, &n) == SR_ENOSPC ? 0 : 11);
 	}
 	waitpid(pid, &status, 0);
 	CHECK(WIFEXITED(status));
 	CHECK_EQ_INT(WEXITSTATUS(status), 0);
-	{
-		struct fmt_reader *r;
-		struct sr_err err;
-		struct evt ev;
-		uint64_t n = 0, last = 0;
-		int rc, ordered = 1;
-		struct stat st;
+	CHECK_EQ_INT(stat(path, &st), 0);
+	CHECK(st.st_size <= 200000);
+	CHECK_EQ_INT(check_prefix(path), 0);
+}
 
-		stat(path, &st);
-		CHECK(st.st_size <= 200000);
-		CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
-		CHECK_EQ_INT(fmt_reader_info(r)->damaged, 0);
-		CHECK(fmt_reader_chunk_count(r) > 0);
-		while ((rc = fmt_reader_next(r, &ev, &err)) == 1) {
-			if (evt_param_u64(&ev, 1) != n)
-				ordered = 0;
-			last = ev.rec->ts;
-			n++;
-		}
-		CHECK_EQ_INT(rc, 0);
-		CHECK(ordered);
-		CHECK(n > 100);
-		CHECK_EQ_INT(last, n - 1);
-		fmt_reader_close(r);
+/* A real ENOSPC: a 256 KiB tmpfs in a private mount namespace (root only). */
+TEST(disk_full_on_tmpfs)
+{
+	pid_t pid;
+	int status = 0;
+
+	if (geteuid() != 0) {
+		SKIP("needs root to mount a small tmpfs");
+		return;
 	}
+	pid = fork();
+	if (pid == 0) {
+		char dir[] = "/tmp/sysrec-enospc.XXXXXX";
+		char path[64];
+		uint64_t n = 0;
+		int rc;
+
+		if (unshare(CLONE_NEWNS) != 0 ||
+		    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
+			_exit(77);
+		if (!mkdtemp(dir) || mount("tmpfs", dir, "tmpfs", 0, "size=256k") != 0)
+			_exit(77);
+		snprintf(path, sizeof(path), "%s/full.sysrec", dir);
+		rc = fill_until_error(path, &n);
+		if (rc != SR_ENOSPC)
+			_exit(30);
+		rc = check_prefix(path);
+		umount(dir);
+		rmdir(dir);
+		_exit(rc);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
+		SKIP("cannot mount tmpfs here (no mount namespace)");
+		return;
+	}
+	CHECK_EQ_INT(WEXITSTATUS(status), 0);
 }
 
 TEST(drops_counted_per_chunk_and_total)
@@ -752,4 +820,103 @@ TEST(not_a_capture)
 	tfu_write_file(path, "", 0);
 	CHECK_EQ_INT(fmt_reader_open(&r, path, &err), SR_EFORMAT);
 	CHECK_EQ_INT(fmt_reader_open(&r, tfu_path("missing"), &err), SR_EIO);
+}
+
+struct msgs {
+	int n;
+	char text[8][300];
+};
+
+static void collect(void *ctx, const char *msg)
+{
+	struct msgs *m = ctx;
+
+	if (m->n < 8)
+		snprintf(m->text[m->n], sizeof(m->text[0]), "%s", msg);
+	m->n++;
+}
+
+/* verify lists every damaged chunk (not just the first), each with its place. */
+TEST(verify_reports_each_problem)
+{
+	const char *path = tfu_path("verify.sysrec");
+	struct fmt_chunk_info c2, c5;
+	struct fmt_reader *r;
+	struct msgs m = {0};
+	struct sr_err err;
+	size_t size;
+	uint8_t *buf;
+	char want[2][128];
+
+	CHECK_EQ_INT(tfu_make(path, 1000, 1, 1, 2048, 0, NULL), 0);
+	CHECK_EQ_INT(fmt_verify(path, collect, &m, &err), 0);
+	CHECK_EQ_INT(m.n, 0);
+	CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
+	c2 = *fmt_reader_chunk(r, 2);
+	c5 = *fmt_reader_chunk(r, 5);
+	fmt_reader_close(r);
+	buf = tfu_read_file(path, &size);
+	buf[c2.offset + sizeof(struct fmt_chunk_hdr) + 3] ^= 1;
+	buf[c5.offset + 30] ^= 1; /* inside the header: its crc */
+	tfu_write_file(path, buf, size);
+	CHECK_EQ_INT(fmt_verify(path, collect, &m, &err), 1);
+	CHECK_EQ_INT(m.n, 2);
+	snprintf(want[0], sizeof(want[0]), "chunk 2 at offset %llu: payload checksum mismatch",
+		 (unsigned long long)c2.offset);
+	snprintf(want[1], sizeof(want[1]), "chunk 5 at offset %llu: chunk header checksum mismatch",
+		 (unsigned long long)c5.offset);
+	CHECK_STR(m.text[0], want[0]);
+	CHECK_STR(m.text[1], want[1]);
+	/* cut the trailer: the missing trailer is a problem of its own */
+	memset(&m, 0, sizeof(m));
+	tfu_write_file(path, buf, size - 64);
+	CHECK_EQ_INT(fmt_verify(path, collect, &m, &err), 1);
+	CHECK(m.n >= 2);
+	CHECK(strstr(m.text[0], "index not usable") != NULL);
+	/* without the index the scan stops at the damaged header of chunk 5 */
+	CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
+	CHECK_EQ_INT(fmt_reader_info(r)->damaged, 1);
+	CHECK_EQ_INT(fmt_reader_info(r)->damage_chunk, 5);
+	CHECK_EQ_INT(fmt_reader_info(r)->damage_offset, c5.offset);
+	CHECK_EQ_INT(fmt_reader_chunk_count(r), 5);
+	fmt_reader_close(r);
+	/* not a capture at all: an error, not a finding */
+	tfu_write_file(path, "plain text", 10);
+	CHECK_EQ_INT(fmt_verify(path, collect, &m, &err), SR_EFORMAT);
+	free(buf);
+}
+
+/* Records of a killed recorder's last, half-written chunk are not damage. */
+TEST(half_written_last_chunk_is_truncation)
+{
+	const char *path = tfu_path("half.sysrec");
+	struct tfu_recs rs = {0};
+	struct fmt_chunk_info last;
+	struct fmt_reader *r;
+	struct sr_err err;
+	struct evt ev;
+	size_t size, n = 0, expect = 0;
+	uint8_t *buf;
+	int rc;
+
+	CHECK_EQ_INT(tfu_make(path, 500, 1, 1, 2048, 0, &rs), 0);
+	CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
+	last = *fmt_reader_chunk(r, fmt_reader_chunk_count(r) - 1);
+	for (size_t i = 0; i + 1 < fmt_reader_chunk_count(r); i++)
+		expect += fmt_reader_chunk(r, i)->count;
+	fmt_reader_close(r);
+	buf = tfu_read_file(path, &size);
+	tfu_write_file(path, buf, last.offset + sizeof(struct fmt_chunk_hdr) + last.comp_size / 2);
+	CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
+	CHECK_EQ_INT(fmt_reader_info(r)->truncated, 1);
+	CHECK_EQ_INT(fmt_reader_info(r)->damaged, 0);
+	CHECK_EQ_INT(fmt_reader_info(r)->damage_chunk, last.seq);
+	CHECK_EQ_INT(fmt_reader_info(r)->damage_offset, last.offset);
+	while ((rc = fmt_reader_next(r, &ev, &err)) == 1)
+		n++;
+	CHECK_EQ_INT(rc, 0);
+	CHECK_EQ_INT(n, expect);
+	fmt_reader_close(r);
+	free(buf);
+	tfu_recs_free(&rs);
 }

@@ -86,8 +86,7 @@ struct tfu_recs {
 	size_t n, cap;
 };
 
-static __attribute__((unused)) void tfu_recs_add(struct tfu_recs *rs, const void *rec,
-						 size_t len)
+static __attribute__((unused)) void tfu_recs_add(struct tfu_recs *rs, const void *rec, size_t len)
 {
 	if (rs->n == rs->cap) {
 		rs->cap = rs->cap ? rs->cap * 2 : 256;
@@ -131,11 +130,11 @@ static __attribute__((unused)) const void *tfu_simple(struct evt_builder *b, uns
  * bytes (0: default), with a one-record snapshot chunk before record i for
  * every i that is a multiple of snap_every (0: no snapshots). Every record
  * written is also kept in rs when given. */
-static __attribute__((unused)) int tfu_make(const char *path, size_t n, uint64_t t0,
-					    uint64_t step, size_t chunk_raw, size_t snap_every,
+static __attribute__((unused)) int tfu_make(const char *path, size_t n, uint64_t t0, uint64_t step,
+					    size_t chunk_raw, size_t snap_every,
 					    struct tfu_recs *rs)
 {
-	struct fmt_writer_opts o = { .chunk_raw = chunk_raw };
+	struct fmt_writer_opts o = {.chunk_raw = chunk_raw};
 	struct fmt_writer *w;
 	struct evt_builder b;
 	struct sr_err err;

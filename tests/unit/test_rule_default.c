@@ -191,7 +191,10 @@ static void inet_fd(uint32_t pid, const char *comm, int64_t fd, const uint8_t ri
 		    uint16_t rport)
 {
 	uint8_t tup[1 + 4 + 2 + 4 + 2 + 1] = { 2, 10, 0, 0, 2 };
+	char name[64];
 
+	snprintf(name, sizeof(name), "10.0.0.2:46044->%u.%u.%u.%u:%u", rip[0], rip[1], rip[2],
+		 rip[3], rport);
 	tup[5] = 0x9c;
 	tup[6] = 0xb3;   /* local port 46044 */
 	memcpy(tup + 7, rip, 4);
@@ -200,7 +203,7 @@ static void inet_fd(uint32_t pid, const char *comm, int64_t fd, const uint8_t ri
 	begin(EVT_FDINFO, pid, 1, 0, comm, 0);
 	u64((uint64_t)fd);
 	u64(FDT_IPV4);
-	str("");
+	str(name);
 	raw(tup, sizeof(tup));
 	u64(O_RDWR);
 	u64(0);
@@ -337,6 +340,61 @@ TEST(reverse_shell_dup)
 	CHECK(!fired("Network socket redirected to standard input or output"));
 }
 
+/* fd of pid as a pipe, from a snapshot record */
+static void pipe_fd(uint32_t pid, const char *comm, int64_t fd)
+{
+	begin(EVT_FDINFO, pid, 1, 0, comm, 0);
+	u64((uint64_t)fd);
+	u64(FDT_PIPE);
+	str("pipe:[4242]");
+	raw(NULL, 0);
+	u64(O_RDWR);
+	u64(4242);
+	run();
+}
+
+TEST(reverse_shell_exec)
+{
+	static const uint8_t ip[4] = { 198, 51, 100, 23 };
+	static const char *rule = "Network socket redirected to standard input or output";
+
+	NEED_SETUP();
+	/* nc -e /bin/sh: the shell starts with the socket on fds 0 and 1 */
+	proc(1320, 1, 1000, 1000, "nc", "/usr/bin/nc", NULL);
+	inet_fd(1320, "nc", 0, ip, 4444);
+	inet_fd(1320, "nc", 1, ip, 4444);
+	pipe_fd(1320, "nc", 2);
+	ev_execve(1320, 1, 1000, "/bin/sh", "sh", 0);
+	CHECK(fired(rule));
+	CHECK(strstr(last_text, "stdin=") != NULL);
+	CHECK(strstr(last_text, "198.51.100.23:4444") != NULL);
+	/* only stdout on the socket is enough */
+	proc(1321, 1, 1000, 1000, "python3", "/usr/bin/python3", NULL);
+	pipe_fd(1321, "python3", 0);
+	inet_fd(1321, "python3", 1, ip, 4444);
+	ev_execve(1321, 1, 1000, "/bin/bash", "bash", 0);
+	CHECK(fired(rule));
+	/* benign: a shell started from a pipeline (pipes on 0 and 1) */
+	proc(1322, 1, 1000, 1000, "make", "/usr/bin/make", NULL);
+	pipe_fd(1322, "make", 0);
+	pipe_fd(1322, "make", 1);
+	ev_execve(1322, 1, 1000, "/bin/sh", "sh", 0);
+	CHECK(!fired(rule));
+	/* benign: a socket on stdin of a program that is not a shell (inetd style) */
+	proc(1323, 1, 0, UINT32_MAX, "xinetd", "/usr/sbin/xinetd", NULL);
+	inet_fd(1323, "xinetd", 0, ip, 4444);
+	inet_fd(1323, "xinetd", 1, ip, 4444);
+	ev_execve(1323, 1, 0, "/usr/sbin/in.ftpd", "in.ftpd", 0);
+	CHECK(!fired(rule));
+	/* benign: the socket is on fd 3 only */
+	proc(1324, 1, 1000, 1000, "nc", "/usr/bin/nc", NULL);
+	pipe_fd(1324, "nc", 0);
+	pipe_fd(1324, "nc", 1);
+	inet_fd(1324, "nc", 3, ip, 4444);
+	ev_execve(1324, 1, 1000, "/bin/sh", "sh", 0);
+	CHECK(!fired(rule));
+}
+
 static size_t ptrace_req(uint32_t pid, const char *comm, uint64_t req)
 {
 	begin(EVT_PTRACE, pid, 1, 0, comm, 0);
@@ -370,6 +428,36 @@ TEST(privilege_changes)
 	u64(0);
 	run();
 	CHECK(fired("User process changed its user id to root"));
+	/* nobody (65534), no login session, refused with EPERM */
+	proc(1503, 1, 65534, UINT32_MAX, "exploit", "/tmp/exploit", NULL);
+	begin(EVT_SETUID, 1503, 1, 65534, "exploit", -1 /* EPERM */);
+	u64(0);
+	run();
+	CHECK(fired("User process changed its user id to root"));
+	CHECK(strstr(last_text, "result=EPERM") != NULL);
+	/* nobody, and the call succeeds (a capability or a saved uid of 0) */
+	proc(1504, 1, 65534, UINT32_MAX, "exploit", "/tmp/exploit", NULL);
+	begin(EVT_SETUID, 1504, 1, 0, "exploit", 0);
+	u64(0);
+	run();
+	CHECK(fired("User process changed its user id to root"));
+	CHECK(strstr(last_text, "result=SUCCESS") != NULL);
+	/* benign: nobody setting its own uid, and failing for another reason */
+	proc(1505, 1, 65534, UINT32_MAX, "worker", "/usr/bin/worker", NULL);
+	begin(EVT_SETUID, 1505, 1, 65534, "worker", 0);
+	u64(65534);
+	run();
+	CHECK(!fired("User process changed its user id to root"));
+	begin(EVT_SETUID, 1505, 1, 65534, "worker", -22 /* EINVAL */);
+	u64(0);
+	run();
+	CHECK(!fired("User process changed its user id to root"));
+	/* benign: root (no login session) setting uid 0 */
+	proc(1506, 1, 0, UINT32_MAX, "daemon", "/usr/sbin/daemon", NULL);
+	begin(EVT_SETUID, 1506, 1, 0, "daemon", 0);
+	u64(0);
+	run();
+	CHECK(!fired("User process changed its user id to root"));
 	proc(1501, 1, 1000, 1000, "sudo", "/usr/bin/sudo", NULL);
 	begin(EVT_SETUID, 1501, 1, 0, "sudo", 0);
 	u64(0);
