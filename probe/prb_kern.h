@@ -9,11 +9,11 @@
 #define PRB_KERN_H
 
 #define PRB_PATH_DEPTH 40
-#define PRB_AF_UNIX 1
-#define PRB_AF_INET 2
-#define PRB_AF_INET6 10
-#define PRB_S_IFMT 0170000
-#define PRB_S_IFSOCK 0140000
+#define PRB_AF_UNIX    1
+#define PRB_AF_INET    2
+#define PRB_AF_INET6   10
+#define PRB_S_IFMT     0170000
+#define PRB_S_IFSOCK   0140000
 
 /* Writes the absolute path of (dentry, vfsmount) as one parameter. The
  * name is assembled backwards in s->tmp, crossing mount points, then
@@ -46,7 +46,8 @@ static __always_inline void put_dpath(struct prb_scratch *s, struct dentry *d, s
 				break;
 			d = BPF_CORE_READ(m, mnt_mountpoint);
 			m = mp;
-			vm = (struct vfsmount *)((void *)m + bpf_core_field_offset(struct mount, mnt));
+			vm = (struct vfsmount *)((void *)m +
+						 bpf_core_field_offset(struct mount, mnt));
 			continue;
 		}
 		len = BPF_CORE_READ(d, d_name.len) & 255;
@@ -56,8 +57,8 @@ static __always_inline void put_dpath(struct prb_scratch *s, struct dentry *d, s
 			break;
 		}
 		pos -= len;
-		bpf_probe_read_kernel(&s->tmp[prb_bound(pos, PRB_PARAM_MAX - 1)], prb_bound(len, 255),
-				      name);
+		bpf_probe_read_kernel(&s->tmp[prb_bound(pos, PRB_PARAM_MAX - 1)],
+				      prb_bound(len, 255), name);
 		pos -= 1;
 		s->tmp[prb_bound(pos, PRB_PARAM_MAX - 1)] = '/';
 		s->pos = pos;
@@ -156,10 +157,12 @@ static __always_inline void put_tuple_fd(struct prb_scratch *s, struct task_stru
 				bpf_probe_read_kernel(&c0, 1, p);
 				/* path sockets: up to the NUL; abstract: all alen bytes */
 				if (c0) {
-					long n = bpf_probe_read_kernel_str(&o[17], prb_bound(alen + 1, 127), p);
+					long n = bpf_probe_read_kernel_str(
+					    &o[17], prb_bound(alen + 1, 127), p);
 
 					plen = n > 1 ? (__u32)(n - 1) : 0;
-				} else if (!bpf_probe_read_kernel(&o[17], prb_bound(alen, 127), p)) {
+				} else if (!bpf_probe_read_kernel(&o[17], prb_bound(alen, 127),
+								  p)) {
 					plen = (__u32)alen;
 				}
 			}

@@ -16,16 +16,16 @@
  * batch goes to the ringbuf in one bpf_ringbuf_output once it holds
  * PRB_BATCH_FLUSH bytes, or when the recorder asks (flush program). */
 #define PRB_BATCH_FLUSH 16384
-#define PRB_BUF_SIZE 131072
-#define PRB_BUF_MASK (PRB_BUF_SIZE - 1)
+#define PRB_BUF_SIZE	131072
+#define PRB_BUF_MASK	(PRB_BUF_SIZE - 1)
 
 /* v & mask, done in the register the verifier then sees used: clang drops
  * a plain mask it can prove redundant, and the verifier cannot. */
-#define prb_bound(v, mask)                                                  \
-	({                                                                  \
-		__u64 __v = (__u64)(v);                                     \
-		asm volatile("%[x] &= %[m]" : [x] "+r"(__v) : [m] "i"(mask)); \
-		__v;                                                        \
+#define prb_bound(v, mask)                                                                         \
+	({                                                                                         \
+		__u64 __v = (__u64)(v);                                                            \
+		asm volatile("%[x] &= %[m]" : [x] "+r"(__v) : [m] "i"(mask));                      \
+		__v;                                                                               \
 	})
 
 struct prb_scratch {

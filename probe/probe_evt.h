@@ -18,7 +18,7 @@ enum evt_type {
 
 /* Each PRM adds one: EVT_NP_OPENAT = 0 + 1 + 1 + 1 + 1. */
 enum evt_nparams {
-#define PRM(n, t, f) +1
+#define PRM(n, t, f)			+1
 #define EVT(id, num, name, cat, params) EVT_NP_##id = 0 params,
 #include "../format/evt_schema.def"
 #undef EVT

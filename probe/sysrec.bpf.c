@@ -2,9 +2,12 @@
  *
  * sys_enter stores the raw arguments and the entry time in per-task storage
  * (only for syscalls the recorder asked for); sys_exit builds one record per
- * syscall in a per-CPU scratch buffer, in the evt_abi.h layout, and copies it
- * to this CPU's perf buffer (or per-CPU ringbuf). Nothing on this path takes
- * a lock shared between CPUs: that is what keeps the overhead low.
+ * syscall, in the evt_abi.h layout, in this CPU's batch buffer. A batch goes
+ * to this CPU's BPF ringbuf in one bpf_ringbuf_output when it holds 16 KiB,
+ * or when the recorder runs the flush program on that CPU, so the ringbuf's
+ * lock and commit are paid once per batch, not per event; no CPU ever
+ * touches another's buffers. (The perf-buffer transport sends each record on
+ * its own; kept for comparison, see bench/overhead.sh.)
  * exit/exit_group never return, so they are emitted at entry (NORET).
  * sched_process_fork/exec/exit give process lifecycle even when a syscall
  * record is lost, and maintain the followed process subtree.
@@ -24,19 +27,19 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /* ---- load-time knobs, set by the recorder through the skeleton ---- */
-const volatile __u32 cfg_self_tgid = 0;    /* the recorder: never recorded */
-const volatile __u32 cfg_snaplen = 80;     /* I/O bytes kept per read/write */
-const volatile __u8 cfg_follow = 0;        /* only tgids in `tracked` */
-const volatile __u8 cfg_env = 0;           /* capture execve environment */
+const volatile __u32 cfg_self_tgid = 0; /* the recorder: never recorded */
+const volatile __u32 cfg_snaplen = 80;	/* I/O bytes kept per read/write */
+const volatile __u8 cfg_follow = 0;	/* only tgids in `tracked` */
+const volatile __u8 cfg_env = 0;	/* capture execve environment */
 const volatile __u8 cfg_transport = PRB_TR_PERF;
 const volatile __u8 cfg_comm_on = 0;
 const volatile char cfg_comm[16] = {};
-const volatile __u64 cfg_cgroup_id = 0;    /* 0: any cgroup */
+const volatile __u64 cfg_cgroup_id = 0;	   /* 0: any cgroup */
 const volatile __u32 cfg_cgroup_level = 0; /* depth of cfg_cgroup_id in the hierarchy */
-const volatile __u32 cfg_rb_wake = 1 << 20;
+const volatile __u32 cfg_rb_wake = 1 << 20; /* ringbuf: wake the reader past this many bytes */
 /* Benchmarks only: 1 = both syscall programs return at once, to measure
  * what attaching costs before any work (the platform's floor). */
-const volatile __u8 cfg_bench_empty = 0; /* ringbuf: wake the reader past this many bytes */
+const volatile __u8 cfg_bench_empty = 0;
 /* Syscall number -> event type; 0 means "not recorded". One lookup both
  * filters and dispatches. */
 const volatile __u8 sc_evt[PRB_SC_MAX] = {};
@@ -73,9 +76,10 @@ struct {
 	__type(value, struct prb_exec);
 } execs SEC(".maps");
 
-/* Record scratch, one slot per CPU (a per-CPU array value is limited to
- * 32 KiB; this is larger). Probe programs run with preemption off, so a
- * CPU's slot is never used by two programs at once. Sized by the recorder. */
+/* Record batch and scratch, one slot per CPU (a per-CPU array value is
+ * limited to 32 KiB; this is larger). Probe programs run with preemption
+ * off, so two of them never share a slot at once; the flush program, run
+ * from an IPI, checks the slot's busy flag first. Sized by the recorder. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -134,8 +138,7 @@ static __always_inline int want(__u32 tgid)
 		return 0;
 	if (cfg_follow && !bpf_map_lookup_elem(&tracked, &tgid))
 		return 0;
-	if (cfg_cgroup_id &&
-	    bpf_get_current_ancestor_cgroup_id(cfg_cgroup_level) != cfg_cgroup_id)
+	if (cfg_cgroup_id && bpf_get_current_ancestor_cgroup_id(cfg_cgroup_level) != cfg_cgroup_id)
 		return 0;
 	if (cfg_comm_on) {
 		char c[16] = {};
@@ -444,11 +447,11 @@ static __always_inline void build_exec(struct prb_scratch *s, struct task_struct
 		bpf_task_storage_delete(&execs, t);
 }
 
-#define A(i) (tc->a[i])
+#define A(i)  (tc->a[i])
 #define UP(i) ((const void *)tc->a[i])
-#define BEGIN(ID)                          \
-	case EVT_##ID:                     \
-		rec_begin(s, EVT_NP_##ID); \
+#define BEGIN(ID)                                                                                  \
+	case EVT_##ID:                                                                             \
+		rec_begin(s, EVT_NP_##ID);                                                         \
 		np = EVT_NP_##ID;
 
 /* Fills the parameters of one syscall record; returns the param count. */
@@ -458,120 +461,120 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 	__u32 np = 0;
 
 	switch (type) {
-	BEGIN(READ)
+		BEGIN(READ)
 		put_u32(s, (__u32)A(0));
 		put_u64(s, A(2));
 		put_ubytes(s, UP(1), snap(ret));
 		break;
-	BEGIN(WRITE)
+		BEGIN(WRITE)
 		put_u32(s, (__u32)A(0));
 		put_u64(s, A(2));
 		put_ubytes(s, UP(1), snap(ret > 0 ? ret : (__s64)A(2)));
 		break;
-	BEGIN(PREAD64)
+		BEGIN(PREAD64)
 		put_u32(s, (__u32)A(0));
 		put_u64(s, A(2));
 		put_u64(s, A(3));
 		put_ubytes(s, UP(1), snap(ret));
 		break;
-	BEGIN(PWRITE64)
+		BEGIN(PWRITE64)
 		put_u32(s, (__u32)A(0));
 		put_u64(s, A(2));
 		put_u64(s, A(3));
 		put_ubytes(s, UP(1), snap(ret > 0 ? ret : (__s64)A(2)));
 		break;
-	BEGIN(READV)
+		BEGIN(READV)
 		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(2));
 		prb_iov(A(1), A(2), snap(ret));
 		break;
-	BEGIN(WRITEV)
+		BEGIN(WRITEV)
 		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(2));
 		prb_iov(A(1), A(2), snap(ret > 0 ? ret : PRB_SNAPLEN_MAX));
 		break;
-	BEGIN(OPEN)
+		BEGIN(OPEN)
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(1));
 		put_u32(s, (__u32)A(2));
 		break;
-	BEGIN(OPENAT)
+		BEGIN(OPENAT)
 		put_u32(s, (__u32)A(0));
 		put_ustr(s, UP(1), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(2));
 		put_u32(s, (__u32)A(3));
 		break;
-	BEGIN(OPENAT2)
+		BEGIN(OPENAT2)
 		put_u32(s, (__u32)A(0));
 		put_ustr(s, UP(1), PRB_PARAM_MAX);
 		put_u32(s, (__u32)ufield_u64(A(2), 0));
 		put_u32(s, (__u32)ufield_u64(A(2), 8));
 		put_u64(s, ufield_u64(A(2), 16));
 		break;
-	BEGIN(CREAT)
+		BEGIN(CREAT)
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(1));
 		break;
-	BEGIN(CLOSE)
+		BEGIN(CLOSE)
 		put_u32(s, (__u32)A(0));
 		break;
-	BEGIN(DUP)
+		BEGIN(DUP)
 		put_u32(s, (__u32)A(0));
 		break;
-	BEGIN(DUP2)
+		BEGIN(DUP2)
 		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(1));
 		break;
-	BEGIN(DUP3)
+		BEGIN(DUP3)
 		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(1));
 		put_u32(s, (__u32)A(2));
 		break;
-	BEGIN(FCNTL)
+		BEGIN(FCNTL)
 		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(1));
 		put_u64(s, A(2));
 		break;
-	BEGIN(SOCKET)
+		BEGIN(SOCKET)
 		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(1));
 		put_u32(s, (__u32)A(2));
 		break;
-	BEGIN(SOCKETPAIR)
+		BEGIN(SOCKETPAIR)
 		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(1));
 		put_u32(s, (__u32)A(2));
 		put_ufd_pair(s, UP(3), ret);
 		break;
-	BEGIN(CONNECT)
+		BEGIN(CONNECT)
 		put_u32(s, (__u32)A(0));
 		prb_sockaddr(A(1), A(2));
 		prb_tuple((__s32)A(0));
 		break;
-	BEGIN(ACCEPT)
+		BEGIN(ACCEPT)
 		put_u32(s, (__u32)A(0));
 		prb_tuple(ret);
 		break;
-	BEGIN(ACCEPT4)
+		BEGIN(ACCEPT4)
 		put_u32(s, (__u32)A(0));
 		prb_tuple(ret);
 		put_u32(s, (__u32)A(3));
 		break;
-	BEGIN(BIND)
+		BEGIN(BIND)
 		put_u32(s, (__u32)A(0));
 		prb_sockaddr(A(1), A(2));
 		break;
-	BEGIN(LISTEN)
+		BEGIN(LISTEN)
 		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(1));
 		break;
-	BEGIN(SENDTO)
+		BEGIN(SENDTO)
 		put_u32(s, (__u32)A(0));
 		put_u64(s, A(2));
 		prb_sockaddr(A(4), A(5));
 		put_ubytes(s, UP(1), snap(ret > 0 ? ret : (__s64)A(2)));
 		break;
-	BEGIN(RECVFROM)
+		BEGIN(RECVFROM)
 		put_u32(s, (__u32)A(0));
 		put_u64(s, A(2));
 		prb_sockaddr(A(4), A(5) ? ufield_u32(A(5), 0) : 0);
@@ -592,79 +595,79 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		prb_iov(iov, iovlen, snap(ret));
 		break;
 	}
-	BEGIN(PIPE)
+		BEGIN(PIPE)
 		put_ufd_pair(s, UP(0), ret);
 		break;
-	BEGIN(PIPE2)
+		BEGIN(PIPE2)
 		put_ufd_pair(s, UP(0), ret);
 		put_u32(s, (__u32)A(1));
 		break;
-	BEGIN(UNLINK)
+		BEGIN(UNLINK)
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		break;
-	BEGIN(UNLINKAT)
+		BEGIN(UNLINKAT)
 		put_u32(s, (__u32)A(0));
 		put_ustr(s, UP(1), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(2));
 		break;
-	BEGIN(RENAME)
+		BEGIN(RENAME)
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		put_ustr(s, UP(1), PRB_PARAM_MAX);
 		break;
-	BEGIN(RENAMEAT)
+		BEGIN(RENAMEAT)
 		put_u32(s, (__u32)A(0));
 		put_ustr(s, UP(1), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(2));
 		put_ustr(s, UP(3), PRB_PARAM_MAX);
 		break;
-	BEGIN(RENAMEAT2)
+		BEGIN(RENAMEAT2)
 		put_u32(s, (__u32)A(0));
 		put_ustr(s, UP(1), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(2));
 		put_ustr(s, UP(3), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(4));
 		break;
-	BEGIN(MKDIR)
+		BEGIN(MKDIR)
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(1));
 		break;
-	BEGIN(MKDIRAT)
+		BEGIN(MKDIRAT)
 		put_u32(s, (__u32)A(0));
 		put_ustr(s, UP(1), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(2));
 		break;
-	BEGIN(RMDIR)
+		BEGIN(RMDIR)
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		break;
-	BEGIN(LINK)
+		BEGIN(LINK)
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		put_ustr(s, UP(1), PRB_PARAM_MAX);
 		break;
-	BEGIN(LINKAT)
+		BEGIN(LINKAT)
 		put_u32(s, (__u32)A(0));
 		put_ustr(s, UP(1), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(2));
 		put_ustr(s, UP(3), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(4));
 		break;
-	BEGIN(SYMLINK)
+		BEGIN(SYMLINK)
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		put_ustr(s, UP(1), PRB_PARAM_MAX);
 		break;
-	BEGIN(SYMLINKAT)
+		BEGIN(SYMLINKAT)
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(1));
 		put_ustr(s, UP(2), PRB_PARAM_MAX);
 		break;
-	BEGIN(CHMOD)
+		BEGIN(CHMOD)
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(1));
 		break;
-	BEGIN(FCHMOD)
+		BEGIN(FCHMOD)
 		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(1));
 		break;
-	BEGIN(FCHMODAT)
+		BEGIN(FCHMODAT)
 		put_u32(s, (__u32)A(0));
 		put_ustr(s, UP(1), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(2));
@@ -677,33 +680,33 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		put_u32(s, (__u32)A(1));
 		put_u32(s, (__u32)A(2));
 		break;
-	BEGIN(FCHOWN)
+		BEGIN(FCHOWN)
 		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(1));
 		put_u32(s, (__u32)A(2));
 		break;
-	BEGIN(FCHOWNAT)
+		BEGIN(FCHOWNAT)
 		put_u32(s, (__u32)A(0));
 		put_ustr(s, UP(1), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(2));
 		put_u32(s, (__u32)A(3));
 		put_u32(s, (__u32)A(4));
 		break;
-	BEGIN(TRUNCATE)
+		BEGIN(TRUNCATE)
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		put_u64(s, A(1));
 		break;
-	BEGIN(FTRUNCATE)
+		BEGIN(FTRUNCATE)
 		put_u32(s, (__u32)A(0));
 		put_u64(s, A(1));
 		break;
-	BEGIN(MOUNT)
+		BEGIN(MOUNT)
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		put_ustr(s, UP(1), PRB_PARAM_MAX);
 		put_ustr(s, UP(2), 256);
 		put_u32(s, (__u32)A(3));
 		break;
-	BEGIN(UMOUNT2)
+		BEGIN(UMOUNT2)
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(1));
 		break;
@@ -713,7 +716,7 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		np = EVT_NP_CHDIR;
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		break;
-	BEGIN(FCHDIR)
+		BEGIN(FCHDIR)
 		put_u32(s, (__u32)A(0));
 		break;
 	case EVT_SETUID:
@@ -737,18 +740,19 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		put_u32(s, (__u32)A(1));
 		put_u32(s, (__u32)A(2));
 		break;
-	BEGIN(CAPSET) {
-		/* two struct __user_cap_data_struct {effective, permitted, inheritable} */
-		__u32 d[6] = {};
+		BEGIN(CAPSET)
+		{
+			/* two struct __user_cap_data_struct {effective, permitted, inheritable} */
+			__u32 d[6] = {};
 
-		if (A(1))
-			bpf_probe_read_user(d, sizeof(d), UP(1));
-		put_u64(s, d[0] | ((__u64)d[3] << 32));
-		put_u64(s, d[1] | ((__u64)d[4] << 32));
-		put_u64(s, d[2] | ((__u64)d[5] << 32));
-		break;
-	}
-	BEGIN(PRCTL)
+			if (A(1))
+				bpf_probe_read_user(d, sizeof(d), UP(1));
+			put_u64(s, d[0] | ((__u64)d[3] << 32));
+			put_u64(s, d[1] | ((__u64)d[4] << 32));
+			put_u64(s, d[2] | ((__u64)d[5] << 32));
+			break;
+		}
+		BEGIN(PRCTL)
 		put_u32(s, (__u32)A(0));
 		put_u64(s, A(1));
 		if (A(0) == 15) /* PR_SET_NAME */
@@ -756,7 +760,7 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		else
 			put_empty(s);
 		break;
-	BEGIN(PTRACE)
+		BEGIN(PTRACE)
 		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(1));
 		put_u64(s, A(2));
@@ -769,12 +773,12 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(1));
 		break;
-	BEGIN(TGKILL)
+		BEGIN(TGKILL)
 		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(1));
 		put_u32(s, (__u32)A(2));
 		break;
-	BEGIN(MMAP)
+		BEGIN(MMAP)
 		put_u64(s, A(0));
 		put_u64(s, A(1));
 		put_u32(s, (__u32)A(2));
@@ -782,49 +786,49 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		put_u32(s, (__u32)A(4));
 		put_u64(s, A(5));
 		break;
-	BEGIN(MPROTECT)
+		BEGIN(MPROTECT)
 		put_u64(s, A(0));
 		put_u64(s, A(1));
 		put_u32(s, (__u32)A(2));
 		break;
-	BEGIN(MEMFD_CREATE)
+		BEGIN(MEMFD_CREATE)
 		put_ustr(s, UP(0), 256);
 		put_u32(s, (__u32)A(1));
 		break;
-	BEGIN(INIT_MODULE)
+		BEGIN(INIT_MODULE)
 		put_u64(s, A(1));
 		put_ustr(s, UP(2), 256);
 		break;
-	BEGIN(FINIT_MODULE)
+		BEGIN(FINIT_MODULE)
 		put_u32(s, (__u32)A(0));
 		put_ustr(s, UP(1), 256);
 		put_u32(s, (__u32)A(2));
 		break;
-	BEGIN(DELETE_MODULE)
+		BEGIN(DELETE_MODULE)
 		put_ustr(s, UP(0), 64);
 		put_u32(s, (__u32)A(1));
 		break;
-	BEGIN(BPF)
+		BEGIN(BPF)
 		put_u32(s, (__u32)A(0));
 		break;
-	BEGIN(UNSHARE)
+		BEGIN(UNSHARE)
 		put_u32(s, (__u32)A(0));
 		break;
-	BEGIN(SETNS)
+		BEGIN(SETNS)
 		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(1));
 		break;
-	BEGIN(USERFAULTFD)
+		BEGIN(USERFAULTFD)
 		put_u32(s, (__u32)A(0));
 		break;
-	BEGIN(IO_URING_SETUP)
+		BEGIN(IO_URING_SETUP)
 		put_u32(s, (__u32)A(0));
 		put_u32(s, ufield_u32(A(1), 8));
 		break;
-	BEGIN(CLONE)
+		BEGIN(CLONE)
 		put_u64(s, A(0));
 		break;
-	BEGIN(CLONE3)
+		BEGIN(CLONE3)
 		put_u64(s, ufield_u64(A(0), 0));
 		break;
 	case EVT_FORK:
@@ -983,8 +987,11 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	f = BPF_CORE_READ(bprm, file);
 	as = BPF_CORE_READ(p, mm, arg_start);
 	ae = BPF_CORE_READ(p, mm, arg_end);
-	/* for the execve record at sys_exit */
-	ex = bpf_task_storage_get(&execs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	/* for the execve record at sys_exit (x86_64 execve 59, execveat 322);
+	 * not kept when no such record will consume it */
+	ex = NULL;
+	if (sc_evt[59] || sc_evt[322])
+		ex = bpf_task_storage_get(&execs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (ex) {
 		ex->flags = 0;
 		n = bpf_probe_read_kernel_str(ex->fname, sizeof(ex->fname),
@@ -996,7 +1003,7 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 			ex->env_len = read_mm_strings(ex->env, BPF_CORE_READ(p, mm, env_start),
 						      BPF_CORE_READ(p, mm, env_end), PRB_ENV_BYTES,
 						      &ex->flags);
-	} else {
+	} else if (sc_evt[59] || sc_evt[322]) {
 		count_drop(PRB_DROP_NOMEM);
 	}
 	rec_begin(s, EVT_NP_PROC_EXEC);

@@ -9,8 +9,8 @@
 #include "../rules/rule.h"
 #include "../state/st.h"
 
-int rec_live_init(struct rec_live *l, const char *const *rules, size_t nrules,
-		  const char *hostname, struct sr_err *err)
+int rec_live_init(struct rec_live *l, const char *const *rules, size_t nrules, const char *hostname,
+		  struct sr_err *err)
 {
 	int rc;
 

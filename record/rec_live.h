@@ -19,14 +19,14 @@ struct fld_ctx;
 
 struct rec_live {
 	struct st_state *st;
-	struct rule_set *rs;     /* NULL without -r */
+	struct rule_set *rs; /* NULL without -r */
 	struct fld_ctx *fc;
 	char hostname[256];
 	uint64_t alerts;
 };
 
-int rec_live_init(struct rec_live *l, const char *const *rules, size_t nrules,
-		  const char *hostname, struct sr_err *err);
+int rec_live_init(struct rec_live *l, const char *const *rules, size_t nrules, const char *hostname,
+		  struct sr_err *err);
 void rec_live_event(struct rec_live *l, const struct evt *ev);
 void rec_live_free(struct rec_live *l);
 

@@ -109,8 +109,8 @@ static void join_cmdline(struct rec_opts *o, int argc, char **argv)
 
 	o->cmdline[0] = '\0';
 	for (int i = 0; i < argc && n + 2 < sizeof(o->cmdline); i++) {
-		int w = snprintf(o->cmdline + n, sizeof(o->cmdline) - n, "%s%s", i ? " " : "",
-				 argv[i]);
+		int w =
+		    snprintf(o->cmdline + n, sizeof(o->cmdline) - n, "%s%s", i ? " " : "", argv[i]);
 
 		if (w < 0)
 			break;
@@ -123,23 +123,25 @@ static void join_cmdline(struct rec_opts *o, int argc, char **argv)
 int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err)
 {
 	static const struct option longopts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"syscalls", required_argument, NULL, OPT_SYSCALLS},
-		{"cgroup", required_argument, NULL, OPT_CGROUP},
-		{"comm", required_argument, NULL, OPT_COMM},
-		{"buffer-pages", required_argument, NULL, OPT_BUFPAGES},
-		{"transport", required_argument, NULL, OPT_TRANSPORT},
-		{"zstd-level", required_argument, NULL, OPT_LEVEL},
-		{"snapshot-every", required_argument, NULL, OPT_SNAPEVERY},
-		{"bench-empty-probe", no_argument, NULL, OPT_BENCHEMPTY},
-		{NULL, 0, NULL, 0},
+	    {"help", no_argument, NULL, 'h'},
+	    {"syscalls", required_argument, NULL, OPT_SYSCALLS},
+	    {"cgroup", required_argument, NULL, OPT_CGROUP},
+	    {"comm", required_argument, NULL, OPT_COMM},
+	    {"buffer-pages", required_argument, NULL, OPT_BUFPAGES},
+	    {"transport", required_argument, NULL, OPT_TRANSPORT},
+	    {"zstd-level", required_argument, NULL, OPT_LEVEL},
+	    {"snapshot-every", required_argument, NULL, OPT_SNAPEVERY},
+	    {"bench-empty-probe", no_argument, NULL, OPT_BENCHEMPTY},
+	    {NULL, 0, NULL, 0},
 	};
 	uint64_t v;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->snaplen = 80;
-	o->buffer_pages = 2048;
+	/* 16 MiB per CPU: ~300 ms of a 500k events/s storm while the reader is
+	 * kept off the CPU */
+	o->buffer_pages = 4096;
 	/* measured: a BPF ringbuf per CPU costs ~230 ns less per event than
 	 * perf buffers here (bench/overhead.sh, README of the report) */
 	o->transport = PRB_TR_RINGBUF;
@@ -160,11 +162,13 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 			break;
 		case 'n':
 			if (parse_u64(optarg, &o->max_events) || !o->max_events)
-				return sr_err_set(err, SR_ESYNTAX, "-n: bad event count '%s'", optarg);
+				return sr_err_set(err, SR_ESYNTAX, "-n: bad event count '%s'",
+						  optarg);
 			break;
 		case 'C':
 			if (parse_u64(optarg, &v) || !v || v > 1000000)
-				return sr_err_set(err, SR_ESYNTAX, "-C: bad size '%s' (MB)", optarg);
+				return sr_err_set(err, SR_ESYNTAX, "-C: bad size '%s' (MB)",
+						  optarg);
 			o->rot_bytes = v * 1000000ull;
 			break;
 		case 'G':
@@ -173,7 +177,8 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 			break;
 		case 'W':
 			if (parse_u64(optarg, &v) || !v || v > 100000)
-				return sr_err_set(err, SR_ESYNTAX, "-W: bad file count '%s'", optarg);
+				return sr_err_set(err, SR_ESYNTAX, "-W: bad file count '%s'",
+						  optarg);
 			o->ring_count = (unsigned)v;
 			break;
 		case 's':
@@ -219,14 +224,15 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 		case OPT_BUFPAGES:
 			if (parse_u64(optarg, &v) || !v || (v & (v - 1)) || v > (1u << 20))
 				return sr_err_set(err, SR_ESYNTAX,
-						  "--buffer-pages: a power of two, not '%s'", optarg);
+						  "--buffer-pages: a power of two, not '%s'",
+						  optarg);
 			o->buffer_pages = (uint32_t)v;
 			break;
 		case OPT_TRANSPORT:
 			if (!strcmp(optarg, "perf"))
 				/* measured: a BPF ringbuf per CPU costs ~230 ns less per event than
-	 * perf buffers here (bench/overhead.sh, README of the report) */
-	o->transport = PRB_TR_RINGBUF;
+				 * perf buffers here (bench/overhead.sh, README of the report) */
+				o->transport = PRB_TR_RINGBUF;
 			else if (!strcmp(optarg, "ringbuf"))
 				o->transport = PRB_TR_RINGBUF;
 			else
@@ -239,15 +245,16 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 			break;
 		case OPT_SNAPEVERY:
 			if (parse_secs(optarg, &o->snap_ns, err))
-				return sr_err_set(err, SR_ESYNTAX, "--snapshot-every: bad duration");
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--snapshot-every: bad duration");
 			break;
 		case OPT_BENCHEMPTY:
 			o->bench_empty = 1;
 			break;
 		default:
 			if (optopt && optopt < 256)
-				return sr_err_set(err, SR_ESYNTAX, "bad option or missing value: -%c",
-						  optopt);
+				return sr_err_set(err, SR_ESYNTAX,
+						  "bad option or missing value: -%c", optopt);
 			return sr_err_set(err, SR_ESYNTAX, "bad option '%s'", argv[optind - 1]);
 		}
 	}

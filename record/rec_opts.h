@@ -12,28 +12,28 @@
 #define REC_MAX_RULES 32
 
 struct rec_opts {
-	const char *path;          /* -w */
-	uint64_t max_ns;           /* -M, 0 = until stopped */
-	uint64_t max_events;       /* -n */
-	uint64_t rot_bytes;        /* -C MB */
-	uint64_t rot_ns;           /* -G */
-	unsigned ring_count;       /* -W */
-	uint32_t snaplen;          /* -s */
-	const char *syscalls;      /* --syscalls */
-	pid_t pid;                 /* -p */
-	const char *cgroup;        /* --cgroup */
-	const char *comm;          /* --comm */
+	const char *path;     /* -w */
+	uint64_t max_ns;      /* -M, 0 = until stopped */
+	uint64_t max_events;  /* -n */
+	uint64_t rot_bytes;   /* -C MB */
+	uint64_t rot_ns;      /* -G */
+	unsigned ring_count;  /* -W */
+	uint32_t snaplen;     /* -s */
+	const char *syscalls; /* --syscalls */
+	pid_t pid;	      /* -p */
+	const char *cgroup;   /* --cgroup */
+	const char *comm;     /* --comm */
 	const char *rules[REC_MAX_RULES];
 	size_t nrules;
 	int quiet, verbose, env;
-	char **cmd;                /* after --, NULL-terminated */
+	char **cmd; /* after --, NULL-terminated */
 	/* hidden, for tests and benchmarks */
-	uint32_t buffer_pages;     /* --buffer-pages: per-CPU buffer size */
-	int transport;             /* --transport perf|ringbuf */
-	int level;                 /* --zstd-level */
-	uint64_t snap_ns;          /* --snapshot-every */
-	int bench_empty;           /* --bench-empty-probe */
-	char cmdline[1024];        /* recorded in the file header */
+	uint32_t buffer_pages; /* --buffer-pages: per-CPU buffer size */
+	int transport;	       /* --transport perf|ringbuf */
+	int level;	       /* --zstd-level */
+	uint64_t snap_ns;      /* --snapshot-every */
+	int bench_empty;       /* --bench-empty-probe */
+	char cmdline[1024];    /* recorded in the file header */
 };
 
 /* 0: run; 1: --help was printed (exit 0); <0: bad usage (err says why). */

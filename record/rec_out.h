@@ -19,11 +19,11 @@ struct rec_out {
 	struct fmt_writer *w;
 	struct fmt_host_info host;
 	struct fmt_writer_opts wopts;
-	uint64_t file_start_ns;   /* epoch ns the current file was opened */
-	unsigned keep;            /* -W: files kept in all, 0 = no limit */
-	char **rotated;           /* rotated names, oldest first */
+	uint64_t file_start_ns; /* epoch ns the current file was opened */
+	unsigned keep;		/* -W: files kept in all, 0 = no limit */
+	char **rotated;		/* rotated names, oldest first */
 	size_t nrotated;
-	size_t files;             /* files started */
+	size_t files;		      /* files started */
 	struct fmt_writer_stats done; /* sums over closed files */
 };
 

@@ -63,13 +63,12 @@ static int check_tracepoints(struct sysrec_bpf *skel, struct sr_err *err)
 		const char *tp;
 		int required;
 	} tps[] = {
-		{"sys_enter", 1},          {"sys_exit", 1},
-		{"sched_process_fork", 0}, {"sched_process_exec", 0},
-		{"sched_process_exit", 0},
+	    {"sys_enter", 1},	       {"sys_exit", 1},		  {"sched_process_fork", 0},
+	    {"sched_process_exec", 0}, {"sched_process_exit", 0},
 	};
 	struct bpf_program *progs[] = {
-		skel->progs.sys_enter,  skel->progs.sys_exit,  skel->progs.sched_fork,
-		skel->progs.sched_exec, skel->progs.sched_exit,
+	    skel->progs.sys_enter,  skel->progs.sys_exit,   skel->progs.sched_fork,
+	    skel->progs.sched_exec, skel->progs.sched_exit,
 	};
 	struct btf *vm = btf__load_vmlinux_btf();
 
@@ -122,8 +121,9 @@ int rec_probe_open(struct rec_probe *p, const struct rec_probe_cfg *cfg, struct 
 	if (!have_bpf_caps())
 		return sr_err_set(err, SR_EIO, "needs root (or CAP_BPF and CAP_PERFMON)");
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
-		return sr_err_set(err, SR_ENOTSUP,
-				  "no kernel BTF (/sys/kernel/btf/vmlinux): needs CONFIG_DEBUG_INFO_BTF");
+		return sr_err_set(
+		    err, SR_ENOTSUP,
+		    "no kernel BTF (/sys/kernel/btf/vmlinux): needs CONFIG_DEBUG_INFO_BTF");
 	p->ncpus = libbpf_num_possible_cpus();
 	if (p->ncpus <= 0)
 		return sr_err_set(err, SR_EIO, "cannot count CPUs");
@@ -221,9 +221,9 @@ int rec_probe_track(struct rec_probe *p, uint32_t tgid)
 {
 	__u8 one = 1;
 
-	return bpf_map_update_elem(bpf_map__fd(p->skel->maps.tracked), &tgid, &one, BPF_ANY) ?
-		       SR_EIO :
-		       0;
+	return bpf_map_update_elem(bpf_map__fd(p->skel->maps.tracked), &tgid, &one, BPF_ANY)
+		   ? SR_EIO
+		   : 0;
 }
 
 int rec_probe_drops(struct rec_probe *p, uint64_t out[PRB_DROP_NR])

@@ -18,24 +18,24 @@
 struct sysrec_bpf;
 
 struct rec_probe_cfg {
-	uint8_t sc_evt[PRB_SC_MAX];  /* syscall nr -> event type, 0 = off */
+	uint8_t sc_evt[PRB_SC_MAX]; /* syscall nr -> event type, 0 = off */
 	uint32_t snaplen;
-	pid_t self;                  /* excluded tgid */
-	int follow;                  /* only tgids added with rec_probe_track() */
-	int env;                     /* execve environment */
-	uint64_t cgroup_id;          /* 0: any */
+	pid_t self;	    /* excluded tgid */
+	int follow;	    /* only tgids added with rec_probe_track() */
+	int env;	    /* execve environment */
+	uint64_t cgroup_id; /* 0: any */
 	uint32_t cgroup_level;
-	char comm[16];               /* "" : any */
-	int transport;               /* enum prb_transport */
-	uint32_t ring_pages;         /* per-CPU buffer, pages (power of two) */
+	char comm[16];	     /* "" : any */
+	int transport;	     /* enum prb_transport */
+	uint32_t ring_pages; /* per-CPU buffer, pages (power of two) */
 	int verbose;
-	int bench_empty;             /* benchmarks: probe programs do nothing */
+	int bench_empty; /* benchmarks: probe programs do nothing */
 };
 
 struct rec_probe {
 	struct sysrec_bpf *skel;
-	int ncpus;                   /* possible CPUs */
-	int *rb_fds;                 /* PRB_TR_RINGBUF: one ringbuf per CPU */
+	int ncpus;   /* possible CPUs */
+	int *rb_fds; /* PRB_TR_RINGBUF: one ringbuf per CPU */
 };
 
 int rec_probe_open(struct rec_probe *p, const struct rec_probe_cfg *cfg, struct sr_err *err);

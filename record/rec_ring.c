@@ -16,9 +16,9 @@
 
 /* Records younger than this stay for the next drain (see rec_ring.h). */
 #define RR_HORIZON_NS 2000000ull
-#define RR_RB_BUSY (1u << 31)
+#define RR_RB_BUSY    (1u << 31)
 #define RR_RB_DISCARD (1u << 30)
-#define RR_RB_HDR 8
+#define RR_RB_HDR     8
 
 struct rr_cpu {
 	/* perf buffer: meta page, then data */
@@ -27,7 +27,7 @@ struct rr_cpu {
 	unsigned long *cons_pos, *prod_pos;
 	uint8_t *data;
 	uint64_t size, mask;
-	void *map_base;   /* ringbuf mappings to undo */
+	void *map_base; /* ringbuf mappings to undo */
 	size_t map_len;
 	uint64_t pos, end; /* read position and producer position this drain */
 	/* ringbuf: a sample is a batch of 8-aligned records; where we are in it
@@ -39,7 +39,7 @@ struct rr_cpu {
 	const uint8_t *cur;
 	uint32_t cur_len;
 	uint64_t cur_ts, cur_adv;
-	uint8_t *wrap;     /* a perf record split by the buffer end, reassembled */
+	uint8_t *wrap; /* a perf record split by the buffer end, reassembled */
 };
 
 struct rec_ring {
@@ -49,7 +49,7 @@ struct rec_ring {
 	struct perf_buffer *pb;
 	int epfd;
 	uint64_t lost, bad;
-	uint8_t *stage;    /* the copy handed to the callback */
+	uint8_t *stage; /* the copy handed to the callback */
 	struct rr_cpu cpu[];
 };
 
@@ -74,8 +74,8 @@ static int open_perf(struct rec_ring *r, struct rec_probe *p, uint32_t pages, st
 	/* wake the reader at a quarter full, not per event: wakeups are costly */
 	attr.watermark = 1;
 	attr.wakeup_watermark = (uint32_t)(pages * page / 4);
-	r->pb = perf_buffer__new_raw(rec_probe_events_fd(p), pages, &attr, pb_event_unused, NULL,
-				     NULL);
+	r->pb =
+	    perf_buffer__new_raw(rec_probe_events_fd(p), pages, &attr, pb_event_unused, NULL, NULL);
 	if (!r->pb)
 		return sr_err_set(err, SR_EIO, "cannot set up perf buffers (%u pages): %s", pages,
 				  strerror(errno));
@@ -115,8 +115,8 @@ static int open_ringbufs(struct rec_ring *r, struct rec_probe *p, uint32_t pages
 
 		cons = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, p->rb_fds[i], 0);
 		/* data is mapped twice in a row: a record never wraps */
-		prod = mmap(NULL, page + 2 * size, PROT_READ, MAP_SHARED, p->rb_fds[i],
-			    (off_t)page);
+		prod =
+		    mmap(NULL, page + 2 * size, PROT_READ, MAP_SHARED, p->rb_fds[i], (off_t)page);
 		if (cons == MAP_FAILED || prod == MAP_FAILED)
 			return sr_err_set(err, SR_EIO, "ringbuf mmap: %s", strerror(errno));
 		c->cons_pos = cons;
@@ -152,8 +152,8 @@ int rec_ring_open(struct rec_ring **out, struct rec_probe *p, int transport, uin
 		free(r);
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
-	rc = transport == PRB_TR_RINGBUF ? open_ringbufs(r, p, pages, err) :
-					   open_perf(r, p, pages, err);
+	rc = transport == PRB_TR_RINGBUF ? open_ringbufs(r, p, pages, err)
+					 : open_perf(r, p, pages, err);
 	if (rc) {
 		rec_ring_close(r);
 		return rc;
@@ -261,7 +261,8 @@ static void peek_rb(struct rec_ring *r, struct rr_cpu *c)
 			return;
 		{
 			const uint8_t *hp = c->data + (c->pos & c->mask);
-			uint32_t len = __atomic_load_n((const uint32_t *)hp, __ATOMIC_ACQUIRE), dlen;
+			uint32_t len = __atomic_load_n((const uint32_t *)hp, __ATOMIC_ACQUIRE),
+				 dlen;
 			uint64_t adv;
 
 			/* not committed yet: everything after it waits too */

@@ -42,9 +42,9 @@ static uint8_t sc_type(const char *name)
 	static const struct {
 		const char *sc, *evt;
 	} alias[] = {
-		{"pread64", "pread"},
-		{"pwrite64", "pwrite"},
-		{"fchmodat2", "fchmodat"},
+	    {"pread64", "pread"},
+	    {"pwrite64", "pwrite"},
+	    {"fchmodat2", "fchmodat"},
 	};
 	int t;
 

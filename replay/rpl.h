@@ -89,6 +89,10 @@ struct rpl_run_opts {
 	 * Returns 0 to go on, non-zero to stop. NULL: only count. */
 	int (*emit)(void *ctx, struct fld_ctx *c);
 	void *emit_ctx;
+	/* emit (or NULL emit: counting) reads only fields the record header
+	 * carries (fld_needs.h): with a filter that does too, on .sysrec
+	 * input and no caller state, the run skips the state engine. */
+	int emit_stateless;
 };
 
 struct rpl_run_result {
@@ -98,6 +102,7 @@ struct rpl_run_result {
 	uint64_t first_ts, last_ts; /* of the events seen */
 	int interrupted;	    /* stopped by Ctrl-C */
 	int stopped;		    /* emit or the limit asked to stop */
+	int stateless;		    /* the state engine was skipped (emit_stateless) */
 };
 
 /* Runs input through state, window and filter. Returns 0, a time error

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rpl.h"
+#include "rules/fld_needs.h"
 
 enum { OPT_SINCE = 256, OPT_UNTIL, OPT_NO_PROGRESS };
 
@@ -116,6 +117,8 @@ int rpl_cmd_events(int argc, char **argv)
 	ro.skip_types = 1;
 	ro.emit = count ? NULL : events_emit;
 	ro.emit_ctx = &ec;
+	/* Counting, or a -p format of header fields only: state is not needed. */
+	ro.emit_stateless = count || (!json && !fld_format_needs_state(ec.out.fmt));
 	r = rpl_run(in, &ro, &res, &err);
 	if (count)
 		printf("%" PRIu64 "\n", res.matched);

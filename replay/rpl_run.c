@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "rpl.h"
+#include "rules/fld_needs.h"
 
 #define RPL_UNTIL_SLACK 10000000ull /* 10 ms */
 
@@ -42,6 +43,21 @@ int rpl_window(const struct rpl_input *in, const struct sr_time_spec *since,
 	return 0;
 }
 
+/* The state engine can be skipped when nothing downstream reads it: the
+ * output and the filter use header fields only, no caller shares the state,
+ * and every source is a .sysrec (whose headers the recorder fills). */
+static int run_stateless(const struct rpl_input *in, const struct rpl_run_opts *o)
+{
+	if (o->st || !o->emit_stateless || getenv("SYSREPLAY_FORCE_STATE"))
+		return 0;
+	if (o->prog && flt_prog_needs_state(o->prog))
+		return 0;
+	for (size_t i = 0; i < rpl_input_count(in); i++)
+		if (rpl_input_source(in, i)->kind != SRC_SYSREC)
+			return 0;
+	return 1;
+}
+
 int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_result *res,
 	    struct sr_err *err)
 {
@@ -50,8 +66,9 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	struct rpl_progress prog;
 	uint64_t since_ns, until_ns, stop_ns;
 	const char *host = rpl_input_hostname(in);
+	uint8_t types[32];
+	int stateless, r;
 	struct evt ev;
-	int r;
 
 	memset(res, 0, sizeof(*res));
 	r = rpl_window(in, &o->since, &o->until, &since_ns, &until_ns, err);
@@ -63,27 +80,34 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		if (r)
 			return r;
 	}
-	if (o->prog && o->skip_types) {
-		uint8_t set[32];
-
-		flt_prog_types(o->prog, set);
-		rpl_input_set_types(in, set);
+	/* The types the filter can match: records of other types are counted
+	 * but never evaluated (flt_prog_types is exact for evt.type tests and
+	 * conservative for the rest, so this never changes a result). */
+	memset(types, 0xff, sizeof(types));
+	if (o->prog) {
+		flt_prog_types(o->prog, types);
+		if (o->skip_types)
+			rpl_input_set_types(in, types);
 	}
+	stateless = run_stateless(in, o);
+	res->stateless = stateless;
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
-	if (!st) {
+	if (!st && !stateless) {
 		st = st_new();
 		if (!st) {
 			free(ctx);
 			return sr_err_set(err, SR_ENOMEM, "out of memory");
 		}
 	}
+	ctx->hostname = host;
 	rpl_progress_start(&prog, o->progress, since_ns ? since_ns : rpl_input_first_ts(in),
 			   until_ns != UINT64_MAX ? until_ns : rpl_input_last_ts(in));
 
 	while ((r = rpl_input_next(in, &ev, err)) == 1) {
 		uint64_t ts = ev.rec->ts;
+		unsigned type = ev.rec->type;
 		int show;
 
 		res->records++;
@@ -96,12 +120,15 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		if (ts > until_ns)
 			continue;
 		if (rpl_is_meta(&ev)) {
-			st_event_begin(st, &ev);
-			st_event_end(st, &ev);
+			if (st) {
+				st_event_begin(st, &ev);
+				st_event_end(st, &ev);
+			}
 			continue;
 		}
 		show = ts >= since_ns;
-		st_event_begin(st, &ev);
+		if (st)
+			st_event_begin(st, &ev);
 		if (show) {
 			if (!res->seen++)
 				res->first_ts = ts;
@@ -109,7 +136,8 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 				res->last_ts = ts;
 			fld_ctx_reset(ctx, &ev, st);
 			ctx->hostname = host;
-			if (!o->prog || flt_eval(o->prog, ctx)) {
+			if (!o->prog ||
+			    ((types[(type >> 3) & 31] >> (type & 7) & 1) && flt_eval(o->prog, ctx))) {
 				res->matched++;
 				if (o->emit && o->emit(o->emit_ctx, ctx))
 					res->stopped = 1;
@@ -117,7 +145,8 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 					res->stopped = 1;
 			}
 		}
-		st_event_end(st, &ev);
+		if (st)
+			st_event_end(st, &ev);
 		if (res->stopped)
 			break;
 		if (rpl_interrupted) {
@@ -130,11 +159,11 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	if (getenv("SYSREPLAY_DEBUG"))
 		fprintf(stderr,
 			"sysreplay: debug: records read %" PRIu64 ", events in window %" PRIu64
-			", matched %" PRIu64 "\n",
-			res->records, res->seen, res->matched);
+			", matched %" PRIu64 ", state %s\n",
+			res->records, res->seen, res->matched, stateless ? "skipped" : "on");
 	if (r == 1 || r == 0)
 		r = 0;
-	if (!o->st)
+	if (!o->st && st)
 		st_free(st);
 	free(ctx);
 	return r;

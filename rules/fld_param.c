@@ -368,13 +368,9 @@ static void fd_resolved(struct fld_ctx *c, int64_t fd, struct fld_buf *r)
 		fld_buf_puts(r, "AT_FDCWD");
 		return;
 	}
-	if (fd < 0) {
-		const char *e = fld_errno_name(fd);
-		if (e)
-			fld_buf_puts(r, e);
-		return;
-	}
-	if (!c->st)
+	/* A negative fd argument (mmap's -1) is an input, not an error code:
+	 * results are annotated with errno names where they are rendered. */
+	if (fd < 0 || !c->st)
 		return;
 	f = st_fd_get(c->st, fld_thread(c)->pid, fd);
 	if (!f)

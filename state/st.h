@@ -125,8 +125,8 @@ void st_get_stats(const struct st_state *st, struct st_stats *out);
  * first, then the least recently seen down to 7/8 of the cap; a thread that
  * cannot be allocated at all is served from a scratch slot that is not
  * kept), fds per process (default 65536; beyond it new fds are not tracked).
- * The defaults keep the engine under about 60 MiB on any input (see
- * state/README.md for the per-entry costs). */
+ * With the other defaults (st_limits) the engine stays under about 80 MiB
+ * on any input (state/README.md has the per-entry costs). */
 void st_set_limits(struct st_state *st, size_t max_threads, size_t max_fds_per_proc);
 
 struct st_limits {
@@ -139,6 +139,10 @@ struct st_limits {
 	 * lost), unless an active thread descends from it (default 30 min);
 	 * 0 keeps, UINT64_MAX turns the sweep off. */
 	uint64_t stale_ns;
+	/* Bytes of long strings (over ~240 bytes: argument lists, environments;
+	 * identical ones are stored once) (default 16 MiB); above it the least
+	 * recently seen threads are dropped down to 7/8. 0 keeps. */
+	size_t max_string_bytes;
 };
 void st_set_limits_ext(struct st_state *st, const struct st_limits *l);
 

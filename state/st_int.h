@@ -184,7 +184,7 @@ struct st_thr {
 	struct st_thr *pnext, *pprev; /* threads of the same process */
 	struct st_thr *xnext, *xprev; /* exited, oldest first */
 	uint32_t snap_gen;
-	uint32_t mark;     /* staleness sweep: kept as an ancestor of a live thread */
+	uint32_t eage;     /* eviction/sweep scratch: age, lowered to its descendants' */
 	uint8_t partial;   /* made up from a record header: fork data may refine it */
 	uint8_t in_exited; /* on the exited list */
 	uint8_t reap;      /* reap at the end of this event */
@@ -211,6 +211,7 @@ static inline uint32_t st_seen_of(uint64_t ts)
 #define ST_DEFAULT_MAX_THREADS (1u << 16)
 #define ST_DEFAULT_MAX_FDS (1u << 16)        /* per process */
 #define ST_DEFAULT_MAX_FDS_TOTAL (1u << 17)  /* fd entries in all tables */
+#define ST_DEFAULT_MAX_BIG_BYTES (16u << 20) /* long strings (args, env), interned */
 #define ST_DEFAULT_STALE_NS (1800ull * 1000000000ull) /* 30 min of event time */
 #define ST_EXIT_GRACE_NS 1000000000ull /* exited threads kept this long for late events */
 #define ST_PATH_MAX 8192
@@ -240,7 +241,8 @@ struct st_state {
 
 	struct st_pool thr_pool, proc_pool, fd_pool;
 	struct st_pool str_pool[ST_STR_CLASSES + 1]; /* [k]: 16 * k bytes */
-	size_t big_str_bytes;
+	size_t big_str_bytes, max_big_bytes; /* malloc'ed (long) strings */
+	struct st_map strs;   /* hash -> long string header (interned) */
 
 	uint32_t snap_gen;
 	int in_snap;
@@ -258,7 +260,6 @@ struct st_state {
 	uint64_t sweep_due;     /* event time from which the next one may run */
 	uint64_t sweep_events;  /* st->events at the last sweep */
 	uint64_t last_ts;       /* latest event time seen */
-	uint32_t sweep_gen;
 
 	uint64_t nfds;          /* fds as processes see them (shared tables count per process) */
 	uint64_t nfd_ents;      /* fd entries in memory */
@@ -303,7 +304,8 @@ void st_enforce_limits_slow(struct st_state *st);
 static inline void st_enforce_limits(struct st_state *st)
 {
 	if (__builtin_expect(st->thr.n > st->max_threads || st->nfd_ents > st->max_fds_total ||
-			     st->last_ts >= st->sweep_due, 0))
+			     st->big_str_bytes > st->max_big_bytes || st->last_ts >= st->sweep_due,
+			     0))
 		st_enforce_limits_slow(st);
 }
 

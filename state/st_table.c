@@ -409,6 +409,33 @@ static uint32_t thr_age(const struct st_state *st, const struct st_thr *t)
 	return age;
 }
 
+/* Effective ages into t->eage: a thread's own, lowered to that of its
+ * youngest descendant, so the ancestors of active threads (proc.aname,
+ * apid chains) go last. Each walk up stops at an ancestor already as young:
+ * O(threads) overall. */
+static void compute_ages(struct st_state *st)
+{
+	for (uint32_t i = 0; i < st->thr.cap; i++) {
+		struct st_thr *t = st->thr.slots[i].val;
+		if (t)
+			t->eage = thr_age(st, t);
+	}
+	for (uint32_t i = 0; i < st->thr.cap; i++) {
+		struct st_thr *t = st->thr.slots[i].val, *a = t;
+		if (!t)
+			continue;
+		for (int depth = 0; depth < 64; depth++) {
+			uint32_t pp = a->proc->ppid;
+			if (!pp || pp == a->proc->pid)
+				break;
+			a = st_thr_find(st, pp);
+			if (!a || a->eage <= t->eage)
+				break;
+			a->eage = t->eage;
+		}
+	}
+}
+
 struct aged {
 	uint32_t age;
 	void *p;
@@ -422,8 +449,9 @@ static int cmp_older_first(const void *a, const void *b)
 }
 
 /* Over the thread cap: exited threads go first (oldest exit first), then the
- * least recently seen. Evicting down to 7/8 of the cap makes the O(n log n)
- * ranking a rare, amortised cost. */
+ * least recently seen (ancestors of active threads count as active).
+ * Evicting down to 7/8 of the cap makes the O(n log n) ranking a rare,
+ * amortised cost. */
 static void evict_threads(struct st_state *st)
 {
 	size_t target = st->max_threads - st->max_threads / 8, n = 0, need;
@@ -439,10 +467,11 @@ static void evict_threads(struct st_state *st)
 	v = malloc(st->thr.n * sizeof(*v));
 	if (!v)
 		return;
+	compute_ages(st);
 	for (uint32_t i = 0; i < st->thr.cap; i++) {
 		struct st_thr *t = st->thr.slots[i].val;
 		if (t)
-			v[n++] = (struct aged){ thr_age(st, t), t };
+			v[n++] = (struct aged){ t->eage, t };
 	}
 	qsort(v, n, sizeof(*v), cmp_older_first);
 	for (size_t i = 0; i < n && i < need; i++) {
@@ -493,30 +522,13 @@ static void sweep_stale(struct st_state *st)
 	size_t n = 0;
 
 	st->sweep_events = st->events;
-	if (++st->sweep_gen == 0)
-		st->sweep_gen = 1;
-	/* Mark the ancestors of active threads. */
-	for (uint32_t i = 0; i < st->thr.cap; i++) {
-		struct st_thr *t = st->thr.slots[i].val, *a;
-		if (!t || thr_age(st, t) > limit)
-			continue;
-		a = t;
-		for (int depth = 0; depth < 64; depth++) {
-			uint32_t pp = a->proc->ppid;
-			if (!pp || pp == a->proc->pid)
-				break;
-			a = st_thr_find(st, pp);
-			if (!a || a->mark == st->sweep_gen)
-				break;
-			a->mark = st->sweep_gen;
-		}
-	}
 	v = malloc(st->thr.n * sizeof(*v));
 	if (!v)
 		return;
+	compute_ages(st);
 	for (uint32_t i = 0; i < st->thr.cap; i++) {
 		struct st_thr *t = st->thr.slots[i].val;
-		if (t && t->mark != st->sweep_gen && thr_age(st, t) > limit)
+		if (t && t->eage > limit)
 			v[n++] = t;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -535,10 +547,42 @@ static void sweep_schedule(struct st_state *st)
 										 st->last_ts + step;
 }
 
+/* Over the long-string budget: pending releases first, then the least
+ * recently seen threads one by one (their processes' args and env go with
+ * the last thread) until 7/8 of it. Safe here: the event's pointers are
+ * done with when st_event_end() applies the limits. */
+static void evict_for_strings(struct st_state *st)
+{
+	size_t target = st->max_big_bytes - st->max_big_bytes / 8, n = 0;
+	struct aged *v;
+
+	st_garbage_flush(st);
+	if (st->big_str_bytes <= st->max_big_bytes)
+		return;
+	v = malloc((st->thr.n + 1) * sizeof(*v));
+	if (!v)
+		return;
+	compute_ages(st);
+	for (uint32_t i = 0; i < st->thr.cap; i++) {
+		struct st_thr *t = st->thr.slots[i].val;
+		if (t)
+			v[n++] = (struct aged){ t->eage, t };
+	}
+	qsort(v, n, sizeof(*v), cmp_older_first);
+	for (size_t i = 0; i < n && st->big_str_bytes > target; i++) {
+		thr_destroy(st, v[i].p);
+		st->evicted++;
+		st_garbage_flush(st);
+	}
+	free(v);
+}
+
 void st_enforce_limits_slow(struct st_state *st)
 {
 	if (st->thr.n > st->max_threads)
 		evict_threads(st);
+	if (st->big_str_bytes > st->max_big_bytes)
+		evict_for_strings(st);
 	if (st->nfd_ents > st->max_fds_total)
 		evict_fds(st);
 	if (st->last_ts < st->sweep_due)
@@ -562,6 +606,7 @@ struct st_state *st_new(void)
 	st->max_threads = ST_DEFAULT_MAX_THREADS;
 	st->max_fds = ST_DEFAULT_MAX_FDS;
 	st->max_fds_total = ST_DEFAULT_MAX_FDS_TOTAL;
+	st->max_big_bytes = ST_DEFAULT_MAX_BIG_BYTES;
 	st->stale_ns = ST_DEFAULT_STALE_NS;
 	st->close_fd = -1;
 	st->curfd_num = -1;
@@ -636,6 +681,7 @@ void st_free(struct st_state *st)
 	st_map_free(&st->users);
 	st_map_free(&st->groups);
 	st_garbage_flush(st);
+	st_map_free(&st->strs);
 	free(st->garbage);
 	free(st->reap);
 	st_pool_destroy(&st->thr_pool);
@@ -659,6 +705,8 @@ void st_set_limits_ext(struct st_state *st, const struct st_limits *l)
 	st_set_limits(st, l->max_threads, l->max_fds_per_proc);
 	if (l->max_fds_total)
 		st->max_fds_total = l->max_fds_total;
+	if (l->max_string_bytes)
+		st->max_big_bytes = l->max_string_bytes;
 	if (l->stale_ns) {
 		st->stale_ns = l->stale_ns == UINT64_MAX ? 0 : l->stale_ns;
 		if (st->sweep_ts)
@@ -776,7 +824,8 @@ void st_get_stats(const struct st_state *st, struct st_stats *out)
 	out->fd_entries = st->nfd_ents;
 	out->mem_bytes = st_pool_bytes(&st->thr_pool) + st_pool_bytes(&st->proc_pool) +
 			 st_pool_bytes(&st->fd_pool) +
-			 st->big_str_bytes + st_map_bytes(&st->thr) + fd_map_bytes(st);
+			 st->big_str_bytes + st_map_bytes(&st->thr) + fd_map_bytes(st) +
+			 st_map_bytes(&st->strs);
 	for (unsigned k = 1; k <= ST_STR_CLASSES; k++)
 		out->mem_bytes += st_pool_bytes(&st->str_pool[k]);
 }

@@ -3,7 +3,7 @@
 # events, and the loss must be counted — in the summary, in the file's drop
 # totals and as DROP records — never silent.
 cd "$(dirname "$0")/../.." || exit 2
-. tests/e2e/record_lib.sh
+. tests/e2e/record_lib.inc
 why=$(record_can_run) || { skip record_drops "$why"; exit 0; }
 [ -x "$TOOLS/rec_count" ] || { skip record_drops "$TOOLS/rec_count not built"; exit 0; }
 

@@ -3,7 +3,7 @@
 # rotation (-C), SIGHUP rotation, SIGTERM finishing the file, SIGKILL leaving
 # a readable file, and an unwritable path failing with exit 2.
 cd "$(dirname "$0")/../.." || exit 2
-. tests/e2e/record_lib.sh
+. tests/e2e/record_lib.inc
 why=$(record_can_run) || { skip record_files "$why"; exit 0; }
 
 tmp=$(mktemp -d)
@@ -102,6 +102,35 @@ if [ "$hits" -ge 1 ] && ! echo "$info" | grep -q ', complete'; then
 	pass record_sigkill_recovery
 else
 	fail record_sigkill_recovery "marker hits=$hits; $(echo "$info" | head -3 | tr '\n' ' ')"
+fi
+
+# ---- periodic state snapshots ----
+"$BIN/sysrec" -q -w "$tmp/s.sysrec" --snapshot-every 1 -M 3.5 2>/dev/null
+n=$("$BIN/sysreplay" info "$tmp/s.sysrec" 2>/dev/null | grep -o '([0-9]* with snapshots)' | grep -o '[0-9]*')
+[ "${n:-0}" -ge 3 ] && pass record_periodic_snapshots ||
+	fail record_periodic_snapshots "$n snapshot chunks in 3.5 s, want >= 3"
+
+# ---- disk full: exit 1, a message, the file closed and readable ----
+mkdir "$tmp/small"
+if mount -t tmpfs -o size=600k tmpfs "$tmp/small" 2>/dev/null; then
+	"$BIN/sysrec" -q -w "$tmp/small/f.sysrec" -M 20 2>"$tmp/f.err" &
+	rpid=$!
+	sleep 1
+	dd if=/dev/zero of=/dev/null bs=64 count=2000000 2>/dev/null &
+	dpid=$!
+	wait $rpid
+	rc=$?
+	kill $dpid 2>/dev/null
+	wait $dpid 2>/dev/null
+	ev=$("$BIN/sysreplay" info "$tmp/small/f.sysrec" 2>/dev/null | awk '$1 == "events" {print $2}')
+	if [ "$rc" -eq 1 ] && grep -qi "space" "$tmp/f.err" && [ "${ev:-0}" -gt 0 ]; then
+		pass record_disk_full
+	else
+		fail record_disk_full "exit $rc, events $ev: $(cat "$tmp/f.err")"
+	fi
+	umount "$tmp/small"
+else
+	skip record_disk_full "cannot mount a small tmpfs"
 fi
 
 # ---- an unwritable path: one line, exit 2 ----

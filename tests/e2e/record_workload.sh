@@ -3,7 +3,7 @@
 # workload made shows up with exactly its decoded arguments, only the
 # workload's process tree is recorded, and sysrec exits with its status.
 cd "$(dirname "$0")/../.." || exit 2
-. tests/e2e/record_lib.sh
+. tests/e2e/record_lib.inc
 why=$(record_can_run) || { skip record_workload "$why"; exit 0; }
 [ -x "$TOOLS/workload" ] || { skip record_workload "$TOOLS/workload not built"; exit 0; }
 command -v python3 >/dev/null || { skip record_workload "python3 missing"; exit 0; }

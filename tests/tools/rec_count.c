@@ -35,7 +35,8 @@ int main(int argc, char **argv)
 		const struct evt_info *in = evt_info_get(t);
 
 		if (counts[t])
-			printf("%s %llu\n", in ? in->name : "unknown", (unsigned long long)counts[t]);
+			printf("%s %llu\n", in ? in->name : "unknown",
+			       (unsigned long long)counts[t]);
 	}
 	printf("total %llu\n", (unsigned long long)total);
 	fmt_reader_close(r);

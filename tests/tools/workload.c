@@ -26,12 +26,12 @@
 
 static int failures;
 
-#define STEP(cond, what)                                                              \
-	do {                                                                          \
-		if (!(cond)) {                                                        \
-			fprintf(stderr, "workload: %s failed: %s\n", what, strerror(errno)); \
-			failures++;                                                   \
-		}                                                                     \
+#define STEP(cond, what)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "workload: %s failed: %s\n", what, strerror(errno));       \
+			failures++;                                                                \
+		}                                                                                  \
 	} while (0)
 
 static void files(const char *tag, const char *dir)
@@ -175,8 +175,7 @@ static void fds(const char *tag)
 	STEP(socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == 0, "socketpair");
 	snprintf(name, sizeof(name), "memfd-%s", tag);
 	STEP(syscall(SYS_memfd_create, name, MFD_CLOEXEC) >= 0, "memfd_create");
-	printf("pipe_fds=%d,%d\nsocketpair_fds=%d,%d\nfcntl_fd=%d\n", p[0], p[1], sp[0], sp[1],
-	       m);
+	printf("pipe_fds=%d,%d\nsocketpair_fds=%d,%d\nfcntl_fd=%d\n", p[0], p[1], sp[0], sp[1], m);
 	close(p[0]);
 	close(p[1]);
 	close(d);

@@ -1,0 +1,89 @@
+/* fld_needs.c: which fields read the state engine (see fld_needs.h).
+ *
+ * The list is an allow-list of fields whose extractor reads only the
+ * record, the context's hostname and times: every other field (including
+ * ones added later) counts as needing state, so a new field can never make
+ * a state-free replay silently wrong. */
+#include "fld_needs.h"
+
+#include "flt_int.h"
+#include "fld_int.h"
+
+int fld_ref_needs_state(const struct fld_ref *ref)
+{
+	if (!ref || !ref->def)
+		return 1;
+	switch (ref->id) {
+	case FLD_ID_EVT_NUM:
+	case FLD_ID_EVT_TIME: case FLD_ID_EVT_TIME_S: case FLD_ID_EVT_TIME_ISO8601:
+	case FLD_ID_EVT_DATETIME: case FLD_ID_EVT_DATETIME_S:
+	case FLD_ID_EVT_RAWTIME: case FLD_ID_EVT_RAWTIME_S: case FLD_ID_EVT_RAWTIME_NS:
+	case FLD_ID_EVT_RELTIME: case FLD_ID_EVT_RELTIME_S: case FLD_ID_EVT_RELTIME_NS:
+	case FLD_ID_EVT_LATENCY: case FLD_ID_EVT_LATENCY_S: case FLD_ID_EVT_LATENCY_NS:
+	case FLD_ID_EVT_LATENCY_HUMAN:
+	case FLD_ID_EVT_DELTATIME: case FLD_ID_EVT_DELTATIME_S: case FLD_ID_EVT_DELTATIME_NS:
+	case FLD_ID_EVT_DIR: case FLD_ID_EVT_TYPE: case FLD_ID_EVT_TYPE_IS:
+	case FLD_ID_SYSCALL_TYPE: case FLD_ID_EVT_CATEGORY: case FLD_ID_EVT_CPU:
+	case FLD_ID_EVT_BUFFER: case FLD_ID_EVT_BUFLEN:
+	case FLD_ID_EVT_RES: case FLD_ID_EVT_RAWRES: case FLD_ID_EVT_FAILED:
+	case FLD_ID_EVT_IS_IO: case FLD_ID_EVT_IS_IO_READ: case FLD_ID_EVT_IS_IO_WRITE:
+	case FLD_ID_EVT_IO_DIR: case FLD_ID_EVT_IS_WAIT:
+	case FLD_ID_EVT_COUNT: case FLD_ID_EVT_COUNT_EXIT: case FLD_ID_EVT_COUNT_ERROR:
+	case FLD_ID_EVT_COUNT_ERROR_FILE: case FLD_ID_EVT_COUNT_ERROR_NET:
+	case FLD_ID_EVT_COUNT_ERROR_MEMORY: case FLD_ID_EVT_COUNT_ERROR_OTHER:
+	case FLD_ID_EVT_IS_OPEN_READ: case FLD_ID_EVT_IS_OPEN_WRITE:
+	case FLD_ID_EVT_IS_OPEN_EXEC: case FLD_ID_EVT_IS_OPEN_CREATE:
+	case FLD_ID_EVT_HOSTNAME: case FLD_ID_EVT_SOURCE:
+	/* The state refreshes these from every record header it sees, so
+	 * they equal the header's values (comm: when the header has one). */
+	case FLD_ID_PROC_PID: case FLD_ID_PROC_NAME: case FLD_ID_THREAD_TID:
+		return 0;
+	}
+	return 1;
+}
+
+int fld_format_needs_state(const struct fld_format *f)
+{
+	const struct fld_ref *refs[64];
+	size_t n;
+
+	if (!f)
+		return 0;
+	n = fld_format_fields(f, refs, 64);
+	if (n > 64)
+		return 1; /* more than we looked at: stay safe */
+	for (size_t i = 0; i < n; i++)
+		if (fld_ref_needs_state(refs[i]))
+			return 1;
+	return 0;
+}
+
+static int node_needs(const struct flt_pnode *p, int depth)
+{
+	if (!p)
+		return 0;
+	if (depth > FLT_MAX_DEPTH * 4)
+		return 1;
+	switch (p->kind) {
+	case FLT_N_AND:
+	case FLT_N_OR:
+	case FLT_N_NOT:
+		for (size_t i = 0; i < p->nkids; i++)
+			if (node_needs(p->kids[i], depth + 1))
+				return 1;
+		return 0;
+	case FLT_N_CMP:
+		/* by_type tests look at the record type only */
+		if (!p->by_type && fld_ref_needs_state(&p->lhs.ref))
+			return 1;
+		return p->rhs_field && fld_ref_needs_state(&p->rhs_field->ref);
+	case FLT_N_BOOL:
+		return 0;
+	}
+	return 1;
+}
+
+int flt_prog_needs_state(const struct flt_prog *p)
+{
+	return p ? node_needs(p->root, 0) : 0;
+}

@@ -1,0 +1,28 @@
+/* fld_needs: which fields read the state engine.
+ *
+ * A replay that only counts or prints fields the record header carries
+ * (evt.type, proc.name, thread.tid, evt.time...) gives the same answers
+ * with or without the state engine, and running state is most of the cost
+ * of a scan. These functions tell the caller whether it can skip state.
+ *
+ * "Header-only" assumes the record header is filled as the recorder fills
+ * it: comm is never empty (with state, proc.name of an empty-comm record
+ * would be the last comm the thread had). Callers use it for .sysrec input
+ * only; .scap imports rebuild the header from sysdig's tables.
+ */
+#ifndef FLD_NEEDS_H
+#define FLD_NEEDS_H
+
+#include "fld.h"
+#include "flt.h"
+
+/* 1 when extracting ref may read the state (threads, fds, users, groups,
+ * rendered fd names); 0 when the record alone decides its value. An
+ * unresolved or unknown ref counts as needing state. */
+int fld_ref_needs_state(const struct fld_ref *ref);
+/* Any field of the format needs state. */
+int fld_format_needs_state(const struct fld_format *f);
+/* Any field the compiled filter reads needs state (NULL: 0). */
+int flt_prog_needs_state(const struct flt_prog *p);
+
+#endif

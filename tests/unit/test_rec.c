@@ -1,0 +1,223 @@
+/* test_rec: the recorder's pure parts — syscall table, options, rotation.
+ * The recorder's sources are not in libsysrec.a, so they are built in here. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../format/evt.h"
+#include "../../format/fmt_reader.h"
+#include "../../record/rec_opts.c"
+#include "../../record/rec_out.c"
+#include "../../record/rec_sctab.c"
+#include "../tap.h"
+
+TEST(sctab_names)
+{
+	CHECK_EQ_INT(rec_sc_by_name("read"), 0);
+	CHECK_EQ_INT(rec_sc_by_name("execve"), 59);
+	CHECK_EQ_INT(rec_sc_by_name("openat"), 257);
+	CHECK_EQ_INT(rec_sc_by_name("openat2"), 437);
+	CHECK_EQ_INT(rec_sc_by_name("nosuchcall"), -1);
+	CHECK_STR(rec_sc_name(231), "exit_group");
+	CHECK(rec_sc_name(100000) == NULL);
+}
+
+TEST(sctab_default_types)
+{
+	uint8_t t[PRB_SC_MAX];
+
+	rec_sc_table_all(t);
+	CHECK_EQ_INT(t[0], EVT_READ);
+	CHECK_EQ_INT(t[17], EVT_PREAD64);
+	CHECK_EQ_INT(t[257], EVT_OPENAT);
+	CHECK_EQ_INT(t[59], EVT_EXECVE);
+	CHECK_EQ_INT(t[60], EVT_EXIT);
+	CHECK_EQ_INT(t[231], EVT_EXIT_GROUP);
+	CHECK_EQ_INT(t[39], EVT_GENERIC); /* getpid: no decoder */
+	CHECK_EQ_INT(t[335], 0);	  /* no syscall has this number */
+}
+
+/* Every syscall type of the schema must be reachable from a syscall name,
+ * or its decoder in the probe is dead code and its events never appear. */
+TEST(sctab_covers_schema)
+{
+	uint8_t t[PRB_SC_MAX];
+
+	rec_sc_table_all(t);
+	for (unsigned type = EVT_GENERIC + 1; type < EVT_PROC_FORK; type++) {
+		const struct evt_info *in = evt_info_get(type);
+		int found = 0;
+
+		if (!in)
+			continue;
+		for (int nr = 0; nr < PRB_SC_MAX; nr++)
+			found |= t[nr] == type;
+		if (!found)
+			printf("# no syscall records as '%s'\n", in->name);
+		CHECK(found);
+	}
+}
+
+TEST(sctab_parse)
+{
+	uint8_t t[PRB_SC_MAX];
+	struct sr_err err;
+	int n = 0;
+
+	sr_err_clear(&err);
+	CHECK_EQ_INT(rec_sc_table_parse("openat, execve,pread64", t, &err), 0);
+	for (int i = 0; i < PRB_SC_MAX; i++)
+		n += t[i] != 0;
+	CHECK_EQ_INT(n, 3);
+	CHECK_EQ_INT(t[17], EVT_PREAD64);
+	CHECK_EQ_INT(rec_sc_table_parse("openat,bogus", t, &err), SR_ESYNTAX);
+	CHECK(strstr(err.msg, "'bogus'") != NULL);
+	CHECK_EQ_INT(rec_sc_table_parse(" , ", t, &err), SR_ESYNTAX);
+}
+
+static int parse(struct rec_opts *o, const char *line, struct sr_err *err)
+{
+	static char buf[512];
+	char *argv[32];
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (char *tok = strtok(buf, " "); tok && argc < 31; tok = strtok(NULL, " "))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	sr_err_clear(err);
+	return rec_opts_parse(o, argc, argv, err);
+}
+
+TEST(opts_parse)
+{
+	struct rec_opts o;
+	struct sr_err err;
+
+	CHECK_EQ_INT(
+	    parse(&o, "sysrec -w f.sysrec -M 90s -C 5 -G 1m -W 3 -s 0 -n 10 -q -- ls -l", &err), 0);
+	CHECK_STR(o.path, "f.sysrec");
+	CHECK(o.max_ns == 90ull * 1000000000ull);
+	CHECK(o.rot_bytes == 5000000ull);
+	CHECK(o.rot_ns == 60ull * 1000000000ull);
+	CHECK_EQ_INT((int)o.ring_count, 3);
+	CHECK_EQ_INT((int)o.snaplen, 0);
+	CHECK(o.max_events == 10);
+	CHECK(o.quiet);
+	CHECK(o.cmd && !strcmp(o.cmd[0], "ls") && !strcmp(o.cmd[1], "-l") && !o.cmd[2]);
+	/* the command's own options are not sysrec's */
+	CHECK_EQ_INT(parse(&o, "sysrec -w f sh -c -q", &err), 0);
+	CHECK(o.cmd && !strcmp(o.cmd[0], "sh") && !o.quiet);
+	CHECK_EQ_INT(parse(&o, "sysrec -w f -r a.yaml -r b.yaml --syscalls openat -p 42", &err), 0);
+	CHECK_EQ_INT((int)o.nrules, 2);
+	CHECK_EQ_INT(o.pid, 42);
+}
+
+TEST(opts_errors)
+{
+	struct rec_opts o;
+	struct sr_err err;
+
+	CHECK_EQ_INT(parse(&o, "sysrec -M 5", &err), SR_ESYNTAX);
+	CHECK(strstr(err.msg, "-w") != NULL);
+	CHECK_EQ_INT(parse(&o, "sysrec -w f -W 3", &err), SR_ESYNTAX);
+	CHECK_EQ_INT(parse(&o, "sysrec -w f -s 5000", &err), SR_ESYNTAX);
+	CHECK_EQ_INT(parse(&o, "sysrec -w f -M soon", &err), SR_ESYNTAX);
+	CHECK_EQ_INT(parse(&o, "sysrec -w f -p 1 -- ls", &err), SR_ESYNTAX);
+	CHECK_EQ_INT(parse(&o, "sysrec -w f --buffer-pages 3", &err), SR_ESYNTAX);
+	CHECK_EQ_INT(parse(&o, "sysrec -w f --bogus", &err), SR_ESYNTAX);
+}
+
+TEST(rotated_names)
+{
+	char buf[256];
+	uint64_t t = 1795960701ull * 1000000000ull; /* 2026-11-29T13:58:21Z */
+
+	rec_out_rotated_name("cap.sysrec", t, buf, sizeof(buf));
+	CHECK_STR(buf, "cap.20261129T135821Z.sysrec");
+	rec_out_rotated_name("/tmp/x", t, buf, sizeof(buf));
+	CHECK_STR(buf, "/tmp/x.20261129T135821Z.sysrec");
+}
+
+static size_t count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	while (d && (de = readdir(d)))
+		n += de->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* -W 2: after three rotations one rotated file and the current one remain,
+ * every one a valid capture. */
+TEST(rotation_ring)
+{
+	char dir[] = "/tmp/test_rec.XXXXXX", path[300];
+	struct fmt_writer_opts wo = {0};
+	struct fmt_host_info host;
+	struct rec_out o;
+	struct sr_err err;
+	struct evt_builder b;
+	struct evt_rec hdr = {0};
+	const void *rec;
+	size_t len;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/r.sysrec", dir);
+	fmt_host_info_local(&host);
+	sr_err_clear(&err);
+	evt_builder_init(&b);
+	CHECK_EQ_INT(rec_out_open(&o, path, &host, &wo, 2, &err), 0);
+	for (int i = 0; i < 3; i++) {
+		hdr.ts = host.start_ns + (uint64_t)i;
+		evt_builder_begin(&b, EVT_CLOSE, &hdr);
+		evt_builder_add_s64(&b, i);
+		rec = evt_builder_finish(&b, &len);
+		CHECK_EQ_INT(rec_out_append(&o, rec, len, &err), 0);
+		CHECK_EQ_INT(rec_out_rotate(&o, &err), 0);
+	}
+	CHECK_EQ_INT((int)o.nrotated, 1);
+	CHECK_EQ_INT(rec_out_close(&o, &err), 0);
+	CHECK_EQ_INT((int)count_files(dir), 2);
+	{
+		struct fmt_reader *r;
+		struct evt ev;
+		char rot[4200];
+
+		snprintf(rot, sizeof(rot), "%s", path);
+		CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
+		fmt_reader_close(r);
+		/* the kept rotated file holds the third record */
+		{
+			DIR *d = opendir(dir);
+			struct dirent *de;
+
+			while (d && (de = readdir(d)))
+				if (strncmp(de->d_name, "r.2", 3) == 0)
+					snprintf(rot, sizeof(rot), "%s/%s", dir, de->d_name);
+			if (d)
+				closedir(d);
+		}
+		CHECK(strcmp(rot, path) != 0);
+		CHECK_EQ_INT(fmt_reader_open(&r, rot, &err), 0);
+		if (r) {
+			int got = 0;
+
+			while (fmt_reader_next(r, &ev, &err) == 1)
+				if (ev.rec->type == EVT_CLOSE)
+					got = (int)evt_param_s64(&ev, 0) + 1;
+			CHECK_EQ_INT(got, 3);
+			fmt_reader_close(r);
+		}
+		unlink(rot);
+	}
+	unlink(path);
+	rmdir(dir);
+	evt_builder_free(&b);
+}
