@@ -390,6 +390,24 @@ static void apply(struct st_state *st, const struct stream *s)
 
 /* Children forked (and exec'd: own args) from the snapshot's processes;
  * with nfd opens each (distinct 30-byte paths), none ever closes or exits. */
+/* n threads (CLONE_THREAD) added to the snapshot's processes. */
+static void build_threads(struct stream *s, uint32_t first, uint32_t n)
+{
+	memset(s, 0, sizeof(*s));
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t c = first + i, pp = procs[i % NPROC].pid;
+
+		begin(EVT_PROC_FORK, pp, pp, 1, 0);
+		evt_builder_add_u64(&B, pp);
+		evt_builder_add_u64(&B, c);
+		evt_builder_add_u64(&B, pp);
+		evt_builder_add_u64(&B, 0x10000 | 0x100 | 0x400 | 0x800);
+		evt_builder_add_u64(&B, c);
+		evt_builder_add_u64(&B, pp);
+		put(s);
+	}
+}
+
 static void build_children(struct stream *s, uint32_t first, uint32_t n, int nfd)
 {
 	static const char argv[] = "worker\0--id\0000042\0--mode=batch\0";
@@ -463,11 +481,11 @@ static void build_leaky(struct stream *s, size_t nev)
 
 static void mem_report(size_t nev)
 {
-	struct stream snap, kids, fds, leaky;
-	struct st_stats a, b, c;
+	struct stream snap, kids, fds, thr, leaky;
+	struct st_stats a, b, c, d;
 	struct st_state *st;
-	size_t h0, h1, h2, h3;
-	const uint32_t NKIDS = 20000;
+	size_t h0, h1, h2, h3, h4;
+	const uint32_t NKIDS = 10000; /* x NFDS stays under the default total fd cap */
 	const int NFDS = 8;
 	long r0, r1;
 
@@ -475,6 +493,7 @@ static void mem_report(size_t nev)
 	snapshot(&snap);
 	build_children(&kids, 100000, NKIDS, 0);
 	build_children(&fds, 200000, NKIDS, NFDS);
+	build_threads(&thr, 300000, NKIDS);
 	printf("bench_state mem: per-entry cost (heap bytes from mallinfo2, engine bytes from st_get_stats)\n");
 	h0 = heap_used();
 	st = st_new();
@@ -487,6 +506,9 @@ static void mem_report(size_t nev)
 	apply(st, &fds);
 	h3 = heap_used();
 	st_get_stats(st, &c);
+	apply(st, &thr);
+	h4 = heap_used();
+	st_get_stats(st, &d);
 	printf("%-44s %10s %10s\n", "", "heap B", "engine B");
 	printf("%-44s %10.0f %10.0f\n", "per snapshot process (1 thread, no fds)",
 	       (double)(h1 - h0) / NPROC, (double)a.mem_bytes / NPROC);
@@ -496,12 +518,15 @@ static void mem_report(size_t nev)
 	       ((double)(h3 - h2) - (double)(h2 - h1)) / (NKIDS * NFDS),
 	       ((double)(c.mem_bytes - b.mem_bytes) - (double)(b.mem_bytes - a.mem_bytes)) /
 		       (NKIDS * NFDS));
+	printf("%-44s %10.0f %10.0f\n", "per extra thread of a process (CLONE_THREAD)",
+	       (double)(h4 - h3) / NKIDS, (double)(d.mem_bytes - c.mem_bytes) / NKIDS);
 	printf("  (%llu threads, %llu fds, engine %.1f MiB, heap %.1f MiB)\n",
-	       (unsigned long long)c.threads, (unsigned long long)c.fds,
-	       (double)c.mem_bytes / 1048576, (double)(h3 - h0) / 1048576);
+	       (unsigned long long)d.threads, (unsigned long long)d.fds,
+	       (double)d.mem_bytes / 1048576, (double)(h4 - h0) / 1048576);
 	st_free(st);
 	free(kids.buf);
 	free(fds.buf);
+	free(thr.buf);
 
 	build_leaky(&leaky, nev);
 	printf("\nleaky stream: %zu events, threads never exit, sockets never close, default limits\n",

@@ -120,12 +120,12 @@ struct st_stats {
 };
 void st_get_stats(const struct st_state *st, struct st_stats *out);
 
-/* Limits (0 keeps the current value): threads in the table (default 65536;
+/* Limits (0 keeps the current value): threads in the table (default 32768;
  * above the cap, applied at st_event_end, exited threads are evicted oldest
  * first, then the least recently seen down to 7/8 of the cap; a thread that
  * cannot be allocated at all is served from a scratch slot that is not
  * kept), fds per process (default 65536; beyond it new fds are not tracked).
- * With the other defaults (st_limits) the engine stays under about 80 MiB
+ * With the other defaults (st_limits) the engine stays under about 55 MiB
  * on any input (state/README.md has the per-entry costs). */
 void st_set_limits(struct st_state *st, size_t max_threads, size_t max_fds_per_proc);
 
@@ -140,7 +140,7 @@ struct st_limits {
 	 * 0 keeps, UINT64_MAX turns the sweep off. */
 	uint64_t stale_ns;
 	/* Bytes of long strings (over ~240 bytes: argument lists, environments;
-	 * identical ones are stored once) (default 16 MiB); above it the least
+	 * identical ones are stored once) (default 8 MiB); above it the least
 	 * recently seen threads are dropped down to 7/8. 0 keeps. */
 	size_t max_string_bytes;
 };

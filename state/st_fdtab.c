@@ -179,6 +179,9 @@ static int drop_cloexec_shared(struct st_state *st, struct st_proc *p, uint32_t 
 {
 	struct st_map nm = { 0 };
 
+	if (st_map_reserve(&nm, p->fds.n - ndrop))
+		return -1;
+
 	for (uint32_t i = 0; i < p->fds.cap; i++) {
 		const struct st_fdent *e = p->fds.slots[i].val;
 		struct st_fdent *c;

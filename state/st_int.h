@@ -86,6 +86,8 @@ static inline void *st_map_get(const struct st_map *m, uint64_t key)
 /* Inserts or replaces; returns the previous value (NULL if none), or sets
  * *oom when growing failed (the map is left unchanged). */
 void *st_map_put(struct st_map *m, uint64_t key, void *val, int *oom);
+/* Room for n entries without growing (an empty map only); -1 when out of memory. */
+int st_map_reserve(struct st_map *m, uint32_t n);
 /* Removes key; the slot array shrinks when it becomes mostly empty. */
 void *st_map_del(struct st_map *m, uint64_t key);
 /* Drops m's reference to its slots (freed with the last) and empties m. */
@@ -208,10 +210,10 @@ static inline uint32_t st_seen_of(uint64_t ts)
 	return (uint32_t)(ts >> ST_SEEN_SHIFT);
 }
 
-#define ST_DEFAULT_MAX_THREADS (1u << 16)
+#define ST_DEFAULT_MAX_THREADS (1u << 15)
 #define ST_DEFAULT_MAX_FDS (1u << 16)        /* per process */
 #define ST_DEFAULT_MAX_FDS_TOTAL (1u << 17)  /* fd entries in all tables */
-#define ST_DEFAULT_MAX_BIG_BYTES (16u << 20) /* long strings (args, env), interned */
+#define ST_DEFAULT_MAX_BIG_BYTES (8u << 20) /* long strings (args, env), interned */
 #define ST_DEFAULT_STALE_NS (1800ull * 1000000000ull) /* 30 min of event time */
 #define ST_EXIT_GRACE_NS 1000000000ull /* exited threads kept this long for late events */
 #define ST_PATH_MAX 8192

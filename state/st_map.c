@@ -46,6 +46,17 @@ static int resize(struct st_map *m, uint32_t ncap)
 	return 0;
 }
 
+int st_map_reserve(struct st_map *m, uint32_t n)
+{
+	uint32_t cap = 8;
+
+	if (m->cap || n > (1u << 30))
+		return m->cap ? 0 : -1;
+	while (cap < 2 * n)
+		cap *= 2;
+	return resize(m, cap);
+}
+
 void *st_map_put(struct st_map *m, uint64_t key, void *val, int *oom)
 {
 	uint32_t mask, i;

@@ -599,9 +599,16 @@ TEST(kernel_memory_and_container_escape)
 	u64(0);
 	run();
 	CHECK(fired("Kernel module loaded"));
+	/* A refused attempt is reported too: the alert carries the result. */
 	begin(EVT_FINIT_MODULE, 2000, 1, 0, "insmod", -1);
 	u64(3);
 	str("");
+	u64(0);
+	run();
+	CHECK(fired("Kernel module loaded"));
+	/* Benign counterpart: other kernel-facing calls stay quiet. */
+	begin(EVT_DELETE_MODULE, 2000, 1, 0, "rmmod", 0);
+	str("dummy");
 	u64(0);
 	run();
 	CHECK(!fired("Kernel module loaded"));

@@ -460,3 +460,76 @@ TEST(long_strings_interned_and_bounded)
 	CHECK(st_thread_get(st, 4000) == NULL);
 	st_free(st);
 }
+
+/* The straightforward normalizer st_path_join must agree with. */
+static int ref_join(const char *base, const char *path, size_t plen, char *out)
+{
+	char comp[64][16];
+	int n = 0;
+	const char *srcs[2] = { (plen && path[0] == '/') ? "" : (base ? base : ""), path };
+	size_t lens[2] = { strlen(srcs[0]), plen };
+
+	for (int s = 0; s < 2; s++) {
+		size_t i = 0;
+		while (i < lens[s]) {
+			size_t st, cl;
+			while (i < lens[s] && srcs[s][i] == '/')
+				i++;
+			st = i;
+			while (i < lens[s] && srcs[s][i] != '/')
+				i++;
+			cl = i - st;
+			if (!cl || (cl == 1 && srcs[s][st] == '.'))
+				continue;
+			if (cl == 2 && srcs[s][st] == '.' && srcs[s][st + 1] == '.') {
+				if (n)
+					n--;
+				continue;
+			}
+			memcpy(comp[n], srcs[s] + st, cl);
+			comp[n++][cl] = '\0';
+		}
+	}
+	out[0] = '\0';
+	if (!n)
+		strcpy(out, "/");
+	for (int i = 0; i < n; i++) {
+		strcat(out, "/");
+		strcat(out, comp[i]);
+	}
+	return (int)strlen(out);
+}
+
+TEST(path_join_fast_path_agrees)
+{
+	static const char alpha[] = "/.a";
+	static const char *bases[] = { "/", "/x", "/x/y", "/x/../y", "/x/", "", NULL };
+	char path[8], out[64], want[256];
+	int bad = 0;
+
+	for (int len = 0; len <= 6; len++) {
+		int total = 1;
+		for (int i = 0; i < len; i++)
+			total *= 3;
+		for (int code = 0; code < total; code++) {
+			int c = code;
+			for (int i = 0; i < len; i++, c /= 3)
+				path[i] = alpha[c % 3];
+			path[len] = '\0';
+			for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
+				int n = st_path_join(bases[b], path, (size_t)len, out, sizeof(out));
+				int m = ref_join(bases[b], path, (size_t)len, want);
+				if (n != m || strcmp(out, want) != 0) {
+					if (!bad++)
+						printf("# base %s path '%s': got '%s' want '%s'\n",
+						       bases[b] ? bases[b] : "(null)", path, out, want);
+				}
+			}
+		}
+	}
+	CHECK_EQ_INT(bad, 0);
+	/* Too small an output buffer still fails cleanly on the fast path. */
+	CHECK_EQ_INT(st_path_join("/", "/abc", 4, out, 4), -1);
+	CHECK_EQ_INT(st_path_join("/ab", "cd", 2, out, 6), -1);
+	CHECK_EQ_INT(st_path_join("/ab", "cd", 2, out, 7), 6);
+}
