@@ -34,8 +34,8 @@ const volatile __u8 cfg_env = 0;	/* capture execve environment */
 const volatile __u8 cfg_transport = PRB_TR_PERF;
 const volatile __u8 cfg_comm_on = 0;
 const volatile char cfg_comm[16] = {};
-const volatile __u64 cfg_cgroup_id = 0;	   /* 0: any cgroup */
-const volatile __u32 cfg_cgroup_level = 0; /* depth of cfg_cgroup_id in the hierarchy */
+const volatile __u64 cfg_cgroup_id = 0;	    /* 0: any cgroup */
+const volatile __u32 cfg_cgroup_level = 0;  /* depth of cfg_cgroup_id in the hierarchy */
 const volatile __u32 cfg_rb_wake = 1 << 20; /* ringbuf: wake the reader past this many bytes */
 /* Benchmarks only: 1 = both syscall programs return at once, to measure
  * what attaching costs before any work (the platform's floor). */

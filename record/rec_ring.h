@@ -6,8 +6,13 @@
  * stay in their buffer until the next drain, so one written a moment late
  * on another CPU still lands in order.
  *
- * Records are read in place from the mmap'ed buffers (perf buffers or BPF
- * ringbufs) and handed to the callback as a private copy it may modify.
+ * Ringbuf transport (default): each ringbuf sample is a batch of 8-aligned
+ * records; a drain first runs the probe's flush program on every CPU so no
+ * record older than the horizon waits in a partial batch. Perf transport:
+ * one record per sample, wrapped samples reassembled.
+ *
+ * Records are read in place from the mmap'ed buffers and handed to the
+ * callback as a private copy it may modify.
  */
 #ifndef REC_RING_H
 #define REC_RING_H

@@ -104,6 +104,11 @@ else
 	fail record_sigkill_recovery "marker hits=$hits; $(echo "$info" | head -3 | tr '\n' ' ')"
 fi
 
+# ---- -n: exactly that many events (snapshot records aside) ----
+"$BIN/sysrec" -q -w "$tmp/n.sysrec" -n 1000 -M 30 2>/dev/null
+n=$("$BIN/sysreplay" events -c "$tmp/n.sysrec" 2>/dev/null | grep -o '[0-9]*' | head -1)
+[ "$n" = 1000 ] && pass record_event_limit || fail record_event_limit "$n events with -n 1000"
+
 # ---- periodic state snapshots ----
 "$BIN/sysrec" -q -w "$tmp/s.sysrec" --snapshot-every 1 -M 3.5 2>/dev/null
 n=$("$BIN/sysreplay" info "$tmp/s.sysrec" 2>/dev/null | grep -o '([0-9]* with snapshots)' | grep -o '[0-9]*')
