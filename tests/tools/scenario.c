@@ -35,7 +35,9 @@ static int usage(void)
 		"  setuid0 UID          drop to UID, then try setuid(0)\n"
 		"  capset               call capset with the current capabilities\n"
 		"  ptrace-attach        fork a child and PTRACE_ATTACH to it\n"
-		"  connect HOST PORT    TCP connect (a listener is started on loopback first)\n"
+		"  connect              TCP connect to a listener this program opens on loopback\n"
+		"  connect-to ADDR PORT TCP connect to an IPv4 address, send a line\n"
+		"  listen ADDR PORT SEC accept connections on ADDR:PORT for SEC seconds\n"
 		"  reverse-shell        socketpair-free: loopback TCP, dup2 onto 0/1/2, exec /bin/sh -c true\n"
 		"  unix-connect PATH    connect to a unix socket at PATH (listener made first)\n");
 	return 2;
@@ -163,6 +165,33 @@ int main(int argc, char **argv)
 		if (l >= 0)
 			close(l);
 		return s < 0;
+	}
+	if (!strcmp(mode, "connect-to") && argc > 3) {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[3])) };
+		int s = socket(AF_INET, SOCK_STREAM, 0);
+
+		if (s < 0 || inet_pton(AF_INET, argv[2], &a.sin_addr) != 1)
+			return 1;
+		if (connect(s, (struct sockaddr *)&a, sizeof(a)) == 0 && write(s, "hello\n", 6) < 0)
+			perror("write");
+		close(s);
+		return 0;
+	}
+	if (!strcmp(mode, "listen") && argc > 4) {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[3])) };
+		int one = 1, l = socket(AF_INET, SOCK_STREAM, 0);
+
+		if (l < 0 || inet_pton(AF_INET, argv[2], &a.sin_addr) != 1)
+			return 1;
+		setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 8))
+			return 1;
+		alarm((unsigned)atoi(argv[4]));  /* bounded: the default action ends us */
+		for (;;) {
+			int c = accept(l, NULL, NULL);
+			if (c >= 0)
+				close(c);
+		}
 	}
 	if (!strcmp(mode, "reverse-shell")) {
 		int port, l = listen_loopback(&port);
