@@ -2,15 +2,15 @@
 # Recorder overhead, sustained rate and bytes per event. Prints tables.
 #
 #   bench/overhead.sh [overhead] [rate] [bytes]      (default: all three)
-#   ROUNDS=3 READS=2000000 OPENS=200000 FORKS=500     sizes of the workloads
+#   ROUNDS=5 READS=2000000 OPENS=200000 FORKS=500     sizes of the workloads
 #   RATE_SECONDS=10 RATES="100000 200000 300000 500000 700000"   rate steps
 #
 # (a) overhead: each workload timed bare, with the probe attached but doing
 #     nothing (--bench-empty-probe: the kernel's own cost of syscall
 #     tracepoints, a floor no probe goes below), and with sysrec recording
-#     the whole machine (perf buffers and the default batched ringbufs),
-#     alternating, ROUNDS times; medians. "cpu" is the workload's user+sys
-#     time per call, which stays honest on a busy machine; "wall" too.
+#     the whole machine in its modes (bench/rec_ab.sh), alternating, ROUNDS
+#     times; medians and minimums. "cpu" is the workload's user+sys time per
+#     call, which stays honest on a busy machine; "wall" too.
 # (b) rate: rec_storm paces read()s at each rate for RATE_SECONDS while
 #     sysrec records everything; a step passes when the capture holds zero
 #     drops and the paced calls were all made. Use RATE_SECONDS=60 for the
@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.." || exit 2
 BIN=${BIN:-bin}
 OUT=${OUT:-.output}
 S=$OUT/bench/rec_storm
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 READS=${READS:-2000000}
 OPENS=${OPENS:-200000}
 FORKS=${FORKS:-500}
@@ -38,13 +38,15 @@ field() { tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 start_rec() { # args...: start sysrec in the background, wait until it records
-	"$BIN/sysrec" -q -w "$tmp/r.sysrec" "$@" 2>"$tmp/r.err" &
+	"$BIN/sysrec" -q -v -w "$tmp/r.sysrec" "$@" 2>"$tmp/r.err" &
 	rp=$!
-	for _ in $(seq 50); do
-		[ -s "$tmp/r.sysrec" ] && break
-		sleep 0.1
+	# -v prints "recording to" once the probe is attached
+	for _ in $(seq 600); do
+		grep -q "recording to" "$tmp/r.err" && break
+		kill -0 $rp 2>/dev/null || break
+		sleep 0.05
 	done
-	sleep 1
+	sleep 0.2
 }
 stop_rec() {
 	kill -INT $rp 2>/dev/null
@@ -61,38 +63,26 @@ workload_args() { # name -> rec_storm arguments
 }
 
 if [[ " $parts " == *" overhead "* ]]; then
-	echo "(a) overhead: median of $ROUNDS alternating rounds, ns per call (cpu = user+sys)"
-	printf '%-9s %-14s %10s %10s %8s %8s\n' workload mode cpu_ns wall_ns cpu_x wall_x
+	echo "(a) overhead: $ROUNDS alternating rounds per workload (bench/rec_ab.sh)"
 	for w in read open forkexec; do
-		declare -A cpu wall
-		modes="bare empty perf ringbuf"
-		for m in $modes; do cpu[$m]=""; wall[$m]=""; done
-		for _ in $(seq "$ROUNDS"); do
-			for m in $modes; do
-				case $m in
-				bare) ;;
-				empty) start_rec --bench-empty-probe ;;
-				perf) start_rec --transport perf ;;
-				ringbuf) start_rec ;;
-				esac
-				line=$($S $(workload_args $w))
-				[ "$m" = bare ] || stop_rec
-				cpu[$m]="${cpu[$m]} $(echo "$line" | field cpu_ns_per_call)"
-				wall[$m]="${wall[$m]} $(echo "$line" | field ns_per_call)"
-			done
-		done
-		bc=$(echo ${cpu[bare]} | median)
-		bw=$(echo ${wall[bare]} | median)
-		for m in $modes; do
-			c=$(echo ${cpu[$m]} | median)
-			wl=$(echo ${wall[$m]} | median)
-			printf '%-9s %-14s %10.1f %10.1f %7.2fx %7.2fx\n' $w $m "$c" "$wl" \
-				"$(echo "$c / $bc" | bc -l)" "$(echo "$wl / $bw" | bc -l)"
-		done
+		echo
+		bench/rec_ab.sh -r "$ROUNDS" -w "$(workload_args $w)" bare \
+			"floor-exit:--bench-empty-probe --no-latency" \
+			"floor-both:--bench-empty-probe" \
+			"nolat-s0:--no-latency -s 0" \
+			"nolat:--no-latency" \
+			"default:" \
+			"perf:--transport perf"
 	done
-	echo "  bare: no probe; empty: probe attached, programs return at once (platform floor);"
-	echo "  perf: per-CPU perf buffers, one sample per event; ringbuf: per-CPU BPF ringbufs,"
-	echo "  records batched per CPU (16 KiB) — the default."
+	cat <<'TXT'
+  bare: no recorder. floor-exit / floor-both: probe attached to sys_exit only /
+  to sys_enter and sys_exit, programs returning at once: what the kernel's
+  tracepoints cost before any work, the floor under every real mode.
+  nolat: --no-latency (no sys_enter program; arguments from the saved user
+  registers at exit); nolat-s0: also -s 0 (no read/write data copied).
+  default: durations from a per-CPU entry slot (sys_enter + sys_exit, records
+  batched into per-CPU BPF ringbufs). perf: default, perf buffers instead.
+TXT
 	echo
 fi
 

@@ -22,6 +22,8 @@
 #define EVT_RF_TRUNC 0x0002      /* some parameter was cut by snaplen or probe limits */
 #define EVT_RF_NORET 0x0004      /* syscall did not return (exit, successful execve of old image) */
 #define EVT_RF_ENTER_ONLY 0x0008 /* exit was never seen (e.g. thread killed); res invalid */
+#define EVT_RF_NORES 0x0010      /* the source did not record the return value (scap generic
+				    events): res is 0 and means nothing */
 
 struct evt_rec {
 	__u32 len;        /* whole record, bytes */

@@ -592,13 +592,23 @@ int fmt_reader_load_chunk(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *
 	const struct fmt_chunk_info *ci;
 	struct fmt_chunk_hdr h;
 	const char *why;
+	const uint8_t *payload;
 	unsigned long long fcs;
+	int one_read;
 	size_t n;
 
 	if (i >= r->nch)
 		return sr_err_set(err, SR_ELIMIT, "no chunk %zu", i);
 	ci = &r->ch[i];
-	if (read_at(r->fd, &h, sizeof(h), ci->offset))
+	/* One pread for header and payload when the header has the length this
+	 * version writes (the common case); otherwise, or when that read falls
+	 * short, header and payload are read apart so errors say which. */
+	if (grow(&r->comp, &r->comp_cap, sizeof(h) + (size_t)ci->comp_size))
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	one_read = read_at(r->fd, r->comp, sizeof(h) + (size_t)ci->comp_size, ci->offset) == 0;
+	if (one_read)
+		memcpy(&h, r->comp, sizeof(h));
+	else if (read_at(r->fd, &h, sizeof(h), ci->offset))
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "chunk header unreadable");
 	why = chunk_hdr_problem(&h);
 	if (why)
@@ -623,18 +633,23 @@ int fmt_reader_load_chunk(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *
 	if (hdr)
 		*hdr = h;
 
-	if (grow(&r->comp, &r->comp_cap, h.comp_size ? h.comp_size : 1) ||
-	    grow(&r->raw, &r->raw_cap, h.raw_size ? h.raw_size : 1))
+	if (grow(&r->raw, &r->raw_cap, h.raw_size ? h.raw_size : 1))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
-	if (read_at(r->fd, r->comp, h.comp_size, ci->offset + h.hdr_len))
-		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "payload unreadable");
-	if (sr_crc32c(0, r->comp, h.comp_size) != h.payload_crc && !fmt_fuzz_skip_checks)
+	if (one_read && h.hdr_len == sizeof(h)) {
+		payload = r->comp + sizeof(h);
+	} else {
+		/* (comp_size equals the index's, checked above: comp is big enough) */
+		if (read_at(r->fd, r->comp, h.comp_size, ci->offset + h.hdr_len))
+			return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "payload unreadable");
+		payload = r->comp;
+	}
+	if (sr_crc32c(0, payload, h.comp_size) != h.payload_crc && !fmt_fuzz_skip_checks)
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "payload checksum mismatch");
-	fcs = ZSTD_getFrameContentSize(r->comp, h.comp_size);
+	fcs = ZSTD_getFrameContentSize(payload, h.comp_size);
 	if (fcs != h.raw_size)
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
 			      "payload frame size disagrees with the header");
-	n = ZSTD_decompressDCtx(r->dctx, r->raw, r->raw_cap, r->comp, h.comp_size);
+	n = ZSTD_decompressDCtx(r->dctx, r->raw, r->raw_cap, payload, h.comp_size);
 	if (ZSTD_isError(n))
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
 			      "payload does not decompress: %s", ZSTD_getErrorName(n));

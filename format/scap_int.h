@@ -102,6 +102,7 @@ enum scap_conv {
 	SV_SCID,       /* scap's own syscall code (generic events) */
 	SV_TRUSTED_EXE,/* resolved executable path */
 	SV_CAPEFF,
+	SV_CWD,        /* working directory (clone family: describes the child) */
 };
 
 struct scap_prm {

@@ -157,17 +157,10 @@ static int is_pl(uint32_t bt)
 	return 0;
 }
 
-struct pl_entry {
-	uint64_t tid, pid, ptid;
-	const uint8_t *comm, *exe, *exepath, *args, *cwd, *env, *cgroups;
-	uint32_t comm_len, exe_len, exepath_len, args_len, cwd_len, env_len, cgroups_len;
-	uint32_t flags, uid, gid, tty, loginuid;
-	int64_t vtid, vpid;
-	uint64_t cap_eff;
-	uint8_t exe_writable, exe_upper, exe_memfd;
-};
-
-static int add_procinfo(struct scap_src *s, const struct pl_entry *e)
+/* One PROCINFO record for e: into the snapshot (to NULL) or, with header
+ * time ts, into the delivery queue (a thread first met mid-capture). */
+static int add_procinfo_to(struct scap_src *s, const struct scap_pl_entry *e,
+			   struct scap_buf *to, uint64_t ts)
 {
 	struct evt_builder *b = &s->b;
 	struct evt_rec h;
@@ -178,6 +171,7 @@ static int add_procinfo(struct scap_src *s, const struct pl_entry *e)
 	int rc = 0;
 
 	memset(&h, 0, sizeof(h));
+	h.ts = ts;
 	h.pid = (uint32_t)e->pid;
 	h.tid = (uint32_t)e->tid;
 	h.ppid = (uint32_t)e->ptid;
@@ -236,8 +230,20 @@ static int add_procinfo(struct scap_src *s, const struct pl_entry *e)
 	rc |= evt_builder_add(b, e->env, e->env_len);
 	if (rc)
 		return SR_ENOMEM;
+	if (to)
+		return scap_emit(s, to);
 	s->snap_threads++;
 	return scap_emit(s, &s->snap);
+}
+
+static int add_procinfo(struct scap_src *s, const struct scap_pl_entry *e)
+{
+	return add_procinfo_to(s, e, NULL, 0);
+}
+
+int scap_meta_procinfo(struct scap_src *s, const struct scap_pl_entry *e, uint64_t ts)
+{
+	return add_procinfo_to(s, e, &s->q, ts);
 }
 
 int scap_meta_proclist(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t len,
@@ -247,7 +253,7 @@ int scap_meta_proclist(struct scap_src *s, uint32_t bt, const uint8_t *body, siz
 	struct cur c = { body, len, 0, 0 };
 
 	while (len - c.off >= 4) {
-		struct pl_entry e;
+		struct scap_pl_entry e;
 		size_t start = c.off, sub_len = 0;
 
 		memset(&e, 0, sizeof(e));

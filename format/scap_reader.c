@@ -141,8 +141,8 @@ struct oparams {
 	int64_t tid, pid, ptid, vtid, vpid, nr, scid;
 	uint32_t uid, gid;
 	int has_tid, has_pid, has_ptid, has_uid, has_gid, has_nr, has_scid;
-	const uint8_t *comm, *argv0, *argv, *texe;
-	uint32_t comm_len, argv0_len, argv_len, texe_len;
+	const uint8_t *comm, *argv0, *argv, *texe, *cwd, *cgroups;
+	uint32_t comm_len, argv0_len, argv_len, texe_len, cwd_len, cgroups_len;
 	uint8_t tmp[EVT_MAX_PARAMS][72]; /* last: not cleared between events */
 };
 
@@ -199,7 +199,8 @@ static void apply(struct oparams *o, const struct scap_prm *defs, unsigned ndefs
 		case SV_UID: o->uid = (uint32_t)num; o->has_uid = 1; continue;
 		case SV_GID: o->gid = (uint32_t)num; o->has_gid = 1; continue;
 		case SV_SCID: o->scid = num; o->has_scid = 1; continue;
-		case SV_CGROUPS: continue;
+		case SV_CGROUPS: o->cgroups = p; o->cgroups_len = len; continue;
+		case SV_CWD: o->cwd = p; o->cwd_len = scap_str_len(p, len); continue;
 		case SV_COMM: o->comm = p; o->comm_len = scap_str_len(p, len); continue;
 		case SV_ARGV0: o->argv0 = p; o->argv0_len = scap_str_len(p, len); continue;
 		case SV_ARGV: o->argv = p; o->argv_len = len; continue;
@@ -288,6 +289,34 @@ static int want(const struct scap_src *s, unsigned type)
 	return !s->filter || (s->want[type >> 3] & (1u << (type & 7)));
 }
 
+/* PROCINFO for a clone child the process list did not have. */
+static int clone_child_procinfo(struct scap_src *s, const struct oparams *o, uint64_t tid,
+				uint64_t ts)
+{
+	struct scap_pl_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.tid = tid;
+	e.pid = o->has_pid ? (uint64_t)o->pid : tid;
+	e.ptid = o->has_ptid ? (uint64_t)o->ptid : 0;
+	e.comm = o->comm ? o->comm : o->argv0;
+	e.comm_len = o->comm ? o->comm_len : o->argv0_len;
+	e.exe = o->argv0;
+	e.exe_len = o->argv0_len;
+	e.args = o->argv;
+	e.args_len = o->argv_len;
+	e.cwd = o->cwd;
+	e.cwd_len = o->cwd_len;
+	e.cgroups = o->cgroups;
+	e.cgroups_len = o->cgroups_len;
+	e.uid = o->has_uid ? o->uid : 0;
+	e.gid = o->has_gid ? o->gid : 0;
+	e.loginuid = UINT32_MAX;
+	e.vtid = o->vtid ? o->vtid : (int64_t)tid;
+	e.vpid = o->vpid ? o->vpid : (int64_t)e.pid;
+	return scap_meta_procinfo(s, &e, ts);
+}
+
 /* Builds and queues our record for one syscall (enter e and/or exit x). */
 static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, uint16_t cpu,
 		 const struct pview *e, uint64_t ets, const struct pview *x, uint64_t xts,
@@ -317,12 +346,26 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 			else if (o->has_scid)
 				nr = scap_sc_to_nr((unsigned)o->scid);
 		}
-		memset(o->set, 0, sizeof(o->set));
-		o->max = 0;
 		if (nr < 0)
 			goto out; /* no native syscall to name it by: skipped */
+		/* keep the raw arguments the table mapped (a0..a5), drop the rest */
+		for (unsigned i = 7; i < EVT_MAX_PARAMS; i++)
+			o->set[i] = 0;
+		if (o->max > 7)
+			o->max = 7;
 		type = EVT_GENERIC;
 		oset_num(o, 0, (uint64_t)(int64_t)nr);
+	}
+	/* A child we meet first at its own clone exit (the capture began after
+	 * its parent forked it, or the parent's side was not recorded): the
+	 * event describes it fully, as the process list would. */
+	if ((d->flags & SD_CLONE) && x && o->has_res && o->res == 0) {
+		t = scap_thr_get(s, tid, 0);
+		if (!t || !t->comm[0]) {
+			rc = clone_child_procinfo(s, o, tid, xts);
+			if (rc)
+				goto out;
+		}
 	}
 	t = scap_thr_get(s, tid, 1);
 	if (!t) {
@@ -424,6 +467,9 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 	h.gid = t->gid;
 	h.cpu = cpu;
 	h.flags = (uint16_t)rflags;
+	/* an exit event without a result (scap's generic events carry none) */
+	if (x && !o->has_res && !(d->flags & (SD_SINGLE | SD_PROCEXIT)))
+		h.flags |= EVT_RF_NORES;
 	memcpy(h.comm, t->comm, EVT_COMM_LEN);
 	evt_builder_begin(&s->b, type, &h);
 	{

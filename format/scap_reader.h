@@ -75,6 +75,20 @@ int scap_meta_fdlist(struct scap_src *s, uint32_t bt, const uint8_t *body, size_
 		     struct sr_err *err);
 int scap_meta_userlist(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t len,
 		       struct sr_err *err);
+/* A process as the process list (or a clone event) describes it. */
+struct scap_pl_entry {
+	uint64_t tid, pid, ptid;
+	const uint8_t *comm, *exe, *exepath, *args, *cwd, *env, *cgroups;
+	uint32_t comm_len, exe_len, exepath_len, args_len, cwd_len, env_len, cgroups_len;
+	uint32_t flags, uid, gid, tty, loginuid;
+	int64_t vtid, vpid;
+	uint64_t cap_eff;
+	uint8_t exe_writable, exe_upper, exe_memfd;
+};
+
+/* Queues a PROCINFO record for a thread first met in the middle of the
+ * capture (its clone event describes it), header time ts. */
+int scap_meta_procinfo(struct scap_src *s, const struct scap_pl_entry *e, uint64_t ts);
 /* Moves gathered snapshot records into the output queue between SNAP_BEGIN/END. */
 int scap_meta_flush(struct scap_src *s, uint64_t ts);
 

@@ -6,6 +6,7 @@
  * its own code (PPM_SC_*, architecture independent) and, in files from
  * 2014 on, the native number; the code list below maps the former to names.
  */
+#include "scap.h"
 #include "scap_int.h"
 
 #include <asm/unistd.h>
@@ -144,6 +145,29 @@ const char *scap_sysnr_name(int nr)
 		if (natives[i].nr == nr)
 			return natives[i].name;
 	return NULL;
+}
+
+/* By number, for per-event lookups (evt.type of generic records). */
+#define NR_TAB 1024
+static const char *nr_tab[NR_TAB];
+static pthread_once_t nr_once = PTHREAD_ONCE_INIT;
+
+static void nr_init(void)
+{
+	for (size_t i = sizeof(natives) / sizeof(natives[0]); i-- > 0;)
+		if (natives[i].nr >= 0 && natives[i].nr < NR_TAB)
+			nr_tab[natives[i].nr] = natives[i].name; /* first listed name wins */
+}
+
+const char *scap_syscall_name(uint64_t nr)
+{
+	pthread_once(&nr_once, nr_init);
+	return nr < NR_TAB ? nr_tab[nr] : NULL;
+}
+
+int scap_syscall_nr(const char *name)
+{
+	return name ? scap_sysnr_by_name(name) : -1;
 }
 
 static void sc_init(void)

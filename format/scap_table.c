@@ -13,6 +13,9 @@
  *       open flags, peer for "tuple -> remote sockaddr".
  * ourparam: the parameter name in format/evt_schema.def, resolved against
  *       the schema, so a renamed parameter fails loudly in the unit test.
+ *       Rows with no type of ours (0) become GENERIC records: "=a0" there puts
+ *       the value in the raw argument a0 (the fd of fstat, ioctl, ... so that
+ *       fd.* fields resolve on them as sysdig resolves them).
  *
  * Parameter lists follow the public scap event table (falcosecurity/libs
  * driver/event_table.c) as of scap format 1.2; the counts matter for old
@@ -35,7 +38,7 @@ struct def_src {
 };
 
 /* Prefixes shared by the clone and execve families. */
-#define CLONE_HEAD "res s>argv0 b>argv i64>tid i64>pid i64>ptid s i64 "
+#define CLONE_HEAD "res s>argv0 b>argv i64>tid i64>pid i64>ptid s>cwd i64 "
 #define VM5 "u64 u64 u32 u32 u32 "
 #define EXEC_HEAD "res s>argv0=args b>argv=args i64>tid i64>pid i64>ptid s=cwd u64 "
 
@@ -60,13 +63,13 @@ static const struct def_src defs[] = {
 	{ 32, "recv", "recvfrom", EVT_RECVFROM, 0, "i64=fd u32=size", "res b=data" },
 	{ 34, "recvfrom", NULL, EVT_RECVFROM, SD_WRITE, "i64=fd u32=size",
 	  "res b=data st>peersrc=addr" },
-	{ 36, "shutdown", NULL, 0, 0, "i64 u8", "res" },
+	{ 36, "shutdown", NULL, 0, 0, "i64=a0 u8=a1", "res" },
 	{ 38, "getsockname", NULL, 0, 0, "", "" },
 	{ 40, "getpeername", NULL, 0, 0, "", "" },
 	{ 42, "socketpair", NULL, EVT_SOCKETPAIR, SD_WRITE, "u32=domain u32=type u32=proto",
 	  "res i64=fd1 i64=fd2 u64 u64" },
-	{ 44, "setsockopt", NULL, 0, 0, "", "res i64 u8 u8 dyn u32" },
-	{ 46, "getsockopt", NULL, 0, 0, "", "res i64 u8 u8 dyn u32" },
+	{ 44, "setsockopt", NULL, 0, 0, "", "res i64=a0 u8 u8 dyn u32" },
+	{ 46, "getsockopt", NULL, 0, 0, "", "res i64=a0 u8 u8 dyn u32" },
 	{ 48, "sendmsg", NULL, EVT_SENDMSG, SD_WRITE, "i64=fd u32=size st>peer=addr", "res b=data" },
 	{ 50, "sendmmsg", NULL, 0, 0, "", "" },
 	{ 52, "recvmsg", NULL, EVT_RECVMSG, SD_WRITE, "i64=fd",
@@ -79,17 +82,17 @@ static const struct def_src defs[] = {
 	{ 64, "futex", NULL, 0, 0, "u64 u16 u64", "res" },
 	{ 66, "stat", NULL, 0, 0, "", "res s" },
 	{ 68, "lstat", NULL, 0, 0, "", "res s" },
-	{ 70, "fstat", NULL, 0, 0, "i64", "res" },
+	{ 70, "fstat", NULL, 0, 0, "i64=a0", "res" },
 	{ 72, "stat64", NULL, 0, 0, "", "res s" },
 	{ 74, "lstat64", NULL, 0, 0, "", "res s" },
-	{ 76, "fstat64", NULL, 0, 0, "i64", "res" },
-	{ 78, "epoll_wait", NULL, 0, 0, "i64", "res" },
+	{ 76, "fstat64", NULL, 0, 0, "i64=a0", "res" },
+	{ 78, "epoll_wait", NULL, 0, 0, "i64=a0", "res" },
 	{ 80, "poll", NULL, 0, 0, "fdl i64", "res fdl" },
 	{ 82, "select", NULL, 0, 0, "", "res" },
 	{ 84, "select", "select", 0, 0, "", "res" },
-	{ 86, "lseek", NULL, 0, 0, "i64 u64 u8", "res" },
-	{ 88, "llseek", NULL, 0, 0, "i64 u64 u8", "res" },
-	{ 90, "ioctl", NULL, 0, 0, "i64 u64", "res" },
+	{ 86, "lseek", NULL, 0, 0, "i64=a0 u64=a1 u8=a2", "res" },
+	{ 88, "llseek", NULL, 0, 0, "i64=a0 u64 u8", "res" },
+	{ 90, "ioctl", NULL, 0, 0, "i64=a0 u64=a1", "res" },
 	{ 92, "getcwd", NULL, 0, 0, "", "res s" },
 	{ 94, "chdir", NULL, EVT_CHDIR, SD_WRITE, "", "res s=path" },
 	{ 96, "fchdir", NULL, EVT_FCHDIR, SD_WRITE, "i64=fd", "res" },
@@ -105,10 +108,10 @@ static const struct def_src defs[] = {
 	  "res b=data" },
 	{ 116, "readv", NULL, EVT_READV, SD_WRITE, "i64=fd", "res u32 b=data" },
 	{ 118, "writev", NULL, EVT_WRITEV, SD_WRITE, "i64=fd u32", "res b=data" },
-	{ 120, "preadv", NULL, 0, 0, "i64 u64", "res u32 b" },
-	{ 122, "pwritev", NULL, 0, 0, "i64 u32 u64", "res b" },
+	{ 120, "preadv", NULL, 0, 0, "i64=a0 u64", "res u32 b" },
+	{ 122, "pwritev", NULL, 0, 0, "i64=a0 u32 u64", "res b" },
 	{ 124, "dup", NULL, EVT_DUP, SD_WRITE, "i64=fd", "res" },
-	{ 126, "signalfd", NULL, 0, 0, "i64 u32 u8", "res" },
+	{ 126, "signalfd", NULL, 0, 0, "i64=a0 u32 u8", "res" },
 	{ 128, "kill", NULL, EVT_KILL, SD_WRITE, "i64=pid u8=sig", "res" },
 	{ 130, "tkill", NULL, EVT_TKILL, SD_WRITE, "i64=tid u8=sig", "res" },
 	{ 132, "tgkill", NULL, EVT_TGKILL, SD_WRITE, "i64=pid i64=tid u8=sig", "res" },
@@ -132,9 +135,9 @@ static const struct def_src defs[] = {
 	{ 162, "mmap2", "", EVT_MMAP, 0,
 	  "u64=addr u64=length u32=prot u32>mmap=flags i64=fd u64", "resu u32 u32 u32" },
 	{ 164, "munmap", NULL, 0, 0, "u64 u64", "res u32 u32 u32" },
-	{ 166, "splice", NULL, 0, 0, "i64 i64 u64 u32", "res" },
+	{ 166, "splice", NULL, 0, 0, "i64=a0 i64 u64 u32", "res" },
 	{ 168, "ptrace", NULL, EVT_PTRACE, SD_WRITE, "u16>ptrace=request i64=pid", "res dyn dyn" },
-	{ 170, "ioctl", NULL, 0, 0, "i64 u64 u64", "res" },
+	{ 170, "ioctl", NULL, 0, 0, "i64=a0 u64=a1 u64=a2", "res" },
 	{ 172, "execve", NULL, EVT_EXECVE, SD_EXEC, "", EXEC_HEAD VM5 "b=env" },
 	{ 174, "rename", NULL, EVT_RENAME, SD_WRITE, "", "res s=oldpath s=newpath" },
 	{ 176, "renameat", NULL, EVT_RENAMEAT, SD_WRITE, "",
@@ -146,7 +149,7 @@ static const struct def_src defs[] = {
 	{ 184, "vfork", NULL, EVT_VFORK, SD_CLONE, "", CLONE_HEAD VM5 "u32>cl u32>uid u32>gid" },
 	{ 186, "procexit", "", EVT_PROC_EXIT, SD_SINGLE | SD_PROCEXIT | SD_WRITE,
 	  "i64=status i64 u8 u8", "" },
-	{ 188, "sendfile", NULL, 0, 0, "i64 i64 u64 u64", "res u64" },
+	{ 188, "sendfile", NULL, 0, 0, "i64=a0 i64=a1 u64 u64", "res u64" },
 	{ 190, "quotactl", NULL, 0, 0, "u16 u8 u32 u8",
 	  "res s s u64 u64 u64 u64 u64 u64 u64 u64 u64 u8 u8" },
 	{ 192, "setresuid", NULL, EVT_SETRESUID, SD_WRITE, "u32=ruid u32=euid u32=suid", "res" },
@@ -176,10 +179,10 @@ static const struct def_src defs[] = {
 	{ 230, "execve", NULL, EVT_EXECVE, SD_EXEC, "", EXEC_HEAD VM5 "s>comm b>cgroups b=env" },
 	{ 232, "signaldeliver", "", 0, SD_SINGLE | SD_SKIP, "i64 i64 u8", "" },
 	{ 234, "procinfo", "", 0, SD_SINGLE | SD_SKIP, "u64 u64", "" },
-	{ 236, "getdents", NULL, 0, 0, "i64", "res" },
-	{ 238, "getdents64", NULL, 0, 0, "i64", "res" },
+	{ 236, "getdents", NULL, 0, 0, "i64=a0", "res" },
+	{ 238, "getdents64", NULL, 0, 0, "i64=a0", "res" },
 	{ 240, "setns", NULL, EVT_SETNS, SD_WRITE, "i64=fd u32>cl=nstype", "res" },
-	{ 242, "flock", NULL, 0, 0, "i64 u32", "res" },
+	{ 242, "flock", NULL, 0, 0, "i64=a0 u32=a1", "res" },
 	{ 244, "cpu_hotplug", "", 0, SD_SINGLE | SD_SKIP, "u32 u32", "" },
 	{ 246, "accept", NULL, EVT_ACCEPT, SD_WRITE, "", "res st>accept=tuple u8 u32 u32" },
 	{ 248, "accept", "accept4", EVT_ACCEPT4, SD_WRITE, "i32=flags",
@@ -238,7 +241,7 @@ static const struct def_src defs[] = {
 	  "i64=dirfd s=filename u32=at_flags",
 	  EXEC_HEAD VM5 "s>comm b>cgroups b=env i32=tty i64 u32=loginuid u32>exefl=flags "
 	  "u64 u64 u64>capeff=cap_eff u64 u64 u64 u32>uid s>texe=exe" },
-	{ 332, "copy_file_range", NULL, 0, 0, "i64 u64 u64", "res i64 u64" },
+	{ 332, "copy_file_range", NULL, 0, 0, "i64=a0 u64 u64", "res i64 u64" },
 	{ 334, "clone3", NULL, EVT_CLONE3, SD_CLONE | SD_WRITE, "",
 	  CLONE_HEAD VM5 "s>comm b>cgroups u32>cl=flags u32>uid u32>gid i64>vtid i64>vpid" },
 	{ 336, "open_by_handle_at", NULL, 0, 0, "", "res i64 u32 s" },
@@ -276,7 +279,7 @@ static const struct def_src defs[] = {
 	{ 392, "pipe2", NULL, EVT_PIPE2, 0, "", "res i64=fd1 i64=fd2 u64 u32>ofl=flags" },
 	{ 394, "inotify_init1", NULL, 0, 0, "", "res" },
 	{ 396, "eventfd2", NULL, 0, 0, "u64", "res" },
-	{ 398, "signalfd4", NULL, 0, 0, "i64 u32", "res" },
+	{ 398, "signalfd4", NULL, 0, 0, "i64=a0 u32", "res" },
 	{ 400, "prctl", NULL, EVT_PRCTL, 0, "", "res u32=option s=arg2_str u64=arg2" },
 	{ 402, "asyncevent", "", 0, SD_SINGLE | SD_SKIP, "", "" },
 	{ 404, "memfd_create", NULL, EVT_MEMFD_CREATE, 0, "", "res s=name u32=flags" },
@@ -323,7 +326,7 @@ static const struct {
 	{ "pid", SV_PID },     { "ptid", SV_PTID },     { "comm", SV_COMM },
 	{ "uid", SV_UID },     { "gid", SV_GID },       { "vtid", SV_VTID },
 	{ "vpid", SV_VPID },   { "cgroups", SV_CGROUPS }, { "scid", SV_SCID },
-	{ "texe", SV_TRUSTED_EXE }, { "capeff", SV_CAPEFF },
+	{ "texe", SV_TRUSTED_EXE }, { "capeff", SV_CAPEFF }, { "cwd", SV_CWD },
 };
 
 /* Parses one parameter list; a malformed table is a programming error
@@ -409,8 +412,10 @@ static void table_init(void)
 		t->nr = (int16_t)(sys[0] ? scap_sysnr_by_name(sys) : -1);
 		t->our = d->our;
 		t->flags = d->flags;
-		t->ne = (uint8_t)parse_list(d->e, d->our, t->e, 8, d->name);
-		t->nx = (uint8_t)parse_list(d->x, d->our, t->x, 32, d->name);
+		/* rows without a type of ours become GENERIC records: their
+		 * "=aN" parameters name GENERIC's raw arguments */
+		t->ne = (uint8_t)parse_list(d->e, d->our ? d->our : EVT_GENERIC, t->e, 8, d->name);
+		t->nx = (uint8_t)parse_list(d->x, d->our ? d->our : EVT_GENERIC, t->x, 32, d->name);
 		if (d->id < SCAP_EVT_ID_MAX) {
 			by_id[d->id] = (int16_t)(i + 1);
 			if (!(d->flags & SD_SINGLE) && d->id + 1 < SCAP_EVT_ID_MAX)

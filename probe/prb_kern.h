@@ -15,30 +15,44 @@
 #define PRB_S_IFMT     0170000
 #define PRB_S_IFSOCK   0140000
 
-/* Writes the absolute path of (dentry, vfsmount) as one parameter. The
- * name is assembled backwards in s->tmp, crossing mount points, then
+/* Writes the absolute path of (dentry, vfsmount) as one parameter, the way
+ * the kernel's d_path() shows it (/proc/PID/exe, the /proc snapshot):
+ * - a file reachable from no directory (memfd, other pseudo files: their
+ *   dentry is its own parent without being a mount's root) is "/NAME
+ *   (deleted)", e.g. "/memfd:payload (deleted)";
+ * - an unlinked file or directory gets " (deleted)" after its path.
+ * The name is assembled backwards in s->tmp, crossing mount points, then
  * copied into the record. Too deep: the leading part is cut (TRUNC). */
 static __always_inline void put_dpath(struct prb_scratch *s, struct dentry *d, struct vfsmount *vm)
 {
 	struct mount *m;
-	__u32 len;
+	__u32 len, end;
+	int pseudo, deleted;
 
 	if (!d || !vm) {
 		rec_commit(s, 0);
 		return;
 	}
 	m = (struct mount *)((void *)vm - bpf_core_field_offset(struct mount, mnt));
+	pseudo = d == BPF_CORE_READ(d, d_parent) && d != BPF_CORE_READ(vm, mnt_root);
+	deleted = pseudo || (!pseudo && d != BPF_CORE_READ(d, d_parent) &&
+			     !BPF_CORE_READ(d, d_hash.pprev));
 	/* the write position lives in the map, not a register: the verifier then
 	 * sees the same state on every iteration and prunes, instead of
 	 * following each possible position separately */
 	s->pos = PRB_PARAM_MAX;
+	if (deleted) {
+		s->pos = PRB_PARAM_MAX - 10;
+		__builtin_memcpy(&s->tmp[PRB_PARAM_MAX - 10], " (deleted)", 10);
+	}
+	end = s->pos;
 	for (int i = 0; i < PRB_PATH_DEPTH; i++) {
 		struct dentry *root = BPF_CORE_READ(vm, mnt_root);
 		struct dentry *parent = BPF_CORE_READ(d, d_parent);
 		const unsigned char *name;
 		__u32 pos = s->pos;
 
-		if (d == root || d == parent) {
+		if (!pseudo && (d == root || d == parent)) {
 			struct mount *mp = BPF_CORE_READ(m, mnt_parent);
 
 			/* the global root: the mount is its own parent */
@@ -62,14 +76,19 @@ static __always_inline void put_dpath(struct prb_scratch *s, struct dentry *d, s
 		pos -= 1;
 		s->tmp[prb_bound(pos, PRB_PARAM_MAX - 1)] = '/';
 		s->pos = pos;
+		/* a pseudo file has no directory above it */
+		if (pseudo)
+			break;
 		d = parent;
 	}
 	len = s->pos;
-	if (len >= PRB_PARAM_MAX) {
-		len = PRB_PARAM_MAX - 1;
-		s->tmp[len] = '/';
+	if (len >= end) {
+		/* nothing above: the root itself */
+		len = end - 1;
+		s->tmp[prb_bound(len, PRB_PARAM_MAX - 1)] = '/';
 	}
-	put_kbytes(s, &s->tmp[prb_bound(len, PRB_PARAM_MAX - 1)], PRB_PARAM_MAX - len);
+	len = prb_bound(len, PRB_PARAM_MAX - 1);
+	put_kbytes(s, &s->tmp[len], PRB_PARAM_MAX - len);
 }
 
 static __always_inline struct file *task_fd_file(struct task_struct *t, __s64 fd)

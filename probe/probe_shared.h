@@ -34,6 +34,22 @@ enum prb_transport {
 	PRB_TR_RINGBUF = 1, /* one BPF ringbuf per CPU, wakeup past a fill threshold */
 };
 
+/* Where a syscall's entry time (its duration) comes from. Arguments are
+ * always read at exit, from the saved user registers. */
+enum prb_entry {
+	PRB_ENTRY_NONE = 0, /* no sys_enter program: latency 0, cheapest */
+	PRB_ENTRY_SLOT = 1, /* per-CPU slot, moved to task storage on a context switch */
+	PRB_ENTRY_TASK = 2, /* task storage on every entry */
+};
+
+/* Benchmarks only (cfg_bench bits): take parts of the work away to see what
+ * each costs. */
+#define PRB_B_EMPTY  0x1  /* syscall programs return at once (the platform's floor) */
+#define PRB_B_NOEMIT 0x2  /* build records, then throw them away (transport cost) */
+#define PRB_B_NOHDR  0x4  /* no record header fields from the task */
+#define PRB_B_RAWTP  0x8  /* with EMPTY: raw_tp programs instead of tp_btf */
+#define PRB_B_NOEXIT 0x10 /* with EMPTY: no sys_exit program (sys_enter alone) */
+
 /* Same values as EVT_EXEC_* in format/evt.h (checked by the recorder). */
 #define PRB_EXEC_FROM_MEMFD 0x1
 

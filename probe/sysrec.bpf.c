@@ -1,14 +1,18 @@
 /* sysrec.bpf.c: the syscall probe.
  *
- * sys_enter stores the raw arguments and the entry time in per-task storage
- * (only for syscalls the recorder asked for); sys_exit builds one record per
- * syscall, in the evt_abi.h layout, in this CPU's batch buffer. A batch goes
+ * sys_exit builds one record per syscall, in the evt_abi.h layout, in this
+ * CPU's batch buffer, reading the arguments from the saved user registers
+ * (x86_64 keeps them intact across a syscall; execve, whose registers are
+ * reset, takes what it needs from sched_process_exec). sys_enter only notes
+ * the entry time, for the duration, and only when the recorder wants
+ * durations (cfg_entry): every attached syscall tracepoint is paid on every
+ * syscall of the machine, so the cheapest probe has no sys_enter at all. A batch goes
  * to this CPU's BPF ringbuf in one bpf_ringbuf_output when it holds 16 KiB,
  * or when the recorder runs the flush program on that CPU, so the ringbuf's
  * lock and commit are paid once per batch, not per event; no CPU ever
  * touches another's buffers. (The perf-buffer transport sends each record on
  * its own; kept for comparison, see bench/overhead.sh.)
- * exit/exit_group never return, so they are emitted at entry (NORET).
+ * exit/exit_group never return: sched_process_exit emits them (NORET).
  * sched_process_fork/exec/exit give process lifecycle even when a syscall
  * record is lost, and maintain the followed process subtree.
  */
@@ -21,6 +25,9 @@
 #include "format/evt_abi.h"
 #include "probe/probe_evt.h"
 #include "probe/probe_shared.h"
+/* Benchmarks only: PRB_B_* bits taking parts of the work away. */
+const volatile __u32 cfg_bench = 0;
+
 #include "probe/prb_rec.h"
 #include "probe/prb_kern.h"
 
@@ -37,17 +44,16 @@ const volatile char cfg_comm[16] = {};
 const volatile __u64 cfg_cgroup_id = 0;	    /* 0: any cgroup */
 const volatile __u32 cfg_cgroup_level = 0;  /* depth of cfg_cgroup_id in the hierarchy */
 const volatile __u32 cfg_rb_wake = 1 << 20; /* ringbuf: wake the reader past this many bytes */
-/* Benchmarks only: 1 = both syscall programs return at once, to measure
- * what attaching costs before any work (the platform's floor). */
-const volatile __u8 cfg_bench_empty = 0;
+const volatile __u8 cfg_entry = PRB_ENTRY_SLOT; /* enum prb_entry */
+
 /* Syscall number -> event type; 0 means "not recorded". One lookup both
  * filters and dispatches. */
 const volatile __u8 sc_evt[PRB_SC_MAX] = {};
 
 /* ---- maps ---- */
+/* Entry time of a task's pending syscall, when it left the CPU in between. */
 struct prb_task {
 	__u64 ts; /* entry time; 0 when no syscall is pending */
-	__u64 a[6];
 	__s64 nr;
 };
 
@@ -57,6 +63,24 @@ struct {
 	__type(key, int);
 	__type(value, struct prb_task);
 } tasks SEC(".maps");
+
+/* The last syscall entry on this CPU (PRB_ENTRY_SLOT): nearly every syscall
+ * returns on the CPU it entered on without another entry in between, so one
+ * slot per CPU serves them at the price of an inlined array lookup. A task
+ * switched out in between takes its slot along into task storage
+ * (sched_switch), where its exit finds it. */
+struct prb_slot {
+	__u32 tid; /* 0: empty */
+	__u32 nr;
+	__u64 ts;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct prb_slot);
+} slots SEC(".maps");
 
 /* What a successful exec ran with, saved by sched_process_exec: at sys_exit
  * the caller's memory is gone. Read from the kernel's own copies (the
@@ -399,19 +423,48 @@ static __always_inline void put_cwd(struct prb_scratch *s, struct task_struct *t
 }
 
 /* execve/execveat record, at exit (in the new image on success). */
+/* A successful execveat's registers are gone by its exit; the kernel names
+ * a file opened relative to dirfd "/dev/fd/N/path" (or "/dev/fd/N" for
+ * AT_EMPTY_PATH), which gives both back. */
+static __always_inline void exec_at_args(struct prb_exec *ex, __s64 *dirfd, __u32 *flags)
+{
+	__u32 i, n = 0, len = ex->fname_len;
+
+	*dirfd = -100; /* AT_FDCWD */
+	*flags = 0;
+	/* "/dev/fd/" as a little-endian u64 */
+	if (len < 9 || *(__u64 *)ex->fname != 0x2f64662f7665642full)
+		return;
+	for (i = 8; i < 18; i++) {
+		__u8 c = ex->fname[i];
+
+		if (c < '0' || c > '9')
+			break;
+		n = n * 10 + (c - '0');
+	}
+	if (i == 8)
+		return;
+	*dirfd = n;
+	if (i >= len)
+		*flags = 0x1000; /* AT_EMPTY_PATH */
+}
+
 static __always_inline void build_exec(struct prb_scratch *s, struct task_struct *t, __u8 type,
-				       struct prb_task *tc, __s64 ret)
+				       __s64 ret)
 {
 	struct prb_exec *ex = ret == 0 ? bpf_task_storage_get(&execs, t, 0, 0) : NULL;
 	const struct cred *cr = BPF_CORE_READ(t, cred);
 	struct file *exe = BPF_CORE_READ(t, mm, exe_file);
 	int at = type == EVT_EXECVEAT;
-	__u32 n, fl = 0;
+	__u32 n, fl = 0, atflags = (__u32)s->arg[4];
+	__s64 dirfd = (__s64)s->arg[0];
 	__u64 cap = 0;
 
 	if (at) {
+		if (ex)
+			exec_at_args(ex, &dirfd, &atflags);
 		rec_begin(s, EVT_NP_EXECVEAT);
-		put_u32(s, (__u32)tc->a[0]);
+		put_u32(s, (__u32)dirfd);
 	} else {
 		rec_begin(s, EVT_NP_EXECVE);
 	}
@@ -422,8 +475,8 @@ static __always_inline void build_exec(struct prb_scratch *s, struct task_struct
 	} else {
 		/* failed: the old image is still there, and the kernel has
 		 * touched the strings it copied */
-		put_ustr(s, (const void *)tc->a[at], PRB_PARAM_MAX);
-		n = read_strarray(s->tmp, (const char *const *)tc->a[at + 1], PRB_ARGS_BYTES, &fl);
+		put_ustr(s, (const void *)s->arg[at], PRB_PARAM_MAX);
+		n = read_strarray(s->tmp, (const char *const *)s->arg[at + 1], PRB_ARGS_BYTES, &fl);
 		put_kbytes(s, s->tmp, n);
 		s->flags |= fl;
 	}
@@ -442,13 +495,13 @@ static __always_inline void build_exec(struct prb_scratch *s, struct task_struct
 	bpf_probe_read_kernel(&cap, sizeof(cap), &cr->cap_effective);
 	put_u64(s, cap);
 	if (at)
-		put_u32(s, (__u32)tc->a[4]);
+		put_u32(s, atflags);
 	if (ex)
 		bpf_task_storage_delete(&execs, t);
 }
 
-#define A(i)  (tc->a[i])
-#define UP(i) ((const void *)tc->a[i])
+#define A(i)  (s->arg[i])
+#define UP(i) ((const void *)s->arg[i])
 #define BEGIN(ID)                                                                                  \
 	case EVT_##ID:                                                                             \
 		rec_begin(s, EVT_NP_##ID);                                                         \
@@ -456,7 +509,7 @@ static __always_inline void build_exec(struct prb_scratch *s, struct task_struct
 
 /* Fills the parameters of one syscall record; returns the param count. */
 static __always_inline __u32 build_params(struct prb_scratch *s, struct task_struct *t, __u8 type,
-					  struct prb_task *tc, __s64 ret)
+					  __s64 ret)
 {
 	__u32 np = 0;
 
@@ -838,13 +891,13 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		break;
 	case EVT_EXECVE:
 	case EVT_EXECVEAT:
-		build_exec(s, t, type, tc, ret);
+		build_exec(s, t, type, ret);
 		np = type == EVT_EXECVE ? EVT_NP_EXECVE : EVT_NP_EXECVEAT;
 		break;
 	default:
 		rec_begin(s, EVT_NP_GENERIC);
 		np = EVT_NP_GENERIC;
-		put_u32(s, (__u32)tc->nr);
+		put_u32(s, (__u32)s->nr);
 		put_u64(s, A(0));
 		put_u64(s, A(1));
 		put_u64(s, A(2));
@@ -858,47 +911,92 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 }
 
 /* ---- programs ---- */
+/* Entry time and number of the syscall now returning on this task (the
+ * number at entry: a successful execveat returns as execve); ts 0 and nr
+ * -1 when unknown (recording started in between, or cfg_entry is NONE). */
+static __always_inline __u64 entry_time(struct task_struct *task, __s64 *enr)
+{
+	struct prb_task *tc;
+	__u64 ts = 0;
+
+	*enr = -1;
+	if (cfg_entry == PRB_ENTRY_SLOT) {
+		__u32 zero = 0;
+		struct prb_slot *sl = bpf_map_lookup_elem(&slots, &zero);
+
+		if (sl && sl->tid == (__u32)task->pid) {
+			*enr = sl->nr;
+			ts = sl->ts;
+			sl->tid = 0;
+			return ts;
+		}
+	} else if (cfg_entry != PRB_ENTRY_TASK) {
+		return 0;
+	}
+	tc = bpf_task_storage_get(&tasks, task, 0, 0);
+	if (tc && tc->ts) {
+		*enr = tc->nr;
+		ts = tc->ts;
+		tc->ts = 0;
+	}
+	return ts;
+}
+
+/* A successful execveat comes back with execve's number in its registers:
+ * the entry's number tells, or, without entry data, the kernel's name for
+ * a file opened relative to a descriptor ("/dev/fd/N..."). */
+static __always_inline int was_execveat(struct task_struct *task, __s64 enr)
+{
+	struct prb_exec *ex;
+
+	if (enr >= 0)
+		return enr == 322;
+	ex = bpf_task_storage_get(&execs, task, 0, 0);
+	return ex && ex->fname_len > 8 && *(__u64 *)ex->fname == 0x2f64662f7665642full;
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
-	struct task_struct *task;
+	if ((__u64)id >= PRB_SC_MAX || !sc_evt[id] || (cfg_bench & PRB_B_EMPTY))
+		return 0;
+	if (cfg_entry == PRB_ENTRY_TASK) {
+		struct prb_task *tc = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0,
+							   BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+		if (tc) {
+			tc->nr = id;
+			tc->ts = bpf_ktime_get_boot_ns();
+		}
+	} else {
+		__u32 zero = 0;
+		struct prb_slot *sl = bpf_map_lookup_elem(&slots, &zero);
+
+		if (sl) {
+			sl->tid = (__u32)bpf_get_current_pid_tgid();
+			sl->nr = (__u32)id;
+			sl->ts = bpf_ktime_get_boot_ns();
+		}
+	}
+	return 0;
+}
+
+/* A task leaves the CPU inside a syscall: its entry slot goes with it. */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	__u32 zero = 0;
+	struct prb_slot *sl = bpf_map_lookup_elem(&slots, &zero);
 	struct prb_task *tc;
-	__u8 type;
 
-	if ((__u64)id >= PRB_SC_MAX)
+	if (!sl || !sl->tid || sl->tid != (__u32)prev->pid)
 		return 0;
-	type = sc_evt[id];
-	if (cfg_bench_empty)
-		return 0;
-	if (!type || !want(bpf_get_current_pid_tgid() >> 32))
-		return 0;
-	task = bpf_get_current_task_btf();
-	if (type == EVT_EXIT || type == EVT_EXIT_GROUP) {
-		/* never returns: emit now */
-		struct prb_scratch *s = scratch_begin();
-
-		if (!s)
-			return 0;
-		rec_begin(s, EVT_NP_EXIT);
-		put_u32(s, (__u32)regs->di);
-		s->flags |= EVT_RF_NORET;
-		rec_header(s, task, type, EVT_NP_EXIT, bpf_ktime_get_boot_ns(), 0, 0);
-		rec_emit(ctx, s);
-		return 0;
+	tc = bpf_task_storage_get(&tasks, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (tc) {
+		tc->nr = sl->nr;
+		tc->ts = sl->ts;
 	}
-	tc = bpf_task_storage_get(&tasks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!tc) {
-		count_drop(PRB_DROP_NOMEM);
-		return 0;
-	}
-	tc->nr = id;
-	tc->a[0] = regs->di;
-	tc->a[1] = regs->si;
-	tc->a[2] = regs->dx;
-	tc->a[3] = regs->r10;
-	tc->a[4] = regs->r8;
-	tc->a[5] = regs->r9;
-	tc->ts = bpf_ktime_get_boot_ns();
+	sl->tid = 0;
 	return 0;
 }
 
@@ -907,29 +1005,74 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *task;
 	struct prb_scratch *s;
-	struct prb_task *tc;
 	__u64 nr = regs->orig_ax, now, ts0;
+	__s64 enr;
 	__u32 r;
 	__u8 type;
 
 	if (nr >= PRB_SC_MAX)
 		return 0;
 	type = sc_evt[nr];
-	if (!type || cfg_bench_empty)
+	if (!type || (cfg_bench & PRB_B_EMPTY))
 		return 0;
 	task = bpf_get_current_task_btf();
-	tc = bpf_task_storage_get(&tasks, task, 0, 0);
-	if (!tc || !tc->ts || tc->nr != (__s64)nr)
+	ts0 = entry_time(task, &enr);
+	if (!want(task->tgid))
+		return 0;
+	if (type == EVT_EXECVE && ret == 0 && sc_evt[322] && was_execveat(task, enr)) {
+		type = sc_evt[322];
+		nr = 322;
+	}
+	/* another syscall's entry (the slot of one whose exit was not seen) */
+	if (enr != (__s64)nr)
+		ts0 = 0;
+	/* a new task's first return is from fork/clone, with 0: the parent's
+	 * record already tells (and PROC_FORK) */
+	if (ret == 0 && (type == EVT_CLONE || type == EVT_CLONE3 || type == EVT_FORK ||
+			 type == EVT_VFORK))
 		return 0;
 	now = bpf_ktime_get_boot_ns();
-	ts0 = tc->ts;
-	tc->ts = 0;
 	s = scratch_begin();
 	if (!s)
 		return 0;
-	r = build_params(s, task, type, tc, ret);
-	rec_header(s, task, (__u16)(r >> 16), (__u16)(r & 0xffff), now, now - ts0, ret);
+	s->nr = (__s64)nr;
+	s->arg[0] = regs->di;
+	s->arg[1] = regs->si;
+	s->arg[2] = regs->dx;
+	s->arg[3] = regs->r10;
+	s->arg[4] = regs->r8;
+	s->arg[5] = regs->r9;
+	r = build_params(s, task, type, ret);
+	if (cfg_bench & PRB_B_NOHDR) {
+		struct evt_rec *h = (struct evt_rec *)REC_PTR(s, 0);
+
+		h->len = s->off;
+		h->type = (__u16)(r >> 16);
+		h->nparams = (__u16)(r & 0xffff);
+		h->ts = now;
+	} else {
+		rec_header(s, task, (__u16)(r >> 16), (__u16)(r & 0xffff), now,
+			   ts0 ? now - ts0 : 0, ret);
+	}
+	if (cfg_bench & PRB_B_NOEMIT) {
+		s->busy = 0;
+		return 0;
+	}
 	rec_emit(ctx, s);
+	return 0;
+}
+
+/* Benchmarks only (PRB_B_RAWTP): untyped raw tracepoints, to compare their
+ * attach cost with tp_btf. */
+SEC("raw_tp/sys_enter")
+int sys_enter_raw(void *ctx)
+{
+	return 0;
+}
+
+SEC("raw_tp/sys_exit")
+int sys_exit_raw(void *ctx)
+{
 	return 0;
 }
 
@@ -1023,13 +1166,31 @@ int BPF_PROG(sched_exit, struct task_struct *p)
 	__u32 tgid = p->tgid;
 	struct prb_scratch *s;
 
-	if (want(tgid) && (s = scratch_begin())) {
+	if (!want(tgid))
+		goto out;
+	/* exit/exit_group never return to sys_exit: their record is made here,
+	 * while the task's saved registers still hold the call */
+	{
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
+		__u64 nr = regs ? regs->orig_ax : ~0ull;
+
+		if ((nr == 60 || nr == 231) && sc_evt[nr] && (s = scratch_begin())) {
+			rec_begin(s, EVT_NP_EXIT);
+			put_u32(s, (__u32)regs->di);
+			s->flags |= EVT_RF_NORET;
+			rec_header(s, p, nr == 60 ? EVT_EXIT : EVT_EXIT_GROUP, EVT_NP_EXIT,
+				   bpf_ktime_get_boot_ns(), 0, 0);
+			rec_emit(ctx, s);
+		}
+	}
+	if ((s = scratch_begin())) {
 		rec_begin(s, EVT_NP_PROC_EXIT);
 		put_u32(s, (__u32)p->exit_code);
 		put_u32(s, p->pid == tgid);
 		rec_header(s, p, EVT_PROC_EXIT, EVT_NP_PROC_EXIT, bpf_ktime_get_boot_ns(), 0, 0);
 		rec_emit(ctx, s);
 	}
+out:
 	/* the last thread of a followed process is gone: forget its tgid */
 	if (cfg_follow && BPF_CORE_READ(p, signal, live.counter) == 0)
 		bpf_map_delete_elem(&tracked, &tgid);

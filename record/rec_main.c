@@ -19,6 +19,7 @@
 #include "../format/evt.h"
 #include "../format/fmt_writer.h"
 #include "../state/st.h"
+#include "rec_cgroup.h"
 #include "rec_cmd.h"
 #include "rec_live.h"
 #include "rec_opts.h"
@@ -42,13 +43,15 @@ struct rec {
 	struct rec_ring *ring;
 	struct rec_out out;
 	struct rec_live live;
+	struct rec_cg cg;
 	struct evt_builder eb;
 	int64_t clock_offset;
 	uint64_t nevents;
 	int full;     /* -n reached: take no more */
 	int write_rc; /* first writer error */
 	struct sr_err werr;
-	uint64_t bad; /* records that failed to decode */
+	uint64_t bad;	   /* records that failed to decode */
+	uint64_t bad_seen; /* bad + the reader's malformed samples, already in a DROP */
 	uint64_t drops_seen[PRB_DROP_NR], lost_seen;
 	uint64_t drops_total[PRB_DROP_NR];
 	pid_t child;
@@ -123,10 +126,20 @@ static int on_record(void *ctx, void *rec, size_t len)
 }
 
 /* New drops since the last look become a DROP record and file counters:
- * a loss is never silent. */
+ * a loss is never silent.
+ *
+ * Reasons: ring_full, counted by the probe per CPU when a CPU's buffer has
+ * no room; other, the probe's scratch/oversize failures plus records the
+ * reader found malformed. The schema's "backlog" reason (a userspace queue
+ * between reader and writer overflowing) cannot happen in this design and
+ * is always 0: one thread reads the rings and hands each record to the
+ * writer (compression included) before reading the next, so a writer that
+ * falls behind slows the reader and the kernel-side buffers fill instead;
+ * those losses are counted as ring_full, where they happen. */
 static int account_drops(struct rec *r)
 {
 	uint64_t cur[PRB_DROP_NR], d[PRB_DROP_NR], other, lost = rec_ring_lost(r->ring);
+	uint64_t bad = r->bad + rec_ring_bad(r->ring);
 	struct evt_rec hdr;
 	const void *rec;
 	size_t len;
@@ -139,6 +152,10 @@ static int account_drops(struct rec *r)
 		r->drops_seen[i] = cur[i];
 		r->drops_total[i] += d[i];
 	}
+	/* malformed records are lost too: counted with the probe's "other" */
+	d[PRB_DROP_OTHER] += bad - r->bad_seen;
+	r->drops_total[PRB_DROP_OTHER] += bad - r->bad_seen;
+	r->bad_seen = bad;
 	other = d[PRB_DROP_NOMEM] + d[PRB_DROP_OTHER];
 	/* LOST records repeat what the probe already counted as ring drops */
 	r->lost_seen = lost;
@@ -150,7 +167,7 @@ static int account_drops(struct rec *r)
 	snprintf(hdr.comm, sizeof(hdr.comm), "sysrec");
 	evt_builder_begin(&r->eb, EVT_DROP, &hdr);
 	evt_builder_add_u64(&r->eb, d[PRB_DROP_RING]);
-	evt_builder_add_u64(&r->eb, 0);
+	evt_builder_add_u64(&r->eb, 0); /* backlog: cannot happen (see above) */
 	evt_builder_add_u64(&r->eb, other);
 	rec = evt_builder_finish(&r->eb, &len);
 	if (!rec)
@@ -179,7 +196,7 @@ static int snapshot_state(struct rec *r)
 
 static int snapshot_procfs(struct rec *r)
 {
-	struct rec_out_emit e = {.o = &r->out, .err = &r->werr};
+	struct rec_out_emit e = {.o = &r->out, .err = &r->werr, .fix_cgroup = 1};
 	uint64_t ts = now_ns(CLOCK_REALTIME);
 	int rc = rec_out_snapshot_begin(&r->out, &r->werr);
 
@@ -232,6 +249,9 @@ static void print_summary(struct rec *r, uint64_t elapsed_ns)
 		fprintf(stderr, "sysrec: recorder CPU %.2f s (%.0f ns/event), max RSS %ld KiB\n",
 			cpu, r->nevents ? cpu * 1e9 / (double)r->nevents : 0.0, ru.ru_maxrss);
 	}
+	if (r->o.verbose)
+		fprintf(stderr, "sysrec: %llu cgroup descriptions written (%llu hierarchy walks)\n",
+			(unsigned long long)r->out.cgroupinfo, (unsigned long long)r->cg.walks);
 	if (r->bad)
 		fprintf(stderr, "sysrec: %llu malformed records skipped\n",
 			(unsigned long long)r->bad);
@@ -337,7 +357,8 @@ static int setup_probe(struct rec *r, struct sr_err *err)
 	cfg.transport = r->o.transport;
 	cfg.ring_pages = r->o.buffer_pages;
 	cfg.verbose = r->o.verbose;
-	cfg.bench_empty = r->o.bench_empty;
+	cfg.entry = r->o.entry;
+	cfg.bench = r->o.bench;
 	if (r->o.comm)
 		snprintf(cfg.comm, sizeof(cfg.comm), "%s", r->o.comm);
 	if (r->o.cgroup) {
@@ -381,6 +402,8 @@ int main(int argc, char **argv)
 	rc = rec_out_open(&r.out, r.o.path, &host, &wopts, r.o.ring_count, &err);
 	if (rc)
 		return die(2, &err);
+	rec_cg_init(&r.cg, &err);
+	r.out.cg = &r.cg;
 
 	if (r.o.cmd) {
 		rc = rec_cmd_spawn(r.o.cmd, &r.child, &go_fd, &err);
@@ -447,6 +470,7 @@ int main(int argc, char **argv)
 	}
 	rec_ring_close(r.ring);
 	rec_live_free(&r.live);
+	rec_cg_free(&r.cg);
 	evt_builder_free(&r.eb);
 	return code;
 

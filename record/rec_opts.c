@@ -45,6 +45,9 @@ void rec_usage(FILE *f)
 	      "    -r RULES.yaml  evaluate these Falco rules live; alerts go to stdout in\n"
 	      "                   Falco's text format (repeatable)\n"
 	      "    -E             record the environment of execve\n"
+	      "    --no-latency   do not measure syscall durations (evt.latency is 0): no\n"
+	      "                   sys_enter probe, which roughly halves the recording cost\n"
+	      "                   per syscall\n"
 	      "    -q             quiet: no status line, no summary (drops are still reported)\n"
 	      "    -v             verbose: libbpf messages; -vv adds its debug log\n"
 	      "    -h, --help     this text\n"
@@ -80,6 +83,9 @@ enum {
 	OPT_LEVEL,
 	OPT_SNAPEVERY,
 	OPT_BENCHEMPTY,
+	OPT_BENCHPROBE,
+	OPT_ENTRY,
+	OPT_NOLATENCY,
 };
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -132,6 +138,9 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 	    {"zstd-level", required_argument, NULL, OPT_LEVEL},
 	    {"snapshot-every", required_argument, NULL, OPT_SNAPEVERY},
 	    {"bench-empty-probe", no_argument, NULL, OPT_BENCHEMPTY},
+	    {"bench-probe", required_argument, NULL, OPT_BENCHPROBE},
+	    {"entry", required_argument, NULL, OPT_ENTRY},
+	    {"no-latency", no_argument, NULL, OPT_NOLATENCY},
 	    {NULL, 0, NULL, 0},
 	};
 	uint64_t v;
@@ -145,6 +154,7 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 	/* measured: a BPF ringbuf per CPU costs ~230 ns less per event than
 	 * perf buffers here (bench/overhead.sh, README of the report) */
 	o->transport = PRB_TR_RINGBUF;
+	o->entry = PRB_ENTRY_SLOT;
 	o->level = 1;
 	o->snap_ns = 30ull * 1000000000ull;
 	join_cmdline(o, argc, argv);
@@ -230,9 +240,7 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 			break;
 		case OPT_TRANSPORT:
 			if (!strcmp(optarg, "perf"))
-				/* measured: a BPF ringbuf per CPU costs ~230 ns less per event than
-				 * perf buffers here (bench/overhead.sh, README of the report) */
-				o->transport = PRB_TR_RINGBUF;
+				o->transport = PRB_TR_PERF;
 			else if (!strcmp(optarg, "ringbuf"))
 				o->transport = PRB_TR_RINGBUF;
 			else
@@ -249,7 +257,25 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 						  "--snapshot-every: bad duration");
 			break;
 		case OPT_BENCHEMPTY:
-			o->bench_empty = 1;
+			o->bench |= PRB_B_EMPTY;
+			break;
+		case OPT_BENCHPROBE:
+			if (parse_u64(optarg, &v) || v > 0xff)
+				return sr_err_set(err, SR_ESYNTAX, "--bench-probe: bits 0..255");
+			o->bench |= (uint32_t)v;
+			break;
+		case OPT_NOLATENCY:
+			o->entry = PRB_ENTRY_NONE;
+			break;
+		case OPT_ENTRY:
+			if (!strcmp(optarg, "none"))
+				o->entry = PRB_ENTRY_NONE;
+			else if (!strcmp(optarg, "slot"))
+				o->entry = PRB_ENTRY_SLOT;
+			else if (!strcmp(optarg, "task"))
+				o->entry = PRB_ENTRY_TASK;
+			else
+				return sr_err_set(err, SR_ESYNTAX, "--entry: none, slot or task");
 			break;
 		default:
 			if (optopt && optopt < 256)

@@ -32,7 +32,8 @@ struct rec_opts {
 	int transport;	       /* --transport perf|ringbuf */
 	int level;	       /* --zstd-level */
 	uint64_t snap_ns;      /* --snapshot-every */
-	int bench_empty;       /* --bench-empty-probe */
+	int entry;	       /* --entry none|slot|task (enum prb_entry) */
+	uint32_t bench;	       /* --bench-probe BITS, --bench-empty-probe (PRB_B_*) */
 	char cmdline[1024];    /* recorded in the file header */
 };
 

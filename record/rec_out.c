@@ -32,6 +32,8 @@ void rec_out_rotated_name(const char *path, uint64_t start_ns, char *buf, size_t
 
 static int open_file(struct rec_out *o, struct sr_err *err)
 {
+	if (o->cg)
+		rec_cg_new_file(o->cg);
 	o->file_start_ns = real_now();
 	o->host.start_ns = o->file_start_ns;
 	o->files++;
@@ -48,11 +50,52 @@ int rec_out_open(struct rec_out *o, const char *path, const struct fmt_host_info
 	o->host = *host;
 	o->wopts = *wopts;
 	o->keep = keep;
+	evt_builder_init(&o->cgb);
 	return open_file(o, err);
+}
+
+/* CGROUPINFO for the record's cgroup, the first time this file sees it;
+ * its header is the record's (the first process seen in that cgroup). */
+static int announce_cgroup(struct rec_out *o, const struct evt_rec *h, struct sr_err *err)
+{
+	struct evt_rec hdr;
+	const void *rec;
+	const char *path;
+	size_t len;
+
+	if (!o->cg || !rec_cg_first(o->cg, h->cgroup_id))
+		return 0;
+	path = rec_cg_path(o->cg, h->cgroup_id, h->pid);
+	if (!path)
+		return 0; /* gone before we looked: nothing true to say */
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.ts = h->ts;
+	hdr.pid = h->pid;
+	hdr.tid = h->tid;
+	hdr.ppid = h->ppid;
+	hdr.uid = h->uid;
+	hdr.gid = h->gid;
+	hdr.cpu = h->cpu;
+	hdr.cgroup_id = h->cgroup_id;
+	memcpy(hdr.comm, h->comm, sizeof(hdr.comm));
+	evt_builder_begin(&o->cgb, EVT_CGROUPINFO, &hdr);
+	evt_builder_add_u64(&o->cgb, h->cgroup_id);
+	evt_builder_add_str(&o->cgb, path);
+	rec = evt_builder_finish(&o->cgb, &len);
+	if (!rec)
+		return 0;
+	o->cgroupinfo++;
+	return fmt_writer_append(o->w, rec, len, err);
 }
 
 int rec_out_append(struct rec_out *o, const void *rec, size_t len, struct sr_err *err)
 {
+	if (o->cg && len >= sizeof(struct evt_rec)) {
+		int rc = announce_cgroup(o, rec, err);
+
+		if (rc)
+			return rc;
+	}
 	return fmt_writer_append(o->w, rec, len, err);
 }
 
@@ -69,9 +112,34 @@ int rec_out_snapshot_end(struct rec_out *o, struct sr_err *err)
 int rec_out_emit_cb(void *ctx, const void *rec, size_t len)
 {
 	struct rec_out_emit *e = ctx;
+	struct rec_out *o = e->o;
+	const struct evt_rec *h = rec;
 
 	e->records++;
-	return fmt_writer_append(e->o->w, rec, len, e->err);
+	if (e->fix_cgroup && o->cg && len >= sizeof(*h) &&
+	    (h->type == EVT_PROCINFO || h->type == EVT_FDINFO)) {
+		uint64_t id;
+
+		if (h->pid != e->last_pid) {
+			e->last_pid = h->pid;
+			e->last_id = rec_cg_id_of_pid(o->cg, h->pid);
+		}
+		id = e->last_id;
+		if (id && id != h->cgroup_id) {
+			if (len > o->fix_cap) {
+				uint8_t *nb = realloc(o->fix, len);
+
+				if (!nb)
+					return sr_err_set(e->err, SR_ENOMEM, "out of memory");
+				o->fix = nb;
+				o->fix_cap = len;
+			}
+			memcpy(o->fix, rec, len);
+			((struct evt_rec *)o->fix)->cgroup_id = id;
+			rec = o->fix;
+		}
+	}
+	return rec_out_append(o, rec, len, e->err);
 }
 
 static void add_stats(struct fmt_writer_stats *a, const struct fmt_writer_stats *b)
@@ -166,5 +234,9 @@ int rec_out_close(struct rec_out *o, struct sr_err *err)
 	free(o->rotated);
 	o->rotated = NULL;
 	o->nrotated = 0;
+	evt_builder_free(&o->cgb);
+	free(o->fix);
+	o->fix = NULL;
+	o->fix_cap = 0;
 	return rc;
 }

@@ -11,8 +11,10 @@
 #include <stdint.h>
 
 #include "../common/sr_err.h"
+#include "../format/evt.h"
 #include "../format/fmt_host.h"
 #include "../format/fmt_writer.h"
+#include "rec_cgroup.h"
 
 struct rec_out {
 	char path[4096];
@@ -25,10 +27,18 @@ struct rec_out {
 	size_t nrotated;
 	size_t files;		      /* files started */
 	struct fmt_writer_stats done; /* sums over closed files */
+	/* CGROUPINFO: set by the caller after rec_out_open (NULL: none written) */
+	struct rec_cg *cg;
+	struct evt_builder cgb;
+	uint64_t cgroupinfo; /* CGROUPINFO records written */
+	uint8_t *fix;	     /* copy of a snapshot record being corrected */
+	size_t fix_cap;
 };
 
 int rec_out_open(struct rec_out *o, const char *path, const struct fmt_host_info *host,
 		 const struct fmt_writer_opts *wopts, unsigned keep, struct sr_err *err);
+/* Appends a record; before it, a CGROUPINFO record when its header names a
+ * cgroup id not yet described in this file. */
 int rec_out_append(struct rec_out *o, const void *rec, size_t len, struct sr_err *err);
 /* Records emitted between begin and end form a snapshot chunk. */
 int rec_out_snapshot_begin(struct rec_out *o, struct sr_err *err);
@@ -38,6 +48,11 @@ struct rec_out_emit {
 	struct rec_out *o;
 	struct sr_err *err;
 	uint64_t records;
+	/* /proc snapshot: set each PROCINFO/FDINFO header's cgroup id from the
+	 * process's unified-hierarchy cgroup (what the probe reports) */
+	int fix_cgroup;
+	uint32_t last_pid;
+	uint64_t last_id;
 };
 int rec_out_emit_cb(void *ctx, const void *rec, size_t len);
 /* Closes the current file, renames it, opens a fresh one at path. */

@@ -57,18 +57,21 @@ static int tp_exists(const struct btf *vmlinux, const char *tp)
 
 /* Switches off programs whose tracepoint this kernel lacks; the syscall
  * tracepoints are the probe itself, so their absence is fatal. */
-static int check_tracepoints(struct sysrec_bpf *skel, struct sr_err *err)
+/* Switches off programs whose tracepoint this kernel lacks; the syscall
+ * exit tracepoint is the probe itself, so its absence is fatal. Without
+ * sched_switch, entry times live in task storage (PRB_ENTRY_TASK). */
+static int check_tracepoints(struct sysrec_bpf *skel, int *entry, struct sr_err *err)
 {
 	static const struct {
 		const char *tp;
 		int required;
 	} tps[] = {
 	    {"sys_enter", 1},	       {"sys_exit", 1},		  {"sched_process_fork", 0},
-	    {"sched_process_exec", 0}, {"sched_process_exit", 0},
+	    {"sched_process_exec", 0}, {"sched_process_exit", 0}, {"sched_switch", 0},
 	};
 	struct bpf_program *progs[] = {
 	    skel->progs.sys_enter,  skel->progs.sys_exit,   skel->progs.sched_fork,
-	    skel->progs.sched_exec, skel->progs.sched_exit,
+	    skel->progs.sched_exec, skel->progs.sched_exit, skel->progs.sched_switch,
 	};
 	struct btf *vm = btf__load_vmlinux_btf();
 
@@ -82,12 +85,40 @@ static int check_tracepoints(struct sysrec_bpf *skel, struct sr_err *err)
 			return sr_err_set(err, SR_ENOTSUP, "tracepoint %s missing in this kernel",
 					  tps[i].tp);
 		}
-		fprintf(stderr, "sysrec: tracepoint %s missing: its events are not recorded\n",
-			tps[i].tp);
+		if (progs[i] == skel->progs.sched_switch) {
+			if (*entry == PRB_ENTRY_SLOT)
+				*entry = PRB_ENTRY_TASK;
+		} else {
+			fprintf(stderr, "sysrec: tracepoint %s missing: its events are not recorded\n",
+				tps[i].tp);
+		}
 		bpf_program__set_autoload(progs[i], false);
 	}
 	btf__free(vm);
 	return 0;
+}
+
+/* Loads only the programs this configuration runs: each attached syscall
+ * tracepoint costs every syscall of the machine, even doing nothing. */
+static void choose_programs(struct sysrec_bpf *skel, int entry, uint32_t bench)
+{
+	int rawtp = (bench & PRB_B_EMPTY) && (bench & PRB_B_RAWTP);
+
+	if (entry == PRB_ENTRY_NONE)
+		bpf_program__set_autoload(skel->progs.sys_enter, false);
+	if (entry != PRB_ENTRY_SLOT || (bench & PRB_B_EMPTY))
+		bpf_program__set_autoload(skel->progs.sched_switch, false);
+	if (rawtp) {
+		bpf_program__set_autoload(skel->progs.sys_enter, false);
+		bpf_program__set_autoload(skel->progs.sys_exit, false);
+	} else {
+		bpf_program__set_autoload(skel->progs.sys_enter_raw, false);
+		bpf_program__set_autoload(skel->progs.sys_exit_raw, false);
+	}
+	if ((bench & PRB_B_EMPTY) && (bench & PRB_B_NOEXIT)) {
+		bpf_program__set_autoload(skel->progs.sys_exit, false);
+		bpf_program__set_autoload(skel->progs.sys_exit_raw, false);
+	}
 }
 
 static int make_ringbufs(struct rec_probe *p, uint32_t bytes, struct sr_err *err)
@@ -113,7 +144,7 @@ int rec_probe_open(struct rec_probe *p, const struct rec_probe_cfg *cfg, struct 
 {
 	struct sysrec_bpf *skel;
 	uint32_t rb_bytes = cfg->ring_pages * (uint32_t)sysconf(_SC_PAGESIZE);
-	int rc, tmpl = -1;
+	int rc, tmpl = -1, entry;
 
 	memset(p, 0, sizeof(*p));
 	probe_verbose = cfg->verbose;
@@ -132,15 +163,18 @@ int rec_probe_open(struct rec_probe *p, const struct rec_probe_cfg *cfg, struct 
 	if (!skel)
 		return sr_err_set(err, SR_EIO, "cannot open BPF object: %s", strerror(errno));
 	p->skel = skel;
-	rc = check_tracepoints(skel, err);
+	entry = cfg->entry;
+	rc = check_tracepoints(skel, &entry, err);
 	if (rc)
 		goto fail;
+	choose_programs(skel, entry, cfg->bench);
 	/* run on demand by rec_probe_flush(), never attached */
 	bpf_program__set_autoattach(skel->progs.flush, false);
 
 	memcpy((void *)skel->rodata->sc_evt, cfg->sc_evt, PRB_SC_MAX);
 	skel->rodata->cfg_self_tgid = (__u32)cfg->self;
-	skel->rodata->cfg_bench_empty = cfg->bench_empty ? 1 : 0;
+	skel->rodata->cfg_bench = cfg->bench;
+	skel->rodata->cfg_entry = (__u8)entry;
 	skel->rodata->cfg_snaplen = cfg->snaplen > PRB_SNAPLEN_MAX ? PRB_SNAPLEN_MAX : cfg->snaplen;
 	skel->rodata->cfg_follow = cfg->follow ? 1 : 0;
 	skel->rodata->cfg_env = cfg->env ? 1 : 0;
@@ -260,40 +294,4 @@ void rec_probe_close(struct rec_probe *p)
 		free(p->rb_fds);
 	}
 	memset(p, 0, sizeof(*p));
-}
-
-/* cgroup v2: the id BPF reports is the directory's inode number; the
- * level is its depth below the cgroup2 mount point. */
-int rec_cgroup_resolve(const char *path, uint64_t *id, uint32_t *level, struct sr_err *err)
-{
-	char real[PATH_MAX], line[4096], mnt[PATH_MAX] = "";
-	struct stat st;
-	FILE *f;
-	size_t ml;
-	uint32_t lv = 0;
-
-	if (!realpath(path, real) || stat(real, &st) || !S_ISDIR(st.st_mode))
-		return sr_err_set(err, SR_EIO, "--cgroup %s: not a cgroup directory", path);
-	f = fopen("/proc/self/mountinfo", "r");
-	if (!f)
-		return sr_err_set(err, SR_EIO, "cannot read /proc/self/mountinfo");
-	while (fgets(line, sizeof(line), f)) {
-		char *sep = strstr(line, " - cgroup2 "), m[PATH_MAX];
-
-		/* field 5 is the mount point */
-		if (sep && sscanf(line, "%*s %*s %*s %*s %4095s", m) == 1) {
-			snprintf(mnt, sizeof(mnt), "%s", m);
-			break;
-		}
-	}
-	fclose(f);
-	ml = strlen(mnt);
-	if (!ml || strncmp(real, mnt, ml) || (real[ml] && real[ml] != '/'))
-		return sr_err_set(err, SR_EIO, "--cgroup %s: not under the cgroup2 mount", path);
-	for (const char *c = real + ml; *c; c++)
-		if (*c == '/' && c[1] && c[1] != '/')
-			lv++;
-	*id = st.st_ino;
-	*level = lv;
-	return 0;
 }

@@ -29,7 +29,8 @@ struct rec_probe_cfg {
 	int transport;	     /* enum prb_transport */
 	uint32_t ring_pages; /* per-CPU buffer, pages (power of two) */
 	int verbose;
-	int bench_empty; /* benchmarks: probe programs do nothing */
+	int entry;	/* enum prb_entry: where durations come from */
+	uint32_t bench; /* benchmarks: PRB_B_* bits */
 };
 
 struct rec_probe {
@@ -49,8 +50,5 @@ int rec_probe_track(struct rec_probe *p, uint32_t tgid);
 int rec_probe_drops(struct rec_probe *p, uint64_t out[PRB_DROP_NR]);
 int rec_probe_events_fd(const struct rec_probe *p);
 void rec_probe_close(struct rec_probe *p);
-
-/* Resolves --cgroup PATH (a cgroup v2 directory) to its id and depth. */
-int rec_cgroup_resolve(const char *path, uint64_t *id, uint32_t *level, struct sr_err *err);
 
 #endif

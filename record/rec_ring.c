@@ -110,7 +110,12 @@ static int open_ringbufs(struct rec_ring *r, struct rec_probe *p, uint32_t pages
 	r->n = p->ncpus;
 	for (int i = 0; i < r->n; i++) {
 		struct rr_cpu *c = &r->cpu[i];
-		struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
+		/* edge-triggered: a ringbuf polls readable while anything is
+		 * unconsumed, and records younger than the horizon stay unconsumed;
+		 * level-triggered, the reader would spin and flush every CPU (an IPI
+		 * each) thousands of times a second. Only the probe's forced wakeup
+		 * (buffer past its threshold) or the timeout ends a wait. */
+		struct epoll_event ev = {.events = EPOLLIN | EPOLLET, .data.u32 = (uint32_t)i};
 		void *cons, *prod;
 
 		cons = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, p->rb_fds[i], 0);

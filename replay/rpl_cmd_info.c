@@ -14,6 +14,7 @@
 #include "rpl.h"
 #include "format/fmt_layout.h"
 #include "format/fmt_reader.h"
+#include "format/fmt_reader_int.h"
 
 struct info {
 	const char *path;
@@ -21,7 +22,11 @@ struct info {
 	char version[16];
 	const struct fmt_host_info *host;
 	int complete, damaged;
+	/* the last chunk was cut short (writer stopped mid-write): not damage,
+	 * the events before it read cleanly; damage_* then say where the cut is */
+	int truncated;
 	uint64_t damage_chunk, damage_offset;
+	char index_note[160]; /* why the trailer/index was not used ("" when it was) */
 	char damage_msg[sizeof(((struct sr_err *)0)->msg)];
 	uint64_t bytes, raw_bytes, chunks, snap_chunks, events, records;
 	uint64_t first_ts, last_ts, drops_ring, drops_backlog;
@@ -32,6 +37,27 @@ static const char *status_text(const struct info *i)
 	if (i->damaged)
 		return "damaged";
 	return i->complete ? "complete" : "recovered";
+}
+
+/* The status line: what a reader gets from this file, and why. */
+static void print_status(const struct info *i)
+{
+	printf("  %-12s %s", "status", status_text(i));
+	if (i->damaged) {
+		printf(": %s; reading stops there, every event before it is readable\n",
+		       i->damage_msg);
+		return;
+	}
+	if (i->complete) {
+		printf(": trailer and index valid\n");
+		return;
+	}
+	printf(": %s; index rebuilt by scanning %" PRIu64 " chunks\n",
+	       i->index_note[0] ? i->index_note : "no usable trailer", i->chunks);
+	if (i->truncated)
+		printf("  %-12s yes: %s (recorder stopped mid-write; that chunk's events are "
+		       "lost)\n",
+		       "truncated", i->damage_msg);
 }
 
 static void print_time(const char *label, uint64_t ns)
@@ -52,13 +78,9 @@ static void print_text(const struct info *i)
 	char a[32], b[32], span[32], first[40], last[40];
 
 	printf("%s\n", i->path);
-	printf("  %-12s %s %s, %s", "format", i->format, i->version, status_text(i));
-	if (i->damaged)
-		printf(" at chunk %" PRIu64 ", offset %" PRIu64 ": %s", i->damage_chunk,
-		       i->damage_offset, i->damage_msg);
-	else if (!i->complete)
-		printf(" (no trailer: recorder stopped early; index rebuilt by scanning)");
-	printf("\n");
+	printf("  %-12s %s %s, %s%s\n", "format", i->format, i->version, status_text(i),
+	       i->truncated ? " (truncated)" : "");
+	print_status(i);
 	if (h) {
 		printf("  %-12s %s", "host", h->hostname[0] ? h->hostname : "-");
 		if (h->kernel[0])
@@ -128,9 +150,13 @@ static void print_json(const struct info *i)
 	cJSON_AddStringToObject(o, "format_version", i->version);
 	cJSON_AddStringToObject(o, "status", status_text(i));
 	cJSON_AddBoolToObject(o, "complete", i->complete && !i->damaged);
+	cJSON_AddBoolToObject(o, "recovered", !i->complete && !i->damaged);
 	cJSON_AddBoolToObject(o, "damaged", i->damaged);
-	if (i->damaged) {
-		cJSON *d = cJSON_AddObjectToObject(o, "damage");
+	cJSON_AddBoolToObject(o, "truncated", i->truncated);
+	if (!i->complete && i->index_note[0])
+		cJSON_AddStringToObject(o, "index_note", i->index_note);
+	if (i->damaged || i->truncated) {
+		cJSON *d = cJSON_AddObjectToObject(o, i->damaged ? "damage" : "truncation");
 
 		json_u64(d, "chunk", i->damage_chunk);
 		json_u64(d, "offset", i->damage_offset);
@@ -188,6 +214,8 @@ static int info_sysrec(const char *path, int json)
 	i.host = fmt_reader_host(r);
 	i.complete = fi->complete;
 	i.damaged = fi->damaged;
+	i.truncated = fi->truncated;
+	snprintf(i.index_note, sizeof(i.index_note), "%s", fmt_reader_index_note(r));
 	i.damage_chunk = fi->damage_chunk;
 	i.damage_offset = fi->damage_offset;
 	snprintf(i.damage_msg, sizeof(i.damage_msg), "%s", fi->damage_msg);

@@ -66,7 +66,7 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	struct rpl_progress prog;
 	uint64_t since_ns, until_ns, stop_ns;
 	const char *host = rpl_input_hostname(in);
-	uint8_t types[32];
+	uint8_t types[32], meta[EVT_TYPE_MAX];
 	int stateless, r;
 	struct evt ev;
 
@@ -88,6 +88,12 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		flt_prog_types(o->prog, types);
 		if (o->skip_types)
 			rpl_input_set_types(in, types);
+	}
+	/* rpl_is_meta per type, looked up once instead of per record */
+	for (unsigned t = 0; t < EVT_TYPE_MAX; t++) {
+		const struct evt_info *ei = evt_info_get(t);
+
+		meta[t] = !ei || ei->category == EC_META;
 	}
 	stateless = run_stateless(in, o);
 	res->stateless = stateless;
@@ -119,7 +125,7 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		 * state does not see it either (the shell's .tree relies on it). */
 		if (ts > until_ns)
 			continue;
-		if (rpl_is_meta(&ev)) {
+		if (type >= EVT_TYPE_MAX || meta[type]) {
 			if (st) {
 				st_event_begin(st, &ev);
 				st_event_end(st, &ev);

@@ -47,6 +47,9 @@ static const char overview[] =
     "\n"
     "ENVIRONMENT\n"
     "    SYSREC_RULES_DIR  where the default rule set lives (rules/default)\n"
+    "    SYSREPLAY_DEBUG   print records read, events matched and whether the state\n"
+    "                      engine ran, on stderr after a run\n"
+    "    SYSREPLAY_FORCE_STATE  run the state engine even when nothing needs it\n"
     "\n"
     "Run `sysreplay COMMAND --help` for a command's options.\n";
 
@@ -71,6 +74,9 @@ static const char h_events[] =
     "\n"
     "    Snapshot records (the process table at capture start and at intervals) feed\n"
     "    the state engine but are not listed. Events are exit-time: evt.dir is '<'.\n"
+    "    With -c or a -p format, when the filter and the format read only fields the\n"
+    "    record carries (evt.type, evt.time, evt.res, proc.name, proc.pid, thread.tid,\n"
+    "    ...), a .sysrec input is read without the state engine: same results, faster.\n"
     "\n"
     "EXAMPLES\n"
     "    sysreplay events -f 'fd.name startswith /etc' cap.sysrec\n"

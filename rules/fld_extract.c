@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "fld_int.h"
+#include "../format/scap.h"
 
 static int extract_uncached(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out)
 {
@@ -71,11 +72,38 @@ int fld_extract(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *
 	return r;
 }
 
+static int is_syscall_type(unsigned t);
+
+/* Records that stand for an enter event only: sysdig's procexit is an enter
+ * event, and a syscall that never returned (exit, a lost exit) has no exit. */
+static int enter_only(const struct evt_rec *rec)
+{
+	return rec->type == EVT_PROC_EXIT || (rec->flags & EVT_RF_ENTER_ONLY) ||
+	       rec->type == EVT_EXIT || rec->type == EVT_EXIT_GROUP;
+}
+
+/* evt.dir for comparisons. A syscall record merges scap's enter and exit
+ * events, so a rule written for either direction ('evt.dir = >' for enter
+ * arguments, 'evt.dir = <' for results) fires once per syscall: the field
+ * yields both values and a comparison holds when one of them does. */
+static size_t evt_dir_multi(const struct evt_rec *rec, struct fld_value *out, size_t max)
+{
+	if (enter_only(rec) || !is_syscall_type(rec->type) || max < 2) {
+		fld_set_str(out, enter_only(rec) ? ">" : "<", 1);
+		return 1;
+	}
+	fld_set_str(&out[0], "<", 1);
+	fld_set_str(&out[1], ">", 1);
+	return 2;
+}
+
 size_t fld_extract_multi(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out,
 			 size_t max)
 {
 	if (!max)
 		return 0;
+	if (ref->id == FLD_ID_EVT_DIR && c->ev && c->ev->rec)
+		return evt_dir_multi(c->ev->rec, out, max);
 	if (ref->def && (ref->def->flags & FLD_F_MULTI) && ref->arg_index < 0 &&
 	    !(ref->def->flags & FLD_F_UNAVAILABLE) && c->ev && c->ev->rec) {
 		if (ref->id < FLD_ID_FD_NUM)
@@ -83,6 +111,15 @@ size_t fld_extract_multi(const struct fld_ref *ref, struct fld_ctx *c, struct fl
 		return fld_multi_fd(ref, c, out, max);
 	}
 	return (size_t)fld_extract(ref, c, out);
+}
+
+/* The syscall a generic record stands for, by name ("fstat"), as sysdig
+ * names its generic events; NULL when the number is unknown here. */
+static const char *generic_name(const struct evt *ev)
+{
+	if (!evt_param_present(ev, 0))
+		return NULL;
+	return scap_syscall_name(evt_param_u64(ev, 0));
 }
 
 /* ---- event classification ---- */
@@ -217,6 +254,7 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 	char tmp[64];
 	uint64_t v, rel;
 	size_t n;
+	const char *name;
 
 	switch (ref->id) {
 	case FLD_ID_EVT_NUM:
@@ -255,8 +293,12 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 			rel %= 1000000000ull;
 		return fld_set_typed_uint(out, FT_V_RELTIME, rel);
 	case FLD_ID_EVT_DIR:
-		return fld_set_str(out, "<", 1);
+		/* Printed as sysdig prints the exit half; comparisons see both
+		 * halves through fld_extract_multi(). */
+		return fld_set_str(out, enter_only(rec) ? ">" : "<", 1);
 	case FLD_ID_EVT_TYPE:
+		if (t == EVT_GENERIC && (name = generic_name(c->ev)))
+			return fld_set_cstr(out, name);
 		if (info)
 			return fld_set_cstr(out, info->name);
 		n = (size_t)snprintf(tmp, sizeof(tmp), "unknown(%u)", t);
@@ -266,6 +308,8 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 	case FLD_ID_SYSCALL_TYPE:
 		if (!info || !is_syscall_type(t))
 			return 0;
+		if (t == EVT_GENERIC && (name = generic_name(c->ev)))
+			return fld_set_cstr(out, name);
 		return fld_set_cstr(out, info->name);
 	case FLD_ID_EVT_CATEGORY:
 		return fld_set_cstr(out, evt_category_name(info ? info->category : EC_OTHER));
@@ -298,7 +342,7 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 			return 0;
 		return fld_set_uint(out, (uint64_t)rec->res);
 	case FLD_ID_EVT_RES:
-		if (rec->flags & EVT_RF_ENTER_ONLY || !is_syscall_type(t))
+		if (rec->flags & (EVT_RF_ENTER_ONLY | EVT_RF_NORES) || !is_syscall_type(t))
 			return 0;
 		if (rec->res >= 0)
 			return fld_set_str(out, "SUCCESS", 7);
@@ -310,7 +354,7 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 			return put_text(c, out, tmp, n);
 		}
 	case FLD_ID_EVT_RAWRES:
-		if (rec->flags & EVT_RF_ENTER_ONLY || !is_syscall_type(t))
+		if (rec->flags & (EVT_RF_ENTER_ONLY | EVT_RF_NORES) || !is_syscall_type(t))
 			return 0;
 		return fld_set_int(out, rec->res);
 	case FLD_ID_EVT_FAILED:

@@ -269,8 +269,14 @@ int fld_extract_fd(const struct fld_ref *ref, struct fld_ctx *c, struct fld_valu
 			return fld_set_int(out, f->fd);
 		if (open_like(r->type) && r->res < 0)
 			return fld_set_int(out, -1);
-		if (c->st && st_event_fdnum(c->st) >= 0)
-			return fld_set_int(out, st_event_fdnum(c->st));
+		if (c->st) {
+			/* fds are 32-bit in the kernel; some writers zero-extend -1 */
+			int64_t fd = st_event_fdnum(c->st);
+			if (fd >= 0x80000000LL && fd <= 0xffffffffLL)
+				fd = (int32_t)(uint32_t)fd;
+			if (fd >= 0)
+				return fld_set_int(out, fd);
+		}
 		return 0;
 	case FLD_ID_FD_TYPE:
 		return f ? fld_set_cstr(out, fld_fd_typename(f->type)) : 0;
@@ -342,6 +348,10 @@ int fld_extract_fd(const struct fld_ref *ref, struct fld_ctx *c, struct fld_valu
 		case 1: case 58: return fld_set_str(out, "icmp", 4);
 		case 255: return fld_set_str(out, "raw", 3);
 		}
+		/* accepted connections are stream sockets: over IP, TCP (the
+		 * accept event does not repeat the listening socket's protocol) */
+		if (f->is_server == 1 && f->rport)
+			return fld_set_str(out, "tcp", 3);
 		return 0;
 	case FLD_ID_FD_SOCKFAMILY:
 		if (is_inet(f))

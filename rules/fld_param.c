@@ -551,7 +551,7 @@ static void res_render(struct fld_ctx *c, struct fld_buf *b)
 	int64_t res = rec->res;
 	const char *e;
 
-	if (k == RES_NONE || (rec->flags & EVT_RF_ENTER_ONLY))
+	if (k == RES_NONE || (rec->flags & (EVT_RF_ENTER_ONLY | EVT_RF_NORES)))
 		return;
 	fld_buf_puts(b, k == RES_FDNAMED ? "fd=" : "res=");
 	if (k == RES_HEX && res >= 0)

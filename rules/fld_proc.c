@@ -175,8 +175,19 @@ int fld_extract_proc(const struct fld_ref *ref, struct fld_ctx *c, struct fld_va
 		return t->comm[0] ? put_cmdline(c, t, t->comm, out) : 0;
 	case FLD_ID_PROC_EXELINE:
 		return put_cmdline(c, t, t->exe, out);
-	case FLD_ID_PROC_CWD:
-		return fld_set_cstr(out, t->cwd);
+	case FLD_ID_PROC_CWD: {
+		/* sysdig keeps a directory with its trailing '/' ("/root/"), and
+		 * Falco rules are written for it (proc.cwd startswith "/dev/shm/") */
+		size_t n = t->cwd ? strlen(t->cwd) : 0;
+		struct fld_buf b;
+		if (!n || t->cwd[n - 1] == '/')
+			return fld_set_cstr(out, t->cwd);
+		fld_buf_scratch(&b, c);
+		fld_buf_put(&b, t->cwd, n);
+		fld_buf_putc(&b, '/');
+		fld_buf_commit(&b, c);
+		return fld_set_str(out, b.p, b.len);
+	}
 	case FLD_ID_PROC_NTHREADS:
 	case FLD_ID_PROC_NCHILDS: {
 		struct count_ctx cc = { t->pid, 0 };

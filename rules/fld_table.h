@@ -41,7 +41,7 @@
 	FLD(EVT_DELTATIME, "evt.deltatime", FT_V_RELTIME, 0, "nanoseconds since the previous event read through this context") \
 	FLD(EVT_DELTATIME_S, "evt.deltatime.s", FT_V_RELTIME, 0, "whole seconds part of evt.deltatime") \
 	FLD(EVT_DELTATIME_NS, "evt.deltatime.ns", FT_V_RELTIME, 0, "nanoseconds part of evt.deltatime") \
-	FLD(EVT_DIR, "evt.dir", FT_V_STR, 0, "direction: always '<' (sysrec records one event per syscall, at return)") \
+	FLD(EVT_DIR, "evt.dir", FT_V_STR, FM, "direction: a syscall record is its enter and exit at once, so it equals both '>' and '<' (printed '<'); '>' only for procexit and calls that never returned") \
 	FLD(EVT_TYPE, "evt.type", FT_V_STR, 0, "event name, e.g. openat, execve, procexit") \
 	FLD(EVT_TYPE_IS, "evt.type.is", FT_V_UINT, FK | FR, "1 when the event is of the type named after the dot (evt.type.is.open), else 0") \
 	FLD(SYSCALL_TYPE, "syscall.type", FT_V_STR, 0, "syscall name; absent for records that are not syscalls (scheduler, snapshot)") \

@@ -284,6 +284,21 @@ static int parse_value(struct parser *ps, struct valvec *vv, int in_list, int *g
 	*got = 1;
 	const char *s = ps->lx.tok;
 	size_t n = ps->lx.tok_len;
+	/* A single value naming a one-item list is that item: Falco substitutes
+	 * list names wherever they appear as a word (proc.name=cat_binaries,
+	 * its list_sub_bare regression test). */
+	if (!in_list && is_ident_text(s, n) && ps->res && ps->res->list && n < 256) {
+		char nb[256];
+		size_t ni = 0;
+		const char *const *items;
+		memcpy(nb, s, n);
+		nb[n] = '\0';
+		items = ps->res->list(ps->res->ctx, nb, &ni);
+		if (items && ni == 1) {
+			r = splice_list(ps, vv, s, n, line, col);
+			return r < 0 ? r : 0;
+		}
+	}
 	/* inside ( ... ) an identifier may name a list whose items are spliced */
 	if (in_list && is_ident_text(s, n)) {
 		r = splice_list(ps, vv, s, n, line, col);

@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "../format/scap.h"
 #include "flt_ast.h"
 #include "flt_int.h"
 
@@ -23,11 +24,17 @@ static void set_all(uint8_t s[32])
 	memset(s, 0xff, 32);
 }
 
-static void set_bit_name(uint8_t s[32], const char *name)
+/* Sets the bit of a schema type name and returns 0; a syscall the schema
+ * has no type for (evt.type=fstat) is a GENERIC record with that name, which
+ * the name alone does not decide: returns 1 and sets nothing. */
+static int set_bit_name(uint8_t s[32], const char *name)
 {
 	int t = evt_type_by_name(name);
-	if (t >= 0 && t < EVT_TYPE_MAX)
+	if (t >= 0 && t < EVT_TYPE_MAX) {
 		s[t / 8] |= (uint8_t)(1u << (t % 8));
+		return 0;
+	}
+	return scap_syscall_nr(name) >= 0;
 }
 
 static void compute(const struct flt_node *n, struct tset *out, int depth)
@@ -73,8 +80,9 @@ static void compute(const struct flt_node *n, struct tset *out, int depth)
 	if (n->rhs_kind != FLT_RHS_VALUE && n->rhs_kind != FLT_RHS_LIST)
 		return;
 	uint8_t v[32] = {0};
+	int generic = 0;
 	for (size_t i = 0; i < n->nvals; i++)
-		set_bit_name(v, n->vals[i].text);
+		generic |= set_bit_name(v, n->vals[i].text);
 	switch (n->op) {
 	case FLT_OP_EQ:
 	case FLT_OP_EQ2:
@@ -83,11 +91,15 @@ static void compute(const struct flt_node *n, struct tset *out, int depth)
 		memcpy(out->t, v, 32);
 		for (int b = 0; b < 32; b++)
 			out->f[b] = (uint8_t)~v[b];
+		if (generic)
+			out->t[EVT_GENERIC / 8] |= (uint8_t)(1u << (EVT_GENERIC % 8));
 		break;
 	case FLT_OP_NE:
 		memcpy(out->f, v, 32);
 		for (int b = 0; b < 32; b++)
 			out->t[b] = (uint8_t)~v[b];
+		if (generic)
+			out->f[EVT_GENERIC / 8] |= (uint8_t)(1u << (EVT_GENERIC % 8));
 		break;
 	default:
 		break;

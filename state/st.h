@@ -78,6 +78,7 @@ void st_free(struct st_state *st);
 void st_event_begin(struct st_state *st, const struct evt *ev);
 void st_event_end(struct st_state *st, const struct evt *ev);
 
+
 /* The current event's thread (created on first sight from the record
  * header when unknown) and the fd it operates on (NULL if none/unknown). */
 const struct st_thread *st_event_thread(const struct st_state *st);

@@ -46,7 +46,8 @@ struct st_map {
  * a lookup reaches the slots without an extra pointer. */
 struct st_map_hdr {
 	uint32_t ref;
-	uint32_t pad[3]; /* slots stay 16-byte aligned */
+	uint32_t pad;
+	struct st_map_hdr *next_free; /* in st_map.c's cache of free arrays; keeps 16 bytes */
 };
 
 static inline struct st_map_hdr *st_map_hdr(const struct st_map *m)
@@ -90,6 +91,8 @@ void *st_map_put(struct st_map *m, uint64_t key, void *val, int *oom);
 int st_map_reserve(struct st_map *m, uint32_t n);
 /* Removes key; the slot array shrinks when it becomes mostly empty. */
 void *st_map_del(struct st_map *m, uint64_t key);
+/* Frees the calling thread's cache of small slot arrays (st_free). */
+void st_map_cache_release(void);
 /* Drops m's reference to its slots (freed with the last) and empties m. */
 void st_map_free(struct st_map *m);
 /* dst (empty) shares src's slots: neither may change them until unshared. */
@@ -361,6 +364,27 @@ static inline const char *st_param_str(const struct evt *ev, unsigned i, uint32_
 	}
 	*len = ev->plen[i];
 	return (const char *)ev->p[i];
+}
+
+static inline uint64_t st_param_u64(const struct evt *ev, unsigned i)
+{
+	const uint8_t *p;
+
+	if (i >= ev->nparams)
+		return 0;
+	p = ev->p[i];
+	switch (ev->plen[i]) {
+	case 1: return p[0];
+	case 2: { uint16_t v; __builtin_memcpy(&v, p, 2); return v; }
+	case 4: { uint32_t v; __builtin_memcpy(&v, p, 4); return v; }
+	case 8: { uint64_t v; __builtin_memcpy(&v, p, 8); return v; }
+	}
+	return 0;
+}
+
+static inline int st_param_present(const struct evt *ev, unsigned i)
+{
+	return i < ev->nparams;
 }
 
 static inline int64_t st_param_s64(const struct evt *ev, unsigned i)

@@ -9,9 +9,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Freed 8-slot arrays, kept for reuse: every new process's first fd (and
+ * every exec that copies a shared table) allocates one, and malloc's free
+ * lists made that the most expensive step of a fork/exec/exit. Per thread,
+ * as engines are (one st_state per thread); at most ST_MAP_CACHE kept. */
+#define ST_MAP_SMALL 8
+#define ST_MAP_CACHE 1024
+static __thread struct st_map_hdr *small_free;
+static __thread unsigned small_nfree;
+
+static size_t slots_bytes(uint32_t cap)
+{
+	return sizeof(struct st_map_hdr) + (size_t)cap * sizeof(struct st_slot);
+}
+
 static struct st_slot *slots_new(uint32_t cap)
 {
-	struct st_map_hdr *h = calloc(1, sizeof(*h) + (size_t)cap * sizeof(struct st_slot));
+	struct st_map_hdr *h;
+
+	if (cap == ST_MAP_SMALL && small_free) {
+		h = small_free;
+		small_free = h->next_free;
+		small_nfree--;
+		memset(h, 0, slots_bytes(cap));
+	} else {
+		h = calloc(1, slots_bytes(cap));
+	}
 
 	if (!h)
 		return NULL;
@@ -120,10 +143,31 @@ void *st_map_del(struct st_map *m, uint64_t key)
 	return old;
 }
 
+static void slots_free(struct st_map_hdr *h, uint32_t cap)
+{
+	if (cap == ST_MAP_SMALL && small_nfree < ST_MAP_CACHE) {
+		h->next_free = small_free;
+		small_free = h;
+		small_nfree++;
+		return;
+	}
+	free(h);
+}
+
+void st_map_cache_release(void)
+{
+	while (small_free) {
+		struct st_map_hdr *h = small_free;
+		small_free = h->next_free;
+		free(h);
+	}
+	small_nfree = 0;
+}
+
 void st_map_free(struct st_map *m)
 {
 	if (m->slots && --st_map_hdr(m)->ref == 0)
-		free(st_map_hdr(m));
+		slots_free(st_map_hdr(m), m->cap);
 	memset(m, 0, sizeof(*m));
 }
 

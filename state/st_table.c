@@ -682,6 +682,7 @@ void st_free(struct st_state *st)
 	st_map_free(&st->groups);
 	st_garbage_flush(st);
 	st_map_free(&st->strs);
+	st_map_cache_release();
 	free(st->garbage);
 	free(st->reap);
 	st_pool_destroy(&st->thr_pool);

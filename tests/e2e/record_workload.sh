@@ -2,6 +2,8 @@
 # sysrec -w x -- workload TAG, then `sysreplay events -j`: every syscall the
 # workload made shows up with exactly its decoded arguments, only the
 # workload's process tree is recorded, and sysrec exits with its status.
+# Run twice: with the default entry-time slot (durations) and with
+# --entry none (no sys_enter program: everything read at exit).
 cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/record_lib.inc
 why=$(record_can_run) || { skip record_workload "$why"; exit 0; }
@@ -10,18 +12,6 @@ command -v python3 >/dev/null || { skip record_workload "python3 missing"; exit 
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-tag="wl$$x$RANDOM"
-"$BIN/sysrec" -q -w "$tmp/w.sysrec" -- "$TOOLS/workload" "$tag" "$tmp" >"$tmp/wl.out" 2>"$tmp/rec.err"
-rc=$?
-if [ "$rc" -ne 0 ]; then
-	fail record_workload_run "sysrec exited $rc: $(tail -3 "$tmp/rec.err" "$tmp/wl.out" | tr '\n' ' ')"
-	exit 0
-fi
-pass record_workload_exit_status
-"$BIN/sysreplay" verify "$tmp/w.sysrec" >"$tmp/verify.out" 2>&1 &&
-	pass record_workload_verify || fail record_workload_verify "$(head -3 "$tmp/verify.out")"
-"$BIN/sysreplay" events -j "$tmp/w.sysrec" >"$tmp/ev.json" 2>"$tmp/ev.err" ||
-	{ fail record_workload_replay "$(head -3 "$tmp/ev.err")"; exit 0; }
 
 # a command that fails to start gives 127, like a shell
 "$BIN/sysrec" -q -w "$tmp/n.sysrec" -- /nonexistent/cmd 2>/dev/null
@@ -32,15 +22,38 @@ rc=$?
 rc=$?
 [ "$rc" -eq 7 ] && pass record_command_status || fail record_command_status "exit $rc, want 7"
 
-python3 - "$tmp/ev.json" "$tmp/wl.out" "$tag" "$tmp" <<'PY'
+run_mode() { # suffix, sysrec options...
+	local sfx=$1 tag="wl$$x$RANDOM"
+	shift
+	"$BIN/sysrec" -q "$@" -w "$tmp/w.sysrec" -- "$TOOLS/workload" "$tag" "$tmp" \
+		>"$tmp/wl.out" 2>"$tmp/rec.err"
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		fail "record_workload_run$sfx" \
+			"sysrec exited $rc: $(tail -3 "$tmp/rec.err" "$tmp/wl.out" | tr '\n' ' ')"
+		return
+	fi
+	pass "record_workload_exit_status$sfx"
+	"$BIN/sysreplay" verify "$tmp/w.sysrec" >"$tmp/verify.out" 2>&1 &&
+		pass "record_workload_verify$sfx" ||
+		fail "record_workload_verify$sfx" "$(head -3 "$tmp/verify.out")"
+	"$BIN/sysreplay" events -j "$tmp/w.sysrec" >"$tmp/ev.json" 2>"$tmp/ev.err" ||
+		{ fail "record_workload_replay$sfx" "$(head -3 "$tmp/ev.err")"; return; }
+	check_events "$tag" "$sfx"
+}
+
+check_events() { # tag, suffix
+python3 - "$tmp/ev.json" "$tmp/wl.out" "$1" "$tmp" "$2" <<'PY'
 import json, os, sys
 evs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 kv = dict(l.strip().split("=", 1) for l in open(sys.argv[2]) if "=" in l)
-tag, tmp = sys.argv[3], sys.argv[4]
+tag, tmp, sfx = sys.argv[3], sys.argv[4], sys.argv[5]
 wpid = int(kv["pid"])
+# durations come from sys_enter, absent with --entry none
+with_latency = sfx == ""
 
 def check(name, ok, why=""):
-    print(("PASS: %s" % name) if ok else ("FAIL: %s: %s" % (name, why)))
+    print(("PASS: %s%s" % (name, sfx)) if ok else ("FAIL: %s%s: %s" % (name, sfx, why)))
 
 def find(typ, pid=wpid, want={}):
     """events of typ by pid whose args contain want exactly"""
@@ -109,6 +122,27 @@ one("rec_procexec", "procexec", None, proc=xp, filename="/bin/true")
 one("rec_procfork_exec_child", "procfork", None, child_pid=xp, parent_tid=wpid)
 one("rec_exit_group_noret", "exit_group", None, proc=xp, status=0)
 
+# fileless exec: the executable is named as the kernel shows it in /proc/PID/exe
+mname = "/memfd:payload-%s (deleted)" % tag
+mp = int(kv["memfd_exec_pid"])
+e = one("rec_memfd_execve", "execve", 0, proc=mp, args=["payload", "memfd-arg-" + tag])
+if e:
+    a = e["args"]
+    check("rec_memfd_execve_exe", a.get("exe") == mname, a.get("exe"))
+    check("rec_memfd_execve_flag", isinstance(a.get("flags"), int) and a["flags"] & 1,
+          a.get("flags"))
+    check("rec_memfd_execve_filename", str(a.get("filename", "")).startswith("/proc/self/fd/"),
+          a.get("filename"))
+mp = int(kv["memfd_execat_pid"])
+e = one("rec_memfd_execveat", "execveat", 0, proc=mp, args=["payload", "memfd-arg-" + tag])
+if e:
+    a = e["args"]
+    check("rec_memfd_execveat_exe", a.get("exe") == mname, a.get("exe"))
+    fn = str(a.get("filename", ""))
+    check("rec_memfd_execveat_dirfd", fn.startswith("/dev/fd/") and
+          a.get("dirfd") == int(fn[len("/dev/fd/"):]) and a.get("at_flags") == 0x1000,
+          "dirfd %s at_flags %s filename %s" % (a.get("dirfd"), a.get("at_flags"), fn))
+
 tp = int(kv["ptrace_pid"])
 one("rec_ptrace_attach", "ptrace", 0, request=16, pid=tp)
 one("rec_kill", "kill", 0, pid=tp, sig=9)
@@ -138,5 +172,12 @@ ts = [e["ts"] for e in evs if e["type"] not in ("procinfo", "fdinfo", "userinfo"
 bad = sum(1 for a, b in zip(ts, ts[1:]) if b < a)
 check("rec_time_ordered", bad == 0, "%d out-of-order records" % bad)
 lat = [e for e in evs if e["type"] == "openat" and e["pid"] == wpid]
-check("rec_latency_set", lat and all(0 < e["latency"] < 10**10 for e in lat), "latencies")
+if with_latency:
+    check("rec_latency_set", lat and all(0 < e["latency"] < 10**10 for e in lat), "latencies")
+else:
+    check("rec_latency_none", lat and all(e["latency"] == 0 for e in lat), "latencies")
 PY
+}
+
+run_mode ""
+run_mode _noentry --entry none

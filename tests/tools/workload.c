@@ -113,6 +113,42 @@ static void exec_child(const char *tag)
 	printf("exec_pid=%d\n", c);
 }
 
+/* Fileless exec: /bin/true copied into a memfd named after the tag, run
+ * once through /proc/self/fd/N (execve) and once with execveat(fd, "",
+ * AT_EMPTY_PATH). The kernel names such an executable "/memfd:NAME (deleted)". */
+static pid_t memfd_exec(const char *tag, int at)
+{
+	char name[128], path[64], arg[128], buf[65536];
+	pid_t c;
+	int st;
+
+	snprintf(name, sizeof(name), "payload-%s", tag);
+	snprintf(arg, sizeof(arg), "memfd-arg-%s", tag);
+	c = fork();
+	if (c == 0) {
+		char *argv[] = {"payload", arg, NULL};
+		char *envp[] = {NULL};
+		int src = open("/bin/true", O_RDONLY);
+		int mfd = (int)syscall(SYS_memfd_create, name, 0);
+		ssize_t n;
+
+		if (src < 0 || mfd < 0)
+			_exit(126);
+		while ((n = read(src, buf, sizeof(buf))) > 0)
+			if (write(mfd, buf, (size_t)n) != n)
+				_exit(126);
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
+		if (at)
+			syscall(SYS_execveat, mfd, "", argv, envp, AT_EMPTY_PATH);
+		else
+			syscall(SYS_execve, path, argv, envp);
+		_exit(127);
+	}
+	STEP(c > 0 && waitpid(c, &st, 0) == c && WIFEXITED(st) && !WEXITSTATUS(st),
+	     at ? "execveat(memfd)" : "execve(memfd)");
+	return c;
+}
+
 static void ptrace_child(void)
 {
 	pid_t c = fork();
@@ -195,6 +231,8 @@ int main(int argc, char **argv)
 	tcp(tag);
 	fds(tag);
 	exec_child(tag);
+	printf("memfd_exec_pid=%d\n", memfd_exec(tag, 0));
+	printf("memfd_execat_pid=%d\n", memfd_exec(tag, 1));
 	ptrace_child();
 	if (geteuid() == 0) {
 		pidns_child(tag);

@@ -8,6 +8,7 @@
 
 #include "../../format/evt.h"
 #include "../../format/fmt_reader.h"
+#include "../../record/rec_cgroup.c"
 #include "../../record/rec_opts.c"
 #include "../../record/rec_out.c"
 #include "../../record/rec_sctab.c"
@@ -113,6 +114,15 @@ TEST(opts_parse)
 	CHECK_EQ_INT(parse(&o, "sysrec -w f -r a.yaml -r b.yaml --syscalls openat -p 42", &err), 0);
 	CHECK_EQ_INT((int)o.nrules, 2);
 	CHECK_EQ_INT(o.pid, 42);
+	/* durations by default; --no-latency drops the sys_enter program */
+	CHECK_EQ_INT(o.entry, PRB_ENTRY_SLOT);
+	CHECK_EQ_INT(parse(&o, "sysrec -w f --no-latency", &err), 0);
+	CHECK_EQ_INT(o.entry, PRB_ENTRY_NONE);
+	CHECK_EQ_INT(parse(&o, "sysrec -w f --entry task", &err), 0);
+	CHECK_EQ_INT(o.entry, PRB_ENTRY_TASK);
+	CHECK_EQ_INT(o.transport, PRB_TR_RINGBUF);
+	CHECK_EQ_INT(parse(&o, "sysrec -w f --transport perf", &err), 0);
+	CHECK_EQ_INT(o.transport, PRB_TR_PERF);
 }
 
 TEST(opts_errors)
@@ -128,6 +138,130 @@ TEST(opts_errors)
 	CHECK_EQ_INT(parse(&o, "sysrec -w f -p 1 -- ls", &err), SR_ESYNTAX);
 	CHECK_EQ_INT(parse(&o, "sysrec -w f --buffer-pages 3", &err), SR_ESYNTAX);
 	CHECK_EQ_INT(parse(&o, "sysrec -w f --bogus", &err), SR_ESYNTAX);
+	CHECK_EQ_INT(parse(&o, "sysrec -w f --entry sometimes", &err), SR_ESYNTAX);
+}
+
+/* A directory tree standing in for the cgroup2 mount. */
+static uint64_t fake_cgroups(struct rec_cg *c, char *dir)
+{
+	char p[400];
+	struct stat st;
+
+	memset(c, 0, sizeof(*c));
+	c->gen = 1;
+	if (!mkdtemp(dir))
+		return 0;
+	snprintf(c->mnt, sizeof(c->mnt), "%s", dir);
+	snprintf(p, sizeof(p), "%s/docker", dir);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/docker/abc", dir);
+	mkdir(p, 0755);
+	return stat(p, &st) ? 0 : (uint64_t)st.st_ino;
+}
+
+static void rm_fake_cgroups(const char *dir)
+{
+	char p[400];
+
+	snprintf(p, sizeof(p), "%s/docker/abc", dir);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/docker", dir);
+	rmdir(p);
+	rmdir(dir);
+}
+
+TEST(cgroup_cache)
+{
+	char dir[] = "/tmp/test_rec_cg.XXXXXX";
+	struct rec_cg c;
+	uint64_t id = fake_cgroups(&c, dir);
+	const char *p;
+
+	CHECK(id != 0);
+	/* pid 0: no /proc hint, found by walking the hierarchy */
+	p = rec_cg_path(&c, id, 0);
+	CHECK(p && !strcmp(p, "/docker/abc"));
+	CHECK(c.walks == 1);
+	p = rec_cg_path(&c, id, 0);
+	CHECK(p && !strcmp(p, "/docker/abc"));
+	CHECK(c.walks == 1); /* cached */
+	/* an unknown id: NULL, and no second walk within a second */
+	CHECK(rec_cg_path(&c, 987654321ull, 0) == NULL);
+	CHECK(rec_cg_path(&c, 987654321ull, 0) == NULL);
+	CHECK(c.walks == 1);
+	/* announced once per file */
+	CHECK_EQ_INT(rec_cg_first(&c, id), 1);
+	CHECK_EQ_INT(rec_cg_first(&c, id), 0);
+	CHECK_EQ_INT(rec_cg_first(&c, 0), 0);
+	rec_cg_new_file(&c);
+	CHECK_EQ_INT(rec_cg_first(&c, id), 1);
+	/* many ids: the table grows and keeps them */
+	for (uint64_t i = 1; i <= 2000; i++)
+		rec_cg_first(&c, 1000000 + i);
+	CHECK_EQ_INT(rec_cg_first(&c, 1000000 + 1234), 0);
+	CHECK_EQ_INT(rec_cg_first(&c, id), 0);
+	rec_cg_free(&c);
+	rm_fake_cgroups(dir);
+}
+
+TEST(cgroupinfo_records)
+{
+	char dir[] = "/tmp/test_rec_cg.XXXXXX", path[300];
+	struct fmt_writer_opts wo = {0};
+	struct fmt_host_info host;
+	struct rec_out o;
+	struct rec_cg c;
+	struct sr_err err;
+	struct evt_builder b;
+	struct evt_rec hdr = {0};
+	struct fmt_reader *r;
+	struct evt ev;
+	const void *rec;
+	size_t len;
+	uint64_t id = fake_cgroups(&c, dir);
+	int infos = 0, closes = 0, order_ok = 1;
+
+	snprintf(path, sizeof(path), "%s/c.sysrec", dir);
+	fmt_host_info_local(&host);
+	sr_err_clear(&err);
+	evt_builder_init(&b);
+	CHECK_EQ_INT(rec_out_open(&o, path, &host, &wo, 0, &err), 0);
+	o.cg = &c;
+	for (int i = 0; i < 3; i++) {
+		hdr.ts = host.start_ns + (uint64_t)i;
+		hdr.pid = hdr.tid = 4242;
+		hdr.cgroup_id = i == 1 ? 0 : id; /* 0: no cgroup, nothing to say */
+		evt_builder_begin(&b, EVT_CLOSE, &hdr);
+		evt_builder_add_s64(&b, i);
+		rec = evt_builder_finish(&b, &len);
+		CHECK_EQ_INT(rec_out_append(&o, rec, len, &err), 0);
+	}
+	CHECK_EQ_INT(rec_out_close(&o, &err), 0);
+	CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
+	while (r && fmt_reader_next(r, &ev, &err) == 1) {
+		if (ev.rec->type == EVT_CGROUPINFO) {
+			char s[64] = "";
+
+			infos++;
+			order_ok &= closes == 0; /* before the first record naming it */
+			CHECK(evt_param_u64(&ev, 0) == id);
+			CHECK(ev.rec->pid == 4242 && ev.rec->cgroup_id == id);
+			if (ev.plen[1] < sizeof(s))
+				memcpy(s, ev.p[1], ev.plen[1]);
+			CHECK_STR(s, "/docker/abc");
+		} else if (ev.rec->type == EVT_CLOSE) {
+			closes++;
+		}
+	}
+	if (r)
+		fmt_reader_close(r);
+	CHECK_EQ_INT(infos, 1);
+	CHECK_EQ_INT(closes, 3);
+	CHECK(order_ok);
+	unlink(path);
+	evt_builder_free(&b);
+	rec_cg_free(&c);
+	rm_fake_cgroups(dir);
 }
 
 TEST(rotated_names)
