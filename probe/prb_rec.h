@@ -176,17 +176,6 @@ static __always_inline void put_ubytes(struct prb_scratch *s, const void *uptr, 
 		rec_commit(s, 0);
 		return;
 	}
-	if ((cfg_bench & 0x20) && room <= 128) {
-		__u8 b[128];
-
-		if (bpf_probe_read_user(b, prb_bound(room, 127) + 1, uptr) ||
-		    bpf_probe_read_kernel(REC_PTR(s, s->off), prb_bound(room, 127) + 1, b)) {
-			rec_commit(s, 0);
-			return;
-		}
-		rec_commit(s, prb_bound(room, PRB_LEN_MASK));
-		return;
-	}
 	if (bpf_probe_read_user(REC_PTR(s, s->off), prb_bound(room, PRB_LEN_MASK), uptr)) {
 		s->flags |= EVT_RF_TRUNC;
 		rec_commit(s, 0);

@@ -25,9 +25,6 @@
 #include "format/evt_abi.h"
 #include "probe/probe_evt.h"
 #include "probe/probe_shared.h"
-/* Benchmarks only: PRB_B_* bits taking parts of the work away. */
-const volatile __u32 cfg_bench = 0;
-
 #include "probe/prb_rec.h"
 #include "probe/prb_kern.h"
 
@@ -45,6 +42,8 @@ const volatile __u64 cfg_cgroup_id = 0;	    /* 0: any cgroup */
 const volatile __u32 cfg_cgroup_level = 0;  /* depth of cfg_cgroup_id in the hierarchy */
 const volatile __u32 cfg_rb_wake = 1 << 20; /* ringbuf: wake the reader past this many bytes */
 const volatile __u8 cfg_entry = PRB_ENTRY_SLOT; /* enum prb_entry */
+/* Benchmarks only: PRB_B_* bits taking parts of the work away. */
+const volatile __u32 cfg_bench = 0;
 
 /* Syscall number -> event type; 0 means "not recorded". One lookup both
  * filters and dispatches. */

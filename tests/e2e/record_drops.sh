@@ -9,9 +9,8 @@ why=$(record_can_run) || { skip record_drops "$why"; exit 0; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$BIN/sysrec" -q -w "$tmp/d.sysrec" --buffer-pages 1 -M 3 2>"$tmp/err" &
-rpid=$!
-sleep 1.5
+rec_bg "$tmp/err" -q -w "$tmp/d.sysrec" --buffer-pages 1 -M 3
+rpid=$rp
 dd if=/dev/zero of=/dev/null bs=64 count=300000 2>/dev/null
 wait $rpid
 rc=$?

@@ -47,9 +47,8 @@ else
 fi
 
 # ---- -C 1: size rotation under a syscall storm ----
-"$BIN/sysrec" -q -w "$tmp/c.sysrec" -C 1 -M 4 2>"$tmp/c.err" &
-rpid=$!
-sleep 1
+rec_bg "$tmp/c.err" -q -w "$tmp/c.sysrec" -C 1 -M 4
+rpid=$rp
 dd if=/dev/zero of=/dev/null bs=64 count=1500000 2>/dev/null
 wait $rpid
 rc=$?
@@ -66,9 +65,9 @@ else
 fi
 
 # ---- SIGHUP rotates, SIGTERM finishes cleanly ----
-"$BIN/sysrec" -q -w "$tmp/h.sysrec" 2>"$tmp/h.err" &
-rpid=$!
-sleep 1.5
+rec_bg "$tmp/h.err" -q -w "$tmp/h.sysrec"
+rpid=$rp
+sleep 0.5
 kill -HUP $rpid
 sleep 1.5
 kill -TERM $rpid
@@ -88,9 +87,8 @@ fi
 
 # ---- SIGKILL: flushed chunks survive, the marker event is there ----
 tag="killmark$$"
-"$BIN/sysrec" -q -w "$tmp/k.sysrec" 2>"$tmp/k.err" &
-rpid=$!
-sleep 2
+rec_bg "$tmp/k.err" -q -w "$tmp/k.sysrec"
+rpid=$rp
 cat "/nonexistent/$tag" 2>/dev/null
 sleep 2.5
 kill -KILL $rpid
@@ -118,9 +116,8 @@ n=$("$BIN/sysreplay" info "$tmp/s.sysrec" 2>/dev/null | grep -o '([0-9]* with sn
 # ---- disk full: exit 1, a message, the file closed and readable ----
 mkdir "$tmp/small"
 if mount -t tmpfs -o size=600k tmpfs "$tmp/small" 2>/dev/null; then
-	"$BIN/sysrec" -q -w "$tmp/small/f.sysrec" -M 20 2>"$tmp/f.err" &
-	rpid=$!
-	sleep 1
+	rec_bg "$tmp/f.err" -q -w "$tmp/small/f.sysrec" -M 20
+	rpid=$rp
 	dd if=/dev/zero of=/dev/null bs=64 count=2000000 2>/dev/null &
 	dpid=$!
 	wait $rpid

@@ -17,9 +17,7 @@ mkfifo "$tmp/go"
 sh -c 'read x < "$1"; cat /etc/hostname >/dev/null; ls /nonexistent-p-filter 2>/dev/null' \
 	sh "$tmp/go" &
 target=$!
-"$BIN/sysrec" -q -w "$tmp/p.sysrec" -p $target 2>"$tmp/p.err" &
-rp=$!
-sleep 2
+rec_bg "$tmp/p.err" -q -w "$tmp/p.sysrec" -p $target
 echo go >"$tmp/go"
 wait $target
 sleep 0.5
@@ -36,9 +34,7 @@ else
 fi
 
 # --comm
-"$BIN/sysrec" -q -w "$tmp/c.sysrec" --comm dd -M 3 2>/dev/null &
-rp=$!
-sleep 1.5
+rec_bg "$tmp/c.err" -q -w "$tmp/c.sysrec" --comm dd -M 3
 dd if=/dev/zero of=/dev/null bs=1 count=5 2>/dev/null
 wait $rp
 n=$(names "$tmp/c.sysrec")
@@ -56,9 +52,7 @@ if [ -z "$root" ] || ! mkdir "$root/sysrec-test-$$" 2>/dev/null; then
 	skip record_filter_cgroup "no writable cgroup2 hierarchy"
 else
 	cg="$root/sysrec-test-$$"
-	"$BIN/sysrec" -q -w "$tmp/g.sysrec" --cgroup "$cg" -M 3 2>"$tmp/g.err" &
-	rp=$!
-	sleep 1.5
+	rec_bg "$tmp/g.err" -q -w "$tmp/g.sysrec" --cgroup "$cg" -M 3
 	sh -c 'echo $$ > "$1/cgroup.procs"; cat /etc/hostname >/dev/null' sh "$cg"
 	wait $rp
 	n=$(names "$tmp/g.sysrec")

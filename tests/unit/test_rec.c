@@ -81,7 +81,7 @@ TEST(sctab_parse)
 static int parse(struct rec_opts *o, const char *line, struct sr_err *err)
 {
 	static char buf[512];
-	char *argv[32];
+	static char *argv[32]; /* o->cmd points into it after return */
 	int argc = 0;
 
 	snprintf(buf, sizeof(buf), "%s", line);
