@@ -84,9 +84,14 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	 * but never evaluated (flt_prog_types is exact for evt.type tests and
 	 * conservative for the rest, so this never changes a result). */
 	memset(types, 0xff, sizeof(types));
+	stateless = run_stateless(in, o);
 	if (o->prog) {
 		flt_prog_types(o->prog, types);
-		if (o->skip_types)
+		/* Chunks without a matching type are skipped unread only when no
+		 * state is kept: the state engine must see every record (an open
+		 * in a skipped chunk names the fd a later close uses). Snapshot
+		 * chunks are never skipped. */
+		if (o->skip_types && stateless)
 			rpl_input_set_types(in, types);
 	}
 	/* rpl_is_meta per type, looked up once instead of per record */
@@ -95,7 +100,6 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 
 		meta[t] = !ei || ei->category == EC_META;
 	}
-	stateless = run_stateless(in, o);
 	res->stateless = stateless;
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
