@@ -393,6 +393,7 @@ struct walk {
 	struct sock_tab socks;
 	char *args;   /* scratch for cmdline */
 	size_t args_cap;
+	char cg2[4096]; /* cgroup2 mount point, "" when none (v1-only hosts) */
 };
 
 static int put(struct walk *w)
@@ -456,25 +457,112 @@ static void read_proc(struct walk *w, const char *base, struct proc_info *pi)
 	pi->netns = ns_ino(base, "net");
 	snprintf(path, sizeof(path), "%s/cgroup", base);
 	pi->cgroup[0] = '\0';
+	pi->cgroup_id = 0;
 	{
-		char cg[8192], *l = cg;
-		if (slurp(path, cg, sizeof(cg)) > 0) {
-			/* cgroup v2's "0::/path" line; else the first v1 hierarchy. */
-			char *v2 = strncmp(cg, "0::", 3) == 0 ? cg : strstr(cg, "\n0::");
-			if (v2)
-				l = v2 + (v2 == cg ? 0 : 1);
-			l = strchr(l, ':');
-			if (l && (l = strchr(l + 1, ':'))) {
-				l++;
-				l[strcspn(l, "\n")] = '\0';
-				snprintf(pi->cgroup, sizeof(pi->cgroup), "%s", l);
-			}
+		char cg[8192];
+		int v2;
+
+		if (slurp(path, cg, sizeof(cg)) <= 0)
+			cg[0] = '\0';
+		v2 = rec_procfs_cgroup(cg, pi->cgroup, sizeof(pi->cgroup), pi->cid, pi->pod);
+		/* The id the probe reports is the inode of the unified-hierarchy
+		 * directory; without a cgroup2 mount there is none to give. */
+		if (v2 && w->cg2[0]) {
+			snprintf(cgpath, sizeof(cgpath), "%s%s", w->cg2,
+				 strcmp(pi->cgroup, "/") ? pi->cgroup : "");
+			if (stat(cgpath, &sb) == 0 && S_ISDIR(sb.st_mode))
+				pi->cgroup_id = sb.st_ino;
 		}
 	}
-	st_container_from_cgroup(pi->cgroup, pi->cid, pi->pod);
-	/* In cgroup v2 the cgroup id is the inode of its directory. */
-	snprintf(cgpath, sizeof(cgpath), "/sys/fs/cgroup%s", pi->cgroup);
-	pi->cgroup_id = pi->cgroup[0] && stat(cgpath, &sb) == 0 ? sb.st_ino : 0;
+}
+
+/* The path of line (after "ID:CONTROLLERS:") up to the newline, in out. */
+static void cg_line_path(const char *line, char *out, size_t cap)
+{
+	const char *a = strchr(line, ':'), *b = a ? strchr(a + 1, ':') : NULL;
+	size_t n;
+
+	out[0] = '\0';
+	if (!b || b > line + strcspn(line, "\n"))
+		return;
+	b++;
+	n = strcspn(b, "\n");
+	if (n >= cap)
+		return;
+	memcpy(out, b, n);
+	out[n] = '\0';
+}
+
+int rec_procfs_cgroup(const char *text, char *path, size_t cap, char id[65], char pod[64])
+{
+	const char *v2 = strncmp(text, "0::", 3) == 0 ? text : strstr(text, "\n0::");
+	char tmp[4096];
+	const char *l;
+
+	path[0] = '\0';
+	if (v2) {
+		cg_line_path(v2 + (v2 == text ? 0 : 1), path, cap);
+		if (st_container_from_cgroup(path, id, pod))
+			return 1;
+	}
+	/* v1 hierarchies (all of them on v1-only hosts; beside the unified one
+	 * on hybrid hosts, where container engines may use only them): the
+	 * first line naming a container gives it. */
+	for (l = text; *l; l += strcspn(l, "\n"), l += *l == '\n') {
+		if (l == v2 || (v2 && l == v2 + 1))
+			continue;
+		cg_line_path(l, tmp, sizeof(tmp));
+		if (!tmp[0])
+			continue;
+		if (st_container_from_cgroup(tmp, id, pod)) {
+			if (!v2)
+				snprintf(path, cap, "%s", tmp);
+			return v2 != NULL;
+		}
+		if (!v2 && !path[0] && strlen(tmp) < cap)
+			snprintf(path, cap, "%s", tmp);
+	}
+	st_container_from_cgroup(v2 ? path : "", id, pod);
+	return v2 != NULL;
+}
+
+/* Mount point of the cgroup2 (unified) hierarchy from mountinfo: /sys/fs/cgroup
+ * on v2 hosts, /sys/fs/cgroup/unified on hybrid ones; "" when there is none. */
+static void cg2_mount(char *out, size_t cap)
+{
+	char p[320], line[4096];
+	FILE *f;
+
+	out[0] = '\0';
+	snprintf(p, sizeof(p), "%s/self/mountinfo", proc_root);
+	f = fopen(p, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		const char *s = line;
+		size_t o = 0;
+
+		if (!strstr(line, " - cgroup2 "))
+			continue;
+		/* field 5 is the mount point, with octal escapes (\040 for a space) */
+		for (int k = 0; k < 4 && s; k++)
+			if ((s = strchr(s, ' ')))
+				s++;
+		if (!s)
+			continue;
+		while (*s && *s != ' ' && o + 1 < cap) {
+			if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+			    s[3] >= '0' && s[3] <= '7') {
+				out[o++] = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+				s += 4;
+			} else {
+				out[o++] = *s++;
+			}
+		}
+		out[o] = '\0';
+		break;
+	}
+	fclose(f);
 }
 
 static void header(struct walk *w, struct evt_rec *h, uint32_t pid, const struct task_info *ti,
@@ -786,6 +874,7 @@ int rec_procfs_snapshot(struct st_state *st, uint64_t ts_ns,
 	if (w.hz <= 0)
 		w.hz = 100;
 	w.boot_ns = boot_epoch_ns();
+	cg2_mount(w.cg2, sizeof(w.cg2));
 	w.args_cap = 1 << 17; /* the kernel shows at most this much of a cmdline here */
 	w.args = malloc(w.args_cap);
 	pids = list_ids(proc_root, &npids);

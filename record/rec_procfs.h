@@ -28,6 +28,14 @@ int rec_procfs_snapshot(struct st_state *st, uint64_t ts_ns,
 			int (*emit)(void *ctx, const void *rec, size_t len), void *ctx, pid_t self,
 			struct sr_err *err);
 
+/* A /proc/PID/cgroup text's cgroup: path gets the unified (v2, "0::")
+ * path, or on v1-only hosts the path of the first hierarchy naming a
+ * container (else the first one); id/pod as st_container_from_cgroup, from
+ * the v2 path or, failing that, the first v1 line naming a container (hybrid
+ * hosts). Returns 1 when path is a v2 path (its directory's inode is then
+ * the cgroup id), 0 otherwise. */
+int rec_procfs_cgroup(const char *text, char *path, size_t cap, char id[65], char pod[64]);
+
 /* Where to read from (default "/proc" and "/etc"): tests and containers. */
 void rec_procfs_set_roots(const char *proc_root, const char *etc_root);
 

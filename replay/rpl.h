@@ -199,10 +199,22 @@ void rpl_stats_print(const struct rpl_stats *s, struct rpl_input *in, FILE *f);
 /* ---- alerts shared by the command and the shell (rpl_cmd_alerts.c) ---- */
 struct rule_set;
 struct rpl_alerts;
-/* Loads files (NULL/0: the default set), applies priority/tags filters. Prints
- * the error; returns 0 or SR_*. */
-int rpl_alerts_load(struct rule_set **out, char *const *files, size_t nfiles, const char *prio,
-		    const char *tags, int all);
+/* Which rules run, as Falco's command line chooses them. */
+struct rpl_rule_opts {
+	char *const *files;        /* -r, in order; none: the default set */
+	size_t nfiles;
+	const char *prio;          /* --priority: minimum severity, NULL for all */
+	const char *enable_tags;   /* --tags/--enable-tags (falco -t), comma separated */
+	const char *disable_tags;  /* --disable-tags (falco -T), comma separated */
+	char *const *disable;      /* -D/--disable (falco -D): name substrings */
+	size_t ndisable;
+	int all;                   /* --all: every matching rule alerts */
+};
+/* Loads the files, applies the selection. Prints the error; returns 0 or SR_*. */
+int rpl_alerts_load(struct rule_set **out, const struct rpl_rule_opts *o);
+/* Disables every loaded rule (before finalize) having one of these tags
+ * (comma separated). Returns how many it disabled. (rpl_rule_select.c) */
+size_t rpl_rules_disable_tags(struct rule_set *rs, const char *tags);
 struct rpl_alerts *rpl_alerts_new(const struct rule_set *rs, int json, FILE *f);
 void rpl_alerts_free(struct rpl_alerts *a);
 int rpl_alerts_emit(void *ctx, struct fld_ctx *c);

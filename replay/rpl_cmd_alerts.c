@@ -28,8 +28,20 @@ struct rpl_alerts {
 	int werr;
 };
 
-int rpl_alerts_load(struct rule_set **out, char *const *files, size_t nfiles, const char *prio,
-		    const char *tags, int all)
+/* After every file is loaded and before finalize, as Falco applies -D/-T
+ * once the rules are known: a rule named in a later file is disabled too. */
+static void select_rules(struct rule_set *rs, const struct rpl_rule_opts *o)
+{
+	for (size_t i = 0; i < o->ndisable; i++)
+		if (rule_set_enable(rs, o->disable[i], 0) == 0)
+			rpl_warn("--disable '%s': no enabled rule has this in its name",
+				 o->disable[i]);
+	if (o->disable_tags && rpl_rules_disable_tags(rs, o->disable_tags) == 0)
+		rpl_warn("--disable-tags '%s': no enabled rule has one of these tags",
+			 o->disable_tags);
+}
+
+int rpl_alerts_load(struct rule_set **out, const struct rpl_rule_opts *o)
 {
 	struct rule_set *rs = rule_set_new();
 	struct sr_err err;
@@ -39,37 +51,38 @@ int rpl_alerts_load(struct rule_set **out, char *const *files, size_t nfiles, co
 		rpl_fail("out of memory");
 		return SR_ENOMEM;
 	}
-	if (prio) {
-		int p = rule_priority_parse(prio);
+	if (o->prio) {
+		int p = rule_priority_parse(o->prio);
 
 		if (p < 0) {
 			rule_set_free(rs);
 			rpl_fail("--priority: unknown priority '%s' (emergency, alert, critical, "
 				 "error, warning, notice, informational, debug)",
-				 prio);
+				 o->prio);
 			return SR_ESYNTAX;
 		}
 		rule_set_min_priority(rs, (enum rule_priority)p);
 	}
-	if (tags)
-		rule_set_tags(rs, tags);
-	if (all)
+	if (o->enable_tags)
+		rule_set_tags(rs, o->enable_tags);
+	if (o->all)
 		rule_set_match_mode(rs, RULE_MATCH_ALL);
 	sr_err_clear(&err);
-	if (nfiles == 0) {
+	if (o->nfiles == 0) {
 		r = rule_set_load_default(rs, &err);
 		if (r)
 			rpl_fail("default rules: %s", err.msg);
 	}
-	for (size_t i = 0; i < nfiles && !r; i++) {
-		r = rule_set_load_file(rs, files[i], &err);
+	for (size_t i = 0; i < o->nfiles && !r; i++) {
+		r = rule_set_load_file(rs, o->files[i], &err);
 		if (r)
-			rpl_fail_err(files[i], &err);
+			rpl_fail_err(o->files[i], &err);
 	}
 	if (!r) {
+		select_rules(rs, o);
 		r = rule_set_finalize(rs, &err);
 		if (r)
-			rpl_fail_err(nfiles ? files[0] : "default rules", &err);
+			rpl_fail_err(o->nfiles ? o->files[0] : "default rules", &err);
 	}
 	if (r) {
 		rule_set_free(rs);
@@ -77,7 +90,7 @@ int rpl_alerts_load(struct rule_set **out, char *const *files, size_t nfiles, co
 	}
 	/* Warnings about the user's own files help them; the built-in set's are
 	 * the project's business (its tests keep them at zero). */
-	if (nfiles) {
+	if (o->nfiles) {
 		const char *const *w;
 		size_t nw = rule_set_warnings(rs, &w);
 
@@ -85,6 +98,22 @@ int rpl_alerts_load(struct rule_set **out, char *const *files, size_t nfiles, co
 			rpl_warn("%s", w[i]);
 	}
 	*out = rs;
+	return 0;
+}
+
+/* Appends a repeatable list option to a comma-separated list (falco -t a -t b
+ * is --tags a,b here). Returns 0 or -1 when out of memory. */
+static int list_add(char **list, const char *v)
+{
+	size_t l = *list ? strlen(*list) : 0;
+	char *n = realloc(*list, l + strlen(v) + 2);
+
+	if (!n)
+		return -1;
+	if (l)
+		n[l++] = ',';
+	strcpy(n + l, v);
+	*list = n;
 	return 0;
 }
 
@@ -214,12 +243,18 @@ void rpl_alerts_summary(const struct rpl_alerts *a, FILE *f)
 
 int rpl_cmd_alerts(int argc, char **argv)
 {
-	enum { OPT_SINCE = 256, OPT_UNTIL, OPT_PRIO, OPT_TAGS, OPT_ALL, OPT_NO_PROGRESS };
+	enum {
+		OPT_SINCE = 256, OPT_UNTIL, OPT_PRIO, OPT_TAGS, OPT_DISABLE_TAGS, OPT_ALL,
+		OPT_NO_PROGRESS,
+	};
 	static const struct option lo[] = {
 	    {"rules", required_argument, NULL, 'r'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"priority", required_argument, NULL, OPT_PRIO},
 	    {"tags", required_argument, NULL, OPT_TAGS},
+	    {"enable-tags", required_argument, NULL, OPT_TAGS},
+	    {"disable-tags", required_argument, NULL, OPT_DISABLE_TAGS},
+	    {"disable", required_argument, NULL, 'D'},
 	    {"all", no_argument, NULL, OPT_ALL},
 	    {"since", required_argument, NULL, OPT_SINCE},
 	    {"until", required_argument, NULL, OPT_UNTIL},
@@ -227,9 +262,10 @@ int rpl_cmd_alerts(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	char **rules = calloc((size_t)argc + 1, sizeof(char *));
-	size_t nrules = 0;
-	const char *prio = NULL, *tags = NULL;
-	int json = 0, all = 0, opt, rc = RPL_EXIT_OK, r;
+	char **disable = calloc((size_t)argc + 1, sizeof(char *));
+	char *etags = NULL, *dtags = NULL;
+	struct rpl_rule_opts sel;
+	int json = 0, opt, rc = RPL_EXIT_OK, r;
 	struct rpl_run_opts ro;
 	struct rpl_run_result res;
 	struct rpl_input *in = NULL;
@@ -237,28 +273,42 @@ int rpl_cmd_alerts(int argc, char **argv)
 	struct rpl_alerts *a = NULL;
 	struct sr_err err;
 
-	if (!rules)
+	if (!rules || !disable) {
+		free(rules);
+		free(disable);
 		return rpl_fail("out of memory");
+	}
+	memset(&sel, 0, sizeof(sel));
+	sel.files = rules;
+	sel.disable = disable;
 	memset(&ro, 0, sizeof(ro));
 	ro.progress = 1;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":r:j", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":r:jD:", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
-			rules[nrules++] = optarg;
+			rules[sel.nfiles++] = optarg;
 			break;
 		case 'j':
 			json = 1;
 			break;
+		case 'D':
+			disable[sel.ndisable++] = optarg;
+			break;
 		case OPT_PRIO:
-			prio = optarg;
+			sel.prio = optarg;
 			break;
 		case OPT_TAGS:
-			tags = optarg;
+			if (list_add(&etags, optarg))
+				rc = rpl_fail("out of memory");
+			break;
+		case OPT_DISABLE_TAGS:
+			if (list_add(&dtags, optarg))
+				rc = rpl_fail("out of memory");
 			break;
 		case OPT_ALL:
-			all = 1;
+			sel.all = 1;
 			break;
 		case OPT_SINCE:
 			if (rpl_opt_time("--since", optarg, &ro.since))
@@ -282,11 +332,20 @@ int rpl_cmd_alerts(int argc, char **argv)
 		if (rc)
 			goto out;
 	}
+	/* Falco refuses -t with -D/-T: "only these" and "all but these" have no
+	 * single meaning together, so neither does sysreplay. */
+	if (etags && (dtags || sel.ndisable)) {
+		rc = rpl_usage_error("alerts", "--tags/--enable-tags cannot be combined with "
+					       "--disable or --disable-tags (as Falco's -t with -D/-T)");
+		goto out;
+	}
+	sel.enable_tags = etags;
+	sel.disable_tags = dtags;
 	if (optind >= argc) {
 		rc = rpl_usage_error("alerts", "no capture FILE given");
 		goto out;
 	}
-	if (rpl_alerts_load(&rs, rules, nrules, prio, tags, all)) {
+	if (rpl_alerts_load(&rs, &sel)) {
 		rc = RPL_EXIT_BAD;
 		goto out;
 	}
@@ -315,5 +374,8 @@ out:
 	if (rs)
 		rule_set_free(rs);
 	free(rules);
+	free(disable);
+	free(etags);
+	free(dtags);
 	return rc;
 }

@@ -382,12 +382,16 @@ static void cmd_alerts(struct rpl_shell *sh, char *args)
 	char *w;
 	struct rule_set *rs;
 	struct rpl_alerts *al;
+	struct rpl_rule_opts rsel;
 	struct rpl_run_opts ro;
 	struct rpl_run_result res;
 
 	while ((w = next_word(&args)) && n < 64)
 		files[n++] = w;
-	if (rpl_alerts_load(&rs, files, n, NULL, NULL, 0))
+	memset(&rsel, 0, sizeof(rsel));
+	rsel.files = files;
+	rsel.nfiles = n;
+	if (rpl_alerts_load(&rs, &rsel))
 		return;
 	al = rpl_alerts_new(rs, sh->json, stdout);
 	if (al) {

@@ -249,6 +249,9 @@ void st_event_begin(struct st_state *st, const struct evt *ev)
 	}
 	if (is_clone(type) && r->res == 0 && !(r->flags & EVT_RF_ENTER_ONLY))
 		clone_child(st, ev);
+	/* Before the header lookup: the record names its own header's cgroup. */
+	if (type == EVT_CGROUPINFO)
+		st_cg_info(st, ev);
 	t = st->cur = st_thr_from_header(st, r);
 
 	switch (type) {

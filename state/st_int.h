@@ -174,6 +174,7 @@ struct st_proc {
 	uint64_t pidns, mntns, netns, exe_ino, cap_eff;
 	const char *exe, *exepath, *args, *cwd, *cgroup, *env; /* st_str */
 	const char *container_id, *container_full_id, *pod_uid;
+	uint64_t cg_id;    /* header cgroup id cgroup/container_* were last derived for */
 	size_t args_len, env_len;
 	struct st_thr *threads; /* list through st_thr.pnext/pprev */
 	uint32_t snap_gen;
@@ -240,6 +241,8 @@ struct st_state {
 	struct st_thr *xhead, *xtail; /* exited, oldest first */
 
 	struct st_map users, groups;
+	struct st_map cgroups; /* cgroup id -> struct st_cg (CGROUPINFO, PROCINFO) */
+	int cg_missed;         /* a header named a cgroup id the map did not know */
 
 	uintptr_t *garbage; /* pointer | enum st_gkind */
 	size_t ngarbage, garbage_cap;
@@ -348,6 +351,21 @@ void st_apply_fd_begin(struct st_state *st, const struct evt *ev);
 int st_is_fd_event(unsigned type);
 const char *st_resolve_path(struct st_state *st, struct st_proc *p, int64_t dirfd,
 			    const uint8_t *path, uint32_t len, size_t *out_len);
+
+/* st_cgroup.c: cgroup id -> path / container, bounded */
+struct st_cg {
+	const char *path, *full_id, *short_id, *pod; /* st_str */
+};
+#define ST_MAX_CGROUPS 4096
+/* The event's header names cgroup id (non-zero) while p was derived for
+ * another: take path and container from the map when it knows the id. */
+void st_cg_header(struct st_state *st, struct st_proc *p, uint64_t id);
+/* A CGROUPINFO record. */
+void st_cg_info(struct st_state *st, const struct evt *ev);
+/* PROCINFO gave p its cgroup path and container for header id: remember
+ * them for the id unless a CGROUPINFO already named it. */
+void st_cg_learn(struct st_state *st, const struct st_proc *p, uint64_t id);
+void st_cg_free_all(struct st_state *st);
 
 /* st_snap.c */
 void st_snap_apply(struct st_state *st, const struct evt *ev);

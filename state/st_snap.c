@@ -135,6 +135,10 @@ static void procinfo(struct st_state *st, const struct evt *ev)
 	set_param_str(st, &p->cwd, ev, 3);
 	set_param_str(st, &p->cgroup, ev, 9);
 	set_container(st, p, ev);
+	/* Later headers naming the same id need no lookup; headers of other
+	 * processes in that cgroup find it in the map. */
+	p->cg_id = r->cgroup_id;
+	st_cg_learn(st, p, r->cgroup_id);
 	s = strarray(ev, 18, &n);
 	st_str_set(st, &p->env, n ? s : NULL, n);
 	p->env_len = n;

@@ -73,6 +73,7 @@ void st_proc_copy_from(struct st_state *st, struct st_proc *dst, const struct st
 	dst->container_id = st_str_ref(src->container_id);
 	dst->container_full_id = st_str_ref(src->container_full_id);
 	dst->pod_uid = st_str_ref(src->pod_uid);
+	dst->cg_id = src->cg_id;
 }
 
 static void proc_link(struct st_proc *p, struct st_thr *t)
@@ -274,6 +275,10 @@ struct st_thr *st_thr_from_header(struct st_state *st, const struct evt_rec *r)
 		}
 		if (r->cgroup_id && r->cgroup_id != t->pub.cgroup_id)
 			t->pub.cgroup_id = r->cgroup_id;
+		/* One compare per event: the container is looked up only when the
+		 * process shows up in another cgroup than it was derived for. */
+		if (__builtin_expect(r->cgroup_id != p->cg_id, 0) && r->cgroup_id)
+			st_cg_header(st, p, r->cgroup_id);
 		t->seen = st_seen_of(r->ts);
 		p->last_ts = r->ts;
 		st->hot = t;
@@ -305,6 +310,8 @@ struct st_thr *st_thr_from_header(struct st_state *st, const struct evt_rec *r)
 		t->pub.vtid = r->tid;
 		t->pub.start_ts = 0; /* unknown: it started before we saw it */
 		fill_from_header(t, r);
+		if (r->cgroup_id && r->cgroup_id != t->proc->cg_id)
+			st_cg_header(st, t->proc, r->cgroup_id);
 	}
 	return t;
 }
@@ -680,6 +687,7 @@ void st_free(struct st_state *st)
 	st_map_each(&st->groups, free_group_cb, st);
 	st_map_free(&st->users);
 	st_map_free(&st->groups);
+	st_cg_free_all(st);
 	st_garbage_flush(st);
 	st_map_free(&st->strs);
 	st_map_cache_release();
@@ -826,7 +834,8 @@ void st_get_stats(const struct st_state *st, struct st_stats *out)
 	out->mem_bytes = st_pool_bytes(&st->thr_pool) + st_pool_bytes(&st->proc_pool) +
 			 st_pool_bytes(&st->fd_pool) +
 			 st->big_str_bytes + st_map_bytes(&st->thr) + fd_map_bytes(st) +
-			 st_map_bytes(&st->strs);
+			 st_map_bytes(&st->strs) + st_map_bytes(&st->cgroups) +
+			 st->cgroups.n * sizeof(struct st_cg);
 	for (unsigned k = 1; k <= ST_STR_CLASSES; k++)
 		out->mem_bytes += st_pool_bytes(&st->str_pool[k]);
 }

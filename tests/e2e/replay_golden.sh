@@ -1,7 +1,9 @@
 #!/bin/bash
-# Golden outputs: every case of tests/fixtures/golden/cases.txt over every
-# golden input gives exactly the stored output (regenerate deliberately with
-# tests/fixtures/update-golden.sh and review the diff).
+# Golden outputs: every case of tests/fixtures/golden/cases.txt over the inputs
+# of its scope (synth, fixtures or all) gives exactly the stored output
+# (regenerate deliberately with tests/fixtures/update-golden.sh and review the
+# diff). Stale goldens (of a fixture no longer there, or of a case no longer
+# listed for that input) fail too: they would otherwise rot unnoticed.
 cd "$(dirname "$0")/../.." || exit 2
 BIN="${BIN:-bin}" OUT="${OUT:-.output}"
 export TZ=UTC LC_ALL=C
@@ -10,14 +12,21 @@ fail() { echo "FAIL: $1: $2"; }
 skip() { echo "SKIP: $1: $2"; }
 [ -x "$BIN/sysreplay" ] || { skip replay_golden "no $BIN/sysreplay (build with make)"; exit 0; }
 . tests/fixtures/golden/inputs.sh
+G=tests/fixtures/golden
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 golden_inputs "$T" || { fail golden_inputs "could not make the synthetic capture"; exit 0; }
 [ ${#GOLDEN_INPUTS[@]} -gt 0 ] || { skip replay_golden "no inputs (no gen_capture, no fixtures)"; exit 0; }
+golden_cases >"$T/cases"
+while IFS=$'\t' read -r case scope args; do
+	[ "$scope" = bad ] && fail "golden_cases_$case" "unknown scope in $G/cases.txt (synth, fixtures or all)"
+done <"$T/cases"
+: >"$T/expected"
 for input in "${GOLDEN_INPUTS[@]}"; do
-	name=$(basename "$input"); name=${name%.*}
-	while IFS=$'\t' read -r case args; do
-		[ -z "$case" ] || [ "${case:0:1}" = "#" ] && continue
-		g="tests/fixtures/golden/$name/$case.out"
+	name=$(golden_name "$input")
+	while IFS=$'\t' read -r case scope args; do
+		golden_in_scope "$scope" "$input" || continue
+		g="$G/$name/$case.out"
+		echo "$g" >>"$T/expected"
 		if [ ! -f "$g" ]; then
 			skip "golden_${name}_$case" "no $g (run tests/fixtures/update-golden.sh)"
 			continue
@@ -25,6 +34,16 @@ for input in "${GOLDEN_INPUTS[@]}"; do
 		golden_run "$input" "$args" >"$T/got"
 		if cmp -s "$T/got" "$g"; then pass "golden_${name}_$case"
 		else fail "golden_${name}_$case" "differs from $g: $(diff "$g" "$T/got" | head -4 | tr '\n' ' ')"; fi
-	done <tests/fixtures/golden/cases.txt
+	done <"$T/cases"
 done
+# Goldens nobody compares: a removed fixture or case. The synthetic capture's
+# folder is left alone when gen_capture is not built.
+stale=""
+for g in "$G"/*/*.out; do
+	[ -f "$g" ] || continue
+	case "$g" in "$G/synth/"*) [ -x "$OUT/tools/gen_capture" ] || continue ;; esac
+	grep -qxF "$g" "$T/expected" || stale="$stale $g"
+done
+if [ -n "$stale" ]; then fail golden_stale "goldens no case produces (run tests/fixtures/update-golden.sh):$stale"
+else pass golden_stale; fi
 exit 0

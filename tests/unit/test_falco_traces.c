@@ -3,14 +3,20 @@
  *
  * Every case with a trace_file present in $REF/scap (trace_files/X.scap is
  * $REF/scap/falco_X.scap) and a `detect` expectation runs as
- *     sysreplay alerts -j --no-progress -r RULES... [--priority P] [--tags T] TRACE
- * (rules_file entries that are directories are expanded, sorted, as Falco
- * does; no rules_file means Falco's stock falco_rules.yaml) and is checked as
- * Falco's own harness checks it:
+ *     sysreplay alerts -j --no-progress -r RULES... [--priority P] [--tags T]
+ *                      [--disable-tags T] [-D SUBSTRING]... TRACE
+ * Falco's options map one to one: run_tags (-t) to --tags, disable_tags (-T)
+ * to --disable-tags, disabled_rules (-D) to -D. (rules_file entries that are
+ * directories are expanded, sorted, as Falco does; no rules_file means
+ * Falco's stock falco_rules.yaml) and is checked as Falco's own harness
+ * checks it:
  *   detect False: no alert; detect True: at least one;
  *   detect_level: each listed priority has at least one alert;
  *   detect_counts: alerts per rule, exactly.
  * Rule matching is Falco's default: the first matching rule per event.
+ * A case without `detect` that expects Falco to refuse its options (run_tags
+ * with disable_tags or disabled_rules: exit_status 1) expects our bad-usage
+ * exit, 2, and the message naming the conflict.
  *
  * What cannot agree is data below, with its reason:
  *   skip_keys:  cases using a Falco option sysreplay does not have (listed
@@ -25,7 +31,6 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,10 +49,6 @@ static const struct {
 } skip_keys[] = {
 	{ "conf_file", "uses a Falco configuration file (outputs, drop actions)" },
 	{ "grpc", "checks Falco's gRPC output" },
-	{ "disable_tags", "needs a 'disable rules with these tags' option: sysreplay alerts has "
-			  "--tags (run tags) only" },
-	{ "disabled_rules", "needs a 'disable rules by name substring' option (falco -D): not in "
-			    "sysreplay alerts" },
 	{ "json_include_output_property", "Falco JSON output option (json_include_*)" },
 	{ "json_include_tags_property", "Falco JSON output option (json_include_*)" },
 	{ "time_iso_8601", "Falco's time format option for text output" },
@@ -79,6 +80,7 @@ struct result {
 	int nrules;
 	int prio_n[8];
 	char err[512];
+	char stderr_text[1024]; /* the start of what it printed on stderr */
 	int rc;
 };
 
@@ -90,17 +92,23 @@ static int run_alerts(char *const argv[], struct result *res)
 	char *line = NULL;
 	size_t cap = 0;
 
+	FILE *errf = tmpfile();
+
 	memset(res, 0, sizeof(*res));
-	if (pipe(pfd))
+	if (!errf)
 		return -1;
+	if (pipe(pfd)) {
+		fclose(errf);
+		return -1;
+	}
 	pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		fclose(errf);
 		return -1;
+	}
 	if (pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
 		dup2(pfd[1], 1);
-		if (devnull >= 0)
-			dup2(devnull, 2);
+		dup2(fileno(errf), 2);
 		close(pfd[0]);
 		execv(argv[0], argv);
 		_exit(127);
@@ -134,8 +142,13 @@ static int run_alerts(char *const argv[], struct result *res)
 	free(line);
 	if (f)
 		fclose(f);
-	if (waitpid(pid, &status, 0) < 0)
+	if (waitpid(pid, &status, 0) < 0) {
+		fclose(errf);
 		return -1;
+	}
+	rewind(errf);
+	res->stderr_text[fread(res->stderr_text, 1, sizeof(res->stderr_text) - 1, errf)] = 0;
+	fclose(errf);
 	res->rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 	return 0;
 }
@@ -190,6 +203,25 @@ static int add_rules(char **argv, int *argc, const char *path, struct rule_arena
 	return 0;
 }
 
+/* A YAML sequence of scalars (or one scalar) joined with commas into *out. */
+static int join_seq(const struct rule_ynode *n, struct rule_arena *a, char **out)
+{
+	char buf[512] = "";
+	size_t l = 0, k = n->kind == RY_SEQ ? n->nkids : 1;
+
+	for (size_t i = 0; i < k; i++) {
+		const struct rule_ynode *one = n->kind == RY_SEQ ? n->kids[i] : n;
+
+		if (one->kind != RY_SCALAR || l >= sizeof(buf))
+			return -1;
+		l += (size_t)snprintf(buf + l, sizeof(buf) - l, "%s%s", i ? "," : "", one->s);
+	}
+	if (l >= sizeof(buf))
+		return -1;
+	*out = rule_arena_strdup(a, buf);
+	return *out ? 0 : -1;
+}
+
 static const char *tests_dir(void)
 {
 	static char p[1100];
@@ -227,12 +259,19 @@ static void run_case(const char *name, const struct rule_ynode *t, struct rule_a
 	const struct rule_ynode *lv = rule_ymap_get(t, "detect_level");
 	const struct rule_ynode *dc = rule_ymap_get(t, "detect_counts");
 	const struct rule_ynode *tags = rule_ymap_get(t, "run_tags");
+	const struct rule_ynode *dtags = rule_ymap_get(t, "disable_tags");
+	const struct rule_ynode *drules = rule_ymap_get(t, "disabled_rules");
+	const char *xstatus = yscalar(t, "exit_status");
+	int refused = 0;
 	char *argv[MAXARGS], tpath[2048], p[2048], why[1024] = "", notes[512] = "";
 	int argc = 0, want, bad = 0;
 	struct result res;
 	const char *base, *dot;
 
-	if (!trace || !detect)
+	/* Falco refuses -t with -D/-T before reading the trace. */
+	if (trace && !detect && xstatus && strcmp(xstatus, "0") && tags && (dtags || drules))
+		refused = 1;
+	else if (!trace || !detect)
 		return; /* load-only cases: test_rule_falco checks those */
 	base = strrchr(trace, '/');
 	base = base ? base + 1 : trace;
@@ -251,7 +290,7 @@ static void run_case(const char *name, const struct rule_ynode *t, struct rule_a
 			nskip++;
 			return;
 		}
-	want = rule_yscalar_bool(rule_ymap_get(t, "detect"));
+	want = refused ? 0 : rule_yscalar_bool(rule_ymap_get(t, "detect"));
 	argv[argc++] = bin;
 	argv[argc++] = "alerts";
 	argv[argc++] = "-j";
@@ -270,6 +309,15 @@ static void run_case(const char *name, const struct rule_ynode *t, struct rule_a
 		argv[argc++] = "--tags";
 		argv[argc++] = rule_arena_strdup(a, tl);
 	}
+	if (dtags && join_seq(dtags, a, &argv[argc + 1]) == 0) {
+		argv[argc] = "--disable-tags";
+		argc += 2;
+	}
+	for (size_t i = 0; drules && drules->kind == RY_SEQ && i < drules->nkids; i++)
+		if (drules->kids[i]->kind == RY_SCALAR && argc + 2 < MAXARGS - 2) {
+			argv[argc++] = "-D";
+			argv[argc++] = rule_arena_strdup(a, drules->kids[i]->s);
+		}
 	if (!rf) {
 		snprintf(p, sizeof(p), "%s/falco-rules/falco_rules.yaml", refdir);
 		add_rules(argv, &argc, p, a);
@@ -293,6 +341,20 @@ static void run_case(const char *name, const struct rule_ynode *t, struct rule_a
 	if (rule_ymap_get(t, "stdout_contains"))
 		snprintf(notes, sizeof(notes), " (stdout_contains: Falco's text not compared)");
 
+	if (refused) {
+		if (run_alerts(argv, &res) != 0 || res.rc != 2 || res.n ||
+		    !strstr(res.stderr_text, "cannot be combined")) {
+			printf("FAIL: falco_traces/%s: Falco refuses these options (exit 1); we "
+			       "exited %d with %d alerts, stderr '%.200s'\n",
+			       name, res.rc, res.n, res.stderr_text);
+			nfail++;
+		} else {
+			printf("PASS: falco_traces/%s (refused, exit 2: conflicting rule "
+			       "selection)\n", name);
+			npass++;
+		}
+		return;
+	}
 	if (run_alerts(argv, &res) != 0 || (res.rc != 0 && res.rc != 1)) {
 		printf("FAIL: falco_traces/%s: sysreplay alerts exited %d\n", name, res.rc);
 		nfail++;

@@ -61,6 +61,22 @@ static void *idle_thread(void *arg)
 	return NULL;
 }
 
+/* The first cgroup2 mount point, by a reading of mountinfo of our own. */
+static void cg2_mount_of_self(char *out, size_t cap)
+{
+	char line[4096], m[4096];
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+
+	out[0] = '\0';
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, " - cgroup2 ") && sscanf(line, "%*s %*s %*s %*s %4095s", m) == 1) {
+			snprintf(out, cap, "%s", m);
+			break;
+		}
+	if (f)
+		fclose(f);
+}
+
 static char tmpl[] = "/tmp/sysrec-procfs-XXXXXX";
 
 TEST(snapshot_of_this_machine)
@@ -130,6 +146,23 @@ TEST(snapshot_of_this_machine)
 	CHECK(t->start_ts > 1000000000ull * 1000000000ull); /* after 2001, in epoch ns */
 	CHECK(t->pidns != 0 && t->mntns != 0 && t->netns != 0);
 	CHECK(t->container_id != NULL);
+	/* The cgroup id is the inode of our directory in the unified hierarchy,
+	 * wherever it is mounted (/sys/fs/cgroup/unified on hybrid hosts). */
+	{
+		char mnt[4096], full[8192];
+		struct stat cs;
+
+		cg2_mount_of_self(mnt, sizeof(mnt));
+		if (!mnt[0]) {
+			CHECK_EQ_INT(t->cgroup_id, 0);
+		} else {
+			snprintf(full, sizeof(full), "%s%s", mnt,
+				 strcmp(t->cgroup, "/") ? t->cgroup : "");
+			CHECK(stat(full, &cs) == 0);
+			CHECK_EQ_INT(t->cgroup_id, cs.st_ino);
+			CHECK(t->cgroup_id != 0);
+		}
+	}
 	/* The other thread of this process. */
 	{
 		size_t n;
@@ -237,3 +270,47 @@ TEST(missing_proc_is_an_error)
 	free(r.buf);
 }
 
+
+#define CID "3f4e9d1c2b5a69788796a5b4c3d2e1f001122334455667788990aabbccddeeff"
+
+TEST(cgroup_lines)
+{
+	char path[256], id[65], pod[64];
+
+	/* pure v2 */
+	CHECK_EQ_INT(rec_procfs_cgroup("0::/system.slice/docker-" CID ".scope\n", path,
+				       sizeof(path), id, pod), 1);
+	CHECK_STR(path, "/system.slice/docker-" CID ".scope");
+	CHECK_STR(id, CID);
+	CHECK_EQ_INT(rec_procfs_cgroup("0::/user.slice/session-2.scope\n", path, sizeof(path), id,
+				       pod), 1);
+	CHECK_STR(path, "/user.slice/session-2.scope");
+	CHECK_STR(id, "host");
+	/* hybrid: the unified path is kept, the container comes from v1 */
+	CHECK_EQ_INT(rec_procfs_cgroup("12:pids:/docker/" CID "\n4:memory:/docker/" CID
+				       "\n1:name=systemd:/docker/" CID "\n0::/\n",
+				       path, sizeof(path), id, pod), 1);
+	CHECK_STR(path, "/");
+	CHECK_STR(id, CID);
+	CHECK_EQ_INT(rec_procfs_cgroup("9:name=systemd:/\n4:memory:/process_api/1c8c\n0::/\n",
+				       path, sizeof(path), id, pod), 1);
+	CHECK_STR(path, "/");
+	CHECK_STR(id, "host");
+	/* v1 only: the first line naming a container, else the first line */
+	CHECK_EQ_INT(rec_procfs_cgroup("11:cpuset:/\n5:memory:/kubepods/burstable/pod1b2c3d4e-0000-"
+				       "1111-2222-333344445555/" CID "\n1:name=systemd:/\n",
+				       path, sizeof(path), id, pod), 0);
+	CHECK_STR(id, CID);
+	CHECK_STR(pod, "1b2c3d4e-0000-1111-2222-333344445555");
+	CHECK(strstr(path, "/kubepods/burstable/") == path);
+	CHECK_EQ_INT(rec_procfs_cgroup("11:cpuset:/a\n1:name=systemd:/b\n", path, sizeof(path),
+				       id, pod), 0);
+	CHECK_STR(path, "/a");
+	CHECK_STR(id, "host");
+	/* nothing usable */
+	CHECK_EQ_INT(rec_procfs_cgroup("", path, sizeof(path), id, pod), 0);
+	CHECK_STR(path, "");
+	CHECK_STR(id, "host");
+	CHECK_EQ_INT(rec_procfs_cgroup("garbage", path, sizeof(path), id, pod), 0);
+	CHECK_STR(path, "");
+}

@@ -10,6 +10,7 @@
 static struct evt_builder tb;
 static struct evt tev;
 static uint64_t tts = 1700000000000000000ull;
+static uint64_t tcg; /* cgroup id of the records ev_begin starts */
 
 /* Starts a record from thread (pid, tid) whose parent process is ppid. */
 static inline void ev_begin(unsigned type, uint32_t pid, uint32_t tid, uint32_t ppid, int64_t res)
@@ -22,6 +23,7 @@ static inline void ev_begin(unsigned type, uint32_t pid, uint32_t tid, uint32_t 
 	h.tid = tid;
 	h.ppid = ppid;
 	h.res = res;
+	h.cgroup_id = tcg;
 	snprintf(h.comm, sizeof(h.comm), "c%u", pid);
 	evt_builder_begin(&tb, type, &h);
 }
