@@ -34,10 +34,19 @@ int rule_set_load_default(struct rule_set *rs, struct sr_err *err)
 	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
+		/* A build tree: bin/sysreplay, or a sanitizer build's deeper
+		 * .output/san/bin/sysreplay: look in each ancestor, nearest first. */
+		char *d = exe;
+
 		exe[n] = '\0';
-		snprintf(dir, sizeof(dir), "%s/../rules/default", dirname(exe));
-		if (is_dir(dir))
-			return rule_set_load_file(rs, dir, err);
+		for (int up = 0; up < 4; up++) {
+			d = dirname(d);
+			snprintf(dir, sizeof(dir), "%s/../rules/default", d);
+			if (is_dir(dir))
+				return rule_set_load_file(rs, dir, err);
+			if (!strcmp(d, "/"))
+				break;
+		}
 	}
 	if (is_dir("/usr/share/sysrec/rules"))
 		return rule_set_load_file(rs, "/usr/share/sysrec/rules", err);
