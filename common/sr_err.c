@@ -8,8 +8,14 @@ void sr_err_clear(struct sr_err *err)
 {
 	if (!err)
 		return;
-	memset(err, 0, sizeof(*err));
+	/* Field by field, not memset: readers clear an error per record, and the
+	 * message buffer is only ever read up to its NUL. */
+	err->code = 0;
+	err->offset = 0;
 	err->chunk = -1;
+	err->line = 0;
+	err->column = 0;
+	err->msg[0] = '\0';
 }
 
 int sr_err_set(struct sr_err *err, int code, const char *fmt, ...)

@@ -92,7 +92,7 @@ struct rpl_run_opts {
 	/* emit (or NULL emit: counting) reads only fields the record header
 	 * carries (fld_needs.h): with a filter that does too, on .sysrec
 	 * input and no caller state, the run skips the state engine. */
-	int emit_stateless;
+	int emit_stateless;	     /* 2 any source, 1 .sysrec only, 0 never (rpl_run.c) */
 };
 
 struct rpl_run_result {

@@ -118,7 +118,12 @@ int rpl_cmd_events(int argc, char **argv)
 	ro.emit = count ? NULL : events_emit;
 	ro.emit_ctx = &ec;
 	/* Counting, or a -p format of header fields only: state is not needed. */
-	ro.emit_stateless = count || (!json && !fld_format_needs_state(ec.out.fmt));
+	/* 2: stateless on any source; 1: only where headers carry process
+	 * identity (.sysrec); 0: state needed. See rpl_run.c run_stateless. */
+	ro.emit_stateless = count ? 2
+			    : json ? 0
+			    : !fld_format_needs_state_ex(ec.out.fmt, 1) ? 2
+			    : !fld_format_needs_state(ec.out.fmt) ? 1 : 0;
 	r = rpl_run(in, &ro, &res, &err);
 	if (count)
 		printf("%" PRIu64 "\n", res.matched);

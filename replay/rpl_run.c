@@ -44,18 +44,23 @@ int rpl_window(const struct rpl_input *in, const struct sr_time_spec *since,
 }
 
 /* The state engine can be skipped when nothing downstream reads it: the
- * output and the filter use header fields only, no caller shares the state,
- * and every source is a .sysrec (whose headers the recorder fills). */
+ * output and the filter use header fields only and no caller shares the
+ * state. Process identity from headers counts only for .sysrec sources,
+ * whose headers the recorder fills. */
 static int run_stateless(const struct rpl_input *in, const struct rpl_run_opts *o)
 {
+	int all_sysrec = 1;
+
 	if (o->st || !o->emit_stateless || getenv("SYSREPLAY_FORCE_STATE"))
-		return 0;
-	if (o->prog && flt_prog_needs_state(o->prog))
 		return 0;
 	for (size_t i = 0; i < rpl_input_count(in); i++)
 		if (rpl_input_source(in, i)->kind != SRC_SYSREC)
-			return 0;
-	return 1;
+			all_sysrec = 0;
+	/* Other sources (.scap) fill process identity in headers from a
+	 * partial table of their own: only evt.* fields may skip state there. */
+	if (!all_sysrec)
+		return o->emit_stateless >= 2 && !(o->prog && flt_prog_needs_state_ex(o->prog, 1));
+	return !(o->prog && flt_prog_needs_state(o->prog));
 }
 
 int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_result *res,

@@ -9,7 +9,10 @@
 #include "flt_int.h"
 #include "fld_int.h"
 
-int fld_ref_needs_state(const struct fld_ref *ref)
+/* strict: process identity (proc.pid, proc.name, thread.tid) counts as state
+ * too, for sources whose record headers are not filled by the recorder
+ * (.scap: the importer derives them from its own partial thread table). */
+static int ref_needs(const struct fld_ref *ref, int strict)
 {
 	if (!ref || !ref->def)
 		return 1;
@@ -37,12 +40,17 @@ int fld_ref_needs_state(const struct fld_ref *ref)
 	/* The state refreshes these from every record header it sees, so
 	 * they equal the header's values (comm: when the header has one). */
 	case FLD_ID_PROC_PID: case FLD_ID_PROC_NAME: case FLD_ID_THREAD_TID:
-		return 0;
+		return strict;
 	}
 	return 1;
 }
 
-int fld_format_needs_state(const struct fld_format *f)
+int fld_ref_needs_state(const struct fld_ref *ref)
+{
+	return ref_needs(ref, 0);
+}
+
+int fld_format_needs_state_ex(const struct fld_format *f, int strict)
 {
 	const struct fld_ref *refs[64];
 	size_t n;
@@ -53,12 +61,17 @@ int fld_format_needs_state(const struct fld_format *f)
 	if (n > 64)
 		return 1; /* more than we looked at: stay safe */
 	for (size_t i = 0; i < n; i++)
-		if (fld_ref_needs_state(refs[i]))
+		if (ref_needs(refs[i], strict))
 			return 1;
 	return 0;
 }
 
-static int node_needs(const struct flt_pnode *p, int depth)
+int fld_format_needs_state(const struct fld_format *f)
+{
+	return fld_format_needs_state_ex(f, 0);
+}
+
+static int node_needs(const struct flt_pnode *p, int depth, int strict)
 {
 	if (!p)
 		return 0;
@@ -69,21 +82,26 @@ static int node_needs(const struct flt_pnode *p, int depth)
 	case FLT_N_OR:
 	case FLT_N_NOT:
 		for (size_t i = 0; i < p->nkids; i++)
-			if (node_needs(p->kids[i], depth + 1))
+			if (node_needs(p->kids[i], depth + 1, strict))
 				return 1;
 		return 0;
 	case FLT_N_CMP:
 		/* by_type tests look at the record type only */
-		if (!p->by_type && fld_ref_needs_state(&p->lhs.ref))
+		if (!p->by_type && ref_needs(&p->lhs.ref, strict))
 			return 1;
-		return p->rhs_field && fld_ref_needs_state(&p->rhs_field->ref);
+		return p->rhs_field && ref_needs(&p->rhs_field->ref, strict);
 	case FLT_N_BOOL:
 		return 0;
 	}
 	return 1;
 }
 
+int flt_prog_needs_state_ex(const struct flt_prog *p, int strict)
+{
+	return p ? node_needs(p->root, 0, strict) : 0;
+}
+
 int flt_prog_needs_state(const struct flt_prog *p)
 {
-	return p ? node_needs(p->root, 0) : 0;
+	return flt_prog_needs_state_ex(p, 0);
 }

@@ -24,5 +24,9 @@ int fld_ref_needs_state(const struct fld_ref *ref);
 int fld_format_needs_state(const struct fld_format *f);
 /* Any field the compiled filter reads needs state (NULL: 0). */
 int flt_prog_needs_state(const struct flt_prog *p);
+/* strict: also count process identity fields (proc.pid, proc.name,
+ * thread.tid) as state, for sources whose headers are not recorder-filled. */
+int fld_format_needs_state_ex(const struct fld_format *f, int strict);
+int flt_prog_needs_state_ex(const struct flt_prog *p, int strict);
 
 #endif
