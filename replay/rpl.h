@@ -212,9 +212,6 @@ struct rpl_rule_opts {
 };
 /* Loads the files, applies the selection. Prints the error; returns 0 or SR_*. */
 int rpl_alerts_load(struct rule_set **out, const struct rpl_rule_opts *o);
-/* Disables every loaded rule (before finalize) having one of these tags
- * (comma separated). Returns how many it disabled. (rpl_rule_select.c) */
-size_t rpl_rules_disable_tags(struct rule_set *rs, const char *tags);
 struct rpl_alerts *rpl_alerts_new(const struct rule_set *rs, int json, FILE *f);
 void rpl_alerts_free(struct rpl_alerts *a);
 int rpl_alerts_emit(void *ctx, struct fld_ctx *c);

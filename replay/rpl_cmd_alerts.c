@@ -36,7 +36,7 @@ static void select_rules(struct rule_set *rs, const struct rpl_rule_opts *o)
 		if (rule_set_enable(rs, o->disable[i], 0) == 0)
 			rpl_warn("--disable '%s': no enabled rule has this in its name",
 				 o->disable[i]);
-	if (o->disable_tags && rpl_rules_disable_tags(rs, o->disable_tags) == 0)
+	if (o->disable_tags && rule_set_enable_tags(rs, o->disable_tags, 0) == 0)
 		rpl_warn("--disable-tags '%s': no enabled rule has one of these tags",
 			 o->disable_tags);
 }

@@ -77,6 +77,10 @@ void rule_set_error_print(const struct rule_set *rs, FILE *out, const struct sr_
 /* Enables/disables, before finalize, every rule whose name contains substr
  * (Falco's -D). Returns the number of rules changed. */
 size_t rule_set_enable(struct rule_set *rs, const char *substr, int enabled);
+/* Enables/disables, before finalize, every rule carrying one of the tags of
+ * the comma-separated list (Falco's -T when disabling). Returns the number of
+ * rules changed. */
+size_t rule_set_enable_tags(struct rule_set *rs, const char *tags, int enabled);
 
 /* A rule by name (after finalize; NULL when unknown or skipped). */
 const struct rule *rule_set_find(const struct rule_set *rs, const char *name);

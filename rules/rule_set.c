@@ -138,6 +138,42 @@ size_t rule_set_enable(struct rule_set *rs, const char *substr, int enabled)
 	return n;
 }
 
+/* 1 when the rule carries one of the tags of the comma-separated list. */
+static int rule_has_tag(const struct rule *r, const char *list)
+{
+	const char *p = list;
+
+	for (;;) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		for (size_t i = 0; n && i < r->tags.n; i++) {
+			const char *t = r->tags.v[i];
+
+			if (strlen(t) == n && strncmp(t, p, n) == 0)
+				return 1;
+		}
+		if (!e)
+			return 0;
+		p = e + 1;
+	}
+}
+
+size_t rule_set_enable_tags(struct rule_set *rs, const char *tags, int enabled)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->rules.n; i++) {
+		struct rule *r = rs->rules.v[i];
+
+		if (r->enabled != !!enabled && rule_has_tag(r, tags)) {
+			r->enabled = !!enabled;
+			n++;
+		}
+	}
+	return n;
+}
+
 /* ---- loading ---- */
 
 int rule_set_load_string(struct rule_set *rs, const char *name, const char *yaml,
