@@ -41,6 +41,26 @@ static void select_rules(struct rule_set *rs, const struct rpl_rule_opts *o)
 			 o->disable_tags);
 }
 
+/* After the one-line message: the rules file's source line and a caret under
+ * the column, when the error has a position (rule_set_error_print's lines
+ * after its first, which repeats the message). */
+static void print_rules_caret(const struct rule_set *rs, const struct sr_err *err)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *m;
+	const char *nl;
+
+	if (err->line <= 0 || !(m = open_memstream(&buf, &n)))
+		return;
+	rule_set_error_print(rs, m, err);
+	fclose(m);
+	nl = buf ? strchr(buf, '\n') : NULL;
+	if (nl && nl[1])
+		fputs(nl + 1, stderr);
+	free(buf);
+}
+
 int rpl_alerts_load(struct rule_set **out, const struct rpl_rule_opts *o)
 {
 	struct rule_set *rs = rule_set_new();
@@ -75,14 +95,18 @@ int rpl_alerts_load(struct rule_set **out, const struct rpl_rule_opts *o)
 	}
 	for (size_t i = 0; i < o->nfiles && !r; i++) {
 		r = rule_set_load_file(rs, o->files[i], &err);
-		if (r)
+		if (r) {
 			rpl_fail_err(o->files[i], &err);
+			print_rules_caret(rs, &err);
+		}
 	}
 	if (!r) {
 		select_rules(rs, o);
 		r = rule_set_finalize(rs, &err);
-		if (r)
+		if (r) {
 			rpl_fail_err(o->nfiles ? o->files[0] : "default rules", &err);
+			print_rules_caret(rs, &err);
+		}
 	}
 	if (r) {
 		rule_set_free(rs);
