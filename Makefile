@@ -110,7 +110,7 @@ fuzz: deps
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  $(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -I. -I.output -D_GNU_SOURCE \
 	    -o .output/fuzz/$$n $$f $(LIB_SRC) $(LIBS) || exit 1; \
-	  mkdir -p tests/fuzz/corpus/$$n; \
+	  mkdir -p tests/fuzz/corpus/$$n .output/fuzz/corpus-$$n; \
 	  .output/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    .output/fuzz/corpus-$$n tests/fuzz/corpus/$$n 2>&1 | tail -3; \
 	done
