@@ -44,7 +44,11 @@ int main(int argc, char **argv)
 		if (scap_in_read(&in, b + 8, tl - 8) != tl - 8)
 			return 2;
 		if (is_event(bt)) {
-			uint64_t ts = scap_rd64(b + ts_off(bt));
+			uint64_t ts;
+			/* the timestamp (and the trailer) must lie inside the block */
+			if (tl < ts_off(bt) + 8 + 4)
+				return 2;
+			ts = scap_rd64(b + ts_off(bt));
 			if (!nev++)
 				first = ts;
 			last = ts > last ? ts : last;

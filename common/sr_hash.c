@@ -10,7 +10,9 @@ static uint32_t crc_table[8][256];
 static int crc_ready;
 static int crc_hw;
 
-static void crc_init(void)
+/* Run before main so threads never race to fill the tables; the check in
+ * sr_crc32c still covers calls from other constructors. */
+__attribute__((constructor)) static void crc_init(void)
 {
 	for (uint32_t i = 0; i < 256; i++) {
 		uint32_t c = i;

@@ -113,10 +113,46 @@ struct evt {
  * lies about its sizes. Never reads past buf + avail. */
 int evt_decode(struct evt *ev, const void *buf, size_t avail);
 
-/* Parameter access by index; missing params read as absent (0 / NULL). */
-int evt_param_present(const struct evt *ev, unsigned i);
-int64_t evt_param_s64(const struct evt *ev, unsigned i);
-uint64_t evt_param_u64(const struct evt *ev, unsigned i);
+/* Parameter access by index; missing params read as absent (0 / NULL).
+ * Inline: the state engine and filters read them on every event. Integers
+ * of a width other than 1, 2, 4 or 8 bytes read as 0. */
+static inline int evt_param_present(const struct evt *ev, unsigned i)
+{
+	return i < ev->nparams;
+}
+
+static inline uint64_t evt_param_u64(const struct evt *ev, unsigned i)
+{
+	const uint8_t *p;
+
+	if (i >= ev->nparams)
+		return 0;
+	p = ev->p[i];
+	switch (ev->plen[i]) {
+	case 1: return p[0];
+	case 2: { uint16_t v; __builtin_memcpy(&v, p, 2); return v; }
+	case 4: { uint32_t v; __builtin_memcpy(&v, p, 4); return v; }
+	case 8: { uint64_t v; __builtin_memcpy(&v, p, 8); return v; }
+	}
+	return 0;
+}
+
+static inline int64_t evt_param_s64(const struct evt *ev, unsigned i)
+{
+	const uint8_t *p;
+
+	if (i >= ev->nparams)
+		return 0;
+	p = ev->p[i];
+	switch (ev->plen[i]) {
+	case 1: return (int8_t)p[0];
+	case 2: { int16_t v; __builtin_memcpy(&v, p, 2); return v; }
+	case 4: { int32_t v; __builtin_memcpy(&v, p, 4); return v; }
+	case 8: { int64_t v; __builtin_memcpy(&v, p, 8); return v; }
+	}
+	return 0;
+}
+
 /* Parameter index by name for this event's type, or -1. */
 int evt_param_index(unsigned type, const char *name);
 

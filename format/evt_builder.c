@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../common/sr_err.h"
+#include "fmt_chunk.h"
 
 void evt_builder_init(struct evt_builder *b)
 {
@@ -29,29 +30,11 @@ void evt_builder_begin(struct evt_builder *b, unsigned type, const struct evt_re
 	b->data_len = 0;
 }
 
-static int grow(uint8_t **p, size_t *cap, size_t need)
-{
-	size_t ncap;
-	uint8_t *np;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 256;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, ncap);
-	if (!np)
-		return SR_ENOMEM;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
-
 int evt_builder_add(struct evt_builder *b, const void *data, size_t len)
 {
 	if (b->nparams >= EVT_MAX_PARAMS || len > EVT_REC_MAX)
 		return SR_ELIMIT;
-	if (grow(&b->data, &b->data_cap, b->data_len + len))
+	if (fmt_grow(&b->data, &b->data_cap, b->data_len + len, 256))
 		return SR_ENOMEM;
 	if (len)
 		memcpy(b->data + b->data_len, data, len);
@@ -85,7 +68,7 @@ const void *evt_builder_finish(struct evt_builder *b, size_t *len)
 			large = 1;
 	lens_size = (size_t)b->nparams * (large ? 4 : 2);
 	total = EVT_REC_HDR + lens_size + b->data_len;
-	if (total > EVT_REC_MAX || grow(&b->buf, &b->cap, total))
+	if (total > EVT_REC_MAX || fmt_grow(&b->buf, &b->cap, total, 256))
 		return NULL;
 	b->hdr.len = (__u32)total;
 	b->hdr.nparams = (__u16)b->nparams;

@@ -71,20 +71,8 @@ struct tlv_buf {
 
 static int buf_reserve(struct tlv_buf *b, size_t add)
 {
-	size_t need = b->len + add;
-
-	if (need > b->cap) {
-		size_t ncap = b->cap ? b->cap * 2 : 1024;
-		uint8_t *np;
-
-		while (ncap < need)
-			ncap *= 2;
-		np = realloc(b->p, ncap);
-		if (!np)
-			return SR_ENOMEM;
-		b->p = np;
-		b->cap = ncap;
-	}
+	if (fmt_grow(&b->p, &b->cap, b->len + add, 1024))
+		return SR_ENOMEM;
 	memset(b->p + b->len, 0, add);
 	return 0;
 }

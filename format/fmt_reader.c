@@ -109,24 +109,6 @@ static int read_at(int fd, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
-static int grow(uint8_t **p, size_t *cap, size_t need)
-{
-	size_t ncap;
-	uint8_t *np;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 16 * 1024;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, ncap);
-	if (!np)
-		return SR_ENOMEM;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
-
 static int add_chunk(struct fmt_reader *r, const struct fmt_chunk_info *ci)
 {
 	if (r->nch == r->cap) {
@@ -251,24 +233,23 @@ static int scan_chunks(struct fmt_reader *r)
 		struct fmt_chunk_hdr h;
 		struct fmt_chunk_info ci;
 		const char *why;
-		uint32_t magic = 0;
 
 		if (seq >= FMT_INDEX_MAX_CHUNKS) {
 			mark_damage(r, seq, off, "more chunks than the format allows");
 			break;
 		}
-		if (read_at(r->fd, &magic, rem < 4 ? (size_t)rem : 4, off))
+		/* One read: the header, or as much of it as the file holds. */
+		memset(&h, 0, sizeof(h));
+		if (read_at(r->fd, &h, rem < sizeof(h) ? (size_t)rem : sizeof(h), off))
 			return SR_EIO;
 		/* An index block means the writer got that far; its trailer was bad. */
-		if (rem >= 4 && magic == FMT_INDEX_MAGIC)
+		if (rem >= 4 && h.magic == FMT_INDEX_MAGIC)
 			break;
 		if (rem < sizeof(h)) {
 			mark_cut(r, seq, off, "chunk header cut short (%llu of %zu bytes present)",
 				 (unsigned long long)rem, sizeof(h));
 			break;
 		}
-		if (read_at(r->fd, &h, sizeof(h), off))
-			return SR_EIO;
 		why = chunk_hdr_problem(&h);
 		if (why) {
 			mark_damage(r, seq, off, "%s", why);
@@ -323,7 +304,8 @@ static int load_index(struct fmt_reader *r)
 		return NOTE("trailer checksum mismatch");
 	/* The index must sit exactly between the last chunk and the trailer. */
 	if (t->index_offset < r->data_start || t->index_size < sizeof(ih) + 4 ||
-	    t->index_size > r->size || t->index_offset != r->size - sizeof(*t) - t->index_size)
+	    t->index_size > r->size - sizeof(*t) - r->data_start ||
+	    t->index_offset != r->size - sizeof(*t) - t->index_size)
 		return NOTE("trailer points outside the file");
 	if (read_at(r->fd, &ih, sizeof(ih), t->index_offset))
 		return SR_EIO;
@@ -603,7 +585,7 @@ int fmt_reader_load_chunk(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *
 	/* One pread for header and payload when the header has the length this
 	 * version writes (the common case); otherwise, or when that read falls
 	 * short, header and payload are read apart so errors say which. */
-	if (grow(&r->comp, &r->comp_cap, sizeof(h) + (size_t)ci->comp_size))
+	if (fmt_grow(&r->comp, &r->comp_cap, sizeof(h) + (size_t)ci->comp_size, 16 * 1024))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	one_read = read_at(r->fd, r->comp, sizeof(h) + (size_t)ci->comp_size, ci->offset) == 0;
 	if (one_read)
@@ -633,7 +615,7 @@ int fmt_reader_load_chunk(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *
 	if (hdr)
 		*hdr = h;
 
-	if (grow(&r->raw, &r->raw_cap, h.raw_size ? h.raw_size : 1))
+	if (fmt_grow(&r->raw, &r->raw_cap, h.raw_size ? h.raw_size : 1, 16 * 1024))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	if (one_read && h.hdr_len == sizeof(h)) {
 		payload = r->comp + sizeof(h);

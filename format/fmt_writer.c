@@ -83,24 +83,6 @@ static int errno_code(int e)
 	return SR_EIO;
 }
 
-static int grow(uint8_t **p, size_t *cap, size_t need)
-{
-	size_t ncap;
-	uint8_t *np;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 64 * 1024;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, ncap);
-	if (!np)
-		return SR_ENOMEM;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
-
 /* Index block + trailer at end_off. Best effort after a failure. */
 static int write_index(struct fmt_writer *w)
 {
@@ -190,7 +172,7 @@ static int flush_chunk(struct fmt_writer *w, struct sr_err *err)
 		w->idx_cap = ncap;
 	}
 	need = sizeof(h) + ZSTD_compressBound(w->raw_len);
-	if (grow(&w->out, &w->out_cap, need))
+	if (fmt_grow(&w->out, &w->out_cap, need, 64 * 1024))
 		return sr_err_set(err, SR_ENOMEM, "out of memory for a %zu-byte chunk", need);
 	comp =
 	    ZSTD_compress2(w->cctx, w->out + sizeof(h), w->out_cap - sizeof(h), w->raw, w->raw_len);
@@ -274,7 +256,7 @@ int fmt_writer_open(struct fmt_writer **out, const char *path, const struct fmt_
 	w->fd = -1;
 
 	w->cctx = ZSTD_createCCtx();
-	if (!w->cctx || grow(&w->raw, &w->raw_cap, w->o.chunk_raw)) {
+	if (!w->cctx || fmt_grow(&w->raw, &w->raw_cap, w->o.chunk_raw, 64 * 1024)) {
 		fmt_writer_close(w, NULL);
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
@@ -347,7 +329,7 @@ int fmt_writer_append(struct fmt_writer *w, const void *rec, size_t len, struct 
 		if (rc)
 			return rc;
 	}
-	if (grow(&w->raw, &w->raw_cap, w->raw_len + plen))
+	if (fmt_grow(&w->raw, &w->raw_cap, w->raw_len + plen, 64 * 1024))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	memcpy(w->raw + w->raw_len, rec, len);
 	if (plen > len)

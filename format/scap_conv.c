@@ -126,30 +126,27 @@ static uint64_t open_to_ppm(uint64_t v)
 	return out;
 }
 
-uint64_t scap_conv_from_ppm(unsigned conv, uint64_t v)
+static uint64_t convert(unsigned conv, uint64_t v, int to_native)
 {
 	switch (conv) {
-	case SV_OFLAGS: return open_from_ppm(v);
-	case SV_CLONE: return bits(clone_bits, N(clone_bits), v, 1);
-	case SV_MMAP: return bits(mmap_bits, N(mmap_bits), v, 1);
-	case SV_EXEFL: return bits(exe_bits, N(exe_bits), v, 1);
-	case SV_FCNTL: return value(fcntl_vals, N(fcntl_vals), v, 1);
-	case SV_PTRACE: return value(ptrace_vals, N(ptrace_vals), v, 1);
+	case SV_OFLAGS: return to_native ? open_from_ppm(v) : open_to_ppm(v);
+	case SV_CLONE: return bits(clone_bits, N(clone_bits), v, to_native);
+	case SV_MMAP: return bits(mmap_bits, N(mmap_bits), v, to_native);
+	case SV_EXEFL: return bits(exe_bits, N(exe_bits), v, to_native);
+	case SV_FCNTL: return value(fcntl_vals, N(fcntl_vals), v, to_native);
+	case SV_PTRACE: return value(ptrace_vals, N(ptrace_vals), v, to_native);
 	default: return v;
 	}
 }
 
+uint64_t scap_conv_from_ppm(unsigned conv, uint64_t v)
+{
+	return convert(conv, v, 1);
+}
+
 uint64_t scap_conv_to_ppm(unsigned conv, uint64_t v)
 {
-	switch (conv) {
-	case SV_OFLAGS: return open_to_ppm(v);
-	case SV_CLONE: return bits(clone_bits, N(clone_bits), v, 0);
-	case SV_MMAP: return bits(mmap_bits, N(mmap_bits), v, 0);
-	case SV_EXEFL: return bits(exe_bits, N(exe_bits), v, 0);
-	case SV_FCNTL: return value(fcntl_vals, N(fcntl_vals), v, 0);
-	case SV_PTRACE: return value(ptrace_vals, N(ptrace_vals), v, 0);
-	default: return v;
-	}
+	return convert(conv, v, 0);
 }
 
 unsigned scap_fdtype_to_ours(unsigned t)

@@ -353,6 +353,28 @@ static uint8_t l4_ours(uint8_t scap_l4)
 	}
 }
 
+/* An inet fd entry -> our tuple: family | src addr | src port | dst addr |
+ * dst port | l4. On disk: src addr, [dst addr], src port, [dst port], l4;
+ * a server socket has no destination side. Returns the tuple length. */
+static uint32_t inet_tuple(struct cur *c, uint8_t *tuple, uint8_t family, unsigned alen,
+			   int server)
+{
+	uint16_t sp, dp;
+
+	tuple[0] = family;
+	take(c, tuple + 1, alen);
+	if (!server)
+		take(c, tuple + 3 + alen, alen);
+	sp = (uint16_t)get(c, 2);
+	memcpy(tuple + 1 + alen, &sp, 2);
+	if (!server) {
+		dp = (uint16_t)get(c, 2);
+		memcpy(tuple + 3 + 2 * alen, &dp, 2);
+	}
+	tuple[5 + 2 * alen] = l4_ours((uint8_t)get(c, 1));
+	return 6 + 2 * alen;
+}
+
 int scap_meta_fdlist(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t len,
 		     struct sr_err *err)
 {
@@ -393,48 +415,16 @@ int scap_meta_fdlist(struct scap_src *s, uint32_t bt, const uint8_t *body, size_
 		memset(tuple, 0, sizeof(tuple));
 		switch (type) {
 		case SCAP_FD_IPV4_SOCK:
-			tuple[0] = 2;
-			take(&c, tuple + 1, 4);
-			take(&c, tuple + 7, 4);
-			{
-				uint16_t sp = (uint16_t)get(&c, 2), dp = (uint16_t)get(&c, 2);
-				memcpy(tuple + 5, &sp, 2);
-				memcpy(tuple + 11, &dp, 2);
-			}
-			tuple[13] = l4_ours((uint8_t)get(&c, 1));
-			tlen = 14;
+			tlen = inet_tuple(&c, tuple, 2, 4, 0);
 			break;
 		case SCAP_FD_IPV4_SERVSOCK:
-			tuple[0] = 2;
-			take(&c, tuple + 1, 4);
-			{
-				uint16_t sp = (uint16_t)get(&c, 2);
-				memcpy(tuple + 5, &sp, 2);
-			}
-			tuple[13] = l4_ours((uint8_t)get(&c, 1));
-			tlen = 14;
+			tlen = inet_tuple(&c, tuple, 2, 4, 1);
 			break;
 		case SCAP_FD_IPV6_SOCK:
-			tuple[0] = 10;
-			take(&c, tuple + 1, 16);
-			take(&c, tuple + 19, 16);
-			{
-				uint16_t sp = (uint16_t)get(&c, 2), dp = (uint16_t)get(&c, 2);
-				memcpy(tuple + 17, &sp, 2);
-				memcpy(tuple + 35, &dp, 2);
-			}
-			tuple[37] = l4_ours((uint8_t)get(&c, 1));
-			tlen = 38;
+			tlen = inet_tuple(&c, tuple, 10, 16, 0);
 			break;
 		case SCAP_FD_IPV6_SERVSOCK:
-			tuple[0] = 10;
-			take(&c, tuple + 1, 16);
-			{
-				uint16_t sp = (uint16_t)get(&c, 2);
-				memcpy(tuple + 17, &sp, 2);
-			}
-			tuple[37] = l4_ours((uint8_t)get(&c, 1));
-			tlen = 38;
+			tlen = inet_tuple(&c, tuple, 10, 16, 1);
 			break;
 		case SCAP_FD_UNIX_SOCK:
 			tuple[0] = 1;

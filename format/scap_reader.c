@@ -209,9 +209,6 @@ static void apply(struct oparams *o, const struct scap_prm *defs, unsigned ndefs
 		}
 		if (our < 0)
 			continue;
-		if (our == 0 && d->conv == SV_COPY && d->wire == SW_U16 && o->has_scid) {
-			/* generic: nativeID */
-		}
 		switch (d->wire) {
 		case SW_STR:
 			oset(o, our, p, scap_str_len(p, len));
@@ -317,6 +314,15 @@ static int clone_child_procinfo(struct scap_src *s, const struct oparams *o, uin
 	return scap_meta_procinfo(s, &e, ts);
 }
 
+/* A thread's comm from n bytes of text, cut as the kernel cuts it (15). */
+static void thr_set_comm(struct scap_thr *t, const uint8_t *p, uint32_t n)
+{
+	if (n > EVT_COMM_LEN - 1)
+		n = EVT_COMM_LEN - 1;
+	memcpy(t->comm, p, n);
+	t->comm[n] = 0;
+}
+
 /* Builds and queues our record for one syscall (enter e and/or exit x). */
 static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, uint16_t cpu,
 		 const struct pview *e, uint64_t ets, const struct pview *x, uint64_t xts,
@@ -327,7 +333,6 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 	struct scap_thr *t;
 	unsigned type = d->our;
 	int rc = 0;
-	static const struct pview none;
 
 	o = oparams_reset(s);
 	if (!o)
@@ -383,8 +388,7 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 		if (o->has_gid)
 			t->gid = o->gid;
 		if (o->comm)
-			memcpy(t->comm, o->comm, o->comm_len < 15 ? o->comm_len : 15),
-				t->comm[o->comm_len < 15 ? o->comm_len : 15] = 0;
+			thr_set_comm(t, o->comm, o->comm_len);
 	} else if ((d->flags & SD_CLONE) && o->has_res && o->res > 0) {
 		struct scap_thr *c = scap_thr_get(s, (uint64_t)o->res, 1);
 		int thread = o->set[0] && (scap_rd64(o->p[0]) & 0x10000 /* CLONE_THREAD */);
@@ -407,20 +411,14 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 		if (o->has_ptid)
 			t->ptid = (uint64_t)o->ptid;
 		if (o->comm) {
-			uint32_t n = o->comm_len < 15 ? o->comm_len : 15;
-			memcpy(t->comm, o->comm, n);
-			t->comm[n] = 0;
+			thr_set_comm(t, o->comm, o->comm_len);
 		} else if (o->argv0) {
 			/* Old captures lack comm: the executable's base name stands in. */
 			const uint8_t *sl = o->argv0, *q;
-			uint32_t n;
 			for (q = o->argv0; q < o->argv0 + o->argv0_len; q++)
 				if (*q == '/')
 					sl = q + 1;
-			n = (uint32_t)(o->argv0 + o->argv0_len - sl);
-			n = n < 15 ? n : 15;
-			memcpy(t->comm, sl, n);
-			t->comm[n] = 0;
+			thr_set_comm(t, sl, (uint32_t)(o->argv0 + o->argv0_len - sl));
 		}
 	}
 	if (d->flags & SD_EXEC) {
@@ -485,7 +483,6 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 	}
 	if (!rc)
 		rc = scap_emit(s, &s->q);
-	(void)none;
 out:
 	return rc;
 }

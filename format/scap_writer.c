@@ -32,7 +32,7 @@ struct scap_writer {
 	char path[4096];
 	int lists_done, in_snap, failed;
 	struct wbuf snap;        /* snapshot records waiting for the lists */
-	struct wbuf blk, ev;     /* block and event assembly */
+	struct wbuf blk;         /* block assembly */
 	struct wbuf tmp;
 	unsigned long long events;
 };
@@ -535,7 +535,6 @@ int scap_writer_close(struct scap_writer *w, struct sr_err *err)
 		rc = SR_EIO;
 	free(w->snap.p);
 	free(w->blk.p);
-	free(w->ev.p);
 	free(w->tmp.p);
 	free(w);
 	return rc;

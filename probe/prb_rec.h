@@ -123,17 +123,22 @@ static __always_inline void put_u32(struct prb_scratch *s, __u32 v)
 	rec_commit(s, 4);
 }
 
-/* A user string without its NUL; cap bounds the bytes read. */
-static __always_inline void put_ustr(struct prb_scratch *s, const void *uptr, __u32 cap)
+/* A string without its NUL, from user memory or the kernel's; cap bounds
+ * the bytes read. user is a constant at every call: one helper is kept. */
+static __always_inline void put_str(struct prb_scratch *s, const void *ptr, __u32 cap, int user)
 {
 	__u32 room = rec_room(s, cap);
 	long n;
 
-	if (!uptr || room < 2) {
+	if (!ptr || room < 2) {
 		rec_commit(s, 0);
 		return;
 	}
-	n = bpf_probe_read_user_str(REC_PTR(s, s->off), prb_bound(room, PRB_LEN_MASK), uptr);
+	if (user)
+		n = bpf_probe_read_user_str(REC_PTR(s, s->off), prb_bound(room, PRB_LEN_MASK), ptr);
+	else
+		n = bpf_probe_read_kernel_str(REC_PTR(s, s->off), prb_bound(room, PRB_LEN_MASK),
+					      ptr);
 	if (n <= 0) {
 		rec_commit(s, 0);
 		return;
@@ -143,24 +148,8 @@ static __always_inline void put_ustr(struct prb_scratch *s, const void *uptr, __
 	rec_commit(s, (__u32)(n - 1) & PRB_LEN_MASK);
 }
 
-static __always_inline void put_kstr(struct prb_scratch *s, const void *kptr, __u32 cap)
-{
-	__u32 room = rec_room(s, cap);
-	long n;
-
-	if (!kptr || room < 2) {
-		rec_commit(s, 0);
-		return;
-	}
-	n = bpf_probe_read_kernel_str(REC_PTR(s, s->off), prb_bound(room, PRB_LEN_MASK), kptr);
-	if (n <= 0) {
-		rec_commit(s, 0);
-		return;
-	}
-	if ((__u32)n >= room)
-		s->flags |= EVT_RF_TRUNC;
-	rec_commit(s, (__u32)(n - 1) & PRB_LEN_MASK);
-}
+#define put_ustr(s, uptr, cap) put_str(s, uptr, cap, 1)
+#define put_kstr(s, kptr, cap) put_str(s, kptr, cap, 0)
 
 /* len user bytes (already cut to what the caller wants). */
 static __always_inline void put_ubytes(struct prb_scratch *s, const void *uptr, __u64 len)

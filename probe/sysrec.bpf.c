@@ -505,6 +505,40 @@ static __always_inline void build_exec(struct prb_scratch *s, struct task_struct
 	case EVT_##ID:                                                                             \
 		rec_begin(s, EVT_NP_##ID);                                                         \
 		np = EVT_NP_##ID;
+/* Another type recorded exactly like the BEGIN() case after it (same
+ * parameters from the same registers); each pairing is checked below. */
+#define ALSO(ID) case EVT_##ID:
+
+_Static_assert(EVT_NP_RMDIR == EVT_NP_UNLINK, "RMDIR shares UNLINK's decoder");
+_Static_assert(EVT_NP_CHDIR == EVT_NP_UNLINK, "CHDIR shares UNLINK's decoder");
+_Static_assert(EVT_NP_CHROOT == EVT_NP_UNLINK, "CHROOT shares UNLINK's decoder");
+_Static_assert(EVT_NP_LINK == EVT_NP_RENAME, "LINK shares RENAME's decoder");
+_Static_assert(EVT_NP_SYMLINK == EVT_NP_RENAME, "SYMLINK shares RENAME's decoder");
+_Static_assert(EVT_NP_MKDIRAT == EVT_NP_UNLINKAT, "MKDIRAT shares UNLINKAT's decoder");
+_Static_assert(EVT_NP_FCHMODAT == EVT_NP_UNLINKAT, "FCHMODAT shares UNLINKAT's decoder");
+_Static_assert(EVT_NP_LINKAT == EVT_NP_RENAMEAT2, "LINKAT shares RENAMEAT2's decoder");
+_Static_assert(EVT_NP_MKDIR == EVT_NP_CREAT, "MKDIR shares CREAT's decoder");
+_Static_assert(EVT_NP_CHMOD == EVT_NP_CREAT, "CHMOD shares CREAT's decoder");
+_Static_assert(EVT_NP_UMOUNT2 == EVT_NP_CREAT, "UMOUNT2 shares CREAT's decoder");
+_Static_assert(EVT_NP_LISTEN == EVT_NP_DUP2, "LISTEN shares DUP2's decoder");
+_Static_assert(EVT_NP_FCHMOD == EVT_NP_DUP2, "FCHMOD shares DUP2's decoder");
+_Static_assert(EVT_NP_SETNS == EVT_NP_DUP2, "SETNS shares DUP2's decoder");
+_Static_assert(EVT_NP_KILL == EVT_NP_DUP2, "KILL shares DUP2's decoder");
+_Static_assert(EVT_NP_TKILL == EVT_NP_DUP2, "TKILL shares DUP2's decoder");
+_Static_assert(EVT_NP_SETREUID == EVT_NP_DUP2, "SETREUID shares DUP2's decoder");
+_Static_assert(EVT_NP_SETREGID == EVT_NP_DUP2, "SETREGID shares DUP2's decoder");
+_Static_assert(EVT_NP_SOCKET == EVT_NP_DUP3, "SOCKET shares DUP3's decoder");
+_Static_assert(EVT_NP_FCHOWN == EVT_NP_DUP3, "FCHOWN shares DUP3's decoder");
+_Static_assert(EVT_NP_TGKILL == EVT_NP_DUP3, "TGKILL shares DUP3's decoder");
+_Static_assert(EVT_NP_SETRESUID == EVT_NP_DUP3, "SETRESUID shares DUP3's decoder");
+_Static_assert(EVT_NP_SETRESGID == EVT_NP_DUP3, "SETRESGID shares DUP3's decoder");
+_Static_assert(EVT_NP_DUP == EVT_NP_CLOSE, "DUP shares CLOSE's decoder");
+_Static_assert(EVT_NP_FCHDIR == EVT_NP_CLOSE, "FCHDIR shares CLOSE's decoder");
+_Static_assert(EVT_NP_BPF == EVT_NP_CLOSE, "BPF shares CLOSE's decoder");
+_Static_assert(EVT_NP_UNSHARE == EVT_NP_CLOSE, "UNSHARE shares CLOSE's decoder");
+_Static_assert(EVT_NP_USERFAULTFD == EVT_NP_CLOSE, "USERFAULTFD shares CLOSE's decoder");
+_Static_assert(EVT_NP_SETUID == EVT_NP_CLOSE, "SETUID shares CLOSE's decoder");
+_Static_assert(EVT_NP_SETGID == EVT_NP_CLOSE, "SETGID shares CLOSE's decoder");
 
 /* Fills the parameters of one syscall record; returns the param count. */
 static __always_inline __u32 build_params(struct prb_scratch *s, struct task_struct *t, __u8 type,
@@ -563,20 +597,39 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		put_u32(s, (__u32)ufield_u64(A(2), 8));
 		put_u64(s, ufield_u64(A(2), 16));
 		break;
+		ALSO(MKDIR)
+		ALSO(CHMOD)
+		ALSO(UMOUNT2)
 		BEGIN(CREAT)
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(1));
 		break;
+		ALSO(DUP)
+		ALSO(FCHDIR)
+		ALSO(BPF)
+		ALSO(UNSHARE)
+		ALSO(USERFAULTFD)
+		ALSO(SETUID)
+		ALSO(SETGID)
 		BEGIN(CLOSE)
 		put_u32(s, (__u32)A(0));
 		break;
-		BEGIN(DUP)
-		put_u32(s, (__u32)A(0));
-		break;
+		ALSO(LISTEN)
+		ALSO(FCHMOD)
+		ALSO(SETNS)
+		ALSO(KILL)
+		ALSO(TKILL)
+		ALSO(SETREUID)
+		ALSO(SETREGID)
 		BEGIN(DUP2)
 		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(1));
 		break;
+		ALSO(SOCKET)
+		ALSO(FCHOWN)
+		ALSO(TGKILL)
+		ALSO(SETRESUID)
+		ALSO(SETRESGID)
 		BEGIN(DUP3)
 		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(1));
@@ -586,11 +639,6 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(1));
 		put_u64(s, A(2));
-		break;
-		BEGIN(SOCKET)
-		put_u32(s, (__u32)A(0));
-		put_u32(s, (__u32)A(1));
-		put_u32(s, (__u32)A(2));
 		break;
 		BEGIN(SOCKETPAIR)
 		put_u32(s, (__u32)A(0));
@@ -615,10 +663,6 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		BEGIN(BIND)
 		put_u32(s, (__u32)A(0));
 		prb_sockaddr(A(1), A(2));
-		break;
-		BEGIN(LISTEN)
-		put_u32(s, (__u32)A(0));
-		put_u32(s, (__u32)A(1));
 		break;
 		BEGIN(SENDTO)
 		put_u32(s, (__u32)A(0));
@@ -654,14 +698,21 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		put_ufd_pair(s, UP(0), ret);
 		put_u32(s, (__u32)A(1));
 		break;
+		ALSO(RMDIR)
+		ALSO(CHDIR)
+		ALSO(CHROOT)
 		BEGIN(UNLINK)
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		break;
+		ALSO(MKDIRAT)
+		ALSO(FCHMODAT)
 		BEGIN(UNLINKAT)
 		put_u32(s, (__u32)A(0));
 		put_ustr(s, UP(1), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(2));
 		break;
+		ALSO(LINK)
+		ALSO(SYMLINK)
 		BEGIN(RENAME)
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		put_ustr(s, UP(1), PRB_PARAM_MAX);
@@ -672,6 +723,7 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		put_u32(s, (__u32)A(2));
 		put_ustr(s, UP(3), PRB_PARAM_MAX);
 		break;
+		ALSO(LINKAT)
 		BEGIN(RENAMEAT2)
 		put_u32(s, (__u32)A(0));
 		put_ustr(s, UP(1), PRB_PARAM_MAX);
@@ -679,61 +731,16 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		put_ustr(s, UP(3), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(4));
 		break;
-		BEGIN(MKDIR)
-		put_ustr(s, UP(0), PRB_PARAM_MAX);
-		put_u32(s, (__u32)A(1));
-		break;
-		BEGIN(MKDIRAT)
-		put_u32(s, (__u32)A(0));
-		put_ustr(s, UP(1), PRB_PARAM_MAX);
-		put_u32(s, (__u32)A(2));
-		break;
-		BEGIN(RMDIR)
-		put_ustr(s, UP(0), PRB_PARAM_MAX);
-		break;
-		BEGIN(LINK)
-		put_ustr(s, UP(0), PRB_PARAM_MAX);
-		put_ustr(s, UP(1), PRB_PARAM_MAX);
-		break;
-		BEGIN(LINKAT)
-		put_u32(s, (__u32)A(0));
-		put_ustr(s, UP(1), PRB_PARAM_MAX);
-		put_u32(s, (__u32)A(2));
-		put_ustr(s, UP(3), PRB_PARAM_MAX);
-		put_u32(s, (__u32)A(4));
-		break;
-		BEGIN(SYMLINK)
-		put_ustr(s, UP(0), PRB_PARAM_MAX);
-		put_ustr(s, UP(1), PRB_PARAM_MAX);
-		break;
 		BEGIN(SYMLINKAT)
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
 		put_u32(s, (__u32)A(1));
 		put_ustr(s, UP(2), PRB_PARAM_MAX);
-		break;
-		BEGIN(CHMOD)
-		put_ustr(s, UP(0), PRB_PARAM_MAX);
-		put_u32(s, (__u32)A(1));
-		break;
-		BEGIN(FCHMOD)
-		put_u32(s, (__u32)A(0));
-		put_u32(s, (__u32)A(1));
-		break;
-		BEGIN(FCHMODAT)
-		put_u32(s, (__u32)A(0));
-		put_ustr(s, UP(1), PRB_PARAM_MAX);
-		put_u32(s, (__u32)A(2));
 		break;
 	case EVT_CHOWN:
 	case EVT_LCHOWN:
 		rec_begin(s, EVT_NP_CHOWN);
 		np = EVT_NP_CHOWN;
 		put_ustr(s, UP(0), PRB_PARAM_MAX);
-		put_u32(s, (__u32)A(1));
-		put_u32(s, (__u32)A(2));
-		break;
-		BEGIN(FCHOWN)
-		put_u32(s, (__u32)A(0));
 		put_u32(s, (__u32)A(1));
 		put_u32(s, (__u32)A(2));
 		break;
@@ -757,40 +764,6 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		put_ustr(s, UP(1), PRB_PARAM_MAX);
 		put_ustr(s, UP(2), 256);
 		put_u32(s, (__u32)A(3));
-		break;
-		BEGIN(UMOUNT2)
-		put_ustr(s, UP(0), PRB_PARAM_MAX);
-		put_u32(s, (__u32)A(1));
-		break;
-	case EVT_CHDIR:
-	case EVT_CHROOT:
-		rec_begin(s, EVT_NP_CHDIR);
-		np = EVT_NP_CHDIR;
-		put_ustr(s, UP(0), PRB_PARAM_MAX);
-		break;
-		BEGIN(FCHDIR)
-		put_u32(s, (__u32)A(0));
-		break;
-	case EVT_SETUID:
-	case EVT_SETGID:
-		rec_begin(s, EVT_NP_SETUID);
-		np = EVT_NP_SETUID;
-		put_u32(s, (__u32)A(0));
-		break;
-	case EVT_SETREUID:
-	case EVT_SETREGID:
-		rec_begin(s, EVT_NP_SETREUID);
-		np = EVT_NP_SETREUID;
-		put_u32(s, (__u32)A(0));
-		put_u32(s, (__u32)A(1));
-		break;
-	case EVT_SETRESUID:
-	case EVT_SETRESGID:
-		rec_begin(s, EVT_NP_SETRESUID);
-		np = EVT_NP_SETRESUID;
-		put_u32(s, (__u32)A(0));
-		put_u32(s, (__u32)A(1));
-		put_u32(s, (__u32)A(2));
 		break;
 		BEGIN(CAPSET)
 		{
@@ -817,18 +790,6 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		put_u32(s, (__u32)A(1));
 		put_u64(s, A(2));
 		put_u64(s, A(3));
-		break;
-	case EVT_KILL:
-	case EVT_TKILL:
-		rec_begin(s, EVT_NP_KILL);
-		np = EVT_NP_KILL;
-		put_u32(s, (__u32)A(0));
-		put_u32(s, (__u32)A(1));
-		break;
-		BEGIN(TGKILL)
-		put_u32(s, (__u32)A(0));
-		put_u32(s, (__u32)A(1));
-		put_u32(s, (__u32)A(2));
 		break;
 		BEGIN(MMAP)
 		put_u64(s, A(0));
@@ -859,19 +820,6 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		BEGIN(DELETE_MODULE)
 		put_ustr(s, UP(0), 64);
 		put_u32(s, (__u32)A(1));
-		break;
-		BEGIN(BPF)
-		put_u32(s, (__u32)A(0));
-		break;
-		BEGIN(UNSHARE)
-		put_u32(s, (__u32)A(0));
-		break;
-		BEGIN(SETNS)
-		put_u32(s, (__u32)A(0));
-		put_u32(s, (__u32)A(1));
-		break;
-		BEGIN(USERFAULTFD)
-		put_u32(s, (__u32)A(0));
 		break;
 		BEGIN(IO_URING_SETUP)
 		put_u32(s, (__u32)A(0));

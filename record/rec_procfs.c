@@ -361,7 +361,7 @@ static int read_task(const char *base, struct task_info *ti)
 	if (slurp(path, buf, sizeof(buf)) > 0 && (p = strrchr(buf, ')'))) {
 		/* Fields after "pid (comm)": state ppid pgrp session tty_nr ... field 22 starttime. */
 		unsigned long long v[20] = { 0 };
-		char *s = p + 2;
+		char *s = p[1] ? p + 2 : p + 1; /* ')' may end what was read */
 		int k = 0;
 		while (k < 20 && *s) {
 			if (k == 0) { /* state letter */

@@ -19,6 +19,8 @@
 #define RR_RB_BUSY    (1u << 31)
 #define RR_RB_DISCARD (1u << 30)
 #define RR_RB_HDR     8
+/* Largest record accepted: the stage and perf wrap buffers hold this much. */
+#define RR_REC_MAX (PRB_REC_LIMIT + 64)
 
 struct rr_cpu {
 	/* perf buffer: meta page, then data */
@@ -92,7 +94,7 @@ static int open_perf(struct rec_ring *r, struct rec_probe *p, uint32_t pages, st
 		c->data = (uint8_t *)base + page;
 		c->size = sz;
 		c->mask = sz - 1;
-		c->wrap = malloc(PRB_REC_LIMIT + 64);
+		c->wrap = malloc(RR_REC_MAX);
 		if (!c->wrap)
 			return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
@@ -152,7 +154,7 @@ int rec_ring_open(struct rec_ring **out, struct rec_probe *p, int transport, uin
 	r->transport = transport;
 	r->probe = p;
 	r->epfd = -1;
-	r->stage = malloc(PRB_REC_LIMIT + 64);
+	r->stage = malloc(RR_REC_MAX);
 	if (!r->stage) {
 		free(r);
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
@@ -185,17 +187,16 @@ static uint64_t boot_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Takes the record at p (avail bytes readable) if its header is sane. */
-static int take(struct rec_ring *r, struct rr_cpu *c, const uint8_t *p, uint64_t avail,
-		uint64_t adv)
+/* Takes the record at p (avail bytes readable) if its header is sane; the
+ * caller counts a refused one (once, with whatever it drops with it). */
+static int take(struct rr_cpu *c, const uint8_t *p, uint64_t avail, uint64_t adv)
 {
 	const struct evt_rec *h = (const void *)p;
 
-	/* a record must hold its header and fit what the kernel says it wrote */
-	if (avail < EVT_REC_HDR || h->len < EVT_REC_HDR || h->len > avail) {
-		r->bad++;
+	/* a record must hold its header, fit what the kernel says it wrote and
+	 * fit the stage it is copied to (a ringbuf batch is larger than that) */
+	if (avail < EVT_REC_HDR || h->len < EVT_REC_HDR || h->len > avail || h->len > RR_REC_MAX)
 		return 0;
-	}
 	c->has = 1;
 	c->cur = p;
 	c->cur_len = h->len;
@@ -212,8 +213,10 @@ static void peek_perf(struct rec_ring *r, struct rr_cpu *c)
 		const uint8_t *rp = (const uint8_t *)eh;
 		uint32_t raw;
 
-		/* headers are 8-aligned and never split; sizes are checked before use */
-		if (eh->size < sizeof(*eh) || eh->size > c->size || eh->size > PRB_REC_LIMIT + 64) {
+		/* headers are 8-aligned and never split; sizes are checked before use
+		 * (a size not a multiple of 8 would misalign the next header) */
+		if (eh->size < sizeof(*eh) || (eh->size & 7) || eh->size > c->size ||
+		    eh->size > c->end - c->pos || eh->size > RR_REC_MAX) {
 			r->bad++;
 			c->pos = c->end;
 			return;
@@ -232,8 +235,10 @@ static void peek_perf(struct rec_ring *r, struct rr_cpu *c)
 				c->pos += eh->size;
 				continue;
 			}
-			if (!take(r, c, rp + sizeof(*eh) + 4, raw, eh->size))
+			if (!take(c, rp + sizeof(*eh) + 4, raw, eh->size)) {
+				r->bad++;
 				c->pos += eh->size;
+			}
 		} else {
 			if (eh->type == PERF_RECORD_LOST && eh->size >= sizeof(*eh) + 16) {
 				uint64_t lost;
@@ -254,7 +259,7 @@ static void peek_rb(struct rec_ring *r, struct rr_cpu *c)
 			const struct evt_rec *h = (const void *)(base + c->spos);
 
 			if (c->spos + EVT_REC_HDR <= c->send &&
-			    take(r, c, base + c->spos, c->send - c->spos, (h->len + 7ull) & ~7ull))
+			    take(c, base + c->spos, c->send - c->spos, (h->len + 7ull) & ~7ull))
 				return;
 			if (c->spos < c->send)
 				r->bad++; /* damaged batch: drop its rest */
@@ -277,7 +282,8 @@ static void peek_rb(struct rec_ring *r, struct rr_cpu *c)
 			}
 			dlen = len & ~(RR_RB_BUSY | RR_RB_DISCARD);
 			adv = (dlen + RR_RB_HDR + 7) & ~7ull;
-			if (adv > c->size) {
+			/* past what the producer committed, or the double mapping */
+			if (adv > c->size || adv > c->end - c->pos) {
 				r->bad++;
 				c->pos = c->end;
 				return;
@@ -326,24 +332,40 @@ int rec_ring_drain(struct rec_ring *r, int final, rec_ring_fn fn, void *ctx)
 		c->has = 0;
 		peek(r, c);
 	}
-	for (;;) {
+	while (!rc) {
 		struct rr_cpu *best = NULL;
+		uint64_t next = UINT64_MAX; /* the oldest record of any other CPU */
 
-		for (int i = 0; i < r->n; i++)
-			if (r->cpu[i].has && (!best || r->cpu[i].cur_ts < best->cur_ts))
-				best = &r->cpu[i];
+		for (int i = 0; i < r->n; i++) {
+			struct rr_cpu *c = &r->cpu[i];
+
+			if (!c->has)
+				continue;
+			if (!best || c->cur_ts < best->cur_ts) {
+				if (best)
+					next = best->cur_ts;
+				best = c;
+			} else if (c->cur_ts < next) {
+				next = c->cur_ts;
+			}
+		}
 		if (!best || best->cur_ts > horizon)
 			break;
-		memcpy(r->stage, best->cur, best->cur_len);
-		rc = fn(ctx, r->stage, best->cur_len);
-		if (r->transport == PRB_TR_RINGBUF)
-			best->spos += best->cur_adv;
-		else
-			best->pos += best->cur_adv;
-		best->has = 0;
-		if (rc)
-			break;
-		peek(r, best);
+		/* stay on this CPU while its records come strictly first: one
+		 * scan of all CPUs per run of records, not per record (on a tie
+		 * the scan decides, as before) */
+		do {
+			memcpy(r->stage, best->cur, best->cur_len);
+			rc = fn(ctx, r->stage, best->cur_len);
+			if (r->transport == PRB_TR_RINGBUF)
+				best->spos += best->cur_adv;
+			else
+				best->pos += best->cur_adv;
+			best->has = 0;
+			if (rc)
+				break;
+			peek(r, best);
+		} while (best->has && best->cur_ts < next && best->cur_ts <= horizon);
 	}
 	/* give the consumed space back to the producers */
 	for (int i = 0; i < r->n; i++) {

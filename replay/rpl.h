@@ -165,6 +165,20 @@ size_t rpl_json_event(struct fld_ctx *c, char *buf, size_t cap);
 int rpl_opt_time(const char *opt, const char *arg, struct sr_time_spec *out);
 /* Parses a positive count; prints the error. 0 or 2. */
 int rpl_opt_count(const char *opt, const char *arg, uint64_t *out);
+/* The options every pipeline command takes, and getopt_long's own results:
+ * commands list RPL_RUN_LONG_OPTS in their option table, number their own
+ * long-only options from RPL_OPT_OWN, and pass every option their switch does
+ * not handle (the default case) here. Sets ro->since, ro->until, ro->progress
+ * (the caller starts it at 1); ':' and anything unknown print the usage
+ * error for cmd. 0 or 2. */
+enum { RPL_OPT_SINCE = 256, RPL_OPT_UNTIL, RPL_OPT_NO_PROGRESS, RPL_OPT_OWN };
+#define RPL_RUN_LONG_OPTS                                                                          \
+	{"since", required_argument, NULL, RPL_OPT_SINCE},                                         \
+	    {"until", required_argument, NULL, RPL_OPT_UNTIL},                                     \
+	    {"no-progress", no_argument, NULL, RPL_OPT_NO_PROGRESS}
+int rpl_opt_run(const char *cmd, int opt, char **argv, struct rpl_run_opts *ro);
+/* rpl_input_open that prints the error: 0 or 2. */
+int rpl_input_open_or_fail(struct rpl_input **out, char *const *paths, int npaths);
 /* Human sizes: "1.5 MiB". */
 void rpl_fmt_bytes(uint64_t n, char *buf, size_t cap);
 /* Installs the SIGINT handler that sets rpl_interrupted (shell only). */

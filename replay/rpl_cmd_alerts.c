@@ -268,8 +268,7 @@ void rpl_alerts_summary(const struct rpl_alerts *a, FILE *f)
 int rpl_cmd_alerts(int argc, char **argv)
 {
 	enum {
-		OPT_SINCE = 256, OPT_UNTIL, OPT_PRIO, OPT_TAGS, OPT_DISABLE_TAGS, OPT_ALL,
-		OPT_NO_PROGRESS,
+		OPT_PRIO = RPL_OPT_OWN, OPT_TAGS, OPT_DISABLE_TAGS, OPT_ALL,
 	};
 	static const struct option lo[] = {
 	    {"rules", required_argument, NULL, 'r'},
@@ -280,9 +279,7 @@ int rpl_cmd_alerts(int argc, char **argv)
 	    {"disable-tags", required_argument, NULL, OPT_DISABLE_TAGS},
 	    {"disable", required_argument, NULL, 'D'},
 	    {"all", no_argument, NULL, OPT_ALL},
-	    {"since", required_argument, NULL, OPT_SINCE},
-	    {"until", required_argument, NULL, OPT_UNTIL},
-	    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	    RPL_RUN_LONG_OPTS,
 	    {NULL, 0, NULL, 0},
 	};
 	char **rules = calloc((size_t)argc + 1, sizeof(char *));
@@ -334,23 +331,8 @@ int rpl_cmd_alerts(int argc, char **argv)
 		case OPT_ALL:
 			sel.all = 1;
 			break;
-		case OPT_SINCE:
-			if (rpl_opt_time("--since", optarg, &ro.since))
-				rc = RPL_EXIT_BAD;
-			break;
-		case OPT_UNTIL:
-			if (rpl_opt_time("--until", optarg, &ro.until))
-				rc = RPL_EXIT_BAD;
-			break;
-		case OPT_NO_PROGRESS:
-			ro.progress = 0;
-			break;
-		case ':':
-			rc = rpl_usage_error("alerts", "option '%s' needs a value",
-					     argv[optind - 1]);
-			break;
 		default:
-			rc = rpl_usage_error("alerts", "unknown option '%s'", argv[optind - 1]);
+			rc = rpl_opt_run("alerts", opt, argv, &ro);
 			break;
 		}
 		if (rc)
@@ -378,11 +360,11 @@ int rpl_cmd_alerts(int argc, char **argv)
 		rc = rpl_fail("out of memory");
 		goto out;
 	}
-	sr_err_clear(&err);
-	if (rpl_input_open(&in, argv + optind, argc - optind, &err)) {
-		rc = rpl_fail_err(NULL, &err);
+	if (rpl_input_open_or_fail(&in, argv + optind, argc - optind)) {
+		rc = RPL_EXIT_BAD;
 		goto out;
 	}
+	sr_err_clear(&err);
 	ro.emit = rpl_alerts_emit;
 	ro.emit_ctx = a;
 	r = rpl_run(in, &ro, &res, &err);

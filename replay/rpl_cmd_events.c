@@ -8,17 +8,13 @@
 #include "rpl.h"
 #include "rules/fld_needs.h"
 
-enum { OPT_SINCE = 256, OPT_UNTIL, OPT_NO_PROGRESS };
-
 static const struct option long_opts[] = {
     {"filter", required_argument, NULL, 'f'},
     {"format", required_argument, NULL, 'p'},
     {"json", no_argument, NULL, 'j'},
     {"count", no_argument, NULL, 'c'},
     {"limit", required_argument, NULL, 'n'},
-    {"since", required_argument, NULL, OPT_SINCE},
-    {"until", required_argument, NULL, OPT_UNTIL},
-    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    RPL_RUN_LONG_OPTS,
     {NULL, 0, NULL, 0},
 };
 
@@ -42,7 +38,7 @@ static int events_emit(void *ctx, struct fld_ctx *c)
 int rpl_cmd_events(int argc, char **argv)
 {
 	const char *filter = NULL, *format = NULL;
-	int json = 0, count = 0, progress = 1, opt, rc = RPL_EXIT_OK, r;
+	int json = 0, count = 0, opt, rc = RPL_EXIT_OK, r;
 	struct rpl_run_opts ro;
 	struct rpl_run_result res;
 	struct events_ctx ec;
@@ -53,6 +49,7 @@ int rpl_cmd_events(int argc, char **argv)
 
 	memset(&ro, 0, sizeof(ro));
 	memset(&ec, 0, sizeof(ec));
+	ro.progress = 1;
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":f:p:jcn:", long_opts, NULL)) != -1) {
@@ -73,22 +70,10 @@ int rpl_cmd_events(int argc, char **argv)
 			if (rpl_opt_count("-n", optarg, &ro.limit))
 				return RPL_EXIT_BAD;
 			break;
-		case OPT_SINCE:
-			if (rpl_opt_time("--since", optarg, &ro.since))
-				return RPL_EXIT_BAD;
-			break;
-		case OPT_UNTIL:
-			if (rpl_opt_time("--until", optarg, &ro.until))
-				return RPL_EXIT_BAD;
-			break;
-		case OPT_NO_PROGRESS:
-			progress = 0;
-			break;
-		case ':':
-			return rpl_usage_error("events", "option '%s' needs a value",
-					       argv[optind - 1]);
 		default:
-			return rpl_usage_error("events", "unknown option '%s'", argv[optind - 1]);
+			if (rpl_opt_run("events", opt, argv, &ro))
+				return RPL_EXIT_BAD;
+			break;
 		}
 	}
 	if (optind >= argc)
@@ -107,13 +92,12 @@ int rpl_cmd_events(int argc, char **argv)
 		rc = RPL_EXIT_BAD;
 		goto out;
 	}
-	sr_err_clear(&err);
-	if (rpl_input_open(&in, argv + optind, argc - optind, &err)) {
-		rc = rpl_fail_err(NULL, &err);
+	if (rpl_input_open_or_fail(&in, argv + optind, argc - optind)) {
+		rc = RPL_EXIT_BAD;
 		goto out;
 	}
+	sr_err_clear(&err);
 	ro.prog = prog;
-	ro.progress = progress;
 	ro.skip_types = 1;
 	ro.emit = count ? NULL : events_emit;
 	ro.emit_ctx = &ec;

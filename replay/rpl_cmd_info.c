@@ -28,7 +28,7 @@ struct info {
 	uint64_t damage_chunk, damage_offset;
 	char index_note[160]; /* why the trailer/index was not used ("" when it was) */
 	char damage_msg[sizeof(((struct sr_err *)0)->msg)];
-	uint64_t bytes, raw_bytes, chunks, snap_chunks, events, records;
+	uint64_t bytes, raw_bytes, chunks, snap_chunks, events;
 	uint64_t first_ts, last_ts, drops_ring, drops_backlog;
 };
 
@@ -259,7 +259,6 @@ static int info_other(const char *path, int json)
 	snprintf(i.version, sizeof(i.version), "-");
 	i.host = &s->host;
 	while ((r = evt_source_next(s, &ev, &err)) == 1) {
-		i.records++;
 		if (rpl_is_meta(&ev))
 			continue;
 		i.events++;

@@ -282,12 +282,9 @@ void rpl_stats_print(const struct rpl_stats *s, struct rpl_input *in, FILE *f)
 
 int rpl_cmd_stats(int argc, char **argv)
 {
-	enum { OPT_SINCE = 256, OPT_UNTIL, OPT_NO_PROGRESS };
 	static const struct option lo[] = {
 	    {"filter", required_argument, NULL, 'f'},
-	    {"since", required_argument, NULL, OPT_SINCE},
-	    {"until", required_argument, NULL, OPT_UNTIL},
-	    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	    RPL_RUN_LONG_OPTS,
 	    {NULL, 0, NULL, 0},
 	};
 	struct rpl_run_opts ro;
@@ -309,22 +306,10 @@ int rpl_cmd_stats(int argc, char **argv)
 		case 'f':
 			filter = optarg;
 			break;
-		case OPT_SINCE:
-			if (rpl_opt_time("--since", optarg, &ro.since))
-				return RPL_EXIT_BAD;
-			break;
-		case OPT_UNTIL:
-			if (rpl_opt_time("--until", optarg, &ro.until))
-				return RPL_EXIT_BAD;
-			break;
-		case OPT_NO_PROGRESS:
-			ro.progress = 0;
-			break;
-		case ':':
-			return rpl_usage_error("stats", "option '%s' needs a value",
-					       argv[optind - 1]);
 		default:
-			return rpl_usage_error("stats", "unknown option '%s'", argv[optind - 1]);
+			if (rpl_opt_run("stats", opt, argv, &ro))
+				return RPL_EXIT_BAD;
+			break;
 		}
 	}
 	if (optind >= argc)
@@ -339,11 +324,11 @@ int rpl_cmd_stats(int argc, char **argv)
 		rc = RPL_EXIT_BAD;
 		goto out;
 	}
-	sr_err_clear(&err);
-	if (rpl_input_open(&in, argv + optind, argc - optind, &err)) {
-		rc = rpl_fail_err(NULL, &err);
+	if (rpl_input_open_or_fail(&in, argv + optind, argc - optind)) {
+		rc = RPL_EXIT_BAD;
 		goto out;
 	}
+	sr_err_clear(&err);
 	ro.prog = prog;
 	ro.emit = rpl_stats_emit;
 	ro.emit_ctx = s;

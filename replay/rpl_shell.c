@@ -63,11 +63,9 @@ static char *read_line_pipe(void)
 static int shell_probe(struct rpl_shell *sh)
 {
 	struct rpl_input *in;
-	struct sr_err err;
 
-	sr_err_clear(&err);
-	if (rpl_input_open(&in, sh->files, sh->nfiles, &err))
-		return rpl_fail_err(NULL, &err);
+	if (rpl_input_open_or_fail(&in, sh->files, sh->nfiles))
+		return RPL_EXIT_BAD;
 	sh->first_ts = rpl_input_first_ts(in);
 	sh->last_ts = rpl_input_last_ts(in);
 	snprintf(sh->hostname, sizeof(sh->hostname), "%s", rpl_input_hostname(in));

@@ -37,9 +37,9 @@ static int shell_run(struct rpl_shell *sh, struct rpl_run_opts *ro, struct rpl_r
 	int r;
 
 	memset(res, 0, sizeof(*res));
+	if (rpl_input_open_or_fail(&in, sh->files, sh->nfiles))
+		return RPL_EXIT_BAD;
 	sr_err_clear(&err);
-	if (rpl_input_open(&in, sh->files, sh->nfiles, &err))
-		return rpl_fail_err(NULL, &err);
 	if (ro->since.kind == SR_TIME_NONE)
 		ro->since = sh->since;
 	if (ro->until.kind == SR_TIME_NONE)
@@ -501,31 +501,43 @@ static void print_children(const struct proc_list *l, uint32_t pid, int depth)
 	}
 }
 
+/* .tree and .fd: the state at the cursor and the thread PID names. Prints
+ * why not and returns NULL when there is none. */
+static struct st_state *thread_at_cursor(struct rpl_shell *sh, const char *cmd, char *args,
+					 const struct st_thread **t)
+{
+	struct st_state *st;
+	uint32_t pid;
+	uint64_t at;
+
+	if (parse_pid(cmd, args, &pid))
+		return NULL;
+	st = state_at_cursor(sh, &at);
+	if (!st)
+		return NULL;
+	print_ts("state at ", at);
+	*t = st_thread_get(st, pid);
+	if (!*t) {
+		printf("pid %u is not known at that time (not started yet, or exited)\n", pid);
+		st_free(st);
+		return NULL;
+	}
+	return st;
+}
+
 static void cmd_tree(struct rpl_shell *sh, char *args)
 {
 	const struct st_thread *chain[RPL_TREE_DEPTH], *t;
 	struct proc_list l = {0};
-	struct st_state *st;
-	uint32_t pid;
-	uint64_t at;
+	struct st_state *st = thread_at_cursor(sh, ".tree", args, &t);
 	int n = 0;
 
-	if (parse_pid(".tree", args, &pid))
-		return;
-	st = state_at_cursor(sh, &at);
 	if (!st)
 		return;
-	print_ts("state at ", at);
-	t = st_thread_get(st, pid);
-	if (!t) {
-		printf("pid %u is not known at that time (not started yet, or exited)\n", pid);
-		st_free(st);
-		return;
-	}
 	if (t->tid != t->pid) {
 		const struct st_thread *leader = st_thread_get(st, t->pid);
 
-		printf("(%u is a thread of process %u)\n", pid, t->pid);
+		printf("(%u is a thread of process %u)\n", t->tid, t->pid);
 		if (leader)
 			t = leader;
 	}
@@ -562,24 +574,13 @@ static int print_fd(void *ctx, const struct st_fd *fd)
 
 static void cmd_fd(struct rpl_shell *sh, char *args)
 {
-	struct st_state *st;
 	const struct st_thread *t;
-	uint32_t pid;
-	uint64_t at;
+	struct st_state *st = thread_at_cursor(sh, ".fd", args, &t);
 
-	if (parse_pid(".fd", args, &pid))
-		return;
-	st = state_at_cursor(sh, &at);
 	if (!st)
 		return;
-	print_ts("state at ", at);
-	t = st_thread_get(st, pid);
-	if (!t) {
-		printf("pid %u is not known at that time (not started yet, or exited)\n", pid);
-	} else {
-		printf("%6s  %-10s %s\n", "FD", "TYPE", "NAME");
-		st_fd_foreach(st, t->pid, print_fd, NULL);
-	}
+	printf("%6s  %-10s %s\n", "FD", "TYPE", "NAME");
+	st_fd_foreach(st, t->pid, print_fd, NULL);
 	st_free(st);
 }
 

@@ -1,5 +1,6 @@
 /* rpl_util: messages, option value parsing, SIGINT handling. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,33 @@ int rpl_opt_count(const char *opt, const char *arg, uint64_t *out)
 	if (errno || *end || v == 0)
 		return rpl_fail("%s: expected a positive count, got '%s'", opt, arg);
 	*out = v;
+	return 0;
+}
+
+int rpl_opt_run(const char *cmd, int opt, char **argv, struct rpl_run_opts *ro)
+{
+	switch (opt) {
+	case RPL_OPT_SINCE:
+		return rpl_opt_time("--since", optarg, &ro->since);
+	case RPL_OPT_UNTIL:
+		return rpl_opt_time("--until", optarg, &ro->until);
+	case RPL_OPT_NO_PROGRESS:
+		ro->progress = 0;
+		return 0;
+	case ':':
+		return rpl_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+	default:
+		return rpl_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+	}
+}
+
+int rpl_input_open_or_fail(struct rpl_input **out, char *const *paths, int npaths)
+{
+	struct sr_err err;
+
+	sr_err_clear(&err);
+	if (rpl_input_open(out, paths, npaths, &err))
+		return rpl_fail_err(NULL, &err);
 	return 0;
 }
 

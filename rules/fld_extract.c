@@ -102,10 +102,11 @@ size_t fld_extract_multi(const struct fld_ref *ref, struct fld_ctx *c, struct fl
 {
 	if (!max)
 		return 0;
-	if (ref->id == FLD_ID_EVT_DIR && c->ev && c->ev->rec)
-		return evt_dir_multi(c->ev->rec, out, max);
 	if (ref->def && (ref->def->flags & FLD_F_MULTI) && ref->arg_index < 0 &&
 	    !(ref->def->flags & FLD_F_UNAVAILABLE) && c->ev && c->ev->rec) {
+		if (ref->id < FLD_ID_PROC_PID)
+			return ref->id == FLD_ID_EVT_DIR ? evt_dir_multi(c->ev->rec, out, max)
+							 : (size_t)fld_extract(ref, c, out);
 		if (ref->id < FLD_ID_FD_NUM)
 			return fld_multi_proc(ref, c, out, max);
 		return fld_multi_fd(ref, c, out, max);
@@ -150,6 +151,22 @@ static int is_syscall_type(unsigned t)
 static int event_failed(const struct evt_rec *rec)
 {
 	return rec->res < 0 && !(rec->flags & EVT_RF_ENTER_ONLY) && is_syscall_type(rec->type);
+}
+
+/* The evt.count.error.* field a failure of this category counts in. */
+static int error_count_field(enum evt_category cat)
+{
+	switch (cat) {
+	case EC_FILE:
+	case EC_IO:
+		return FLD_ID_EVT_COUNT_ERROR_FILE;
+	case EC_NET:
+		return FLD_ID_EVT_COUNT_ERROR_NET;
+	case EC_MEMORY:
+		return FLD_ID_EVT_COUNT_ERROR_MEMORY;
+	default:
+		return FLD_ID_EVT_COUNT_ERROR_OTHER;
+	}
 }
 
 /* The open flags / mode of an open-family (or creat) event. */
@@ -250,7 +267,6 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 	const struct evt_rec *rec = ev->rec;
 	const struct evt_info *info = evt_info_get(rec->type);
 	unsigned t = rec->type;
-	int failed;
 	char tmp[64];
 	uint64_t v, rel;
 	size_t n;
@@ -384,36 +400,24 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 	case FLD_ID_EVT_COUNT_ERROR:
 		return fld_set_uint(out, event_failed(rec));
 	case FLD_ID_EVT_COUNT_ERROR_FILE:
-		failed = event_failed(rec);
-		return fld_set_uint(out, failed && info && (info->category == EC_FILE ||
-							    info->category == EC_IO));
 	case FLD_ID_EVT_COUNT_ERROR_NET:
-		failed = event_failed(rec);
-		return fld_set_uint(out, failed && info && info->category == EC_NET);
 	case FLD_ID_EVT_COUNT_ERROR_MEMORY:
-		failed = event_failed(rec);
-		return fld_set_uint(out, failed && info && info->category == EC_MEMORY);
 	case FLD_ID_EVT_COUNT_ERROR_OTHER:
-		failed = event_failed(rec);
-		return fld_set_uint(out, failed && info && info->category != EC_FILE &&
-						 info->category != EC_IO && info->category != EC_NET &&
-						 info->category != EC_MEMORY);
+		return fld_set_uint(out, event_failed(rec) && info &&
+						 error_count_field(info->category) == ref->id);
 	case FLD_ID_EVT_ABSPATH:
-		return extract_path(c, 0, 1, out);
-	case FLD_ID_EVT_ABSPATH_SRC:
-		return extract_path(c, 1, 1, out);
-	case FLD_ID_EVT_ABSPATH_DST:
-		return extract_path(c, 2, 1, out);
 	case FLD_ID_FS_PATH_NAME:
 		return extract_path(c, 0, 1, out);
-	case FLD_ID_FS_PATH_NAMERAW:
-		return extract_path(c, 0, 0, out);
+	case FLD_ID_EVT_ABSPATH_SRC:
 	case FLD_ID_FS_PATH_SOURCE:
 		return extract_path(c, 1, 1, out);
-	case FLD_ID_FS_PATH_SOURCERAW:
-		return extract_path(c, 1, 0, out);
+	case FLD_ID_EVT_ABSPATH_DST:
 	case FLD_ID_FS_PATH_TARGET:
 		return extract_path(c, 2, 1, out);
+	case FLD_ID_FS_PATH_NAMERAW:
+		return extract_path(c, 0, 0, out);
+	case FLD_ID_FS_PATH_SOURCERAW:
+		return extract_path(c, 1, 0, out);
 	case FLD_ID_FS_PATH_TARGETRAW:
 		return extract_path(c, 2, 0, out);
 	case FLD_ID_EVT_IS_OPEN_READ:

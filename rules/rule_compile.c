@@ -79,6 +79,17 @@ static int list_expand(struct cc *c, struct rule_list *li, struct rule_list **pa
 
 static int macro_parse(struct cc *c, struct rule_macro *m);
 
+/* Remembers the first macro failure (loop or parse error) for the report. */
+static void note_fail(struct cc *c, struct rule_macro *m, int loop, const struct sr_err *e)
+{
+	if (c->fail_set)
+		return;
+	c->fail_set = 1;
+	c->fail_loop = loop;
+	c->fail_macro = m;
+	c->fail_err = *e;
+}
+
 static const struct flt_node *cb_macro(void *ctx, const char *name, struct sr_err *err)
 {
 	struct cc *c = ctx;
@@ -112,12 +123,7 @@ static const struct flt_node *cb_macro(void *ctx, const char *name, struct sr_er
 		if (o < sizeof(msg))
 			snprintf(msg + o, sizeof(msg) - o, "%s", m->name);
 		sr_err_set(err, SR_ESYNTAX, "%s", msg);
-		if (!c->fail_set) {
-			c->fail_set = 1;
-			c->fail_loop = 1;
-			c->fail_macro = c->stack[start];
-			c->fail_err = *err;
-		}
+		note_fail(c, c->stack[start], 1, err);
 		return NULL;
 	}
 	if (m->state == 0 && macro_parse(c, m) != 0) {
@@ -201,12 +207,7 @@ static int macro_parse(struct cc *c, struct rule_macro *m)
 		return SR_ESYNTAX;
 	if (c->depth >= (int)(sizeof(c->stack) / sizeof(c->stack[0]))) {
 		sr_err_set(&e, SR_ESYNTAX, "macros nested too deeply");
-		if (!c->fail_set) {
-			c->fail_set = 1;
-			c->fail_loop = 1;
-			c->fail_macro = m;
-			c->fail_err = e;
-		}
+		note_fail(c, m, 1, &e);
 		return SR_ESYNTAX;
 	}
 	m->text = rule_cond_join(&c->rs->arena, &m->cond);
@@ -219,12 +220,7 @@ static int macro_parse(struct cc *c, struct rule_macro *m)
 	c->depth--;
 	if (rc) {
 		m->state = 3;
-		if (!c->fail_set) {
-			c->fail_set = 1;
-			c->fail_loop = 0;
-			c->fail_macro = m;
-			c->fail_err = e;
-		}
+		note_fail(c, m, 0, &e);
 		return rc;
 	}
 	m->state = 2;

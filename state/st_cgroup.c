@@ -125,7 +125,7 @@ static void fix_cb(void *ctx, uint64_t key, void *val)
 
 void st_cg_info(struct st_state *st, const struct evt *ev)
 {
-	uint64_t id = st_param_u64(ev, 0);
+	uint64_t id = evt_param_u64(ev, 0);
 	uint32_t len;
 	const char *path = st_param_str(ev, 1, &len);
 	const struct st_cg *c;

@@ -43,7 +43,7 @@ static void clone_parent(struct st_state *st, struct st_thr *parent, const struc
 {
 	const struct evt_rec *r = ev->rec;
 	uint64_t flags = ev->rec->type == EVT_CLONE || ev->rec->type == EVT_CLONE3 ?
-				 st_param_u64(ev, 0) : 0;
+				 evt_param_u64(ev, 0) : 0;
 	int is_thread = (flags & CLONE_THREAD) != 0;
 	uint32_t child = (uint32_t)r->res;
 
@@ -56,9 +56,9 @@ static void clone_parent(struct st_state *st, struct st_thr *parent, const struc
 
 static void proc_fork(struct st_state *st, const struct evt *ev)
 {
-	uint32_t ptid = (uint32_t)st_param_u64(ev, 0), ctid = (uint32_t)st_param_u64(ev, 1);
-	uint32_t cpid = (uint32_t)st_param_u64(ev, 2);
-	uint64_t flags = st_param_u64(ev, 3);
+	uint32_t ptid = (uint32_t)evt_param_u64(ev, 0), ctid = (uint32_t)evt_param_u64(ev, 1);
+	uint32_t cpid = (uint32_t)evt_param_u64(ev, 2);
+	uint64_t flags = evt_param_u64(ev, 3);
 	struct st_thr *parent, *t;
 	int is_thread;
 
@@ -73,13 +73,13 @@ static void proc_fork(struct st_state *st, const struct evt *ev)
 	t = st_thr_fork(st, parent, ctid, cpid, is_thread, ev->rec->ts);
 	if (!t)
 		return;
-	if (st_param_present(ev, 4) && ev->plen[4])
-		t->pub.vtid = (uint32_t)st_param_u64(ev, 4);
+	if (evt_param_present(ev, 4) && ev->plen[4])
+		t->pub.vtid = (uint32_t)evt_param_u64(ev, 4);
 	else
 		t->pub.vtid = ctid;
 	if (!is_thread)
-		t->proc->vpid = st_param_present(ev, 5) && ev->plen[5] ?
-					(uint32_t)st_param_u64(ev, 5) : cpid;
+		t->proc->vpid = evt_param_present(ev, 5) && ev->plen[5] ?
+					(uint32_t)evt_param_u64(ev, 5) : cpid;
 }
 
 /* Splits argv (NUL-separated) into argv[0] and the rest. The rest is stored
@@ -151,7 +151,7 @@ static void exec_event(struct st_state *st, struct st_thr *t, const struct evt *
 		st_str_set(st, &p->exepath, s, len);
 	} else if (has(ev, o)) {
 		size_t n;
-		int64_t dirfd = o ? st_param_s64(ev, 0) : -100;
+		int64_t dirfd = o ? evt_param_s64(ev, 0) : -100;
 		s = st_resolve_path(st, p, dirfd, ev->p[o], ev->plen[o], &n);
 		if (s)
 			st_str_set(st, &p->exepath, s, n);
@@ -163,21 +163,21 @@ static void exec_event(struct st_state *st, struct st_thr *t, const struct evt *
 			st_str_set(st, &p->exe, e + 1, strlen(e + 1));
 	}
 	if (has(ev, o + 4))
-		p->tty = (uint32_t)st_param_u64(ev, o + 4);
+		p->tty = (uint32_t)evt_param_u64(ev, o + 4);
 	if (has(ev, o + 5))
-		p->loginuid = (uint32_t)st_param_u64(ev, o + 5);
+		p->loginuid = (uint32_t)evt_param_u64(ev, o + 5);
 	if (has(ev, o + 6))
-		p->uid = (uint32_t)st_param_u64(ev, o + 6);
+		p->uid = (uint32_t)evt_param_u64(ev, o + 6);
 	if (has(ev, o + 7))
-		p->gid = p->egid = (uint32_t)st_param_u64(ev, o + 7);
+		p->gid = p->egid = (uint32_t)evt_param_u64(ev, o + 7);
 	if (has(ev, o + 8))
-		p->euid = (uint32_t)st_param_u64(ev, o + 8);
+		p->euid = (uint32_t)evt_param_u64(ev, o + 8);
 	if (has(ev, o + 9))
 		set_env(st, p, ev->p[o + 9], ev->plen[o + 9]);
-	if (st_param_present(ev, o + 10))
-		p->flags = (uint32_t)st_param_u64(ev, o + 10);
+	if (evt_param_present(ev, o + 10))
+		p->flags = (uint32_t)evt_param_u64(ev, o + 10);
 	if (has(ev, o + 11))
-		p->cap_eff = st_param_u64(ev, o + 11);
+		p->cap_eff = evt_param_u64(ev, o + 11);
 }
 
 static void proc_exec(struct st_state *st, struct st_thr *t, const struct evt *ev)
@@ -187,7 +187,7 @@ static void proc_exec(struct st_state *st, struct st_thr *t, const struct evt *e
 	size_t n;
 	const char *s;
 
-	exec_common(st, t, (uint32_t)st_param_u64(ev, 1));
+	exec_common(st, t, (uint32_t)evt_param_u64(ev, 1));
 	if (has(ev, 2))
 		set_argv(st, p, ev->p[2], ev->plen[2]);
 	if (has(ev, 0)) {
@@ -197,15 +197,15 @@ static void proc_exec(struct st_state *st, struct st_thr *t, const struct evt *e
 			st_str_set(st, &p->exepath, s, n);
 	}
 	if (has(ev, 3))
-		p->exe_ino = st_param_u64(ev, 3);
-	if (st_param_present(ev, 4))
-		p->flags = (uint32_t)st_param_u64(ev, 4);
+		p->exe_ino = evt_param_u64(ev, 3);
+	if (evt_param_present(ev, 4))
+		p->flags = (uint32_t)evt_param_u64(ev, 4);
 }
 
 static void set_ids(uint32_t *real, uint32_t *eff, const struct evt *ev, unsigned type)
 {
 	const uint32_t keep = UINT32_MAX; /* -1: "leave unchanged" in set*id calls */
-	uint32_t a = (uint32_t)st_param_u64(ev, 0), b = (uint32_t)st_param_u64(ev, 1);
+	uint32_t a = (uint32_t)evt_param_u64(ev, 0), b = (uint32_t)evt_param_u64(ev, 1);
 
 	switch (type) {
 	case EVT_SETUID:
@@ -218,7 +218,7 @@ static void set_ids(uint32_t *real, uint32_t *eff, const struct evt *ev, unsigne
 	default: /* setre*id, setres*id: (real, effective, ...) */
 		if (a != keep)
 			*real = a;
-		if (b != keep && st_param_present(ev, 1))
+		if (b != keep && evt_param_present(ev, 1))
 			*eff = b;
 		break;
 	}
@@ -293,7 +293,7 @@ void st_event_begin(struct st_state *st, const struct evt *ev)
 		break;
 	case EVT_FCHDIR:
 		if (r->res == 0) {
-			struct st_fdent *e = st_fd_find(t->proc, st_param_s64(ev, 0));
+			struct st_fdent *e = st_fd_find(t->proc, evt_param_s64(ev, 0));
 			if (e && e->pub.name && e->pub.name[0] == '/')
 				st_str_set(st, &t->proc->cwd, e->pub.name, st_str_len(e->pub.name));
 		}
@@ -323,7 +323,7 @@ fd:
 	/* The fd the event names, unless an fd-creating call already set it. */
 	fp = st->fd_param[type];
 	if (!st->curfd && st->curfd_num < 0 && fp >= 0 && (unsigned)fp < ev->nparams) {
-		st->curfd_num = st_param_s64(ev, (unsigned)fp);
+		st->curfd_num = evt_param_s64(ev, (unsigned)fp);
 		if (st->cur)
 			st->curfd = st_fd_find(st->cur->proc, st->curfd_num);
 	}

@@ -66,7 +66,7 @@ static void open_event(struct st_state *st, struct st_proc *p, const struct evt 
 	struct st_fdent *e;
 
 	if (type == EVT_OPENAT || type == EVT_OPENAT2) {
-		dirfd = st_param_s64(ev, 0);
+		dirfd = evt_param_s64(ev, 0);
 		ni = 1;
 		fi = 2;
 	}
@@ -76,7 +76,7 @@ static void open_event(struct st_state *st, struct st_proc *p, const struct evt 
 	}
 	/* creat() is open(O_CREAT|O_WRONLY|O_TRUNC). */
 	flags = type == EVT_CREAT ? (O_CREAT | O_WRONLY | O_TRUNC)
-				  : (uint32_t)st_param_u64(ev, fi);
+				  : (uint32_t)evt_param_u64(ev, fi);
 	name = st_resolve_path(st, p, dirfd, ni < ev->nparams ? ev->p[ni] : NULL,
 			       ni < ev->nparams ? ev->plen[ni] : 0, &n);
 	e = st_fd_add(st, p, res, (flags & O_DIRECTORY) ? FDT_DIRECTORY : FDT_FILE, name, n);
@@ -120,14 +120,14 @@ static void sock_init(struct st_fdent *e, uint64_t domain, uint64_t type, uint64
 static void socket_event(struct st_state *st, struct st_proc *p, const struct evt *ev)
 {
 	int64_t res = ev->rec->res;
-	uint64_t domain = st_param_u64(ev, 0), type = st_param_u64(ev, 1);
+	uint64_t domain = evt_param_u64(ev, 0), type = evt_param_u64(ev, 1);
 	struct st_fdent *e;
 
 	if (res < 0)
 		return;
 	e = st_fd_add(st, p, res, sock_type(domain), "", 0);
 	if (e)
-		sock_init(e, domain, type, st_param_u64(ev, 2));
+		sock_init(e, domain, type, evt_param_u64(ev, 2));
 	set_cur(st, e, res);
 }
 
@@ -135,15 +135,15 @@ static void pair_event(struct st_state *st, struct st_proc *p, const struct evt 
 {
 	unsigned type = ev->rec->type;
 	unsigned base = type == EVT_SOCKETPAIR ? 3 : 0;
-	uint64_t domain = st_param_u64(ev, 0), stype = st_param_u64(ev, 1);
+	uint64_t domain = evt_param_u64(ev, 0), stype = evt_param_u64(ev, 1);
 	uint32_t flags = 0;
 
-	if (ev->rec->res != 0 || !st_param_present(ev, base + 1))
+	if (ev->rec->res != 0 || !evt_param_present(ev, base + 1))
 		return;
 	if (type == EVT_PIPE2)
-		flags = (uint32_t)st_param_u64(ev, 2);
+		flags = (uint32_t)evt_param_u64(ev, 2);
 	for (unsigned k = 0; k < 2; k++) {
-		int64_t fd = st_param_s64(ev, base + k);
+		int64_t fd = evt_param_s64(ev, base + k);
 		struct st_fdent *e;
 
 		if (fd < 0)
@@ -151,7 +151,7 @@ static void pair_event(struct st_state *st, struct st_proc *p, const struct evt 
 		if (type == EVT_SOCKETPAIR) {
 			e = st_fd_add(st, p, fd, sock_type(domain), "", 0);
 			if (e)
-				sock_init(e, domain, stype, st_param_u64(ev, 2));
+				sock_init(e, domain, stype, evt_param_u64(ev, 2));
 		} else {
 			e = st_fd_add(st, p, fd, FDT_PIPE, "", 0);
 			if (e)
@@ -205,11 +205,11 @@ static void connect_event(struct st_state *st, struct st_proc *p, const struct e
 
 	if (res != 0 && res != -ST_EINPROGRESS)
 		return;
-	e = st_fd_find_w(st, p, st_param_s64(ev, 0));
+	e = st_fd_find_w(st, p, evt_param_s64(ev, 0));
 	if (!e)
 		return;
 	e->pub.is_server = 0;
-	if (st_param_present(ev, 2) && ev->plen[2] &&
+	if (evt_param_present(ev, 2) && ev->plen[2] &&
 	    st_fd_set_tuple(st, &e->pub, ev->p[2], ev->plen[2]) == 0) {
 		if (e->pub.family == AF_UNIX) {
 			/* The path of a unix tuple follows the two inodes. */
@@ -217,7 +217,7 @@ static void connect_event(struct st_state *st, struct st_proc *p, const struct e
 				st_str_set(st, &e->pub.name, (const char *)ev->p[2] + 17,
 					   ev->plen[2] - 17);
 		}
-	} else if (st_param_present(ev, 1)) {
+	} else if (evt_param_present(ev, 1)) {
 		apply_sockaddr(st, &e->pub, ev->p[1], ev->plen[1], 0);
 	}
 	st_fd_rename_socket(st, &e->pub);
@@ -226,13 +226,13 @@ static void connect_event(struct st_state *st, struct st_proc *p, const struct e
 static void accept_event(struct st_state *st, struct st_proc *p, const struct evt *ev)
 {
 	int64_t res = ev->rec->res;
-	struct st_fdent *ls = st_fd_find(p, st_param_s64(ev, 0));
+	struct st_fdent *ls = st_fd_find(p, evt_param_s64(ev, 0));
 	struct st_fdent *e;
 	enum evt_fdtype t = ls ? ls->pub.type : FDT_UNKNOWN;
 
 	if (res < 0)
 		return;
-	if (st_param_present(ev, 1) && ev->plen[1] >= 1)
+	if (evt_param_present(ev, 1) && ev->plen[1] >= 1)
 		t = sock_type(ev->p[1][0]);
 	e = st_fd_add(st, p, res, t, "", 0);
 	if (!e) {
@@ -248,8 +248,8 @@ static void accept_event(struct st_state *st, struct st_proc *p, const struct ev
 	e->pub.is_server = 1;
 	e->pub.flags = O_RDWR;
 	if (ev->rec->type == EVT_ACCEPT4)
-		e->pub.flags |= (uint32_t)st_param_u64(ev, 2) & (O_CLOEXEC | O_NONBLOCK);
-	if (st_param_present(ev, 1))
+		e->pub.flags |= (uint32_t)evt_param_u64(ev, 2) & (O_CLOEXEC | O_NONBLOCK);
+	if (evt_param_present(ev, 1))
 		st_fd_set_tuple(st, &e->pub, ev->p[1], ev->plen[1]);
 	st_fd_rename_socket(st, &e->pub);
 	set_cur(st, e, res);
@@ -258,16 +258,16 @@ static void accept_event(struct st_state *st, struct st_proc *p, const struct ev
 static void dup_event(struct st_state *st, struct st_proc *p, const struct evt *ev)
 {
 	unsigned type = ev->rec->type;
-	int64_t res = ev->rec->res, old = st_param_s64(ev, 0);
+	int64_t res = ev->rec->res, old = evt_param_s64(ev, 0);
 	struct st_fdent *src, *e;
 	int cloexec = 0;
 
 	if (type == EVT_FCNTL) {
-		uint64_t cmd = st_param_u64(ev, 1);
+		uint64_t cmd = evt_param_u64(ev, 1);
 		if (cmd == ST_F_SETFD && res == 0) {
 			e = st_fd_find_w(st, p, old);
 			if (e) {
-				if (st_param_u64(ev, 2) & 1) /* FD_CLOEXEC */
+				if (evt_param_u64(ev, 2) & 1) /* FD_CLOEXEC */
 					e->pub.flags |= O_CLOEXEC;
 				else
 					e->pub.flags &= ~(uint32_t)O_CLOEXEC;
@@ -278,7 +278,7 @@ static void dup_event(struct st_state *st, struct st_proc *p, const struct evt *
 			return;
 		cloexec = cmd == ST_F_DUPFD_CLOEXEC;
 	} else if (type == EVT_DUP3) {
-		cloexec = (st_param_u64(ev, 2) & O_CLOEXEC) != 0;
+		cloexec = (evt_param_u64(ev, 2) & O_CLOEXEC) != 0;
 	}
 	if (res < 0 || res == old)
 		return;
@@ -355,7 +355,7 @@ void st_apply_fd_begin(struct st_state *st, const struct evt *ev)
 		open_event(st, p, ev);
 		break;
 	case EVT_CLOSE:
-		st->close_fd = st_param_s64(ev, 0);
+		st->close_fd = evt_param_s64(ev, 0);
 		break;
 	case EVT_DUP:
 	case EVT_DUP2:
@@ -379,8 +379,8 @@ void st_apply_fd_begin(struct st_state *st, const struct evt *ev)
 		accept_event(st, p, ev);
 		break;
 	case EVT_BIND:
-		if (r->res == 0 && st_param_present(ev, 1)) {
-			struct st_fdent *e = st_fd_find_w(st, p, st_param_s64(ev, 0));
+		if (r->res == 0 && evt_param_present(ev, 1)) {
+			struct st_fdent *e = st_fd_find_w(st, p, evt_param_s64(ev, 0));
 			if (e) {
 				apply_sockaddr(st, &e->pub, ev->p[1], ev->plen[1], 1);
 				e->pub.is_server = 1;
@@ -390,7 +390,7 @@ void st_apply_fd_begin(struct st_state *st, const struct evt *ev)
 		break;
 	case EVT_LISTEN:
 		if (r->res == 0) {
-			struct st_fdent *e = st_fd_find_w(st, p, st_param_s64(ev, 0));
+			struct st_fdent *e = st_fd_find_w(st, p, evt_param_s64(ev, 0));
 			if (e) {
 				e->pub.is_server = 1;
 				st_fd_rename_socket(st, &e->pub);
@@ -408,18 +408,18 @@ void st_apply_fd_begin(struct st_state *st, const struct evt *ev)
 				memcpy(buf + 6, s, n);
 			buf[6 + n] = '\0';
 			anon_event(st, p, r->res, FDT_MEMFD, buf,
-				   (st_param_u64(ev, 1) & ST_MFD_CLOEXEC) ? O_CLOEXEC : 0);
+				   (evt_param_u64(ev, 1) & ST_MFD_CLOEXEC) ? O_CLOEXEC : 0);
 		}
 		break;
 	case EVT_USERFAULTFD:
 		anon_event(st, p, r->res, FDT_USERFAULTFD, "anon_inode:[userfaultfd]",
-			   (uint32_t)st_param_u64(ev, 0) & O_CLOEXEC);
+			   (uint32_t)evt_param_u64(ev, 0) & O_CLOEXEC);
 		break;
 	case EVT_IO_URING_SETUP:
 		anon_event(st, p, r->res, FDT_IOURING, "anon_inode:[io_uring]", 0);
 		break;
 	case EVT_BPF: {
-		const char *n = bpf_fd_name(st_param_u64(ev, 0));
+		const char *n = bpf_fd_name(evt_param_u64(ev, 0));
 		if (n)
 			anon_event(st, p, r->res, FDT_BPF, n, O_CLOEXEC);
 		break;

@@ -372,8 +372,8 @@ void st_snap_apply(struct st_state *st, const struct evt *ev);
 /* A process is being freed: forget it if the snapshot being read met it. */
 void st_snap_forget(struct st_state *st, struct st_proc *p);
 
-/* small helpers over event parameters (inline copies of evt_param_*: the
- * per-event path reads one or two of them) */
+/* A string parameter (bytes, not NUL-terminated) and its length; NULL and 0
+ * when absent. Integer parameters: evt_param_u64/s64/present (format/evt.h). */
 static inline const char *st_param_str(const struct evt *ev, unsigned i, uint32_t *len)
 {
 	if (i >= ev->nparams) {
@@ -382,43 +382,6 @@ static inline const char *st_param_str(const struct evt *ev, unsigned i, uint32_
 	}
 	*len = ev->plen[i];
 	return (const char *)ev->p[i];
-}
-
-static inline uint64_t st_param_u64(const struct evt *ev, unsigned i)
-{
-	const uint8_t *p;
-
-	if (i >= ev->nparams)
-		return 0;
-	p = ev->p[i];
-	switch (ev->plen[i]) {
-	case 1: return p[0];
-	case 2: { uint16_t v; __builtin_memcpy(&v, p, 2); return v; }
-	case 4: { uint32_t v; __builtin_memcpy(&v, p, 4); return v; }
-	case 8: { uint64_t v; __builtin_memcpy(&v, p, 8); return v; }
-	}
-	return 0;
-}
-
-static inline int st_param_present(const struct evt *ev, unsigned i)
-{
-	return i < ev->nparams;
-}
-
-static inline int64_t st_param_s64(const struct evt *ev, unsigned i)
-{
-	const uint8_t *p;
-
-	if (i >= ev->nparams)
-		return 0;
-	p = ev->p[i];
-	switch (ev->plen[i]) {
-	case 1: return (int8_t)p[0];
-	case 2: { int16_t v; __builtin_memcpy(&v, p, 2); return v; }
-	case 4: { int32_t v; __builtin_memcpy(&v, p, 4); return v; }
-	case 8: { int64_t v; __builtin_memcpy(&v, p, 8); return v; }
-	}
-	return 0;
 }
 
 #endif

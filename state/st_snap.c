@@ -113,20 +113,20 @@ static void procinfo(struct st_state *st, const struct evt *ev)
 	memcpy(t->pub.comm, r->comm, sizeof(t->pub.comm));
 	t->pub.comm[sizeof(t->pub.comm) - 1] = '\0';
 	t->pub.cgroup_id = r->cgroup_id;
-	t->pub.start_ts = st_param_u64(ev, 8);
-	t->pub.vtid = has(ev, 13) ? (uint32_t)st_param_u64(ev, 13) : r->tid;
+	t->pub.start_ts = evt_param_u64(ev, 8);
+	t->pub.vtid = has(ev, 13) ? (uint32_t)evt_param_u64(ev, 13) : r->tid;
 	p->ppid = r->ppid;
 	p->uid = r->uid;
 	p->gid = r->gid;
-	p->euid = has(ev, 6) ? (uint32_t)st_param_u64(ev, 6) : r->uid;
-	p->egid = has(ev, 7) ? (uint32_t)st_param_u64(ev, 7) : r->gid;
-	p->tty = (uint32_t)st_param_u64(ev, 4);
-	p->loginuid = has(ev, 5) ? (uint32_t)st_param_u64(ev, 5) : UINT32_MAX;
-	p->vpid = has(ev, 12) ? (uint32_t)st_param_u64(ev, 12) : r->pid;
-	p->pidns = st_param_u64(ev, 14);
-	p->mntns = st_param_u64(ev, 15);
-	p->netns = st_param_u64(ev, 16);
-	p->flags = (uint32_t)st_param_u64(ev, 17);
+	p->euid = has(ev, 6) ? (uint32_t)evt_param_u64(ev, 6) : r->uid;
+	p->egid = has(ev, 7) ? (uint32_t)evt_param_u64(ev, 7) : r->gid;
+	p->tty = (uint32_t)evt_param_u64(ev, 4);
+	p->loginuid = has(ev, 5) ? (uint32_t)evt_param_u64(ev, 5) : UINT32_MAX;
+	p->vpid = has(ev, 12) ? (uint32_t)evt_param_u64(ev, 12) : r->pid;
+	p->pidns = evt_param_u64(ev, 14);
+	p->mntns = evt_param_u64(ev, 15);
+	p->netns = evt_param_u64(ev, 16);
+	p->flags = (uint32_t)evt_param_u64(ev, 17);
 	set_param_str(st, &p->exe, ev, 0);
 	set_param_str(st, &p->exepath, ev, 1);
 	s = strarray(ev, 2, &n);
@@ -152,7 +152,7 @@ static void fdinfo(struct st_state *st, const struct evt *ev)
 	struct st_fdent *e;
 	uint32_t len;
 	const char *name;
-	int64_t fd = st_param_s64(ev, 0);
+	int64_t fd = evt_param_s64(ev, 0);
 
 	if (!p) {
 		t = st_thr_from_header(st, r);
@@ -161,13 +161,13 @@ static void fdinfo(struct st_state *st, const struct evt *ev)
 	}
 	st->cur = t && t->proc == p ? t : p->threads;
 	snap_remember(st, p);
-	if (fd < 0 || !st_param_present(ev, 0))
+	if (fd < 0 || !evt_param_present(ev, 0))
 		return;
 	name = st_param_str(ev, 2, &len);
-	e = st_fd_add(st, p, fd, (enum evt_fdtype)st_param_u64(ev, 1), name, len);
+	e = st_fd_add(st, p, fd, (enum evt_fdtype)evt_param_u64(ev, 1), name, len);
 	if (!e)
 		return;
-	e->pub.flags = (uint32_t)st_param_u64(ev, 4);
+	e->pub.flags = (uint32_t)evt_param_u64(ev, 4);
 	if (has(ev, 3)) {
 		st_fd_set_tuple(st, &e->pub, ev->p[3], ev->plen[3]);
 		if ((e->pub.family == AF_INET || e->pub.family == AF_INET6)) {
@@ -179,14 +179,14 @@ static void fdinfo(struct st_state *st, const struct evt *ev)
 		}
 	}
 	if (has(ev, 5))
-		e->pub.ino = st_param_u64(ev, 5);
+		e->pub.ino = evt_param_u64(ev, 5);
 	st->curfd = e;
 	st->curfd_num = fd;
 }
 
 static void userinfo(struct st_state *st, const struct evt *ev)
 {
-	uint32_t uid = (uint32_t)st_param_u64(ev, 0);
+	uint32_t uid = (uint32_t)evt_param_u64(ev, 0);
 	struct st_user *u = st_map_get(&st->users, uid);
 
 	if (!u) {
@@ -201,7 +201,7 @@ static void userinfo(struct st_state *st, const struct evt *ev)
 		}
 	}
 	u->uid = uid;
-	u->gid = (uint32_t)st_param_u64(ev, 1);
+	u->gid = (uint32_t)evt_param_u64(ev, 1);
 	set_param_str(st, &u->name, ev, 2);
 	set_param_str(st, &u->home, ev, 3);
 	set_param_str(st, &u->shell, ev, 4);
@@ -209,7 +209,7 @@ static void userinfo(struct st_state *st, const struct evt *ev)
 
 static void groupinfo(struct st_state *st, const struct evt *ev)
 {
-	uint32_t gid = (uint32_t)st_param_u64(ev, 0);
+	uint32_t gid = (uint32_t)evt_param_u64(ev, 0);
 	struct st_group *g = st_map_get(&st->groups, gid);
 
 	if (!g) {

@@ -211,19 +211,10 @@ struct st_thr *st_thr_create(struct st_state *st, uint32_t tid, uint32_t pid, st
 		st_garbage_kind(st, t, ST_G_THR);
 		return NULL;
 	}
-	if (old) {
-		/* A tid reused while an old entry lingered: the old one is gone. */
-		old->dead = 1;
-		exited_unlink(st, old);
-		proc_unlink(old);
-		proc_put(st, old->proc);
-		if (st->cur == old)
-			st->cur = NULL;
-		if (st->hot == old)
-			st->hot = NULL;
-		st->reaped_threads++;
-		st_garbage_kind(st, old, ST_G_THR);
-	}
+	/* A tid reused while an old entry lingered: the old one is gone (the map
+	 * now holds t, so thr_destroy leaves it alone). */
+	if (old)
+		thr_destroy(st, old);
 	return t;
 }
 
@@ -455,6 +446,25 @@ static int cmp_older_first(const void *a, const void *b)
 	return x->age > y->age ? -1 : x->age < y->age;
 }
 
+/* All threads, least recently active first (effective ages, compute_ages);
+ * *n their number. NULL when out of memory. Caller frees. */
+static struct aged *threads_by_age(struct st_state *st, size_t *n)
+{
+	struct aged *v = malloc((st->thr.n + 1) * sizeof(*v));
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	compute_ages(st);
+	for (uint32_t i = 0; i < st->thr.cap; i++) {
+		struct st_thr *t = st->thr.slots[i].val;
+		if (t)
+			v[(*n)++] = (struct aged){ t->eage, t };
+	}
+	qsort(v, *n, sizeof(*v), cmp_older_first);
+	return v;
+}
+
 /* Over the thread cap: exited threads go first (oldest exit first), then the
  * least recently seen (ancestors of active threads count as active).
  * Evicting down to 7/8 of the cap makes the O(n log n) ranking a rare,
@@ -471,16 +481,9 @@ static void evict_threads(struct st_state *st)
 	if (st->thr.n <= st->max_threads)
 		return;
 	need = st->thr.n - target;
-	v = malloc(st->thr.n * sizeof(*v));
+	v = threads_by_age(st, &n);
 	if (!v)
 		return;
-	compute_ages(st);
-	for (uint32_t i = 0; i < st->thr.cap; i++) {
-		struct st_thr *t = st->thr.slots[i].val;
-		if (t)
-			v[n++] = (struct aged){ t->eage, t };
-	}
-	qsort(v, n, sizeof(*v), cmp_older_first);
 	for (size_t i = 0; i < n && i < need; i++) {
 		thr_destroy(st, v[i].p);
 		st->evicted++;
@@ -566,16 +569,9 @@ static void evict_for_strings(struct st_state *st)
 	st_garbage_flush(st);
 	if (st->big_str_bytes <= st->max_big_bytes)
 		return;
-	v = malloc((st->thr.n + 1) * sizeof(*v));
+	v = threads_by_age(st, &n);
 	if (!v)
 		return;
-	compute_ages(st);
-	for (uint32_t i = 0; i < st->thr.cap; i++) {
-		struct st_thr *t = st->thr.slots[i].val;
-		if (t)
-			v[n++] = (struct aged){ t->eage, t };
-	}
-	qsort(v, n, sizeof(*v), cmp_older_first);
 	for (size_t i = 0; i < n && st->big_str_bytes > target; i++) {
 		thr_destroy(st, v[i].p);
 		st->evicted++;

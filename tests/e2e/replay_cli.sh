@@ -36,6 +36,10 @@ expect_bad bad_not_capture 'not a capture' "$R" events "$T/text.sysrec"
 expect_bad bad_empty_file 'empty' "$R" events "$T/empty.sysrec"
 expect_bad bad_unknown_option "unknown option '-z'" "$R" events -z "$T/a.sysrec"
 expect_bad bad_missing_value "needs a value" "$R" events "$T/a.sysrec" -n
+# stats and alerts share the --since/--until/--no-progress handling (rpl_opt_run)
+expect_bad bad_stats_missing_value "sysreplay stats: option '--since' needs a value" "$R" stats "$T/a.sysrec" --since
+expect_bad bad_alerts_unknown_option "sysreplay alerts: unknown option '--bogus'" "$R" alerts --bogus "$T/a.sysrec"
+expect_bad bad_stats_until "--until: cannot read time" "$R" stats --until garbage "$T/a.sysrec"
 expect_bad bad_count "positive count" "$R" events -n abc "$T/a.sysrec"
 expect_bad bad_since "--since: cannot read time 'yesterday'" "$R" events --since yesterday "$T/a.sysrec"
 expect_bad bad_until_unit "--until: .*unknown unit" "$R" events --until +5parsecs "$T/a.sysrec"

@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 	struct sr_err err;
 	struct evt ev;
 	uint8_t set[32];
-	int count = 0, opt, skip_meta = 0, nset = 0, rc;
+	int count = 0, opt, skip_meta = 0, nset = 0, rc = 0;
 	uint64_t n = 0, limit = UINT64_MAX;
 
 	memset(set, 0, sizeof(set));

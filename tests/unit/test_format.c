@@ -321,6 +321,37 @@ TEST(index_rebuilt_without_trailer)
 	tfu_recs_free(&rs);
 }
 
+/* A trailer (crc intact) whose index_size leaves no room for the trailer:
+ * index_offset = size - 64 - index_size wraps. The reader must fall back to
+ * scanning, not read at the wrapped offset. */
+TEST(trailer_index_size_wraps)
+{
+	const char *path = tfu_path("wrap.sysrec");
+	struct tfu_recs rs = {0};
+	struct fmt_reader *r;
+	struct fmt_trailer t;
+	struct sr_err err;
+	size_t size;
+	uint8_t *buf;
+	int rc;
+
+	CHECK_EQ_INT(tfu_make(path, 500, 100, 10, 4096, 1000, &rs), 0);
+	buf = tfu_read_file(path, &size);
+	memcpy(&t, buf + size - sizeof(t), sizeof(t));
+	t.index_size = size - 10;
+	t.index_offset = (uint64_t)size - sizeof(t) - t.index_size;
+	t.crc = sr_crc32c(0, &t, offsetof(struct fmt_trailer, crc));
+	memcpy(buf + size - sizeof(t), &t, sizeof(t));
+	tfu_write_file(path, buf, size);
+	free(buf);
+	CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
+	CHECK_EQ_INT(fmt_reader_info(r)->complete, 0);
+	fmt_reader_close(r);
+	CHECK_EQ_INT(read_compare(path, &rs, &rc), rs.n);
+	CHECK_EQ_INT(rc, 0);
+	tfu_recs_free(&rs);
+}
+
 static void count_problems(void *ctx, const char *msg)
 {
 	(void)msg;

@@ -382,3 +382,90 @@ TEST(hostile_lengths_do_not_crash)
 	CHECK(rc == SR_EFORMAT);
 	unlink(path);
 }
+
+/* Socket fds of the snapshot: each inet tuple shape survives the fd list
+ * (client and server sockets, IPv4 and IPv6; server sockets have no peer). */
+TEST(fd_list_socket_tuples_round_trip)
+{
+	static const uint8_t v4[14] = { 2, 10, 0, 0, 1, 0x39, 0x30, 10, 0, 0, 2, 0x50, 0, 6 };
+	static const uint8_t v4srv[14] = { 2, 0, 0, 0, 0, 0x1f, 0x90, 0, 0, 0, 0, 0, 0, 17 };
+	uint8_t v6[38], v6srv[38];
+	const uint8_t *want[4] = { v4, v4srv, v6, v6srv };
+	const uint32_t wlen[4] = { 14, 14, 38, 38 };
+	const unsigned ftype[4] = { FDT_IPV4, FDT_IPV4, FDT_IPV6, FDT_IPV6 };
+	char path[] = "/tmp/test_scap_XXXXXX";
+	int fd = mkstemp(path), rc = 0, seen = 0;
+	struct scap_writer *w;
+	struct evt_builder b;
+	struct evt_source *s;
+	struct sr_err err;
+	struct evt_rec h;
+	struct evt ev;
+	const void *r;
+	size_t len;
+
+	for (int i = 0; i < 38; i++) {
+		v6[i] = (uint8_t)(i * 7 + 1);
+		v6srv[i] = 0;
+	}
+	v6[0] = v6srv[0] = 10;
+	v6[37] = 6;
+	v6srv[17] = 0x22;
+	v6srv[18] = 0x11;
+	v6srv[37] = 6;
+	CHECK(fd >= 0);
+	close(fd);
+	sr_err_clear(&err);
+	CHECK_EQ_INT(scap_writer_open(&w, path, NULL, &err), 0);
+	if (!w)
+		return;
+	evt_builder_init(&b);
+	memset(&h, 0, sizeof(h));
+	h.ts = 1000;
+	h.pid = h.tid = 42;
+	evt_builder_begin(&b, EVT_SNAP_BEGIN, &h);
+	evt_builder_add_u64(&b, 1);
+	r = evt_builder_finish(&b, &len);
+	rc |= scap_writer_append(w, r, len, &err);
+	for (int i = 0; i < 4; i++) {
+		evt_builder_begin(&b, EVT_FDINFO, &h);
+		evt_builder_add_s64(&b, 10 + i);
+		evt_builder_add_u64(&b, ftype[i]);
+		evt_builder_add(&b, NULL, 0);
+		evt_builder_add(&b, want[i], wlen[i]);
+		evt_builder_add_u64(&b, 0);
+		evt_builder_add_u64(&b, 0);
+		r = evt_builder_finish(&b, &len);
+		rc |= scap_writer_append(w, r, len, &err);
+	}
+	evt_builder_begin(&b, EVT_SNAP_END, &h);
+	evt_builder_add_u64(&b, 1);
+	r = evt_builder_finish(&b, &len);
+	rc |= scap_writer_append(w, r, len, &err);
+	evt_builder_free(&b);
+	rc |= scap_writer_close(w, &err);
+	CHECK_EQ_INT(rc, 0);
+	(void)scap_is_capture("", 0);
+	CHECK_EQ_INT(scap_source_open(path, &s, &err), 0);
+	if (!s) {
+		unlink(path);
+		return;
+	}
+	while (s->ops->next(s, &ev, &err) == 1) {
+		int i;
+
+		if (ev.rec->type != EVT_FDINFO)
+			continue;
+		i = (int)evt_param_s64(&ev, 0) - 10;
+		CHECK(i >= 0 && i < 4);
+		if (i < 0 || i >= 4)
+			continue;
+		seen++;
+		CHECK_EQ_INT(evt_param_u64(&ev, 1), ftype[i]);
+		CHECK_EQ_INT(ev.plen[3], wlen[i]);
+		CHECK(ev.plen[3] == wlen[i] && memcmp(ev.p[3], want[i], wlen[i]) == 0);
+	}
+	CHECK_EQ_INT(seen, 4);
+	s->ops->close(s);
+	unlink(path);
+}
