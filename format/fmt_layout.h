@@ -7,7 +7,8 @@
 #include <stdint.h>
 
 #define FMT_MAGIC "SYSREC\r\n"          /* 8 bytes; \r\n catches text-mode mangling */
-#define FMT_MAJOR 1
+#define FMT_MAJOR 2
+#define FMT_MAJOR_OLDEST 1 /* 1.x payloads hold records in the in-memory layout */
 #define FMT_MINOR 0
 #define FMT_CHUNK_MAGIC 0x314b4843u     /* "CHK1" */
 #define FMT_INDEX_MAGIC 0x31584449u     /* "IDX1" */
@@ -50,7 +51,7 @@ struct fmt_chunk_hdr {
 	uint32_t hdr_len;       /* sizeof(struct fmt_chunk_hdr); larger in later minors */
 	uint64_t seq;           /* chunk number, from 0 */
 	uint32_t comp_size;     /* payload bytes following this header */
-	uint32_t raw_size;      /* payload bytes once decompressed */
+	uint32_t raw_size;      /* payload bytes once decompressed (wire records in 2.x) */
 	uint32_t count;         /* records in the payload */
 	uint32_t flags;         /* FMT_CHF_* */
 	uint64_t first_ts;      /* smallest record ts, epoch ns */
@@ -59,7 +60,7 @@ struct fmt_chunk_hdr {
 	uint64_t drops_backlog; /* events lost (userspace backlog) */
 	uint8_t types[32];      /* bit t set: a record of type t is inside */
 	uint32_t payload_crc;   /* crc32c of the compressed payload */
-	uint32_t reserved;      /* 0 */
+	uint32_t rec_size;      /* 2.x: bytes of the records expanded, padded to 8; 1.x: 0 */
 	uint64_t prev_hash;     /* hash field of the previous chunk; file seed for chunk 0 */
 	uint64_t hash;          /* sr_hash64(prev_hash, bytes [0, offsetof(hash))) */
 	uint32_t hdr_crc;       /* crc32c of bytes [0, offsetof(hdr_crc)) */

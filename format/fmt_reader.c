@@ -21,6 +21,7 @@
 #include "../common/sr_hash.h"
 #include "fmt_chunk.h"
 #include "fmt_reader_int.h"
+#include "fmt_wire.h"
 
 struct fmt_reader {
 	int fd;
@@ -40,8 +41,11 @@ struct fmt_reader {
 	ZSTD_DCtx *dctx;
 	uint8_t *comp;
 	size_t comp_cap;
-	uint8_t *raw;
+	uint8_t *raw; /* decompressed payload */
 	size_t raw_cap;
+	uint8_t *mem; /* 2.x: the payload's records expanded (fmt_wire) */
+	size_t mem_cap;
+	struct fmt_wire_dec wire;
 
 	/* hash of the last chunk header read, to check the chain on the next */
 	size_t hash_idx; /* SIZE_MAX: none */
@@ -49,8 +53,10 @@ struct fmt_reader {
 
 	/* cursor */
 	size_t next_chunk; /* next chunk to load */
-	int have;	   /* a chunk is loaded in raw */
+	int have;	   /* a chunk is loaded: its records are at recs */
 	size_t cur;
+	const uint8_t *recs;
+	size_t rec_size; /* 2.x: the loaded chunk's expanded size */
 	size_t raw_size, pos;
 	uint32_t rec_i, count;
 	int ts_filter; /* deliver only ts >= min_ts from the loaded chunk */
@@ -138,14 +144,21 @@ static int add_chunk(struct fmt_reader *r, const struct fmt_chunk_info *ci)
 
 /* Checks a chunk header in isolation: what every reader must check before
  * trusting any of its sizes. Returns NULL when fine, else the reason. */
-static const char *chunk_hdr_problem(const struct fmt_chunk_hdr *h)
+/* Smallest record in a payload of this major: a 1.x record is a whole
+ * struct evt_rec, a 2.x one its wire form. */
+static size_t min_payload_rec(unsigned major)
+{
+	return major == 1 ? EVT_REC_HDR : FMT_WIRE_REC_MIN;
+}
+
+static const char *chunk_hdr_problem(const struct fmt_chunk_hdr *h, unsigned major)
 {
 	if (h->magic != FMT_CHUNK_MAGIC)
 		return "bad chunk magic";
 	if (fmt_chunk_crc(h) != h->hdr_crc && !fmt_fuzz_skip_checks)
 		return "chunk header checksum mismatch";
 	/* pad sits after the crc: a flip there would otherwise go unnoticed */
-	if (h->reserved || h->pad)
+	if (h->pad || (major == 1 && h->rec_size))
 		return "reserved chunk header field not zero";
 	if (h->hdr_len < sizeof(*h) || h->hdr_len > FMT_CHUNK_HDR_MAX)
 		return "chunk header length out of range";
@@ -155,9 +168,12 @@ static const char *chunk_hdr_problem(const struct fmt_chunk_hdr *h)
 		return "compressed size beyond the format limit";
 	if (h->raw_size > FMT_CHUNK_RAW_MAX)
 		return "raw size beyond the format limit";
-	/* Every record is at least a header long. */
-	if (h->count > h->raw_size / EVT_REC_HDR)
+	if (h->count > h->raw_size / min_payload_rec(major))
 		return "record count larger than the payload can hold";
+	/* Expanded, every record is at least a header long, padded to 8. */
+	if (major > 1 && (h->rec_size > FMT_CHUNK_RAW_MAX || h->rec_size % FMT_REC_ALIGN ||
+			  h->count > h->rec_size / EVT_REC_HDR || (!h->count != !h->rec_size)))
+		return "expanded record size out of range";
 	if (h->count && h->first_ts > h->last_ts)
 		return "time range reversed";
 	return NULL;
@@ -250,7 +266,7 @@ static int scan_chunks(struct fmt_reader *r)
 				 (unsigned long long)rem, sizeof(h));
 			break;
 		}
-		why = chunk_hdr_problem(&h);
+		why = chunk_hdr_problem(&h, r->info.major);
 		if (why) {
 			mark_damage(r, seq, off, "%s", why);
 			break;
@@ -342,7 +358,7 @@ static int load_index(struct fmt_reader *r)
 		    e.comp_size > FMT_CHUNK_COMP_MAX || e.raw_size > FMT_CHUNK_RAW_MAX ||
 		    t->index_offset - e.offset <
 			sizeof(struct fmt_chunk_hdr) + (uint64_t)e.comp_size ||
-		    e.count > e.raw_size / EVT_REC_HDR) {
+		    e.count > e.raw_size / min_payload_rec(r->info.major)) {
 			rc = NOTE("index entry %llu is inconsistent", (unsigned long long)i);
 			goto out;
 		}
@@ -404,7 +420,7 @@ static int open_header(struct fmt_reader *r, const char *path, struct sr_err *er
 	r->info.major = fh.major;
 	r->info.minor = fh.minor;
 	/* Another major version may lay everything out differently: refuse. */
-	if (fh.major != FMT_MAJOR)
+	if (fh.major > FMT_MAJOR || fh.major < FMT_MAJOR_OLDEST)
 		return sr_err_set(err, SR_EFORMAT, "%s: unsupported format version %u.%u", path,
 				  fh.major, fh.minor);
 	if (fh.hdr_len < sizeof(fh) + 4 || fh.hdr_len > FMT_HEADER_MAX)
@@ -525,6 +541,8 @@ void fmt_reader_close(struct fmt_reader *r)
 	free(r->maxlast);
 	free(r->comp);
 	free(r->raw);
+	free(r->mem);
+	fmt_wire_dec_free(&r->wire);
 	free(r);
 }
 
@@ -568,8 +586,10 @@ uint64_t fmt_reader_data_start(const struct fmt_reader *r)
 	return r->data_start;
 }
 
-int fmt_reader_load_chunk(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *hdr,
-			  const uint8_t **raw, size_t *raw_len, struct sr_err *err)
+/* Reads, checks and decompresses chunk i: *raw and *raw_len give the payload
+ * as stored (1.x: expanded records; 2.x: wire records), h the header. */
+static int load_payload(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *hdrp,
+			const uint8_t **raw, size_t *raw_len, struct sr_err *err)
 {
 	const struct fmt_chunk_info *ci;
 	struct fmt_chunk_hdr h;
@@ -592,7 +612,7 @@ int fmt_reader_load_chunk(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *
 		memcpy(&h, r->comp, sizeof(h));
 	else if (read_at(r->fd, &h, sizeof(h), ci->offset))
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "chunk header unreadable");
-	why = chunk_hdr_problem(&h);
+	why = chunk_hdr_problem(&h, r->info.major);
 	if (why)
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "%s", why);
 	/* The index (or the scan) vouched for these; the header must agree. */
@@ -612,8 +632,7 @@ int fmt_reader_load_chunk(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *
 			      "hash chain broken (chunk missing or reordered)");
 	r->hash_idx = i;
 	r->hash = h.hash;
-	if (hdr)
-		*hdr = h;
+	*hdrp = h;
 
 	if (fmt_grow(&r->raw, &r->raw_cap, h.raw_size ? h.raw_size : 1, 16 * 1024))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
@@ -644,6 +663,39 @@ int fmt_reader_load_chunk(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *
 	return 0;
 }
 
+static int wire_err(const struct fmt_reader *r, size_t i, int rc, const struct fmt_wire_fault *wf,
+		    struct sr_err *err)
+{
+	if (rc == SR_ENOMEM)
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	return err_at(err, SR_ECORRUPT, r->ch[i].seq, r->ch[i].offset,
+		      "record %u at payload byte %zu: %s", wf->rec, wf->off, wf->why);
+}
+
+int fmt_reader_load_chunk(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *hdr,
+			  const uint8_t **raw, size_t *raw_len, struct sr_err *err)
+{
+	struct fmt_chunk_hdr h;
+	struct fmt_wire_fault wf;
+	int rc = load_payload(r, i, &h, raw, raw_len, err);
+
+	if (rc)
+		return rc;
+	if (hdr)
+		*hdr = h;
+	if (r->info.major == 1)
+		return 0;
+	/* 2.x: the whole payload expanded to the in-memory layout. */
+	if (fmt_grow(&r->mem, &r->mem_cap, h.rec_size ? h.rec_size : 1, 64 * 1024))
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	rc = fmt_wire_decode(&r->wire, *raw, *raw_len, h.count, r->mem, h.rec_size, &wf);
+	if (rc)
+		return wire_err(r, i, rc, &wf, err);
+	*raw = r->mem;
+	*raw_len = h.rec_size;
+	return 0;
+}
+
 static int fail(struct fmt_reader *r, int code, struct sr_err *err)
 {
 	r->failed = code;
@@ -656,14 +708,20 @@ static int fail(struct fmt_reader *r, int code, struct sr_err *err)
 
 static int load_for_next(struct fmt_reader *r, size_t i, struct sr_err *err)
 {
+	struct fmt_chunk_hdr h;
 	const uint8_t *raw;
 	size_t len;
-	int rc = fmt_reader_load_chunk(r, i, NULL, &raw, &len, err);
+	int rc = load_payload(r, i, &h, &raw, &len, err);
 
 	if (rc)
 		return fail(r, rc, err);
+	/* 2.x records are expanded one at a time as they are read. */
+	if (r->info.major > 1)
+		fmt_wire_dec_start(&r->wire, raw, len);
+	r->rec_size = h.rec_size;
 	r->have = 1;
 	r->cur = i;
+	r->recs = raw;
 	r->raw_size = len;
 	r->pos = 0;
 	r->rec_i = 0;
@@ -679,6 +737,66 @@ static int wanted(const struct fmt_reader *r, size_t i)
 	return fmt_types_intersect(r->types, r->ch[i].types);
 }
 
+/* The next wanted record of the loaded 1.x chunk (records stored expanded):
+ * 1, 0 at the chunk's end, or an error. */
+static int next_expanded(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
+{
+	while (r->pos < r->raw_size) {
+		const struct evt_rec *rec;
+		size_t plen;
+
+		/* Record framing is checked against what the payload holds. */
+		if (evt_decode(ev, r->recs + r->pos, r->raw_size - r->pos) != 0)
+			return fail(r,
+				    err_at(err, SR_ECORRUPT, r->ch[r->cur].seq, r->ch[r->cur].offset,
+					   "record %u at payload byte %zu: bad framing", r->rec_i,
+					   r->pos),
+				    err);
+		rec = ev->rec;
+		plen = fmt_rec_padded(rec->len);
+		if (plen > r->raw_size - r->pos || r->rec_i >= r->count)
+			return fail(r,
+				    err_at(err, SR_ECORRUPT, r->ch[r->cur].seq, r->ch[r->cur].offset,
+					   "record %u at payload byte %zu: past the chunk's records",
+					   r->rec_i, r->pos),
+				    err);
+		r->pos += plen;
+		r->rec_i++;
+		if (r->ts_filter && rec->ts < r->min_ts)
+			continue;
+		ev->num = r->base[r->cur] + r->rec_i;
+		return 1;
+	}
+	if (r->rec_i != r->count)
+		return fail(r,
+			    err_at(err, SR_ECORRUPT, r->ch[r->cur].seq, r->ch[r->cur].offset,
+				   "payload holds %u records, header says %u", r->rec_i, r->count),
+			    err);
+	return 0;
+}
+
+/* The same for a 2.x chunk: each record expanded from its wire form as it
+ * is asked for. */
+static int next_wire(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
+{
+	struct fmt_wire_fault wf;
+	int rc;
+
+	while (r->rec_i < r->count) {
+		rc = fmt_wire_dec_next(&r->wire, ev, &wf);
+		if (rc)
+			return fail(r, wire_err(r, r->cur, rc, &wf, err), err);
+		r->rec_i++;
+		if (r->ts_filter && ev->rec->ts < r->min_ts)
+			continue;
+		ev->num = r->base[r->cur] + r->rec_i;
+		return 1;
+	}
+	if (fmt_wire_dec_finish(&r->wire, r->rec_size, &wf))
+		return fail(r, wire_err(r, r->cur, SR_ECORRUPT, &wf, err), err);
+	return 0;
+}
+
 int fmt_reader_next(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
 {
 	int rc;
@@ -690,43 +808,9 @@ int fmt_reader_next(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
 	}
 	for (;;) {
 		if (r->have) {
-			while (r->pos < r->raw_size) {
-				const struct evt_rec *rec;
-				size_t plen;
-
-				/* Record framing is checked against what the payload holds. */
-				if (evt_decode(ev, r->raw + r->pos, r->raw_size - r->pos) != 0)
-					return fail(
-					    r,
-					    err_at(err, SR_ECORRUPT, r->ch[r->cur].seq,
-						   r->ch[r->cur].offset,
-						   "record %u at payload byte %zu: bad framing",
-						   r->rec_i, r->pos),
-					    err);
-				rec = ev->rec;
-				plen = fmt_rec_padded(rec->len);
-				if (plen > r->raw_size - r->pos || r->rec_i >= r->count)
-					return fail(r,
-						    err_at(err, SR_ECORRUPT, r->ch[r->cur].seq,
-							   r->ch[r->cur].offset,
-							   "record %u at payload byte %zu: past "
-							   "the chunk's records",
-							   r->rec_i, r->pos),
-						    err);
-				r->pos += plen;
-				r->rec_i++;
-				if (r->ts_filter && rec->ts < r->min_ts)
-					continue;
-				ev->num = r->base[r->cur] + r->rec_i;
-				return 1;
-			}
-			if (r->rec_i != r->count)
-				return fail(r,
-					    err_at(err, SR_ECORRUPT, r->ch[r->cur].seq,
-						   r->ch[r->cur].offset,
-						   "payload holds %u records, header says %u",
-						   r->rec_i, r->count),
-					    err);
+			rc = r->info.major > 1 ? next_wire(r, ev, err) : next_expanded(r, ev, err);
+			if (rc)
+				return rc;
 			r->have = 0;
 			r->ts_filter = 0;
 			if (r->jump) {

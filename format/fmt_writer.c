@@ -19,6 +19,7 @@
 #include "../common/sr_hash.h"
 #include "evt.h"
 #include "fmt_chunk.h"
+#include "fmt_wire.h"
 
 #define DEFAULT_CHUNK_RAW (1u << 20)
 #define DEFAULT_CHUNK_NS  1000000000ull
@@ -30,8 +31,10 @@ struct fmt_writer {
 	struct fmt_writer_opts o;
 	ZSTD_CCtx *cctx;
 
-	uint8_t *raw; /* records of the open chunk, each padded to 8 */
+	uint8_t *raw; /* records of the open chunk in wire form (fmt_wire.h) */
 	size_t raw_len, raw_cap;
+	size_t rec_len; /* the same records expanded and padded: the chunk size bound */
+	struct fmt_wire_enc enc;
 	uint8_t *out; /* chunk header + compressed payload */
 	size_t out_cap;
 
@@ -144,6 +147,8 @@ static int fail_write(struct fmt_writer *w, int e, struct sr_err *err)
 static void reset_chunk(struct fmt_writer *w)
 {
 	w->raw_len = 0;
+	w->rec_len = 0;
+	fmt_wire_enc_reset(&w->enc);
 	w->count = 0;
 	w->first_ts = w->last_ts = w->open_ts = 0;
 	memset(w->types, 0, sizeof(w->types));
@@ -186,6 +191,7 @@ static int flush_chunk(struct fmt_writer *w, struct sr_err *err)
 	h.seq = w->seq;
 	h.comp_size = (uint32_t)comp;
 	h.raw_size = (uint32_t)w->raw_len;
+	h.rec_size = (uint32_t)w->rec_len;
 	h.count = w->count;
 	h.flags = w->in_snapshot ? FMT_CHF_SNAPSHOT : 0;
 	h.first_ts = w->first_ts;
@@ -256,7 +262,7 @@ int fmt_writer_open(struct fmt_writer **out, const char *path, const struct fmt_
 	w->fd = -1;
 
 	w->cctx = ZSTD_createCCtx();
-	if (!w->cctx || fmt_grow(&w->raw, &w->raw_cap, w->o.chunk_raw, 64 * 1024)) {
+	if (!w->cctx || fmt_wire_enc_init(&w->enc) || fmt_grow(&w->raw, &w->raw_cap, w->o.chunk_raw, 64 * 1024)) {
 		fmt_writer_close(w, NULL);
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
@@ -319,9 +325,12 @@ int fmt_writer_append(struct fmt_writer *w, const void *rec, size_t len, struct 
 		return sr_err_set(err, SR_ELIMIT, "append: event type %u beyond %u", r->type,
 				  EVT_TYPE_MAX - 1);
 	plen = fmt_rec_padded(len);
-	/* A snapshot must stay one chunk; it may grow to the format's limit. */
+	/* A snapshot must stay one chunk; it may grow to the format's limit.
+	 * Both the expanded size (what a reader allocates) and the wire size
+	 * stay within it. */
 	limit = w->in_snapshot ? FMT_CHUNK_RAW_MAX : w->o.chunk_raw;
-	if (w->raw_len && w->raw_len + plen > limit) {
+	if (w->count && (w->rec_len + plen > limit ||
+			 w->raw_len + FMT_WIRE_MAX(len) > FMT_CHUNK_RAW_MAX)) {
 		if (w->in_snapshot)
 			return sr_err_set(err, SR_ELIMIT, "snapshot larger than %u bytes",
 					  FMT_CHUNK_RAW_MAX);
@@ -329,12 +338,10 @@ int fmt_writer_append(struct fmt_writer *w, const void *rec, size_t len, struct 
 		if (rc)
 			return rc;
 	}
-	if (fmt_grow(&w->raw, &w->raw_cap, w->raw_len + plen, 64 * 1024))
+	if (fmt_grow(&w->raw, &w->raw_cap, w->raw_len + FMT_WIRE_MAX(len), 64 * 1024))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
-	memcpy(w->raw + w->raw_len, rec, len);
-	if (plen > len)
-		memset(w->raw + w->raw_len + len, 0, plen - len);
-	w->raw_len += plen;
+	w->raw_len += fmt_wire_encode(&w->enc, r, w->raw + w->raw_len);
+	w->rec_len += plen;
 
 	if (!w->count) {
 		w->first_ts = w->last_ts = w->open_ts = r->ts;
@@ -428,6 +435,7 @@ int fmt_writer_close(struct fmt_writer *w, struct sr_err *err)
 	if (w->fd >= 0 && close(w->fd) != 0 && !rc)
 		rc = sr_err_set(err, SR_EIO, "close: %s", strerror(errno));
 	ZSTD_freeCCtx(w->cctx);
+	fmt_wire_enc_free(&w->enc);
 	free(w->raw);
 	free(w->out);
 	free(w->idx);

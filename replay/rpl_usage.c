@@ -148,8 +148,9 @@ static const char h_info[] =
     "\n"
     "DESCRIPTION\n"
     "    Header metadata (host, kernel, recorder and its options, boot time), chunks,\n"
-    "    events, time range, drops, bytes on disk against raw bytes, and whether the\n"
-    "    file is complete, recovered (recorder killed: index rebuilt) or damaged.\n"
+    "    events, time range, drops, bytes on disk against raw bytes (the chunks'\n"
+    "    decompressed payloads), and whether the file is complete, recovered\n"
+    "    (recorder killed: index rebuilt) or damaged.\n"
     "    -j prints one JSON object per file with at least format_version, events,\n"
     "    chunks, first_ts, last_ts (ns since the epoch), bytes, raw_bytes, drops,\n"
     "    complete. For .scap files the counts come from reading the events.\n";
