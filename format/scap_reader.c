@@ -239,37 +239,143 @@ static void apply(struct oparams *o, const struct scap_prm *defs, unsigned ndefs
 	}
 }
 
-static int copy_params(struct scap_thr *t, const struct pview *v)
-{
-	size_t need = 4 + 4 * (size_t)v->n;
-	uint8_t *w;
+/* ---------- enters waiting for their exit ---------- */
 
-	for (unsigned i = 0; i < v->n; i++)
-		need += v->len[i];
-	if (need > t->pend_cap) {
-		uint8_t *np = realloc(t->pend_buf, need);
-		if (!np)
+size_t scap_pend_max_bytes = SCAP_PEND_MAX_BYTES_DEFAULT;
+size_t scap_pend_max_entries = SCAP_PEND_MAX_ENTRIES_DEFAULT;
+
+#define PEND_POOL_KEEP (64u << 10) /* bigger buffers are freed, not pooled */
+
+/* A buffer of at least need bytes, from the pool when it has one. */
+static uint8_t *pend_buf_get(struct scap_pend *p, size_t need, uint32_t *capp)
+{
+	unsigned best = SCAP_PEND_POOL;
+	uint8_t *b;
+
+	for (unsigned i = 0; i < p->npool; i++)
+		if (p->pool_cap[i] >= need &&
+		    (best == SCAP_PEND_POOL || p->pool_cap[i] < p->pool_cap[best]))
+			best = i;
+	if (best == SCAP_PEND_POOL && p->npool)
+		best = p->npool - 1; /* too small: grown below */
+	if (best < SCAP_PEND_POOL) {
+		b = p->pool[best];
+		*capp = p->pool_cap[best];
+		p->npool--;
+		p->pool[best] = p->pool[p->npool];
+		p->pool_cap[best] = p->pool_cap[p->npool];
+	} else {
+		b = NULL;
+		*capp = 0;
+	}
+	if (*capp < need) {
+		uint8_t *nb = realloc(b, need);
+		if (!nb) {
+			free(b);
+			return NULL;
+		}
+		b = nb;
+		*capp = (uint32_t)need;
+	}
+	return b;
+}
+
+static void pend_buf_put(struct scap_pend *p, uint8_t *b, uint32_t cap)
+{
+	if (b && cap <= PEND_POOL_KEEP && p->npool < SCAP_PEND_POOL) {
+		p->pool[p->npool] = b;
+		p->pool_cap[p->npool++] = cap;
+		return;
+	}
+	free(b);
+}
+
+/* Takes the waiting enter off t (which must have one); the caller owns the
+ * returned buffer (cap in *capp) and gives it back with pend_buf_put. */
+static uint8_t *pend_detach(struct scap_src *s, struct scap_thr *t, uint32_t *capp)
+{
+	uint8_t *b = t->pend_buf;
+
+	*capp = t->pend_cap;
+	s->pend.n--;
+	s->pend.bytes -= t->pend_cap;
+	t->pend = 0;
+	t->pend_buf = NULL;
+	t->pend_cap = 0;
+	t->pend_len = 0;
+	return b;
+}
+
+static void pend_drop(struct scap_src *s, struct scap_thr *t)
+{
+	uint32_t cap;
+	uint8_t *b = pend_detach(s, t, &cap);
+
+	pend_buf_put(&s->pend, b, cap);
+}
+
+/* A queue entry is live while its thread still waits on that very enter. */
+static struct scap_thr *pend_ref_live(struct scap_src *s, const struct scap_pend_ref *r)
+{
+	struct scap_thr *t = scap_thr_get(s, r->tid, 0);
+
+	return t && t->pend && t->pend_seq == r->seq ? t : NULL;
+}
+
+/* Appends to the queue; stale entries are squeezed out before it grows. */
+static int pend_queue_push(struct scap_src *s, uint64_t tid, uint64_t seq)
+{
+	struct scap_pend *p = &s->pend;
+
+	if (p->len == p->cap && p->len > 2 * p->n + 16) {
+		size_t k = 0;
+
+		/* in place: entry i moves to k <= i, never over one still unread */
+		for (size_t i = 0; i < p->len; i++) {
+			struct scap_pend_ref r = p->q[(p->head + i) % p->cap];
+			if (pend_ref_live(s, &r))
+				p->q[(p->head + k++) % p->cap] = r;
+		}
+		p->len = k;
+	}
+	if (p->len == p->cap) {
+		size_t ncap = p->cap ? p->cap * 2 : 256;
+		struct scap_pend_ref *nq = malloc(ncap * sizeof(*nq));
+
+		if (!nq)
 			return SR_ENOMEM;
-		t->pend_buf = np;
-		t->pend_cap = (uint32_t)need;
+		for (size_t i = 0; i < p->len; i++)
+			nq[i] = p->q[(p->head + i) % p->cap];
+		free(p->q);
+		p->q = nq;
+		p->cap = ncap;
+		p->head = 0;
 	}
-	w = t->pend_buf;
-	memcpy(w, &v->n, 4);
-	w += 4;
-	for (unsigned i = 0; i < v->n; i++, w += 4)
-		memcpy(w, &v->len[i], 4);
-	for (unsigned i = 0; i < v->n; i++) {
-		if (v->len[i])
-			memcpy(w, v->p[i], v->len[i]);
-		w += v->len[i];
-	}
-	t->pend_len = (uint32_t)need;
+	p->q[(p->head + p->len) % p->cap] = (struct scap_pend_ref){ tid, seq };
+	p->len++;
 	return 0;
 }
 
-static void load_params(const struct scap_thr *t, struct pview *v)
+/* The oldest waiting enter's thread (queue entries before it dropped), or NULL. */
+static struct scap_thr *pend_oldest(struct scap_src *s)
 {
-	const uint8_t *r = t->pend_buf;
+	struct scap_pend *p = &s->pend;
+
+	while (p->len) {
+		struct scap_pend_ref r = p->q[p->head];
+		struct scap_thr *t;
+
+		p->head = (p->head + 1) % p->cap;
+		p->len--;
+		t = pend_ref_live(s, &r);
+		if (t)
+			return t;
+	}
+	return NULL;
+}
+
+static void load_params(const uint8_t *r, struct pview *v)
+{
 	const uint8_t *d;
 
 	memcpy(&v->n, r, 4);
@@ -492,24 +598,89 @@ static int flush_pending(struct scap_src *s, struct scap_thr *t)
 {
 	const struct scap_evdef *d;
 	struct pview v;
-	int rc;
+	uint64_t tid = t->tid, ts = t->pend_ts;
+	uint16_t cpu = t->pend_cpu;
+	uint32_t cap;
+	uint8_t *b;
+	int rc = 0;
 
 	if (!t->pend)
 		return 0;
-	t->pend = 0;
 	d = scap_evdef_get(t->pend_type);
-	if (!d)
-		return 0;
-	load_params(t, &v);
-	rc = build(s, d, t->tid, t->pend_cpu, &v, t->pend_ts, NULL, 0, EVT_RF_ENTER_ONLY);
+	b = pend_detach(s, t, &cap);
+	if (d) {
+		load_params(b, &v);
+		/* build() may grow the thread table: t is not used after this */
+		rc = build(s, d, tid, cpu, &v, ts, NULL, 0, EVT_RF_ENTER_ONLY);
+	}
+	pend_buf_put(&s->pend, b, cap);
 	return rc;
 }
 
+/* Emits waiting enters, oldest first, until none is left or the output
+ * queue holds a good batch (the rest on the next call). */
 static int flush_all_pending(struct scap_src *s)
 {
-	for (size_t i = 0; i < s->thr_cap; i++)
-		if (s->thr[i].used && s->thr[i].pend && flush_pending(s, &s->thr[i]))
+	struct scap_thr *t;
+
+	while (s->q.len < (1u << 20) && (t = pend_oldest(s)))
+		if (flush_pending(s, t))
 			return SR_ENOMEM;
+	return 0;
+}
+
+/* Makes the enter in v wait on t for its exit. Past the limits the oldest
+ * waiting enters (never this one) are emitted alone: memory stays bounded by
+ * the limits plus one event. t is not valid after the call. */
+static int pend_store(struct scap_src *s, struct scap_thr *t, const struct pview *v,
+		      uint16_t type, uint64_t ts, uint16_t cpu)
+{
+	struct scap_pend *p = &s->pend;
+	size_t need = 4 + 4 * (size_t)v->n;
+	uint8_t *w;
+
+	for (unsigned i = 0; i < v->n; i++)
+		need += v->len[i];
+	/* need <= 4 + 8 * 64 + one block (SCAP_BLOCK_MAX): fits the u32 below */
+	t->pend_buf = pend_buf_get(p, need, &t->pend_cap);
+	if (!t->pend_buf)
+		return SR_ENOMEM;
+	w = t->pend_buf;
+	memcpy(w, &v->n, 4);
+	w += 4;
+	for (unsigned i = 0; i < v->n; i++, w += 4)
+		memcpy(w, &v->len[i], 4);
+	for (unsigned i = 0; i < v->n; i++) {
+		if (v->len[i])
+			memcpy(w, v->p[i], v->len[i]);
+		w += v->len[i];
+	}
+	t->pend_len = (uint32_t)need;
+	t->pend = 1;
+	t->pend_type = type;
+	t->pend_ts = ts;
+	t->pend_cpu = cpu;
+	t->pend_seq = p->next_seq++;
+	p->n++;
+	p->bytes += t->pend_cap;
+	if (pend_queue_push(s, t->tid, t->pend_seq)) {
+		pend_drop(s, t);
+		return SR_ENOMEM;
+	}
+	while ((p->n > p->max_n || p->bytes > p->max_bytes) && p->n > 1) {
+		struct scap_thr *old = pend_oldest(s);
+
+		if (!old)
+			break;
+		p->evicted++;
+		if (flush_pending(s, old))
+			return SR_ENOMEM;
+	}
+	/* what stays held between events */
+	if (p->n > p->peak_n)
+		p->peak_n = p->n;
+	if (p->bytes > p->peak_bytes)
+		p->peak_bytes = p->bytes;
 	return 0;
 }
 
@@ -597,11 +768,12 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 		/* Not wanted and no effect on the thread table: only the pairing
 		 * state moves (a waiting enter of a wanted type still gets out). */
 		t = scap_thr_get(s, tid, 0);
-		if (t && t->pend && (type != d->id + 1 || t->pend_type != d->id) &&
-		    flush_pending(s, t))
-			return sr_err_set(err, SR_ENOMEM, "out of memory");
-		if (t)
-			t->pend = 0;
+		if (t && t->pend) {
+			if (type == d->id + 1 && t->pend_type == d->id)
+				pend_drop(s, t); /* the exit of an unwanted pair */
+			else if (flush_pending(s, t))
+				return sr_err_set(err, SR_ENOMEM, "out of memory");
+		}
 		return 0;
 	}
 	if (split_params(ev, evlen, hdr, large, v2,
@@ -618,23 +790,21 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 		/* An enter: a previous one still waiting never saw its exit. */
 		if (t->pend && flush_pending(s, t))
 			return sr_err_set(err, SR_ENOMEM, "out of memory");
-		t = scap_thr_get(s, tid, 0);
-		if (copy_params(t, &v))
+		t = scap_thr_get(s, tid, 1); /* flushing may have moved it */
+		if (!t || pend_store(s, t, &v, type, ts, cpu))
 			return sr_err_set(err, SR_ENOMEM, "out of memory");
-		t->pend = 1;
-		t->pend_type = type;
-		t->pend_ts = ts;
-		t->pend_cpu = cpu;
 		return 0;
 	}
 	if (t->pend && t->pend_type == d->id) {
 		struct pview e;
 		uint64_t ets = t->pend_ts;
+		uint32_t cap;
+		uint8_t *b = pend_detach(s, t, &cap);
 		int rc;
 
-		t->pend = 0;
-		load_params(t, &e);
+		load_params(b, &e);
 		rc = build(s, d, tid, cpu, &e, ets, &v, ts, 0);
+		pend_buf_put(&s->pend, b, cap);
 		return rc ? sr_err_set(err, rc, "out of memory") : 0;
 	}
 	if (t->pend && flush_pending(s, t))
@@ -818,7 +988,7 @@ static int src_next(struct evt_source *base, struct evt *ev, struct sr_err *err)
 					return sr_err_set(err, SR_ENOMEM, "out of memory");
 				continue;
 			}
-			if (s->thr_n && flush_all_pending(s) == 0 && s->q.len)
+			if (s->pend.n && flush_all_pending(s) == 0 && s->q.len)
 				continue;
 			if (s->failed) {
 				if (err)
@@ -853,6 +1023,9 @@ static void src_close(struct evt_source *base)
 		scap_in_close(&s->in);
 	for (size_t i = 0; i < s->thr_cap; i++)
 		free(s->thr[i].pend_buf);
+	for (unsigned i = 0; i < s->pend.npool; i++)
+		free(s->pend.pool[i]);
+	free(s->pend.q);
 	free(s->thr);
 	free(s->blk.p);
 	free(s->q.p);
@@ -883,6 +1056,8 @@ int scap_source_open(const char *path, struct evt_source **out, struct sr_err *e
 	snprintf(s->base.path, sizeof(s->base.path), "%s", path);
 	snprintf(s->base.host.source, sizeof(s->base.host.source), "scap:%s", path);
 	evt_builder_init(&s->b);
+	s->pend.max_bytes = scap_pend_max_bytes;
+	s->pend.max_n = scap_pend_max_entries ? scap_pend_max_entries : 1;
 	if (scap_in_open(&s->in, path)) {
 		int e = errno;
 		src_close(&s->base);

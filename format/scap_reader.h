@@ -18,12 +18,49 @@ struct scap_thr {
 	uint32_t uid, gid;
 	char comm[EVT_COMM_LEN];
 	uint8_t used;
-	/* pending enter: type, ts, cpu and its parameters ([n][lens u32][bytes]) */
+	/* pending enter: type, ts, cpu and its parameters ([n][lens u32][bytes]);
+	 * pend_buf is held only while pend is set (see struct scap_pend) */
 	uint8_t pend;
 	uint16_t pend_type, pend_cpu;
 	uint64_t pend_ts;
+	uint64_t pend_seq;        /* its place in the pending queue */
 	uint8_t *pend_buf;
 	uint32_t pend_len, pend_cap;
+};
+
+/* Limits on the enter events waiting for their exit, across all threads.
+ * A real capture has at most one per thread in a syscall at once: a few
+ * thousand entries and a few MiB. A damaged or hostile file can open enters
+ * on millions of thread ids and never exit them; past either limit the
+ * oldest waiting enter is delivered alone (EVT_RF_ENTER_ONLY, as at the end
+ * of the file) instead of being held. Read when a source opens; tests lower
+ * them. */
+#define SCAP_PEND_MAX_BYTES_DEFAULT (64u << 20)
+#define SCAP_PEND_MAX_ENTRIES_DEFAULT (1u << 20)
+extern size_t scap_pend_max_bytes;
+extern size_t scap_pend_max_entries;
+
+/* The waiting enters, oldest first: a queue of (tid, seq) where an entry is
+ * stale once its thread's pend_seq moved on or its pend cleared (removed
+ * lazily, and the queue compacted when stale entries dominate). Buffers of
+ * consumed enters go to a small free pool, so the steady state allocates
+ * nothing and no buffer outlives its enter beyond the pool. */
+struct scap_pend_ref {
+	uint64_t tid, seq;
+};
+#define SCAP_PEND_POOL 8
+struct scap_pend {
+	struct scap_pend_ref *q;
+	size_t head, len, cap;       /* ring: entries [head, head + len) mod cap */
+	uint64_t next_seq;
+	size_t n;                    /* enters waiting */
+	size_t bytes;                /* their buffers' capacity, summed */
+	size_t max_bytes, max_n;     /* limits for this source */
+	size_t peak_bytes, peak_n;   /* high-water marks (tests, stats) */
+	uint64_t evicted;            /* enters delivered alone because of the limits */
+	uint8_t *pool[SCAP_PEND_POOL];
+	uint32_t pool_cap[SCAP_PEND_POOL];
+	unsigned npool;
 };
 
 #define SCAP_ALIGN8(n) (((n) + 7) & ~(size_t)7)
@@ -56,6 +93,7 @@ struct scap_src {
 
 	struct scap_thr *thr;
 	size_t thr_cap, thr_n;
+	struct scap_pend pend;
 
 	struct evt_builder b;
 	struct scap_buf scratch;  /* argv assembly */

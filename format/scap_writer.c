@@ -6,8 +6,8 @@
  * an exit event (EVF_V2 blocks) in scap's event ids and encodings, using the
  * pair marked SD_WRITE in scap_table.c; records without a pair become
  * scap's generic syscall event. Parameter lengths are 16-bit in these
- * blocks, so long buffers are cut to keep an event under 64 KiB (sysdig's
- * read buffer), as a snaplen would.
+ * blocks and sysdig reads them into a 64 KiB buffer, so an event that would
+ * not fit is cut (largest variable parameters first), never dropped.
  */
 #include "scap.h"
 
@@ -18,8 +18,18 @@
 #include "scap_int.h"
 #include "scap_params.h"
 
-#define W_PARAM_MAX 16000   /* longest variable parameter written */
-#define W_EVENT_MAX 60000   /* keep events below sysdig's 64 KiB buffer */
+/* Why events are cut: EVF_V2 blocks give every parameter a u16 length, and
+ * sysdig 0.29 reads such a block into a 64 KiB buffer; a bigger one makes it
+ * stop reading the whole file ("event block length N greater than NON-LARGE
+ * read buffer size 65536"). scap's LARGE blocks lift the first limit but
+ * sysdig 0.29 misreads them (their u32 lengths taken for u16 ones). So an
+ * event that would not fit has its largest variable parameters (buffers,
+ * strings, string arrays) cut to a common length, as a snaplen cuts a
+ * buffer: every event is kept, its fixed parameters intact. */
+#define W_BLOCK_MAX 65536u                  /* sysdig's read buffer; kept to the whole block */
+#define W_EVENT_MAX (W_BLOCK_MAX - 12 - 6 - 3) /* less framing, cpu+flags, padding */
+#define W_PARAM_MAX 65535u                  /* a u16 parameter length */
+#define W_NOT_VAR UINT32_MAX                /* marks a fixed-size parameter */
 #define ALIGN8(n) (((n) + 7) & ~(size_t)7)
 
 struct wbuf {
@@ -329,9 +339,20 @@ static unsigned exit_count_for_writing(const struct scap_evdef *d)
 	}
 }
 
-/* Appends one scap parameter value for d (our record ev) to w->tmp; returns its length. */
+/* 1 when parameter d holds NUL-terminated strings back to back (argv, env). */
+static int is_strarray(const struct scap_prm *d, const struct evt_info *info)
+{
+	if (d->conv == SV_ARGV)
+		return 1;
+	return info && d->our >= 0 && (unsigned)d->our < info->nparams &&
+	       info->params[d->our].type == PT_STRARRAY;
+}
+
+/* Appends one scap parameter value for d (our record ev) to w->tmp: its
+ * length in *lenp; for a variable-size one, its content (NUL excluded) cut
+ * to cap bytes, that content's length in *varp (W_NOT_VAR otherwise). */
 static int put_param(struct scap_writer *w, const struct scap_prm *d, const struct evt *ev,
-		     uint16_t sc, uint16_t *lenp)
+		     uint16_t sc, uint32_t cap, uint16_t *lenp, uint32_t *varp)
 {
 	const struct evt_rec *r = ev->rec;
 	struct wbuf *t = &w->tmp;
@@ -344,6 +365,7 @@ static int put_param(struct scap_writer *w, const struct scap_prm *d, const stru
 	int have = d->our >= 0 && (unsigned)d->our < ev->nparams && ev->plen[d->our] > 0;
 	int rc = 0;
 
+	*varp = W_NOT_VAR;
 	if (have)
 		p = prm(ev, d->our, &l);
 	switch (d->conv) {
@@ -383,14 +405,30 @@ static int put_param(struct scap_writer *w, const struct scap_prm *d, const stru
 			num = scap_conv_to_ppm(d->conv, evt_param_u64(ev, (unsigned)d->our));
 		rc = wb_put(t, &num, width); /* little endian: the low bytes first */
 	} else {
-		if (l > W_PARAM_MAX)
-			l = W_PARAM_MAX;
+		if (!have)
+			l = 0;
 		switch (d->wire) {
 		case SW_STR:
-			rc = wb_put(t, p, have ? l : 0) | wb_u8(t, 0);
+			if (cap > W_PARAM_MAX - 1)
+				cap = W_PARAM_MAX - 1; /* room for the NUL */
+			if (l > cap)
+				l = cap;
+			rc = wb_put(t, p, l) | wb_u8(t, 0);
+			*varp = l;
 			break;
 		case SW_BUF:
-			rc = wb_put(t, p, have ? l : 0);
+			if (cap > W_PARAM_MAX)
+				cap = W_PARAM_MAX;
+			if (l > cap && is_strarray(d, evt_info_get(r->type)) && cap > 0) {
+				/* a cut string array still ends its last string */
+				rc = wb_put(t, p, cap - 1) | wb_u8(t, 0);
+				l = cap;
+			} else {
+				if (l > cap)
+					l = cap;
+				rc = wb_put(t, p, l);
+			}
+			*varp = l;
 			break;
 		case SW_SA:
 			rc = wb_put(t, sock, scap_sa_from_ours(have ? p : NULL, have ? l : 0, sock,
@@ -419,23 +457,74 @@ static int put_param(struct scap_writer *w, const struct scap_prm *d, const stru
 	return rc;
 }
 
+/* The largest length L such that cutting every variable parameter to L
+ * makes their total fit budget (var[i] == W_NOT_VAR: fixed, not counted). */
+static uint32_t cut_level(const uint32_t *var, unsigned n, uint64_t budget)
+{
+	uint32_t lo = 0, hi = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		if (var[i] != W_NOT_VAR && var[i] > hi)
+			hi = var[i];
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo + 1) / 2;
+		uint64_t sum = 0;
+
+		for (unsigned i = 0; i < n; i++)
+			if (var[i] != W_NOT_VAR)
+				sum += var[i] < mid ? var[i] : mid;
+		if (sum <= budget)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+/* Encodes the n parameters into w->tmp, each variable one cut to cap. */
+static int put_params(struct scap_writer *w, const struct evt *ev, const struct scap_prm *defs,
+		      unsigned n, uint16_t sc, uint32_t cap, uint16_t *lens, uint32_t *var)
+{
+	int rc = 0;
+
+	w->tmp.len = 0;
+	for (unsigned i = 0; i < n && !rc; i++)
+		rc = put_param(w, &defs[i], ev, sc, cap, &lens[i], &var[i]);
+	return rc;
+}
+
 static int write_event(struct scap_writer *w, uint16_t type, uint64_t ts, const struct evt *ev,
 		       const struct scap_prm *defs, unsigned n, uint16_t sc, struct sr_err *err)
 {
 	const struct evt_rec *r = ev->rec;
 	uint16_t lens[32];
+	uint32_t var[32];
 	uint32_t evlen, flags = 0, nparams = n;
 	uint16_t cpu = r->cpu;
 	int rc = 0;
 
-	w->tmp.len = 0;
-	for (unsigned i = 0; i < n && !rc; i++)
-		rc = put_param(w, &defs[i], ev, sc, &lens[i]);
-	if (rc)
+	if (n > 32)
+		return sr_err_set(err, SR_ELIMIT, "scap event %u: %u parameters", type, n);
+	if (put_params(w, ev, defs, n, sc, W_PARAM_MAX, lens, var))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	evlen = (uint32_t)(SCAP_EVT_HDR_V2 + 2 * n + w->tmp.len);
-	if (evlen > W_EVENT_MAX)
-		return 0; /* cannot happen with W_PARAM_MAX; a guard, not a path */
+	if (evlen > W_EVENT_MAX) {
+		/* Too big for sysdig: cut the variable parameters to a common
+		 * length that fits, so the biggest lose the most. */
+		uint64_t fixed = evlen;
+
+		for (unsigned i = 0; i < n; i++)
+			if (var[i] != W_NOT_VAR)
+				fixed -= var[i];
+		if (put_params(w, ev, defs, n, sc,
+			       cut_level(var, n, fixed < W_EVENT_MAX ? W_EVENT_MAX - fixed : 0),
+			       lens, var))
+			return sr_err_set(err, SR_ENOMEM, "out of memory");
+		evlen = (uint32_t)(SCAP_EVT_HDR_V2 + 2 * n + w->tmp.len);
+		if (evlen > W_EVENT_MAX) /* fixed parts alone are < 6 KiB: cannot happen */
+			return sr_err_set(err, SR_ELIMIT, "scap event %u: %u bytes after cutting",
+					  type, evlen);
+	}
 	w->blk.len = 0;
 	rc |= wb_u16(&w->blk, cpu) | wb_u32(&w->blk, flags);
 	rc |= wb_u64(&w->blk, ts) | wb_u64(&w->blk, r->tid) | wb_u32(&w->blk, evlen);

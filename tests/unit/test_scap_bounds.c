@@ -1,0 +1,643 @@
+/* test_scap_bounds: size limits of the .scap writer and reader.
+ *
+ * Writer: an event too big for sysdig's 64 KiB event blocks is cut (largest
+ * variable parameters first), never dropped. Reader: enter events waiting
+ * for their exit are capped; past the cap the oldest are delivered alone. */
+#include "tests/tap.h"
+
+#include <fcntl.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/sr_err.h"
+#include "format/evt_source.h"
+#include "format/fmt_writer.h"
+#include "format/scap.h"
+#include "format/scap_int.h"
+#include "format/scap_reader.h"
+
+#define SYSDIG "/usr/bin/sysdig"
+
+static void tmp_path(char *buf, size_t n, const char *name)
+{
+	snprintf(buf, n, "/tmp/test_scap_bounds_%d_%s", (int)getpid(), name);
+}
+
+/* n bytes of text made of NUL-terminated words of word_len characters. */
+static uint8_t *make_strings(size_t n, size_t word_len, char c)
+{
+	uint8_t *p = malloc(n);
+
+	for (size_t i = 0; p && i < n; i++)
+		p[i] = (i + 1) % (word_len + 1) == 0 || i == n - 1 ? 0 : (uint8_t)(c + i % 7);
+	return p;
+}
+
+struct big_exec {
+	uint8_t *args, *env;
+	size_t args_len, env_len;
+	char cwd[30000];
+};
+
+/* Writes a .sysrec: snapshot, then four syscalls, two of them with more than
+ * 64 KiB of parameters. */
+static int write_sysrec(const char *path, const struct big_exec *x1, const struct big_exec *x2,
+			const uint8_t *data, size_t data_len)
+{
+	struct fmt_writer *w;
+	struct evt_builder b;
+	struct sr_err err;
+	struct evt_rec h;
+	struct fmt_host_info host;
+	const void *r;
+	size_t len;
+	int rc;
+
+	memset(&host, 0, sizeof(host));
+	snprintf(host.hostname, sizeof(host.hostname), "bighost");
+	host.ncpus = 1;
+	sr_err_clear(&err);
+	if (fmt_writer_open(&w, path, &host, NULL, &err))
+		return -1;
+	evt_builder_init(&b);
+	memset(&h, 0, sizeof(h));
+	h.ts = 1000;
+	h.pid = h.tid = 42;
+	h.ppid = 1;
+	h.uid = 1000;
+	snprintf(h.comm, sizeof(h.comm), "demo");
+	rc = fmt_writer_snapshot_begin(w, &err);
+	evt_builder_begin(&b, EVT_SNAP_BEGIN, &h);
+	evt_builder_add_u64(&b, 1);
+	r = evt_builder_finish(&b, &len);
+	rc |= fmt_writer_append(w, r, len, &err);
+	evt_builder_begin(&b, EVT_PROCINFO, &h);
+	evt_builder_add_str(&b, "demo");
+	evt_builder_add_str(&b, "/usr/bin/demo");
+	evt_builder_add(&b, "-x\0", 3);
+	evt_builder_add_str(&b, "/tmp");
+	r = evt_builder_finish(&b, &len);
+	rc |= fmt_writer_append(w, r, len, &err);
+	evt_builder_begin(&b, EVT_SNAP_END, &h);
+	evt_builder_add_u64(&b, 1);
+	r = evt_builder_finish(&b, &len);
+	rc |= fmt_writer_append(w, r, len, &err);
+	rc |= fmt_writer_snapshot_end(w, &err);
+	for (int i = 0; i < 2 && !rc; i++) {
+		const struct big_exec *x = i ? x2 : x1;
+
+		h.ts = 2000 + 1000 * (uint64_t)i;
+		h.latency = 10;
+		h.res = 0;
+		evt_builder_begin(&b, EVT_EXECVE, &h);
+		evt_builder_add_str(&b, "/usr/bin/big");
+		evt_builder_add(&b, x->args, x->args_len);
+		evt_builder_add_str(&b, "/usr/bin/big");
+		evt_builder_add_str(&b, x->cwd);
+		evt_builder_add_u64(&b, 0);
+		evt_builder_add_u64(&b, 1000);
+		evt_builder_add_u64(&b, 1000);
+		evt_builder_add_u64(&b, 1000);
+		evt_builder_add_u64(&b, 1000);
+		evt_builder_add(&b, x->env, x->env_len);
+		r = evt_builder_finish(&b, &len);
+		if (!(((const struct evt_rec *)r)->flags & EVT_RF_LARGE) || len <= 65536)
+			rc = -1; /* the test needs records over 64 KiB */
+		rc |= fmt_writer_append(w, r, len, &err);
+	}
+	h.ts = 4000;
+	h.res = (int64_t)data_len;
+	evt_builder_begin(&b, EVT_WRITE, &h);
+	evt_builder_add_s64(&b, 3);
+	evt_builder_add_u64(&b, data_len);
+	evt_builder_add(&b, data, data_len);
+	r = evt_builder_finish(&b, &len);
+	rc |= fmt_writer_append(w, r, len, &err);
+	h.ts = 5000;
+	h.res = 0;
+	evt_builder_begin(&b, EVT_CLOSE, &h);
+	evt_builder_add_s64(&b, 3);
+	r = evt_builder_finish(&b, &len);
+	rc |= fmt_writer_append(w, r, len, &err);
+	evt_builder_free(&b);
+	rc |= fmt_writer_close(w, &err);
+	return rc;
+}
+
+/* Walks the blocks of a .scap: event blocks counted, the largest block's size. */
+static int scan_blocks(const char *path, long *events, uint32_t *largest)
+{
+	FILE *f = fopen(path, "rb");
+	uint32_t hdr[2];
+
+	*events = 0;
+	*largest = 0;
+	if (!f)
+		return -1;
+	while (fread(hdr, 4, 2, f) == 2) {
+		if (hdr[1] < 12 || fseek(f, (long)hdr[1] - 8, SEEK_CUR)) {
+			fclose(f);
+			return -1;
+		}
+		if (hdr[0] == SCAP_BT_EVF_V2 || hdr[0] == SCAP_BT_EV_V2)
+			(*events)++;
+		if (hdr[0] != SCAP_BT_SHB && hdr[1] > *largest)
+			*largest = hdr[1];
+	}
+	fclose(f);
+	return 0;
+}
+
+/* The part of param i of ev is a prefix of want (want_len bytes), and shorter. */
+static int cut_prefix_of(const struct evt *ev, unsigned i, const uint8_t *want, size_t want_len)
+{
+	return i < ev->nparams && ev->plen[i] > 0 && ev->plen[i] < want_len &&
+	       memcmp(ev->p[i], want, ev->plen[i] - 1) == 0;
+}
+
+TEST(export_cuts_oversized_events_instead_of_dropping)
+{
+	char in[256], out[256];
+	struct big_exec *x1 = calloc(1, sizeof(*x1)), *x2 = calloc(1, sizeof(*x2));
+	size_t data_len = 200000;
+	uint8_t *data = malloc(data_len);
+	struct evt_source *s = NULL;
+	struct sr_err err;
+	struct evt ev;
+	int rc, execs = 0, writes = 0, closes = 0;
+	long blocks;
+	uint32_t largest;
+
+	tmp_path(in, sizeof(in), "big.sysrec");
+	tmp_path(out, sizeof(out), "big.scap");
+	CHECK(x1 && x2 && data);
+	if (!x1 || !x2 || !data)
+		goto done;
+	for (size_t i = 0; i < data_len; i++)
+		data[i] = (uint8_t)(i * 31 + 7);
+	/* x1: four long variable parameters (argv[0], the other args, cwd, env):
+	 * more than 64 KiB even at the 16 KB a parameter once was cut to. */
+	x1->args_len = 20001 + 90000;
+	x1->args = make_strings(x1->args_len, 29999, 'a');
+	memset(x1->args, 'p', 20000); /* argv[0]: 20000 characters */
+	x1->args[20000] = 0;
+	x1->env_len = 40000;
+	x1->env = make_strings(x1->env_len, 999, 'E');
+	x1->cwd[0] = '/';
+	memset(x1->cwd + 1, 'c', 25000);
+	/* x2: short argv[0] and cwd, medium env, huge args: only args is cut */
+	x2->args_len = 4 + 90000;
+	x2->args = make_strings(x2->args_len, 29999, 'a');
+	memcpy(x2->args, "big", 4);
+	x2->env_len = 20000;
+	x2->env = make_strings(x2->env_len, 99, 'V');
+	snprintf(x2->cwd, sizeof(x2->cwd), "/tmp/work");
+	CHECK(x1->args && x1->env && x2->args && x2->env);
+	if (!x1->args || !x1->env || !x2->args || !x2->env)
+		goto done;
+	CHECK_EQ_INT(write_sysrec(in, x1, x2, data, data_len), 0);
+	sr_err_clear(&err);
+	rc = scap_convert_to_scap(in, out, &err);
+	CHECK_EQ_INT(rc, 0);
+	if (rc) {
+		TAP_FAIL("convert: %s", err.msg);
+		goto done;
+	}
+	/* Every event block fits sysdig's 64 KiB read buffer; 4 syscalls, 8 events. */
+	CHECK_EQ_INT(scan_blocks(out, &blocks, &largest), 0);
+	CHECK_EQ_INT(blocks, 8);
+	CHECK(largest <= 65536);
+	CHECK(largest > 60000); /* cut to what fits, not far below */
+
+	CHECK_EQ_INT(scap_source_open(out, &s, &err), 0);
+	if (!s)
+		goto done;
+	while ((rc = s->ops->next(s, &ev, &err)) == 1) {
+		const struct evt_rec *r = ev.rec;
+		uint32_t sum = 0;
+
+		switch (r->type) {
+		case EVT_EXECVE:
+			execs++;
+			CHECK_EQ_INT(r->res, 0);
+			CHECK_EQ_INT(r->latency, 10);
+			CHECK_EQ_INT(r->uid, 1000);
+			CHECK_STR(r->comm, "demo");
+			CHECK(!(r->flags & EVT_RF_ENTER_ONLY));
+			/* the enter's filename and the exe derived from it are intact */
+			CHECK(ev.plen[0] == 12 && memcmp(ev.p[0], "/usr/bin/big", 12) == 0);
+			CHECK(ev.plen[2] == 12 && memcmp(ev.p[2], "/usr/bin/big", 12) == 0);
+			for (unsigned i = 0; i < ev.nparams; i++)
+				sum += ev.plen[i];
+			CHECK(sum < 65536);
+			/* a cut string array still ends with its NUL */
+			CHECK(ev.plen[1] > 0 && ev.p[1][ev.plen[1] - 1] == 0);
+			if (r->ts == 2000) {
+				/* argv[0] and cwd cut like args and env: a common length */
+				CHECK(ev.plen[1] > 20000 && ev.plen[1] < 20000 + 65536);
+				CHECK(memcmp(ev.p[1], x1->args, 10000) == 0);
+				CHECK(ev.plen[3] > 10000 && ev.plen[3] < 25001);
+				CHECK(ev.plen[3] > 10000 && memcmp(ev.p[3], x1->cwd, ev.plen[3]) == 0);
+				CHECK(cut_prefix_of(&ev, 9, x1->env, x1->env_len));
+				CHECK_EQ_INT(ev.plen[9], ev.plen[3]);
+			} else {
+				/* only the largest parameter (args) lost bytes */
+				CHECK(cut_prefix_of(&ev, 1, x2->args, x2->args_len));
+				CHECK(ev.plen[1] > 40000);
+				CHECK_EQ_INT(ev.plen[3], 9);
+				CHECK(ev.plen[3] == 9 && memcmp(ev.p[3], "/tmp/work", 9) == 0);
+				CHECK_EQ_INT(ev.plen[9], x2->env_len);
+				CHECK(ev.plen[9] == x2->env_len &&
+				      memcmp(ev.p[9], x2->env, x2->env_len) == 0);
+			}
+			break;
+		case EVT_WRITE:
+			writes++;
+			CHECK_EQ_INT(r->res, (int64_t)data_len);
+			CHECK_EQ_INT(evt_param_s64(&ev, 0), 3);
+			CHECK_EQ_INT(evt_param_u64(&ev, 1), data_len);
+			/* as much of the buffer as one event holds */
+			CHECK(ev.plen[2] > 60000 && ev.plen[2] <= 65535);
+			CHECK(ev.plen[2] > 0 && memcmp(ev.p[2], data, ev.plen[2]) == 0);
+			break;
+		case EVT_CLOSE:
+			closes++;
+			CHECK_EQ_INT(evt_param_s64(&ev, 0), 3);
+			break;
+		}
+	}
+	CHECK_EQ_INT(rc, 0);
+	CHECK_EQ_INT(execs, 2);
+	CHECK_EQ_INT(writes, 1);
+	CHECK_EQ_INT(closes, 1);
+done:
+	if (s)
+		s->ops->close(s);
+	if (x1) {
+		free(x1->args);
+		free(x1->env);
+	}
+	if (x2) {
+		free(x2->args);
+		free(x2->env);
+	}
+	free(x1);
+	free(x2);
+	free(data);
+	unlink(in);
+	unlink(out);
+}
+
+/* The oracle: sysdig reads the exported file to its end, every event. */
+TEST(sysdig_reads_every_exported_event)
+{
+	char in[256], out[256], cmd[700], line[256];
+	struct big_exec *x = calloc(1, sizeof(*x));
+	size_t data_len = 100000;
+	uint8_t *data = malloc(data_len);
+	struct sr_err err;
+	long blocks = 0, shown = 0;
+	uint32_t largest;
+	FILE *p;
+	int rc;
+
+	if (access(SYSDIG, X_OK) != 0) {
+		SKIP("sysdig not installed (" SYSDIG ")");
+		free(x);
+		free(data);
+		return;
+	}
+	tmp_path(in, sizeof(in), "oracle.sysrec");
+	tmp_path(out, sizeof(out), "oracle.scap");
+	CHECK(x && data);
+	if (!x || !data)
+		goto done;
+	memset(data, 'd', data_len);
+	x->args_len = 70000;
+	x->args = make_strings(x->args_len, 20000, 'a');
+	x->env_len = 30000;
+	x->env = make_strings(x->env_len, 500, 'E');
+	x->cwd[0] = '/';
+	memset(x->cwd + 1, 'c', 20000);
+	CHECK(x->args && x->env);
+	if (!x->args || !x->env)
+		goto done;
+	CHECK_EQ_INT(write_sysrec(in, x, x, data, data_len), 0);
+	sr_err_clear(&err);
+	rc = scap_convert_to_scap(in, out, &err);
+	CHECK_EQ_INT(rc, 0);
+	CHECK_EQ_INT(scan_blocks(out, &blocks, &largest), 0);
+	CHECK_EQ_INT(blocks, 8);
+	/* "<num> <dir>" per event; sysdig stops at a block it cannot read, with
+	 * a message and no further events */
+	snprintf(cmd, sizeof(cmd), SYSDIG " -r '%s' -p '%%evt.num %%evt.dir' 2>&1", out);
+	p = popen(cmd, "r");
+	CHECK(p != NULL);
+	if (!p)
+		goto done;
+	while (fgets(line, sizeof(line), p)) {
+		long num;
+		char dir[8];
+
+		if (sscanf(line, "%ld %7s", &num, dir) == 2 && (dir[0] == '>' || dir[0] == '<'))
+			shown++;
+		else if (strstr(line, "greater than") || strstr(line, "error"))
+			TAP_FAIL("sysdig: %s", line);
+	}
+	CHECK_EQ_INT(pclose(p), 0);
+	CHECK_EQ_INT(shown, blocks);
+done:
+	if (x) {
+		free(x->args);
+		free(x->env);
+	}
+	free(x);
+	free(data);
+	unlink(in);
+	unlink(out);
+}
+
+/* ---------- the reader's cap on waiting enters ---------- */
+
+/* A .scap with `lonely` enter events on distinct threads that never exit,
+ * interleaved with `paired` complete syscalls on one other thread; each
+ * enter carries a name of name_len bytes. */
+static int write_enters(const char *path, int lonely, int paired, size_t name_len)
+{
+	struct scap_writer *w;
+	struct evt_builder b;
+	struct sr_err err;
+	struct evt_rec h;
+	char *name = malloc(name_len + 1);
+	const void *r;
+	size_t len;
+	int rc = 0;
+
+	if (!name)
+		return -1;
+	memset(name, 'n', name_len);
+	name[0] = '/';
+	name[name_len] = 0;
+	sr_err_clear(&err);
+	if (scap_writer_open(&w, path, NULL, &err)) {
+		free(name);
+		return -1;
+	}
+	evt_builder_init(&b);
+	for (int i = 0; i < lonely + paired && !rc; i++) {
+		int pair = paired && i % ((lonely + paired) / paired) == 0;
+
+		memset(&h, 0, sizeof(h));
+		h.ts = 1000000 + 10 * (uint64_t)i;
+		h.latency = 0;
+		h.tid = h.pid = pair ? 7 : 1000 + (uint32_t)i;
+		h.flags = pair ? 0 : EVT_RF_ENTER_ONLY;
+		h.res = pair ? 3 : 0;
+		evt_builder_begin(&b, EVT_OPENAT, &h);
+		evt_builder_add_s64(&b, -100);
+		evt_builder_add_str(&b, name);
+		evt_builder_add_u64(&b, O_RDONLY);
+		evt_builder_add_u64(&b, 0);
+		r = evt_builder_finish(&b, &len);
+		rc = scap_writer_append(w, r, len, &err);
+	}
+	evt_builder_free(&b);
+	rc |= scap_writer_close(w, &err);
+	free(name);
+	return rc;
+}
+
+/* Bytes the allocator has handed out, heap and mmap alike (0 if it cannot say). */
+static size_t heap_in_use(void)
+{
+	struct mallinfo2 m = mallinfo2();
+
+	return m.uordblks + m.hblkhd;
+}
+
+struct pend_result {
+	long records, enter_only, paired;
+	long dups, out_of_order;
+	size_t peak_n, peak_bytes;
+	uint64_t evicted;
+	long heap_growth;     /* most heap in use while reading, over the start; -1 unknown */
+	int rc;
+};
+
+/* Reads path with the given limits; checks each lonely thread shows up once. */
+static void read_enters(const char *path, size_t max_bytes, size_t max_n, int lonely,
+			struct pend_result *res)
+{
+	size_t save_b = scap_pend_max_bytes, save_n = scap_pend_max_entries;
+	uint8_t *seen = calloc(2 * (size_t)lonely + 1, 1); /* tids: 1000 + write order */
+	struct evt_source *src;
+	struct sr_err err;
+	struct evt ev;
+	uint64_t last_ts = 0;
+	size_t heap0 = heap_in_use();
+
+	memset(res, 0, sizeof(*res));
+	res->heap_growth = -1;
+	scap_pend_max_bytes = max_bytes;
+	scap_pend_max_entries = max_n;
+	res->rc = scap_source_open(path, &src, &err);
+	scap_pend_max_bytes = save_b;
+	scap_pend_max_entries = save_n;
+	if (res->rc || !seen) {
+		free(seen);
+		return;
+	}
+	while ((res->rc = src->ops->next(src, &ev, &err)) == 1) {
+		const struct evt_rec *r = ev.rec;
+
+		res->records++;
+		if (heap0) {
+			/* the allocator's own count: independent of the reader's books */
+			long g = (long)heap_in_use() - (long)heap0;
+			if (g > res->heap_growth)
+				res->heap_growth = g;
+		}
+		if (r->type != EVT_OPENAT)
+			continue;
+		if (r->flags & EVT_RF_ENTER_ONLY) {
+			long k = (long)r->tid - 1000;
+
+			res->enter_only++;
+			if (k < 0 || k > 2 * lonely || seen[k]++)
+				res->dups++;
+			/* enters come out oldest first, evicted or flushed at the end */
+			if (r->ts < last_ts)
+				res->out_of_order++;
+			last_ts = r->ts;
+			if (ev.nparams < 2 || ev.plen[1] == 0 || ev.p[1][0] != '/')
+				res->dups++; /* its parameters must survive the wait */
+		} else if (r->tid == 7 && r->res == 3) {
+			res->paired++;
+		}
+	}
+	{
+		struct scap_src *s = (struct scap_src *)src;
+		res->peak_n = s->pend.peak_n;
+		res->peak_bytes = s->pend.peak_bytes;
+		res->evicted = s->pend.evicted;
+	}
+	src->ops->close(src);
+	free(seen);
+}
+
+TEST(waiting_enters_capped_by_count)
+{
+	char path[256];
+	struct pend_result r;
+	const int lonely = 5000, paired = 50;
+
+	tmp_path(path, sizeof(path), "enters.scap");
+	CHECK_EQ_INT(write_enters(path, lonely, paired, 20), 0);
+	read_enters(path, 64u << 20, 100, lonely, &r);
+	CHECK_EQ_INT(r.rc, 0);
+	/* nothing lost: every enter once, every pair merged */
+	CHECK_EQ_INT(r.enter_only, lonely);
+	CHECK_EQ_INT(r.paired, paired);
+	CHECK_EQ_INT(r.dups, 0);
+	CHECK_EQ_INT(r.out_of_order, 0);
+	/* bounded: never more than the cap waiting (the pair's thread included) */
+	CHECK(r.peak_n <= 100);
+	CHECK(r.peak_n >= 99);
+	CHECK(r.evicted >= (uint64_t)(lonely - 100));
+	/* the defaults hold them all and flush them at the end, still in order */
+	read_enters(path, SCAP_PEND_MAX_BYTES_DEFAULT, SCAP_PEND_MAX_ENTRIES_DEFAULT, lonely, &r);
+	CHECK_EQ_INT(r.rc, 0);
+	CHECK_EQ_INT(r.enter_only, lonely);
+	CHECK_EQ_INT(r.paired, paired);
+	CHECK_EQ_INT(r.dups, 0);
+	CHECK_EQ_INT(r.out_of_order, 0);
+	CHECK_EQ_INT(r.evicted, 0);
+	CHECK(r.peak_n >= (size_t)lonely);
+	unlink(path);
+}
+
+TEST(waiting_enters_capped_by_bytes)
+{
+	char path[256];
+	struct pend_result r;
+	const int lonely = 4000;
+	const size_t cap = 256u << 10, name = 4000;
+
+	tmp_path(path, sizeof(path), "enters_big.scap");
+	CHECK_EQ_INT(write_enters(path, lonely, 20, name), 0);
+	read_enters(path, cap, 1u << 20, lonely, &r);
+	CHECK_EQ_INT(r.rc, 0);
+	CHECK_EQ_INT(r.enter_only, lonely);
+	CHECK_EQ_INT(r.paired, 20);
+	CHECK_EQ_INT(r.dups, 0);
+	CHECK_EQ_INT(r.out_of_order, 0);
+	/* at most the cap plus the one event that crossed it */
+	CHECK(r.peak_bytes <= cap + name + 1024);
+	CHECK(r.peak_bytes > cap / 2);
+	CHECK(r.evicted > 0);
+	/* held all, the enters alone would take 16 MB; the rest is the reader's
+	 * buffers and the thread table */
+	if (r.heap_growth >= 0)
+		CHECK(r.heap_growth < (long)(cap + (3u << 20)));
+	/* one entry allowed: each new enter pushes the previous one out */
+	read_enters(path, cap, 1, lonely, &r);
+	CHECK_EQ_INT(r.rc, 0);
+	CHECK_EQ_INT(r.enter_only, lonely);
+	CHECK_EQ_INT(r.paired, 20);
+	CHECK_EQ_INT(r.dups, 0);
+	CHECK_EQ_INT(r.peak_n, 1);
+	unlink(path);
+}
+
+/* Pairs still merge when their enters sit behind many waiting ones, and an
+ * exit whose enter was pushed out still comes through (alone). */
+TEST(evicted_enter_exit_still_delivered)
+{
+	char path[256];
+	struct scap_writer *w;
+	struct evt_builder b;
+	struct evt_source *src;
+	struct sr_err err;
+	struct evt_rec h;
+	struct evt ev;
+	const void *r;
+	size_t len, save_n = scap_pend_max_entries;
+	long closes = 0, enter_only = 0, merged = 0;
+	int rc = 0;
+
+	tmp_path(path, sizeof(path), "evict_exit.scap");
+	sr_err_clear(&err);
+	CHECK_EQ_INT(scap_writer_open(&w, path, NULL, &err), 0);
+	if (!w)
+		return;
+	evt_builder_init(&b);
+	/* 40 threads enter close() together (enter-only records write just the
+	 * enter), then all of them exit: written by hand as exit events below */
+	for (int i = 0; i < 40 && !rc; i++) {
+		memset(&h, 0, sizeof(h));
+		h.ts = 100 + (uint64_t)i;
+		h.tid = h.pid = 500 + (uint32_t)i;
+		h.flags = EVT_RF_ENTER_ONLY;
+		evt_builder_begin(&b, EVT_CLOSE, &h);
+		evt_builder_add_s64(&b, i);
+		r = evt_builder_finish(&b, &len);
+		rc = scap_writer_append(w, r, len, &err);
+	}
+	evt_builder_free(&b);
+	CHECK_EQ_INT(scap_writer_close(w, &err), 0);
+	CHECK_EQ_INT(rc, 0);
+	/* append the 40 close exits (id 5: res only) */
+	{
+		FILE *f = fopen(path, "ab");
+		CHECK(f != NULL);
+		for (int i = 0; f && i < 40; i++) {
+			uint8_t blk[64] = { 0 };
+			uint32_t type = SCAP_BT_EVF_V2, tl = 12 + 6 + 26 + 2 + 8;
+			uint64_t ts = 1000 + (uint64_t)i, tid = 500 + (uint64_t)i;
+			uint32_t evlen = 26 + 2 + 8, np = 1;
+			uint16_t et = 5, l8 = 8;
+			int64_t res = 0;
+			size_t o = 0;
+
+			tl = (tl + 3) & ~3u;
+			memcpy(blk + o, &type, 4), o += 4;
+			memcpy(blk + o, &tl, 4), o += 4;
+			o += 6; /* cpu, flags */
+			memcpy(blk + o, &ts, 8), o += 8;
+			memcpy(blk + o, &tid, 8), o += 8;
+			memcpy(blk + o, &evlen, 4), o += 4;
+			memcpy(blk + o, &et, 2), o += 2;
+			memcpy(blk + o, &np, 4), o += 4;
+			memcpy(blk + o, &l8, 2), o += 2;
+			memcpy(blk + o, &res, 8), o += 8;
+			memcpy(blk + tl - 4, &tl, 4);
+			CHECK(fwrite(blk, tl, 1, f) == 1);
+		}
+		if (f)
+			fclose(f);
+	}
+	scap_pend_max_entries = 10;
+	CHECK_EQ_INT(scap_source_open(path, &src, &err), 0);
+	scap_pend_max_entries = save_n;
+	if (!src)
+		goto out;
+	while ((rc = src->ops->next(src, &ev, &err)) == 1) {
+		if (ev.rec->type != EVT_CLOSE)
+			continue;
+		closes++;
+		if (ev.rec->flags & EVT_RF_ENTER_ONLY)
+			enter_only++;
+		else if (ev.nparams && evt_param_s64(&ev, 0) == (int64_t)ev.rec->tid - 500)
+			merged++; /* the exit found its enter's fd */
+	}
+	CHECK_EQ_INT(rc, 0);
+	/* 30 enters pushed out (each then an exit alone), the last 10 merged */
+	CHECK_EQ_INT(enter_only, 30);
+	CHECK_EQ_INT(merged, 10);
+	CHECK_EQ_INT(closes, 30 + 30 + 10);
+	src->ops->close(src);
+out:
+	unlink(path);
+}
