@@ -1,32 +1,19 @@
-/* flt_arena: bump allocator for parse trees and programs, plus the AST
+/* flt_arena: the filter layer's arena handle (the allocator itself is the
+ * common one, common/sr_arena.c), plus the operator tables and the AST
  * constructors the rules layer uses to build trees in code.
  *
- * Why an arena: a rule set holds thousands of small nodes with one lifetime;
- * freeing them one by one would cost code and time for nothing.
+ * struct flt_arena stays a type of its own because rules/flt.h hands it out
+ * opaquely; it is nothing but a struct sr_arena.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/sr_arena.h"
 #include "flt_ast.h"
 #include "flt_int.h"
 
-#define ARENA_CHUNK (64 * 1024)
-
-struct arena_chunk {
-	struct arena_chunk *next;
-	size_t used, cap;
-	_Alignas(16) unsigned char data[];
-};
-
-struct arena_defer {
-	struct arena_defer *next;
-	void (*fn)(void *);
-	void *ptr;
-};
-
 struct flt_arena {
-	struct arena_chunk *head;
-	struct arena_defer *defers;
+	struct sr_arena mem;
 };
 
 struct flt_arena *flt_arena_new(void)
@@ -38,69 +25,23 @@ void flt_arena_free(struct flt_arena *a)
 {
 	if (!a)
 		return;
-	for (struct arena_defer *d = a->defers; d; d = d->next)
-		d->fn(d->ptr);
-	struct arena_chunk *c = a->head;
-	while (c) {
-		struct arena_chunk *next = c->next;
-		free(c);
-		c = next;
-	}
+	sr_arena_reset(&a->mem);
 	free(a);
 }
 
 void *flt_arena_alloc(struct flt_arena *a, size_t size)
 {
-	size = (size + 15) & ~(size_t)15;
-	if (size == 0)
-		size = 16;
-	struct arena_chunk *c = a->head;
-	if (!c || c->cap - c->used < size) {
-		/* Big requests get a chunk of their own so the current one keeps
-		 * serving small ones. */
-		size_t cap = size > ARENA_CHUNK / 4 ? size : ARENA_CHUNK;
-		struct arena_chunk *n = malloc(sizeof(*n) + cap);
-		if (!n)
-			return NULL;
-		n->used = 0;
-		n->cap = cap;
-		if (c && size > ARENA_CHUNK / 4) {
-			n->next = c->next;
-			c->next = n;
-		} else {
-			n->next = c;
-			a->head = n;
-		}
-		c = n;
-	}
-	void *p = c->data + c->used;
-	c->used += size;
-	memset(p, 0, size);
-	return p;
+	return sr_arena_alloc(&a->mem, size);
 }
 
 char *flt_arena_strndup(struct flt_arena *a, const char *s, size_t len)
 {
-	char *p = flt_arena_alloc(a, len + 1);
-	if (!p)
-		return NULL;
-	memcpy(p, s, len);
-	p[len] = '\0';
-	return p;
+	return sr_arena_strndup(&a->mem, s, len);
 }
 
 int flt_arena_defer(struct flt_arena *a, void (*fn)(void *), void *ptr)
 {
-	/* The record lives in the arena: flt_arena_free runs the list before it
-	 * releases any chunk. */
-	struct arena_defer *d = flt_arena_alloc(a, sizeof(*d));
-	if (!d)
-		return SR_ENOMEM;
-	d->fn = fn;
-	d->ptr = ptr;
-	d->next = a->defers;
-	a->defers = d;
-	return 0;
+	return sr_arena_defer(&a->mem, fn, ptr);
 }
 
 static const char *const op_names[] = {

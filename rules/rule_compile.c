@@ -238,7 +238,7 @@ static int is_list_op(enum flt_op op)
  * value loses one level of quotes. */
 static int exval_push(struct rule_set *rs, struct rule_vec *vals, const char *v, size_t len)
 {
-	char *s = rule_arena_strndup(&rs->arena, v, len);
+	char *s = sr_arena_strndup(&rs->arena, v, len);
 	struct rule_list *li;
 
 	if (!s)
@@ -375,7 +375,7 @@ static int add_exceptions(struct cc *c, struct rule *r, struct flt_node **ast)
 			/* One field: every value joins one comparison (Falco builds
 			 * "field comp (v1, v2, ...)"), or an OR for one-value ops. */
 			struct rule_exval joined = { 0 };
-			const char **items = rule_arena_alloc(&rs->arena,
+			const char **items = sr_arena_alloc(&rs->arena,
 							      e->values.n * sizeof(*items));
 
 			if (!items)

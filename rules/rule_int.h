@@ -10,7 +10,7 @@
  *      through flt_parse_ex (macros and lists resolved by callback),
  *      exceptions added, conditions compiled and rules indexed by event type
  *      (rule_compile.c).
- * Everything allocated while loading lives in the set's struct rule_arena
+ * Everything allocated while loading lives in the set's struct sr_arena
  * and is freed at once with the set.
  */
 #ifndef RULE_INT_H
@@ -20,26 +20,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../common/sr_arena.h"
 #include "../common/sr_err.h"
 #include "rule.h"
 
-/* ---- a bump allocator: one per rule set ---- */
-struct rule_arena_blk;
-struct rule_arena {
-	struct rule_arena_blk *head;
-	size_t total;
-};
-void *rule_arena_alloc(struct rule_arena *a, size_t size);      /* zeroed; NULL on ENOMEM */
-char *rule_arena_strndup(struct rule_arena *a, const char *s, size_t len);
-char *rule_arena_strdup(struct rule_arena *a, const char *s);
-void rule_arena_free(struct rule_arena *a);
-
+/* ---- memory: one struct sr_arena per rule set ---- */
 /* A growable array of pointers inside an arena (old storage is abandoned). */
 struct rule_vec {
 	void **v;
 	size_t n, cap;
 };
-int rule_vec_push(struct rule_arena *a, struct rule_vec *vec, void *p);
+int rule_vec_push(struct sr_arena *a, struct rule_vec *vec, void *p);
 
 /* ---- YAML tree with positions (rule_yaml.c) ---- */
 enum rule_ykind { RY_SCALAR, RY_SEQ, RY_MAP };
@@ -66,7 +57,7 @@ struct rule_src {
 
 /* Parses every document of src into roots (an array of document roots; an
  * empty document gives a NULL root). Errors: SR_ESYNTAX with line/column. */
-int rule_yaml_parse(struct rule_arena *a, const struct rule_src *src,
+int rule_yaml_parse(struct sr_arena *a, const struct rule_src *src,
 		    struct rule_ynode ***roots, size_t *nroots, struct sr_err *err);
 /* Map lookup by key (NULL when absent or when m is not a map). */
 const struct rule_ynode *rule_ymap_get(const struct rule_ynode *m, const char *key);
@@ -164,7 +155,7 @@ struct rule {
 };
 
 struct rule_set {
-	struct rule_arena arena;
+	struct sr_arena arena;
 	struct flt_arena *flt;
 	struct flt_shared *flt_shared; /* macros compiled once, results shared per event */
 	enum rule_match_mode mode;
@@ -212,12 +203,12 @@ int rule_load_text(struct rule_set *rs, const char *name, char *text, size_t len
 		   struct sr_err *err);
 
 /* Condition text joined with single spaces (arena). */
-const char *rule_cond_join(struct rule_arena *a, const struct rule_cond *c);
+const char *rule_cond_join(struct sr_arena *a, const struct rule_cond *c);
 /* Maps an offset in the joined text to a file position. */
 void rule_cond_locate(const struct rule_set *rs, const struct rule_cond *c, size_t off,
 		      int *src, int *line, int *col);
 
 /* Strips one level of matching quotes ('x' or "x"), arena copy when changed. */
-const char *rule_unquote(struct rule_arena *a, const char *s);
+const char *rule_unquote(struct sr_arena *a, const char *s);
 
 #endif

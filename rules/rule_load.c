@@ -88,7 +88,7 @@ static void ld_unknown_keys(struct ld *l, const struct rule_ynode *m, const char
 
 static int ld_piece(struct ld *l, struct rule_cond *c, const struct rule_ynode *n, int replace)
 {
-	struct rule_piece *p = rule_arena_alloc(&l->rs->arena, sizeof(*p));
+	struct rule_piece *p = sr_arena_alloc(&l->rs->arena, sizeof(*p));
 
 	if (!p)
 		return SR_ENOMEM;
@@ -257,7 +257,7 @@ static int ld_list(struct ld *l, const struct rule_ynode *item)
 		return ld_items(l, items, &li->items, mode == 0);
 	}
 	if (!li) {
-		li = rule_arena_alloc(&rs->arena, sizeof(*li));
+		li = sr_arena_alloc(&rs->arena, sizeof(*li));
 		if (!li || rule_vec_push(&rs->arena, &rs->lists, li) ||
 		    rule_hash_put(rs->hlists, name, li))
 			return SR_ENOMEM;
@@ -307,7 +307,7 @@ static int ld_macro(struct ld *l, const struct rule_ynode *item)
 		return ld_piece(l, &m->cond, cond, mode == 0);
 	}
 	if (!m) {
-		m = rule_arena_alloc(&rs->arena, sizeof(*m));
+		m = sr_arena_alloc(&rs->arena, sizeof(*m));
 		if (!m || rule_vec_push(&rs->arena, &rs->macros, m) ||
 		    rule_hash_put(rs->hmacros, name, m))
 			return SR_ENOMEM;
@@ -325,7 +325,7 @@ static int ld_strs(struct ld *l, const struct rule_ynode *n, const char *what, c
 	const char **v;
 
 	if (n->kind == RY_SCALAR) {
-		v = rule_arena_alloc(&l->rs->arena, sizeof(*v));
+		v = sr_arena_alloc(&l->rs->arena, sizeof(*v));
 		if (!v)
 			return SR_ENOMEM;
 		v[0] = n->s;
@@ -336,7 +336,7 @@ static int ld_strs(struct ld *l, const struct rule_ynode *n, const char *what, c
 	}
 	if (n->kind != RY_SEQ)
 		return ld_err(l, n, "exception %s must be a string or a list of strings", what);
-	v = rule_arena_alloc(&l->rs->arena, (n->nkids + 1) * sizeof(*v));
+	v = sr_arena_alloc(&l->rs->arena, (n->nkids + 1) * sizeof(*v));
 	if (!v)
 		return SR_ENOMEM;
 	for (size_t i = 0; i < n->nkids; i++) {
@@ -359,7 +359,7 @@ static int ld_exval(struct ld *l, const struct rule_ynode *n, struct rule_exval 
 	}
 	if (n->kind != RY_SEQ)
 		return ld_err(l, n, "exception values must be strings or lists of strings");
-	out->items = rule_arena_alloc(&l->rs->arena, (n->nkids + 1) * sizeof(*out->items));
+	out->items = sr_arena_alloc(&l->rs->arena, (n->nkids + 1) * sizeof(*out->items));
 	if (!out->items)
 		return SR_ENOMEM;
 	for (size_t i = 0; i < n->nkids; i++) {
@@ -381,7 +381,7 @@ static int ld_exvalues(struct ld *l, struct rule_exception *e, const struct rule
 	for (size_t i = 0; i < vals->nkids; i++) {
 		const struct rule_ynode *t = vals->kids[i];
 		size_t width = e->fields_is_list ? e->nfields : 1;
-		struct rule_exval *tv = rule_arena_alloc(&l->rs->arena, width * sizeof(*tv));
+		struct rule_exval *tv = sr_arena_alloc(&l->rs->arena, width * sizeof(*tv));
 
 		if (!tv)
 			return SR_ENOMEM;
@@ -475,7 +475,7 @@ static int ld_exceptions(struct ld *l, struct rule *r, const struct rule_ynode *
 					     : "exception '%s' of rule '%s' has no mapping for key "
 					       "'fields'",
 				      nm->s, r->name);
-		e = rule_arena_alloc(&l->rs->arena, sizeof(*e));
+		e = sr_arena_alloc(&l->rs->arena, sizeof(*e));
 		if (!e)
 			return SR_ENOMEM;
 		e->name = nm->s;
@@ -539,7 +539,7 @@ static int ld_priority(struct ld *l, const struct rule_ynode *n, enum rule_prior
 static const char *ld_concat(struct ld *l, const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	char *t = rule_arena_alloc(&l->rs->arena, la + lb + 2);
+	char *t = sr_arena_alloc(&l->rs->arena, la + lb + 2);
 
 	if (!t)
 		return NULL;
@@ -560,7 +560,7 @@ static const char *ld_trim(struct ld *l, const char *s)
 		e--;
 	if (b == 0 && s[e] == '\0')
 		return s;
-	return rule_arena_strndup(&l->rs->arena, s + b, e - b);
+	return sr_arena_strndup(&l->rs->arena, s + b, e - b);
 }
 
 /* Applies a key of an override/append entry to an existing rule. */
@@ -719,7 +719,7 @@ static int ld_rule(struct ld *l, const struct rule_ynode *item)
 		if ((n = rule_ymap_get(item, "source")) && !rule_ynode_is_null(n) &&
 		    (rc = ld_scalar(l, n, "source", "rule", &source)))
 			return rc;
-		nr = rule_arena_alloc(&rs->arena, sizeof(*nr));
+		nr = sr_arena_alloc(&rs->arena, sizeof(*nr));
 		if (!nr)
 			return SR_ENOMEM;
 		nr->name = name;
@@ -856,13 +856,13 @@ int rule_load_text(struct rule_set *rs, const char *name, char *text, size_t len
 		free(text);
 		return sr_err_set(err, SR_ESYNTAX, "rules loaded after rule_set_finalize");
 	}
-	src = rule_arena_alloc(&rs->arena, sizeof(*src));
+	src = sr_arena_alloc(&rs->arena, sizeof(*src));
 	if (!src) {
 		free(text);
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
-	src->name = rule_arena_strdup(&rs->arena, name);
-	src->text = rule_arena_strndup(&rs->arena, text, len);
+	src->name = sr_arena_strdup(&rs->arena, name);
+	src->text = sr_arena_strndup(&rs->arena, text, len);
 	src->len = len;
 	free(text);
 	if (!src->name || !src->text || rule_vec_push(&rs->arena, &rs->srcs, src))

@@ -104,7 +104,7 @@ void rule_set_free(struct rule_set *rs)
 	rule_hash_free(rs->hlists);
 	rule_hash_free(rs->hmacros);
 	rule_hash_free(rs->hrules);
-	rule_arena_free(&rs->arena);
+	sr_arena_reset(&rs->arena);
 	free(rs);
 }
 
@@ -120,7 +120,7 @@ void rule_set_min_priority(struct rule_set *rs, enum rule_priority p)
 
 void rule_set_tags(struct rule_set *rs, const char *tags)
 {
-	rs->tags_filter = tags && *tags ? rule_arena_strdup(&rs->arena, tags) : NULL;
+	rs->tags_filter = tags && *tags ? sr_arena_strdup(&rs->arena, tags) : NULL;
 }
 
 size_t rule_set_enable(struct rule_set *rs, const char *substr, int enabled)

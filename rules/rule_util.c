@@ -1,4 +1,4 @@
-/* rule_util.c: the rules layer's arena, vectors, name hash, messages and
+/* rule_util.c: the rules layer's vectors, name hash, messages and
  * source positions. */
 #include <ctype.h>
 #include <stdarg.h>
@@ -8,83 +8,13 @@
 #include "../common/sr_hash.h"
 #include "rule_int.h"
 
-/* ---- arena ---- */
+/* ---- vectors ---- */
 
-struct rule_arena_blk {
-	struct rule_arena_blk *next;
-	size_t used, cap;
-	max_align_t data[];
-};
-
-#define RA_BLOCK (64 * 1024)
-
-void *rule_arena_alloc(struct rule_arena *a, size_t size)
-{
-	struct rule_arena_blk *b = a->head;
-	size_t need = (size + 15) & ~(size_t)15;
-	void *p;
-
-	if (need < size)
-		return NULL;
-	if (!b || b->cap - b->used < need) {
-		size_t cap = need > RA_BLOCK / 2 ? need : RA_BLOCK;
-
-		b = malloc(sizeof(*b) + cap);
-		if (!b)
-			return NULL;
-		b->cap = cap;
-		b->used = 0;
-		/* A big one-off block goes behind the current one so the
-		 * current block's free space is not lost. */
-		if (a->head && cap != RA_BLOCK) {
-			b->next = a->head->next;
-			a->head->next = b;
-		} else {
-			b->next = a->head;
-			a->head = b;
-		}
-		a->total += cap;
-	}
-	p = (char *)b->data + b->used;
-	b->used += need;
-	memset(p, 0, size);
-	return p;
-}
-
-char *rule_arena_strndup(struct rule_arena *a, const char *s, size_t len)
-{
-	char *p = rule_arena_alloc(a, len + 1);
-
-	if (!p)
-		return NULL;
-	memcpy(p, s, len);
-	p[len] = '\0';
-	return p;
-}
-
-char *rule_arena_strdup(struct rule_arena *a, const char *s)
-{
-	return rule_arena_strndup(a, s, strlen(s));
-}
-
-void rule_arena_free(struct rule_arena *a)
-{
-	struct rule_arena_blk *b = a->head, *n;
-
-	while (b) {
-		n = b->next;
-		free(b);
-		b = n;
-	}
-	a->head = NULL;
-	a->total = 0;
-}
-
-int rule_vec_push(struct rule_arena *a, struct rule_vec *vec, void *p)
+int rule_vec_push(struct sr_arena *a, struct rule_vec *vec, void *p)
 {
 	if (vec->n == vec->cap) {
 		size_t ncap = vec->cap ? vec->cap * 2 : 8;
-		void **nv = rule_arena_alloc(a, ncap * sizeof(*nv));
+		void **nv = sr_arena_alloc(a, ncap * sizeof(*nv));
 
 		if (!nv)
 			return SR_ENOMEM;
@@ -220,7 +150,7 @@ void rule_warn(struct rule_set *rs, enum rule_warn_code code, int src, int line,
 			 col, msg);
 	else
 		snprintf(full, sizeof(full), "%s: warning: %s", rule_src_name(rs, src), msg);
-	t = rule_arena_strdup(&rs->arena, full);
+	t = sr_arena_strdup(&rs->arena, full);
 	if (t)
 		rule_warn_add(rs, code, t);
 }
@@ -327,14 +257,14 @@ void rule_src_locate(const struct rule_set *rs, int src, const struct rule_ynode
 	src_linecol(s, p, line, col);
 }
 
-const char *rule_cond_join(struct rule_arena *a, const struct rule_cond *c)
+const char *rule_cond_join(struct sr_arena *a, const struct rule_cond *c)
 {
 	size_t total = 0, o = 0;
 	char *t;
 
 	for (size_t i = 0; i < c->pieces.n; i++)
 		total += ((struct rule_piece *)c->pieces.v[i])->len + 1;
-	t = rule_arena_alloc(a, total + 1);
+	t = sr_arena_alloc(a, total + 1);
 	if (!t)
 		return NULL;
 	for (size_t i = 0; i < c->pieces.n; i++) {
@@ -369,12 +299,12 @@ void rule_cond_locate(const struct rule_set *rs, const struct rule_cond *c, size
 	}
 }
 
-const char *rule_unquote(struct rule_arena *a, const char *s)
+const char *rule_unquote(struct sr_arena *a, const char *s)
 {
 	size_t n = strlen(s);
 
 	if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0])
-		return rule_arena_strndup(a, s + 1, n - 2);
+		return sr_arena_strndup(a, s + 1, n - 2);
 	return s;
 }
 

@@ -28,7 +28,7 @@ struct ry_anchor {
 };
 
 struct ry_build {
-	struct rule_arena *a;
+	struct sr_arena *a;
 	struct ry_frame stack[RY_MAX_DEPTH];
 	int depth;
 	struct ry_anchor *anchors;
@@ -130,14 +130,14 @@ static int ry_event(struct ry_build *b, yaml_event_t *ev, struct sr_err *err)
 		b->have_root = 0;
 		return 0;
 	case YAML_SCALAR_EVENT:
-		n = rule_arena_alloc(b->a, sizeof(*n));
+		n = sr_arena_alloc(b->a, sizeof(*n));
 		if (!n)
 			return SR_ENOMEM;
 		n->kind = RY_SCALAR;
 		n->style = ry_style(ev->data.scalar.style);
 		n->line = (int)ev->start_mark.line + 1;
 		n->col = (int)ev->start_mark.column + 1;
-		n->s = rule_arena_strndup(b->a, (const char *)ev->data.scalar.value,
+		n->s = sr_arena_strndup(b->a, (const char *)ev->data.scalar.value,
 					  ev->data.scalar.length);
 		if (!n->s)
 			return SR_ENOMEM;
@@ -161,7 +161,7 @@ static int ry_event(struct ry_build *b, yaml_event_t *ev, struct sr_err *err)
 			err->column = (int)ev->start_mark.column + 1;
 			return SR_ESYNTAX;
 		}
-		n = rule_arena_alloc(b->a, sizeof(*n));
+		n = sr_arena_alloc(b->a, sizeof(*n));
 		if (!n)
 			return SR_ENOMEM;
 		n->kind = ev->type == YAML_SEQUENCE_START_EVENT ? RY_SEQ : RY_MAP;
@@ -186,7 +186,7 @@ static int ry_event(struct ry_build *b, yaml_event_t *ev, struct sr_err *err)
 		n = f->node;
 		n->nkids = f->n;
 		if (f->n) {
-			n->kids = rule_arena_alloc(b->a, f->n * sizeof(*n->kids));
+			n->kids = sr_arena_alloc(b->a, f->n * sizeof(*n->kids));
 			if (!n->kids) {
 				free(f->kids);
 				return SR_ENOMEM;
@@ -202,7 +202,7 @@ static int ry_event(struct ry_build *b, yaml_event_t *ev, struct sr_err *err)
 	}
 }
 
-int rule_yaml_parse(struct rule_arena *a, const struct rule_src *src,
+int rule_yaml_parse(struct sr_arena *a, const struct rule_src *src,
 		    struct rule_ynode ***roots, size_t *nroots, struct sr_err *err)
 {
 	yaml_parser_t p;

@@ -166,7 +166,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Appends "-r FILE" for path, or for each *.yaml of a directory, sorted. */
-static int add_rules(char **argv, int *argc, const char *path, struct rule_arena *a)
+static int add_rules(char **argv, int *argc, const char *path, struct sr_arena *a)
 {
 	struct stat st;
 	DIR *d;
@@ -180,7 +180,7 @@ static int add_rules(char **argv, int *argc, const char *path, struct rule_arena
 		if (*argc + 2 >= MAXARGS)
 			return -1;
 		argv[(*argc)++] = "-r";
-		argv[(*argc)++] = rule_arena_strdup(a, path);
+		argv[(*argc)++] = sr_arena_strdup(a, path);
 		return 0;
 	}
 	d = opendir(path);
@@ -192,7 +192,7 @@ static int add_rules(char **argv, int *argc, const char *path, struct rule_arena
 		if (l < 5 || strcmp(e->d_name + l - 5, ".yaml") != 0)
 			continue;
 		snprintf(p, sizeof(p), "%s/%s", path, e->d_name);
-		names[n++] = rule_arena_strdup(a, p);
+		names[n++] = sr_arena_strdup(a, p);
 	}
 	closedir(d);
 	qsort(names, (size_t)n, sizeof(names[0]), cmp_str);
@@ -204,7 +204,7 @@ static int add_rules(char **argv, int *argc, const char *path, struct rule_arena
 }
 
 /* A YAML sequence of scalars (or one scalar) joined with commas into *out. */
-static int join_seq(const struct rule_ynode *n, struct rule_arena *a, char **out)
+static int join_seq(const struct rule_ynode *n, struct sr_arena *a, char **out)
 {
 	char buf[512] = "";
 	size_t l = 0, k = n->kind == RY_SEQ ? n->nkids : 1;
@@ -218,7 +218,7 @@ static int join_seq(const struct rule_ynode *n, struct rule_arena *a, char **out
 	}
 	if (l >= sizeof(buf))
 		return -1;
-	*out = rule_arena_strdup(a, buf);
+	*out = sr_arena_strdup(a, buf);
 	return *out ? 0 : -1;
 }
 
@@ -251,7 +251,7 @@ static int level_of(const char *s)
 
 static int npass, nfail, nskip;
 
-static void run_case(const char *name, const struct rule_ynode *t, struct rule_arena *a)
+static void run_case(const char *name, const struct rule_ynode *t, struct sr_arena *a)
 {
 	const char *trace = yscalar(t, "trace_file"), *detect = yscalar(t, "detect");
 	const char *prio = yscalar(t, "priority");
@@ -307,7 +307,7 @@ static void run_case(const char *name, const struct rule_ynode *t, struct rule_a
 				l += (size_t)snprintf(tl + l, l < sizeof(tl) ? sizeof(tl) - l : 0,
 						      "%s%s", i ? "," : "", tags->kids[i]->s);
 		argv[argc++] = "--tags";
-		argv[argc++] = rule_arena_strdup(a, tl);
+		argv[argc++] = sr_arena_strdup(a, tl);
 	}
 	if (dtags && join_seq(dtags, a, &argv[argc + 1]) == 0) {
 		argv[argc] = "--disable-tags";
@@ -316,7 +316,7 @@ static void run_case(const char *name, const struct rule_ynode *t, struct rule_a
 	for (size_t i = 0; drules && drules->kind == RY_SEQ && i < drules->nkids; i++)
 		if (drules->kids[i]->kind == RY_SCALAR && argc + 2 < MAXARGS - 2) {
 			argv[argc++] = "-D";
-			argv[argc++] = rule_arena_strdup(a, drules->kids[i]->s);
+			argv[argc++] = sr_arena_strdup(a, drules->kids[i]->s);
 		}
 	if (!rf) {
 		snprintf(p, sizeof(p), "%s/falco-rules/falco_rules.yaml", refdir);
@@ -431,7 +431,7 @@ int main(void)
 		return 0;
 	}
 	for (size_t s = 0; s < 2; s++) {
-		struct rule_arena a = { 0 };
+		struct sr_arena a = { 0 };
 		struct rule_src src;
 		struct rule_ynode **roots;
 		size_t nroots;
@@ -472,7 +472,7 @@ int main(void)
 			for (size_t i = 0; i + 1 < cases->nkids; i += 2)
 				run_case(cases->kids[i]->s, cases->kids[i + 1], &a);
 		}
-		rule_arena_free(&a);
+		sr_arena_reset(&a);
 		free(text);
 	}
 	printf("# falco_traces: %d passed, %d failed, %d skipped\n", npass, nfail, nskip);
