@@ -369,45 +369,179 @@ size_t evt_print_args(const struct evt *ev, const struct evt_print_opts *o, char
 
 /* ---- JSON ---- */
 
-static void json_str(struct pbuf *b, const uint8_t *p, size_t n)
+/* Length of the well-formed UTF-8 sequence starting at p (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), 0 when p[0]
+ * starts none. n > 0 bytes are readable. */
+static size_t utf8_len(const uint8_t *p, size_t n)
+{
+	uint8_t c = p[0], lo = 0x80, hi = 0xbf; /* allowed range of the 2nd byte */
+	size_t len;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0; /* continuation byte, overlong 2-byte lead, or beyond Unicode */
+	if (c == 0xe0)
+		lo = 0xa0; /* overlong */
+	else if (c == 0xed)
+		hi = 0x9f; /* UTF-16 surrogates */
+	else if (c == 0xf0)
+		lo = 0x90; /* overlong */
+	else if (c == 0xf4)
+		hi = 0x8f; /* above U+10FFFF */
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t k = 2; k < len; k++)
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* Plain printable ASCII: copied as is in either mode. */
+static int json_plain(uint8_t c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/* The n bytes at p as a JSON string (see evt_print_json_string). Escapes
+ * are written as cJSON writes them (short forms, lowercase \u00xx) so that
+ * the text of `events -j` did not move when this became its renderer. */
+static void json_str(struct pbuf *b, const uint8_t *p, size_t n, int bytes)
 {
 	put_c(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		uint8_t c = p[i];
+	for (size_t i = 0; i < n;) {
+		size_t run = i, len;
+		uint8_t c;
 
-		if (c == '"' || c == '\\') {
+		while (run < n && json_plain(p[run]))
+			run++;
+		put_mem(b, (const char *)p + i, run - i);
+		if (run == n)
+			break;
+		i = run;
+		c = p[i];
+		len = utf8_len(p + i, n - i);
+		if (len > 1) {
+			put_mem(b, (const char *)p + i, len);
+			i += len;
+			continue;
+		}
+		i++;
+		if (bytes && (len == 0 || c < 0x20 || c == 0x7f)) {
+			put_c(b, '.');
+		} else if (c == '"' || c == '\\') {
 			put_c(b, '\\');
 			put_c(b, (char)c);
+		} else if (c == '\b') {
+			put_s(b, "\\b");
+		} else if (c == '\f') {
+			put_s(b, "\\f");
 		} else if (c == '\n') {
 			put_s(b, "\\n");
+		} else if (c == '\r') {
+			put_s(b, "\\r");
 		} else if (c == '\t') {
 			put_s(b, "\\t");
-		} else if (c < 0x20 || c >= 0x7f) {
-			/* raw bytes, one code point each: valid JSON whatever the input */
+		} else if (c < 0x20 || len == 0) {
+			/* a control character, or a byte outside UTF-8: its value
+			 * as a code point */
 			put_f(b, "\\u%04x", c);
 		} else {
-			put_c(b, (char)c);
+			put_c(b, (char)c); /* DEL: legal as is in JSON text */
 		}
 	}
 	put_c(b, '"');
 }
 
+size_t evt_print_json_string(const void *p, size_t n, int bytes, char *buf, size_t cap)
+{
+	struct pbuf b = {buf, cap, 0};
+
+	json_str(&b, p, n, bytes);
+	return finish(&b);
+}
+
+/* NUL-separated strings (argv, env) as an array; a final NUL ends the last
+ * string rather than starting an empty one. */
 static void json_strarray(struct pbuf *b, const uint8_t *p, size_t n)
 {
 	size_t i = 0;
-	int first = 1;
 
 	put_c(b, '[');
 	while (i < n) {
 		size_t l = strnlen((const char *)p + i, n - i);
 
-		if (!first)
+		if (i)
 			put_c(b, ',');
-		json_str(b, p + i, l);
-		first = 0;
+		json_str(b, p + i, l, 1);
 		i += l + 1;
 	}
 	put_c(b, ']');
+}
+
+/* "ip:port" or "ip:port->ip:port"; a unix socket as its path (a tuple's
+ * two inode numbers left out); null when empty, too short for its family,
+ * or of a family without a text form. */
+static void json_sock(struct pbuf *b, const uint8_t *p, size_t n, int tuple)
+{
+	size_t alen = n ? (p[0] == 2 ? 6 : p[0] == 10 ? 18 : 0) : 0;
+
+	if (n && p[0] == 1) {
+		size_t skip = tuple ? 17 : 1;
+
+		if (n >= skip) {
+			json_str(b, p + skip, n - skip, 1);
+			return;
+		}
+	} else if (alen && n >= 1 + alen * (tuple ? 2 : 1)) {
+		put_c(b, '"');
+		ip_port(b, p[0], p + 1, rd16(p + alen - 1));
+		if (tuple) {
+			put_s(b, "->");
+			ip_port(b, p[0], p + 1 + alen, rd16(p + 2 * alen - 1));
+		}
+		put_c(b, '"');
+		return;
+	}
+	put_s(b, "null");
+}
+
+static void json_value(struct pbuf *b, const struct evt *ev, unsigned i, enum evt_ptype t)
+{
+	const uint8_t *p = ev->p[i];
+	uint32_t n = ev->plen[i];
+
+	switch (t) {
+	case PT_PATH:
+	case PT_STR:
+		json_str(b, p, n, 0);
+		return;
+	case PT_BYTES:
+	case PT_NONE:
+		json_str(b, p, n, 1);
+		return;
+	case PT_STRARRAY:
+		json_strarray(b, p, n);
+		return;
+	case PT_SOCKADDR:
+	case PT_SOCKTUPLE:
+		json_sock(b, p, n, t == PT_SOCKTUPLE);
+		return;
+	default:
+		break;
+	}
+	if (!int_width_ok(n))
+		put_s(b, "null"); /* no value: 0 would be a made-up one */
+	else if (t == PT_INT || t == PT_PID || t == PT_FD)
+		put_f(b, "%" PRId64, evt_param_s64(ev, i));
+	else
+		put_f(b, "%" PRIu64, evt_param_u64(ev, i));
 }
 
 size_t evt_print_json_params(const struct evt *ev, char *buf, size_t cap)
@@ -416,62 +550,17 @@ size_t evt_print_json_params(const struct evt *ev, char *buf, size_t cap)
 	const struct evt_info *info = evt_info_get(ev->rec->type);
 
 	put_c(&b, '{');
-	for (unsigned i = 0; i < ev->nparams; i++) {
-		const struct evt_param_info *pi =
-		    info && i < info->nparams ? &info->params[i] : NULL;
-		enum evt_ptype t = pi ? pi->type : PT_BYTES;
-		char name[16];
+	/* Parameters a record does not carry (a shorter variant of the event)
+	 * are left out rather than shown as null; ones beyond the schema have
+	 * no name to show. */
+	for (unsigned i = 0; info && i < info->nparams && i < ev->nparams; i++) {
+		const struct evt_param_info *pi = &info->params[i];
 
 		if (i)
 			put_c(&b, ',');
-		if (pi) {
-			json_str(&b, (const uint8_t *)pi->name, strlen(pi->name));
-		} else {
-			snprintf(name, sizeof(name), "p%u", i);
-			json_str(&b, (const uint8_t *)name, strlen(name));
-		}
+		json_str(&b, (const uint8_t *)pi->name, strlen(pi->name), 0);
 		put_c(&b, ':');
-		switch (t) {
-		case PT_PATH:
-		case PT_STR:
-		case PT_BYTES:
-		case PT_NONE:
-			json_str(&b, ev->p[i], ev->plen[i]);
-			break;
-		case PT_STRARRAY:
-			json_strarray(&b, ev->p[i], ev->plen[i]);
-			break;
-		case PT_SOCKADDR:
-		case PT_SOCKTUPLE: {
-			struct pbuf tb;
-			char tmp[512];
-
-			tb.p = tmp;
-			tb.cap = sizeof(tmp);
-			tb.len = 0;
-			if (t == PT_SOCKADDR)
-				sockaddr_text(&tb, ev->p[i], ev->plen[i]);
-			else
-				socktuple_text(&tb, ev->p[i], ev->plen[i]);
-			finish(&tb);
-			json_str(&b, (const uint8_t *)tmp, strlen(tmp));
-			break;
-		}
-		case PT_INT:
-		case PT_PID:
-		case PT_FD:
-			if (int_width_ok(ev->plen[i]))
-				put_f(&b, "%" PRId64, evt_param_s64(ev, i));
-			else
-				put_s(&b, "null");
-			break;
-		default:
-			if (int_width_ok(ev->plen[i]))
-				put_f(&b, "%" PRIu64, evt_param_u64(ev, i));
-			else
-				put_s(&b, "null");
-			break;
-		}
+		json_value(&b, ev, i, pi->type);
 	}
 	put_c(&b, '}');
 	return finish(&b);

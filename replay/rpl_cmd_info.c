@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "rpl.h"
+#include "format/evt_print.h"
 #include "format/fmt_layout.h"
 #include "format/fmt_reader.h"
 #include "format/fmt_reader_int.h"
@@ -136,6 +137,21 @@ static void json_u64(cJSON *o, const char *k, uint64_t v)
 	cJSON_AddRawToObject(o, k, b);
 }
 
+/* Text from the file (its name, the header's host metadata) as a JSON
+ * string: cJSON would copy bytes that are not UTF-8 as they are and make
+ * the line invalid JSON; evt_print_json_string escapes them. */
+static void add_text(cJSON *o, const char *key, const char *s)
+{
+	size_t n = strlen(s), cap = 6 * n + 3;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return;
+	evt_print_json_string(s, n, 0, buf, cap);
+	cJSON_AddRawToObject(o, key, buf);
+	free(buf);
+}
+
 static void print_json(const struct info *i)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -145,7 +161,7 @@ static void print_json(const struct info *i)
 
 	if (!o)
 		return;
-	cJSON_AddStringToObject(o, "file", i->path);
+	add_text(o, "file", i->path);
 	cJSON_AddStringToObject(o, "format", i->format);
 	cJSON_AddStringToObject(o, "format_version", i->version);
 	cJSON_AddStringToObject(o, "status", status_text(i));
@@ -154,21 +170,21 @@ static void print_json(const struct info *i)
 	cJSON_AddBoolToObject(o, "damaged", i->damaged);
 	cJSON_AddBoolToObject(o, "truncated", i->truncated);
 	if (!i->complete && i->index_note[0])
-		cJSON_AddStringToObject(o, "index_note", i->index_note);
+		add_text(o, "index_note", i->index_note);
 	if (i->damaged || i->truncated) {
 		cJSON *d = cJSON_AddObjectToObject(o, i->damaged ? "damage" : "truncation");
 
 		json_u64(d, "chunk", i->damage_chunk);
 		json_u64(d, "offset", i->damage_offset);
-		cJSON_AddStringToObject(d, "message", i->damage_msg);
+		add_text(d, "message", i->damage_msg);
 	}
 	if (h) {
-		cJSON_AddStringToObject(o, "hostname", h->hostname);
-		cJSON_AddStringToObject(o, "kernel", h->kernel);
-		cJSON_AddStringToObject(o, "machine", h->machine);
-		cJSON_AddStringToObject(o, "recorder", h->recorder);
-		cJSON_AddStringToObject(o, "options", h->options);
-		cJSON_AddStringToObject(o, "source", h->source);
+		add_text(o, "hostname", h->hostname);
+		add_text(o, "kernel", h->kernel);
+		add_text(o, "machine", h->machine);
+		add_text(o, "recorder", h->recorder);
+		add_text(o, "options", h->options);
+		add_text(o, "source", h->source);
 		json_u64(o, "boot_ns", h->boot_ns);
 		json_u64(o, "start_ns", h->start_ns);
 		json_u64(o, "snaplen", h->snaplen);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../format/evt_print.h"
 #include "rule_int.h"
 
 #define ALERT_MAX_FIELDS 128
@@ -73,6 +74,25 @@ static void ref_name(const struct fld_ref *ref, char *out, size_t cap)
 		snprintf(out, cap, "%s", name);
 }
 
+/* A JSON string for text taken from a capture: cJSON copies bytes as they
+ * are, and a comm, path or command line may hold bytes that are not UTF-8,
+ * which would make the line invalid JSON. evt_print_json_string escapes them
+ * (no byte lost); every byte needs at most 6 output bytes. */
+static cJSON *text_json(const char *s)
+{
+	size_t n = strlen(s), cap = 6 * n + 3;
+	char stack[2048], *buf = cap <= sizeof(stack) ? stack : malloc(cap);
+	cJSON *j;
+
+	if (!buf)
+		return cJSON_CreateNull();
+	evt_print_json_string(s, n, 0, buf, cap);
+	j = cJSON_CreateRaw(buf);
+	if (buf != stack)
+		free(buf);
+	return j;
+}
+
 static cJSON *value_json(const struct fld_value *v)
 {
 	char tmp[1024];
@@ -94,7 +114,7 @@ static cJSON *value_json(const struct fld_value *v)
 		return cJSON_CreateBool(v->i || v->u);
 	default:
 		fld_value_format(v, tmp, sizeof(tmp));
-		return cJSON_CreateString(tmp);
+		return text_json(tmp);
 	}
 }
 
@@ -175,8 +195,8 @@ size_t rule_alert_json(const struct rule *r, struct fld_ctx *c, char *buf, size_
 		host[0] = '\0';
 	}
 	host[sizeof(host) - 1] = '\0';
-	cJSON_AddStringToObject(o, "hostname", host);
-	cJSON_AddStringToObject(o, "output", line);
+	cJSON_AddItemToObject(o, "hostname", text_json(host));
+	cJSON_AddItemToObject(o, "output", text_json(line));
 	fields = cJSON_AddObjectToObject(o, "output_fields");
 	if (r->fmt)
 		nf = fld_format_fields(r->fmt, refs, ALERT_MAX_FIELDS);

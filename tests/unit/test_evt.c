@@ -44,6 +44,22 @@ static const char *args(const struct evt *ev)
 	return buf;
 }
 
+static const char *json(const struct evt *ev)
+{
+	static char buf[2048];
+
+	evt_print_json_params(ev, buf, sizeof(buf));
+	return buf;
+}
+
+static const char *jstr(const char *p, size_t n, int bytes)
+{
+	static char buf[512];
+
+	evt_print_json_string(p, n, bytes, buf, sizeof(buf));
+	return buf;
+}
+
 TEST(decode_rejects_lying_lengths)
 {
 	uint8_t buf[256];
@@ -249,6 +265,9 @@ TEST(socket_params_render)
 	evt_builder_add(&B, t4, sizeof(t4));
 	build(EVT_CONNECT, &ev);
 	CHECK_STR(args(&ev), "fd=3 addr=2001:db8::3:1234 tuple=192.168.0.3:54716->192.168.0.2:80");
+	/* JSON: the same text forms, as strings */
+	CHECK_STR(json(&ev), "{\"fd\":3,\"addr\":\"2001:db8::3:1234\","
+			     "\"tuple\":\"192.168.0.3:54716->192.168.0.2:80\"}");
 
 	memcpy(tu + 9, &ino, 8);
 	memcpy(tu + 17, "/x/sck", 6);
@@ -283,22 +302,224 @@ TEST(long_strings_cut_with_ellipsis)
 TEST(json_params)
 {
 	struct evt ev;
-	char b[512];
 
 	begin(EVT_EXECVE);
 	evt_builder_add_str(&B, "/bin/s\"h");
 	evt_builder_add(&B, "sh\0-c\0id\0", 9);
 	build(EVT_EXECVE, &ev);
-	evt_print_json_params(&ev, b, sizeof(b));
-	CHECK_STR(b, "{\"filename\":\"/bin/s\\\"h\",\"args\":[\"sh\",\"-c\",\"id\"]}");
+	/* the record stops after args: the rest is left out, not null */
+	CHECK_STR(json(&ev), "{\"filename\":\"/bin/s\\\"h\",\"args\":[\"sh\",\"-c\",\"id\"]}");
 
 	begin(EVT_READ);
 	add32(-1);
 	evt_builder_add(&B, "abc", 3); /* a 3-byte integer: malformed */
 	evt_builder_add(&B, "\x01\x80", 2);
 	build(EVT_READ, &ev);
-	evt_print_json_params(&ev, b, sizeof(b));
-	CHECK_STR(b, "{\"fd\":-1,\"size\":null,\"data\":\"\\u0001\\u0080\"}");
+	CHECK_STR(json(&ev), "{\"fd\":-1,\"size\":null,\"data\":\"..\"}");
+
+	/* an empty integer has no value: null, not a made-up 0 */
+	begin(EVT_OPEN);
+	evt_builder_add_str(&B, "/etc/passwd");
+	evt_builder_add(&B, NULL, 0);
+	add32(0644);
+	build(EVT_OPEN, &ev);
+	CHECK_STR(json(&ev), "{\"name\":\"/etc/passwd\",\"flags\":null,\"mode\":420}");
+
+	/* flags stay raw numbers; argv bytes outside text become '.' */
+	begin(EVT_OPEN);
+	evt_builder_add(&B, "", 0);
+	add32(0101);
+	add32(0);
+	build(EVT_OPEN, &ev);
+	CHECK_STR(json(&ev), "{\"name\":\"\",\"flags\":65,\"mode\":0}");
+	begin(EVT_EXECVE);
+	evt_builder_add_str(&B, "x");
+	evt_builder_add(&B, "a\tb\0\0c\xff\0", 8);
+	build(EVT_EXECVE, &ev);
+	CHECK_STR(json(&ev), "{\"filename\":\"x\",\"args\":[\"a.b\",\"\",\"c.\"]}");
+
+	/* no schema for the type: no names, so nothing to show */
+	begin(251);
+	evt_builder_add(&B, "ab", 2);
+	build(251, &ev);
+	CHECK_STR(json(&ev), "{}");
+}
+
+TEST(json_text_escapes)
+{
+	/* text mode: JSON escapes, short forms where JSON has them */
+	CHECK_STR(jstr("a\"b\\c/", 6, 0), "\"a\\\"b\\\\c/\"");
+	CHECK_STR(jstr("\b\f\n\r\t\x01\x1f\x7f", 8, 0), "\"\\b\\f\\n\\r\\t\\u0001\\u001f\x7f\"");
+	CHECK_STR(jstr("a\0b", 3, 0), "\"a\\u0000b\"");
+	/* well-formed UTF-8 (2, 3 and 4 bytes) is copied as is */
+	CHECK_STR(jstr("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14, 0),
+		  "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
+	/* every byte of an ill-formed sequence is escaped on its own:
+	 * a lone continuation, overlong forms, a surrogate, beyond U+10FFFF,
+	 * a lead byte that never starts UTF-8, a sequence cut by the end */
+	CHECK_STR(jstr("\x80", 1, 0), "\"\\u0080\"");
+	CHECK_STR(jstr("\xc0\xaf", 2, 0), "\"\\u00c0\\u00af\"");
+	CHECK_STR(jstr("\xe0\x80\xaf", 3, 0), "\"\\u00e0\\u0080\\u00af\"");
+	CHECK_STR(jstr("\xed\xa0\x80", 3, 0), "\"\\u00ed\\u00a0\\u0080\"");
+	CHECK_STR(jstr("\xf4\x90\x80\x80", 4, 0), "\"\\u00f4\\u0090\\u0080\\u0080\"");
+	CHECK_STR(jstr("\xf5", 1, 0), "\"\\u00f5\"");
+	CHECK_STR(jstr("x\xe2\x82", 3, 0), "\"x\\u00e2\\u0082\"");
+	/* the good sequence after a bad lead byte survives */
+	CHECK_STR(jstr("\xe2\xc3\xa9", 3, 0), "\"\\u00e2\xc3\xa9\"");
+	/* bytes mode: control characters, DEL and ill-formed bytes become '.' */
+	CHECK_STR(jstr("a\n\x7f\x80\xc3\xa9\"\\", 8, 1), "\"a...\xc3\xa9\\\"\\\\\"");
+	CHECK_STR(jstr("", 0, 1), "\"\"");
+}
+
+TEST(json_sockets)
+{
+	struct evt ev;
+	uint8_t t4[12] = {2, 192, 168, 0, 3, 0, 0, 192, 168, 0, 2, 80};
+	uint8_t tu[17 + 6] = {1};
+	uint8_t un[] = {1, 0, 'a', 'b'};
+	uint8_t nl[] = {16, 0, 0, 0};
+
+	/* a unix tuple shows its path only; an abstract name's NUL is a '.' */
+	memcpy(tu + 17, "/x/sck", 6);
+	begin(EVT_CONNECT);
+	add32(4);
+	evt_builder_add(&B, un, sizeof(un));
+	evt_builder_add(&B, tu, sizeof(tu));
+	build(EVT_CONNECT, &ev);
+	CHECK_STR(json(&ev), "{\"fd\":4,\"addr\":\".ab\",\"tuple\":\"/x/sck\"}");
+
+	/* empty, cut short, or a family without a text form: null */
+	begin(EVT_CONNECT);
+	add32(5);
+	evt_builder_add(&B, NULL, 0);
+	evt_builder_add(&B, t4, sizeof(t4)); /* one byte short of a v4 tuple */
+	build(EVT_CONNECT, &ev);
+	CHECK_STR(json(&ev), "{\"fd\":5,\"addr\":null,\"tuple\":null}");
+	begin(EVT_CONNECT);
+	add32(6);
+	evt_builder_add(&B, nl, sizeof(nl));
+	evt_builder_add(&B, tu, 10); /* unix tuple without its inodes */
+	build(EVT_CONNECT, &ev);
+	CHECK_STR(json(&ev), "{\"fd\":6,\"addr\":null,\"tuple\":null}");
+}
+
+TEST(json_size_is_reported_and_cut_safely)
+{
+	struct evt ev;
+	char small[8], big[64];
+	size_t need, got;
+
+	begin(EVT_OPEN);
+	evt_builder_add_str(&B, "/tmp/\xff");
+	add32(0);
+	add32(0);
+	build(EVT_OPEN, &ev);
+	need = evt_print_json_params(&ev, big, sizeof(big));
+	CHECK_STR(big, "{\"name\":\"/tmp/\\u00ff\",\"flags\":0,\"mode\":0}");
+	CHECK_EQ_INT(need, strlen(big));
+	/* like snprintf: the full length, and a NUL-terminated prefix */
+	got = evt_print_json_params(&ev, small, sizeof(small));
+	CHECK_EQ_INT(got, need);
+	CHECK_EQ_INT(strlen(small), sizeof(small) - 1);
+	CHECK(memcmp(small, big, sizeof(small) - 1) == 0);
+	CHECK_EQ_INT(evt_print_json_params(&ev, NULL, 0), need);
+}
+
+/* Decodes one UTF-8 sequence strictly (a second, independent reading of
+ * RFC 3629): the code point, or -1. */
+static long utf8_decode(const unsigned char *p, size_t n, size_t *len)
+{
+	long cp, min;
+	size_t l;
+
+	if (p[0] < 0x80) {
+		*len = 1;
+		return p[0];
+	}
+	if ((p[0] & 0xe0) == 0xc0)
+		l = 2, cp = p[0] & 0x1f, min = 0x80;
+	else if ((p[0] & 0xf0) == 0xe0)
+		l = 3, cp = p[0] & 0x0f, min = 0x800;
+	else if ((p[0] & 0xf8) == 0xf0)
+		l = 4, cp = p[0] & 0x07, min = 0x10000;
+	else
+		return -1;
+	if (n < l)
+		return -1;
+	for (size_t k = 1; k < l; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return -1;
+		cp = cp << 6 | (p[k] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return -1;
+	*len = l;
+	return cp;
+}
+
+/* A JSON string literal as RFC 8259 allows it: well-formed UTF-8, no raw
+ * control characters, only the defined escapes, closed by its quote. */
+static int json_string_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 1, l;
+
+	if (n < 2 || p[0] != '"')
+		return 0;
+	while (i < n) {
+		if (p[i] == '"')
+			return i == n - 1;
+		if (p[i] < 0x20)
+			return 0;
+		if (p[i] == '\\') {
+			if (i + 1 >= n)
+				return 0;
+			if (p[i + 1] == 'u') {
+				if (i + 6 > n)
+					return 0;
+				for (size_t k = 2; k < 6; k++)
+					if (!strchr("0123456789abcdefABCDEF", p[i + k]))
+						return 0;
+				i += 6;
+			} else if (strchr("\"\\/bfnrt", p[i + 1])) {
+				i += 2;
+			} else {
+				return 0;
+			}
+			continue;
+		}
+		if (utf8_decode(p + i, n - i, &l) < 0)
+			return 0;
+		i += l;
+	}
+	return 0;
+}
+
+TEST(json_random_bytes_stay_valid)
+{
+	unsigned char in[64];
+	char out[64 * 6 + 3];
+	uint32_t x = 2463534242u; /* xorshift: the same inputs on every run */
+	int bad = 0;
+
+	for (int round = 0; round < 20000; round++) {
+		size_t n = round % 64;
+
+		for (size_t i = 0; i < n; i++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			/* half the rounds lean to high bytes, where UTF-8 breaks */
+			in[i] = (unsigned char)(round & 1 ? (x & 0xff) : 0x80 | (x & 0x7f));
+		}
+		for (int mode = 0; mode < 2; mode++) {
+			size_t len = evt_print_json_string(in, n, mode, out, sizeof(out));
+
+			if (len >= sizeof(out) || !json_string_valid(out))
+				bad++;
+		}
+	}
+	CHECK_EQ_INT(bad, 0);
 }
 
 TEST(unknown_type_prints_positionally)

@@ -802,6 +802,40 @@ TEST(json_absent_field_is_null)
 	rule_set_free(r2);
 }
 
+/* Text from a capture may hold bytes that are not UTF-8 (a comm, a file
+ * name): the JSON alert escapes them instead of passing them through. */
+TEST(json_escapes_bytes_outside_utf8)
+{
+	struct rule_set *r2 = rule_set_new();
+	struct sr_err err;
+	cJSON *o;
+
+	NEED_SETUP();
+	CHECK_EQ_INT(rule_set_load_string(r2, "t",
+					  "- rule: open\n  desc: d\n  condition: evt.type=openat\n"
+					  "  output: open %fd.name by %proc.name\n"
+					  "  priority: INFO\n",
+					  &err),
+		     0);
+	CHECK_EQ_INT(rule_set_finalize(r2, &err), 0);
+	{
+		struct rule_set *saved = rs;
+
+		rs = r2;
+		proc(2300, 1, 0, 1000, "c\xff\xfe", "/usr/bin/cat", NULL);
+		ev_openat(2300, "c\xff\xfe", "/tmp/\xc3(x\x01", O_RDONLY, 3);
+		rs = saved;
+	}
+	CHECK(last_json[0] == '{');
+	CHECK(strchr(last_json, '\xff') == NULL && strchr(last_json, '\xc3') == NULL);
+	CHECK(strstr(last_json, "\\u00ff\\u00fe") != NULL);
+	CHECK(strstr(last_json, "/tmp/\\u00c3(x\\u0001") != NULL);
+	o = cJSON_Parse(last_json);
+	CHECK(o != NULL);
+	cJSON_Delete(o);
+	rule_set_free(r2);
+}
+
 TEST(first_match_versus_all)
 {
 	struct rule_set *r2 = rule_set_new();
