@@ -2,11 +2,11 @@
 # Runs every benchmark in turn and prints their tables (`make bench`).
 # Benchmarks are not tests: numbers depend on the machine and its load; each
 # script measures its comparisons side by side in one run. Select some with
-#   bench/run.sh format state fields filter rules replay scap overhead
+#   bench/run.sh format state fields filter rules replay scap procfs overhead
 cd "$(dirname "$0")/.." || exit 2
 OUT="${OUT:-.output}" BIN="${BIN:-bin}"
 export OUT BIN REF="${REF:-$(cd .. && pwd)/shared/reference}"
-all="format state fields filter rules replay scap overhead"
+all="format state fields filter rules replay scap procfs overhead"
 for b in ${*:-$all}; do
 	echo "==== $b ===="
 	case "$b" in
@@ -17,6 +17,7 @@ for b in ${*:-$all}; do
 	rules) "$OUT/bench/bench_rules" ;;
 	replay) bench/replay.sh ;;
 	scap) bench/scap.sh ;;
+	procfs) bench/procfs_compare.sh ;;
 	overhead)
 		if [ "$(id -u)" -eq 0 ]; then bench/overhead.sh; else echo "skipped: needs root"; fi ;;
 	*) echo "unknown benchmark $b" ;;

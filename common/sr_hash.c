@@ -81,29 +81,19 @@ uint32_t sr_crc32c(uint32_t crc, const void *buf, size_t len)
 
 /* A multiply-xorshift hash over 8-byte lanes; only ever run over small
  * headers, so simplicity beats speed here. */
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
-}
-
 uint64_t sr_hash64(uint64_t seed, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
-	uint64_t h = mix64(seed ^ (len * 0x9e3779b97f4a7c15ull));
+	uint64_t h = sr_mix64(seed ^ (len * 0x9e3779b97f4a7c15ull));
 
 	while (len >= 8) {
 		uint64_t v;
 		memcpy(&v, p, 8);
-		h = mix64(h ^ v) * 0x9e3779b97f4a7c15ull;
+		h = sr_mix64(h ^ v) * 0x9e3779b97f4a7c15ull;
 		p += 8;
 		len -= 8;
 	}
 	uint64_t tail = 0;
 	memcpy(&tail, p, len);
-	return mix64(h ^ tail ^ ((uint64_t)len << 56));
+	return sr_mix64(h ^ tail ^ ((uint64_t)len << 56));
 }

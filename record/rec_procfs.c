@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../format/evt.h"
+#include "rec_procfs_sock.h"
 
 static char proc_root[256] = "/proc";
 static char etc_root[256] = "/etc";
@@ -24,243 +25,6 @@ void rec_procfs_set_roots(const char *p, const char *e)
 		snprintf(proc_root, sizeof(proc_root), "%s", p);
 	if (e)
 		snprintf(etc_root, sizeof(etc_root), "%s", e);
-}
-
-/* ---- sockets by inode ---- */
-
-struct sock_ent {
-	uint64_t ino;
-	struct st_fd fd;   /* family, l4proto, endpoints, role */
-	char path[108];    /* unix path */
-	uint8_t listening;
-};
-
-struct sock_tab {
-	struct sock_ent *v;
-	size_t n, cap;
-	uint64_t *netns;   /* namespaces already read */
-	size_t nnetns, netns_cap;
-	int sorted;
-};
-
-static struct sock_ent *sock_push(struct sock_tab *t)
-{
-	if (t->n == t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 256;
-		struct sock_ent *nv = realloc(t->v, ncap * sizeof(*nv));
-		if (!nv)
-			return NULL;
-		t->v = nv;
-		t->cap = ncap;
-	}
-	t->sorted = 0;
-	memset(&t->v[t->n], 0, sizeof(t->v[0]));
-	return &t->v[t->n++];
-}
-
-/* "0100007F:1F90" (IPv4) or 32 hex digits + port (IPv6): each 32-bit group is
- * the kernel's in-memory word printed with %08X, so copying it back native
- * restores network byte order. */
-static int parse_ep(const char *s, uint8_t ip[16], uint16_t *port, int v6)
-{
-	int words = v6 ? 4 : 1;
-
-	memset(ip, 0, 16);
-	for (int i = 0; i < words; i++) {
-		char w[9];
-		uint32_t v;
-		memcpy(w, s + i * 8, 8);
-		w[8] = '\0';
-		for (int k = 0; k < 8; k++)
-			if (!isxdigit((unsigned char)w[k]))
-				return -1;
-		v = (uint32_t)strtoul(w, NULL, 16);
-		memcpy(ip + i * 4, &v, 4);
-	}
-	if (s[words * 8] != ':')
-		return -1;
-	*port = (uint16_t)strtoul(s + words * 8 + 1, NULL, 16);
-	return 0;
-}
-
-static void read_inet(struct sock_tab *t, const char *path, int v6, uint8_t l4)
-{
-	FILE *f = fopen(path, "r");
-	char line[512];
-
-	if (!f)
-		return;
-	if (!fgets(line, sizeof(line), f)) { /* header */
-		fclose(f);
-		return;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char la[64], ra[64];
-		unsigned st;
-		unsigned long long ino;
-		struct sock_ent *e;
-
-		if (sscanf(line, "%*s %63s %63s %x %*s %*s %*s %*s %*s %llu", la, ra, &st, &ino) != 4)
-			continue;
-		if (!ino || !(e = sock_push(t)))
-			continue;
-		e->ino = ino;
-		e->fd.family = v6 ? AF_INET6 : AF_INET;
-		e->fd.l4proto = l4;
-		if (parse_ep(la, e->fd.lip, &e->fd.lport, v6) ||
-		    parse_ep(ra, e->fd.rip, &e->fd.rport, v6)) {
-			t->n--;
-			continue;
-		}
-		/* TCP LISTEN (0x0A); UDP: bound and not connected. */
-		e->listening = l4 == 6 ? st == 0x0A : (e->fd.rport == 0 && e->fd.lport != 0);
-	}
-	fclose(f);
-}
-
-static void read_unix(struct sock_tab *t, const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char line[4096 + 128];
-
-	if (!f)
-		return;
-	if (!fgets(line, sizeof(line), f)) {
-		fclose(f);
-		return;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long ino;
-		int off = 0;
-		struct sock_ent *e;
-
-		/* Num RefCount Protocol Flags Type St Inode [Path] */
-		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %llu %n", &ino, &off) < 1 || !ino)
-			continue;
-		if (!(e = sock_push(t)))
-			continue;
-		e->ino = ino;
-		e->fd.family = AF_UNIX;
-		if (off > 0 && line[off]) {
-			size_t l = strcspn(line + off, "\n");
-			if (l >= sizeof(e->path))
-				l = sizeof(e->path) - 1;
-			memcpy(e->path, line + off, l);
-			e->path[l] = '\0';
-		}
-	}
-	fclose(f);
-}
-
-static void read_netlink(struct sock_tab *t, const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char line[512];
-
-	if (!f)
-		return;
-	if (!fgets(line, sizeof(line), f)) {
-		fclose(f);
-		return;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long ino;
-		struct sock_ent *e;
-
-		/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode */
-		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %llu", &ino) != 1 || !ino)
-			continue;
-		if (!(e = sock_push(t)))
-			continue;
-		e->ino = ino;
-		e->fd.family = 16; /* AF_NETLINK */
-	}
-	fclose(f);
-}
-
-static int cmp_sock(const void *a, const void *b)
-{
-	const struct sock_ent *x = a, *y = b;
-	return x->ino < y->ino ? -1 : x->ino > y->ino;
-}
-
-/* Roles: a connected TCP/UDP socket whose local port something listens on
- * (same protocol) is the accepted, server side. */
-static void sock_roles(struct sock_tab *t)
-{
-	for (size_t i = 0; i < t->n; i++) {
-		struct sock_ent *e = &t->v[i];
-		if (e->fd.family != AF_INET && e->fd.family != AF_INET6)
-			continue;
-		if (e->listening) {
-			e->fd.is_server = 1;
-			continue;
-		}
-		e->fd.is_server = e->fd.rport == 0 ? 2 : 0;
-		if (e->fd.rport == 0)
-			continue;
-		for (size_t k = 0; k < t->n; k++)
-			if (t->v[k].listening && t->v[k].fd.l4proto == e->fd.l4proto &&
-			    t->v[k].fd.lport == e->fd.lport) {
-				e->fd.is_server = 1;
-				break;
-			}
-	}
-}
-
-static void sock_load_ns(struct sock_tab *t, const char *base)
-{
-	char p[512];
-	size_t before = t->n;
-
-	snprintf(p, sizeof(p), "%s/net/tcp", base);
-	read_inet(t, p, 0, 6);
-	snprintf(p, sizeof(p), "%s/net/tcp6", base);
-	read_inet(t, p, 1, 6);
-	snprintf(p, sizeof(p), "%s/net/udp", base);
-	read_inet(t, p, 0, 17);
-	snprintf(p, sizeof(p), "%s/net/udp6", base);
-	read_inet(t, p, 1, 17);
-	snprintf(p, sizeof(p), "%s/net/unix", base);
-	read_unix(t, p);
-	snprintf(p, sizeof(p), "%s/net/netlink", base);
-	read_netlink(t, p);
-	if (t->n != before) {
-		sock_roles(t);
-		qsort(t->v, t->n, sizeof(t->v[0]), cmp_sock);
-	}
-	t->sorted = 1;
-}
-
-static struct sock_ent *sock_find(struct sock_tab *t, uint64_t ino)
-{
-	struct sock_ent key = { .ino = ino };
-
-	if (!t->n)
-		return NULL;
-	return bsearch(&key, t->v, t->n, sizeof(t->v[0]), cmp_sock);
-}
-
-/* Each network namespace has its own /proc/net: read a namespace's tables the
- * first time one of its processes shows up. */
-static void sock_need_ns(struct sock_tab *t, uint64_t netns, uint32_t pid)
-{
-	char base[300];
-
-	for (size_t i = 0; i < t->nnetns; i++)
-		if (t->netns[i] == netns)
-			return;
-	if (t->nnetns == t->netns_cap) {
-		size_t ncap = t->netns_cap ? t->netns_cap * 2 : 16;
-		uint64_t *n = realloc(t->netns, ncap * sizeof(*n));
-		if (!n)
-			return;
-		t->netns = n;
-		t->netns_cap = ncap;
-	}
-	t->netns[t->nnetns++] = netns;
-	snprintf(base, sizeof(base), "%s/%u", proc_root, pid);
-	sock_load_ns(t, base);
 }
 
 /* ---- small readers ---- */
@@ -390,7 +154,7 @@ struct walk {
 	long hz;
 	int rc;
 	uint32_t threads;
-	struct sock_tab socks;
+	struct rec_socks *socks; /* each network namespace's tables, read once */
 	char *args;   /* scratch for cmdline */
 	size_t args_cap;
 	char cg2[4096]; /* cgroup2 mount point, "" when none (v1-only hosts) */
@@ -674,11 +438,14 @@ static void emit_fd(struct walk *w, const struct proc_info *pi, const struct tas
 		}
 	} else if (strncmp(link, "socket:[", 8) == 0) {
 		uint64_t ino = strtoull(link + 8, NULL, 10);
-		struct sock_ent *s;
+		const struct rec_sock *s = NULL;
 		char name[160];
+		int r = rec_socks_find(w->socks, pi->netns, base, ino, &s);
 
-		sock_need_ns(&w->socks, pi->netns, pi->pid);
-		s = sock_find(&w->socks, ino);
+		if (r < 0) {
+			w->rc = r;
+			return;
+		}
 		fd.ino = ino;
 		fd.type = FDT_OTHER;
 		if (s) {
@@ -883,22 +650,14 @@ int rec_procfs_snapshot(struct st_state *st, uint64_t ts_ns,
 		free(w.args);
 		return sr_err_set(err, pids ? SR_ENOMEM : SR_EIO, "cannot list %s", proc_root);
 	}
-	evt_builder_init(&w.b);
-	/* Sockets of our own network namespace first; others load on demand. */
-	{
-		uint64_t myns;
-		snprintf(p, sizeof(p), "%s/self", proc_root);
-		myns = ns_ino(p, "net");
-		if (myns && w.socks.nnetns < 1) {
-			w.socks.netns = malloc(16 * sizeof(uint64_t));
-			if (w.socks.netns) {
-				w.socks.netns[0] = myns;
-				w.socks.nnetns = 1;
-				w.socks.netns_cap = 16;
-			}
-		}
-		sock_load_ns(&w.socks, p);
+	/* A namespace's tables are read when its first process with a socket shows up. */
+	w.socks = rec_socks_new(proc_root);
+	if (!w.socks) {
+		free(pids);
+		free(w.args);
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
+	evt_builder_init(&w.b);
 	for (size_t i = 0; i < npids; i++) {
 		snprintf(p, sizeof(p), "%s/%u/task", proc_root, pids[i]);
 		size_t nt;
@@ -924,8 +683,7 @@ int rec_procfs_snapshot(struct st_state *st, uint64_t ts_ns,
 	}
 	free(pids);
 	free(w.args);
-	free(w.socks.v);
-	free(w.socks.netns);
+	rec_socks_free(w.socks);
 	evt_builder_free(&w.b);
 	if (w.rc < 0)
 		sr_err_set(err, w.rc, "snapshot record not written: %s", sr_code_name(w.rc));

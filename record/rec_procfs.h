@@ -8,8 +8,9 @@
  * (st_event_begin/end), so the recorder's state engine starts primed.
  *
  * Processes that vanish mid-walk are skipped silently. Environments are not
- * read. Sockets are matched by inode against /proc/net (and each further
- * network namespace's /proc/PID/net) tcp, tcp6, udp, udp6, unix, netlink.
+ * read. Sockets are matched by inode against the tcp, tcp6, udp, udp6, unix
+ * and netlink tables of the process's own network namespace, each
+ * namespace's read once (rec_procfs_sock.h).
  * self is the recorder's pid; it is included like every other process.
  * Returns 0, the first non-zero value emit returned, or a negative SR_E*
  * code with err filled.

@@ -1,5 +1,7 @@
-/* test_procfs.c: the /proc snapshot of this very machine (record/rec_procfs.c). */
+/* test_procfs.c: the /proc snapshot (record/rec_procfs.c, record/rec_procfs_sock.c), of this
+ * very machine and of fake /proc trees (network namespaces, many sockets). */
 #include <arpa/inet.h>
+#include <ftw.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sys/eventfd.h>
@@ -11,6 +13,7 @@
 
 /* record/ is not in libsysrec.a: the unit under test is compiled in. */
 #include "record/rec_procfs.c"
+#include "record/rec_procfs_sock.c"
 #include "tests/tap.h"
 
 struct recs {
@@ -313,4 +316,344 @@ TEST(cgroup_lines)
 	CHECK_STR(id, "host");
 	CHECK_EQ_INT(rec_procfs_cgroup("garbage", path, sizeof(path), id, pod), 0);
 	CHECK_STR(path, "");
+}
+
+/* ---- fake /proc trees ---- */
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void rm_tree(const char *dir)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Writes text to root/rel, creating the folders on the way. */
+static int put_file(const char *root, const char *rel, const char *text)
+{
+	char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	for (char *s = strchr(path + strlen(root) + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		mkdir(path, 0755);
+		*s = '/';
+	}
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+static int put_link(const char *root, const char *rel, const char *target)
+{
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	for (char *s = strchr(path + strlen(root) + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		mkdir(path, 0755);
+		*s = '/';
+	}
+	return symlink(target, path);
+}
+
+/* A process: status, comm, the net namespace link (netns 0: none) and one
+ * socket fd per inode in inos (fds 3, 4, ...). */
+static int fake_proc(const char *root, unsigned pid, uint64_t netns, const uint64_t *inos,
+		     size_t n)
+{
+	char rel[128], text[256];
+	int rc = 0;
+
+	snprintf(rel, sizeof(rel), "%u/status", pid);
+	snprintf(text, sizeof(text), "Name:\tfake%u\nPPid:\t1\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n",
+		 pid);
+	rc |= put_file(root, rel, text);
+	snprintf(rel, sizeof(rel), "%u/comm", pid);
+	snprintf(text, sizeof(text), "fake%u\n", pid);
+	rc |= put_file(root, rel, text);
+	if (netns) {
+		snprintf(rel, sizeof(rel), "%u/ns/net", pid);
+		snprintf(text, sizeof(text), "net:[%llu]", (unsigned long long)netns);
+		rc |= put_link(root, rel, text);
+	}
+	for (size_t i = 0; i < n; i++) {
+		snprintf(rel, sizeof(rel), "%u/fd/%zu", pid, i + 3);
+		snprintf(text, sizeof(text), "socket:[%llu]", (unsigned long long)inos[i]);
+		rc |= put_link(root, rel, text);
+	}
+	return rc;
+}
+
+/* /proc/net/tcp and unix as the kernel prints them */
+#define TCP_HDR                                                                              \
+	"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid"    \
+	"  timeout inode\n"
+#define TCP_ROW(sl, la, ra, st, ino)                                                         \
+	"   " #sl ": " la " " ra " " st " 00000000:00000000 00:00000000 00000000     0"       \
+	"        0 " #ino " 1 0000000000000000 100 0 0 10 0\n"
+#define UNIX_HDR "Num       RefCount Protocol Flags    Type St Inode Path\n"
+#define UNIX_ROW(ino, path)                                                                  \
+	"0000000000000000: 00000002 00000000 00010000 0001 01 " #ino " " path "\n"
+
+/* Tables of the fake tree's namespaces (A: 4026531001, B: 4026531002).
+ * A and B both hold inode 5000 and 7000, and the same tuple
+ * 127.0.0.1:8080 <-> 10.0.0.9:5555; only A listens on 8080. */
+static const char tcp_a[] = TCP_HDR
+	TCP_ROW(0, "0100007F:0050", "00000000:0000", "0A", 5000) /* listen 127.0.0.1:80 */
+	TCP_ROW(1, "00000000:1F90", "00000000:0000", "0A", 5001) /* listen *:8080 */
+	TCP_ROW(2, "0100007F:1F90", "0900000A:15B3", "01", 5002) /* accepted on 8080 */
+	/* damaged rows: short address, bad hex, port beyond 16 bits, no inode */
+	"   3: 0100:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 5003 1\n"
+	"   4: 01zz007F:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 5004 1\n"
+	"   5: 0100007F:10050 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 5005 1\n"
+	"   6: 0100007F:0050\n";
+static const char tcp_b[] = TCP_HDR
+	TCP_ROW(0, "0100007F:9C40", "0100007F:01BB", "01", 5000) /* client 40000 -> 443 */
+	TCP_ROW(1, "0100007F:1F90", "0900000A:15B3", "01", 6001) /* client from port 8080 */
+	TCP_ROW(2, "0100007F:0050", "0100007F:A000", "01", 6002); /* client from port 80 */
+static const char unix_a[] = UNIX_HDR UNIX_ROW(7000, "/run/a.sock");
+static const char unix_b[] = UNIX_HDR UNIX_ROW(7000, "/run/b.sock");
+
+static int fake_netns_tree(const char *root)
+{
+	static const uint64_t p100[] = { 5000, 5002, 7000, 5001 };
+	static const uint64_t p101[] = { 5001, 5003 };
+	static const uint64_t p200[] = { 5000, 6001, 7000, 6002, 5002 };
+	static const uint64_t p300[] = { 9000 };
+	static const uint64_t p400[] = { 9500 };
+	static const uint64_t p500[] = { 9500 };
+	int rc = 0;
+
+	/* 100 and 101 share namespace A; only 100 has net/ tables, so 101's
+	 * sockets resolve only if A's tables are kept and shared. */
+	rc |= fake_proc(root, 100, 4026531001ull, p100, 4);
+	rc |= put_file(root, "100/net/tcp", tcp_a);
+	rc |= put_file(root, "100/net/unix", unix_a);
+	rc |= fake_proc(root, 101, 4026531001ull, p101, 2);
+	/* 200 in B; its fd 7 is A's socket 5002 (created in A, then passed) */
+	rc |= fake_proc(root, 200, 4026531002ull, p200, 5);
+	rc |= put_file(root, "200/net/tcp", tcp_b);
+	rc |= put_file(root, "200/net/unix", unix_b);
+	/* 300: the namespace link unreadable: its own tables only */
+	rc |= fake_proc(root, 300, 0, p300, 1);
+	rc |= put_file(root, "300/net/tcp", TCP_HDR TCP_ROW(0, "00000000:0016", "00000000:0000",
+							  "0A", 9000));
+	/* 400 in C holds a socket of D, whose only process (500) comes later */
+	rc |= fake_proc(root, 400, 4026531003ull, p400, 1);
+	rc |= put_file(root, "400/net/tcp", TCP_HDR);
+	rc |= fake_proc(root, 500, 4026531004ull, p500, 1);
+	rc |= put_file(root, "500/net/tcp6", TCP_HDR TCP_ROW(0, "00000000000000000000000001000000:270F",
+							    "00000000000000000000000000000000:0000",
+							    "0A", 9500));
+	return rc;
+}
+
+/* The recorder's FDINFO record of pid's fd: its role shows in the name,
+ * client end first (the state engine re-derives roles at SNAP_END). */
+static void check_sock(const struct recs *r, uint32_t pid, int64_t fd, int type,
+		       const char *name, int line)
+{
+	size_t off = 0;
+
+	while (off < r->len) {
+		struct evt ev;
+		size_t nl;
+
+		if (evt_decode(&ev, r->buf + off, r->len - off))
+			break;
+		off += (ev.rec->len + 7) & ~(uint32_t)7;
+		if (ev.rec->type != EVT_FDINFO || ev.rec->pid != pid || evt_param_s64(&ev, 0) != fd)
+			continue;
+		nl = ev.plen[2];
+		while (nl && ev.p[2][nl - 1] == '\0')
+			nl--;
+		if ((int)evt_param_u64(&ev, 1) != type || nl != strlen(name) ||
+		    memcmp(ev.p[2], name, nl) != 0)
+			TAP_FAIL("line %d: pid %u fd %lld: type %d name \"%.*s\", expected %d \"%s\"",
+				 line, pid, (long long)fd, (int)evt_param_u64(&ev, 1), (int)nl,
+				 (const char *)ev.p[2], type, name);
+		return;
+	}
+	TAP_FAIL("line %d: pid %u fd %lld: no fdinfo record", line, pid, (long long)fd);
+}
+#define CHECK_SOCK(r, pid, fd, type, name) check_sock(r, pid, fd, type, name, __LINE__)
+
+TEST(snapshot_per_network_namespace)
+{
+	char root[] = "/tmp/sysrec-fakeproc-XXXXXX";
+	struct st_state *st = st_new();
+	struct recs r = { 0 };
+	struct sr_err err;
+
+	CHECK(mkdtemp(root) != NULL);
+	CHECK_EQ_INT(fake_netns_tree(root), 0);
+	rec_procfs_set_roots(root, root);
+	CHECK_EQ_INT(rec_procfs_snapshot(st, 1, collect, &r, getpid(), &err), 0);
+	rec_procfs_set_roots("/proc", "/etc");
+	CHECK_EQ_INT(r.bad, 0);
+	CHECK_EQ_INT(r.procinfos, 6);
+	CHECK(st_thread_get(st, 200) && st_thread_get(st, 200)->netns == 4026531002ull);
+
+	/* A: inode 5000 is the listener on 80; 5002 the accepted side of 8080 */
+	CHECK_SOCK(&r, 100, 3, FDT_IPV4, "127.0.0.1:80");
+	CHECK_SOCK(&r, 100, 4, FDT_IPV4, "10.0.0.9:5555->127.0.0.1:8080");
+	CHECK_SOCK(&r, 100, 5, FDT_UNIX, "/run/a.sock");
+	CHECK_SOCK(&r, 100, 6, FDT_IPV4, "0.0.0.0:8080");
+	/* 101 shares A's tables; 5003 was a damaged row: unknown socket */
+	CHECK_SOCK(&r, 101, 3, FDT_IPV4, "0.0.0.0:8080");
+	CHECK_SOCK(&r, 101, 4, FDT_OTHER, "socket:[5003]");
+	/* B: the same inode and tuple are clients there: nothing in B listens
+	 * on 8080 or 80, whatever A does */
+	CHECK_SOCK(&r, 200, 3, FDT_IPV4, "127.0.0.1:40000->127.0.0.1:443");
+	CHECK_SOCK(&r, 200, 4, FDT_IPV4, "127.0.0.1:8080->10.0.0.9:5555");
+	CHECK_SOCK(&r, 200, 5, FDT_UNIX, "/run/b.sock");
+	CHECK_SOCK(&r, 200, 6, FDT_IPV4, "127.0.0.1:80->127.0.0.1:40960");
+	/* A's socket held in B keeps A's entry and role */
+	CHECK_SOCK(&r, 200, 7, FDT_IPV4, "10.0.0.9:5555->127.0.0.1:8080");
+	/* unknown namespace: its own tables */
+	CHECK_SOCK(&r, 300, 3, FDT_IPV4, "0.0.0.0:22");
+	/* a socket of a namespace whose process comes later in the walk */
+	CHECK_SOCK(&r, 400, 3, FDT_IPV6, "::1:9999");
+
+	rm_tree(root);
+	free(r.buf);
+	st_free(st);
+}
+
+/* Each namespace's tables are read once, however many processes ask. */
+TEST(socks_read_once_per_namespace)
+{
+	char root[] = "/tmp/sysrec-fakeproc-XXXXXX", dir[300];
+	struct rec_socks *s;
+	struct rec_socks_stats sst;
+	const struct rec_sock *e;
+
+	CHECK(mkdtemp(root) != NULL);
+	CHECK_EQ_INT(fake_netns_tree(root), 0);
+	s = rec_socks_new(root);
+	CHECK(s != NULL);
+	if (!s)
+		goto out;
+	snprintf(dir, sizeof(dir), "%s/100", root);
+	for (int i = 0; i < 3; i++) {
+		CHECK_EQ_INT(rec_socks_find(s, 4026531001ull, dir, 5000, &e), 1);
+		CHECK(e && e->listening && e->fd.lport == 80);
+	}
+	snprintf(dir, sizeof(dir), "%s/101", root);
+	CHECK_EQ_INT(rec_socks_find(s, 4026531001ull, dir, 5002, &e), 1);
+	CHECK(e && e->fd.is_server == 1 && e->fd.rport == 5555);
+	rec_socks_get_stats(s, &sst);
+	CHECK_EQ_INT(sst.ns_reads, 1);
+	CHECK_EQ_INT(sst.namespaces, 1);
+	CHECK_EQ_INT(sst.entries, 4); /* 3 tcp + 1 unix: the damaged rows are left out */
+	snprintf(dir, sizeof(dir), "%s/200", root);
+	CHECK_EQ_INT(rec_socks_find(s, 4026531002ull, dir, 5000, &e), 1);
+	CHECK(e && !e->listening && e->fd.is_server == 0 && e->fd.lport == 40000);
+	CHECK_EQ_INT(rec_socks_find(s, 4026531002ull, dir, 7000, &e), 1);
+	CHECK(e && strcmp(e->path, "/run/b.sock") == 0);
+	rec_socks_get_stats(s, &sst);
+	CHECK_EQ_INT(sst.ns_reads, 2);
+	/* a miss scans every namespace once (C and D here), never again */
+	CHECK_EQ_INT(rec_socks_find(s, 4026531002ull, dir, 123456, &e), 0);
+	CHECK(e == NULL);
+	rec_socks_get_stats(s, &sst);
+	CHECK_EQ_INT(sst.ns_reads, 4);
+	CHECK_EQ_INT(rec_socks_find(s, 4026531002ull, dir, 123457, &e), 0);
+	rec_socks_get_stats(s, &sst);
+	CHECK_EQ_INT(sst.ns_reads, 4);
+	CHECK_EQ_INT(sst.namespaces, 4);
+	/* unknown namespace: read per directory, kept while the same one asks */
+	snprintf(dir, sizeof(dir), "%s/300", root);
+	CHECK_EQ_INT(rec_socks_find(s, 0, dir, 9000, &e), 1);
+	CHECK_EQ_INT(rec_socks_find(s, 0, dir, 9000, &e), 1);
+	rec_socks_get_stats(s, &sst);
+	CHECK_EQ_INT(sst.ns_reads, 5);
+	rec_socks_free(s);
+out:
+	rm_tree(root);
+}
+
+/* 20000 sockets in one namespace (10000 listeners, 10000 connected, half of
+ * them on a listened port) and one process holding 2000 of them: every role
+ * right. The old pass compared every connected socket with every entry. */
+TEST(many_sockets_complete)
+{
+	enum { NL = 10000, NC = 10000, NFD = 2000 };
+	char root[] = "/tmp/sysrec-fakeproc-XXXXXX", path[300];
+	struct rec_socks *s = NULL;
+	struct st_state *st = st_new();
+	struct recs r = { 0 };
+	struct sr_err err;
+	const struct rec_sock *e;
+	uint64_t *inos = calloc(NFD, sizeof(*inos));
+	FILE *f;
+	int bad = 0;
+
+	CHECK(mkdtemp(root) != NULL && inos != NULL);
+	if (!inos)
+		goto out;
+	snprintf(path, sizeof(path), "%s/1/net", root);
+	CHECK_EQ_INT(put_file(root, "1/net/tcp", TCP_HDR), 0);
+	snprintf(path, sizeof(path), "%s/1/net/tcp", root);
+	f = fopen(path, "a");
+	CHECK(f != NULL);
+	if (!f)
+		goto out;
+	for (unsigned i = 0; i < NL; i++)
+		fprintf(f, "%5u: 00000000:%04X 00000000:0000 0A 00000000:00000000 00:00000000 "
+			   "00000000     0        0 %u 1\n", i, 10000 + i, 100000 + i);
+	/* connected i: local port 10000 + i (listened on) when i is even, else 40000 + i / 2 */
+	for (unsigned i = 0; i < NC; i++)
+		fprintf(f, "%5u: 0100007F:%04X 0200000A:%04X 01 00000000:00000000 00:00000000 "
+			   "00000000     0        0 %u 1\n", NL + i, i % 2 ? 40000 + i / 2 : 10000 + i,
+			1024 + i, 200000 + i);
+	fclose(f);
+	for (unsigned i = 0; i < NFD; i++)
+		inos[i] = i % 2 ? 200000 + i * 5 : 100000 + i * 5;
+	CHECK_EQ_INT(fake_proc(root, 1, 4026531001ull, inos, NFD), 0);
+
+	s = rec_socks_new(root);
+	CHECK(s != NULL);
+	if (!s)
+		goto out;
+	snprintf(path, sizeof(path), "%s/1", root);
+	for (unsigned i = 0; i < NL + NC; i++) {
+		uint64_t ino = i < NL ? 100000 + i : 200000 + (i - NL);
+		unsigned c = i - NL;
+		int want = i < NL ? 1 : c % 2 == 0;
+
+		if (rec_socks_find(s, 4026531001ull, path, ino, &e) != 1 || e->ino != ino ||
+		    e->fd.is_server != want)
+			bad++;
+	}
+	CHECK_EQ_INT(bad, 0);
+
+	/* The whole snapshot over the same tree. */
+	rec_procfs_set_roots(root, root);
+	CHECK_EQ_INT(rec_procfs_snapshot(st, 1, collect, &r, getpid(), &err), 0);
+	rec_procfs_set_roots("/proc", "/etc");
+	bad = 0;
+	for (unsigned i = 0; i < NFD; i++) {
+		const struct st_fd *fd = st_fd_get(st, 1, i + 3);
+		int want = i % 2 ? (i * 5) % 2 == 0 : 1;
+
+		if (!fd || fd->type != FDT_IPV4 || fd->is_server != want)
+			bad++;
+	}
+	CHECK_EQ_INT(bad, 0);
+out:
+	rec_socks_free(s);
+	rm_tree(root);
+	free(inos);
+	free(r.buf);
+	st_free(st);
 }
