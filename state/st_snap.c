@@ -227,9 +227,14 @@ static void groupinfo(struct st_state *st, const struct evt *ev)
 	set_param_str(st, &g->name, ev, 1);
 }
 
-static uint64_t listen_key(const struct st_fd *f)
+/* Listeners are matched within a network namespace: the same port may be
+ * listened on in one namespace and be a client's local port in another
+ * (containers). The holder's netns stands for the socket's; namespace
+ * inodes are 32-bit, and 0 (unknown, e.g. imported captures) is one more
+ * namespace. */
+static uint64_t listen_key(const struct st_proc *p, const struct st_fd *f)
 {
-	return ((uint64_t)f->l4proto << 16) | f->lport;
+	return (uint64_t)(uint32_t)p->netns << 32 | (uint64_t)f->l4proto << 16 | f->lport;
 }
 
 static void snap_end(struct st_state *st)
@@ -265,7 +270,7 @@ static void snap_end(struct st_state *st)
 			if (e->snap_gen != st->snap_gen)
 				st_fd_remove(st, p, e->pub.fd);
 			else if (e->pub.is_server == 1 && e->pub.rport == 0 && e->pub.lport)
-				st_map_put(&listen, listen_key(&e->pub), e, NULL);
+				st_map_put(&listen, listen_key(p, &e->pub), e, NULL);
 		}
 		free(f);
 	}
@@ -288,7 +293,7 @@ static void snap_end(struct st_state *st)
 				owned = 1;
 				e = p->fds.slots[k].val;
 			}
-			e->pub.is_server = st_map_get(&listen, listen_key(&e->pub)) ? 1 : 0;
+			e->pub.is_server = st_map_get(&listen, listen_key(p, &e->pub)) ? 1 : 0;
 			if (!e->pub.name || !e->pub.name[0])
 				st_fd_rename_socket(st, &e->pub);
 		}

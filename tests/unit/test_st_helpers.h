@@ -11,6 +11,7 @@ static struct evt_builder tb;
 static struct evt tev;
 static uint64_t tts = 1700000000000000000ull;
 static uint64_t tcg; /* cgroup id of the records ev_begin starts */
+static uint64_t tnetns = 4026531840ull; /* network namespace ev_procinfo gives */
 
 /* Starts a record from thread (pid, tid) whose parent process is ppid. */
 static inline void ev_begin(unsigned type, uint32_t pid, uint32_t tid, uint32_t ppid, int64_t res)
@@ -98,7 +99,7 @@ static inline void ev_procinfo(struct st_state *st, uint32_t pid, uint32_t tid, 
 	ev_u(tid);
 	ev_u(4026531836ull);
 	ev_u(4026531841ull);
-	ev_u(4026531840ull);
+	ev_u(tnetns);
 	ev_u(0);
 	ev_bytes("", 0);
 	ev_run(st);

@@ -360,6 +360,56 @@ TEST(snapshot_replaces_table)
 	st_free(b);
 }
 
+/* One FDINFO record: an IPv4 TCP socket of pid with its tuple. */
+static void fdinfo4(struct st_state *st, uint32_t pid, int fd, uint16_t lport, uint16_t rport)
+{
+	static const uint8_t any[4], me[4] = {10, 0, 0, 1}, peer[4] = {10, 0, 0, 9};
+	uint8_t t[32];
+	size_t n = tuple4(t, rport ? me : any, lport, rport ? peer : any, rport, 6);
+
+	ev_begin(EVT_FDINFO, pid, pid, 1, 0);
+	ev_s(fd);
+	ev_u(FDT_IPV4);
+	ev_str("");
+	ev_bytes(t, n);
+	ev_u(0);
+	ev_u(5000u + (unsigned)fd);
+	ev_run(st);
+}
+
+/* A snapshot's connected sockets get their role from listeners of their
+ * own network namespace only: port 8080 listened on in namespace A makes
+ * A's connection on local port 8080 the server side, not B's. */
+TEST(roles_per_network_namespace)
+{
+	struct st_state *st = st_new();
+	const struct st_fd *f;
+
+	ev_begin(EVT_SNAP_BEGIN, 0, 0, 0, 0);
+	ev_u(3);
+	ev_run(st);
+	tnetns = 4026531840ull; /* A: a listener and an accepted connection */
+	ev_procinfo(st, 10, 10, 1, "srv", "/usr/bin/srv", "", 0, "/", "/");
+	fdinfo4(st, 10, 3, 8080, 0);
+	ev_procinfo(st, 30, 30, 1, "srv2", "/usr/bin/srv", "", 0, "/", "/");
+	fdinfo4(st, 30, 4, 8080, 5555);
+	tnetns = 4026532100ull; /* B: a client whose local port happens to be 8080 */
+	ev_procinfo(st, 20, 20, 1, "cli", "/usr/bin/cli", "", 0, "/", "/");
+	fdinfo4(st, 20, 5, 8080, 5555);
+	tnetns = 4026531840ull;
+	ev_begin(EVT_SNAP_END, 0, 0, 0, 0);
+	ev_u(3);
+	ev_run(st);
+
+	f = st_fd_get(st, 10, 3);
+	CHECK(f && f->is_server == 1);
+	f = st_fd_get(st, 30, 4);
+	CHECK(f && f->is_server == 1);
+	f = st_fd_get(st, 20, 5);
+	CHECK(f && f->is_server == 0);
+	st_free(st);
+}
+
 static int fail_emit(void *ctx, const void *rec, size_t len)
 {
 	int *left = ctx;
