@@ -167,6 +167,16 @@ static int flush_chunk(struct fmt_writer *w, struct sr_err *err)
 	/* An empty chunk is written only to carry drop counts. */
 	if (!w->count && !w->drops_ring && !w->drops_backlog)
 		return 0;
+	/* A reader refuses an index longer than the format's limit: the file
+	 * is full. Close it properly with what it holds. */
+	if (w->nidx >= w->o.max_chunks) {
+		w->failed = SR_ELIMIT;
+		write_index(w);
+		sr_err_set(err, SR_ELIMIT, "capture holds %llu chunks, the most a file may: "
+			   "the records of chunk %llu were not written",
+			   (unsigned long long)w->nidx, (unsigned long long)w->seq);
+		return SR_ELIMIT;
+	}
 	if (w->nidx == w->idx_cap) {
 		size_t ncap = w->idx_cap ? w->idx_cap * 2 : 256;
 		void *np = realloc(w->idx, ncap * sizeof(*w->idx));
@@ -258,6 +268,8 @@ int fmt_writer_open(struct fmt_writer **out, const char *path, const struct fmt_
 		w->o.chunk_ns = DEFAULT_CHUNK_NS;
 	if (!w->o.level)
 		w->o.level = DEFAULT_LEVEL;
+	if (!w->o.max_chunks || w->o.max_chunks > FMT_INDEX_MAX_CHUNKS)
+		w->o.max_chunks = FMT_INDEX_MAX_CHUNKS;
 	w->last_snapshot = FMT_NO_SNAPSHOT;
 	w->fd = -1;
 
@@ -430,7 +442,7 @@ int fmt_writer_close(struct fmt_writer *w, struct sr_err *err)
 		if (!rc && fsync(w->fd) != 0)
 			rc = sr_err_set(err, SR_EIO, "fsync: %s", strerror(errno));
 	} else if (w->failed) {
-		rc = sr_err_set(err, w->failed, "capture was cut short by an earlier write error");
+		rc = sr_err_set(err, w->failed, "capture was cut short by an earlier error");
 	}
 	if (w->fd >= 0 && close(w->fd) != 0 && !rc)
 		rc = sr_err_set(err, SR_EIO, "close: %s", strerror(errno));

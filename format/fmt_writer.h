@@ -11,7 +11,9 @@
  *
  * Disk full: the failing call returns SR_ENOSPC; the writer cuts the partial
  * chunk and tries to finish index and trailer; every earlier chunk stays
- * readable either way. After an error only fmt_writer_close() is valid.
+ * readable either way. A file holding max_chunks chunks is full the same
+ * way (SR_ELIMIT; the caller rotates to a new file). After an error only
+ * fmt_writer_close() is valid.
  */
 #ifndef FMT_WRITER_H
 #define FMT_WRITER_H
@@ -29,6 +31,7 @@ struct fmt_writer_opts {
 	uint64_t chunk_ns;   /* max chunk age before tick flushes; 0 = default (1 s) */
 	int level;           /* zstd level; 0 = default (3) */
 	int fsync_chunks;    /* fdatasync after every chunk (slower, survives power loss) */
+	uint64_t max_chunks; /* 0 or above the format's limit: FMT_INDEX_MAX_CHUNKS */
 };
 
 struct fmt_writer_stats {

@@ -454,7 +454,8 @@ int main(int argc, char **argv)
 	if (r.write_rc) {
 		fprintf(stderr, "sysrec: %s: %s%s\n", r.o.path,
 			r.werr.msg[0] ? r.werr.msg : sr_code_name(r.write_rc),
-			r.write_rc == SR_ENOSPC ? " (file closed; events before this point kept)"
+			r.write_rc == SR_ENOSPC || r.write_rc == SR_ELIMIT
+				? " (file closed; events before this point kept)"
 						: "");
 		code = 1;
 	}

@@ -710,9 +710,9 @@ TEST(minor_newer_read)
 }
 
 /* Writes incompressible events until the writer fails; returns its code. */
-static int fill_until_error(const char *path, uint64_t *appended)
+static int fill_until_error(const char *path, uint64_t *appended, uint64_t max_chunks)
 {
-	struct fmt_writer_opts o = {.chunk_raw = 16384};
+	struct fmt_writer_opts o = {.chunk_raw = 16384, .max_chunks = max_chunks};
 	struct evt_builder b;
 	struct fmt_writer *w;
 	struct sr_err err;
@@ -785,13 +785,31 @@ TEST(disk_full_keeps_file_readable)
 
 		signal(SIGXFSZ, SIG_IGN);
 		setrlimit(RLIMIT_FSIZE, &rl);
-		_exit(fill_until_error(path, &n) == SR_ENOSPC ? 0 : 11);
+		_exit(fill_until_error(path, &n, 0) == SR_ENOSPC ? 0 : 11);
 	}
 	waitpid(pid, &status, 0);
 	CHECK(WIFEXITED(status));
 	CHECK_EQ_INT(WEXITSTATUS(status), 0);
 	CHECK_EQ_INT(stat(path, &st), 0);
 	CHECK(st.st_size <= 200000);
+	CHECK_EQ_INT(check_prefix(path), 0);
+}
+
+/* A file with as many chunks as a file may hold is full: SR_ELIMIT, and it
+ * is closed properly (index and trailer) with every chunk written. */
+TEST(chunk_limit_closes_file)
+{
+	const char *path = tfu_path("maxchunks.sysrec");
+	struct fmt_reader *r;
+	struct sr_err err;
+	uint64_t n = 0;
+
+	CHECK_EQ_INT(fill_until_error(path, &n, 5), SR_ELIMIT);
+	CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
+	CHECK_EQ_INT(fmt_reader_info(r)->complete, 1);
+	CHECK_EQ_INT(fmt_reader_chunk_count(r), 5);
+	CHECK(fmt_reader_info(r)->events > 100 && fmt_reader_info(r)->events < n);
+	fmt_reader_close(r);
 	CHECK_EQ_INT(check_prefix(path), 0);
 }
 
@@ -818,7 +836,7 @@ TEST(disk_full_on_tmpfs)
 		if (!mkdtemp(dir) || mount("tmpfs", dir, "tmpfs", 0, "size=256k") != 0)
 			_exit(77);
 		snprintf(path, sizeof(path), "%s/full.sysrec", dir);
-		rc = fill_until_error(path, &n);
+		rc = fill_until_error(path, &n, 0);
 		if (rc != SR_ENOSPC)
 			_exit(30);
 		rc = check_prefix(path);
