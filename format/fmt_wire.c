@@ -180,8 +180,10 @@ struct wire_rec {
 
 /* Parses the record at d->p: every size is checked against the payload and
  * the format limits before use. Advances the cursor (position, ts, context
- * table). */
-static int parse_one(struct fmt_wire_dec *d, struct wire_rec *w, struct fmt_wire_fault *f)
+ * table). With ev, also fills it as evt_decode would for the record expanded
+ * at out (in the same walk over the lengths). */
+static int parse_one(struct fmt_wire_dec *d, struct wire_rec *w, struct fmt_wire_fault *f,
+		     struct evt *ev, uint8_t *out)
 {
 	const uint8_t *in = d->in;
 	size_t n = d->n, p = d->p, lsz;
@@ -237,7 +239,31 @@ static int parse_one(struct fmt_wire_dec *d, struct wire_rec *w, struct fmt_wire
 	lsz = (size_t)w->np * (w->flags & EVT_RF_LARGE ? 4 : 2);
 	if (n - p < lsz)
 		return fault(f, d->i, w->start, "record cut short");
-	if (w->flags & EVT_RF_LARGE) {
+	if (ev) {
+		const uint8_t *params = out + EVT_REC_HDR + lsz;
+
+		ev->rec = (const struct evt_rec *)out;
+		ev->nparams = w->np;
+		if (w->flags & EVT_RF_LARGE) {
+			for (unsigned k = 0; k < w->np; k++) {
+				uint32_t l;
+
+				memcpy(&l, in + p + 4 * k, 4);
+				ev->p[k] = params + sum; /* used only once the sum is checked */
+				ev->plen[k] = l;
+				sum += l;
+			}
+		} else {
+			for (unsigned k = 0; k < w->np; k++) {
+				uint16_t l;
+
+				memcpy(&l, in + p + 2 * k, 2);
+				ev->p[k] = params + sum;
+				ev->plen[k] = l;
+				sum += l;
+			}
+		}
+	} else if (w->flags & EVT_RF_LARGE) {
 		for (unsigned k = 0; k < w->np; k++) {
 			uint32_t l;
 
@@ -267,9 +293,8 @@ static int parse_one(struct fmt_wire_dec *d, struct wire_rec *w, struct fmt_wire
 }
 
 /* Writes the expanded record (header, lens, params, zero padding to 8) at
- * out, which has room for it padded; fills ev like evt_decode when given. */
-static void emit_one(const struct fmt_wire_dec *d, const struct wire_rec *w, uint8_t *out,
-		     struct evt *ev)
+ * out, which has room for it padded. */
+static void emit_one(const struct fmt_wire_dec *d, const struct wire_rec *w, uint8_t *out)
 {
 	size_t padded = fmt_rec_padded(w->total);
 	struct evt_rec *h = (struct evt_rec *)out;
@@ -288,43 +313,24 @@ static void emit_one(const struct fmt_wire_dec *d, const struct wire_rec *w, uin
 	h->flags = w->flags;
 	memcpy(&h->cgroup_id, w->ctx + 20, 24);
 	memcpy(out + EVT_REC_HDR, w->body, w->total - EVT_REC_HDR);
-	if (ev) {
-		int large = (w->flags & EVT_RF_LARGE) != 0;
-		size_t off = EVT_REC_HDR + (size_t)w->np * (large ? 4 : 2);
-
-		ev->rec = h;
-		ev->nparams = w->np;
-		for (unsigned k = 0; k < w->np; k++) {
-			uint32_t l;
-
-			if (large) {
-				memcpy(&l, w->body + 4 * k, 4);
-			} else {
-				uint16_t s;
-
-				memcpy(&s, w->body + 2 * k, 2);
-				l = s;
-			}
-			ev->p[k] = out + off;
-			ev->plen[k] = l;
-			off += l;
-		}
-	}
 }
 
 int fmt_wire_dec_next(struct fmt_wire_dec *d, struct evt *ev, struct fmt_wire_fault *f)
 {
 	struct wire_rec w;
-	int rc = parse_one(d, &w, f);
+	int rc;
 
+	/* One record at a time into a buffer that stays in cache: the consumer
+	 * reads it at once. It is sized once for the largest record (pages
+	 * never written cost nothing), so ev can point into it while the
+	 * record is parsed. */
+	if (d->rec_cap < EVT_REC_MAX + FMT_REC_ALIGN &&
+	    fmt_grow(&d->rec, &d->rec_cap, EVT_REC_MAX + FMT_REC_ALIGN, EVT_REC_MAX + FMT_REC_ALIGN))
+		return SR_ENOMEM;
+	rc = parse_one(d, &w, f, ev, d->rec);
 	if (rc)
 		return rc;
-	/* One record at a time into a small buffer that stays in cache: the
-	 * consumer reads it at once. */
-	if (d->rec_cap < fmt_rec_padded(w.total) &&
-	    fmt_grow(&d->rec, &d->rec_cap, fmt_rec_padded(w.total), 4096))
-		return SR_ENOMEM;
-	emit_one(d, &w, d->rec, ev);
+	emit_one(d, &w, d->rec);
 	return 0;
 }
 
@@ -345,13 +351,13 @@ int fmt_wire_decode(struct fmt_wire_dec *d, const uint8_t *in, size_t n, uint32_
 	fmt_wire_dec_start(d, in, n);
 	for (uint32_t i = 0; i < count; i++) {
 		struct wire_rec w;
-		int rc = parse_one(d, &w, f);
+		int rc = parse_one(d, &w, f, NULL, NULL);
 
 		if (rc)
 			return rc;
 		if (cap - o < fmt_rec_padded(w.total))
 			return fault(f, i, w.start, "records larger than the chunk header says");
-		emit_one(d, &w, out + o, NULL);
+		emit_one(d, &w, out + o);
 		o += fmt_rec_padded(w.total);
 	}
 	return fmt_wire_dec_finish(d, cap, f);
