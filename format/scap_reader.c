@@ -66,15 +66,31 @@ int scap_emit(struct scap_src *s, struct scap_buf *to)
 	return 0;
 }
 
+/* ---------- the thread table ---------- */
+
+size_t scap_thr_max = SCAP_THR_MAX_DEFAULT;
+
+#define THR_CAP_MIN 16  /* slots in a new table */
+#define THR_SAMPLE 8    /* eviction candidates compared per eviction */
+
+/* Every bit of the tid reaches the slot bits: a file's ids that differ only
+ * in high bits (a plain multiplication leaves their low product bits equal)
+ * would otherwise all share one probe run, and each lookup would walk it. */
 static size_t thr_slot(uint64_t tid, size_t cap)
 {
-	uint64_t h = tid * 0x9E3779B97F4A7C15ull;
-	return (size_t)(h >> 20) & (cap - 1);
+	uint64_t h = tid;
+
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return (size_t)h & (cap - 1);
 }
 
 static int thr_grow(struct scap_src *s)
 {
-	size_t ncap = s->thr_cap ? s->thr_cap * 2 : 256;
+	size_t ncap = s->thr_cap ? s->thr_cap * 2 : THR_CAP_MIN;
 	struct scap_thr *nt = calloc(ncap, sizeof(*nt));
 
 	if (!nt)
@@ -94,31 +110,114 @@ static int thr_grow(struct scap_src *s)
 	return 0;
 }
 
-struct scap_thr *scap_thr_get(struct scap_src *s, uint64_t tid, int create)
+/* Lookup without side effects (the pending queue's liveness checks). */
+static struct scap_thr *thr_find(const struct scap_src *s, uint64_t tid)
 {
 	size_t j;
 
-	if (s->thr_cap) {
-		j = thr_slot(tid, s->thr_cap);
-		while (s->thr[j].used) {
-			if (s->thr[j].tid == tid)
-				return &s->thr[j];
-			j = (j + 1) & (s->thr_cap - 1);
+	if (!s->thr_cap)
+		return NULL;
+	j = thr_slot(tid, s->thr_cap);
+	while (s->thr[j].used) {
+		if (s->thr[j].tid == tid)
+			return &s->thr[j];
+		j = (j + 1) & (s->thr_cap - 1);
+	}
+	return NULL;
+}
+
+/* Empties slot i. Linear probing has no tombstones here: each entry after
+ * the hole in its run moves back into it unless its home slot lies between
+ * the hole and where it sits, so every lookup still finds every entry. */
+static void thr_remove(struct scap_src *s, size_t i)
+{
+	size_t mask = s->thr_cap - 1, j = i;
+
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & mask;
+		if (!s->thr[j].used)
+			break;
+		home = thr_slot(s->thr[j].tid, s->thr_cap);
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			s->thr[i] = s->thr[j];
+			i = j;
 		}
+	}
+	memset(&s->thr[i], 0, sizeof(s->thr[i]));
+	s->thr_n--;
+}
+
+/* Forgets one thread to make room: of the next few threads in slot order
+ * (hash order, so a fair sample) that have no enter waiting and are not
+ * being built, the one seen longest ago. What that costs: the thread's
+ * later events carry only what they themselves say. pid falls back to the
+ * tid, ppid to 0, uid and gid to 0, comm to empty, until a clone or execve
+ * exit of that thread describes it again; a clone exit (child side) then
+ * emits a new PROCINFO for it. A PROCEXIT of a forgotten non-main thread
+ * says it was the main thread. Records are never dropped or reordered.
+ * Progress: at most half the limit can have enters waiting (the pending
+ * limit is clamped so) and one is pinned, so candidates always exist. */
+static int thr_evict(struct scap_src *s)
+{
+	size_t best = SIZE_MAX, mask = s->thr_cap - 1;
+	uint32_t best_age = 0;
+	unsigned cand = 0;
+
+	for (size_t k = 0; k < s->thr_cap && cand < THR_SAMPLE; k++) {
+		size_t j = s->thr_hand;
+		const struct scap_thr *t = &s->thr[j];
+		uint32_t age;
+
+		s->thr_hand = (j + 1) & mask;
+		if (!t->used || t->pend || t->tid == s->thr_pin)
+			continue;
+		cand++;
+		/* an age past 2^32 events wraps: only the choice gets worse */
+		age = s->thr_clock - t->seen;
+		if (best == SIZE_MAX || age > best_age) {
+			best = j;
+			best_age = age;
+		}
+	}
+	if (best == SIZE_MAX)
+		return -1;
+	thr_remove(s, best);
+	s->thr_evicted++;
+	return 0;
+}
+
+struct scap_thr *scap_thr_get(struct scap_src *s, uint64_t tid, int create)
+{
+	struct scap_thr *t = thr_find(s, tid);
+	size_t j;
+
+	if (t) {
+		t->seen = s->thr_clock;
+		return t;
 	}
 	if (!create)
 		return NULL;
+	/* At the limit, forget one first; if none can go (cannot happen with
+	 * the clamped pending limit) the table grows rather than lose data. */
+	if (s->thr_n >= s->thr_max && s->thr_cap)
+		(void)thr_evict(s);
 	if ((s->thr_n + 1) * 2 > s->thr_cap && thr_grow(s))
 		return NULL;
 	j = thr_slot(tid, s->thr_cap);
 	while (s->thr[j].used)
 		j = (j + 1) & (s->thr_cap - 1);
-	memset(&s->thr[j], 0, sizeof(s->thr[j]));
-	s->thr[j].used = 1;
-	s->thr[j].tid = tid;
-	s->thr[j].pid = tid;
+	t = &s->thr[j];
+	memset(t, 0, sizeof(*t));
+	t->used = 1;
+	t->tid = tid;
+	t->pid = tid;
+	t->seen = s->thr_clock;
 	s->thr_n++;
-	return &s->thr[j];
+	if (s->thr_n > s->thr_peak)
+		s->thr_peak = s->thr_n;
+	return t;
 }
 
 /* ---------- one scap event, parsed ---------- */
@@ -290,19 +389,66 @@ static void pend_buf_put(struct scap_pend *p, uint8_t *b, uint32_t cap)
 	free(b);
 }
 
+#define PEND_Q_MIN 16 /* ring entries, smallest size */
+
+/* A queue entry is live while its thread still waits on that very enter
+ * (a waiting thread is never evicted, so its entry always finds it). */
+static struct scap_thr *pend_ref_live(struct scap_src *s, const struct scap_pend_ref *r)
+{
+	struct scap_thr *t = thr_find(s, r->tid);
+
+	return t && t->pend && t->pend_seq == r->seq ? t : NULL;
+}
+
+/* Drops the stale entries (order kept), then resizes the ring to twice the
+ * live entries plus PEND_Q_MIN, rounded up to a power of two, when that is
+ * smaller: compaction is next due after another PEND_Q_MIN pushes at least. */
+static void pend_queue_compact(struct scap_src *s)
+{
+	struct scap_pend *p = &s->pend;
+	size_t k = 0, mask = p->cap - 1, want = PEND_Q_MIN;
+
+	/* in place: entry i moves to k <= i, never over one still unread */
+	for (size_t i = 0; i < p->len; i++) {
+		struct scap_pend_ref r = p->q[(p->head + i) & mask];
+		if (pend_ref_live(s, &r))
+			p->q[(p->head + k++) & mask] = r;
+	}
+	p->len = k;
+	while (want < 2 * k + PEND_Q_MIN + 1)
+		want *= 2;
+	if (want < p->cap) {
+		struct scap_pend_ref *nq = malloc(want * sizeof(*nq));
+
+		if (!nq)
+			return; /* keeps the bigger ring: still correct */
+		for (size_t i = 0; i < k; i++)
+			nq[i] = p->q[(p->head + i) & mask];
+		free(p->q);
+		p->q = nq;
+		p->cap = want;
+		p->head = 0;
+	}
+}
+
 /* Takes the waiting enter off t (which must have one); the caller owns the
- * returned buffer (cap in *capp) and gives it back with pend_buf_put. */
+ * returned buffer (cap in *capp) and gives it back with pend_buf_put. When
+ * the waiting enters fall under an eighth of the ring, it is compacted and
+ * shrunk: the work is paid for by the enters consumed since the ring last
+ * changed size. */
 static uint8_t *pend_detach(struct scap_src *s, struct scap_thr *t, uint32_t *capp)
 {
+	struct scap_pend *p = &s->pend;
 	uint8_t *b = t->pend_buf;
 
 	*capp = t->pend_cap;
-	s->pend.n--;
-	s->pend.bytes -= t->pend_cap;
+	p->n--;
+	p->bytes -= t->pend_cap;
 	t->pend = 0;
 	t->pend_buf = NULL;
 	t->pend_cap = 0;
-	t->pend_len = 0;
+	if (p->cap > 4 * PEND_Q_MIN && p->n * 8 < p->cap)
+		pend_queue_compact(s);
 	return b;
 }
 
@@ -314,44 +460,31 @@ static void pend_drop(struct scap_src *s, struct scap_thr *t)
 	pend_buf_put(&s->pend, b, cap);
 }
 
-/* A queue entry is live while its thread still waits on that very enter. */
-static struct scap_thr *pend_ref_live(struct scap_src *s, const struct scap_pend_ref *r)
-{
-	struct scap_thr *t = scap_thr_get(s, r->tid, 0);
-
-	return t && t->pend && t->pend_seq == r->seq ? t : NULL;
-}
-
-/* Appends to the queue; stale entries are squeezed out before it grows. */
+/* Appends to the queue. A full ring is compacted when at least half of it
+ * is stale, and doubled only otherwise: it grows only while more than a
+ * quarter of it is live. */
 static int pend_queue_push(struct scap_src *s, uint64_t tid, uint64_t seq)
 {
 	struct scap_pend *p = &s->pend;
 
-	if (p->len == p->cap && p->len > 2 * p->n + 16) {
-		size_t k = 0;
-
-		/* in place: entry i moves to k <= i, never over one still unread */
-		for (size_t i = 0; i < p->len; i++) {
-			struct scap_pend_ref r = p->q[(p->head + i) % p->cap];
-			if (pend_ref_live(s, &r))
-				p->q[(p->head + k++) % p->cap] = r;
-		}
-		p->len = k;
-	}
+	if (p->len == p->cap && p->len >= 2 * p->n + PEND_Q_MIN)
+		pend_queue_compact(s);
 	if (p->len == p->cap) {
-		size_t ncap = p->cap ? p->cap * 2 : 256;
+		size_t ncap = p->cap ? p->cap * 2 : PEND_Q_MIN;
 		struct scap_pend_ref *nq = malloc(ncap * sizeof(*nq));
 
 		if (!nq)
 			return SR_ENOMEM;
 		for (size_t i = 0; i < p->len; i++)
-			nq[i] = p->q[(p->head + i) % p->cap];
+			nq[i] = p->q[(p->head + i) & (p->cap - 1)];
 		free(p->q);
 		p->q = nq;
 		p->cap = ncap;
 		p->head = 0;
+		if (ncap > p->peak_qcap)
+			p->peak_qcap = ncap;
 	}
-	p->q[(p->head + p->len) % p->cap] = (struct scap_pend_ref){ tid, seq };
+	p->q[(p->head + p->len) & (p->cap - 1)] = (struct scap_pend_ref){ tid, seq };
 	p->len++;
 	return 0;
 }
@@ -365,7 +498,7 @@ static struct scap_thr *pend_oldest(struct scap_src *s)
 		struct scap_pend_ref r = p->q[p->head];
 		struct scap_thr *t;
 
-		p->head = (p->head + 1) % p->cap;
+		p->head = (p->head + 1) & (p->cap - 1);
 		p->len--;
 		t = pend_ref_live(s, &r);
 		if (t)
@@ -440,6 +573,9 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 	unsigned type = d->our;
 	int rc = 0;
 
+	/* no thread creation while building this record (the clone child
+	 * below, say) may evict the thread it is built for */
+	s->thr_pin = tid;
 	o = oparams_reset(s);
 	if (!o)
 		return SR_ENOMEM;
@@ -655,7 +791,6 @@ static int pend_store(struct scap_src *s, struct scap_thr *t, const struct pview
 			memcpy(w, v->p[i], v->len[i]);
 		w += v->len[i];
 	}
-	t->pend_len = (uint32_t)need;
 	t->pend = 1;
 	t->pend_type = type;
 	t->pend_ts = ts;
@@ -756,6 +891,7 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 	/* The event must fit in its block (the block may carry padding). */
 	if (evlen < hdr || evlen > len - pre)
 		return sr_err_set(err, SR_ECORRUPT, "event length %u does not fit its block", evlen);
+	s->thr_clock++;
 	if (s->snap.len || s->snap_threads) {
 		if (scap_meta_flush(s, ts))
 			return sr_err_set(err, SR_ENOMEM, "out of memory");
@@ -1056,8 +1192,12 @@ int scap_source_open(const char *path, struct evt_source **out, struct sr_err *e
 	snprintf(s->base.path, sizeof(s->base.path), "%s", path);
 	snprintf(s->base.host.source, sizeof(s->base.host.source), "scap:%s", path);
 	evt_builder_init(&s->b);
+	s->thr_max = scap_thr_max > SCAP_THR_MIN ? scap_thr_max : SCAP_THR_MIN;
+	s->thr_pin = UINT64_MAX;
 	s->pend.max_bytes = scap_pend_max_bytes;
 	s->pend.max_n = scap_pend_max_entries ? scap_pend_max_entries : 1;
+	if (s->pend.max_n > s->thr_max / 2)
+		s->pend.max_n = s->thr_max / 2;
 	if (scap_in_open(&s->in, path)) {
 		int e = errno;
 		src_close(&s->base);

@@ -25,8 +25,22 @@ struct scap_thr {
 	uint64_t pend_ts;
 	uint64_t pend_seq;        /* its place in the pending queue */
 	uint8_t *pend_buf;
-	uint32_t pend_len, pend_cap;
+	uint32_t seen;            /* s->thr_clock when last looked up (eviction age) */
+	uint32_t pend_cap;
 };
+
+/* Limit on the thread table. Each distinct thread id in a file costs a slot
+ * (88 bytes, the table kept at most half full), so a damaged or hostile file
+ * naming millions of ids would otherwise grow it without bound (~180 MB per
+ * million). sysdig caps its own table at 131072 threads; so do we: at most
+ * ~23 MB. When full, the thread least recently seen (approximately: the
+ * oldest of a few sampled) that has no enter waiting is forgotten. Nothing
+ * is dropped: its later events decode as those of a thread first met in the
+ * middle of the file (see thr_evict in scap_reader.c for what that costs).
+ * Read when a source opens (never below SCAP_THR_MIN); tests lower it. */
+#define SCAP_THR_MAX_DEFAULT (1u << 17)
+#define SCAP_THR_MIN 8
+extern size_t scap_thr_max;
 
 /* Limits on the enter events waiting for their exit, across all threads.
  * A real capture has at most one per thread in a syscall at once: a few
@@ -34,17 +48,23 @@ struct scap_thr {
  * on millions of thread ids and never exit them; past either limit the
  * oldest waiting enter is delivered alone (EVT_RF_ENTER_ONLY, as at the end
  * of the file) instead of being held. Read when a source opens; tests lower
- * them. */
+ * them. The entry limit is also held to half the thread limit: a waiting
+ * enter pins its thread in the table, and the other half keeps room to
+ * evict from. */
 #define SCAP_PEND_MAX_BYTES_DEFAULT (64u << 20)
-#define SCAP_PEND_MAX_ENTRIES_DEFAULT (1u << 20)
+#define SCAP_PEND_MAX_ENTRIES_DEFAULT (SCAP_THR_MAX_DEFAULT / 2)
 extern size_t scap_pend_max_bytes;
 extern size_t scap_pend_max_entries;
 
 /* The waiting enters, oldest first: a queue of (tid, seq) where an entry is
  * stale once its thread's pend_seq moved on or its pend cleared (removed
- * lazily, and the queue compacted when stale entries dominate). Buffers of
- * consumed enters go to a small free pool, so the steady state allocates
- * nothing and no buffer outlives its enter beyond the pool. */
+ * lazily, and the queue compacted when stale entries dominate). The ring
+ * (a power of two) follows the live entries both ways: it grows only when
+ * at least a quarter of it is live and shrinks when under an eighth is, so
+ * it stays within 8 entries (128 bytes) per waiting enter plus a few
+ * hundred bytes. Buffers of consumed enters go to a small free pool, so the
+ * steady state allocates nothing and no buffer outlives its enter beyond
+ * the pool. */
 struct scap_pend_ref {
 	uint64_t tid, seq;
 };
@@ -57,6 +77,7 @@ struct scap_pend {
 	size_t bytes;                /* their buffers' capacity, summed */
 	size_t max_bytes, max_n;     /* limits for this source */
 	size_t peak_bytes, peak_n;   /* high-water marks (tests, stats) */
+	size_t peak_qcap;            /* the ring's largest size, in entries */
 	uint64_t evicted;            /* enters delivered alone because of the limits */
 	uint8_t *pool[SCAP_PEND_POOL];
 	uint32_t pool_cap[SCAP_PEND_POOL];
@@ -93,6 +114,12 @@ struct scap_src {
 
 	struct scap_thr *thr;
 	size_t thr_cap, thr_n;
+	size_t thr_max;           /* limit for this source (scap_thr_max at open) */
+	size_t thr_peak;          /* most threads held at once (tests, stats) */
+	uint64_t thr_evicted;     /* threads forgotten to stay within thr_max */
+	uint32_t thr_clock;       /* counts events: the age of a thread's seen */
+	size_t thr_hand;          /* where the next eviction sample starts */
+	uint64_t thr_pin;         /* the thread being built: never evicted */
 	struct scap_pend pend;
 
 	struct evt_builder b;
@@ -103,6 +130,9 @@ struct scap_src {
 };
 
 
+/* The thread tid, or NULL; with create, a new entry when it is unknown.
+ * Creating may move every entry (growth, or an eviction's backward shift):
+ * pointers from earlier calls are stale after a call with create. */
 struct scap_thr *scap_thr_get(struct scap_src *s, uint64_t tid, int create);
 
 /* List blocks (scap_meta.c): body is the block without header/trailer. */

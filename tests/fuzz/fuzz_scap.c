@@ -1,5 +1,11 @@
 /* fuzz_scap: any bytes as a .scap file through the reader; must never crash.
- * Input goes through a memfd so the reader sees a real file (plain or gzip). */
+ * Input goes through a memfd so the reader sees a real file (plain or gzip).
+ *
+ * The reader's limits are lowered so that small inputs reach the paths big
+ * files would: thread table eviction (8 to 32 threads, the table growing on
+ * the way), waiting enters delivered alone (1 to 4 entries, 512 B to 2 KiB),
+ * the pending queue compacting and shrinking. Which limits apply depends on
+ * the input's length, so the fuzzer moves between them as it mutates. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +15,7 @@
 #include "common/sr_err.h"
 #include "format/evt_source.h"
 #include "format/scap.h"
+#include "format/scap_reader.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -26,6 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		close(fd);
 		return 0;
 	}
+	scap_thr_max = (size_t)SCAP_THR_MIN << (size % 3);
+	scap_pend_max_entries = 1 + size % 4;
+	scap_pend_max_bytes = (size_t)512 << (size / 4 % 3);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	(void)scap_is_capture(data, size);
 	if (scap_source_open(path, &s, &err) == 0) {

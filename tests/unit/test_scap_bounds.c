@@ -2,7 +2,9 @@
  *
  * Writer: an event too big for sysdig's 64 KiB event blocks is cut (largest
  * variable parameters first), never dropped. Reader: enter events waiting
- * for their exit are capped; past the cap the oldest are delivered alone. */
+ * for their exit are capped; past the cap the oldest are delivered alone.
+ * The thread table is capped too: past it the least recently seen thread
+ * without a waiting enter is forgotten, and no record is lost. */
 #include "tests/tap.h"
 
 #include <fcntl.h>
@@ -637,6 +639,642 @@ TEST(evicted_enter_exit_still_delivered)
 	CHECK_EQ_INT(enter_only, 30);
 	CHECK_EQ_INT(merged, 10);
 	CHECK_EQ_INT(closes, 30 + 30 + 10);
+	src->ops->close(src);
+out:
+	unlink(path);
+}
+
+/* ---------- the reader's cap on the thread table ---------- */
+
+/* Records for a test .scap, through the project's writer. */
+struct wr {
+	struct scap_writer *w;
+	struct evt_builder b;
+	struct sr_err err;
+	int rc;
+};
+
+static void wr_hdr(struct evt_rec *h, uint64_t ts, uint32_t tid, uint32_t pid, uint32_t uid,
+		   const char *comm)
+{
+	memset(h, 0, sizeof(*h));
+	h->ts = ts;
+	h->tid = tid;
+	h->pid = pid;
+	h->ppid = 1;
+	h->uid = uid;
+	h->gid = uid;
+	snprintf(h->comm, sizeof(h->comm), "%s", comm);
+}
+
+static void wr_finish(struct wr *x)
+{
+	size_t len;
+	const void *r = evt_builder_finish(&x->b, &len);
+
+	if (!r)
+		x->rc = -1;
+	else if (!x->rc)
+		x->rc = scap_writer_append(x->w, r, len, &x->err);
+}
+
+/* A process-list thread (snapshot record, before the first event). */
+static void wr_thread(struct wr *x, uint32_t tid, uint32_t pid, uint32_t uid, const char *comm)
+{
+	struct evt_rec h;
+
+	wr_hdr(&h, 1, tid, pid, uid, comm);
+	evt_builder_begin(&x->b, EVT_PROCINFO, &h);
+	evt_builder_add_str(&x->b, "/usr/bin/x");
+	evt_builder_add_str(&x->b, "/usr/bin/x");
+	evt_builder_add(&x->b, "", 1);
+	evt_builder_add_str(&x->b, "/");
+	wr_finish(x);
+}
+
+/* close(fd) by tid: an enter and an exit event (enter only: the enter alone). */
+static void wr_close(struct wr *x, uint64_t ts, uint32_t tid, uint32_t pid, uint32_t uid,
+		     const char *comm, int64_t fd, int enter_only)
+{
+	struct evt_rec h;
+
+	wr_hdr(&h, ts, tid, pid, uid, comm);
+	h.flags = enter_only ? EVT_RF_ENTER_ONLY : 0;
+	evt_builder_begin(&x->b, EVT_CLOSE, &h);
+	evt_builder_add_s64(&x->b, fd);
+	wr_finish(x);
+}
+
+static void wr_execve(struct wr *x, uint64_t ts, uint32_t tid, uint32_t pid, uint32_t uid,
+		      const char *comm)
+{
+	struct evt_rec h;
+
+	wr_hdr(&h, ts, tid, pid, uid, comm);
+	evt_builder_begin(&x->b, EVT_EXECVE, &h);
+	evt_builder_add_str(&x->b, "/usr/bin/again");
+	evt_builder_add(&x->b, "again\0", 6);
+	evt_builder_add_str(&x->b, "/usr/bin/again");
+	evt_builder_add_str(&x->b, "/");
+	evt_builder_add_u64(&x->b, 0);
+	evt_builder_add_u64(&x->b, uid);
+	evt_builder_add_u64(&x->b, uid);
+	evt_builder_add_u64(&x->b, uid);
+	evt_builder_add_u64(&x->b, uid);
+	evt_builder_add(&x->b, NULL, 0);
+	wr_finish(x);
+}
+
+static int wr_open(struct wr *x, const char *path)
+{
+	memset(x, 0, sizeof(*x));
+	sr_err_clear(&x->err);
+	if (scap_writer_open(&x->w, path, NULL, &x->err))
+		return -1;
+	evt_builder_init(&x->b);
+	return 0;
+}
+
+static int wr_close_file(struct wr *x)
+{
+	evt_builder_free(&x->b);
+	x->rc |= scap_writer_close(x->w, &x->err);
+	return x->rc;
+}
+
+static void wr_snap_begin(struct wr *x, unsigned n)
+{
+	struct evt_rec h;
+
+	wr_hdr(&h, 1, 1, 1, 0, "init");
+	evt_builder_begin(&x->b, EVT_SNAP_BEGIN, &h);
+	evt_builder_add_u64(&x->b, n);
+	wr_finish(x);
+}
+
+static void wr_snap_end(struct wr *x, unsigned n)
+{
+	struct evt_rec h;
+
+	wr_hdr(&h, 1, 1, 1, 0, "init");
+	evt_builder_begin(&x->b, EVT_SNAP_END, &h);
+	evt_builder_add_u64(&x->b, n);
+	wr_finish(x);
+}
+
+/* Opens path with the thread limit (and pending-entry limit) given. */
+static struct evt_source *open_with(const char *path, size_t thr_max, size_t pend_n)
+{
+	size_t save_t = scap_thr_max, save_n = scap_pend_max_entries;
+	struct evt_source *src = NULL;
+	struct sr_err err;
+
+	scap_thr_max = thr_max;
+	scap_pend_max_entries = pend_n;
+	if (scap_source_open(path, &src, &err))
+		src = NULL;
+	scap_thr_max = save_t;
+	scap_pend_max_entries = save_n;
+	return src;
+}
+
+#define FRESH_TID 100000u
+
+/* Two named threads from the process list keep busy (every other event)
+ * while `fresh` threads each make one close(); with room for 64 threads. */
+static int write_many_threads(const char *path, int fresh)
+{
+	struct wr x;
+	uint64_t ts = 1000;
+
+	if (wr_open(&x, path))
+		return -1;
+	wr_snap_begin(&x, 2);
+	wr_thread(&x, 10, 10, 1010, "keep10");
+	wr_thread(&x, 11, 10, 1011, "keep11"); /* a second thread of process 10 */
+	wr_snap_end(&x, 2);
+	for (int i = 0; i < fresh && !x.rc; i++) {
+		uint32_t k = 10 + (uint32_t)(i & 1);
+
+		/* the header says nothing the reader uses for a close: comm, uid
+		 * and pid come from its thread table */
+		wr_close(&x, ts++, FRESH_TID + (uint32_t)i, FRESH_TID + (uint32_t)i, 0, "", i, 0);
+		wr_close(&x, ts++, k, 10, 0, "", 1000000 + i, 0);
+	}
+	return wr_close_file(&x);
+}
+
+struct thr_result {
+	long closes, fresh, named, named_intact, fd_wrong, enter_only, out_of_order;
+	long lost;            /* table entries lookups cannot find */
+	size_t thr_peak, thr_cap;
+	uint64_t thr_evicted;
+	long heap_growth;
+	int rc;
+};
+
+/* Entries of the thread table a lookup would not find (0: consistent). */
+static long thr_table_lost(struct scap_src *s)
+{
+	size_t used = 0;
+	long lost = 0;
+
+	for (size_t i = 0; i < s->thr_cap; i++) {
+		uint32_t seen = s->thr[i].seen; /* a lookup refreshes it: keep the age */
+
+		if (!s->thr[i].used)
+			continue;
+		used++;
+		if (scap_thr_get(s, s->thr[i].tid, 0) != &s->thr[i])
+			lost++;
+		s->thr[i].seen = seen;
+	}
+	return lost + (used != s->thr_n);
+}
+
+static void read_many_threads(const char *path, size_t thr_max, int fresh, struct thr_result *res)
+{
+	struct evt_source *src;
+	struct sr_err err;
+	struct evt ev;
+	uint64_t last_ts = 0;
+	size_t heap0 = heap_in_use();
+
+	memset(res, 0, sizeof(*res));
+	res->heap_growth = -1;
+	src = open_with(path, thr_max, SCAP_PEND_MAX_ENTRIES_DEFAULT);
+	if (!src) {
+		res->rc = -1;
+		return;
+	}
+	while ((res->rc = src->ops->next(src, &ev, &err)) == 1) {
+		const struct evt_rec *r = ev.rec;
+		int64_t fd;
+
+		if (heap0) {
+			long g = (long)heap_in_use() - (long)heap0;
+			if (g > res->heap_growth)
+				res->heap_growth = g;
+		}
+		/* between evictions too, every entry stays reachable */
+		if (thr_max < 1000 && res->closes % 7 == 0)
+			res->lost += thr_table_lost((struct scap_src *)src);
+		if (r->type != EVT_CLOSE)
+			continue;
+		res->closes++;
+		if (r->ts < last_ts)
+			res->out_of_order++;
+		last_ts = r->ts;
+		if (r->flags & EVT_RF_ENTER_ONLY)
+			res->enter_only++;
+		fd = evt_param_s64(&ev, 0);
+		if (r->tid >= FRESH_TID) {
+			res->fresh++;
+			if (fd != (int64_t)(r->tid - FRESH_TID))
+				res->fd_wrong++;
+		} else {
+			char want[16];
+
+			res->named++;
+			snprintf(want, sizeof(want), "keep%u", r->tid);
+			if (fd < 1000000 || fd >= 1000000 + fresh)
+				res->fd_wrong++;
+			if (strcmp(r->comm, want) == 0 && r->pid == 10 && r->uid == 1000 + r->tid)
+				res->named_intact++;
+		}
+	}
+	{
+		struct scap_src *s = (struct scap_src *)src;
+
+		res->thr_peak = s->thr_peak;
+		res->thr_cap = s->thr_cap;
+		res->thr_evicted = s->thr_evicted;
+		res->lost += thr_table_lost(s);
+	}
+	src->ops->close(src);
+}
+
+TEST(thread_table_capped_nothing_lost)
+{
+	char path[256];
+	struct thr_result r, big;
+	const int fresh = 20000;
+
+	tmp_path(path, sizeof(path), "threads.scap");
+	CHECK_EQ_INT(write_many_threads(path, fresh), 0);
+	read_many_threads(path, 64, fresh, &r);
+	CHECK_EQ_INT(r.rc, 0);
+	/* every syscall delivered, in order, merged with its own enter */
+	CHECK_EQ_INT(r.closes, 2 * fresh);
+	CHECK_EQ_INT(r.fresh, fresh);
+	CHECK_EQ_INT(r.named, fresh);
+	CHECK_EQ_INT(r.out_of_order, 0);
+	CHECK_EQ_INT(r.enter_only, 0);
+	CHECK_EQ_INT(r.fd_wrong, 0);
+	/* the busy threads were never the least recently seen: intact */
+	CHECK_EQ_INT(r.named_intact, fresh);
+	/* bounded: 64 threads in at most 128 slots; the rest forgotten */
+	CHECK(r.thr_peak <= 64);
+	CHECK(r.thr_cap <= 128);
+	CHECK(r.thr_evicted >= (uint64_t)(fresh - 64));
+	CHECK_EQ_INT(r.lost, 0);
+	/* the default limit holds them all: the same records, a far bigger table */
+	read_many_threads(path, SCAP_THR_MAX_DEFAULT, fresh, &big);
+	CHECK_EQ_INT(big.rc, 0);
+	CHECK_EQ_INT(big.closes, 2 * fresh);
+	CHECK_EQ_INT(big.named_intact, fresh);
+	CHECK_EQ_INT(big.fd_wrong, 0);
+	CHECK_EQ_INT(big.thr_evicted, 0);
+	CHECK(big.thr_peak >= (size_t)fresh);
+	/* the allocator agrees: 20000 threads cost megabytes, 64 do not */
+	printf("# heap growth: %ld bytes with 64 threads, %ld with %d\n", r.heap_growth,
+	       big.heap_growth, fresh);
+	if (r.heap_growth >= 0 && big.heap_growth >= 0) {
+		CHECK(big.heap_growth > (long)(fresh * sizeof(struct scap_thr)));
+		CHECK(r.heap_growth < big.heap_growth / 4);
+		CHECK(r.heap_growth < (long)(1u << 20));
+	} else {
+		SKIP("mallinfo2 reports nothing");
+	}
+	unlink(path);
+}
+
+/* A forgotten thread's events still come through with what they carry; an
+ * execve describes it again. */
+TEST(evicted_thread_falls_back_to_event_fields)
+{
+	char path[256];
+	struct wr x;
+	struct evt_source *src;
+	struct sr_err err;
+	struct evt ev;
+	uint64_t ts = 1000;
+	int rc, pass;
+
+	tmp_path(path, sizeof(path), "victim.scap");
+	CHECK_EQ_INT(wr_open(&x, path), 0);
+	wr_snap_begin(&x, 1);
+	wr_thread(&x, 50, 49, 1234, "victim");
+	wr_snap_end(&x, 1);
+	wr_close(&x, ts++, 50, 49, 0, "", 3, 0);
+	for (uint32_t i = 0; i < 500; i++)
+		wr_close(&x, ts++, FRESH_TID + i, FRESH_TID + i, 0, "", 4, 0);
+	wr_close(&x, ts++, 50, 49, 0, "", 5, 0);
+	wr_execve(&x, ts++, 50, 49, 77, "again");
+	wr_close(&x, ts++, 50, 49, 0, "", 6, 0);
+	CHECK_EQ_INT(wr_close_file(&x), 0);
+	/* pass 0: room for all (control); pass 1: 16 threads, victim forgotten */
+	for (pass = 0; pass < 2; pass++) {
+		int seen3 = 0, seen5 = 0, seen6 = 0;
+
+		src = open_with(path, pass ? 16 : SCAP_THR_MAX_DEFAULT,
+				SCAP_PEND_MAX_ENTRIES_DEFAULT);
+		CHECK(src != NULL);
+		if (!src)
+			break;
+		while ((rc = src->ops->next(src, &ev, &err)) == 1) {
+			const struct evt_rec *r = ev.rec;
+			int64_t fd;
+
+			if (r->type != EVT_CLOSE || r->tid != 50)
+				continue;
+			fd = evt_param_s64(&ev, 0);
+			if (fd == 3) {
+				seen3 = 1;
+				CHECK_STR(r->comm, "victim");
+				CHECK_EQ_INT(r->uid, 1234);
+				CHECK_EQ_INT(r->pid, 49);
+			} else if (fd == 5) {
+				seen5 = 1;
+				if (pass) {
+					/* what is lost: comm, uid and the owning process */
+					CHECK_STR(r->comm, "");
+					CHECK_EQ_INT(r->uid, 0);
+					CHECK_EQ_INT(r->pid, 50);
+				} else {
+					CHECK_STR(r->comm, "victim");
+					CHECK_EQ_INT(r->uid, 1234);
+					CHECK_EQ_INT(r->pid, 49);
+				}
+			} else if (fd == 6) {
+				/* the execve exit named it again (the reader takes
+				 * no uid from an execve: a clone's exit carries it) */
+				seen6 = 1;
+				CHECK_STR(r->comm, "again");
+				CHECK_EQ_INT(r->pid, 49);
+			}
+		}
+		CHECK_EQ_INT(rc, 0);
+		CHECK(seen3 && seen5 && seen6);
+		if (pass) {
+			struct scap_src *s = (struct scap_src *)src;
+			CHECK(s->thr_peak <= 16);
+			CHECK(s->thr_evicted > 400);
+		}
+		src->ops->close(src);
+	}
+	unlink(path);
+}
+
+/* A thread whose enter waits for its exit is never forgotten: the exits find
+ * their enters however many threads come between. */
+TEST(waiting_enters_pin_their_threads)
+{
+	char path[256];
+	struct wr x;
+	struct evt_source *src;
+	struct sr_err err;
+	struct evt ev;
+	uint64_t ts = 1000;
+	long merged = 0, alone = 0, closes = 0;
+	int rc;
+
+	tmp_path(path, sizeof(path), "pinned.scap");
+	CHECK_EQ_INT(wr_open(&x, path), 0);
+	for (uint32_t i = 0; i < 30; i++)
+		wr_close(&x, ts++, 500 + i, 500 + i, 0, "", 500 + i, 1);
+	for (uint32_t i = 0; i < 2000; i++)
+		wr_close(&x, ts++, FRESH_TID + i, FRESH_TID + i, 0, "", 4, 0);
+	CHECK_EQ_INT(wr_close_file(&x), 0);
+	/* the 30 close exits, by hand (the writer writes whole syscalls) */
+	{
+		FILE *f = fopen(path, "ab");
+		CHECK(f != NULL);
+		for (int i = 0; f && i < 30; i++) {
+			uint8_t blk[64] = { 0 };
+			uint32_t type = SCAP_BT_EVF_V2, tl = (12 + 6 + 26 + 2 + 8 + 3) & ~3u;
+			uint64_t ets = ts + (uint64_t)i, tid = 500 + (uint64_t)i;
+			uint32_t evlen = 26 + 2 + 8, np = 1;
+			uint16_t et = 5, l8 = 8;
+			int64_t res = 0;
+			size_t o = 8 + 6;
+
+			memcpy(blk, &type, 4);
+			memcpy(blk + 4, &tl, 4);
+			memcpy(blk + o, &ets, 8), o += 8;
+			memcpy(blk + o, &tid, 8), o += 8;
+			memcpy(blk + o, &evlen, 4), o += 4;
+			memcpy(blk + o, &et, 2), o += 2;
+			memcpy(blk + o, &np, 4), o += 4;
+			memcpy(blk + o, &l8, 2), o += 2;
+			memcpy(blk + o, &res, 8);
+			memcpy(blk + tl - 4, &tl, 4);
+			CHECK(fwrite(blk, tl, 1, f) == 1);
+		}
+		if (f)
+			fclose(f);
+	}
+	src = open_with(path, 64, SCAP_PEND_MAX_ENTRIES_DEFAULT);
+	CHECK(src != NULL);
+	if (!src)
+		goto out;
+	while ((rc = src->ops->next(src, &ev, &err)) == 1) {
+		if (ev.rec->type != EVT_CLOSE)
+			continue;
+		closes++;
+		if (ev.rec->tid < 500 || ev.rec->tid >= 530)
+			continue;
+		if (ev.rec->flags & EVT_RF_ENTER_ONLY)
+			alone++;
+		else if (evt_param_s64(&ev, 0) == (int64_t)ev.rec->tid)
+			merged++;
+	}
+	CHECK_EQ_INT(rc, 0);
+	CHECK_EQ_INT(closes, 2000 + 30);
+	CHECK_EQ_INT(merged, 30);
+	CHECK_EQ_INT(alone, 0);
+	{
+		struct scap_src *s = (struct scap_src *)src;
+		CHECK(s->thr_peak <= 64);
+		CHECK(s->thr_evicted >= 2000 - 64);
+	}
+	src->ops->close(src);
+out:
+	unlink(path);
+}
+
+/* The pending limit never exceeds half the thread limit (the rest of the
+ * table is what eviction works with). */
+TEST(pending_limit_held_to_half_the_threads)
+{
+	char path[256];
+	struct evt_source *src;
+	struct sr_err err;
+	struct evt ev;
+	long alone = 0;
+	int rc;
+
+	tmp_path(path, sizeof(path), "half.scap");
+	CHECK_EQ_INT(write_enters(path, 1000, 10, 20), 0);
+	src = open_with(path, 64, 1u << 20);
+	CHECK(src != NULL);
+	if (!src)
+		goto out;
+	CHECK_EQ_INT(((struct scap_src *)src)->pend.max_n, 32);
+	while ((rc = src->ops->next(src, &ev, &err)) == 1)
+		if (ev.rec->type == EVT_OPENAT && (ev.rec->flags & EVT_RF_ENTER_ONLY))
+			alone++;
+	CHECK_EQ_INT(rc, 0);
+	CHECK_EQ_INT(alone, 1000);
+	CHECK(((struct scap_src *)src)->pend.peak_n <= 32);
+	CHECK(((struct scap_src *)src)->thr_peak <= 64);
+	src->ops->close(src);
+out:
+	unlink(path);
+}
+
+/* ---------- the pending queue's own bookkeeping ---------- */
+
+/* 3000 threads enter close() at once, then all exit, then one thread makes
+ * 5000 syscalls: the ring grows with the waiting enters (at most 4 entries
+ * each) and shrinks back once they are gone. */
+TEST(pending_queue_follows_live_entries)
+{
+	char path[256];
+	struct wr x;
+	struct evt_source *src;
+	struct sr_err err;
+	struct evt ev;
+	uint64_t ts = 1000;
+	const uint32_t nthr = 3000;
+	long merged = 0;
+	int rc;
+
+	tmp_path(path, sizeof(path), "ring.scap");
+	CHECK_EQ_INT(wr_open(&x, path), 0);
+	for (uint32_t i = 0; i < nthr; i++)
+		wr_close(&x, ts++, 500 + i, 500 + i, 0, "", 500 + i, 1);
+	CHECK_EQ_INT(wr_close_file(&x), 0);
+	{
+		FILE *f = fopen(path, "ab");
+		CHECK(f != NULL);
+		for (uint32_t i = 0; f && i < nthr + 5000; i++) {
+			/* an exit for each waiting thread, then enter/exit pairs on tid 7 */
+			int pair = i >= nthr;
+			for (int half = pair ? 0 : 1; half < 2; half++) {
+				uint8_t blk[64] = { 0 };
+				uint32_t type = SCAP_BT_EVF_V2;
+				uint32_t tl = half ? (12 + 6 + 26 + 2 + 8 + 3) & ~3u
+						   : (12 + 6 + 26 + 2 + 8 + 3) & ~3u;
+				uint64_t ets = ts++, tid = pair ? 7 : 500 + (uint64_t)i;
+				uint32_t evlen = 26 + 2 + 8, np = 1;
+				uint16_t et = (uint16_t)(4 + half), l8 = 8;
+				int64_t v = half ? 0 : 3; /* exit: res; enter: fd */
+				size_t o = 8 + 6;
+
+				memcpy(blk, &type, 4);
+				memcpy(blk + 4, &tl, 4);
+				memcpy(blk + o, &ets, 8), o += 8;
+				memcpy(blk + o, &tid, 8), o += 8;
+				memcpy(blk + o, &evlen, 4), o += 4;
+				memcpy(blk + o, &et, 2), o += 2;
+				memcpy(blk + o, &np, 4), o += 4;
+				memcpy(blk + o, &l8, 2), o += 2;
+				memcpy(blk + o, &v, 8);
+				memcpy(blk + tl - 4, &tl, 4);
+				CHECK(fwrite(blk, tl, 1, f) == 1);
+			}
+		}
+		if (f)
+			fclose(f);
+	}
+	src = open_with(path, SCAP_THR_MAX_DEFAULT, SCAP_PEND_MAX_ENTRIES_DEFAULT);
+	CHECK(src != NULL);
+	if (!src)
+		goto out;
+	while ((rc = src->ops->next(src, &ev, &err)) == 1)
+		if (ev.rec->type == EVT_CLOSE && !(ev.rec->flags & EVT_RF_ENTER_ONLY))
+			merged++;
+	CHECK_EQ_INT(rc, 0);
+	CHECK_EQ_INT(merged, nthr + 5000);
+	{
+		struct scap_pend *p = &((struct scap_src *)src)->pend;
+
+		CHECK_EQ_INT(p->peak_n, nthr);
+		/* grown only while a quarter of it was live */
+		CHECK(p->peak_qcap >= nthr);
+		CHECK(p->peak_qcap <= 4 * p->peak_n + 32);
+		/* back to its smallest sizes once the burst is over */
+		CHECK(p->cap <= 64);
+		CHECK_EQ_INT(p->n, 0);
+	}
+	src->ops->close(src);
+out:
+	unlink(path);
+}
+
+/* Appends one close event block by hand (scap ids 4 enter, 5 exit: one
+ * 8-byte parameter, the fd or the result); tid is the full 64 bits. */
+static int put_close_event(FILE *f, uint64_t ts, uint64_t tid, int exit, int64_t v)
+{
+	uint8_t blk[64] = { 0 };
+	uint32_t type = SCAP_BT_EVF_V2, tl = (12 + 6 + 26 + 2 + 8 + 3) & ~3u;
+	uint32_t evlen = 26 + 2 + 8, np = 1;
+	uint16_t et = (uint16_t)(4 + !!exit), l8 = 8;
+	size_t o = 8 + 6;
+
+	memcpy(blk, &type, 4);
+	memcpy(blk + 4, &tl, 4);
+	memcpy(blk + o, &ts, 8), o += 8;
+	memcpy(blk + o, &tid, 8), o += 8;
+	memcpy(blk + o, &evlen, 4), o += 4;
+	memcpy(blk + o, &et, 2), o += 2;
+	memcpy(blk + o, &np, 4), o += 4;
+	memcpy(blk + o, &l8, 2), o += 2;
+	memcpy(blk + o, &v, 8);
+	memcpy(blk + tl - 4, &tl, 4);
+	return fwrite(blk, tl, 1, f) == 1 ? 0 : -1;
+}
+
+/* Thread ids that differ only in their high bits (a file may carry any
+ * 64-bit id) still spread over the table: no long probe runs to walk. */
+TEST(high_bit_thread_ids_spread_over_the_table)
+{
+	char path[256];
+	struct wr x;
+	struct evt_source *src;
+	struct sr_err err;
+	struct evt ev;
+	const int n = 4096;
+	long closes = 0;
+	size_t run = 0, longest = 0;
+	int rc;
+	FILE *f;
+
+	tmp_path(path, sizeof(path), "highbits.scap");
+	CHECK_EQ_INT(wr_open(&x, path), 0);
+	CHECK_EQ_INT(wr_close_file(&x), 0); /* header and lists only */
+	f = fopen(path, "ab");
+	CHECK(f != NULL);
+	for (int i = 0; f && i < n; i++) {
+		uint64_t tid = ((uint64_t)i << 40) | 5;
+		CHECK_EQ_INT(put_close_event(f, 1000 + 2 * (uint64_t)i, tid, 0, i), 0);
+		CHECK_EQ_INT(put_close_event(f, 1001 + 2 * (uint64_t)i, tid, 1, 0), 0);
+	}
+	if (f)
+		fclose(f);
+	src = open_with(path, SCAP_THR_MAX_DEFAULT, SCAP_PEND_MAX_ENTRIES_DEFAULT);
+	CHECK(src != NULL);
+	if (!src)
+		goto out;
+	while ((rc = src->ops->next(src, &ev, &err)) == 1)
+		closes += ev.rec->type == EVT_CLOSE;
+	CHECK_EQ_INT(rc, 0);
+	CHECK_EQ_INT(closes, n);
+	{
+		struct scap_src *s = (struct scap_src *)src;
+
+		CHECK_EQ_INT(s->thr_n, (size_t)n);
+		/* twice around: a run may wrap past the last slot */
+		for (size_t i = 0; i < 2 * s->thr_cap; i++) {
+			run = s->thr[i & (s->thr_cap - 1)].used ? run + 1 : 0;
+			if (run > longest)
+				longest = run;
+		}
+		/* half full with a good hash: runs of tens; one shared home: n */
+		printf("# longest probe run: %zu of %d threads\n", longest, n);
+		CHECK(longest < 100);
+	}
 	src->ops->close(src);
 out:
 	unlink(path);
