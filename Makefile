@@ -99,19 +99,27 @@ $(OUT)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) $(LDFLAGS) -lpthread
 
+# The target is compiled on its own so its dependency file lists what it
+# includes (the record/ sources compiled into fuzz_procnet and fuzz_procfs).
 $(OUT)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/fuzz_replay_main.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< tests/fuzz/fuzz_replay_main.c $(LIB) $(LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS) -MF $@.src.d -MT $@ -c $< -o $@.o
+	$(CC) $(CFLAGS) -o $@ $@.o tests/fuzz/fuzz_replay_main.c $(LIB) $(LIBS) $(LDFLAGS)
 
-# libFuzzer builds: make fuzz FUZZ_SECONDS=60 runs each target for that long.
+# libFuzzer builds: make fuzz FUZZ_SECONDS=60 runs each target for that long;
+# FUZZ_ONLY="fuzz_procnet fuzz_procfs" runs only those. Crash inputs go to
+# .output/fuzz/<target>-crash-*.
 FUZZ_SECONDS ?= 30
+FUZZ_ONLY ?=
+FUZZ_RUN := $(if $(FUZZ_ONLY),$(filter $(FUZZ_ONLY:%=tests/fuzz/%.c),$(FUZZ_SRC)),$(FUZZ_SRC))
 fuzz: deps
 	@mkdir -p .output/fuzz
-	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	@for f in $(FUZZ_RUN); do n=$$(basename $$f .c); \
 	  $(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -I. -I.output -D_GNU_SOURCE \
 	    -o .output/fuzz/$$n $$f $(LIB_SRC) $(LIBS) || exit 1; \
 	  mkdir -p tests/fuzz/corpus/$$n .output/fuzz/corpus-$$n; \
 	  .output/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -artifact_prefix=.output/fuzz/$$n- \
 	    .output/fuzz/corpus-$$n tests/fuzz/corpus/$$n 2>&1 | tail -3; \
 	done
 

@@ -566,14 +566,17 @@ static void walk_process(struct walk *w, uint32_t pid)
 	free(pi);
 }
 
+/* Whole lines (getline), however long: a group may list many members, and
+ * a piece of a long line read in parts could pass for an entry of its own. */
 static void emit_users(struct walk *w)
 {
-	char path[300], line[2048];
+	char path[300], *line = NULL;
+	size_t cap = 0;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/passwd", etc_root);
 	if ((f = fopen(path, "r"))) {
-		while (!w->rc && fgets(line, sizeof(line), f)) {
+		while (!w->rc && getline(&line, &cap, f) >= 0) {
 			/* name:pw:uid:gid:gecos:home:shell */
 			char *fld[7] = { 0 }, *s = line;
 			int k = 0;
@@ -599,7 +602,7 @@ static void emit_users(struct walk *w)
 	}
 	snprintf(path, sizeof(path), "%s/group", etc_root);
 	if ((f = fopen(path, "r"))) {
-		while (!w->rc && fgets(line, sizeof(line), f)) {
+		while (!w->rc && getline(&line, &cap, f) >= 0) {
 			char *c1 = strchr(line, ':'), *c2, *c3;
 			if (!c1 || !(c2 = strchr(c1 + 1, ':')) || !isdigit((unsigned char)c2[1]))
 				continue;
@@ -615,6 +618,7 @@ static void emit_users(struct walk *w)
 		}
 		fclose(f);
 	}
+	free(line);
 }
 
 static uint64_t boot_epoch_ns(void)

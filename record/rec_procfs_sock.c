@@ -108,18 +108,36 @@ static int parse_ep(const char *s, uint8_t ip[16], uint16_t *port, int v6)
 	return 0;
 }
 
+/* Longest row taken: kernel rows are shorter than 256 bytes (a unix row with
+ * the longest path included); anything longer is not one. */
+#define ROW_MAX 4096
+
+/* The next physical line of f in *line (getline's buffer); its length, or -1
+ * at the end of the file. A line longer than ROW_MAX comes back as "" (length
+ * 0): read in pieces, its tail could pass for a row of its own. */
+static ssize_t next_line(FILE *f, char **line, size_t *cap)
+{
+	ssize_t n = getline(line, cap, f);
+
+	if (n > ROW_MAX) {
+		(*line)[0] = '\0';
+		n = 0;
+	}
+	return n;
+}
+
 static int read_inet(struct sock_ns *t, const char *path, int v6, uint8_t l4)
 {
 	FILE *f = fopen(path, "re");
-	char line[512];
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0;
 
 	if (!f)
 		return 0; /* no such protocol here (module not loaded, ipv6 off) */
-	if (!fgets(line, sizeof(line), f)) { /* header */
-		fclose(f);
-		return 0;
-	}
-	while (fgets(line, sizeof(line), f)) {
+	if (next_line(f, &line, &cap) < 0) /* header */
+		goto out;
+	while (next_line(f, &line, &cap) >= 0) {
 		char la[64], ra[64];
 		unsigned st;
 		unsigned long long ino;
@@ -130,8 +148,8 @@ static int read_inet(struct sock_ns *t, const char *path, int v6, uint8_t l4)
 		if (!ino)
 			continue; /* a TIME_WAIT entry owned by no fd */
 		if (!(e = ent_push(t))) {
-			fclose(f);
-			return t->truncated ? 0 : SR_ENOMEM;
+			rc = t->truncated ? 0 : SR_ENOMEM;
+			break;
 		}
 		e->ino = ino;
 		e->fd.family = v6 ? AF_INET6 : AF_INET;
@@ -144,22 +162,25 @@ static int read_inet(struct sock_ns *t, const char *path, int v6, uint8_t l4)
 		/* TCP LISTEN (0x0A); UDP: bound and not connected. */
 		e->listening = l4 == 6 ? st == 0x0A : (e->fd.rport == 0 && e->fd.lport != 0);
 	}
+out:
+	free(line);
 	fclose(f);
-	return 0;
+	return rc;
 }
 
 static int read_unix(struct sock_ns *t, const char *path)
 {
 	FILE *f = fopen(path, "re");
-	char line[4096 + 128];
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int rc = 0;
 
 	if (!f)
 		return 0;
-	if (!fgets(line, sizeof(line), f)) {
-		fclose(f);
-		return 0;
-	}
-	while (fgets(line, sizeof(line), f)) {
+	if (next_line(f, &line, &cap) < 0)
+		goto out;
+	while ((len = next_line(f, &line, &cap)) >= 0) {
 		unsigned long long ino;
 		int off = 0;
 		struct rec_sock *e;
@@ -168,12 +189,12 @@ static int read_unix(struct sock_ns *t, const char *path)
 		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %llu %n", &ino, &off) < 1 || !ino)
 			continue;
 		if (!(e = ent_push(t))) {
-			fclose(f);
-			return t->truncated ? 0 : SR_ENOMEM;
+			rc = t->truncated ? 0 : SR_ENOMEM;
+			break;
 		}
 		e->ino = ino;
 		e->fd.family = AF_UNIX;
-		if (off > 0 && (size_t)off < sizeof(line) && line[off]) {
+		if (off > 0 && off < len && line[off]) {
 			size_t l = strcspn(line + off, "\n");
 
 			if (l >= sizeof(e->path))
@@ -182,22 +203,24 @@ static int read_unix(struct sock_ns *t, const char *path)
 			e->path[l] = '\0';
 		}
 	}
+out:
+	free(line);
 	fclose(f);
-	return 0;
+	return rc;
 }
 
 static int read_netlink(struct sock_ns *t, const char *path)
 {
 	FILE *f = fopen(path, "re");
-	char line[512];
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0;
 
 	if (!f)
 		return 0;
-	if (!fgets(line, sizeof(line), f)) {
-		fclose(f);
-		return 0;
-	}
-	while (fgets(line, sizeof(line), f)) {
+	if (next_line(f, &line, &cap) < 0)
+		goto out;
+	while (next_line(f, &line, &cap) >= 0) {
 		unsigned long long ino;
 		struct rec_sock *e;
 
@@ -205,14 +228,16 @@ static int read_netlink(struct sock_ns *t, const char *path)
 		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %llu", &ino) != 1 || !ino)
 			continue;
 		if (!(e = ent_push(t))) {
-			fclose(f);
-			return t->truncated ? 0 : SR_ENOMEM;
+			rc = t->truncated ? 0 : SR_ENOMEM;
+			break;
 		}
 		e->ino = ino;
 		e->fd.family = 16; /* AF_NETLINK */
 	}
+out:
+	free(line);
 	fclose(f);
-	return 0;
+	return rc;
 }
 
 /* ---- indexing one namespace ---- */

@@ -657,3 +657,120 @@ out:
 	free(r.buf);
 	st_free(st);
 }
+
+/* Found by fuzz_procnet: a line longer than the reader's buffer (512 bytes
+ * for tcp) was read in pieces, and a piece that looked like a row (here the
+ * tail, after spaces) became an entry with an inode of its own. One line is
+ * one row at most; a line longer than any kernel row (4 KiB) is none; the
+ * rows around them still count. */
+TEST(socks_overlong_line_is_no_row)
+{
+	char root[] = "/tmp/sysrec-fakeproc-XXXXXX", dir[300], pad[700];
+	char *text = malloc(8192);
+	struct rec_socks *s = NULL;
+	struct rec_socks_stats sst;
+	const struct rec_sock *e;
+	static const uint64_t inos[] = { 5000, 5001, 5002, 7001, 7002 };
+
+	CHECK(mkdtemp(root) != NULL && text != NULL);
+	if (!text)
+		goto out;
+	memset(pad, ' ', sizeof(pad) - 1);
+	pad[sizeof(pad) - 1] = '\0';
+	snprintf(text, 8192, "%s%.*s%s%s%s", TCP_HDR,
+		 (int)strlen(TCP_ROW(0, "0100007F:0050", "00000000:0000", "0A", 5000)) - 1,
+		 TCP_ROW(0, "0100007F:0050", "00000000:0000", "0A", 5000), pad,
+		 TCP_ROW(1, "0100007F:0051", "00000000:0000", "0A", 5001),
+		 TCP_ROW(2, "0100007F:0052", "00000000:0000", "0A", 5002));
+	CHECK_EQ_INT(put_file(root, "1/net/tcp", text), 0);
+	/* unix: a 5000-byte path, then a row of its own */
+	memset(text, 'p', 5000);
+	text[5000] = '\0';
+	{
+		char *u = malloc(16384);
+
+		CHECK(u != NULL);
+		if (!u)
+			goto out;
+		snprintf(u, 16384, "%s%s%s", UNIX_HDR, "0000000000000000: 00000002 00000000 "
+			 "00010000 0001 01 7001 /", text);
+		snprintf(u + strlen(u), 16384 - strlen(u), "\n%s", UNIX_ROW(7002, "/run/c.sock"));
+		CHECK_EQ_INT(put_file(root, "1/net/unix", u), 0);
+		free(u);
+	}
+	CHECK_EQ_INT(fake_proc(root, 1, 4026531001ull, inos, 5), 0);
+	s = rec_socks_new(root);
+	CHECK(s != NULL);
+	if (!s)
+		goto out;
+	snprintf(dir, sizeof(dir), "%s/1", root);
+	CHECK_EQ_INT(rec_socks_find(s, 4026531001ull, dir, 5000, &e), 1);
+	CHECK(e && e->listening && e->fd.lport == 0x50);
+	CHECK_EQ_INT(rec_socks_find(s, 4026531001ull, dir, 5001, &e), 0);
+	CHECK_EQ_INT(rec_socks_find(s, 4026531001ull, dir, 5002, &e), 1);
+	CHECK(e && e->listening && e->fd.lport == 0x52);
+	CHECK_EQ_INT(rec_socks_find(s, 4026531001ull, dir, 7001, &e), 0);
+	CHECK_EQ_INT(rec_socks_find(s, 4026531001ull, dir, 7002, &e), 1);
+	CHECK(e && strcmp(e->path, "/run/c.sock") == 0);
+	rec_socks_get_stats(s, &sst);
+	CHECK_EQ_INT(sst.entries, 3);
+out:
+	rec_socks_free(s);
+	rm_tree(root);
+	free(text);
+}
+
+/* Found by fuzz_procfs: /etc/passwd and /etc/group were read in 2 KiB pieces,
+ * so the rest of a long line (a group with many members, a long gecos)
+ * could pass for an entry of its own, and a long group line lost nothing
+ * only by luck. Each line is one entry, whatever its length. */
+TEST(users_long_lines_one_entry_each)
+{
+	char root[] = "/tmp/sysrec-fakeproc-XXXXXX";
+	char *pw = malloc(8192), *gr = malloc(8192);
+	struct st_state *st = st_new();
+	struct recs r = { 0 };
+	struct sr_err err;
+	size_t off = 0;
+	int users = 0, groups = 0;
+
+	CHECK(mkdtemp(root) != NULL && pw && gr);
+	if (!pw || !gr)
+		goto out;
+	/* the gecos runs past 2 KiB; what follows it looks like root's line */
+	snprintf(pw, 8192, "u:x:1000:1000:%0*dname:pw:0:0:gecos:/root:/bin/sh\n"
+		 "v:x:1001:1001::/home/v:/bin/sh\n", 2100, 0);
+	/* members past 2 KiB, then text that looks like another group */
+	snprintf(gr, 8192, "big:x:5:");
+	for (int i = 0; i < 700; i++)
+		strcat(gr, "mem,");
+	strcat(gr, ":x:0:\nsmall:x:6:\n");
+	CHECK_EQ_INT(put_file(root, "passwd", pw), 0);
+	CHECK_EQ_INT(put_file(root, "group", gr), 0);
+	CHECK_EQ_INT(fake_proc(root, 1, 0, NULL, 0), 0);
+	rec_procfs_set_roots(root, root);
+	CHECK_EQ_INT(rec_procfs_snapshot(st, 1, collect, &r, getpid(), &err), 0);
+	rec_procfs_set_roots("/proc", "/etc");
+	while (off < r.len) {
+		struct evt ev;
+
+		if (evt_decode(&ev, r.buf + off, r.len - off))
+			break;
+		off += (ev.rec->len + 7) & ~(uint32_t)7;
+		users += ev.rec->type == EVT_USERINFO;
+		groups += ev.rec->type == EVT_GROUPINFO;
+	}
+	CHECK_EQ_INT(users, 2);
+	CHECK_EQ_INT(groups, 2);
+	CHECK(st_user_name(st, 0) == NULL);
+	CHECK(st_user_name(st, 1000) && strcmp(st_user_name(st, 1000), "u") == 0);
+	CHECK(st_group_name(st, 5) && strcmp(st_group_name(st, 5), "big") == 0);
+	CHECK(st_group_name(st, 0) == NULL);
+	CHECK(st_group_name(st, 6) && strcmp(st_group_name(st, 6), "small") == 0);
+out:
+	rm_tree(root);
+	free(pw);
+	free(gr);
+	free(r.buf);
+	st_free(st);
+}
