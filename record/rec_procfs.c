@@ -93,25 +93,46 @@ static uint32_t last_num(const char *s)
 	return v;
 }
 
+/* /proc/PID/status, line by line: its Groups line alone can run to
+ * hundreds of KiB (a process with many supplementary groups), which would
+ * push NStgid and NSpid past any fixed buffer and leave the in-namespace
+ * ids unread. */
+static int read_status(const char *path, struct task_info *ti)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	int seen = 0;
+
+	if (!f)
+		return -1;
+	ti->vtid = ti->tid;
+	while (getline(&line, &cap, f) > 0) {
+		seen = 1;
+		if (!strncmp(line, "PPid:", 5))
+			ti->ppid = (uint32_t)strtoul(line + 5, NULL, 10);
+		else if (!strncmp(line, "Uid:", 4))
+			sscanf(line + 4, "%u %u", &ti->uid, &ti->euid);
+		else if (!strncmp(line, "Gid:", 4))
+			sscanf(line + 4, "%u %u", &ti->gid, &ti->egid);
+		else if (!strncmp(line, "NSpid:", 6))
+			ti->vtid = last_num(line + 6);
+		else if (!strncmp(line, "NStgid:", 7))
+			ti->vpid = last_num(line + 7);
+	}
+	free(line);
+	fclose(f);
+	return seen ? 0 : -1;
+}
+
 static int read_task(const char *base, struct task_info *ti)
 {
 	char path[320], buf[4096], *p;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "%s/status", base);
-	if (slurp(path, buf, sizeof(buf)) <= 0)
+	if (read_status(path, ti))
 		return -1;
-	ti->vtid = ti->tid;
-	if ((p = strstr(buf, "\nPPid:")))
-		ti->ppid = (uint32_t)strtoul(p + 6, NULL, 10);
-	if ((p = strstr(buf, "\nUid:")))
-		sscanf(p + 5, "%u %u", &ti->uid, &ti->euid);
-	if ((p = strstr(buf, "\nGid:")))
-		sscanf(p + 5, "%u %u", &ti->gid, &ti->egid);
-	if ((p = strstr(buf, "\nNSpid:")))
-		ti->vtid = last_num(p + 7);
-	if ((p = strstr(buf, "\nNStgid:")))
-		ti->vpid = last_num(p + 8);
 	snprintf(path, sizeof(path), "%s/comm", base);
 	n = slurp(path, buf, sizeof(buf));
 	if (n > 0) {

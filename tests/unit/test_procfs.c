@@ -774,3 +774,50 @@ out:
 	free(r.buf);
 	st_free(st);
 }
+
+/* A process with many supplementary groups: its status file's Groups line
+ * runs to tens of KiB, and the namespace ids after it must still be read. */
+TEST(status_long_groups_line_keeps_namespace_ids)
+{
+	char root[] = "/tmp/sysrec-fakeproc-XXXXXX";
+	size_t cap = 64 * 1024, off = 0;
+	char *status = malloc(cap);
+	struct st_state *st = st_new();
+	struct recs r = { 0 };
+	struct sr_err err;
+	int seen = 0;
+
+	CHECK(mkdtemp(root) != NULL && status);
+	if (!status)
+		goto out;
+	CHECK_EQ_INT(fake_proc(root, 1, 0, NULL, 0), 0);
+	off = (size_t)snprintf(status, cap, "Name:\tfake1\nPPid:\t0\nUid:\t5\t6\t6\t6\n"
+				   "Gid:\t7\t8\t8\t8\nGroups:");
+	for (int g = 0; g < 4000; g++)
+		off += (size_t)snprintf(status + off, cap - off, " %d", 100000 + g);
+	snprintf(status + off, cap - off, "\nNStgid:\t1\t42\nNSpid:\t1\t42\n");
+	CHECK_EQ_INT(put_file(root, "1/status", status), 0);
+	rec_procfs_set_roots(root, root);
+	CHECK_EQ_INT(rec_procfs_snapshot(st, 1, collect, &r, getpid(), &err), 0);
+	rec_procfs_set_roots("/proc", "/etc");
+	for (size_t o = 0; o < r.len;) {
+		struct evt ev;
+
+		if (evt_decode(&ev, r.buf + o, r.len - o))
+			break;
+		o += (ev.rec->len + 7) & ~(uint32_t)7;
+		if (ev.rec->type != EVT_PROCINFO || ev.rec->tid != 1)
+			continue;
+		seen = 1;
+		CHECK_EQ_INT(ev.rec->uid, 5);
+		CHECK_EQ_INT(evt_param_u64(&ev, 6), 6); /* euid */
+		CHECK_EQ_INT(evt_param_u64(&ev, 12), 42); /* vpid */
+		CHECK_EQ_INT(evt_param_u64(&ev, 13), 42); /* vtid */
+	}
+	CHECK(seen);
+out:
+	rm_tree(root);
+	free(status);
+	free(r.buf);
+	st_free(st);
+}
