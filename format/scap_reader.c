@@ -153,8 +153,8 @@ static void thr_remove(struct scap_src *s, size_t i)
  * (hash order, so a fair sample) that have no enter waiting and are not
  * being built, the one seen longest ago. What that costs: the thread's
  * later events carry only what they themselves say. pid falls back to the
- * tid, ppid to 0, uid and gid to 0, comm to empty, until a clone or execve
- * exit of that thread describes it again; a clone exit (child side) then
+ * tid, ppid to 0, uid and gid to unknown ((uint32_t)-1), comm to empty,
+ * until a clone or execve exit of that thread describes it again; a clone exit (child side) then
  * emits a new PROCINFO for it. A PROCEXIT of a forgotten non-main thread
  * says it was the main thread. Records are never dropped or reordered.
  * Progress: at most half the limit can have enters waiting (the pending
@@ -213,6 +213,9 @@ struct scap_thr *scap_thr_get(struct scap_src *s, uint64_t tid, int create)
 	t->used = 1;
 	t->tid = tid;
 	t->pid = tid;
+	/* Not known until an event or the process list says: (uint32_t)-1, as
+	 * sysdig shows it, rather than 0, which would claim root. */
+	t->uid = t->gid = UINT32_MAX;
 	t->seen = s->thr_clock;
 	s->thr_n++;
 	if (s->thr_n > s->thr_peak)
@@ -545,8 +548,8 @@ static int clone_child_procinfo(struct scap_src *s, const struct oparams *o, uin
 	e.cwd_len = o->cwd_len;
 	e.cgroups = o->cgroups;
 	e.cgroups_len = o->cgroups_len;
-	e.uid = o->has_uid ? o->uid : 0;
-	e.gid = o->has_gid ? o->gid : 0;
+	e.uid = o->has_uid ? o->uid : UINT32_MAX;
+	e.gid = o->has_gid ? o->gid : UINT32_MAX;
 	e.loginuid = UINT32_MAX;
 	e.vtid = o->vtid ? o->vtid : (int64_t)tid;
 	e.vpid = o->vpid ? o->vpid : (int64_t)e.pid;

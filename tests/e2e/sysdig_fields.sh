@@ -95,10 +95,10 @@ fd.lport 5936
 fd.rport 5896
 fd.l4proto 6427
 fd.sockfamily 6524
-user.uid 5824
-user.name 5819
-group.gid 5498
-group.name 5819
+user.uid 6451
+user.name 6446
+group.gid 6091
+group.name 6446
 container.id 6523
 evt.arg.fd 3555
 evt.arg.name 6429
