@@ -306,7 +306,11 @@ static int ns_roles(struct sock_ns *t)
 	return 0;
 }
 
-/* Inode index; the first entry of a repeated inode wins. */
+/* Inode index; the first entry of a repeated inode wins. Socket inodes are
+ * unique, so a repeat means a forged row: the kernel prints a unix socket's
+ * path byte for byte, and a path holding a newline and a made-up row could
+ * name another socket. That socket's path is then not to be trusted: it is
+ * dropped (the fd reads as an unnamed unix socket) rather than guessed. */
 static int ns_index(struct sock_ns *t)
 {
 	size_t cap = table_size(t->n);
@@ -323,6 +327,9 @@ static int ns_index(struct sock_ns *t)
 				break;
 		if (!t->by_ino[k])
 			t->by_ino[k] = (uint32_t)(i + 1); /* i < REC_SOCKS_MAX_PER_NS */
+		else if (t->v[i].fd.family == AF_UNIX ||
+			 t->v[t->by_ino[k] - 1].fd.family == AF_UNIX)
+			t->v[t->by_ino[k] - 1].path[0] = '\0';
 	}
 	return 0;
 }

@@ -821,3 +821,37 @@ out:
 	free(r.buf);
 	st_free(st);
 }
+
+/* A unix socket path may hold a newline: a local user can bind one that
+ * ends in a made-up row naming another socket's inode. When the real row of
+ * that inode comes later, the forged path must not be believed. */
+TEST(socks_forged_unix_row_path_dropped)
+{
+	char root[] = "/tmp/sysrec-fakeproc-XXXXXX", dir[300];
+	struct rec_socks *s = NULL;
+	const struct rec_sock *e;
+	static const uint64_t inos[] = { 9000, 8000, 8100 };
+
+	CHECK(mkdtemp(root) != NULL);
+	CHECK_EQ_INT(put_file(root, "1/net/unix",
+			      UNIX_HDR UNIX_ROW(9000, "/tmp/evil") /* its path goes on: */
+			      UNIX_ROW(8000, "/run/forged.sock")
+			      UNIX_ROW(8000, "/run/real.sock")
+			      UNIX_ROW(8100, "/run/other.sock")),
+		     0);
+	CHECK_EQ_INT(fake_proc(root, 1, 4026531001ull, inos, 3), 0);
+	s = rec_socks_new(root);
+	CHECK(s != NULL);
+	if (!s)
+		goto out;
+	snprintf(dir, sizeof(dir), "%s/1", root);
+	CHECK_EQ_INT(rec_socks_find(s, 4026531001ull, dir, 8000, &e), 1);
+	CHECK(e && e->fd.family == AF_UNIX && e->path[0] == '\0');
+	CHECK_EQ_INT(rec_socks_find(s, 4026531001ull, dir, 9000, &e), 1);
+	CHECK(e && strcmp(e->path, "/tmp/evil") == 0);
+	CHECK_EQ_INT(rec_socks_find(s, 4026531001ull, dir, 8100, &e), 1);
+	CHECK(e && strcmp(e->path, "/run/other.sock") == 0);
+out:
+	rec_socks_free(s);
+	rm_tree(root);
+}
