@@ -153,7 +153,7 @@ static void thr_remove(struct scap_src *s, size_t i)
  * (hash order, so a fair sample) that have no enter waiting and are not
  * being built, the one seen longest ago. What that costs: the thread's
  * later events carry only what they themselves say. pid falls back to the
- * tid, ppid to 0, uid and gid to unknown ((uint32_t)-1), comm to empty,
+ * tid, ppid, uid and gid to unknown ((uint32_t)-1), comm to empty,
  * until a clone or execve exit of that thread describes it again; a clone exit (child side) then
  * emits a new PROCINFO for it. A PROCEXIT of a forgotten non-main thread
  * says it was the main thread. Records are never dropped or reordered.
@@ -214,8 +214,10 @@ struct scap_thr *scap_thr_get(struct scap_src *s, uint64_t tid, int create)
 	t->tid = tid;
 	t->pid = tid;
 	/* Not known until an event or the process list says: (uint32_t)-1, as
-	 * sysdig shows it, rather than 0, which would claim root. */
+	 * sysdig shows it, rather than 0, which would claim root; the parent
+	 * likewise (-1, as sysdig's proc.ppid shows it; 0 is the kernel's). */
 	t->uid = t->gid = UINT32_MAX;
+	t->ptid = UINT64_MAX;
 	t->seen = s->thr_clock;
 	s->thr_n++;
 	if (s->thr_n > s->thr_peak)

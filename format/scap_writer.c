@@ -32,6 +32,13 @@
 #define W_NOT_VAR UINT32_MAX                /* marks a fixed-size parameter */
 #define ALIGN8(n) (((n) + 7) & ~(size_t)7)
 
+/* A parent we do not know is (uint32_t)-1 in our records and -1 in scap's
+ * 64-bit ptid, as sysdig writes it. */
+static uint64_t scap_ptid(uint32_t ppid)
+{
+	return ppid == UINT32_MAX ? UINT64_MAX : ppid;
+}
+
 struct wbuf {
 	uint8_t *p;
 	size_t len, cap;
@@ -164,7 +171,7 @@ static int pl_entry(struct wbuf *b, const struct evt *ev)
 	int rc = 0;
 
 	rc |= wb_u32(b, 0); /* sub_len, patched below */
-	rc |= wb_u64(b, r->tid) | wb_u64(b, r->pid) | wb_u64(b, r->ppid);
+	rc |= wb_u64(b, r->tid) | wb_u64(b, r->pid) | wb_u64(b, scap_ptid(r->ppid));
 	rc |= wb_u64(b, 0) | wb_u64(b, 0); /* sid, vpgid */
 	rc |= wb_lstr(b, (const uint8_t *)r->comm, (uint32_t)strnlen(r->comm, EVT_COMM_LEN));
 	rc |= wb_lstr(b, exe, exe_l);
@@ -372,7 +379,7 @@ static int put_param(struct scap_writer *w, const struct scap_prm *d, const stru
 	case SV_RES: num = (uint64_t)r->res; have = 1; break;
 	case SV_TID: case SV_VTID: num = r->tid; have = 1; break;
 	case SV_PID: case SV_VPID: num = r->pid; have = 1; break;
-	case SV_PTID: num = r->ppid; have = 1; break;
+	case SV_PTID: num = scap_ptid(r->ppid); have = 1; break;
 	case SV_UID: num = r->uid; have = 1; break;
 	case SV_GID: num = r->gid; have = 1; break;
 	case SV_SCID: num = sc; have = 1; break;

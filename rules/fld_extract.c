@@ -204,6 +204,20 @@ static int extract_arg(const struct fld_ref *ref, struct fld_ctx *c, struct fld_
 		if (res < 0 && (e = fld_errno_name(res)))
 			return fld_set_cstr(out, e);
 		return fld_set_int(out, res);
+	} else if (fld_param_is_res(ev->rec->type, ref->aux)) {
+		if (ev->rec->flags & (EVT_RF_ENTER_ONLY | EVT_RF_NORES))
+			return 0;
+		if (raw)
+			return fld_set_int(out, ev->rec->res);
+		fld_buf_scratch(&b, c);
+		fld_buf_init(&r, rtmp, sizeof(rtmp));
+		fld_param_res_fd_render(c, &b, &r);
+		if (r.len) {
+			b.len = 0;
+			fld_buf_put(&b, rtmp, r.len);
+		}
+		fld_buf_commit(&b, c);
+		return fld_set_str(out, b.p, b.len);
 	} else {
 		idx = fld_param_index_by_id(ev->rec->type, ref->aux);
 	}

@@ -100,6 +100,15 @@ const char *fld_errno_name(int64_t err);
  * name table; name_id from fld_param_name_id(). -1 when the type lacks it. */
 int fld_param_name_id(const char *name);
 int fld_param_index_by_id(unsigned type, int name_id);
+/* 1 when evt.arg.NAME (name_id) of this event type is its return value:
+ * the calls that create an fd (open*, creat, socket, accept*, memfd_create)
+ * name their result "fd" in sysdig, so evt.arg.fd is the new fd there (on
+ * accept it shadows our listening-socket parameter, as in sysdig). */
+int fld_param_is_res(unsigned type, int name_id);
+/* The return value as such an fd: value into b ("3", "-11"); into r (may
+ * be NULL) "<f>/etc/hosts" when the fd is known, the errno name when the
+ * call failed. */
+void fld_param_res_fd_render(struct fld_ctx *c, struct fld_buf *b, struct fld_buf *r);
 /* Parameters extraction looks up on every event, by fixed id (no strcmp). */
 enum fld_pknown { FLD_PK_DATA, FLD_PK_FLAGS, FLD_PK_MODE, FLD_PK_COUNT };
 int fld_param_known(unsigned type, enum fld_pknown k);

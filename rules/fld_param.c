@@ -81,6 +81,7 @@ static int npnames;
 static int8_t pindex[EVT_TYPE_MAX][MAX_PNAMES];
 static pthread_once_t pnames_once = PTHREAD_ONCE_INIT;
 static int pnames_ready; /* set (release) once the tables are built */
+static int fd_name_id = -1; /* id of the parameter name "fd" */
 static int8_t known_index[EVT_TYPE_MAX][FLD_PK_COUNT];
 static const char *const known_names[FLD_PK_COUNT] = {
 	[FLD_PK_DATA] = "data", [FLD_PK_FLAGS] = "flags", [FLD_PK_MODE] = "mode",
@@ -110,6 +111,9 @@ static void pnames_build(void)
 				pindex[t][id] = (int8_t)i;
 		}
 	}
+	for (int id = 0; id < npnames; id++)
+		if (strcmp(pnames[id], "fd") == 0)
+			fd_name_id = id;
 	__atomic_store_n(&pnames_ready, 1, __ATOMIC_RELEASE);
 }
 
@@ -502,6 +506,26 @@ static enum res_kind res_kind(unsigned t)
 		return RES_NONE;
 	}
 	return RES_PLAIN;
+}
+
+int fld_param_is_res(unsigned type, int name_id)
+{
+	pnames_init();
+	return name_id >= 0 && name_id == fd_name_id && res_kind(type) == RES_FDNAMED;
+}
+
+void fld_param_res_fd_render(struct fld_ctx *c, struct fld_buf *b, struct fld_buf *r)
+{
+	int64_t res = c->ev->rec->res;
+	const char *e;
+
+	fld_buf_put_i64(b, res);
+	if (!r)
+		return;
+	if (res < 0 && (e = fld_errno_name(res)))
+		fld_buf_puts(r, e);
+	else
+		fd_resolved(c, res, r);
 }
 
 /* Parameters sysdig shows only on the enter event (so not in an exit's

@@ -200,7 +200,9 @@ int fld_extract_proc(const struct fld_ref *ref, struct fld_ctx *c, struct fld_va
 		return fld_set_uint(out, cc.n);
 	}
 	case FLD_ID_PROC_PPID:
-		return fld_set_int(out, t->ppid);
+		/* (uint32_t)-1 is an unknown parent: -1, as sysdig prints it
+		 * (pids stay below 2^22, so the cast loses nothing). */
+		return fld_set_int(out, (int32_t)t->ppid);
 	case FLD_ID_PROC_PNAME:
 		p = parent_of(c, t);
 		return p && p->comm[0] ? fld_set_cstr(out, p->comm) : 0;

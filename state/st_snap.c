@@ -84,6 +84,17 @@ static void set_container(struct st_state *st, struct st_proc *p, const struct e
 		st_str_set(st, &p->pod_uid, "", 0);
 }
 
+/* A description outside a snapshot is a thread met at its birth (a scap
+ * clone event): a new process starts where its parent is, so with no cwd
+ * of its own it takes the parent's, as sysdig does. */
+static void inherit_cwd(struct st_state *st, struct st_proc *p, uint32_t ppid)
+{
+	const struct st_thr *pt = ppid && ppid != p->pid ? st_thr_find(st, ppid) : NULL;
+
+	if (pt && pt->proc->pid == ppid && pt->proc->cwd && pt->proc->cwd[0])
+		st_str_set(st, &p->cwd, pt->proc->cwd, strlen(pt->proc->cwd));
+}
+
 static void procinfo(struct st_state *st, const struct evt *ev)
 {
 	const struct evt_rec *r = ev->rec;
@@ -132,7 +143,13 @@ static void procinfo(struct st_state *st, const struct evt *ev)
 	s = strarray(ev, 2, &n);
 	st_str_set(st, &p->args, s, n);
 	p->args_len = n;
-	set_param_str(st, &p->cwd, ev, 3);
+	/* Threads share their process's working directory; an empty one is
+	 * a describer that could not read it (a scap clone event of a new
+	 * thread), never a directory: it does not replace a known one. */
+	if (has(ev, 3) || !p->cwd)
+		set_param_str(st, &p->cwd, ev, 3);
+	if ((!p->cwd || !p->cwd[0]) && !st->in_snap)
+		inherit_cwd(st, p, r->ppid);
 	set_param_str(st, &p->cgroup, ev, 9);
 	set_container(st, p, ev);
 	/* Later headers naming the same id need no lookup; headers of other

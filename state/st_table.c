@@ -260,7 +260,7 @@ struct st_thr *st_thr_from_header(struct st_state *st, const struct evt_rec *r)
 		 * with prctl(PR_SET_NAME) and exec; ppid with reparenting. */
 		if (r->comm[0] && memcmp(t->pub.comm, r->comm, sizeof(t->pub.comm) - 1) != 0)
 			fill_from_header(t, r);
-		if (r->ppid && p->ppid != r->ppid && p->pid == r->pid) {
+		if (r->ppid && r->ppid != UINT32_MAX && p->ppid != r->ppid && p->pid == r->pid) {
 			p->ppid = r->ppid;
 			st_views_stale(st);
 		}

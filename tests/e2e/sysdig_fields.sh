@@ -23,9 +23,10 @@
 #  evt.type: old captures (scap 1.0) name accept4 events "accept" in sysdig;
 #    syscalls sysdig 0.29.3 does not know (fadvise64) print "<unknown>" there,
 #    their name here.
-#  proc.ppid: sysdig prints -1 for a thread whose parent it never saw, we 0
-#    (our header's "unknown"); for a thread first met at its clone exit we
-#    take the parent from the clone event (ptid), sysdig keeps -1.
+#  proc.ppid: for a thread first met at its own clone exit (CLONE_THREAD,
+#    its process never described) we take the process's parent from the
+#    clone event (ptid, the kernel's real_parent); sysdig invents the main
+#    thread with parent -1. (A thread nobody describes prints -1 in both.)
 #  proc.pname: for a thread created with CLONE_THREAD, sysdig 0.29.3 names the
 #    creating thread (the process itself) while proc.ppid names the process's
 #    parent; we give the process's parent for both (consistent with ppid).
@@ -33,7 +34,8 @@
 #    empty strings) print as trailing spaces in sysdig; our state engine
 #    drops trailing empty arguments (state/st_snap.c strarray()).
 #  proc.cwd: sysdig ignores the cwd of execve/clone events of old captures
-#    and prints "" until a chdir; we take it from the event.
+#    and prints "" until a chdir; we take it from the event. A thread
+#    nobody describes: sysdig "", ours <NA>.
 #  fd.*: mmap: sysdig does not resolve the fd of mmap (no fd use flag in its
 #    table), we do (the mapped file is useful to rules: W+X mappings);
 #    unconnected UDP sendmsg/sendto and failed connects: sysdig names the fd
@@ -48,8 +50,8 @@
 #    and gids with garbage high bits (4294967296, 8589934591); we print the
 #    header's 0.
 #  evt.arg.fd: sysdig's exit events lack the enter arguments (read's fd is on
-#    the enter event: <NA> at exit), our merged records carry them; and
-#    socket()'s result prints as fd there, res here.
+#    the enter event: <NA> at exit), our merged records carry them; socket()
+#    of AF_INET: sysdig "<4>" (protocol learnt at connect), ours "<4t>".
 #  evt.res/rawres: getuid & co. return an id that sysdig does not call res.
 #  evt.args/evt.info are not compared: parameter names and layout differ by
 #    design (our schema), see scap_diff.sh for parameter values.
@@ -71,19 +73,19 @@ evt.rawres 6513
 evt.failed 6529
 evt.latency 6529
 proc.pid 6529
-proc.ppid 4647
+proc.ppid 4679
 proc.name 6529
 proc.pname 3861
 proc.exe 6529
 proc.cmdline 6038
 proc.args 6038
-proc.cwd 4564
+proc.cwd 5824
 thread.tid 6529
 fd.num 6179
-fd.name 6030
+fd.name 6035
 fd.type 6303
 fd.typechar 6149
-fd.directory 6149
+fd.directory 6154
 fd.filename 6307
 fd.cip 6484
 fd.sip 6483
@@ -100,7 +102,7 @@ user.name 6446
 group.gid 6091
 group.name 6446
 container.id 6523
-evt.arg.fd 3555
+evt.arg.fd 3974
 evt.arg.name 6429
 "
 FIELDS=$(echo "$BASE" | awk 'NF { print $1 }')

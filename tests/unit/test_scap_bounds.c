@@ -1280,3 +1280,44 @@ TEST(high_bit_thread_ids_spread_over_the_table)
 out:
 	unlink(path);
 }
+
+/* A thread the capture never describes has an unknown parent ((uint32_t)-1,
+ * sysdig's proc.ppid -1), not 0 (the kernel's); a listed one keeps its own. */
+TEST(undescribed_thread_has_unknown_parent)
+{
+	char path[256];
+	struct wr x;
+	struct evt_source *src;
+	struct sr_err err;
+	struct evt ev;
+	int rc, seen_listed = 0, seen_fresh = 0;
+
+	tmp_path(path, sizeof(path), "ppid.scap");
+	CHECK_EQ_INT(wr_open(&x, path), 0);
+	wr_snap_begin(&x, 1);
+	wr_thread(&x, 50, 50, 1000, "listed");
+	wr_snap_end(&x, 1);
+	wr_close(&x, 1000, 50, 50, 0, "", 3, 0);
+	wr_close(&x, 1001, FRESH_TID, FRESH_TID, 0, "", 4, 0);
+	CHECK_EQ_INT(wr_close_file(&x), 0);
+	src = open_with(path, SCAP_THR_MAX_DEFAULT, SCAP_PEND_MAX_ENTRIES_DEFAULT);
+	CHECK(src != NULL);
+	if (!src)
+		goto out;
+	while ((rc = src->ops->next(src, &ev, &err)) == 1) {
+		if (ev.rec->type != EVT_CLOSE)
+			continue;
+		if (ev.rec->tid == 50) {
+			seen_listed = 1;
+			CHECK_EQ_INT(ev.rec->ppid, 1);
+		} else if (ev.rec->tid == FRESH_TID) {
+			seen_fresh = 1;
+			CHECK_EQ_INT(ev.rec->ppid, UINT32_MAX);
+		}
+	}
+	CHECK_EQ_INT(rc, 0);
+	CHECK(seen_listed && seen_fresh);
+	src->ops->close(src);
+out:
+	unlink(path);
+}
