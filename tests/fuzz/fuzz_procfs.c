@@ -31,6 +31,7 @@
 /* record/ is not in libsysrec.a: the units under test are compiled in. */
 #include "record/rec_procfs.c"
 #include "record/rec_procfs_sock.c"
+#include "tests/fuzz/fuzz_tree.h"
 
 #define SEP 0x01
 
@@ -64,39 +65,6 @@ static const struct {
 };
 #define NPIECES (sizeof(pieces) / sizeof(pieces[0]))
 
-static char root[256];
-
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void cleanup(void)
-{
-	if (root[0])
-		nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void put_file(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	const uint8_t *p = data;
-
-	if (fd < 0)
-		abort(); /* the harness itself is broken: say so loudly */
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w <= 0)
-			abort();
-		p += w;
-		len -= (size_t)w;
-	}
-	close(fd);
-}
 
 static void put_link(const char *path, const char *target)
 {

@@ -33,6 +33,7 @@
 
 /* record/ is not in libsysrec.a: the unit under test is compiled in. */
 #include "record/rec_procfs_sock.c"
+#include "tests/fuzz/fuzz_tree.h"
 
 #define SEP	    0x01
 #define NFILES	    12
@@ -41,39 +42,7 @@
 #define EXTRA_LAST  12
 
 static const char *const tab_names[6] = {"tcp", "tcp6", "udp", "udp6", "unix", "netlink"};
-static char root[256];
 static char dir1[300], dir2[300];
-
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void cleanup(void)
-{
-	if (root[0])
-		nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void put_file(const char *path, const uint8_t *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0)
-		abort(); /* the harness itself is broken: say so loudly */
-	while (len) {
-		ssize_t w = write(fd, data, len);
-
-		if (w <= 0)
-			abort();
-		data += w;
-		len -= (size_t)w;
-	}
-	close(fd);
-}
 
 /* The tree's folders, once per process. */
 static int tree_init(void)

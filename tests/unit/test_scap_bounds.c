@@ -27,6 +27,29 @@ static void tmp_path(char *buf, size_t n, const char *name)
 	snprintf(buf, n, "/tmp/test_scap_bounds_%d_%s", (int)getpid(), name);
 }
 
+/* Appends one close event block by hand (scap ids 4 enter, 5 exit: one
+ * 8-byte parameter, the fd or the result); tid is the full 64 bits. */
+static int put_close_event(FILE *f, uint64_t ts, uint64_t tid, int exit, int64_t v)
+{
+	uint8_t blk[64] = { 0 };
+	uint32_t type = SCAP_BT_EVF_V2, tl = (12 + 6 + 26 + 2 + 8 + 3) & ~3u;
+	uint32_t evlen = 26 + 2 + 8, np = 1;
+	uint16_t et = (uint16_t)(4 + !!exit), l8 = 8;
+	size_t o = 8 + 6;
+
+	memcpy(blk, &type, 4);
+	memcpy(blk + 4, &tl, 4);
+	memcpy(blk + o, &ts, 8), o += 8;
+	memcpy(blk + o, &tid, 8), o += 8;
+	memcpy(blk + o, &evlen, 4), o += 4;
+	memcpy(blk + o, &et, 2), o += 2;
+	memcpy(blk + o, &np, 4), o += 4;
+	memcpy(blk + o, &l8, 2), o += 2;
+	memcpy(blk + o, &v, 8);
+	memcpy(blk + tl - 4, &tl, 4);
+	return fwrite(blk, tl, 1, f) == 1 ? 0 : -1;
+}
+
 /* n bytes of text made of NUL-terminated words of word_len characters. */
 static uint8_t *make_strings(size_t n, size_t word_len, char c)
 {
@@ -594,29 +617,8 @@ TEST(evicted_enter_exit_still_delivered)
 	{
 		FILE *f = fopen(path, "ab");
 		CHECK(f != NULL);
-		for (int i = 0; f && i < 40; i++) {
-			uint8_t blk[64] = { 0 };
-			uint32_t type = SCAP_BT_EVF_V2, tl = 12 + 6 + 26 + 2 + 8;
-			uint64_t ts = 1000 + (uint64_t)i, tid = 500 + (uint64_t)i;
-			uint32_t evlen = 26 + 2 + 8, np = 1;
-			uint16_t et = 5, l8 = 8;
-			int64_t res = 0;
-			size_t o = 0;
-
-			tl = (tl + 3) & ~3u;
-			memcpy(blk + o, &type, 4), o += 4;
-			memcpy(blk + o, &tl, 4), o += 4;
-			o += 6; /* cpu, flags */
-			memcpy(blk + o, &ts, 8), o += 8;
-			memcpy(blk + o, &tid, 8), o += 8;
-			memcpy(blk + o, &evlen, 4), o += 4;
-			memcpy(blk + o, &et, 2), o += 2;
-			memcpy(blk + o, &np, 4), o += 4;
-			memcpy(blk + o, &l8, 2), o += 2;
-			memcpy(blk + o, &res, 8), o += 8;
-			memcpy(blk + tl - 4, &tl, 4);
-			CHECK(fwrite(blk, tl, 1, f) == 1);
-		}
+		for (int i = 0; f && i < 40; i++)
+			CHECK_EQ_INT(put_close_event(f, 1000 + (uint64_t)i, 500 + (uint64_t)i, 1, 0), 0);
 		if (f)
 			fclose(f);
 	}
@@ -1041,27 +1043,8 @@ TEST(waiting_enters_pin_their_threads)
 	{
 		FILE *f = fopen(path, "ab");
 		CHECK(f != NULL);
-		for (int i = 0; f && i < 30; i++) {
-			uint8_t blk[64] = { 0 };
-			uint32_t type = SCAP_BT_EVF_V2, tl = (12 + 6 + 26 + 2 + 8 + 3) & ~3u;
-			uint64_t ets = ts + (uint64_t)i, tid = 500 + (uint64_t)i;
-			uint32_t evlen = 26 + 2 + 8, np = 1;
-			uint16_t et = 5, l8 = 8;
-			int64_t res = 0;
-			size_t o = 8 + 6;
-
-			memcpy(blk, &type, 4);
-			memcpy(blk + 4, &tl, 4);
-			memcpy(blk + o, &ets, 8), o += 8;
-			memcpy(blk + o, &tid, 8), o += 8;
-			memcpy(blk + o, &evlen, 4), o += 4;
-			memcpy(blk + o, &et, 2), o += 2;
-			memcpy(blk + o, &np, 4), o += 4;
-			memcpy(blk + o, &l8, 2), o += 2;
-			memcpy(blk + o, &res, 8);
-			memcpy(blk + tl - 4, &tl, 4);
-			CHECK(fwrite(blk, tl, 1, f) == 1);
-		}
+		for (int i = 0; f && i < 30; i++)
+			CHECK_EQ_INT(put_close_event(f, ts + (uint64_t)i, 500 + (uint64_t)i, 1, 0), 0);
 		if (f)
 			fclose(f);
 	}
@@ -1152,29 +1135,11 @@ TEST(pending_queue_follows_live_entries)
 		for (uint32_t i = 0; f && i < nthr + 5000; i++) {
 			/* an exit for each waiting thread, then enter/exit pairs on tid 7 */
 			int pair = i >= nthr;
-			for (int half = pair ? 0 : 1; half < 2; half++) {
-				uint8_t blk[64] = { 0 };
-				uint32_t type = SCAP_BT_EVF_V2;
-				uint32_t tl = half ? (12 + 6 + 26 + 2 + 8 + 3) & ~3u
-						   : (12 + 6 + 26 + 2 + 8 + 3) & ~3u;
-				uint64_t ets = ts++, tid = pair ? 7 : 500 + (uint64_t)i;
-				uint32_t evlen = 26 + 2 + 8, np = 1;
-				uint16_t et = (uint16_t)(4 + half), l8 = 8;
-				int64_t v = half ? 0 : 3; /* exit: res; enter: fd */
-				size_t o = 8 + 6;
-
-				memcpy(blk, &type, 4);
-				memcpy(blk + 4, &tl, 4);
-				memcpy(blk + o, &ets, 8), o += 8;
-				memcpy(blk + o, &tid, 8), o += 8;
-				memcpy(blk + o, &evlen, 4), o += 4;
-				memcpy(blk + o, &et, 2), o += 2;
-				memcpy(blk + o, &np, 4), o += 4;
-				memcpy(blk + o, &l8, 2), o += 2;
-				memcpy(blk + o, &v, 8);
-				memcpy(blk + tl - 4, &tl, 4);
-				CHECK(fwrite(blk, tl, 1, f) == 1);
-			}
+			/* exit: the result; enter: the fd */
+			for (int half = pair ? 0 : 1; half < 2; half++)
+				CHECK_EQ_INT(put_close_event(f, ts++, pair ? 7 : 500 + (uint64_t)i, half,
+							     half ? 0 : 3),
+					     0);
 		}
 		if (f)
 			fclose(f);
@@ -1202,29 +1167,6 @@ TEST(pending_queue_follows_live_entries)
 	src->ops->close(src);
 out:
 	unlink(path);
-}
-
-/* Appends one close event block by hand (scap ids 4 enter, 5 exit: one
- * 8-byte parameter, the fd or the result); tid is the full 64 bits. */
-static int put_close_event(FILE *f, uint64_t ts, uint64_t tid, int exit, int64_t v)
-{
-	uint8_t blk[64] = { 0 };
-	uint32_t type = SCAP_BT_EVF_V2, tl = (12 + 6 + 26 + 2 + 8 + 3) & ~3u;
-	uint32_t evlen = 26 + 2 + 8, np = 1;
-	uint16_t et = (uint16_t)(4 + !!exit), l8 = 8;
-	size_t o = 8 + 6;
-
-	memcpy(blk, &type, 4);
-	memcpy(blk + 4, &tl, 4);
-	memcpy(blk + o, &ts, 8), o += 8;
-	memcpy(blk + o, &tid, 8), o += 8;
-	memcpy(blk + o, &evlen, 4), o += 4;
-	memcpy(blk + o, &et, 2), o += 2;
-	memcpy(blk + o, &np, 4), o += 4;
-	memcpy(blk + o, &l8, 2), o += 2;
-	memcpy(blk + o, &v, 8);
-	memcpy(blk + tl - 4, &tl, 4);
-	return fwrite(blk, tl, 1, f) == 1 ? 0 : -1;
 }
 
 /* Thread ids that differ only in their high bits (a file may carry any
