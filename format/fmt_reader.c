@@ -742,13 +742,14 @@ static int wanted(const struct fmt_reader *r, size_t i)
 static int next_expanded(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
 {
 	while (r->pos < r->raw_size) {
+		const struct fmt_chunk_info *ci = &r->ch[r->cur];
 		const struct evt_rec *rec;
 		size_t plen;
 
 		/* Record framing is checked against what the payload holds. */
 		if (evt_decode(ev, r->recs + r->pos, r->raw_size - r->pos) != 0)
 			return fail(r,
-				    err_at(err, SR_ECORRUPT, r->ch[r->cur].seq, r->ch[r->cur].offset,
+				    err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
 					   "record %u at payload byte %zu: bad framing", r->rec_i,
 					   r->pos),
 				    err);
@@ -756,8 +757,9 @@ static int next_expanded(struct fmt_reader *r, struct evt *ev, struct sr_err *er
 		plen = fmt_rec_padded(rec->len);
 		if (plen > r->raw_size - r->pos || r->rec_i >= r->count)
 			return fail(r,
-				    err_at(err, SR_ECORRUPT, r->ch[r->cur].seq, r->ch[r->cur].offset,
-					   "record %u at payload byte %zu: past the chunk's records",
+				    err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+					   "record %u at payload byte %zu: past the chunk's "
+					   "records",
 					   r->rec_i, r->pos),
 				    err);
 		r->pos += plen;

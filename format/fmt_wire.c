@@ -168,12 +168,12 @@ static int fault(struct fmt_wire_fault *f, uint32_t rec, size_t off, const char 
 
 /* One wire record, parsed and checked, not yet expanded. */
 struct wire_rec {
-	size_t start;	    /* offset of its fixed part */
-	const uint8_t *ctx; /* its thread context */
+	size_t start;	     /* offset of its fixed part */
+	const uint8_t *ctx;  /* its thread context */
 	const uint8_t *body; /* lens then parameter bytes */
-	size_t total;	    /* expanded length, header included */
+	size_t total;	     /* expanded length, header included */
 	uint64_t ts;
-	uint64_t v[3];	    /* res (zigzag), latency, ts delta (zigzag) */
+	uint64_t v[3]; /* res (zigzag), latency, ts delta (zigzag) */
 	unsigned np;
 	uint16_t flags;
 };
@@ -325,7 +325,8 @@ int fmt_wire_dec_next(struct fmt_wire_dec *d, struct evt *ev, struct fmt_wire_fa
 	 * never written cost nothing), so ev can point into it while the
 	 * record is parsed. */
 	if (d->rec_cap < EVT_REC_MAX + FMT_REC_ALIGN &&
-	    fmt_grow(&d->rec, &d->rec_cap, EVT_REC_MAX + FMT_REC_ALIGN, EVT_REC_MAX + FMT_REC_ALIGN))
+	    fmt_grow(&d->rec, &d->rec_cap, EVT_REC_MAX + FMT_REC_ALIGN,
+		     EVT_REC_MAX + FMT_REC_ALIGN))
 		return SR_ENOMEM;
 	rc = parse_one(d, &w, f, ev, d->rec);
 	if (rc)

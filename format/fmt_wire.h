@@ -8,8 +8,9 @@
  * that as many short matches, and decompression time follows the number of
  * matches. On the wire each thread's context is written once per chunk and
  * then referred to by number, and res/latency/ts (ts as a delta) are stored
- * in as few bytes as they need, so a record's varying bytes sit together: about half the matches and 40%
- * fewer bytes to decompress (bench/bench_format.c).
+ * in as few bytes as they need, so a record's varying bytes sit together:
+ * about half the matches and 40% fewer bytes to decompress
+ * (bench/bench_format.c).
  *
  * Chunks stay independent: the context table starts empty in every chunk.
  * The reader expands a whole payload back to the in-memory layout at load
@@ -42,9 +43,9 @@
 /* Writer side: which thread contexts the open chunk has defined. */
 #define FMT_WIRE_SLOTS 8192u /* power of two; at most half are used */
 struct fmt_wire_enc {
-	uint32_t gen;	   /* chunk generation: slots of older ones are empty */
-	uint32_t nctx;	   /* contexts defined in this chunk */
-	uint64_t prev_ts;  /* ts of the previous record of this chunk */
+	uint32_t gen;	  /* chunk generation: slots of older ones are empty */
+	uint32_t nctx;	  /* contexts defined in this chunk */
+	uint64_t prev_ts; /* ts of the previous record of this chunk */
 	struct fmt_wire_slot {
 		uint32_t gen, tid, num;
 		uint8_t ctx[FMT_WIRE_CTX];
@@ -61,20 +62,20 @@ size_t fmt_wire_encode(struct fmt_wire_enc *e, const struct evt_rec *rec, uint8_
 
 /* Reader side: a cursor over one chunk's payload. */
 struct fmt_wire_dec {
-	const uint8_t *in;	/* the decompressed payload */
-	size_t n, p;		/* its size; the next record's offset */
-	uint64_t ts;		/* ts of the previous record */
-	size_t expanded;	/* padded in-memory bytes of the records so far */
-	uint32_t i;		/* records parsed */
-	const uint8_t **ctx;	/* contexts defined so far (into in) */
+	const uint8_t *in;   /* the decompressed payload */
+	size_t n, p;	     /* its size; the next record's offset */
+	uint64_t ts;	     /* ts of the previous record */
+	size_t expanded;     /* padded in-memory bytes of the records so far */
+	uint32_t i;	     /* records parsed */
+	const uint8_t **ctx; /* contexts defined so far (into in) */
 	size_t nctx, ctx_cap;
-	uint8_t *rec;		/* the record fmt_wire_dec_next expanded */
+	uint8_t *rec; /* the record fmt_wire_dec_next expanded */
 	size_t rec_cap;
 };
 
 struct fmt_wire_fault {
-	uint32_t rec;	/* record number in the chunk */
-	size_t off;	/* byte offset in the decompressed payload */
+	uint32_t rec; /* record number in the chunk */
+	size_t off;   /* byte offset in the decompressed payload */
 	const char *why;
 };
 

@@ -274,7 +274,8 @@ int fmt_writer_open(struct fmt_writer **out, const char *path, const struct fmt_
 	w->fd = -1;
 
 	w->cctx = ZSTD_createCCtx();
-	if (!w->cctx || fmt_wire_enc_init(&w->enc) || fmt_grow(&w->raw, &w->raw_cap, w->o.chunk_raw, 64 * 1024)) {
+	if (!w->cctx || fmt_wire_enc_init(&w->enc) ||
+	    fmt_grow(&w->raw, &w->raw_cap, w->o.chunk_raw, 64 * 1024)) {
 		fmt_writer_close(w, NULL);
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}

@@ -139,7 +139,7 @@ TEST(roundtrip_values_and_contexts)
 		const void *r;
 
 		/* time mostly forward, sometimes back (records of several CPUs) */
-		ts += (i % 11 == 0) ? (uint64_t)-(int64_t)(i * 13) : 1 + i * 7;
+		ts += (i % 11 == 0) ? (uint64_t) - (int64_t)(i * 13) : 1 + i * 7;
 		r = mkrec(&b, EVT_OPENAT, tid, ts, res[i % 8], lat[i % 6], comm, uid, &len);
 		pl_add(&pl, r, len);
 	}
