@@ -142,8 +142,6 @@ static int add_chunk(struct fmt_reader *r, const struct fmt_chunk_info *ci)
 	return 0;
 }
 
-/* Checks a chunk header in isolation: what every reader must check before
- * trusting any of its sizes. Returns NULL when fine, else the reason. */
 /* Smallest record in a payload of this major: a 1.x record is a whole
  * struct evt_rec, a 2.x one its wire form. */
 static size_t min_payload_rec(unsigned major)
@@ -151,6 +149,8 @@ static size_t min_payload_rec(unsigned major)
 	return major == 1 ? EVT_REC_HDR : FMT_WIRE_REC_MIN;
 }
 
+/* Checks a chunk header in isolation: what every reader must check before
+ * trusting any of its sizes. Returns NULL when fine, else the reason. */
 static const char *chunk_hdr_problem(const struct fmt_chunk_hdr *h, unsigned major)
 {
 	if (h->magic != FMT_CHUNK_MAGIC)

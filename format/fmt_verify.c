@@ -31,6 +31,22 @@ static void problem(struct vctx *v, const char *fmt, ...)
 		v->report(v->ctx, msg);
 }
 
+static void chunk_problem(struct vctx *v, const struct fmt_chunk_info *ci, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A problem in one chunk: "chunk 7 at offset 123456: <what>". */
+static void chunk_problem(struct vctx *v, const struct fmt_chunk_info *ci, const char *fmt, ...)
+{
+	char what[500];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	problem(v, "chunk %llu at offset %llu: %s", (unsigned long long)ci->seq,
+		(unsigned long long)ci->offset, what);
+}
+
 /* Record framing, padding, count, time range and type set of one payload. */
 static void check_records(struct vctx *v, const struct fmt_chunk_info *ci, const uint8_t *raw,
 			  size_t len)
@@ -45,31 +61,21 @@ static void check_records(struct vctx *v, const struct fmt_chunk_info *ci, const
 		size_t plen;
 
 		if (evt_decode(&ev, raw + pos, len - pos) != 0) {
-			problem(
-			    v,
-			    "chunk %llu at offset %llu: record %u at payload byte %zu: bad framing",
-			    (unsigned long long)ci->seq, (unsigned long long)ci->offset, n, pos);
+			chunk_problem(v, ci, "record %u at payload byte %zu: bad framing", n, pos);
 			return;
 		}
 		plen = fmt_rec_padded(ev.rec->len);
 		if (plen > len - pos) {
-			problem(
-			    v,
-			    "chunk %llu at offset %llu: record %u: padding runs past the payload",
-			    (unsigned long long)ci->seq, (unsigned long long)ci->offset, n);
+			chunk_problem(v, ci, "record %u: padding runs past the payload", n);
 			return;
 		}
 		for (size_t k = ev.rec->len; k < plen; k++)
 			if (raw[pos + k]) {
-				problem(v, "chunk %llu at offset %llu: record %u: non-zero padding",
-					(unsigned long long)ci->seq, (unsigned long long)ci->offset,
-					n);
+				chunk_problem(v, ci, "record %u: non-zero padding", n);
 				break;
 			}
 		if (ev.rec->type >= EVT_TYPE_MAX)
-			problem(v, "chunk %llu at offset %llu: record %u: type %u out of range",
-				(unsigned long long)ci->seq, (unsigned long long)ci->offset, n,
-				ev.rec->type);
+			chunk_problem(v, ci, "record %u: type %u out of range", n, ev.rec->type);
 		else
 			fmt_types_add(types, ev.rec->type);
 		if (ev.rec->ts < lo)
@@ -80,17 +86,13 @@ static void check_records(struct vctx *v, const struct fmt_chunk_info *ci, const
 		n++;
 	}
 	if (n != ci->count)
-		problem(v, "chunk %llu at offset %llu: payload holds %u records, header says %u",
-			(unsigned long long)ci->seq, (unsigned long long)ci->offset, n, ci->count);
+		chunk_problem(v, ci, "payload holds %u records, header says %u", n, ci->count);
 	if (n && (lo != ci->first_ts || hi != ci->last_ts))
-		problem(v,
-			"chunk %llu at offset %llu: time range %llu..%llu, header says %llu..%llu",
-			(unsigned long long)ci->seq, (unsigned long long)ci->offset,
-			(unsigned long long)lo, (unsigned long long)hi,
-			(unsigned long long)ci->first_ts, (unsigned long long)ci->last_ts);
+		chunk_problem(v, ci, "time range %llu..%llu, header says %llu..%llu",
+			      (unsigned long long)lo, (unsigned long long)hi,
+			      (unsigned long long)ci->first_ts, (unsigned long long)ci->last_ts);
 	if (memcmp(types, ci->types, sizeof(types)) != 0)
-		problem(v, "chunk %llu at offset %llu: event type set disagrees with the records",
-			(unsigned long long)ci->seq, (unsigned long long)ci->offset);
+		chunk_problem(v, ci, "event type set disagrees with the records");
 }
 
 int fmt_verify(const char *path, void (*report)(void *ctx, const char *msg), void *ctx,
@@ -171,7 +173,7 @@ int fmt_verify(const char *path, void (*report)(void *ctx, const char *msg), voi
 				(unsigned long long)t->drops_ring,
 				(unsigned long long)t->drops_backlog,
 				(unsigned long long)drops_ring, (unsigned long long)drops_backlog);
-		if (t->last_hash != (fmt_reader_chunk_count(r) ? last_hash : t->last_hash))
+		if (fmt_reader_chunk_count(r) && t->last_hash != last_hash)
 			problem(&v, "trailer hash disagrees with the last chunk's hash");
 	}
 	fmt_reader_close(r);

@@ -166,6 +166,34 @@ static int fault(struct fmt_wire_fault *f, uint32_t rec, size_t off, const char 
 	return SR_ECORRUPT;
 }
 
+/* Sums the np parameter lengths (width 2 or 4 bytes each) at lens. With ev,
+ * also points ev's parameters at params, where they will lie once expanded:
+ * the pointers are used only after the caller has checked the sum. */
+static inline __attribute__((always_inline)) uint64_t
+sum_lens(const uint8_t *lens, unsigned np, unsigned width, struct evt *ev, const uint8_t *params)
+{
+	uint64_t sum = 0;
+
+	for (unsigned k = 0; k < np; k++) {
+		uint32_t l;
+
+		if (width == 4) {
+			memcpy(&l, lens + 4 * k, 4);
+		} else {
+			uint16_t s;
+
+			memcpy(&s, lens + 2 * k, 2);
+			l = s;
+		}
+		if (ev) {
+			ev->p[k] = params + sum;
+			ev->plen[k] = l;
+		}
+		sum += l;
+	}
+	return sum;
+}
+
 /* One wire record, parsed and checked, not yet expanded. */
 struct wire_rec {
 	size_t start;	     /* offset of its fixed part */
@@ -187,7 +215,8 @@ static int parse_one(struct fmt_wire_dec *d, struct wire_rec *w, struct fmt_wire
 {
 	const uint8_t *in = d->in;
 	size_t n = d->n, p = d->p, lsz;
-	uint64_t num = 0, sum = 0;
+	const uint8_t *params = NULL;
+	uint64_t num = 0, sum;
 	uint16_t sizes;
 	unsigned cl;
 
@@ -240,44 +269,13 @@ static int parse_one(struct fmt_wire_dec *d, struct wire_rec *w, struct fmt_wire
 	if (n - p < lsz)
 		return fault(f, d->i, w->start, "record cut short");
 	if (ev) {
-		const uint8_t *params = out + EVT_REC_HDR + lsz;
-
 		ev->rec = (const struct evt_rec *)out;
 		ev->nparams = w->np;
-		if (w->flags & EVT_RF_LARGE) {
-			for (unsigned k = 0; k < w->np; k++) {
-				uint32_t l;
-
-				memcpy(&l, in + p + 4 * k, 4);
-				ev->p[k] = params + sum; /* used only once the sum is checked */
-				ev->plen[k] = l;
-				sum += l;
-			}
-		} else {
-			for (unsigned k = 0; k < w->np; k++) {
-				uint16_t l;
-
-				memcpy(&l, in + p + 2 * k, 2);
-				ev->p[k] = params + sum;
-				ev->plen[k] = l;
-				sum += l;
-			}
-		}
-	} else if (w->flags & EVT_RF_LARGE) {
-		for (unsigned k = 0; k < w->np; k++) {
-			uint32_t l;
-
-			memcpy(&l, in + p + 4 * k, 4);
-			sum += l;
-		}
-	} else {
-		for (unsigned k = 0; k < w->np; k++) {
-			uint16_t l;
-
-			memcpy(&l, in + p + 2 * k, 2);
-			sum += l;
-		}
+		params = out + EVT_REC_HDR + lsz;
 	}
+	/* The width is a constant in each call, so each gets its own tight loop. */
+	sum = w->flags & EVT_RF_LARGE ? sum_lens(in + p, w->np, 4, ev, params)
+				      : sum_lens(in + p, w->np, 2, ev, params);
 	if (sum > EVT_REC_MAX || n - p - lsz < sum)
 		return fault(f, d->i, w->start, "parameters run past the payload");
 	w->total = EVT_REC_HDR + lsz + (size_t)sum;
