@@ -23,7 +23,6 @@ int scap_convert_to_sysrec(const char *in, const char *out, struct sr_err *err)
 	struct evt ev;
 	int rc, r;
 
-	(void)scap_is_capture("", 0); /* links the reader, see scap_reader.c */
 	rc = evt_source_open(in, &src, err);
 	if (rc)
 		return rc;
@@ -64,7 +63,6 @@ int scap_convert_to_scap(const char *in, const char *out, struct sr_err *err)
 	struct evt ev;
 	int rc, r;
 
-	(void)scap_is_capture("", 0);
 	rc = evt_source_open(in, &src, err);
 	if (rc)
 		return rc;

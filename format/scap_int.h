@@ -154,6 +154,15 @@ uint64_t scap_conv_to_ppm(unsigned conv, uint64_t v);
 unsigned scap_fdtype_to_ours(unsigned t);
 unsigned scap_fdtype_from_ours(unsigned t, unsigned server);
 
+/* A growable byte buffer (the reader's queues, the writer's blocks);
+ * defined in scap_reader.c. Both return 0 or SR_ENOMEM. */
+struct scap_buf {
+	uint8_t *p;
+	size_t len, cap;
+};
+int scap_buf_reserve(struct scap_buf *b, size_t more);
+int scap_buf_put(struct scap_buf *b, const void *data, size_t len);
+
 /* Little-endian helpers on unaligned bytes. */
 static inline uint16_t scap_rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static inline uint32_t scap_rd32(const uint8_t *p)

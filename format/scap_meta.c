@@ -47,21 +47,6 @@ static uint64_t get(struct cur *c, unsigned width)
 	return v;
 }
 
-/* A u16-length-prefixed string (no NUL on disk). */
-static const uint8_t *get_str(struct cur *c, uint32_t *len)
-{
-	uint32_t n = (uint32_t)get(c, 2);
-	const uint8_t *p;
-
-	*len = 0;
-	if (!need(c, n))
-		return NULL;
-	p = c->p + c->off;
-	c->off += n;
-	*len = n;
-	return p;
-}
-
 static const uint8_t *get_bytes(struct cur *c, size_t n)
 {
 	const uint8_t *p;
@@ -73,6 +58,16 @@ static const uint8_t *get_bytes(struct cur *c, size_t n)
 	return p;
 }
 
+/* A u16-length-prefixed string (no NUL on disk). */
+static const uint8_t *get_str(struct cur *c, uint32_t *len)
+{
+	uint32_t n = (uint32_t)get(c, 2);
+	const uint8_t *p = get_bytes(c, n);
+
+	*len = p ? n : 0;
+	return p;
+}
+
 static void take(struct cur *c, uint8_t *dst, size_t n)
 {
 	const uint8_t *p = get_bytes(c, n);
@@ -81,7 +76,7 @@ static void take(struct cur *c, uint8_t *dst, size_t n)
 		memcpy(dst, p, n);
 }
 
-static void copy_comm(char *dst, const uint8_t *p, uint32_t n)
+void scap_comm_set(char *dst, const uint8_t *p, uint32_t n)
 {
 	if (n >= EVT_COMM_LEN)
 		n = EVT_COMM_LEN - 1;
@@ -177,7 +172,7 @@ static int add_procinfo_to(struct scap_src *s, const struct scap_pl_entry *e,
 	h.ppid = (uint32_t)e->ptid;
 	h.uid = e->uid;
 	h.gid = e->gid;
-	copy_comm(h.comm, e->comm, e->comm_len);
+	scap_comm_set(h.comm, e->comm, e->comm_len);
 
 	t = scap_thr_get(s, e->tid, 1);
 	if (!t)

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "../common/sr_err.h"
+#include "../common/sr_hash.h"
+#include "fmt_chunk.h"
 #include "scap.h"
 #include "scap_params.h"
 
@@ -22,22 +24,9 @@
 
 int scap_buf_reserve(struct scap_buf *b, size_t more)
 {
-	size_t need = b->len + more, ncap;
-	uint8_t *np;
-
-	if (need < b->len)
+	if (b->len + more < b->len)
 		return SR_ENOMEM;
-	if (need <= b->cap)
-		return 0;
-	ncap = b->cap ? b->cap : 4096;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(b->p, ncap);
-	if (!np)
-		return SR_ENOMEM;
-	b->p = np;
-	b->cap = ncap;
-	return 0;
+	return fmt_grow(&b->p, &b->cap, b->len + more, 4096);
 }
 
 int scap_buf_put(struct scap_buf *b, const void *data, size_t len)
@@ -78,14 +67,7 @@ size_t scap_thr_max = SCAP_THR_MAX_DEFAULT;
  * would otherwise all share one probe run, and each lookup would walk it. */
 static size_t thr_slot(uint64_t tid, size_t cap)
 {
-	uint64_t h = tid;
-
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return (size_t)h & (cap - 1);
+	return (size_t)sr_mix64(tid) & (cap - 1);
 }
 
 static int thr_grow(struct scap_src *s)
@@ -558,15 +540,6 @@ static int clone_child_procinfo(struct scap_src *s, const struct oparams *o, uin
 	return scap_meta_procinfo(s, &e, ts);
 }
 
-/* A thread's comm from n bytes of text, cut as the kernel cuts it (15). */
-static void thr_set_comm(struct scap_thr *t, const uint8_t *p, uint32_t n)
-{
-	if (n > EVT_COMM_LEN - 1)
-		n = EVT_COMM_LEN - 1;
-	memcpy(t->comm, p, n);
-	t->comm[n] = 0;
-}
-
 /* Builds and queues our record for one syscall (enter e and/or exit x). */
 static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, uint16_t cpu,
 		 const struct pview *e, uint64_t ets, const struct pview *x, uint64_t xts,
@@ -635,10 +608,11 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 		if (o->has_gid)
 			t->gid = o->gid;
 		if (o->comm)
-			thr_set_comm(t, o->comm, o->comm_len);
+			scap_comm_set(t->comm, o->comm, o->comm_len);
 	} else if ((d->flags & SD_CLONE) && o->has_res && o->res > 0) {
 		struct scap_thr *c = scap_thr_get(s, (uint64_t)o->res, 1);
-		int thread = o->set[0] && (scap_rd64(o->p[0]) & 0x10000 /* CLONE_THREAD */);
+		int thread = o->set[0] && o->len[0] == 8 &&
+			     (scap_rd64(o->p[0]) & 0x10000 /* CLONE_THREAD */);
 		t = scap_thr_get(s, tid, 0);
 		if (c && t && !c->comm[0]) {
 			c->pid = thread ? t->pid : (uint64_t)o->res;
@@ -658,14 +632,14 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 		if (o->has_ptid)
 			t->ptid = (uint64_t)o->ptid;
 		if (o->comm) {
-			thr_set_comm(t, o->comm, o->comm_len);
+			scap_comm_set(t->comm, o->comm, o->comm_len);
 		} else if (o->argv0) {
 			/* Old captures lack comm: the executable's base name stands in. */
 			const uint8_t *sl = o->argv0, *q;
 			for (q = o->argv0; q < o->argv0 + o->argv0_len; q++)
 				if (*q == '/')
 					sl = q + 1;
-			thr_set_comm(t, sl, (uint32_t)(o->argv0 + o->argv0_len - sl));
+			scap_comm_set(t->comm, sl, (uint32_t)(o->argv0 + o->argv0_len - sl));
 		}
 	}
 	if (d->flags & SD_EXEC) {
@@ -837,21 +811,22 @@ static int split_params(const uint8_t *ev, uint32_t evlen, unsigned hdr, int lar
 		if (n > SCAP_MAX_PARAMS || (uint64_t)hdr + (uint64_t)n * lw > evlen)
 			return -1;
 	} else {
-		int found = 0;
-		for (int k = (int)maxn; k >= 0; k--) {
-			uint64_t sum = (uint64_t)hdr + (uint64_t)k * lw;
-			if (sum > evlen)
-				continue;
-			for (int i = 0; i < k; i++)
-				sum += scap_rd16(ev + hdr + 2 * i);
-			if (sum == evlen) {
-				n = (uint32_t)k;
-				found = 1;
-				break;
-			}
+		/* The largest k <= maxn whose k lengths (u16: old blocks are never
+		 * large) and their bytes fill the event exactly. The sum for the
+		 * largest k that fits is taken once, then shrunk one length at a
+		 * time: linear in maxn, and the usual first try is the answer. */
+		uint32_t k = (evlen - hdr) / 2 < maxn ? (evlen - hdr) / 2 : maxn;
+		uint64_t data = 0;
+
+		for (uint32_t i = 0; i < k; i++)
+			data += scap_rd16(ev + hdr + 2 * i);
+		while ((uint64_t)hdr + 2 * (uint64_t)k + data != evlen) {
+			if (!k)
+				return -1;
+			k--;
+			data -= scap_rd16(ev + hdr + 2 * k);
 		}
-		if (!found)
-			return -1;
+		n = k;
 	}
 	v->n = n;
 	{

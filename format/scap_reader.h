@@ -86,14 +86,6 @@ struct scap_pend {
 
 #define SCAP_ALIGN8(n) (((n) + 7) & ~(size_t)7)
 
-/* A growable byte buffer. */
-struct scap_buf {
-	uint8_t *p;
-	size_t len, cap;
-};
-int scap_buf_reserve(struct scap_buf *b, size_t more);
-int scap_buf_put(struct scap_buf *b, const void *data, size_t len);
-
 struct scap_src {
 	struct evt_source base;   /* first: the evt_source handed out */
 	struct scap_in in;
@@ -159,6 +151,10 @@ struct scap_pl_entry {
 int scap_meta_procinfo(struct scap_src *s, const struct scap_pl_entry *e, uint64_t ts);
 /* Moves gathered snapshot records into the output queue between SNAP_BEGIN/END. */
 int scap_meta_flush(struct scap_src *s, uint64_t ts);
+
+/* A comm (EVT_COMM_LEN bytes) from n bytes of text: cut as the kernel cuts
+ * it (15), the rest zero so records carry no stale bytes (scap_meta.c). */
+void scap_comm_set(char *dst, const uint8_t *p, uint32_t n);
 
 /* Appends a finished record (builder output) to a buffer. */
 int scap_emit(struct scap_src *s, struct scap_buf *to);

@@ -39,47 +39,28 @@ static uint64_t scap_ptid(uint32_t ppid)
 	return ppid == UINT32_MAX ? UINT64_MAX : ppid;
 }
 
-struct wbuf {
-	uint8_t *p;
-	size_t len, cap;
-};
-
 struct scap_writer {
 	FILE *f;
 	char path[4096];
 	int lists_done, in_snap, failed;
-	struct wbuf snap;        /* snapshot records waiting for the lists */
-	struct wbuf blk;         /* block assembly */
-	struct wbuf tmp;
+	struct scap_buf snap;    /* snapshot records waiting for the lists */
+	struct scap_buf blk;     /* block assembly */
+	struct scap_buf tmp;
 	unsigned long long events;
 };
 
-static int wb_put(struct wbuf *b, const void *d, size_t n)
+static int wb_put(struct scap_buf *b, const void *d, size_t n)
 {
-	if (b->len + n > b->cap) {
-		size_t nc = b->cap ? b->cap : 4096;
-		uint8_t *np;
-		while (nc < b->len + n)
-			nc *= 2;
-		np = realloc(b->p, nc);
-		if (!np)
-			return SR_ENOMEM;
-		b->p = np;
-		b->cap = nc;
-	}
-	if (n)
-		memcpy(b->p + b->len, d, n);
-	b->len += n;
-	return 0;
+	return scap_buf_put(b, d, n);
 }
 
-static int wb_u8(struct wbuf *b, uint8_t v) { return wb_put(b, &v, 1); }
-static int wb_u16(struct wbuf *b, uint16_t v) { return wb_put(b, &v, 2); }
-static int wb_u32(struct wbuf *b, uint32_t v) { return wb_put(b, &v, 4); }
-static int wb_u64(struct wbuf *b, uint64_t v) { return wb_put(b, &v, 8); }
+static int wb_u8(struct scap_buf *b, uint8_t v) { return wb_put(b, &v, 1); }
+static int wb_u16(struct scap_buf *b, uint16_t v) { return wb_put(b, &v, 2); }
+static int wb_u32(struct scap_buf *b, uint32_t v) { return wb_put(b, &v, 4); }
+static int wb_u64(struct scap_buf *b, uint64_t v) { return wb_put(b, &v, 8); }
 
 /* u16 length + bytes (list blocks store strings without NUL). */
-static int wb_lstr(struct wbuf *b, const uint8_t *p, uint32_t n)
+static int wb_lstr(struct scap_buf *b, const uint8_t *p, uint32_t n)
 {
 	if (n > 1024)
 		n = 1024;
@@ -87,7 +68,7 @@ static int wb_lstr(struct wbuf *b, const uint8_t *p, uint32_t n)
 }
 
 /* Wraps body in a block (header, padding, trailer) and writes it. */
-static int write_block(struct scap_writer *w, uint32_t type, const struct wbuf *body,
+static int write_block(struct scap_writer *w, uint32_t type, const struct scap_buf *body,
 		       struct sr_err *err)
 {
 	uint32_t pad = (uint32_t)((4 - body->len % 4) % 4);
@@ -107,7 +88,7 @@ int scap_writer_open(struct scap_writer **out, const char *path, const struct fm
 		     struct sr_err *err)
 {
 	struct scap_writer *w = calloc(1, sizeof(*w));
-	struct wbuf b = { 0 };
+	struct scap_buf b = { 0 };
 	char hn[128];
 	int rc;
 
@@ -154,7 +135,7 @@ static const uint8_t *prm(const struct evt *ev, int i, uint32_t *len)
 	return ev->p[i];
 }
 
-static int pl_entry(struct wbuf *b, const struct evt *ev)
+static int pl_entry(struct scap_buf *b, const struct evt *ev)
 {
 	const struct evt_rec *r = ev->rec;
 	unsigned t = r->type;
@@ -204,7 +185,7 @@ static uint8_t l4_scap(uint8_t l4)
 	return l4 == 6 ? 2 : l4 == 17 ? 3 : l4 == 1 ? 4 : 0;
 }
 
-static int fd_entry(struct wbuf *b, const struct evt *ev)
+static int fd_entry(struct scap_buf *b, const struct evt *ev)
 {
 	uint32_t nl, tl;
 	const uint8_t *name = prm(ev, 2, &nl), *tu = prm(ev, 3, &tl);
@@ -261,7 +242,7 @@ static int fd_entry(struct wbuf *b, const struct evt *ev)
 /* Writes the lists from the gathered snapshot records. */
 static int write_lists(struct scap_writer *w, struct sr_err *err)
 {
-	struct wbuf b = { 0 };
+	struct scap_buf b = { 0 };
 	struct evt ev;
 	size_t off;
 	int rc = 0;
@@ -362,7 +343,7 @@ static int put_param(struct scap_writer *w, const struct scap_prm *d, const stru
 		     uint16_t sc, uint32_t cap, uint16_t *lenp, uint32_t *varp)
 {
 	const struct evt_rec *r = ev->rec;
-	struct wbuf *t = &w->tmp;
+	struct scap_buf *t = &w->tmp;
 	size_t start = t->len;
 	unsigned width = scap_wire_width(d->wire);
 	uint8_t sock[160];

@@ -1263,3 +1263,124 @@ TEST(undescribed_thread_has_unknown_parent)
 out:
 	unlink(path);
 }
+
+/* Appends one old-style event block (SCAP_BT_EV: no parameter count, the
+ * reader finds it from the lengths): scap type et, n u16 lengths, then
+ * dlen bytes of data; evlen covers exactly those. */
+static int put_v1_event(FILE *f, uint64_t ts, uint64_t tid, uint16_t et, const uint16_t *lens,
+			unsigned n, const void *data, uint32_t dlen)
+{
+	uint8_t blk[128] = { 0 };
+	uint32_t type = SCAP_BT_EV, evlen = SCAP_EVT_HDR_V1 + 2 * n + dlen;
+	uint32_t tl = (12 + 2 + evlen + 3) & ~3u;
+	size_t o = 8 + 2;
+
+	if (tl > sizeof(blk))
+		return -1;
+	memcpy(blk, &type, 4);
+	memcpy(blk + 4, &tl, 4);
+	memcpy(blk + o, &ts, 8), o += 8;
+	memcpy(blk + o, &tid, 8), o += 8;
+	memcpy(blk + o, &evlen, 4), o += 4;
+	memcpy(blk + o, &et, 2), o += 2;
+	memcpy(blk + o, lens, 2 * n), o += 2 * n;
+	memcpy(blk + o, data, dlen);
+	memcpy(blk + tl - 4, &tl, 4);
+	return fwrite(blk, tl, 1, f) == 1 ? 0 : -1;
+}
+
+/* Old event blocks carry no parameter count: the reader takes the largest
+ * count (up to the table's) whose lengths fill the event exactly, fewer
+ * parameters than the table lists included; lengths that fill it at no
+ * count are damage, reported after the records before it. */
+TEST(old_event_blocks_find_their_parameter_count)
+{
+	char path[256];
+	struct wr x;
+	struct evt_source *src;
+	struct sr_err err;
+	struct evt ev;
+	uint16_t l8 = 8, l4 = 4;
+	int64_t fd = 7, res = 0;
+	int rc, full = 0, bare = 0;
+	FILE *f;
+
+	tmp_path(path, sizeof(path), "v1.scap");
+	CHECK_EQ_INT(wr_open(&x, path), 0);
+	CHECK_EQ_INT(wr_close_file(&x), 0);
+	f = fopen(path, "ab");
+	CHECK(f != NULL);
+	if (!f)
+		goto out;
+	/* close enter (fd) and exit (res), each with its one parameter */
+	CHECK_EQ_INT(put_v1_event(f, 1000, 77, 4, &l8, 1, &fd, 8), 0);
+	CHECK_EQ_INT(put_v1_event(f, 1010, 77, 5, &l8, 1, &res, 8), 0);
+	/* a close exit with no parameter at all: no result */
+	CHECK_EQ_INT(put_v1_event(f, 1020, 78, 5, NULL, 0, NULL, 0), 0);
+	/* 8 data bytes but a length of 4: neither 1 nor 0 parameters fit */
+	CHECK_EQ_INT(put_v1_event(f, 1030, 79, 5, &l4, 1, &res, 8), 0);
+	fclose(f);
+	src = open_with(path, SCAP_THR_MAX_DEFAULT, SCAP_PEND_MAX_ENTRIES_DEFAULT);
+	CHECK(src != NULL);
+	if (!src)
+		goto out;
+	sr_err_clear(&err);
+	while ((rc = src->ops->next(src, &ev, &err)) == 1) {
+		if (ev.rec->type != EVT_CLOSE)
+			continue;
+		if (ev.rec->tid == 77) {
+			full = 1;
+			CHECK_EQ_INT(evt_param_s64(&ev, 0), 7);
+			CHECK_EQ_INT(ev.rec->latency, 10);
+			CHECK(!(ev.rec->flags & EVT_RF_NORES));
+		} else if (ev.rec->tid == 78) {
+			bare = 1;
+			CHECK(ev.rec->flags & EVT_RF_NORES);
+		}
+		CHECK(ev.rec->tid != 79);
+	}
+	CHECK(full && bare);
+	CHECK_EQ_INT(rc, SR_ECORRUPT);
+	CHECK(strstr(err.msg, "parameter lengths") != NULL);
+	src->ops->close(src);
+out:
+	unlink(path);
+}
+
+/* An execve's shorter comm replaces the thread's whole comm: the bytes
+ * after its NUL are zero in later records, not what the old name left. */
+TEST(exec_comm_leaves_no_stale_bytes)
+{
+	static const char zero[EVT_COMM_LEN];
+	char path[256];
+	struct wr x;
+	struct evt_source *src;
+	struct sr_err err;
+	struct evt ev;
+	int rc, seen = 0;
+
+	tmp_path(path, sizeof(path), "comm.scap");
+	CHECK_EQ_INT(wr_open(&x, path), 0);
+	wr_snap_begin(&x, 1);
+	wr_thread(&x, 60, 60, 0, "a-long-comm-nam");
+	wr_snap_end(&x, 1);
+	wr_execve(&x, 1000, 60, 60, 0, "sh");
+	wr_close(&x, 1010, 60, 60, 0, "sh", 3, 0);
+	CHECK_EQ_INT(wr_close_file(&x), 0);
+	src = open_with(path, SCAP_THR_MAX_DEFAULT, SCAP_PEND_MAX_ENTRIES_DEFAULT);
+	CHECK(src != NULL);
+	if (!src)
+		goto out;
+	while ((rc = src->ops->next(src, &ev, &err)) == 1) {
+		if (ev.rec->type != EVT_CLOSE || ev.rec->tid != 60)
+			continue;
+		seen = 1;
+		CHECK_STR(ev.rec->comm, "sh");
+		CHECK(memcmp(ev.rec->comm + 2, zero, EVT_COMM_LEN - 2) == 0);
+	}
+	CHECK_EQ_INT(rc, 0);
+	CHECK(seen);
+	src->ops->close(src);
+out:
+	unlink(path);
+}
