@@ -73,12 +73,12 @@ static void proc_fork(struct st_state *st, const struct evt *ev)
 	t = st_thr_fork(st, parent, ctid, cpid, is_thread, ev->rec->ts);
 	if (!t)
 		return;
-	if (evt_param_present(ev, 4) && ev->plen[4])
+	if (st_param_has(ev, 4))
 		t->pub.vtid = (uint32_t)evt_param_u64(ev, 4);
 	else
 		t->pub.vtid = ctid;
 	if (!is_thread)
-		t->proc->vpid = evt_param_present(ev, 5) && ev->plen[5] ?
+		t->proc->vpid = st_param_has(ev, 5) ?
 					(uint32_t)evt_param_u64(ev, 5) : cpid;
 }
 
@@ -104,11 +104,6 @@ static void set_env(struct st_state *st, struct st_proc *p, const uint8_t *a, ui
 		len--;
 	st_str_set(st, &p->env, (const char *)a, len);
 	p->env_len = len;
-}
-
-static int has(const struct evt *ev, unsigned i)
-{
-	return i < ev->nparams && ev->plen[i] > 0;
 }
 
 static void exec_common(struct st_state *st, struct st_thr *t, uint32_t old_tid)
@@ -140,16 +135,16 @@ static void exec_event(struct st_state *st, struct st_thr *t, const struct evt *
 	if (r->res != 0)
 		return;
 	exec_common(st, t, 0);
-	if (has(ev, o + 1))
+	if (st_param_has(ev, o + 1))
 		set_argv(st, p, ev->p[o + 1], ev->plen[o + 1]);
-	if (has(ev, o + 3)) {
+	if (st_param_has(ev, o + 3)) {
 		s = st_param_str(ev, o + 3, &len);
 		st_str_set(st, &p->cwd, s, len);
 	}
-	if (has(ev, o + 2)) {
+	if (st_param_has(ev, o + 2)) {
 		s = st_param_str(ev, o + 2, &len);
 		st_str_set(st, &p->exepath, s, len);
-	} else if (has(ev, o)) {
+	} else if (st_param_has(ev, o)) {
 		size_t n;
 		int64_t dirfd = o ? evt_param_s64(ev, 0) : -100;
 		s = st_resolve_path(st, p, dirfd, ev->p[o], ev->plen[o], &n);
@@ -162,21 +157,21 @@ static void exec_event(struct st_state *st, struct st_thr *t, const struct evt *
 		if (e)
 			st_str_set(st, &p->exe, e + 1, strlen(e + 1));
 	}
-	if (has(ev, o + 4))
+	if (st_param_has(ev, o + 4))
 		p->tty = (uint32_t)evt_param_u64(ev, o + 4);
-	if (has(ev, o + 5))
+	if (st_param_has(ev, o + 5))
 		p->loginuid = (uint32_t)evt_param_u64(ev, o + 5);
-	if (has(ev, o + 6))
+	if (st_param_has(ev, o + 6))
 		p->uid = (uint32_t)evt_param_u64(ev, o + 6);
-	if (has(ev, o + 7))
+	if (st_param_has(ev, o + 7))
 		p->gid = p->egid = (uint32_t)evt_param_u64(ev, o + 7);
-	if (has(ev, o + 8))
+	if (st_param_has(ev, o + 8))
 		p->euid = (uint32_t)evt_param_u64(ev, o + 8);
-	if (has(ev, o + 9))
+	if (st_param_has(ev, o + 9))
 		set_env(st, p, ev->p[o + 9], ev->plen[o + 9]);
 	if (evt_param_present(ev, o + 10))
 		p->flags = (uint32_t)evt_param_u64(ev, o + 10);
-	if (has(ev, o + 11))
+	if (st_param_has(ev, o + 11))
 		p->cap_eff = evt_param_u64(ev, o + 11);
 }
 
@@ -188,15 +183,15 @@ static void proc_exec(struct st_state *st, struct st_thr *t, const struct evt *e
 	const char *s;
 
 	exec_common(st, t, (uint32_t)evt_param_u64(ev, 1));
-	if (has(ev, 2))
+	if (st_param_has(ev, 2))
 		set_argv(st, p, ev->p[2], ev->plen[2]);
-	if (has(ev, 0)) {
+	if (st_param_has(ev, 0)) {
 		s = st_param_str(ev, 0, &len);
 		s = st_resolve_path(st, p, -100, (const uint8_t *)s, len, &n);
 		if (s)
 			st_str_set(st, &p->exepath, s, n);
 	}
-	if (has(ev, 3))
+	if (st_param_has(ev, 3))
 		p->exe_ino = evt_param_u64(ev, 3);
 	if (evt_param_present(ev, 4))
 		p->flags = (uint32_t)evt_param_u64(ev, 4);
@@ -284,7 +279,7 @@ void st_event_begin(struct st_state *st, const struct evt *ev)
 		st_thr_queue_reap(st, t);
 		break;
 	case EVT_CHDIR:
-		if (r->res == 0 && has(ev, 0)) {
+		if (r->res == 0 && st_param_has(ev, 0)) {
 			size_t n;
 			const char *s = st_resolve_path(st, t->proc, -100, ev->p[0], ev->plen[0], &n);
 			if (s)

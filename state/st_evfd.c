@@ -161,11 +161,6 @@ static void pair_event(struct st_state *st, struct st_proc *p, const struct evt 
 	}
 }
 
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
 /* bind/connect address parameter (PT_SOCKADDR) into the local or remote end. */
 static void apply_sockaddr(struct st_state *st, struct st_fd *fd, const uint8_t *a, uint32_t len,
 			   int local)
@@ -176,11 +171,11 @@ static void apply_sockaddr(struct st_state *st, struct st_fd *fd, const uint8_t 
 		fd->family = AF_INET;
 		memset(local ? fd->lip : fd->rip, 0, 16);
 		memcpy(local ? fd->lip : fd->rip, a + 1, 4);
-		*(local ? &fd->lport : &fd->rport) = rd16(a + 5);
+		*(local ? &fd->lport : &fd->rport) = st_rd16(a + 5);
 	} else if (a[0] == AF_INET6 && len >= 19) {
 		fd->family = AF_INET6;
 		memcpy(local ? fd->lip : fd->rip, a + 1, 16);
-		*(local ? &fd->lport : &fd->rport) = rd16(a + 17);
+		*(local ? &fd->lport : &fd->rport) = st_rd16(a + 17);
 	} else if (a[0] == AF_UNIX) {
 		size_t n = len - 1;
 		const uint8_t *path = a + 1;
@@ -209,7 +204,7 @@ static void connect_event(struct st_state *st, struct st_proc *p, const struct e
 	if (!e)
 		return;
 	e->pub.is_server = 0;
-	if (evt_param_present(ev, 2) && ev->plen[2] &&
+	if (st_param_has(ev, 2) &&
 	    st_fd_set_tuple(st, &e->pub, ev->p[2], ev->plen[2]) == 0) {
 		if (e->pub.family == AF_UNIX) {
 			/* The path of a unix tuple follows the two inodes. */

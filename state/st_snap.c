@@ -13,11 +13,6 @@
 
 #include "../common/sr_err.h"
 
-static int has(const struct evt *ev, unsigned i)
-{
-	return i < ev->nparams && ev->plen[i] > 0;
-}
-
 static void set_param_str(struct st_state *st, const char **slot, const struct evt *ev, unsigned i)
 {
 	uint32_t len;
@@ -69,7 +64,7 @@ static void set_container(struct st_state *st, struct st_proc *p, const struct e
 		st_str_set(st, &p->container_full_id, id, 64);
 		st_str_set(st, &p->container_id, id, 12);
 		st_str_set(st, &p->pod_uid, pod, strlen(pod));
-	} else if (has(ev, 10)) {
+	} else if (st_param_has(ev, 10)) {
 		/* No container in the cgroup path: trust what the writer derived. */
 		s = st_param_str(ev, 10, &len);
 		st_str_set(st, &p->container_full_id, s, len);
@@ -78,7 +73,7 @@ static void set_container(struct st_state *st, struct st_proc *p, const struct e
 		st_str_set(st, &p->container_full_id, "host", 4);
 		st_str_set(st, &p->container_id, "host", 4);
 	}
-	if (has(ev, 11))
+	if (st_param_has(ev, 11))
 		set_param_str(st, &p->pod_uid, ev, 11);
 	else if (!p->pod_uid)
 		st_str_set(st, &p->pod_uid, "", 0);
@@ -125,15 +120,15 @@ static void procinfo(struct st_state *st, const struct evt *ev)
 	t->pub.comm[sizeof(t->pub.comm) - 1] = '\0';
 	t->pub.cgroup_id = r->cgroup_id;
 	t->pub.start_ts = evt_param_u64(ev, 8);
-	t->pub.vtid = has(ev, 13) ? (uint32_t)evt_param_u64(ev, 13) : r->tid;
+	t->pub.vtid = st_param_has(ev, 13) ? (uint32_t)evt_param_u64(ev, 13) : r->tid;
 	p->ppid = r->ppid;
 	p->uid = r->uid;
 	p->gid = r->gid;
-	p->euid = has(ev, 6) ? (uint32_t)evt_param_u64(ev, 6) : r->uid;
-	p->egid = has(ev, 7) ? (uint32_t)evt_param_u64(ev, 7) : r->gid;
+	p->euid = st_param_has(ev, 6) ? (uint32_t)evt_param_u64(ev, 6) : r->uid;
+	p->egid = st_param_has(ev, 7) ? (uint32_t)evt_param_u64(ev, 7) : r->gid;
 	p->tty = (uint32_t)evt_param_u64(ev, 4);
-	p->loginuid = has(ev, 5) ? (uint32_t)evt_param_u64(ev, 5) : UINT32_MAX;
-	p->vpid = has(ev, 12) ? (uint32_t)evt_param_u64(ev, 12) : r->pid;
+	p->loginuid = st_param_has(ev, 5) ? (uint32_t)evt_param_u64(ev, 5) : UINT32_MAX;
+	p->vpid = st_param_has(ev, 12) ? (uint32_t)evt_param_u64(ev, 12) : r->pid;
 	p->pidns = evt_param_u64(ev, 14);
 	p->mntns = evt_param_u64(ev, 15);
 	p->netns = evt_param_u64(ev, 16);
@@ -146,7 +141,7 @@ static void procinfo(struct st_state *st, const struct evt *ev)
 	/* Threads share their process's working directory; an empty one is
 	 * a describer that could not read it (a scap clone event of a new
 	 * thread), never a directory: it does not replace a known one. */
-	if (has(ev, 3) || !p->cwd)
+	if (st_param_has(ev, 3) || !p->cwd)
 		set_param_str(st, &p->cwd, ev, 3);
 	if ((!p->cwd || !p->cwd[0]) && !st->in_snap)
 		inherit_cwd(st, p, r->ppid);
@@ -185,7 +180,7 @@ static void fdinfo(struct st_state *st, const struct evt *ev)
 	if (!e)
 		return;
 	e->pub.flags = (uint32_t)evt_param_u64(ev, 4);
-	if (has(ev, 3)) {
+	if (st_param_has(ev, 3)) {
 		st_fd_set_tuple(st, &e->pub, ev->p[3], ev->plen[3]);
 		if ((e->pub.family == AF_INET || e->pub.family == AF_INET6)) {
 			static const uint8_t z[16];
@@ -195,7 +190,7 @@ static void fdinfo(struct st_state *st, const struct evt *ev)
 				e->pub.is_server = e->pub.lport ? 1 : 2;
 		}
 	}
-	if (has(ev, 5))
+	if (st_param_has(ev, 5))
 		e->pub.ino = evt_param_u64(ev, 5);
 	st->curfd = e;
 	st->curfd_num = fd;
