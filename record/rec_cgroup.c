@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rec_procfs.h"
+
 /* Hierarchy walks are for ids /proc could not name; at most one a second,
  * so a storm of short-lived cgroups cannot turn into a storm of walks. */
 #define CG_WALK_EVERY_NS 1000000000ull
@@ -31,32 +33,11 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Mount point of the first cgroup2 mount, "" if none. */
-static void find_mount(char *out, size_t cap)
-{
-	char line[4096];
-	FILE *f = fopen("/proc/self/mountinfo", "r");
-
-	out[0] = '\0';
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char m[PATH_MAX];
-
-		/* field 5 is the mount point; the fs type follows " - " */
-		if (strstr(line, " - cgroup2 ") && sscanf(line, "%*s %*s %*s %*s %4095s", m) == 1) {
-			snprintf(out, cap, "%s", m);
-			break;
-		}
-	}
-	fclose(f);
-}
-
 int rec_cg_init(struct rec_cg *c, struct sr_err *err)
 {
 	(void)err;
 	memset(c, 0, sizeof(*c));
-	find_mount(c->mnt, sizeof(c->mnt));
+	rec_procfs_cg2_mount(c->mnt, sizeof(c->mnt));
 	c->gen = 1;
 	return 0;
 }
@@ -130,19 +111,11 @@ int rec_cg_first(struct rec_cg *c, uint64_t id)
 static int pid_cgroup(uint32_t pid, char *rel, size_t cap)
 {
 	char path[64], buf[8192];
-	ssize_t n;
-	int fd;
 	char *l;
 
 	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (rec_procfs_read(path, buf, sizeof(buf)) <= 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	l = strncmp(buf, "0::", 3) == 0 ? buf : strstr(buf, "\n0::");
 	if (!l)
 		return -1;
@@ -253,7 +226,7 @@ int rec_cgroup_resolve(const char *path, uint64_t *id, uint32_t *level, struct s
 
 	if (!realpath(path, real) || stat(real, &st) || !S_ISDIR(st.st_mode))
 		return sr_err_set(err, SR_EIO, "--cgroup %s: not a cgroup directory", path);
-	find_mount(mnt, sizeof(mnt));
+	rec_procfs_cg2_mount(mnt, sizeof(mnt));
 	ml = strlen(mnt);
 	if (!ml || strncmp(real, mnt, ml) || (real[ml] && real[ml] != '/'))
 		return sr_err_set(err, SR_EIO, "--cgroup %s: not under the cgroup2 mount", path);

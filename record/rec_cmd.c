@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rec_procfs.h"
+
 int rec_cmd_spawn(char **argv, pid_t *pid, int *go_fd, struct sr_err *err)
 {
 	int p[2];
@@ -80,19 +82,11 @@ int rec_cmd_status(int wstatus)
 static pid_t read_ppid(const char *pid)
 {
 	char path[64], buf[512], *rp;
-	ssize_t n;
-	int fd;
 	long ppid;
 
 	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (rec_procfs_read(path, buf, sizeof(buf)) <= 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	/* comm may hold spaces and parens: the fields follow the last ')' */
 	rp = strrchr(buf, ')');
 	if (!rp || sscanf(rp + 1, " %*c %ld", &ppid) != 1)

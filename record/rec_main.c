@@ -52,7 +52,7 @@ struct rec {
 	struct sr_err werr;
 	uint64_t bad;	   /* records that failed to decode */
 	uint64_t bad_seen; /* bad + the reader's malformed samples, already in a DROP */
-	uint64_t drops_seen[PRB_DROP_NR], lost_seen;
+	uint64_t drops_seen[PRB_DROP_NR];
 	uint64_t drops_total[PRB_DROP_NR];
 	pid_t child;
 	int child_status, child_done;
@@ -138,7 +138,7 @@ static int on_record(void *ctx, void *rec, size_t len)
  * those losses are counted as ring_full, where they happen. */
 static int account_drops(struct rec *r)
 {
-	uint64_t cur[PRB_DROP_NR], d[PRB_DROP_NR], other, lost = rec_ring_lost(r->ring);
+	uint64_t cur[PRB_DROP_NR], d[PRB_DROP_NR], other;
 	uint64_t bad = r->bad + rec_ring_bad(r->ring);
 	struct evt_rec hdr;
 	const void *rec;
@@ -157,8 +157,8 @@ static int account_drops(struct rec *r)
 	r->drops_total[PRB_DROP_OTHER] += bad - r->bad_seen;
 	r->bad_seen = bad;
 	other = d[PRB_DROP_NOMEM] + d[PRB_DROP_OTHER];
-	/* LOST records repeat what the probe already counted as ring drops */
-	r->lost_seen = lost;
+	/* the reader's LOST count (rec_ring_lost) is not added: it repeats
+	 * what the probe already counted as ring drops */
 	if (!d[PRB_DROP_RING] && !other)
 		return 0;
 	memset(&hdr, 0, sizeof(hdr));

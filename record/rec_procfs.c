@@ -29,8 +29,7 @@ void rec_procfs_set_roots(const char *p, const char *e)
 
 /* ---- small readers ---- */
 
-/* Reads a whole small file; returns bytes read or -1. Always NUL-terminates. */
-static ssize_t slurp(const char *path, char *buf, size_t cap)
+ssize_t rec_procfs_read(const char *path, char *buf, size_t cap)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t n = 0;
@@ -134,7 +133,7 @@ static int read_task(const char *base, struct task_info *ti)
 	if (read_status(path, ti))
 		return -1;
 	snprintf(path, sizeof(path), "%s/comm", base);
-	n = slurp(path, buf, sizeof(buf));
+	n = rec_procfs_read(path, buf, sizeof(buf));
 	if (n > 0) {
 		size_t l = strcspn(buf, "\n");
 		if (l >= sizeof(ti->comm))
@@ -143,7 +142,7 @@ static int read_task(const char *base, struct task_info *ti)
 		ti->comm[l] = '\0';
 	}
 	snprintf(path, sizeof(path), "%s/stat", base);
-	if (slurp(path, buf, sizeof(buf)) > 0 && (p = strrchr(buf, ')'))) {
+	if (rec_procfs_read(path, buf, sizeof(buf)) > 0 && (p = strrchr(buf, ')'))) {
 		/* Fields after "pid (comm)": state ppid pgrp session tty_nr ... field 22 starttime. */
 		unsigned long long v[20] = { 0 };
 		char *s = p[1] ? p + 2 : p + 1; /* ')' may end what was read */
@@ -231,11 +230,11 @@ static void read_proc(struct walk *w, const char *base, struct proc_info *pi)
 	snprintf(path, sizeof(path), "%s/cwd", base);
 	link_of(path, pi->cwd, sizeof(pi->cwd));
 	snprintf(path, sizeof(path), "%s/cmdline", base);
-	n = slurp(path, w->args, w->args_cap);
+	n = rec_procfs_read(path, w->args, w->args_cap);
 	pi->args_len = n > 0 ? (size_t)n : 0;
 	pi->argv0_len = strnlen(w->args, pi->args_len);
 	snprintf(path, sizeof(path), "%s/loginuid", base);
-	pi->loginuid = slurp(path, buf, sizeof(buf)) > 0 ? (uint32_t)strtoul(buf, NULL, 10)
+	pi->loginuid = rec_procfs_read(path, buf, sizeof(buf)) > 0 ? (uint32_t)strtoul(buf, NULL, 10)
 							 : UINT32_MAX;
 	pi->pidns = ns_ino(base, "pid");
 	pi->mntns = ns_ino(base, "mnt");
@@ -247,14 +246,14 @@ static void read_proc(struct walk *w, const char *base, struct proc_info *pi)
 		char cg[8192];
 		int v2;
 
-		if (slurp(path, cg, sizeof(cg)) <= 0)
+		if (rec_procfs_read(path, cg, sizeof(cg)) <= 0)
 			cg[0] = '\0';
 		v2 = rec_procfs_cgroup(cg, pi->cgroup, sizeof(pi->cgroup), pi->cid, pi->pod);
 		/* The id the probe reports is the inode of the unified-hierarchy
 		 * directory; without a cgroup2 mount there is none to give. */
-		if (v2 && w->cg2[0]) {
-			snprintf(cgpath, sizeof(cgpath), "%s%s", w->cg2,
-				 strcmp(pi->cgroup, "/") ? pi->cgroup : "");
+		if (v2 && w->cg2[0] &&
+		    (size_t)snprintf(cgpath, sizeof(cgpath), "%s%s", w->cg2,
+				     strcmp(pi->cgroup, "/") ? pi->cgroup : "") < sizeof(cgpath)) {
 			if (stat(cgpath, &sb) == 0 && S_ISDIR(sb.st_mode))
 				pi->cgroup_id = sb.st_ino;
 		}
@@ -311,9 +310,7 @@ int rec_procfs_cgroup(const char *text, char *path, size_t cap, char id[65], cha
 	return v2 != NULL;
 }
 
-/* Mount point of the cgroup2 (unified) hierarchy from mountinfo: /sys/fs/cgroup
- * on v2 hosts, /sys/fs/cgroup/unified on hybrid ones; "" when there is none. */
-static void cg2_mount(char *out, size_t cap)
+void rec_procfs_cg2_mount(char *out, size_t cap)
 {
 	char p[320], line[4096];
 	FILE *f;
@@ -438,7 +435,7 @@ static void emit_fd(struct walk *w, const struct proc_info *pi, const struct tas
 	fd.is_server = 2;
 	fd.name = link;
 	snprintf(path, sizeof(path), "%s/fdinfo/%lld", base, (long long)fdnum);
-	if (slurp(path, info, sizeof(info)) > 0) {
+	if (rec_procfs_read(path, info, sizeof(info)) > 0) {
 		if ((p = strstr(info, "flags:")))
 			fd.flags = (uint32_t)strtoul(p + 6, NULL, 8);
 		if ((p = strstr(info, "ino:")))
@@ -666,7 +663,7 @@ int rec_procfs_snapshot(struct st_state *st, uint64_t ts_ns,
 	if (w.hz <= 0)
 		w.hz = 100;
 	w.boot_ns = boot_epoch_ns();
-	cg2_mount(w.cg2, sizeof(w.cg2));
+	rec_procfs_cg2_mount(w.cg2, sizeof(w.cg2));
 	w.args_cap = 1 << 17; /* the kernel shows at most this much of a cmdline here */
 	w.args = malloc(w.args_cap);
 	pids = list_ids(proc_root, &npids);

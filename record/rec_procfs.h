@@ -37,6 +37,15 @@ int rec_procfs_snapshot(struct st_state *st, uint64_t ts_ns,
  * the cgroup id), 0 otherwise. */
 int rec_procfs_cgroup(const char *text, char *path, size_t cap, char id[65], char pod[64]);
 
+/* Reads a whole small file (a /proc entry) into buf, at most cap - 1 bytes,
+ * always NUL-terminated; returns the bytes read or -1 if it cannot be opened. */
+ssize_t rec_procfs_read(const char *path, char *buf, size_t cap);
+
+/* Mount point of the cgroup2 (unified) hierarchy from mountinfo, octal
+ * escapes decoded: /sys/fs/cgroup on v2 hosts, /sys/fs/cgroup/unified on
+ * hybrid ones; "" when there is none. */
+void rec_procfs_cg2_mount(char *out, size_t cap);
+
 /* Where to read from (default "/proc" and "/etc"): tests and containers. */
 void rec_procfs_set_roots(const char *proc_root, const char *etc_root);
 

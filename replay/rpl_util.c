@@ -9,16 +9,22 @@
 
 volatile sig_atomic_t rpl_interrupted;
 
+/* One message line on stderr, after whatever stdout already holds. */
+static void say(const char *prefix, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int rpl_fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("sysreplay: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("sysreplay: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return RPL_EXIT_BAD;
 }
 
@@ -26,12 +32,9 @@ void rpl_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("sysreplay: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("sysreplay: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int rpl_fail_err(const char *what, const struct sr_err *err)

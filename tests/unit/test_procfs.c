@@ -139,7 +139,7 @@ TEST(snapshot_of_this_machine)
 	{
 		/* argv[0] and the rest, as the kernel shows them. */
 		char cmd[4096];
-		ssize_t n = slurp("/proc/self/cmdline", cmd, sizeof(cmd));
+		ssize_t n = rec_procfs_read("/proc/self/cmdline", cmd, sizeof(cmd));
 		size_t a0 = strlen(cmd);
 		CHECK_STR(t->exe, cmd);
 		CHECK_EQ_INT(t->args_len, n > (ssize_t)a0 + 1 ? (size_t)n - a0 - 2 : 0);

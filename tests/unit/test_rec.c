@@ -11,6 +11,8 @@
 #include "../../record/rec_cgroup.c"
 #include "../../record/rec_opts.c"
 #include "../../record/rec_out.c"
+#include "../../record/rec_procfs.c"
+#include "../../record/rec_procfs_sock.c"
 #include "../../record/rec_ring.c"
 #include "../../record/rec_sctab.c"
 #include "../tap.h"
