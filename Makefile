@@ -101,10 +101,14 @@ $(OUT)/bench/%: bench/%.c $(LIB)
 
 # The target is compiled on its own so its dependency file lists what it
 # includes (the record/ sources compiled into fuzz_procnet and fuzz_procfs).
-$(OUT)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/fuzz_replay_main.c $(LIB)
+# The replay driver is compiled once, by the generic rule, for every target
+# (and kept: make would otherwise delete it as an intermediate file).
+FUZZ_MAIN_OBJ := $(OUT)/tests/fuzz/fuzz_replay_main.o
+.SECONDARY: $(FUZZ_MAIN_OBJ)
+$(OUT)/fuzz-replay/%: tests/fuzz/%.c $(FUZZ_MAIN_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MF $@.src.d -MT $@ -c $< -o $@.o
-	$(CC) $(CFLAGS) -o $@ $@.o tests/fuzz/fuzz_replay_main.c $(LIB) $(LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS) -o $@ $@.o $(FUZZ_MAIN_OBJ) $(LIB) $(LIBS) $(LDFLAGS)
 
 # libFuzzer builds: make fuzz FUZZ_SECONDS=60 runs each target for that long;
 # FUZZ_ONLY="fuzz_procnet fuzz_procfs" runs only those. Crash inputs go to
@@ -112,11 +116,19 @@ $(OUT)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/fuzz_replay_main.c $(LIB)
 FUZZ_SECONDS ?= 30
 FUZZ_ONLY ?=
 FUZZ_RUN := $(if $(FUZZ_ONLY),$(filter $(FUZZ_ONLY:%=tests/fuzz/%.c),$(FUZZ_SRC)),$(FUZZ_SRC))
-fuzz: deps
-	@mkdir -p .output/fuzz
+# The library is instrumented once (fuzzer-no-link) and shared by every target,
+# rather than recompiled from source into each of them.
+FUZZ_FLAGS := -g -O1 -I. -I.output -D_GNU_SOURCE
+FUZZ_LIB := .output/fuzz/libsysrec.a
+.output/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
+$(FUZZ_LIB): $(LIB_SRC:%.c=.output/fuzz/obj/%.o)
+	rm -f $@ && ar rcs $@ $^
+fuzz: deps $(FUZZ_LIB)
 	@for f in $(FUZZ_RUN); do n=$$(basename $$f .c); \
-	  $(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -I. -I.output -D_GNU_SOURCE \
-	    -o .output/fuzz/$$n $$f $(LIB_SRC) $(LIBS) || exit 1; \
+	  $(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined \
+	    -o .output/fuzz/$$n $$f $(FUZZ_LIB) $(LIBS) || exit 1; \
 	  mkdir -p tests/fuzz/corpus/$$n .output/fuzz/corpus-$$n; \
 	  .output/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -artifact_prefix=.output/fuzz/$$n- \

@@ -17,7 +17,7 @@
 #     (valgrind --tool=callgrind, 200000 events): exact and repeatable.
 set -e
 root=$(cd "$(dirname "$0")/.." && pwd)
-ref=${REF:-/work/shared/reference}
+ref=${REF:-$(dirname "$root")/shared/reference}
 n=${1:-1000000}
 base=${BASE:-13a0e53}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rules-compare.XXXXXX")

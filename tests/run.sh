@@ -12,6 +12,8 @@ LOG="$OUT/test-log"
 mkdir -p "$LOG"
 pass=0 fail=0 skip=0
 
+selected() { [ -z "$TESTS_ONLY" ] || [[ "$1" =~ $TESTS_ONLY ]]; }
+
 run_one() { # name, command...
 	local name="$1"; shift
 	local out="$LOG/$(echo "$name" | tr '/' '_').log"
@@ -30,18 +32,18 @@ run_one() { # name, command...
 
 for t in "$OUT"/tests/test_*; do
 	[ -x "$t" ] || continue
-	[ -n "$TESTS_ONLY" ] && ! [[ "$t" =~ $TESTS_ONLY ]] && continue
+	selected "$t" || continue
 	run_one "unit/$(basename "$t")" "$t"
 done
 for t in "$OUT"/fuzz-replay/fuzz_*; do
 	[ -x "$t" ] || continue
-	[ -n "$TESTS_ONLY" ] && ! [[ "$t" =~ $TESTS_ONLY ]] && continue
+	selected "$t" || continue
 	n=$(basename "$t")
 	run_one "fuzz-corpus/$n" "$t" "tests/fuzz/corpus/$n"
 done
 for t in tests/e2e/*.sh; do
 	[ -f "$t" ] || continue
-	[ -n "$TESTS_ONLY" ] && ! [[ "$t" =~ $TESTS_ONLY ]] && continue
+	selected "$t" || continue
 	run_one "e2e/$(basename "$t" .sh)" bash "$t"
 done
 echo "$pass passed, $fail failed, $skip skipped"

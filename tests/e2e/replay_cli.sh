@@ -2,15 +2,11 @@
 # sysreplay command line: every bad input gives exit 2 and one line naming the
 # cause; info -j keys; verify exit codes; --help for every command.
 cd "$(dirname "$0")/../.." || exit 2
-BIN="${BIN:-bin}" OUT="${OUT:-.output}"
-R="$BIN/sysreplay" GEN="$OUT/tools/gen_capture"
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
-[ -x "$R" ] || { skip replay_cli "no $R (build with make)"; exit 0; }
-[ -x "$GEN" ] || { skip replay_cli "no $GEN (make tools)"; exit 0; }
+. tests/e2e/lib.inc
+need_replay replay_cli
+need_gen replay_cli
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-"$GEN" -o "$T/a.sysrec" -n 3000 --seed 11 --chunk-raw 32768 >/dev/null || { fail gen "gen_capture failed"; exit 0; }
+gen -o "$T/a.sysrec" -n 3000 --seed 11 --chunk-raw 32768
 
 # expect_bad NAME PATTERN CMD...: exit 2, exactly one stderr line (caret
 # diagnostics excepted: they are allowed their source and caret lines),

@@ -7,17 +7,12 @@
 #    in text and in -j.
 #  - gen_capture models lifecycles: children fork, exec and exit; fds close.
 cd "$(dirname "$0")/../.." || exit 2
-BIN="${BIN:-bin}" OUT="${OUT:-.output}"
-R="$BIN/sysreplay" GEN="$OUT/tools/gen_capture"
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
-[ -x "$R" ] || { skip replay_fast "no $R (build with make)"; exit 0; }
-[ -x "$GEN" ] || { skip replay_fast "no $GEN (make tools)"; exit 0; }
+. tests/e2e/lib.inc
+need_replay replay_fast
+need_gen replay_fast
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 F="$T/f.sysrec"
-"$GEN" -o "$F" -n 60000 --seed 3 --chunk-raw 65536 --snap-every 20000 >/dev/null ||
-	{ fail gen "gen_capture failed"; exit 0; }
+gen -o "$F" -n 60000 --seed 3 --chunk-raw 65536 --snap-every 20000
 export TZ=UTC
 
 state_of() { # filter -> "skipped" / "on"

@@ -5,12 +5,9 @@
 # diff). Stale goldens (of a fixture no longer there, or of a case no longer
 # listed for that input) fail too: they would otherwise rot unnoticed.
 cd "$(dirname "$0")/../.." || exit 2
-BIN="${BIN:-bin}" OUT="${OUT:-.output}"
+. tests/e2e/lib.inc
 export TZ=UTC LC_ALL=C
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
-[ -x "$BIN/sysreplay" ] || { skip replay_golden "no $BIN/sysreplay (build with make)"; exit 0; }
+need_replay replay_golden
 . tests/fixtures/golden/inputs.sh
 G=tests/fixtures/golden
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
@@ -41,7 +38,7 @@ done
 stale=""
 for g in "$G"/*/*.out; do
 	[ -f "$g" ] || continue
-	case "$g" in "$G/synth/"*) [ -x "$OUT/tools/gen_capture" ] || continue ;; esac
+	case "$g" in "$G/synth/"*) [ -x "$GEN" ] || continue ;; esac
 	grep -qxF "$g" "$T/expected" || stale="$stale $g"
 done
 if [ -n "$stale" ]; then fail golden_stale "goldens no case produces (run tests/fixtures/update-golden.sh):$stale"

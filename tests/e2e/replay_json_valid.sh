@@ -3,13 +3,8 @@
 # object, whatever bytes the capture holds: the fixtures (sysrec, recorded
 # here), a synthetic capture, and the public .scap captures when present.
 cd "$(dirname "$0")/../.." || exit 2
-BIN="${BIN:-bin}" OUT="${OUT:-.output}"
-REF="${REF:-$(cd .. && pwd)/shared/reference}"
-R="$BIN/sysreplay" GEN="$OUT/tools/gen_capture"
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
-[ -x "$R" ] || { skip replay_json_valid "no $R (build with make)"; exit 0; }
+. tests/e2e/lib.inc
+need_replay replay_json_valid
 command -v python3 >/dev/null || { skip replay_json_valid "no python3 to parse JSON"; exit 0; }
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 

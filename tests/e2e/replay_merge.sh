@@ -3,22 +3,17 @@
 # files' events, whatever the argument order, given as files, a directory or
 # a rotated-set base name; numbering is the merged position.
 cd "$(dirname "$0")/../.." || exit 2
-BIN="${BIN:-bin}" OUT="${OUT:-.output}"
-R="$BIN/sysreplay" GEN="$OUT/tools/gen_capture"
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
-[ -x "$R" ] || { skip replay_merge "no $R (build with make)"; exit 0; }
-[ -x "$GEN" ] || { skip replay_merge "no $GEN (make tools)"; exit 0; }
+. tests/e2e/lib.inc
+need_replay replay_merge
+need_gen replay_merge
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/set"
 S=1700000000000000000
 # Three files whose times interleave (same step, shifted starts) and one later file.
-"$GEN" -o "$T/set/cap.a.sysrec" -n 4000 --seed 1 --ts-step 3000 --start $S >/dev/null &&
-"$GEN" -o "$T/set/cap.b.sysrec" -n 3000 --seed 2 --ts-step 4000 --start $((S + 1000)) >/dev/null &&
-"$GEN" -o "$T/set/cap.c.sysrec" -n 2000 --seed 3 --ts-step 6000 --start $((S + 2500)) >/dev/null &&
-"$GEN" -o "$T/set/cap.d.sysrec" -n 1000 --seed 4 --start $((S + 100000000)) >/dev/null ||
-	{ fail gen "gen_capture failed"; exit 0; }
+gen -o "$T/set/cap.a.sysrec" -n 4000 --seed 1 --ts-step 3000 --start $S
+gen -o "$T/set/cap.b.sysrec" -n 3000 --seed 2 --ts-step 4000 --start $((S + 1000))
+gen -o "$T/set/cap.c.sysrec" -n 2000 --seed 3 --ts-step 6000 --start $((S + 2500))
+gen -o "$T/set/cap.d.sysrec" -n 1000 --seed 4 --start $((S + 100000000))
 # Fields from the record alone: state-derived fields may legitimately differ
 # between one file read alone and the same file read with others.
 FMT='%evt.rawtime %evt.type %thread.tid %evt.res %evt.cpu'

@@ -3,17 +3,12 @@
 # time, in every time syntax, while reading only a small part of the file;
 # a filter on a type no chunk holds reads (almost) nothing.
 cd "$(dirname "$0")/../.." || exit 2
-BIN="${BIN:-bin}" OUT="${OUT:-.output}"
-R="$BIN/sysreplay" GEN="$OUT/tools/gen_capture"
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
-[ -x "$R" ] || { skip replay_time "no $R (build with make)"; exit 0; }
-[ -x "$GEN" ] || { skip replay_time "no $GEN (make tools)"; exit 0; }
+. tests/e2e/lib.inc
+need_replay replay_time
+need_gen replay_time
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 F="$T/t.sysrec"
-"$GEN" -o "$F" -n 200000 --seed 5 --ts-step 10000 --chunk-raw 65536 --snap-every 25000 >/dev/null ||
-	{ fail gen "gen_capture failed"; exit 0; }
+gen -o "$F" -n 200000 --seed 5 --ts-step 10000 --chunk-raw 65536 --snap-every 25000
 export TZ=UTC
 FMT='%evt.rawtime %evt.type %thread.tid %evt.res'
 

@@ -2,16 +2,12 @@
 # `sysreplay shell` without a terminal reads commands line by line: scripted
 # sessions give the same answers as the batch commands; errors do not stop it.
 cd "$(dirname "$0")/../.." || exit 2
-BIN="${BIN:-bin}" OUT="${OUT:-.output}"
-R="$BIN/sysreplay" GEN="$OUT/tools/gen_capture"
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
-[ -x "$R" ] || { skip shell_pipe "no $R (build with make)"; exit 0; }
-[ -x "$GEN" ] || { skip shell_pipe "no $GEN (make tools)"; exit 0; }
+. tests/e2e/lib.inc
+need_replay shell_pipe
+need_gen shell_pipe
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 F="$T/c.sysrec"
-"$GEN" -o "$F" -n 3000 --seed 21 --ts-step 100000 >/dev/null || { fail gen "gen_capture failed"; exit 0; }
+gen -o "$F" -n 3000 --seed 21 --ts-step 100000
 export TZ=UTC
 
 printf '.count\n.count evt.type=openat\n' | "$R" shell "$F" >"$T/o" 2>&1

@@ -2,20 +2,18 @@
 # Drives `sysreplay shell` on a real terminal (tmux): a filter, a bad filter
 # (caret, shell goes on), .count, .top, tab completion, paging, Ctrl-C, .quit.
 cd "$(dirname "$0")/../.." || exit 2
-BIN="${BIN:-bin}" OUT="${OUT:-.output}"
+BIN="${BIN:-bin}"
+# absolute: tmux starts sysreplay from its own directory
 case "$BIN" in /*) ;; *) BIN="$(pwd)/$BIN" ;; esac
-R="$BIN/sysreplay" GEN="$OUT/tools/gen_capture"
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
+. tests/e2e/lib.inc
 command -v tmux >/dev/null || { skip shell_tmux "tmux is not installed"; exit 0; }
-[ -x "$R" ] || { skip shell_tmux "no $R (build with make)"; exit 0; }
-[ -x "$GEN" ] || { skip shell_tmux "no $GEN (make tools)"; exit 0; }
+need_replay shell_tmux
+need_gen shell_tmux
 T=$(mktemp -d)
 S="sysreplay-test-$$"
 export TMUX_TMPDIR="$T" HOME="$T"
 trap 'tmux kill-server 2>/dev/null; rm -rf "$T"' EXIT
-"$GEN" -o "$T/c.sysrec" -n 3000 --seed 9 >/dev/null || { fail gen "gen_capture failed"; exit 0; }
+gen -o "$T/c.sysrec" -n 3000 --seed 9
 
 tmux new-session -d -s "$S" -x 160 -y 30 "TZ=UTC $R shell $T/c.sysrec; echo SHELL-EXIT=\$?; sleep 30"
 screen() { tmux capture-pane -p -t "$S" -S -200; }
