@@ -4,6 +4,8 @@
 
 CC ?= cc
 CLANG ?= clang
+# A recursive variable: looked up each time a recipe uses it, so after deps
+# has installed bpftool (it may be in /usr/sbin, outside a user's PATH).
 BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
 ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
 
@@ -53,10 +55,16 @@ VMLINUX := .output/vmlinux.h
 .PHONY: all deps test test-root fuzz bench clean format format-check fixtures main-job
 all: $(BIN)/sysrec $(BIN)/sysreplay
 
+# The goals that install missing packages first (scripts/deps.sh). With -j,
+# make would otherwise start compiling (or bpftool) beside deps, before the
+# tools exist: every rule that runs a tool waits for deps (order-only), and
+# only when such a goal was asked for (a plain `make` installs nothing).
+DEPS_GOALS := test main-job fuzz
+WAIT_DEPS := $(if $(filter deps $(DEPS_GOALS),$(MAKECMDGOALS)),deps)
 deps:
 	@scripts/deps.sh
 
-$(OUT)/%.o: %.c
+$(OUT)/%.o: %.c | $(WAIT_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -65,7 +73,7 @@ $(LIB): $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 # ---- probe: vmlinux.h from the running kernel's BTF, then object, then skeleton ----
-$(VMLINUX):
+$(VMLINUX): | $(WAIT_DEPS)
 	@mkdir -p $(@D)
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
@@ -87,15 +95,15 @@ $(BIN)/sysreplay: $(RPL_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(RPL_OBJ) $(LIB) $(LIBS) $(RPL_LIBS)
 
-$(OUT)/tests/%: tests/unit/%.c $(LIB)
+$(OUT)/tests/%: tests/unit/%.c $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) $(LDFLAGS)
 
-$(OUT)/tools/%: tests/tools/%.c $(LIB)
+$(OUT)/tools/%: tests/tools/%.c $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) $(LDFLAGS) -lpthread
 
-$(OUT)/bench/%: bench/%.c $(LIB)
+$(OUT)/bench/%: bench/%.c $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) $(LDFLAGS) -lpthread
 
@@ -105,7 +113,7 @@ $(OUT)/bench/%: bench/%.c $(LIB)
 # (and kept: make would otherwise delete it as an intermediate file).
 FUZZ_MAIN_OBJ := $(OUT)/tests/fuzz/fuzz_replay_main.o
 .SECONDARY: $(FUZZ_MAIN_OBJ)
-$(OUT)/fuzz-replay/%: tests/fuzz/%.c $(FUZZ_MAIN_OBJ) $(LIB)
+$(OUT)/fuzz-replay/%: tests/fuzz/%.c $(FUZZ_MAIN_OBJ) $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MF $@.src.d -MT $@ -c $< -o $@.o
 	$(CC) $(CFLAGS) -o $@ $@.o $(FUZZ_MAIN_OBJ) $(LIB) $(LIBS) $(LDFLAGS)
@@ -120,7 +128,7 @@ FUZZ_RUN := $(if $(FUZZ_ONLY),$(filter $(FUZZ_ONLY:%=tests/fuzz/%.c),$(FUZZ_SRC)
 # rather than recompiled from source into each of them.
 FUZZ_FLAGS := -g -O1 -I. -I.output -D_GNU_SOURCE
 FUZZ_LIB := .output/fuzz/libsysrec.a
-.output/fuzz/obj/%.o: %.c
+.output/fuzz/obj/%.o: %.c | $(WAIT_DEPS)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
 $(FUZZ_LIB): $(LIB_SRC:%.c=.output/fuzz/obj/%.o)
