@@ -38,7 +38,7 @@ field() { tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 start_rec() { # args...: start sysrec in the background, wait until it records
-	"$BIN/sysrec" -q -v -w "$tmp/r.sysrec" "$@" 2>"$tmp/r.err" &
+	"$BIN/sysrec" -q -v --force -w "$tmp/r.sysrec" "$@" 2>"$tmp/r.err" &
 	rp=$!
 	# -v prints "recording to" once the probe is attached
 	for _ in $(seq 600); do
@@ -121,7 +121,7 @@ if [[ " $parts " == *" bytes "* ]]; then
 	echo "(c) bytes per event on disk (each workload recorded alone, -- COMMAND, default snaplen 80)"
 	printf '%-9s %10s %12s %10s %8s\n' workload events file_bytes bytes/ev ratio
 	for w in read open forkexec; do
-		"$BIN/sysrec" -q -w "$tmp/b.sysrec" -- $S $(workload_args $w) >/dev/null 2>&1
+		"$BIN/sysrec" -q --force -w "$tmp/b.sysrec" -- $S $(workload_args $w) >/dev/null 2>&1
 		info=$("$BIN/sysreplay" info "$tmp/b.sysrec" 2>/dev/null)
 		ev=$(echo "$info" | awk '$1 == "events" {print $2}')
 		sz=$(stat -c %s "$tmp/b.sysrec")

@@ -6,10 +6,14 @@
 
 #include <stdint.h>
 
+#include "../common/sr_version.h"
+
 #define FMT_MAGIC "SYSREC\r\n"          /* 8 bytes; \r\n catches text-mode mangling */
 #define FMT_MAJOR 2
 #define FMT_MAJOR_OLDEST 1 /* 1.x payloads hold records in the in-memory layout */
 #define FMT_MINOR 0
+_Static_assert(FMT_MAJOR == SR_FORMAT_MAJOR && FMT_MINOR == SR_FORMAT_MINOR,
+	       "common/sr_version.h names another capture format version");
 #define FMT_CHUNK_MAGIC 0x314b4843u     /* "CHK1" */
 #define FMT_INDEX_MAGIC 0x31584449u     /* "IDX1" */
 #define FMT_TRAILER_MAGIC 0x4e455253u   /* "SREN" */

@@ -16,6 +16,7 @@
 #define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
+#include "../common/sr_file.h"
 #include "../common/sr_hash.h"
 #include "evt.h"
 #include "fmt_chunk.h"
@@ -40,6 +41,7 @@ struct fmt_writer {
 
 	/* the open chunk */
 	uint32_t count;
+	uint32_t count_events; /* of count: not snapshot or meta records */
 	uint64_t first_ts, last_ts, open_ts;
 	uint8_t types[32];
 	uint64_t drops_ring, drops_backlog;
@@ -120,10 +122,23 @@ static int write_index(struct fmt_writer *w)
 
 	e = write_all(w->fd, buf, total, w->end_off);
 	free(buf);
-	if (e)
+	if (e) {
+		/* no half index: the file ends after its last chunk, as a
+		 * killed recorder's does, and its size is what st.bytes says */
+		if (ftruncate(w->fd, (off_t)w->end_off) != 0)
+			w->st.bytes = w->end_off + total;
+		errno = e;
 		return errno_code(e);
+	}
 	w->st.bytes = w->end_off + total;
+	w->st.indexed = 1;
 	return 0;
+}
+
+/* The open chunk will never reach the file. */
+static void lose_chunk(struct fmt_writer *w)
+{
+	w->st.events_lost += w->count_events;
 }
 
 /* After a failed chunk write: cut the partial chunk, try to close the file
@@ -133,6 +148,7 @@ static int fail_write(struct fmt_writer *w, int e, struct sr_err *err)
 	int code = errno_code(e);
 
 	w->failed = code;
+	lose_chunk(w);
 	if (ftruncate(w->fd, (off_t)w->end_off) == 0)
 		write_index(w);
 	sr_err_set(err, code, "writing chunk %llu at offset %llu: %s", (unsigned long long)w->seq,
@@ -150,6 +166,7 @@ static void reset_chunk(struct fmt_writer *w)
 	w->rec_len = 0;
 	fmt_wire_enc_reset(&w->enc);
 	w->count = 0;
+	w->count_events = 0;
 	w->first_ts = w->last_ts = w->open_ts = 0;
 	memset(w->types, 0, sizeof(w->types));
 	w->drops_ring = w->drops_backlog = 0;
@@ -171,6 +188,7 @@ static int flush_chunk(struct fmt_writer *w, struct sr_err *err)
 	 * is full. Close it properly with what it holds. */
 	if (w->nidx >= w->o.max_chunks) {
 		w->failed = SR_ELIMIT;
+		lose_chunk(w);
 		write_index(w);
 		sr_err_set(err, SR_ELIMIT, "capture holds %llu chunks, the most a file may: "
 			   "the records of chunk %llu were not written",
@@ -301,17 +319,22 @@ int fmt_writer_open(struct fmt_writer **out, const char *path, const struct fmt_
 	memcpy(&hcrc, hdr + hlen - 4, 4);
 	w->prev_hash = fmt_chain_seed(hcrc);
 
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	w->fd = sr_file_create(path, w->o.exclusive ? 0 : SR_FILE_REPLACE, err);
 	if (w->fd < 0) {
-		e = errno;
+		int rc = w->fd;
+
 		free(hdr);
+		w->fd = -1;
 		fmt_writer_close(w, NULL);
-		return sr_err_set(err, SR_EIO, "%s: %s", path, strerror(e));
+		return rc;
 	}
-	/* The header goes out at once so even an empty capture is recognisable. */
+	/* The header goes out at once so even an empty capture is recognisable;
+	 * a file without one (disk full) is not left behind. */
 	e = write_all(w->fd, hdr, hlen, 0);
 	free(hdr);
 	if (e) {
+		sr_file_discard(w->fd, path);
+		w->fd = -1;
 		fmt_writer_close(w, NULL);
 		return sr_err_set(err, errno_code(e), "%s: writing the file header: %s", path,
 				  strerror(e));
@@ -369,6 +392,8 @@ int fmt_writer_append(struct fmt_writer *w, const void *rec, size_t len, struct 
 	w->st.records++;
 	if (!w->in_snapshot)
 		w->st.events++;
+	if (!w->in_snapshot && evt_info_get(r->type) && evt_info_get(r->type)->category != EC_META)
+		w->count_events++;
 	w->st.raw_bytes += len;
 	return 0;
 }
@@ -428,13 +453,23 @@ void fmt_writer_get_stats(const struct fmt_writer *w, struct fmt_writer_stats *s
 
 int fmt_writer_close(struct fmt_writer *w, struct sr_err *err)
 {
+	return fmt_writer_finish(w, NULL, err);
+}
+
+int fmt_writer_finish(struct fmt_writer *w, struct fmt_writer_stats *st, struct sr_err *err)
+{
 	int rc = 0;
 
 	if (!w)
 		return 0;
 	if (w->fd >= 0 && !w->failed) {
 		rc = flush_chunk(w, err);
-		if (!rc) {
+		if (rc && !w->failed) {
+			/* not written (out of memory, compression): the file
+			 * still gets its index over the chunks before */
+			lose_chunk(w);
+			write_index(w);
+		} else if (!rc) {
 			rc = write_index(w);
 			if (rc)
 				sr_err_set(err, rc, "writing the index at offset %llu: %s",
@@ -445,6 +480,8 @@ int fmt_writer_close(struct fmt_writer *w, struct sr_err *err)
 	} else if (w->failed) {
 		rc = sr_err_set(err, w->failed, "capture was cut short by an earlier error");
 	}
+	if (st)
+		*st = w->st;
 	if (w->fd >= 0 && close(w->fd) != 0 && !rc)
 		rc = sr_err_set(err, SR_EIO, "close: %s", strerror(errno));
 	ZSTD_freeCCtx(w->cctx);

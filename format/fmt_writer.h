@@ -10,8 +10,9 @@
  * chunk_ns, so a killed recorder loses at most the last unflushed interval.
  *
  * Disk full: the failing call returns SR_ENOSPC; the writer cuts the partial
- * chunk and tries to finish index and trailer; every earlier chunk stays
- * readable either way. A file holding max_chunks chunks is full the same
+ * chunk (its events counted in events_lost) and tries to finish index and
+ * trailer (indexed says whether it could; if not, the file ends after its
+ * last complete chunk); every earlier chunk stays readable either way. A file holding max_chunks chunks is full the same
  * way (SR_ELIMIT; the caller rotates to a new file). After an error only
  * fmt_writer_close() is valid.
  */
@@ -32,6 +33,7 @@ struct fmt_writer_opts {
 	int level;           /* zstd level; 0 = default (3) */
 	int fsync_chunks;    /* fdatasync after every chunk (slower, survives power loss) */
 	uint64_t max_chunks; /* 0 or above the format's limit: FMT_INDEX_MAX_CHUNKS */
+	int exclusive;       /* refuse an existing file (else a regular file is replaced) */
 };
 
 struct fmt_writer_stats {
@@ -41,8 +43,14 @@ struct fmt_writer_stats {
 	uint64_t bytes;      /* file size so far */
 	uint64_t raw_bytes;  /* uncompressed record bytes */
 	uint64_t drops_ring, drops_backlog;
+	/* syscall and process events (not snapshot or meta records) of chunks
+	 * that could not be written: counted in events, absent from the file */
+	uint64_t events_lost;
+	int indexed;         /* index and trailer are on disk (known after close) */
 };
 
+/* Creates path through sr_file_create (mode 0600, never through a symbolic
+ * link) and writes the file header; when that fails, no file is left. */
 int fmt_writer_open(struct fmt_writer **out, const char *path, const struct fmt_host_info *host,
 		    const struct fmt_writer_opts *opts, struct sr_err *err);
 /* Appends one record (len bytes, a struct evt_rec first). */
@@ -58,5 +66,8 @@ int fmt_writer_tick(struct fmt_writer *w, uint64_t now_ns, struct sr_err *err);
 void fmt_writer_get_stats(const struct fmt_writer *w, struct fmt_writer_stats *st);
 /* Flushes, writes index and trailer, closes. Frees w even on error. */
 int fmt_writer_close(struct fmt_writer *w, struct sr_err *err);
+/* The same, and fills st (when not NULL) with the final numbers: bytes is
+ * then the size of the file on disk. */
+int fmt_writer_finish(struct fmt_writer *w, struct fmt_writer_stats *st, struct sr_err *err);
 
 #endif

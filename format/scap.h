@@ -10,8 +10,12 @@
  * header, machine info, process/fd/user lists from the first snapshot, then
  * each record as an enter and an exit event block.
  *
+ * Files are created by sr_file_create (common/sr_file.h): mode 0600, never
+ * through a symbolic link; with exclusive set an existing file is refused,
+ * otherwise an existing regular file is replaced.
+ *
  * Conversions for `sysreplay convert`: IN may be anything evt_source_open
- * reads; OUT is created (replaced). Errors name the file and the cause.
+ * reads; OUT is created as above. Errors name the file and the cause.
  */
 #ifndef SCAP_H
 #define SCAP_H
@@ -29,7 +33,7 @@ int scap_is_capture(const void *head, size_t n);
 
 struct scap_writer;
 int scap_writer_open(struct scap_writer **out, const char *path, const struct fmt_host_info *host,
-		     struct sr_err *err);
+		     int exclusive, struct sr_err *err);
 /* Appends one record (len bytes, struct evt_rec first). Snapshot records
  * before the first event become the lists; later snapshots are skipped. */
 int scap_writer_append(struct scap_writer *w, const void *rec, size_t len, struct sr_err *err);
@@ -44,7 +48,7 @@ int scap_writer_close(struct scap_writer *w, struct sr_err *err);
 const char *scap_syscall_name(uint64_t nr);
 int scap_syscall_nr(const char *name);
 
-int scap_convert_to_scap(const char *in, const char *out, struct sr_err *err);
-int scap_convert_to_sysrec(const char *in, const char *out, struct sr_err *err);
+int scap_convert_to_scap(const char *in, const char *out, int exclusive, struct sr_err *err);
+int scap_convert_to_sysrec(const char *in, const char *out, int exclusive, struct sr_err *err);
 
 #endif

@@ -14,8 +14,9 @@
 #include "evt_source.h"
 #include "fmt_writer.h"
 
-int scap_convert_to_sysrec(const char *in, const char *out, struct sr_err *err)
+int scap_convert_to_sysrec(const char *in, const char *out, int exclusive, struct sr_err *err)
 {
+	struct fmt_writer_opts wo = {.exclusive = exclusive};
 	struct evt_source *src;
 	struct fmt_writer *w;
 	struct fmt_host_info host;
@@ -30,7 +31,7 @@ int scap_convert_to_sysrec(const char *in, const char *out, struct sr_err *err)
 	snprintf(host.source, sizeof(host.source), "convert:%s", in);
 	if (!host.recorder[0])
 		snprintf(host.recorder, sizeof(host.recorder), "sysreplay convert");
-	rc = fmt_writer_open(&w, out, &host, NULL, err);
+	rc = fmt_writer_open(&w, out, &host, &wo, err);
 	if (rc) {
 		evt_source_close(src);
 		return rc;
@@ -55,7 +56,7 @@ int scap_convert_to_sysrec(const char *in, const char *out, struct sr_err *err)
 	return rc;
 }
 
-int scap_convert_to_scap(const char *in, const char *out, struct sr_err *err)
+int scap_convert_to_scap(const char *in, const char *out, int exclusive, struct sr_err *err)
 {
 	struct evt_source *src;
 	struct scap_writer *w;
@@ -66,7 +67,7 @@ int scap_convert_to_scap(const char *in, const char *out, struct sr_err *err)
 	rc = evt_source_open(in, &src, err);
 	if (rc)
 		return rc;
-	rc = scap_writer_open(&w, out, &src->host, err);
+	rc = scap_writer_open(&w, out, &src->host, exclusive, err);
 	if (rc) {
 		evt_source_close(src);
 		return rc;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/sr_file.h"
 #include "scap_int.h"
 #include "scap_params.h"
 
@@ -85,21 +86,27 @@ static int write_block(struct scap_writer *w, uint32_t type, const struct scap_b
 }
 
 int scap_writer_open(struct scap_writer **out, const char *path, const struct fmt_host_info *host,
-		     struct sr_err *err)
+		     int exclusive, struct sr_err *err)
 {
 	struct scap_writer *w = calloc(1, sizeof(*w));
 	struct scap_buf b = { 0 };
 	char hn[128];
-	int rc;
+	int rc, fd;
 
 	*out = NULL;
 	if (!w)
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	snprintf(w->path, sizeof(w->path), "%s", path);
-	w->f = fopen(path, "wb");
-	if (!w->f) {
+	fd = sr_file_create(path, exclusive ? 0 : SR_FILE_REPLACE, err);
+	if (fd < 0) {
 		free(w);
-		return sr_err_set(err, SR_EIO, "%s: cannot create", path);
+		return fd;
+	}
+	w->f = fdopen(fd, "wb");
+	if (!w->f) {
+		sr_file_discard(fd, path);
+		free(w);
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
 	setvbuf(w->f, NULL, _IOFBF, 1 << 20);
 	/* section header: magic, version 1.2, section length unknown (-1) */

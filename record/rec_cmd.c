@@ -45,8 +45,11 @@ int rec_cmd_spawn(char **argv, pid_t *pid, int *go_fd, struct sr_err *err)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		execvp(argv[0], argv);
-		fprintf(stderr, "sysrec: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
+		/* the shell's and env's codes: 127 not found, 126 found but not run */
+		int e = errno;
+
+		fprintf(stderr, "sysrec: cannot run %s: %s\n", argv[0], strerror(e));
+		_exit(e == ENOENT || e == ENOTDIR ? 127 : 126);
 	}
 	close(p[0]);
 	*pid = c;

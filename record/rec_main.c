@@ -98,6 +98,39 @@ static int die(int code, const struct sr_err *err)
 	return code;
 }
 
+/* sysrec's own failure: 1 when the disk filled, 2 otherwise; with a
+ * COMMAND, REC_EXIT_CMD_FAILED, so it cannot pass for COMMAND's status. */
+static int fail_code(int with_cmd, int rc)
+{
+	if (with_cmd)
+		return REC_EXIT_CMD_FAILED;
+	return rc == SR_ENOSPC || rc == SR_ELIMIT ? 1 : 2;
+}
+
+/* A "--" anywhere: the user meant to run a command (for the exit status of
+ * a usage error, found before the options are understood). */
+static int has_dashdash(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--"))
+			return 1;
+	return 0;
+}
+
+/* The last line after a write error: the path once, and what is on disk. */
+static void report_write_error(const struct rec *r)
+{
+	const char *msg = r->werr.msg[0] ? r->werr.msg : sr_code_name(r->write_rc);
+	int named = strstr(msg, r->o.path) != NULL;
+
+	fprintf(stderr, "sysrec: %s%s%s (%s)\n", named ? "" : r->o.path, named ? "" : ": ", msg,
+		r->out.last_indexed
+		    ? "file closed with its index and trailer; the events before this point are "
+		      "kept"
+		    : "no index could be written: the file ends after its last complete chunk, "
+		      "which readers find by scanning");
+}
+
 /* One record from the probe: to epoch time, through state and rules, to disk. */
 static int on_record(void *ctx, void *rec, size_t len)
 {
@@ -117,6 +150,7 @@ static int on_record(void *ctx, void *rec, size_t len)
 	rec_live_event(&r->live, &ev);
 	rc = rec_out_append(&r->out, rec, len, &r->werr);
 	if (rc) {
+		r->nevents--; /* not in the file: not counted */
 		r->write_rc = rc;
 		return rc;
 	}
@@ -224,21 +258,34 @@ static void print_summary(struct rec *r, uint64_t elapsed_ns)
 {
 	struct fmt_writer_stats st;
 	uint64_t drops = r->drops_total[0] + r->drops_total[1] + r->drops_total[2];
+	uint64_t events, bytes;
 
+	/* after close: the sizes are those of the files on disk, and the
+	 * events of a chunk that could not be written are not counted */
 	rec_out_stats(&r->out, &st);
+	events = r->nevents > st.events_lost ? r->nevents - st.events_lost : 0;
+	bytes = st.bytes - r->out.deleted_bytes;
 	if (!r->o.quiet || drops)
 		fprintf(stderr,
 			"sysrec: %llu events in %.1f s (%.0f ev/s), %llu bytes in %zu file(s), "
 			"%.1f bytes/event, ratio %.1fx; drops: %llu (ring full %llu, other %llu)\n",
-			(unsigned long long)r->nevents, (double)elapsed_ns / 1e9,
-			elapsed_ns ? (double)r->nevents * 1e9 / (double)elapsed_ns : 0.0,
-			(unsigned long long)st.bytes, r->out.files,
-			r->nevents ? (double)st.bytes / (double)r->nevents : 0.0,
+			(unsigned long long)events, (double)elapsed_ns / 1e9,
+			elapsed_ns ? (double)events * 1e9 / (double)elapsed_ns : 0.0,
+			(unsigned long long)bytes, r->out.files - r->out.deleted_files,
+			events ? (double)st.bytes / (double)events : 0.0,
 			st.bytes ? (double)st.raw_bytes / (double)st.bytes : 0.0,
 			(unsigned long long)drops,
 			(unsigned long long)r->drops_total[PRB_DROP_RING],
 			(unsigned long long)(r->drops_total[PRB_DROP_NOMEM] +
 					     r->drops_total[PRB_DROP_OTHER]));
+	if (st.events_lost)
+		fprintf(stderr,
+			"sysrec: %llu more events were lost with the chunk that could "
+			"not be written\n",
+			(unsigned long long)st.events_lost);
+	if (r->out.deleted_files && !r->o.quiet)
+		fprintf(stderr, "sysrec: -W deleted %zu older file(s), %llu bytes\n",
+			r->out.deleted_files, (unsigned long long)r->out.deleted_bytes);
 	if (r->o.verbose) {
 		struct rusage ru;
 		double cpu;
@@ -383,7 +430,7 @@ int main(int argc, char **argv)
 	if (rc == 1)
 		return 0;
 	if (rc)
-		return die(2, &err);
+		return die(has_dashdash(argc, argv) ? REC_EXIT_CMD_FAILED : 2, &err);
 	set_signals();
 	evt_builder_init(&r.eb);
 	/* a reader starved by busy processes is what drops events: run ahead of
@@ -399,9 +446,10 @@ int main(int argc, char **argv)
 	wopts.level = r.o.level;
 	/* a killed recorder loses at most the last second */
 	wopts.chunk_ns = NS;
+	wopts.exclusive = !r.o.force;
 	rc = rec_out_open(&r.out, r.o.path, &host, &wopts, r.o.ring_count, &err);
 	if (rc)
-		return die(2, &err);
+		return die(fail_code(r.o.cmd != NULL, rc), &err);
 	rec_cg_init(&r.cg, &err);
 	r.out.cg = &r.cg;
 
@@ -452,12 +500,8 @@ int main(int argc, char **argv)
 		r.write_rc = rc;
 	print_summary(&r, now_ns(CLOCK_MONOTONIC) - t0);
 	if (r.write_rc) {
-		fprintf(stderr, "sysrec: %s: %s%s\n", r.o.path,
-			r.werr.msg[0] ? r.werr.msg : sr_code_name(r.write_rc),
-			r.write_rc == SR_ENOSPC || r.write_rc == SR_ELIMIT
-				? " (file closed; events before this point kept)"
-						: "");
-		code = 1;
+		report_write_error(&r);
+		code = r.child > 0 ? REC_EXIT_CMD_FAILED : 1;
 	}
 	if (r.child > 0) {
 		if (!r.child_done) {
@@ -482,5 +526,5 @@ fail_early:
 	rec_probe_close(&r.probe);
 	rec_out_close(&r.out, NULL);
 	unlink(r.o.path);
-	return die(2, &err);
+	return die(fail_code(r.o.cmd != NULL, err.code), &err);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../common/sr_time.h"
+#include "../common/sr_version.h"
 #include "../probe/probe_shared.h"
 
 void rec_usage(FILE *f)
@@ -18,7 +19,7 @@ void rec_usage(FILE *f)
 	      "SYNOPSIS\n"
 	      "    sysrec -w FILE [-M SECONDS] [-n EVENTS] [-C MB] [-G SECONDS] [-W COUNT]\n"
 	      "           [-s SNAPLEN] [--syscalls LIST] [-p PID] [--cgroup PATH] [--comm NAME]\n"
-	      "           [-r RULES.yaml ...] [-E] [-q] [-v] [-- COMMAND [ARGS...]]\n"
+	      "           [-r RULES.yaml ...] [-E] [-q] [-v] [--force] [-- COMMAND [ARGS...]]\n"
 	      "\n"
 	      "DESCRIPTION\n"
 	      "    An eBPF probe records every system call (one record when it returns, with\n"
@@ -26,10 +27,14 @@ void rec_usage(FILE *f)
 	      "    writes them to FILE: compressed chunks, a /proc snapshot first and state\n"
 	      "    snapshots every 30 s, an index at the end. A killed sysrec leaves a file\n"
 	      "    whose flushed chunks (at most a second old) are all readable.\n"
+	      "    FILE holds up to SNAPLEN bytes of every read and write (passwords, tokens):\n"
+	      "    it is created mode 0600 (whatever the umask), never through a symbolic link.\n"
 	      "    Needs root (or CAP_BPF and CAP_PERFMON) and a kernel with BTF.\n"
 	      "\n"
 	      "OPTIONS\n"
-	      "    -w FILE        write the capture to FILE (required)\n"
+	      "    -w FILE        write the capture to FILE (required); an existing FILE is\n"
+	      "                   refused unless --force is given\n"
+	      "    --force        replace an existing FILE (never a symbolic link)\n"
 	      "    -M SECONDS     stop after this long (also 90s, 5m, 1h)\n"
 	      "    -n EVENTS      stop after this many events\n"
 	      "    -C MB          rotate when the file reaches MB megabytes (10^6 bytes)\n"
@@ -43,7 +48,7 @@ void rec_usage(FILE *f)
 	      "    --cgroup PATH  record only tasks in this cgroup v2 directory or below it\n"
 	      "    --comm NAME    record only threads whose command name is NAME\n"
 	      "    -r RULES.yaml  evaluate these Falco rules live; alerts go to stdout in\n"
-	      "                   Falco's text format (repeatable)\n"
+	      "                   Falco's text format (one file per -r; repeat -r for more)\n"
 	      "    -E             record the environment of execve\n"
 	      "    --no-latency   do not measure syscall durations (evt.latency is 0): no\n"
 	      "                   sys_enter probe, which roughly halves the recording cost\n"
@@ -51,26 +56,34 @@ void rec_usage(FILE *f)
 	      "    -q             quiet: no status line, no summary (drops are still reported)\n"
 	      "    -v             verbose: libbpf messages; -vv adds its debug log\n"
 	      "    -h, --help     this text\n"
+	      "    --version      sysrec's version and the capture format version it writes\n"
 	      "    -- COMMAND     run COMMAND (as a child, stopped until recording has started)\n"
 	      "                   and record it and all its descendants until it exits; sysrec\n"
-	      "                   then exits with COMMAND's status\n"
+	      "                   then exits with COMMAND's status. Only what follows -- is a\n"
+	      "                   command: any other argument is refused. sysrec has no event\n"
+	      "                   filter argument: select with --comm, -p, --syscalls, --cgroup\n"
+	      "                   and filter on replay (sysreplay events -f)\n"
 	      "\n"
 	      "ROTATION\n"
 	      "    With -C, -G or on SIGHUP, the file being written is always FILE; at rotation\n"
 	      "    it is closed and renamed after its start time (UTC):\n"
 	      "        cap.sysrec -> cap.20261129T134501Z.sysrec   (a trailing .sysrec of FILE\n"
-	      "    is replaced; -N is appended when that name exists), and a new FILE starts\n"
-	      "    with a state snapshot. `sysreplay` reads the set in time order.\n"
+	      "    is replaced; -N is appended when that name exists, whatever is there), and\n"
+	      "    a new FILE starts (mode 0600) with a state snapshot. `sysreplay` reads the\n"
+	      "    set in time order.\n"
 	      "\n"
 	      "SIGNALS\n"
 	      "    SIGINT, SIGTERM  stop: the file is finished (index and trailer) and closed\n"
 	      "    SIGHUP           rotate now\n"
 	      "\n"
 	      "EXIT STATUS\n"
-	      "    0 done; 1 the capture could not be completed (disk full: the file is closed\n"
-	      "    cleanly and everything before is kept); 2 bad usage or environment (not\n"
-	      "    root, no BTF, missing tracepoint, unwritable FILE). With -- COMMAND,\n"
-	      "    COMMAND's exit status (128 + signal when it was killed).\n",
+	      "    0 done; 1 the capture could not be completed: the disk filled (at start no\n"
+	      "    file is left; later the file is closed and everything before is kept, the\n"
+	      "    message says whether its index was written); 2 bad usage or environment\n"
+	      "    (not root, no BTF, missing tracepoint, unwritable or existing FILE).\n"
+	      "    With -- COMMAND: COMMAND's exit status (128 + signal when it was killed),\n"
+	      "    127 when it cannot be found, 126 when it cannot be run, and 125 for any\n"
+	      "    failure of sysrec itself (the message says which), as env and timeout do.\n",
 	      f);
 }
 
@@ -86,6 +99,8 @@ enum {
 	OPT_BENCHPROBE,
 	OPT_ENTRY,
 	OPT_NOLATENCY,
+	OPT_FORCE,
+	OPT_VERSION,
 };
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -126,6 +141,41 @@ static void join_cmdline(struct rec_opts *o, int argc, char **argv)
 		o->cmdline[sizeof(o->cmdline) - 1] = '\0';
 }
 
+/* A sysdig-style filter expression: a field (proc.name) or a comparison. */
+static int looks_like_filter(const char *a)
+{
+	static const char *const classes[] = {"evt.",	 "proc.",      "fd.", "user.", "group.",
+					      "thread.", "container.", "fs.", "k8s."};
+
+	if (strpbrk(a, "=<>!") || !strcmp(a, "and") || !strcmp(a, "or") || !strcmp(a, "not"))
+		return 1;
+	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if (!strncmp(a, classes[i], strlen(classes[i])))
+			return 1;
+	return 0;
+}
+
+/* An argument that is no option's value and not after "--": never run as a
+ * command (a glob after -r leaves its second file here). */
+static int stray_argument(const char *a, int last_opt, struct sr_err *err)
+{
+	if (looks_like_filter(a))
+		return sr_err_set(err, SR_ESYNTAX,
+				  "unexpected argument '%s': sysrec has no event filter argument; "
+				  "record selectively with --comm, -p, --syscalls or --cgroup and "
+				  "filter on replay (sysreplay events -f)",
+				  a);
+	if (last_opt == 'r')
+		return sr_err_set(err, SR_ESYNTAX,
+				  "unexpected argument '%s': -r takes one rules file, use -r for "
+				  "each rules file (a command to record goes after --)",
+				  a);
+	return sr_err_set(err, SR_ESYNTAX,
+			  "unexpected argument '%s': a command to record goes after -- "
+			  "(sysrec -w FILE -- COMMAND [ARGS...])",
+			  a);
+}
+
 int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err)
 {
 	static const struct option longopts[] = {
@@ -141,10 +191,13 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 	    {"bench-probe", required_argument, NULL, OPT_BENCHPROBE},
 	    {"entry", required_argument, NULL, OPT_ENTRY},
 	    {"no-latency", no_argument, NULL, OPT_NOLATENCY},
+	    {"force", no_argument, NULL, OPT_FORCE},
+	    {"version", no_argument, NULL, OPT_VERSION},
 	    {NULL, 0, NULL, 0},
 	};
+	const char *last_arg = NULL;
 	uint64_t v;
-	int c;
+	int c, last_opt = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->snaplen = 80;
@@ -162,6 +215,8 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 	opterr = 0;
 	/* '+': stop at the first non-option, so COMMAND's own options are its own */
 	while ((c = getopt_long(argc, argv, "+w:M:n:C:G:W:s:p:r:Eqvh", longopts, NULL)) != -1) {
+		last_opt = c;
+		last_arg = optarg;
 		switch (c) {
 		case 'w':
 			o->path = optarg;
@@ -220,6 +275,12 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 		case 'h':
 			rec_usage(stdout);
 			return 1;
+		case OPT_VERSION:
+			printf("sysrec " SR_VERSION " (capture format " SR_FORMAT_VERSION ")\n");
+			return 1;
+		case OPT_FORCE:
+			o->force = 1;
+			break;
 		case OPT_SYSCALLS:
 			o->syscalls = optarg;
 			break;
@@ -284,8 +345,14 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 			return sr_err_set(err, SR_ESYNTAX, "bad option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
+	/* getopt consumed a "--" (not as an option's value): a command follows */
+	if (optind > 1 && !strcmp(argv[optind - 1], "--") && argv[optind - 1] != last_arg) {
+		if (optind == argc)
+			return sr_err_set(err, SR_ESYNTAX, "-- must be followed by a COMMAND");
 		o->cmd = &argv[optind];
+	} else if (optind < argc) {
+		return stray_argument(argv[optind], last_opt, err);
+	}
 	if (!o->path)
 		return sr_err_set(err, SR_ESYNTAX, "-w FILE is required (see --help)");
 	if (o->cmd && o->pid)

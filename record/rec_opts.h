@@ -26,6 +26,7 @@ struct rec_opts {
 	const char *rules[REC_MAX_RULES];
 	size_t nrules;
 	int quiet, verbose, env;
+	int force;  /* --force: replace an existing FILE */
 	char **cmd; /* after --, NULL-terminated */
 	/* hidden, for tests and benchmarks */
 	uint32_t buffer_pages; /* --buffer-pages: per-CPU buffer size */
@@ -37,7 +38,12 @@ struct rec_opts {
 	char cmdline[1024];    /* recorded in the file header */
 };
 
-/* 0: run; 1: --help was printed (exit 0); <0: bad usage (err says why). */
+/* Exit status of sysrec's own failures when a COMMAND was given (its own
+ * status is passed through then), as env(1) and timeout(1) do. */
+#define REC_EXIT_CMD_FAILED 125
+
+/* 0: run; 1: --help or --version was printed (exit 0); <0: bad usage (err
+ * says why; o->cmd is set when a "--" was seen, for the exit status). */
 int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err);
 void rec_usage(FILE *f);
 

@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "../common/sr_file.h"
 
 static uint64_t real_now(void)
 {
@@ -32,12 +35,21 @@ void rec_out_rotated_name(const char *path, uint64_t start_ns, char *buf, size_t
 
 static int open_file(struct rec_out *o, struct sr_err *err)
 {
+	struct fmt_writer_opts wo = o->wopts;
+	int rc;
+
+	/* after a rotation the path was just renamed away: whatever is there
+	 * now was put there by someone else, --force or not */
+	if (o->files)
+		wo.exclusive = 1;
 	if (o->cg)
 		rec_cg_new_file(o->cg);
 	o->file_start_ns = real_now();
 	o->host.start_ns = o->file_start_ns;
-	o->files++;
-	return fmt_writer_open(&o->w, o->path, &o->host, &o->wopts, err);
+	rc = fmt_writer_open(&o->w, o->path, &o->host, &wo, err);
+	if (!rc)
+		o->files++;
+	return rc;
 }
 
 int rec_out_open(struct rec_out *o, const char *path, const struct fmt_host_info *host,
@@ -151,6 +163,7 @@ static void add_stats(struct fmt_writer_stats *a, const struct fmt_writer_stats 
 	a->raw_bytes += b->raw_bytes;
 	a->drops_ring += b->drops_ring;
 	a->drops_backlog += b->drops_backlog;
+	a->events_lost += b->events_lost;
 }
 
 /* Closes the writer and folds its counters into the totals. */
@@ -161,11 +174,11 @@ static int close_file(struct rec_out *o, struct sr_err *err)
 
 	if (!o->w)
 		return 0;
-	fmt_writer_get_stats(o->w, &st);
-	rc = fmt_writer_close(o->w, err);
+	/* the numbers after close: its last chunk, index and trailer included */
+	rc = fmt_writer_finish(o->w, &st, err);
 	o->w = NULL;
-	/* close may have flushed the last chunk: count the file as written */
 	add_stats(&o->done, &st);
+	o->last_indexed = st.indexed;
 	return rc;
 }
 
@@ -173,9 +186,17 @@ static int close_file(struct rec_out *o, struct sr_err *err)
 static void trim_ring(struct rec_out *o)
 {
 	while (o->keep && o->nrotated + 1 > o->keep) {
-		if (unlink(o->rotated[0]) && errno != ENOENT)
-			fprintf(stderr, "sysrec: cannot delete %s: %s\n", o->rotated[0],
-				strerror(errno));
+		struct stat st;
+
+		if (lstat(o->rotated[0], &st) == 0 && S_ISREG(st.st_mode)) {
+			if (unlink(o->rotated[0]) == 0) {
+				o->deleted_files++;
+				o->deleted_bytes += (uint64_t)st.st_size;
+			} else if (errno != ENOENT) {
+				fprintf(stderr, "sysrec: cannot delete %s: %s\n", o->rotated[0],
+					strerror(errno));
+			}
+		}
 		free(o->rotated[0]);
 		memmove(o->rotated, o->rotated + 1, (o->nrotated - 1) * sizeof(char *));
 		o->nrotated--;
@@ -192,16 +213,17 @@ int rec_out_rotate(struct rec_out *o, struct sr_err *err)
 	if (rc)
 		return rc;
 	rec_out_rotated_name(o->path, o->file_start_ns, name, sizeof(name));
-	/* two rotations in one second: keep both files */
-	for (int i = 1; access(name, F_OK) == 0 && i < 1000; i++) {
+	/* Never onto an existing name, whatever it is (two rotations in one
+	 * second, or a link someone planted there): the next -N name instead. */
+	for (int i = 1; sr_file_rename_new(o->path, name) != 0; i++) {
 		char base[4200];
 
+		if (errno != EEXIST || i == 1000)
+			return sr_err_set(err, SR_EIO, "%s: cannot rename to %s: %s", o->path, name,
+					  strerror(errno));
 		rec_out_rotated_name(o->path, o->file_start_ns, base, sizeof(base));
 		snprintf(name, sizeof(name), "%.*s-%d.sysrec", (int)(strlen(base) - 7), base, i);
 	}
-	if (rename(o->path, name))
-		return sr_err_set(err, SR_EIO, "rename %s -> %s: %s", o->path, name,
-				  strerror(errno));
 	grown = realloc(o->rotated, (o->nrotated + 1) * sizeof(char *));
 	if (!grown)
 		return sr_err_set(err, SR_ENOMEM, "out of memory");

@@ -1,8 +1,9 @@
 /* rec_out: the capture file(s) sysrec writes, with rotation.
  *
  * The file being written is always the -w path; rotation closes it, renames
- * it after its start time (see rec_usage) and starts a new one. Totals
- * survive rotation for the final summary.
+ * it after its start time (see rec_usage; never onto an existing name) and
+ * starts a new one, created as the first was (wopts.exclusive, mode 0600,
+ * never through a link). Totals survive rotation for the final summary.
  */
 #ifndef REC_OUT_H
 #define REC_OUT_H
@@ -27,6 +28,9 @@ struct rec_out {
 	size_t nrotated;
 	size_t files;		      /* files started */
 	struct fmt_writer_stats done; /* sums over closed files */
+	int last_indexed;	      /* the last file closed got its index and trailer */
+	size_t deleted_files;	      /* rotated files deleted by -W, and their bytes */
+	uint64_t deleted_bytes;
 	/* CGROUPINFO: set by the caller after rec_out_open (NULL: none written) */
 	struct rec_cg *cg;
 	struct evt_builder cgb;

@@ -2,11 +2,8 @@
  * The conversions themselves live in format/scap_* (scap helper). */
 #include <string.h>
 
+#include "format/scap.h"
 #include "rpl.h"
-
-/* Declared by the scap helper's header once it lands (format/scap_*.h). */
-int scap_convert_to_scap(const char *in, const char *out, struct sr_err *err);
-int scap_convert_to_sysrec(const char *in, const char *out, struct sr_err *err);
 
 static int has_suffix(const char *s, const char *suf)
 {
@@ -19,8 +16,22 @@ int rpl_cmd_convert(int argc, char **argv)
 {
 	struct sr_err err;
 	const char *in, *out;
-	int r;
+	int r, force = 0;
 
+	/* --force anywhere before "--"; the rest are IN and OUT */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof(*argv));
+			argc--;
+			break;
+		}
+		if (strcmp(argv[i], "--force"))
+			continue;
+		force = 1;
+		memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof(*argv));
+		argc--;
+		i--;
+	}
 	if (argc != 3)
 		return rpl_usage_error("convert", "expected IN and OUT");
 	in = argv[1];
@@ -29,9 +40,9 @@ int rpl_cmd_convert(int argc, char **argv)
 		return rpl_fail("convert: IN and OUT are the same file");
 	sr_err_clear(&err);
 	if (has_suffix(out, ".sysrec"))
-		r = scap_convert_to_sysrec(in, out, &err);
+		r = scap_convert_to_sysrec(in, out, !force, &err);
 	else if (has_suffix(out, ".scap"))
-		r = scap_convert_to_scap(in, out, &err);
+		r = scap_convert_to_scap(in, out, !force, &err);
 	else
 		return rpl_fail("convert: cannot tell the output format of '%s' (name it "
 				"*.sysrec or *.scap)",

@@ -30,7 +30,7 @@ int main(int argc, char **argv)
 		return RPL_EXIT_OK;
 	}
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
-		printf("sysreplay " SR_VERSION "\n");
+		printf("sysreplay " SR_VERSION " (capture format " SR_FORMAT_VERSION ")\n");
 		return RPL_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {

@@ -18,7 +18,7 @@ static const char overview[] =
     "    sysreplay info    [-j] FILE...\n"
     "    sysreplay verify  FILE...\n"
     "    sysreplay stats   [--since T] [--until T] FILE...\n"
-    "    sysreplay convert IN OUT\n"
+    "    sysreplay convert [--force] IN OUT\n"
     "    sysreplay fields  [PREFIX]\n"
     "    sysreplay --help | --version | COMMAND --help\n"
     "\n"
@@ -187,12 +187,16 @@ static const char h_convert[] =
     "    sysreplay convert - convert between .scap and .sysrec\n"
     "\n"
     "SYNOPSIS\n"
-    "    sysreplay convert IN OUT\n"
+    "    sysreplay convert [--force] IN OUT\n"
     "\n"
     "DESCRIPTION\n"
     "    The direction follows OUT's extension: OUT.sysrec writes a sysrec capture\n"
     "    (IN may be .scap, plain or gzip, or .sysrec), OUT.scap writes a capture that\n"
-    "    sysdig and Falco read. OUT is replaced.\n";
+    "    sysdig and Falco read. OUT is created mode 0600 (it holds what IN holds),\n"
+    "    never through a symbolic link; an existing OUT is refused.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --force   replace an existing OUT (a regular file; never a symbolic link)\n";
 
 static const char h_fields[] =
     "NAME\n"

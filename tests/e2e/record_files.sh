@@ -113,10 +113,12 @@ n=$("$BIN/sysreplay" info "$tmp/s.sysrec" 2>/dev/null | grep -o '([0-9]* with sn
 [ "${n:-0}" -ge 3 ] && pass record_periodic_snapshots ||
 	fail record_periodic_snapshots "$n snapshot chunks in 3.5 s, want >= 3"
 
-# ---- disk full: exit 1, a message, the file closed and readable ----
+# ---- disk full: exit 1, a message, the file closed and readable; the
+# summary counts the events in the file and its size is stat's, and the last
+# line says whether the index could be written ----
 mkdir "$tmp/small"
 if mount -t tmpfs -o size=600k tmpfs "$tmp/small" 2>/dev/null; then
-	rec_bg "$tmp/f.err" -q -w "$tmp/small/f.sysrec" -M 20
+	rec_bg "$tmp/f.err" -w "$tmp/small/f.sysrec" -M 20
 	rpid=$rp
 	dd if=/dev/zero of=/dev/null bs=64 count=2000000 2>/dev/null &
 	dpid=$!
@@ -129,6 +131,24 @@ if mount -t tmpfs -o size=600k tmpfs "$tmp/small" 2>/dev/null; then
 		pass record_disk_full
 	else
 		fail record_disk_full "exit $rc, events $ev: $(cat "$tmp/f.err")"
+	fi
+	said=$(grep -o 'sysrec: [0-9]* events in' "$tmp/f.err" | grep -o '[0-9][0-9]*' | head -1)
+	have=$("$BIN/sysreplay" events -c "$tmp/small/f.sysrec" 2>/dev/null | grep -o '[0-9]*' | head -1)
+	bytes=$(grep -o '[0-9]* bytes in 1 file' "$tmp/f.err" | grep -o '^[0-9]*')
+	size=$(stat -c %s "$tmp/small/f.sysrec")
+	if "$BIN/sysreplay" info "$tmp/small/f.sysrec" 2>/dev/null | grep -q complete; then
+		want="file closed with its index"
+	else
+		want="no index could be written"
+	fi
+	if [ "$said" != "$have" ]; then
+		fail record_disk_full_summary "summary says $said events, the file holds $have"
+	elif [ "$bytes" != "$size" ]; then
+		fail record_disk_full_summary "summary says $bytes bytes, stat $size"
+	elif ! tail -1 "$tmp/f.err" | grep -q "$want"; then
+		fail record_disk_full_summary "last line '$(tail -1 "$tmp/f.err")' lacks '$want'"
+	else
+		pass record_disk_full_summary
 	fi
 	umount "$tmp/small"
 else

@@ -25,7 +25,7 @@ rc=$?
 run_mode() { # suffix, sysrec options...
 	local sfx=$1 tag="wl$$x$RANDOM"
 	shift
-	"$BIN/sysrec" -q "$@" -w "$tmp/w.sysrec" -- "$TOOLS/workload" "$tag" "$tmp" \
+	"$BIN/sysrec" -q --force "$@" -w "$tmp/w.sysrec" -- "$TOOLS/workload" "$tag" "$tmp" \
 		>"$tmp/wl.out" 2>"$tmp/rec.err"
 	rc=$?
 	if [ "$rc" -ne 0 ]; then

@@ -813,44 +813,90 @@ TEST(chunk_limit_closes_file)
 	CHECK_EQ_INT(check_prefix(path), 0);
 }
 
-/* A real ENOSPC: a 256 KiB tmpfs in a private mount namespace (root only). */
-TEST(disk_full_on_tmpfs)
+/* Runs body(dir) in a child, dir a tmpfs mounted with mount_opts in a
+ * private mount namespace; returns the child's exit status (0 = pass), or 77
+ * when the tmpfs cannot be had (not root, no mount namespace). */
+static int in_small_tmpfs(const char *mount_opts, int (*body)(const char *dir))
 {
 	pid_t pid;
 	int status = 0;
 
-	if (geteuid() != 0) {
-		SKIP("needs root to mount a small tmpfs");
-		return;
-	}
+	if (geteuid() != 0)
+		return 77;
 	pid = fork();
 	if (pid == 0) {
 		char dir[] = "/tmp/sysrec-enospc.XXXXXX";
-		char path[64];
-		uint64_t n = 0;
 		int rc;
 
 		if (unshare(CLONE_NEWNS) != 0 ||
 		    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
 			_exit(77);
-		if (!mkdtemp(dir) || mount("tmpfs", dir, "tmpfs", 0, "size=256k") != 0)
+		if (!mkdtemp(dir) || mount("tmpfs", dir, "tmpfs", 0, mount_opts) != 0)
 			_exit(77);
-		snprintf(path, sizeof(path), "%s/full.sysrec", dir);
-		rc = fill_until_error(path, &n, 0);
-		if (rc != SR_ENOSPC)
-			_exit(30);
-		rc = check_prefix(path);
+		rc = body(dir);
 		umount(dir);
 		rmdir(dir);
 		_exit(rc);
 	}
 	waitpid(pid, &status, 0);
-	CHECK(WIFEXITED(status));
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-		SKIP("cannot mount tmpfs here (no mount namespace)");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
+}
+
+static int fill_tmpfs(const char *dir)
+{
+	char path[64];
+	uint64_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/full.sysrec", dir);
+	if (fill_until_error(path, &n, 0) != SR_ENOSPC)
+		return 30;
+	return check_prefix(path);
+}
+
+/* A real ENOSPC: a 256 KiB tmpfs (root only). */
+TEST(disk_full_on_tmpfs)
+{
+	int rc = in_small_tmpfs("size=256k", fill_tmpfs);
+
+	if (rc == 77) {
+		SKIP("needs root and a mount namespace for a small tmpfs");
 		return;
 	}
-	CHECK_EQ_INT(WEXITSTATUS(status), 0);
+	CHECK_EQ_INT(rc, 0);
+}
+
+/* No room even for the file header: open fails with SR_ENOSPC and leaves
+ * no (empty) file behind. */
+static int open_on_full_tmpfs(const char *dir)
+{
+	char path[64], block[4096] = {0};
+	struct fmt_writer *w;
+	struct sr_err err;
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "%s/fill", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	while (fd >= 0 && write(fd, block, sizeof(block)) > 0)
+		;
+	close(fd);
+	snprintf(path, sizeof(path), "%s/cap.sysrec", dir);
+	rc = fmt_writer_open(&w, path, NULL, NULL, &err);
+	if (rc == 0)
+		return 10;
+	if (rc != SR_ENOSPC)
+		return 11;
+	return access(path, F_OK) == 0 ? 12 : 0;
+}
+
+TEST(disk_full_at_open_leaves_no_file)
+{
+	int rc = in_small_tmpfs("size=16k", open_on_full_tmpfs);
+
+	if (rc == 77) {
+		SKIP("needs root and a mount namespace for a small tmpfs");
+		return;
+	}
+	CHECK_EQ_INT(rc, 0);
 }
 
 TEST(drops_counted_per_chunk_and_total)

@@ -151,8 +151,11 @@ TEST(opts_parse)
 	CHECK(o.quiet);
 	CHECK(o.cmd && !strcmp(o.cmd[0], "ls") && !strcmp(o.cmd[1], "-l") && !o.cmd[2]);
 	/* the command's own options are not sysrec's */
-	CHECK_EQ_INT(parse(&o, "sysrec -w f sh -c -q", &err), 0);
+	CHECK_EQ_INT(parse(&o, "sysrec -w f -- sh -c -q", &err), 0);
 	CHECK(o.cmd && !strcmp(o.cmd[0], "sh") && !o.quiet);
+	CHECK(!o.force);
+	CHECK_EQ_INT(parse(&o, "sysrec --force -w f -M 1", &err), 0);
+	CHECK(o.force && !o.cmd);
 	CHECK_EQ_INT(parse(&o, "sysrec -w f -r a.yaml -r b.yaml --syscalls openat -p 42", &err), 0);
 	CHECK_EQ_INT((int)o.nrules, 2);
 	CHECK_EQ_INT(o.pid, 42);
@@ -181,6 +184,30 @@ TEST(opts_errors)
 	CHECK_EQ_INT(parse(&o, "sysrec -w f --buffer-pages 3", &err), SR_ESYNTAX);
 	CHECK_EQ_INT(parse(&o, "sysrec -w f --bogus", &err), SR_ESYNTAX);
 	CHECK_EQ_INT(parse(&o, "sysrec -w f --entry sometimes", &err), SR_ESYNTAX);
+}
+
+/* Only what follows "--" is a command: a stray argument is refused with a
+ * hint, never run. */
+TEST(opts_stray_arguments)
+{
+	struct rec_opts o;
+	struct sr_err err;
+
+	CHECK_EQ_INT(parse(&o, "sysrec -w f sh -c -q", &err), SR_ESYNTAX);
+	CHECK(!o.cmd && strstr(err.msg, "after --") != NULL);
+	/* a shell glob after -r: the second file is not a command */
+	CHECK_EQ_INT(parse(&o, "sysrec -w x -r a.yaml b.yaml -M 3", &err), SR_ESYNTAX);
+	CHECK(!o.cmd && strstr(err.msg, "'b.yaml'") && strstr(err.msg, "use -r for each"));
+	/* sysdig's trailing filter */
+	CHECK_EQ_INT(parse(&o, "sysrec -w cap proc.name=x", &err), SR_ESYNTAX);
+	CHECK(strstr(err.msg, "no event filter") && strstr(err.msg, "--comm"));
+	CHECK_EQ_INT(parse(&o, "sysrec -w cap evt.type", &err), SR_ESYNTAX);
+	CHECK(strstr(err.msg, "no event filter") != NULL);
+	CHECK_EQ_INT(parse(&o, "sysrec -w f --", &err), SR_ESYNTAX);
+	CHECK(strstr(err.msg, "COMMAND") != NULL);
+	/* "--" as -w's value is a file name, not the separator */
+	CHECK_EQ_INT(parse(&o, "sysrec -w -- ls", &err), SR_ESYNTAX);
+	CHECK(!o.cmd);
 }
 
 /* A directory tree standing in for the cgroup2 mount. */
@@ -394,6 +421,95 @@ TEST(rotation_ring)
 		unlink(rot);
 	}
 	unlink(path);
+	rmdir(dir);
+	evt_builder_free(&b);
+}
+
+static void close_rec(struct rec_out *o, struct evt_builder *b, uint64_t ts, struct sr_err *err)
+{
+	struct evt_rec hdr = {0};
+	const void *rec;
+	size_t len;
+
+	hdr.ts = ts;
+	evt_builder_begin(b, EVT_CLOSE, &hdr);
+	evt_builder_add_s64(b, 3);
+	rec = evt_builder_finish(b, &len);
+	CHECK_EQ_INT(rec_out_append(o, rec, len, err), 0);
+}
+
+static unsigned file_mode(const char *p)
+{
+	struct stat st;
+
+	return lstat(p, &st) == 0 && S_ISREG(st.st_mode) ? (unsigned)(st.st_mode & 07777) : 0;
+}
+
+/* Links planted at the rotated names (one to a file, one dangling) are
+ * neither written through nor replaced: the file takes the next free name.
+ * Every file comes out 0600 under umask 0, and the totals after close are
+ * the sizes on disk. */
+TEST(rotation_planted_links)
+{
+	char dir[] = "/tmp/test_rec_link.XXXXXX", path[300], victim[300], name[4200];
+	char base[4200], n1[4300], n2[4300];
+	struct fmt_writer_opts wo = {.exclusive = 1};
+	struct fmt_host_info host;
+	struct rec_out o;
+	struct sr_err err;
+	struct evt_builder b;
+	struct stat st;
+	uint64_t sizes = 0;
+	mode_t old;
+	FILE *f;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/r.sysrec", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	f = fopen(victim, "w");
+	if (f) {
+		fputs("precious", f);
+		fclose(f);
+	}
+	fmt_host_info_local(&host);
+	sr_err_clear(&err);
+	evt_builder_init(&b);
+	old = umask(0);
+	CHECK_EQ_INT(rec_out_open(&o, path, &host, &wo, 0, &err), 0);
+	rec_out_rotated_name(path, o.file_start_ns, name, sizeof(name));
+	snprintf(base, sizeof(base), "%.*s", (int)(strlen(name) - 7), name);
+	snprintf(n1, sizeof(n1), "%s-1.sysrec", base);
+	snprintf(n2, sizeof(n2), "%s-2.sysrec", base);
+	CHECK(symlink(victim, name) == 0);
+	CHECK(symlink("/nonexistent/sysrec-test", n1) == 0);
+	close_rec(&o, &b, host.start_ns, &err);
+	CHECK_EQ_INT(rec_out_rotate(&o, &err), 0);
+	close_rec(&o, &b, host.start_ns + 1, &err);
+	CHECK_EQ_INT(rec_out_close(&o, &err), 0);
+	umask(old);
+	CHECK(lstat(name, &st) == 0 && S_ISLNK(st.st_mode));
+	CHECK(lstat(n1, &st) == 0 && S_ISLNK(st.st_mode));
+	CHECK_EQ_INT(file_mode(n2), 0600);
+	CHECK_EQ_INT(file_mode(path), 0600);
+	f = fopen(victim, "r");
+	if (f) {
+		char buf[32] = "";
+
+		CHECK(fgets(buf, sizeof(buf), f) && !strcmp(buf, "precious"));
+		fclose(f);
+	}
+	if (stat(n2, &st) == 0)
+		sizes += (uint64_t)st.st_size;
+	if (stat(path, &st) == 0)
+		sizes += (uint64_t)st.st_size;
+	CHECK(o.done.bytes == sizes);
+	CHECK(o.last_indexed);
+	CHECK_EQ_INT((int)o.files, 2);
+	unlink(name);
+	unlink(n1);
+	unlink(n2);
+	unlink(path);
+	unlink(victim);
 	rmdir(dir);
 	evt_builder_free(&b);
 }

@@ -94,7 +94,7 @@ static int write_sample(const char *path, int events)
 	snprintf(host.hostname, sizeof(host.hostname), "testhost");
 	host.ncpus = 2;
 	sr_err_clear(&err);
-	if (scap_writer_open(&w, path, &host, &err))
+	if (scap_writer_open(&w, path, &host, 0, &err))
 		return -1;
 	evt_builder_init(&b);
 	memset(&h, 0, sizeof(h));
@@ -416,7 +416,7 @@ TEST(fd_list_socket_tuples_round_trip)
 	CHECK(fd >= 0);
 	close(fd);
 	sr_err_clear(&err);
-	CHECK_EQ_INT(scap_writer_open(&w, path, NULL, &err), 0);
+	CHECK_EQ_INT(scap_writer_open(&w, path, NULL, 0, &err), 0);
 	if (!w)
 		return;
 	evt_builder_init(&b);

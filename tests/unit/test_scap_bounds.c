@@ -224,7 +224,7 @@ TEST(export_cuts_oversized_events_instead_of_dropping)
 		goto done;
 	CHECK_EQ_INT(write_sysrec(in, x1, x2, data, data_len), 0);
 	sr_err_clear(&err);
-	rc = scap_convert_to_scap(in, out, &err);
+	rc = scap_convert_to_scap(in, out, 0, &err);
 	CHECK_EQ_INT(rc, 0);
 	if (rc) {
 		TAP_FAIL("convert: %s", err.msg);
@@ -351,7 +351,7 @@ TEST(sysdig_reads_every_exported_event)
 		goto done;
 	CHECK_EQ_INT(write_sysrec(in, x, x, data, data_len), 0);
 	sr_err_clear(&err);
-	rc = scap_convert_to_scap(in, out, &err);
+	rc = scap_convert_to_scap(in, out, 0, &err);
 	CHECK_EQ_INT(rc, 0);
 	CHECK_EQ_INT(scan_blocks(out, &blocks, &largest), 0);
 	CHECK_EQ_INT(blocks, 8);
@@ -406,7 +406,7 @@ static int write_enters(const char *path, int lonely, int paired, size_t name_le
 	name[0] = '/';
 	name[name_len] = 0;
 	sr_err_clear(&err);
-	if (scap_writer_open(&w, path, NULL, &err)) {
+	if (scap_writer_open(&w, path, NULL, 0, &err)) {
 		free(name);
 		return -1;
 	}
@@ -594,7 +594,7 @@ TEST(evicted_enter_exit_still_delivered)
 
 	tmp_path(path, sizeof(path), "evict_exit.scap");
 	sr_err_clear(&err);
-	CHECK_EQ_INT(scap_writer_open(&w, path, NULL, &err), 0);
+	CHECK_EQ_INT(scap_writer_open(&w, path, NULL, 0, &err), 0);
 	if (!w)
 		return;
 	evt_builder_init(&b);
@@ -731,7 +731,7 @@ static int wr_open(struct wr *x, const char *path)
 {
 	memset(x, 0, sizeof(*x));
 	sr_err_clear(&x->err);
-	if (scap_writer_open(&x->w, path, NULL, &x->err))
+	if (scap_writer_open(&x->w, path, NULL, 0, &x->err))
 		return -1;
 	evt_builder_init(&x->b);
 	return 0;
