@@ -90,6 +90,9 @@ static int unit_add(struct tst *t, const struct rpl_spec *s, const struct rpl_sp
 	u->spec = s;
 	u->c = c;
 	u->path = strdup(path);
+	u->key = realpath(path, NULL);
+	if (!u->key)
+		u->key = strdup(path);
 	if (globbed) {
 		if (asprintf(&u->name, "%s [%s]", c->name, base ? base + 1 : path) < 0)
 			u->name = NULL;
@@ -99,7 +102,7 @@ static int unit_add(struct tst *t, const struct rpl_spec *s, const struct rpl_sp
 	u->actual = calloc(c->nexps + 1, sizeof(*u->actual));
 	u->actual_set = calloc(c->nexps + 1, sizeof(*u->actual_set));
 	u->failed = calloc(c->nexps + 1, sizeof(*u->failed));
-	if (!u->path || !u->name || !u->actual || !u->actual_set || !u->failed)
+	if (!u->path || !u->key || !u->name || !u->actual || !u->actual_set || !u->failed)
 		return -1;
 	return 0;
 }
@@ -267,7 +270,7 @@ static struct rpl_sink *sink_of_unit(struct tst *t, const struct rpl_unit *u,
 	for (size_t i = 0; i < t->nunits; i++) {
 		const struct rpl_unit *o = t->units[i];
 
-		if (o == u || !o->sink || strcmp(o->path, u->path))
+		if (o == u || !o->sink || strcmp(o->key, u->key))
 			continue;
 		s = o->sink;
 		if (s->rs == rs && s->prog == prog && same_time(&s->since, &u->c->since) &&
@@ -348,7 +351,7 @@ static int run_captures(struct tst *t)
 		for (size_t k = 0; k < t->nsinks; k++)
 			for (size_t j = i; j < t->nunits; j++)
 				if (t->units[j]->sink == t->sinks[k] &&
-				    !strcmp(t->units[j]->path, u->path)) {
+				    !strcmp(t->units[j]->key, u->key)) {
 					mine[nmine++] = t->sinks[k];
 					break;
 				}
@@ -359,7 +362,7 @@ static int run_captures(struct tst *t)
 		for (size_t j = i; j < t->nunits; j++) {
 			struct rpl_unit *x = t->units[j];
 
-			if (x->done || strcmp(x->path, u->path))
+			if (x->done || strcmp(x->key, u->key))
 				continue;
 			x->events = res.seen;
 			x->secs = t0;
@@ -388,6 +391,7 @@ static void tst_free(struct tst *t)
 {
 	for (size_t i = 0; i < t->nunits; i++) {
 		free(t->units[i]->path);
+		free(t->units[i]->key);
 		free(t->units[i]->name);
 		free(t->units[i]->msg);
 		free(t->units[i]->actual);

@@ -7,11 +7,14 @@
 #define MULTI_ALERT_CAP (64u << 10)
 
 struct multi {
-	struct rpl_sink **sinks;
+	struct rpl_sink **sinks; /* grouped: sinks of one rule set are adjacent */
 	size_t nsinks;
 	int (*hook)(void *ctx, struct fld_ctx *c);
 	void *hook_ctx;
-	struct rpl_sink *cur;
+	unsigned char *admit;	  /* per sink, for the current event */
+	const struct rule **hits; /* rules matched by the current group */
+	size_t nhits, hcap;
+	int oom;
 	char *buf;
 };
 
@@ -38,7 +41,25 @@ static char *render(struct multi *m, const struct rule *r, struct fld_ctx *c, in
 static void on_match(void *ctx, const struct rule *r, struct fld_ctx *c)
 {
 	struct multi *m = ctx;
-	struct rpl_sink *s = m->cur;
+
+	(void)c;
+	if (m->nhits == m->hcap) {
+		size_t cap = m->hcap ? m->hcap * 2 : 16;
+		const struct rule **n = realloc(m->hits, cap * sizeof(*n));
+
+		if (!n) {
+			m->oom = 1;
+			return;
+		}
+		m->hits = n;
+		m->hcap = cap;
+	}
+	m->hits[m->nhits++] = r;
+}
+
+static void sink_add(struct rpl_sink *s, const struct rule *r, struct fld_ctx *c, char **text,
+		     char **json, struct multi *m)
+{
 	struct rpl_alert_rec *a;
 
 	if (s->nalerts == s->cap) {
@@ -57,10 +78,19 @@ static void on_match(void *ctx, const struct rule *r, struct fld_ctx *c)
 	a->r = r;
 	a->num = c->ev->num;
 	a->ts = c->ev->rec->ts;
-	if (s->keep_text && !(a->text = render(m, r, c, 0)))
-		s->oom = 1;
-	if (s->keep_json && !(a->json = render(m, r, c, 1)))
-		s->oom = 1;
+	/* rendered once per event and rule, copied to each sink that keeps it */
+	if (s->keep_text) {
+		if (!*text)
+			*text = render(m, r, c, 0);
+		if (!*text || !(a->text = strdup(*text)))
+			s->oom = 1;
+	}
+	if (s->keep_json) {
+		if (!*json)
+			*json = render(m, r, c, 1);
+		if (!*json || !(a->json = strdup(*json)))
+			s->oom = 1;
+	}
 }
 
 /* A rule set remembers results of shared sub-conditions in the context,
@@ -75,31 +105,62 @@ static void ctx_fresh(struct fld_ctx *c)
 	c->prev_ts = prev;
 }
 
+/* Per event: each rule set runs once, if one of its sinks takes the event
+ * (window, filter); its alerts go to every such sink. */
 static int multi_emit(void *ctx, struct fld_ctx *c)
 {
 	struct multi *m = ctx;
 	uint64_t ts = c->ev->rec->ts;
-	const struct rule_set *last = NULL;
+	int used = 0;
 
-	for (size_t i = 0; i < m->nsinks; i++) {
-		struct rpl_sink *s = m->sinks[i];
+	for (size_t i = 0, j; i < m->nsinks; i = j) {
+		const struct rule_set *rs = m->sinks[i]->rs;
+		int any = 0;
 
-		if (ts < s->since_ns || ts > s->until_ns)
+		for (j = i; j < m->nsinks && m->sinks[j]->rs == rs; j++) {
+			struct rpl_sink *s = m->sinks[j];
+
+			m->admit[j] = ts >= s->since_ns && ts <= s->until_ns;
+			if (m->admit[j] && s->prog) {
+				if (used)
+					ctx_fresh(c);
+				m->admit[j] = (unsigned char)flt_eval(s->prog, c);
+			}
+			any |= m->admit[j];
+		}
+		if (!any)
 			continue;
-		if (last && last != s->rs)
+		if (used)
 			ctx_fresh(c);
-		if (s->prog && !flt_eval(s->prog, c))
-			continue;
-		m->cur = s;
-		rule_set_match(s->rs, c, on_match, m);
-		last = s->rs;
+		used = 1;
+		m->nhits = 0;
+		rule_set_match(rs, c, on_match, m);
+		for (size_t h = 0; h < m->nhits; h++) {
+			char *text = NULL, *json = NULL;
+
+			for (size_t k = i; k < j; k++)
+				if (m->admit[k])
+					sink_add(m->sinks[k], m->hits[h], c, &text, &json, m);
+			free(text);
+			free(json);
+		}
+		if (m->oom)
+			for (size_t k = i; k < j; k++)
+				m->sinks[k]->oom = 1;
 	}
 	if (m->hook) {
-		if (last)
+		if (used)
 			ctx_fresh(c);
 		return m->hook(m->hook_ctx, c);
 	}
 	return 0;
+}
+
+static int by_rs(const void *a, const void *b)
+{
+	const struct rpl_sink *x = *(struct rpl_sink *const *)a, *y = *(struct rpl_sink *const *)b;
+
+	return x->rs < y->rs ? -1 : x->rs > y->rs;
 }
 
 int rpl_multi_run(const char *path, struct rpl_sink **sinks, size_t nsinks,
@@ -127,21 +188,30 @@ int rpl_multi_run(const char *path, struct rpl_sink **sinks, size_t nsinks,
 		}
 	}
 	memset(&m, 0, sizeof(m));
-	m.sinks = sinks;
+	m.sinks = malloc((nsinks + 1) * sizeof(*m.sinks));
+	m.admit = calloc(nsinks + 1, 1);
 	m.nsinks = nsinks;
 	m.hook = hook;
 	m.hook_ctx = hook_ctx;
 	m.buf = malloc(MULTI_ALERT_CAP + 1);
-	if (!m.buf) {
+	if (!m.buf || !m.sinks || !m.admit) {
+		free(m.buf);
+		free(m.sinks);
+		free(m.admit);
 		rpl_input_close(in);
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
+	memcpy(m.sinks, sinks, nsinks * sizeof(*sinks));
+	qsort(m.sinks, nsinks, sizeof(*m.sinks), by_rs);
 	memset(&ro, 0, sizeof(ro));
 	ro.progress = 1;
 	ro.emit = multi_emit;
 	ro.emit_ctx = &m;
 	r = rpl_run(in, &ro, res, err);
 	free(m.buf);
+	free(m.sinks);
+	free(m.admit);
+	free(m.hits);
 	rpl_input_close(in);
 	return r;
 }

@@ -16,6 +16,7 @@ struct rpl_unit {
 	const struct rpl_spec *spec;
 	const struct rpl_spec_case *c;
 	char *path; /* the capture, as opened */
+	char *key;  /* its real path: units with the same key share a read */
 	char *name; /* case name, "[file]" appended for a glob */
 	struct rpl_sink *sink;
 	/* results */

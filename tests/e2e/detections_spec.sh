@@ -55,7 +55,7 @@ cases:
     expect:
       - {no_priority_at_least: error}
 YAML
-SYSREPLAY_DEBUG=1 "$R" test --junit "$T/j.xml" "$T/fail.yaml" >"$T/fail.tap" 2>"$T/fail.err"; rc=$?
+"$R" test --junit "$T/j.xml" "$T/fail.yaml" >"$T/fail.tap" 2>"$T/fail.err"; rc=$?
 if [ $rc -eq 1 ] && grep -q '^not ok 1 - wrong count$' "$T/fail.tap" &&
 	grep -q "^#   rule 'Write below /etc': expected 7 alerts, got 1$" "$T/fail.tap" &&
 	grep -q '^not ok 2 - missing rule$' "$T/fail.tap" &&
@@ -65,9 +65,12 @@ if [ $rc -eq 1 ] && grep -q '^not ok 1 - wrong count$' "$T/fail.tap" &&
 	grep -q '^# 4 cases, 1 passed, 3 failed$' "$T/fail.tap"; then
 	pass detections_failing_cases
 else fail detections_failing_cases "exit $rc: $(cat "$T/fail.tap")"; fi
-# four cases on one capture: it is read once
-n=$(grep -c 'debug: records read' "$T/fail.err")
-[ "$n" = 1 ] && pass detections_capture_read_once || fail detections_capture_read_once "$n reads"
+# four cases on one capture, and a second spec naming it another way: one read
+printf 'cases:\n  - capture: %s/../fixtures/./write_etc.sysrec\n    expect: [{total: 1}]\n' "$FX" >"$T/other.yaml"
+SYSREPLAY_DEBUG=1 "$R" test "$T/fail.yaml" "$T/other.yaml" >"$T/two.tap" 2>"$T/two.err"
+n=$(grep -c 'debug: records read' "$T/two.err")
+[ "$n" = 1 ] && grep -q '^ok 5 - ' "$T/two.tap" && pass detections_capture_read_once ||
+	fail detections_capture_read_once "$n reads: $(cat "$T/two.tap")"
 
 # ---- JUnit XML read back
 if command -v python3 >/dev/null; then
