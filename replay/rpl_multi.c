@@ -203,8 +203,8 @@ int rpl_multi_run(const char *path, struct rpl_sink **sinks, size_t nsinks,
 	}
 	memcpy(m.sinks, sinks, nsinks * sizeof(*sinks));
 	qsort(m.sinks, nsinks, sizeof(*m.sinks), by_rs);
+	/* no progress bar: these commands print one line per capture or case */
 	memset(&ro, 0, sizeof(ro));
-	ro.progress = 1;
 	ro.emit = multi_emit;
 	ro.emit_ctx = &m;
 	r = rpl_run(in, &ro, res, err);

@@ -259,12 +259,12 @@ static int exp_check(struct sp *p, const yaml_node_t *n, const struct rpl_spec_e
 	if (per_rule && !e->rule)
 		return sp_err(p, n,
 			      "count, at_least, never, first_event and first_time need 'rule'");
+	if (e->rule && !per_rule && !e->has_alert)
+		return sp_err(p, n, "'rule' given but nothing to check about it");
 	if (!per_rule && !e->has_alert && !e->has_total && !e->no_prio)
 		return sp_err(p, n,
 			      "expectation checks nothing (count, at_least, never, "
 			      "first_event, first_time, alert, total or no_priority_at_least)");
-	if (e->rule && !per_rule && !e->has_alert)
-		return sp_err(p, n, "'rule' given but nothing to check about it");
 	return 0;
 }
 

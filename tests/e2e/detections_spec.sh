@@ -129,6 +129,31 @@ printf 'cases:\n  - capture: [x\n' >"$T/bad4.yaml"
 [ $rc -eq 2 ] && grep -q "^sysreplay: $T/bad4.yaml:[0-9]*:[0-9]*: " "$T/bad.err" &&
 	pass detections_bad_spec_yaml || fail detections_bad_spec_yaml "exit $rc: $(cat "$T/bad.err")"
 
+# spec errors by table: YAML body | expected "LINE:COL: message" start
+while IFS='|' read -r body want; do
+	printf "$body" "$FX" >"$T/tab.yaml"
+	"$R" test "$T/tab.yaml" >/dev/null 2>"$T/tab.err"; rc=$?
+	if [ $rc -eq 2 ] && head -1 "$T/tab.err" | grep -qF "tab.yaml:$want"; then
+		pass "detections_bad_spec:${want%%:*}:${want#*: }"
+	else fail "detections_bad_spec:$want" "exit $rc: $(head -1 "$T/tab.err")"; fi
+done <<'TAB'
+cases:\n  - capture: %s/w.sysrec\n    expect:\n      - {rule: x, never: false}\n|4:26: never: false says nothing
+cases:\n  - capture: %s/w.sysrec\n    expect:\n      - {rule: x, count: -1}\n|4:26: count must be a whole number, not '-1'
+cases:\n  - capture: %s/w.sysrec\n    expect:\n      - {rule: x}\n|4:9: 'rule' given but nothing to check about it
+cases:\n  - capture: %s/w.sysrec\n    expect:\n      - {count: 1}\n|4:9: count, at_least, never, first_event and first_time need 'rule'
+cases:\n  - capture: %s/w.sysrec\n    expect:\n      - {no_priority_at_least: loud}\n|4:32: unknown priority 'loud'
+cases:\n  - capture: %s/w.sysrec\n    since: yesterday\n    expect: [{total: 0}]\n|3:12: since:
+cases:\n  - capture: %s/w.sysrec\n|2:5: case has no 'expect' list
+cases: []\n|1:1: spec has no cases
+just text\n|1:1: a spec is a mapping with 'cases:' or a list of cases
+TAB
+# a capture that cannot be read: its cases fail, exit 2
+printf 'cases:\n  - capture: tab.yaml\n    expect: [{total: 0}]\n' >"$T/unread.yaml"
+"$R" test "$T/unread.yaml" >"$T/unread.tap" 2>"$T/unread.err"; rc=$?
+[ $rc -eq 2 ] && grep -q '^not ok 1 - tab.yaml$' "$T/unread.tap" &&
+	grep -q '^#   cannot read the capture: ' "$T/unread.tap" &&
+	pass detections_unreadable_capture || fail detections_unreadable_capture "exit $rc: $(cat "$T/unread.tap" "$T/unread.err")"
+
 # ---- --update: counts rewritten in place, comments kept, never: reported
 sed "s|capture: |capture: $FX/|" "$SPEC" >"$T/upd.yaml"
 sed -i 's/{rule: Write below \/etc, count: 1}/{rule: Write below \/etc, count: 9}  # was wrong/' "$T/upd.yaml"
