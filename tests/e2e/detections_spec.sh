@@ -54,6 +54,10 @@ cases:
     capture: $FX/write_etc.sysrec
     expect:
       - {no_priority_at_least: error}
+  - name: first alert
+    capture: $FX/write_etc.sysrec
+    expect:
+      - {rule: Write below /etc, first_event: 383, first_time: +0s}
 YAML
 "$R" test --junit "$T/j.xml" "$T/fail.yaml" >"$T/fail.tap" 2>"$T/fail.err"; rc=$?
 if [ $rc -eq 1 ] && grep -q '^not ok 1 - wrong count$' "$T/fail.tap" &&
@@ -62,14 +66,17 @@ if [ $rc -eq 1 ] && grep -q '^not ok 1 - wrong count$' "$T/fail.tap" &&
 	grep -q "^#   rule 'No such rule anywhere' is not loaded" "$T/fail.tap" &&
 	grep -q '^ok 3 - right$' "$T/fail.tap" && grep -q '^not ok 4 - priority$' "$T/fail.tap" &&
 	grep -q "alert of priority Error (>= Error): rule 'Write below /etc'" "$T/fail.tap" &&
-	grep -q '^# 4 cases, 1 passed, 3 failed$' "$T/fail.tap"; then
+	grep -q '^not ok 5 - first alert$' "$T/fail.tap" &&
+	grep -q "^#   rule 'Write below /etc': first alert at event 384, expected 383$" "$T/fail.tap" &&
+	grep -q "^#   rule 'Write below /etc': first alert at 2026-11-29T15:18:06.636459782Z, expected 2026-" "$T/fail.tap" &&
+	grep -q '^# 5 cases, 1 passed, 4 failed$' "$T/fail.tap"; then
 	pass detections_failing_cases
 else fail detections_failing_cases "exit $rc: $(cat "$T/fail.tap")"; fi
 # four cases on one capture, and a second spec naming it another way: one read
 printf 'cases:\n  - capture: %s/../fixtures/./write_etc.sysrec\n    expect: [{total: 1}]\n' "$FX" >"$T/other.yaml"
 SYSREPLAY_DEBUG=1 "$R" test "$T/fail.yaml" "$T/other.yaml" >"$T/two.tap" 2>"$T/two.err"
 n=$(grep -c 'debug: records read' "$T/two.err")
-[ "$n" = 1 ] && grep -q '^ok 5 - ' "$T/two.tap" && pass detections_capture_read_once ||
+[ "$n" = 1 ] && grep -q '^ok 6 - ' "$T/two.tap" && pass detections_capture_read_once ||
 	fail detections_capture_read_once "$n reads: $(cat "$T/two.tap")"
 
 # ---- JUnit XML read back
@@ -96,15 +103,19 @@ names = [tc.get("name") for tc in root.iter("testcase") if tc.find("failure") is
 print(cases, fails, ",".join(names))
 PY
 )
-	[ "$out" = "4 3 wrong count,missing rule,priority" ] && pass detections_junit ||
+	[ "$out" = "5 4 wrong count,missing rule,priority,first alert" ] && pass detections_junit ||
 		fail detections_junit "parser says: $out"
 else skip detections_junit "no python3"; fi
+if command -v xmllint >/dev/null; then
+	xmllint --noout "$T/j.xml" 2>"$T/xmllint.err" && pass detections_junit_xmllint ||
+		fail detections_junit_xmllint "$(head -3 "$T/xmllint.err")"
+else skip detections_junit_xmllint "no xmllint (libxml2-utils)"; fi
 
 # ---- JSON lines
 "$R" test -j "$T/fail.yaml" >"$T/fail.json" 2>/dev/null
 if command -v jq >/dev/null; then
 	s=$(jq -r '[.case, .ok, (.failures|length)] | @tsv' "$T/fail.json" | tr '\t\n' ':;')
-	[ "$s" = "wrong count:false:1;missing rule:false:1;right:true:0;priority:false:1;" ] &&
+	[ "$s" = "wrong count:false:1;missing rule:false:1;right:true:0;priority:false:1;first alert:false:2;" ] &&
 		pass detections_json || fail detections_json "$s"
 else skip detections_json "no jq"; fi
 
@@ -178,6 +189,15 @@ if [ $rc -eq 0 ] && [ "$d" = "$want" ] && grep -q '# Refresh the counts' "$T/upd
 else fail detections_update "exit $rc; diff: $d; $(cat "$T/upd.err")"; fi
 "$R" test "$T/upd2.yaml" >/dev/null 2>&1 && pass detections_update_passes ||
 	fail detections_update_passes "the updated spec still fails"
+
+# a glob case whose captures give different counts cannot take one number
+printf 'cases:\n  - capture: %s/w*.sysrec\n    expect:\n      - {rule: Write below /etc, count: 5}\n' "$FX" >"$T/glob.yaml"
+cp "$T/glob.yaml" "$T/glob.orig"
+"$R" test --update "$T/glob.yaml" >"$T/glob.tap" 2>"$T/glob.err"
+if cmp -s "$T/glob.yaml" "$T/glob.orig" && [ "$(grep -c '^not ok' "$T/glob.tap")" -ge 2 ] &&
+	grep -q "glob.yaml:4:41: not updated: the captures of this case give different counts" "$T/glob.err"; then
+	pass detections_update_glob_conflict
+else fail detections_update_glob_conflict "$(cat "$T/glob.tap" "$T/glob.err")"; fi
 
 # ---- rules --list: file:line of each rule is its definition
 "$R" rules -L >"$T/list" 2>"$T/list.err"; rc=$?
