@@ -8,8 +8,9 @@
 #   C. the same spec over one large synthetic capture (gen_capture);
 #   B. rules --coverage of Falco's stable rules over every reference .scap,
 #      against `alerts --all` with the same rules over the same files.
-# Each line is the best of RUNS runs (default 5): wall-clock and CPU (user +
-# system) seconds; on a shared machine CPU is the steadier of the two.
+# Each line: wall-clock and CPU (user + system) time over RUNS runs (default
+# 5; hyperfine's mean when installed, else the best by GNU time); on a
+# shared machine CPU is the steadier of the two.
 cd "$(dirname "$0")/.." || exit 2
 BIN="${BIN:-bin}" R="${BIN:-bin}/sysreplay"
 REF="${REF:-$(cd .. && pwd)/shared/reference}"
@@ -17,8 +18,16 @@ RUNS="${RUNS:-5}"
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 [ -x "$R" ] || { echo "no $R (make)"; exit 0; }
 
-best() { # command... → "WALL s  CPU s": the best of RUNS runs of each
+best() { # command... → "WALL  CPU" (hyperfine: mean wall and user+system in ms; else
+	# GNU time, best of RUNS, 10 ms resolution)
 	local bw="" bc="" w u sy c
+	if command -v hyperfine >/dev/null && command -v jq >/dev/null; then
+		hyperfine -N -w 1 -r "$RUNS" --export-json "$T/h.json" -- "$(printf '%q ' "$@")" \
+			>/dev/null 2>&1
+		jq -r '.results[0] | "\(.mean*1000|floor) ms wall \((.user+.system)*1000|floor) ms cpu"' \
+			"$T/h.json"
+		return
+	fi
 	for _ in $(seq "$RUNS"); do
 		/usr/bin/time -o "$T/time" -f '%e %U %S' "$@" >/dev/null 2>&1
 		read -r w u sy <"$T/time"
@@ -26,7 +35,7 @@ best() { # command... → "WALL s  CPU s": the best of RUNS runs of each
 		[ -z "$bw" ] || [ "$(echo "$w < $bw" | bc)" = 1 ] && bw=$w
 		[ -z "$bc" ] || [ "$(echo "$c < $bc" | bc)" = 1 ] && bc=$c
 	done
-	printf '%6.2f s wall %6.2f s cpu' "$bw" "$bc"
+	printf '%6.0f ms wall %6.0f ms cpu' "$(echo "$bw * 1000" | bc)" "$(echo "$bc * 1000" | bc)"
 }
 
 fx=(tests/fixtures/*.sysrec)
