@@ -6,7 +6,7 @@
 cd "$(dirname "$0")/.." || exit 2
 OUT="${OUT:-.output}" BIN="${BIN:-bin}"
 export OUT BIN REF="${REF:-$(cd .. && pwd)/shared/reference}"
-all="format state fields filter rules replay scap procfs overhead"
+all="format state fields filter rules replay scap procfs detections overhead"
 for b in ${*:-$all}; do
 	echo "==== $b ===="
 	case "$b" in
@@ -17,6 +17,7 @@ for b in ${*:-$all}; do
 	rules) "$OUT/bench/bench_rules" ;;
 	replay) bench/replay.sh ;;
 	scap) bench/scap.sh ;;
+	detections) bench/detections.sh ;;
 	procfs) bench/procfs_compare.sh ;;
 	overhead)
 		if [ "$(id -u)" -eq 0 ]; then bench/overhead.sh; else echo "skipped: needs root"; fi ;;

@@ -193,6 +193,9 @@ int rpl_cmd_stats(int argc, char **argv);
 int rpl_cmd_convert(int argc, char **argv);
 int rpl_cmd_fields(int argc, char **argv);
 int rpl_cmd_shell(int argc, char **argv);
+int rpl_cmd_test(int argc, char **argv);       /* rpl_cmd_test.c */
+int rpl_cmd_rules(int argc, char **argv);      /* rpl_cmd_rules.c */
+int rpl_cmd_diff_rules(int argc, char **argv); /* rpl_cmd_diff_rules.c */
 
 /* Catalog listing shared by `fields` and the shell's .fields (rpl_cmd_fields.c). */
 size_t rpl_fields_print(FILE *f, const char *prefix);
@@ -200,6 +203,8 @@ size_t rpl_fields_print(FILE *f, const char *prefix);
 /* ---- usage texts (rpl_usage.c) ---- */
 /* Prints the man-style help of cmd (NULL: the overview) to f. */
 void rpl_usage(FILE *f, const char *cmd);
+/* Help of test, rules and diff-rules (rpl_usage_detect.c); NULL for others. */
+const char *rpl_usage_detect(const char *cmd);
 /* "usage: sysreplay events [...]" one-liner plus a hint, to stderr; returns 2. */
 int rpl_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -20,6 +20,9 @@ static const char overview[] =
     "    sysreplay stats   [--since T] [--until T] FILE...\n"
     "    sysreplay convert [--force] IN OUT\n"
     "    sysreplay fields  [PREFIX]\n"
+    "    sysreplay test    [-j] [--junit FILE] [--update] SPEC...\n"
+    "    sysreplay rules   --list | --validate | --coverage DIR  [RULES.yaml...]\n"
+    "    sysreplay diff-rules OLD.yaml NEW.yaml CAPTURE...\n"
     "    sysreplay --help | --version | COMMAND --help\n"
     "\n"
     "DESCRIPTION\n"
@@ -221,6 +224,10 @@ static const struct {
 
 void rpl_usage(FILE *f, const char *cmd)
 {
+	if (rpl_usage_detect(cmd)) {
+		fputs(rpl_usage_detect(cmd), f);
+		return;
+	}
 	if (cmd) {
 		for (size_t i = 0; i < sizeof(helps) / sizeof(helps[0]); i++) {
 			if (!strcmp(helps[i].name, cmd)) {

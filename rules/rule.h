@@ -74,6 +74,28 @@ size_t rule_set_warnings_ex(const struct rule_set *rs, const struct rule_warning
  * line and a caret under the column. */
 void rule_set_error_print(const struct rule_set *rs, FILE *out, const struct sr_err *err);
 
+/* Validation mode (Falco's -V): with on, load and finalize record each
+ * error (rule_set_errors) and go on with the next list, macro or rule;
+ * they still return the first error once the whole input is read.
+ * Items that failed are left out of the set. */
+void rule_set_collect_errors(struct rule_set *rs, int on);
+/* The recorded errors, each "FILE:LINE:COL: message\n" then the source line
+ * and a caret line when the position is known. Valid until rule_set_free. */
+size_t rule_set_errors(const struct rule_set *rs, const char *const **out);
+
+/* Every rule defined, in file order, enabled or not, compiled or not (valid
+ * until rule_set_free). */
+size_t rule_set_rules(const struct rule_set *rs, const struct rule *const **out);
+/* Where the rule is defined: file name and 1-based line (0 when unknown). */
+const char *rule_file(const struct rule_set *rs, const struct rule *r, int *line);
+/* 1 when the rule is selected to alert (enabled, compiled, priority and
+ * tags selection): what rule_set_match may report. */
+int rule_active(const struct rule_set *rs, const struct rule *r);
+/* Calls cb once per distinct field name the rule reads, in its condition
+ * (macros and exceptions included) and its output, as written
+ * ("proc.aname[2]"). Nothing for a rule that did not compile. */
+void rule_fields(const struct rule *r, void (*cb)(void *ctx, const char *field), void *ctx);
+
 /* Enables/disables, before finalize, every rule whose name contains substr
  * (Falco's -D). Returns the number of rules changed. */
 size_t rule_set_enable(struct rule_set *rs, const char *substr, int enabled);

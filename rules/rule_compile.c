@@ -636,7 +636,9 @@ int rule_set_finalize(struct rule_set *rs, struct sr_err *err)
 		struct rule_list *path[64];
 
 		for (size_t i = 0; i < rs->lists.n && !rc; i++)
-			rc = list_expand(&c, rs->lists.v[i], path, 0);
+			if ((rc = list_expand(&c, rs->lists.v[i], path, 0)) &&
+			    rule_error_keep(rs, rc, err))
+				rc = 0;
 	}
 	/* Every macro is parsed, used or not, so a broken one is reported
 	 * where it is written (Falco does the same). */
@@ -645,11 +647,18 @@ int rule_set_finalize(struct rule_set *rs, struct sr_err *err)
 		rc = macro_parse(&c, rs->macros.v[i]);
 		if (rc && c.fail_set)
 			rc = macro_fail_report(&c);
+		if (rc && rule_error_keep(rs, rc, err))
+			rc = 0;
 	}
 	nknown = known_types(known);
 	for (size_t i = 0; i < rs->rules.n && !rc; i++)
-		rc = compile_rule(&c, rs->rules.v[i], known, nknown);
+		if ((rc = compile_rule(&c, rs->rules.v[i], known, nknown)) &&
+		    rule_error_keep(rs, rc, err))
+			rc = 0;
 	free(c.touched);
+	if (!rc && rs->nerrs)
+		return sr_err_set(err, SR_ESYNTAX, "%zu error%s in rules", rs->nerrs,
+				  rs->nerrs == 1 ? "" : "s");
 	if (rc) {
 		if (rc == SR_ENOMEM)
 			sr_err_set(err, SR_ENOMEM, "out of memory compiling rules");

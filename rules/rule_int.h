@@ -170,6 +170,11 @@ struct rule_set {
 	size_t nwarns, warns_cap;
 	int finalized;
 	int err_src;                 /* source of the last error, -1 */
+	/* rule_set_collect_errors: each error is kept (message, source line,
+	 * caret) and loading goes on with the next item */
+	int collect;
+	char **errs; /* malloc'd texts */
+	size_t nerrs, errs_cap;
 	/* matching index: per event type, rules in file order */
 	struct rule **by_type[256];
 	uint16_t nby_type[256];
@@ -207,6 +212,11 @@ const char *rule_cond_join(struct sr_arena *a, const struct rule_cond *c);
 /* Maps an offset in the joined text to a file position. */
 void rule_cond_locate(const struct rule_set *rs, const struct rule_cond *c, size_t off,
 		      int *src, int *line, int *col);
+
+/* In collect mode, keeps the error just set in err (text with caret) and
+ * returns 1: the caller goes on with its next item. Otherwise (or for
+ * anything but a syntax error) returns 0 and the caller returns rc. */
+int rule_error_keep(struct rule_set *rs, int rc, const struct sr_err *err);
 
 /* Strips one level of matching quotes ('x' or "x"), arena copy when changed. */
 const char *rule_unquote(struct sr_arena *a, const char *s);

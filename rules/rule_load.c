@@ -892,9 +892,11 @@ int rule_load_text(struct rule_set *rs, const char *name, char *text, size_t len
 			return ld_err(&l, root,
 				      "rules content is not a YAML list of objects (rule, macro, "
 				      "list)");
-		for (size_t i = 0; i < root->nkids; i++)
-			if ((rc = ld_item(&l, root->kids[i])))
+		for (size_t i = 0; i < root->nkids; i++) {
+			rc = ld_item(&l, root->kids[i]);
+			if (rc && !rule_error_keep(rs, rc, err))
 				return rc;
+		}
 	}
-	return 0;
+	return rs->nerrs ? SR_ESYNTAX : 0;
 }

@@ -101,6 +101,9 @@ void rule_set_free(struct rule_set *rs)
 	free(rs->active);
 	free(rs->warns);
 	free(rs->warn_texts);
+	for (size_t i = 0; i < rs->nerrs; i++)
+		free(rs->errs[i]);
+	free(rs->errs);
 	rule_hash_free(rs->hlists);
 	rule_hash_free(rs->hmacros);
 	rule_hash_free(rs->hrules);

@@ -83,6 +83,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fclose(devnull);
 	}
 	rule_set_free(rs);
+	/* Validation mode (rules --validate) goes on after each error: every
+	 * item is loaded and compiled whatever failed before it. */
+	rs = rule_set_new();
+	if (rs) {
+		const char *const *errs;
+
+		rule_set_collect_errors(rs, 1);
+		if (rule_set_load_string(rs, "fuzz.yaml", text, &err) == 0 ||
+		    rule_set_errors(rs, &errs) > 0)
+			rule_set_finalize(rs, &err);
+		rule_set_free(rs);
+	}
 	free(text);
 	return 0;
 }
