@@ -192,7 +192,15 @@ static const char h_convert[] =
     "DESCRIPTION\n"
     "    The direction follows OUT's extension: OUT.sysrec writes a sysrec capture\n"
     "    (IN may be .scap, plain or gzip, or .sysrec), OUT.scap writes a capture that\n"
-    "    sysdig and Falco read. OUT is replaced.\n";
+    "    sysdig and Falco read. OUT is replaced.\n"
+    "\n"
+    "    What OUT.scap keeps (it is read by sysdig 0.29 on): a syscall scap has no\n"
+    "    event of its own for (dup2, capset, memfd_create, ...) becomes scap's\n"
+    "    generic event: its name is kept, its arguments and result are not. The\n"
+    "    procfork/procexec/procexit records have no scap event and are left out.\n"
+    "    In the fd table, fd types sysdig 0.29 does not know are written as the\n"
+    "    nearest it knows: memfd as a file; bpf, io_uring, userfaultfd and pidfd\n"
+    "    as \"unsupported\" (name kept).\n";
 
 static const char h_fields[] =
     "NAME\n"
