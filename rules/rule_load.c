@@ -893,8 +893,13 @@ int rule_load_text(struct rule_set *rs, const char *name, char *text, size_t len
 				      "rules content is not a YAML list of objects (rule, macro, "
 				      "list)");
 		for (size_t i = 0; i < root->nkids; i++)
-			if ((rc = ld_item(&l, root->kids[i])))
+			if ((rc = ld_item(&l, root->kids[i]))) {
+				/* allocation failures carry no message of their own */
+				if (rc == SR_ENOMEM)
+					sr_err_set(err, SR_ENOMEM, "%s: out of memory loading rules",
+						   name);
 				return rc;
+			}
 	}
 	return 0;
 }
