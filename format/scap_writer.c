@@ -47,6 +47,7 @@ struct scap_writer {
 	struct scap_buf blk;     /* block assembly */
 	struct scap_buf tmp;
 	unsigned long long events;
+	unsigned long long cut; /* events with parameters cut to fit */
 };
 
 static int wb_put(struct scap_buf *b, const void *d, size_t n)
@@ -524,6 +525,7 @@ static int write_event(struct scap_writer *w, uint16_t type, uint64_t ts, const 
 			       lens, var))
 			return sr_err_set(err, SR_ENOMEM, "out of memory");
 		evlen = (uint32_t)(SCAP_EVT_HDR_V2 + 2 * n + w->tmp.len);
+		w->cut++;
 		if (evlen > W_EVENT_MAX) /* fixed parts alone are < 6 KiB: cannot happen */
 			return sr_err_set(err, SR_ELIMIT, "scap event %u: %u bytes after cutting",
 					  type, evlen);
@@ -621,6 +623,11 @@ int scap_writer_append(struct scap_writer *w, const void *rec, size_t len, struc
 unsigned long long scap_writer_events(const struct scap_writer *w)
 {
 	return w->events;
+}
+
+unsigned long long scap_writer_cut(const struct scap_writer *w)
+{
+	return w->cut;
 }
 
 int scap_writer_close(struct scap_writer *w, struct sr_err *err)

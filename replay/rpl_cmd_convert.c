@@ -2,11 +2,8 @@
  * The conversions themselves live in format/scap_* (scap helper). */
 #include <string.h>
 
+#include "format/scap.h"
 #include "rpl.h"
-
-/* Declared by the scap helper's header once it lands (format/scap_*.h). */
-int scap_convert_to_scap(const char *in, const char *out, struct sr_err *err);
-int scap_convert_to_sysrec(const char *in, const char *out, struct sr_err *err);
 
 static int has_suffix(const char *s, const char *suf)
 {
@@ -18,6 +15,7 @@ static int has_suffix(const char *s, const char *suf)
 int rpl_cmd_convert(int argc, char **argv)
 {
 	struct sr_err err;
+	struct scap_convert_notes notes = {0};
 	const char *in, *out;
 	int r;
 
@@ -29,13 +27,19 @@ int rpl_cmd_convert(int argc, char **argv)
 		return rpl_fail("convert: IN and OUT are the same file");
 	sr_err_clear(&err);
 	if (has_suffix(out, ".sysrec"))
-		r = scap_convert_to_sysrec(in, out, &err);
+		r = scap_convert_to_sysrec(in, out, &notes, &err);
 	else if (has_suffix(out, ".scap"))
-		r = scap_convert_to_scap(in, out, &err);
+		r = scap_convert_to_scap(in, out, &notes, &err);
 	else
 		return rpl_fail("convert: cannot tell the output format of '%s' (name it "
 				"*.sysrec or *.scap)",
 				out);
+	/* nothing was dropped, but the user must know what changed */
+	rpl_note_unpaired(in, notes.unpaired);
+	if (notes.cut)
+		rpl_warn("%s: %llu events had their largest parameters cut to fit sysdig's "
+			 "64 KiB event blocks",
+			 out, notes.cut);
 	if (r)
 		return rpl_fail_err(NULL, &err);
 	return RPL_EXIT_OK;

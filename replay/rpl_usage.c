@@ -200,7 +200,12 @@ static const char h_convert[] =
     "    procfork/procexec/procexit records have no scap event and are left out.\n"
     "    In the fd table, fd types sysdig 0.29 does not know are written as the\n"
     "    nearest it knows: memfd as a file; bpf, io_uring, userfaultfd and pidfd\n"
-    "    as \"unsupported\" (name kept).\n";
+    "    as \"unsupported\" (name kept). An event too big for sysdig's 64 KiB event\n"
+    "    blocks has its largest parameters cut, and a warning counts such events.\n"
+    "\n"
+    "    Reading a .scap (here and in every command), enter events whose exit has\n"
+    "    not come yet wait, up to 65536 events or 64 MiB; past that the oldest are\n"
+    "    read without their exit, and a warning counts them.\n";
 
 static const char h_fields[] =
     "NAME\n"
