@@ -34,6 +34,10 @@ struct evt_source {
 	struct fmt_host_info host;
 	char path[4096];
 	uint64_t first_ts, last_ts;  /* when known without reading (0 otherwise) */
+	/* enter events delivered without their exit because too many waited
+	 * at once (the .scap reader's limits; their exits come alone): the
+	 * reader of the source tells the user */
+	uint64_t unpaired;
 };
 
 int evt_source_open(const char *path, struct evt_source **out, struct sr_err *err);

@@ -39,6 +39,8 @@ int scap_writer_open(struct scap_writer **out, const char *path, const struct fm
 int scap_writer_append(struct scap_writer *w, const void *rec, size_t len, struct sr_err *err);
 /* Number of scap events written so far (enter and exit count separately). */
 unsigned long long scap_writer_events(const struct scap_writer *w);
+/* Events written with their largest parameters cut (see scap_writer.c). */
+unsigned long long scap_writer_cut(const struct scap_writer *w);
 int scap_writer_close(struct scap_writer *w, struct sr_err *err);
 
 /* Native syscall names of this architecture (the numbers GENERIC records
@@ -48,7 +50,17 @@ int scap_writer_close(struct scap_writer *w, struct sr_err *err);
 const char *scap_syscall_name(uint64_t nr);
 int scap_syscall_nr(const char *name);
 
-int scap_convert_to_scap(const char *in, const char *out, int exclusive, struct sr_err *err);
-int scap_convert_to_sysrec(const char *in, const char *out, int exclusive, struct sr_err *err);
+/* What a conversion changed on the way, for the user (notes may be NULL):
+ * enters read without their exit because too many waited at once (the
+ * .scap reader's limits, struct evt_source's unpaired), and events whose
+ * largest parameters were cut to fit sysdig's 64 KiB event blocks. */
+struct scap_convert_notes {
+	uint64_t unpaired;
+	unsigned long long cut;
+};
+int scap_convert_to_scap(const char *in, const char *out, int exclusive,
+			 struct scap_convert_notes *notes, struct sr_err *err);
+int scap_convert_to_sysrec(const char *in, const char *out, int exclusive,
+			   struct scap_convert_notes *notes, struct sr_err *err);
 
 #endif

@@ -14,7 +14,8 @@
 #include "evt_source.h"
 #include "fmt_writer.h"
 
-int scap_convert_to_sysrec(const char *in, const char *out, int exclusive, struct sr_err *err)
+int scap_convert_to_sysrec(const char *in, const char *out, int exclusive,
+			   struct scap_convert_notes *notes, struct sr_err *err)
 {
 	struct fmt_writer_opts wo = {.exclusive = exclusive};
 	struct evt_source *src;
@@ -52,11 +53,14 @@ int scap_convert_to_sysrec(const char *in, const char *out, int exclusive, struc
 	r = fmt_writer_close(w, rc ? &cerr : err);
 	if (!rc)
 		rc = r;
+	if (notes)
+		notes->unpaired = src->unpaired;
 	evt_source_close(src);
 	return rc;
 }
 
-int scap_convert_to_scap(const char *in, const char *out, int exclusive, struct sr_err *err)
+int scap_convert_to_scap(const char *in, const char *out, int exclusive,
+			 struct scap_convert_notes *notes, struct sr_err *err)
 {
 	struct evt_source *src;
 	struct scap_writer *w;
@@ -78,9 +82,13 @@ int scap_convert_to_scap(const char *in, const char *out, int exclusive, struct 
 	if (!rc && r < 0)
 		rc = r;
 	sr_err_clear(&cerr);
+	if (notes)
+		notes->cut = scap_writer_cut(w);
 	r = scap_writer_close(w, rc ? &cerr : err);
 	if (!rc)
 		rc = r;
+	if (notes)
+		notes->unpaired = src->unpaired;
 	evt_source_close(src);
 	return rc;
 }

@@ -787,6 +787,7 @@ static int pend_store(struct scap_src *s, struct scap_thr *t, const struct pview
 		if (!old)
 			break;
 		p->evicted++;
+		s->base.unpaired++;
 		if (flush_pending(s, old))
 			return SR_ENOMEM;
 	}

@@ -48,6 +48,7 @@ struct scap_writer {
 	struct scap_buf blk;     /* block assembly */
 	struct scap_buf tmp;
 	unsigned long long events;
+	unsigned long long cut; /* events with parameters cut to fit */
 };
 
 static int wb_put(struct scap_buf *b, const void *d, size_t n)
@@ -192,6 +193,20 @@ static uint8_t l4_scap(uint8_t l4)
 	return l4 == 6 ? 2 : l4 == 17 ? 3 : l4 == 1 ? 4 : 0;
 }
 
+/* sysdig 0.29's scap reader knows fd types up to SCAP_FD_FILE_V2 (16) and
+ * refuses the whole file on a later one ("wrong fd type 17"). The later
+ * types are written as the nearest one it knows: a memfd is a file (its
+ * name, "/memfd:NAME (deleted)", and open flags are kept); BPF, userfaultfd,
+ * io_uring, pidfd and anything else become SCAP_FD_UNSUPPORTED, which keeps
+ * the fd and its name in the table (fd.type shows "unknown" there). Reading
+ * the file back gives FDT_FILE and FDT_OTHER for them. */
+static unsigned fdtype_for_sysdig(unsigned type)
+{
+	if (type <= SCAP_FD_FILE_V2)
+		return type;
+	return type == SCAP_FD_MEMFD ? SCAP_FD_FILE_V2 : SCAP_FD_UNSUPPORTED;
+}
+
 static int fd_entry(struct scap_buf *b, const struct evt *ev)
 {
 	uint32_t nl, tl;
@@ -200,7 +215,8 @@ static int fd_entry(struct scap_buf *b, const struct evt *ev)
 	int server = (ours == FDT_IPV4 && tl >= 13 && !memcmp(tu + 7, "\0\0\0\0\0\0", 6)) ||
 		     (ours == FDT_IPV6 && tl >= 37 && scap_rd64(tu + 19) == 0 &&
 		      scap_rd64(tu + 27) == 0);
-	unsigned type = scap_fdtype_from_ours(ours, (unsigned)server);
+	unsigned type =
+	    fdtype_for_sysdig(scap_fdtype_from_ours(ours, (unsigned)server));
 	size_t start = b->len;
 	uint32_t sub;
 	int rc = 0;
@@ -516,6 +532,7 @@ static int write_event(struct scap_writer *w, uint16_t type, uint64_t ts, const 
 			       lens, var))
 			return sr_err_set(err, SR_ENOMEM, "out of memory");
 		evlen = (uint32_t)(SCAP_EVT_HDR_V2 + 2 * n + w->tmp.len);
+		w->cut++;
 		if (evlen > W_EVENT_MAX) /* fixed parts alone are < 6 KiB: cannot happen */
 			return sr_err_set(err, SR_ELIMIT, "scap event %u: %u bytes after cutting",
 					  type, evlen);
@@ -570,25 +587,35 @@ int scap_writer_append(struct scap_writer *w, const void *rec, size_t len, struc
 	enter_ts = r->latency <= r->ts ? r->ts - r->latency : r->ts;
 	if (!d) {
 		int nr;
-		if (r->type != EVT_GENERIC && r->type != EVT_EXIT && r->type != EVT_EXIT_GROUP)
-			return 0; /* scheduler records and other types without a scap event */
-		nr = r->type == EVT_GENERIC ? (int)evt_param_s64(&ev, 0)
-					    : scap_sysnr_by_name(info->name);
+		uint64_t v;
+		struct evt fake = ev;
+
+		/* Scheduler records (procfork/procexec/procexit) have no scap
+		 * event. A decoded syscall without a scap pair (dup2, capset,
+		 * memfd_create, ...) becomes scap's generic event, as an
+		 * undecoded one does: its number is kept, its arguments and
+		 * result are not (the generic event has no place for them). */
+		if (r->type == EVT_GENERIC)
+			nr = (int)evt_param_s64(&ev, 0);
+		else if (info && info->category != EC_SCHED)
+			nr = scap_sysnr_by_name(info->name);
+		else
+			nr = -1;
+		if (nr < 0)
+			return 0;
 		sc = scap_nr_to_sc(nr);
 		if (sc < 0)
 			sc = 0;
-		if (r->type != EVT_GENERIC) {
-			/* exit/exit_group never return: scap's generic enter alone */
-			uint64_t v = (uint64_t)nr;
-			struct evt fake = ev;
-			fake.nparams = 1;
-			fake.p[0] = (const uint8_t *)&v;
-			fake.plen[0] = 8;
+		v = (uint64_t)nr;
+		fake.nparams = 1;
+		fake.p[0] = (const uint8_t *)&v;
+		fake.plen[0] = 8;
+		if (r->type == EVT_EXIT || r->type == EVT_EXIT_GROUP)
+			/* they never return: scap's generic enter alone */
 			return write_event(w, 0, exit_ts, &fake, generic_e, 2, (uint16_t)sc, err);
-		}
-		rc = write_event(w, 0, enter_ts, &ev, generic_e, 2, (uint16_t)sc, err);
+		rc = write_event(w, 0, enter_ts, &fake, generic_e, 2, (uint16_t)sc, err);
 		if (!rc && !(r->flags & EVT_RF_ENTER_ONLY))
-			rc = write_event(w, 1, exit_ts, &ev, generic_x, 1, (uint16_t)sc, err);
+			rc = write_event(w, 1, exit_ts, &fake, generic_x, 1, (uint16_t)sc, err);
 		return rc;
 	}
 	if (d->flags & SD_SINGLE)
@@ -603,6 +630,11 @@ int scap_writer_append(struct scap_writer *w, const void *rec, size_t len, struc
 unsigned long long scap_writer_events(const struct scap_writer *w)
 {
 	return w->events;
+}
+
+unsigned long long scap_writer_cut(const struct scap_writer *w)
+{
+	return w->cut;
 }
 
 int scap_writer_close(struct scap_writer *w, struct sr_err *err)

@@ -44,6 +44,8 @@ extern volatile sig_atomic_t rpl_interrupted;
 /* "sysreplay: <message>" on one line to stderr. Returns RPL_EXIT_BAD. */
 int rpl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void rpl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Warns when a source split n enter/exit pairs (struct evt_source's unpaired). */
+void rpl_note_unpaired(const char *path, uint64_t n);
 /* One line naming a source error: "FILE: chunk 7 at offset 123: msg". */
 int rpl_fail_err(const char *what, const struct sr_err *err);
 

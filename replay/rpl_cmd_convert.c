@@ -15,6 +15,7 @@ static int has_suffix(const char *s, const char *suf)
 int rpl_cmd_convert(int argc, char **argv)
 {
 	struct sr_err err;
+	struct scap_convert_notes notes = {0};
 	const char *in, *out;
 	int r, force = 0;
 
@@ -40,13 +41,19 @@ int rpl_cmd_convert(int argc, char **argv)
 		return rpl_fail("convert: IN and OUT are the same file");
 	sr_err_clear(&err);
 	if (has_suffix(out, ".sysrec"))
-		r = scap_convert_to_sysrec(in, out, !force, &err);
+		r = scap_convert_to_sysrec(in, out, !force, &notes, &err);
 	else if (has_suffix(out, ".scap"))
-		r = scap_convert_to_scap(in, out, !force, &err);
+		r = scap_convert_to_scap(in, out, !force, &notes, &err);
 	else
 		return rpl_fail("convert: cannot tell the output format of '%s' (name it "
 				"*.sysrec or *.scap)",
 				out);
+	/* nothing was dropped, but the user must know what changed */
+	rpl_note_unpaired(in, notes.unpaired);
+	if (notes.cut)
+		rpl_warn("%s: %llu events had their largest parameters cut to fit sysdig's "
+			 "64 KiB event blocks",
+			 out, notes.cut);
 	if (r)
 		return rpl_fail_err(NULL, &err);
 	return RPL_EXIT_OK;

@@ -11,6 +11,7 @@
  * a finished one its last num. Sources that number absolutely after a seek
  * therefore give absolute merged numbers too.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,12 +171,25 @@ int rpl_input_open(struct rpl_input **out, char *const *paths, int npaths, struc
 	return 0;
 }
 
+void rpl_note_unpaired(const char *path, uint64_t n)
+{
+	/* nothing was dropped, but enter/exit pairs were split: say so */
+	if (n)
+		rpl_warn("%s: %" PRIu64 " enter events read without their exit (more waited at "
+			 "once than the reader holds; their exits came alone)",
+			 path, n);
+}
+
 void rpl_input_close(struct rpl_input *in)
 {
 	if (!in)
 		return;
-	for (size_t i = 0; i < in->n; i++)
-		evt_source_close(in->src[i].s);
+	for (size_t i = 0; i < in->n; i++) {
+		struct evt_source *s = in->src[i].s;
+
+		rpl_note_unpaired(s->path, s->unpaired);
+		evt_source_close(s);
+	}
 	free(in->src);
 	free(in->heap);
 	free(in);

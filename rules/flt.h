@@ -33,7 +33,9 @@ int flt_parse(struct flt_arena *a, const char *text, struct flt_node **out, stru
  * the rules layer. A macro's AST is inserted as a sub-tree (no re-parse per
  * use); a list's items are spliced into the enclosing value list. Callbacks
  * return NULL when the name is not a macro/list; the macro callback sets err
- * and returns NULL with err->code set on a loop or a broken macro. */
+ * and returns NULL with err->code set on a loop or a broken macro. The trees
+ * built reference the list items returned (NUL-terminated strings): they
+ * must live as long as the trees. */
 struct flt_resolver {
 	void *ctx;
 	const struct flt_node *(*macro)(void *ctx, const char *name, struct sr_err *err);

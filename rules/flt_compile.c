@@ -420,10 +420,15 @@ static int build_hash(struct compiler *cc, struct flt_pnode *p)
 	for (size_t i = 0; i < p->nlits; i++) {
 		struct flt_lit *l = &p->lits[i];
 		l->hash = flt_hash(l->s, l->len);
-		uint32_t j = l->hash & p->hmask;
-		while (p->hslots[j])
+		uint32_t j = l->hash & p->hmask, k;
+		/* a value already in the table is not entered again: lists of
+		 * lists repeat items, and a run of equal keys made each insert
+		 * walk the whole run (quadratic) */
+		while ((k = p->hslots[j]) && (p->lits[k - 1].len != l->len ||
+					      memcmp(p->lits[k - 1].s, l->s, l->len) != 0))
 			j = (j + 1) & p->hmask;
-		p->hslots[j] = (uint32_t)i + 1;
+		if (!k)
+			p->hslots[j] = (uint32_t)i + 1;
 	}
 	p->sorted = 1;
 	return 0;
@@ -637,12 +642,15 @@ static unsigned node_units(const struct flt_pnode *p)
 	case FLT_N_BOOL:
 		return 0;
 	case FLT_N_NOT:
-		return node_units(p->kids[0]);
+		return p->kids[0]->units;
 	case FLT_N_AND:
 	case FLT_N_OR:
+		/* kids are compiled first and keep their units: a kid shared by
+		 * many parents (a macro) is not walked again at each, which made
+		 * doubling macros exponential. Saturates far above any class. */
 		for (size_t i = 0; i < p->nkids && w < 1024; i++, w *= 2)
-			u += (node_units(p->kids[i]) + w - 1) / w;
-		return u;
+			u += (p->kids[i]->units + w - 1) / w;
+		return u > (1u << 30) ? 1u << 30 : u;
 	case FLT_N_CMP:
 		break;
 	}
@@ -660,10 +668,11 @@ static unsigned node_units(const struct flt_pnode *p)
 	return 4;
 }
 
-/* Cost class of a compiled node (enum flt_cost). */
-static uint8_t node_cost(const struct flt_pnode *p)
+/* Cost class of a compiled node (enum flt_cost); keeps its units. */
+static uint8_t node_cost(struct flt_pnode *p)
 {
 	unsigned u = node_units(p);
+	p->units = u;
 	return u <= 1 ? FLT_COST_CONST : u < 16 ? FLT_COST_CHEAP : FLT_COST_EXPENSIVE;
 }
 

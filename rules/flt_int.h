@@ -93,6 +93,7 @@ struct flt_pnode {
 	/* Evaluation shortcuts decided at compile time. */
 	uint16_t memo;		  /* 1 + slot in fld_ctx memo_* (shared nodes), 0 none */
 	uint8_t cost;		  /* FLT_COST_*: and/or try cheaper operands first */
+	uint32_t units;		  /* node_units(), kept: shared kids are not walked again */
 	uint8_t str_fast;	  /* string lhs with no transformer: skip text_of() */
 	uint32_t *hslots;	  /* hashed `in` list: lit index + 1 per slot, 0 empty */
 	uint32_t hmask;		  /* slot count - 1 */

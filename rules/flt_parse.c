@@ -242,12 +242,10 @@ static int splice_list(struct parser *ps, struct valvec *vv, const char *name, s
 	const char *const *items = ps->res->list(ps->res->ctx, buf, &n);
 	if (!items)
 		return 0;
+	/* the items are referenced, not copied: the resolver keeps them as
+	 * long as the tree (see struct flt_resolver) */
 	for (size_t i = 0; i < n; i++) {
-		size_t il = strlen(items[i]);
-		char *copy = flt_arena_strndup(ps->lx.arena, items[i], il);
-		if (!copy)
-			return nomem(ps);
-		int r = valvec_push(ps, vv, copy, il, 1, line, col);
+		int r = valvec_push(ps, vv, items[i], strlen(items[i]), 1, line, col);
 		if (r)
 			return r;
 	}

@@ -23,9 +23,29 @@ struct cc {
 	/* macros touched while parsing the current rule (to find compile errors) */
 	struct rule_macro **touched;
 	size_t ntouched, cap_touched;
+	/* bounds (rule_int.h): items copied into lists, list items spliced
+	 * into conditions, terms of the rules' written-out conditions */
+	size_t list_total, spliced, set_terms;
+	const char *splice_over;     /* the list that crossed the bound */
+	struct rule_ptrmap terms;    /* flt_node -> its term count */
 };
 
 /* ---- lists ---- */
+
+static int list_too_big(struct cc *c, const struct rule_list *li, size_t n)
+{
+	if (n > RULE_MAX_LIST_ITEMS)
+		return rule_errf(c->rs, c->err, li->pos.src, li->pos.line, li->pos.col,
+				 "list '%s' expands to more than %d items (lists of lists repeat "
+				 "their items)",
+				 li->name, RULE_MAX_LIST_ITEMS);
+	if (c->list_total + n > RULE_MAX_LIST_TOTAL)
+		return rule_errf(c->rs, c->err, li->pos.src, li->pos.line, li->pos.col,
+				 "list '%s': lists expand to more than %d items in all (lists of "
+				 "lists repeat their items)",
+				 li->name, RULE_MAX_LIST_TOTAL);
+	return 0;
+}
 
 static int list_expand(struct cc *c, struct rule_list *li, struct rule_list **path, int depth)
 {
@@ -60,15 +80,27 @@ static int list_expand(struct cc *c, struct rule_list *li, struct rule_list **pa
 			if ((rc = list_expand(c, ref, path, depth + 1)))
 				return rc;
 			ref->used = 1;
+			if (li->items.n == 1) {
+				/* a list that only names another shares its items */
+				li->exp = ref->exp;
+				li->nexp = ref->nexp;
+				li->state = 2;
+				return 0;
+			}
+			if ((rc = list_too_big(c, li, out.n + ref->nexp)))
+				return rc;
 			for (size_t k = 0; k < ref->nexp; k++)
 				if (rule_vec_push(&rs->arena, &out, (void *)ref->exp[k]))
 					return SR_ENOMEM;
 			continue;
 		}
+		if ((rc = list_too_big(c, li, out.n + 1)))
+			return rc;
 		item = rule_unquote(&rs->arena, item);
 		if (!item || rule_vec_push(&rs->arena, &out, (void *)item))
 			return SR_ENOMEM;
 	}
+	c->list_total += out.n;
 	li->exp = (const char **)out.v;
 	li->nexp = out.n;
 	li->state = 2;
@@ -147,6 +179,15 @@ static const char *const *cb_list(void *ctx, const char *name, size_t *n)
 	static const char *const none[1] = { NULL };
 
 	li->used = 1;
+	/* Each use copies the items into the condition: bounded over the set.
+	 * Past the bound the list reads as empty and the caller reports it. */
+	if (c->splice_over || c->spliced + li->nexp > RULE_MAX_SET_TERMS) {
+		if (!c->splice_over)
+			c->splice_over = li->name;
+		*n = 0;
+		return none;
+	}
+	c->spliced += li->nexp;
 	*n = li->nexp;
 	/* An empty list is still a list: NULL would mean "no such list". */
 	return li->exp ? li->exp : none;
@@ -182,6 +223,40 @@ static int cond_error(struct cc *c, const char *what, const char *name,
 		col = p && p->node ? p->node->col : 0;
 	}
 	return rule_errf(c->rs, c->err, src, line, col, "%s '%s': %s", what, name, e->msg);
+}
+
+/* The bounds met while parsing cond: lists spliced over the whole set, and
+ * (for a rule, ast given) the terms of its written-out condition. */
+static int cond_bounds(struct cc *c, const char *what, const char *name,
+		       const struct rule_cond *cond, const struct flt_node *ast)
+{
+	const struct rule_piece *p = cond->pieces.n ? cond->pieces.v[0] : NULL;
+	int src = p ? p->src : -1, line = p && p->node ? p->node->line : 0,
+	    col = p && p->node ? p->node->col : 0;
+	size_t terms;
+	int rc;
+
+	if (c->splice_over)
+		return rule_errf(c->rs, c->err, src, line, col,
+				 "%s '%s': lists used in conditions add up to more than %d items "
+				 "(at list '%s')",
+				 what, name, RULE_MAX_SET_TERMS, c->splice_over);
+	if (!ast)
+		return 0;
+	if ((rc = rule_cond_terms(&c->terms, ast, RULE_MAX_COND_TERMS, &terms)))
+		return rc;
+	if (terms > RULE_MAX_COND_TERMS)
+		return rule_errf(c->rs, c->err, src, line, col,
+				 "%s '%s': condition expands to more than %d terms with its macros "
+				 "and lists written out (a macro counts at each use)",
+				 what, name, RULE_MAX_COND_TERMS);
+	c->set_terms += terms;
+	if (c->set_terms > RULE_MAX_SET_TERMS)
+		return rule_errf(c->rs, c->err, src, line, col,
+				 "%s '%s': the rules' conditions expand to more than %d terms in "
+				 "all with their macros and lists written out",
+				 what, name, RULE_MAX_SET_TERMS);
+	return 0;
 }
 
 /* Reports the innermost macro failure recorded during a parse. */
@@ -499,6 +574,8 @@ static int compile_rule(struct cc *c, struct rule *r, const uint8_t known[32], i
 	c->ntouched = 0;
 	sr_err_clear(&e);
 	rc = flt_parse_ex(rs->flt, text, &res, &ast, &e);
+	if (c->splice_over)
+		return cond_bounds(c, "rule", r->name, &r->cond, NULL);
 	if (rc) {
 		if (c->fail_set)
 			return macro_fail_report(c);
@@ -510,6 +587,8 @@ static int compile_rule(struct cc *c, struct rule *r, const uint8_t known[32], i
 		return cond_error(c, "rule", r->name, &r->cond, text, &e);
 	}
 	if ((rc = add_exceptions(c, r, &ast)))
+		return rc;
+	if ((rc = cond_bounds(c, "rule", r->name, &r->cond, ast)))
 		return rc;
 	r->ast = ast;
 	sr_err_clear(&e);
@@ -643,9 +722,13 @@ int rule_set_finalize(struct rule_set *rs, struct sr_err *err)
 	/* Every macro is parsed, used or not, so a broken one is reported
 	 * where it is written (Falco does the same). */
 	for (size_t i = 0; i < rs->macros.n && !rc; i++) {
+		struct rule_macro *m = rs->macros.v[i];
+
 		c.fail_set = 0;
-		rc = macro_parse(&c, rs->macros.v[i]);
-		if (rc && c.fail_set)
+		rc = macro_parse(&c, m);
+		if (c.splice_over)
+			rc = cond_bounds(&c, "macro", m->name, &m->cond, NULL);
+		else if (rc && c.fail_set)
 			rc = macro_fail_report(&c);
 		if (rc && rule_error_keep(rs, rc, err))
 			rc = 0;
@@ -656,12 +739,16 @@ int rule_set_finalize(struct rule_set *rs, struct sr_err *err)
 		    rule_error_keep(rs, rc, err))
 			rc = 0;
 	free(c.touched);
+	rule_ptrmap_free(&c.terms);
 	if (!rc && rs->nerrs)
 		return sr_err_set(err, SR_ESYNTAX, "%zu error%s in rules", rs->nerrs,
 				  rs->nerrs == 1 ? "" : "s");
 	if (rc) {
+		/* every failure names its cause: never the "ok" of a clear err */
 		if (rc == SR_ENOMEM)
 			sr_err_set(err, SR_ENOMEM, "out of memory compiling rules");
+		else if (err && err->code == 0)
+			sr_err_set(err, rc, "cannot compile rules (%s)", sr_code_name(rc));
 		return rc;
 	}
 	for (size_t i = 0; i < rs->macros.n; i++) {

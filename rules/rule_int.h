@@ -46,6 +46,7 @@ struct rule_ynode {
 	size_t len;
 	struct rule_ynode **kids;    /* seq: items; map: key0, val0, key1, val1, ... */
 	size_t nkids;
+	size_t weight;               /* scalar bytes + 8 per node, aliases expanded */
 };
 
 /* A loaded source file (kept for error positions and caret lines). */
@@ -65,6 +66,34 @@ const struct rule_ynode *rule_ymap_get(const struct rule_ynode *m, const char *k
 int rule_yscalar_bool(const struct rule_ynode *n);
 /* 1 when the node is a null (~, null, empty plain scalar). */
 int rule_ynode_is_null(const struct rule_ynode *n);
+
+/* ---- bounds of loading (rule_bound.c) ---- */
+/* What one rules set may expand to, whatever the size of its files: lists
+ * of lists repeat their items and macros their trees, so a few hundred
+ * bytes could otherwise stand for gigabytes and hours. Falco's three rule
+ * files together use about a hundredth of each (1,075 list items, 1,815
+ * list items used in conditions, 6,520 terms, no rule above 2,000). */
+#define RULE_MAX_LIST_ITEMS 1000000 /* items of one list, sub-lists spliced */
+#define RULE_MAX_LIST_TOTAL 2000000 /* items copied expanding every list */
+/* Terms of a condition (operators, comparisons and their values) with its
+ * macros and lists written out; and the sum over every rule (the same
+ * bound holds the list items used in all conditions, rules and macros). */
+#define RULE_MAX_COND_TERMS 500000
+#define RULE_MAX_SET_TERMS  1000000
+
+/* Pointer -> size_t map (malloc'd; keys never NULL). */
+struct rule_ptrmap {
+	const void **k;
+	size_t *v;
+	size_t n, cap;
+};
+int rule_ptrmap_get(const struct rule_ptrmap *m, const void *k, size_t *v);
+int rule_ptrmap_put(struct rule_ptrmap *m, const void *k, size_t v);
+void rule_ptrmap_free(struct rule_ptrmap *m);
+/* Terms of the tree under n with shared sub-trees counted at each use,
+ * saturated at limit + 1; memo remembers every node's count. */
+struct flt_node;
+int rule_cond_terms(struct rule_ptrmap *memo, const struct flt_node *n, size_t limit, size_t *out);
 
 /* ---- loaded items ---- */
 struct rule_pos {

@@ -894,7 +894,10 @@ int rule_load_text(struct rule_set *rs, const char *name, char *text, size_t len
 				      "list)");
 		for (size_t i = 0; i < root->nkids; i++) {
 			rc = ld_item(&l, root->kids[i]);
-			if (rc && !rule_error_keep(rs, rc, err))
+			/* allocation failures carry no message of their own */
+			if (rc == SR_ENOMEM)
+				sr_err_set(err, SR_ENOMEM, "%s: out of memory loading rules", name);
+			if (rc && (rc == SR_ENOMEM || !rule_error_keep(rs, rc, err)))
 				return rc;
 		}
 	}

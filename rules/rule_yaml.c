@@ -4,7 +4,10 @@
  * document API drops the scalar style, and the event marks give the exact
  * start of each node. Anchors and aliases are supported (an alias shares the
  * anchored node); nesting is capped so hostile input cannot exhaust memory
- * through the explicit stack.
+ * through the explicit stack. Sharing keeps the tree linear in the file, but
+ * the loader reads an aliased node again at every use (a list's items, a
+ * condition's text), so what the aliases of a file repeat is capped too
+ * (RY_MAX_ALIAS_BYTES, counted with struct rule_ynode's weight).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,12 @@
 
 #define RY_MAX_DEPTH 128
 #define RY_MAX_ANCHORS 4096
+/* Content all the aliases of one file may repeat, in weight units (scalar
+ * bytes plus 8 per node): a few hundred bytes of aliases could otherwise
+ * stand for gigabytes of lists and conditions. Falco's rule files use a
+ * handful of small aliases. */
+#define RY_MAX_ALIAS_BYTES (4u << 20)
+#define RY_NODE_WEIGHT 8
 
 struct ry_frame {
 	struct rule_ynode *node;
@@ -35,6 +44,7 @@ struct ry_build {
 	size_t nanchors;
 	struct rule_ynode *root;
 	int have_root;
+	size_t alias_weight;        /* content repeated by aliases so far */
 };
 
 static int ry_push_kid(struct ry_frame *f, struct rule_ynode *kid)
@@ -142,12 +152,32 @@ static int ry_event(struct ry_build *b, yaml_event_t *ev, struct sr_err *err)
 		if (!n->s)
 			return SR_ENOMEM;
 		n->len = strlen(n->s);
+		n->weight = n->len + RY_NODE_WEIGHT;
 		rc = ry_anchor_add(b, (const char *)ev->data.scalar.anchor, n);
 		return rc ? rc : ry_attach(b, n);
 	case YAML_ALIAS_EVENT:
 		n = ry_anchor_find(b, (const char *)ev->data.alias.anchor);
 		if (!n) {
 			sr_err_set(err, SR_ESYNTAX, "unknown alias '*%s'", ev->data.alias.anchor);
+			err->line = (int)ev->start_mark.line + 1;
+			err->column = (int)ev->start_mark.column + 1;
+			return SR_ESYNTAX;
+		}
+		for (int i = 0; i < b->depth; i++)
+			if (b->stack[i].node == n) {
+				/* the tree would loop back into itself */
+				sr_err_set(err, SR_ESYNTAX, "alias '*%s' is inside its own anchor",
+					   ev->data.alias.anchor);
+				err->line = (int)ev->start_mark.line + 1;
+				err->column = (int)ev->start_mark.column + 1;
+				return SR_ESYNTAX;
+			}
+		b->alias_weight += n->weight;
+		if (b->alias_weight > RY_MAX_ALIAS_BYTES) {
+			sr_err_set(err, SR_ESYNTAX,
+				   "YAML aliases repeat more than %u MiB of content (at alias "
+				   "'*%s'): write the content out instead",
+				   RY_MAX_ALIAS_BYTES >> 20, ev->data.alias.anchor);
 			err->line = (int)ev->start_mark.line + 1;
 			err->column = (int)ev->start_mark.column + 1;
 			return SR_ESYNTAX;
@@ -185,6 +215,9 @@ static int ry_event(struct ry_build *b, yaml_event_t *ev, struct sr_err *err)
 		f = &b->stack[--b->depth];
 		n = f->node;
 		n->nkids = f->n;
+		n->weight = RY_NODE_WEIGHT;
+		for (size_t i = 0; i < f->n; i++)
+			n->weight += f->kids[i]->weight;
 		if (f->n) {
 			n->kids = sr_arena_alloc(b->a, f->n * sizeof(*n->kids));
 			if (!n->kids) {

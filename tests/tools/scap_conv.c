@@ -20,9 +20,9 @@ int main(int argc, char **argv)
 	sr_err_clear(&err);
 	n = strlen(argv[2]);
 	if (n > 5 && strcmp(argv[2] + n - 5, ".scap") == 0)
-		rc = scap_convert_to_scap(argv[1], argv[2], 0, &err);
+		rc = scap_convert_to_scap(argv[1], argv[2], 0, NULL, &err);
 	else
-		rc = scap_convert_to_sysrec(argv[1], argv[2], 0, &err);
+		rc = scap_convert_to_sysrec(argv[1], argv[2], 0, NULL, &err);
 	if (rc) {
 		fprintf(stderr, "scap_conv: %s\n", err.msg);
 		return 2;

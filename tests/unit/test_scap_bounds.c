@@ -182,6 +182,30 @@ static int cut_prefix_of(const struct evt *ev, unsigned i, const uint8_t *want, 
 	       memcmp(ev->p[i], want, ev->plen[i] - 1) == 0;
 }
 
+/* 1 when `bin/sysreplay CMD IN [OUT]` prints want on stderr (the user is
+ * told); 1 as well when sysreplay is not built (unit tests alone). */
+static int cli_says(const char *cmd, const char *in, const char *out, const char *want)
+{
+	char line[1024], sh[1024];
+	FILE *p;
+	int found = 0;
+
+	if (access("bin/sysreplay", X_OK) != 0)
+		return 1;
+	snprintf(sh, sizeof(sh), "bin/sysreplay %s '%s' %s%s%s 2>&1 >/dev/null", cmd, in,
+		 out ? "'" : "", out ? out : "", out ? "'" : "");
+	p = popen(sh, "r");
+	if (!p)
+		return 0;
+	while (fgets(line, sizeof(line), p))
+		if (strstr(line, want))
+			found = 1;
+	pclose(p);
+	if (out)
+		unlink(out);
+	return found;
+}
+
 TEST(export_cuts_oversized_events_instead_of_dropping)
 {
 	char in[256], out[256];
@@ -189,6 +213,7 @@ TEST(export_cuts_oversized_events_instead_of_dropping)
 	size_t data_len = 200000;
 	uint8_t *data = malloc(data_len);
 	struct evt_source *s = NULL;
+	struct scap_convert_notes notes = {0};
 	struct sr_err err;
 	struct evt ev;
 	int rc, execs = 0, writes = 0, closes = 0;
@@ -224,8 +249,15 @@ TEST(export_cuts_oversized_events_instead_of_dropping)
 		goto done;
 	CHECK_EQ_INT(write_sysrec(in, x1, x2, data, data_len), 0);
 	sr_err_clear(&err);
-	rc = scap_convert_to_scap(in, out, 0, &err);
+	rc = scap_convert_to_scap(in, out, 0, &notes, &err);
 	CHECK_EQ_INT(rc, 0);
+	CHECK(notes.cut >= 2); /* x1 and x2 at least: counted, and told by convert */
+	{
+		char out2[256];
+
+		tmp_path(out2, sizeof(out2), "big_cli.scap");
+		CHECK(cli_says("convert", in, out2, "had their largest parameters cut"));
+	}
 	if (rc) {
 		TAP_FAIL("convert: %s", err.msg);
 		goto done;
@@ -351,7 +383,7 @@ TEST(sysdig_reads_every_exported_event)
 		goto done;
 	CHECK_EQ_INT(write_sysrec(in, x, x, data, data_len), 0);
 	sr_err_clear(&err);
-	rc = scap_convert_to_scap(in, out, 0, &err);
+	rc = scap_convert_to_scap(in, out, 0, NULL, &err);
 	CHECK_EQ_INT(rc, 0);
 	CHECK_EQ_INT(scan_blocks(out, &blocks, &largest), 0);
 	CHECK_EQ_INT(blocks, 8);
@@ -446,7 +478,7 @@ struct pend_result {
 	long records, enter_only, paired;
 	long dups, out_of_order;
 	size_t peak_n, peak_bytes;
-	uint64_t evicted;
+	uint64_t evicted, unpaired;
 	long heap_growth;     /* most heap in use while reading, over the start; -1 unknown */
 	int rc;
 };
@@ -507,6 +539,7 @@ static void read_enters(const char *path, size_t max_bytes, size_t max_n, int lo
 		res->peak_n = s->pend.peak_n;
 		res->peak_bytes = s->pend.peak_bytes;
 		res->evicted = s->pend.evicted;
+		res->unpaired = src->unpaired;
 	}
 	src->ops->close(src);
 	free(seen);
@@ -531,6 +564,7 @@ TEST(waiting_enters_capped_by_count)
 	CHECK(r.peak_n <= 100);
 	CHECK(r.peak_n >= 99);
 	CHECK(r.evicted >= (uint64_t)(lonely - 100));
+	CHECK_EQ_INT(r.unpaired, r.evicted); /* what readers of the source report */
 	/* the defaults hold them all and flush them at the end, still in order */
 	read_enters(path, SCAP_PEND_MAX_BYTES_DEFAULT, SCAP_PEND_MAX_ENTRIES_DEFAULT, lonely, &r);
 	CHECK_EQ_INT(r.rc, 0);
@@ -540,6 +574,20 @@ TEST(waiting_enters_capped_by_count)
 	CHECK_EQ_INT(r.out_of_order, 0);
 	CHECK_EQ_INT(r.evicted, 0);
 	CHECK(r.peak_n >= (size_t)lonely);
+	unlink(path);
+}
+
+TEST(unpaired_enters_reported_to_the_user)
+{
+	char path[256], out[256];
+	const int lonely = (int)SCAP_PEND_MAX_ENTRIES_DEFAULT + 500;
+
+	tmp_path(path, sizeof(path), "many_enters.scap");
+	tmp_path(out, sizeof(out), "many_enters.sysrec");
+	CHECK_EQ_INT(write_enters(path, lonely, 5, 8), 0);
+	/* past the default limits: events and convert both say so */
+	CHECK(cli_says("events -c", path, NULL, "enter events read without their exit"));
+	CHECK(cli_says("convert", path, out, "enter events read without their exit"));
 	unlink(path);
 }
 
