@@ -748,9 +748,11 @@ static int fail(struct fmt_reader *r, int code, struct sr_err *err)
 }
 
 /* Counts the events of chunk i by expanding it (a chunk mixing events and
- * state records). Uses the buffers of the loaded chunk: called only before
- * loading another. Not counted in fmt_reader_chunks_decoded. */
-static int count_events(struct fmt_reader *r, size_t i, int64_t *out)
+ * state records), and their time range (first > last when none). Uses the
+ * buffers of the loaded chunk: called only before loading another. Not
+ * counted in fmt_reader_chunks_decoded. */
+static int scan_events(struct fmt_reader *r, size_t i, int64_t *out, uint64_t *first,
+		       uint64_t *last)
 {
 	struct fmt_chunk_hdr h;
 	struct sr_err e;
@@ -764,16 +766,63 @@ static int count_events(struct fmt_reader *r, size_t i, int64_t *out)
 	r->decoded = decoded;
 	if (rc)
 		return rc;
+	*first = UINT64_MAX;
+	*last = 0;
 	for (uint32_t k = 0; k < h.count; k++) {
 		if (evt_decode(&ev, p + pos, len - pos))
 			return SR_ECORRUPT;
-		n += is_event_type(ev.rec->type);
+		if (is_event_type(ev.rec->type)) {
+			n++;
+			if (ev.rec->ts < *first)
+				*first = ev.rec->ts;
+			if (ev.rec->ts > *last)
+				*last = ev.rec->ts;
+		}
 		pos += fmt_rec_padded(ev.rec->len);
 		if (pos > len)
 			return SR_ECORRUPT;
 	}
 	*out = n;
 	return 0;
+}
+
+static int count_events(struct fmt_reader *r, size_t i, int64_t *out)
+{
+	uint64_t first, last;
+
+	return scan_events(r, i, out, &first, &last);
+}
+
+void fmt_reader_event_range(struct fmt_reader *r, uint64_t *events, uint64_t *first_ts,
+			    uint64_t *last_ts)
+{
+	*events = *first_ts = *last_ts = 0;
+	for (size_t i = 0; i < r->nch; i++) {
+		const struct fmt_chunk_info *ci = &r->ch[i];
+		uint64_t first = ci->first_ts, last = ci->last_ts;
+		int64_t n = r->nev[i];
+
+		if (n == 0)
+			continue;
+		/* Unless all its records are events (then the chunk's range is
+		 * theirs), the chunk is read; one that cannot be read counts
+		 * all its records, as numbering does. */
+		if (n != (int64_t)ci->count) {
+			if (scan_events(r, i, &n, &first, &last)) {
+				n = ci->count;
+				first = ci->first_ts;
+				last = ci->last_ts;
+			}
+			r->nev[i] = n;
+			if (!n)
+				continue;
+		}
+		if (!*events || first < *first_ts)
+			*first_ts = first;
+		*events += (uint64_t)n;
+		if (last > *last_ts)
+			*last_ts = last;
+	}
 }
 
 /* Events before chunk i, counting the chunks before it whose count is not

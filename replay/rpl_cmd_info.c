@@ -1,8 +1,13 @@
 /* sysreplay info: what a capture holds, from its header and index.
  *
- * .sysrec files are described from the header and index alone (no chunk is
- * decompressed), so info is instant on any size. .scap files have no index:
- * their counts come from reading every event.
+ * .sysrec files are described from the header and index (only chunks that
+ * mix events with state records are decompressed, to count them apart), so
+ * info is quick on any size. .scap files have no index: their counts come
+ * from reading every event.
+ *
+ * Events are what `events` lists (and `events -c` counts); state records
+ * (process/fd snapshots, cgroup and drop notes) are counted apart. The time
+ * range is that of the events; the first snapshot's time is its own line.
  */
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -23,14 +28,15 @@ struct info {
 	char version[16];
 	const struct fmt_host_info *host;
 	int complete, damaged;
+	int scap; /* no index nor checksums: "complete" only means read to the end */
 	/* the last chunk was cut short (writer stopped mid-write): not damage,
 	 * the events before it read cleanly; damage_* then say where the cut is */
 	int truncated;
 	uint64_t damage_chunk, damage_offset;
 	char index_note[160]; /* why the trailer/index was not used ("" when it was) */
 	char damage_msg[sizeof(((struct sr_err *)0)->msg)];
-	uint64_t bytes, raw_bytes, chunks, snap_chunks, events;
-	uint64_t first_ts, last_ts, drops_ring, drops_backlog;
+	uint64_t bytes, raw_bytes, chunks, snap_chunks, events, records;
+	uint64_t first_ts, last_ts, snap_ts, drops_ring, drops_backlog;
 };
 
 static const char *status_text(const struct info *i)
@@ -50,7 +56,9 @@ static void print_status(const struct info *i)
 		return;
 	}
 	if (i->complete) {
-		printf(": trailer and index valid\n");
+		printf(i->scap ? ": read to its end without error (a .scap file has no index or "
+				 "checksums to check)\n"
+			       : ": trailer and index valid\n");
 		return;
 	}
 	printf(": %s; index rebuilt by scanning %" PRIu64 " chunks\n",
@@ -112,11 +120,13 @@ static void print_text(const struct info *i)
 	} else {
 		printf("  %-12s -\n", "time range");
 	}
-	printf("  %-12s %" PRIu64, "events", i->events);
+	printf("  %-12s %" PRIu64 "\n", "events", i->events);
+	printf("  %-12s %" PRIu64 " records (process/fd snapshots, cgroup and drop notes)\n",
+	       "state", i->records - i->events);
+	print_time("snapshot", i->snap_ts);
 	if (i->chunks)
-		printf(" in %" PRIu64 " chunks (%" PRIu64 " with snapshots)", i->chunks,
+		printf("  %-12s %" PRIu64 " (%" PRIu64 " with snapshots)\n", "chunks", i->chunks,
 		       i->snap_chunks);
-	printf("\n");
 	printf("  %-12s %" PRIu64 " (ring full %" PRIu64 ", backlog %" PRIu64 ")\n", "drops",
 	       i->drops_ring + i->drops_backlog, i->drops_ring, i->drops_backlog);
 	rpl_fmt_bytes(i->bytes, a, sizeof(a));
@@ -191,6 +201,8 @@ static void print_json(const struct info *i)
 		json_u64(o, "ncpus", h->ncpus);
 	}
 	json_u64(o, "events", i->events);
+	json_u64(o, "state_records", i->records - i->events);
+	json_u64(o, "records", i->records);
 	json_u64(o, "chunks", i->chunks);
 	json_u64(o, "snapshot_chunks", i->snap_chunks);
 	json_u64(o, "first_ts", i->first_ts);
@@ -199,6 +211,9 @@ static void print_json(const struct info *i)
 	cJSON_AddStringToObject(o, "first_time", t);
 	sr_time_format_rfc3339(i->last_ts, t, sizeof(t));
 	cJSON_AddStringToObject(o, "last_time", t);
+	json_u64(o, "snapshot_ts", i->snap_ts);
+	sr_time_format_rfc3339(i->snap_ts, t, sizeof(t));
+	cJSON_AddStringToObject(o, "snapshot_time", t);
 	json_u64(o, "bytes", i->bytes);
 	json_u64(o, "raw_bytes", i->raw_bytes);
 	json_u64(o, "drops", i->drops_ring + i->drops_backlog);
@@ -238,16 +253,15 @@ static int info_sysrec(const char *path, int json)
 	i.bytes = fi->file_bytes;
 	i.raw_bytes = fi->raw_bytes;
 	i.chunks = fi->chunks;
-	i.events = fi->events;
-	i.first_ts = fi->first_ts;
-	i.last_ts = fi->last_ts;
+	i.records = fi->events;
+	fmt_reader_event_range(r, &i.events, &i.first_ts, &i.last_ts);
 	i.drops_ring = fi->drops_ring;
 	i.drops_backlog = fi->drops_backlog;
 	for (size_t c = 0; c < fmt_reader_chunk_count(r); c++) {
 		const struct fmt_chunk_info *ci = fmt_reader_chunk(r, c);
 
-		if (ci && (ci->flags & FMT_CHF_SNAPSHOT))
-			i.snap_chunks++;
+		if (ci && (ci->flags & FMT_CHF_SNAPSHOT) && !i.snap_chunks++)
+			i.snap_ts = ci->first_ts;
 	}
 	if (json)
 		print_json(&i);
@@ -272,9 +286,13 @@ static int info_other(const char *path, int json)
 	memset(&i, 0, sizeof(i));
 	i.path = path;
 	i.format = s->kind == SRC_SCAP ? "scap" : "sysrec";
+	i.scap = s->kind == SRC_SCAP;
 	snprintf(i.version, sizeof(i.version), "-");
 	i.host = &s->host;
 	while ((r = evt_source_next(s, &ev, &err)) == 1) {
+		i.records++;
+		if (ev.rec->type == EVT_SNAP_BEGIN && !i.snap_ts)
+			i.snap_ts = ev.rec->ts;
 		if (rpl_is_meta(&ev))
 			continue;
 		i.events++;

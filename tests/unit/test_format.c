@@ -285,7 +285,7 @@ TEST(evt_num_counts_events_only)
 	struct fmt_reader *r;
 	struct sr_err err;
 	struct evt ev;
-	uint64_t events = 0, targets[] = {5, 777, 1234, 2999};
+	uint64_t events = 0, first, last, targets[] = {5, 777, 1234, 2999};
 	uint8_t set[32] = {0};
 	int rc, found = 0;
 
@@ -309,8 +309,23 @@ TEST(evt_num_counts_events_only)
 		rec = tfu_simple(&b, i == 2500 ? EVT_EXECVE : EVT_READ, i * 10, 100, &len);
 		CHECK_EQ_INT(fmt_writer_append(w, rec, len, &err), 0);
 	}
+	{ /* a state record after the last event: not in the events' range */
+		size_t len;
+		const void *rec = tfu_simple(&b, EVT_DROP, 99999, 1, &len);
+
+		CHECK_EQ_INT(fmt_writer_append(w, rec, len, &err), 0);
+	}
 	CHECK_EQ_INT(fmt_writer_close(w, &err), 0);
 
+	/* info's count and range: events only, drop notes and snapshots aside */
+	CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
+	fmt_reader_event_range(r, &events, &first, &last);
+	CHECK_EQ_INT(events, 3000);
+	CHECK_EQ_INT(first, 0);
+	CHECK_EQ_INT(last, 29990);
+	fmt_reader_close(r);
+
+	events = 0;
 	CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
 	while ((rc = fmt_reader_next(r, &ev, &err)) == 1) {
 		events += is_event(&ev);

@@ -1,0 +1,62 @@
+#!/bin/bash
+# What `info`, `stats -j`, `verify -j` and `events -j` tell, checked with jq
+# against what the events themselves say:
+#  - info: events apart from state records (events = `events -c`), the time
+#    range of the events, the snapshot time apart; on .scap no claim of an
+#    index or checksums;
+#  - events -j: the responder's context keys; -j with -p: the fields as keys;
+#  - every JSON output that carries a ts also carries an RFC 3339 time with
+#    nanoseconds equal to it;
+#  - stats -j and verify -j: their documented keys.
+cd "$(dirname "$0")/../.." || exit 2
+. tests/e2e/lib.inc
+need_replay replay_json_keys
+command -v jq >/dev/null || { skip replay_json_keys "no jq"; exit 0; }
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+SCAP="$REF/scap/falco_connect_localhost.scap"
+
+# jcheck NAME FILE JQ-EXPR: every line of FILE makes JQ-EXPR true (at least one line).
+jcheck() {
+	local name=$1 file=$2 expr=$3 n bad
+	n=$(wc -l <"$file")
+	bad=$(jq -c "select(($expr) | not)" "$file" 2>&1 | head -c 300)
+	if [ "$n" -eq 0 ]; then fail "$name" "no output"
+	elif [ -n "$bad" ]; then fail "$name" "$bad"
+	else pass "$name"; fi
+}
+
+# jraw FILE KEY: the integer text of KEY on the first line (jq 1.6 reads
+# numbers as doubles: a ns time would lose its last digits).
+jraw() { head -1 "$1" | grep -o "\"$2\":-\?[0-9]*" | head -1 | cut -d: -f2; }
+
+# ---- info ----
+caps=(tests/fixtures/benign.sysrec tests/fixtures/reverse_shell.sysrec)
+[ -f "$SCAP" ] && caps+=("$SCAP")
+for f in "${caps[@]}"; do
+	b=$(basename "$f")
+	"$R" info -j "$f" >"$T/info.json" || { fail "info_json/$b" "exit $?"; continue; }
+	n=$("$R" events -c "$f")
+	first=$("$R" events -p '%evt.rawtime' "$f" | sort -n | head -1)
+	last=$("$R" events -p '%evt.rawtime' "$f" | sort -n | tail -1)
+	jcheck "info_events_apart/$b" "$T/info.json" \
+		".events == $n and .state_records > 0 and .records == .events + .state_records"
+	jf=$(jraw "$T/info.json" first_ts) jl=$(jraw "$T/info.json" last_ts)
+	js=$(jraw "$T/info.json" snapshot_ts)
+	if [ "$jf" = "$first" ] && [ "$jl" = "$last" ] && [ "${js:-0}" -gt 0 ] && [ "$js" -le "$jf" ]; then
+		pass "info_event_range/$b"
+	else fail "info_event_range/$b" "first $jf/$first last $jl/$last snapshot $js"; fi
+	"$R" info "$f" >"$T/info.txt"
+	if grep -Eq "^  events +$n\$" "$T/info.txt" && grep -Eq '^  state +[1-9]' "$T/info.txt" &&
+		grep -Eq '^  snapshot +[0-9]{4}-' "$T/info.txt"; then
+		pass "info_text_events_apart/$b"
+	else fail "info_text_events_apart/$b" "$(grep -E 'events|state|snapshot' "$T/info.txt" | tr '\n' ' ')"; fi
+done
+if [ -f "$SCAP" ]; then
+	"$R" info "$SCAP" >"$T/info.txt"
+	if grep -q 'trailer and index' "$T/info.txt"; then
+		fail info_scap_no_index_claim "$(grep status "$T/info.txt")"
+	elif grep -q 'no index' "$T/info.txt"; then pass info_scap_no_index_claim
+	else fail info_scap_no_index_claim "$(grep status "$T/info.txt")"; fi
+else
+	skip info_scap "no reference capture $SCAP"
+fi
