@@ -150,7 +150,8 @@ struct rpl_out {
 	size_t cap;
 	FILE *f;
 };
-/* fmt NULL: the default line. Prints the format error and returns SR_ESYNTAX. */
+/* fmt NULL: the default line (JSON: the whole event); with JSON, fmt names
+ * the keys. Prints the format error and returns SR_ESYNTAX. */
 int rpl_out_init(struct rpl_out *o, enum rpl_out_mode mode, const char *fmt, FILE *f);
 void rpl_out_free(struct rpl_out *o);
 /* Renders one event into o->buf (NUL-terminated, no newline); returns its length. */
@@ -159,6 +160,8 @@ size_t rpl_out_render(struct rpl_out *o, struct fld_ctx *c);
 int rpl_out_event(struct rpl_out *o, struct fld_ctx *c);
 /* The JSON object of one event (cJSON text, no newline) into buf. */
 size_t rpl_json_event(struct fld_ctx *c, char *buf, size_t cap);
+/* The same for -j with -p: the format's fields as keys (sysdig -j -p). */
+size_t rpl_json_fields(const struct fld_format *f, struct fld_ctx *c, char *buf, size_t cap);
 
 /* ---- small helpers (rpl_util.c) ---- */
 /* Parses a --since/--until argument; prints the one-line error. 0 or 2. */

@@ -60,3 +60,38 @@ if [ -f "$SCAP" ]; then
 else
 	skip info_scap "no reference capture $SCAP"
 fi
+
+# ---- events -j: the responder's context, equal to the same fields in -p ----
+f=tests/fixtures/reverse_shell.sysrec
+ctx='%proc.name|%proc.pid|%proc.ppid|%proc.exepath|%proc.cmdline|%user.name|%container.id'
+"$R" events -j "$f" >"$T/ev.json"
+"$R" events -p "$ctx" "$f" >"$T/ev.txt"
+jcheck events_json_context_keys "$T/ev.json" \
+	'has("proc.name") and has("proc.pid") and has("proc.ppid") and has("proc.exepath") and has("proc.cmdline") and has("user.name") and has("container.id")'
+jq -r '[.["proc.name"], .["proc.pid"], .["proc.ppid"], .["proc.exepath"], .["proc.cmdline"],
+	.["user.name"], .["container.id"]] | map(if . == null then "<NA>" else tostring end) | join("|")' \
+	"$T/ev.json" >"$T/ev.jtxt"
+if cmp -s "$T/ev.txt" "$T/ev.jtxt" && [ -s "$T/ev.txt" ]; then pass events_json_context_values
+else fail events_json_context_values "$(diff "$T/ev.txt" "$T/ev.jtxt" | head -3)"; fi
+# fd.name: on events that use an fd (read, write, close...) and on no other.
+"$R" events -p '%fd.num' "$f" | awk '{print ($1 == "<NA>") ? "no" : "yes"}' >"$T/hasfd"
+jq -r 'if has("fd.name") then "yes" else "no" end' "$T/ev.json" >"$T/jhasfd"
+if cmp -s "$T/hasfd" "$T/jhasfd" && grep -q yes "$T/hasfd" && grep -q no "$T/hasfd"; then
+	pass events_json_fd_name
+else fail events_json_fd_name "$(paste "$T/hasfd" "$T/jhasfd" | sort | uniq -c | tr '\n' ' ')"; fi
+"$R" events -p '%fd.name' -f 'fd.num exists' "$f" >"$T/fd.txt"
+jq -r 'select(has("fd.name")) | .["fd.name"] // "<NA>"' "$T/ev.json" >"$T/fd.jtxt"
+cmp -s "$T/fd.txt" "$T/fd.jtxt" && pass events_json_fd_name_values ||
+	fail events_json_fd_name_values "$(diff "$T/fd.txt" "$T/fd.jtxt" | head -3)"
+
+# ---- events -j -p: one object per event, the format's fields as keys ----
+if "$R" events -j -p '%evt.num %proc.name %fd.name %evt.type' "$f" >"$T/jp.json" 2>"$T/err"; then
+	jcheck events_json_format_keys "$T/jp.json" \
+		'keys == ["evt.num", "evt.type", "fd.name", "proc.name"]'
+	jq -r '"\(.["evt.num"]) \(.["evt.type"])"' "$T/jp.json" >"$T/jp.txt"
+	"$R" events -p '%evt.num %evt.type' "$f" >"$T/p.txt"
+	cmp -s "$T/jp.txt" "$T/p.txt" && pass events_json_format_values ||
+		fail events_json_format_values "$(diff "$T/jp.txt" "$T/p.txt" | head -3)"
+else
+	fail events_json_format_keys "exit $?: $(head -1 "$T/err")"
+fi
