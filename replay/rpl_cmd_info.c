@@ -139,39 +139,14 @@ static void print_text(const struct info *i)
 	}
 }
 
-static void json_u64(cJSON *o, const char *k, uint64_t v)
-{
-	char b[24];
-
-	snprintf(b, sizeof(b), "%" PRIu64, v);
-	cJSON_AddRawToObject(o, k, b);
-}
-
-/* Text from the file (its name, the header's host metadata) as a JSON
- * string: cJSON would copy bytes that are not UTF-8 as they are and make
- * the line invalid JSON; evt_print_json_string escapes them. */
-static void add_text(cJSON *o, const char *key, const char *s)
-{
-	size_t n = strlen(s), cap = 6 * n + 3;
-	char *buf = malloc(cap);
-
-	if (!buf)
-		return;
-	evt_print_json_string(s, n, 0, buf, cap);
-	cJSON_AddRawToObject(o, key, buf);
-	free(buf);
-}
-
 static void print_json(const struct info *i)
 {
 	cJSON *o = cJSON_CreateObject();
 	const struct fmt_host_info *h = i->host;
-	char t[40];
-	char *s;
 
 	if (!o)
 		return;
-	add_text(o, "file", i->path);
+	rpl_json_add_text(o, "file", i->path);
 	cJSON_AddStringToObject(o, "format", i->format);
 	cJSON_AddStringToObject(o, "format_version", i->version);
 	cJSON_AddStringToObject(o, "status", status_text(i));
@@ -180,51 +155,40 @@ static void print_json(const struct info *i)
 	cJSON_AddBoolToObject(o, "damaged", i->damaged);
 	cJSON_AddBoolToObject(o, "truncated", i->truncated);
 	if (!i->complete && i->index_note[0])
-		add_text(o, "index_note", i->index_note);
+		rpl_json_add_text(o, "index_note", i->index_note);
 	if (i->damaged || i->truncated) {
 		cJSON *d = cJSON_AddObjectToObject(o, i->damaged ? "damage" : "truncation");
 
-		json_u64(d, "chunk", i->damage_chunk);
-		json_u64(d, "offset", i->damage_offset);
-		add_text(d, "message", i->damage_msg);
+		rpl_json_add_u64(d, "chunk", i->damage_chunk);
+		rpl_json_add_u64(d, "offset", i->damage_offset);
+		rpl_json_add_text(d, "message", i->damage_msg);
 	}
 	if (h) {
-		add_text(o, "hostname", h->hostname);
-		add_text(o, "kernel", h->kernel);
-		add_text(o, "machine", h->machine);
-		add_text(o, "recorder", h->recorder);
-		add_text(o, "options", h->options);
-		add_text(o, "source", h->source);
-		json_u64(o, "boot_ns", h->boot_ns);
-		json_u64(o, "start_ns", h->start_ns);
-		json_u64(o, "snaplen", h->snaplen);
-		json_u64(o, "ncpus", h->ncpus);
+		rpl_json_add_text(o, "hostname", h->hostname);
+		rpl_json_add_text(o, "kernel", h->kernel);
+		rpl_json_add_text(o, "machine", h->machine);
+		rpl_json_add_text(o, "recorder", h->recorder);
+		rpl_json_add_text(o, "options", h->options);
+		rpl_json_add_text(o, "source", h->source);
+		rpl_json_add_time(o, "boot_ns", "boot_time", h->boot_ns);
+		rpl_json_add_time(o, "start_ns", "start_time", h->start_ns);
+		rpl_json_add_u64(o, "snaplen", h->snaplen);
+		rpl_json_add_u64(o, "ncpus", h->ncpus);
 	}
-	json_u64(o, "events", i->events);
-	json_u64(o, "state_records", i->records - i->events);
-	json_u64(o, "records", i->records);
-	json_u64(o, "chunks", i->chunks);
-	json_u64(o, "snapshot_chunks", i->snap_chunks);
-	json_u64(o, "first_ts", i->first_ts);
-	json_u64(o, "last_ts", i->last_ts);
-	sr_time_format_rfc3339(i->first_ts, t, sizeof(t));
-	cJSON_AddStringToObject(o, "first_time", t);
-	sr_time_format_rfc3339(i->last_ts, t, sizeof(t));
-	cJSON_AddStringToObject(o, "last_time", t);
-	json_u64(o, "snapshot_ts", i->snap_ts);
-	sr_time_format_rfc3339(i->snap_ts, t, sizeof(t));
-	cJSON_AddStringToObject(o, "snapshot_time", t);
-	json_u64(o, "bytes", i->bytes);
-	json_u64(o, "raw_bytes", i->raw_bytes);
-	json_u64(o, "drops", i->drops_ring + i->drops_backlog);
-	json_u64(o, "drops_ring", i->drops_ring);
-	json_u64(o, "drops_backlog", i->drops_backlog);
-	s = cJSON_PrintUnformatted(o);
-	if (s) {
-		puts(s);
-		free(s);
-	}
-	cJSON_Delete(o);
+	rpl_json_add_u64(o, "events", i->events);
+	rpl_json_add_u64(o, "state_records", i->records - i->events);
+	rpl_json_add_u64(o, "records", i->records);
+	rpl_json_add_u64(o, "chunks", i->chunks);
+	rpl_json_add_u64(o, "snapshot_chunks", i->snap_chunks);
+	rpl_json_add_time(o, "first_ts", "first_time", i->first_ts);
+	rpl_json_add_time(o, "last_ts", "last_time", i->last_ts);
+	rpl_json_add_time(o, "snapshot_ts", "snapshot_time", i->snap_ts);
+	rpl_json_add_u64(o, "bytes", i->bytes);
+	rpl_json_add_u64(o, "raw_bytes", i->raw_bytes);
+	rpl_json_add_u64(o, "drops", i->drops_ring + i->drops_backlog);
+	rpl_json_add_u64(o, "drops_ring", i->drops_ring);
+	rpl_json_add_u64(o, "drops_backlog", i->drops_backlog);
+	rpl_json_print(o, stdout);
 }
 
 static int info_sysrec(const char *path, int json)

@@ -88,12 +88,46 @@ size_t rpl_json_fields(const struct fld_format *f, struct fld_ctx *c, char *buf,
 	return print_json(o, buf, cap);
 }
 
-static void add_raw_u64(cJSON *obj, const char *key, uint64_t v)
+void rpl_json_add_u64(cJSON *obj, const char *key, uint64_t v)
 {
 	char b[24];
 
 	snprintf(b, sizeof(b), "%" PRIu64, v);
 	cJSON_AddRawToObject(obj, key, b);
+}
+
+void rpl_json_add_time(cJSON *obj, const char *ts_key, const char *time_key, uint64_t ns)
+{
+	char t[40];
+
+	rpl_json_add_u64(obj, ts_key, ns);
+	sr_time_format_rfc3339(ns, t, sizeof(t));
+	cJSON_AddStringToObject(obj, time_key, t);
+}
+
+void rpl_json_add_text(cJSON *obj, const char *key, const char *s)
+{
+	size_t n = strlen(s), cap = 6 * n + 3;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return;
+	evt_print_json_string(s, n, 0, buf, cap);
+	cJSON_AddRawToObject(obj, key, buf);
+	free(buf);
+}
+
+int rpl_json_print(cJSON *obj, FILE *f)
+{
+	char *s = cJSON_PrintUnformatted(obj);
+	int r;
+
+	cJSON_Delete(obj);
+	if (!s)
+		return -1;
+	r = fputs(s, f) < 0 || fputc('\n', f) == EOF ? -1 : 0;
+	free(s);
+	return r;
 }
 
 static void add_raw_s64(cJSON *obj, const char *key, int64_t v)
@@ -130,23 +164,21 @@ size_t rpl_json_event(struct fld_ctx *c, char *buf, size_t cap)
 	const struct evt_rec *r = ev->rec;
 	const struct evt_info *ei = evt_info_get(r->type);
 	cJSON *o = cJSON_CreateObject();
-	char tbuf[40], comm[EVT_COMM_LEN * 6 + 3]; /* every byte escaped, quotes */
+	char comm[EVT_COMM_LEN * 6 + 3]; /* every byte escaped, quotes */
 
 	if (!cap)
 		return 0;
 	buf[0] = '\0';
 	if (!o)
 		return 0;
-	add_raw_u64(o, "num", ev->num);
-	add_raw_u64(o, "ts", r->ts);
-	sr_time_format_rfc3339(r->ts, tbuf, sizeof(tbuf));
-	cJSON_AddStringToObject(o, "time", tbuf);
-	add_raw_u64(o, "cpu", r->cpu);
-	add_raw_u64(o, "pid", r->pid);
-	add_raw_u64(o, "tid", r->tid);
-	add_raw_u64(o, "ppid", r->ppid);
-	add_raw_u64(o, "uid", r->uid);
-	add_raw_u64(o, "gid", r->gid);
+	rpl_json_add_u64(o, "num", ev->num);
+	rpl_json_add_time(o, "ts", "time", r->ts);
+	rpl_json_add_u64(o, "cpu", r->cpu);
+	rpl_json_add_u64(o, "pid", r->pid);
+	rpl_json_add_u64(o, "tid", r->tid);
+	rpl_json_add_u64(o, "ppid", r->ppid);
+	rpl_json_add_u64(o, "uid", r->uid);
+	rpl_json_add_u64(o, "gid", r->gid);
 	evt_print_json_string(r->comm, strnlen(r->comm, EVT_COMM_LEN), 1, comm, sizeof(comm));
 	cJSON_AddRawToObject(o, "comm", comm);
 	cJSON_AddStringToObject(o, "type", ei ? ei->name : "unknown");
@@ -154,7 +186,7 @@ size_t rpl_json_event(struct fld_ctx *c, char *buf, size_t cap)
 		cJSON_AddNullToObject(o, "res");
 	else
 		add_raw_s64(o, "res", r->res);
-	add_raw_u64(o, "latency", r->latency);
+	rpl_json_add_u64(o, "latency", r->latency);
 	add_args(o, ev);
 	add_context(o, c);
 	return print_json(o, buf, cap);

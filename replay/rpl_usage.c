@@ -16,8 +16,8 @@ static const char overview[] =
     "                      --disable-tags T] [--all] [-j] [--since T] [--until T] FILE...\n"
     "    sysreplay shell   FILE...\n"
     "    sysreplay info    [-j] FILE...\n"
-    "    sysreplay verify  FILE...\n"
-    "    sysreplay stats   [--since T] [--until T] FILE...\n"
+    "    sysreplay verify  [-j] FILE...\n"
+    "    sysreplay stats   [-f FILTER] [-j] [--since T] [--until T] FILE...\n"
     "    sysreplay convert IN OUT\n"
     "    sysreplay fields  [PREFIX]\n"
     "    sysreplay --help | --version | COMMAND --help\n"
@@ -166,21 +166,26 @@ static const char h_info[] =
     "    events; ns since the epoch) and first_time, last_time (RFC 3339),\n"
     "    snapshot_ts, snapshot_time, bytes, raw_bytes, drops, drops_ring,\n"
     "    drops_backlog, the header's hostname, kernel, machine, recorder, options,\n"
-    "    source, boot_ns, start_ns, snaplen, ncpus, and damage or truncation\n"
-    "    {chunk, offset, message} when there is one.\n";
+    "    source, boot_ns, start_ns (with boot_time, start_time), snaplen, ncpus, and\n"
+    "    damage or truncation {chunk, offset, message} when there is one. Every ns\n"
+    "    time key has its RFC 3339 twin (jq reads numbers as doubles).\n";
 
 static const char h_verify[] =
     "NAME\n"
     "    sysreplay verify - check captures for damage\n"
     "\n"
     "SYNOPSIS\n"
-    "    sysreplay verify FILE...\n"
+    "    sysreplay verify [-j] FILE...\n"
     "\n"
     "DESCRIPTION\n"
     "    Reads every chunk through the same reader as the other commands and checks\n"
     "    checksums, the hash chain, record framing and the index. Each problem is\n"
     "    printed with its chunk number and byte offset. A file without its trailer\n"
     "    (recorder killed) is reported as a problem. A .scap file is read to its end.\n"
+    "    -j prints one JSON object per file checked: file, format (sysrec, scap),\n"
+    "    ok (true when intact), problems (an array of messages, empty when ok), and\n"
+    "    for a .scap file records (records read). A file that cannot be read at all\n"
+    "    gets no object: its one-line message goes to stderr (exit 2).\n"
     "\n"
     "EXIT STATUS\n"
     "    0 intact, 1 problems found, 2 a file is not a capture or cannot be read.\n";
@@ -190,11 +195,17 @@ static const char h_stats[] =
     "    sysreplay stats - summarize captures\n"
     "\n"
     "SYNOPSIS\n"
-    "    sysreplay stats [-f FILTER] [--since T] [--until T] FILE...\n"
+    "    sysreplay stats [-f FILTER] [-j] [--since T] [--until T] FILE...\n"
     "\n"
     "DESCRIPTION\n"
     "    Events per type, per process and per second (a histogram), drops and the\n"
-    "    time span.\n";
+    "    time span.\n"
+    "    -j prints one JSON object: events, failed (result < 0), first_ts, last_ts\n"
+    "    (ns since the epoch) with first_time, last_time (RFC 3339, ns) and span_ns\n"
+    "    when there are events; drops, drops_ring, drops_backlog (drops is null when\n"
+    "    the input does not record them); by_type [{type, count}] and by_process\n"
+    "    [{name, count, pids}], most events first, every row; per_second [events in\n"
+    "    each second from first_ts].\n";
 
 static const char h_convert[] =
     "NAME\n"

@@ -95,3 +95,81 @@ if "$R" events -j -p '%evt.num %proc.name %fd.name %evt.type' "$f" >"$T/jp.json"
 else
 	fail events_json_format_keys "exit $?: $(head -1 "$T/err")"
 fi
+
+# ---- stats -j: counts that add up to what events says ----
+f=tests/fixtures/benign.sysrec
+n=$("$R" events -c "$f")
+"$R" stats -j "$f" >"$T/st.json"
+jcheck stats_json_counts "$T/st.json" \
+	".events == $n and ([.by_type[].count] | add) == $n and ([.by_process[].count] | add) == $n
+	 and ([.per_second[]] | add) == $n and .failed >= 0 and .drops == .drops_ring + .drops_backlog"
+first=$("$R" events -p '%evt.rawtime' "$f" | sort -n | head -1)
+[ "$(jraw "$T/st.json" first_ts)" = "$first" ] && pass stats_json_first_ts ||
+	fail stats_json_first_ts "$(jraw "$T/st.json" first_ts) vs $first"
+n=$("$R" events -c -f evt.type=openat "$f")
+"$R" stats -j -f evt.type=openat "$f" >"$T/st2.json"
+jcheck stats_json_filter "$T/st2.json" \
+	".events == $n and (.by_type | length) == 1 and .by_type[0].type == \"openat\""
+if [ -f "$SCAP" ]; then
+	"$R" stats -j "$SCAP" >"$T/st3.json"
+	jcheck stats_json_scap_drops_unknown "$T/st3.json" '.drops == null and .events > 0'
+fi
+
+# ---- verify -j: one object per file; ok, problems; exit status as without -j ----
+cp "$f" "$T/flip.sysrec"
+size=$(stat -c %s "$T/flip.sysrec")
+printf '\xff\xff\xff\xff' | dd of="$T/flip.sysrec" bs=1 seek=$((size / 2)) conv=notrunc status=none
+vf=("$f" "$T/flip.sysrec")
+[ -f "$SCAP" ] && vf+=("$SCAP")
+"$R" verify -j "${vf[@]}" >"$T/v.json"; rc=$?
+jcheck verify_json_keys "$T/v.json" \
+	'(.file | type) == "string" and (.format == "sysrec" or .format == "scap") and (.ok | type) == "boolean" and (.problems | type) == "array" and (.ok == (.problems | length == 0))'
+if [ "$rc" -eq 1 ] && [ "$(wc -l <"$T/v.json")" -eq "${#vf[@]}" ] &&
+	[ "$(jq -r 'select(.ok | not) | .file' "$T/v.json")" = "$T/flip.sysrec" ]; then
+	pass verify_json_damage
+else fail verify_json_damage "exit $rc: $(cut -c1-200 "$T/v.json")"; fi
+[ -f "$SCAP" ] && jcheck verify_json_scap_records "$T/v.json" \
+	'if .format == "scap" then .records > 0 else true end'
+
+# ---- every ts has its RFC 3339 time with nanoseconds, equal to it ----
+command -v python3 >/dev/null || { skip json_times "no python3"; exit 0; }
+cat >"$T/times.py" <<'PY'
+import datetime, json, sys
+# Pairs (ns key, time key) to check wherever the ns key is present.
+PAIRS = [("ts", "time"), ("first_ts", "first_time"), ("last_ts", "last_time"),
+         ("snapshot_ts", "snapshot_time"), ("boot_ns", "boot_time"), ("start_ns", "start_time")]
+def rfc(ns):
+    s = datetime.datetime.fromtimestamp(ns // 10**9, datetime.timezone.utc)
+    return s.strftime("%Y-%m-%dT%H:%M:%S") + ".%09dZ" % (ns % 10**9)
+bad = checked = 0
+for line in sys.stdin:
+    o = json.loads(line)
+    for k, t in PAIRS:
+        if k in o:
+            checked += 1
+            if o.get(t) != rfc(o[k]):
+                bad += 1
+                print("%s=%s but %s=%r" % (k, o[k], t, o.get(t)))
+                break
+    if bad:
+        break
+if not checked:
+    print("no ts key")
+PY
+tcheck() { # NAME CMD...: every ts-like key has its time twin
+	local name=$1 out
+	shift
+	out=$("$@" 2>/dev/null | python3 "$T/times.py")
+	[ -z "$out" ] && pass "$name" || fail "$name" "$out"
+}
+tcheck time_events_json "$R" events -j tests/fixtures/benign.sysrec
+tcheck time_info_json "$R" info -j tests/fixtures/benign.sysrec
+tcheck time_stats_json "$R" stats -j tests/fixtures/benign.sysrec
+[ -f "$SCAP" ] && tcheck time_events_json_scap "$R" events -j "$SCAP"
+# alerts -j: Falco's time (RFC 3339, ns) equals output_fields' evt.time (ns)
+"$R" alerts -j tests/fixtures/reverse_shell.sysrec 2>/dev/null |
+	python3 -c 'import json,sys
+for l in sys.stdin:
+    o = json.loads(l); print(json.dumps({"ts": o["output_fields"]["evt.time"], "time": o["time"]}))' \
+	>"$T/al.json"
+tcheck time_alerts_json cat "$T/al.json"
