@@ -34,7 +34,15 @@ struct fmt_reader {
 	uint64_t seed;	     /* prev_hash of chunk 0 */
 
 	struct fmt_chunk_info *ch;
-	uint64_t *base;	   /* records before chunk i (for evt.num) */
+	/* evt.num counts events, not state records (snapshots, cgroup and drop
+	 * notes): nev[i] is how many events chunk i holds, -1 while unknown
+	 * (a chunk holding both kinds, not read yet); ebase[i], events before
+	 * chunk i, is known for i <= eknown. */
+	int64_t *nev;
+	uint64_t *ebase;
+	size_t eknown;
+	uint64_t ecur;	   /* events before the loaded chunk */
+	uint32_t ev_i;	   /* events of the loaded chunk read so far */
 	uint64_t *maxlast; /* max last_ts over chunks 0..i (monotonic: seek key) */
 	size_t nch, cap;
 
@@ -115,6 +123,33 @@ static int read_at(int fd, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+/* Events (what evt.num counts) are records of a known, non-meta type. */
+static int is_event_type(unsigned t)
+{
+	const struct evt_info *ei = evt_info_get(t);
+
+	return ei && ei->category != EC_META;
+}
+
+/* A chunk's event count when its type set tells it: all records are events,
+ * or none is; -1 when it holds both kinds (counted when it is read). */
+static int64_t events_from_types(const struct fmt_chunk_info *ci)
+{
+	int ev = 0, meta = 0;
+
+	for (unsigned t = 0; t < EVT_TYPE_MAX; t++) {
+		if (!(ci->types[t >> 3] >> (t & 7) & 1))
+			continue;
+		if (is_event_type(t))
+			ev = 1;
+		else
+			meta = 1;
+	}
+	if (!meta)
+		return ci->count;
+	return ev ? -1 : 0;
+}
+
 static int add_chunk(struct fmt_reader *r, const struct fmt_chunk_info *ci)
 {
 	if (r->nch == r->cap) {
@@ -124,10 +159,14 @@ static int add_chunk(struct fmt_reader *r, const struct fmt_chunk_info *ci)
 		if (!a)
 			return SR_ENOMEM;
 		r->ch = a;
-		a = realloc(r->base, ncap * sizeof(*r->base));
+		a = realloc(r->nev, ncap * sizeof(*r->nev));
 		if (!a)
 			return SR_ENOMEM;
-		r->base = a;
+		r->nev = a;
+		a = realloc(r->ebase, (ncap + 1) * sizeof(*r->ebase));
+		if (!a)
+			return SR_ENOMEM;
+		r->ebase = a;
 		a = realloc(r->maxlast, ncap * sizeof(*r->maxlast));
 		if (!a)
 			return SR_ENOMEM;
@@ -135,7 +174,8 @@ static int add_chunk(struct fmt_reader *r, const struct fmt_chunk_info *ci)
 		r->cap = ncap;
 	}
 	r->ch[r->nch] = *ci;
-	r->base[r->nch] = r->nch ? r->base[r->nch - 1] + r->ch[r->nch - 1].count : 0;
+	r->nev[r->nch] = events_from_types(ci);
+	r->ebase[0] = 0;
 	r->maxlast[r->nch] =
 	    r->nch && r->maxlast[r->nch - 1] > ci->last_ts ? r->maxlast[r->nch - 1] : ci->last_ts;
 	r->nch++;
@@ -537,7 +577,8 @@ void fmt_reader_close(struct fmt_reader *r)
 		close(r->fd);
 	ZSTD_freeDCtx(r->dctx);
 	free(r->ch);
-	free(r->base);
+	free(r->nev);
+	free(r->ebase);
 	free(r->maxlast);
 	free(r->comp);
 	free(r->raw);
@@ -706,13 +747,110 @@ static int fail(struct fmt_reader *r, int code, struct sr_err *err)
 	return code;
 }
 
+/* Counts the events of chunk i by expanding it (a chunk mixing events and
+ * state records), and their time range (first > last when none). Uses the
+ * buffers of the loaded chunk: called only before loading another. Not
+ * counted in fmt_reader_chunks_decoded. */
+static int scan_events(struct fmt_reader *r, size_t i, int64_t *out, uint64_t *first,
+		       uint64_t *last)
+{
+	struct fmt_chunk_hdr h;
+	struct sr_err e;
+	const uint8_t *p;
+	size_t len, pos = 0;
+	uint64_t decoded = r->decoded;
+	int64_t n = 0;
+	struct evt ev;
+	int rc = fmt_reader_load_chunk(r, i, &h, &p, &len, &e);
+
+	r->decoded = decoded;
+	if (rc)
+		return rc;
+	*first = UINT64_MAX;
+	*last = 0;
+	for (uint32_t k = 0; k < h.count; k++) {
+		if (evt_decode(&ev, p + pos, len - pos))
+			return SR_ECORRUPT;
+		if (is_event_type(ev.rec->type)) {
+			n++;
+			if (ev.rec->ts < *first)
+				*first = ev.rec->ts;
+			if (ev.rec->ts > *last)
+				*last = ev.rec->ts;
+		}
+		pos += fmt_rec_padded(ev.rec->len);
+		if (pos > len)
+			return SR_ECORRUPT;
+	}
+	*out = n;
+	return 0;
+}
+
+static int count_events(struct fmt_reader *r, size_t i, int64_t *out)
+{
+	uint64_t first, last;
+
+	return scan_events(r, i, out, &first, &last);
+}
+
+void fmt_reader_event_range(struct fmt_reader *r, uint64_t *events, uint64_t *first_ts,
+			    uint64_t *last_ts)
+{
+	*events = *first_ts = *last_ts = 0;
+	for (size_t i = 0; i < r->nch; i++) {
+		const struct fmt_chunk_info *ci = &r->ch[i];
+		uint64_t first = ci->first_ts, last = ci->last_ts;
+		int64_t n = r->nev[i];
+
+		if (n == 0)
+			continue;
+		/* Unless all its records are events (then the chunk's range is
+		 * theirs), the chunk is read; one that cannot be read counts
+		 * all its records, as numbering does. */
+		if (n != (int64_t)ci->count) {
+			if (scan_events(r, i, &n, &first, &last)) {
+				n = ci->count;
+				first = ci->first_ts;
+				last = ci->last_ts;
+			}
+			r->nev[i] = n;
+			if (!n)
+				continue;
+		}
+		if (!*events || first < *first_ts)
+			*first_ts = first;
+		*events += (uint64_t)n;
+		if (last > *last_ts)
+			*last_ts = last;
+	}
+}
+
+/* Events before chunk i, counting the chunks before it whose count is not
+ * known yet (after a seek or chunks skipped by type). A chunk that cannot
+ * be read counts all its records: numbers past damage stay ordered. */
+static uint64_t events_before(struct fmt_reader *r, size_t i)
+{
+	while (r->eknown < i) {
+		size_t k = r->eknown;
+
+		if (r->nev[k] < 0 && count_events(r, k, &r->nev[k]))
+			r->nev[k] = r->ch[k].count;
+		r->ebase[k + 1] = r->ebase[k] + (uint64_t)r->nev[k];
+		r->eknown++;
+	}
+	return r->ebase[i];
+}
+
 static int load_for_next(struct fmt_reader *r, size_t i, struct sr_err *err)
 {
 	struct fmt_chunk_hdr h;
 	const uint8_t *raw;
 	size_t len;
-	int rc = load_payload(r, i, &h, &raw, &len, err);
+	int rc;
 
+	r->ecur = events_before(r, i);
+	r->ev_i = 0;
+	rc = load_payload(r, i, &h, &raw, &len, err);
 	if (rc)
 		return fail(r, rc, err);
 	/* 2.x records are expanded one at a time as they are read. */
@@ -764,11 +902,14 @@ static int next_expanded(struct fmt_reader *r, struct evt *ev, struct sr_err *er
 				    err);
 		r->pos += plen;
 		r->rec_i++;
+		r->ev_i += is_event_type(rec->type);
 		if (r->ts_filter && rec->ts < r->min_ts)
 			continue;
-		ev->num = r->base[r->cur] + r->rec_i;
+		ev->num = r->ecur + r->ev_i;
 		return 1;
 	}
+	if (r->nev[r->cur] < 0)
+		r->nev[r->cur] = r->ev_i;
 	if (r->rec_i != r->count)
 		return fail(r,
 			    err_at(err, SR_ECORRUPT, r->ch[r->cur].seq, r->ch[r->cur].offset,
@@ -789,11 +930,14 @@ static int next_wire(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
 		if (rc)
 			return fail(r, wire_err(r, r->cur, rc, &wf, err), err);
 		r->rec_i++;
+		r->ev_i += is_event_type(ev->rec->type);
 		if (r->ts_filter && ev->rec->ts < r->min_ts)
 			continue;
-		ev->num = r->base[r->cur] + r->rec_i;
+		ev->num = r->ecur + r->ev_i;
 		return 1;
 	}
+	if (r->nev[r->cur] < 0)
+		r->nev[r->cur] = r->ev_i;
 	if (fmt_wire_dec_finish(&r->wire, r->rec_size, &wf))
 		return fail(r, wire_err(r, r->cur, SR_ECORRUPT, &wf, err), err);
 	return 0;

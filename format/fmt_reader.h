@@ -64,6 +64,13 @@ int fmt_reader_seek_time(struct fmt_reader *r, uint64_t ts_ns, struct sr_err *er
  * chunks always read). NULL clears. Records of other types in read chunks
  * are still returned: callers filter. */
 void fmt_reader_set_types(struct fmt_reader *r, const uint8_t set[32]);
+/* The events (the records evt.num counts: not snapshot, cgroup or drop
+ * records) and their time range (0 when none). From the index where a
+ * chunk's type set tells its records are all events or none; chunks mixing
+ * both are read (one that cannot be read counts all its records). Call
+ * before next(): it uses the read buffers. */
+void fmt_reader_event_range(struct fmt_reader *r, uint64_t *events, uint64_t *first_ts,
+			    uint64_t *last_ts);
 /* Counters for tests and benchmarks. */
 uint64_t fmt_reader_chunks_decoded(const struct fmt_reader *r);
 

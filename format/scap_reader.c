@@ -702,8 +702,11 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 				rc = evt_builder_add(&s->b, NULL, 0);
 		}
 	}
-	if (!rc)
-		rc = scap_emit(s, &s->q);
+	if (!rc) {
+		uint64_t at[2] = {s->q.len, s->cur_num};
+
+		rc = scap_buf_put(&s->qnum, at, sizeof(at)) ? SR_ENOMEM : scap_emit(s, &s->q);
+	}
 out:
 	return rc;
 }
@@ -725,6 +728,7 @@ static int flush_pending(struct scap_src *s, struct scap_thr *t)
 	b = pend_detach(s, t, &cap);
 	if (d) {
 		load_params(b, &v);
+		s->cur_num = t->pend_num;
 		/* build() may grow the thread table: t is not used after this */
 		rc = build(s, d, tid, cpu, &v, ts, NULL, 0, EVT_RF_ENTER_ONLY);
 	}
@@ -774,6 +778,7 @@ static int pend_store(struct scap_src *s, struct scap_thr *t, const struct pview
 	t->pend_type = type;
 	t->pend_ts = ts;
 	t->pend_cpu = cpu;
+	t->pend_num = s->evno;
 	t->pend_seq = p->next_seq++;
 	p->n++;
 	p->bytes += t->pend_cap;
@@ -873,6 +878,8 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 	if (evlen < hdr || evlen > len - pre)
 		return sr_err_set(err, SR_ECORRUPT, "event length %u does not fit its block", evlen);
 	s->thr_clock++;
+	if (type < SCAP_NUM_TYPE_END)
+		s->evno++;
 	if (s->snap.len || s->snap_threads) {
 		if (scap_meta_flush(s, ts))
 			return sr_err_set(err, SR_ENOMEM, "out of memory");
@@ -897,9 +904,11 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 			 (d->flags & SD_SINGLE) || type == d->id ? d->ne : d->nx, &v))
 		return sr_err_set(err, SR_ECORRUPT, "event (type %u) parameter lengths are damaged",
 				  type);
-	if (d->flags & SD_SINGLE)
+	if (d->flags & SD_SINGLE) {
+		s->cur_num = s->evno;
 		return build(s, d, tid, cpu, &v, ts, NULL, 0, 0) ? sr_err_set(err, SR_ENOMEM, "oom")
 								   : 0;
+	}
 	t = scap_thr_get(s, tid, 1);
 	if (!t)
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
@@ -920,12 +929,14 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 		int rc;
 
 		load_params(b, &e);
+		s->cur_num = s->evno;
 		rc = build(s, d, tid, cpu, &e, ets, &v, ts, 0);
 		pend_buf_put(&s->pend, b, cap);
 		return rc ? sr_err_set(err, rc, "out of memory") : 0;
 	}
 	if (t->pend && flush_pending(s, t))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	s->cur_num = s->evno;
 	return build(s, d, tid, cpu, NULL, 0, &v, ts, 0) ? sr_err_set(err, SR_ENOMEM, "oom") : 0;
 }
 
@@ -1092,12 +1103,25 @@ static int src_next(struct evt_source *base, struct evt *ev, struct sr_err *err)
 			memcpy(&l, r, 4);
 			if (evt_decode(ev, r, s->q.len - s->q_pos))
 				return sr_err_set(err, SR_ECORRUPT, "internal: bad record");
+			/* event records have their number listed; state records
+			 * keep the last one */
+			if (s->qnum_pos < s->qnum.len) {
+				uint64_t at[2];
+
+				memcpy(at, s->qnum.p + s->qnum_pos, sizeof(at));
+				if (at[0] == s->q_pos) {
+					s->last_num = at[1];
+					s->qnum_pos += sizeof(at);
+				}
+			}
 			s->q_pos += SCAP_ALIGN8(l);
-			ev->num = ++s->num;
+			ev->num = s->last_num;
 			return 1;
 		}
 		s->q.len = 0;
 		s->q_pos = 0;
+		s->qnum.len = 0;
+		s->qnum_pos = 0;
 		if (s->failed || s->eof) {
 			/* Whatever was gathered still counts before the end or the error. */
 			if (s->snap.len || s->snap_threads) {
@@ -1146,6 +1170,7 @@ static void src_close(struct evt_source *base)
 	free(s->thr);
 	free(s->blk.p);
 	free(s->q.p);
+	free(s->qnum.p);
 	free(s->snap.p);
 	free(s->scratch.p);
 	free(s->ops_buf);

@@ -24,6 +24,7 @@ struct scap_thr {
 	uint16_t pend_type, pend_cpu;
 	uint64_t pend_ts;
 	uint64_t pend_seq;        /* its place in the pending queue */
+	uint64_t pend_num;        /* its event number (scap_src.evno) */
 	uint8_t *pend_buf;
 	uint32_t seen;            /* s->thr_clock when last looked up (eviction age) */
 	uint32_t pend_cap;
@@ -84,6 +85,11 @@ struct scap_pend {
 	unsigned npool;
 };
 
+/* The event types of sysdig 0.29.3 (our reference; its libscap is of
+ * 2022-03) end at capset's exit: it skips later types (useradded, 354, on)
+ * without numbering them. */
+#define SCAP_NUM_TYPE_END 354
+
 #define SCAP_ALIGN8(n) (((n) + 7) & ~(size_t)7)
 
 struct scap_src {
@@ -97,7 +103,16 @@ struct scap_src {
 	int eof, failed, saw_shb;
 	struct sr_err pending_err;
 	uint16_t major, minor;
-	uint64_t num;
+	/* evt.num as sysdig gives it: sysdig numbers the event blocks of the
+	 * file from 1, enter and exit apart. A record merging an enter with its
+	 * exit takes the exit's number, an enter left alone its own; snapshot
+	 * records take the number of the event record before them. Event types
+	 * sysdig does not know are skipped unnumbered (SCAP_NUM_TYPE_END). */
+	uint64_t evno;            /* event blocks numbered so far */
+	uint64_t cur_num;         /* number of the record build() makes */
+	uint64_t last_num;        /* number of the last event record delivered */
+	struct scap_buf qnum;     /* (offset in q, number) of each event record in q */
+	size_t qnum_pos;
 
 	struct scap_buf q;        /* records ready to deliver, back to back */
 	size_t q_pos;

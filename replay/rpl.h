@@ -152,7 +152,8 @@ struct rpl_out {
 	size_t cap;
 	FILE *f;
 };
-/* fmt NULL: the default line. Prints the format error and returns SR_ESYNTAX. */
+/* fmt NULL: the default line (JSON: the whole event); with JSON, fmt names
+ * the keys. Prints the format error and returns SR_ESYNTAX. */
 int rpl_out_init(struct rpl_out *o, enum rpl_out_mode mode, const char *fmt, FILE *f);
 void rpl_out_free(struct rpl_out *o);
 /* Renders one event into o->buf (NUL-terminated, no newline); returns its length. */
@@ -161,6 +162,19 @@ size_t rpl_out_render(struct rpl_out *o, struct fld_ctx *c);
 int rpl_out_event(struct rpl_out *o, struct fld_ctx *c);
 /* The JSON object of one event (cJSON text, no newline) into buf. */
 size_t rpl_json_event(struct fld_ctx *c, char *buf, size_t cap);
+/* The same for -j with -p: the format's fields as keys (sysdig -j -p). */
+size_t rpl_json_fields(const struct fld_format *f, struct fld_ctx *c, char *buf, size_t cap);
+/* Helpers for the commands' JSON (info, stats, verify): a 64-bit integer as
+ * exact text (cJSON numbers are doubles); a ns time as that integer under
+ * ts_key and as RFC 3339 with ns under time_key (jq reads numbers as
+ * doubles: the string keeps every digit); text from a capture or a file
+ * name escaped so that any bytes give valid JSON. rpl_json_print writes obj
+ * as one line and frees it; -1 when it could not. */
+struct cJSON;
+void rpl_json_add_u64(struct cJSON *obj, const char *key, uint64_t v);
+void rpl_json_add_time(struct cJSON *obj, const char *ts_key, const char *time_key, uint64_t ns);
+void rpl_json_add_text(struct cJSON *obj, const char *key, const char *s);
+int rpl_json_print(struct cJSON *obj, FILE *f);
 
 /* ---- small helpers (rpl_util.c) ---- */
 /* Parses a --since/--until argument; prints the one-line error. 0 or 2. */
@@ -216,6 +230,7 @@ struct rpl_stats *rpl_stats_new(void);
 void rpl_stats_free(struct rpl_stats *s);
 int rpl_stats_emit(void *ctx, struct fld_ctx *c); /* an emit callback */
 void rpl_stats_print(const struct rpl_stats *s, struct rpl_input *in, FILE *f);
+void rpl_stats_print_json(const struct rpl_stats *s, struct rpl_input *in, FILE *f);
 
 /* ---- alerts shared by the command and the shell (rpl_cmd_alerts.c) ---- */
 struct rule_set;

@@ -78,8 +78,6 @@ int rpl_cmd_events(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return rpl_usage_error("events", "no capture FILE given");
-	if (json && format)
-		return rpl_usage_error("events", "-p and -j exclude each other");
 
 	arena = flt_arena_new();
 	if (!arena)
@@ -105,7 +103,7 @@ int rpl_cmd_events(int argc, char **argv)
 	/* 2: stateless on any source; 1: only where headers carry process
 	 * identity (.sysrec); 0: state needed. See rpl_run.c run_stateless. */
 	ro.emit_stateless = count ? 2
-			    : json ? 0
+			    : json && !format ? 0
 			    : !fld_format_needs_state_ex(ec.out.fmt, 1) ? 2
 			    : !fld_format_needs_state(ec.out.fmt) ? 1 : 0;
 	r = rpl_run(in, &ro, &res, &err);

@@ -1,8 +1,13 @@
 /* sysreplay info: what a capture holds, from its header and index.
  *
- * .sysrec files are described from the header and index alone (no chunk is
- * decompressed), so info is instant on any size. .scap files have no index:
- * their counts come from reading every event.
+ * .sysrec files are described from the header and index (only chunks that
+ * mix events with state records are decompressed, to count them apart), so
+ * info is quick on any size. .scap files have no index: their counts come
+ * from reading every event.
+ *
+ * Events are what `events` lists (and `events -c` counts); state records
+ * (process/fd snapshots, cgroup and drop notes) are counted apart. The time
+ * range is that of the events; the first snapshot's time is its own line.
  */
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -23,14 +28,15 @@ struct info {
 	char version[16];
 	const struct fmt_host_info *host;
 	int complete, damaged;
+	int scap; /* no index nor checksums: "complete" only means read to the end */
 	/* the last chunk was cut short (writer stopped mid-write): not damage,
 	 * the events before it read cleanly; damage_* then say where the cut is */
 	int truncated;
 	uint64_t damage_chunk, damage_offset;
 	char index_note[160]; /* why the trailer/index was not used ("" when it was) */
 	char damage_msg[sizeof(((struct sr_err *)0)->msg)];
-	uint64_t bytes, raw_bytes, chunks, snap_chunks, events;
-	uint64_t first_ts, last_ts, drops_ring, drops_backlog;
+	uint64_t bytes, raw_bytes, chunks, snap_chunks, events, records;
+	uint64_t first_ts, last_ts, snap_ts, drops_ring, drops_backlog;
 };
 
 static const char *status_text(const struct info *i)
@@ -50,7 +56,9 @@ static void print_status(const struct info *i)
 		return;
 	}
 	if (i->complete) {
-		printf(": trailer and index valid\n");
+		printf(i->scap ? ": read to its end without error (a .scap file has no index or "
+				 "checksums to check)\n"
+			       : ": trailer and index valid\n");
 		return;
 	}
 	printf(": %s; index rebuilt by scanning %" PRIu64 " chunks\n",
@@ -112,11 +120,13 @@ static void print_text(const struct info *i)
 	} else {
 		printf("  %-12s -\n", "time range");
 	}
-	printf("  %-12s %" PRIu64, "events", i->events);
+	printf("  %-12s %" PRIu64 "\n", "events", i->events);
+	printf("  %-12s %" PRIu64 " records (process/fd snapshots, cgroup and drop notes)\n",
+	       "state", i->records - i->events);
+	print_time("snapshot", i->snap_ts);
 	if (i->chunks)
-		printf(" in %" PRIu64 " chunks (%" PRIu64 " with snapshots)", i->chunks,
+		printf("  %-12s %" PRIu64 " (%" PRIu64 " with snapshots)\n", "chunks", i->chunks,
 		       i->snap_chunks);
-	printf("\n");
 	printf("  %-12s %" PRIu64 " (ring full %" PRIu64 ", backlog %" PRIu64 ")\n", "drops",
 	       i->drops_ring + i->drops_backlog, i->drops_ring, i->drops_backlog);
 	rpl_fmt_bytes(i->bytes, a, sizeof(a));
@@ -129,39 +139,14 @@ static void print_text(const struct info *i)
 	}
 }
 
-static void json_u64(cJSON *o, const char *k, uint64_t v)
-{
-	char b[24];
-
-	snprintf(b, sizeof(b), "%" PRIu64, v);
-	cJSON_AddRawToObject(o, k, b);
-}
-
-/* Text from the file (its name, the header's host metadata) as a JSON
- * string: cJSON would copy bytes that are not UTF-8 as they are and make
- * the line invalid JSON; evt_print_json_string escapes them. */
-static void add_text(cJSON *o, const char *key, const char *s)
-{
-	size_t n = strlen(s), cap = 6 * n + 3;
-	char *buf = malloc(cap);
-
-	if (!buf)
-		return;
-	evt_print_json_string(s, n, 0, buf, cap);
-	cJSON_AddRawToObject(o, key, buf);
-	free(buf);
-}
-
 static void print_json(const struct info *i)
 {
 	cJSON *o = cJSON_CreateObject();
 	const struct fmt_host_info *h = i->host;
-	char t[40];
-	char *s;
 
 	if (!o)
 		return;
-	add_text(o, "file", i->path);
+	rpl_json_add_text(o, "file", i->path);
 	cJSON_AddStringToObject(o, "format", i->format);
 	cJSON_AddStringToObject(o, "format_version", i->version);
 	cJSON_AddStringToObject(o, "status", status_text(i));
@@ -170,46 +155,40 @@ static void print_json(const struct info *i)
 	cJSON_AddBoolToObject(o, "damaged", i->damaged);
 	cJSON_AddBoolToObject(o, "truncated", i->truncated);
 	if (!i->complete && i->index_note[0])
-		add_text(o, "index_note", i->index_note);
+		rpl_json_add_text(o, "index_note", i->index_note);
 	if (i->damaged || i->truncated) {
 		cJSON *d = cJSON_AddObjectToObject(o, i->damaged ? "damage" : "truncation");
 
-		json_u64(d, "chunk", i->damage_chunk);
-		json_u64(d, "offset", i->damage_offset);
-		add_text(d, "message", i->damage_msg);
+		rpl_json_add_u64(d, "chunk", i->damage_chunk);
+		rpl_json_add_u64(d, "offset", i->damage_offset);
+		rpl_json_add_text(d, "message", i->damage_msg);
 	}
 	if (h) {
-		add_text(o, "hostname", h->hostname);
-		add_text(o, "kernel", h->kernel);
-		add_text(o, "machine", h->machine);
-		add_text(o, "recorder", h->recorder);
-		add_text(o, "options", h->options);
-		add_text(o, "source", h->source);
-		json_u64(o, "boot_ns", h->boot_ns);
-		json_u64(o, "start_ns", h->start_ns);
-		json_u64(o, "snaplen", h->snaplen);
-		json_u64(o, "ncpus", h->ncpus);
+		rpl_json_add_text(o, "hostname", h->hostname);
+		rpl_json_add_text(o, "kernel", h->kernel);
+		rpl_json_add_text(o, "machine", h->machine);
+		rpl_json_add_text(o, "recorder", h->recorder);
+		rpl_json_add_text(o, "options", h->options);
+		rpl_json_add_text(o, "source", h->source);
+		rpl_json_add_time(o, "boot_ns", "boot_time", h->boot_ns);
+		rpl_json_add_time(o, "start_ns", "start_time", h->start_ns);
+		rpl_json_add_u64(o, "snaplen", h->snaplen);
+		rpl_json_add_u64(o, "ncpus", h->ncpus);
 	}
-	json_u64(o, "events", i->events);
-	json_u64(o, "chunks", i->chunks);
-	json_u64(o, "snapshot_chunks", i->snap_chunks);
-	json_u64(o, "first_ts", i->first_ts);
-	json_u64(o, "last_ts", i->last_ts);
-	sr_time_format_rfc3339(i->first_ts, t, sizeof(t));
-	cJSON_AddStringToObject(o, "first_time", t);
-	sr_time_format_rfc3339(i->last_ts, t, sizeof(t));
-	cJSON_AddStringToObject(o, "last_time", t);
-	json_u64(o, "bytes", i->bytes);
-	json_u64(o, "raw_bytes", i->raw_bytes);
-	json_u64(o, "drops", i->drops_ring + i->drops_backlog);
-	json_u64(o, "drops_ring", i->drops_ring);
-	json_u64(o, "drops_backlog", i->drops_backlog);
-	s = cJSON_PrintUnformatted(o);
-	if (s) {
-		puts(s);
-		free(s);
-	}
-	cJSON_Delete(o);
+	rpl_json_add_u64(o, "events", i->events);
+	rpl_json_add_u64(o, "state_records", i->records - i->events);
+	rpl_json_add_u64(o, "records", i->records);
+	rpl_json_add_u64(o, "chunks", i->chunks);
+	rpl_json_add_u64(o, "snapshot_chunks", i->snap_chunks);
+	rpl_json_add_time(o, "first_ts", "first_time", i->first_ts);
+	rpl_json_add_time(o, "last_ts", "last_time", i->last_ts);
+	rpl_json_add_time(o, "snapshot_ts", "snapshot_time", i->snap_ts);
+	rpl_json_add_u64(o, "bytes", i->bytes);
+	rpl_json_add_u64(o, "raw_bytes", i->raw_bytes);
+	rpl_json_add_u64(o, "drops", i->drops_ring + i->drops_backlog);
+	rpl_json_add_u64(o, "drops_ring", i->drops_ring);
+	rpl_json_add_u64(o, "drops_backlog", i->drops_backlog);
+	rpl_json_print(o, stdout);
 }
 
 static int info_sysrec(const char *path, int json)
@@ -238,16 +217,15 @@ static int info_sysrec(const char *path, int json)
 	i.bytes = fi->file_bytes;
 	i.raw_bytes = fi->raw_bytes;
 	i.chunks = fi->chunks;
-	i.events = fi->events;
-	i.first_ts = fi->first_ts;
-	i.last_ts = fi->last_ts;
+	i.records = fi->events;
+	fmt_reader_event_range(r, &i.events, &i.first_ts, &i.last_ts);
 	i.drops_ring = fi->drops_ring;
 	i.drops_backlog = fi->drops_backlog;
 	for (size_t c = 0; c < fmt_reader_chunk_count(r); c++) {
 		const struct fmt_chunk_info *ci = fmt_reader_chunk(r, c);
 
-		if (ci && (ci->flags & FMT_CHF_SNAPSHOT))
-			i.snap_chunks++;
+		if (ci && (ci->flags & FMT_CHF_SNAPSHOT) && !i.snap_chunks++)
+			i.snap_ts = ci->first_ts;
 	}
 	if (json)
 		print_json(&i);
@@ -272,9 +250,13 @@ static int info_other(const char *path, int json)
 	memset(&i, 0, sizeof(i));
 	i.path = path;
 	i.format = s->kind == SRC_SCAP ? "scap" : "sysrec";
+	i.scap = s->kind == SRC_SCAP;
 	snprintf(i.version, sizeof(i.version), "-");
 	i.host = &s->host;
 	while ((r = evt_source_next(s, &ev, &err)) == 1) {
+		i.records++;
+		if (ev.rec->type == EVT_SNAP_BEGIN && !i.snap_ts)
+			i.snap_ts = ev.rec->ts;
 		if (rpl_is_meta(&ev))
 			continue;
 		i.events++;

@@ -1,5 +1,7 @@
 /* sysreplay stats: events per type, per process and per second; drops; span.
- * The collector (rpl_stats_*) is an emit callback, shared with the shell. */
+ * The collector (rpl_stats_*) is an emit callback, shared with the shell.
+ * -j prints the same as one JSON object (keys in rpl_usage.c's stats help). */
+#include <cjson/cJSON.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -178,11 +180,12 @@ static int cmp_proc(const void *a, const void *b)
 	return x->n < y->n ? 1 : x->n > y->n ? -1 : strcmp(x->comm, y->comm);
 }
 
-static void print_drops(struct rpl_input *in, FILE *f)
+/* Drops recorded in the .sysrec files of the input; 0 when none records them. */
+static int input_drops(struct rpl_input *in, uint64_t *ring, uint64_t *backlog)
 {
-	uint64_t ring = 0, backlog = 0;
 	int known = 0;
 
+	*ring = *backlog = 0;
 	for (size_t i = 0; i < rpl_input_count(in); i++) {
 		struct evt_source *src = rpl_input_source(in, i);
 		struct fmt_reader *r;
@@ -190,23 +193,114 @@ static void print_drops(struct rpl_input *in, FILE *f)
 
 		if (src->kind != SRC_SYSREC || fmt_reader_open(&r, src->path, &err))
 			continue;
-		ring += fmt_reader_info(r)->drops_ring;
-		backlog += fmt_reader_info(r)->drops_backlog;
+		*ring += fmt_reader_info(r)->drops_ring;
+		*backlog += fmt_reader_info(r)->drops_backlog;
 		known = 1;
 		fmt_reader_close(r);
 	}
-	if (known)
+	return known;
+}
+
+static void print_drops(struct rpl_input *in, FILE *f)
+{
+	uint64_t ring, backlog;
+
+	if (input_drops(in, &ring, &backlog))
 		fprintf(f, "drops:    %" PRIu64 " (ring full %" PRIu64 ", backlog %" PRIu64 ")\n",
 			ring + backlog, ring, backlog);
 	else
 		fprintf(f, "drops:    unknown (this format does not record them)\n");
 }
 
+/* Types with events, most frequent first; returns how many. */
+static size_t type_rows(const struct rpl_stats *s, struct type_row rows[EVT_TYPE_MAX])
+{
+	size_t n = 0;
+
+	for (unsigned t = 0; t < EVT_TYPE_MAX; t++)
+		if (s->by_type[t])
+			rows[n++] = (struct type_row){t, s->by_type[t]};
+	qsort(rows, n, sizeof(rows[0]), cmp_type_row);
+	return n;
+}
+
+/* Process names, most events first (caller frees); NULL when out of memory. */
+static struct proc_count *proc_rows(const struct rpl_stats *s, size_t *np)
+{
+	struct proc_count *pr = malloc((s->pn ? s->pn : 1) * sizeof(*pr));
+
+	*np = 0;
+	if (!pr)
+		return NULL;
+	for (size_t i = 0; i < s->pcap; i++)
+		if (s->procs[i].comm[0])
+			pr[(*np)++] = s->procs[i];
+	qsort(pr, *np, sizeof(*pr), cmp_proc);
+	return pr;
+}
+
+static const char *type_name(unsigned t)
+{
+	const struct evt_info *ei = evt_info_get(t);
+
+	return ei ? ei->name : "unknown";
+}
+
+void rpl_stats_print_json(const struct rpl_stats *s, struct rpl_input *in, FILE *f)
+{
+	struct type_row rows[EVT_TYPE_MAX];
+	size_t nrows = type_rows(s, rows), np;
+	struct proc_count *pr = proc_rows(s, &np);
+	cJSON *o = cJSON_CreateObject(), *a;
+	uint64_t ring, backlog;
+
+	if (!o) {
+		free(pr);
+		return;
+	}
+	rpl_json_add_u64(o, "events", s->events);
+	rpl_json_add_u64(o, "failed", s->failed);
+	if (s->events) {
+		rpl_json_add_time(o, "first_ts", "first_time", s->first_ts);
+		rpl_json_add_time(o, "last_ts", "last_time", s->last_ts);
+		rpl_json_add_u64(o, "span_ns", s->last_ts - s->first_ts);
+	}
+	if (in && input_drops(in, &ring, &backlog)) {
+		rpl_json_add_u64(o, "drops", ring + backlog);
+		rpl_json_add_u64(o, "drops_ring", ring);
+		rpl_json_add_u64(o, "drops_backlog", backlog);
+	} else {
+		cJSON_AddNullToObject(o, "drops");
+	}
+	a = cJSON_AddArrayToObject(o, "by_type");
+	for (size_t i = 0; a && i < nrows; i++) {
+		cJSON *r = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(r, "type", type_name(rows[i].type));
+		rpl_json_add_u64(r, "count", rows[i].n);
+		cJSON_AddItemToArray(a, r);
+	}
+	a = cJSON_AddArrayToObject(o, "by_process");
+	for (size_t i = 0; a && pr && i < np; i++) {
+		cJSON *r = cJSON_CreateObject();
+
+		rpl_json_add_text(r, "name", pr[i].comm);
+		rpl_json_add_u64(r, "count", pr[i].n);
+		rpl_json_add_u64(r, "pids", pr[i].pids);
+		cJSON_AddItemToArray(a, r);
+	}
+	a = cJSON_AddArrayToObject(o, "per_second");
+	for (size_t i = 0; a && i < s->nsecs; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateNumber(s->secs[i]));
+	free(pr);
+	rpl_json_print(o, f);
+}
+
 void rpl_stats_print(const struct rpl_stats *s, struct rpl_input *in, FILE *f)
 {
 	struct type_row rows[EVT_TYPE_MAX];
 	struct proc_count *pr;
-	size_t nrows = 0, np = 0;
+	size_t nrows, np = 0;
 	char a[40], b[40], span[32];
 
 	if (s->events) {
@@ -223,26 +317,17 @@ void rpl_stats_print(const struct rpl_stats *s, struct rpl_input *in, FILE *f)
 	if (!s->events)
 		return;
 
-	for (unsigned t = 0; t < EVT_TYPE_MAX; t++)
-		if (s->by_type[t])
-			rows[nrows++] = (struct type_row){t, s->by_type[t]};
-	qsort(rows, nrows, sizeof(rows[0]), cmp_type_row);
+	nrows = type_rows(s, rows);
 	fprintf(f, "\nby type (%zu types):\n", nrows);
 	for (size_t i = 0; i < nrows; i++) {
-		const struct evt_info *ei = evt_info_get(rows[i].type);
-
-		fprintf(f, "  %-16s %12" PRIu64 " %5.1f%%  ", ei ? ei->name : "unknown", rows[i].n,
+		fprintf(f, "  %-16s %12" PRIu64 " %5.1f%%  ", type_name(rows[i].type), rows[i].n,
 			100.0 * (double)rows[i].n / (double)s->events);
 		bar(f, rows[i].n, rows[0].n, 30);
 		fputc('\n', f);
 	}
 
-	pr = malloc(s->pn * sizeof(*pr));
+	pr = proc_rows(s, &np);
 	if (pr) {
-		for (size_t i = 0; i < s->pcap; i++)
-			if (s->procs[i].comm[0])
-				pr[np++] = s->procs[i];
-		qsort(pr, np, sizeof(*pr), cmp_proc);
 		fprintf(f, "\nby process (top %d of %zu names):\n",
 			np < RPL_STATS_TOP ? (int)np : RPL_STATS_TOP, np);
 		for (size_t i = 0; i < np && i < RPL_STATS_TOP; i++) {
@@ -284,6 +369,7 @@ int rpl_cmd_stats(int argc, char **argv)
 {
 	static const struct option lo[] = {
 	    {"filter", required_argument, NULL, 'f'},
+	    {"json", no_argument, NULL, 'j'},
 	    RPL_RUN_LONG_OPTS,
 	    {NULL, 0, NULL, 0},
 	};
@@ -295,16 +381,19 @@ int rpl_cmd_stats(int argc, char **argv)
 	struct flt_prog *prog = NULL;
 	const char *filter = NULL;
 	struct sr_err err;
-	int opt, rc = RPL_EXIT_OK;
+	int opt, json = 0, rc = RPL_EXIT_OK;
 
 	memset(&ro, 0, sizeof(ro));
 	ro.progress = 1;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":f:", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":f:j", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			filter = optarg;
+			break;
+		case 'j':
+			json = 1;
 			break;
 		default:
 			if (rpl_opt_run("stats", opt, argv, &ro))
@@ -333,7 +422,7 @@ int rpl_cmd_stats(int argc, char **argv)
 	ro.emit = rpl_stats_emit;
 	ro.emit_ctx = s;
 	opt = rpl_run(in, &ro, &res, &err);
-	rpl_stats_print(s, in, stdout);
+	(json ? rpl_stats_print_json : rpl_stats_print)(s, in, stdout);
 	if (opt)
 		rc = rpl_fail_err(NULL, &err);
 out:

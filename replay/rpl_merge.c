@@ -6,9 +6,12 @@
  * until the next rpl_input_next(), as the source contract promises.
  *
  * Numbering: with one source, evt.num is the source's own. With several, the
- * merged position is the sum over sources of the records each has handed out,
- * kept as a running total: a source with a pending event counts (its num - 1),
- * a finished one its last num. Sources that number absolutely after a seek
+ * merged number of an event is the sum over sources of the events each has
+ * handed out, itself included, kept as a running total. Sources number
+ * their events (state records carry the number of the event before them),
+ * so a source with a pending event counts that number less one (less
+ * nothing when the pending record is a state record), a finished one the
+ * number of its last record. Sources that number absolutely after a seek
  * therefore give absolute merged numbers too.
  */
 #include <inttypes.h>
@@ -101,15 +104,15 @@ static void advance(struct rpl_input *in, size_t i)
 	uint64_t nb;
 	int r;
 
-	/* The event pending until now has just been delivered: once the source
-	 * ends, its share of the total is that event's number. */
-	uint64_t delivered = s->has ? (s->ev.num ? s->ev.num : s->base + 1) : s->base;
+	/* The record pending until now has just been delivered: once the
+	 * source ends, its share of the total is that record's number. */
+	uint64_t delivered = s->has ? s->ev.num : s->base;
 
 	sr_err_clear(&e);
 	r = evt_source_next(s->s, &s->ev, &e);
 	if (r == 1) {
 		s->has = 1;
-		nb = s->ev.num ? s->ev.num - 1 : s->base + 1;
+		nb = s->ev.num - !rpl_is_meta(&s->ev);
 	} else {
 		if (r < 0)
 			note_error(in, &e, r);
@@ -256,7 +259,7 @@ int rpl_input_next(struct rpl_input *in, struct evt *ev, struct sr_err *err)
 	i = heap_pop(in);
 	in->last = (long)i;
 	*ev = in->src[i].ev;
-	ev->num = in->total + 1;
+	ev->num = in->total + !rpl_is_meta(ev);
 	return 1;
 }
 

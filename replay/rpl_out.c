@@ -20,7 +20,7 @@ int rpl_out_init(struct rpl_out *o, enum rpl_out_mode mode, const char *fmt, FIL
 	o->buf = malloc(o->cap);
 	if (!o->buf)
 		return SR_ENOMEM;
-	if (mode == RPL_OUT_JSON)
+	if (mode == RPL_OUT_JSON && !fmt)
 		return 0;
 	sr_err_clear(&err);
 	if (fld_format_compile(fmt ? fmt : RPL_DEFAULT_FORMAT, &o->fmt, &err)) {
@@ -45,7 +45,9 @@ size_t rpl_out_render(struct rpl_out *o, struct fld_ctx *c)
 {
 	size_t n;
 
-	if (o->mode == RPL_OUT_JSON)
+	if (o->mode == RPL_OUT_JSON && o->fmt)
+		n = rpl_json_fields(o->fmt, c, o->buf, o->cap - 1);
+	else if (o->mode == RPL_OUT_JSON)
 		n = rpl_json_event(c, o->buf, o->cap - 1);
 	else
 		n = fld_format_render(o->fmt, c, o->buf, o->cap - 1);

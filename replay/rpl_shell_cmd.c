@@ -85,7 +85,9 @@ static void cmd_list(struct rpl_shell *sh, const char *filter)
 	memset(&lc, 0, sizeof(lc));
 	if (rpl_filter_compile(a, filter, "filter", stdout, &prog))
 		goto out;
-	if (rpl_out_init(&lc.out, sh->json ? RPL_OUT_JSON : RPL_OUT_LINE, sh->format, stdout))
+	/* .json on shows whole events, whatever .format says */
+	if (sh->json ? rpl_out_init(&lc.out, RPL_OUT_JSON, NULL, stdout)
+		     : rpl_out_init(&lc.out, RPL_OUT_LINE, sh->format, stdout))
 		goto out;
 	lc.sh = sh;
 	memset(&ro, 0, sizeof(ro));

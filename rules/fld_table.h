@@ -22,7 +22,7 @@
 
 #define FLD_TABLE(FLD) \
 	/* ---- evt: every event ---- */ \
-	FLD(EVT_NUM, "evt.num", FT_V_UINT, 0, "position of the event in the stream being read (1 = first)") \
+	FLD(EVT_NUM, "evt.num", FT_V_UINT, 0, "event number from 1, state records not counted; .scap: sysdig's (a syscall: its exit's)") \
 	FLD(EVT_TIME, "evt.time", FT_V_STR, 0, "event time as local HH:MM:SS.nnnnnnnnn") \
 	FLD(EVT_TIME_S, "evt.time.s", FT_V_STR, 0, "event time as local HH:MM:SS, whole seconds") \
 	FLD(EVT_TIME_ISO8601, "evt.time.iso8601", FT_V_STR, 0, "event time in ISO 8601 with nanoseconds, UTC (+0000)") \

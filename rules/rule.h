@@ -137,4 +137,14 @@ int rule_set_match(const struct rule_set *rs, struct fld_ctx *c,
 size_t rule_alert_text(const struct rule *r, struct fld_ctx *c, char *buf, size_t cap);
 size_t rule_alert_json(const struct rule *r, struct fld_ctx *c, char *buf, size_t cap);
 
+/* JSON values as alerts write them (also for sysreplay's JSON views):
+ * integers as exact integer text, absent as null, text escaped so that any
+ * bytes give valid JSON. rule_fields_json adds each field (at most 128,
+ * each name once) under the name Falco's output_fields use, keys sorted;
+ * with_time adds evt.time (the event's ns time) among them. */
+struct cJSON;
+struct cJSON *rule_value_json(const struct fld_value *v);
+void rule_fields_json(struct cJSON *obj, const struct fld_ref *const *refs, size_t nf,
+		      struct fld_ctx *c, int with_time);
+
 #endif

@@ -93,7 +93,7 @@ static cJSON *text_json(const char *s)
 	return j;
 }
 
-static cJSON *value_json(const struct fld_value *v)
+cJSON *rule_value_json(const struct fld_value *v)
 {
 	char tmp[1024];
 
@@ -128,17 +128,23 @@ static int cmp_named(const void *a, const void *b)
 	return strcmp(((const struct named_ref *)a)->key, ((const struct named_ref *)b)->key);
 }
 
-/* Falco's output_fields come out with sorted keys (a JSON object built in a
- * sorted map); evt.time (from the "%evt.time: " prefix) is one of them. */
-static void add_fields(cJSON *fields, const struct fld_ref *const *refs, size_t nf,
-		       struct fld_ctx *c, uint64_t ts)
+/* Falco's output_fields (and sysdig's -j -p objects) come out with sorted
+ * keys (a JSON object built in a sorted map); for alerts, evt.time (from the
+ * "%evt.time: " prefix) is one of them. */
+void rule_fields_json(cJSON *fields, const struct fld_ref *const *refs, size_t nf,
+		      struct fld_ctx *c, int with_time)
 {
 	struct named_ref nr[ALERT_MAX_FIELDS + 1];
+	uint64_t ts = c->ev->rec->ts;
 	size_t n = 0;
 	char num[32];
 
-	snprintf(nr[n].key, sizeof(nr[n].key), "evt.time");
-	nr[n++].ref = NULL;
+	if (nf > ALERT_MAX_FIELDS)
+		nf = ALERT_MAX_FIELDS;
+	if (with_time) {
+		snprintf(nr[n].key, sizeof(nr[n].key), "evt.time");
+		nr[n++].ref = NULL;
+	}
 	for (size_t i = 0; i < nf; i++) {
 		size_t k;
 
@@ -162,7 +168,7 @@ static void add_fields(cJSON *fields, const struct fld_ref *const *refs, size_t 
 		memset(&v, 0, sizeof(v));
 		if (fld_extract(nr[i].ref, c, &v) != 1)
 			v.present = 0;
-		cJSON_AddItemToObject(fields, nr[i].key, value_json(&v));
+		cJSON_AddItemToObject(fields, nr[i].key, rule_value_json(&v));
 	}
 }
 
@@ -201,7 +207,7 @@ size_t rule_alert_json(const struct rule *r, struct fld_ctx *c, char *buf, size_
 	if (r->fmt)
 		nf = fld_format_fields(r->fmt, refs, ALERT_MAX_FIELDS);
 	if (fields)
-		add_fields(fields, refs, nf, c, ts);
+		rule_fields_json(fields, refs, nf, c, 1);
 	cJSON_AddStringToObject(o, "priority", rule_priority_name(r->priority));
 	cJSON_AddStringToObject(o, "rule", r->name);
 	cJSON_AddStringToObject(o, "source", r->source);

@@ -43,7 +43,6 @@ expect_bad bad_since_nozone "time zone" "$R" events --since 2026-01-01T00:00:00 
 expect_bad bad_filter 'filter:1:[0-9]+:' "$R" events -f 'evt.type=openat and' "$T/a.sysrec"
 expect_bad bad_filter_field "unknown field 'no.such'" "$R" events -f 'no.such=1' "$T/a.sysrec"
 expect_bad bad_format "x.y" "$R" events -p '%proc.name %x.y' "$T/a.sysrec"
-expect_bad bad_json_and_format "exclude" "$R" events -j -p '%proc.name' "$T/a.sysrec"
 expect_bad bad_rules_missing "$T/nope.yaml" "$R" alerts -r "$T/nope.yaml" "$T/a.sysrec"
 printf -- '- rule: broken\n  desc: [unclosed\n' >"$T/bad.yaml"
 expect_bad bad_rules_yaml "bad.yaml" "$R" alerts -r "$T/bad.yaml" "$T/a.sysrec"

@@ -1,7 +1,8 @@
 #!/bin/bash
-# Every line `sysreplay events -j` and `alerts -j` print is one valid JSON
-# object, whatever bytes the capture holds: the fixtures (sysrec, recorded
-# here), a synthetic capture, and the public .scap captures when present.
+# Every line `sysreplay events -j` (also with -p), `alerts -j`, `stats -j`,
+# `verify -j` and `info -j` print is one valid JSON object, whatever bytes
+# the capture holds: the fixtures (sysrec, recorded here), a synthetic
+# capture, and the public .scap captures when present.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/lib.inc
 need_replay replay_json_valid
@@ -46,6 +47,9 @@ fi
 for f in "${caps[@]}"; do
 	b=$(basename "$f")
 	check "events_json/$b" "$R" events -j "$f"
+	check "events_json_format/$b" "$R" events -j -p '%proc.name %proc.cmdline %fd.name %evt.args' "$f"
+	check "stats_json/$b" "$R" stats -j "$f"
+	check "verify_json/$b" "$R" verify -j "$f"
 done
 # Alerts: only captures where the default rules fire (empty output is fine
 # elsewhere and says nothing about JSON).

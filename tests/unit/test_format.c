@@ -61,13 +61,23 @@ static const void *build_any(struct evt_builder *b, unsigned type, uint64_t ts, 
 	return evt_builder_finish(b, len);
 }
 
-/* Reads everything from path; compares with rs byte for byte. Returns records read. */
+static int is_event(const struct evt *ev)
+{
+	const struct evt_info *ei = evt_info_get(ev->rec->type);
+
+	return ei && ei->category != EC_META;
+}
+
+/* Reads everything from path; compares with rs byte for byte. Returns records
+ * read. evt.num counts events from 1 (state records carry the number of the
+ * event before them). */
 static size_t read_compare(const char *path, const struct tfu_recs *rs, int *rc_out)
 {
 	struct fmt_reader *r;
 	struct sr_err err;
 	struct evt ev;
 	size_t n = 0;
+	uint64_t events = 0;
 	int rc;
 
 	*rc_out = fmt_reader_open(&r, path, &err);
@@ -79,7 +89,8 @@ static size_t read_compare(const char *path, const struct tfu_recs *rs, int *rc_
 			*rc_out = -100; /* a record that is not the original */
 			break;
 		}
-		CHECK_EQ_INT(ev.num, n + 1);
+		events += is_event(&ev);
+		CHECK_EQ_INT(ev.num, events);
 		n++;
 	}
 	if (rc <= 0)
@@ -260,6 +271,94 @@ TEST(seek_time_uses_index_and_snapshot)
 	}
 	fmt_reader_close(r);
 	tfu_recs_free(&rs);
+}
+
+/* evt.num counts events only, the same whatever the reader skips: chunks
+ * mixing events with state records (a drop note every 37 records), snapshot
+ * chunks, a seek, and chunks skipped by type. */
+TEST(evt_num_counts_events_only)
+{
+	const char *path = tfu_path("num.sysrec");
+	struct fmt_writer_opts o = {.chunk_raw = 2048};
+	struct evt_builder b;
+	struct fmt_writer *w;
+	struct fmt_reader *r;
+	struct sr_err err;
+	struct evt ev;
+	uint64_t events = 0, first, last, targets[] = {5, 777, 1234, 2999};
+	uint8_t set[32] = {0};
+	int rc, found = 0;
+
+	evt_builder_init(&b);
+	CHECK_EQ_INT(fmt_writer_open(&w, path, NULL, &o, &err), 0);
+	for (unsigned i = 0; i < 3000; i++) {
+		size_t len;
+		const void *rec;
+
+		if (i % 1000 == 0) {
+			CHECK_EQ_INT(fmt_writer_snapshot_begin(w, &err), 0);
+			rec = tfu_simple(&b, EVT_PROCINFO, i * 10, 1, &len);
+			CHECK_EQ_INT(fmt_writer_append(w, rec, len, &err), 0);
+			CHECK_EQ_INT(fmt_writer_snapshot_end(w, &err), 0);
+		}
+		if (i % 37 == 0) {
+			rec = tfu_simple(&b, EVT_DROP, i * 10, 1, &len);
+			CHECK_EQ_INT(fmt_writer_append(w, rec, len, &err), 0);
+		}
+		/* event i has number i + 1; one execve at 2500 */
+		rec = tfu_simple(&b, i == 2500 ? EVT_EXECVE : EVT_READ, i * 10, 100, &len);
+		CHECK_EQ_INT(fmt_writer_append(w, rec, len, &err), 0);
+	}
+	{ /* a state record after the last event: not in the events' range */
+		size_t len;
+		const void *rec = tfu_simple(&b, EVT_DROP, 99999, 1, &len);
+
+		CHECK_EQ_INT(fmt_writer_append(w, rec, len, &err), 0);
+	}
+	CHECK_EQ_INT(fmt_writer_close(w, &err), 0);
+
+	/* info's count and range: events only, drop notes and snapshots aside */
+	CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
+	fmt_reader_event_range(r, &events, &first, &last);
+	CHECK_EQ_INT(events, 3000);
+	CHECK_EQ_INT(first, 0);
+	CHECK_EQ_INT(last, 29990);
+	fmt_reader_close(r);
+
+	events = 0;
+	CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
+	while ((rc = fmt_reader_next(r, &ev, &err)) == 1) {
+		events += is_event(&ev);
+		CHECK_EQ_INT(ev.num, events);
+		if (is_event(&ev))
+			CHECK_EQ_INT(ev.num, ev.rec->ts / 10 + 1);
+	}
+	CHECK_EQ_INT(rc, 0);
+	CHECK_EQ_INT(events, 3000);
+	fmt_reader_close(r);
+
+	for (size_t k = 0; k < sizeof(targets) / sizeof(targets[0]); k++) {
+		CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
+		CHECK_EQ_INT(fmt_reader_seek_time(r, targets[k] * 10, &err), 0);
+		while ((rc = fmt_reader_next(r, &ev, &err)) == 1 && !is_event(&ev))
+			;
+		CHECK_EQ_INT(rc, 1);
+		CHECK_EQ_INT(ev.rec->ts, targets[k] * 10);
+		CHECK_EQ_INT(ev.num, targets[k] + 1);
+		fmt_reader_close(r);
+	}
+
+	CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
+	fmt_types_add(set, EVT_EXECVE);
+	fmt_reader_set_types(r, set);
+	while ((rc = fmt_reader_next(r, &ev, &err)) == 1)
+		if (ev.rec->type == EVT_EXECVE) {
+			CHECK_EQ_INT(ev.num, 2501);
+			found++;
+		}
+	CHECK_EQ_INT(found, 1);
+	fmt_reader_close(r);
+	evt_builder_free(&b);
 }
 
 TEST(type_set_skips_chunks)
