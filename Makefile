@@ -34,7 +34,12 @@ TOOL_SRC := $(wildcard tests/tools/*.c)
 BENCH_SRC := $(wildcard bench/*.c)
 FUZZ_SRC := $(filter-out tests/fuzz/fuzz_replay_main.c,$(wildcard tests/fuzz/fuzz_*.c))
 
-LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o)
+# The default rule files compiled into the library (rules/rule_embed.h), so
+# a copied or installed binary still has them.
+RULES_DEFAULT := $(sort $(wildcard rules/default/*.yaml))
+EMBED_SRC := .output/gen/rule_default_data.c
+EMBED_OBJ := $(OUT)/gen/rule_default_data.o
+LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o) $(EMBED_OBJ)
 REC_OBJ := $(REC_SRC:%.c=$(OUT)/%.o)
 RPL_OBJ := $(RPL_SRC:%.c=$(OUT)/%.o)
 LIB := $(OUT)/libsysrec.a
@@ -57,6 +62,14 @@ deps:
 	@scripts/deps.sh
 
 $(OUT)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(EMBED_SRC): $(RULES_DEFAULT) scripts/embed-rules.sh
+	@mkdir -p $(@D)
+	scripts/embed-rules.sh $@ $(RULES_DEFAULT)
+
+$(EMBED_OBJ): $(EMBED_SRC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -123,7 +136,10 @@ FUZZ_LIB := .output/fuzz/libsysrec.a
 .output/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
-$(FUZZ_LIB): $(LIB_SRC:%.c=.output/fuzz/obj/%.o)
+.output/fuzz/obj/gen/%.o: .output/gen/%.c
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+$(FUZZ_LIB): $(LIB_SRC:%.c=.output/fuzz/obj/%.o) .output/fuzz/obj/gen/rule_default_data.o
 	rm -f $@ && ar rcs $@ $^
 fuzz: deps $(FUZZ_LIB)
 	@for f in $(FUZZ_RUN); do n=$$(basename $$f .c); \
