@@ -55,7 +55,8 @@ BPF_OBJ := .output/sysrec.bpf.o
 SKEL := .output/sysrec.skel.h
 VMLINUX := .output/vmlinux.h
 
-.PHONY: all deps test test-root fuzz bench clean format format-check fixtures main-job
+.PHONY: all deps test test-root fuzz bench clean format format-check fixtures main-job \
+	install uninstall
 all: $(BIN)/sysrec $(BIN)/sysreplay
 
 deps:
@@ -169,6 +170,26 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 format-check:
 	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+# ---- install: make install [PREFIX=/usr/local] [DESTDIR=/tmp/stage] ----
+# Binaries, the default rules (found beside the binary: rules/rule_default.c),
+# and, as later commits add them, man pages, bash completion, the sample
+# config and the systemd unit. make uninstall removes exactly this list.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+RULESDIR ?= $(DATADIR)/sysrec/rules
+INSTALL ?= install
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(RULESDIR)
+	$(INSTALL) -m 0755 $(BIN)/sysrec $(BIN)/sysreplay $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0644 $(RULES_DEFAULT) $(DESTDIR)$(RULESDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sysrec $(DESTDIR)$(BINDIR)/sysreplay
+	rm -f $(addprefix $(DESTDIR)$(RULESDIR)/,$(notdir $(RULES_DEFAULT)))
+	-rmdir $(DESTDIR)$(RULESDIR) $(DESTDIR)$(DATADIR)/sysrec 2>/dev/null
 
 clean:
 	rm -rf .output bin
