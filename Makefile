@@ -179,15 +179,25 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share
 RULESDIR ?= $(DATADIR)/sysrec/rules
+MANDIR ?= $(DATADIR)/man
+COMPDIR ?= $(DATADIR)/bash-completion/completions
 INSTALL ?= install
+MAN_PAGES := $(sort $(wildcard man/*.[1-8]))
+MAN_DEST := $(foreach m,$(MAN_PAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 
 install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(RULESDIR)
 	$(INSTALL) -m 0755 $(BIN)/sysrec $(BIN)/sysreplay $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 0644 $(RULES_DEFAULT) $(DESTDIR)$(RULESDIR)/
+	$(foreach m,$(MAN_PAGES),$(INSTALL) -D -m 0644 $(m) \
+		$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)) &&) true
+	$(INSTALL) -D -m 0644 dist/sysrec.bash-completion $(DESTDIR)$(COMPDIR)/sysreplay
+	$(INSTALL) -D -m 0644 dist/sysrec.bash-completion $(DESTDIR)$(COMPDIR)/sysrec
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sysrec $(DESTDIR)$(BINDIR)/sysreplay
+	rm -f $(addprefix $(DESTDIR),$(MAN_DEST))
+	rm -f $(DESTDIR)$(COMPDIR)/sysreplay $(DESTDIR)$(COMPDIR)/sysrec
 	rm -f $(addprefix $(DESTDIR)$(RULESDIR)/,$(notdir $(RULES_DEFAULT)))
 	-rmdir $(DESTDIR)$(RULESDIR) $(DESTDIR)$(DATADIR)/sysrec 2>/dev/null
 

@@ -17,6 +17,9 @@ if ! mk install; then fail install "make install failed: $(tail -3 "$T/make.log"
 	echo $P/bin/sysrec
 	echo $P/bin/sysreplay
 	for f in rules/default/*.yaml; do echo "$P/share/sysrec/rules/$(basename "$f")"; done
+	for m in man/*.[1-8]; do echo "$P/share/man/man${m##*.}/$(basename "$m")"; done
+	echo $P/share/bash-completion/completions/sysrec
+	echo $P/share/bash-completion/completions/sysreplay
 } | sort >"$T/want"
 if diff -u "$T/want" "$T/got" >"$T/diff"; then pass install_file_list
 else fail install_file_list "$(grep '^[-+]/' "$T/diff" | head -5 | tr '\n' ' ')"; fi
@@ -44,6 +47,18 @@ fi
 rm -f "$D$P/share/sysrec/rules/99-local.yaml"
 if "$D$P/bin/sysrec" --help | grep -q 'SYNOPSIS'; then pass installed_sysrec_runs
 else fail installed_sysrec_runs "sysrec --help failed"; fi
+notfound=""
+for m in man/*.[1-8]; do
+	b=$(basename "$m")
+	MANPATH="$D$P/share/man" man "${b##*.}" "${b%.*}" 2>/dev/null | grep -q '^NAME' || notfound="$notfound $b"
+done
+if [ -z "$notfound" ]; then pass installed_man_pages_found
+else fail installed_man_pages_found "man does not find$notfound under $P/share/man"; fi
+if bash -c ". '$D$P/share/bash-completion/completions/sysreplay' && complete -p sysreplay sysrec" >/dev/null 2>&1; then
+	pass installed_completion_loads
+else
+	fail installed_completion_loads "sourcing the installed completion does not register both"
+fi
 
 if ! mk uninstall; then fail uninstall "make uninstall failed: $(tail -3 "$T/make.log")"; exit 0; fi
 left=$(cd "$D" && find . -type f -o -type l)
