@@ -181,6 +181,11 @@ DATADIR ?= $(PREFIX)/share
 RULESDIR ?= $(DATADIR)/sysrec/rules
 MANDIR ?= $(DATADIR)/man
 COMPDIR ?= $(DATADIR)/bash-completion/completions
+SYSCONFDIR ?= /etc
+CONFIG := $(SYSCONFDIR)/sysrec/sysrec.yaml
+# The sample config with this installation's paths filled in.
+SED_PATHS := sed -e 's|@RULESDIR@|$(RULESDIR)|g' -e 's|@BINDIR@|$(BINDIR)|g' \
+	-e 's|@CONFIG@|$(CONFIG)|g'
 INSTALL ?= install
 MAN_PAGES := $(sort $(wildcard man/*.[1-8]))
 MAN_DEST := $(foreach m,$(MAN_PAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
@@ -193,11 +198,20 @@ install: all
 		$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)) &&) true
 	$(INSTALL) -D -m 0644 dist/sysrec.bash-completion $(DESTDIR)$(COMPDIR)/sysreplay
 	$(INSTALL) -D -m 0644 dist/sysrec.bash-completion $(DESTDIR)$(COMPDIR)/sysrec
+	@# an existing config is the administrator's: never replaced
+	$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/sysrec
+	if [ -e $(DESTDIR)$(CONFIG) ]; then echo "keeping $(DESTDIR)$(CONFIG)"; else \
+		$(SED_PATHS) dist/sysrec.yaml >$(DESTDIR)$(CONFIG) && chmod 0644 $(DESTDIR)$(CONFIG); fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sysrec $(DESTDIR)$(BINDIR)/sysreplay
 	rm -f $(addprefix $(DESTDIR),$(MAN_DEST))
 	rm -f $(DESTDIR)$(COMPDIR)/sysreplay $(DESTDIR)$(COMPDIR)/sysrec
+	@# the config goes only when it is still the one installed
+	if $(SED_PATHS) dist/sysrec.yaml | cmp -s - $(DESTDIR)$(CONFIG); then \
+		rm -f $(DESTDIR)$(CONFIG); else [ ! -e $(DESTDIR)$(CONFIG) ] || \
+		echo "keeping $(DESTDIR)$(CONFIG): changed since installed"; fi
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/sysrec 2>/dev/null
 	rm -f $(addprefix $(DESTDIR)$(RULESDIR)/,$(notdir $(RULES_DEFAULT)))
 	-rmdir $(DESTDIR)$(RULESDIR) $(DESTDIR)$(DATADIR)/sysrec 2>/dev/null
 

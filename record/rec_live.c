@@ -45,10 +45,15 @@ static void on_alert(void *ctx, const struct rule *r, struct fld_ctx *c)
 	struct rec_live *l = ctx;
 	char buf[8192];
 
-	rule_alert_text(r, c, buf, sizeof(buf));
+	l->alerts++;
+	if (l->quiet)
+		return;
+	if (l->json)
+		rule_alert_json(r, c, buf, sizeof(buf));
+	else
+		rule_alert_text(r, c, buf, sizeof(buf));
 	printf("%s\n", buf);
 	fflush(stdout);
-	l->alerts++;
 }
 
 void rec_live_event(struct rec_live *l, const struct evt *ev)

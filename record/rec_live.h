@@ -23,6 +23,8 @@ struct rec_live {
 	struct fld_ctx *fc;
 	char hostname[256];
 	uint64_t alerts;
+	int json;  /* alerts as Falco JSON lines, not text */
+	int quiet; /* alerts counted, not printed */
 };
 
 int rec_live_init(struct rec_live *l, const char *const *rules, size_t nrules, const char *hostname,

@@ -399,6 +399,7 @@ int main(int argc, char **argv)
 	wopts.level = r.o.level;
 	/* a killed recorder loses at most the last second */
 	wopts.chunk_ns = NS;
+	wopts.fsync_chunks = r.o.fsync;
 	rc = rec_out_open(&r.out, r.o.path, &host, &wopts, r.o.ring_count, &err);
 	if (rc)
 		return die(2, &err);
@@ -423,6 +424,8 @@ int main(int argc, char **argv)
 		rc = rec_live_init(&r.live, r.o.rules, r.o.nrules, host.hostname, &err);
 	if (rc)
 		goto fail_early;
+	r.live.json = r.o.alert_json;
+	r.live.quiet = r.o.alert_quiet;
 	if (snapshot_procfs(&r)) {
 		err = r.werr;
 		goto fail_early;

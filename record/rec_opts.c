@@ -9,6 +9,7 @@
 
 #include "../common/sr_time.h"
 #include "../probe/probe_shared.h"
+#include "rec_config.h"
 
 void rec_usage(FILE *f)
 {
@@ -18,7 +19,8 @@ void rec_usage(FILE *f)
 	      "SYNOPSIS\n"
 	      "    sysrec -w FILE [-M SECONDS] [-n EVENTS] [-C MB] [-G SECONDS] [-W COUNT]\n"
 	      "           [-s SNAPLEN] [--syscalls LIST] [-p PID] [--cgroup PATH] [--comm NAME]\n"
-	      "           [-r RULES.yaml ...] [-E] [-q] [-v] [-- COMMAND [ARGS...]]\n"
+	      "           [-r RULES.yaml ...] [-E] [--fsync] [-q] [-v] [-- COMMAND [ARGS...]]\n"
+	      "    sysrec -c CONFIG.yaml [OPTIONS...] [--show-config]\n"
 	      "\n"
 	      "DESCRIPTION\n"
 	      "    An eBPF probe records every system call (one record when it returns, with\n"
@@ -29,7 +31,10 @@ void rec_usage(FILE *f)
 	      "    Needs root (or CAP_BPF and CAP_PERFMON) and a kernel with BTF.\n"
 	      "\n"
 	      "OPTIONS\n"
-	      "    -w FILE        write the capture to FILE (required)\n"
+	      "    -c, --config FILE  read settings from this YAML file (sysrec.yaml(5));\n"
+	      "                   options given on the command line win over it\n"
+	      "    --show-config  print the settings in effect, in the config's syntax, and exit\n"
+	      "    -w FILE        write the capture to FILE (required, here or in the config)\n"
 	      "    -M SECONDS     stop after this long (also 90s, 5m, 1h)\n"
 	      "    -n EVENTS      stop after this many events\n"
 	      "    -C MB          rotate when the file reaches MB megabytes (10^6 bytes)\n"
@@ -45,6 +50,8 @@ void rec_usage(FILE *f)
 	      "    -r RULES.yaml  evaluate these Falco rules live; alerts go to stdout in\n"
 	      "                   Falco's text format (repeatable)\n"
 	      "    -E             record the environment of execve\n"
+	      "    --fsync        sync the file to disk after each chunk (about one a second),\n"
+	      "                   so a machine crash loses at most that chunk\n"
 	      "    --no-latency   do not measure syscall durations (evt.latency is 0): no\n"
 	      "                   sys_enter probe, which roughly halves the recording cost\n"
 	      "                   per syscall\n"
@@ -86,6 +93,8 @@ enum {
 	OPT_BENCHPROBE,
 	OPT_ENTRY,
 	OPT_NOLATENCY,
+	OPT_SHOWCONFIG,
+	OPT_FSYNC,
 };
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -126,10 +135,28 @@ static void join_cmdline(struct rec_opts *o, int argc, char **argv)
 		o->cmdline[sizeof(o->cmdline) - 1] = '\0';
 }
 
-int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err)
+static void set_defaults(struct rec_opts *o)
+{
+	memset(o, 0, offsetof(struct rec_opts, cmdline));
+	o->snaplen = 80;
+	/* 16 MiB per CPU: ~300 ms of a 500k events/s storm while the reader is
+	 * kept off the CPU */
+	o->buffer_pages = 4096;
+	/* measured: a BPF ringbuf per CPU costs ~230 ns less per event than
+	 * perf buffers here (bench/overhead.sh, README of the report) */
+	o->transport = PRB_TR_RINGBUF;
+	o->entry = PRB_ENTRY_SLOT;
+	o->level = 1;
+	o->snap_ns = 30ull * 1000000000ull;
+}
+
+static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *err)
 {
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
+	    {"config", required_argument, NULL, 'c'},
+	    {"show-config", no_argument, NULL, OPT_SHOWCONFIG},
+	    {"fsync", no_argument, NULL, OPT_FSYNC},
 	    {"syscalls", required_argument, NULL, OPT_SYSCALLS},
 	    {"cgroup", required_argument, NULL, OPT_CGROUP},
 	    {"comm", required_argument, NULL, OPT_COMM},
@@ -146,23 +173,21 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 	uint64_t v;
 	int c;
 
-	memset(o, 0, sizeof(*o));
-	o->snaplen = 80;
-	/* 16 MiB per CPU: ~300 ms of a 500k events/s storm while the reader is
-	 * kept off the CPU */
-	o->buffer_pages = 4096;
-	/* measured: a BPF ringbuf per CPU costs ~230 ns less per event than
-	 * perf buffers here (bench/overhead.sh, README of the report) */
-	o->transport = PRB_TR_RINGBUF;
-	o->entry = PRB_ENTRY_SLOT;
-	o->level = 1;
-	o->snap_ns = 30ull * 1000000000ull;
-	join_cmdline(o, argc, argv);
-	optind = 1;
+	/* 0: getopt starts over (this runs twice with -c FILE) */
+	optind = 0;
 	opterr = 0;
 	/* '+': stop at the first non-option, so COMMAND's own options are its own */
-	while ((c = getopt_long(argc, argv, "+w:M:n:C:G:W:s:p:r:Eqvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+w:M:n:C:G:W:s:p:r:c:Eqvh", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case OPT_SHOWCONFIG:
+			o->show_config = 1;
+			break;
+		case OPT_FSYNC:
+			o->fsync = 1;
+			break;
 		case 'w':
 			o->path = optarg;
 			break;
@@ -203,6 +228,11 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 			o->pid = (pid_t)v;
 			break;
 		case 'r':
+			/* the command line's rules replace the config's */
+			if (o->rules_from_config) {
+				o->nrules = 0;
+				o->rules_from_config = 0;
+			}
 			if (o->nrules >= REC_MAX_RULES)
 				return sr_err_set(err, SR_ESYNTAX, "too many -r files (max %d)",
 						  REC_MAX_RULES);
@@ -286,6 +316,34 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 	}
 	if (optind < argc)
 		o->cmd = &argv[optind];
+	return 0;
+}
+
+int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err)
+{
+	int rc;
+
+	set_defaults(o);
+	join_cmdline(o, argc, argv);
+	rc = parse_args(o, argc, argv, err);
+	if (rc)
+		return rc;
+	if (o->config) {
+		const char *config = o->config;
+
+		/* the file first, then the command line over it */
+		set_defaults(o);
+		rc = rec_config_load(&o->cfg, config, o, err);
+		if (rc)
+			return rc;
+		rc = parse_args(o, argc, argv, err);
+		if (rc)
+			return rc;
+	}
+	if (o->show_config) {
+		rec_config_print(o, stdout);
+		return 1;
+	}
 	if (!o->path)
 		return sr_err_set(err, SR_ESYNTAX, "-w FILE is required (see --help)");
 	if (o->cmd && o->pid)

@@ -26,7 +26,14 @@ struct rec_opts {
 	const char *rules[REC_MAX_RULES];
 	size_t nrules;
 	int quiet, verbose, env;
-	char **cmd; /* after --, NULL-terminated */
+	int fsync;		/* --fsync */
+	int alert_json;		/* config outputs.json: alerts as Falco JSON */
+	int alert_quiet;	/* config outputs.stdout.enabled: false */
+	const char *config;	/* -c FILE */
+	struct rec_config *cfg; /* owns the strings taken from -c FILE */
+	int rules_from_config;	/* rules[] came from the config: a -r replaces them */
+	int show_config;	/* --show-config */
+	char **cmd;		/* after --, NULL-terminated */
 	/* hidden, for tests and benchmarks */
 	uint32_t buffer_pages; /* --buffer-pages: per-CPU buffer size */
 	int transport;	       /* --transport perf|ringbuf */
@@ -37,7 +44,9 @@ struct rec_opts {
 	char cmdline[1024];    /* recorded in the file header */
 };
 
-/* 0: run; 1: --help was printed (exit 0); <0: bad usage (err says why). */
+/* 0: run; 1: --help or --show-config was printed (exit 0); <0: bad usage
+ * or a bad -c FILE (err says why). With -c FILE, the file's settings are
+ * read first and the command line applies over them. */
 int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err);
 void rec_usage(FILE *f);
 

@@ -20,6 +20,7 @@ if ! mk install; then fail install "make install failed: $(tail -3 "$T/make.log"
 	for m in man/*.[1-8]; do echo "$P/share/man/man${m##*.}/$(basename "$m")"; done
 	echo $P/share/bash-completion/completions/sysrec
 	echo $P/share/bash-completion/completions/sysreplay
+	echo /etc/sysrec/sysrec.yaml
 } | sort >"$T/want"
 if diff -u "$T/want" "$T/got" >"$T/diff"; then pass install_file_list
 else fail install_file_list "$(grep '^[-+]/' "$T/diff" | head -5 | tr '\n' ' ')"; fi
@@ -60,8 +61,28 @@ else
 	fail installed_completion_loads "sourcing the installed completion does not register both"
 fi
 
+# The installed config names the installed rules and is accepted as it is.
+if grep -q "^  - $P/share/sysrec/rules\$" "$D/etc/sysrec/sysrec.yaml" &&
+	"$D$P/bin/sysrec" -c "$D/etc/sysrec/sysrec.yaml" --show-config >"$T/show" 2>"$T/err" &&
+	grep -q 'fsync: true' "$T/show"; then
+	pass installed_config_valid
+else
+	fail installed_config_valid "$(head -3 "$T/err")"
+fi
+# A second install keeps a config the administrator changed; uninstall too.
+echo "# local change" >>"$D/etc/sysrec/sysrec.yaml"
+cp "$D/etc/sysrec/sysrec.yaml" "$T/edited"
+mk install
+if cmp -s "$T/edited" "$D/etc/sysrec/sysrec.yaml"; then pass install_keeps_edited_config
+else fail install_keeps_edited_config "the edited config was replaced"; fi
+mk uninstall
+if cmp -s "$T/edited" "$D/etc/sysrec/sysrec.yaml"; then pass uninstall_keeps_edited_config
+else fail uninstall_keeps_edited_config "the edited config was removed"; fi
+rm -f "$D/etc/sysrec/sysrec.yaml"
+mk install
+
 if ! mk uninstall; then fail uninstall "make uninstall failed: $(tail -3 "$T/make.log")"; exit 0; fi
 left=$(cd "$D" && find . -type f -o -type l)
 if [ -z "$left" ]; then pass uninstall_leaves_no_file; else fail uninstall_leaves_no_file "left: $left"; fi
-if [ ! -e "$D$P/share/sysrec" ]; then pass uninstall_removes_own_dirs
-else fail uninstall_removes_own_dirs "$P/share/sysrec still there"; fi
+if [ ! -e "$D$P/share/sysrec" ] && [ ! -e "$D/etc/sysrec" ]; then pass uninstall_removes_own_dirs
+else fail uninstall_removes_own_dirs "$P/share/sysrec or /etc/sysrec still there"; fi
