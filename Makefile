@@ -182,6 +182,7 @@ RULESDIR ?= $(DATADIR)/sysrec/rules
 MANDIR ?= $(DATADIR)/man
 COMPDIR ?= $(DATADIR)/bash-completion/completions
 SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 CONFIG := $(SYSCONFDIR)/sysrec/sysrec.yaml
 # The sample config with this installation's paths filled in.
 SED_PATHS := sed -e 's|@RULESDIR@|$(RULESDIR)|g' -e 's|@BINDIR@|$(BINDIR)|g' \
@@ -198,6 +199,9 @@ install: all
 		$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)) &&) true
 	$(INSTALL) -D -m 0644 dist/sysrec.bash-completion $(DESTDIR)$(COMPDIR)/sysreplay
 	$(INSTALL) -D -m 0644 dist/sysrec.bash-completion $(DESTDIR)$(COMPDIR)/sysrec
+	$(INSTALL) -d $(DESTDIR)$(UNITDIR)
+	$(SED_PATHS) dist/sysrec.service >$(DESTDIR)$(UNITDIR)/sysrec.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/sysrec.service
 	@# an existing config is the administrator's: never replaced
 	$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/sysrec
 	if [ -e $(DESTDIR)$(CONFIG) ]; then echo "keeping $(DESTDIR)$(CONFIG)"; else \
@@ -207,6 +211,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sysrec $(DESTDIR)$(BINDIR)/sysreplay
 	rm -f $(addprefix $(DESTDIR),$(MAN_DEST))
 	rm -f $(DESTDIR)$(COMPDIR)/sysreplay $(DESTDIR)$(COMPDIR)/sysrec
+	rm -f $(DESTDIR)$(UNITDIR)/sysrec.service
 	@# the config goes only when it is still the one installed
 	if $(SED_PATHS) dist/sysrec.yaml | cmp -s - $(DESTDIR)$(CONFIG); then \
 		rm -f $(DESTDIR)$(CONFIG); else [ ! -e $(DESTDIR)$(CONFIG) ] || \

@@ -21,6 +21,7 @@ if ! mk install; then fail install "make install failed: $(tail -3 "$T/make.log"
 	echo $P/share/bash-completion/completions/sysrec
 	echo $P/share/bash-completion/completions/sysreplay
 	echo /etc/sysrec/sysrec.yaml
+	echo $P/lib/systemd/system/sysrec.service
 } | sort >"$T/want"
 if diff -u "$T/want" "$T/got" >"$T/diff"; then pass install_file_list
 else fail install_file_list "$(grep '^[-+]/' "$T/diff" | head -5 | tr '\n' ' ')"; fi
