@@ -2,6 +2,8 @@
 #include "rec_out.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,14 +32,37 @@ void rec_out_rotated_name(const char *path, uint64_t start_ns, char *buf, size_t
 	snprintf(buf, cap, "%.*s.%s.sysrec", (int)n, path, stamp);
 }
 
+/* With --fsync the directory entries (a new file, a rotation's rename) are
+ * made durable too: a synced file that no directory names is lost after a
+ * crash all the same. */
+static int sync_dir(const struct rec_out *o, struct sr_err *err)
+{
+	char dir[sizeof(o->path)];
+	int fd, rc = 0;
+
+	if (!o->wopts.fsync_chunks)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", o->path);
+	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd))
+		rc = sr_err_set(err, SR_EIO, "sync of the directory of %s: %s", o->path,
+				strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 static int open_file(struct rec_out *o, struct sr_err *err)
 {
+	int rc;
+
 	if (o->cg)
 		rec_cg_new_file(o->cg);
 	o->file_start_ns = real_now();
 	o->host.start_ns = o->file_start_ns;
 	o->files++;
-	return fmt_writer_open(&o->w, o->path, &o->host, &o->wopts, err);
+	rc = fmt_writer_open(&o->w, o->path, &o->host, &o->wopts, err);
+	return rc ? rc : sync_dir(o, err);
 }
 
 int rec_out_open(struct rec_out *o, const char *path, const struct fmt_host_info *host,
