@@ -27,6 +27,7 @@
 #include "rec_probe.h"
 #include "rec_ring.h"
 #include "rec_sctab.h"
+#include "rec_watch.h"
 
 #include "rec_procfs.h"
 
@@ -35,7 +36,7 @@ _Static_assert(sizeof(struct evt_rec) == EVT_REC_HDR, "record header size");
 
 #define NS 1000000000ull
 
-static volatile sig_atomic_t sig_stop, sig_rotate, sig_child;
+static volatile sig_atomic_t sig_stop, sig_rotate, sig_child, sig_reload;
 
 struct rec {
 	struct rec_opts o;
@@ -43,6 +44,8 @@ struct rec {
 	struct rec_ring *ring;
 	struct rec_out out;
 	struct rec_live live;
+	struct rec_watch watch; /* the rules files, for a reload on change */
+	struct rec_sync sync;	/* --fsync */
 	struct rec_cg cg;
 	struct evt_builder eb;
 	int64_t clock_offset;
@@ -62,6 +65,8 @@ struct rec {
 static void on_signal(int sig)
 {
 	if (sig == SIGHUP)
+		sig_reload = 1;
+	else if (sig == SIGUSR2)
 		sig_rotate = 1;
 	else if (sig == SIGCHLD)
 		sig_child = 1;
@@ -80,6 +85,7 @@ static void set_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -287,11 +293,22 @@ static void run(struct rec *r)
 		real = now_ns(CLOCK_REALTIME);
 		if (sig_child)
 			reap_child(r);
+		/* between two drains: the kernel's buffers hold what arrives
+		 * meanwhile, so a reload loses no event */
+		if (sig_reload || rec_watch_due(&r->watch, mono)) {
+			sig_reload = 0;
+			rec_live_reload(&r->live, r->o.rules, r->o.nrules);
+		}
 		if (fmt_writer_tick(r->out.w, real, &r->werr)) {
 			r->write_rc = r->werr.code ? r->werr.code : SR_EIO;
 			break;
 		}
 		if (mono - last_sec >= NS) {
+			int e = rec_sync_error(&r->sync);
+
+			if (e)
+				fprintf(stderr, "sysrec: --fsync: syncing %s failed: %s\n",
+					r->o.path, strerror(e));
 			if (account_drops(r))
 				break;
 			if (r->status_line)
@@ -385,6 +402,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return die(2, &err);
 	set_signals();
+	r.watch.fd = -1; /* nothing watched until the rules are loaded */
 	evt_builder_init(&r.eb);
 	/* a reader starved by busy processes is what drops events: run ahead of
 	 * them when the machine is contended (root may; a failure costs nothing) */
@@ -399,10 +417,16 @@ int main(int argc, char **argv)
 	wopts.level = r.o.level;
 	/* a killed recorder loses at most the last second */
 	wopts.chunk_ns = NS;
-	wopts.fsync_chunks = r.o.fsync;
 	rc = rec_out_open(&r.out, r.o.path, &host, &wopts, r.o.ring_count, &err);
 	if (rc)
 		return die(2, &err);
+	if (r.o.fsync &&
+	    (rec_sync_start(&r.sync, &err) || rec_out_set_sync(&r.out, &r.sync, &err))) {
+		rec_sync_stop(&r.sync);
+		rec_out_close(&r.out, NULL);
+		unlink(r.o.path);
+		return die(2, &err);
+	}
 	rec_cg_init(&r.cg, &err);
 	r.out.cg = &r.cg;
 
@@ -426,6 +450,12 @@ int main(int argc, char **argv)
 		goto fail_early;
 	r.live.json = r.o.alert_json;
 	r.live.quiet = r.o.alert_quiet;
+	if (r.o.nrules && rec_watch_open(&r.watch, r.o.rules, r.o.nrules, &err)) {
+		/* SIGHUP still reloads */
+		fprintf(stderr, "sysrec: warning: rules files not watched: %s\n", err.msg);
+		rec_watch_close(&r.watch);
+		sr_err_clear(&err);
+	}
 	if (snapshot_procfs(&r)) {
 		err = r.werr;
 		goto fail_early;
@@ -453,6 +483,7 @@ int main(int argc, char **argv)
 	rc = rec_out_close(&r.out, r.write_rc ? NULL : &r.werr);
 	if (rc && !r.write_rc)
 		r.write_rc = rc;
+	rec_sync_stop(&r.sync);
 	print_summary(&r, now_ns(CLOCK_MONOTONIC) - t0);
 	if (r.write_rc) {
 		fprintf(stderr, "sysrec: %s: %s%s\n", r.o.path,
@@ -473,6 +504,7 @@ int main(int argc, char **argv)
 			code = r.child_status;
 	}
 	rec_ring_close(r.ring);
+	rec_watch_close(&r.watch);
 	rec_live_free(&r.live);
 	rec_cg_free(&r.cg);
 	evt_builder_free(&r.eb);
@@ -484,6 +516,7 @@ fail_early:
 	rec_ring_close(r.ring);
 	rec_probe_close(&r.probe);
 	rec_out_close(&r.out, NULL);
+	rec_sync_stop(&r.sync);
 	unlink(r.o.path);
 	return die(2, &err);
 }

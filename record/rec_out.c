@@ -40,7 +40,7 @@ static int sync_dir(const struct rec_out *o, struct sr_err *err)
 	char dir[sizeof(o->path)];
 	int fd, rc = 0;
 
-	if (!o->wopts.fsync_chunks)
+	if (!o->sync)
 		return 0;
 	snprintf(dir, sizeof(dir), "%s", o->path);
 	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -62,7 +62,19 @@ static int open_file(struct rec_out *o, struct sr_err *err)
 	o->host.start_ns = o->file_start_ns;
 	o->files++;
 	rc = fmt_writer_open(&o->w, o->path, &o->host, &o->wopts, err);
-	return rc ? rc : sync_dir(o, err);
+	if (rc || !o->sync)
+		return rc;
+	if (rec_sync_file(o->sync, fmt_writer_fd(o->w)))
+		return sr_err_set(err, SR_EIO, "--fsync: %s", strerror(errno));
+	return sync_dir(o, err);
+}
+
+int rec_out_set_sync(struct rec_out *o, struct rec_sync *s, struct sr_err *err)
+{
+	o->sync = s;
+	if (rec_sync_file(s, fmt_writer_fd(o->w)))
+		return sr_err_set(err, SR_EIO, "--fsync: %s", strerror(errno));
+	return sync_dir(o, err);
 }
 
 int rec_out_open(struct rec_out *o, const char *path, const struct fmt_host_info *host,

@@ -16,6 +16,7 @@
 #include "../../record/rec_procfs_sock.c"
 #include "../../record/rec_ring.c"
 #include "../../record/rec_sctab.c"
+#include "../../record/rec_sync.c"
 #include "../tap.h"
 
 /* rec_ring.c is built in for its parsing of the kernel buffers; the unit
