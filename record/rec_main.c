@@ -19,6 +19,7 @@
 #include "../format/evt.h"
 #include "../format/fmt_writer.h"
 #include "../state/st.h"
+#include "rec_caps.h"
 #include "rec_cgroup.h"
 #include "rec_cmd.h"
 #include "rec_live.h"
@@ -354,6 +355,30 @@ static void run(struct rec *r)
 		fputc('\n', stderr);
 }
 
+/* Probe loaded, maps open, /proc read: the rest runs on the descriptors
+ * held (rec_caps.h), so every capability goes when this kernel lets the
+ * maps be read and the flush program run without them. */
+static void drop_caps(struct rec *r)
+{
+	struct sr_err err;
+
+	sr_err_clear(&err);
+	if (rec_caps_effective_off(1) || rec_probe_check(&r->probe)) {
+		rec_caps_effective_off(0);
+		if (r->o.verbose)
+			fprintf(stderr, "sysrec: capabilities kept: this kernel needs them to read "
+					"the probe's maps\n");
+		return;
+	}
+	if (rec_caps_drop(&err)) {
+		rec_caps_effective_off(0);
+		fprintf(stderr, "sysrec: warning: %s\n", err.msg);
+	} else if (r->o.verbose) {
+		fprintf(stderr, "sysrec: capabilities dropped (effective set %#llx)\n",
+			(unsigned long long)rec_caps_effective());
+	}
+}
+
 static int setup_probe(struct rec *r, struct sr_err *err)
 {
 	struct rec_probe_cfg cfg;
@@ -431,7 +456,12 @@ int main(int argc, char **argv)
 	r.out.cg = &r.cg;
 
 	if (r.o.cmd) {
-		rc = rec_cmd_spawn(r.o.cmd, &r.child, &go_fd, &err);
+		struct rec_cmd_user user;
+
+		rc = r.o.user ? rec_cmd_user_lookup(r.o.user, &user, &err) : 0;
+		if (!rc)
+			rc = rec_cmd_spawn(r.o.cmd, r.o.user ? &user : NULL, &r.child, &go_fd,
+					   &err);
 		if (rc)
 			goto fail_early;
 	}
@@ -460,6 +490,7 @@ int main(int argc, char **argv)
 		err = r.werr;
 		goto fail_early;
 	}
+	drop_caps(&r);
 	r.status_line = !r.o.quiet && !r.o.cmd && isatty(STDERR_FILENO);
 	if (r.o.verbose)
 		fprintf(stderr, "sysrec: recording to %s (%d CPUs, %u pages each, %s)\n", r.o.path,

@@ -19,7 +19,8 @@ void rec_usage(FILE *f)
 	      "SYNOPSIS\n"
 	      "    sysrec -w FILE [-M SECONDS] [-n EVENTS] [-C MB] [-G SECONDS] [-W COUNT]\n"
 	      "           [-s SNAPLEN] [--syscalls LIST] [-p PID] [--cgroup PATH] [--comm NAME]\n"
-	      "           [-r RULES.yaml ...] [-E] [--fsync] [-q] [-v] [-- COMMAND [ARGS...]]\n"
+	      "           [-r RULES.yaml ...] [-E] [--fsync] [-q] [-v] [-u USER]\n"
+	      "           [-- COMMAND [ARGS...]]\n"
 	      "    sysrec -c CONFIG.yaml [OPTIONS...] [--show-config]\n"
 	      "\n"
 	      "DESCRIPTION\n"
@@ -59,6 +60,9 @@ void rec_usage(FILE *f)
 	      "    -q             quiet: no status line, no summary (drops are still reported)\n"
 	      "    -v             verbose: libbpf messages; -vv adds its debug log\n"
 	      "    -h, --help     this text\n"
+	      "    -u USER        run COMMAND as USER (name or uid), with USER's groups and no\n"
+	      "                   capabilities; without -u, COMMAND runs with sysrec's own\n"
+	      "                   user and privileges (as root when sysrec was started by root)\n"
 	      "    -- COMMAND     run COMMAND (as a child, stopped until recording has started)\n"
 	      "                   and record it and all its descendants until it exits; sysrec\n"
 	      "                   then exits with COMMAND's status\n"
@@ -181,13 +185,16 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 	optind = 0;
 	opterr = 0;
 	/* '+': stop at the first non-option, so COMMAND's own options are its own */
-	while ((c = getopt_long(argc, argv, "+w:M:n:C:G:W:s:p:r:c:Eqvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+w:M:n:C:G:W:s:p:r:c:u:Eqvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
 			break;
 		case OPT_SHOWCONFIG:
 			o->show_config = 1;
+			break;
+		case 'u':
+			o->user = optarg;
 			break;
 		case OPT_FSYNC:
 			o->fsync = 1;
@@ -352,6 +359,8 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 		return sr_err_set(err, SR_ESYNTAX, "-w FILE is required (see --help)");
 	if (o->cmd && o->pid)
 		return sr_err_set(err, SR_ESYNTAX, "-p and -- COMMAND exclude each other");
+	if (o->user && !o->cmd)
+		return sr_err_set(err, SR_ESYNTAX, "-u USER needs -- COMMAND");
 	if (o->ring_count && !o->rot_bytes && !o->rot_ns)
 		return sr_err_set(err, SR_ESYNTAX, "-W needs -C or -G");
 	return 0;

@@ -33,6 +33,7 @@ struct rec_opts {
 	struct rec_config *cfg; /* owns the strings taken from -c FILE */
 	int rules_from_config;	/* rules[] came from the config: a -r replaces them */
 	int show_config;	/* --show-config */
+	const char *user;	/* -u USER: run COMMAND as this user */
 	char **cmd;		/* after --, NULL-terminated */
 	/* hidden, for tests and benchmarks */
 	uint32_t buffer_pages; /* --buffer-pages: per-CPU buffer size */
