@@ -445,13 +445,6 @@ int main(int argc, char **argv)
 	rc = rec_out_open(&r.out, r.o.path, &host, &wopts, r.o.ring_count, &err);
 	if (rc)
 		return die(2, &err);
-	if (r.o.fsync &&
-	    (rec_sync_start(&r.sync, &err) || rec_out_set_sync(&r.out, &r.sync, &err))) {
-		rec_sync_stop(&r.sync);
-		rec_out_close(&r.out, NULL);
-		unlink(r.o.path);
-		return die(2, &err);
-	}
 	rec_cg_init(&r.cg, &err);
 	r.out.cg = &r.cg;
 
@@ -491,6 +484,11 @@ int main(int argc, char **argv)
 		goto fail_early;
 	}
 	drop_caps(&r);
+	/* the sync thread after the drop: capabilities belong to each thread,
+	 * and it must not keep what the others gave up */
+	if (r.o.fsync &&
+	    (rec_sync_start(&r.sync, &err) || rec_out_set_sync(&r.out, &r.sync, &err)))
+		goto fail_early;
 	r.status_line = !r.o.quiet && !r.o.cmd && isatty(STDERR_FILENO);
 	if (r.o.verbose)
 		fprintf(stderr, "sysrec: recording to %s (%d CPUs, %u pages each, %s)\n", r.o.path,
