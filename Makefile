@@ -36,7 +36,12 @@ TOOL_SRC := $(wildcard tests/tools/*.c)
 BENCH_SRC := $(wildcard bench/*.c)
 FUZZ_SRC := $(filter-out tests/fuzz/fuzz_replay_main.c,$(wildcard tests/fuzz/fuzz_*.c))
 
-LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o)
+# The default rule files compiled into the library (rules/rule_embed.h), so
+# a copied or installed binary still has them.
+RULES_DEFAULT := $(sort $(wildcard rules/default/*.yaml))
+EMBED_SRC := .output/gen/rule_default_data.c
+EMBED_OBJ := $(OUT)/gen/rule_default_data.o
+LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o) $(EMBED_OBJ)
 REC_OBJ := $(REC_SRC:%.c=$(OUT)/%.o)
 RPL_OBJ := $(RPL_SRC:%.c=$(OUT)/%.o)
 LIB := $(OUT)/libsysrec.a
@@ -52,7 +57,8 @@ BPF_OBJ := .output/sysrec.bpf.o
 SKEL := .output/sysrec.skel.h
 VMLINUX := .output/vmlinux.h
 
-.PHONY: all deps test test-root fuzz bench clean format format-check fixtures main-job
+.PHONY: all deps test test-root fuzz bench clean format format-check fixtures main-job \
+	install uninstall
 all: $(BIN)/sysrec $(BIN)/sysreplay
 
 # The goals that install missing packages first (scripts/deps.sh). With -j,
@@ -65,6 +71,14 @@ deps:
 	@scripts/deps.sh
 
 $(OUT)/%.o: %.c | $(WAIT_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(EMBED_SRC): $(RULES_DEFAULT) scripts/embed-rules.sh
+	@mkdir -p $(@D)
+	scripts/embed-rules.sh $@ $(RULES_DEFAULT)
+
+$(EMBED_OBJ): $(EMBED_SRC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -131,7 +145,10 @@ FUZZ_LIB := .output/fuzz/libsysrec.a
 .output/fuzz/obj/%.o: %.c | $(WAIT_DEPS)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
-$(FUZZ_LIB): $(LIB_SRC:%.c=.output/fuzz/obj/%.o)
+.output/fuzz/obj/gen/%.o: .output/gen/%.c
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+$(FUZZ_LIB): $(LIB_SRC:%.c=.output/fuzz/obj/%.o) .output/fuzz/obj/gen/rule_default_data.o
 	rm -f $@ && ar rcs $@ $^
 fuzz: deps $(FUZZ_LIB)
 	@for f in $(FUZZ_RUN); do n=$$(basename $$f .c); \
@@ -161,6 +178,55 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 format-check:
 	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+# ---- install: make install [PREFIX=/usr/local] [DESTDIR=/tmp/stage] ----
+# Binaries, the default rules (found beside the binary: rules/rule_default.c),
+# and, as later commits add them, man pages, bash completion, the sample
+# config and the systemd unit. make uninstall removes exactly this list.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+RULESDIR ?= $(DATADIR)/sysrec/rules
+MANDIR ?= $(DATADIR)/man
+COMPDIR ?= $(DATADIR)/bash-completion/completions
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+CONFIG := $(SYSCONFDIR)/sysrec/sysrec.yaml
+# The sample config with this installation's paths filled in.
+SED_PATHS := sed -e 's|@RULESDIR@|$(RULESDIR)|g' -e 's|@BINDIR@|$(BINDIR)|g' \
+	-e 's|@CONFIG@|$(CONFIG)|g'
+INSTALL ?= install
+MAN_PAGES := $(sort $(wildcard man/*.[1-8]))
+MAN_DEST := $(foreach m,$(MAN_PAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(RULESDIR)
+	$(INSTALL) -m 0755 $(BIN)/sysrec $(BIN)/sysreplay $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0644 $(RULES_DEFAULT) $(DESTDIR)$(RULESDIR)/
+	$(foreach m,$(MAN_PAGES),$(INSTALL) -D -m 0644 $(m) \
+		$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)) &&) true
+	$(INSTALL) -D -m 0644 dist/sysrec.bash-completion $(DESTDIR)$(COMPDIR)/sysreplay
+	$(INSTALL) -D -m 0644 dist/sysrec.bash-completion $(DESTDIR)$(COMPDIR)/sysrec
+	$(INSTALL) -d $(DESTDIR)$(UNITDIR)
+	$(SED_PATHS) dist/sysrec.service >$(DESTDIR)$(UNITDIR)/sysrec.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/sysrec.service
+	@# an existing config is the administrator's: never replaced
+	$(INSTALL) -d $(DESTDIR)$(SYSCONFDIR)/sysrec
+	if [ -e $(DESTDIR)$(CONFIG) ]; then echo "keeping $(DESTDIR)$(CONFIG)"; else \
+		$(SED_PATHS) dist/sysrec.yaml >$(DESTDIR)$(CONFIG) && chmod 0644 $(DESTDIR)$(CONFIG); fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sysrec $(DESTDIR)$(BINDIR)/sysreplay
+	rm -f $(addprefix $(DESTDIR),$(MAN_DEST))
+	rm -f $(DESTDIR)$(COMPDIR)/sysreplay $(DESTDIR)$(COMPDIR)/sysrec
+	rm -f $(DESTDIR)$(UNITDIR)/sysrec.service
+	@# the config goes only when it is still the one installed
+	if $(SED_PATHS) dist/sysrec.yaml | cmp -s - $(DESTDIR)$(CONFIG); then \
+		rm -f $(DESTDIR)$(CONFIG); else [ ! -e $(DESTDIR)$(CONFIG) ] || \
+		echo "keeping $(DESTDIR)$(CONFIG): changed since installed"; fi
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/sysrec 2>/dev/null
+	rm -f $(addprefix $(DESTDIR)$(RULESDIR)/,$(notdir $(RULES_DEFAULT)))
+	-rmdir $(DESTDIR)$(RULESDIR) $(DESTDIR)$(DATADIR)/sysrec 2>/dev/null
 
 clean:
 	rm -rf .output bin

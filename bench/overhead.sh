@@ -4,6 +4,7 @@
 #   bench/overhead.sh [overhead] [rate] [bytes]      (default: all three)
 #   ROUNDS=5 READS=2000000 OPENS=200000 FORKS=500     sizes of the workloads
 #   RATE_SECONDS=10 RATES="100000 200000 300000 500000 700000"   rate steps
+#   REC_ARGS="--fsync"   extra sysrec options for the rate steps
 #
 # (a) overhead: each workload timed bare, with the probe attached but doing
 #     nothing (--bench-empty-probe: the kernel's own cost of syscall
@@ -87,11 +88,12 @@ TXT
 fi
 
 if [[ " $parts " == *" rate "* ]]; then
-	echo "(b) sustained rate: paced read() storm on 2 threads, ${RATE_SECONDS}s per step, whole machine recorded"
-	printf '%10s %12s %14s %14s %10s %8s\n' target storm_per_s storm_recorded all_recorded/s drops result
+	echo "(b) sustained rate: paced read() storm on 2 threads, ${RATE_SECONDS}s per step, whole machine recorded${REC_ARGS:+ (sysrec $REC_ARGS)}"
+	printf '%10s %12s %14s %14s %10s %8s %10s\n' target storm_per_s storm_recorded all_recorded/s drops result rec_ns/ev
 	best=0
 	for rate in $RATES; do
-		start_rec
+		# shellcheck disable=SC2086
+		start_rec $REC_ARGS
 		line=$($S rate "$rate" "$RATE_SECONDS" 2)
 		sleep 0.5
 		stop_rec
@@ -108,8 +110,10 @@ if [[ " $parts " == *" rate "* ]]; then
 			ok=ok
 			best=$rate
 		fi
-		printf '%10d %12.0f %14s %14.0f %10s %8s\n' "$rate" \
-			"$(echo "$made / $RATE_SECONDS" | bc -l)" "${recd:-?}" "$allps" "${drops:-?}" $ok
+		# the recorder's own CPU per event (its -v summary)
+		recns=$(grep -o 'CPU [0-9.]* s ([0-9]* ns/event)' "$tmp/r.err" | grep -o '([0-9]*' | tr -d '(')
+		printf '%10d %12.0f %14s %14.0f %10s %8s %10s\n' "$rate" \
+			"$(echo "$made / $RATE_SECONDS" | bc -l)" "${recd:-?}" "$allps" "${drops:-?}" $ok "${recns:-?}"
 	done
 	echo "  highest target passed (zero drops, >= 95% of it recorded per second, storm plus the"
 	echo "  machine's other activity) for ${RATE_SECONDS}s: $best events/s. The storm itself runs"

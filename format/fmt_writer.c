@@ -451,6 +451,11 @@ void fmt_writer_get_stats(const struct fmt_writer *w, struct fmt_writer_stats *s
 	*st = w->st;
 }
 
+int fmt_writer_fd(const struct fmt_writer *w)
+{
+	return w->fd;
+}
+
 int fmt_writer_close(struct fmt_writer *w, struct sr_err *err)
 {
 	return fmt_writer_finish(w, NULL, err);

@@ -64,6 +64,9 @@ void fmt_writer_add_drops(struct fmt_writer *w, uint64_t ring_full, uint64_t bac
  * (epoch ns), or unconditionally when now_ns is 0. */
 int fmt_writer_tick(struct fmt_writer *w, uint64_t now_ns, struct sr_err *err);
 void fmt_writer_get_stats(const struct fmt_writer *w, struct fmt_writer_stats *st);
+/* The file's descriptor, for a caller that syncs it from another thread
+ * (borrowed: valid until fmt_writer_close; dup it to keep it). */
+int fmt_writer_fd(const struct fmt_writer *w);
 /* Flushes, writes index and trailer, closes. Frees w even on error. */
 int fmt_writer_close(struct fmt_writer *w, struct sr_err *err);
 /* The same, and fills st (when not NULL) with the final numbers: bytes is

@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +15,38 @@
 
 #include "rec_procfs.h"
 
-int rec_cmd_spawn(char **argv, pid_t *pid, int *go_fd, struct sr_err *err)
+int rec_cmd_user_lookup(const char *user, struct rec_cmd_user *u, struct sr_err *err)
+{
+	struct passwd *pw = getpwnam(user);
+	char *end;
+
+	if (!pw) {
+		unsigned long v = strtoul(user, &end, 10);
+
+		if (*user && !*end)
+			pw = getpwuid((uid_t)v);
+	}
+	if (!pw)
+		return sr_err_set(err, SR_ESYNTAX, "-u: no such user '%s'", user);
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	snprintf(u->name, sizeof(u->name), "%s", pw->pw_name);
+	return 0;
+}
+
+/* In the child, before exec: the user's groups, group and user. Leaving
+ * uid 0 this way clears the permitted, effective and ambient capabilities
+ * (no PR_SET_KEEPCAPS), as strace -u does. */
+static int become(const struct rec_cmd_user *u)
+{
+	if (initgroups(u->name, u->gid) || setgid(u->gid) || setuid(u->uid))
+		return -1;
+	/* uid 0 itself keeps its capabilities: a -u root changes nothing */
+	return 0;
+}
+
+int rec_cmd_spawn(char **argv, const struct rec_cmd_user *user, pid_t *pid, int *go_fd,
+		  struct sr_err *err)
 {
 	int p[2];
 	pid_t c;
@@ -44,6 +77,11 @@ int rec_cmd_spawn(char **argv, pid_t *pid, int *go_fd, struct sr_err *err)
 		signal(SIGPIPE, SIG_DFL);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (user && become(user)) {
+			fprintf(stderr, "sysrec: cannot become user %s: %s\n", user->name,
+				strerror(errno));
+			_exit(127);
+		}
 		execvp(argv[0], argv);
 		/* the shell's and env's codes: 127 not found, 126 found but not run */
 		int e = errno;

@@ -13,7 +13,17 @@
 #include "../common/sr_err.h"
 #include "rec_probe.h"
 
-int rec_cmd_spawn(char **argv, pid_t *pid, int *go_fd, struct sr_err *err);
+/* -u USER: the command runs as this user, its groups and no capabilities. */
+struct rec_cmd_user {
+	uid_t uid;
+	gid_t gid;
+	char name[64];
+};
+/* The user by name or number, into u. */
+int rec_cmd_user_lookup(const char *user, struct rec_cmd_user *u, struct sr_err *err);
+/* user: NULL to run the command with sysrec's own credentials. */
+int rec_cmd_spawn(char **argv, const struct rec_cmd_user *user, pid_t *pid, int *go_fd,
+		  struct sr_err *err);
 int rec_cmd_release(int go_fd);
 void rec_cmd_abort(int go_fd, pid_t pid);
 /* Shell-style status: the exit code, or 128 + signal. */

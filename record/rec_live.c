@@ -9,11 +9,40 @@
 #include "../rules/rule.h"
 #include "../state/st.h"
 
+/* A finalized rule set from the files, or an error (with a non-NULL
+ * err_prefix, printed on stderr after it: the message, the failing line and
+ * a caret, before the set goes). */
+static int load_rules(struct rule_set **out, const char *const *rules, size_t nrules,
+		      const char *err_prefix, struct sr_err *err)
+{
+	struct rule_set *rs = rule_set_new();
+	int rc = 0;
+
+	*out = NULL;
+	if (!rs)
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	rule_set_match_mode(rs, RULE_MATCH_ALL);
+	for (size_t i = 0; i < nrules && !rc; i++)
+		rc = rule_set_load_file(rs, rules[i], err);
+	if (!rc)
+		rc = rule_set_finalize(rs, err);
+	if (rc) {
+		if (err_prefix) {
+			fputs(err_prefix, stderr);
+			rule_set_error_print(rs, stderr, err);
+		}
+		rule_set_free(rs);
+		return rc;
+	}
+	if (!rule_set_count(rs))
+		fprintf(stderr, "sysrec: warning: the rules files define no enabled rule\n");
+	*out = rs;
+	return 0;
+}
+
 int rec_live_init(struct rec_live *l, const char *const *rules, size_t nrules, const char *hostname,
 		  struct sr_err *err)
 {
-	int rc;
-
 	memset(l, 0, sizeof(*l));
 	snprintf(l->hostname, sizeof(l->hostname), "%s", hostname);
 	l->st = st_new();
@@ -22,21 +51,29 @@ int rec_live_init(struct rec_live *l, const char *const *rules, size_t nrules, c
 	if (!nrules)
 		return 0;
 	l->fc = calloc(1, sizeof(*l->fc));
-	l->rs = rule_set_new();
-	if (!l->fc || !l->rs)
+	if (!l->fc)
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	l->fc->hostname = l->hostname;
-	rule_set_match_mode(l->rs, RULE_MATCH_ALL);
-	for (size_t i = 0; i < nrules; i++) {
-		rc = rule_set_load_file(l->rs, rules[i], err);
-		if (rc)
-			return rc;
+	return load_rules(&l->rs, rules, nrules, NULL, err);
+}
+
+int rec_live_reload(struct rec_live *l, const char *const *rules, size_t nrules)
+{
+	struct rule_set *rs;
+	struct sr_err err;
+
+	if (!nrules || !l->rs)
+		return 0;
+	sr_err_clear(&err);
+	if (load_rules(&rs, rules, nrules,
+		       "sysrec: rules reload failed, the previous rules stay in force: ", &err)) {
+		l->reload_failures++;
+		return err.code ? err.code : SR_ESYNTAX;
 	}
-	rc = rule_set_finalize(l->rs, err);
-	if (rc)
-		return rc;
-	if (!rule_set_count(l->rs))
-		fprintf(stderr, "sysrec: warning: the rules files define no enabled rule\n");
+	rule_set_free(l->rs);
+	l->rs = rs;
+	l->reloads++;
+	fprintf(stderr, "sysrec: rules reloaded: %zu rules\n", rule_set_count(rs));
 	return 0;
 }
 
@@ -45,10 +82,15 @@ static void on_alert(void *ctx, const struct rule *r, struct fld_ctx *c)
 	struct rec_live *l = ctx;
 	char buf[8192];
 
-	rule_alert_text(r, c, buf, sizeof(buf));
+	l->alerts++;
+	if (l->quiet)
+		return;
+	if (l->json)
+		rule_alert_json(r, c, buf, sizeof(buf));
+	else
+		rule_alert_text(r, c, buf, sizeof(buf));
 	printf("%s\n", buf);
 	fflush(stdout);
-	l->alerts++;
 }
 
 void rec_live_event(struct rec_live *l, const struct evt *ev)

@@ -23,10 +23,19 @@ struct rec_live {
 	struct fld_ctx *fc;
 	char hostname[256];
 	uint64_t alerts;
+	int json;  /* alerts as Falco JSON lines, not text */
+	int quiet; /* alerts counted, not printed */
+	uint64_t reloads, reload_failures;
 };
 
 int rec_live_init(struct rec_live *l, const char *const *rules, size_t nrules, const char *hostname,
 		  struct sr_err *err);
+/* Loads the rules files again into a new set and, when it loads and
+ * compiles, puts it in place of the current one; otherwise the current set
+ * stays and the error (with its caret) is printed on stderr. Between two
+ * events, so no event is matched against a half-loaded set. Nothing to do
+ * when the recorder runs without rules. */
+int rec_live_reload(struct rec_live *l, const char *const *rules, size_t nrules);
 void rec_live_event(struct rec_live *l, const struct evt *ev);
 void rec_live_free(struct rec_live *l);
 

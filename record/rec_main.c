@@ -19,6 +19,7 @@
 #include "../format/evt.h"
 #include "../format/fmt_writer.h"
 #include "../state/st.h"
+#include "rec_caps.h"
 #include "rec_cgroup.h"
 #include "rec_cmd.h"
 #include "rec_live.h"
@@ -27,6 +28,7 @@
 #include "rec_probe.h"
 #include "rec_ring.h"
 #include "rec_sctab.h"
+#include "rec_watch.h"
 
 #include "rec_procfs.h"
 
@@ -35,7 +37,7 @@ _Static_assert(sizeof(struct evt_rec) == EVT_REC_HDR, "record header size");
 
 #define NS 1000000000ull
 
-static volatile sig_atomic_t sig_stop, sig_rotate, sig_child;
+static volatile sig_atomic_t sig_stop, sig_rotate, sig_child, sig_reload;
 
 struct rec {
 	struct rec_opts o;
@@ -43,6 +45,8 @@ struct rec {
 	struct rec_ring *ring;
 	struct rec_out out;
 	struct rec_live live;
+	struct rec_watch watch; /* the rules files, for a reload on change */
+	struct rec_sync sync;	/* --fsync */
 	struct rec_cg cg;
 	struct evt_builder eb;
 	int64_t clock_offset;
@@ -62,6 +66,8 @@ struct rec {
 static void on_signal(int sig)
 {
 	if (sig == SIGHUP)
+		sig_reload = 1;
+	else if (sig == SIGUSR2)
 		sig_rotate = 1;
 	else if (sig == SIGCHLD)
 		sig_child = 1;
@@ -80,6 +86,7 @@ static void set_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -334,11 +341,22 @@ static void run(struct rec *r)
 		real = now_ns(CLOCK_REALTIME);
 		if (sig_child)
 			reap_child(r);
+		/* between two drains: the kernel's buffers hold what arrives
+		 * meanwhile, so a reload loses no event */
+		if (sig_reload || rec_watch_due(&r->watch, mono)) {
+			sig_reload = 0;
+			rec_live_reload(&r->live, r->o.rules, r->o.nrules);
+		}
 		if (fmt_writer_tick(r->out.w, real, &r->werr)) {
 			r->write_rc = r->werr.code ? r->werr.code : SR_EIO;
 			break;
 		}
 		if (mono - last_sec >= NS) {
+			int e = rec_sync_error(&r->sync);
+
+			if (e)
+				fprintf(stderr, "sysrec: --fsync: syncing %s failed: %s\n",
+					r->o.path, strerror(e));
 			if (account_drops(r))
 				break;
 			if (r->status_line)
@@ -382,6 +400,30 @@ static void run(struct rec *r)
 	}
 	if (r->status_line)
 		fputc('\n', stderr);
+}
+
+/* Probe loaded, maps open, /proc read: the rest runs on the descriptors
+ * held (rec_caps.h), so every capability goes when this kernel lets the
+ * maps be read and the flush program run without them. */
+static void drop_caps(struct rec *r)
+{
+	struct sr_err err;
+
+	sr_err_clear(&err);
+	if (rec_caps_effective_off(1) || rec_probe_check(&r->probe)) {
+		rec_caps_effective_off(0);
+		if (r->o.verbose)
+			fprintf(stderr, "sysrec: capabilities kept: this kernel needs them to read "
+					"the probe's maps\n");
+		return;
+	}
+	if (rec_caps_drop(&err)) {
+		rec_caps_effective_off(0);
+		fprintf(stderr, "sysrec: warning: %s\n", err.msg);
+	} else if (r->o.verbose) {
+		fprintf(stderr, "sysrec: capabilities dropped (effective set %#llx)\n",
+			(unsigned long long)rec_caps_effective());
+	}
 }
 
 static int setup_probe(struct rec *r, struct sr_err *err)
@@ -432,6 +474,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return die(has_dashdash(argc, argv) ? REC_EXIT_CMD_FAILED : 2, &err);
 	set_signals();
+	r.watch.fd = -1; /* nothing watched until the rules are loaded */
 	evt_builder_init(&r.eb);
 	/* a reader starved by busy processes is what drops events: run ahead of
 	 * them when the machine is contended (root may; a failure costs nothing) */
@@ -454,7 +497,12 @@ int main(int argc, char **argv)
 	r.out.cg = &r.cg;
 
 	if (r.o.cmd) {
-		rc = rec_cmd_spawn(r.o.cmd, &r.child, &go_fd, &err);
+		struct rec_cmd_user user;
+
+		rc = r.o.user ? rec_cmd_user_lookup(r.o.user, &user, &err) : 0;
+		if (!rc)
+			rc = rec_cmd_spawn(r.o.cmd, r.o.user ? &user : NULL, &r.child, &go_fd,
+					   &err);
 		if (rc)
 			goto fail_early;
 	}
@@ -471,10 +519,24 @@ int main(int argc, char **argv)
 		rc = rec_live_init(&r.live, r.o.rules, r.o.nrules, host.hostname, &err);
 	if (rc)
 		goto fail_early;
+	r.live.json = r.o.alert_json;
+	r.live.quiet = r.o.alert_quiet;
+	if (r.o.nrules && rec_watch_open(&r.watch, r.o.rules, r.o.nrules, &err)) {
+		/* SIGHUP still reloads */
+		fprintf(stderr, "sysrec: warning: rules files not watched: %s\n", err.msg);
+		rec_watch_close(&r.watch);
+		sr_err_clear(&err);
+	}
 	if (snapshot_procfs(&r)) {
 		err = r.werr;
 		goto fail_early;
 	}
+	drop_caps(&r);
+	/* the sync thread after the drop: capabilities belong to each thread,
+	 * and it must not keep what the others gave up */
+	if (r.o.fsync &&
+	    (rec_sync_start(&r.sync, &err) || rec_out_set_sync(&r.out, &r.sync, &err)))
+		goto fail_early;
 	r.status_line = !r.o.quiet && !r.o.cmd && isatty(STDERR_FILENO);
 	if (r.o.verbose)
 		fprintf(stderr, "sysrec: recording to %s (%d CPUs, %u pages each, %s)\n", r.o.path,
@@ -498,6 +560,7 @@ int main(int argc, char **argv)
 	rc = rec_out_close(&r.out, r.write_rc ? NULL : &r.werr);
 	if (rc && !r.write_rc)
 		r.write_rc = rc;
+	rec_sync_stop(&r.sync);
 	print_summary(&r, now_ns(CLOCK_MONOTONIC) - t0);
 	if (r.write_rc) {
 		report_write_error(&r);
@@ -514,6 +577,7 @@ int main(int argc, char **argv)
 			code = r.child_status;
 	}
 	rec_ring_close(r.ring);
+	rec_watch_close(&r.watch);
 	rec_live_free(&r.live);
 	rec_cg_free(&r.cg);
 	evt_builder_free(&r.eb);
@@ -525,6 +589,7 @@ fail_early:
 	rec_ring_close(r.ring);
 	rec_probe_close(&r.probe);
 	rec_out_close(&r.out, NULL);
+	rec_sync_stop(&r.sync);
 	unlink(r.o.path);
 	return die(fail_code(r.o.cmd != NULL, err.code), &err);
 }

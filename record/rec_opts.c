@@ -10,6 +10,7 @@
 #include "../common/sr_time.h"
 #include "../common/sr_version.h"
 #include "../probe/probe_shared.h"
+#include "rec_config.h"
 
 void rec_usage(FILE *f)
 {
@@ -19,7 +20,9 @@ void rec_usage(FILE *f)
 	      "SYNOPSIS\n"
 	      "    sysrec -w FILE [-M SECONDS] [-n EVENTS] [-C MB] [-G SECONDS] [-W COUNT]\n"
 	      "           [-s SNAPLEN] [--syscalls LIST] [-p PID] [--cgroup PATH] [--comm NAME]\n"
-	      "           [-r RULES.yaml ...] [-E] [-q] [-v] [--force] [-- COMMAND [ARGS...]]\n"
+	      "           [-r RULES.yaml ...] [-E] [--fsync] [-q] [-v] [-u USER] [--force]\n"
+	      "           [-- COMMAND [ARGS...]]\n"
+	      "    sysrec -c CONFIG.yaml [OPTIONS...] [--show-config]\n"
 	      "\n"
 	      "DESCRIPTION\n"
 	      "    An eBPF probe records every system call (one record when it returns, with\n"
@@ -32,8 +35,11 @@ void rec_usage(FILE *f)
 	      "    Needs root (or CAP_BPF and CAP_PERFMON) and a kernel with BTF.\n"
 	      "\n"
 	      "OPTIONS\n"
-	      "    -w FILE        write the capture to FILE (required); an existing FILE is\n"
-	      "                   refused unless --force is given\n"
+	      "    -c, --config FILE  read settings from this YAML file (sysrec.yaml(5));\n"
+	      "                   options given on the command line win over it\n"
+	      "    --show-config  print the settings in effect, in the config's syntax, and exit\n"
+	      "    -w FILE        write the capture to FILE (required, here or in the config);\n"
+	      "                   an existing FILE is refused unless --force is given\n"
 	      "    --force        replace an existing FILE (never a symbolic link)\n"
 	      "    -M SECONDS     stop after this long (also 90s, 5m, 1h)\n"
 	      "    -n EVENTS      stop after this many events\n"
@@ -50,6 +56,9 @@ void rec_usage(FILE *f)
 	      "    -r RULES.yaml  evaluate these Falco rules live; alerts go to stdout in\n"
 	      "                   Falco's text format (one file per -r; repeat -r for more)\n"
 	      "    -E             record the environment of execve\n"
+	      "    --fsync        sync the file to disk once a second (from a thread of its own,\n"
+	      "                   so recording never waits for the disk): a machine crash\n"
+	      "                   loses at most the last two seconds\n"
 	      "    --no-latency   do not measure syscall durations (evt.latency is 0): no\n"
 	      "                   sys_enter probe, which roughly halves the recording cost\n"
 	      "                   per syscall\n"
@@ -57,6 +66,9 @@ void rec_usage(FILE *f)
 	      "    -v             verbose: libbpf messages; -vv adds its debug log\n"
 	      "    -h, --help     this text\n"
 	      "    --version      sysrec's version and the capture format version it writes\n"
+	      "    -u USER        run COMMAND as USER (name or uid), with USER's groups and no\n"
+	      "                   capabilities; without -u, COMMAND runs with sysrec's own\n"
+	      "                   user and privileges (as root when sysrec was started by root)\n"
 	      "    -- COMMAND     run COMMAND (as a child, stopped until recording has started)\n"
 	      "                   and record it and all its descendants until it exits; sysrec\n"
 	      "                   then exits with COMMAND's status. Only what follows -- is a\n"
@@ -65,7 +77,7 @@ void rec_usage(FILE *f)
 	      "                   and filter on replay (sysreplay events -f)\n"
 	      "\n"
 	      "ROTATION\n"
-	      "    With -C, -G or on SIGHUP, the file being written is always FILE; at rotation\n"
+	      "    With -C, -G or on SIGUSR2, the file being written is always FILE; at rotation\n"
 	      "    it is closed and renamed after its start time (UTC):\n"
 	      "        cap.sysrec -> cap.20261129T134501Z.sysrec   (a trailing .sysrec of FILE\n"
 	      "    is replaced; -N is appended when that name exists, whatever is there), and\n"
@@ -74,7 +86,10 @@ void rec_usage(FILE *f)
 	      "\n"
 	      "SIGNALS\n"
 	      "    SIGINT, SIGTERM  stop: the file is finished (index and trailer) and closed\n"
-	      "    SIGHUP           rotate now\n"
+	      "    SIGHUP           reload the -r rules files (also done by itself when one\n"
+	      "                     of them changes); a file that fails to load is reported\n"
+	      "                     and the rules in force stay; recording goes on\n"
+	      "    SIGUSR2          rotate now (before this version: SIGHUP)\n"
 	      "\n"
 	      "EXIT STATUS\n"
 	      "    0 done; 1 the capture could not be completed: the disk filled (at start no\n"
@@ -101,6 +116,8 @@ enum {
 	OPT_NOLATENCY,
 	OPT_FORCE,
 	OPT_VERSION,
+	OPT_SHOWCONFIG,
+	OPT_FSYNC,
 };
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -176,10 +193,28 @@ static int stray_argument(const char *a, int last_opt, struct sr_err *err)
 			  a);
 }
 
-int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err)
+static void set_defaults(struct rec_opts *o)
+{
+	memset(o, 0, offsetof(struct rec_opts, cmdline));
+	o->snaplen = 80;
+	/* 16 MiB per CPU: ~300 ms of a 500k events/s storm while the reader is
+	 * kept off the CPU */
+	o->buffer_pages = 4096;
+	/* measured: a BPF ringbuf per CPU costs ~230 ns less per event than
+	 * perf buffers here (bench/overhead.sh, README of the report) */
+	o->transport = PRB_TR_RINGBUF;
+	o->entry = PRB_ENTRY_SLOT;
+	o->level = 1;
+	o->snap_ns = 30ull * 1000000000ull;
+}
+
+static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *err)
 {
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
+	    {"config", required_argument, NULL, 'c'},
+	    {"show-config", no_argument, NULL, OPT_SHOWCONFIG},
+	    {"fsync", no_argument, NULL, OPT_FSYNC},
 	    {"syscalls", required_argument, NULL, OPT_SYSCALLS},
 	    {"cgroup", required_argument, NULL, OPT_CGROUP},
 	    {"comm", required_argument, NULL, OPT_COMM},
@@ -199,25 +234,26 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 	uint64_t v;
 	int c, last_opt = 0;
 
-	memset(o, 0, sizeof(*o));
-	o->snaplen = 80;
-	/* 16 MiB per CPU: ~300 ms of a 500k events/s storm while the reader is
-	 * kept off the CPU */
-	o->buffer_pages = 4096;
-	/* measured: a BPF ringbuf per CPU costs ~230 ns less per event than
-	 * perf buffers here (bench/overhead.sh, README of the report) */
-	o->transport = PRB_TR_RINGBUF;
-	o->entry = PRB_ENTRY_SLOT;
-	o->level = 1;
-	o->snap_ns = 30ull * 1000000000ull;
-	join_cmdline(o, argc, argv);
-	optind = 1;
+	/* 0: getopt starts over (this runs twice with -c FILE) */
+	optind = 0;
 	opterr = 0;
 	/* '+': stop at the first non-option, so COMMAND's own options are its own */
-	while ((c = getopt_long(argc, argv, "+w:M:n:C:G:W:s:p:r:Eqvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+w:M:n:C:G:W:s:p:r:c:u:Eqvh", longopts, NULL)) != -1) {
 		last_opt = c;
 		last_arg = optarg;
 		switch (c) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case OPT_SHOWCONFIG:
+			o->show_config = 1;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case OPT_FSYNC:
+			o->fsync = 1;
+			break;
 		case 'w':
 			o->path = optarg;
 			break;
@@ -258,6 +294,11 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 			o->pid = (pid_t)v;
 			break;
 		case 'r':
+			/* the command line's rules replace the config's */
+			if (o->rules_from_config) {
+				o->nrules = 0;
+				o->rules_from_config = 0;
+			}
 			if (o->nrules >= REC_MAX_RULES)
 				return sr_err_set(err, SR_ESYNTAX, "too many -r files (max %d)",
 						  REC_MAX_RULES);
@@ -353,10 +394,40 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 	} else if (optind < argc) {
 		return stray_argument(argv[optind], last_opt, err);
 	}
+	return 0;
+}
+
+int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err)
+{
+	int rc;
+
+	set_defaults(o);
+	join_cmdline(o, argc, argv);
+	rc = parse_args(o, argc, argv, err);
+	if (rc)
+		return rc;
+	if (o->config) {
+		const char *config = o->config;
+
+		/* the file first, then the command line over it */
+		set_defaults(o);
+		rc = rec_config_load(&o->cfg, config, o, err);
+		if (rc)
+			return rc;
+		rc = parse_args(o, argc, argv, err);
+		if (rc)
+			return rc;
+	}
+	if (o->show_config) {
+		rec_config_print(o, stdout);
+		return 1;
+	}
 	if (!o->path)
 		return sr_err_set(err, SR_ESYNTAX, "-w FILE is required (see --help)");
 	if (o->cmd && o->pid)
 		return sr_err_set(err, SR_ESYNTAX, "-p and -- COMMAND exclude each other");
+	if (o->user && !o->cmd)
+		return sr_err_set(err, SR_ESYNTAX, "-u USER needs -- COMMAND");
 	if (o->ring_count && !o->rot_bytes && !o->rot_ns)
 		return sr_err_set(err, SR_ESYNTAX, "-W needs -C or -G");
 	return 0;

@@ -26,8 +26,16 @@ struct rec_opts {
 	const char *rules[REC_MAX_RULES];
 	size_t nrules;
 	int quiet, verbose, env;
-	int force;  /* --force: replace an existing FILE */
-	char **cmd; /* after --, NULL-terminated */
+	int fsync;		/* --fsync */
+	int alert_json;		/* config outputs.json: alerts as Falco JSON */
+	int alert_quiet;	/* config outputs.stdout.enabled: false */
+	const char *config;	/* -c FILE */
+	struct rec_config *cfg; /* owns the strings taken from -c FILE */
+	int rules_from_config;	/* rules[] came from the config: a -r replaces them */
+	int show_config;	/* --show-config */
+	int force;		/* --force: replace an existing FILE */
+	const char *user;	/* -u USER: run COMMAND as this user */
+	char **cmd;		/* after --, NULL-terminated */
 	/* hidden, for tests and benchmarks */
 	uint32_t buffer_pages; /* --buffer-pages: per-CPU buffer size */
 	int transport;	       /* --transport perf|ringbuf */
@@ -42,8 +50,10 @@ struct rec_opts {
  * status is passed through then), as env(1) and timeout(1) do. */
 #define REC_EXIT_CMD_FAILED 125
 
-/* 0: run; 1: --help or --version was printed (exit 0); <0: bad usage (err
- * says why; o->cmd is set when a "--" was seen, for the exit status). */
+/* 0: run; 1: --help, --version or --show-config was printed (exit 0); <0:
+ * bad usage or a bad -c FILE (err says why; o->cmd is set when a "--" was
+ * seen, for the exit status). With -c FILE, the file's settings are read
+ * first and the command line applies over them. */
 int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err);
 void rec_usage(FILE *f);
 

@@ -2,6 +2,8 @@
 #include "rec_out.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,26 @@ void rec_out_rotated_name(const char *path, uint64_t start_ns, char *buf, size_t
 	snprintf(buf, cap, "%.*s.%s.sysrec", (int)n, path, stamp);
 }
 
+/* With --fsync the directory entries (a new file, a rotation's rename) are
+ * made durable too: a synced file that no directory names is lost after a
+ * crash all the same. */
+static int sync_dir(const struct rec_out *o, struct sr_err *err)
+{
+	char dir[sizeof(o->path)];
+	int fd, rc = 0;
+
+	if (!o->sync)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", o->path);
+	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd))
+		rc = sr_err_set(err, SR_EIO, "sync of the directory of %s: %s", o->path,
+				strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 static int open_file(struct rec_out *o, struct sr_err *err)
 {
 	struct fmt_writer_opts wo = o->wopts;
@@ -47,9 +69,22 @@ static int open_file(struct rec_out *o, struct sr_err *err)
 	o->file_start_ns = real_now();
 	o->host.start_ns = o->file_start_ns;
 	rc = fmt_writer_open(&o->w, o->path, &o->host, &wo, err);
-	if (!rc)
-		o->files++;
-	return rc;
+	if (rc)
+		return rc;
+	o->files++;
+	if (!o->sync)
+		return 0;
+	if (rec_sync_file(o->sync, fmt_writer_fd(o->w)))
+		return sr_err_set(err, SR_EIO, "--fsync: %s", strerror(errno));
+	return sync_dir(o, err);
+}
+
+int rec_out_set_sync(struct rec_out *o, struct rec_sync *s, struct sr_err *err)
+{
+	o->sync = s;
+	if (rec_sync_file(s, fmt_writer_fd(o->w)))
+		return sr_err_set(err, SR_EIO, "--fsync: %s", strerror(errno));
+	return sync_dir(o, err);
 }
 
 int rec_out_open(struct rec_out *o, const char *path, const struct fmt_host_info *host,

@@ -16,6 +16,7 @@
 #include "../format/fmt_host.h"
 #include "../format/fmt_writer.h"
 #include "rec_cgroup.h"
+#include "rec_sync.h"
 
 struct rec_out {
 	char path[4096];
@@ -34,13 +35,17 @@ struct rec_out {
 	/* CGROUPINFO: set by the caller after rec_out_open (NULL: none written) */
 	struct rec_cg *cg;
 	struct evt_builder cgb;
-	uint64_t cgroupinfo; /* CGROUPINFO records written */
-	uint8_t *fix;	     /* copy of a snapshot record being corrected */
+	uint64_t cgroupinfo;   /* CGROUPINFO records written */
+	struct rec_sync *sync; /* --fsync: set by rec_out_set_sync, NULL: none */
+	uint8_t *fix;	       /* copy of a snapshot record being corrected */
 	size_t fix_cap;
 };
 
 int rec_out_open(struct rec_out *o, const char *path, const struct fmt_host_info *host,
 		 const struct fmt_writer_opts *wopts, unsigned keep, struct sr_err *err);
+/* --fsync: the sync thread s syncs the current file and each one after it;
+ * the directory is synced whenever a file is created. */
+int rec_out_set_sync(struct rec_out *o, struct rec_sync *s, struct sr_err *err);
 /* Appends a record; before it, a CGROUPINFO record when its header names a
  * cgroup id not yet described in this file. */
 int rec_out_append(struct rec_out *o, const void *rec, size_t len, struct sr_err *err);

@@ -251,6 +251,24 @@ int rec_probe_flush(struct rec_probe *p)
 	return pending;
 }
 
+int rec_probe_check(struct rec_probe *p)
+{
+	uint64_t *vals = calloc((size_t)p->ncpus, sizeof(uint64_t));
+	__u32 k = 0;
+	int rc = 0;
+	LIBBPF_OPTS(bpf_test_run_opts, o);
+
+	if (!vals)
+		return SR_ENOMEM;
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.drops), &k, vals))
+		rc = SR_EIO;
+	free(vals);
+	/* the flush program, on whichever CPU this runs */
+	if (!rc && bpf_prog_test_run_opts(bpf_program__fd(p->skel->progs.flush), &o))
+		rc = SR_EIO;
+	return rc;
+}
+
 int rec_probe_track(struct rec_probe *p, uint32_t tgid)
 {
 	__u8 one = 1;

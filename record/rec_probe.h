@@ -45,6 +45,9 @@ int rec_probe_attach(struct rec_probe *p, struct sr_err *err);
  * Returns how many CPUs stayed busy (their batch waits for the next call). */
 int rec_probe_flush(struct rec_probe *p);
 /* Adds tgid to the followed set (cfg.follow). */
+/* 0 when the drop counters read and the flush program runs with the
+ * current privileges (used to see whether capabilities can go). */
+int rec_probe_check(struct rec_probe *p);
 int rec_probe_track(struct rec_probe *p, uint32_t tgid);
 /* Sums of the per-CPU drop counters, by enum prb_drop. */
 int rec_probe_drops(struct rec_probe *p, uint64_t out[PRB_DROP_NR]);

@@ -41,7 +41,8 @@ void rule_set_tags(struct rule_set *rs, const char *tags);
 int rule_set_load_file(struct rule_set *rs, const char *path, struct sr_err *err);
 int rule_set_load_string(struct rule_set *rs, const char *name, const char *yaml,
 			 struct sr_err *err);
-/* Loads rules/default/ *.yaml (path from SYSREC_RULES_DIR, else next to the binary). */
+/* Loads the default rule set: SYSREC_RULES_DIR, else a rules directory found
+ * beside the binary, else the copy compiled in (search order: rule_default.c). */
 int rule_set_load_default(struct rule_set *rs, struct sr_err *err);
 int rule_set_finalize(struct rule_set *rs, struct sr_err *err);
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Recorder file handling: time rotation with a ring of files (-G/-W), size
-# rotation (-C), SIGHUP rotation, SIGTERM finishing the file, SIGKILL leaving
+# rotation (-C), SIGUSR2 rotation (SIGHUP reloads rules, never rotates), SIGTERM finishing the file, SIGKILL leaving
 # a readable file, and an unwritable path failing with exit 2.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/record_lib.inc
@@ -64,20 +64,22 @@ else
 	pass record_rotate_size
 fi
 
-# ---- SIGHUP rotates, SIGTERM finishes cleanly ----
+# ---- SIGUSR2 rotates (SIGHUP does not), SIGTERM finishes cleanly ----
 rec_bg "$tmp/h.err" -q -w "$tmp/h.sysrec"
 rpid=$rp
 sleep 0.5
 kill -HUP $rpid
+sleep 0.5
+kill -USR2 $rpid
 sleep 1.5
 kill -TERM $rpid
 wait $rpid
 rc=$?
 n=$(ls "$tmp"/h.*.sysrec 2>/dev/null | wc -l)
 if [ "$rc" -eq 0 ] && [ "$n" -eq 1 ] && out=$(all_verify "$tmp"/h*.sysrec); then
-	pass record_sighup_rotates
+	pass record_sigusr2_rotates
 else
-	fail record_sighup_rotates "exit $rc, $n rotated: $out $(cat "$tmp/h.err")"
+	fail record_sigusr2_rotates "exit $rc, $n rotated: $out $(cat "$tmp/h.err")"
 fi
 if "$BIN/sysreplay" info "$tmp/h.sysrec" 2>&1 | grep -q complete; then
 	pass record_sigterm_complete

@@ -9,12 +9,14 @@
 #include "../../format/evt.h"
 #include "../../format/fmt_reader.h"
 #include "../../record/rec_cgroup.c"
+#include "../../record/rec_config.c"
 #include "../../record/rec_opts.c"
 #include "../../record/rec_out.c"
 #include "../../record/rec_procfs.c"
 #include "../../record/rec_procfs_sock.c"
 #include "../../record/rec_ring.c"
 #include "../../record/rec_sctab.c"
+#include "../../record/rec_sync.c"
 #include "../tap.h"
 
 /* rec_ring.c is built in for its parsing of the kernel buffers; the unit

@@ -1,0 +1,673 @@
+/* rec_config.c: sysrec.yaml → struct rec_opts.
+ *
+ * The YAML tree (a line and column on every node) comes from the rules
+ * loader's reader, rules/rule_yaml.c, so configuration and rules files are
+ * read and located the same way. Each section is a map checked against its
+ * list of keys; the sections of features this version does not act upon are
+ * validated all the same, then refused when they ask for something, so no
+ * setting is ever silently ignored.
+ */
+#include "rec_config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../common/sr_arena.h"
+#include "../common/sr_time.h"
+#include "../probe/probe_shared.h"
+#include "../rules/rule.h"
+#include "../rules/rule_int.h"
+
+#define CFG_FILE_MAX (1u << 20)
+
+struct rec_config {
+	struct sr_arena arena;
+};
+
+struct cfg {
+	struct rec_config *c;
+	struct rule_src src;
+	struct rec_opts *o;
+	struct sr_err *err;
+};
+
+/* Error message: "FILE:LINE:COL: what", the source line and a caret. */
+static int cfg_err_at(struct cfg *p, int line, int col, const char *what)
+{
+	const char *s = p->src.text, *end = s + p->src.len, *e;
+	int l = 1;
+
+	while (s < end && l < line) {
+		if (*s++ == '\n')
+			l++;
+	}
+	for (e = s; e < end && *e != '\n'; e++)
+		;
+	if (line < 1 || s >= end || col < 1 || e - s > 200) {
+		sr_err_set(p->err, SR_ESYNTAX, "%s:%d:%d: %s", p->src.name, line, col, what);
+	} else {
+		if (col > e - s + 1)
+			col = (int)(e - s) + 1;
+		sr_err_set(p->err, SR_ESYNTAX, "%s:%d:%d: %s\n    %.*s\n    %*s^", p->src.name,
+			   line, col, what, (int)(e - s), s, col - 1, "");
+	}
+	if (p->err) {
+		p->err->line = line;
+		p->err->column = col;
+	}
+	return SR_ESYNTAX;
+}
+
+static int cfg_err(struct cfg *p, const struct rule_ynode *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int cfg_err(struct cfg *p, const struct rule_ynode *n, const char *fmt, ...)
+{
+	char what[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return cfg_err_at(p, n ? n->line : 0, n ? n->col : 0, what);
+}
+
+/* ---- values ---- */
+
+static int cfg_str(struct cfg *p, const struct rule_ynode *n, const char *key, const char **out)
+{
+	if (n->kind != RY_SCALAR || rule_ynode_is_null(n) || !n->len)
+		return cfg_err(p, n, "'%s' must be a non-empty string", key);
+	if (strlen(n->s) != n->len)
+		return cfg_err(p, n, "'%s' contains a NUL byte", key);
+	*out = n->s;
+	return 0;
+}
+
+static int cfg_bool(struct cfg *p, const struct rule_ynode *n, const char *key, int *out)
+{
+	int b = n->kind == RY_SCALAR && n->style == RYS_PLAIN ? rule_yscalar_bool(n) : -1;
+
+	if (b < 0)
+		return cfg_err(p, n, "'%s' must be true or false", key);
+	*out = b;
+	return 0;
+}
+
+static int cfg_uint(struct cfg *p, const struct rule_ynode *n, const char *key, uint64_t min,
+		    uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (n->kind != RY_SCALAR || n->style != RYS_PLAIN || n->s[0] < '0' || n->s[0] > '9')
+		return cfg_err(p, n, "'%s' must be a number from %" PRIu64 " to %" PRIu64, key, min,
+			       max);
+	errno = 0;
+	v = strtoull(n->s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return cfg_err(p, n, "'%s' must be a number from %" PRIu64 " to %" PRIu64, key, min,
+			       max);
+	*out = v;
+	return 0;
+}
+
+/* A duration: seconds, or with units (90s, 5m, 1h30m); never 0. */
+static int cfg_duration(struct cfg *p, const struct rule_ynode *n, const char *key, uint64_t *ns)
+{
+	struct sr_err e;
+
+	if (n->kind != RY_SCALAR || sr_duration_parse(n->s, ns, &e) || !*ns)
+		return cfg_err(p, n, "'%s' must be a duration such as 30s, 5m or 1h", key);
+	return 0;
+}
+
+/* Bytes: a number with an optional unit, B, kB/MB/GB/TB (powers of 1000)
+ * or KiB/MiB/GiB/TiB (powers of 1024). */
+static int cfg_size(struct cfg *p, const struct rule_ynode *n, const char *key, uint64_t *out)
+{
+	static const struct {
+		const char *u;
+		uint64_t mul;
+	} units[] = {
+	    {"", 1},
+	    {"B", 1},
+	    {"kB", 1000ull},
+	    {"KB", 1000ull},
+	    {"MB", 1000000ull},
+	    {"GB", 1000000000ull},
+	    {"TB", 1000000000000ull},
+	    {"KiB", 1ull << 10},
+	    {"MiB", 1ull << 20},
+	    {"GiB", 1ull << 30},
+	    {"TiB", 1ull << 40},
+	};
+	unsigned long long v;
+	char *end;
+
+	if (n->kind != RY_SCALAR || n->s[0] < '0' || n->s[0] > '9')
+		goto bad;
+	errno = 0;
+	v = strtoull(n->s, &end, 10);
+	if (errno)
+		goto bad;
+	while (*end == ' ')
+		end++;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].u))
+			continue;
+		if (v > UINT64_MAX / units[i].mul)
+			goto bad;
+		*out = v * units[i].mul;
+		return 0;
+	}
+bad:
+	return cfg_err(p, n, "'%s' must be a size such as 500MB or 2GiB", key);
+}
+
+/* ---- maps ---- */
+
+/* Checks m is a map whose keys are all in known (NULL-terminated) and
+ * appear once. */
+static int cfg_map(struct cfg *p, const struct rule_ynode *m, const char *what,
+		   const char *const *known)
+{
+	if (m->kind != RY_MAP)
+		return cfg_err(p, m, "'%s' must be a map of keys", what);
+	for (size_t i = 0; i + 1 < m->nkids; i += 2) {
+		const struct rule_ynode *k = m->kids[i];
+		char list[400];
+		size_t j, n = 0;
+
+		if (k->kind != RY_SCALAR)
+			return cfg_err(p, k, "a key of '%s' must be a plain name", what);
+		for (j = 0; known[j] && strcmp(known[j], k->s); j++)
+			;
+		if (!known[j]) {
+			list[0] = '\0';
+			for (j = 0; known[j] && n < sizeof(list); j++)
+				n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
+						      j ? ", " : "", known[j]);
+			return cfg_err(p, k, "unknown key '%s' in %s (known: %s)", k->s, what,
+				       list);
+		}
+		for (size_t d = 0; d < i; d += 2)
+			if (m->kids[d]->kind == RY_SCALAR && !strcmp(m->kids[d]->s, k->s))
+				return cfg_err(p, k, "key '%s' given twice in %s", k->s, what);
+	}
+	return 0;
+}
+
+/* The value of key in map m, or NULL; a null value counts as absent. */
+static const struct rule_ynode *cfg_get(const struct rule_ynode *m, const char *key)
+{
+	const struct rule_ynode *v = rule_ymap_get(m, key);
+
+	return v && !rule_ynode_is_null(v) ? v : NULL;
+}
+
+/* The key node of key in m (for "not implemented" errors at the key). */
+static const struct rule_ynode *cfg_key(const struct rule_ynode *m, const char *key)
+{
+	for (size_t i = 0; i + 1 < m->nkids; i += 2)
+		if (m->kids[i]->kind == RY_SCALAR && !strcmp(m->kids[i]->s, key))
+			return m->kids[i];
+	return m;
+}
+
+static int cfg_not_yet(struct cfg *p, const struct rule_ynode *m, const char *key, const char *what)
+{
+	return cfg_err(p, cfg_key(m, key),
+		       "'%s' is not acted upon by this version of sysrec: remove it or set it "
+		       "off (see sysrec.yaml(5))",
+		       what);
+}
+
+/* ---- sections ---- */
+
+static int cfg_rotate(struct cfg *p, const struct rule_ynode *m)
+{
+	static const char *const keys[] = {"size_mb", "every", "keep", NULL};
+	const struct rule_ynode *v;
+	uint64_t x;
+	int rc = cfg_map(p, m, "capture.rotate", keys);
+
+	if (!rc && (v = cfg_get(m, "size_mb"))) {
+		rc = cfg_uint(p, v, "size_mb", 1, 1000000, &x);
+		p->o->rot_bytes = x * 1000000ull;
+	}
+	if (!rc && (v = cfg_get(m, "every")))
+		rc = cfg_duration(p, v, "every", &p->o->rot_ns);
+	if (!rc && (v = cfg_get(m, "keep"))) {
+		rc = cfg_uint(p, v, "keep", 1, 100000, &x);
+		p->o->ring_count = (unsigned)x;
+	}
+	return rc;
+}
+
+/* A list of names, or one comma-separated string: kept as the string
+ * --syscalls takes. */
+static int cfg_syscalls(struct cfg *p, const struct rule_ynode *v)
+{
+	size_t len = 0;
+	char *s;
+
+	if (v->kind == RY_SCALAR)
+		return cfg_str(p, v, "syscalls", &p->o->syscalls);
+	if (v->kind != RY_SEQ || !v->nkids)
+		return cfg_err(p, v, "'syscalls' must be a list of system call names");
+	for (size_t i = 0; i < v->nkids; i++) {
+		const char *name;
+		int rc = cfg_str(p, v->kids[i], "syscalls", &name);
+
+		if (rc)
+			return rc;
+		if (strchr(name, ','))
+			return cfg_err(p, v->kids[i], "one system call name per list item");
+		len += strlen(name) + 1;
+	}
+	s = sr_arena_alloc(&p->c->arena, len);
+	if (!s)
+		return sr_err_set(p->err, SR_ENOMEM, "out of memory");
+	len = 0;
+	for (size_t i = 0; i < v->nkids; i++)
+		len += (size_t)sprintf(s + len, "%s%s", i ? "," : "", v->kids[i]->s);
+	p->o->syscalls = s;
+	return 0;
+}
+
+static int cfg_capture(struct cfg *p, const struct rule_ynode *m)
+{
+	static const char *const keys[] = {"directory", "file",	  "rotate", "snaplen",
+					   "syscalls",	"cgroup", "comm",   "exec_env",
+					   "latency",	"fsync",  NULL};
+	const struct rule_ynode *v;
+	const char *dir = NULL, *file = "sysrec.sysrec";
+	uint64_t x;
+	int rc = cfg_map(p, m, "capture", keys), b;
+
+	if (!rc && (v = cfg_get(m, "directory")))
+		rc = cfg_str(p, v, "directory", &dir);
+	if (!rc && (v = cfg_get(m, "file"))) {
+		rc = cfg_str(p, v, "file", &file);
+		if (!rc && strchr(file, '/'))
+			rc = cfg_err(p, v, "'file' is a name inside 'directory', without '/'");
+		if (!rc && !dir)
+			p->o->path = file;
+	}
+	if (!rc && dir) {
+		size_t n = strlen(dir) + strlen(file) + 2;
+		char *path = sr_arena_alloc(&p->c->arena, n);
+
+		if (!path)
+			return sr_err_set(p->err, SR_ENOMEM, "out of memory");
+		snprintf(path, n, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", file);
+		p->o->path = path;
+	}
+	if (!rc && (v = cfg_get(m, "rotate")))
+		rc = cfg_rotate(p, v);
+	if (!rc && (v = cfg_get(m, "snaplen"))) {
+		rc = cfg_uint(p, v, "snaplen", 0, PRB_SNAPLEN_MAX, &x);
+		p->o->snaplen = (uint32_t)x;
+	}
+	if (!rc && (v = cfg_get(m, "syscalls")))
+		rc = cfg_syscalls(p, v);
+	if (!rc && (v = cfg_get(m, "cgroup")))
+		rc = cfg_str(p, v, "cgroup", &p->o->cgroup);
+	if (!rc && (v = cfg_get(m, "comm"))) {
+		rc = cfg_str(p, v, "comm", &p->o->comm);
+		if (!rc && strlen(p->o->comm) > 15)
+			rc = cfg_err(p, v, "'comm' has 1 to 15 characters");
+	}
+	if (!rc && (v = cfg_get(m, "exec_env")))
+		rc = cfg_bool(p, v, "exec_env", &p->o->env);
+	if (!rc && (v = cfg_get(m, "latency"))) {
+		rc = cfg_bool(p, v, "latency", &b);
+		if (!rc && !b)
+			p->o->entry = PRB_ENTRY_NONE;
+	}
+	if (!rc && (v = cfg_get(m, "fsync")))
+		rc = cfg_bool(p, v, "fsync", &p->o->fsync);
+	return rc;
+}
+
+static int cfg_rules(struct cfg *p, const struct rule_ynode *v)
+{
+	size_t n = v->kind == RY_SEQ ? v->nkids : 1;
+
+	if (v->kind == RY_MAP)
+		return cfg_err(p, v, "'rules_files' must be a list of files or directories");
+	if (n > REC_MAX_RULES)
+		return cfg_err(p, v, "at most %d rules files", REC_MAX_RULES);
+	p->o->nrules = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct rule_ynode *f = v->kind == RY_SEQ ? v->kids[i] : v;
+		int rc = cfg_str(p, f, "rules_files", &p->o->rules[p->o->nrules]);
+
+		if (rc)
+			return rc;
+		p->o->nrules++;
+	}
+	p->o->rules_from_config = 1;
+	return 0;
+}
+
+/* An output this version cannot deliver to: its keys are checked, and
+ * enabling it is refused. */
+static int cfg_output_other(struct cfg *p, const struct rule_ynode *m, const char *name,
+			    const char *const *keys)
+{
+	const struct rule_ynode *v;
+	char what[64];
+	int rc, on = 0;
+
+	snprintf(what, sizeof(what), "outputs.%s", name);
+	rc = cfg_map(p, m, what, keys);
+	for (size_t i = 0; !rc && keys[i]; i++) {
+		const char *dummy;
+
+		if (!(v = cfg_get(m, keys[i])))
+			continue;
+		if (!strcmp(keys[i], "enabled"))
+			rc = cfg_bool(p, v, "enabled", &on);
+		else
+			rc = cfg_str(p, v, keys[i], &dummy);
+	}
+	if (!rc && on) {
+		snprintf(what, sizeof(what), "outputs.%s.enabled: true", name);
+		rc = cfg_not_yet(p, m, "enabled", what);
+	}
+	return rc;
+}
+
+static int cfg_outputs(struct cfg *p, const struct rule_ynode *m)
+{
+	static const char *const keys[] = {"json",   "stdout", "file", "program",
+					   "syslog", "http",   NULL};
+	static const char *const k_stdout[] = {"enabled", NULL};
+	static const char *const k_file[] = {"enabled", "path", NULL};
+	static const char *const k_program[] = {"enabled", "command", NULL};
+	static const char *const k_syslog[] = {"enabled", NULL};
+	static const char *const k_http[] = {"enabled", "url", NULL};
+	const struct rule_ynode *v, *e;
+	int rc = cfg_map(p, m, "outputs", keys);
+
+	if (!rc && (v = cfg_get(m, "json")))
+		rc = cfg_bool(p, v, "json", &p->o->alert_json);
+	if (!rc && (v = cfg_get(m, "stdout"))) {
+		rc = cfg_map(p, v, "outputs.stdout", k_stdout);
+		if (!rc && (e = cfg_get(v, "enabled"))) {
+			int on = 1;
+
+			rc = cfg_bool(p, e, "enabled", &on);
+			p->o->alert_quiet = !on;
+		}
+	}
+	if (!rc && (v = cfg_get(m, "file")))
+		rc = cfg_output_other(p, v, "file", k_file);
+	if (!rc && (v = cfg_get(m, "program")))
+		rc = cfg_output_other(p, v, "program", k_program);
+	if (!rc && (v = cfg_get(m, "syslog")))
+		rc = cfg_output_other(p, v, "syslog", k_syslog);
+	if (!rc && (v = cfg_get(m, "http")))
+		rc = cfg_output_other(p, v, "http", k_http);
+	return rc;
+}
+
+/* retention: every key is validated; none is acted upon yet. */
+static int cfg_retention(struct cfg *p, const struct rule_ynode *m)
+{
+	static const char *const keys[] = {"max_bytes", "max_age", "min_free", NULL};
+	const struct rule_ynode *v;
+	uint64_t x;
+	int rc = cfg_map(p, m, "retention", keys);
+
+	if (!rc && (v = cfg_get(m, "max_bytes")))
+		rc = cfg_size(p, v, "max_bytes", &x);
+	if (!rc && (v = cfg_get(m, "max_age")))
+		rc = cfg_duration(p, v, "max_age", &x);
+	if (!rc && (v = cfg_get(m, "min_free")))
+		rc = cfg_size(p, v, "min_free", &x);
+	for (size_t i = 0; !rc && keys[i]; i++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "retention.%s", keys[i]);
+		if (cfg_get(m, keys[i]))
+			rc = cfg_not_yet(p, m, keys[i], what);
+	}
+	return rc;
+}
+
+static int cfg_metrics(struct cfg *p, const struct rule_ynode *m)
+{
+	static const char *const keys[] = {"enabled", "listen", NULL};
+	const struct rule_ynode *v;
+	int rc = cfg_map(p, m, "metrics", keys), on = 0;
+
+	if (!rc && (v = cfg_get(m, "enabled")))
+		rc = cfg_bool(p, v, "enabled", &on);
+	if (!rc && (v = cfg_get(m, "listen"))) {
+		const char *s, *colon;
+		uint64_t port = 0;
+		char *end;
+
+		rc = cfg_str(p, v, "listen", &s);
+		colon = rc ? NULL : strrchr(s, ':');
+		if (!rc && colon)
+			port = strtoull(colon + 1, &end, 10);
+		if (!rc && (!colon || colon == s || !colon[1] || *end || !port || port > 65535))
+			rc = cfg_err(p, v, "'listen' must be HOST:PORT, e.g. 127.0.0.1:8765");
+	}
+	if (!rc && on)
+		rc = cfg_not_yet(p, m, "enabled", "metrics.enabled: true");
+	return rc;
+}
+
+static int cfg_capture_on_alert(struct cfg *p, const struct rule_ynode *m)
+{
+	static const char *const keys[] = {"enabled", "mode",	   "min_priority", "pre",
+					   "post",    "max_bytes", "max_per_hour", NULL};
+	const struct rule_ynode *v;
+	uint64_t x;
+	int rc = cfg_map(p, m, "capture_on_alert", keys), on = 0;
+
+	if (!rc && (v = cfg_get(m, "enabled")))
+		rc = cfg_bool(p, v, "enabled", &on);
+	if (!rc && (v = cfg_get(m, "mode")) &&
+	    (v->kind != RY_SCALAR || (strcmp(v->s, "rules") && strcmp(v->s, "all_rules"))))
+		rc = cfg_err(p, v, "'mode' must be rules or all_rules");
+	if (!rc && (v = cfg_get(m, "min_priority")) &&
+	    (v->kind != RY_SCALAR || rule_priority_parse(v->s) < 0))
+		rc = cfg_err(p, v, "'min_priority' must be a Falco priority (emergency ... debug)");
+	if (!rc && (v = cfg_get(m, "pre")))
+		rc = cfg_duration(p, v, "pre", &x);
+	if (!rc && (v = cfg_get(m, "post")))
+		rc = cfg_duration(p, v, "post", &x);
+	if (!rc && (v = cfg_get(m, "max_bytes")))
+		rc = cfg_size(p, v, "max_bytes", &x);
+	if (!rc && (v = cfg_get(m, "max_per_hour")))
+		rc = cfg_uint(p, v, "max_per_hour", 1, 1000000, &x);
+	if (!rc && on)
+		rc = cfg_not_yet(p, m, "enabled", "capture_on_alert.enabled: true");
+	return rc;
+}
+
+static int cfg_root(struct cfg *p, const struct rule_ynode *root)
+{
+	static const char *const keys[] = {"capture", "rules_files",	  "outputs", "retention",
+					   "metrics", "capture_on_alert", NULL};
+	const struct rule_ynode *v;
+	int rc;
+
+	if (!root)
+		return 0; /* an empty file: every default */
+	rc = cfg_map(p, root, "the configuration", keys);
+	if (!rc && (v = cfg_get(root, "capture")))
+		rc = cfg_capture(p, v);
+	if (!rc && (v = cfg_get(root, "rules_files")))
+		rc = cfg_rules(p, v);
+	if (!rc && (v = cfg_get(root, "outputs")))
+		rc = cfg_outputs(p, v);
+	if (!rc && (v = cfg_get(root, "retention")))
+		rc = cfg_retention(p, v);
+	if (!rc && (v = cfg_get(root, "metrics")))
+		rc = cfg_metrics(p, v);
+	if (!rc && (v = cfg_get(root, "capture_on_alert")))
+		rc = cfg_capture_on_alert(p, v);
+	return rc;
+}
+
+int rec_config_load_text(struct rec_config **out, const char *name, const char *text, size_t len,
+			 struct rec_opts *o, struct sr_err *err)
+{
+	struct rec_config *c = calloc(1, sizeof(*c));
+	struct rule_ynode **roots;
+	size_t nroots;
+	struct cfg p;
+	int rc;
+
+	*out = NULL;
+	if (!c)
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	memset(&p, 0, sizeof(p));
+	p.c = c;
+	p.o = o;
+	p.err = err;
+	p.src.name = sr_arena_strdup(&c->arena, name);
+	p.src.text = sr_arena_strndup(&c->arena, text, len);
+	p.src.len = len;
+	if (!p.src.name || !p.src.text) {
+		rec_config_free(c);
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	}
+	rc = rule_yaml_parse(&c->arena, &p.src, &roots, &nroots, err);
+	if (rc == SR_ESYNTAX && err) {
+		char what[sizeof(err->msg)];
+
+		snprintf(what, sizeof(what), "%s", err->msg);
+		rc = cfg_err_at(&p, err->line, err->column, what);
+	}
+	if (!rc && nroots > 1)
+		rc = cfg_err(&p, roots[1], "one YAML document expected, found %zu", nroots);
+	if (!rc)
+		rc = cfg_root(&p, nroots ? roots[0] : NULL);
+	if (rc) {
+		rec_config_free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+int rec_config_load(struct rec_config **out, const char *path, struct rec_opts *o,
+		    struct sr_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if (!f)
+		return sr_err_set(err, SR_EIO, "cannot open config '%s': %s", path,
+				  strerror(errno));
+	buf = malloc(CFG_FILE_MAX + 1);
+	if (!buf) {
+		fclose(f);
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	}
+	len = fread(buf, 1, CFG_FILE_MAX + 1, f);
+	if (ferror(f) || len > CFG_FILE_MAX) {
+		rc = sr_err_set(err, ferror(f) ? SR_EIO : SR_ELIMIT,
+				ferror(f) ? "cannot read config '%s'" : "config '%s' is over 1 MiB",
+				path);
+	} else {
+		rc = rec_config_load_text(out, path, buf, len, o, err);
+	}
+	fclose(f);
+	free(buf);
+	return rc;
+}
+
+void rec_config_free(struct rec_config *c)
+{
+	if (!c)
+		return;
+	sr_arena_reset(&c->arena);
+	free(c);
+}
+
+/* ---- --show-config ---- */
+
+/* lead ("  file: ", "  - ") then s as a double-quoted YAML string. */
+static void print_str(FILE *f, const char *lead, const char *s)
+{
+	fprintf(f, "%s\"", lead);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\x%02x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+	fputs("\"\n", f);
+}
+
+static void print_duration(FILE *f, const char *key, uint64_t ns, int indent)
+{
+	if (ns % 1000000000ull == 0)
+		fprintf(f, "%*s%s: %" PRIu64 "s\n", indent, "", key, ns / (uint64_t)1000000000);
+	else
+		fprintf(f, "%*s%s: %" PRIu64 "ns\n", indent, "", key, ns);
+}
+
+void rec_config_print(const struct rec_opts *o, FILE *f)
+{
+	fputs("capture:\n", f);
+	if (o->path) {
+		const char *slash = strrchr(o->path, '/');
+
+		if (slash) {
+			char dir[4096];
+
+			snprintf(dir, sizeof(dir), "%.*s",
+				 slash == o->path ? 1 : (int)(slash - o->path), o->path);
+			print_str(f, "  directory: ", dir);
+			print_str(f, "  file: ", slash + 1);
+		} else {
+			print_str(f, "  file: ", o->path);
+		}
+	}
+	if (o->rot_bytes || o->rot_ns || o->ring_count) {
+		fputs("  rotate:\n", f);
+		if (o->rot_bytes)
+			fprintf(f, "    size_mb: %" PRIu64 "\n", o->rot_bytes / (uint64_t)1000000);
+		if (o->rot_ns)
+			print_duration(f, "every", o->rot_ns, 4);
+		if (o->ring_count)
+			fprintf(f, "    keep: %u\n", o->ring_count);
+	}
+	fprintf(f, "  snaplen: %u\n", o->snaplen);
+	if (o->syscalls)
+		print_str(f, "  syscalls: ", o->syscalls);
+	if (o->cgroup)
+		print_str(f, "  cgroup: ", o->cgroup);
+	if (o->comm)
+		print_str(f, "  comm: ", o->comm);
+	fprintf(f, "  exec_env: %s\n", o->env ? "true" : "false");
+	fprintf(f, "  latency: %s\n", o->entry == PRB_ENTRY_NONE ? "false" : "true");
+	fprintf(f, "  fsync: %s\n", o->fsync ? "true" : "false");
+	if (o->nrules) {
+		fputs("rules_files:\n", f);
+		for (size_t i = 0; i < o->nrules; i++)
+			print_str(f, "  - ", o->rules[i]);
+	}
+	fprintf(f, "outputs:\n  json: %s\n  stdout:\n    enabled: %s\n",
+		o->alert_json ? "true" : "false", o->alert_quiet ? "false" : "true");
+}
