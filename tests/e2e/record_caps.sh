@@ -82,7 +82,8 @@ else
 fi
 "$BIN/sysrec" -q -u no_such_user_x -w "$T/x.sysrec" -- true >/dev/null 2>"$T/x.err"
 rc=$?
-if [ "$rc" -eq 2 ] && grep -q "no such user 'no_such_user_x'" "$T/x.err" && [ ! -e "$T/x.sysrec" ]; then
+# with a COMMAND, sysrec's own failures exit 125 (env/timeout style)
+if [ "$rc" -eq 125 ] && grep -q "no such user 'no_such_user_x'" "$T/x.err" && [ ! -e "$T/x.sysrec" ]; then
 	pass user_unknown_refused
 else
 	fail user_unknown_refused "exit $rc: $(cat "$T/x.err")"

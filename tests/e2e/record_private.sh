@@ -143,7 +143,7 @@ for s in 0 1 2 3; do
 	touch "$tmp/rot/r.$stamp.sysrec" "$tmp/rot/r.$stamp"-{1..999}.sysrec
 done
 if rec_bg "$tmp/r.err" -q -w "$tmp/rot/r.sysrec" -M 30; then
-	kill -HUP $rp
+	kill -USR2 $rp
 	wait $rp
 	rc=$?
 	line=$(grep "cannot rename" "$tmp/r.err")
