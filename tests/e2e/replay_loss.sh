@@ -102,6 +102,9 @@ expect cut_stats 2 'truncated at chunk' "$R" stats "$T/cut2.sysrec"
 grep -q '^events:' "$T/out" && pass cut_stats_report || fail cut_stats_report "no report"
 expect cut_alerts 2 'truncated at chunk' "$R" alerts "$T/cut2.sysrec"
 expect cut_json 2 'truncated at chunk' "$R" events -j "$T/cut2.sysrec"
+expect cut_convert 2 'cut2.sysrec: truncated at chunk .*output holds the events before the cut' \
+	"$R" convert "$T/cut2.sysrec" "$T/cut2.scap"
+[ -s "$T/cut2.scap" ] && pass cut_convert_output || fail cut_convert_output "no output file"
 
 # ---- 8. --keep-going: skip, say what, go on, exit 2 ----
 mkdir "$T/kd"
@@ -129,6 +132,8 @@ then pass kg_damage_reads_on; else fail kg_damage_reads_on "default $before, kee
 grep -q 'keep-going: 1 damaged part skipped' "$T/err" && pass kg_summary || fail kg_summary "$(cat "$T/err")"
 expect kg_stats 2 'skipped' "$R" stats --keep-going "$T/dmg.sysrec"
 expect kg_alerts 2 'skipped' "$R" alerts --keep-going "$T/dmg.sysrec"
+expect damage_convert_names_file 2 "dmg.sysrec: chunk [0-9]+ at offset" \
+	"$R" convert "$T/dmg.sysrec" "$T/dmg.scap"
 printf '.count\n' | "$R" shell --keep-going "$T/kd" >"$T/out" 2>"$T/err"; rc=$?
 if [ "$rc" -eq 1 ] && grep -q 'skipped' "$T/err"; then pass kg_shell; else fail kg_shell "exit $rc"; fi
 
