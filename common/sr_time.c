@@ -218,6 +218,44 @@ overflow:
 	return sr_err_set(err, SR_ESYNTAX, "duration '%s' is too large", text);
 }
 
+/* HH:MM[:SS[.frac]], nothing after: the time of day an alert line shows. */
+static int parse_clock(const char *text, const char *p, struct sr_time_spec *out,
+		       struct sr_err *err)
+{
+	unsigned h = (unsigned)(p[0] - '0') * 10 + (unsigned)(p[1] - '0'), m, sec = 0;
+	uint64_t frac = 0, scale = NS_PER_S;
+
+	p += 3;
+	if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]))
+		goto bad;
+	m = (unsigned)(p[0] - '0') * 10 + (unsigned)(p[1] - '0');
+	p += 2;
+	if (*p == ':') {
+		if (!isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[2]))
+			goto bad;
+		sec = (unsigned)(p[1] - '0') * 10 + (unsigned)(p[2] - '0');
+		p += 3;
+		if (*p == '.') {
+			if (!isdigit((unsigned char)p[1]))
+				goto bad;
+			for (p++; isdigit((unsigned char)*p); p++) {
+				if (scale > 1) {
+					scale /= 10;
+					frac += (uint64_t)(*p - '0') * scale;
+				}
+			}
+		}
+	}
+	if (*p || h > 23 || m > 59 || sec > 60)
+		goto bad;
+	out->kind = SR_TIME_CLOCK;
+	out->ns = ((uint64_t)h * 3600 + m * 60 + sec) * NS_PER_S + frac;
+	return 0;
+bad:
+	return sr_err_set(err, SR_ESYNTAX,
+			  "cannot read time of day '%s' (expected HH:MM[:SS[.fraction]])", text);
+}
+
 int sr_time_parse(const char *text, struct sr_time_spec *out, struct sr_err *err)
 {
 	const char *p = text;
@@ -237,6 +275,8 @@ int sr_time_parse(const char *text, struct sr_time_spec *out, struct sr_err *err
 					  derr.msg);
 		return 0;
 	}
+	if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) && p[2] == ':')
+		return parse_clock(text, p, out, err);
 	if (strspn(p, "0123456789") == strlen(p)) {
 		uint64_t v = 0;
 
@@ -253,6 +293,27 @@ int sr_time_parse(const char *text, struct sr_time_spec *out, struct sr_err *err
 	return parse_rfc3339(p, &out->ns, err);
 }
 
+/* The epoch ns of time-of-day tod (ns after local midnight) on the local day
+ * holding ns. */
+static uint64_t clock_on_day(uint64_t ns, uint64_t tod)
+{
+	time_t secs = (time_t)(ns / NS_PER_S);
+	struct tm tm;
+	time_t at;
+	uint64_t s = tod / NS_PER_S;
+
+	if (!localtime_r(&secs, &tm))
+		return 0;
+	tm.tm_hour = (int)(s / 3600);
+	tm.tm_min = (int)(s / 60 % 60);
+	tm.tm_sec = (int)(s % 60);
+	tm.tm_isdst = -1;
+	at = mktime(&tm);
+	if (at < 0)
+		return 0;
+	return (uint64_t)at * NS_PER_S + tod % NS_PER_S;
+}
+
 uint64_t sr_time_resolve(const struct sr_time_spec *t, uint64_t first_ns, uint64_t last_ns)
 {
 	switch (t->kind) {
@@ -262,10 +323,88 @@ uint64_t sr_time_resolve(const struct sr_time_spec *t, uint64_t first_ns, uint64
 		return first_ns > UINT64_MAX - t->ns ? UINT64_MAX : first_ns + t->ns;
 	case SR_TIME_END:
 		return last_ns < t->ns ? 0 : last_ns - t->ns;
+	case SR_TIME_CLOCK:
+		return clock_on_day(first_ns, t->ns);
 	case SR_TIME_NONE:
 		break;
 	}
 	return 0;
+}
+
+/* Local midnight of the day holding ns, as epoch seconds (mktime copes with
+ * daylight saving changes). */
+static int64_t local_midnight(uint64_t ns)
+{
+	time_t secs = (time_t)(ns / NS_PER_S);
+	struct tm tm;
+
+	if (!localtime_r(&secs, &tm))
+		return 0;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+/* The local midnight after midnight m (36 h later lands inside the next day
+ * whatever daylight saving does). */
+static int64_t next_midnight(int64_t m)
+{
+	return local_midnight((uint64_t)(m + 36 * 3600) * NS_PER_S);
+}
+
+static size_t format_day(int64_t midnight, char *buf, size_t cap)
+{
+	time_t secs = (time_t)midnight;
+	struct tm tm;
+
+	if (!localtime_r(&secs, &tm))
+		return (size_t)snprintf(buf, cap, "?");
+	return strftime(buf, cap, "%Y-%m-%d", &tm);
+}
+
+int sr_time_resolve_day(const struct sr_time_spec *t, uint64_t first_ns, uint64_t last_ns,
+			uint64_t *out, struct sr_err *err)
+{
+	int64_t day, last_day;
+	uint64_t hit = 0;
+	int hits = 0;
+	char a[16], b[16];
+
+	if (t->kind != SR_TIME_CLOCK) {
+		*out = sr_time_resolve(t, first_ns, last_ns);
+		return 0;
+	}
+	if (!first_ns || !last_ns)
+		return sr_err_set(err, SR_ESYNTAX,
+				  "a time of day needs the capture's date, which is not known");
+	day = local_midnight(first_ns);
+	last_day = local_midnight(last_ns);
+	if (day == last_day) {
+		*out = clock_on_day(first_ns, t->ns);
+		return 0;
+	}
+	/* Several days: the one where that time of day is inside the capture. */
+	for (int64_t d = day, nd; d > 0; d = nd) {
+		uint64_t c = clock_on_day((uint64_t)d * NS_PER_S, t->ns);
+
+		if (c >= first_ns && c <= last_ns) {
+			hit = c;
+			hits++;
+		}
+		nd = next_midnight(d);
+		if (d >= last_day || nd <= d)
+			break; /* (nd <= d: the clock library failed; never loop) */
+	}
+	if (hits == 1) {
+		*out = hit;
+		return 0;
+	}
+	format_day(day, a, sizeof(a));
+	format_day(last_day, b, sizeof(b));
+	return sr_err_set(err, SR_ESYNTAX,
+			  "time of day: the capture spans %s .. %s and that time is %s; give the "
+			  "date too (e.g. %sT...+00:00)",
+			  a, b, hits ? "on more than one of those days" : "on none of them", a);
 }
 
 size_t sr_time_format_rfc3339(uint64_t ns, char *buf, size_t cap)

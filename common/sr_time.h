@@ -6,6 +6,8 @@
  *   epoch ns       1764423473500000000 (digits only)
  *   start offset   +90s, +1m30s, +500ms, +1.5s, +2h, +90 (bare number: seconds)
  *   end offset     -10s: that long before the capture's last event
+ *   time of day    02:07:29.553, 02:07 (local time, as alert lines print it): on the
+ *                  capture's day, which must be unambiguous (sr_time_resolve_day)
  * Relative forms need the capture's bounds, so parsing and resolving are two
  * steps: parse at option time (bad text → exit 2 before any file is read),
  * resolve once the inputs are open.
@@ -29,6 +31,7 @@ enum sr_time_kind {
 	SR_TIME_ABS,   /* ns since the epoch */
 	SR_TIME_START, /* ns after the capture's first event */
 	SR_TIME_END,   /* ns before the capture's last event */
+	SR_TIME_CLOCK, /* ns after local midnight, on the capture's day */
 };
 
 struct sr_time_spec {
@@ -41,6 +44,13 @@ int sr_time_parse(const char *text, struct sr_time_spec *out, struct sr_err *err
 /* The epoch ns a spec stands for, given the capture bounds; clamps at 0 and
  * at UINT64_MAX instead of wrapping. */
 uint64_t sr_time_resolve(const struct sr_time_spec *t, uint64_t first_ns, uint64_t last_ns);
+
+/* Resolves any kind, a time of day included: on the single local day the
+ * capture covers, or, for a capture over several days, on the one day where
+ * that time falls inside [first_ns, last_ns]. SR_ESYNTAX with a message
+ * naming the days when that day is not unique (or bounds are unknown). */
+int sr_time_resolve_day(const struct sr_time_spec *t, uint64_t first_ns, uint64_t last_ns,
+			uint64_t *out, struct sr_err *err);
 
 /* Duration text to ns; SR_ESYNTAX on empty text, unknown unit or overflow. */
 int sr_duration_parse(const char *text, uint64_t *ns, struct sr_err *err);

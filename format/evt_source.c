@@ -35,6 +35,11 @@ static void sysrec_set_types(struct evt_source *s, const uint8_t set[32])
 	fmt_reader_set_types(((struct sysrec_source *)s)->r, set);
 }
 
+static int sysrec_skip_damage(struct evt_source *s)
+{
+	return fmt_reader_skip_damage(((struct sysrec_source *)s)->r);
+}
+
 static void sysrec_close(struct evt_source *s)
 {
 	struct sysrec_source *ss = (struct sysrec_source *)s;
@@ -48,6 +53,7 @@ static const struct evt_source_ops sysrec_ops = {
     .seek_time = sysrec_seek,
     .set_types = sysrec_set_types,
     .close = sysrec_close,
+    .skip_damage = sysrec_skip_damage,
 };
 
 /* Opens a .sysrec capture as an evt_source. */

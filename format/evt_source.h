@@ -24,6 +24,9 @@ struct evt_source_ops {
 	/* Optional hint: only types in set are wanted. */
 	void (*set_types)(struct evt_source *s, const uint8_t set[32]);
 	void (*close)(struct evt_source *s);
+	/* Optional: after next() failed, go on past the damage; 0 or -1 when
+	 * nothing readable is known to follow. NULL: the source ends there. */
+	int (*skip_damage)(struct evt_source *s);
 };
 
 enum evt_source_kind { SRC_SYSREC, SRC_SCAP };

@@ -1052,3 +1052,24 @@ void fmt_reader_set_types(struct fmt_reader *r, const uint8_t set[32])
 	r->types_on = 1;
 	memcpy(r->types, set, sizeof(r->types));
 }
+
+int fmt_reader_skip_damage(struct fmt_reader *r)
+{
+	int64_t c = r->fail_err.chunk;
+
+	if (!r->failed || c < 0)
+		return -1;
+	for (size_t i = 0; i < r->nch; i++) {
+		if (r->ch[i].seq != (uint64_t)c)
+			continue;
+		/* The hash chain check of chunk i + 1 still runs when chunk i's
+		 * header was sound (hash_idx == i); otherwise it is skipped. */
+		r->failed = 0;
+		r->have = 0;
+		r->jump = 0;
+		r->ts_filter = 0;
+		r->next_chunk = i + 1;
+		return 0;
+	}
+	return -1; /* damage past the last listed chunk: nothing follows it */
+}

@@ -56,6 +56,11 @@ const struct fmt_chunk_info *fmt_reader_chunk(const struct fmt_reader *r, size_t
 /* 1: ev holds a record; 0: clean end; <0: error (err says chunk and offset). */
 int fmt_reader_next(struct fmt_reader *r, struct evt *ev, struct sr_err *err);
 
+/* After next() failed on a damaged chunk: go on with the chunk after it
+ * (sysreplay --keep-going). 0, or -1 when nothing follows that the index
+ * knows (a rebuilt index ends at the damage). */
+int fmt_reader_skip_damage(struct fmt_reader *r);
+
 /* Positions so the next records are: the covering snapshot chunk's records
  * (state for what follows), then the first record with ts >= ts_ns. Decodes
  * at most those two chunks. */

@@ -40,6 +40,11 @@
  * keep the default action (the process ends, like sysdig and grep). */
 extern volatile sig_atomic_t rpl_interrupted;
 
+/* --keep-going (one per process, like the command it belongs to): a damaged
+ * chunk or an unreadable file is named on stderr and passed over; the run
+ * ends with exit 2. Off: reading stops at the damage. */
+extern int rpl_keep_going;
+
 /* ---- messages ---- */
 /* "sysreplay: <message>" on one line to stderr. Returns RPL_EXIT_BAD. */
 int rpl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -67,6 +72,9 @@ void rpl_input_set_types(struct rpl_input *in, const uint8_t set[32]);
 int rpl_input_next(struct rpl_input *in, struct evt *ev, struct sr_err *err);
 size_t rpl_input_count(const struct rpl_input *in);
 struct evt_source *rpl_input_source(const struct rpl_input *in, size_t i);
+/* Fills the bounds of sources that do not know them without reading (.scap)
+ * by reading them: up to the first event, or to the end with need_last. */
+int rpl_input_learn_bounds(struct rpl_input *in, int need_last, struct sr_err *err);
 /* Bounds over all sources (0 when no source knows them without reading). */
 uint64_t rpl_input_first_ts(const struct rpl_input *in);
 uint64_t rpl_input_last_ts(const struct rpl_input *in);
@@ -78,6 +86,15 @@ void rpl_paths_free(char **paths, size_t n);
 /* 1: path starts with the .sysrec magic; 0: something else; <0: cannot read
  * (err names the file). */
 int rpl_sniff_sysrec(const char *path, struct sr_err *err);
+
+/* ---- what a capture could not give (rpl_loss.c) ---- */
+/* After a source's clean end: 1 when the file ends in a chunk cut short
+ * (err then says "FILE: truncated at chunk N, offset X" and the records the
+ * cut chunk announced), else 0. */
+int rpl_loss_cut(const struct evt_source *s, struct sr_err *err);
+/* After a source's error: appends the records the index knows were lost
+ * (that chunk's only, with only_chunk: reading goes on after it). */
+void rpl_loss_damage(const struct evt_source *s, struct sr_err *err, int only_chunk);
 
 /* ---- the pipeline (rpl_run.c) ---- */
 struct rpl_run_opts {
@@ -94,7 +111,7 @@ struct rpl_run_opts {
 	/* emit (or NULL emit: counting) reads only fields the record header
 	 * carries (fld_needs.h): with a filter that does too, on .sysrec
 	 * input and no caller state, the run skips the state engine. */
-	int emit_stateless;	     /* 2 any source, 1 .sysrec only, 0 never (rpl_run.c) */
+	int emit_stateless; /* 2 any source, 1 .sysrec only, 0 never (rpl_run.c) */
 };
 
 struct rpl_run_result {
@@ -105,6 +122,7 @@ struct rpl_run_result {
 	int interrupted;	    /* stopped by Ctrl-C */
 	int stopped;		    /* emit or the limit asked to stop */
 	int stateless;		    /* the state engine was skipped (emit_stateless) */
+	int reading;		    /* setup (window, seek) passed: results are worth printing */
 };
 
 /* Runs input through state, window and filter. Returns 0, a time error
@@ -113,8 +131,10 @@ struct rpl_run_result {
 int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_result *res,
 	    struct sr_err *err);
 
-/* Resolves the window against the input's bounds; 0 or SR_ESYNTAX. */
-int rpl_window(const struct rpl_input *in, const struct sr_time_spec *since,
+/* Resolves the window against the input's bounds (learning them by a read
+ * when a relative time needs them); 0, SR_ESYNTAX (reversed window, time of
+ * day that names no single day) or a read error. */
+int rpl_window(struct rpl_input *in, const struct sr_time_spec *since,
 	       const struct sr_time_spec *until, uint64_t *since_ns, uint64_t *until_ns,
 	       struct sr_err *err);
 
@@ -131,6 +151,9 @@ static inline int rpl_is_meta(const struct evt *ev)
  * source: "filter", "shell") and returns SR_ESYNTAX. Empty text: *prog NULL. */
 int rpl_filter_compile(struct flt_arena *a, const char *text, const char *label, FILE *out,
 		       struct flt_prog **prog);
+/* Adds one more -f: repeated filters combine with `and`, each in parentheses.
+ * *acc is NULL or owned (free it). 0 or SR_ENOMEM. */
+int rpl_filter_add(char **acc, const char *text);
 
 /* ---- progress bar (rpl_progress.c) ---- */
 struct rpl_progress {
@@ -176,6 +199,18 @@ void rpl_json_add_time(struct cJSON *obj, const char *ts_key, const char *time_k
 void rpl_json_add_text(struct cJSON *obj, const char *key, const char *s);
 int rpl_json_print(struct cJSON *obj, FILE *f);
 
+/* ---- output errors (rpl_util.c) ---- */
+/* Records a failed write to stdout (errno e) and returns -e. Every command's
+ * writes end up checked by main through rpl_stdout_finish. */
+int rpl_out_failed(int e);
+/* fflush(stdout) that records a failure (before messages on stderr). */
+void rpl_flush_stdout(void);
+/* True once a write to stdout failed: long runs stop early. */
+int rpl_out_broken(void);
+/* Flushes stdout; when any write failed prints "writing output: <reason>"
+ * and returns RPL_EXIT_BAD, else rc. EPIPE (reader gone) is not an error. */
+int rpl_stdout_finish(int rc);
+
 /* ---- small helpers (rpl_util.c) ---- */
 /* Parses a --since/--until argument; prints the one-line error. 0 or 2. */
 int rpl_opt_time(const char *opt, const char *arg, struct sr_time_spec *out);
@@ -187,11 +222,14 @@ int rpl_opt_count(const char *opt, const char *arg, uint64_t *out);
  * not handle (the default case) here. Sets ro->since, ro->until, ro->progress
  * (the caller starts it at 1); ':' and anything unknown print the usage
  * error for cmd. 0 or 2. */
-enum { RPL_OPT_SINCE = 256, RPL_OPT_UNTIL, RPL_OPT_NO_PROGRESS, RPL_OPT_OWN };
+enum { RPL_OPT_SINCE = 256, RPL_OPT_UNTIL, RPL_OPT_NO_PROGRESS, RPL_OPT_KEEP_GOING, RPL_OPT_OWN };
 #define RPL_RUN_LONG_OPTS                                                                          \
 	{"since", required_argument, NULL, RPL_OPT_SINCE},                                         \
 	    {"until", required_argument, NULL, RPL_OPT_UNTIL},                                     \
-	    {"no-progress", no_argument, NULL, RPL_OPT_NO_PROGRESS}
+	    {"no-progress", no_argument, NULL, RPL_OPT_NO_PROGRESS},                               \
+	{                                                                                          \
+		"keep-going", no_argument, NULL, RPL_OPT_KEEP_GOING                                \
+	}
 int rpl_opt_run(const char *cmd, int opt, char **argv, struct rpl_run_opts *ro);
 /* rpl_input_open that prints the error: 0 or 2. */
 int rpl_input_open_or_fail(struct rpl_input **out, char *const *paths, int npaths);
@@ -237,14 +275,14 @@ struct rule_set;
 struct rpl_alerts;
 /* Which rules run, as Falco's command line chooses them. */
 struct rpl_rule_opts {
-	char *const *files;        /* -r, in order; none: the default set */
+	char *const *files; /* -r, in order; none: the default set */
 	size_t nfiles;
-	const char *prio;          /* --priority: minimum severity, NULL for all */
-	const char *enable_tags;   /* --tags/--enable-tags (falco -t), comma separated */
-	const char *disable_tags;  /* --disable-tags (falco -T), comma separated */
-	char *const *disable;      /* -D/--disable (falco -D): name substrings */
+	const char *prio;	  /* --priority: minimum severity, NULL for all */
+	const char *enable_tags;  /* --tags/--enable-tags (falco -t), comma separated */
+	const char *disable_tags; /* --disable-tags (falco -T), comma separated */
+	char *const *disable;	  /* -D/--disable (falco -D): name substrings */
 	size_t ndisable;
-	int all;                   /* --all: every matching rule alerts */
+	int all; /* --all: every matching rule alerts */
 };
 /* Loads the files, applies the selection. Prints the error; returns 0 or SR_*. */
 int rpl_alerts_load(struct rule_set **out, const struct rpl_rule_opts *o);

@@ -2,6 +2,7 @@
  * Alerts to stdout (Falco text, or Falco JSON with -j); a per-rule summary
  * to stderr so that stdout stays machine-readable. Alerts are not an error:
  * exit 0 whether rules fired or not, as Falco does. */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -121,6 +122,11 @@ int rpl_alerts_load(struct rule_set **out, const struct rpl_rule_opts *o)
 		for (size_t i = 0; i < nw; i++)
 			rpl_warn("%s", w[i]);
 	}
+	/* A tag list that selects nothing is a typo more often than intent, as
+	 * for -D: say so (the run goes on, with no rule, as Falco's does). */
+	if (o->enable_tags && rule_set_count(rs) == 0)
+		rpl_warn("--tags '%s': no enabled rule has one of these tags%s", o->enable_tags,
+			 o->prio ? " at this --priority" : "");
 	*out = rs;
 	return 0;
 }
@@ -215,8 +221,10 @@ static void on_match(void *ctx, const struct rule *r, struct fld_ctx *c)
 	else
 		n = rule_alert_text(r, c, a->buf, RPL_ALERT_CAP - 1);
 	a->buf[n++] = '\n';
-	if (fwrite(a->buf, 1, n, a->f) != n)
+	if (fwrite(a->buf, 1, n, a->f) != n) {
+		rpl_out_failed(errno); /* reported by main */
 		a->werr = 1;
+	}
 	a->total++;
 	count_rule(a, r);
 }
@@ -268,15 +276,16 @@ void rpl_alerts_summary(const struct rpl_alerts *a, FILE *f)
 int rpl_cmd_alerts(int argc, char **argv)
 {
 	enum {
-		OPT_PRIO = RPL_OPT_OWN, OPT_TAGS, OPT_DISABLE_TAGS, OPT_ALL,
+		OPT_PRIO = RPL_OPT_OWN,
+		OPT_ALL,
 	};
 	static const struct option lo[] = {
 	    {"rules", required_argument, NULL, 'r'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"priority", required_argument, NULL, OPT_PRIO},
-	    {"tags", required_argument, NULL, OPT_TAGS},
-	    {"enable-tags", required_argument, NULL, OPT_TAGS},
-	    {"disable-tags", required_argument, NULL, OPT_DISABLE_TAGS},
+	    {"tags", required_argument, NULL, 't'},
+	    {"enable-tags", required_argument, NULL, 't'},
+	    {"disable-tags", required_argument, NULL, 'T'},
 	    {"disable", required_argument, NULL, 'D'},
 	    {"all", no_argument, NULL, OPT_ALL},
 	    RPL_RUN_LONG_OPTS,
@@ -306,7 +315,7 @@ int rpl_cmd_alerts(int argc, char **argv)
 	ro.progress = 1;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":r:jD:", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":r:jD:t:T:", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
 			rules[sel.nfiles++] = optarg;
@@ -320,11 +329,11 @@ int rpl_cmd_alerts(int argc, char **argv)
 		case OPT_PRIO:
 			sel.prio = optarg;
 			break;
-		case OPT_TAGS:
+		case 't':
 			if (list_add(&etags, optarg))
 				rc = rpl_fail("out of memory");
 			break;
-		case OPT_DISABLE_TAGS:
+		case 'T':
 			if (list_add(&dtags, optarg))
 				rc = rpl_fail("out of memory");
 			break;
@@ -341,8 +350,9 @@ int rpl_cmd_alerts(int argc, char **argv)
 	/* Falco refuses -t with -D/-T: "only these" and "all but these" have no
 	 * single meaning together, so neither does sysreplay. */
 	if (etags && (dtags || sel.ndisable)) {
-		rc = rpl_usage_error("alerts", "--tags/--enable-tags cannot be combined with "
-					       "--disable or --disable-tags (as Falco's -t with -D/-T)");
+		rc = rpl_usage_error("alerts",
+				     "--tags/--enable-tags cannot be combined with "
+				     "--disable or --disable-tags (as Falco's -t with -D/-T)");
 		goto out;
 	}
 	sel.enable_tags = etags;
@@ -368,10 +378,12 @@ int rpl_cmd_alerts(int argc, char **argv)
 	ro.emit = rpl_alerts_emit;
 	ro.emit_ctx = a;
 	r = rpl_run(in, &ro, &res, &err);
-	fflush(stdout);
-	rpl_alerts_summary(a, stderr);
-	fprintf(stderr, "  (%" PRIu64 " events read, %zu rules loaded)\n", res.seen,
-		rule_set_count(rs));
+	rpl_flush_stdout();
+	if (res.reading) {
+		rpl_alerts_summary(a, stderr);
+		fprintf(stderr, "  (%" PRIu64 " events read, %zu rules loaded)\n", res.seen,
+			rule_set_count(rs));
+	}
 	if (r)
 		rc = rpl_fail_err(NULL, &err);
 out:

@@ -12,6 +12,24 @@ static int has_suffix(const char *s, const char *suf)
 	return a >= b && !strcmp(s + a - b, suf);
 }
 
+/* A capture cut short converts cleanly up to the cut: say what was left
+ * out, as every command reading events does (rpl_loss.c). */
+static int convert_check_cut(const char *in)
+{
+	struct evt_source *s;
+	struct sr_err err;
+	int cut;
+
+	sr_err_clear(&err);
+	if (evt_source_open(in, &s, &err))
+		return RPL_EXIT_OK; /* converted, so it opened; nothing to add */
+	cut = rpl_loss_cut(s, &err);
+	evt_source_close(s);
+	if (!cut)
+		return RPL_EXIT_OK;
+	return rpl_fail("%s; the output holds the events before the cut", err.msg);
+}
+
 int rpl_cmd_convert(int argc, char **argv)
 {
 	struct sr_err err;
@@ -55,6 +73,6 @@ int rpl_cmd_convert(int argc, char **argv)
 			 "64 KiB event blocks",
 			 out, notes.cut);
 	if (r)
-		return rpl_fail_err(NULL, &err);
-	return RPL_EXIT_OK;
+		return rpl_fail_err(in, &err);
+	return convert_check_cut(in);
 }

@@ -20,24 +20,20 @@ static const struct option long_opts[] = {
 
 struct events_ctx {
 	struct rpl_out out;
-	int werr;
 };
 
+/* A failed write stops the run; main reports it (rpl_stdout_finish). */
 static int events_emit(void *ctx, struct fld_ctx *c)
 {
 	struct events_ctx *e = ctx;
-	int r = rpl_out_event(&e->out, c);
 
-	if (r < 0) {
-		e->werr = -r;
-		return 1;
-	}
-	return 0;
+	return rpl_out_event(&e->out, c) < 0;
 }
 
 int rpl_cmd_events(int argc, char **argv)
 {
-	const char *filter = NULL, *format = NULL;
+	const char *format = NULL;
+	char *filter = NULL;
 	int json = 0, count = 0, opt, rc = RPL_EXIT_OK, r;
 	struct rpl_run_opts ro;
 	struct rpl_run_result res;
@@ -55,7 +51,10 @@ int rpl_cmd_events(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, ":f:p:jcn:", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
-			filter = optarg;
+			if (rpl_filter_add(&filter, optarg)) {
+				free(filter);
+				return rpl_fail("out of memory");
+			}
 			break;
 		case 'p':
 			format = optarg;
@@ -68,20 +67,25 @@ int rpl_cmd_events(int argc, char **argv)
 			break;
 		case 'n':
 			if (rpl_opt_count("-n", optarg, &ro.limit))
-				return RPL_EXIT_BAD;
+				rc = RPL_EXIT_BAD;
 			break;
 		default:
-			if (rpl_opt_run("events", opt, argv, &ro))
-				return RPL_EXIT_BAD;
+			rc = rpl_opt_run("events", opt, argv, &ro);
 			break;
 		}
+		if (rc)
+			goto out;
 	}
-	if (optind >= argc)
-		return rpl_usage_error("events", "no capture FILE given");
+	if (optind >= argc) {
+		rc = rpl_usage_error("events", "no capture FILE given");
+		goto out;
+	}
 
 	arena = flt_arena_new();
-	if (!arena)
-		return rpl_fail("out of memory");
+	if (!arena) {
+		rc = rpl_fail("out of memory");
+		goto out;
+	}
 	if (rpl_filter_compile(arena, filter, "filter", stderr, &prog)) {
 		rc = RPL_EXIT_BAD;
 		goto out;
@@ -105,20 +109,19 @@ int rpl_cmd_events(int argc, char **argv)
 	ro.emit_stateless = count ? 2
 			    : json && !format ? 0
 			    : !fld_format_needs_state_ex(ec.out.fmt, 1) ? 2
-			    : !fld_format_needs_state(ec.out.fmt) ? 1 : 0;
+			    : !fld_format_needs_state(ec.out.fmt)	? 1
+									: 0;
 	r = rpl_run(in, &ro, &res, &err);
-	if (count)
+	/* A setup error (bad window) prints nothing; damage prints what was read. */
+	if (count && res.reading)
 		printf("%" PRIu64 "\n", res.matched);
-	if (fflush(stdout) && !ec.werr)
-		ec.werr = errno;
-	if (r) {
+	/* A write error is reported once, by main (rpl_stdout_finish). */
+	if (r)
 		rc = rpl_fail_err(NULL, &err);
-	} else if (ec.werr && ec.werr != EPIPE) {
-		rc = rpl_fail("writing output: %s", strerror(ec.werr));
-	}
 out:
 	rpl_input_close(in);
 	rpl_out_free(&ec.out);
 	flt_arena_free(arena);
+	free(filter);
 	return rc;
 }

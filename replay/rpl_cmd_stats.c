@@ -379,7 +379,7 @@ int rpl_cmd_stats(int argc, char **argv)
 	struct rpl_stats *s = NULL;
 	struct flt_arena *arena = NULL;
 	struct flt_prog *prog = NULL;
-	const char *filter = NULL;
+	char *filter = NULL;
 	struct sr_err err;
 	int opt, json = 0, rc = RPL_EXIT_OK;
 
@@ -390,19 +390,23 @@ int rpl_cmd_stats(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, ":f:j", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
-			filter = optarg;
+			if (rpl_filter_add(&filter, optarg))
+				rc = rpl_fail("out of memory");
 			break;
 		case 'j':
 			json = 1;
 			break;
 		default:
-			if (rpl_opt_run("stats", opt, argv, &ro))
-				return RPL_EXIT_BAD;
+			rc = rpl_opt_run("stats", opt, argv, &ro);
 			break;
 		}
+		if (rc)
+			goto out;
 	}
-	if (optind >= argc)
-		return rpl_usage_error("stats", "no capture FILE given");
+	if (optind >= argc) {
+		rc = rpl_usage_error("stats", "no capture FILE given");
+		goto out;
+	}
 	arena = flt_arena_new();
 	s = rpl_stats_new();
 	if (!arena || !s) {
@@ -422,12 +426,14 @@ int rpl_cmd_stats(int argc, char **argv)
 	ro.emit = rpl_stats_emit;
 	ro.emit_ctx = s;
 	opt = rpl_run(in, &ro, &res, &err);
-	(json ? rpl_stats_print_json : rpl_stats_print)(s, in, stdout);
+	if (res.reading)
+		(json ? rpl_stats_print_json : rpl_stats_print)(s, in, stdout);
 	if (opt)
 		rc = rpl_fail_err(NULL, &err);
 out:
 	rpl_input_close(in);
 	rpl_stats_free(s);
 	flt_arena_free(arena);
+	free(filter);
 	return rc;
 }

@@ -139,6 +139,6 @@ int rpl_cmd_verify(int argc, char **argv)
 			rc = r;
 	}
 	rpl_paths_free(files, n);
-	fflush(stdout);
+	rpl_flush_stdout();
 	return rc;
 }

@@ -4,8 +4,13 @@
  *   a directory       its *.sysrec / *.scap / *.scap.gz files, sorted by name
  *                     (rotated names carry a timestamp, so name order is time order;
  *                     the merge sorts by time anyway)
+ *   a file that is the live file of a rotated set (`sysrec -w cap.sysrec -C ..`)
+ *                     its rotated siblings cap.<UTC start>.sysrec, oldest first,
+ *                     then itself: the name given to -w reads the whole set
  *   a missing FILE    the rotated set written for `sysrec -w FILE`: FILE.* and
  *                     STEM.*.EXT siblings; or FILE as a glob pattern
+ * The list keeps a file named twice (info and verify report it twice); the
+ * merged input (rpl_merge.c) reads it once.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -39,6 +44,14 @@ static int plist_add(struct plist *l, const char *p)
 	if (!l->v[l->n])
 		return SR_ENOMEM;
 	l->n++;
+	return 0;
+}
+
+static int plist_has(const struct plist *l, const char *p)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], p))
+			return 1;
 	return 0;
 }
 
@@ -116,6 +129,93 @@ static int add_glob(struct plist *l, const char *pattern, int any_name)
 	return added;
 }
 
+/* 1 when name (a file name without folder) is STEM.YYYYMMDDTHHMMSSZ.sysrec
+ * or STEM.YYYYMMDDTHHMMSSZ-N.sysrec: the name sysrec gives a rotated file
+ * (rec_out_rotated_name). */
+static int is_rotated_of(const char *name, const char *stem, size_t stem_len)
+{
+	const char *p = name + stem_len;
+
+	if (strncmp(name, stem, stem_len) || *p++ != '.')
+		return 0;
+	for (int i = 0; i < 15; i++, p++) {
+		if (i == 8 ? *p != 'T' : !(*p >= '0' && *p <= '9'))
+			return 0;
+	}
+	if (*p++ != 'Z')
+		return 0;
+	if (*p == '-') {
+		if (!(p[1] >= '0' && p[1] <= '9'))
+			return 0;
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	}
+	return !strcmp(p, ".sysrec");
+}
+
+static int cmp_rotated(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	size_t lx = strlen(x), ly = strlen(y);
+
+	/* Same stamp: "-N" files came later than the plain one (and -10 after -9). */
+	return lx != ly && !strncmp(x, y, (lx < ly ? lx : ly) - 7) ? (lx < ly ? -1 : 1)
+								   : strcmp(x, y);
+}
+
+/* The rotated files of the set whose live file is path, in time order
+ * (nothing when it has no siblings). */
+static int add_rotated(struct plist *l, const char *path, struct sr_err *err)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	char dir[4096], stem[1024];
+	size_t blen = strlen(base), before = l->n;
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	/* sysrec drops a trailing .sysrec of the -w name before the stamp */
+	if (blen > 7 && has_suffix(base, ".sysrec"))
+		blen -= 7;
+	if (!blen || blen >= sizeof(stem))
+		return 0;
+	snprintf(stem, sizeof(stem), "%.*s", (int)blen, base);
+	if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path + (slash == path)), path);
+	else
+		snprintf(dir, sizeof(dir), ".");
+	d = opendir(dir);
+	if (!d)
+		return 0; /* the file itself opens or fails later with a better message */
+	while ((de = readdir(d))) {
+		char p[4096];
+		struct stat st;
+
+		if (!is_rotated_of(de->d_name, stem, blen))
+			continue;
+		if ((size_t)snprintf(p, sizeof(p), "%.*s%s", slash ? (int)(slash - path + 1) : 0,
+				     path, de->d_name) >= sizeof(p))
+			continue;
+		if (stat(p, &st) || !S_ISREG(st.st_mode) || plist_has(l, p))
+			continue;
+		r = plist_add(l, p);
+		if (r)
+			break;
+	}
+	closedir(d);
+	if (r)
+		return sr_err_set(err, r, "out of memory");
+	qsort(l->v + before, l->n - before, sizeof(char *), cmp_rotated);
+	return 0;
+}
+
+/* A missing FILE such as "evt.type=openat" or "proc.name contains x" was
+ * most likely meant as a filter (sysdig takes it as a trailing argument). */
+static int looks_like_filter(const char *s)
+{
+	return strpbrk(s, "=<>!( ") || strstr(s, " and ") || strstr(s, " contains ");
+}
+
 static int add_missing(struct plist *l, const char *path, struct sr_err *err)
 {
 	char pat[4200];
@@ -134,7 +234,8 @@ static int add_missing(struct plist *l, const char *path, struct sr_err *err)
 		if (add_glob(l, pat, 0))
 			return 0;
 	}
-	return sr_err_set(err, SR_EIO, "cannot open '%s': %s", path, strerror(ENOENT));
+	return sr_err_set(err, SR_EIO, "cannot open '%s': %s%s", path, strerror(ENOENT),
+			  looks_like_filter(path) ? " (did you mean -f?)" : "");
 }
 
 int rpl_paths_expand(char *const *paths, int npaths, char ***out, size_t *n, struct sr_err *err)
@@ -154,8 +255,8 @@ int rpl_paths_expand(char *const *paths, int npaths, char ***out, size_t *n, str
 		} else if (S_ISDIR(st.st_mode)) {
 			r = add_dir(&l, paths[i], err);
 		} else {
-			r = plist_add(&l, paths[i]);
-			if (r)
+			r = add_rotated(&l, paths[i], err);
+			if (!r && (r = plist_add(&l, paths[i])))
 				sr_err_set(err, r, "out of memory");
 		}
 	}

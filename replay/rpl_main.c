@@ -28,11 +28,11 @@ int main(int argc, char **argv)
 					     "FILE...");
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		rpl_usage(stdout, argc > 2 ? argv[2] : NULL);
-		return RPL_EXIT_OK;
+		return rpl_stdout_finish(RPL_EXIT_OK);
 	}
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
 		printf("sysreplay " SR_VERSION " (capture format " SR_FORMAT_VERSION ")\n");
-		return RPL_EXIT_OK;
+		return rpl_stdout_finish(RPL_EXIT_OK);
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(cmds[i].name, cmd))
@@ -42,10 +42,11 @@ int main(int argc, char **argv)
 				break;
 			if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {
 				rpl_usage(stdout, cmd);
-				return RPL_EXIT_OK;
+				return rpl_stdout_finish(RPL_EXIT_OK);
 			}
 		}
-		return cmds[i].fn(argc - 1, argv + 1);
+		/* Every command's output is checked here, once. */
+		return rpl_stdout_finish(cmds[i].fn(argc - 1, argv + 1));
 	}
 	return rpl_usage_error(NULL, "unknown command '%s'", cmd);
 }

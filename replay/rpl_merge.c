@@ -37,6 +37,7 @@ struct rpl_input {
 	int err_code;
 	struct sr_err first_err;
 	int err_reported;
+	uint64_t skipped; /* --keep-going: damaged parts and files passed over */
 };
 
 static int before(const struct rpl_input *in, size_t a, size_t b)
@@ -96,6 +97,69 @@ static void note_error(struct rpl_input *in, const struct sr_err *e, int code)
 	in->first_err.code = code;
 }
 
+/* Prefixes err's message with the file name unless it holds it already. */
+static void name_file(const char *path, struct sr_err *err)
+{
+	char msg[sizeof(err->msg)];
+
+	if (strstr(err->msg, path))
+		return;
+	snprintf(msg, sizeof(msg), "%s", err->msg);
+	sr_err_set(err, err->code, "%s: %s", path, msg);
+}
+
+/* Errors --keep-going passes over: damage and unreadable files, not a
+ * lack of memory. */
+static int skippable(int code)
+{
+	return code == SR_ECORRUPT || code == SR_EFORMAT || code == SR_EIO;
+}
+
+/* evt_source_next that turns a cut-short end into an error and names the
+ * records lost to damage (rpl_loss.c). With --keep-going the loss is said
+ * on stderr and reading goes on past a damaged chunk where the source can,
+ * else the source ends there. */
+static int source_next(struct rpl_input *in, struct evt_source *s, struct evt *ev,
+		       struct sr_err *err)
+{
+	for (;;) {
+		int r = evt_source_next(s, ev, err), cut = 0;
+
+		if (r == 0 && rpl_loss_cut(s, err)) {
+			r = SR_ECORRUPT;
+			cut = 1;
+		} else if (r < 0) {
+			name_file(s->path, err);
+			rpl_loss_damage(s, err, rpl_keep_going);
+		}
+		if (r >= 0 || !rpl_keep_going || !skippable(r))
+			return r;
+		in->skipped++;
+		rpl_fail("skipped %s", err->msg);
+		if (cut || !s->ops->skip_damage || s->ops->skip_damage(s))
+			return 0;
+	}
+}
+
+/* The end of every source: after --keep-going skipped something, the run
+ * still fails (exit 2), once, after everything readable was delivered. */
+static int input_end(struct rpl_input *in, struct sr_err *err)
+{
+	if (in->err_code && !in->err_reported) {
+		in->err_reported = 1;
+		if (err)
+			*err = in->first_err;
+		return in->err_code;
+	}
+	if (in->skipped && !in->err_reported) {
+		in->err_reported = 1;
+		return sr_err_set(err, SR_ECORRUPT,
+				  "--keep-going: %" PRIu64 " damaged part%s skipped (said above)",
+				  in->skipped, in->skipped == 1 ? "" : "s");
+	}
+	return 0;
+}
+
 /* Pulls the next pending event of source i; keeps the numbering total. */
 static void advance(struct rpl_input *in, size_t i)
 {
@@ -109,7 +173,7 @@ static void advance(struct rpl_input *in, size_t i)
 	uint64_t delivered = s->has ? s->ev.num : s->base;
 
 	sr_err_clear(&e);
-	r = evt_source_next(s->s, &s->ev, &e);
+	r = source_next(in, s->s, &s->ev, &e);
 	if (r == 1) {
 		s->has = 1;
 		nb = s->ev.num - !rpl_is_meta(&s->ev);
@@ -124,6 +188,14 @@ static void advance(struct rpl_input *in, size_t i)
 	s->base = nb;
 	if (s->has)
 		heap_push(in, i);
+}
+
+static int named_before(char *const *files, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(files[j], files[i]))
+			return 1;
+	return 0;
 }
 
 int rpl_input_open(struct rpl_input **out, char *const *paths, int npaths, struct sr_err *err)
@@ -152,19 +224,24 @@ int rpl_input_open(struct rpl_input **out, char *const *paths, int npaths, struc
 	}
 	in->last = -1;
 	for (size_t i = 0; i < n; i++) {
-		r = evt_source_open(files[i], &in->src[i].s, err);
+		/* A file named twice (cap.sysrec, which brings its rotated
+		 * siblings, and a glob of them) would double its events. */
+		if (named_before(files, i))
+			continue;
+		r = evt_source_open(files[i], &in->src[in->n].s, err);
 		if (r) {
-			/* Name the file unless the source already did. */
-			if (!strstr(err->msg, files[i])) {
-				char msg[sizeof(err->msg)];
-
-				snprintf(msg, sizeof(msg), "%s", err->msg);
-				sr_err_set(err, r, "%s: %s", files[i], msg);
-			}
-			break;
+			name_file(files[i], err);
+			if (!rpl_keep_going || !skippable(r))
+				break;
+			rpl_fail("skipped %s", err->msg);
+			in->skipped++;
+			r = 0;
+			continue;
 		}
 		in->n++;
 	}
+	if (!r && !in->n)
+		r = sr_err_set(err, SR_EFORMAT, "--keep-going: no readable capture file");
 	rpl_paths_free(files, n);
 	if (r) {
 		rpl_input_close(in);
@@ -230,13 +307,15 @@ int rpl_input_next(struct rpl_input *in, struct evt *ev, struct sr_err *err)
 {
 	size_t i;
 
-	if (in->n == 1 && !in->src[0].done) {
+	if (in->n == 1) {
 		/* One source: no heap, no renumbering. */
-		int r = evt_source_next(in->src[0].s, ev, err);
+		int r = in->src[0].done ? 0 : source_next(in, in->src[0].s, ev, err);
 
 		if (r <= 0)
 			in->src[0].done = 1;
-		return r;
+		if (r < 0)
+			in->err_reported = 1;
+		return r ? r : input_end(in, err);
 	}
 	if (!in->primed) {
 		in->primed = 1;
@@ -247,15 +326,8 @@ int rpl_input_next(struct rpl_input *in, struct evt *ev, struct sr_err *err)
 		advance(in, (size_t)in->last);
 		in->last = -1;
 	}
-	if (in->hn == 0) {
-		if (in->err_code && !in->err_reported) {
-			in->err_reported = 1;
-			if (err)
-				*err = in->first_err;
-			return in->err_code;
-		}
-		return 0;
-	}
+	if (in->hn == 0)
+		return input_end(in, err);
 	i = heap_pop(in);
 	in->last = (long)i;
 	*ev = in->src[i].ev;
@@ -271,6 +343,41 @@ size_t rpl_input_count(const struct rpl_input *in)
 struct evt_source *rpl_input_source(const struct rpl_input *in, size_t i)
 {
 	return i < in->n ? in->src[i].s : NULL;
+}
+
+int rpl_input_learn_bounds(struct rpl_input *in, int need_last, struct sr_err *err)
+{
+	for (size_t i = 0; i < in->n; i++) {
+		struct evt_source *s = in->src[i].s, *rd;
+		uint64_t first = 0, last = 0;
+		struct evt ev;
+		int r;
+
+		if (s->first_ts && (s->last_ts || !need_last))
+			continue;
+		/* A second reader: the run's own must stay at its start. */
+		r = evt_source_open(s->path, &rd, err);
+		if (r)
+			return r;
+		while ((r = evt_source_next(rd, &ev, err)) == 1) {
+			if (rpl_is_meta(&ev))
+				continue;
+			if (!first || ev.rec->ts < first)
+				first = ev.rec->ts;
+			if (ev.rec->ts > last)
+				last = ev.rec->ts;
+			if (!need_last)
+				break;
+		}
+		evt_source_close(rd);
+		/* Damage is reported by the run itself, after what precedes it. */
+		(void)r;
+		if (!s->first_ts)
+			s->first_ts = first;
+		if (need_last && !s->last_ts)
+			s->last_ts = last;
+	}
+	return 0;
 }
 
 uint64_t rpl_input_first_ts(const struct rpl_input *in)

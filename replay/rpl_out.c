@@ -24,7 +24,7 @@ int rpl_out_init(struct rpl_out *o, enum rpl_out_mode mode, const char *fmt, FIL
 		return 0;
 	sr_err_clear(&err);
 	if (fld_format_compile(fmt ? fmt : RPL_DEFAULT_FORMAT, &o->fmt, &err)) {
-		fflush(stdout);
+		rpl_flush_stdout();
 		flt_error_print(stderr, "format", fmt ? fmt : RPL_DEFAULT_FORMAT, &err);
 		free(o->buf);
 		o->buf = NULL;
@@ -63,6 +63,6 @@ int rpl_out_event(struct rpl_out *o, struct fld_ctx *c)
 
 	o->buf[n++] = '\n';
 	if (fwrite(o->buf, 1, n, o->f) != n)
-		return -errno;
+		return rpl_out_failed(errno);
 	return 0;
 }

@@ -21,25 +21,54 @@
 
 #define RPL_UNTIL_SLACK 10000000ull /* 10 ms */
 
-int rpl_window(const struct rpl_input *in, const struct sr_time_spec *since,
+int rpl_window(struct rpl_input *in, const struct sr_time_spec *since,
 	       const struct sr_time_spec *until, uint64_t *since_ns, uint64_t *until_ns,
 	       struct sr_err *err)
 {
-	uint64_t first = rpl_input_first_ts(in), last = rpl_input_last_ts(in);
 	const struct sr_time_spec *t[2] = {since, until};
+	int need_first = 0, need_last = 0, r;
+	uint64_t first, last, *out[2] = {since_ns, until_ns};
 
+	for (int i = 0; i < 2; i++) {
+		if (!t[i])
+			continue;
+		need_first |= t[i]->kind == SR_TIME_START || t[i]->kind == SR_TIME_CLOCK;
+		need_last |= t[i]->kind == SR_TIME_END || t[i]->kind == SR_TIME_CLOCK;
+	}
+	/* Sources without an index (.scap) learn their range by reading. */
+	if ((need_first && !rpl_input_first_ts(in)) || (need_last && !rpl_input_last_ts(in))) {
+		r = rpl_input_learn_bounds(in, need_last, err);
+		if (r)
+			return r;
+	}
+	first = rpl_input_first_ts(in);
+	last = rpl_input_last_ts(in);
+	*since_ns = 0;
+	*until_ns = UINT64_MAX;
 	for (int i = 0; i < 2; i++) {
 		if (!t[i] || t[i]->kind == SR_TIME_NONE)
 			continue;
-		if ((t[i]->kind == SR_TIME_START && !first) || (t[i]->kind == SR_TIME_END && !last))
+		if ((need_first && !first) || (need_last && !last))
 			return sr_err_set(err, SR_ESYNTAX,
 					  "%s: a relative time needs the capture's time range, "
-					  "which this input does not record; give an absolute time",
+					  "and this input has no events; give an absolute time",
 					  i ? "--until" : "--since");
+		r = sr_time_resolve_day(t[i], first, last, out[i], err);
+		if (r) {
+			char m[sizeof(err->msg)];
+
+			snprintf(m, sizeof(m), "%s", err->msg);
+			return sr_err_set(err, r, "%s: %s", i ? "--until" : "--since", m);
+		}
 	}
-	*since_ns = since && since->kind != SR_TIME_NONE ? sr_time_resolve(since, first, last) : 0;
-	*until_ns =
-	    until && until->kind != SR_TIME_NONE ? sr_time_resolve(until, first, last) : UINT64_MAX;
+	/* An empty window is a mistake in the times given, not an empty result. */
+	if (*since_ns > *until_ns) {
+		char a[40], b[40];
+
+		sr_time_format_rfc3339(*since_ns, a, sizeof(a));
+		sr_time_format_rfc3339(*until_ns, b, sizeof(b));
+		return sr_err_set(err, SR_ESYNTAX, "--since (%s) is after --until (%s)", a, b);
+	}
 	return 0;
 }
 
@@ -85,6 +114,7 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		if (r)
 			return r;
 	}
+	res->reading = 1;
 	/* The types the filter can match: records of other types are counted
 	 * but never evaluated (flt_prog_types is exact for evt.type tests and
 	 * conservative for the rest, so this never changes a result). */
@@ -150,8 +180,8 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 			if (ts > res->last_ts)
 				res->last_ts = ts;
 			fld_ctx_reset(ctx, &ev, st);
-			if (!o->prog ||
-			    ((types[(type >> 3) & 31] >> (type & 7) & 1) && flt_eval(o->prog, ctx))) {
+			if (!o->prog || ((types[(type >> 3) & 31] >> (type & 7) & 1) &&
+					 flt_eval(o->prog, ctx))) {
 				res->matched++;
 				if (o->emit && o->emit(o->emit_ctx, ctx))
 					res->stopped = 1;

@@ -77,15 +77,22 @@ int rpl_cmd_shell(int argc, char **argv)
 {
 	struct rpl_shell sh;
 	char *hist = NULL, *line;
+	int failed = 0;
 
-	if (argc < 2)
+	int first = 1;
+
+	if (argc > 1 && !strcmp(argv[1], "--keep-going")) {
+		rpl_keep_going = 1;
+		first = 2;
+	}
+	if (argc <= first)
 		return rpl_usage_error("shell", "no capture FILE given");
-	for (int i = 1; i < argc; i++)
+	for (int i = first; i < argc; i++)
 		if (argv[i][0] == '-' && argv[i][1])
 			return rpl_usage_error("shell", "unknown option '%s'", argv[i]);
 	memset(&sh, 0, sizeof(sh));
-	sh.files = argv + 1;
-	sh.nfiles = argc - 1;
+	sh.files = argv + first;
+	sh.nfiles = argc - first;
 	sh.interactive = isatty(STDIN_FILENO);
 	/* Fail at once on a missing or bad file, not at the first query. */
 	if (shell_probe(&sh))
@@ -113,9 +120,9 @@ int rpl_cmd_shell(int argc, char **argv)
 			if (hist)
 				write_history(hist);
 		}
-		if (*p && *p != '#')
-			rpl_shell_exec(&sh, p);
-		fflush(stdout);
+		if (*p && *p != '#' && rpl_shell_exec(&sh, p))
+			failed = 1;
+		rpl_flush_stdout();
 		free(line);
 		rpl_interrupted = 0;
 	}
@@ -124,5 +131,7 @@ int rpl_cmd_shell(int argc, char **argv)
 	free(sh.format);
 	free(hist);
 	rpl_sigint_catch(0);
-	return RPL_EXIT_OK;
+	/* Like `sqlite3 -bail` without the bail: a script goes on past a failed
+	 * command, and its status tells that one failed. */
+	return failed && !sh.interactive ? RPL_EXIT_FINDING : RPL_EXIT_OK;
 }

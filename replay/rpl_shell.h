@@ -29,10 +29,12 @@ struct rpl_shell {
 	uint64_t first_ts, last_ts; /* capture bounds (0 when unknown) */
 	char hostname[256];
 	int quit;
+	int failed; /* some command failed: the shell's exit status says so */
 };
 
-/* Runs one input line (a filter or a .command). Returns 0; errors are printed
- * and the shell goes on. */
+/* Runs one input line (a filter or a .command). Returns 0, or -1 when the
+ * command failed (bad filter or argument, unreadable or damaged capture);
+ * errors are printed and the shell goes on either way. */
 int rpl_shell_exec(struct rpl_shell *sh, char *line);
 
 /* Tab completion (rpl_shell_complete.c): installs libedit's readline hooks. */

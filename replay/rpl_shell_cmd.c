@@ -37,8 +37,10 @@ static int shell_run(struct rpl_shell *sh, struct rpl_run_opts *ro, struct rpl_r
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	if (rpl_input_open_or_fail(&in, sh->files, sh->nfiles))
+	if (rpl_input_open_or_fail(&in, sh->files, sh->nfiles)) {
+		sh->failed = 1;
 		return RPL_EXIT_BAD;
+	}
 	sr_err_clear(&err);
 	if (ro->since.kind == SR_TIME_NONE)
 		ro->since = sh->since;
@@ -47,12 +49,25 @@ static int shell_run(struct rpl_shell *sh, struct rpl_run_opts *ro, struct rpl_r
 	ro->skip_types = ro->st == NULL;
 	r = rpl_run(in, ro, res, &err);
 	rpl_input_close(in);
-	fflush(stdout);
-	if (r)
+	rpl_flush_stdout();
+	if (r) {
+		sh->failed = 1;
 		return rpl_fail_err(NULL, &err);
+	}
 	if (res->interrupted)
 		printf("(interrupted)\n");
 	return 0;
+}
+
+/* rpl_filter_compile that counts a bad filter as a failed command. */
+static int shell_filter(struct rpl_shell *sh, struct flt_arena *a, const char *text,
+			struct flt_prog **prog)
+{
+	int r = rpl_filter_compile(a, text, "filter", stdout, prog);
+
+	if (r)
+		sh->failed = 1;
+	return r;
 }
 
 struct list_ctx {
@@ -83,12 +98,14 @@ static void cmd_list(struct rpl_shell *sh, const char *filter)
 	if (!a)
 		return;
 	memset(&lc, 0, sizeof(lc));
-	if (rpl_filter_compile(a, filter, "filter", stdout, &prog))
+	if (shell_filter(sh, a, filter, &prog))
 		goto out;
 	/* .json on shows whole events, whatever .format says */
 	if (sh->json ? rpl_out_init(&lc.out, RPL_OUT_JSON, NULL, stdout)
-		     : rpl_out_init(&lc.out, RPL_OUT_LINE, sh->format, stdout))
+		     : rpl_out_init(&lc.out, RPL_OUT_LINE, sh->format, stdout)) {
+		sh->failed = 1;
 		goto out;
+	}
 	lc.sh = sh;
 	memset(&ro, 0, sizeof(ro));
 	ro.prog = prog;
@@ -115,10 +132,12 @@ static void cmd_count(struct rpl_shell *sh, const char *filter)
 
 	if (!a)
 		return;
-	if (!rpl_filter_compile(a, filter, "filter", stdout, &prog)) {
+	if (!shell_filter(sh, a, filter, &prog)) {
 		memset(&ro, 0, sizeof(ro));
 		ro.prog = prog;
-		if (!shell_run(sh, &ro, &res) && !res.interrupted)
+		/* After damage, the count of what could be read (as events -c). */
+		shell_run(sh, &ro, &res);
+		if (res.reading && !res.interrupted)
 			printf("%" PRIu64 "\n", res.matched);
 	}
 	flt_arena_free(a);
@@ -243,6 +262,7 @@ static void cmd_top(struct rpl_shell *sh, char *args)
 
 	if (!field) {
 		printf("usage: .top FIELD [N] [FILTER]\n");
+		sh->failed = 1;
 		return;
 	}
 	if (isdigit((unsigned char)*rest)) {
@@ -259,6 +279,7 @@ static void cmd_top(struct rpl_shell *sh, char *args)
 	sr_err_clear(&err);
 	if (fld_resolve(field, &t.ref, &err)) {
 		printf("%s\n", err.msg);
+		sh->failed = 1;
 		return;
 	}
 	a = flt_arena_new();
@@ -266,7 +287,7 @@ static void cmd_top(struct rpl_shell *sh, char *args)
 	t.tab = calloc(t.cap, sizeof(*t.tab));
 	if (!a || !t.tab)
 		goto out;
-	if (rpl_filter_compile(a, rest, "filter", stdout, &prog))
+	if (shell_filter(sh, a, rest, &prog))
 		goto out;
 	memset(&ro, 0, sizeof(ro));
 	ro.prog = prog;
@@ -313,13 +334,14 @@ static void print_ts(const char *label, uint64_t ns)
 	printf("%s%s\n", label, b);
 }
 
-static int parse_time_arg(const char *arg, struct sr_time_spec *t)
+static int parse_time_arg(struct rpl_shell *sh, const char *arg, struct sr_time_spec *t)
 {
 	struct sr_err err;
 
 	sr_err_clear(&err);
 	if (sr_time_parse(arg, t, &err)) {
 		printf("%s\n", err.msg);
+		sh->failed = 1;
 		return -1;
 	}
 	return 0;
@@ -346,7 +368,7 @@ static void cmd_seek(struct rpl_shell *sh, char *args)
 		show_window(sh);
 		return;
 	}
-	if (parse_time_arg(w, &t))
+	if (parse_time_arg(sh, w, &t))
 		return;
 	sh->since = t;
 	sh->cursor_ts = 0;
@@ -369,8 +391,15 @@ static void cmd_range(struct rpl_shell *sh, char *args)
 		show_window(sh);
 		return;
 	}
-	if (parse_time_arg(from, &f) || (to && parse_time_arg(to, &t)))
+	if (parse_time_arg(sh, from, &f) || (to && parse_time_arg(sh, to, &t)))
 		return;
+	/* A reversed window is a mistake, not an empty result (as --since/--until). */
+	if (to && sr_time_resolve(&f, sh->first_ts, sh->last_ts) >
+		      sr_time_resolve(&t, sh->first_ts, sh->last_ts)) {
+		printf(".range: FROM %s is after TO %s\n", from, to);
+		sh->failed = 1;
+		return;
+	}
 	sh->since = f;
 	sh->until = t;
 	sh->cursor_ts = 0;
@@ -393,8 +422,10 @@ static void cmd_alerts(struct rpl_shell *sh, char *args)
 	memset(&rsel, 0, sizeof(rsel));
 	rsel.files = files;
 	rsel.nfiles = n;
-	if (rpl_alerts_load(&rs, &rsel))
+	if (rpl_alerts_load(&rs, &rsel)) {
+		sh->failed = 1;
 		return;
+	}
 	al = rpl_alerts_new(rs, sh->json, stdout);
 	if (al) {
 		memset(&ro, 0, sizeof(ro));
@@ -434,18 +465,20 @@ static struct st_state *state_at_cursor(struct rpl_shell *sh, uint64_t *at)
 	return st;
 }
 
-static int parse_pid(const char *cmd, char *args, uint32_t *pid)
+static int parse_pid(struct rpl_shell *sh, const char *cmd, char *args, uint32_t *pid)
 {
 	char *w = next_word(&args), *end;
 	unsigned long v;
 
 	if (!w) {
 		printf("usage: %s PID\n", cmd);
+		sh->failed = 1;
 		return -1;
 	}
 	v = strtoul(w, &end, 10);
 	if (*end || v == 0 || v > UINT32_MAX) {
 		printf("%s: '%s' is not a pid\n", cmd, w);
+		sh->failed = 1;
 		return -1;
 	}
 	*pid = (uint32_t)v;
@@ -512,7 +545,7 @@ static struct st_state *thread_at_cursor(struct rpl_shell *sh, const char *cmd, 
 	uint32_t pid;
 	uint64_t at;
 
-	if (parse_pid(cmd, args, &pid))
+	if (parse_pid(sh, cmd, args, &pid))
 		return NULL;
 	st = state_at_cursor(sh, &at);
 	if (!st)
@@ -600,8 +633,10 @@ static void cmd_format(struct rpl_shell *sh, char *args)
 		return;
 	}
 	/* Compile once to reject a bad format now rather than at every listing. */
-	if (rpl_out_init(&o, RPL_OUT_LINE, args, stdout))
+	if (rpl_out_init(&o, RPL_OUT_LINE, args, stdout)) {
+		sh->failed = 1;
 		return;
+	}
 	rpl_out_free(&o);
 	free(sh->format);
 	sh->format = strdup(args);
@@ -616,7 +651,7 @@ static void cmd_stats(struct rpl_shell *sh, char *args)
 	struct rpl_run_opts ro;
 	struct rpl_run_result res;
 
-	if (a && s && !rpl_filter_compile(a, args, "filter", stdout, &prog)) {
+	if (a && s && !shell_filter(sh, a, args, &prog)) {
 		memset(&ro, 0, sizeof(ro));
 		ro.prog = prog;
 		ro.emit = rpl_stats_emit;
@@ -635,9 +670,10 @@ int rpl_shell_exec(struct rpl_shell *sh, char *line)
 
 	while (len && isspace((unsigned char)line[len - 1]))
 		line[--len] = '\0';
+	sh->failed = 0;
 	if (line[0] != '.') {
 		cmd_list(sh, line);
-		return 0;
+		return sh->failed ? -1 : 0;
 	}
 	cmd = next_word(&args);
 	if (!strcmp(cmd, ".quit") || !strcmp(cmd, ".exit") || !strcmp(cmd, ".q"))
@@ -668,11 +704,15 @@ int rpl_shell_exec(struct rpl_shell *sh, char *line)
 			sh->json = 1;
 		else if (!strcmp(args, "off"))
 			sh->json = 0;
-		else
+		else {
 			printf("usage: .json on|off (now %s)\n", sh->json ? "on" : "off");
+			sh->failed = 1;
+		}
 	} else if (!strcmp(cmd, ".stats"))
 		cmd_stats(sh, args);
-	else
+	else {
 		printf("unknown command '%s' (.help lists them)\n", cmd);
-	return 0;
+		sh->failed = 1;
+	}
+	return sh->failed ? -1 : 0;
 }

@@ -66,7 +66,7 @@ int rpl_pager_line(struct rpl_pager *p, const char *line, size_t len)
 		int k;
 
 		fputs("\033[7m--More--\033[0m", stdout);
-		fflush(stdout);
+		rpl_flush_stdout();
 		k = read_key(p->key_fd);
 		fputs("\r\033[K", stdout);
 		if (k < 0 || k == 'q' || k == 'Q' || k == 3) {

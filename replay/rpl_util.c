@@ -8,11 +8,54 @@
 #include "rpl.h"
 
 volatile sig_atomic_t rpl_interrupted;
+int rpl_keep_going;
+
+/* errno of the first failed write to stdout: by the time main checks the
+ * stream, errno may have been reused. */
+static int out_errno;
+
+int rpl_out_failed(int e)
+{
+	if (!out_errno)
+		out_errno = e ? e : EIO;
+	return -out_errno;
+}
+
+void rpl_flush_stdout(void)
+{
+	if (fflush(stdout))
+		rpl_out_failed(errno);
+}
+
+int rpl_out_broken(void)
+{
+	return out_errno != 0 || ferror(stdout);
+}
+
+int rpl_stdout_finish(int rc)
+{
+	errno = 0;
+	if (fflush(stdout))
+		rpl_out_failed(errno);
+	else if (ferror(stdout))
+		rpl_out_failed(EIO);
+	if (!out_errno)
+		return rc;
+	/* A reader that went away (`| head`) is not a failure of ours; SIGPIPE
+	 * normally ends the process before this. */
+	if (out_errno == EPIPE)
+		return rc;
+	/* stdout is unusable: the message goes to stderr only (say() flushes
+	 * stdout first, which fails again quietly). */
+	clearerr(stdout);
+	fprintf(stderr, "sysreplay: writing output: %s\n", strerror(out_errno));
+	return RPL_EXIT_BAD;
+}
 
 /* One message line on stderr, after whatever stdout already holds. */
 static void say(const char *prefix, const char *fmt, va_list ap)
 {
-	fflush(stdout);
+	rpl_flush_stdout();
 	fputs(prefix, stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
@@ -87,6 +130,9 @@ int rpl_opt_run(const char *cmd, int opt, char **argv, struct rpl_run_opts *ro)
 		return rpl_opt_time("--until", optarg, &ro->until);
 	case RPL_OPT_NO_PROGRESS:
 		ro->progress = 0;
+		return 0;
+	case RPL_OPT_KEEP_GOING:
+		rpl_keep_going = 1;
 		return 0;
 	case ':':
 		return rpl_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);

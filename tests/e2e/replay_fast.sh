@@ -96,7 +96,8 @@ import json, sys; o = json.load(sys.stdin)
 t = o["truncation"]; assert t["chunk"] >= 1 and t["offset"] > 0 and "cut short" in t["message"]
 assert "no trailer" in o["index_note"]'; then pass info_json_truncation
 else fail info_json_truncation "$("$R" info -j "$T/cut.sysrec" | head -c 300)"; fi
-# a truncated capture still replays cleanly up to the cut
-n=$("$R" events -c "$T/cut.sysrec"); rc=$?
-[ $rc -eq 0 ] && [ "$n" -gt 0 ] && pass truncated_replays || fail truncated_replays "exit $rc n=$n"
+# a truncated capture replays up to the cut, then says so (exit 2, never silent)
+n=$("$R" events -c "$T/cut.sysrec" 2>"$T/cut.err"); rc=$?
+[ $rc -eq 2 ] && [ "$n" -gt 0 ] && grep -q 'truncated at chunk' "$T/cut.err" &&
+	pass truncated_replays || fail truncated_replays "exit $rc n=$n"
 exit 0

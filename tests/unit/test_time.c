@@ -1,5 +1,6 @@
 /* Unit tests for common/sr_time.c: every accepted form, rejections, round trips. */
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "common/sr_time.h"
@@ -126,6 +127,44 @@ TEST(offsets)
 	CHECK(rejects("+1.s5"));
 	CHECK(rejects("+99999999999999999999s"));
 	CHECK(rejects("+300000d"));
+}
+
+TEST(time_of_day)
+{
+	struct sr_time_spec t;
+	struct sr_err err;
+	uint64_t out = 0;
+	/* 2025-11-30T23:58:20Z .. 2025-12-01T00:01:40Z, TZ=UTC (set in main) */
+	uint64_t first = 1764547100000000000ull, last = first + 200000000000ull;
+
+	CHECK_EQ_INT(sr_time_parse("02:07:29.553", &t, &err), 0);
+	CHECK_EQ_INT(t.kind, SR_TIME_CLOCK);
+	CHECK_EQ_INT(t.ns, (2 * 3600 + 7 * 60 + 29) * 1000000000ull + 553000000ull);
+	CHECK_EQ_INT(sr_time_parse("23:59", &t, &err), 0);
+	CHECK_EQ_INT(t.ns, (23 * 3600 + 59 * 60) * 1000000000ull);
+	CHECK(rejects("24:00"));
+	CHECK(rejects("12:60"));
+	CHECK(rejects("12:5"));
+	CHECK(rejects("12:00:00."));
+	CHECK(rejects("12:00:00Z"));
+	/* one day: that day */
+	CHECK_EQ_INT(sr_time_parse("23:59:00", &t, &err), 0);
+	CHECK_EQ_INT(sr_time_resolve_day(&t, first, first + 10000000000ull, &out, &err), 0);
+	CHECK_EQ_INT(out, 1764547140000000000ull);
+	/* two days: the one where it falls inside the capture */
+	CHECK_EQ_INT(sr_time_resolve_day(&t, first, last, &out, &err), 0);
+	CHECK_EQ_INT(out, 1764547140000000000ull);
+	CHECK_EQ_INT(sr_time_parse("00:00:30", &t, &err), 0);
+	CHECK_EQ_INT(sr_time_resolve_day(&t, first, last, &out, &err), 0);
+	CHECK_EQ_INT(out, 1764547230000000000ull);
+	/* on neither day inside the capture: refused with the days named */
+	CHECK_EQ_INT(sr_time_parse("12:00", &t, &err), 0);
+	CHECK_EQ_INT(sr_time_resolve_day(&t, first, last, &out, &err), SR_ESYNTAX);
+	CHECK(strstr(err.msg, "2025-11-30 .. 2025-12-01") != NULL);
+	/* inside on two days of a longer capture: refused too */
+	CHECK_EQ_INT(sr_time_resolve_day(&t, first, first + 3 * 86400000000000ull, &out, &err),
+		     SR_ESYNTAX);
+	CHECK(strstr(err.msg, "more than one") != NULL);
 }
 
 TEST(resolve)
