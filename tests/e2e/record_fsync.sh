@@ -15,7 +15,9 @@ T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 run() {
 	local name=$1
 	shift
-	strace -f -qq -e trace=fdatasync,fsync -o "$T/$name.st" "$BIN/sysrec" -q "$@" -M 3 2>"$T/$name.err"
+	# LeakSanitizer (make SAN=...) cannot run under ptrace
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -f -qq -e trace=fdatasync,fsync -o "$T/$name.st" "$BIN/sysrec" -q "$@" -M 3 2>"$T/$name.err"
 	local rc=$?
 	[ "$rc" -eq 0 ] || { fail "$name" "sysrec exit $rc: $(tail -2 "$T/$name.err")"; return 1; }
 	nsync=$(grep -c '^[0-9]* *fdatasync(' "$T/$name.st")
