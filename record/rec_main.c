@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,8 +51,9 @@ struct rec {
 	int full;     /* -n reached: take no more */
 	int write_rc; /* first writer error */
 	struct sr_err werr;
-	uint64_t bad;	   /* records that failed to decode */
-	uint64_t bad_seen; /* bad + the reader's malformed samples, already in a DROP */
+	struct fmt_sign_key key; /* --sign-key (wiped at once with --forward-secure) */
+	uint64_t bad;		 /* records that failed to decode */
+	uint64_t bad_seen;	 /* bad + the reader's malformed samples, already in a DROP */
 	uint64_t drops_seen[PRB_DROP_NR];
 	uint64_t drops_total[PRB_DROP_NR];
 	pid_t child;
@@ -313,6 +315,9 @@ static void run(struct rec *r)
 				break;
 		}
 		rec_out_stats(&r->out, &st);
+		/* forward-secure: no second file (its key is gone) */
+		if (sig_rotate && r->o.forward_secure)
+			sig_rotate = 0;
 		if (sig_rotate ||
 		    (r->o.rot_bytes && r->out.w &&
 		     st.bytes - r->out.done.bytes >= r->o.rot_bytes) ||
@@ -399,7 +404,20 @@ int main(int argc, char **argv)
 	wopts.level = r.o.level;
 	/* a killed recorder loses at most the last second */
 	wopts.chunk_ns = NS;
+	if (r.o.sign_key) {
+		if (fmt_key_load_private(r.o.sign_key, &r.key, &err))
+			return die(2, &err);
+		wopts.sign = &r.key;
+		wopts.ratchet = r.o.forward_secure;
+		wopts.ckpt_chunks = r.o.ckpt_chunks;
+		wopts.ckpt_ns = r.o.ckpt_ns;
+	}
 	rc = rec_out_open(&r.out, r.o.path, &host, &wopts, r.o.ring_count, &err);
+	/* Forward-secure: the writer holds the only copy, and evolves it. */
+	if (r.o.forward_secure) {
+		sodium_memzero(&r.key, sizeof(r.key));
+		r.out.wopts.sign = NULL;
+	}
 	if (rc)
 		return die(2, &err);
 	rec_cg_init(&r.cg, &err);
@@ -455,8 +473,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sysrec: %s: %s%s\n", r.o.path,
 			r.werr.msg[0] ? r.werr.msg : sr_code_name(r.write_rc),
 			r.write_rc == SR_ENOSPC || r.write_rc == SR_ELIMIT
-				? " (file closed; events before this point kept)"
-						: "");
+			    ? " (file closed; events before this point kept)"
+			    : "");
 		code = 1;
 	}
 	if (r.child > 0) {

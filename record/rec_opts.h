@@ -35,6 +35,11 @@ struct rec_opts {
 	int entry;	       /* --entry none|slot|task (enum prb_entry) */
 	uint32_t bench;	       /* --bench-probe BITS, --bench-empty-probe (PRB_B_*) */
 	char cmdline[1024];    /* recorded in the file header */
+	/* signed captures (FORMAT.md, checkpoints) */
+	const char *sign_key; /* --sign-key: private key file */
+	uint32_t ckpt_chunks; /* --checkpoint-chunks */
+	uint64_t ckpt_ns;     /* --checkpoint-every */
+	int forward_secure;   /* --forward-secure: a new key per checkpoint */
 };
 
 /* 0: run; 1: --help was printed (exit 0); <0: bad usage (err says why). */

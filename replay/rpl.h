@@ -92,7 +92,7 @@ struct rpl_run_opts {
 	/* emit (or NULL emit: counting) reads only fields the record header
 	 * carries (fld_needs.h): with a filter that does too, on .sysrec
 	 * input and no caller state, the run skips the state engine. */
-	int emit_stateless;	     /* 2 any source, 1 .sysrec only, 0 never (rpl_run.c) */
+	int emit_stateless; /* 2 any source, 1 .sysrec only, 0 never (rpl_run.c) */
 };
 
 struct rpl_run_result {
@@ -175,7 +175,9 @@ enum { RPL_OPT_SINCE = 256, RPL_OPT_UNTIL, RPL_OPT_NO_PROGRESS, RPL_OPT_OWN };
 #define RPL_RUN_LONG_OPTS                                                                          \
 	{"since", required_argument, NULL, RPL_OPT_SINCE},                                         \
 	    {"until", required_argument, NULL, RPL_OPT_UNTIL},                                     \
-	    {"no-progress", no_argument, NULL, RPL_OPT_NO_PROGRESS}
+	{                                                                                          \
+		"no-progress", no_argument, NULL, RPL_OPT_NO_PROGRESS                              \
+	}
 int rpl_opt_run(const char *cmd, int opt, char **argv, struct rpl_run_opts *ro);
 /* rpl_input_open that prints the error: 0 or 2. */
 int rpl_input_open_or_fail(struct rpl_input **out, char *const *paths, int npaths);
@@ -193,6 +195,7 @@ int rpl_cmd_stats(int argc, char **argv);
 int rpl_cmd_convert(int argc, char **argv);
 int rpl_cmd_fields(int argc, char **argv);
 int rpl_cmd_shell(int argc, char **argv);
+int rpl_cmd_keygen(int argc, char **argv);
 
 /* Catalog listing shared by `fields` and the shell's .fields (rpl_cmd_fields.c). */
 size_t rpl_fields_print(FILE *f, const char *prefix);
@@ -215,14 +218,14 @@ struct rule_set;
 struct rpl_alerts;
 /* Which rules run, as Falco's command line chooses them. */
 struct rpl_rule_opts {
-	char *const *files;        /* -r, in order; none: the default set */
+	char *const *files; /* -r, in order; none: the default set */
 	size_t nfiles;
-	const char *prio;          /* --priority: minimum severity, NULL for all */
-	const char *enable_tags;   /* --tags/--enable-tags (falco -t), comma separated */
-	const char *disable_tags;  /* --disable-tags (falco -T), comma separated */
-	char *const *disable;      /* -D/--disable (falco -D): name substrings */
+	const char *prio;	  /* --priority: minimum severity, NULL for all */
+	const char *enable_tags;  /* --tags/--enable-tags (falco -t), comma separated */
+	const char *disable_tags; /* --disable-tags (falco -T), comma separated */
+	char *const *disable;	  /* -D/--disable (falco -D): name substrings */
 	size_t ndisable;
-	int all;                   /* --all: every matching rule alerts */
+	int all; /* --all: every matching rule alerts */
 };
 /* Loads the files, applies the selection. Prints the error; returns 0 or SR_*. */
 int rpl_alerts_load(struct rule_set **out, const struct rpl_rule_opts *o);

@@ -16,7 +16,8 @@ static const char overview[] =
     "                      --disable-tags T] [--all] [-j] [--since T] [--until T] FILE...\n"
     "    sysreplay shell   FILE...\n"
     "    sysreplay info    [-j] FILE...\n"
-    "    sysreplay verify  FILE...\n"
+    "    sysreplay verify  [--key PUB] [-j] FILE...\n"
+    "    sysreplay keygen  -o KEY\n"
     "    sysreplay stats   [--since T] [--until T] FILE...\n"
     "    sysreplay convert IN OUT\n"
     "    sysreplay fields  [PREFIX]\n"
@@ -160,16 +161,38 @@ static const char h_verify[] =
     "    sysreplay verify - check captures for damage\n"
     "\n"
     "SYNOPSIS\n"
-    "    sysreplay verify FILE...\n"
+    "    sysreplay verify [--key PUB] [-j] FILE...\n"
     "\n"
     "DESCRIPTION\n"
     "    Reads every chunk through the same reader as the other commands and checks\n"
     "    checksums, the hash chain, record framing and the index. Each problem is\n"
     "    printed with its chunk number and byte offset. A file without its trailer\n"
     "    (recorder killed) is reported as a problem. A .scap file is read to its end.\n"
+    "    Format 2.1 captures also carry a BLAKE2b-256 digest chain, and signed ones\n"
+    "    (sysrec --sign-key) Ed25519-signed checkpoints: each is listed with the\n"
+    "    chunks, records and time range it seals, then the unsigned tail.\n"
+    "    --key PUB  the trusted public key (a KEY.pub file from keygen, or its line\n"
+    "               \"sysrec-ed25519 <hex>\"): the capture must be signed by it,\n"
+    "               every chunk sealed by a valid checkpoint, and closed by a final\n"
+    "               one. Without --key only integrity is checked, and it says so.\n"
+    "    -j, --json one JSON object per file: ok, problems, integrity.\n"
     "\n"
     "EXIT STATUS\n"
-    "    0 intact, 1 problems found, 2 a file is not a capture or cannot be read.\n";
+    "    0 intact (with --key: all data authenticated), 1 problems found (the first\n"
+    "    names its chunk and why), 2 a file is not a capture or cannot be read, or\n"
+    "    the key is not a key.\n";
+
+static const char h_keygen[] =
+    "NAME\n"
+    "    sysreplay keygen - create a key pair for signed captures\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    sysreplay keygen -o KEY\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Writes KEY, the Ed25519 private key (mode 0600; an existing file or a\n"
+    "    symlink is never replaced), and KEY.pub, the public key as one line to\n"
+    "    paste or give to verify --key. sysrec --sign-key KEY signs captures.\n";
 
 static const char h_stats[] =
     "NAME\n"
@@ -211,8 +234,9 @@ static const struct {
 	const char *name;
 	const char *text;
 } helps[] = {
-    {"events", h_events}, {"alerts", h_alerts}, {"shell", h_shell},	{"info", h_info},
-    {"verify", h_verify}, {"stats", h_stats},	{"convert", h_convert}, {"fields", h_fields},
+    {"events", h_events},   {"alerts", h_alerts}, {"shell", h_shell},
+    {"info", h_info},	    {"verify", h_verify}, {"stats", h_stats},
+    {"convert", h_convert}, {"fields", h_fields}, {"keygen", h_keygen},
 };
 
 void rpl_usage(FILE *f, const char *cmd)
