@@ -685,10 +685,17 @@ static int load_payload(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *hd
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
 			      "chunk header has no digest (%u bytes, 2.1 needs %u)", h.hdr_len,
 			      FMT_CHUNK_HDR_21);
+	/* A chunk removed (or moved) with the index rewritten to match. */
+	if (h.seq != ci->seq)
+		return err_at(
+		    err, SR_ECORRUPT, ci->seq, ci->offset,
+		    "chunk sequence gap: the header says chunk %llu (a chunk was removed, "
+		    "moved or inserted)",
+		    (unsigned long long)h.seq);
 	/* The index (or the scan) vouched for these; the header must agree. */
-	if (h.seq != ci->seq || h.comp_size != ci->comp_size || h.raw_size != ci->raw_size ||
-	    h.count != ci->count || h.flags != ci->flags || h.first_ts != ci->first_ts ||
-	    h.last_ts != ci->last_ts || memcmp(h.types, ci->types, sizeof(h.types)) != 0)
+	if (h.comp_size != ci->comp_size || h.raw_size != ci->raw_size || h.count != ci->count ||
+	    h.flags != ci->flags || h.first_ts != ci->first_ts || h.last_ts != ci->last_ts ||
+	    memcmp(h.types, ci->types, sizeof(h.types)) != 0)
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
 			      "chunk header disagrees with the index");
 	if (ci->offset + h.hdr_len + (uint64_t)h.comp_size > r->size)

@@ -133,6 +133,10 @@ int fmt_verify_sealed(const char *path, const uint8_t *key, struct fmt_seal_repo
 	uint64_t expect_off;
 	int rc;
 
+	/* Filled on every return, so the caller may always free it. */
+	if (!rep)
+		rep = &own;
+	memset(rep, 0, sizeof(*rep));
 	rc = fmt_reader_open(&r, path, err);
 	if (rc == SR_ECORRUPT) {
 		/* A damaged file header is a finding, not a usage error. */
@@ -141,9 +145,6 @@ int fmt_verify_sealed(const char *path, const uint8_t *key, struct fmt_seal_repo
 	}
 	if (rc)
 		return rc;
-	if (!rep)
-		rep = &own;
-	memset(rep, 0, sizeof(*rep));
 	fi = fmt_reader_info(r);
 	if (!fi->complete)
 		problem(&v, "index not usable, chunks found by scanning: %s",

@@ -39,6 +39,7 @@ void fmt_vseal_begin(struct fmt_vseal *s, const struct fmt_reader *r, const uint
 	s->sink = *sink;
 	s->rep = rep;
 	s->r = r;
+	s->range_problems = *sink->problems;
 	rep->sealed = fmt_reader_sealed(r);
 	s->have_root = h->has_sign_key;
 	if (s->have_root) {
