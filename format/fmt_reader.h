@@ -114,4 +114,17 @@ int fmt_verify_sealed(const char *path, const uint8_t *key, struct fmt_seal_repo
 		      void (*report)(void *ctx, const char *msg), void *ctx, struct sr_err *err);
 void fmt_seal_report_free(struct fmt_seal_report *rep);
 
+/* A quick look at the seal state for info: reads only the checkpoint
+ * chunks (no payload is decompressed, no digest recomputed except theirs),
+ * and checks their signatures against the key the file names. Not a
+ * verification: the data chunks are not checked. */
+struct fmt_seal_glance {
+	int sealed, signed_file, ratchet;
+	char key_id[17];
+	uint64_t checkpoints, bad_checkpoints;
+	int final_seen;
+	uint64_t tail_chunks; /* chunks after the last checkpoint */
+};
+void fmt_seal_glance(struct fmt_reader *r, struct fmt_seal_glance *g);
+
 #endif

@@ -233,3 +233,48 @@ void fmt_vseal_end(struct fmt_vseal *s, const struct fmt_file_info *fi)
 	rep->authenticated = s->have_key && rep->key_match && rep->final_seen &&
 			     rep->tail_chunks == 0 && *s->sink.problems == 0;
 }
+
+void fmt_seal_glance(struct fmt_reader *r, struct fmt_seal_glance *g)
+{
+	const struct fmt_host_info *h = fmt_reader_host(r);
+	size_t n = fmt_reader_chunk_count(r), last = SIZE_MAX;
+	uint8_t expect[FMT_PUB_LEN];
+
+	memset(g, 0, sizeof(*g));
+	g->sealed = fmt_reader_sealed(r);
+	g->signed_file = h->has_sign_key;
+	if (!g->sealed)
+		return;
+	if (g->signed_file) {
+		fmt_seal_key_id_hex(h->sign_pub, g->key_id);
+		memcpy(expect, h->sign_pub, FMT_PUB_LEN);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct fmt_chunk_info *ci = fmt_reader_chunk(r, i);
+		const uint8_t *raw, *hdr;
+		size_t len, hl;
+		struct fmt_ckpt c;
+
+		/* checkpoint chunks hold no records: loading one costs a header */
+		if (ci->count || ci->raw_size ||
+		    fmt_reader_load_chunk(r, i, NULL, &raw, &len, NULL) != 0)
+			continue;
+		hdr = fmt_reader_chunk_header(r, &hl);
+		if (hl < FMT_CHUNK_HDR_CKPT)
+			continue;
+		memcpy(&c, hdr + FMT_CHUNK_HDR_21, sizeof(c));
+		if (c.magic != FMT_CKPT_MAGIC)
+			continue;
+		g->checkpoints++;
+		g->ratchet = !!(c.flags & FMT_CKPT_RATCHET);
+		last = i;
+		if (!g->signed_file || memcmp(c.pub, expect, FMT_PUB_LEN) != 0 ||
+		    fmt_ckpt_check_sig(&c) != 0) {
+			g->bad_checkpoints++;
+			continue;
+		}
+		memcpy(expect, c.next_pub, FMT_PUB_LEN);
+		g->final_seen = (c.flags & FMT_CKPT_FINAL) && i == n - 1;
+	}
+	g->tail_chunks = last == SIZE_MAX ? n : n - 1 - last;
+}

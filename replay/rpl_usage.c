@@ -151,7 +151,11 @@ static const char h_info[] =
     "    Header metadata (host, kernel, recorder and its options, boot time), chunks,\n"
     "    events, time range, drops, bytes on disk against raw bytes (the chunks'\n"
     "    decompressed payloads), and whether the file is complete, recovered\n"
-    "    (recorder killed: index rebuilt) or damaged.\n"
+    "    (recorder killed: index rebuilt) or damaged; the SHA-256 of the whole file\n"
+    "    (the hand-over hash: reads the file once); for 2.1 captures the digest\n"
+    "    chain and the signature state: key id, checkpoints and bad signatures\n"
+    "    (checked against the key the file names), final checkpoint, unsigned\n"
+    "    tail. That is a glance, not a verification: use verify --key.\n"
     "    -j prints one JSON object per file with at least format_version, events,\n"
     "    chunks, first_ts, last_ts (ns since the epoch), bytes, raw_bytes, drops,\n"
     "    complete. For .scap files the counts come from reading the events.\n";

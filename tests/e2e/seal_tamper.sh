@@ -105,3 +105,18 @@ chmod 644 "$T/k"
 if ! "$GEN" -o "$T/z.sysrec" -n 10 --sign-key "$T/k" >/dev/null 2>"$T/e" && grep -q 'readable by others' "$T/e"; then
 	pass private_key_mode_checked
 else fail private_key_mode_checked "$(cat "$T/e")"; fi
+
+# info: the hand-over hash and the seal state, without verifying
+"$R" info "$T/a.sysrec" >"$T/i" 2>&1
+want=$(sha256sum "$T/a.sysrec" | cut -d' ' -f1)
+grep -q "sha256 *$want" "$T/i" && pass info_sha256 || fail info_sha256 "want $want: $(grep sha256 "$T/i")"
+"$R" info -j "$T/a.sysrec" "$T/x.sysrec" >"$T/j" 2>&1
+if python3 -c 'import json,sys
+a,x=[json.loads(l) for l in open(sys.argv[1])]
+assert a["integrity"]["signed"] and a["integrity"]["final_checkpoint"] and a["integrity"]["checkpoints"]>3
+assert a["integrity"]["unsigned_tail_chunks"]==0
+assert not x["integrity"]["final_checkpoint"] and x["integrity"]["unsigned_tail_chunks"]>0' "$T/j" 2>"$T/e"
+then pass info_seal_state; else fail info_seal_state "$(tail -1 "$T/e")"; fi
+"$TAMPER" edit-rechain "$T/a.sysrec" "$T/t.sysrec" 2>/dev/null
+"$R" info "$T/t.sysrec" | grep -q '([1-9][0-9]* with a bad signature)' && pass info_bad_signature ||
+	fail info_bad_signature "$("$R" info "$T/t.sysrec" | grep signature)"
