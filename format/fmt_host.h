@@ -16,6 +16,9 @@ struct fmt_host_info {
 	uint64_t start_ns;	 /* capture start, epoch ns */
 	uint32_t snaplen;
 	uint32_t ncpus;
+	/* 2.1: an extract's provenance (JSON text), or NULL. A reader owns the
+	 * string it parsed (freed with the reader); a writer only reads it. */
+	const char *provenance;
 	/* 2.1: the root public key that signs the capture's checkpoints */
 	int has_sign_key;
 	uint8_t sign_pub[32];

@@ -456,6 +456,8 @@ static int open_header(struct fmt_reader *r, const char *path, struct sr_err *er
 	}
 	rc = fmt_header_parse_meta(buf, fh.hdr_len, &r->host, err);
 	if (rc) {
+		free((void *)r->host.provenance);
+		r->host.provenance = NULL;
 		free(buf);
 		return rc;
 	}
@@ -549,6 +551,7 @@ void fmt_reader_close(struct fmt_reader *r)
 		return;
 	if (r->fd >= 0)
 		close(r->fd);
+	free((void *)r->host.provenance);
 	ZSTD_freeDCtx(r->dctx);
 	free(r->ch);
 	free(r->base);

@@ -104,6 +104,7 @@ struct fmt_seal_report {
 					    * checkpoint, final checkpoint present, no problems */
 	struct fmt_seal_range *ranges;
 	size_t nranges;
+	char *provenance; /* an extract's provenance (JSON), or NULL */
 };
 
 /* fmt_verify, and on 2.1 captures the checkpoints too. key: the trusted

@@ -110,6 +110,8 @@ void fmt_seal_report_free(struct fmt_seal_report *rep)
 	if (!rep)
 		return;
 	free(rep->ranges);
+	free(rep->provenance);
+	rep->provenance = NULL;
 	rep->ranges = NULL;
 	rep->nranges = 0;
 }
@@ -146,6 +148,8 @@ int fmt_verify_sealed(const char *path, const uint8_t *key, struct fmt_seal_repo
 	if (rc)
 		return rc;
 	fi = fmt_reader_info(r);
+	if (fmt_reader_host(r)->provenance)
+		rep->provenance = strdup(fmt_reader_host(r)->provenance);
 	if (!fi->complete)
 		problem(&v, "index not usable, chunks found by scanning: %s",
 			fmt_reader_index_note(r));

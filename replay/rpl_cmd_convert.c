@@ -1,8 +1,10 @@
 /* sysreplay convert IN OUT: .scap <-> .sysrec, direction from OUT's extension.
  * The conversions themselves live in format/scap_* (scap helper). */
+#include <cjson/cJSON.h>
 #include <string.h>
 
 #include "rpl.h"
+#include "format/fmt_reader.h"
 
 /* Declared by the scap helper's header once it lands (format/scap_*.h). */
 int scap_convert_to_scap(const char *in, const char *out, struct sr_err *err);
@@ -13,6 +15,38 @@ static int has_suffix(const char *s, const char *suf)
 	size_t a = strlen(s), b = strlen(suf);
 
 	return a >= b && !strcmp(s + a - b, suf);
+}
+
+/* .scap has no place for provenance: it goes beside the file. An input
+ * that carries provenance (an extract) hands on its own; any other sysrec
+ * input gets one naming it, its SHA-256 and signature status. */
+static int scap_sidecar(const char *in, const char *out)
+{
+	struct fmt_reader *r;
+	struct sr_err err;
+	char name[4200], *made = NULL;
+	const char *json = NULL;
+	int rc;
+
+	sr_err_clear(&err);
+	if (rpl_sniff_sysrec(in, &err) != 1)
+		return RPL_EXIT_OK;
+	if (fmt_reader_open(&r, in, &err))
+		return rpl_fail_err(in, &err);
+	json = fmt_reader_host(r)->provenance;
+	if (!json) {
+		char *paths[1] = {(char *)in};
+
+		made = rpl_provenance_build(paths, 1, NULL, "convert", NULL);
+		json = made;
+	}
+	rc = json ? rpl_provenance_sidecar(out, json, name, sizeof(name), &err) : SR_ENOMEM;
+	fmt_reader_close(r);
+	cJSON_free(made);
+	if (rc)
+		return rpl_fail_err(NULL, &err);
+	printf("%s: provenance written to %s (.scap has no place for it)\n", out, name);
+	return RPL_EXIT_OK;
 }
 
 int rpl_cmd_convert(int argc, char **argv)
@@ -38,5 +72,7 @@ int rpl_cmd_convert(int argc, char **argv)
 				out);
 	if (r)
 		return rpl_fail_err(NULL, &err);
+	if (has_suffix(out, ".scap"))
+		return scap_sidecar(in, out);
 	return RPL_EXIT_OK;
 }

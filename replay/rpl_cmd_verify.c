@@ -49,6 +49,8 @@ static void print_seal(const char *path, const struct fmt_seal_report *s)
 {
 	char a[48], b[48];
 
+	if (s->provenance)
+		printf("%s: provenance: %s\n", path, s->provenance);
 	if (!s->sealed) {
 		printf("%s: format before 2.1: CRC-32C and 64-bit hash chain only (no "
 		       "cryptographic digest, no signatures)\n",
@@ -89,6 +91,14 @@ static cJSON *seal_json(const struct fmt_seal_report *s)
 	cJSON *o = cJSON_CreateObject(), *arr;
 
 	cJSON_AddBoolToObject(o, "digest_chain", s->sealed);
+	if (s->provenance) {
+		cJSON *p = cJSON_Parse(s->provenance);
+
+		if (p)
+			cJSON_AddItemToObject(o, "provenance", p);
+		else
+			cJSON_AddStringToObject(o, "provenance", s->provenance);
+	}
 	cJSON_AddBoolToObject(o, "chain_intact", s->chain_ok);
 	cJSON_AddBoolToObject(o, "signed", s->signed_file);
 	if (s->signed_file) {

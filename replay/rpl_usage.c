@@ -18,6 +18,8 @@ static const char overview[] =
     "    sysreplay info    [-j] FILE...\n"
     "    sysreplay verify  [--key PUB] [-j] FILE...\n"
     "    sysreplay keygen  -o KEY\n"
+    "    sysreplay extract IN... -o OUT [--since T] [--until T] [-f FILTER]\n"
+    "                      [--pid P [--descendants]] [--sign-key KEY] [--key PUB]\n"
     "    sysreplay stats   [--since T] [--until T] FILE...\n"
     "    sysreplay convert IN OUT\n"
     "    sysreplay fields  [PREFIX]\n"
@@ -186,6 +188,25 @@ static const char h_verify[] =
     "    names its chunk and why), 2 a file is not a capture or cannot be read, or\n"
     "    the key is not a key.\n";
 
+static const char h_extract[] =
+    "NAME\n"
+    "    sysreplay extract - carve selected events into a standalone capture\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    sysreplay extract IN... -o OUT [--since T] [--until T] [-f FILTER]\n"
+    "                      [--pid P [--descendants]] [--sign-key KEY] [--key PUB]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Writes OUT, a .sysrec holding exactly the selected events, preceded by a\n"
+    "    state snapshot taken at the first of them, so it reads on its own. The\n"
+    "    state engine runs over the whole input, so -f may use proc.*, fd.* and\n"
+    "    other state fields. --pid P keeps process P's events, with --descendants\n"
+    "    also those of every process below it.\n"
+    "    OUT's header records the provenance: each source's name, SHA-256 and\n"
+    "    signature status (checked against --key PUB when given), the selection,\n"
+    "    the tool version and the time of extraction. --sign-key KEY signs OUT\n"
+    "    (the analyst's key); verify shows both OUT's signature and provenance.\n";
+
 static const char h_keygen[] =
     "NAME\n"
     "    sysreplay keygen - create a key pair for signed captures\n"
@@ -238,9 +259,9 @@ static const struct {
 	const char *name;
 	const char *text;
 } helps[] = {
-    {"events", h_events},   {"alerts", h_alerts}, {"shell", h_shell},
-    {"info", h_info},	    {"verify", h_verify}, {"stats", h_stats},
-    {"convert", h_convert}, {"fields", h_fields}, {"keygen", h_keygen},
+    {"events", h_events}, {"alerts", h_alerts},	  {"shell", h_shell},	  {"info", h_info},
+    {"verify", h_verify}, {"stats", h_stats},	  {"convert", h_convert}, {"fields", h_fields},
+    {"keygen", h_keygen}, {"extract", h_extract},
 };
 
 void rpl_usage(FILE *f, const char *cmd)
