@@ -396,10 +396,12 @@ int fmt_writer_open(struct fmt_writer **out, const char *path, const struct fmt_
 		fmt_host_info_local(&local);
 		host = &local;
 	}
-	if (w->signing) {
+	/* The header names a key exactly when this writer signs (a host copied
+	 * from a signed capture must not claim a key nobody signs with). */
+	if (w->signing || host->has_sign_key) {
 		if (host != &local)
 			local = *host;
-		local.has_sign_key = 1;
+		local.has_sign_key = w->signing;
 		memcpy(local.sign_pub, w->root_pub, FMT_PUB_LEN);
 		host = &local;
 	}

@@ -120,3 +120,9 @@ then pass info_seal_state; else fail info_seal_state "$(tail -1 "$T/e")"; fi
 "$TAMPER" edit-rechain "$T/a.sysrec" "$T/t.sysrec" 2>/dev/null
 "$R" info "$T/t.sysrec" | grep -q '([1-9][0-9]* with a bad signature)' && pass info_bad_signature ||
 	fail info_bad_signature "$("$R" info "$T/t.sysrec" | grep signature)"
+
+# a signed capture converted is a new, unsigned file: it must not claim the key
+"$R" convert "$T/a.sysrec" "$T/conv.sysrec" >/dev/null 2>&1
+"$R" verify "$T/conv.sysrec" >"$T/v" 2>&1; rc=$?
+[ "$rc" -eq 0 ] && grep -q ': not signed$' "$T/v" && pass convert_drops_key ||
+	fail convert_drops_key "exit $rc: $(head -2 "$T/v")"
