@@ -104,7 +104,8 @@ static int read_small(const char *path, char *buf, size_t cap, int secret, struc
 	return 0;
 }
 
-/* "<tag><64 hex>" with an optional line end and nothing else. */
+/* "<tag><64 hex>" with an optional line end (LF or CR LF: a key pasted
+ * from another system) and nothing else. */
 static int parse_hex_line(const char *text, const char *tag, uint8_t out[32])
 {
 	size_t tl = strlen(tag), bin_len = 0;
@@ -115,6 +116,8 @@ static int parse_hex_line(const char *text, const char *tag, uint8_t out[32])
 	if (sodium_hex2bin(out, 32, text + tl, strlen(text + tl), NULL, &bin_len, &end) != 0 ||
 	    bin_len != 32)
 		return -1;
+	if (end[0] == '\r')
+		end++;
 	if (end[0] == '\n')
 		end++;
 	return end[0] ? -1 : 0;

@@ -92,6 +92,10 @@ echo "tamper cases: $tried tried, $detected detected"
 [ "$rc" -eq 0 ] && grep -q 'authenticity not checked' "$T/v" && ! grep -q ': authenticated$' "$T/v" &&
 	pass rekeyed_nokey_unchecked || fail rekeyed_nokey_unchecked "exit $rc: $(tail -2 "$T/v")"
 
+# a public key pasted with a CR LF line end still reads
+printf '%s\r\n' "$(cat "$T/k.pub")" >"$T/crlf.pub"
+"$R" verify --key "$T/crlf.pub" "$T/a.sysrec" >/dev/null 2>&1 && pass key_crlf || fail key_crlf "exit $?"
+
 # hostile keys: exit 2, one line, no crash
 printf 'sysrec-ed25519 zz\n' >"$T/bad.pub"
 head -c 5000 /dev/urandom >"$T/rand.pub"
