@@ -70,11 +70,19 @@ static void print_seal(const char *path, const struct fmt_seal_report *s)
 
 		fmt_utc(g->first_ts, a, sizeof(a));
 		fmt_utc(g->last_ts, b, sizeof(b));
+		if (g->first_chunk >= g->end_chunk) {
+			/* back to back with the previous one (e.g. the final at close) */
+			printf("%s: checkpoint %" PRIu64 " at chunk %" PRIu64
+			       "%s: %s: no new chunks\n",
+			       path, g->number, g->chunk, g->final ? " (final)" : "",
+			       g->ok ? "valid" : "INVALID");
+			continue;
+		}
 		printf("%s: checkpoint %" PRIu64 " at chunk %" PRIu64 "%s: %s: chunks %" PRIu64
 		       "..%" PRIu64 ", %" PRIu64 " records, %s .. %s\n",
 		       path, g->number, g->chunk, g->final ? " (final)" : "",
-		       g->ok ? "valid" : "INVALID", g->first_chunk,
-		       g->end_chunk ? g->end_chunk - 1 : 0, g->events, a, b);
+		       g->ok ? "valid" : "INVALID", g->first_chunk, g->end_chunk - 1, g->events, a,
+		       b);
 	}
 	printf("%s: unsigned tail: %" PRIu64 " chunks, %" PRIu64 " records\n", path, s->tail_chunks,
 	       s->tail_events);
