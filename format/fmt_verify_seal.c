@@ -134,6 +134,10 @@ static void on_checkpoint(struct fmt_vseal *s, size_t i, const struct fmt_chunk_
 
 	if (s->next_number == 0)
 		s->rep->ratchet = !!(c->flags & FMT_CKPT_RATCHET);
+	if (!s->first_ckpt_set) {
+		s->first_ckpt = *ci;
+		s->first_ckpt_set = 1;
+	}
 	bad = ckpt_problem(s, c, i, chain_head, why, sizeof(why));
 	memset(&rg, 0, sizeof(rg));
 	rg.number = c->number;
@@ -213,10 +217,19 @@ void fmt_vseal_end(struct fmt_vseal *s, const struct fmt_file_info *fi)
 		return;
 	rep->tail_chunks = n - s->range_start;
 	rep->tail_events = s->range_events;
-	if (s->have_key && !rep->key_match)
-		vproblem(s, NULL, "%s",
-			 s->have_root ? "wrong key: the capture is signed by another key"
-				      : "capture is not signed: nothing is authenticated");
+	if (s->have_key && !rep->key_match) {
+		char want[2 * FMT_KEYID_LEN + 1];
+
+		fmt_seal_key_id_hex(s->key, want);
+		if (s->have_root)
+			vproblem(
+			    s, s->first_ckpt_set ? &s->first_ckpt : NULL,
+			    "wrong key: the capture is signed by key id %s, the trusted key is "
+			    "key id %s",
+			    rep->key_id, want);
+		else
+			vproblem(s, NULL, "capture is not signed: nothing is authenticated");
+	}
 	if (s->have_root && !rep->final_seen && !s->broken) {
 		if (fi->complete && rep->tail_chunks == 0 && rep->nranges)
 			vproblem(s, NULL,

@@ -24,6 +24,8 @@ struct fmt_vseal {
 	unsigned range_problems; /* sink problems when the range opened */
 	int broken;		 /* a checkpoint failed: nothing after it is authenticated */
 	int after_final;
+	struct fmt_chunk_info first_ckpt; /* where a wrong key is reported */
+	int first_ckpt_set;
 };
 
 void fmt_vseal_begin(struct fmt_vseal *s, const struct fmt_reader *r, const uint8_t *key,
