@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests/tools/gen_events.h"
 
@@ -164,7 +165,8 @@ int main(int argc, char **argv)
 		/* what a killed recorder leaves: chunks, no final checkpoint or trailer */
 		rc = fmt_writer_tick(w, 0, &err);
 		gen_free(&g);
-		return rc ? 1 : 0;
+		fflush(stdout);
+		_exit(rc ? 1 : 0); /* as killed: the writer is never closed */
 	}
 	if (fmt_writer_close(w, &err)) {
 		fprintf(stderr, "gen_capture: %s\n", err.msg);

@@ -110,6 +110,17 @@ static void load(struct cap *c, const char *path)
 	free(b);
 }
 
+static void drop(struct cap *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->ch[i].hdr);
+		free(c->ch[i].payload);
+	}
+	free(c->ch);
+	free(c->fhdr);
+	memset(c, 0, sizeof(*c));
+}
+
 static int is_ckpt(const struct chunk *k)
 {
 	uint32_t m;
@@ -337,6 +348,7 @@ int main(int argc, char **argv)
 		while (c.n > i + 1)
 			remove_chunk(&c, c.n - 1);
 		save(&c, argv[3], &o, !strcmp(kase, "truncate"));
+		drop(&c);
 		return 0;
 	} else if (!strcmp(kase, "replace-key")) {
 		if (argc < 5 || fmt_key_load_private(argv[4], &key, &err))
@@ -353,6 +365,8 @@ int main(int argc, char **argv)
 		free(c.ch[i].hdr);
 		c.ch[i].hdr = other.ch[j].hdr;
 		c.ch[i].hdr_len = other.ch[j].hdr_len;
+		other.ch[j].hdr = NULL;
+		drop(&other);
 
 	} else if (!strcmp(kase, "reorder-ckpt")) {
 		i = nth(&c, 1, 0);
@@ -379,6 +393,7 @@ int main(int argc, char **argv)
 		edit_event(&c.ch[nth(&c, 1, 0) + 1]);
 		o.redigest = o.fix_ckpt = 1;
 		save(&c, argv[3], &o, 1);
+		drop(&c);
 		load(&c, argv[3]);
 		i = nth(&c, 1, 1);
 		memcpy(ckpt_of(&c.ch[i])->pub, key.pub, FMT_PUB_LEN);
@@ -392,5 +407,6 @@ int main(int argc, char **argv)
 	if (!strcmp(kase, "replay-ckpt") || !strcmp(kase, "reorder-ckpt"))
 		o.redigest = 1;
 	save(&c, argv[3], &o, 1);
+	drop(&c);
 	return 0;
 }
