@@ -5,6 +5,7 @@
 #   ROUNDS=5 READS=2000000 OPENS=200000 FORKS=500     sizes of the workloads
 #   RATE_SECONDS=10 RATES="100000 200000 300000 500000 700000"   rate steps
 #   REC_ARGS="--fsync"   extra sysrec options for the rate steps
+#   SIGN=1                                            rate with the recorder signing (2.1)
 #
 # (a) overhead: each workload timed bare, with the probe attached but doing
 #     nothing (--bench-empty-probe: the kernel's own cost of syscall
@@ -91,9 +92,16 @@ if [[ " $parts " == *" rate "* ]]; then
 	echo "(b) sustained rate: paced read() storm on 2 threads, ${RATE_SECONDS}s per step, whole machine recorded${REC_ARGS:+ (sysrec $REC_ARGS)}"
 	printf '%10s %12s %14s %14s %10s %8s %10s\n' target storm_per_s storm_recorded all_recorded/s drops result rec_ns/ev
 	best=0
+	# SIGN=1: the recorder signs (format 2.1 checkpoints) with a fresh key
+	sign_args=()
+	if [ -n "${SIGN:-}" ]; then
+		"$BIN/sysreplay" keygen -o "$tmp/k" >/dev/null || exit 2
+		sign_args=(--sign-key "$tmp/k")
+		echo "  recorder signing: --sign-key (checkpoints every 16 chunks or 5 s)"
+	fi
 	for rate in $RATES; do
 		# shellcheck disable=SC2086
-		start_rec $REC_ARGS
+		start_rec $REC_ARGS "${sign_args[@]}"
 		line=$($S rate "$rate" "$RATE_SECONDS" 2)
 		sleep 0.5
 		stop_rec

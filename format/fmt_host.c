@@ -122,6 +122,11 @@ int fmt_header_build(const struct fmt_host_info *h, uint8_t **out, size_t *len)
 	rc |= tlv_put(&b, FMT_META_START_NS, &h->start_ns, 8);
 	rc |= tlv_put(&b, FMT_META_SNAPLEN, &h->snaplen, 4);
 	rc |= tlv_put(&b, FMT_META_NCPUS, &h->ncpus, 4);
+	if (h->provenance && *h->provenance)
+		rc |= tlv_put(&b, FMT_META_PROVENANCE, h->provenance,
+			      (uint32_t)strnlen(h->provenance, FMT_HEADER_MAX / 2));
+	if (h->has_sign_key)
+		rc |= tlv_put(&b, FMT_META_SIGN_KEY, h->sign_pub, sizeof(h->sign_pub));
 	rc |= tlv_put(&b, FMT_META_END, NULL, 0);
 	rc |= buf_reserve(&b, 4); /* the crc */
 	if (rc) {
@@ -215,6 +220,25 @@ int fmt_header_parse_meta(const uint8_t *buf, size_t len, struct fmt_host_info *
 		case FMT_META_NCPUS:
 			if (l == 4)
 				memcpy(&h->ncpus, v, 4);
+			break;
+		case FMT_META_PROVENANCE:
+			if (!h->provenance) {
+				char *p = malloc((size_t)l + 1);
+
+				if (!p)
+					return sr_err_set(err, SR_ENOMEM, "out of memory");
+				memcpy(p, v, l);
+				p[l] = '\0';
+				h->provenance = p;
+			}
+			break;
+		/* A key of the wrong length is not a key: the capture reads as
+		 * unsigned and its checkpoints fail to verify. */
+		case FMT_META_SIGN_KEY:
+			if (l == sizeof(h->sign_pub)) {
+				memcpy(h->sign_pub, v, l);
+				h->has_sign_key = 1;
+			}
 			break;
 		default:
 			break; /* unknown tag: a newer minor version; skip by length */

@@ -21,6 +21,7 @@
 #include "../common/sr_hash.h"
 #include "fmt_chunk.h"
 #include "fmt_reader_int.h"
+#include "fmt_seal.h"
 #include "fmt_wire.h"
 
 struct fmt_reader {
@@ -32,6 +33,13 @@ struct fmt_reader {
 	char index_note[160];
 	uint64_t data_start; /* file header length */
 	uint64_t seed;	     /* prev_hash of chunk 0 */
+	int sealed;	     /* 2.1 or later: chunk headers carry the digest chain */
+	int no_digest;	     /* fmt_reader_set_digest_check(r, 0) */
+	uint8_t dseed[FMT_DIGEST_LEN];
+	size_t dig_idx; /* chunk whose digest is in dig; SIZE_MAX: none */
+	uint8_t dig[FMT_DIGEST_LEN];
+	const uint8_t *ext; /* the last loaded chunk's whole header */
+	size_t ext_len;
 
 	struct fmt_chunk_info *ch;
 	/* evt.num counts events, not state records (snapshots, cgroup and drop
@@ -487,11 +495,23 @@ static int open_header(struct fmt_reader *r, const char *path, struct sr_err *er
 		return sr_err_set(err, SR_ECORRUPT, "%s: file header: reserved flags set", path);
 	}
 	rc = fmt_header_parse_meta(buf, fh.hdr_len, &r->host, err);
-	free(buf);
-	if (rc)
+	if (rc) {
+		free((void *)r->host.provenance);
+		r->host.provenance = NULL;
+		free(buf);
 		return rc;
+	}
 	r->data_start = fh.hdr_len;
 	r->seed = fmt_chain_seed(crc);
+	r->sealed = fh.major == 2 && fh.minor >= 1;
+	/* sodium_init picks the fastest BLAKE2b for this CPU (AVX2 and the like). */
+	if (r->sealed && fmt_seal_init()) {
+		free(buf);
+		return sr_err_set(err, SR_ENOMEM, "%s: libsodium cannot start", path);
+	}
+	if (r->sealed)
+		fmt_seal_file_seed(buf, fh.hdr_len, r->dseed);
+	free(buf);
 	return 0;
 }
 
@@ -506,6 +526,7 @@ int fmt_reader_open(struct fmt_reader **out, const char *path, struct sr_err *er
 	if (!r)
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	r->hash_idx = SIZE_MAX;
+	r->dig_idx = SIZE_MAX;
 	r->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0) {
 		rc = sr_err_set(err, SR_EIO, "%s: %s", path, strerror(errno));
@@ -575,6 +596,7 @@ void fmt_reader_close(struct fmt_reader *r)
 		return;
 	if (r->fd >= 0)
 		close(r->fd);
+	free((void *)r->host.provenance);
 	ZSTD_freeDCtx(r->dctx);
 	free(r->ch);
 	free(r->nev);
@@ -627,6 +649,57 @@ uint64_t fmt_reader_data_start(const struct fmt_reader *r)
 	return r->data_start;
 }
 
+/* 2.1: the chunk's digest over its header and payload, and its link to the
+ * previous chunk's digest (the file's digest seed for chunk 0). A
+ * recomputed CRC or 64-bit hash does not get past this; a recomputed
+ * digest chain does not get past a signed checkpoint (fmt_verify). */
+static int check_digest(struct fmt_reader *r, size_t i, const uint8_t *payload, size_t plen,
+			struct sr_err *err)
+{
+	const struct fmt_chunk_info *ci = &r->ch[i];
+	const uint8_t *prev = r->comp + sizeof(struct fmt_chunk_hdr);
+	const uint8_t *stored = prev + FMT_DIGEST_LEN;
+	uint8_t d[FMT_DIGEST_LEN];
+
+	if (r->no_digest || fmt_fuzz_skip_checks)
+		return 0;
+	fmt_seal_chunk_digest(r->comp, r->ext_len, payload, plen, d);
+	if (memcmp(d, stored, FMT_DIGEST_LEN) != 0)
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+			      "digest mismatch (chunk contents changed)");
+	if (i == 0 && memcmp(prev, r->dseed, FMT_DIGEST_LEN) != 0)
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+			      "digest chain broken (chunk 0 does not follow this file's header)");
+	if (i > 0 && r->dig_idx == i - 1 && memcmp(prev, r->dig, FMT_DIGEST_LEN) != 0)
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+			      "digest chain broken (a chunk before it was removed, replaced or "
+			      "reordered)");
+	r->dig_idx = i;
+	memcpy(r->dig, stored, FMT_DIGEST_LEN);
+	return 0;
+}
+
+void fmt_reader_set_digest_check(struct fmt_reader *r, int on)
+{
+	r->no_digest = !on;
+}
+
+int fmt_reader_sealed(const struct fmt_reader *r)
+{
+	return r->sealed;
+}
+
+const uint8_t *fmt_reader_file_digest_seed(const struct fmt_reader *r)
+{
+	return r->dseed;
+}
+
+const uint8_t *fmt_reader_chunk_header(const struct fmt_reader *r, size_t *len)
+{
+	*len = r->ext_len;
+	return r->ext;
+}
+
 /* Reads, checks and decompresses chunk i: *raw and *raw_len give the payload
  * as stored (1.x: expanded records; 2.x: wire records), h the header. */
 static int load_payload(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *hdrp,
@@ -637,8 +710,8 @@ static int load_payload(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *hd
 	const char *why;
 	const uint8_t *payload;
 	unsigned long long fcs;
-	int one_read;
-	size_t n;
+	int one_read, rc;
+	size_t n, guess;
 
 	if (i >= r->nch)
 		return sr_err_set(err, SR_ELIMIT, "no chunk %zu", i);
@@ -646,9 +719,10 @@ static int load_payload(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *hd
 	/* One pread for header and payload when the header has the length this
 	 * version writes (the common case); otherwise, or when that read falls
 	 * short, header and payload are read apart so errors say which. */
-	if (fmt_grow(&r->comp, &r->comp_cap, sizeof(h) + (size_t)ci->comp_size, 16 * 1024))
+	guess = r->sealed ? FMT_CHUNK_HDR_21 : sizeof(h);
+	if (fmt_grow(&r->comp, &r->comp_cap, guess + (size_t)ci->comp_size, 16 * 1024))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
-	one_read = read_at(r->fd, r->comp, sizeof(h) + (size_t)ci->comp_size, ci->offset) == 0;
+	one_read = read_at(r->fd, r->comp, guess + (size_t)ci->comp_size, ci->offset) == 0;
 	if (one_read)
 		memcpy(&h, r->comp, sizeof(h));
 	else if (read_at(r->fd, &h, sizeof(h), ci->offset))
@@ -656,10 +730,21 @@ static int load_payload(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *hd
 	why = chunk_hdr_problem(&h, r->info.major);
 	if (why)
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "%s", why);
+	if (r->sealed && h.hdr_len < FMT_CHUNK_HDR_21)
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+			      "chunk header has no digest (%u bytes, 2.1 needs %u)", h.hdr_len,
+			      FMT_CHUNK_HDR_21);
+	/* A chunk removed (or moved) with the index rewritten to match. */
+	if (h.seq != ci->seq)
+		return err_at(
+		    err, SR_ECORRUPT, ci->seq, ci->offset,
+		    "chunk sequence gap: the header says chunk %llu (a chunk was removed, "
+		    "moved or inserted)",
+		    (unsigned long long)h.seq);
 	/* The index (or the scan) vouched for these; the header must agree. */
-	if (h.seq != ci->seq || h.comp_size != ci->comp_size || h.raw_size != ci->raw_size ||
-	    h.count != ci->count || h.flags != ci->flags || h.first_ts != ci->first_ts ||
-	    h.last_ts != ci->last_ts || memcmp(h.types, ci->types, sizeof(h.types)) != 0)
+	if (h.comp_size != ci->comp_size || h.raw_size != ci->raw_size || h.count != ci->count ||
+	    h.flags != ci->flags || h.first_ts != ci->first_ts || h.last_ts != ci->last_ts ||
+	    memcmp(h.types, ci->types, sizeof(h.types)) != 0)
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
 			      "chunk header disagrees with the index");
 	if (ci->offset + h.hdr_len + (uint64_t)h.comp_size > r->size)
@@ -677,16 +762,25 @@ static int load_payload(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *hd
 
 	if (fmt_grow(&r->raw, &r->raw_cap, h.raw_size ? h.raw_size : 1, 16 * 1024))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
-	if (one_read && h.hdr_len == sizeof(h)) {
-		payload = r->comp + sizeof(h);
-	} else {
-		/* (comp_size equals the index's, checked above: comp is big enough) */
-		if (read_at(r->fd, r->comp, h.comp_size, ci->offset + h.hdr_len))
+	if (!one_read || h.hdr_len != guess) {
+		/* hdr_len ≤ FMT_CHUNK_HDR_MAX (checked): the whole header and
+		 * the payload, in one buffer, as the digest covers both. */
+		if (fmt_grow(&r->comp, &r->comp_cap, h.hdr_len + (size_t)h.comp_size, 16 * 1024))
+			return sr_err_set(err, SR_ENOMEM, "out of memory");
+		if (read_at(r->fd, r->comp, h.hdr_len + (size_t)h.comp_size, ci->offset))
 			return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "payload unreadable");
-		payload = r->comp;
 	}
+	payload = r->comp + h.hdr_len;
+	r->ext = r->comp;
+	r->ext_len = h.hdr_len;
 	if (sr_crc32c(0, payload, h.comp_size) != h.payload_crc && !fmt_fuzz_skip_checks)
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "payload checksum mismatch");
+	/* After the crc, so accidental damage is named as such. */
+	if (r->sealed) {
+		rc = check_digest(r, i, payload, h.comp_size, err);
+		if (rc)
+			return rc;
+	}
 	fcs = ZSTD_getFrameContentSize(payload, h.comp_size);
 	if (fcs != h.raw_size)
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,

@@ -26,15 +26,15 @@ struct fmt_chunk_info {
 	uint64_t offset;
 	uint32_t comp_size, raw_size, count, flags;
 	uint64_t first_ts, last_ts;
-	uint64_t snapshot;        /* seq of the snapshot chunk that covers this one */
-	uint64_t drops_ring, drops_backlog;  /* 0 when only the index was read */
+	uint64_t snapshot;		    /* seq of the snapshot chunk that covers this one */
+	uint64_t drops_ring, drops_backlog; /* 0 when only the index was read */
 	uint8_t types[32];
 };
 
 struct fmt_file_info {
 	uint16_t major, minor;
-	int complete;             /* trailer and index present and valid */
-	int damaged;              /* scanning stopped at a damaged chunk */
+	int complete; /* trailer and index present and valid */
+	int damaged;  /* scanning stopped at a damaged chunk */
 	uint64_t damage_chunk, damage_offset;
 	char damage_msg[256];
 	uint64_t file_bytes;
@@ -76,6 +76,9 @@ void fmt_reader_set_types(struct fmt_reader *r, const uint8_t set[32]);
  * before next(): it uses the read buffers. */
 void fmt_reader_event_range(struct fmt_reader *r, uint64_t *events, uint64_t *first_ts,
 			    uint64_t *last_ts);
+/* 2.1 captures: check each chunk's digest and the digest chain (on by
+ * default; off only to measure what it costs). */
+void fmt_reader_set_digest_check(struct fmt_reader *r, int on);
 /* Counters for tests and benchmarks. */
 uint64_t fmt_reader_chunks_decoded(const struct fmt_reader *r);
 
@@ -84,5 +87,57 @@ uint64_t fmt_reader_chunks_decoded(const struct fmt_reader *r);
  * through report(msg)), SR_EFORMAT when not a capture. */
 int fmt_verify(const char *path, void (*report)(void *ctx, const char *msg), void *ctx,
 	       struct sr_err *err);
+
+/* 2.1 captures: what the digest chain and the signed checkpoints prove. */
+struct fmt_seal_range {
+	uint64_t number;		 /* checkpoint number */
+	uint64_t chunk;			 /* the checkpoint chunk's seq */
+	uint64_t first_chunk, end_chunk; /* chunks [first_chunk, end_chunk) it seals anew */
+	uint64_t events;		 /* records in them */
+	uint64_t first_ts, last_ts;	 /* their time range (0 when none) */
+	uint64_t time_ns;		 /* when it was signed */
+	int final, ok;			 /* ok: every check of the checkpoint passed */
+	char key_id[17];		 /* of the key that signed it (hex) */
+};
+
+struct fmt_seal_report {
+	int sealed;	    /* 2.1 or later: BLAKE2b digest chain present */
+	int chain_ok;	    /* no problem found in the chain or the file */
+	int signed_file;    /* the header names a signing key */
+	char key_id[17];    /* the header key's id (hex), "" when none */
+	char pub_text[100]; /* the header key, as a public key line */
+	int ratchet;	    /* checkpoints use an evolving key */
+	int key_checked;    /* a trusted key was given */
+	int key_match;	    /* ... and it is the file's key */
+	int final_seen;	    /* a valid final checkpoint closes the capture */
+	uint64_t chunks, events;
+	uint64_t tail_chunks, tail_events; /* after the last valid checkpoint */
+	int authenticated;		   /* key given and matching, every chunk sealed by a valid
+					    * checkpoint, final checkpoint present, no problems */
+	struct fmt_seal_range *ranges;
+	size_t nranges;
+	char *provenance; /* an extract's provenance (JSON), or NULL */
+};
+
+/* fmt_verify, and on 2.1 captures the checkpoints too. key: the trusted
+ * public key, or NULL (integrity only; rep->key_checked 0). rep may be
+ * NULL; else free it with fmt_seal_report_free. Returns as fmt_verify; a
+ * problem with the signatures counts as a problem. */
+int fmt_verify_sealed(const char *path, const uint8_t *key, struct fmt_seal_report *rep,
+		      void (*report)(void *ctx, const char *msg), void *ctx, struct sr_err *err);
+void fmt_seal_report_free(struct fmt_seal_report *rep);
+
+/* A quick look at the seal state for info: reads only the checkpoint
+ * chunks (no payload is decompressed, no digest recomputed except theirs),
+ * and checks their signatures against the key the file names. Not a
+ * verification: the data chunks are not checked. */
+struct fmt_seal_glance {
+	int sealed, signed_file, ratchet;
+	char key_id[17];
+	uint64_t checkpoints, bad_checkpoints;
+	int final_seen;
+	uint64_t tail_chunks; /* chunks after the last checkpoint */
+};
+void fmt_seal_glance(struct fmt_reader *r, struct fmt_seal_glance *g);
 
 #endif

@@ -20,6 +20,11 @@ const char *fmt_reader_index_note(const struct fmt_reader *r);
  * fuzzer reaches the decompression and record parsing behind them. Never
  * set in the tools. */
 extern int fmt_fuzz_skip_checks;
+/* 2.1: whether chunks carry the digest chain; the file's digest seed. */
+int fmt_reader_sealed(const struct fmt_reader *r);
+const uint8_t *fmt_reader_file_digest_seed(const struct fmt_reader *r);
+/* The whole header (hdr_len bytes) of the chunk loaded last. */
+const uint8_t *fmt_reader_chunk_header(const struct fmt_reader *r, size_t *len);
 /* The file header's length (where chunk 0 starts). */
 uint64_t fmt_reader_data_start(const struct fmt_reader *r);
 

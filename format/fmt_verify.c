@@ -4,16 +4,18 @@
  * goes on past a bad chunk so one run lists everything. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmt_chunk.h"
 #include "fmt_reader.h"
 #include "fmt_reader_int.h"
+#include "fmt_verify_seal.h"
 
 struct vctx {
 	void (*report)(void *ctx, const char *msg);
 	void *ctx;
-	int problems;
+	unsigned problems;
 };
 
 static void problem(struct vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -95,16 +97,48 @@ static void check_records(struct vctx *v, const struct fmt_chunk_info *ci, const
 		chunk_problem(v, ci, "event type set disagrees with the records");
 }
 
+static void seal_problem(void *ctx, const struct fmt_chunk_info *ci, const char *msg)
+{
+	if (ci)
+		chunk_problem(ctx, ci, "%s", msg);
+	else
+		problem(ctx, "%s", msg);
+}
+
+void fmt_seal_report_free(struct fmt_seal_report *rep)
+{
+	if (!rep)
+		return;
+	free(rep->ranges);
+	free(rep->provenance);
+	rep->provenance = NULL;
+	rep->ranges = NULL;
+	rep->nranges = 0;
+}
+
 int fmt_verify(const char *path, void (*report)(void *ctx, const char *msg), void *ctx,
 	       struct sr_err *err)
 {
+	return fmt_verify_sealed(path, NULL, NULL, report, ctx, err);
+}
+
+int fmt_verify_sealed(const char *path, const uint8_t *key, struct fmt_seal_report *rep,
+		      void (*report)(void *ctx, const char *msg), void *ctx, struct sr_err *err)
+{
 	struct vctx v = {report, ctx, 0};
+	struct fmt_seal_report own;
+	struct fmt_vseal vs;
+	struct fmt_vsink sink = {seal_problem, &v, &v.problems};
 	const struct fmt_file_info *fi;
 	struct fmt_reader *r;
 	uint64_t snap = FMT_NO_SNAPSHOT, drops_ring = 0, drops_backlog = 0, last_hash = 0;
 	uint64_t expect_off;
 	int rc;
 
+	/* Filled on every return, so the caller may always free it. */
+	if (!rep)
+		rep = &own;
+	memset(rep, 0, sizeof(*rep));
 	rc = fmt_reader_open(&r, path, err);
 	if (rc == SR_ECORRUPT) {
 		/* A damaged file header is a finding, not a usage error. */
@@ -114,12 +148,16 @@ int fmt_verify(const char *path, void (*report)(void *ctx, const char *msg), voi
 	if (rc)
 		return rc;
 	fi = fmt_reader_info(r);
+	if (fmt_reader_host(r)->provenance)
+		rep->provenance = strdup(fmt_reader_host(r)->provenance);
 	if (!fi->complete)
 		problem(&v, "index not usable, chunks found by scanning: %s",
 			fmt_reader_index_note(r));
 	if (fi->damaged || fi->truncated)
 		problem(&v, "%s", fi->damage_msg);
 
+	/* (after the file-wide problems: they spoil no checkpoint's range) */
+	fmt_vseal_begin(&vs, r, key, rep, &sink);
 	expect_off = fmt_reader_data_start(r);
 	for (size_t i = 0; i < fmt_reader_chunk_count(r); i++) {
 		const struct fmt_chunk_info *ci = fmt_reader_chunk(r, i);
@@ -128,7 +166,7 @@ int fmt_verify(const char *path, void (*report)(void *ctx, const char *msg), voi
 		const uint8_t *raw;
 		size_t len;
 
-		if (ci->offset != expect_off)
+		if (expect_off != UINT64_MAX && ci->offset != expect_off)
 			problem(
 			    &v,
 			    "chunk %zu at offset %llu: expected at offset %llu (gap or overlap)", i,
@@ -145,12 +183,15 @@ int fmt_verify(const char *path, void (*report)(void *ctx, const char *msg), voi
 		rc = fmt_reader_load_chunk(r, i, &h, &raw, &len, &e);
 		if (rc == SR_ENOMEM || rc == SR_EIO) {
 			fmt_reader_close(r);
+			fmt_seal_report_free(rep == &own ? rep : NULL);
 			return sr_err_set(err, rc, "%s", e.msg);
 		}
+		fmt_vseal_chunk(&vs, i, ci, rc == 0);
 		if (rc) {
 			problem(&v, "%s", e.msg);
-			/* The header may be unreadable: continue from the index's idea of it. */
-			expect_off = ci->offset + sizeof(struct fmt_chunk_hdr) + ci->comp_size;
+			/* Its header length is unknown: the next chunk's place is
+			 * not checked. */
+			expect_off = UINT64_MAX;
 			continue;
 		}
 		expect_off = ci->offset + h.hdr_len + h.comp_size;
@@ -162,7 +203,7 @@ int fmt_verify(const char *path, void (*report)(void *ctx, const char *msg), voi
 	if (fi->complete) {
 		const struct fmt_trailer *t = fmt_reader_trailer(r);
 
-		if (t->index_offset != expect_off)
+		if (expect_off != UINT64_MAX && t->index_offset != expect_off)
 			problem(&v, "index at offset %llu, but the chunks end at %llu",
 				(unsigned long long)t->index_offset,
 				(unsigned long long)expect_off);
@@ -176,6 +217,9 @@ int fmt_verify(const char *path, void (*report)(void *ctx, const char *msg), voi
 		if (fmt_reader_chunk_count(r) && t->last_hash != last_hash)
 			problem(&v, "trailer hash disagrees with the last chunk's hash");
 	}
+	fmt_vseal_end(&vs, fi);
 	fmt_reader_close(r);
+	if (rep == &own)
+		fmt_seal_report_free(rep);
 	return v.problems ? 1 : 0;
 }

@@ -10,7 +10,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sodium.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 /* for ZSTD_c_literalCompressionMode (an advanced parameter; see fmt_writer_open) */
 #define ZSTD_STATIC_LINKING_ONLY
@@ -20,11 +23,14 @@
 #include "../common/sr_hash.h"
 #include "evt.h"
 #include "fmt_chunk.h"
+#include "fmt_seal.h"
 #include "fmt_wire.h"
 
-#define DEFAULT_CHUNK_RAW (1u << 20)
-#define DEFAULT_CHUNK_NS  1000000000ull
-#define DEFAULT_LEVEL	  3
+#define DEFAULT_CHUNK_RAW   (1u << 20)
+#define DEFAULT_CHUNK_NS    1000000000ull
+#define DEFAULT_LEVEL	    3
+#define DEFAULT_CKPT_CHUNKS 16
+#define DEFAULT_CKPT_NS	    5000000000ull
 
 struct fmt_writer {
 	int fd;
@@ -56,6 +62,16 @@ struct fmt_writer {
 	size_t nidx, idx_cap;
 	struct fmt_writer_stats st;
 	uint64_t total_records;
+
+	/* 2.1 digest chain and checkpoints */
+	uint8_t seed_digest[FMT_DIGEST_LEN]; /* the file's digest seed */
+	uint8_t prev_digest[FMT_DIGEST_LEN]; /* digest of the last chunk written */
+	int signing;
+	struct fmt_sign_key key; /* the current key (ratcheted: this epoch's) */
+	uint8_t root_pub[FMT_PUB_LEN];
+	uint64_t ckpt_seq;  /* w->seq after the last checkpoint */
+	uint64_t ckpt_time; /* epoch ns of the last checkpoint (or the open) */
+	char hostname[64];
 };
 
 /* Writes all of buf at off; returns 0 or the errno of the failing write. */
@@ -172,25 +188,24 @@ static void reset_chunk(struct fmt_writer *w)
 	w->drops_ring = w->drops_backlog = 0;
 }
 
-static int flush_chunk(struct fmt_writer *w, struct sr_err *err)
+/* Writes the open chunk, or (ck set, no records open) a checkpoint chunk
+ * whose header carries ck. */
+static int write_chunk(struct fmt_writer *w, const struct fmt_ckpt *ck, struct sr_err *err)
 {
+	size_t hl = ck ? FMT_CHUNK_HDR_CKPT : FMT_CHUNK_HDR_21;
 	struct fmt_chunk_hdr h;
 	struct fmt_index_entry *ie;
 	size_t comp, need;
 	int e;
 
-	if (w->failed)
-		return w->failed;
-	/* An empty chunk is written only to carry drop counts. */
-	if (!w->count && !w->drops_ring && !w->drops_backlog)
-		return 0;
 	/* A reader refuses an index longer than the format's limit: the file
 	 * is full. Close it properly with what it holds. */
-	if (w->nidx >= w->o.max_chunks) {
+	if (w->nidx + (w->signing && !(ck && (ck->flags & FMT_CKPT_FINAL))) >= w->o.max_chunks) {
 		w->failed = SR_ELIMIT;
 		lose_chunk(w);
 		write_index(w);
-		sr_err_set(err, SR_ELIMIT, "capture holds %llu chunks, the most a file may: "
+		sr_err_set(err, SR_ELIMIT,
+			   "capture holds %llu chunks, the most a file may: "
 			   "the records of chunk %llu were not written",
 			   (unsigned long long)w->nidx, (unsigned long long)w->seq);
 		return SR_ELIMIT;
@@ -204,35 +219,39 @@ static int flush_chunk(struct fmt_writer *w, struct sr_err *err)
 		w->idx = np;
 		w->idx_cap = ncap;
 	}
-	need = sizeof(h) + ZSTD_compressBound(w->raw_len);
+	need = hl + ZSTD_compressBound(w->raw_len);
 	if (fmt_grow(&w->out, &w->out_cap, need, 64 * 1024))
 		return sr_err_set(err, SR_ENOMEM, "out of memory for a %zu-byte chunk", need);
-	comp =
-	    ZSTD_compress2(w->cctx, w->out + sizeof(h), w->out_cap - sizeof(h), w->raw, w->raw_len);
+	comp = ZSTD_compress2(w->cctx, w->out + hl, w->out_cap - hl, w->raw, w->raw_len);
 	if (ZSTD_isError(comp))
 		return sr_err_set(err, SR_EIO, "compressing chunk %llu: %s",
 				  (unsigned long long)w->seq, ZSTD_getErrorName(comp));
 
 	memset(&h, 0, sizeof(h));
 	h.magic = FMT_CHUNK_MAGIC;
-	h.hdr_len = sizeof(h);
+	h.hdr_len = (uint32_t)hl;
 	h.seq = w->seq;
 	h.comp_size = (uint32_t)comp;
 	h.raw_size = (uint32_t)w->raw_len;
 	h.rec_size = (uint32_t)w->rec_len;
 	h.count = w->count;
-	h.flags = w->in_snapshot ? FMT_CHF_SNAPSHOT : 0;
+	h.flags = w->in_snapshot && !ck ? FMT_CHF_SNAPSHOT : 0;
 	h.first_ts = w->first_ts;
 	h.last_ts = w->last_ts;
 	h.drops_ring = w->drops_ring;
 	h.drops_backlog = w->drops_backlog;
 	memcpy(h.types, w->types, sizeof(h.types));
-	h.payload_crc = sr_crc32c(0, w->out + sizeof(h), comp);
+	h.payload_crc = sr_crc32c(0, w->out + hl, comp);
 	h.prev_hash = w->prev_hash;
 	fmt_chunk_seal(&h);
 	memcpy(w->out, &h, sizeof(h));
+	/* 2.1: the digest chain after the base header, then the checkpoint. */
+	memcpy(w->out + sizeof(h), w->prev_digest, FMT_DIGEST_LEN);
+	if (ck)
+		memcpy(w->out + FMT_CHUNK_HDR_21, ck, sizeof(*ck));
+	fmt_seal_chunk_digest(w->out, hl, w->out + hl, comp, w->out + sizeof(h) + FMT_DIGEST_LEN);
 
-	e = write_all(w->fd, w->out, sizeof(h) + comp, w->end_off);
+	e = write_all(w->fd, w->out, hl + comp, w->end_off);
 	if (e)
 		return fail_write(w, e, err);
 	if (w->o.fsync_chunks && fdatasync(w->fd) != 0)
@@ -253,12 +272,85 @@ static int flush_chunk(struct fmt_writer *w, struct sr_err *err)
 	memcpy(ie->types, h.types, sizeof(ie->types));
 
 	w->prev_hash = h.hash;
+	memcpy(w->prev_digest, w->out + sizeof(h) + FMT_DIGEST_LEN, FMT_DIGEST_LEN);
 	w->seq++;
-	w->end_off += sizeof(h) + comp;
+	w->end_off += hl + comp;
 	w->total_records += h.count;
 	w->st.chunks = w->seq;
 	w->st.bytes = w->end_off;
 	reset_chunk(w);
+	return 0;
+}
+
+static uint64_t now_epoch_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Signs the chain head (the digest of the last chunk written) into a
+ * checkpoint chunk. With the ratchet the checkpoint names the next key,
+ * and the current one is forgotten once the checkpoint is on disk. */
+static int write_checkpoint(struct fmt_writer *w, int final, struct sr_err *err)
+{
+	struct fmt_ckpt c;
+	struct fmt_sign_key next;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.magic = FMT_CKPT_MAGIC;
+	c.flags = (final ? FMT_CKPT_FINAL : 0) | (w->o.ratchet ? FMT_CKPT_RATCHET : 0);
+	c.number = w->st.checkpoints;
+	c.chunks = w->seq;
+	c.events = w->total_records;
+	c.time_ns = now_epoch_ns();
+	memcpy(c.file_seed, w->seed_digest, FMT_DIGEST_LEN);
+	memcpy(c.digest, w->prev_digest, FMT_DIGEST_LEN);
+	fmt_seal_key_id(w->root_pub, c.key_id);
+	memcpy(c.pub, w->key.pub, FMT_PUB_LEN);
+	next = w->key;
+	if (w->o.ratchet && !final) {
+		uint8_t s[FMT_SEED_LEN];
+
+		fmt_seal_ratchet(w->key.seed, s);
+		fmt_sign_key_from_seed(&next, s);
+		sodium_memzero(s, sizeof(s));
+	}
+	memcpy(c.next_pub, next.pub, FMT_PUB_LEN);
+	memcpy(c.host, w->hostname, sizeof(c.host));
+	if (fmt_ckpt_sign(&c, w->key.seed)) {
+		sodium_memzero(&next, sizeof(next));
+		return sr_err_set(err, SR_EIO, "signing checkpoint %llu failed",
+				  (unsigned long long)c.number);
+	}
+	rc = write_chunk(w, &c, err);
+	if (!rc) {
+		w->key = next;
+		w->st.checkpoints++;
+		w->ckpt_seq = w->seq;
+		w->ckpt_time = c.time_ns;
+	}
+	sodium_memzero(&next, sizeof(next));
+	return rc;
+}
+
+static int flush_chunk(struct fmt_writer *w, struct sr_err *err)
+{
+	int rc;
+
+	if (w->failed)
+		return w->failed;
+	/* An empty chunk is written only to carry drop counts. */
+	if (!w->count && !w->drops_ring && !w->drops_backlog)
+		return 0;
+	rc = write_chunk(w, NULL, err);
+	if (rc || !w->signing)
+		return rc;
+	if (w->seq - w->ckpt_seq >= w->o.ckpt_chunks ||
+	    now_epoch_ns() - w->ckpt_time >= w->o.ckpt_ns)
+		return write_checkpoint(w, 0, err);
 	return 0;
 }
 
@@ -288,6 +380,16 @@ int fmt_writer_open(struct fmt_writer **out, const char *path, const struct fmt_
 		w->o.level = DEFAULT_LEVEL;
 	if (!w->o.max_chunks || w->o.max_chunks > FMT_INDEX_MAX_CHUNKS)
 		w->o.max_chunks = FMT_INDEX_MAX_CHUNKS;
+	if (!w->o.ckpt_chunks)
+		w->o.ckpt_chunks = DEFAULT_CKPT_CHUNKS;
+	if (!w->o.ckpt_ns)
+		w->o.ckpt_ns = DEFAULT_CKPT_NS;
+	w->signing = w->o.sign != NULL;
+	if (w->signing) {
+		w->key = *w->o.sign;
+		memcpy(w->root_pub, w->key.pub, FMT_PUB_LEN);
+		w->o.sign = NULL; /* the copy is ours; the caller may wipe theirs */
+	}
 	w->last_snapshot = FMT_NO_SNAPSHOT;
 	w->fd = -1;
 
@@ -312,12 +414,25 @@ int fmt_writer_open(struct fmt_writer **out, const char *path, const struct fmt_
 		fmt_host_info_local(&local);
 		host = &local;
 	}
-	if (fmt_header_build(host, &hdr, &hlen)) {
+	/* The header names a key exactly when this writer signs (a host copied
+	 * from a signed capture must not claim a key nobody signs with). */
+	if (w->signing || host->has_sign_key) {
+		if (host != &local)
+			local = *host;
+		local.has_sign_key = w->signing;
+		memcpy(local.sign_pub, w->root_pub, FMT_PUB_LEN);
+		host = &local;
+	}
+	memcpy(w->hostname, host->hostname, sizeof(w->hostname) - 1);
+	if (fmt_seal_init() || fmt_header_build(host, &hdr, &hlen)) {
 		fmt_writer_close(w, NULL);
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
 	memcpy(&hcrc, hdr + hlen - 4, 4);
 	w->prev_hash = fmt_chain_seed(hcrc);
+	fmt_seal_file_seed(hdr, hlen, w->seed_digest);
+	memcpy(w->prev_digest, w->seed_digest, FMT_DIGEST_LEN);
+	w->ckpt_time = now_epoch_ns();
 
 	w->fd = sr_file_create(path, w->o.exclusive ? 0 : SR_FILE_REPLACE, err);
 	if (w->fd < 0) {
@@ -365,8 +480,8 @@ int fmt_writer_append(struct fmt_writer *w, const void *rec, size_t len, struct 
 	 * Both the expanded size (what a reader allocates) and the wire size
 	 * stay within it. */
 	limit = w->in_snapshot ? FMT_CHUNK_RAW_MAX : w->o.chunk_raw;
-	if (w->count && (w->rec_len + plen > limit ||
-			 w->raw_len + FMT_WIRE_MAX(len) > FMT_CHUNK_RAW_MAX)) {
+	if (w->count &&
+	    (w->rec_len + plen > limit || w->raw_len + FMT_WIRE_MAX(len) > FMT_CHUNK_RAW_MAX)) {
 		if (w->in_snapshot)
 			return sr_err_set(err, SR_ELIMIT, "snapshot larger than %u bytes",
 					  FMT_CHUNK_RAW_MAX);
@@ -474,7 +589,10 @@ int fmt_writer_finish(struct fmt_writer *w, struct fmt_writer_stats *st, struct 
 			 * still gets its index over the chunks before */
 			lose_chunk(w);
 			write_index(w);
-		} else if (!rc) {
+		} else if (!rc && w->signing) {
+			rc = write_checkpoint(w, 1, err);
+		}
+		if (!rc) {
 			rc = write_index(w);
 			if (rc)
 				sr_err_set(err, rc, "writing the index at offset %llu: %s",
@@ -494,6 +612,7 @@ int fmt_writer_finish(struct fmt_writer *w, struct fmt_writer_stats *st, struct 
 	free(w->raw);
 	free(w->out);
 	free(w->idx);
+	sodium_memzero(&w->key, sizeof(w->key));
 	free(w);
 	return rc;
 }

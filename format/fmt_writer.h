@@ -24,29 +24,37 @@
 
 #include "../common/sr_err.h"
 #include "fmt_host.h"
+#include "fmt_seal.h"
 
 struct fmt_writer;
 
 struct fmt_writer_opts {
 	size_t chunk_raw;    /* raw bytes per chunk; 0 = default (1 MiB) */
 	uint64_t chunk_ns;   /* max chunk age before tick flushes; 0 = default (1 s) */
-	int level;           /* zstd level; 0 = default (3) */
+	int level;	     /* zstd level; 0 = default (3) */
 	int fsync_chunks;    /* fdatasync after every chunk (slower, survives power loss) */
 	uint64_t max_chunks; /* 0 or above the format's limit: FMT_INDEX_MAX_CHUNKS */
-	int exclusive;       /* refuse an existing file (else a regular file is replaced) */
+	int exclusive;	     /* refuse an existing file (else a regular file is replaced) */
+	/* Signing (2.1 checkpoints, FORMAT.md): NULL writes an unsigned capture
+	 * (the digest chain is always written). The key is copied. */
+	const struct fmt_sign_key *sign;
+	int ratchet;	      /* a new key per checkpoint, the old one forgotten */
+	uint32_t ckpt_chunks; /* checkpoint every N chunks; 0 = default (16) */
+	uint64_t ckpt_ns;     /* ... or when the last is this old; 0 = default (5 s) */
 };
 
 struct fmt_writer_stats {
-	uint64_t events;     /* records appended, snapshots excluded */
-	uint64_t records;    /* all records */
+	uint64_t events;  /* records appended, snapshots excluded */
+	uint64_t records; /* all records */
 	uint64_t chunks;
-	uint64_t bytes;      /* file size so far */
-	uint64_t raw_bytes;  /* uncompressed record bytes */
+	uint64_t bytes;	    /* file size so far */
+	uint64_t raw_bytes; /* uncompressed record bytes */
 	uint64_t drops_ring, drops_backlog;
 	/* syscall and process events (not snapshot or meta records) of chunks
 	 * that could not be written: counted in events, absent from the file */
 	uint64_t events_lost;
-	int indexed;         /* index and trailer are on disk (known after close) */
+	int indexed;	     /* index and trailer are on disk (known after close) */
+	uint64_t checkpoints; /* signed checkpoints written */
 };
 
 /* Creates path through sr_file_create (mode 0600, never through a symbolic

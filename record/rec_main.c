@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,8 +55,9 @@ struct rec {
 	int full;     /* -n reached: take no more */
 	int write_rc; /* first writer error */
 	struct sr_err werr;
-	uint64_t bad;	   /* records that failed to decode */
-	uint64_t bad_seen; /* bad + the reader's malformed samples, already in a DROP */
+	struct fmt_sign_key key; /* --sign-key (wiped at once with --forward-secure) */
+	uint64_t bad;		 /* records that failed to decode */
+	uint64_t bad_seen;	 /* bad + the reader's malformed samples, already in a DROP */
 	uint64_t drops_seen[PRB_DROP_NR];
 	uint64_t drops_total[PRB_DROP_NR];
 	pid_t child;
@@ -378,6 +380,9 @@ static void run(struct rec *r)
 				break;
 		}
 		rec_out_stats(&r->out, &st);
+		/* forward-secure: no second file (its key is gone) */
+		if (sig_rotate && r->o.forward_secure)
+			sig_rotate = 0;
 		if (sig_rotate ||
 		    (r->o.rot_bytes && r->out.w &&
 		     st.bytes - r->out.done.bytes >= r->o.rot_bytes) ||
@@ -490,7 +495,20 @@ int main(int argc, char **argv)
 	/* a killed recorder loses at most the last second */
 	wopts.chunk_ns = NS;
 	wopts.exclusive = !r.o.force;
+	if (r.o.sign_key) {
+		if (fmt_key_load_private(r.o.sign_key, &r.key, &err))
+			return die(2, &err);
+		wopts.sign = &r.key;
+		wopts.ratchet = r.o.forward_secure;
+		wopts.ckpt_chunks = r.o.ckpt_chunks;
+		wopts.ckpt_ns = r.o.ckpt_ns;
+	}
 	rc = rec_out_open(&r.out, r.o.path, &host, &wopts, r.o.ring_count, &err);
+	/* Forward-secure: the writer holds the only copy, and evolves it. */
+	if (r.o.forward_secure) {
+		sodium_memzero(&r.key, sizeof(r.key));
+		r.out.wopts.sign = NULL;
+	}
 	if (rc)
 		return die(fail_code(r.o.cmd != NULL, rc), &err);
 	rec_cg_init(&r.cg, &err);

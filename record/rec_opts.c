@@ -62,6 +62,17 @@ void rec_usage(FILE *f)
 	      "    --no-latency   do not measure syscall durations (evt.latency is 0): no\n"
 	      "                   sys_enter probe, which roughly halves the recording cost\n"
 	      "                   per syscall\n"
+	      "    --sign-key KEY sign the capture: Ed25519 checkpoints over the BLAKE2b digest\n"
+	      "                   chain (KEY from `sysreplay keygen -o KEY`, mode 0600);\n"
+	      "                   `sysreplay verify --key KEY.pub` proves what was recorded\n"
+	      "    --checkpoint-chunks N  sign every N chunks (default 16)\n"
+	      "    --checkpoint-every SECONDS  ... or when the last checkpoint is this old\n"
+	      "                   (default 5 s); a final checkpoint is written at close, so a\n"
+	      "                   killed sysrec leaves a signed prefix and an unsigned tail\n"
+	      "    --forward-secure  a new signing key per checkpoint, the old one forgotten:\n"
+	      "                   whoever takes the host later cannot re-sign what was sealed\n"
+	      "                   (remove KEY from the host once sysrec runs; see FORMAT.md).\n"
+	      "                   Not with -C or -G; SIGHUP does not rotate\n"
 	      "    -q             quiet: no status line, no summary (drops are still reported)\n"
 	      "    -v             verbose: libbpf messages; -vv adds its debug log\n"
 	      "    -h, --help     this text\n"
@@ -118,6 +129,10 @@ enum {
 	OPT_VERSION,
 	OPT_SHOWCONFIG,
 	OPT_FSYNC,
+	OPT_SIGNKEY,
+	OPT_CKPTCHUNKS,
+	OPT_CKPTEVERY,
+	OPT_FWDSECURE,
 };
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -228,6 +243,10 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 	    {"no-latency", no_argument, NULL, OPT_NOLATENCY},
 	    {"force", no_argument, NULL, OPT_FORCE},
 	    {"version", no_argument, NULL, OPT_VERSION},
+	    {"sign-key", required_argument, NULL, OPT_SIGNKEY},
+	    {"checkpoint-chunks", required_argument, NULL, OPT_CKPTCHUNKS},
+	    {"checkpoint-every", required_argument, NULL, OPT_CKPTEVERY},
+	    {"forward-secure", no_argument, NULL, OPT_FWDSECURE},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *last_arg = NULL;
@@ -369,6 +388,24 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 		case OPT_NOLATENCY:
 			o->entry = PRB_ENTRY_NONE;
 			break;
+		case OPT_SIGNKEY:
+			o->sign_key = optarg;
+			break;
+		case OPT_CKPTCHUNKS:
+			if (parse_u64(optarg, &v) || !v || v > 1000000)
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--checkpoint-chunks: 1..1000000, not '%s'",
+						  optarg);
+			o->ckpt_chunks = (uint32_t)v;
+			break;
+		case OPT_CKPTEVERY:
+			if (parse_secs(optarg, &o->ckpt_ns, err))
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--checkpoint-every: bad duration '%s'", optarg);
+			break;
+		case OPT_FWDSECURE:
+			o->forward_secure = 1;
+			break;
 		case OPT_ENTRY:
 			if (!strcmp(optarg, "none"))
 				o->entry = PRB_ENTRY_NONE;
@@ -430,5 +467,11 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 		return sr_err_set(err, SR_ESYNTAX, "-u USER needs -- COMMAND");
 	if (o->ring_count && !o->rot_bytes && !o->rot_ns)
 		return sr_err_set(err, SR_ESYNTAX, "-W needs -C or -G");
+	if ((o->ckpt_chunks || o->ckpt_ns || o->forward_secure) && !o->sign_key)
+		return sr_err_set(err, SR_ESYNTAX, "checkpoint options need --sign-key");
+	/* A new file must be signed by the key verify trusts, which the
+	 * forward-secure recorder no longer holds. */
+	if (o->forward_secure && (o->rot_bytes || o->rot_ns))
+		return sr_err_set(err, SR_ESYNTAX, "--forward-secure excludes -C and -G");
 	return 0;
 }

@@ -44,6 +44,11 @@ struct rec_opts {
 	int entry;	       /* --entry none|slot|task (enum prb_entry) */
 	uint32_t bench;	       /* --bench-probe BITS, --bench-empty-probe (PRB_B_*) */
 	char cmdline[1024];    /* recorded in the file header */
+	/* signed captures (FORMAT.md, checkpoints) */
+	const char *sign_key; /* --sign-key: private key file */
+	uint32_t ckpt_chunks; /* --checkpoint-chunks */
+	uint64_t ckpt_ns;     /* --checkpoint-every */
+	int forward_secure;   /* --forward-secure: a new key per checkpoint */
 };
 
 /* Exit status of sysrec's own failures when a COMMAND was given (its own

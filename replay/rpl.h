@@ -250,6 +250,22 @@ int rpl_cmd_shell(int argc, char **argv);
 int rpl_cmd_test(int argc, char **argv);       /* rpl_cmd_test.c */
 int rpl_cmd_rules(int argc, char **argv);      /* rpl_cmd_rules.c */
 int rpl_cmd_diff_rules(int argc, char **argv); /* rpl_cmd_diff_rules.c */
+int rpl_cmd_keygen(int argc, char **argv);
+int rpl_cmd_extract(int argc, char **argv);
+
+/* ---- provenance of extracts and conversions (rpl_provenance.c) ---- */
+struct rpl_selection {
+	const char *since, *until, *filter; /* as given, or NULL */
+	uint32_t pid;			    /* 0: none */
+	int descendants;
+};
+/* JSON text (cJSON_free it) describing the sources (verified, against key
+ * when not NULL), the action and selection, the tool and the time. */
+char *rpl_provenance_build(char *const *paths, size_t n, const uint8_t *key, const char *action,
+			   const struct rpl_selection *sel);
+/* Writes json to OUT.provenance.json (name receives the file name). */
+int rpl_provenance_sidecar(const char *out, const char *json, char *name, size_t cap,
+			   struct sr_err *err);
 
 /* Catalog listing shared by `fields` and the shell's .fields (rpl_cmd_fields.c). */
 size_t rpl_fields_print(FILE *f, const char *prefix);

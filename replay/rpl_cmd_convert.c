@@ -1,9 +1,11 @@
 /* sysreplay convert IN OUT: .scap <-> .sysrec, direction from OUT's extension.
  * The conversions themselves live in format/scap_* (scap helper). */
+#include <cjson/cJSON.h>
 #include <string.h>
 
 #include "format/scap.h"
 #include "rpl.h"
+#include "format/fmt_reader.h"
 
 static int has_suffix(const char *s, const char *suf)
 {
@@ -28,6 +30,38 @@ static int convert_check_cut(const char *in)
 	if (!cut)
 		return RPL_EXIT_OK;
 	return rpl_fail("%s; the output holds the events before the cut", err.msg);
+}
+
+/* .scap has no place for provenance: it goes beside the file. An input
+ * that carries provenance (an extract) hands on its own; any other sysrec
+ * input gets one naming it, its SHA-256 and signature status. */
+static int scap_sidecar(const char *in, const char *out)
+{
+	struct fmt_reader *r;
+	struct sr_err err;
+	char name[4200], *made = NULL;
+	const char *json = NULL;
+	int rc;
+
+	sr_err_clear(&err);
+	if (rpl_sniff_sysrec(in, &err) != 1)
+		return RPL_EXIT_OK;
+	if (fmt_reader_open(&r, in, &err))
+		return rpl_fail_err(in, &err);
+	json = fmt_reader_host(r)->provenance;
+	if (!json) {
+		char *paths[1] = {(char *)in};
+
+		made = rpl_provenance_build(paths, 1, NULL, "convert", NULL);
+		json = made;
+	}
+	rc = json ? rpl_provenance_sidecar(out, json, name, sizeof(name), &err) : SR_ENOMEM;
+	fmt_reader_close(r);
+	cJSON_free(made);
+	if (rc)
+		return rpl_fail_err(NULL, &err);
+	printf("%s: provenance written to %s (.scap has no place for it)\n", out, name);
+	return RPL_EXIT_OK;
 }
 
 int rpl_cmd_convert(int argc, char **argv)
@@ -74,5 +108,8 @@ int rpl_cmd_convert(int argc, char **argv)
 			 out, notes.cut);
 	if (r)
 		return rpl_fail_err(in, &err);
-	return convert_check_cut(in);
+	r = convert_check_cut(in);
+	if (r == RPL_EXIT_OK && has_suffix(out, ".scap"))
+		return scap_sidecar(in, out);
+	return r;
 }

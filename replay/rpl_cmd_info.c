@@ -8,6 +8,10 @@
  * Events are what `events` lists (and `events -c` counts); state records
  * (process/fd snapshots, cgroup and drop notes) are counted apart. The time
  * range is that of the events; the first snapshot's time is its own line.
+ *
+ * 2.1 files: the checkpoint chunks give the signature state (no event
+ * chunk is decompressed for it); the SHA-256 of the whole file (the
+ * hand-over hash) reads it once.
  */
 #include <cjson/cJSON.h>
 #include <getopt.h>
@@ -21,6 +25,7 @@
 #include "format/fmt_layout.h"
 #include "format/fmt_reader.h"
 #include "format/fmt_reader_int.h"
+#include "format/fmt_seal.h"
 
 struct info {
 	const char *path;
@@ -37,7 +42,38 @@ struct info {
 	char damage_msg[sizeof(((struct sr_err *)0)->msg)];
 	uint64_t bytes, raw_bytes, chunks, snap_chunks, events, records;
 	uint64_t first_ts, last_ts, snap_ts, drops_ring, drops_backlog;
+	char sha256[65]; /* of the whole file, "" when unread */
+	int have_seal;
+	struct fmt_seal_glance seal;
 };
+
+/* The integrity line: what protects the file and what its checkpoints say. */
+static void print_seal(const struct info *i)
+{
+	const struct fmt_seal_glance *g = &i->seal;
+
+	if (i->sha256[0])
+		printf("  %-12s %s\n", "sha256", i->sha256);
+	if (!i->have_seal)
+		return;
+	if (!g->sealed) {
+		printf("  %-12s CRC-32C and 64-bit hash chain (no cryptographic digest: format "
+		       "before 2.1)\n",
+		       "integrity");
+		return;
+	}
+	printf("  %-12s BLAKE2b-256 digest chain (check it with sysreplay verify)\n", "integrity");
+	if (!g->signed_file) {
+		printf("  %-12s unsigned\n", "signature");
+		return;
+	}
+	printf("  %-12s key id %s%s, %" PRIu64 " checkpoints (%" PRIu64
+	       " with a bad signature), %s, unsigned tail %" PRIu64
+	       " chunks; authenticity: sysreplay verify --key\n",
+	       "signature", g->key_id, g->ratchet ? " (forward-secure)" : "", g->checkpoints,
+	       g->bad_checkpoints,
+	       g->final_seen ? "final checkpoint present" : "no final checkpoint", g->tail_chunks);
+}
 
 static const char *status_text(const struct info *i)
 {
@@ -137,6 +173,7 @@ static void print_text(const struct info *i)
 	} else {
 		printf("  %-12s %s on disk\n", "size", a);
 	}
+	print_seal(i);
 }
 
 static void print_json(const struct info *i)
@@ -188,6 +225,21 @@ static void print_json(const struct info *i)
 	rpl_json_add_u64(o, "drops", i->drops_ring + i->drops_backlog);
 	rpl_json_add_u64(o, "drops_ring", i->drops_ring);
 	rpl_json_add_u64(o, "drops_backlog", i->drops_backlog);
+	if (i->sha256[0])
+		cJSON_AddStringToObject(o, "sha256", i->sha256);
+	if (i->have_seal) {
+		cJSON *g = cJSON_AddObjectToObject(o, "integrity");
+
+		cJSON_AddBoolToObject(g, "digest_chain", i->seal.sealed);
+		cJSON_AddBoolToObject(g, "signed", i->seal.signed_file);
+		if (i->seal.signed_file)
+			cJSON_AddStringToObject(g, "key_id", i->seal.key_id);
+		cJSON_AddBoolToObject(g, "ratchet", i->seal.ratchet);
+		rpl_json_add_u64(g, "checkpoints", i->seal.checkpoints);
+		rpl_json_add_u64(g, "bad_checkpoints", i->seal.bad_checkpoints);
+		cJSON_AddBoolToObject(g, "final_checkpoint", i->seal.final_seen);
+		rpl_json_add_u64(g, "unsigned_tail_chunks", i->seal.tail_chunks);
+	}
 	rpl_json_print(o, stdout);
 }
 
@@ -227,6 +279,10 @@ static int info_sysrec(const char *path, int json)
 		if (ci && (ci->flags & FMT_CHF_SNAPSHOT) && !i.snap_chunks++)
 			i.snap_ts = ci->first_ts;
 	}
+	i.have_seal = 1;
+	fmt_seal_glance(r, &i.seal);
+	if (fmt_file_sha256(path, i.sha256, &err))
+		i.sha256[0] = '\0';
 	if (json)
 		print_json(&i);
 	else

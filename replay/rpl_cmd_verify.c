@@ -1,15 +1,20 @@
-/* sysreplay verify: integrity check through the same reader as every command.
- * Exit 0 all intact, 1 a problem in some file, 2 a file that is not a capture
- * or cannot be read (2 wins over 1: the run could not check everything).
+/* sysreplay verify: integrity check through the same reader as every command,
+ * and on 2.1 captures the signed checkpoints (with --key: authenticity).
+ * Exit 0 all intact (with --key: all authenticated), 1 a problem in some
+ * file, 2 a file that is not a capture or cannot be read, or a bad key
+ * (2 wins over 1: the run could not check everything).
  * -j: one JSON object per file checked: file, format, ok, problems [text],
- * and for .scap records (read before the end or the problem). */
+ * for .sysrec integrity {...} (the chain, signatures, checkpoints), and for
+ * .scap records (read before the end or the problem). */
 #include <cjson/cJSON.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <string.h>
+#include <time.h>
 
 #include "rpl.h"
 #include "format/fmt_reader.h"
+#include "format/fmt_seal.h"
 
 struct vctx {
 	const char *path;
@@ -51,28 +56,151 @@ static int result_end(cJSON *o, struct vctx *v, int rc)
 	return rc;
 }
 
-static int verify_sysrec(const char *path, int json)
+static void fmt_utc(uint64_t ns, char *buf, size_t cap)
+{
+	time_t t = (time_t)(ns / 1000000000ull);
+	struct tm tm;
+
+	if (!ns || !gmtime_r(&t, &tm)) {
+		snprintf(buf, cap, "-");
+		return;
+	}
+	snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%09" PRIu64 "Z", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (uint64_t)(ns % 1000000000u));
+}
+
+/* What the chain and signatures prove, after the problems. */
+static void print_seal(const char *path, const struct fmt_seal_report *s)
+{
+	char a[48], b[48];
+
+	if (s->provenance)
+		printf("%s: provenance: %s\n", path, s->provenance);
+	if (!s->sealed) {
+		printf("%s: format before 2.1: CRC-32C and 64-bit hash chain only (no "
+		       "cryptographic digest, no signatures)\n",
+		       path);
+		return;
+	}
+	printf("%s: digest chain (BLAKE2b-256): %s, %" PRIu64 " chunks, %" PRIu64 " records\n",
+	       path, s->chain_ok ? "intact" : "problems above", s->chunks, s->events);
+	if (!s->signed_file) {
+		printf("%s: not signed\n", path);
+		return;
+	}
+	printf("%s: signed: key id %s%s\n", path, s->key_id,
+	       s->ratchet ? " (forward-secure: key evolves per checkpoint)" : "");
+	for (size_t i = 0; i < s->nranges; i++) {
+		const struct fmt_seal_range *g = &s->ranges[i];
+
+		fmt_utc(g->first_ts, a, sizeof(a));
+		fmt_utc(g->last_ts, b, sizeof(b));
+		if (g->first_chunk >= g->end_chunk) {
+			/* back to back with the previous one (e.g. the final at close) */
+			printf("%s: checkpoint %" PRIu64 " at chunk %" PRIu64
+			       "%s: %s: no new chunks\n",
+			       path, g->number, g->chunk, g->final ? " (final)" : "",
+			       g->ok ? "valid" : "INVALID");
+			continue;
+		}
+		printf("%s: checkpoint %" PRIu64 " at chunk %" PRIu64 "%s: %s: chunks %" PRIu64
+		       "..%" PRIu64 ", %" PRIu64 " records, %s .. %s\n",
+		       path, g->number, g->chunk, g->final ? " (final)" : "",
+		       g->ok ? "valid" : "INVALID", g->first_chunk, g->end_chunk - 1, g->events, a,
+		       b);
+	}
+	printf("%s: unsigned tail: %" PRIu64 " chunks, %" PRIu64 " records\n", path, s->tail_chunks,
+	       s->tail_events);
+	if (!s->key_checked)
+		printf("%s: authenticity not checked (no --key): the signatures were checked "
+		       "against the key the file itself names\n",
+		       path);
+	else
+		printf("%s: %s\n", path, s->authenticated ? "authenticated" : "NOT authenticated");
+}
+
+static cJSON *seal_json(const struct fmt_seal_report *s)
+{
+	cJSON *o = cJSON_CreateObject(), *arr;
+
+	cJSON_AddBoolToObject(o, "digest_chain", s->sealed);
+	if (s->provenance) {
+		cJSON *p = cJSON_Parse(s->provenance);
+
+		if (p)
+			cJSON_AddItemToObject(o, "provenance", p);
+		else
+			cJSON_AddStringToObject(o, "provenance", s->provenance);
+	}
+	cJSON_AddBoolToObject(o, "chain_intact", s->chain_ok);
+	cJSON_AddBoolToObject(o, "signed", s->signed_file);
+	if (s->signed_file) {
+		cJSON_AddStringToObject(o, "key_id", s->key_id);
+		cJSON_AddStringToObject(o, "public_key", s->pub_text);
+		cJSON_AddBoolToObject(o, "ratchet", s->ratchet);
+	}
+	cJSON_AddBoolToObject(o, "key_checked", s->key_checked);
+	cJSON_AddBoolToObject(o, "key_match", s->key_match);
+	cJSON_AddBoolToObject(o, "final_checkpoint", s->final_seen);
+	cJSON_AddBoolToObject(o, "authenticated", s->authenticated);
+	cJSON_AddNumberToObject(o, "unsigned_tail_chunks", (double)s->tail_chunks);
+	cJSON_AddNumberToObject(o, "unsigned_tail_events", (double)s->tail_events);
+	arr = cJSON_AddArrayToObject(o, "checkpoints");
+	for (size_t i = 0; i < s->nranges; i++) {
+		const struct fmt_seal_range *g = &s->ranges[i];
+		cJSON *c = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(c, "number", (double)g->number);
+		cJSON_AddNumberToObject(c, "chunk", (double)g->chunk);
+		cJSON_AddNumberToObject(c, "first_chunk", (double)g->first_chunk);
+		cJSON_AddNumberToObject(c, "end_chunk", (double)g->end_chunk);
+		cJSON_AddNumberToObject(c, "events", (double)g->events);
+		cJSON_AddNumberToObject(c, "first_ts", (double)g->first_ts);
+		cJSON_AddNumberToObject(c, "last_ts", (double)g->last_ts);
+		cJSON_AddNumberToObject(c, "time_ns", (double)g->time_ns);
+		cJSON_AddBoolToObject(c, "final", g->final);
+		cJSON_AddBoolToObject(c, "valid", g->ok);
+		cJSON_AddStringToObject(c, "key_id", g->key_id);
+		cJSON_AddItemToArray(arr, c);
+	}
+	return o;
+}
+
+static int verify_sysrec(const char *path, const uint8_t *key, int json)
 {
 	struct vctx v = {path, 0, NULL};
-	cJSON *o = json ? result_new(&v, "sysrec") : NULL;
+	struct fmt_seal_report s;
 	struct sr_err err;
-	int r;
+	cJSON *o = NULL;
+	int r, rc;
 
 	sr_err_clear(&err);
-	r = fmt_verify(path, report, &v, &err);
+	if (json) {
+		o = result_new(&v, "sysrec");
+		cJSON_AddItemToObject(o, "problems", v.list);
+	}
+	r = fmt_verify_sealed(path, key, &s, report, &v, &err);
 	if (r < 0) {
 		cJSON_Delete(o);
-		cJSON_Delete(v.list);
 		return rpl_fail_err(path, &err);
 	}
-	if (r > 0 || v.problems) {
-		if (!v.problems)
-			report(&v, "damaged");
-		return result_end(o, &v, RPL_EXIT_FINDING);
+	rc = r > 0 || v.problems ? RPL_EXIT_FINDING : RPL_EXIT_OK;
+	/* With a key, only authenticated data passes. */
+	if (key && !s.authenticated)
+		rc = RPL_EXIT_FINDING;
+	if (json) {
+		cJSON_AddBoolToObject(o, "ok", rc == RPL_EXIT_OK);
+		cJSON_AddItemToObject(o, "integrity", seal_json(&s));
+		rpl_json_print(o, stdout);
+	} else {
+		if (r > 0 && !v.problems)
+			printf("%s: damaged\n", path);
+		print_seal(path, &s);
+		printf("%s: %s\n", path, rc == RPL_EXIT_OK ? "ok" : "FAILED");
 	}
-	if (!o)
-		printf("%s: ok\n", path);
-	return result_end(o, &v, RPL_EXIT_OK);
+	fmt_seal_report_free(&s);
+	return rc;
 }
 
 /* Formats without checksums (.scap) are checked by reading them through. */
@@ -109,23 +237,31 @@ static int verify_other(const char *path, int json)
 
 int rpl_cmd_verify(int argc, char **argv)
 {
-	static const struct option lo[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
-	int rc = RPL_EXIT_OK, opt, json = 0;
+	static const struct option lo[] = {{"key", required_argument, NULL, 'k'},
+					   {"json", no_argument, NULL, 'j'},
+					   {NULL, 0, NULL, 0}};
+	int rc = RPL_EXIT_OK, opt, json = 0, have_key = 0;
+	uint8_t key[FMT_PUB_LEN];
 	char **files;
 	size_t n;
 	struct sr_err err;
 
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "j", lo, NULL)) != -1) {
-		if (opt == 'j')
+	sr_err_clear(&err);
+	while ((opt = getopt_long(argc, argv, "jk:", lo, NULL)) != -1) {
+		if (opt == 'j') {
 			json = 1;
-		else
+		} else if (opt == 'k') {
+			if (fmt_key_load_public(optarg, key, &err))
+				return rpl_fail_err("--key", &err);
+			have_key = 1;
+		} else {
 			return rpl_usage_error("verify", "unknown option '%s'", argv[optind - 1]);
+		}
 	}
 	if (optind >= argc)
 		return rpl_usage_error("verify", "no capture FILE given");
-	sr_err_clear(&err);
 	if (rpl_paths_expand(argv + optind, argc - optind, &files, &n, &err))
 		return rpl_fail_err(NULL, &err);
 	for (size_t f = 0; f < n; f++) {
@@ -134,7 +270,8 @@ int rpl_cmd_verify(int argc, char **argv)
 		if (k < 0)
 			r = rpl_fail_err(NULL, &err);
 		else
-			r = k ? verify_sysrec(files[f], json) : verify_other(files[f], json);
+			r = k ? verify_sysrec(files[f], have_key ? key : NULL, json)
+			      : verify_other(files[f], json);
 		if (r > rc)
 			rc = r;
 	}

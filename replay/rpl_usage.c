@@ -16,9 +16,12 @@ static const char overview[] =
     "                      [--all] [-j] [--since T] [--until T] [--keep-going] FILE...\n"
     "    sysreplay shell   [--keep-going] FILE...\n"
     "    sysreplay info    [-j] FILE...\n"
-    "    sysreplay verify  [-j] FILE...\n"
+    "    sysreplay verify  [--key PUB] [-j] FILE...\n"
     "    sysreplay stats   [-f FILTER ...] [-j] [--since T] [--until T] [--keep-going] FILE...\n"
     "    sysreplay convert [--force] IN OUT\n"
+    "    sysreplay keygen  -o KEY\n"
+    "    sysreplay extract IN... -o OUT [--since T] [--until T] [-f FILTER]\n"
+    "                      [--pid P [--descendants]] [--sign-key KEY] [--key PUB]\n"
     "    sysreplay fields  [PREFIX]\n"
     "    sysreplay test    [-j] [--junit FILE] [--update] SPEC...\n"
     "    sysreplay rules   --list | --validate | --coverage DIR  [RULES.yaml...]\n"
@@ -205,27 +208,75 @@ static const char h_info[] =
     "    drops_backlog, the header's hostname, kernel, machine, recorder, options,\n"
     "    source, boot_ns, start_ns (with boot_time, start_time), snaplen, ncpus, and\n"
     "    damage or truncation {chunk, offset, message} when there is one. Every ns\n"
-    "    time key has its RFC 3339 twin (jq reads numbers as doubles).\n";
+    "    time key has its RFC 3339 twin (jq reads numbers as doubles).\n"
+    "    Also the SHA-256 of the whole file (the hand-over hash: reads the file\n"
+    "    once; key sha256) and for 2.1 captures the digest chain and the signature\n"
+    "    state (key integrity: digest_chain, signed, key_id, ratchet, checkpoints,\n"
+    "    bad_checkpoints checked against the key the file names, final_checkpoint,\n"
+    "    unsigned_tail_chunks). That is a glance, not a verification: use\n"
+    "    verify --key.\n";
 
 static const char h_verify[] =
     "NAME\n"
     "    sysreplay verify - check captures for damage\n"
     "\n"
     "SYNOPSIS\n"
-    "    sysreplay verify [-j] FILE...\n"
+    "    sysreplay verify [--key PUB] [-j] FILE...\n"
     "\n"
     "DESCRIPTION\n"
     "    Reads every chunk through the same reader as the other commands and checks\n"
     "    checksums, the hash chain, record framing and the index. Each problem is\n"
     "    printed with its chunk number and byte offset. A file without its trailer\n"
     "    (recorder killed) is reported as a problem. A .scap file is read to its end.\n"
-    "    -j prints one JSON object per file checked: file, format (sysrec, scap),\n"
-    "    ok (true when intact), problems (an array of messages, empty when ok), and\n"
-    "    for a .scap file records (records read). A file that cannot be read at all\n"
-    "    gets no object: its one-line message goes to stderr (exit 2).\n"
+    "    Format 2.1 captures also carry a BLAKE2b-256 digest chain, and signed ones\n"
+    "    (sysrec --sign-key) Ed25519-signed checkpoints: each is listed with the\n"
+    "    chunks, records and time range it seals, then the unsigned tail.\n"
+    "    --key PUB  the trusted public key (a KEY.pub file from keygen, or its line\n"
+    "               \"sysrec-ed25519 <hex>\"): the capture must be signed by it,\n"
+    "               every chunk sealed by a valid checkpoint, and closed by a final\n"
+    "               one. Without --key only integrity is checked, and it says so.\n"
+    "    -j, --json one JSON object per file checked: file, format (sysrec, scap),\n"
+    "               ok (true when intact), problems (messages, empty when ok),\n"
+    "               integrity (.sysrec: digest_chain, chain_intact, signed, key_id,\n"
+    "               key_checked, authenticated, checkpoints [...], unsigned tail),\n"
+    "               records (.scap: records read). A file that cannot be read at\n"
+    "               all gets no object: its one-line message goes to stderr (exit 2).\n"
     "\n"
     "EXIT STATUS\n"
-    "    0 intact, 1 problems found, 2 a file is not a capture or cannot be read.\n";
+    "    0 intact (with --key: all data authenticated), 1 problems found (the first\n"
+    "    names its chunk and why), 2 a file is not a capture or cannot be read, or\n"
+    "    the key is not a key.\n";
+
+static const char h_extract[] =
+    "NAME\n"
+    "    sysreplay extract - carve selected events into a standalone capture\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    sysreplay extract IN... -o OUT [--since T] [--until T] [-f FILTER]\n"
+    "                      [--pid P [--descendants]] [--sign-key KEY] [--key PUB]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Writes OUT, a .sysrec holding exactly the selected events, preceded by a\n"
+    "    state snapshot taken at the first of them, so it reads on its own. The\n"
+    "    state engine runs over the whole input, so -f may use proc.*, fd.* and\n"
+    "    other state fields. --pid P keeps process P's events, with --descendants\n"
+    "    also those of every process below it.\n"
+    "    OUT's header records the provenance: each source's name, SHA-256 and\n"
+    "    signature status (checked against --key PUB when given), the selection,\n"
+    "    the tool version and the time of extraction. --sign-key KEY signs OUT\n"
+    "    (the analyst's key); verify shows both OUT's signature and provenance.\n";
+
+static const char h_keygen[] =
+    "NAME\n"
+    "    sysreplay keygen - create a key pair for signed captures\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    sysreplay keygen -o KEY\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Writes KEY, the Ed25519 private key (mode 0600; an existing file or a\n"
+    "    symlink is never replaced), and KEY.pub, the public key as one line to\n"
+    "    paste or give to verify --key. sysrec --sign-key KEY signs captures.\n";
 
 static const char h_stats[] =
     "NAME\n"
@@ -291,8 +342,9 @@ static const struct {
 	const char *name;
 	const char *text;
 } helps[] = {
-    {"events", h_events}, {"alerts", h_alerts}, {"shell", h_shell},	{"info", h_info},
-    {"verify", h_verify}, {"stats", h_stats},	{"convert", h_convert}, {"fields", h_fields},
+    {"events", h_events}, {"alerts", h_alerts},	  {"shell", h_shell},	  {"info", h_info},
+    {"verify", h_verify}, {"stats", h_stats},	  {"convert", h_convert}, {"fields", h_fields},
+    {"keygen", h_keygen}, {"extract", h_extract},
 };
 
 void rpl_usage(FILE *f, const char *cmd)

@@ -73,6 +73,14 @@ static void one_pass(const char *path)
 		fmt_reader_close(r);
 	}
 	fmt_verify(path, ignore, NULL, &err);
+	/* and the checkpoints against a trusted key (2.1) */
+	{
+		static const uint8_t key[32] = {1, 2, 3};
+		struct fmt_seal_report rep;
+
+		if (fmt_verify_sealed(path, key, &rep, ignore, NULL, &err) >= 0)
+			fmt_seal_report_free(&rep);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

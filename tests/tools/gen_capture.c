@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests/tools/gen_events.h"
 
@@ -18,7 +19,8 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: gen_capture -o FILE [-n EVENTS | -b BYTES] [--seed N] "
 			"[--ts-step NS] [--start NS] [--chunk-raw BYTES] [--level N] "
-			"[--snap-every EVENTS]\n");
+			"[--snap-every EVENTS] [--sign-key KEY [--checkpoint-chunks N] "
+			"[--ratchet]] [--no-close]\n");
 	exit(2);
 }
 
@@ -48,6 +50,10 @@ int main(int argc, char **argv)
 	    {"chunk-raw", required_argument, NULL, 'c'},
 	    {"level", required_argument, NULL, 'l'},
 	    {"snap-every", required_argument, NULL, 'e'},
+	    {"sign-key", required_argument, NULL, 'K'},
+	    {"checkpoint-chunks", required_argument, NULL, 'C'},
+	    {"ratchet", no_argument, NULL, 'R'},
+	    {"no-close", no_argument, NULL, 'X'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *out = NULL;
@@ -58,7 +64,8 @@ int main(int argc, char **argv)
 	struct fmt_writer *w;
 	struct sr_err err;
 	struct gen g;
-	int c, rc = 0;
+	struct fmt_sign_key key;
+	int c, rc = 0, no_close = 0;
 
 	while ((c = getopt_long(argc, argv, "o:n:b:", lo, NULL)) != -1) {
 		switch (c) {
@@ -88,6 +95,22 @@ int main(int argc, char **argv)
 			break;
 		case 'e':
 			snap = num(optarg);
+			break;
+		case 'K':
+			if (fmt_key_load_private(optarg, &key, &err)) {
+				fprintf(stderr, "gen_capture: %s\n", err.msg);
+				return 1;
+			}
+			o.sign = &key;
+			break;
+		case 'C':
+			o.ckpt_chunks = (uint32_t)num(optarg);
+			break;
+		case 'R':
+			o.ratchet = 1;
+			break;
+		case 'X':
+			no_close = 1; /* leave the file as a killed recorder would */
 			break;
 		default:
 			usage();
@@ -137,6 +160,13 @@ int main(int argc, char **argv)
 		fmt_writer_close(w, NULL);
 		gen_free(&g);
 		return 1;
+	}
+	if (no_close) {
+		/* what a killed recorder leaves: chunks, no final checkpoint or trailer */
+		rc = fmt_writer_tick(w, 0, &err);
+		gen_free(&g);
+		fflush(stdout);
+		_exit(rc ? 1 : 0); /* as killed: the writer is never closed */
 	}
 	if (fmt_writer_close(w, &err)) {
 		fprintf(stderr, "gen_capture: %s\n", err.msg);

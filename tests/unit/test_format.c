@@ -9,6 +9,7 @@
 #include "common/sr_hash.h"
 #include "format/fmt_chunk.h"
 #include "format/fmt_reader_int.h"
+#include "format/fmt_seal.h"
 #include "tests/tap.h"
 #include "tests/unit/test_format_util.h"
 
@@ -407,7 +408,7 @@ TEST(index_rebuilt_without_trailer)
 	CHECK_EQ_INT(tfu_make(path, 3000, 100, 10, 4096, 1000, &rs), 0);
 	CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
 	uint64_t idx_off = fmt_reader_chunk(r, fmt_reader_chunk_count(r) - 1)->offset +
-			   sizeof(struct fmt_chunk_hdr) +
+			   FMT_CHUNK_HDR_21 +
 			   fmt_reader_chunk(r, fmt_reader_chunk_count(r) - 1)->comp_size;
 	size_t nch = fmt_reader_chunk_count(r);
 	fmt_reader_close(r);
@@ -562,7 +563,7 @@ TEST(damaged_payload_reports_chunk_and_offset)
 		expect += fmt_reader_chunk(r, i)->count;
 	fmt_reader_close(r);
 	buf = tfu_read_file(path, &size);
-	buf[c3.offset + sizeof(struct fmt_chunk_hdr) + c3.comp_size / 2] ^= 0x10;
+	buf[c3.offset + FMT_CHUNK_HDR_21 + c3.comp_size / 2] ^= 0x10;
 	tfu_write_file(path, buf, size);
 	CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
 	while ((rc = fmt_reader_next(r, &ev, &err)) == 1)
@@ -748,6 +749,7 @@ TEST(minor_newer_read)
 {
 	const char *path = tfu_path("v10.sysrec"), *out = tfu_path("v11.sysrec");
 	struct tfu_recs rs = {0};
+	uint8_t dig[FMT_DIGEST_LEN];
 	size_t size, o = 0;
 	uint8_t *src, *dst;
 	struct fmt_file_hdr fh;
@@ -772,33 +774,41 @@ TEST(minor_newer_read)
 	}
 	memcpy(dst + o, src + sizeof(fh), fh.hdr_len - sizeof(fh) - 4);
 	o += fh.hdr_len - sizeof(fh) - 4;
-	fh.minor = 1;
+	fh.minor = FMT_MINOR + 1;
 	fh.hdr_len = (uint32_t)(o + 4);
 	memcpy(dst, &fh, sizeof(fh));
 	crc = sr_crc32c(0, dst, o);
 	memcpy(dst + o, &crc, 4);
 	o += 4;
 	prev = fmt_chain_seed(crc);
-	/* chunks: each header grows by 16 unknown bytes; no index (the scan finds them) */
+	fmt_seal_file_seed(dst, o, dig);
+	/* chunks: each header grows by 16 unknown bytes at its end; both chains
+	 * are recomputed; no index (the scan finds them) */
 	memcpy(&fh, src, sizeof(fh));
 	off = fh.hdr_len; /* chunk 0 of the original */
 	for (;;) {
 		struct fmt_chunk_hdr h;
+		uint32_t old_len;
 
 		if (off + sizeof(h) > size)
 			break;
 		memcpy(&h, src + off, sizeof(h));
 		if (h.magic != FMT_CHUNK_MAGIC)
 			break;
-		h.hdr_len = sizeof(h) + 16;
+		old_len = h.hdr_len;
+		h.hdr_len = old_len + 16;
 		h.prev_hash = prev;
 		fmt_chunk_seal(&h);
 		prev = h.hash;
+		memcpy(dst + o, src + off, old_len);
 		memcpy(dst + o, &h, sizeof(h));
-		memset(dst + o + sizeof(h), 0xee, 16);
-		memcpy(dst + o + sizeof(h) + 16, src + off + sizeof(h), h.comp_size);
-		o += sizeof(h) + 16 + h.comp_size;
-		off += sizeof(h) + h.comp_size;
+		memcpy(dst + o + sizeof(h), dig, sizeof(dig));
+		memset(dst + o + old_len, 0xee, 16);
+		memcpy(dst + o + h.hdr_len, src + off + old_len, h.comp_size);
+		fmt_seal_chunk_digest(dst + o, h.hdr_len, dst + o + h.hdr_len, h.comp_size, dig);
+		memcpy(dst + o + sizeof(h) + sizeof(dig), dig, sizeof(dig));
+		o += h.hdr_len + h.comp_size;
+		off += old_len + h.comp_size;
 	}
 	tfu_write_file(out, dst, o);
 	CHECK_EQ_INT(read_compare(out, &rs, &rc), rs.n);
@@ -1107,7 +1117,7 @@ TEST(verify_reports_each_problem)
 	c5 = *fmt_reader_chunk(r, 5);
 	fmt_reader_close(r);
 	buf = tfu_read_file(path, &size);
-	buf[c2.offset + sizeof(struct fmt_chunk_hdr) + 3] ^= 1;
+	buf[c2.offset + FMT_CHUNK_HDR_21 + 3] ^= 1;
 	buf[c5.offset + 30] ^= 1; /* inside the header: its crc */
 	tfu_write_file(path, buf, size);
 	CHECK_EQ_INT(fmt_verify(path, collect, &m, &err), 1);
@@ -1157,7 +1167,7 @@ TEST(half_written_last_chunk_is_truncation)
 		expect += fmt_reader_chunk(r, i)->count;
 	fmt_reader_close(r);
 	buf = tfu_read_file(path, &size);
-	tfu_write_file(path, buf, last.offset + sizeof(struct fmt_chunk_hdr) + last.comp_size / 2);
+	tfu_write_file(path, buf, last.offset + FMT_CHUNK_HDR_21 + last.comp_size / 2);
 	CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
 	CHECK_EQ_INT(fmt_reader_info(r)->truncated, 1);
 	CHECK_EQ_INT(fmt_reader_info(r)->damaged, 0);

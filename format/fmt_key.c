@@ -1,0 +1,196 @@
+/* fmt_key.c: Ed25519 key files for signed captures, and the whole-file
+ * SHA-256 given with every hand-over. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fmt_seal.h"
+
+#define SECRET_TAG "sysrec-ed25519-secret "
+#define PUBLIC_TAG "sysrec-ed25519 "
+
+static int write_line(const char *path, int mode, const char *line, struct sr_err *err)
+{
+	size_t len = strlen(line), off = 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+
+	if (fd < 0)
+		return sr_err_set(err, SR_EIO, "%s: %s", path, strerror(errno));
+	while (off < len) {
+		ssize_t n = write(fd, line + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = errno;
+
+			close(fd);
+			unlink(path);
+			return sr_err_set(err, SR_EIO, "%s: %s", path, strerror(e));
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0)
+		return sr_err_set(err, SR_EIO, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+void fmt_key_public_text(const uint8_t pub[FMT_PUB_LEN], char out[100])
+{
+	char hex[2 * FMT_PUB_LEN + 1];
+
+	sodium_bin2hex(hex, sizeof(hex), pub, FMT_PUB_LEN);
+	snprintf(out, 100, PUBLIC_TAG "%s", hex);
+}
+
+int fmt_key_generate(const char *path, struct fmt_sign_key *out, struct sr_err *err)
+{
+	char hex[2 * FMT_SEED_LEN + 1], line[160], pubpath[4096];
+	uint8_t seed[FMT_SEED_LEN];
+	int rc;
+
+	if (fmt_seal_init())
+		return sr_err_set(err, SR_EIO, "libsodium cannot start");
+	if (snprintf(pubpath, sizeof(pubpath), "%s.pub", path) >= (int)sizeof(pubpath))
+		return sr_err_set(err, SR_ELIMIT, "%s: path too long", path);
+	randombytes_buf(seed, sizeof(seed));
+	fmt_sign_key_from_seed(out, seed);
+	sodium_bin2hex(hex, sizeof(hex), seed, sizeof(seed));
+	snprintf(line, sizeof(line), SECRET_TAG "%s\n", hex);
+	sodium_memzero(seed, sizeof(seed));
+	sodium_memzero(hex, sizeof(hex));
+	rc = write_line(path, 0600, line, err);
+	sodium_memzero(line, sizeof(line));
+	if (rc)
+		return rc;
+	fmt_key_public_text(out->pub, line);
+	strcat(line, "\n");
+	rc = write_line(pubpath, 0644, line, err);
+	if (rc)
+		unlink(path);
+	return rc;
+}
+
+/* Reads a small text file whole (at most cap - 1 bytes) into buf. */
+static int read_small(const char *path, char *buf, size_t cap, int secret, struct sr_err *err)
+{
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return sr_err_set(err, SR_EIO, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return sr_err_set(err, SR_EFORMAT, "%s: not a regular file", path);
+	}
+	/* A private key others can read is no longer private. */
+	if (secret && (st.st_mode & 077)) {
+		close(fd);
+		return sr_err_set(err, SR_EFORMAT,
+				  "%s: private key readable by others (mode %o): "
+				  "chmod 600 it",
+				  path, (unsigned)(st.st_mode & 0777));
+	}
+	n = read(fd, buf, cap - 1);
+	close(fd);
+	if (n < 0)
+		return sr_err_set(err, SR_EIO, "%s: %s", path, strerror(errno));
+	buf[n] = '\0';
+	return 0;
+}
+
+/* "<tag><64 hex>" with an optional line end (LF or CR LF: a key pasted
+ * from another system) and nothing else. */
+static int parse_hex_line(const char *text, const char *tag, uint8_t out[32])
+{
+	size_t tl = strlen(tag), bin_len = 0;
+	const char *end = NULL;
+
+	if (strncmp(text, tag, tl) != 0)
+		return -1;
+	if (sodium_hex2bin(out, 32, text + tl, strlen(text + tl), NULL, &bin_len, &end) != 0 ||
+	    bin_len != 32)
+		return -1;
+	if (end[0] == '\r')
+		end++;
+	if (end[0] == '\n')
+		end++;
+	return end[0] ? -1 : 0;
+}
+
+int fmt_key_load_private(const char *path, struct fmt_sign_key *out, struct sr_err *err)
+{
+	char buf[256];
+	uint8_t seed[FMT_SEED_LEN];
+	int rc;
+
+	if (fmt_seal_init())
+		return sr_err_set(err, SR_EIO, "libsodium cannot start");
+	rc = read_small(path, buf, sizeof(buf), 1, err);
+	if (rc)
+		return rc;
+	rc = parse_hex_line(buf, SECRET_TAG, seed);
+	sodium_memzero(buf, sizeof(buf));
+	if (rc)
+		return sr_err_set(err, SR_EFORMAT,
+				  "%s:1:1: not a sysrec private key "
+				  "(expected \"" SECRET_TAG "<64 hex digits>\")",
+				  path);
+	fmt_sign_key_from_seed(out, seed);
+	sodium_memzero(seed, sizeof(seed));
+	return 0;
+}
+
+int fmt_key_load_public(const char *arg, uint8_t pub[FMT_PUB_LEN], struct sr_err *err)
+{
+	char buf[256];
+	int rc;
+
+	if (fmt_seal_init())
+		return sr_err_set(err, SR_EIO, "libsodium cannot start");
+	if (strncmp(arg, PUBLIC_TAG, strlen(PUBLIC_TAG)) == 0) {
+		snprintf(buf, sizeof(buf), "%s", arg);
+	} else {
+		rc = read_small(arg, buf, sizeof(buf), 0, err);
+		if (rc)
+			return rc;
+	}
+	if (parse_hex_line(buf, PUBLIC_TAG, pub))
+		return sr_err_set(err, SR_EFORMAT,
+				  "%s: not a sysrec public key "
+				  "(expected \"" PUBLIC_TAG "<64 hex digits>\")",
+				  arg);
+	return 0;
+}
+
+int fmt_file_sha256(const char *path, char out[65], struct sr_err *err)
+{
+	crypto_hash_sha256_state st;
+	uint8_t buf[1 << 16], d[crypto_hash_sha256_BYTES];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return sr_err_set(err, SR_EIO, "%s: %s", path, strerror(errno));
+	crypto_hash_sha256_init(&st);
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			return sr_err_set(err, SR_EIO, "%s: %s", path, strerror(e));
+		}
+		crypto_hash_sha256_update(&st, buf, (size_t)n);
+	}
+	close(fd);
+	crypto_hash_sha256_final(&st, d);
+	sodium_bin2hex(out, 65, d, sizeof(d));
+	return 0;
+}
