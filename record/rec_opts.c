@@ -72,7 +72,7 @@ void rec_usage(FILE *f)
 	      "    --forward-secure  a new signing key per checkpoint, the old one forgotten:\n"
 	      "                   whoever takes the host later cannot re-sign what was sealed\n"
 	      "                   (remove KEY from the host once sysrec runs; see FORMAT.md).\n"
-	      "                   Not with -C or -G; SIGHUP does not rotate\n"
+	      "                   Not with -C or -G; SIGUSR2 does not rotate\n"
 	      "    -q             quiet: no status line, no summary (drops are still reported)\n"
 	      "    -v             verbose: libbpf messages; -vv adds its debug log\n"
 	      "    -h, --help     this text\n"
