@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fmt_layout.h"
+#include "fmt_pipe.h"
 #include "fmt_reader.h"
 
 struct sysrec_source {
@@ -109,6 +110,11 @@ int evt_source_open(const char *path, struct evt_source **out, struct sr_err *er
 	if (n == 0)
 		return sr_err_set(err, SR_EFORMAT, "%s: empty file", path);
 	return sr_err_set(err, SR_EFORMAT, "%s: not a capture file (unknown magic)", path);
+}
+
+void evt_source_set_threads(unsigned workers, unsigned depth)
+{
+	fmt_pipe_configure(workers, depth);
 }
 
 void evt_source_close(struct evt_source *s)

@@ -36,7 +36,7 @@ struct evt_source {
 	enum evt_source_kind kind;
 	struct fmt_host_info host;
 	char path[4096];
-	uint64_t first_ts, last_ts;  /* when known without reading (0 otherwise) */
+	uint64_t first_ts, last_ts; /* when known without reading (0 otherwise) */
 	/* enter events delivered without their exit because too many waited
 	 * at once (the .scap reader's limits; their exits come alone): the
 	 * reader of the source tells the user */
@@ -44,6 +44,12 @@ struct evt_source {
 };
 
 int evt_source_open(const char *path, struct evt_source **out, struct sr_err *err);
+/* Process wide, before sources open: .sysrec chunks are loaded (read,
+ * checked, decompressed, expanded) ahead by `workers` threads, up to `depth`
+ * chunks per source (format/fmt_pipe.c). 0 workers: each source loads its
+ * chunks on the caller's thread (the default). Events come out the same
+ * either way. */
+void evt_source_set_threads(unsigned workers, unsigned depth);
 static inline int evt_source_next(struct evt_source *s, struct evt *ev, struct sr_err *err)
 {
 	return s->ops->next(s, ev, err);

@@ -20,6 +20,7 @@
 
 #include "../common/sr_hash.h"
 #include "fmt_chunk.h"
+#include "fmt_pipe.h"
 #include "fmt_reader_int.h"
 #include "fmt_seal.h"
 #include "fmt_wire.h"
@@ -54,11 +55,11 @@ struct fmt_reader {
 	uint64_t *maxlast; /* max last_ts over chunks 0..i (monotonic: seek key) */
 	size_t nch, cap;
 
-	ZSTD_DCtx *dctx;
-	uint8_t *comp;
-	size_t comp_cap;
-	uint8_t *raw; /* decompressed payload */
-	size_t raw_cap;
+	struct fmt_load own; /* chunks loaded on the reader's thread */
+	/* --threads: chunks loaded ahead by workers (NULL: none); pre is the
+	 * loaded chunk when a worker expanded its records (2.x) */
+	struct fmt_pipe *pipe;
+	const struct fmt_load *pre;
 	uint8_t *mem; /* 2.x: the payload's records expanded (fmt_wire) */
 	size_t mem_cap;
 	struct fmt_wire_dec wire;
@@ -545,11 +546,6 @@ int fmt_reader_open(struct fmt_reader **out, const char *path, struct sr_err *er
 	rc = open_header(r, path, err);
 	if (rc)
 		goto fail;
-	r->dctx = ZSTD_createDCtx();
-	if (!r->dctx) {
-		rc = sr_err_set(err, SR_ENOMEM, "out of memory");
-		goto fail;
-	}
 	rc = load_index(r);
 	if (rc < 0) {
 		rc = sr_err_set(err, rc, "%s: reading the index: %s", path, sr_code_name(rc));
@@ -597,13 +593,12 @@ void fmt_reader_close(struct fmt_reader *r)
 	if (r->fd >= 0)
 		close(r->fd);
 	free((void *)r->host.provenance);
-	ZSTD_freeDCtx(r->dctx);
+	fmt_pipe_free(r->pipe);
+	fmt_load_release(&r->own);
 	free(r->ch);
 	free(r->nev);
 	free(r->ebase);
 	free(r->maxlast);
-	free(r->comp);
-	free(r->raw);
 	free(r->mem);
 	fmt_wire_dec_free(&r->wire);
 	free(r);
@@ -649,24 +644,37 @@ uint64_t fmt_reader_data_start(const struct fmt_reader *r)
 	return r->data_start;
 }
 
-/* 2.1: the chunk's digest over its header and payload, and its link to the
- * previous chunk's digest (the file's digest seed for chunk 0). A
- * recomputed CRC or 64-bit hash does not get past this; a recomputed
- * digest chain does not get past a signed checkpoint (fmt_verify). */
-static int check_digest(struct fmt_reader *r, size_t i, const uint8_t *payload, size_t plen,
-			struct sr_err *err)
+/* 2.1: the chunk's digest over its header and payload (its link to the
+ * previous chunk's digest is checked by link_digest). A recomputed CRC or
+ * 64-bit hash does not get past this; a recomputed digest chain does not get
+ * past a signed checkpoint (fmt_verify). */
+static int check_digest(const struct fmt_reader *r, struct fmt_load *l, const uint8_t *payload,
+			size_t plen)
 {
-	const struct fmt_chunk_info *ci = &r->ch[i];
-	const uint8_t *prev = r->comp + sizeof(struct fmt_chunk_hdr);
-	const uint8_t *stored = prev + FMT_DIGEST_LEN;
+	const struct fmt_chunk_info *ci = &r->ch[l->idx];
+	const uint8_t *stored = l->comp + sizeof(struct fmt_chunk_hdr) + FMT_DIGEST_LEN;
 	uint8_t d[FMT_DIGEST_LEN];
 
 	if (r->no_digest || fmt_fuzz_skip_checks)
 		return 0;
-	fmt_seal_chunk_digest(r->comp, r->ext_len, payload, plen, d);
+	fmt_seal_chunk_digest(l->comp, l->h.hdr_len, payload, plen, d);
 	if (memcmp(d, stored, FMT_DIGEST_LEN) != 0)
-		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+		return err_at(&l->err, SR_ECORRUPT, ci->seq, ci->offset,
 			      "digest mismatch (chunk contents changed)");
+	return 0;
+}
+
+/* The digest chain: chunk i names the digest of chunk i - 1 (the file's
+ * seed for chunk 0). Needs the chunk read before, so it runs in file order
+ * on the reader's thread. */
+static int link_digest(struct fmt_reader *r, const struct fmt_load *l, struct sr_err *err)
+{
+	const struct fmt_chunk_info *ci = &r->ch[l->idx];
+	const uint8_t *prev = l->comp + sizeof(struct fmt_chunk_hdr);
+	size_t i = l->idx;
+
+	if (r->no_digest || fmt_fuzz_skip_checks)
+		return 0;
 	if (i == 0 && memcmp(prev, r->dseed, FMT_DIGEST_LEN) != 0)
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
 			      "digest chain broken (chunk 0 does not follow this file's header)");
@@ -675,7 +683,7 @@ static int check_digest(struct fmt_reader *r, size_t i, const uint8_t *payload, 
 			      "digest chain broken (a chunk before it was removed, replaced or "
 			      "reordered)");
 	r->dig_idx = i;
-	memcpy(r->dig, stored, FMT_DIGEST_LEN);
+	memcpy(r->dig, prev + FMT_DIGEST_LEN, FMT_DIGEST_LEN);
 	return 0;
 }
 
@@ -700,101 +708,175 @@ const uint8_t *fmt_reader_chunk_header(const struct fmt_reader *r, size_t *len)
 	return r->ext;
 }
 
-/* Reads, checks and decompresses chunk i: *raw and *raw_len give the payload
- * as stored (1.x: expanded records; 2.x: wire records), h the header. */
-static int load_payload(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *hdrp,
-			const uint8_t **raw, size_t *raw_len, struct sr_err *err)
+static void load_fail(struct fmt_load *l, enum fmt_load_stage stage, int rc)
+{
+	l->stage = stage;
+	l->rc = rc;
+}
+
+/* Reads, checks and decompresses chunk l->idx into l: everything about a
+ * chunk that needs no other chunk, so it runs on a worker thread too (it
+ * only reads r). l->stage says where it stopped (fmt_pipe.h). The payload
+ * as stored (1.x: expanded records; 2.x: wire records) ends at l->raw. */
+static void load_data(const struct fmt_reader *r, struct fmt_load *l)
 {
 	const struct fmt_chunk_info *ci;
-	struct fmt_chunk_hdr h;
+	struct fmt_chunk_hdr *hp = &l->h, h;
 	const char *why;
 	const uint8_t *payload;
 	unsigned long long fcs;
-	int one_read, rc;
-	size_t n, guess;
+	size_t n, guess, i = l->idx;
+	struct sr_err *err = &l->err;
+	int one_read;
 
+	l->stage = FMT_LOAD_OK;
+	l->rc = 0;
+	l->have_ext = 0;
+	l->expanded = 0;
+	sr_err_clear(err);
 	if (i >= r->nch)
-		return sr_err_set(err, SR_ELIMIT, "no chunk %zu", i);
+		return load_fail(l, FMT_LOAD_EHDR, sr_err_set(err, SR_ELIMIT, "no chunk %zu", i));
 	ci = &r->ch[i];
+	if (!l->dctx && !(l->dctx = ZSTD_createDCtx()))
+		return load_fail(l, FMT_LOAD_EHDR, sr_err_set(err, SR_ENOMEM, "out of memory"));
 	/* One pread for header and payload when the header has the length this
 	 * version writes (the common case); otherwise, or when that read falls
 	 * short, header and payload are read apart so errors say which. */
 	guess = r->sealed ? FMT_CHUNK_HDR_21 : sizeof(h);
-	if (fmt_grow(&r->comp, &r->comp_cap, guess + (size_t)ci->comp_size, 16 * 1024))
-		return sr_err_set(err, SR_ENOMEM, "out of memory");
-	one_read = read_at(r->fd, r->comp, guess + (size_t)ci->comp_size, ci->offset) == 0;
+	if (fmt_grow(&l->comp, &l->comp_cap, guess + (size_t)ci->comp_size, 16 * 1024))
+		return load_fail(l, FMT_LOAD_EHDR, sr_err_set(err, SR_ENOMEM, "out of memory"));
+	one_read = read_at(r->fd, l->comp, guess + (size_t)ci->comp_size, ci->offset) == 0;
 	if (one_read)
-		memcpy(&h, r->comp, sizeof(h));
+		memcpy(&h, l->comp, sizeof(h));
 	else if (read_at(r->fd, &h, sizeof(h), ci->offset))
-		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "chunk header unreadable");
+		return load_fail(
+		    l, FMT_LOAD_EHDR,
+		    err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "chunk header unreadable"));
 	why = chunk_hdr_problem(&h, r->info.major);
 	if (why)
-		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "%s", why);
+		return load_fail(l, FMT_LOAD_EHDR,
+				 err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "%s", why));
 	if (r->sealed && h.hdr_len < FMT_CHUNK_HDR_21)
-		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
-			      "chunk header has no digest (%u bytes, 2.1 needs %u)", h.hdr_len,
-			      FMT_CHUNK_HDR_21);
+		return load_fail(l, FMT_LOAD_EHDR,
+				 err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+					"chunk header has no digest (%u bytes, 2.1 needs %u)",
+					h.hdr_len, FMT_CHUNK_HDR_21));
 	/* A chunk removed (or moved) with the index rewritten to match. */
 	if (h.seq != ci->seq)
-		return err_at(
-		    err, SR_ECORRUPT, ci->seq, ci->offset,
-		    "chunk sequence gap: the header says chunk %llu (a chunk was removed, "
-		    "moved or inserted)",
-		    (unsigned long long)h.seq);
+		return load_fail(
+		    l, FMT_LOAD_EHDR,
+		    err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+			   "chunk sequence gap: the header says chunk %llu (a chunk was removed, "
+			   "moved or inserted)",
+			   (unsigned long long)h.seq));
 	/* The index (or the scan) vouched for these; the header must agree. */
 	if (h.comp_size != ci->comp_size || h.raw_size != ci->raw_size || h.count != ci->count ||
 	    h.flags != ci->flags || h.first_ts != ci->first_ts || h.last_ts != ci->last_ts ||
 	    memcmp(h.types, ci->types, sizeof(h.types)) != 0)
-		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
-			      "chunk header disagrees with the index");
+		return load_fail(l, FMT_LOAD_EHDR,
+				 err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+					"chunk header disagrees with the index"));
 	if (ci->offset + h.hdr_len + (uint64_t)h.comp_size > r->size)
-		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
-			      "chunk extends past end of file");
-	if (i == 0 && h.prev_hash != r->seed && !fmt_fuzz_skip_checks)
-		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
-			      "hash chain broken (chunk 0 is not from this file)");
-	if (i > 0 && r->hash_idx == i - 1 && h.prev_hash != r->hash && !fmt_fuzz_skip_checks)
-		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
-			      "hash chain broken (chunk missing or reordered)");
-	r->hash_idx = i;
-	r->hash = h.hash;
-	*hdrp = h;
-
-	if (fmt_grow(&r->raw, &r->raw_cap, h.raw_size ? h.raw_size : 1, 16 * 1024))
-		return sr_err_set(err, SR_ENOMEM, "out of memory");
+		return load_fail(l, FMT_LOAD_EHDR,
+				 err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+					"chunk extends past end of file"));
+	*hp = h;
+	/* From here on, errors come after the hash chain check (link_data). */
+	if (fmt_grow(&l->raw, &l->raw_cap, h.raw_size ? h.raw_size : 1, 16 * 1024))
+		return load_fail(l, FMT_LOAD_EDATA, sr_err_set(err, SR_ENOMEM, "out of memory"));
 	if (!one_read || h.hdr_len != guess) {
 		/* hdr_len ≤ FMT_CHUNK_HDR_MAX (checked): the whole header and
 		 * the payload, in one buffer, as the digest covers both. */
-		if (fmt_grow(&r->comp, &r->comp_cap, h.hdr_len + (size_t)h.comp_size, 16 * 1024))
-			return sr_err_set(err, SR_ENOMEM, "out of memory");
-		if (read_at(r->fd, r->comp, h.hdr_len + (size_t)h.comp_size, ci->offset))
-			return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "payload unreadable");
+		if (fmt_grow(&l->comp, &l->comp_cap, h.hdr_len + (size_t)h.comp_size, 16 * 1024))
+			return load_fail(l, FMT_LOAD_EDATA,
+					 sr_err_set(err, SR_ENOMEM, "out of memory"));
+		if (read_at(r->fd, l->comp, h.hdr_len + (size_t)h.comp_size, ci->offset))
+			return load_fail(
+			    l, FMT_LOAD_EDATA,
+			    err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "payload unreadable"));
 	}
-	payload = r->comp + h.hdr_len;
-	r->ext = r->comp;
-	r->ext_len = h.hdr_len;
+	payload = l->comp + h.hdr_len;
+	l->have_ext = 1;
 	if (sr_crc32c(0, payload, h.comp_size) != h.payload_crc && !fmt_fuzz_skip_checks)
-		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "payload checksum mismatch");
+		return load_fail(
+		    l, FMT_LOAD_EDATA,
+		    err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "payload checksum mismatch"));
 	/* After the crc, so accidental damage is named as such. */
+	if (r->sealed && check_digest(r, l, payload, h.comp_size))
+		return load_fail(l, FMT_LOAD_EDIGEST, l->err.code);
+	fcs = ZSTD_getFrameContentSize(payload, h.comp_size);
+	if (fcs != h.raw_size)
+		return load_fail(l, FMT_LOAD_ELATE,
+				 err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+					"payload frame size disagrees with the header"));
+	n = ZSTD_decompressDCtx(l->dctx, l->raw, l->raw_cap, payload, h.comp_size);
+	if (ZSTD_isError(n))
+		return load_fail(l, FMT_LOAD_ELATE,
+				 err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+					"payload does not decompress: %s", ZSTD_getErrorName(n)));
+	if (n != h.raw_size)
+		return load_fail(l, FMT_LOAD_ELATE,
+				 err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+					"payload decompresses to %zu bytes, header says %u", n,
+					h.raw_size));
+	l->raw_len = n;
+}
+
+/* The checks of a loaded chunk that need the one before it, in the order a
+ * single-threaded load makes them: header problems, hash chain, payload,
+ * own digest, digest chain, decompression. 0 or the first error (in err). */
+static int load_link(struct fmt_reader *r, struct fmt_load *l, struct sr_err *err)
+{
+	const struct fmt_chunk_info *ci;
+	size_t i = l->idx;
+	int rc;
+
+	if (l->stage == FMT_LOAD_EHDR)
+		goto failed;
+	ci = &r->ch[i];
+	if (i == 0 && l->h.prev_hash != r->seed && !fmt_fuzz_skip_checks)
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+			      "hash chain broken (chunk 0 is not from this file)");
+	if (i > 0 && r->hash_idx == i - 1 && l->h.prev_hash != r->hash && !fmt_fuzz_skip_checks)
+		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+			      "hash chain broken (chunk missing or reordered)");
+	r->hash_idx = i;
+	r->hash = l->h.hash;
+	if (l->have_ext) {
+		r->ext = l->comp;
+		r->ext_len = l->h.hdr_len;
+	}
+	if (l->stage == FMT_LOAD_EDATA || l->stage == FMT_LOAD_EDIGEST)
+		goto failed;
 	if (r->sealed) {
-		rc = check_digest(r, i, payload, h.comp_size, err);
+		rc = link_digest(r, l, err);
 		if (rc)
 			return rc;
 	}
-	fcs = ZSTD_getFrameContentSize(payload, h.comp_size);
-	if (fcs != h.raw_size)
-		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
-			      "payload frame size disagrees with the header");
-	n = ZSTD_decompressDCtx(r->dctx, r->raw, r->raw_cap, payload, h.comp_size);
-	if (ZSTD_isError(n))
-		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
-			      "payload does not decompress: %s", ZSTD_getErrorName(n));
-	if (n != h.raw_size)
-		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
-			      "payload decompresses to %zu bytes, header says %u", n, h.raw_size);
+	if (l->stage == FMT_LOAD_ELATE)
+		goto failed;
 	r->decoded++;
-	*raw = r->raw;
-	*raw_len = n;
+	return 0;
+failed:
+	if (err)
+		*err = l->err;
+	return l->rc;
+}
+
+/* Chunk i loaded on this thread into the reader's own buffers. */
+static int load_payload(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *hdrp,
+			const uint8_t **raw, size_t *raw_len, struct sr_err *err)
+{
+	int rc;
+
+	r->own.idx = i;
+	load_data(r, &r->own);
+	rc = load_link(r, &r->own, err);
+	if (rc)
+		return rc;
+	*hdrp = r->own.h;
+	*raw = r->own.raw;
+	*raw_len = r->own.raw_len;
 	return 0;
 }
 
@@ -935,6 +1017,91 @@ static uint64_t events_before(struct fmt_reader *r, size_t i)
 	return r->ebase[i];
 }
 
+static int wanted(const struct fmt_reader *r, size_t i);
+
+/* The pipeline's worker side: chunk l->idx loaded, and on 2.x its records
+ * expanded, the way next_wire would one at a time, into l->mem. */
+static void pipe_work(void *ctx, struct fmt_load *l)
+{
+	const struct fmt_reader *r = ctx;
+	struct evt ev;
+	size_t o = 0;
+
+	load_data(r, l);
+	if (l->stage != FMT_LOAD_OK || r->info.major == 1)
+		return;
+	l->expanded = 1;
+	l->nexp = 0;
+	l->exp_rc = 0;
+	l->exp_at_finish = 0;
+	fmt_wire_dec_start(&l->wire, l->raw, l->raw_len);
+	for (uint32_t k = 0; k < l->h.count; k++) {
+		size_t len;
+
+		l->exp_rc = fmt_wire_dec_next(&l->wire, &ev, &l->exp_f);
+		if (l->exp_rc)
+			break;
+		len = fmt_rec_padded(ev.rec->len);
+		if (fmt_grow(&l->mem, &l->mem_cap, o + len, 64 * 1024)) {
+			l->exp_rc = SR_ENOMEM;
+			break;
+		}
+		memcpy(l->mem + o, ev.rec, ev.rec->len);
+		memset(l->mem + o + ev.rec->len, 0, len - ev.rec->len);
+		o += len;
+		l->nexp++;
+	}
+	if (!l->exp_rc && fmt_wire_dec_finish(&l->wire, l->h.rec_size, &l->exp_f)) {
+		l->exp_rc = SR_ECORRUPT;
+		l->exp_at_finish = 1;
+	}
+	l->exp_len = o;
+}
+
+static int pipe_wanted(void *ctx, size_t i)
+{
+	return wanted(ctx, i);
+}
+
+static size_t pipe_cost(void *ctx, size_t i)
+{
+	const struct fmt_reader *r = ctx;
+	const struct fmt_chunk_info *ci = &r->ch[i];
+
+	/* expanded records take about twice the wire form */
+	return (size_t)ci->comp_size + ci->raw_size * (r->info.major > 1 ? 3u : 1u);
+}
+
+static const struct fmt_pipe_ops pipe_ops = {pipe_work, pipe_wanted, pipe_cost};
+
+/* Chunk i from the pipeline (fmt_pipe_configure turned it on), or loaded
+ * here. *raw: records to walk (expanded when r->pre is set). */
+static int load_next_chunk(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *h,
+			   const uint8_t **raw, size_t *len, struct sr_err *err)
+{
+	struct fmt_load *l;
+	int rc;
+
+	r->pre = NULL;
+	if (!r->pipe && fmt_pipe_workers())
+		r->pipe = fmt_pipe_new(&pipe_ops, r, r->nch);
+	if (!r->pipe)
+		return load_payload(r, i, h, raw, len, err);
+	l = fmt_pipe_take(r->pipe, i);
+	rc = load_link(r, l, err);
+	if (rc)
+		return rc;
+	*h = l->h;
+	*raw = l->raw;
+	*len = l->raw_len;
+	if (l->expanded) {
+		r->pre = l;
+		*raw = l->mem;
+		*len = l->exp_len;
+	}
+	return 0;
+}
+
 static int load_for_next(struct fmt_reader *r, size_t i, struct sr_err *err)
 {
 	struct fmt_chunk_hdr h;
@@ -944,11 +1111,12 @@ static int load_for_next(struct fmt_reader *r, size_t i, struct sr_err *err)
 
 	r->ecur = events_before(r, i);
 	r->ev_i = 0;
-	rc = load_payload(r, i, &h, &raw, &len, err);
+	rc = load_next_chunk(r, i, &h, &raw, &len, err);
 	if (rc)
 		return fail(r, rc, err);
-	/* 2.x records are expanded one at a time as they are read. */
-	if (r->info.major > 1)
+	/* 2.x records are expanded one at a time as they are read (unless a
+	 * worker did it already). */
+	if (r->info.major > 1 && !r->pre)
 		fmt_wire_dec_start(&r->wire, raw, len);
 	r->rec_size = h.rec_size;
 	r->have = 1;
@@ -1012,6 +1180,44 @@ static int next_expanded(struct fmt_reader *r, struct evt *ev, struct sr_err *er
 	return 0;
 }
 
+/* Counts the record just read (a 2.x chunk's); 1 when it is delivered. */
+static int took(struct fmt_reader *r, struct evt *ev)
+{
+	r->rec_i++;
+	r->ev_i += is_event_type(ev->rec->type);
+	if (r->ts_filter && ev->rec->ts < r->min_ts)
+		return 0;
+	ev->num = r->ecur + r->ev_i;
+	return 1;
+}
+
+/* A 2.x chunk a worker expanded: its records, then the fault that stopped
+ * the expansion where next_wire would have met it. */
+static int next_pre(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
+{
+	const struct fmt_load *l = r->pre;
+
+	while (r->rec_i < l->nexp) {
+		/* expanded by fmt_wire: well-formed unless memory is corrupt */
+		if (evt_decode(ev, r->recs + r->pos, r->raw_size - r->pos) != 0)
+			return fail(r,
+				    err_at(err, SR_ECORRUPT, r->ch[r->cur].seq,
+					   r->ch[r->cur].offset, "record %u: bad expansion",
+					   r->rec_i),
+				    err);
+		r->pos += fmt_rec_padded(ev->rec->len);
+		if (took(r, ev))
+			return 1;
+	}
+	if (l->exp_rc && !l->exp_at_finish)
+		return fail(r, wire_err(r, r->cur, l->exp_rc, &l->exp_f, err), err);
+	if (r->nev[r->cur] < 0)
+		r->nev[r->cur] = r->ev_i;
+	if (l->exp_rc)
+		return fail(r, wire_err(r, r->cur, SR_ECORRUPT, &l->exp_f, err), err);
+	return 0;
+}
+
 /* The same for a 2.x chunk: each record expanded from its wire form as it
  * is asked for. */
 static int next_wire(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
@@ -1023,12 +1229,8 @@ static int next_wire(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
 		rc = fmt_wire_dec_next(&r->wire, ev, &wf);
 		if (rc)
 			return fail(r, wire_err(r, r->cur, rc, &wf, err), err);
-		r->rec_i++;
-		r->ev_i += is_event_type(ev->rec->type);
-		if (r->ts_filter && ev->rec->ts < r->min_ts)
-			continue;
-		ev->num = r->ecur + r->ev_i;
-		return 1;
+		if (took(r, ev))
+			return 1;
 	}
 	if (r->nev[r->cur] < 0)
 		r->nev[r->cur] = r->ev_i;
@@ -1048,7 +1250,9 @@ int fmt_reader_next(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
 	}
 	for (;;) {
 		if (r->have) {
-			rc = r->info.major > 1 ? next_wire(r, ev, err) : next_expanded(r, ev, err);
+			rc = r->pre		 ? next_pre(r, ev, err)
+			     : r->info.major > 1 ? next_wire(r, ev, err)
+						 : next_expanded(r, ev, err);
 			if (rc)
 				return rc;
 			r->have = 0;

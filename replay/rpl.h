@@ -227,10 +227,18 @@ enum { RPL_OPT_SINCE = 256, RPL_OPT_UNTIL, RPL_OPT_NO_PROGRESS, RPL_OPT_KEEP_GOI
 	{"since", required_argument, NULL, RPL_OPT_SINCE},                                         \
 	    {"until", required_argument, NULL, RPL_OPT_UNTIL},                                     \
 	    {"no-progress", no_argument, NULL, RPL_OPT_NO_PROGRESS},                               \
+	    {"keep-going", no_argument, NULL, RPL_OPT_KEEP_GOING},                                 \
 	{                                                                                          \
-		"keep-going", no_argument, NULL, RPL_OPT_KEEP_GOING                                \
+		"threads", required_argument, NULL, 'J'                                            \
 	}
 int rpl_opt_run(const char *cmd, int opt, char **argv, struct rpl_run_opts *ro);
+/* -J/--threads (rpl_threads.c; commands add "J:" to their short options and
+ * rpl_opt_run handles it): 0 or 2. */
+int rpl_opt_threads(const char *cmd, const char *arg);
+/* The thread count: -J, else $SYSREPLAY_THREADS, else the CPUs available. */
+unsigned rpl_threads(void);
+/* Sets up chunk loading ahead for a run reading nsources files. */
+void rpl_threads_apply(size_t nsources);
 /* rpl_input_open that prints the error: 0 or 2. */
 int rpl_input_open_or_fail(struct rpl_input **out, char *const *paths, int npaths);
 /* Human sizes: "1.5 MiB". */

@@ -315,7 +315,7 @@ int rpl_cmd_alerts(int argc, char **argv)
 	ro.progress = 1;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":r:jD:t:T:", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":r:jD:t:T:J:", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
 			rules[sel.nfiles++] = optarg;

@@ -48,7 +48,7 @@ int rpl_cmd_events(int argc, char **argv)
 	ro.progress = 1;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":f:p:jcn:", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":f:p:jcn:J:", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			if (rpl_filter_add(&filter, optarg)) {

@@ -259,7 +259,7 @@ int rpl_cmd_extract(int argc, char **argv)
 	sr_err_clear(&err);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":f:o:", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":f:o:J:", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			sel.filter = optarg;

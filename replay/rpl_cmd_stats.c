@@ -387,7 +387,7 @@ int rpl_cmd_stats(int argc, char **argv)
 	ro.progress = 1;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":f:j", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":f:jJ:", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			if (rpl_filter_add(&filter, optarg))

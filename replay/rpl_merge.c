@@ -223,6 +223,7 @@ int rpl_input_open(struct rpl_input **out, char *const *paths, int npaths, struc
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
 	in->last = -1;
+	rpl_threads_apply(n);
 	for (size_t i = 0; i < n; i++) {
 		/* A file named twice (cap.sysrec, which brings its rotated
 		 * siblings, and a glob of them) would double its events. */

@@ -48,6 +48,10 @@ static const char overview[] =
     "    skipped, reading goes on, and the exit status is still 2. (A file whose\n"
     "    index had to be rebuilt knows no chunk past its damage: its rest is lost.)\n"
     "    -f given more than once: the filters combine with `and`.\n"
+    "    -J N, --threads N (events, alerts, stats, extract): read with N threads,\n"
+    "    default the CPUs available; .sysrec chunks are read, checked and\n"
+    "    decompressed ahead on N - 1 of them. Output is the same for every N, and\n"
+    "    -J 1 reads on one thread.\n"
     "\n"
     "TIMES (T)\n"
     "    RFC 3339 with a zone     2026-11-29T13:37:53.5Z, 2026-11-29T14:37:53+01:00\n"
@@ -79,6 +83,7 @@ static const char overview[] =
     "    SYSREPLAY_DEBUG   print records read, events matched and whether the state\n"
     "                      engine ran, on stderr after a run\n"
     "    SYSREPLAY_FORCE_STATE  run the state engine even when nothing needs it\n"
+    "    SYSREPLAY_THREADS the thread count when -J is not given\n"
     "\n"
     "Run `sysreplay COMMAND --help` for a command's options.\n";
 

@@ -134,6 +134,8 @@ int rpl_opt_run(const char *cmd, int opt, char **argv, struct rpl_run_opts *ro)
 	case RPL_OPT_KEEP_GOING:
 		rpl_keep_going = 1;
 		return 0;
+	case 'J':
+		return rpl_opt_threads(cmd, optarg);
 	case ':':
 		return rpl_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
 	default:

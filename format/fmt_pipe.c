@@ -1,0 +1,310 @@
+/* fmt_pipe.c: the replay pipeline's parallel stage.
+ *
+ * Design. A .sysrec chunk is an independent zstd frame with its own crc,
+ * BLAKE2b digest (2.1) and a thread-context table that starts empty, so
+ * everything up to expanded records can be done for chunk i + 1..i + depth
+ * while the reader's thread consumes chunk i:
+ *
+ *   workers (shared pool, --threads N)      reader's thread (one per run)
+ *   pread, header checks, crc, digest,  →   hash and digest chain links,
+ *   zstd, wire → in-memory records          records in order → merge →
+ *                                           state → window → filter → emit
+ *
+ * What stays serial, and why. The chains link each chunk to the one before
+ * it: the worker computes a chunk's own values and the reader compares
+ * neighbours (a few bytes each), in the order a one-thread read checks
+ * them, so a damaged file gives the same message at every thread count.
+ * The state engine is inherently ordered (a close names the fd an earlier
+ * open made), and so are the merge of several files, the time window,
+ * evt.num, -n and the output order. They all run on the reader's thread.
+ *
+ * Bounds. Each reader keeps at most `depth` loads in flight and at most
+ * FMT_PIPE_BUDGET bytes of them (beyond the first), whatever the chunk
+ * sizes; the worker pool is shared by all readers (a rotated set read and
+ * merged prefetches from every file at once, with depth split between
+ * them by the caller), so threads do not grow with files.
+ *
+ * 8-64 cores. With decode off the reader's thread, that thread spends its
+ * time on state, filter and output; at ~10M events/s/core of decode, about
+ * 2-4 workers saturate one consumer running the Falco ruleset, so past a
+ * few cores the consumer is the bottleneck, not zstd. The next steps, in
+ * the order they pay: (1) rule evaluation sharded over threads on a
+ * snapshot of the fields the rules read (fld_needs lists them), the
+ * consumer only applying state; (2) state-free runs (filters on record
+ * fields, -c, stats) evaluated inside the workers, chunk by chunk, leaving
+ * the consumer to concatenate; (3) several files with disjoint hosts
+ * replayed by separate consumers. Each worker's memory is one load (about
+ * 3 MiB for a 1 MiB chunk), so 64 workers stay within the RSS budget only
+ * with depth capped as here; the pool's one lock is taken twice per chunk
+ * (~1000 events), far from contended.
+ */
+#include "fmt_pipe.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+enum { SLOT_FREE, SLOT_QUEUED, SLOT_BUSY, SLOT_DONE, SLOT_HELD };
+
+#define PIPE_DEPTH_MAX 64
+#define PIPE_KEEP_BUF  (8u << 20) /* larger buffers are freed when a slot is reused */
+
+struct fmt_pipe {
+	const struct fmt_pipe_ops *ops;
+	void *ctx;
+	size_t nitems;
+	size_t next;   /* next item the prediction would schedule */
+	unsigned cap;  /* slots (depth) */
+	unsigned head; /* ring: slots in request order */
+	unsigned n;
+	struct fmt_load *ring[PIPE_DEPTH_MAX];
+	struct fmt_load slot[PIPE_DEPTH_MAX];
+	struct fmt_pipe *prev_p, *next_p; /* the pool's list */
+};
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	unsigned want, started, depth;
+	uint64_t order;
+	struct fmt_pipe *pipes;
+} pool = {PTHREAD_MUTEX_INITIALIZER,
+	  PTHREAD_COND_INITIALIZER,
+	  PTHREAD_COND_INITIALIZER,
+	  0,
+	  0,
+	  2,
+	  0,
+	  NULL};
+
+void fmt_pipe_configure(unsigned workers, unsigned depth)
+{
+	pthread_mutex_lock(&pool.mu);
+	pool.want = workers;
+	pool.depth = depth < 1 ? 1 : depth > PIPE_DEPTH_MAX ? PIPE_DEPTH_MAX : depth;
+	pthread_mutex_unlock(&pool.mu);
+}
+
+unsigned fmt_pipe_workers(void)
+{
+	return pool.want;
+}
+
+void fmt_load_release(struct fmt_load *l)
+{
+	ZSTD_freeDCtx(l->dctx);
+	free(l->comp);
+	free(l->raw);
+	free(l->mem);
+	fmt_wire_dec_free(&l->wire);
+	l->dctx = NULL;
+	l->comp = l->raw = l->mem = NULL;
+	l->comp_cap = l->raw_cap = l->mem_cap = 0;
+}
+
+/* The oldest queued load over all readers: chunks are consumed roughly in
+ * the order they were asked for. Called with the lock held. */
+static struct fmt_load *pick(void)
+{
+	struct fmt_load *best = NULL;
+
+	for (struct fmt_pipe *p = pool.pipes; p; p = p->next_p)
+		for (unsigned k = 0; k < p->n; k++) {
+			struct fmt_load *l = p->ring[(p->head + k) % p->cap];
+
+			if (l->state == SLOT_QUEUED && (!best || l->order < best->order))
+				best = l;
+		}
+	return best;
+}
+
+static void *worker(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&pool.mu);
+	for (;;) {
+		struct fmt_load *l = pick();
+		struct fmt_pipe *p;
+
+		if (!l) {
+			pthread_cond_wait(&pool.work, &pool.mu);
+			continue;
+		}
+		l->state = SLOT_BUSY;
+		p = l->owner;
+		pthread_mutex_unlock(&pool.mu);
+		p->ops->work(p->ctx, l);
+		pthread_mutex_lock(&pool.mu);
+		l->state = SLOT_DONE;
+		pthread_cond_broadcast(&pool.done);
+	}
+	return NULL;
+}
+
+/* Starts workers up to the configured count (they live as long as the
+ * process, blocked when there is nothing to load). Lock held. */
+static int pool_start(void)
+{
+	while (pool.started < pool.want) {
+		pthread_attr_t a;
+		pthread_t t;
+		int rc;
+
+		pthread_attr_init(&a);
+		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+		rc = pthread_create(&t, &a, worker, NULL);
+		pthread_attr_destroy(&a);
+		if (rc)
+			return pool.started ? 0 : -1;
+		pool.started++;
+	}
+	return 0;
+}
+
+struct fmt_pipe *fmt_pipe_new(const struct fmt_pipe_ops *ops, void *ctx, size_t nitems)
+{
+	struct fmt_pipe *p;
+
+	if (!pool.want)
+		return NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->ops = ops;
+	p->ctx = ctx;
+	p->nitems = nitems;
+	pthread_mutex_lock(&pool.mu);
+	if (pool_start()) {
+		pthread_mutex_unlock(&pool.mu);
+		free(p);
+		return NULL; /* no threads: the reader loads by itself */
+	}
+	/* depth in flight plus the one the reader holds */
+	p->cap = pool.depth + 1 > PIPE_DEPTH_MAX ? PIPE_DEPTH_MAX : pool.depth + 1;
+	for (unsigned k = 0; k < p->cap; k++)
+		p->slot[k].owner = p;
+	p->next_p = pool.pipes;
+	if (pool.pipes)
+		pool.pipes->prev_p = p;
+	pool.pipes = p;
+	pthread_mutex_unlock(&pool.mu);
+	return p;
+}
+
+static struct fmt_load *free_slot(struct fmt_pipe *p)
+{
+	for (unsigned k = 0; k < p->cap; k++)
+		if (p->slot[k].state == SLOT_FREE)
+			return &p->slot[k];
+	return NULL;
+}
+
+/* Lock held. Queues item i in a free slot (there is one: callers check n). */
+static void schedule(struct fmt_pipe *p, size_t i)
+{
+	struct fmt_load *l = free_slot(p);
+
+	if (l->comp_cap > PIPE_KEEP_BUF || l->raw_cap > PIPE_KEEP_BUF || l->mem_cap > PIPE_KEEP_BUF)
+		fmt_load_release(l);
+	l->idx = i;
+	l->cost = p->ops->cost(p->ctx, i);
+	l->order = pool.order++;
+	l->state = SLOT_QUEUED;
+	p->ring[(p->head + p->n) % p->cap] = l;
+	p->n++;
+}
+
+/* Lock held. Predicted items after the last scheduled, while slots and the
+ * byte budget allow (always one, however large). */
+static void fill(struct fmt_pipe *p)
+{
+	size_t bytes = 0;
+	int added = 0;
+
+	for (unsigned k = 0; k < p->n; k++)
+		bytes += p->ring[(p->head + k) % p->cap]->cost;
+	while (p->n < p->cap && p->next < p->nitems) {
+		size_t c;
+
+		if (!p->ops->wanted(p->ctx, p->next)) {
+			p->next++;
+			continue;
+		}
+		c = p->ops->cost(p->ctx, p->next);
+		if (p->n && bytes + c > FMT_PIPE_BUDGET)
+			break;
+		bytes += c;
+		schedule(p, p->next++);
+		added = 1;
+	}
+	if (added)
+		pthread_cond_broadcast(&pool.work);
+}
+
+/* Lock held. Drops every load of p: queued ones at once, running ones when
+ * their worker is done with them. */
+static void drain(struct fmt_pipe *p)
+{
+	for (;;) {
+		int busy = 0;
+
+		for (unsigned k = 0; k < p->cap; k++) {
+			struct fmt_load *l = &p->slot[k];
+
+			if (l->state == SLOT_BUSY)
+				busy = 1;
+			else
+				l->state = SLOT_FREE;
+		}
+		if (!busy)
+			break;
+		pthread_cond_wait(&pool.done, &pool.mu);
+	}
+	p->head = 0;
+	p->n = 0;
+}
+
+struct fmt_load *fmt_pipe_take(struct fmt_pipe *p, size_t i)
+{
+	struct fmt_load *l;
+
+	pthread_mutex_lock(&pool.mu);
+	if (p->n && p->ring[p->head]->state == SLOT_HELD) {
+		p->ring[p->head]->state = SLOT_FREE;
+		p->head = (p->head + 1) % p->cap;
+		p->n--;
+	}
+	if (!p->n || p->ring[p->head]->idx != i) {
+		/* Not what was predicted (a seek, a jump to a snapshot): start
+		 * over from i, which is loaded whether or not it is "wanted". */
+		drain(p);
+		schedule(p, i);
+		p->next = i + 1;
+	}
+	fill(p);
+	l = p->ring[p->head];
+	while (l->state != SLOT_DONE)
+		pthread_cond_wait(&pool.done, &pool.mu);
+	l->state = SLOT_HELD;
+	pthread_mutex_unlock(&pool.mu);
+	return l;
+}
+
+void fmt_pipe_free(struct fmt_pipe *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&pool.mu);
+	drain(p);
+	if (p->prev_p)
+		p->prev_p->next_p = p->next_p;
+	else
+		pool.pipes = p->next_p;
+	if (p->next_p)
+		p->next_p->prev_p = p->prev_p;
+	pthread_mutex_unlock(&pool.mu);
+	for (unsigned k = 0; k < p->cap; k++)
+		fmt_load_release(&p->slot[k]);
+	free(p);
+}
