@@ -4,7 +4,9 @@
  * chunk list is rebuilt by walking chunk headers from the start, stopping at
  * the first one that is damaged or cut short. next: chunks are read with
  * pread, checked, decompressed into one reused buffer, and records handed
- * out as views into it.
+ * out as views into it; with worker threads (fmt_pipe.h) the checks that
+ * need only the chunk itself, decompression and expansion run ahead on a
+ * worker, and the chain checks here, in file order.
  */
 #include "fmt_reader.h"
 

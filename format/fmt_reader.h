@@ -4,7 +4,9 @@
  * trailer; when the trailer is missing or bad (recorder killed) it rebuilds
  * the index by scanning chunk headers, stopping at the first damaged one.
  * fmt_reader_next() then yields records in file order. Views it returns are
- * valid until the next call on the same reader. Not thread safe.
+ * valid until the next call on the same reader. One thread per reader;
+ * with evt_source_set_threads() the reader hands chunk loads to worker
+ * threads itself (fmt_pipe.h), and records come out the same.
  *
  * Damage: next() returns SR_ECORRUPT with err->chunk and err->offset naming
  * the damaged chunk after delivering every record before it.
