@@ -1026,7 +1026,6 @@ static int wanted(const struct fmt_reader *r, size_t i);
 static void pipe_work(void *ctx, struct fmt_load *l)
 {
 	const struct fmt_reader *r = ctx;
-	struct evt ev;
 	size_t o = 0;
 
 	load_data(r, l);
@@ -1038,19 +1037,9 @@ static void pipe_work(void *ctx, struct fmt_load *l)
 	l->exp_at_finish = 0;
 	fmt_wire_dec_start(&l->wire, l->raw, l->raw_len);
 	for (uint32_t k = 0; k < l->h.count; k++) {
-		size_t len;
-
-		l->exp_rc = fmt_wire_dec_next(&l->wire, &ev, &l->exp_f);
+		l->exp_rc = fmt_wire_dec_next_to(&l->wire, &l->mem, &l->mem_cap, &o, &l->exp_f);
 		if (l->exp_rc)
 			break;
-		len = fmt_rec_padded(ev.rec->len);
-		if (fmt_grow(&l->mem, &l->mem_cap, o + len, 64 * 1024)) {
-			l->exp_rc = SR_ENOMEM;
-			break;
-		}
-		memcpy(l->mem + o, ev.rec, ev.rec->len);
-		memset(l->mem + o + ev.rec->len, 0, len - ev.rec->len);
-		o += len;
 		l->nexp++;
 	}
 	if (!l->exp_rc && fmt_wire_dec_finish(&l->wire, l->h.rec_size, &l->exp_f)) {

@@ -333,6 +333,21 @@ int fmt_wire_dec_next(struct fmt_wire_dec *d, struct evt *ev, struct fmt_wire_fa
 	return 0;
 }
 
+int fmt_wire_dec_next_to(struct fmt_wire_dec *d, uint8_t **buf, size_t *cap, size_t *off,
+			 struct fmt_wire_fault *f)
+{
+	struct wire_rec w;
+	int rc = parse_one(d, &w, f, NULL, NULL);
+
+	if (rc)
+		return rc;
+	if (fmt_grow(buf, cap, *off + fmt_rec_padded(w.total), 64 * 1024))
+		return SR_ENOMEM;
+	emit_one(d, &w, *buf + *off);
+	*off += fmt_rec_padded(w.total);
+	return 0;
+}
+
 int fmt_wire_dec_finish(const struct fmt_wire_dec *d, size_t rec_size, struct fmt_wire_fault *f)
 {
 	if (d->p != d->n)

@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rpl.h"
@@ -200,11 +201,17 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	}
 	rpl_progress_end(&prog);
 	/* Lets tests see how much was read (seek and chunk skipping at work). */
-	if (getenv("SYSREPLAY_DEBUG"))
+	if (getenv("SYSREPLAY_DEBUG")) {
+		struct timespec cpu;
+
+		/* This thread's CPU time: with -J, the serial part (bench/threads.sh) */
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
 		fprintf(stderr,
 			"sysreplay: debug: records read %" PRIu64 ", events in window %" PRIu64
-			", matched %" PRIu64 ", state %s\n",
-			res->records, res->seen, res->matched, stateless ? "skipped" : "on");
+			", matched %" PRIu64 ", state %s, run thread cpu %.3f s\n",
+			res->records, res->seen, res->matched, stateless ? "skipped" : "on",
+			(double)cpu.tv_sec + (double)cpu.tv_nsec / 1e9);
+	}
 	if (r == 1 || r == 0)
 		r = 0;
 	if (!o->st && st)

@@ -1,9 +1,13 @@
 /* rpl_threads: -J/--threads, how many threads a run may use.
  *
  * N = 1 reads exactly as before threads existed: every chunk is loaded on
- * the run's thread. N >= 2 starts N - 1 workers that load chunks ahead
+ * the run's thread. N >= 2 starts N workers that load chunks ahead
  * (format/fmt_pipe.c says what they do and what stays on the run's thread),
- * shared by every file of the run. The default is the CPUs this process
+ * shared by every file of the run; the run's thread consumes what they
+ * load. N workers and not N - 1: where the run's thread does little (a
+ * count, a filter on record fields) it mostly waits, and the workers are
+ * what keeps the cores busy; where it does much (rules), the workers run
+ * only as far ahead as the depth allows and then wait. The default is the CPUs this process
  * may run on (sched_getaffinity), or SYSREPLAY_THREADS when set (tests run
  * whole suites at a given count that way).
  */
@@ -56,7 +60,7 @@ unsigned rpl_threads(void)
 
 void rpl_threads_apply(size_t nsources)
 {
-	unsigned n = rpl_threads(), workers = n > 1 ? n - 1 : 0;
+	unsigned n = rpl_threads(), workers = n > 1 ? n : 0;
 	unsigned depth = 2 * workers + 2;
 
 	/* Loads in flight, split between the files read at once: memory grows
@@ -65,7 +69,5 @@ void rpl_threads_apply(size_t nsources)
 		depth = 32;
 	if (nsources > 1)
 		depth = depth / nsources ? depth / nsources : 1;
-	if (getenv("SYSREPLAY_WORKERS"))
-		workers = (unsigned)atoi(getenv("SYSREPLAY_WORKERS"));
-	evt_source_set_threads(n > 1 ? workers : 0, depth);
+	evt_source_set_threads(workers, depth);
 }
