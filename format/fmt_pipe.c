@@ -24,19 +24,28 @@
  * merged prefetches from every file at once, with depth split between
  * them by the caller), so threads do not grow with files.
  *
- * 8-64 cores. With decode off the reader's thread, that thread spends its
- * time on state, filter and output; at ~10M events/s/core of decode, about
- * 2-4 workers saturate one consumer running the Falco ruleset, so past a
- * few cores the consumer is the bottleneck, not zstd. The next steps, in
- * the order they pay: (1) rule evaluation sharded over threads on a
- * snapshot of the fields the rules read (fld_needs lists them), the
- * consumer only applying state; (2) state-free runs (filters on record
- * fields, -c, stats) evaluated inside the workers, chunk by chunk, leaving
- * the consumer to concatenate; (3) several files with disjoint hosts
- * replayed by separate consumers. Each worker's memory is one load (about
- * 3 MiB for a 1 MiB chunk), so 64 workers stay within the RSS budget only
- * with depth capped as here; the pool's one lock is taken twice per chunk
- * (~1000 events), far from contended.
+ * 8-64 cores. Measured here (bench/threads.sh, 5M synthetic events): with
+ * loading moved to workers, the run's thread still spends 0.74 s of the
+ * 1.19 s one thread needs for the Falco stable ruleset (walk, state, rules)
+ * and 0.16-0.20 s of 0.60 s for a count or a filter on record fields. That
+ * serial part bounds the speedup at any core count: about 1.6x for rules and
+ * 3-3.7x for state-free scans; 2-3 workers already keep one consumer fed,
+ * so past 4 cores more workers buy nothing, and handing records across
+ * cores costs about 25% more CPU in total (records are written by one core
+ * and read by another instead of staying in L1). The next bottleneck is the
+ * consumer, and the steps that move it, in the order they pay: (1) state-free
+ * runs (filters on record fields, -c, stats) evaluated inside the workers,
+ * chunk by chunk, the consumer only concatenating per-chunk results (no
+ * per-record walk at all); (2) rules sharded over threads: the consumer
+ * applies state and snapshots the fields the rules read (fld_needs lists
+ * them) into a per-chunk batch that rule threads evaluate, output merged
+ * back in order by evt.num; (3) files with disjoint hosts replayed by
+ * separate consumers. Memory: one load is about 3 MiB for a 1 MiB chunk;
+ * the depth per reader is capped (rpl_threads.c: 2 per worker, at most 32,
+ * split between files) and so is the byte budget, so 64 workers stay within
+ * the RSS budget (29 MiB peak at -J 4 over a 1 GiB capture with state). The
+ * pool's one lock is taken a few times per chunk (~7000 events), far from
+ * contended.
  */
 #include "fmt_pipe.h"
 
@@ -213,6 +222,7 @@ static void schedule(struct fmt_pipe *p, size_t i)
 	l->state = SLOT_QUEUED;
 	p->ring[(p->head + p->n) % p->cap] = l;
 	p->n++;
+	pthread_cond_broadcast(&pool.work);
 }
 
 /* Lock held. Predicted items after the last scheduled, while slots and the
@@ -220,7 +230,6 @@ static void schedule(struct fmt_pipe *p, size_t i)
 static void fill(struct fmt_pipe *p)
 {
 	size_t bytes = 0;
-	int added = 0;
 
 	for (unsigned k = 0; k < p->n; k++)
 		bytes += p->ring[(p->head + k) % p->cap]->cost;
@@ -236,10 +245,7 @@ static void fill(struct fmt_pipe *p)
 			break;
 		bytes += c;
 		schedule(p, p->next++);
-		added = 1;
 	}
-	if (added)
-		pthread_cond_broadcast(&pool.work);
 }
 
 /* Lock held. Drops every load of p: queued ones at once, running ones when
