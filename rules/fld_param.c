@@ -333,13 +333,14 @@ static void bytes_render(struct fld_buf *b, const uint8_t *p, size_t len, size_t
 
 static int is_exec_type(unsigned t)
 {
-	return t == EVT_EXECVE || t == EVT_EXECVEAT || t == EVT_PROC_EXEC;
+	return (evt_type_flags(t) & EF_EXEC) != 0;
 }
 
+/* Types whose O_ flags print "0" as O_RDONLY, sysdig's habit for opens (and
+ * the fd snapshot, whose flags are an open's); elsewhere 0 means no flags. */
 int fld_param_open_like(unsigned t)
 {
-	return t == EVT_OPEN || t == EVT_OPENAT || t == EVT_OPENAT2 || t == EVT_CREAT ||
-	       t == EVT_FDINFO;
+	return (evt_type_flags(t) & EF_OPEN) || t == EVT_FDINFO;
 }
 
 static void strarray_render(struct fld_buf *b, unsigned type, const char *name,
@@ -473,38 +474,30 @@ void fld_param_render(struct fld_ctx *c, unsigned i, struct fld_buf *b, struct f
 	case PT_SOCKADDR:
 		sockaddr_render(b, p, len);
 		break;
-	case PT_SOCKTUPLE: {
-		unsigned t = ev->rec->type;
-		tuple_render(b, p, len,
-			     t == EVT_ACCEPT || t == EVT_ACCEPT4 || t == EVT_RECVFROM ||
-				     t == EVT_RECVMSG);
+	case PT_SOCKTUPLE:
+		tuple_render(b, p, len, (pi->flags & EP_REMOTE) != 0);
 		break;
-	}
 	}
 }
 
 /* ---- evt.args ---- */
 
-/* How sysdig names and shows the return value of an event. */
+/* How sysdig names and shows the return value of an event: from the
+ * schema's EF_RES_ flags; records that are not syscalls have none. */
 enum res_kind { RES_PLAIN, RES_FD, RES_FDNAMED, RES_PID, RES_HEX, RES_NONE };
 
 static enum res_kind res_kind(unsigned t)
 {
-	switch (t) {
-	case EVT_OPEN: case EVT_OPENAT: case EVT_OPENAT2: case EVT_CREAT: case EVT_SOCKET:
-	case EVT_ACCEPT: case EVT_ACCEPT4: case EVT_MEMFD_CREATE:
-		return RES_FDNAMED;
-	case EVT_DUP: case EVT_DUP2: case EVT_DUP3: case EVT_USERFAULTFD: case EVT_IO_URING_SETUP:
-		return RES_FD;
-	case EVT_CLONE: case EVT_CLONE3: case EVT_FORK: case EVT_VFORK:
-		return RES_PID;
-	case EVT_MMAP:
-		return RES_HEX;
-	case EVT_PROC_FORK: case EVT_PROC_EXEC: case EVT_PROC_EXIT: case EVT_DROP:
-	case EVT_PROCINFO: case EVT_FDINFO: case EVT_USERINFO: case EVT_GROUPINFO:
-	case EVT_SNAP_BEGIN: case EVT_SNAP_END:
+	unsigned f = evt_type_flags(t);
+
+	if (!evt_type_is_syscall(t))
 		return RES_NONE;
-	}
+	if (f & EF_RES_FD)
+		return (f & EF_RES_NAMED) ? RES_FDNAMED : RES_FD;
+	if (f & EF_RES_PID)
+		return RES_PID;
+	if (f & EF_RES_ADDR)
+		return RES_HEX;
 	return RES_PLAIN;
 }
 
@@ -528,44 +521,13 @@ void fld_param_res_fd_render(struct fld_ctx *c, struct fld_buf *b, struct fld_bu
 		fd_resolved(c, res, r);
 }
 
-/* Parameters sysdig shows only on the enter event (so not in an exit's
- * evt.args): the fd and sizes of I/O calls, the fd of close/bind/connect and
- * of accept (whose result is shown as fd= instead). By name, settled once
- * per type into a bit mask. */
-static int hidden_by_name(unsigned t, const char *name)
+/* Parameters sysdig shows only on the enter event (EP_HIDDEN: the fd and
+ * sizes of I/O calls, the fd of close/bind/connect/accept) and ones it shows
+ * only when the call reported them (EP_HIDE_EMPTY: the peer address of
+ * send/recv). */
+static int hidden_in_args(const struct evt_param_info *pi, uint32_t len)
 {
-	switch (t) {
-	case EVT_READ: case EVT_WRITE: case EVT_PREAD64: case EVT_PWRITE64: case EVT_READV:
-	case EVT_WRITEV: case EVT_SENDTO: case EVT_SENDMSG: case EVT_RECVFROM: case EVT_RECVMSG:
-		return strcmp(name, "data") != 0 && strcmp(name, "addr") != 0;
-	case EVT_CLOSE: case EVT_BIND: case EVT_CONNECT: case EVT_ACCEPT: case EVT_ACCEPT4:
-		return strcmp(name, "fd") == 0;
-	}
-	return 0;
-}
-
-static uint32_t hidden_mask[EVT_TYPE_MAX];
-static pthread_once_t hidden_once = PTHREAD_ONCE_INIT;
-
-static void hidden_build(void)
-{
-	for (unsigned t = 0; t < EVT_TYPE_MAX; t++) {
-		const struct evt_info *info = evt_info_get(t);
-		for (unsigned i = 0; info && i < info->nparams && i < 32; i++)
-			if (hidden_by_name(t, info->params[i].name))
-				hidden_mask[t] |= 1u << i;
-	}
-}
-
-static int hidden_in_args(unsigned t, unsigned i, const struct evt_param_info *pi, uint32_t len)
-{
-	if (t >= EVT_TYPE_MAX || i >= 32)
-		return 0;
-	if (hidden_mask[t] & (1u << i))
-		return 1;
-	/* send/recv: the peer address only when the call reported one. */
-	return pi->type == PT_SOCKADDR && len == 0 &&
-	       (t == EVT_SENDTO || t == EVT_SENDMSG || t == EVT_RECVFROM || t == EVT_RECVMSG);
+	return (pi->flags & EP_HIDDEN) || ((pi->flags & EP_HIDE_EMPTY) && len == 0);
 }
 
 static void res_render(struct fld_ctx *c, struct fld_buf *b)
@@ -610,12 +572,11 @@ void fld_args_render(struct fld_ctx *c, struct fld_buf *b)
 
 	if (!info)
 		return;
-	pthread_once(&hidden_once, hidden_build);
 	res_render(c, b);
 	for (unsigned i = 0; i < info->nparams && i < ev->nparams; i++) {
 		const char *name = info->params[i].name;
 		struct fld_buf r;
-		if (hidden_in_args(ev->rec->type, i, &info->params[i], ev->plen[i]))
+		if (hidden_in_args(&info->params[i], ev->plen[i]))
 			continue;
 		fld_buf_init(&r, tmp, sizeof(tmp));
 		fld_buf_puts(b, name);
