@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scap_int.h" /* scap_sysnr_name: syscall names of this architecture */
+#include "evt_sysnr.h"
 
 /* Output that counts what it would have written, so callers learn the size. */
 struct pbuf {
@@ -320,7 +320,7 @@ static void param_value(struct pbuf *b, const struct evt *ev, unsigned i,
 		break;
 	case PT_SYSCALLNR: {
 		uint64_t nr = evt_param_u64(ev, i);
-		const char *name = nr < 4096 ? scap_sysnr_name((int)nr) : NULL;
+		const char *name = evt_sysnr_name(nr);
 
 		put_f(b, "%" PRIu64, nr);
 		if (name)

@@ -37,13 +37,6 @@ int scap_writer_append(struct scap_writer *w, const void *rec, size_t len, struc
 unsigned long long scap_writer_events(const struct scap_writer *w);
 int scap_writer_close(struct scap_writer *w, struct sr_err *err);
 
-/* Native syscall names of this architecture (the numbers GENERIC records
- * carry in "nr"): the name, or NULL when unknown; O(1). And back: the number,
- * or -1. Field and filter code name generic syscalls with them, as sysdig
- * names its generic events (evt.type = "fstat"). */
-const char *scap_syscall_name(uint64_t nr);
-int scap_syscall_nr(const char *name);
-
 int scap_convert_to_scap(const char *in, const char *out, struct sr_err *err);
 int scap_convert_to_sysrec(const char *in, const char *out, struct sr_err *err);
 

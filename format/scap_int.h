@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "evt.h"
+#include "evt_sysnr.h"
 
 /* ---- block types ---- */
 #define SCAP_BT_SHB 0x0A0D0D0Au
@@ -139,9 +140,6 @@ int scap_table_errors(void);
 /* The definition the writer uses for our type, or NULL. */
 const struct scap_evdef *scap_evdef_for_type(unsigned our_type);
 
-/* Native syscall numbers (this architecture) and names. */
-const char *scap_sysnr_name(int nr);
-int scap_sysnr_by_name(const char *name);
 /* scap's PPM_SC_* code <-> native number (-1 when unknown). */
 int scap_sc_to_nr(unsigned sc);
 int scap_nr_to_sc(int nr);

@@ -566,7 +566,7 @@ int scap_writer_append(struct scap_writer *w, const void *rec, size_t len, struc
 		if (r->type != EVT_GENERIC && r->type != EVT_EXIT && r->type != EVT_EXIT_GROUP)
 			return 0; /* scheduler records and other types without a scap event */
 		nr = r->type == EVT_GENERIC ? (int)evt_param_s64(&ev, 0)
-					    : scap_sysnr_by_name(info->name);
+					    : evt_sysnr_by_name(info->name);
 		sc = scap_nr_to_sc(nr);
 		if (sc < 0)
 			sc = 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rpl.h"
+#include "format/evt_sysnr.h"
 #include "format/fmt_reader.h"
 
 #define RPL_STATS_MAX_SECS (1u << 22) /* 48 days at 1 s; beyond, later events fold in */
@@ -19,8 +20,12 @@ struct proc_count {
 	uint32_t last_pid;
 };
 
+/* Rows of "by type": an event type, or past EVT_TYPE_MAX the syscall of a
+ * generic record, so each is named as evt.type names it. */
+#define ST_ROWS (EVT_TYPE_MAX + EVT_SYSNR_MAX)
+
 struct rpl_stats {
-	uint64_t by_type[EVT_TYPE_MAX];
+	uint64_t by_type[ST_ROWS];
 	uint64_t failed, events, first_ts, last_ts;
 	struct proc_count *procs; /* open addressing by comm */
 	size_t pcap, pn;
@@ -86,6 +91,15 @@ static int procs_grow(struct rpl_stats *s)
 	return 0;
 }
 
+static unsigned type_row_key(const struct evt *ev)
+{
+	unsigned t = ev->rec->type;
+
+	if (t == EVT_GENERIC && evt_param_present(ev, 0) && evt_sysnr_name(evt_param_u64(ev, 0)))
+		return EVT_TYPE_MAX + (unsigned)evt_param_u64(ev, 0);
+	return t < EVT_TYPE_MAX ? t : 0;
+}
+
 static void count_second(struct rpl_stats *s, uint64_t ts)
 {
 	size_t sec;
@@ -127,7 +141,7 @@ int rpl_stats_emit(void *ctx, struct fld_ctx *c)
 		s->first_ts = r->ts;
 	if (r->ts > s->last_ts)
 		s->last_ts = r->ts;
-	s->by_type[r->type < EVT_TYPE_MAX ? r->type : 0]++;
+	s->by_type[type_row_key(c->ev)]++;
 	if (r->res < 0 && !(r->flags & EVT_RF_ENTER_ONLY))
 		s->failed++;
 	count_second(s, r->ts);
@@ -157,6 +171,16 @@ static void bar(FILE *f, uint64_t v, uint64_t max, int width)
 		n = 1;
 	for (int i = 0; i < n; i++)
 		fputc('#', f);
+}
+
+static const char *type_row_name(unsigned key)
+{
+	const struct evt_info *ei;
+
+	if (key >= EVT_TYPE_MAX)
+		return evt_sysnr_name(key - EVT_TYPE_MAX);
+	ei = evt_info_get(key);
+	return ei ? ei->name : "unknown";
 }
 
 struct type_row {
@@ -204,7 +228,7 @@ static void print_drops(struct rpl_input *in, FILE *f)
 
 void rpl_stats_print(const struct rpl_stats *s, struct rpl_input *in, FILE *f)
 {
-	struct type_row rows[EVT_TYPE_MAX];
+	struct type_row rows[ST_ROWS];
 	struct proc_count *pr;
 	size_t nrows = 0, np = 0;
 	char a[40], b[40], span[32];
@@ -223,16 +247,14 @@ void rpl_stats_print(const struct rpl_stats *s, struct rpl_input *in, FILE *f)
 	if (!s->events)
 		return;
 
-	for (unsigned t = 0; t < EVT_TYPE_MAX; t++)
+	for (unsigned t = 0; t < ST_ROWS; t++)
 		if (s->by_type[t])
 			rows[nrows++] = (struct type_row){t, s->by_type[t]};
 	qsort(rows, nrows, sizeof(rows[0]), cmp_type_row);
 	fprintf(f, "\nby type (%zu types):\n", nrows);
 	for (size_t i = 0; i < nrows; i++) {
-		const struct evt_info *ei = evt_info_get(rows[i].type);
-
-		fprintf(f, "  %-16s %12" PRIu64 " %5.1f%%  ", ei ? ei->name : "unknown", rows[i].n,
-			100.0 * (double)rows[i].n / (double)s->events);
+		fprintf(f, "  %-16s %12" PRIu64 " %5.1f%%  ", type_row_name(rows[i].type),
+			rows[i].n, 100.0 * (double)rows[i].n / (double)s->events);
 		bar(f, rows[i].n, rows[0].n, 30);
 		fputc('\n', f);
 	}

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "format/evt_print.h"
+#include "format/evt_sysnr.h"
 #include "rpl.h"
 
 static void add_raw_u64(cJSON *obj, const char *key, uint64_t v)
@@ -55,7 +56,7 @@ size_t rpl_json_event(struct fld_ctx *c, char *buf, size_t cap)
 {
 	const struct evt *ev = c->ev;
 	const struct evt_rec *r = ev->rec;
-	const struct evt_info *ei = evt_info_get(r->type);
+	const char *name = evt_name(ev);
 	cJSON *o = cJSON_CreateObject();
 	char tbuf[40], comm[EVT_COMM_LEN * 6 + 3]; /* every byte escaped, quotes */
 	size_t n = 0;
@@ -77,7 +78,7 @@ size_t rpl_json_event(struct fld_ctx *c, char *buf, size_t cap)
 	add_raw_u64(o, "gid", r->gid);
 	evt_print_json_string(r->comm, strnlen(r->comm, EVT_COMM_LEN), 1, comm, sizeof(comm));
 	cJSON_AddRawToObject(o, "comm", comm);
-	cJSON_AddStringToObject(o, "type", ei ? ei->name : "unknown");
+	cJSON_AddStringToObject(o, "type", name ? name : "unknown");
 	if (r->flags & EVT_RF_ENTER_ONLY)
 		cJSON_AddNullToObject(o, "res");
 	else

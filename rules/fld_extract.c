@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "fld_int.h"
-#include "../format/scap.h"
+#include "../format/evt_sysnr.h"
 
 static int extract_uncached(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out)
 {
@@ -110,15 +110,6 @@ size_t fld_extract_multi(const struct fld_ref *ref, struct fld_ctx *c, struct fl
 		return fld_multi_fd(ref, c, out, max);
 	}
 	return (size_t)fld_extract(ref, c, out);
-}
-
-/* The syscall a generic record stands for, by name ("fstat"), as sysdig
- * names its generic events; NULL when the number is unknown here. */
-static const char *generic_name(const struct evt *ev)
-{
-	if (!evt_param_present(ev, 0))
-		return NULL;
-	return scap_syscall_name(evt_param_u64(ev, 0));
 }
 
 /* ---- event classification: from the schema's EF_ flags ---- */
@@ -316,10 +307,10 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 		 * halves through fld_extract_multi(). */
 		return fld_set_str(out, enter_only(rec) ? ">" : "<", 1);
 	case FLD_ID_EVT_TYPE:
-		if (t == EVT_GENERIC && (name = generic_name(c->ev)))
+		/* A generic record is named after its syscall ("fstat"), as sysdig
+		 * names its generic events. */
+		if ((name = evt_name(c->ev)))
 			return fld_set_cstr(out, name);
-		if (info)
-			return fld_set_cstr(out, info->name);
 		n = (size_t)snprintf(tmp, sizeof(tmp), "unknown(%u)", t);
 		return put_text(c, out, tmp, n);
 	case FLD_ID_EVT_TYPE_IS:
@@ -327,9 +318,7 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 	case FLD_ID_SYSCALL_TYPE:
 		if (!info || !evt_type_is_syscall(t))
 			return 0;
-		if (t == EVT_GENERIC && (name = generic_name(c->ev)))
-			return fld_set_cstr(out, name);
-		return fld_set_cstr(out, info->name);
+		return fld_set_cstr(out, evt_name(c->ev));
 	case FLD_ID_EVT_CATEGORY:
 		return fld_set_cstr(out, evt_category_name(info ? info->category : EC_OTHER));
 	case FLD_ID_EVT_CPU:

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../../format/evt.h"
+#include "../../format/evt_sysnr.h"
 #include "../../format/fmt_reader.h"
 #include "../../record/rec_cgroup.c"
 #include "../../record/rec_opts.c"
@@ -58,13 +59,13 @@ int rec_probe_events_fd(const struct rec_probe *p)
 
 TEST(sctab_names)
 {
-	CHECK_EQ_INT(rec_sc_by_name("read"), 0);
-	CHECK_EQ_INT(rec_sc_by_name("execve"), 59);
-	CHECK_EQ_INT(rec_sc_by_name("openat"), 257);
-	CHECK_EQ_INT(rec_sc_by_name("openat2"), 437);
-	CHECK_EQ_INT(rec_sc_by_name("nosuchcall"), -1);
-	CHECK_STR(rec_sc_name(231), "exit_group");
-	CHECK(rec_sc_name(100000) == NULL);
+	CHECK_EQ_INT(evt_sysnr_by_name("read"), 0);
+	CHECK_EQ_INT(evt_sysnr_by_name("execve"), 59);
+	CHECK_EQ_INT(evt_sysnr_by_name("openat"), 257);
+	CHECK_EQ_INT(evt_sysnr_by_name("openat2"), 437);
+	CHECK_EQ_INT(evt_sysnr_by_name("nosuchcall"), -1);
+	CHECK_STR(evt_sysnr_name(231), "exit_group");
+	CHECK(evt_sysnr_name(100000) == NULL);
 }
 
 TEST(sctab_default_types)
