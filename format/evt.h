@@ -201,6 +201,10 @@ static inline int64_t evt_param_s64(const struct evt *ev, unsigned i)
 	return 0;
 }
 
+/* Whether the record carries exactly the parameters its type declares (the
+ * probe always writes them all); 1 for types the schema lacks. */
+int evt_nparams_match(const struct evt *ev);
+
 /* Parameter index by name for this event's type, or -1. */
 int evt_param_index(unsigned type, const char *name);
 

@@ -59,6 +59,13 @@ int evt_param_role(unsigned type, unsigned pf, int *dirfd_idx)
 	return -1;
 }
 
+int evt_nparams_match(const struct evt *ev)
+{
+	const struct evt_info *info = evt_info_get(ev->rec->type);
+
+	return !info || ev->nparams == info->nparams;
+}
+
 int evt_type_by_name(const char *name)
 {
 	for (unsigned i = 0; i < EVT_TYPE_MAX; i++)
