@@ -5,6 +5,7 @@
  * order, and evt_nparams_match() (the recorder's check of probe records)
  * holds for a full record only. */
 #include "format/evt_print.h"
+#include "format/evt_snap.h"
 #include "format/evt_sysnr.h"
 #include "rules/fld_int.h"
 #include "tests/tap.h"
@@ -203,5 +204,77 @@ TEST(printers_and_fields_follow_schema)
 					 id < 0 ? -1 : fld_param_index_by_id(t, id));
 		}
 	}
+	evt_builder_free(&b);
+}
+
+/* The typed snapshot builders put each field under its schema name. */
+TEST(snapshot_builders_follow_schema)
+{
+	struct evt_builder b;
+	struct evt_rec h;
+	struct evt ev;
+	const void *rec;
+	size_t len;
+	struct evt_procinfo pi = {
+	    .exe = evt_str("bash"),
+	    .exepath = evt_str("/usr/bin/bash"),
+	    .args = {"-c\0x\0", 5},
+	    .cwd = evt_str("/root"),
+	    .tty = 34816,
+	    .loginuid = 1000,
+	    .euid = 1001,
+	    .egid = 1002,
+	    .start_ts = 77,
+	    .cgroup = evt_str("/user.slice"),
+	    .container_id = evt_str("abc"),
+	    .pod_uid = evt_str("pod"),
+	    .vpid = 5,
+	    .vtid = 6,
+	    .pidns = 11,
+	    .mntns = 12,
+	    .netns = 13,
+	    .flags = EVT_EXEC_WRITABLE,
+	    .env = {"A=1", 4},
+	};
+	struct evt_fdinfo fi = {
+	    .fd = 7, .type = FDT_PIPE, .name = evt_str("pipe:[9]"), .flags = 1, .ino = 9};
+	static const struct {
+		const char *name;
+		uint64_t v;
+	} ints[] = {{"tty", 34816},
+		    {"loginuid", 1000},
+		    {"euid", 1001},
+		    {"egid", 1002},
+		    {"start_ts", 77},
+		    {"vpid", 5},
+		    {"vtid", 6},
+		    {"pidns", 11},
+		    {"mntns", 12},
+		    {"netns", 13},
+		    {"flags", EVT_EXEC_WRITABLE}};
+
+	memset(&h, 0, sizeof(h));
+	evt_builder_init(&b);
+	CHECK_EQ_INT(evt_build_procinfo(&b, &h, &pi), 0);
+	rec = evt_builder_finish(&b, &len);
+	CHECK(rec && evt_decode(&ev, rec, len) == 0);
+	CHECK(evt_nparams_match(&ev));
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		CHECK_EQ_INT(
+		    evt_param_u64(&ev, (unsigned)evt_param_index(EVT_PROCINFO, ints[i].name)),
+		    ints[i].v);
+	CHECK(ev.plen[evt_param_index(EVT_PROCINFO, "cwd")] == 5 &&
+	      !memcmp(ev.p[evt_param_index(EVT_PROCINFO, "cwd")], "/root", 5));
+	CHECK(ev.plen[evt_param_index(EVT_PROCINFO, "env")] == 4);
+	CHECK(!memcmp(ev.p[evt_param_index(EVT_PROCINFO, "container_id")], "abc", 3));
+
+	CHECK_EQ_INT(evt_build_fdinfo(&b, &h, &fi), 0);
+	rec = evt_builder_finish(&b, &len);
+	CHECK(rec && evt_decode(&ev, rec, len) == 0);
+	CHECK(evt_nparams_match(&ev));
+	CHECK_EQ_INT(evt_param_s64(&ev, (unsigned)evt_param_index(EVT_FDINFO, "fd")), 7);
+	CHECK_EQ_INT(evt_param_u64(&ev, (unsigned)evt_param_index(EVT_FDINFO, "fdtype")), FDT_PIPE);
+	CHECK_EQ_INT(evt_param_u64(&ev, (unsigned)evt_param_index(EVT_FDINFO, "ino")), 9);
+	CHECK_EQ_INT(ev.plen[evt_param_index(EVT_FDINFO, "tuple")], 0);
 	evt_builder_free(&b);
 }
