@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/sr_le.h"
 #include "evt_sysnr.h"
 
 /* Output that counts what it would have written, so callers learn the size. */
@@ -171,22 +172,6 @@ static void text(struct pbuf *b, const uint8_t *p, size_t n, int bytes_mode, siz
 		put_s(b, "...");
 }
 
-static uint16_t rd16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, 2);
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
 static void ip_port(struct pbuf *b, int fam, const uint8_t *addr, uint16_t port)
 {
 	char s[INET6_ADDRSTRLEN];
@@ -224,9 +209,9 @@ static void sockaddr_text(struct pbuf *b, const uint8_t *p, size_t n)
 		return;
 	}
 	if (p[0] == 2 && n >= 7)
-		ip_port(b, 2, p + 1, rd16(p + 5));
+		ip_port(b, 2, p + 1, sr_rd16(p + 5));
 	else if (p[0] == 10 && n >= 19)
-		ip_port(b, 10, p + 1, rd16(p + 17));
+		ip_port(b, 10, p + 1, sr_rd16(p + 17));
 	else if (p[0] == 1)
 		unix_path(b, p + 1, n - 1);
 	else
@@ -240,15 +225,15 @@ static void socktuple_text(struct pbuf *b, const uint8_t *p, size_t n)
 		return;
 	}
 	if (p[0] == 2 && n >= 13) {
-		ip_port(b, 2, p + 1, rd16(p + 5));
+		ip_port(b, 2, p + 1, sr_rd16(p + 5));
 		put_s(b, "->");
-		ip_port(b, 2, p + 7, rd16(p + 11));
+		ip_port(b, 2, p + 7, sr_rd16(p + 11));
 	} else if (p[0] == 10 && n >= 37) {
-		ip_port(b, 10, p + 1, rd16(p + 17));
+		ip_port(b, 10, p + 1, sr_rd16(p + 17));
 		put_s(b, "->");
-		ip_port(b, 10, p + 19, rd16(p + 35));
+		ip_port(b, 10, p + 19, sr_rd16(p + 35));
 	} else if (p[0] == 1 && n >= 17) {
-		put_f(b, "%" PRIx64 "->%" PRIx64, rd64(p + 1), rd64(p + 9));
+		put_f(b, "%" PRIx64 "->%" PRIx64, sr_rd64(p + 1), sr_rd64(p + 9));
 		if (n > 17) {
 			put_c(b, ' ');
 			unix_path(b, p + 17, n - 17);
@@ -501,10 +486,10 @@ static void json_sock(struct pbuf *b, const uint8_t *p, size_t n, int tuple)
 		}
 	} else if (alen && n >= 1 + alen * (tuple ? 2 : 1)) {
 		put_c(b, '"');
-		ip_port(b, p[0], p + 1, rd16(p + alen - 1));
+		ip_port(b, p[0], p + 1, sr_rd16(p + alen - 1));
 		if (tuple) {
 			put_s(b, "->");
-			ip_port(b, p[0], p + 1 + alen, rd16(p + 2 * alen - 1));
+			ip_port(b, p[0], p + 1 + alen, sr_rd16(p + 2 * alen - 1));
 		}
 		put_c(b, '"');
 		return;

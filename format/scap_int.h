@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/sr_le.h"
 #include "evt.h"
 #include "evt_sysnr.h"
 
@@ -161,15 +162,5 @@ struct scap_buf {
 int scap_buf_reserve(struct scap_buf *b, size_t more);
 int scap_buf_put(struct scap_buf *b, const void *data, size_t len);
 
-/* Little-endian helpers on unaligned bytes. */
-static inline uint16_t scap_rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static inline uint32_t scap_rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static inline uint64_t scap_rd64(const uint8_t *p)
-{
-	return (uint64_t)scap_rd32(p) | (uint64_t)scap_rd32(p + 4) << 32;
-}
 
 #endif

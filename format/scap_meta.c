@@ -40,9 +40,9 @@ static uint64_t get(struct cur *c, unsigned width)
 		return 0;
 	switch (width) {
 	case 1: v = c->p[c->off]; break;
-	case 2: v = scap_rd16(c->p + c->off); break;
-	case 4: v = scap_rd32(c->p + c->off); break;
-	case 8: v = scap_rd64(c->p + c->off); break;
+	case 2: v = sr_rd16(c->p + c->off); break;
+	case 4: v = sr_rd32(c->p + c->off); break;
+	case 8: v = sr_rd64(c->p + c->off); break;
 	}
 	c->off += width;
 	return v;

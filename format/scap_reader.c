@@ -567,7 +567,7 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 		if (d->flags & SD_GENERIC) {
 			nr = -1;
 			if (o->set[0] && o->len[0] == 8)
-				nr = (int)scap_rd64(o->p[0]);
+				nr = (int)sr_rd64(o->p[0]);
 			else if (o->has_scid)
 				nr = scap_sc_to_nr((unsigned)o->scid);
 		}
@@ -612,7 +612,7 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 	} else if ((d->flags & SD_CLONE) && o->has_res && o->res > 0) {
 		struct scap_thr *c = scap_thr_get(s, (uint64_t)o->res, 1);
 		int thread = o->set[0] && o->len[0] == 8 &&
-			     (scap_rd64(o->p[0]) & 0x10000 /* CLONE_THREAD */);
+			     (sr_rd64(o->p[0]) & 0x10000 /* CLONE_THREAD */);
 		t = scap_thr_get(s, tid, 0);
 		if (c && t && !c->comm[0]) {
 			c->pid = thread ? t->pid : (uint64_t)o->res;
@@ -807,7 +807,7 @@ static int split_params(const uint8_t *ev, uint32_t evlen, unsigned hdr, int lar
 	uint32_t n;
 
 	if (has_n) {
-		n = scap_rd32(ev + 22);
+		n = sr_rd32(ev + 22);
 		if (n > SCAP_MAX_PARAMS || (uint64_t)hdr + (uint64_t)n * lw > evlen)
 			return -1;
 	} else {
@@ -819,12 +819,12 @@ static int split_params(const uint8_t *ev, uint32_t evlen, unsigned hdr, int lar
 		uint64_t data = 0;
 
 		for (uint32_t i = 0; i < k; i++)
-			data += scap_rd16(ev + hdr + 2 * i);
+			data += sr_rd16(ev + hdr + 2 * i);
 		while ((uint64_t)hdr + 2 * (uint64_t)k + data != evlen) {
 			if (!k)
 				return -1;
 			k--;
-			data -= scap_rd16(ev + hdr + 2 * k);
+			data -= sr_rd16(ev + hdr + 2 * k);
 		}
 		n = k;
 	}
@@ -832,7 +832,7 @@ static int split_params(const uint8_t *ev, uint32_t evlen, unsigned hdr, int lar
 	{
 		uint64_t off = (uint64_t)hdr + (uint64_t)n * lw;
 		for (uint32_t i = 0; i < n; i++) {
-			uint32_t l = large ? scap_rd32(ev + hdr + 4 * i) : scap_rd16(ev + hdr + 2 * i);
+			uint32_t l = large ? sr_rd32(ev + hdr + 4 * i) : sr_rd16(ev + hdr + 2 * i);
 			/* Each parameter must lie inside the event. */
 			if (l > evlen - off)
 				return -1;
@@ -862,12 +862,12 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 
 	if (len < pre + hdr)
 		return sr_err_set(err, SR_ECORRUPT, "event block too short (%zu bytes)", len);
-	cpu = scap_rd16(body);
+	cpu = sr_rd16(body);
 	ev = body + pre;
-	ts = scap_rd64(ev);
-	tid = scap_rd64(ev + 8);
-	evlen = scap_rd32(ev + 16);
-	type = scap_rd16(ev + 20);
+	ts = sr_rd64(ev);
+	tid = sr_rd64(ev + 8);
+	evlen = sr_rd32(ev + 16);
+	type = sr_rd16(ev + 20);
 	/* The event must fit in its block (the block may carry padding). */
 	if (evlen < hdr || evlen > len - pre)
 		return sr_err_set(err, SR_ECORRUPT, "event length %u does not fit its block", evlen);
@@ -995,8 +995,8 @@ static void read_block(struct scap_src *s)
 		fail(s, NULL, &why);
 		return;
 	}
-	bt = scap_rd32(s->blk.p);
-	tl = scap_rd32(s->blk.p + 4);
+	bt = sr_rd32(s->blk.p);
+	tl = sr_rd32(s->blk.p + 4);
 	if (!s->saw_shb && bt != SCAP_BT_SHB) {
 		sr_err_set(&why, SR_EFORMAT, "not a scap capture (first block type 0x%x)", bt);
 		fail(s, NULL, &why);
@@ -1020,7 +1020,7 @@ static void read_block(struct scap_src *s)
 		fail(s, NULL, &why);
 		return;
 	}
-	trail = scap_rd32(s->blk.p + tl - 4);
+	trail = sr_rd32(s->blk.p + tl - 4);
 	if (trail != tl) {
 		sr_err_set(&why, SR_ECORRUPT, "block length %u disagrees with its trailer %u", tl,
 			   trail);
@@ -1034,13 +1034,13 @@ static void read_block(struct scap_src *s)
 
 	switch (bt) {
 	case SCAP_BT_SHB:
-		if (blen < 16 || scap_rd32(body) != SCAP_SHB_MAGIC) {
+		if (blen < 16 || sr_rd32(body) != SCAP_SHB_MAGIC) {
 			sr_err_set(&why, SR_EFORMAT, "bad section header (byte order magic)");
 			rc = -1;
 			break;
 		}
-		s->major = scap_rd16(body + 4);
-		s->minor = scap_rd16(body + 6);
+		s->major = sr_rd16(body + 4);
+		s->minor = sr_rd16(body + 6);
 		if (s->major != 1) {
 			sr_err_set(&why, SR_EFORMAT, "scap format version %u.%u is not supported",
 				   s->major, s->minor);
@@ -1207,7 +1207,7 @@ int scap_is_capture(const void *head, size_t n)
 {
 	const uint8_t *h = head;
 
-	if (n >= 4 && scap_rd32(h) == SCAP_BT_SHB)
+	if (n >= 4 && sr_rd32(h) == SCAP_BT_SHB)
 		return 1;
 	return n >= 2 && h[0] == 0x1f && h[1] == 0x8b;
 }

@@ -4,27 +4,16 @@
 
 #include "fld_int.h"
 
+/* The names of the schema's FT_FDTYPE table (format/evt_flags.c); sysdig
+ * has no "other": those show as "unknown". */
 const char *fld_fd_typename(enum evt_fdtype t)
 {
-	switch (t) {
-	case FDT_FILE: return "file";
-	case FDT_DIRECTORY: return "directory";
-	case FDT_IPV4: return "ipv4";
-	case FDT_IPV6: return "ipv6";
-	case FDT_UNIX: return "unix";
-	case FDT_PIPE: return "pipe";
-	case FDT_EVENT: return "event";
-	case FDT_SIGNALFD: return "signalfd";
-	case FDT_EVENTPOLL: return "eventpoll";
-	case FDT_INOTIFY: return "inotify";
-	case FDT_TIMERFD: return "timerfd";
-	case FDT_NETLINK: return "netlink";
-	case FDT_MEMFD: return "memfd";
-	case FDT_BPF: return "bpf";
-	case FDT_USERFAULTFD: return "userfaultfd";
-	case FDT_IOURING: return "io_uring";
-	case FDT_UNKNOWN: case FDT_OTHER: break;
-	}
+	size_t n;
+	const struct evt_flag_name *names = evt_ftable_get(FT_FDTYPE, &n);
+
+	for (size_t i = 0; t != FDT_OTHER && i < n; i++)
+		if (names[i].value == (uint64_t)t)
+			return names[i].name;
 	return "unknown";
 }
 

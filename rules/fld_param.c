@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/sr_le.h"
 #include "../format/evt_print.h"
 #include "fld_int.h"
 
@@ -190,19 +191,6 @@ static void mode_render(struct fld_buf *r, uint64_t m)
 }
 
 /* ---- values ---- */
-static uint16_t rd16(const uint8_t *p)
-{
-	uint16_t v;
-	memcpy(&v, p, 2);
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
 
 static void ip_render(struct fld_buf *b, uint8_t family, const uint8_t *a)
 {
@@ -266,10 +254,10 @@ static void sockaddr_render(struct fld_buf *b, const uint8_t *p, uint32_t len)
 	}
 	if (p[0] == 2 && len >= 7) {
 		ip_render(b, 2, p + 1);
-		fld_buf_printf(b, ":%u", rd16(p + 5));
+		fld_buf_printf(b, ":%u", sr_rd16(p + 5));
 	} else if (p[0] == 10 && len >= 19) {
 		ip_render(b, 10, p + 1);
-		fld_buf_printf(b, ":%u", rd16(p + 17));
+		fld_buf_printf(b, ":%u", sr_rd16(p + 17));
 	} else if (p[0] == 1) {
 		/* Abstract unix names start with NUL; sysdig shows '@'. */
 		if (len > 1 && p[1] == 0) {
@@ -305,12 +293,12 @@ static void tuple_render(struct fld_buf *b, const uint8_t *p, uint32_t len, int 
 			d = t;
 		}
 		ip_render(b, p[0], s);
-		fld_buf_printf(b, ":%u->", rd16(s + al));
+		fld_buf_printf(b, ":%u->", sr_rd16(s + al));
 		ip_render(b, p[0], d);
-		fld_buf_printf(b, ":%u", rd16(d + al));
+		fld_buf_printf(b, ":%u", sr_rd16(d + al));
 	} else if (p[0] == 1 && len >= 17) {
-		fld_buf_printf(b, "%llx->%llx ", (unsigned long long)rd64(p + 1),
-			       (unsigned long long)rd64(p + 9));
+		fld_buf_printf(b, "%llx->%llx ", (unsigned long long)sr_rd64(p + 1),
+			       (unsigned long long)sr_rd64(p + 9));
 		fld_buf_put(b, (const char *)p + 17, len - 17);
 	} else {
 		fld_buf_puts(b, "NULL");

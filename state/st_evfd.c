@@ -168,11 +168,11 @@ static void apply_sockaddr(struct st_state *st, struct st_fd *fd, const uint8_t 
 		fd->family = AF_INET;
 		memset(local ? fd->lip : fd->rip, 0, 16);
 		memcpy(local ? fd->lip : fd->rip, a + 1, 4);
-		*(local ? &fd->lport : &fd->rport) = st_rd16(a + 5);
+		*(local ? &fd->lport : &fd->rport) = sr_rd16(a + 5);
 	} else if (a[0] == AF_INET6 && len >= 19) {
 		fd->family = AF_INET6;
 		memcpy(local ? fd->lip : fd->rip, a + 1, 16);
-		*(local ? &fd->lport : &fd->rport) = st_rd16(a + 17);
+		*(local ? &fd->lport : &fd->rport) = sr_rd16(a + 17);
 	} else if (a[0] == AF_UNIX) {
 		size_t n = len - 1;
 		const uint8_t *path = a + 1;

@@ -280,9 +280,9 @@ int st_fd_set_tuple(struct st_state *st, struct st_fd *fd, const uint8_t *p, uin
 		memset(fd->lip, 0, 16);
 		memset(fd->rip, 0, 16);
 		memcpy(fd->lip, p + 1, 4);
-		fd->lport = st_rd16(p + 5);
+		fd->lport = sr_rd16(p + 5);
 		memcpy(fd->rip, p + 7, 4);
-		fd->rport = st_rd16(p + 11);
+		fd->rport = sr_rd16(p + 11);
 		if (len >= 14 && p[13])
 			fd->l4proto = p[13];
 		return 0;
@@ -291,9 +291,9 @@ int st_fd_set_tuple(struct st_state *st, struct st_fd *fd, const uint8_t *p, uin
 			return -1;
 		fd->family = AF_INET6;
 		memcpy(fd->lip, p + 1, 16);
-		fd->lport = st_rd16(p + 17);
+		fd->lport = sr_rd16(p + 17);
 		memcpy(fd->rip, p + 19, 16);
-		fd->rport = st_rd16(p + 35);
+		fd->rport = sr_rd16(p + 35);
 		if (len >= 38 && p[37])
 			fd->l4proto = p[37];
 		return 0;
@@ -301,7 +301,7 @@ int st_fd_set_tuple(struct st_state *st, struct st_fd *fd, const uint8_t *p, uin
 		if (len < 17)
 			return -1;
 		fd->family = AF_UNIX;
-		fd->ino = st_rd64(p + 1);
+		fd->ino = sr_rd64(p + 1);
 		return 0;
 	}
 	return -1;
