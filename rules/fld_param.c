@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../common/sr_le.h"
 #include "../format/evt_print.h"
+#include "../format/evt_sock.h"
 #include "fld_int.h"
 
 /* ---- errno names ---- */
@@ -248,60 +248,42 @@ size_t fld_ip_text(uint8_t family, const uint8_t *a, char *buf, size_t cap)
 
 static void sockaddr_render(struct fld_buf *b, const uint8_t *p, uint32_t len)
 {
-	if (len < 1) {
+	struct evt_sock s;
+
+	if (evt_sockaddr_decode(p, len, &s)) {
 		fld_buf_puts(b, "NULL");
-		return;
-	}
-	if (p[0] == 2 && len >= 7) {
-		ip_render(b, 2, p + 1);
-		fld_buf_printf(b, ":%u", sr_rd16(p + 5));
-	} else if (p[0] == 10 && len >= 19) {
-		ip_render(b, 10, p + 1);
-		fld_buf_printf(b, ":%u", sr_rd16(p + 17));
-	} else if (p[0] == 1) {
+	} else if (s.family == 1) {
 		/* Abstract unix names start with NUL; sysdig shows '@'. */
-		if (len > 1 && p[1] == 0) {
+		if (s.path_len && s.path[0] == 0) {
 			fld_buf_putc(b, '@');
-			fld_buf_put(b, (const char *)p + 2, len - 2);
+			fld_buf_put(b, (const char *)s.path + 1, s.path_len - 1);
 		} else {
-			fld_buf_put(b, (const char *)p + 1, len - 1);
+			fld_buf_put(b, (const char *)s.path, s.path_len);
 		}
 	} else {
-		fld_buf_puts(b, "NULL");
+		ip_render(b, s.family, s.lip);
+		fld_buf_printf(b, ":%u", s.lport);
 	}
 }
 
 /* remote_first: the tuple is shown sender->receiver (accept, recvfrom). */
 static void tuple_render(struct fld_buf *b, const uint8_t *p, uint32_t len, int remote_first)
 {
-	unsigned al;
+	struct evt_sock s;
 
-	if (len < 1) {
+	if (evt_socktuple_decode(p, len, &s)) {
 		fld_buf_puts(b, "NULL");
-		return;
-	}
-	if (p[0] == 2 || p[0] == 10) {
-		al = p[0] == 2 ? 4 : 16;
-		if (len < 1 + 2 * (al + 2)) {
-			fld_buf_puts(b, "NULL");
-			return;
-		}
-		const uint8_t *s = p + 1, *d = p + 1 + al + 2;
-		if (remote_first) {
-			const uint8_t *t = s;
-			s = d;
-			d = t;
-		}
-		ip_render(b, p[0], s);
-		fld_buf_printf(b, ":%u->", sr_rd16(s + al));
-		ip_render(b, p[0], d);
-		fld_buf_printf(b, ":%u", sr_rd16(d + al));
-	} else if (p[0] == 1 && len >= 17) {
-		fld_buf_printf(b, "%llx->%llx ", (unsigned long long)sr_rd64(p + 1),
-			       (unsigned long long)sr_rd64(p + 9));
-		fld_buf_put(b, (const char *)p + 17, len - 17);
+	} else if (s.family == 1) {
+		fld_buf_printf(b, "%llx->%llx ", (unsigned long long)s.lino,
+			       (unsigned long long)s.rino);
+		fld_buf_put(b, (const char *)s.path, s.path_len);
 	} else {
-		fld_buf_puts(b, "NULL");
+		const uint8_t *a = remote_first ? s.rip : s.lip, *z = remote_first ? s.lip : s.rip;
+
+		ip_render(b, s.family, a);
+		fld_buf_printf(b, ":%u->", remote_first ? s.rport : s.lport);
+		ip_render(b, s.family, z);
+		fld_buf_printf(b, ":%u", remote_first ? s.lport : s.rport);
 	}
 }
 

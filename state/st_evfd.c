@@ -162,20 +162,17 @@ static void pair_event(struct st_state *st, struct st_proc *p, const struct evt 
 static void apply_sockaddr(struct st_state *st, struct st_fd *fd, const uint8_t *a, uint32_t len,
 			   int local)
 {
-	if (!a || len < 1)
+	struct evt_sock s;
+
+	if (evt_sockaddr_decode(a, len, &s))
 		return;
-	if (a[0] == AF_INET && len >= 7) {
-		fd->family = AF_INET;
-		memset(local ? fd->lip : fd->rip, 0, 16);
-		memcpy(local ? fd->lip : fd->rip, a + 1, 4);
-		*(local ? &fd->lport : &fd->rport) = sr_rd16(a + 5);
-	} else if (a[0] == AF_INET6 && len >= 19) {
-		fd->family = AF_INET6;
-		memcpy(local ? fd->lip : fd->rip, a + 1, 16);
-		*(local ? &fd->lport : &fd->rport) = sr_rd16(a + 17);
-	} else if (a[0] == AF_UNIX) {
-		size_t n = len - 1;
-		const uint8_t *path = a + 1;
+	if (s.family != AF_UNIX) {
+		fd->family = s.family;
+		memcpy(local ? fd->lip : fd->rip, s.lip, 16);
+		*(local ? &fd->lport : &fd->rport) = s.lport;
+	} else {
+		size_t n = s.path_len;
+		const uint8_t *path = s.path;
 		/* Abstract names start with NUL; show them with '@' as ss does. */
 		char buf[128];
 		if (n && path[0] == '\0') {

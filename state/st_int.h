@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "../common/sr_le.h"
+#include "../format/evt_sock.h"
 #include "st.h"
 
 /* ---- u64-keyed open-addressing map (linear probing, backward-shift delete) ---- */

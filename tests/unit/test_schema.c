@@ -6,6 +6,7 @@
  * holds for a full record only. */
 #include "format/evt_print.h"
 #include "format/evt_snap.h"
+#include "format/evt_sock.h"
 #include "format/evt_sysnr.h"
 #include "rules/fld_int.h"
 #include "tests/tap.h"
@@ -277,4 +278,28 @@ TEST(snapshot_builders_follow_schema)
 	CHECK_EQ_INT(evt_param_u64(&ev, (unsigned)evt_param_index(EVT_FDINFO, "ino")), 9);
 	CHECK_EQ_INT(ev.plen[evt_param_index(EVT_FDINFO, "tuple")], 0);
 	evt_builder_free(&b);
+}
+
+/* The one socket-address decoder: layouts of format/evt_abi.h, short input refused. */
+TEST(sock_decoder)
+{
+	static const uint8_t in4[] = {2, 10, 0, 0, 1, 0x50, 0};
+	static const uint8_t tup4[] = {2, 1, 2, 3, 4, 1, 0, 5, 6, 7, 8, 2, 0, 6};
+	static const uint8_t tunix[] = {1, 1, 0, 0, 0, 0, 0, 0,	  0,  2,
+					0, 0, 0, 0, 0, 0, 0, '/', 's'};
+	struct evt_sock s;
+
+	CHECK_EQ_INT(evt_sockaddr_decode(in4, sizeof(in4), &s), 0);
+	CHECK(s.family == 2 && s.alen == 4 && s.lport == 80 && s.lip[0] == 10 && s.lip[3] == 1);
+	CHECK_EQ_INT(evt_sockaddr_decode(in4, sizeof(in4) - 1, &s), -1);
+	CHECK_EQ_INT(s.family, 2);
+	CHECK_EQ_INT(evt_sockaddr_decode(in4, 0, &s), -1);
+	CHECK_EQ_INT(s.family, 0);
+	CHECK_EQ_INT(evt_socktuple_decode(tup4, sizeof(tup4), &s), 0);
+	CHECK(s.lport == 1 && s.rport == 2 && s.rip[3] == 8 && s.l4 == 6);
+	CHECK_EQ_INT(evt_socktuple_decode(tup4, 12, &s), -1);
+	CHECK_EQ_INT(evt_socktuple_decode(tunix, sizeof(tunix), &s), 0);
+	CHECK(s.lino == 1 && s.rino == 2 && s.path_len == 2 && s.path[0] == '/');
+	CHECK_EQ_INT(evt_socktuple_decode(tunix, 16, &s), -1);
+	CHECK_EQ_INT(evt_sockaddr_decode((const uint8_t *)"\x07xyz", 4, &s), -1);
 }
