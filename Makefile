@@ -38,6 +38,9 @@ LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o)
 REC_OBJ := $(REC_SRC:%.c=$(OUT)/%.o)
 RPL_OBJ := $(RPL_SRC:%.c=$(OUT)/%.o)
 LIB := $(OUT)/libsysrec.a
+# record/ without its main: sysrec and the unit tests link it.
+REC_LIB_OBJ := $(filter-out $(OUT)/record/rec_main.o,$(REC_OBJ))
+REC_LIB := $(OUT)/librecord.a
 
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(OUT)/tools/%)
@@ -79,17 +82,20 @@ $(SKEL): $(BPF_OBJ)
 
 $(REC_OBJ): $(SKEL)
 
-$(BIN)/sysrec: $(REC_OBJ) $(LIB)
+$(REC_LIB): $(REC_LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN)/sysrec: $(OUT)/record/rec_main.o $(REC_LIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(REC_OBJ) $(LIB) $(LIBS) $(REC_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(OUT)/record/rec_main.o $(REC_LIB) $(LIB) $(LIBS) $(REC_LIBS)
 
 $(BIN)/sysreplay: $(RPL_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(RPL_OBJ) $(LIB) $(LIBS) $(RPL_LIBS)
 
-$(OUT)/tests/%: tests/unit/%.c $(LIB)
+$(OUT)/tests/%: tests/unit/%.c $(REC_LIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS) -o $@ $< $(REC_LIB) $(LIB) $(LIBS) $(LDFLAGS)
 
 $(OUT)/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(@D)

@@ -4,11 +4,23 @@
 #include "fld_int.h"
 #include "../format/evt_sysnr.h"
 
+#define FX FLD_F_ARG_INDEX
+#define FK FLD_F_ARG_KEY
+#define FU FLD_F_UNAVAILABLE
+#define FO FLD_F_FILTER_ONLY
+#define FM FLD_F_MULTI
+#define FR FLD_F_ARG_REQUIRED
 static const struct fld_def fld_defs[FLD_ID_COUNT] = {
 #define FLD_ROW(id, name, type, flags, desc) [FLD_ID_##id] = { name, type, flags, desc },
 	FLD_TABLE(FLD_ROW)
 #undef FLD_ROW
 };
+#undef FX
+#undef FK
+#undef FU
+#undef FO
+#undef FM
+#undef FR
 
 const struct fld_def *fld_catalog(size_t *n)
 {

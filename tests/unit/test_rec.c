@@ -1,5 +1,6 @@
-/* test_rec: the recorder's pure parts — syscall table, options, rotation.
- * The recorder's sources are not in libsysrec.a, so they are built in here. */
+/* test_rec: the recorder's pure parts — syscall table, options, rotation,
+ * linked from librecord.a (record/ without its main); rec_ring.c is built in
+ * because the ring tests build its private structures. */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,13 +10,13 @@
 #include "../../format/evt.h"
 #include "../../format/evt_sysnr.h"
 #include "../../format/fmt_reader.h"
-#include "../../record/rec_cgroup.c"
-#include "../../record/rec_opts.c"
-#include "../../record/rec_out.c"
-#include "../../record/rec_procfs.c"
-#include "../../record/rec_procfs_sock.c"
-#include "../../record/rec_ring.c"
-#include "../../record/rec_sctab.c"
+#include "../../record/rec_cgroup.h"
+#include "../../record/rec_opts.h"
+#include "../../record/rec_out.h"
+#include "../../record/rec_procfs.h"
+#include "../../record/rec_procfs_sock.h"
+#include "../../record/rec_ring.c" /* its internals: struct rec_ring, rr_cpu */
+#include "../../record/rec_sctab.h"
 #include "../tap.h"
 
 /* rec_ring.c is built in for its parsing of the kernel buffers; the unit
