@@ -20,13 +20,15 @@ endif
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wundef -Wvla -Wimplicit-fallthrough -Wno-format-nonliteral
 CFLAGS ?= -O2 -g
-override CFLAGS += -std=gnu11 $(WARN) $(SANFLAGS) -MMD -MP -I. -I.output -D_GNU_SOURCE
+# fields/, filter/ and rules/ name each other's headers by file name.
+INC := -I. -I.output -Ifields -Ifilter
+override CFLAGS += -std=gnu11 $(WARN) $(SANFLAGS) -MMD -MP $(INC) -D_GNU_SOURCE
 LDFLAGS += $(SANFLAGS)
 LIBS := -lzstd -lyaml -lcjson -lz -lm
 REC_LIBS := -lbpf -lelf -lz -lpthread
 RPL_LIBS := -ledit
 
-LIB_SRC := $(wildcard common/*.c format/*.c state/*.c rules/*.c)
+LIB_SRC := $(wildcard common/*.c format/*.c state/*.c fields/*.c filter/*.c rules/*.c)
 REC_SRC := $(wildcard record/*.c)
 RPL_SRC := $(wildcard replay/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -124,7 +126,7 @@ FUZZ_ONLY ?=
 FUZZ_RUN := $(if $(FUZZ_ONLY),$(filter $(FUZZ_ONLY:%=tests/fuzz/%.c),$(FUZZ_SRC)),$(FUZZ_SRC))
 # The library is instrumented once (fuzzer-no-link) and shared by every target,
 # rather than recompiled from source into each of them.
-FUZZ_FLAGS := -g -O1 -I. -I.output -D_GNU_SOURCE
+FUZZ_FLAGS := -g -O1 $(INC) -D_GNU_SOURCE
 FUZZ_LIB := .output/fuzz/libsysrec.a
 .output/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -16,8 +16,8 @@
 #include <yaml.h>
 
 #include "tests/tap.h"
-#include "rules/flt.h"
-#include "rules/flt_ast.h"
+#include "filter/flt.h"
+#include "filter/flt_ast.h"
 #include "state/st.h"
 
 /* ---- data files ---- */

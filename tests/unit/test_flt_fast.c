@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "tests/tap.h"
-#include "rules/flt.h"
-#include "rules/flt_int.h"
+#include "filter/flt.h"
+#include "filter/flt_int.h"
 #include "rules/rule.h"
 #include "state/st.h"
 

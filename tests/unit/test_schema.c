@@ -8,7 +8,7 @@
 #include "format/evt_snap.h"
 #include "format/evt_sock.h"
 #include "format/evt_sysnr.h"
-#include "rules/fld_int.h"
+#include "fields/fld_int.h"
 #include "tests/tap.h"
 
 #define EF_FD_EFFECTS (EF_CREATES_FD | EF_CLOSE | EF_DUP | EF_SOCK_NAME | EF_OPEN)
