@@ -1,4 +1,4 @@
-/* test_flt_fast: the evaluation shortcuts of rules/flt_* give the same
+/* test_flt_fast: the evaluation shortcuts of filter/flt_* give the same
  * answers as the general path they replace.
  *
  *  - star-only globs (prefix/suffix/segments) against the backtracking matcher
