@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench_rules_compare.sh: rule evaluation cost of the rules engine (fields/,
-# filter/, rules/) at git
-# revision BASE ("before") against the working tree's ("after"), side by side in one run,
+# filter/, rules/) at git revision BASE ("before") against the working
+# tree's ("after"), side by side in one run,
 # with everything else (format/, state/, bench/bench_rules.c) taken from the
 # working tree so only the rules engine differs.
 #

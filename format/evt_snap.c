@@ -5,7 +5,7 @@
 
 struct evt_bytes evt_str(const char *s)
 {
-	struct evt_bytes v = { s, s ? strlen(s) : 0 };
+	struct evt_bytes v = {s, s ? strlen(s) : 0};
 
 	return v;
 }
@@ -21,7 +21,7 @@ static void add(struct evt_builder *b, int *rc, struct evt_bytes v)
 
 static void add_u64(struct evt_builder *b, int *rc, uint64_t v)
 {
-	struct evt_bytes x = { &v, 8 };
+	struct evt_bytes x = {&v, 8};
 
 	add(b, rc, x);
 }
@@ -54,8 +54,7 @@ int evt_build_procinfo(struct evt_builder *b, const struct evt_rec *hdr,
 	return rc;
 }
 
-int evt_build_fdinfo(struct evt_builder *b, const struct evt_rec *hdr,
-		     const struct evt_fdinfo *fi)
+int evt_build_fdinfo(struct evt_builder *b, const struct evt_rec *hdr, const struct evt_fdinfo *fi)
 {
 	int rc = 0;
 

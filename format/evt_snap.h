@@ -26,16 +26,16 @@ struct evt_bytes evt_str(const char *s);
 /* PROCINFO: one thread at snapshot time (the header carries pid, tid,
  * ppid, uid, gid, comm, cgroup_id). */
 struct evt_procinfo {
-	struct evt_bytes exe;     /* argv[0] */
+	struct evt_bytes exe;	  /* argv[0] */
 	struct evt_bytes exepath; /* the executable's full path */
-	struct evt_bytes args;    /* arguments after argv[0], each NUL-terminated */
+	struct evt_bytes args;	  /* arguments after argv[0], each NUL-terminated */
 	struct evt_bytes cwd;
 	uint64_t tty, loginuid, euid, egid;
 	uint64_t start_ts; /* ns since the epoch; 0 unknown */
 	struct evt_bytes cgroup, container_id, pod_uid;
 	int64_t vpid, vtid; /* in the thread's own pid namespace */
 	uint64_t pidns, mntns, netns;
-	uint64_t flags; /* EVT_EXEC_* */
+	uint64_t flags;	      /* EVT_EXEC_* */
 	struct evt_bytes env; /* NUL-terminated strings; empty when not read */
 };
 
@@ -45,7 +45,7 @@ struct evt_fdinfo {
 	enum evt_fdtype type;
 	struct evt_bytes name;
 	struct evt_bytes tuple; /* PT_SOCKTUPLE encoding (evt_abi.h); empty if none */
-	uint64_t flags;         /* O_ flags */
+	uint64_t flags;		/* O_ flags */
 	uint64_t ino;
 };
 
@@ -53,7 +53,6 @@ struct evt_fdinfo {
  * completes it. 0, or the first error of evt_builder_add(). */
 int evt_build_procinfo(struct evt_builder *b, const struct evt_rec *hdr,
 		       const struct evt_procinfo *pi);
-int evt_build_fdinfo(struct evt_builder *b, const struct evt_rec *hdr,
-		     const struct evt_fdinfo *fi);
+int evt_build_fdinfo(struct evt_builder *b, const struct evt_rec *hdr, const struct evt_fdinfo *fi);
 
 #endif
