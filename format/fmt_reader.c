@@ -908,3 +908,8 @@ void fmt_reader_set_types(struct fmt_reader *r, const uint8_t set[32])
 	r->types_on = 1;
 	memcpy(r->types, set, sizeof(r->types));
 }
+
+int fmt_chunk_is_snapshot(const struct fmt_chunk_info *ci)
+{
+	return (ci->flags & FMT_CHF_SNAPSHOT) != 0;
+}

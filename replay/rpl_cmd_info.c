@@ -13,9 +13,7 @@
 
 #include "rpl.h"
 #include "format/evt_print.h"
-#include "format/fmt_layout.h"
 #include "format/fmt_reader.h"
-#include "format/fmt_reader_int.h"
 
 struct info {
 	const char *path;
@@ -246,7 +244,7 @@ static int info_sysrec(const char *path, int json)
 	for (size_t c = 0; c < fmt_reader_chunk_count(r); c++) {
 		const struct fmt_chunk_info *ci = fmt_reader_chunk(r, c);
 
-		if (ci && (ci->flags & FMT_CHF_SNAPSHOT))
+		if (ci && fmt_chunk_is_snapshot(ci))
 			i.snap_chunks++;
 	}
 	if (json)
