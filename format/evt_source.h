@@ -50,6 +50,11 @@ static inline int evt_source_next(struct evt_source *s, struct evt *ev, struct s
 }
 void evt_source_close(struct evt_source *s);
 
+/* What a file's first bytes (n of them, up to 8 are read) say it is:
+ * SRC_SYSREC (our magic), SRC_SCAP (a pcapng section header, or gzip), or
+ * -1 when neither. */
+int evt_source_sniff(const void *head, size_t n);
+
 /* Provided by format/scap_*.c: opens a .scap file (plain or gzip). */
 int scap_source_open(const char *path, struct evt_source **out, struct sr_err *err);
 

@@ -1167,3 +1167,8 @@ int fmt_reader_skip_damage(struct fmt_reader *r)
 	}
 	return -1; /* damage past the last listed chunk: nothing follows it */
 }
+
+int fmt_chunk_is_snapshot(const struct fmt_chunk_info *ci)
+{
+	return (ci->flags & FMT_CHF_SNAPSHOT) != 0;
+}

@@ -52,6 +52,10 @@ const struct fmt_host_info *fmt_reader_host(const struct fmt_reader *r);
 const struct fmt_file_info *fmt_reader_info(const struct fmt_reader *r);
 size_t fmt_reader_chunk_count(const struct fmt_reader *r);
 const struct fmt_chunk_info *fmt_reader_chunk(const struct fmt_reader *r, size_t i);
+/* Whether the chunk opens with a full state snapshot. */
+int fmt_chunk_is_snapshot(const struct fmt_chunk_info *ci);
+/* Why the trailer/index was not used, or "" when it was. */
+const char *fmt_reader_index_note(const struct fmt_reader *r);
 
 /* 1: ev holds a record; 0: clean end; <0: error (err says chunk and offset). */
 int fmt_reader_next(struct fmt_reader *r, struct evt *ev, struct sr_err *err);

@@ -213,10 +213,9 @@ static int fd_entry(struct scap_buf *b, const struct evt *ev)
 	const uint8_t *name = prm(ev, 2, &nl), *tu = prm(ev, 3, &tl);
 	unsigned ours = (unsigned)evt_param_u64(ev, 1);
 	int server = (ours == FDT_IPV4 && tl >= 13 && !memcmp(tu + 7, "\0\0\0\0\0\0", 6)) ||
-		     (ours == FDT_IPV6 && tl >= 37 && scap_rd64(tu + 19) == 0 &&
-		      scap_rd64(tu + 27) == 0);
-	unsigned type =
-	    fdtype_for_sysdig(scap_fdtype_from_ours(ours, (unsigned)server));
+		     (ours == FDT_IPV6 && tl >= 37 && sr_rd64(tu + 19) == 0 &&
+		      sr_rd64(tu + 27) == 0);
+	unsigned type = fdtype_for_sysdig(scap_fdtype_from_ours(ours, (unsigned)server));
 	size_t start = b->len;
 	uint32_t sub;
 	int rc = 0;
@@ -245,8 +244,8 @@ static int fd_entry(struct scap_buf *b, const struct evt *ev)
 		      wb_u8(b, l4_scap(tl > 37 ? tu[37] : 0));
 		break;
 	case SCAP_FD_UNIX_SOCK:
-		rc |= wb_u64(b, tl >= 17 ? scap_rd64(tu + 1) : 0);
-		rc |= wb_u64(b, tl >= 17 ? scap_rd64(tu + 9) : 0);
+		rc |= wb_u64(b, tl >= 17 ? sr_rd64(tu + 1) : 0);
+		rc |= wb_u64(b, tl >= 17 ? sr_rd64(tu + 9) : 0);
 		rc |= wb_lstr(b, name, nl);
 		break;
 	case SCAP_FD_FILE_V2:
@@ -598,7 +597,7 @@ int scap_writer_append(struct scap_writer *w, const void *rec, size_t len, struc
 		if (r->type == EVT_GENERIC)
 			nr = (int)evt_param_s64(&ev, 0);
 		else if (info && info->category != EC_SCHED)
-			nr = scap_sysnr_by_name(info->name);
+			nr = evt_sysnr_by_name(info->name);
 		else
 			nr = -1;
 		if (nr < 0)

@@ -151,7 +151,9 @@ static int on_record(void *ctx, void *rec, size_t len)
 	if (r->full)
 		return 1;
 	h->ts = (uint64_t)((int64_t)h->ts + r->clock_offset);
-	if (evt_decode(&ev, rec, len)) {
+	/* A record the schema does not describe (decode fails, or a parameter
+	 * count other than its type's) is counted as a drop, never written. */
+	if (evt_decode(&ev, rec, len) || !evt_nparams_match(&ev)) {
 		r->bad++;
 		return 0;
 	}

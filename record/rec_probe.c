@@ -15,9 +15,19 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../format/evt_sysnr.h"
 #include "sysrec.skel.h"
 
 static int probe_verbose;
+
+/* A syscall the probe treats specially, by number; PRB_SC_MAX when the
+ * table lacks it (the probe then never matches it). */
+static uint32_t sc_nr(const char *name)
+{
+	int nr = evt_sysnr_by_name(name);
+
+	return nr >= 0 && nr < PRB_SC_MAX ? (uint32_t)nr : PRB_SC_MAX;
+}
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -172,6 +182,10 @@ int rec_probe_open(struct rec_probe *p, const struct rec_probe_cfg *cfg, struct 
 	bpf_program__set_autoattach(skel->progs.flush, false);
 
 	memcpy((void *)skel->rodata->sc_evt, cfg->sc_evt, PRB_SC_MAX);
+	skel->rodata->cfg_nr_execve = sc_nr("execve");
+	skel->rodata->cfg_nr_execveat = sc_nr("execveat");
+	skel->rodata->cfg_nr_exit = sc_nr("exit");
+	skel->rodata->cfg_nr_exit_group = sc_nr("exit_group");
 	skel->rodata->cfg_self_tgid = (__u32)cfg->self;
 	skel->rodata->cfg_bench = cfg->bench;
 	skel->rodata->cfg_entry = (__u8)entry;

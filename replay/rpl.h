@@ -25,8 +25,8 @@
 #include "common/sr_time.h"
 #include "format/evt.h"
 #include "format/evt_source.h"
-#include "rules/fld.h"
-#include "rules/flt.h"
+#include "fields/fld.h"
+#include "filter/flt.h"
 #include "state/st.h"
 
 #define RPL_EXIT_OK	 0

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "rpl.h"
-#include "rules/fld_needs.h"
+#include "fields/fld_needs.h"
 
 static const struct option long_opts[] = {
     {"filter", required_argument, NULL, 'f'},

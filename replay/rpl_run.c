@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "rpl.h"
-#include "rules/fld_needs.h"
+#include "fields/fld_needs.h"
 
 #define RPL_UNTIL_SLACK 10000000ull /* 10 ms */
 

@@ -65,7 +65,7 @@ struct st_thread {
 	const char *pod_uid;
 	const char *env;         /* NUL-separated, when recorded */
 	size_t env_len;
-	/* Added after the first contract (additions only). */
+	/* Identity details rules and containers need. */
 	uint64_t exe_ino;        /* inode of the executable (PROC_EXEC), 0 unknown */
 	uint64_t cap_eff;        /* effective capabilities at exec, 0 unknown */
 	const char *container_full_id; /* 64-hex id, "host" when none */

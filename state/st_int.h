@@ -27,6 +27,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../common/sr_le.h"
+#include "../format/evt_sock.h"
 #include "st.h"
 
 /* ---- u64-keyed open-addressing map (linear probing, backward-shift delete) ---- */
@@ -375,20 +377,6 @@ void st_snap_forget(struct st_state *st, struct st_proc *p);
 
 /* A string parameter (bytes, not NUL-terminated) and its length; NULL and 0
  * when absent. Integer parameters: evt_param_u64/s64/present (format/evt.h). */
-/* Little-endian fields of PT_SOCKADDR / PT_SOCKTUPLE parameters (the
- * caller has checked the length). */
-static inline uint16_t st_rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static inline uint64_t st_rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
 
 /* Present and non-empty: an empty parameter is a describer that could not
  * read the value, which must not overwrite a known one. */

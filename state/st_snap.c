@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "../common/sr_err.h"
+#include "../format/evt_snap.h"
 
 static void set_param_str(struct st_state *st, const char **slot, const struct evt *ev, unsigned i)
 {
@@ -391,60 +392,59 @@ static void hdr_of(struct emit_ctx *c, struct evt_rec *h, const struct st_thr *t
 	memcpy(h->comm, v->comm, sizeof(h->comm));
 }
 
-static void add_strarray(struct evt_builder *b, const char *s, size_t len)
+/* A string array for the wire, where every string ends with a NUL: st
+ * stores it without the final one. *own gets the copy to free (NULL when
+ * none was made; an allocation failure gives an empty parameter). */
+static struct evt_bytes wire_strarray(const char *s, size_t len, char **own)
 {
-	/* Stored without the final NUL; on the wire every string ends with one. */
-	if (!s || !len) {
-		evt_builder_add(b, "", 0);
-		return;
-	}
-	char *tmp = malloc(len + 1);
-	if (!tmp) {
-		evt_builder_add(b, "", 0);
-		return;
-	}
-	memcpy(tmp, s, len);
-	tmp[len] = '\0';
-	evt_builder_add(b, tmp, len + 1);
-	free(tmp);
+	struct evt_bytes v = { "", 0 };
+
+	*own = NULL;
+	if (!s || !len || !(*own = malloc(len + 1)))
+		return v;
+	memcpy(*own, s, len);
+	(*own)[len] = '\0';
+	v.p = *own;
+	v.len = len + 1;
+	return v;
 }
 
 static int emit_thread(struct emit_ctx *c, const struct st_thr *t)
 {
 	struct evt_rec h;
 	const struct st_thread *v;
-	struct evt_builder *b = &c->b;
+	struct evt_procinfo r;
+	char *args, *env;
+	int rc;
 
 	hdr_of(c, &h, t);
 	v = st_thr_view(c->st, t);
-	evt_builder_begin(b, EVT_PROCINFO, &h);
-	evt_builder_add_str(b, v->exe);
-	evt_builder_add_str(b, v->exepath);
-	add_strarray(b, v->args, v->args_len);
-	evt_builder_add_str(b, v->cwd);
-	evt_builder_add_u64(b, v->tty);
-	evt_builder_add_u64(b, v->loginuid);
-	evt_builder_add_u64(b, v->euid);
-	evt_builder_add_u64(b, v->egid);
-	evt_builder_add_u64(b, v->start_ts);
-	evt_builder_add_str(b, v->cgroup);
-	evt_builder_add_str(b, t->proc->container_full_id ? t->proc->container_full_id : "");
-	evt_builder_add_str(b, v->pod_uid);
-	evt_builder_add_u64(b, v->vpid);
-	evt_builder_add_u64(b, v->vtid);
-	evt_builder_add_u64(b, v->pidns);
-	evt_builder_add_u64(b, v->mntns);
-	evt_builder_add_u64(b, v->netns);
-	evt_builder_add_u64(b, v->flags);
-	add_strarray(b, v->env, v->env_len);
-	return finish(c);
-}
-
-static void add_tuple(struct evt_builder *b, const struct st_fd *f)
-{
-	uint8_t buf[64];
-
-	evt_builder_add(b, buf, st_fd_tuple_encode(f, buf, sizeof(buf)));
+	r = (struct evt_procinfo){
+		.exe = evt_str(v->exe),
+		.exepath = evt_str(v->exepath),
+		.args = wire_strarray(v->args, v->args_len, &args),
+		.cwd = evt_str(v->cwd),
+		.tty = v->tty,
+		.loginuid = v->loginuid,
+		.euid = v->euid,
+		.egid = v->egid,
+		.start_ts = v->start_ts,
+		.cgroup = evt_str(v->cgroup),
+		.container_id = evt_str(t->proc->container_full_id),
+		.pod_uid = evt_str(v->pod_uid),
+		.vpid = v->vpid,
+		.vtid = v->vtid,
+		.pidns = v->pidns,
+		.mntns = v->mntns,
+		.netns = v->netns,
+		.flags = v->flags,
+		.env = wire_strarray(v->env, v->env_len, &env),
+	};
+	evt_build_procinfo(&c->b, &h, &r);
+	rc = finish(c);
+	free(args);
+	free(env);
+	return rc;
 }
 
 static int emit_fds(struct emit_ctx *c, const struct st_thr *t)
@@ -458,13 +458,16 @@ static int emit_fds(struct emit_ctx *c, const struct st_thr *t)
 	hdr_of(c, &h, t);
 	for (size_t i = 0; i < n && !c->rc; i++) {
 		const struct st_fd *f = &((struct st_fdent *)v[i])->pub;
-		evt_builder_begin(&c->b, EVT_FDINFO, &h);
-		evt_builder_add_s64(&c->b, f->fd);
-		evt_builder_add_u64(&c->b, f->type);
-		evt_builder_add_str(&c->b, f->name);
-		add_tuple(&c->b, f);
-		evt_builder_add_u64(&c->b, f->flags);
-		evt_builder_add_u64(&c->b, f->ino);
+		uint8_t tuple[64];
+		struct evt_fdinfo r = {
+			.fd = f->fd,
+			.type = f->type,
+			.name = evt_str(f->name),
+			.tuple = { tuple, st_fd_tuple_encode(f, tuple, sizeof(tuple)) },
+			.flags = f->flags,
+			.ino = f->ino,
+		};
+		evt_build_fdinfo(&c->b, &h, &r);
 		finish(c);
 	}
 	free(v);

@@ -3,8 +3,8 @@
  * warnings, selection by priority/tags, engine versions. */
 #include "tests/tap.h"
 
-#include "rules/flt.h"
-#include "rules/flt_ast.h"
+#include "filter/flt.h"
+#include "filter/flt_ast.h"
 #include "rules/rule.h"
 
 /* Loads YAML documents (NULL-terminated) as files t1.yaml, t2.yaml, ... and

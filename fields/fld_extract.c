@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "fld_int.h"
-#include "../format/scap.h"
+#include "../format/evt_sysnr.h"
 
 static int extract_uncached(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out)
 {
@@ -72,14 +72,12 @@ int fld_extract(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *
 	return r;
 }
 
-static int is_syscall_type(unsigned t);
-
 /* Records that stand for an enter event only: sysdig's procexit is an enter
  * event, and a syscall that never returned (exit, a lost exit) has no exit. */
 static int enter_only(const struct evt_rec *rec)
 {
-	return rec->type == EVT_PROC_EXIT || (rec->flags & EVT_RF_ENTER_ONLY) ||
-	       rec->type == EVT_EXIT || rec->type == EVT_EXIT_GROUP;
+	return (rec->flags & EVT_RF_ENTER_ONLY) ||
+	       (evt_type_flags(rec->type) & (EF_EXIT | EF_EXIT_GROUP));
 }
 
 /* evt.dir for comparisons. A syscall record merges scap's enter and exit
@@ -88,7 +86,7 @@ static int enter_only(const struct evt_rec *rec)
  * yields both values and a comparison holds when one of them does. */
 static size_t evt_dir_multi(const struct evt_rec *rec, struct fld_value *out, size_t max)
 {
-	if (enter_only(rec) || !is_syscall_type(rec->type) || max < 2) {
+	if (enter_only(rec) || !evt_type_is_syscall(rec->type) || max < 2) {
 		fld_set_str(out, enter_only(rec) ? ">" : "<", 1);
 		return 1;
 	}
@@ -114,43 +112,25 @@ size_t fld_extract_multi(const struct fld_ref *ref, struct fld_ctx *c, struct fl
 	return (size_t)fld_extract(ref, c, out);
 }
 
-/* The syscall a generic record stands for, by name ("fstat"), as sysdig
- * names its generic events; NULL when the number is unknown here. */
-static const char *generic_name(const struct evt *ev)
-{
-	if (!evt_param_present(ev, 0))
-		return NULL;
-	return scap_syscall_name(evt_param_u64(ev, 0));
-}
-
-/* ---- event classification ---- */
+/* ---- event classification: from the schema's EF_ flags ---- */
 static int is_read_type(unsigned t)
 {
-	return t == EVT_READ || t == EVT_PREAD64 || t == EVT_READV || t == EVT_RECVFROM ||
-	       t == EVT_RECVMSG;
+	return (evt_type_flags(t) & EF_READS) != 0;
 }
 
 static int is_write_type(unsigned t)
 {
-	return t == EVT_WRITE || t == EVT_PWRITE64 || t == EVT_WRITEV || t == EVT_SENDTO ||
-	       t == EVT_SENDMSG;
+	return (evt_type_flags(t) & EF_WRITES) != 0;
 }
 
 static int is_open_type(unsigned t)
 {
-	return t == EVT_OPEN || t == EVT_OPENAT || t == EVT_OPENAT2;
-}
-
-/* Records that are not syscalls: scheduler tracepoints and meta records. */
-static int is_syscall_type(unsigned t)
-{
-	const struct evt_info *info = evt_info_get(t);
-	return info && info->category != EC_SCHED && info->category != EC_META;
+	return (evt_type_flags(t) & EF_OPEN) != 0;
 }
 
 static int event_failed(const struct evt_rec *rec)
 {
-	return rec->res < 0 && !(rec->flags & EVT_RF_ENTER_ONLY) && is_syscall_type(rec->type);
+	return rec->res < 0 && !(rec->flags & EVT_RF_ENTER_ONLY) && evt_type_is_syscall(rec->type);
 }
 
 /* The evt.count.error.* field a failure of this category counts in. */
@@ -327,20 +307,18 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 		 * halves through fld_extract_multi(). */
 		return fld_set_str(out, enter_only(rec) ? ">" : "<", 1);
 	case FLD_ID_EVT_TYPE:
-		if (t == EVT_GENERIC && (name = generic_name(c->ev)))
+		/* A generic record is named after its syscall ("fstat"), as sysdig
+		 * names its generic events. */
+		if ((name = evt_name(c->ev)))
 			return fld_set_cstr(out, name);
-		if (info)
-			return fld_set_cstr(out, info->name);
 		n = (size_t)snprintf(tmp, sizeof(tmp), "unknown(%u)", t);
 		return put_text(c, out, tmp, n);
 	case FLD_ID_EVT_TYPE_IS:
 		return fld_set_uint(out, (int)t == ref->aux);
 	case FLD_ID_SYSCALL_TYPE:
-		if (!info || !is_syscall_type(t))
+		if (!info || !evt_type_is_syscall(t))
 			return 0;
-		if (t == EVT_GENERIC && (name = generic_name(c->ev)))
-			return fld_set_cstr(out, name);
-		return fld_set_cstr(out, info->name);
+		return fld_set_cstr(out, evt_name(c->ev));
 	case FLD_ID_EVT_CATEGORY:
 		return fld_set_cstr(out, evt_category_name(info ? info->category : EC_OTHER));
 	case FLD_ID_EVT_CPU:
@@ -372,7 +350,7 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 			return 0;
 		return fld_set_uint(out, (uint64_t)rec->res);
 	case FLD_ID_EVT_RES:
-		if (rec->flags & (EVT_RF_ENTER_ONLY | EVT_RF_NORES) || !is_syscall_type(t))
+		if (rec->flags & (EVT_RF_ENTER_ONLY | EVT_RF_NORES) || !evt_type_is_syscall(t))
 			return 0;
 		if (rec->res >= 0)
 			return fld_set_str(out, "SUCCESS", 7);
@@ -384,7 +362,7 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 			return put_text(c, out, tmp, n);
 		}
 	case FLD_ID_EVT_RAWRES:
-		if (rec->flags & (EVT_RF_ENTER_ONLY | EVT_RF_NORES) || !is_syscall_type(t))
+		if (rec->flags & (EVT_RF_ENTER_ONLY | EVT_RF_NORES) || !evt_type_is_syscall(t))
 			return 0;
 		return fld_set_int(out, rec->res);
 	case FLD_ID_EVT_FAILED:

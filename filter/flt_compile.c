@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../format/scap.h"
+#include "../format/evt_sysnr.h"
 #include "flt_ast.h"
 #include "flt_int.h"
 
@@ -556,7 +556,7 @@ static void type_fast_path(struct flt_pnode *p, const struct flt_node *n)
 		int t = evt_type_by_name(p->lits[i].s);
 		/* a syscall without a schema type is a GENERIC record named by its
 		 * number: only the name comparison decides */
-		if (t < 0 && scap_syscall_nr(p->lits[i].s) >= 0)
+		if (t < 0 && evt_sysnr_by_name(p->lits[i].s) >= 0)
 			return;
 		if (t >= 0 && t < EVT_TYPE_MAX)
 			p->typeset[t / 8] |= (uint8_t)(1u << (t % 8));

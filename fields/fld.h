@@ -5,7 +5,7 @@
  * allocation, writing into a caller-provided value whose strings may point
  * into the event, the state, or the per-context scratch buffer.
  *
- * The catalog is rules/fld_table.h (one row per field: name, type, flags,
+ * The catalog is fields/fld_table.h (one row per field: name, type, flags,
  * description). Fields flagged FLD_F_UNAVAILABLE resolve (so Falco rules
  * naming them load) but always extract as absent. Thread safety: resolution
  * and formats may be used from several threads; a struct fld_ctx belongs to

@@ -13,13 +13,8 @@
 #ifndef FLD_TABLE_H
 #define FLD_TABLE_H
 
-#define FX FLD_F_ARG_INDEX
-#define FK FLD_F_ARG_KEY
-#define FU FLD_F_UNAVAILABLE
-#define FO FLD_F_FILTER_ONLY
-#define FM FLD_F_MULTI
-#define FR FLD_F_ARG_REQUIRED
-
+/* Flags are written with two-letter names (FX, FK, FU, FO, FM, FR): the one
+ * expansion that reads them, in fld_catalog.c, defines them around it. */
 #define FLD_TABLE(FLD) \
 	/* ---- evt: every event ---- */ \
 	FLD(EVT_NUM, "evt.num", FT_V_UINT, 0, "event number from 1, state records not counted; .scap: sysdig's (a syscall: its exit's)") \

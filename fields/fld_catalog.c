@@ -1,15 +1,26 @@
 /* fld_catalog.c: the catalog table, the per-event context and value setters. */
-#include <pthread.h>
 #include <string.h>
 
 #include "fld_int.h"
-#include "../format/scap.h"
+#include "../format/evt_sysnr.h"
 
+#define FX FLD_F_ARG_INDEX
+#define FK FLD_F_ARG_KEY
+#define FU FLD_F_UNAVAILABLE
+#define FO FLD_F_FILTER_ONLY
+#define FM FLD_F_MULTI
+#define FR FLD_F_ARG_REQUIRED
 static const struct fld_def fld_defs[FLD_ID_COUNT] = {
 #define FLD_ROW(id, name, type, flags, desc) [FLD_ID_##id] = { name, type, flags, desc },
 	FLD_TABLE(FLD_ROW)
 #undef FLD_ROW
 };
+#undef FX
+#undef FK
+#undef FU
+#undef FO
+#undef FM
+#undef FR
 
 const struct fld_def *fld_catalog(size_t *n)
 {
@@ -123,31 +134,6 @@ const struct st_thread *fld_thread(struct fld_ctx *c)
 	return t;
 }
 
-/* Generic records of syscalls whose first argument is an fd (sysdig gives
- * these events an fd parameter and resolves fd.* on them): by native number. */
-static uint8_t generic_fd_nr[1024 / 8];
-static pthread_once_t generic_fd_once = PTHREAD_ONCE_INIT;
-
-static void generic_fd_init(void)
-{
-	static const char *const names[] = {
-		"fstat", "fstat64", "fstatfs", "fsync", "fdatasync", "lseek", "_llseek", "ioctl",
-		"getdents", "getdents64", "flock", "preadv", "pwritev", "preadv2", "pwritev2",
-		"splice", "tee", "sendfile", "copy_file_range", "epoll_wait", "epoll_pwait",
-		"epoll_ctl", "shutdown", "setsockopt", "getsockopt", "getsockname", "getpeername",
-		"signalfd", "signalfd4", "ftruncate", "fchown", "fadvise64", "fallocate",
-		"sync_file_range", "fgetxattr", "fsetxattr", "flistxattr", "fremovexattr",
-		"inotify_add_watch", "inotify_rm_watch", "timerfd_settime", "timerfd_gettime",
-		"readahead", "syncfs", "fstatat", "newfstatat",
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		int nr = scap_syscall_nr(names[i]);
-		if (nr >= 0 && nr < 1024)
-			generic_fd_nr[nr / 8] |= (uint8_t)(1u << (nr % 8));
-	}
-}
-
 /* The fd a generic record names through its raw first argument, or NULL. */
 static const struct st_fd *generic_fd(struct fld_ctx *c)
 {
@@ -158,9 +144,10 @@ static const struct st_fd *generic_fd(struct fld_ctx *c)
 	if (ev->rec->type != EVT_GENERIC || !evt_param_present(ev, 0) ||
 	    !evt_param_present(ev, 1))
 		return NULL;
+	/* Syscalls whose first argument is an fd (SCF_FD): sysdig gives these
+	 * events an fd parameter and resolves fd.* on them. */
 	nr = evt_param_u64(ev, 0);
-	pthread_once(&generic_fd_once, generic_fd_init);
-	if (nr >= 1024 || !(generic_fd_nr[nr / 8] & (1u << (nr % 8))))
+	if (!(evt_sysnr_flags(nr) & SCF_FD))
 		return NULL;
 	fd = (int32_t)(uint32_t)evt_param_u64(ev, 1); /* fds are 32-bit in the kernel */
 	return fd >= 0 ? st_fd_get(c->st, fld_thread(c)->pid, fd) : NULL;

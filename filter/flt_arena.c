@@ -2,7 +2,7 @@
  * common one, common/sr_arena.c), plus the operator tables and the AST
  * constructors the rules layer uses to build trees in code.
  *
- * struct flt_arena stays a type of its own because rules/flt.h hands it out
+ * struct flt_arena stays a type of its own because filter/flt.h hands it out
  * opaquely; it is nothing but a struct sr_arena.
  */
 #include <stdlib.h>

@@ -1,31 +1,19 @@
 /* fld_fd.c: fd.* fields and the paths events name (evt.abspath, fs.path.*). */
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "fld_int.h"
 
+/* The names of the schema's FT_FDTYPE table (format/evt_flags.c); sysdig
+ * has no "other": those show as "unknown". */
 const char *fld_fd_typename(enum evt_fdtype t)
 {
-	switch (t) {
-	case FDT_FILE: return "file";
-	case FDT_DIRECTORY: return "directory";
-	case FDT_IPV4: return "ipv4";
-	case FDT_IPV6: return "ipv6";
-	case FDT_UNIX: return "unix";
-	case FDT_PIPE: return "pipe";
-	case FDT_EVENT: return "event";
-	case FDT_SIGNALFD: return "signalfd";
-	case FDT_EVENTPOLL: return "eventpoll";
-	case FDT_INOTIFY: return "inotify";
-	case FDT_TIMERFD: return "timerfd";
-	case FDT_NETLINK: return "netlink";
-	case FDT_MEMFD: return "memfd";
-	case FDT_BPF: return "bpf";
-	case FDT_USERFAULTFD: return "userfaultfd";
-	case FDT_IOURING: return "io_uring";
-	case FDT_UNKNOWN: case FDT_OTHER: break;
-	}
+	size_t n;
+	const struct evt_flag_name *names = evt_ftable_get(FT_FDTYPE, &n);
+
+	for (size_t i = 0; t != FDT_OTHER && i < n; i++)
+		if (names[i].value == (uint64_t)t)
+			return names[i].name;
 	return "unknown";
 }
 
@@ -53,68 +41,16 @@ char fld_fd_typechar(enum evt_fdtype t)
 	return 'o';
 }
 
-/* ---- paths named by events: [type][which] -> (param index, dirfd index) ---- */
-struct path_slot {
-	int8_t idx, dirfd;
-};
-static struct path_slot path_tab[EVT_TYPE_MAX][3];
-static pthread_once_t path_once = PTHREAD_ONCE_INIT;
-
-static void path_set(unsigned type, int which, const char *name, const char *dirfd)
-{
-	path_tab[type][which].idx = (int8_t)evt_param_index(type, name);
-	path_tab[type][which].dirfd = dirfd ? (int8_t)evt_param_index(type, dirfd) : -1;
-}
-
-static void path_build(void)
-{
-	memset(path_tab, -1, sizeof(path_tab));
-	path_set(EVT_OPEN, 0, "name", NULL);
-	path_set(EVT_OPENAT, 0, "name", "dirfd");
-	path_set(EVT_OPENAT2, 0, "name", "dirfd");
-	path_set(EVT_CREAT, 0, "name", NULL);
-	path_set(EVT_UNLINK, 0, "path", NULL);
-	path_set(EVT_UNLINKAT, 0, "name", "dirfd");
-	path_set(EVT_MKDIR, 0, "path", NULL);
-	path_set(EVT_MKDIRAT, 0, "path", "dirfd");
-	path_set(EVT_RMDIR, 0, "path", NULL);
-	path_set(EVT_CHMOD, 0, "filename", NULL);
-	path_set(EVT_FCHMODAT, 0, "filename", "dirfd");
-	path_set(EVT_CHOWN, 0, "path", NULL);
-	path_set(EVT_LCHOWN, 0, "path", NULL);
-	path_set(EVT_FCHOWNAT, 0, "pathname", "dirfd");
-	path_set(EVT_TRUNCATE, 0, "path", NULL);
-	path_set(EVT_CHDIR, 0, "path", NULL);
-	path_set(EVT_CHROOT, 0, "path", NULL);
-	path_set(EVT_EXECVE, 0, "filename", NULL);
-	path_set(EVT_EXECVEAT, 0, "filename", "dirfd");
-	path_set(EVT_MOUNT, 0, "dir", NULL);
-	path_set(EVT_UMOUNT2, 0, "name", NULL);
-	path_set(EVT_RENAME, 1, "oldpath", NULL);
-	path_set(EVT_RENAME, 2, "newpath", NULL);
-	path_set(EVT_RENAMEAT, 1, "oldpath", "olddirfd");
-	path_set(EVT_RENAMEAT, 2, "newpath", "newdirfd");
-	path_set(EVT_RENAMEAT2, 1, "oldpath", "olddirfd");
-	path_set(EVT_RENAMEAT2, 2, "newpath", "newdirfd");
-	path_set(EVT_LINK, 1, "oldpath", NULL);
-	path_set(EVT_LINK, 2, "newpath", NULL);
-	path_set(EVT_LINKAT, 1, "oldpath", "olddir");
-	path_set(EVT_LINKAT, 2, "newpath", "newdir");
-	path_set(EVT_SYMLINK, 1, "target", NULL);
-	path_set(EVT_SYMLINK, 2, "linkpath", NULL);
-	path_set(EVT_SYMLINKAT, 1, "target", NULL);
-	path_set(EVT_SYMLINKAT, 2, "linkpath", "linkdirfd");
-}
-
+/* ---- paths named by events: the schema's EP_PATH roles ---- */
 int fld_event_path_param(unsigned type, int which, int *dirfd_idx)
 {
-	pthread_once(&path_once, path_build);
-	if (type >= EVT_TYPE_MAX || which < 0 || which > 2) {
+	static const unsigned role[] = {EP_PATH, EP_PATH_SRC, EP_PATH_DST};
+
+	if (which < 0 || which > 2) {
 		*dirfd_idx = -1;
 		return -1;
 	}
-	*dirfd_idx = path_tab[type][which].dirfd;
-	return path_tab[type][which].idx;
+	return evt_param_role(type, role[which], dirfd_idx);
 }
 
 int fld_event_abspath(struct fld_ctx *c, int which, struct fld_buf *b)
@@ -144,7 +80,7 @@ int fld_event_abspath(struct fld_ctx *c, int which, struct fld_buf *b)
 /* ---- fd fields ---- */
 static int open_like(unsigned t)
 {
-	return t == EVT_OPEN || t == EVT_OPENAT || t == EVT_OPENAT2 || t == EVT_CREAT;
+	return (evt_type_flags(t) & EF_OPEN) != 0;
 }
 
 /* The path of a failed open, for which no fd exists: sysdig still gives it
@@ -394,9 +330,8 @@ int fld_extract_fd(const struct fld_ref *ref, struct fld_ctx *c, struct fld_valu
 	case FLD_ID_FD_CONNECTED:
 		return fld_set_bool(out, inet_known(f) && f->rport != 0);
 	case FLD_ID_FD_NAME_CHANGED:
-		return fld_set_bool(out, f && r->res >= 0 &&
-						 (r->type == EVT_CONNECT || r->type == EVT_BIND ||
-						  r->type == EVT_ACCEPT || r->type == EVT_ACCEPT4));
+		return fld_set_bool(out,
+				    f && r->res >= 0 && (evt_type_flags(r->type) & EF_SOCK_NAME));
 	case FLD_ID_FD_TYPES: {
 		const struct st_fd *x;
 		if (ref->arg_index < 0)

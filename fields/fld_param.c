@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../format/evt_print.h"
+#include "../format/evt_sock.h"
 #include "fld_int.h"
 
 /* ---- errno names ---- */
@@ -190,19 +191,6 @@ static void mode_render(struct fld_buf *r, uint64_t m)
 }
 
 /* ---- values ---- */
-static uint16_t rd16(const uint8_t *p)
-{
-	uint16_t v;
-	memcpy(&v, p, 2);
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
 
 static void ip_render(struct fld_buf *b, uint8_t family, const uint8_t *a)
 {
@@ -260,60 +248,42 @@ size_t fld_ip_text(uint8_t family, const uint8_t *a, char *buf, size_t cap)
 
 static void sockaddr_render(struct fld_buf *b, const uint8_t *p, uint32_t len)
 {
-	if (len < 1) {
+	struct evt_sock s;
+
+	if (evt_sockaddr_decode(p, len, &s)) {
 		fld_buf_puts(b, "NULL");
-		return;
-	}
-	if (p[0] == 2 && len >= 7) {
-		ip_render(b, 2, p + 1);
-		fld_buf_printf(b, ":%u", rd16(p + 5));
-	} else if (p[0] == 10 && len >= 19) {
-		ip_render(b, 10, p + 1);
-		fld_buf_printf(b, ":%u", rd16(p + 17));
-	} else if (p[0] == 1) {
+	} else if (s.family == 1) {
 		/* Abstract unix names start with NUL; sysdig shows '@'. */
-		if (len > 1 && p[1] == 0) {
+		if (s.path_len && s.path[0] == 0) {
 			fld_buf_putc(b, '@');
-			fld_buf_put(b, (const char *)p + 2, len - 2);
+			fld_buf_put(b, (const char *)s.path + 1, s.path_len - 1);
 		} else {
-			fld_buf_put(b, (const char *)p + 1, len - 1);
+			fld_buf_put(b, (const char *)s.path, s.path_len);
 		}
 	} else {
-		fld_buf_puts(b, "NULL");
+		ip_render(b, s.family, s.lip);
+		fld_buf_printf(b, ":%u", s.lport);
 	}
 }
 
 /* remote_first: the tuple is shown sender->receiver (accept, recvfrom). */
 static void tuple_render(struct fld_buf *b, const uint8_t *p, uint32_t len, int remote_first)
 {
-	unsigned al;
+	struct evt_sock s;
 
-	if (len < 1) {
+	if (evt_socktuple_decode(p, len, &s)) {
 		fld_buf_puts(b, "NULL");
-		return;
-	}
-	if (p[0] == 2 || p[0] == 10) {
-		al = p[0] == 2 ? 4 : 16;
-		if (len < 1 + 2 * (al + 2)) {
-			fld_buf_puts(b, "NULL");
-			return;
-		}
-		const uint8_t *s = p + 1, *d = p + 1 + al + 2;
-		if (remote_first) {
-			const uint8_t *t = s;
-			s = d;
-			d = t;
-		}
-		ip_render(b, p[0], s);
-		fld_buf_printf(b, ":%u->", rd16(s + al));
-		ip_render(b, p[0], d);
-		fld_buf_printf(b, ":%u", rd16(d + al));
-	} else if (p[0] == 1 && len >= 17) {
-		fld_buf_printf(b, "%llx->%llx ", (unsigned long long)rd64(p + 1),
-			       (unsigned long long)rd64(p + 9));
-		fld_buf_put(b, (const char *)p + 17, len - 17);
+	} else if (s.family == 1) {
+		fld_buf_printf(b, "%llx->%llx ", (unsigned long long)s.lino,
+			       (unsigned long long)s.rino);
+		fld_buf_put(b, (const char *)s.path, s.path_len);
 	} else {
-		fld_buf_puts(b, "NULL");
+		const uint8_t *a = remote_first ? s.rip : s.lip, *z = remote_first ? s.lip : s.rip;
+
+		ip_render(b, s.family, a);
+		fld_buf_printf(b, ":%u->", remote_first ? s.rport : s.lport);
+		ip_render(b, s.family, z);
+		fld_buf_printf(b, ":%u", remote_first ? s.lport : s.rport);
 	}
 }
 
@@ -333,13 +303,14 @@ static void bytes_render(struct fld_buf *b, const uint8_t *p, size_t len, size_t
 
 static int is_exec_type(unsigned t)
 {
-	return t == EVT_EXECVE || t == EVT_EXECVEAT || t == EVT_PROC_EXEC;
+	return (evt_type_flags(t) & EF_EXEC) != 0;
 }
 
+/* Types whose O_ flags print "0" as O_RDONLY, sysdig's habit for opens (and
+ * the fd snapshot, whose flags are an open's); elsewhere 0 means no flags. */
 int fld_param_open_like(unsigned t)
 {
-	return t == EVT_OPEN || t == EVT_OPENAT || t == EVT_OPENAT2 || t == EVT_CREAT ||
-	       t == EVT_FDINFO;
+	return (evt_type_flags(t) & EF_OPEN) || t == EVT_FDINFO;
 }
 
 static void strarray_render(struct fld_buf *b, unsigned type, const char *name,
@@ -473,38 +444,30 @@ void fld_param_render(struct fld_ctx *c, unsigned i, struct fld_buf *b, struct f
 	case PT_SOCKADDR:
 		sockaddr_render(b, p, len);
 		break;
-	case PT_SOCKTUPLE: {
-		unsigned t = ev->rec->type;
-		tuple_render(b, p, len,
-			     t == EVT_ACCEPT || t == EVT_ACCEPT4 || t == EVT_RECVFROM ||
-				     t == EVT_RECVMSG);
+	case PT_SOCKTUPLE:
+		tuple_render(b, p, len, (pi->flags & EP_REMOTE) != 0);
 		break;
-	}
 	}
 }
 
 /* ---- evt.args ---- */
 
-/* How sysdig names and shows the return value of an event. */
+/* How sysdig names and shows the return value of an event: from the
+ * schema's EF_RES_ flags; records that are not syscalls have none. */
 enum res_kind { RES_PLAIN, RES_FD, RES_FDNAMED, RES_PID, RES_HEX, RES_NONE };
 
 static enum res_kind res_kind(unsigned t)
 {
-	switch (t) {
-	case EVT_OPEN: case EVT_OPENAT: case EVT_OPENAT2: case EVT_CREAT: case EVT_SOCKET:
-	case EVT_ACCEPT: case EVT_ACCEPT4: case EVT_MEMFD_CREATE:
-		return RES_FDNAMED;
-	case EVT_DUP: case EVT_DUP2: case EVT_DUP3: case EVT_USERFAULTFD: case EVT_IO_URING_SETUP:
-		return RES_FD;
-	case EVT_CLONE: case EVT_CLONE3: case EVT_FORK: case EVT_VFORK:
-		return RES_PID;
-	case EVT_MMAP:
-		return RES_HEX;
-	case EVT_PROC_FORK: case EVT_PROC_EXEC: case EVT_PROC_EXIT: case EVT_DROP:
-	case EVT_PROCINFO: case EVT_FDINFO: case EVT_USERINFO: case EVT_GROUPINFO:
-	case EVT_SNAP_BEGIN: case EVT_SNAP_END:
+	unsigned f = evt_type_flags(t);
+
+	if (!evt_type_is_syscall(t))
 		return RES_NONE;
-	}
+	if (f & EF_RES_FD)
+		return (f & EF_RES_NAMED) ? RES_FDNAMED : RES_FD;
+	if (f & EF_RES_PID)
+		return RES_PID;
+	if (f & EF_RES_ADDR)
+		return RES_HEX;
 	return RES_PLAIN;
 }
 
@@ -528,44 +491,13 @@ void fld_param_res_fd_render(struct fld_ctx *c, struct fld_buf *b, struct fld_bu
 		fd_resolved(c, res, r);
 }
 
-/* Parameters sysdig shows only on the enter event (so not in an exit's
- * evt.args): the fd and sizes of I/O calls, the fd of close/bind/connect and
- * of accept (whose result is shown as fd= instead). By name, settled once
- * per type into a bit mask. */
-static int hidden_by_name(unsigned t, const char *name)
+/* Parameters sysdig shows only on the enter event (EP_HIDDEN: the fd and
+ * sizes of I/O calls, the fd of close/bind/connect/accept) and ones it shows
+ * only when the call reported them (EP_HIDE_EMPTY: the peer address of
+ * send/recv). */
+static int hidden_in_args(const struct evt_param_info *pi, uint32_t len)
 {
-	switch (t) {
-	case EVT_READ: case EVT_WRITE: case EVT_PREAD64: case EVT_PWRITE64: case EVT_READV:
-	case EVT_WRITEV: case EVT_SENDTO: case EVT_SENDMSG: case EVT_RECVFROM: case EVT_RECVMSG:
-		return strcmp(name, "data") != 0 && strcmp(name, "addr") != 0;
-	case EVT_CLOSE: case EVT_BIND: case EVT_CONNECT: case EVT_ACCEPT: case EVT_ACCEPT4:
-		return strcmp(name, "fd") == 0;
-	}
-	return 0;
-}
-
-static uint32_t hidden_mask[EVT_TYPE_MAX];
-static pthread_once_t hidden_once = PTHREAD_ONCE_INIT;
-
-static void hidden_build(void)
-{
-	for (unsigned t = 0; t < EVT_TYPE_MAX; t++) {
-		const struct evt_info *info = evt_info_get(t);
-		for (unsigned i = 0; info && i < info->nparams && i < 32; i++)
-			if (hidden_by_name(t, info->params[i].name))
-				hidden_mask[t] |= 1u << i;
-	}
-}
-
-static int hidden_in_args(unsigned t, unsigned i, const struct evt_param_info *pi, uint32_t len)
-{
-	if (t >= EVT_TYPE_MAX || i >= 32)
-		return 0;
-	if (hidden_mask[t] & (1u << i))
-		return 1;
-	/* send/recv: the peer address only when the call reported one. */
-	return pi->type == PT_SOCKADDR && len == 0 &&
-	       (t == EVT_SENDTO || t == EVT_SENDMSG || t == EVT_RECVFROM || t == EVT_RECVMSG);
+	return (pi->flags & EP_HIDDEN) || ((pi->flags & EP_HIDE_EMPTY) && len == 0);
 }
 
 static void res_render(struct fld_ctx *c, struct fld_buf *b)
@@ -610,12 +542,11 @@ void fld_args_render(struct fld_ctx *c, struct fld_buf *b)
 
 	if (!info)
 		return;
-	pthread_once(&hidden_once, hidden_build);
 	res_render(c, b);
 	for (unsigned i = 0; i < info->nparams && i < ev->nparams; i++) {
 		const char *name = info->params[i].name;
 		struct fld_buf r;
-		if (hidden_in_args(ev->rec->type, i, &info->params[i], ev->plen[i]))
+		if (hidden_in_args(&info->params[i], ev->plen[i]))
 			continue;
 		fld_buf_init(&r, tmp, sizeof(tmp));
 		fld_buf_puts(b, name);

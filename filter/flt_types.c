@@ -11,7 +11,7 @@
  */
 #include <string.h>
 
-#include "../format/scap.h"
+#include "../format/evt_sysnr.h"
 #include "flt_ast.h"
 #include "flt_int.h"
 
@@ -34,7 +34,7 @@ static int set_bit_name(uint8_t s[32], const char *name)
 		s[t / 8] |= (uint8_t)(1u << (t % 8));
 		return 0;
 	}
-	return scap_syscall_nr(name) >= 0;
+	return evt_sysnr_by_name(name) >= 0;
 }
 
 static void compute(const struct flt_node *n, struct tset *out, int depth)

@@ -1,4 +1,4 @@
-/* fld_int.h: private declarations shared by the rules/fld_*.c files. */
+/* fld_int.h: private declarations shared by the fields/fld_*.c files. */
 #ifndef FLD_INT_H
 #define FLD_INT_H
 
