@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "rpl.h"
+#include "rpl_view.h"
 #include "common/sr_version.h"
 
 static const struct {
@@ -13,6 +14,10 @@ static const struct {
     {"events", rpl_cmd_events},	  {"alerts", rpl_cmd_alerts}, {"shell", rpl_cmd_shell},
     {"info", rpl_cmd_info},	  {"verify", rpl_cmd_verify}, {"stats", rpl_cmd_stats},
     {"convert", rpl_cmd_convert}, {"fields", rpl_cmd_fields},
+    /* the responder's views (rpl_view*.c) */
+    {"ps", rpl_cmd_view},	  {"lsof", rpl_cmd_view},     {"netstat", rpl_cmd_view},
+    {"topconns", rpl_cmd_view},	  {"topfiles", rpl_cmd_view}, {"topprocs", rpl_cmd_view},
+    {"spy", rpl_cmd_view},	  {"follow", rpl_cmd_view},   {"timeline", rpl_cmd_view},
 };
 
 int main(int argc, char **argv)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rpl.h"
+#include "rpl_view.h"
 #include "common/sr_version.h"
 
 static const char overview[] =
@@ -20,6 +21,10 @@ static const char overview[] =
     "    sysreplay stats   [--since T] [--until T] FILE...\n"
     "    sysreplay convert [--force] IN OUT\n"
     "    sysreplay fields  [PREFIX]\n"
+    "    sysreplay ps|lsof|netstat [--at T] [-p PID] [--tree] [-j] FILE...\n"
+    "    sysreplay topconns|topfiles|topprocs|spy [-f FILTER] [-n N] [-j] FILE...\n"
+    "    sysreplay follow (--fd PID:FD | --conn ADDR:PORT | --evt N) [-X] FILE...\n"
+    "    sysreplay timeline (--pid P | --alert N) FILE...\n"
     "    sysreplay --help | --version | COMMAND --help\n"
     "\n"
     "DESCRIPTION\n"
@@ -221,6 +226,8 @@ static const struct {
 
 void rpl_usage(FILE *f, const char *cmd)
 {
+	if (cmd && rpl_view_usage(f, cmd))
+		return;
 	if (cmd) {
 		for (size_t i = 0; i < sizeof(helps) / sizeof(helps[0]); i++) {
 			if (!strcmp(helps[i].name, cmd)) {
