@@ -24,6 +24,10 @@ struct evt_source_ops {
 	/* Optional hint: only types in set are wanted. */
 	void (*set_types)(struct evt_source *s, const uint8_t set[32]);
 	void (*close)(struct evt_source *s);
+	/* Optional (NULL: the source never grows): records appended since the
+	 * end was reached, for a capture being written (fmt_reader_refresh):
+	 * 1 new ones, 0 none yet, 2 finished, <0 error. */
+	int (*refresh)(struct evt_source *s, struct sr_err *err);
 };
 
 enum evt_source_kind { SRC_SYSREC, SRC_SCAP };

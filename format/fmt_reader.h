@@ -64,6 +64,13 @@ int fmt_reader_seek_time(struct fmt_reader *r, uint64_t ts_ns, struct sr_err *er
  * chunks always read). NULL clears. Records of other types in read chunks
  * are still returned: callers filter. */
 void fmt_reader_set_types(struct fmt_reader *r, const uint8_t set[32]);
+/* For a capture being written (sysreplay --live): looks for chunks appended
+ * since the last scan, which next() then delivers. 1: new chunks; 0: none
+ * yet; 2: the file is finished (its index is there), nothing more will come;
+ * <0 error. Once called, a chunk cut short or unreadable at the end of the
+ * file is taken for one being written: next() ends there cleanly instead of
+ * reporting damage. */
+int fmt_reader_refresh(struct fmt_reader *r, struct sr_err *err);
 /* Counters for tests and benchmarks. */
 uint64_t fmt_reader_chunks_decoded(const struct fmt_reader *r);
 

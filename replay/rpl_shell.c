@@ -78,6 +78,11 @@ int rpl_cmd_shell(int argc, char **argv)
 	struct rpl_shell sh;
 	char *hist = NULL, *line;
 
+	if (argc > 1 && !strcmp(argv[1], "--live")) {
+		rpl_live = 1; /* listings follow the capture until Ctrl-C */
+		argc--;
+		argv++;
+	}
 	if (argc < 2)
 		return rpl_usage_error("shell", "no capture FILE given");
 	for (int i = 1; i < argc; i++)

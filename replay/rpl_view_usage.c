@@ -11,6 +11,8 @@ static const char h_common[] =
     "    --since T, --until T  the window (views over time); T as in sysreplay --help\n"
     "    -f FILTER          only events matching the sysdig filter count (views over time)\n"
     "    -n N               at most N rows\n"
+    "    --live             follow FILE while sysrec writes it (sysreplay events --help);\n"
+    "                       the view is printed when it is finished or on Ctrl-C\n"
     "    In the shell the same views run as .ps, .lsof, ... over the shell's window.\n"
     "\n"
     "EXIT STATUS\n"
