@@ -18,6 +18,7 @@ static const struct {
     {"ps", rpl_cmd_view},	  {"lsof", rpl_cmd_view},     {"netstat", rpl_cmd_view},
     {"topconns", rpl_cmd_view},	  {"topfiles", rpl_cmd_view}, {"topprocs", rpl_cmd_view},
     {"spy", rpl_cmd_view},	  {"follow", rpl_cmd_view},   {"timeline", rpl_cmd_view},
+    {"report", rpl_cmd_report},
 };
 
 int main(int argc, char **argv)

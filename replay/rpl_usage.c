@@ -25,6 +25,8 @@ static const char overview[] =
     "    sysreplay topconns|topfiles|topprocs|spy [-f FILTER] [-n N] [-j] FILE...\n"
     "    sysreplay follow (--fd PID:FD | --conn ADDR:PORT | --evt N) [-X] FILE...\n"
     "    sysreplay timeline (--pid P | --alert N) FILE...\n"
+    "    sysreplay report  -o REPORT.html [--force] [-r RULES.yaml ...] [-f FILTER]\n"
+    "                      [--since T] [--until T] FILE...\n"
     "    sysreplay --help | --version | COMMAND --help\n"
     "\n"
     "DESCRIPTION\n"

@@ -273,6 +273,7 @@ int rpl_view_scan(const struct rpl_view_opts *o, int (*emit)(void *ctx, struct f
 	ro.until = o->until;
 	ro.emit = emit;
 	ro.emit_ctx = ctx;
+	ro.st = o->st;
 	sr_err_clear(&err);
 	if (rpl_run(in, &ro, res, &err))
 		rc = rpl_fail_err(NULL, &err);
@@ -529,4 +530,11 @@ void rpl_view_fds(const struct st_state *st, uint32_t pid,
 	struct fds_walk w = {.st = st, .pid = pid, .cb = cb, .ctx = ctx};
 
 	st_thread_foreach(st, fds_walk_proc, &w);
+}
+
+int rpl_view_exit_code(int64_t status)
+{
+	if ((status & 0x7f) == 0)
+		return (int)((status >> 8) & 0xff);
+	return 128 + (int)(status & 0x7f);
 }

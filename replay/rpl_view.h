@@ -36,6 +36,7 @@ struct rpl_view_opts {
 	int64_t fd;		     /* -1: none */
 	const char *conn;	     /* --conn ADDR:PORT */
 	FILE *out;
+	struct st_state *st; /* NULL: each scan builds its own state */
 };
 
 /* Runs view name with argv (argv[0] is the view's name). files/nfiles and the
@@ -81,6 +82,8 @@ void rpl_view_json_str(FILE *f, const char *s, size_t n);
 /* 1 when comm names a shell (sh, bash, dash, zsh, ...). */
 int rpl_view_is_shell(const char *comm);
 const char *rpl_view_fdtype(enum evt_fdtype t);
+/* A procexit wait status as the shell shows it: the code, or 128 + signal. */
+int rpl_view_exit_code(int64_t status);
 
 /* A set of pids (timeline's process and descendants). */
 struct rpl_pidset {
@@ -91,6 +94,23 @@ struct rpl_pidset {
 int rpl_pidset_add(struct rpl_pidset *s, uint32_t pid);
 int rpl_pidset_has(const struct rpl_pidset *s, uint32_t pid);
 void rpl_pidset_free(struct rpl_pidset *s);
+
+/* spy's collector, shared with the report (rpl_view_spy.c). */
+struct rpl_spy;
+struct rpl_spy_cmd {
+	uint64_t ts, end_ts; /* end_ts 0: still running at the end */
+	uint32_t pid, shell_pid, uid, tty;
+	int exited, code;
+	char *user, *cmd, *stdin_name;
+};
+struct rpl_spy *rpl_spy_new(void);
+int rpl_spy_emit(void *ctx, struct fld_ctx *c); /* an emit callback */
+int rpl_spy_failed(const struct rpl_spy *s);	/* ran out of memory */
+size_t rpl_spy_count(const struct rpl_spy *s);
+const struct rpl_spy_cmd *rpl_spy_get(const struct rpl_spy *s, size_t i);
+void rpl_spy_free(struct rpl_spy *s);
+/* "pts/3", "tty2", "MAJOR:MINOR", or "" without a terminal. */
+void rpl_spy_tty(uint32_t tty, char *buf, size_t cap);
 
 /* The views (one file each). */
 int rpl_view_ps(struct rpl_view_opts *o);
@@ -108,5 +128,6 @@ int rpl_view_usage(FILE *f, const char *name);
 
 /* Subcommand entry points (rpl_main.c's table). */
 int rpl_cmd_view(int argc, char **argv);
+int rpl_cmd_report(int argc, char **argv); /* rpl_cmd_report.c */
 
 #endif

@@ -13,28 +13,21 @@
 
 #define SPY_DEPTH 64
 
-struct spy_cmd {
-	uint64_t ts, end_ts;
-	uint32_t pid, shell_pid, uid, tty;
-	int exited, code;
-	char *user, *cmd, *stdin_name;
-};
-
 struct spy_pid {
 	uint32_t pid; /* 0: free */
 	uint8_t shell;
 	int64_t open; /* index of its command still running, -1 none */
 };
 
-struct spy_ctx {
-	struct spy_cmd *v;
+struct rpl_spy {
+	struct rpl_spy_cmd *v;
 	size_t n, cap;
 	struct spy_pid *pids;
 	size_t pcap, pused;
 	int oom;
 };
 
-static struct spy_pid *spy_pid(struct spy_ctx *s, uint32_t pid, int add)
+static struct spy_pid *spy_pid(struct rpl_spy *s, uint32_t pid, int add)
 {
 	size_t i;
 
@@ -71,15 +64,7 @@ static struct spy_pid *spy_pid(struct spy_ctx *s, uint32_t pid, int add)
 	return &s->pids[i];
 }
 
-/* Wait status as the shell shows it: the exit code, or 128 + signal. */
-static int exit_code(int64_t status)
-{
-	if ((status & 0x7f) == 0)
-		return (int)((status >> 8) & 0xff);
-	return 128 + (int)(status & 0x7f);
-}
-
-static void spy_exit(struct spy_ctx *s, struct fld_ctx *c)
+static void spy_exit(struct rpl_spy *s, struct fld_ctx *c)
 {
 	const struct evt *ev = c->ev;
 	struct spy_pid *p = spy_pid(s, ev->rec->pid, 0);
@@ -87,16 +72,16 @@ static void spy_exit(struct spy_ctx *s, struct fld_ctx *c)
 	if (!p || p->open < 0 || !evt_param_u64(ev, 1))
 		return;
 	s->v[p->open].exited = 1;
-	s->v[p->open].code = exit_code(evt_param_s64(ev, 0));
+	s->v[p->open].code = rpl_view_exit_code(evt_param_s64(ev, 0));
 	s->v[p->open].end_ts = ev->rec->ts;
 	p->open = -1;
 }
 
-static void spy_exec(struct spy_ctx *s, struct fld_ctx *c)
+static void spy_exec(struct rpl_spy *s, struct fld_ctx *c)
 {
 	const struct st_thread *t = st_event_thread(c->st), *a;
 	struct spy_pid *p;
-	struct spy_cmd *e;
+	struct rpl_spy_cmd *e;
 	uint32_t shell = 0;
 	const struct st_fd *in;
 	char ubuf[16], cmd[4096];
@@ -123,7 +108,7 @@ static void spy_exec(struct spy_ctx *s, struct fld_ctx *c)
 		s->v[p->open].end_ts = c->ev->rec->ts;
 	if (s->n == s->cap) {
 		size_t ncap = s->cap ? s->cap * 2 : 256;
-		struct spy_cmd *nv = realloc(s->v, ncap * sizeof(*nv));
+		struct rpl_spy_cmd *nv = realloc(s->v, ncap * sizeof(*nv));
 
 		if (!nv) {
 			s->oom = 1;
@@ -154,9 +139,9 @@ static void spy_exec(struct spy_ctx *s, struct fld_ctx *c)
 	p->open = (int64_t)s->n++;
 }
 
-static int spy_emit(void *ctx, struct fld_ctx *c)
+int rpl_spy_emit(void *ctx, struct fld_ctx *c)
 {
-	struct spy_ctx *s = ctx;
+	struct rpl_spy *s = ctx;
 	const struct evt_rec *r = c->ev->rec;
 
 	if (r->type == EVT_PROC_EXIT)
@@ -169,7 +154,7 @@ static int spy_emit(void *ctx, struct fld_ctx *c)
 
 /* "pts/3" for pseudo-terminals (majors 136-143), "tty2" for consoles, else
  * the device number; "" without a terminal. */
-static void tty_name(uint32_t tty, char *buf, size_t cap)
+void rpl_spy_tty(uint32_t tty, char *buf, size_t cap)
 {
 	unsigned major = (tty >> 20) ? (tty >> 20) : (tty >> 8) & 0xfff;
 	unsigned minor = (tty >> 20) ? (tty & 0xfffff) : (tty & 0xff);
@@ -184,12 +169,12 @@ static void tty_name(uint32_t tty, char *buf, size_t cap)
 		snprintf(buf, cap, "%u:%u", major, minor);
 }
 
-static void spy_print(const struct rpl_view_opts *o, const struct spy_cmd *e)
+static void spy_print(const struct rpl_view_opts *o, const struct rpl_spy_cmd *e)
 {
 	char when[48], tty[80], dur[32], code[16];
 
 	rpl_view_time(e->ts, when, sizeof(when));
-	tty_name(e->tty, tty, sizeof(tty));
+	rpl_spy_tty(e->tty, tty, sizeof(tty));
 	if (o->json) {
 		fprintf(o->out, "{\"ts\":%" PRIu64 ",\"user\":", e->ts);
 		rpl_view_json_str(o->out, e->user, strlen(e->user));
@@ -223,25 +208,56 @@ static void spy_print(const struct rpl_view_opts *o, const struct spy_cmd *e)
 		e->pid, code, dur, e->cmd);
 }
 
+struct rpl_spy *rpl_spy_new(void)
+{
+	return calloc(1, sizeof(struct rpl_spy));
+}
+
+size_t rpl_spy_count(const struct rpl_spy *s)
+{
+	return s->n;
+}
+
+const struct rpl_spy_cmd *rpl_spy_get(const struct rpl_spy *s, size_t i)
+{
+	return i < s->n ? &s->v[i] : NULL;
+}
+
+int rpl_spy_failed(const struct rpl_spy *s)
+{
+	return s->oom;
+}
+
+void rpl_spy_free(struct rpl_spy *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].cmd);
+		free(s->v[i].user);
+		free(s->v[i].stdin_name);
+	}
+	free(s->v);
+	free(s->pids);
+	free(s);
+}
+
 int rpl_view_spy(struct rpl_view_opts *o)
 {
-	struct spy_ctx s = {0};
+	struct rpl_spy *s = rpl_spy_new();
 	struct rpl_run_result res;
-	int rc = rpl_view_scan(o, spy_emit, &s, &res);
+	int rc;
 
-	if (!rc && s.oom)
+	if (!s)
+		return rpl_fail("out of memory");
+	rc = rpl_view_scan(o, rpl_spy_emit, s, &res);
+	if (!rc && s->oom)
 		rc = rpl_fail("out of memory");
 	if (!rc && !o->json)
 		fprintf(o->out, "%-30s %-10s %-22s %7s %7s %4s %9s  %s\n", "TIME", "USER",
 			"TTY/STDIN", "SHELL", "PID", "EXIT", "DURATION", "COMMAND");
-	for (size_t i = 0; i < s.n; i++) {
-		if (!rc && (!o->limit || i < o->limit))
-			spy_print(o, &s.v[i]);
-		free(s.v[i].cmd);
-		free(s.v[i].user);
-		free(s.v[i].stdin_name);
-	}
-	free(s.v);
-	free(s.pids);
+	for (size_t i = 0; !rc && i < s->n && (!o->limit || i < o->limit); i++)
+		spy_print(o, &s->v[i]);
+	rpl_spy_free(s);
 	return rc;
 }

@@ -140,14 +140,9 @@ static int tl_emit(void *ctx, struct fld_ctx *c)
 	case EVT_PROC_EXIT:
 		if (!evt_param_u64(c->ev, 1))
 			break;
-		{
-			int64_t st = evt_param_s64(c->ev, 0);
-
-			len = (size_t)snprintf(buf, sizeof(buf), "code %d",
-					       (st & 0x7f) ? 128 + (int)(st & 0x7f)
-							   : (int)((st >> 8) & 0xff));
-			tl_line(tl, t, "exit", buf, len);
-		}
+		len = (size_t)snprintf(buf, sizeof(buf), "code %d",
+				       rpl_view_exit_code(evt_param_s64(c->ev, 0)));
+		tl_line(tl, t, "exit", buf, len);
 		break;
 	default:
 		if (r->res >= 0 && rpl_view_int(&tl->refs[0], c)) {

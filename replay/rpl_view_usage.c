@@ -114,6 +114,25 @@ static const struct {
 		 "    chmods, connections, listens and accepts, children, alerts of the\n"
 		 "    default rules, and exits. --alert N starts from the process of the Nth\n"
 		 "    alert `sysreplay alerts` prints over the same window.\n"},
+    {"report", "NAME\n"
+	       "    sysreplay report - one self-contained HTML page about captures\n"
+	       "\n"
+	       "SYNOPSIS\n"
+	       "    sysreplay report -o REPORT.html [--force] [-r RULES.yaml ...] [-f FILTER]\n"
+	       "                     [--since T] [--until T] FILE...\n"
+	       "\n"
+	       "DESCRIPTION\n"
+	       "    Header (host, kernel, time range, events, drops, integrity as verify\n"
+	       "    finds it), alerts (the default rules, or -r files) linking to the timeline\n"
+	       "    chart and the process tree, events per time by category, the process tree\n"
+	       "    with alerted processes marked and open, connections with bytes, files\n"
+	       "    written, deleted, renamed and chmod-ed, shell sessions (spy), containers.\n"
+	       "    One pass through the same engine as alerts and the views. Inline CSS, SVG\n"
+	       "    and a few lines of script: it opens offline and prints. Long lists are\n"
+	       "    capped and say how much was left out.\n"
+	       "\n"
+	       "    REPORT.html holds what the capture holds: it is created mode 0600, never\n"
+	       "    through a symbolic link, and an existing file is kept unless --force.\n"},
 };
 
 int rpl_view_usage(FILE *f, const char *name)
@@ -121,7 +140,8 @@ int rpl_view_usage(FILE *f, const char *name)
 	for (size_t i = 0; i < sizeof(helps) / sizeof(helps[0]); i++) {
 		if (!strcmp(helps[i].name, name)) {
 			fputs(helps[i].text, f);
-			fputs(h_common, f);
+			if (strcmp(name, "report"))
+				fputs(h_common, f);
 			return 1;
 		}
 	}
