@@ -60,9 +60,9 @@ static void ps_row(const struct rpl_view_opts *o, const struct st_state *st,
 		fprintf(o->out, ",\"depth\":%d}\n", depth);
 		return;
 	}
-	fprintf(o->out, "%7u %7u %-10s %-30s %-12s %*s%s\n", t->pid, t->ppid, u, start, ctr,
+	/* the table stays readable: -j has the whole command line */
+	fprintf(o->out, "%7u %7u %-10s %-30s %-12s %*s%.200s\n", t->pid, t->ppid, u, start, ctr,
 		depth * 2, "", cmd);
-	(void)exe;
 }
 
 static int known(const struct ps_list *l, uint32_t pid)
