@@ -36,6 +36,22 @@ else
 	skip report_caps_say_left_out "no $GEN (make tools)"
 fi
 
+# the header names the signature state of a signed capture, and says that an
+# unsigned one is not signed (the report checks the chain as verify does)
+if [ -x "$GEN" ] && "$R" keygen -o "$T/k" >/dev/null 2>&1; then
+	"$GEN" -o "$T/signed.sysrec" -n 20000 --seed 3 --sign-key "$T/k" >/dev/null
+	"$GEN" -o "$T/plain.sysrec" -n 20000 --seed 3 >/dev/null
+	"$R" report -o "$T/signed.html" "$T/signed.sysrec" 2>/dev/null
+	"$R" report -o "$T/plain.html" "$T/plain.sysrec" 2>/dev/null
+	kid=$("$R" verify -j "$T/signed.sysrec" | python3 -c 'import json,sys; print(json.load(sys.stdin)["integrity"]["key_id"])')
+	if [ -n "$kid" ] && grep -q "signed by key $kid" "$T/signed.html" &&
+		grep -q 'digest chain; not signed' "$T/plain.html" && ! grep -q 'signed by key' "$T/plain.html"; then
+		pass report_signature_status
+	else fail report_signature_status "key '$kid' not named, or the unsigned one claims a key"; fi
+else
+	skip report_signature_status "no $GEN or keygen"
+fi
+
 B=$(command -v chromium || command -v chromium-browser)
 [ -n "$B" ] || { skip report_browser "chromium not installed (scripts/deps.sh installs it)"; exit 0; }
 chrome() {
