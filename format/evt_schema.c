@@ -54,6 +54,7 @@ const char *evt_category_name(enum evt_category c)
 		[EC_IO] = "io",           [EC_NET] = "net",         [EC_IPC] = "ipc",
 		[EC_PRIV] = "privilege",  [EC_SIGNAL] = "signal",   [EC_MEMORY] = "memory",
 		[EC_KERNEL] = "kernel",   [EC_SCHED] = "sched",     [EC_META] = "meta",
+		[EC_ACTION] = "action",
 	};
 	if ((unsigned)c >= sizeof(names) / sizeof(names[0]))
 		return "other";

@@ -141,11 +141,13 @@ static int is_open_type(unsigned t)
 	return t == EVT_OPEN || t == EVT_OPENAT || t == EVT_OPENAT2;
 }
 
-/* Records that are not syscalls: scheduler tracepoints and meta records. */
+/* Records that are not syscalls: scheduler tracepoints, meta records and
+ * the recorder's response actions. */
 static int is_syscall_type(unsigned t)
 {
 	const struct evt_info *info = evt_info_get(t);
-	return info && info->category != EC_SCHED && info->category != EC_META;
+	return info && info->category != EC_SCHED && info->category != EC_META &&
+	       info->category != EC_ACTION;
 }
 
 static int event_failed(const struct evt_rec *rec)

@@ -9,6 +9,7 @@
 #include "../../format/evt.h"
 #include "../../format/fmt_reader.h"
 #include "../../record/rec_cgroup.c"
+#include "../../record/rec_action_name.c"
 #include "../../record/rec_config.c"
 #include "../../record/rec_opts.c"
 #include "../../record/rec_out.c"
