@@ -154,6 +154,24 @@ static int append_cb(void *ctx, const void *rec, size_t len)
 	return rc;
 }
 
+/* A new cgroup is described before the record that names it, and the
+ * description goes into the live state as replay reads it from the file
+ * (state only: meta records never reach the rules), so live rules see the
+ * record's container. */
+static int announce_cgroup(struct rec *r, const void *rec, size_t len)
+{
+	const void *info;
+	size_t ilen;
+	struct evt ev;
+	int rc = rec_out_announce(&r->out, rec, len, &info, &ilen, &r->werr);
+
+	if (!rc && info && !evt_decode(&ev, info, ilen)) {
+		st_event_begin(r->live.st, &ev);
+		st_event_end(r->live.st, &ev);
+	}
+	return rc;
+}
+
 /* One record from the probe: to epoch time, through state and rules, to disk. */
 static int on_record(void *ctx, void *rec, size_t len)
 {
@@ -170,6 +188,12 @@ static int on_record(void *ctx, void *rec, size_t len)
 		return 0;
 	}
 	ev.num = ++r->nevents;
+	rc = announce_cgroup(r, rec, len);
+	if (rc) {
+		r->nevents--;
+		r->write_rc = rc;
+		return rc;
+	}
 	rec_live_event(&r->live, &ev);
 	rc = rec_out_append(&r->out, rec, len, &r->werr);
 	if (rc) {
