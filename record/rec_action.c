@@ -169,7 +169,7 @@ static void do_container(struct rec_action *a, struct rec_action_res *r, pid_t p
 		res_set(r, 0, "skipped: not in a container");
 		return;
 	}
-	e = rec_action_cgroup_dir(pid, dir, sizeof(dir), &v2);
+	e = rec_action_cgroup_dir(pid, t->cgroup, dir, sizeof(dir), &v2);
 	if (e) {
 		res_set(r, e, e == ENOENT ? "skipped: no cgroup to act on" : NULL);
 		return;

@@ -135,8 +135,10 @@ int rec_action_proc_stat(pid_t pid, int *kthread, uint64_t *start_ticks, pid_t *
  * reused pid and is left alone (ESRCH). */
 int rec_action_kill_pid(pid_t pid, uint64_t not_after_ns);
 /* The cgroup directory of pid for freezing and killing: the cgroup v2 one
- * when it has cgroup.freeze, else the v1 freezer's; *v2 says which. */
-int rec_action_cgroup_dir(pid_t pid, char *dir, size_t cap, int *v2);
+ * when it has cgroup.freeze, else the v1 freezer's; *v2 says which. From
+ * /proc/PID/cgroup, or known_v2 (the unified-hierarchy path state has for
+ * it, may be NULL) once the process is gone. ENOENT: no such directory. */
+int rec_action_cgroup_dir(pid_t pid, const char *known_v2, char *dir, size_t cap, int *v2);
 /* Freeze (1) or thaw (0) the cgroup dir; kill every process in it. */
 int rec_action_cgroup_freeze(const char *dir, int v2, int freeze);
 int rec_action_cgroup_kill(const char *dir, int v2);

@@ -98,7 +98,7 @@ static const char *cg2_root(void)
 	return "/sys/fs/cgroup";
 }
 
-int rec_action_cgroup_dir(pid_t pid, char *dir, size_t cap, int *v2)
+int rec_action_cgroup_dir(pid_t pid, const char *known_v2, char *dir, size_t cap, int *v2)
 {
 	char path[64], line[4096], v2p[4096] = "", frz[4096] = "";
 	struct stat st;
@@ -106,9 +106,7 @@ int rec_action_cgroup_dir(pid_t pid, char *dir, size_t cap, int *v2)
 
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
 	f = fopen(path, "re");
-	if (!f)
-		return errno;
-	while (fgets(line, sizeof(line), f)) {
+	while (f && fgets(line, sizeof(line), f)) {
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		size_t n;
 
@@ -123,7 +121,11 @@ int rec_action_cgroup_dir(pid_t pid, char *dir, size_t cap, int *v2)
 		else if (strstr(c1 + 1, "freezer"))
 			snprintf(frz, sizeof(frz), "%s", c2 + 1);
 	}
-	fclose(f);
+	if (f)
+		fclose(f);
+	/* the offender has exited (a short command): its cgroup as recorded */
+	if (!v2p[0] && known_v2)
+		snprintf(v2p, sizeof(v2p), "%s", known_v2);
 	if (v2p[0] && strcmp(v2p, "/")) {
 		snprintf(dir, cap, "%s%s", cg2_root(), v2p);
 		snprintf(line, sizeof(line), "%s/cgroup.freeze", dir);
@@ -131,11 +133,17 @@ int rec_action_cgroup_dir(pid_t pid, char *dir, size_t cap, int *v2)
 			*v2 = 1;
 			return 0;
 		}
+		/* v1 names the same path on a hybrid host */
+		if (!frz[0] && !f)
+			snprintf(frz, sizeof(frz), "%s", v2p);
 	}
 	if (frz[0] && strcmp(frz, "/")) {
 		snprintf(dir, cap, "/sys/fs/cgroup/freezer%s", frz);
-		*v2 = 0;
-		return 0;
+		snprintf(line, sizeof(line), "%s/freezer.state", dir);
+		if (!stat(line, &st)) {
+			*v2 = 0;
+			return 0;
+		}
 	}
 	return ENOENT;
 }
