@@ -214,7 +214,9 @@ static void do_program(struct rec_action *a, struct rec_action_res *r, const str
 	}
 	/* the program sees the alert with what was done before it */
 	rule_alert_json(rule, c, json, sizeof(json));
+	a->nres--; /* not its own, still unknown */
 	rec_action_annotate(a, json, sizeof(json), 1);
+	a->nres++;
 	e = rec_action_prog_start(a, json, strlen(json));
 	if (e == EAGAIN)
 		res_set(r, e, "skipped: too many programs running");
@@ -269,7 +271,6 @@ void rec_action_alert(struct rec_action *a, const struct rule *rule, struct fld_
 	set = wanted(a->cfg, rule);
 	if (!set)
 		return;
-	a->ts = real_ns();
 	a->pid = h->pid;
 	a->tid = h->tid;
 	memcpy(a->comm, h->comm, sizeof(a->comm));
@@ -308,6 +309,8 @@ void rec_action_alert(struct rec_action *a, const struct rule *rule, struct fld_
 			a->skipped++;
 		log_result(a, r);
 	}
+	/* done: a process SIGKILLed runs no more user code from here on */
+	a->ts = real_ns();
 	/* the records follow the triggering event into the file */
 	for (size_t i = 0; i < a->nres; i++) {
 		struct rec_action_res *r = &a->res[i];

@@ -59,6 +59,7 @@ struct rec_action_cfg {
 	int dry_run;	  /* log and record, do nothing */
 	int rule_keys;	  /* the rules files' own `actions:` apply */
 	uint64_t poll_ns; /* longest wait of the ring consumer while enabled */
+	int realtime;	  /* the consumer thread at SCHED_FIFO 1 */
 	const struct rec_action_map *map;
 	size_t nmap;
 	const char *const *allow_comm;
@@ -142,8 +143,8 @@ int rec_action_cgroup_dir(pid_t pid, const char *known_v2, char *dir, size_t cap
 /* Freeze (1) or thaw (0) the cgroup dir; kill every process in it. */
 int rec_action_cgroup_freeze(const char *dir, int v2, int freeze);
 int rec_action_cgroup_kill(const char *dir, int v2);
-/* Calls cb for each process of the cgroup (cgroup.procs); cb non-zero stops
- * and is returned. */
+/* Calls cb for each process of the cgroup and of the cgroups below it
+ * (cgroup.procs); cb non-zero stops and is returned. */
 int rec_action_cgroup_procs(const char *dir, int (*cb)(void *ctx, pid_t pid), void *ctx);
 
 /* ---- rec_action_prog.c: the `program` action ---- */

@@ -14,6 +14,7 @@
  */
 #include "rec_action.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -171,9 +172,11 @@ int rec_action_cgroup_freeze(const char *dir, int v2, int freeze)
 	return write_file(dir, "freezer.state", freeze ? "FROZEN" : "THAWED");
 }
 
-int rec_action_cgroup_procs(const char *dir, int (*cb)(void *ctx, pid_t pid), void *ctx)
+static int procs_walk(const char *dir, int depth, int (*cb)(void *ctx, pid_t pid), void *ctx)
 {
 	char path[4200];
+	struct dirent *d;
+	DIR *dd;
 	FILE *f;
 	int pid, rc = 0;
 
@@ -184,7 +187,22 @@ int rec_action_cgroup_procs(const char *dir, int (*cb)(void *ctx, pid_t pid), vo
 	while (!rc && fscanf(f, "%d", &pid) == 1)
 		rc = cb(ctx, (pid_t)pid);
 	fclose(f);
+	/* a freeze or kill takes the whole subtree: its cgroups count too */
+	dd = depth < 32 ? opendir(dir) : NULL;
+	while (!rc && dd && (d = readdir(dd))) {
+		if (d->d_type != DT_DIR || d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		rc = procs_walk(path, depth + 1, cb, ctx);
+	}
+	if (dd)
+		closedir(dd);
 	return rc;
+}
+
+int rec_action_cgroup_procs(const char *dir, int (*cb)(void *ctx, pid_t pid), void *ctx)
+{
+	return procs_walk(dir, 0, cb, ctx);
 }
 
 static int kill_one(void *ctx, pid_t pid)

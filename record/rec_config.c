@@ -637,7 +637,7 @@ static int cfg_action_program(struct cfg *p, const struct rule_ynode *m, struct 
 
 static int cfg_actions(struct cfg *p, const struct rule_ynode *m)
 {
-	static const char *const keys[] = {"enabled", "dry_run",   "rule_keys", "poll",
+	static const char *const keys[] = {"enabled", "dry_run",   "rule_keys", "poll", "realtime",
 					   "map",     "allowlist", "program",	NULL};
 	struct rec_action_cfg *a = sr_arena_alloc(&p->c->arena, sizeof(*a));
 	const struct rule_ynode *v;
@@ -660,6 +660,8 @@ static int cfg_actions(struct cfg *p, const struct rule_ynode *m)
 		if (!rc && (a->poll_ns < 1000000ull || a->poll_ns > 100000000ull))
 			rc = cfg_err(p, v, "'poll' must be from 1ms to 100ms");
 	}
+	if (!rc && (v = cfg_get(m, "realtime")))
+		rc = cfg_bool(p, v, "realtime", &a->realtime);
 	if (!rc && (v = cfg_get(m, "map")))
 		rc = cfg_action_map(p, v, a);
 	if (!rc && (v = cfg_get(m, "allowlist")))
@@ -844,7 +846,8 @@ static void rec_config_print_actions(const struct rec_action_cfg *a, FILE *f)
 	fprintf(f, "actions:\n  enabled: %s\n  dry_run: %s\n  rule_keys: %s\n",
 		a->enabled ? "true" : "false", a->dry_run ? "true" : "false",
 		a->rule_keys ? "true" : "false");
-	fprintf(f, "  poll: %" PRIu64 "us\n", a->poll_ns / 1000);
+	fprintf(f, "  poll: %" PRIu64 "us\n  realtime: %s\n", a->poll_ns / 1000,
+		a->realtime ? "true" : "false");
 	if (a->nmap)
 		fputs("  map:\n", f);
 	for (size_t i = 0; i < a->nmap; i++) {

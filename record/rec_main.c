@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <linux/capability.h>
+#include <sched.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -593,6 +594,15 @@ int main(int argc, char **argv)
 			r.wait_ms = 1;
 		if (r.wait_ms > 100)
 			r.wait_ms = 100;
+		/* before the capabilities go (CAP_SYS_NICE); threads and programs
+		 * started later are back to the normal policy */
+		if (r.o.actions->realtime) {
+			struct sched_param sp = {.sched_priority = 1};
+
+			if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp))
+				fprintf(stderr, "sysrec: warning: actions.realtime: %s\n",
+					strerror(errno));
+		}
 	}
 	if (r.o.nrules && rec_watch_open(&r.watch, r.o.rules, r.o.nrules, &err)) {
 		/* SIGHUP still reloads */

@@ -112,11 +112,12 @@ victim() {
 cat >"$T/kill.yaml" <<Y
 actions:
   enabled: true
+  realtime: true
   map:
     - rule: Secret read
       actions: [program]
   program:
-    command: "cat > $T/prog.json"
+    command: "cat >> $T/prog.json"
 Y
 cat >"$T/wrap.sh" <<'W'
 #!/bin/sh
@@ -141,6 +142,9 @@ for _ in $(seq 1200); do [ -s "$T/kill.pid" ] && break; sleep 0.05; done
 rp=$(cat "$T/kill.pid" 2>/dev/null)
 PIDS="$PIDS $rp"
 if rec_wait_started "$T/kill.err" "$rp"; then
+	pol=$(chrt -p "$rp" 2>&1)
+	if grep -q 'SCHED_FIFO|SCHED_RESET_ON_FORK' <<<"$pol"; then pass realtime_consumer
+	else fail realtime_consumer "$pol"; fi
 	victim sh "$T/kill.mark"
 	st=$?
 	sleep 1.5 # the marker would be there by now
@@ -165,8 +169,14 @@ if rec_wait_started "$T/kill.err" "$rp"; then
 	else
 		fail guard_ancestor "marker $(ls "$T/anc.mark" 2>&1); $(grep action "$T/kill.err" | head -3)"
 	fi
-	for _ in $(seq 40); do [ -s "$T/prog.json" ] && break; sleep 0.05; done
-	if python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); assert a["rule"]=="Secret read"; assert {"action":"kill_process","result":"ok"} in a["actions"]' "$T/prog.json" 2>"$T/py"; then
+	for _ in $(seq 40); do [ "$(wc -l <"$T/prog.json" 2>/dev/null)" = 2 ] && break; sleep 0.05; done
+	# one JSON line per alert (the ancestor's too): the victim's says it was killed
+	if python3 -c '
+import json, sys
+alerts = [json.loads(l) for l in open(sys.argv[1])]
+sh = [a for a in alerts if a["output_fields"]["proc.name"] == "sh"]
+assert sh and sh[0]["rule"] == "Secret read", alerts
+assert sh[0]["actions"] == [{"action": "kill_process", "result": "ok"}], sh' "$T/prog.json" 2>"$T/py"; then
 		pass program_gets_alert_json
 	else
 		fail program_gets_alert_json "$(cat "$T/prog.json" "$T/py" 2>&1 | head -5)"

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -141,6 +142,22 @@ TEST(rule_key_stored_and_checked)
 	CHECK(strstr(err.msg, "unknown action 'kill_proces'") != NULL);
 	CHECK_EQ_INT(err.line, 6);
 	CHECK_EQ_INT(err.column, 13);
+	rule_set_free(rs);
+
+	/* override: append adds, replace replaces */
+	rs = rule_set_new();
+	CHECK(!rule_set_load_string(rs, "t.yaml", rules_yaml, &err));
+	CHECK(!rule_set_load_string(rs, "o.yaml",
+				    "- rule: R\n  actions: [program, kill_process]\n"
+				    "  override: {actions: append}\n"
+				    "- rule: Plain\n  actions: [kill_container]\n"
+				    "  override: {actions: replace}\n",
+				    &err));
+	CHECK(!rule_set_finalize(rs, &err));
+	CHECK_EQ_INT(rule_actions(rule_set_find(rs, "R"), &names), 3);
+	CHECK_STR(names[2], "program");
+	CHECK_EQ_INT(rule_actions(rule_set_find(rs, "Plain"), &names), 1);
+	CHECK_STR(names[0], "kill_container");
 	rule_set_free(rs);
 }
 
@@ -318,4 +335,51 @@ TEST(config_mappings)
 	m[1].min_prio = -1;
 	CHECK_STR(fix_result(&f, "Plain", RA_KILL_PROCESS), "dry_run");
 	fix_free(&f);
+}
+
+static int collect(void *ctx, pid_t pid)
+{
+	long *sum = ctx;
+
+	*sum += pid;
+	return 0;
+}
+
+static int protected_cb(void *ctx, pid_t pid)
+{
+	struct cg_check *k = ctx;
+
+	return cg_check_one(k, pid);
+}
+
+/* A freeze or kill takes the cgroup's subtree: its processes are checked. */
+TEST(cgroup_subtree_checked)
+{
+	char dir[] = "/tmp/test_rec_action.XXXXXX", path[128];
+	struct fix f;
+	struct cg_check k;
+	long sum = 0;
+	FILE *fp;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	fp = fopen(path, "w");
+	fputs("4194000\n", fp); /* no such process */
+	fclose(fp);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/sub/cgroup.procs", dir);
+	fp = fopen(path, "w");
+	fputs("1\n", fp);
+	fclose(fp);
+	CHECK_EQ_INT(rec_action_cgroup_procs(dir, collect, &sum), 0);
+	CHECK_EQ_INT(sum, 4194001);
+	CHECK(!fix_init(&f));
+	memset(&k, 0, sizeof(k));
+	k.a = &f.a;
+	CHECK_EQ_INT(rec_action_cgroup_procs(dir, protected_cb, &k), 1);
+	CHECK_STR(k.why, "skipped: pid 1");
+	fix_free(&f);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	CHECK_EQ_INT(system(path), 0);
 }
