@@ -49,6 +49,8 @@ int rec_action_prog_start(struct rec_action *a, const char *json, size_t len)
 		return errno;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, p[0], STDIN_FILENO);
+	/* none of the recorder's descriptors (capture file, BPF maps) */
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 	posix_spawnattr_init(&at);
 	/* the recorder blocks nothing, but its handlers must not be inherited */
 	sigemptyset(&none);

@@ -117,7 +117,7 @@ actions:
     - rule: Secret read
       actions: [program]
   program:
-    command: "cat >> $T/prog.json"
+    command: "cat >> $T/prog.json; ls /proc/self/fd >> $T/prog.fds"
 Y
 cat >"$T/wrap.sh" <<'W'
 #!/bin/sh
@@ -181,6 +181,9 @@ assert sh[0]["actions"] == [{"action": "kill_process", "result": "ok"}], sh' "$T
 	else
 		fail program_gets_alert_json "$(cat "$T/prog.json" "$T/py" 2>&1 | head -5)"
 	fi
+	# stdin, stdout, stderr and ls's own directory: nothing of the recorder's
+	if [ "$(sort -un "$T/prog.fds" | tr '\n' ' ')" = "0 1 2 3 " ]; then pass program_no_recorder_fds
+	else fail program_no_recorder_fds "$(sort -un "$T/prog.fds" | tr '\n' ' ')"; fi
 else
 	fail kill_before_marker "sysrec did not start: $(head -3 "$T/kill.err")"
 fi
