@@ -75,7 +75,7 @@ fi
 # main shell that reads the secret after a second.
 start_ctr() {
 	local name=$1 secret=$2 vol=$3
-	"${P[@]}" run -d --name "$name" -v "$vol:/vol" localhost/h14bb:1 sh -c \
+	"${P[@]}" run -d --network none --name "$name" -v "$vol:/vol" localhost/h14bb:1 sh -c \
 		"(while :; do echo x >> /vol/count; sleep 0.1; done) & sleep 1; cat /etc/$secret; wait" \
 		>"$T/$name.id" 2>"$T/$name.log" || return 1
 	local pid
