@@ -2,6 +2,7 @@
 #include "rec_action.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,13 @@ int rec_action_init(struct rec_action *a, const struct rec_action_cfg *cfg, int6
 	a->self = getpid();
 	a->clock_offset = clock_offset;
 	evt_builder_init(&a->eb);
+	/* threads and programs started later are back to the normal policy */
+	if (cfg->realtime) {
+		struct sched_param sp = {.sched_priority = 1};
+
+		if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp))
+			fprintf(stderr, "sysrec: warning: actions.realtime: %s\n", strerror(errno));
+	}
 	/* the chain of parents now: a shell, sudo, a service manager */
 	p = getppid();
 	while (p > 1 && a->nanc < sizeof(a->anc) / sizeof(a->anc[0])) {
@@ -42,6 +50,13 @@ int rec_action_init(struct rec_action *a, const struct rec_action_cfg *cfg, int6
 		p = pp;
 	}
 	return 0;
+}
+
+int rec_action_wait_ms(const struct rec_action_cfg *cfg)
+{
+	uint64_t ms = (cfg->poll_ns + 999999) / 1000000;
+
+	return ms < 1 ? 1 : ms > 100 ? 100 : (int)ms;
 }
 
 /* Why pid may not be acted upon, or NULL. */

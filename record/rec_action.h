@@ -113,8 +113,12 @@ struct rec_action {
 	uint64_t taken, skipped, failed, dry;
 };
 
+/* Also puts the calling thread at SCHED_FIFO 1 when cfg->realtime (a
+ * warning when it cannot): call it before the capabilities are dropped. */
 int rec_action_init(struct rec_action *a, const struct rec_action_cfg *cfg, int64_t clock_offset,
 		    struct sr_err *err);
+/* The longest wait for the ring buffers with these actions (ms). */
+int rec_action_wait_ms(const struct rec_action_cfg *cfg);
 /* The actions of this alert (the rule's own and the config's mappings):
  * checked, applied or logged; results kept for annotate and flush. */
 void rec_action_alert(struct rec_action *a, const struct rule *r, struct fld_ctx *c);

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <linux/capability.h>
-#include <sched.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -587,22 +586,10 @@ int main(int argc, char **argv)
 	 * a short one bounds how late a kill can come (bench/actions.sh) */
 	r.wait_ms = 100;
 	if (r.o.actions && r.o.actions->enabled) {
+		/* before the capabilities go: actions.realtime needs CAP_SYS_NICE */
 		rec_action_init(&r.act, r.o.actions, r.clock_offset, &err);
 		r.live.act = &r.act;
-		r.wait_ms = (int)((r.o.actions->poll_ns + 999999) / 1000000);
-		if (r.wait_ms < 1)
-			r.wait_ms = 1;
-		if (r.wait_ms > 100)
-			r.wait_ms = 100;
-		/* before the capabilities go (CAP_SYS_NICE); threads and programs
-		 * started later are back to the normal policy */
-		if (r.o.actions->realtime) {
-			struct sched_param sp = {.sched_priority = 1};
-
-			if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp))
-				fprintf(stderr, "sysrec: warning: actions.realtime: %s\n",
-					strerror(errno));
-		}
+		r.wait_ms = rec_action_wait_ms(r.o.actions);
 	}
 	if (r.o.nrules && rec_watch_open(&r.watch, r.o.rules, r.o.nrules, &err)) {
 		/* SIGHUP still reloads */

@@ -161,6 +161,21 @@ TEST(rule_key_stored_and_checked)
 	rule_set_free(rs);
 }
 
+TEST(poll_wait)
+{
+	struct rec_action_cfg c;
+
+	memset(&c, 0, sizeof(c));
+	c.poll_ns = REC_ACTION_POLL_NS;
+	CHECK_EQ_INT(rec_action_wait_ms(&c), 5);
+	c.poll_ns = 1500000; /* rounded up: never shorter than asked */
+	CHECK_EQ_INT(rec_action_wait_ms(&c), 2);
+	c.poll_ns = 0;
+	CHECK_EQ_INT(rec_action_wait_ms(&c), 1);
+	c.poll_ns = 5000000000ull;
+	CHECK_EQ_INT(rec_action_wait_ms(&c), 100);
+}
+
 TEST(off_unless_enabled)
 {
 	struct fix f;
