@@ -54,7 +54,8 @@ int rec_action_init(struct rec_action *a, const struct rec_action_cfg *cfg, int6
 
 int rec_action_wait_ms(const struct rec_action_cfg *cfg)
 {
-	uint64_t ms = (cfg->poll_ns + 999999) / 1000000;
+	/* epoll counts whole ms: rounded down, poll stays the longest wait */
+	uint64_t ms = cfg->poll_ns / 1000000;
 
 	return ms < 1 ? 1 : ms > 100 ? 100 : (int)ms;
 }

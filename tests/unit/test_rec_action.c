@@ -168,8 +168,8 @@ TEST(poll_wait)
 	memset(&c, 0, sizeof(c));
 	c.poll_ns = REC_ACTION_POLL_NS;
 	CHECK_EQ_INT(rec_action_wait_ms(&c), 5);
-	c.poll_ns = 1500000; /* rounded up: never shorter than asked */
-	CHECK_EQ_INT(rec_action_wait_ms(&c), 2);
+	c.poll_ns = 1500000; /* rounded down: never longer than asked */
+	CHECK_EQ_INT(rec_action_wait_ms(&c), 1);
 	c.poll_ns = 0;
 	CHECK_EQ_INT(rec_action_wait_ms(&c), 1);
 	c.poll_ns = 5000000000ull;
