@@ -24,7 +24,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 $(WARN) $(SANFLAGS) -MMD -MP -I. -I.output -D_GNU_SOURCE
 LDFLAGS += $(SANFLAGS)
-LIBS := -lzstd -lyaml -lcjson -lz -lm -lsodium
+LIBS := -lzstd -lyaml -lcjson -lz -lm -lcrypto
 REC_LIBS := -lbpf -lelf -lz -lpthread
 RPL_LIBS := -ledit
 

@@ -62,7 +62,7 @@ void rec_usage(FILE *f)
 	      "    --no-latency   do not measure syscall durations (evt.latency is 0): no\n"
 	      "                   sys_enter probe, which roughly halves the recording cost\n"
 	      "                   per syscall\n"
-	      "    --sign-key KEY sign the capture: Ed25519 checkpoints over the BLAKE2b digest\n"
+	      "    --sign-key KEY sign the capture: Ed25519 checkpoints over the SHA-256 digest\n"
 	      "                   chain (KEY from `sysreplay keygen -o KEY`, mode 0600);\n"
 	      "                   `sysreplay verify --key KEY.pub` proves what was recorded\n"
 	      "    --checkpoint-chunks N  sign every N chunks (default 16)\n"

@@ -12,7 +12,6 @@
  * tool, time); --sign-key signs it like a recording. */
 #include <cjson/cJSON.h>
 #include <getopt.h>
-#include <sodium.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,7 +357,7 @@ int rpl_cmd_extract(int argc, char **argv)
 	       x.started ? "" : " (nothing selected)");
 	rc = RPL_EXIT_OK;
 done:
-	sodium_memzero(&sk, sizeof(sk));
+	fmt_seal_wipe(&sk, sizeof(sk));
 	rpl_input_close(in);
 	if (x.st)
 		st_free(x.st);

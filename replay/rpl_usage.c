@@ -228,7 +228,7 @@ static const char h_verify[] =
     "    checksums, the hash chain, record framing and the index. Each problem is\n"
     "    printed with its chunk number and byte offset. A file without its trailer\n"
     "    (recorder killed) is reported as a problem. A .scap file is read to its end.\n"
-    "    Format 2.1 captures also carry a BLAKE2b-256 digest chain, and signed ones\n"
+    "    Format 2.1 captures also carry a SHA-256 digest chain, and signed ones\n"
     "    (sysrec --sign-key) Ed25519-signed checkpoints: each is listed with the\n"
     "    chunks, records and time range it seals, then the unsigned tail.\n"
     "    --key PUB  the trusted public key (a KEY.pub file from keygen, or its line\n"
