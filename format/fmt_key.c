@@ -2,6 +2,7 @@
  * SHA-256 given with every hand-over. */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -13,6 +14,10 @@
 
 #define SECRET_TAG "sysrec-ed25519-secret "
 #define PUBLIC_TAG "sysrec-ed25519 "
+#define KEYGEN_HELP                                                                                \
+	"    writes an Ed25519 key pair for signed captures: KEY (the private seed,\n"             \
+	"    mode 0600, never replaced, never through a symbolic link) and KEY.pub\n"              \
+	"    (one line: what verify --key and others who verify take)\n"
 
 static int write_line(const char *path, int mode, const char *line, struct sr_err *err)
 {
@@ -79,6 +84,47 @@ int fmt_key_generate(const char *path, struct fmt_sign_key *out, struct sr_err *
 	if (rc)
 		unlink(path);
 	return rc;
+}
+
+int fmt_key_cmd(const char *prog, int argc, char **argv)
+{
+	static const struct option lo[] = {{"output", required_argument, NULL, 'o'},
+					   {"help", no_argument, NULL, 'h'},
+					   {NULL, 0, NULL, 0}};
+	struct fmt_sign_key k;
+	const char *out = NULL, *why = NULL;
+	char line[100], id[2 * FMT_KEYID_LEN + 1];
+	struct sr_err err;
+	int opt;
+
+	optind = 1;
+	opterr = 0;
+	while (!why && (opt = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+		if (opt == 'o')
+			out = optarg;
+		else if (opt == 'h')
+			return printf("usage: %s keygen -o KEY\n" KEYGEN_HELP, prog) < 0;
+		else
+			why = "unknown option or missing value";
+	}
+	if (!why && (!out || optind < argc))
+		why = out ? "one -o KEY and nothing else" : "-o KEY is required";
+	if (why) {
+		fprintf(stderr, "%s keygen: %s (usage: %s keygen -o KEY)\n", prog, why, prog);
+		return 2;
+	}
+	sr_err_clear(&err);
+	if (fmt_key_generate(out, &k, &err)) {
+		fprintf(stderr, "%s keygen: %s\n", prog, err.msg[0] ? err.msg : "failed");
+		return 2;
+	}
+	fmt_key_public_text(k.pub, line);
+	fmt_seal_key_id_hex(k.pub, id);
+	fmt_seal_wipe(&k, sizeof(k));
+	printf("private key: %s (mode 0600: keep it on the recording host only)\n"
+	       "public key:  %s.pub (key id %s)\n%s\n",
+	       out, out, id, line);
+	return 0;
 }
 
 /* Reads a small text file whole (at most cap - 1 bytes) into buf. */

@@ -89,6 +89,11 @@ int fmt_sign_key_from_seed(struct fmt_sign_key *k, const uint8_t seed[FMT_SEED_L
  * the public text one line "sysrec-ed25519 <64 hex>". keygen creates
  * path (mode 0600, O_EXCL|O_NOFOLLOW) and path.pub. */
 int fmt_key_generate(const char *path, struct fmt_sign_key *out, struct sr_err *err);
+/* The keygen command of both tools (`sysrec keygen`, `sysreplay keygen`):
+ * argv[0] is "keygen", then -o KEY. Prints the files, the key id and the
+ * pasteable public line; errors are one line "PROG keygen: ..." on stderr.
+ * Returns the exit status: 0, or 2 (bad usage, key not written). */
+int fmt_key_cmd(const char *prog, int argc, char **argv);
 int fmt_key_load_private(const char *path, struct fmt_sign_key *out, struct sr_err *err);
 /* Accepts a file holding the public line, or the line itself. */
 int fmt_key_load_public(const char *arg, uint8_t pub[FMT_PUB_LEN], struct sr_err *err);

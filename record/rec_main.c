@@ -472,6 +472,10 @@ int main(int argc, char **argv)
 	uint64_t t0;
 	int rc, go_fd = -1, code = 0;
 
+	/* A subcommand as the first word: recording needs -w and takes its
+	 * COMMAND only after --, so "keygen" there was never valid before. */
+	if (argc > 1 && !strcmp(argv[1], "keygen"))
+		return fmt_key_cmd("sysrec", argc - 1, argv + 1);
 	sr_err_clear(&err);
 	rc = rec_opts_parse(&r.o, argc, argv, &err);
 	if (rc == 1)
