@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <signal.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 
 #include "../common/sr_err.h"
 #include "../format/evt.h"
+#include "../format/fmt_seal.h"
 #include "../format/fmt_writer.h"
 #include "../state/st.h"
 #include "rec_action.h"
@@ -517,6 +517,10 @@ int main(int argc, char **argv)
 	uint64_t t0;
 	int rc, go_fd = -1, code = 0;
 
+	/* A subcommand as the first word: recording needs -w and takes its
+	 * COMMAND only after --, so "keygen" there was never valid before. */
+	if (argc > 1 && !strcmp(argv[1], "keygen"))
+		return fmt_key_cmd("sysrec", argc - 1, argv + 1);
 	sr_err_clear(&err);
 	rc = rec_opts_parse(&r.o, argc, argv, &err);
 	if (rc == 1)
@@ -551,7 +555,7 @@ int main(int argc, char **argv)
 	rc = rec_out_open(&r.out, r.o.path, &host, &wopts, r.o.ring_count, &err);
 	/* Forward-secure: the writer holds the only copy, and evolves it. */
 	if (r.o.forward_secure) {
-		sodium_memzero(&r.key, sizeof(r.key));
+		fmt_seal_wipe(&r.key, sizeof(r.key));
 		r.out.wopts.sign = NULL;
 	}
 	if (rc)
@@ -606,8 +610,7 @@ int main(int argc, char **argv)
 	drop_caps(&r);
 	/* the sync thread after the drop: capabilities belong to each thread,
 	 * and it must not keep what the others gave up */
-	if (r.o.fsync &&
-	    (rec_sync_start(&r.sync, &err) || rec_out_set_sync(&r.out, &r.sync, &err)))
+	if (r.o.fsync && (rec_sync_start(&r.sync, &err) || rec_out_set_sync(&r.out, &r.sync, &err)))
 		goto fail_early;
 	r.status_line = !r.o.quiet && !r.o.cmd && isatty(STDERR_FILENO);
 	if (r.o.verbose)
