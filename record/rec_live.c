@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../outputs/out.h"
 #include "../rules/fld.h"
 #include "../rules/rule.h"
 #include "../state/st.h"
@@ -77,12 +78,39 @@ int rec_live_reload(struct rec_live *l, const char *const *rules, size_t nrules)
 	return 0;
 }
 
+/* The alert to the outputs, rendered in the formats they use. */
+static void rec_live_emit(struct rec_live *l, const struct rule *r, struct fld_ctx *c)
+{
+	char text[8192], json[16384];
+	struct out_alert a;
+
+	a.rule = rule_name(r);
+	a.priority = (int)rule_priority(r);
+	a.source = rule_source(r);
+	a.hostname = l->hostname;
+	a.ts_ns = c->ev->rec->ts;
+	a.text = a.json = NULL;
+	if (out_set_wants_text(l->outs) || !l->json) {
+		rule_alert_text(r, c, text, sizeof(text));
+		a.text = text;
+	}
+	if (out_set_wants_json(l->outs) || l->json) {
+		rule_alert_json(r, c, json, sizeof(json));
+		a.json = json;
+	}
+	out_set_emit(l->outs, &a);
+}
+
 static void on_alert(void *ctx, const struct rule *r, struct fld_ctx *c)
 {
 	struct rec_live *l = ctx;
 	char buf[8192];
 
 	l->alerts++;
+	if (l->outs) {
+		rec_live_emit(l, r, c);
+		return;
+	}
 	if (l->quiet)
 		return;
 	if (l->json)
