@@ -83,7 +83,7 @@ void out_conf_init(struct out_conf *c)
 	}
 	c->t[OUT_STDOUT].enabled = 1;
 	c->spool_max = 100000000ull;
-	c->queue_len = 4096;
+	c->queue_len = 16384;
 	c->drain_ns = 5000000000ull;
 	c->burst = 100;
 	c->summary_ns = 60000000000ull;

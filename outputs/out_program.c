@@ -1,6 +1,8 @@
 /* out_program.c: alerts, one per line, to the standard input of a command
  * run by /bin/sh -c; when it dies (EPIPE, or found reaped), the alert is
- * retried and the next open starts it again. */
+ * retried and the next open starts it again. An alert counts as delivered
+ * once it is in the pipe (a program has no way to acknowledge), so the
+ * alerts in the pipe when the program dies (at most its 4 KiB) are lost. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -40,6 +42,9 @@ static int prog_open(struct out_target *t, struct sr_err *err)
 		_exit(127);
 	}
 	close(pfd[0]);
+	/* what sits in the pipe when the program dies is lost with it: the
+	 * smallest pipe (one page) keeps that to a few alerts */
+	fcntl(pfd[1], F_SETPIPE_SZ, 4096);
 	if (p->pid < 0) {
 		close(pfd[1]);
 		free(p);

@@ -290,17 +290,18 @@ void out_set_close(struct out_set *s, FILE *f)
 		s->w[k] = NULL;
 		if (f)
 			fprintf(f,
-				"sysrec: output %s: %" PRIu64 " accepted, %" PRIu64
-				" sent, %" PRIu64 " retried, %" PRIu64 " spooled, %" PRIu64
+				"%s: output %s: %" PRIu64 " accepted, %" PRIu64 " sent, %" PRIu64
+				" retried, %" PRIu64 " spooled, %" PRIu64
 				" dropped; latency avg %.1f ms, max %.1f ms\n",
-				st.name, st.accepted, st.sent, st.retried, st.spooled, st.dropped,
+				program_invocation_short_name, st.name, st.accepted, st.sent,
+				st.retried, st.spooled, st.dropped,
 				st.lat_count ? (double)st.lat_sum_ns / (double)st.lat_count / 1e6
 					     : 0.0,
 				(double)st.lat_max_ns / 1e6);
 	}
 	if (f && s->rl && out_rate_suppressed(s->rl))
-		fprintf(f, "sysrec: rate limit: %" PRIu64 " alerts suppressed (summarized)\n",
-			out_rate_suppressed(s->rl));
+		fprintf(f, "%s: rate limit: %" PRIu64 " alerts suppressed (summarized)\n",
+			program_invocation_short_name, out_rate_suppressed(s->rl));
 	out_rate_free(s->rl);
 	free(s);
 }

@@ -34,6 +34,7 @@ struct out_spool {
 	uint64_t first, last;	   /* segment numbers present (first > last: none) */
 	uint64_t rseg, roff;	   /* cursor */
 	int rfd;		   /* rseg open for reading, or -1 */
+	int cfd;		   /* the cursor file, or -1 until first saved */
 	uint64_t wseg, woff;
 	int wfd, dirty;
 	size_t peeked; /* frame size of the record peeked, 0 = none */
@@ -69,24 +70,28 @@ static void seg_path(const struct out_spool *sp, uint64_t n, char *buf, size_t c
 
 static void cursor_save(struct out_spool *sp)
 {
-	char path[4200];
 	uint8_t b[20];
-	int fd;
+	uint32_t c;
 
 	for (int i = 0; i < 8; i++) {
 		b[i] = (uint8_t)(sp->rseg >> (8 * i));
 		b[8 + i] = (uint8_t)(sp->roff >> (8 * i));
 	}
-	uint32_t c = (uint32_t)crc32(0, b, 16);
+	c = (uint32_t)crc32(0, b, 16);
 	for (int i = 0; i < 4; i++)
 		b[16 + i] = (uint8_t)(c >> (8 * i));
-	snprintf(path, sizeof(path), "%s/cursor", sp->dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	if (pwrite(fd, b, sizeof(b), 0) != (ssize_t)sizeof(b))
-		fprintf(stderr, "sysrec: spool %s: cannot save the cursor\n", sp->dir);
-	close(fd);
+	/* kept open: a commit per delivered alert is one pwrite */
+	if (sp->cfd < 0) {
+		char path[4200];
+
+		snprintf(path, sizeof(path), "%s/cursor", sp->dir);
+		sp->cfd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (sp->cfd < 0)
+			return;
+	}
+	if (pwrite(sp->cfd, b, sizeof(b), 0) != (ssize_t)sizeof(b))
+		fprintf(stderr, "%s: spool %s: cannot save the cursor\n",
+			program_invocation_short_name, sp->dir);
 }
 
 static void cursor_load(struct out_spool *sp)
@@ -145,8 +150,8 @@ static uint64_t seg_scan(struct out_spool *sp, uint64_t n, uint64_t from)
 			off += OUT_FRAME_HDR + len;
 		}
 		if (off < size && ftruncate(fd, (off_t)off) == 0)
-			fprintf(stderr, "sysrec: spool: cut a torn record at the end of %s\n",
-				path);
+			fprintf(stderr, "%s: spool: cut a torn record at the end of %s\n",
+				program_invocation_short_name, path);
 		sp->bytes += off;
 	}
 	close(fd);
@@ -170,7 +175,7 @@ int out_spool_open(struct out_spool **out, const char *dir, uint64_t max_bytes, 
 	sp->seg_max = max_bytes / 4 < SEG_MAX ? max_bytes / 4 : SEG_MAX;
 	if (sp->seg_max < 4096)
 		sp->seg_max = 4096;
-	sp->rfd = sp->wfd = -1;
+	sp->rfd = sp->wfd = sp->cfd = -1;
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		free(sp);
 		return sr_err_set(err, SR_EIO, "spool directory %s: %s", dir, strerror(errno));
@@ -256,7 +261,8 @@ int out_spool_append(struct out_spool *sp, const uint8_t *payload, size_t len)
 	if (w != (ssize_t)(OUT_FRAME_HDR + len)) {
 		/* a short write would leave a torn frame: cut it, then fail */
 		if (w > 0 && ftruncate(sp->wfd, (off_t)sp->woff))
-			fprintf(stderr, "sysrec: spool %s: cannot cut a short write\n", sp->dir);
+			fprintf(stderr, "%s: spool %s: cannot cut a short write\n",
+				program_invocation_short_name, sp->dir);
 		return SR_EIO;
 	}
 	sp->woff += OUT_FRAME_HDR + len;
@@ -377,5 +383,7 @@ void out_spool_close(struct out_spool *sp)
 		close(sp->wfd);
 	if (sp->rfd >= 0)
 		close(sp->rfd);
+	if (sp->cfd >= 0)
+		close(sp->cfd);
 	free(sp);
 }

@@ -62,8 +62,8 @@ static void count_drop(struct out_worker *w, const char *why)
 	/* logged, at most every 10 s per output, with the running total */
 	if (now - w->last_drop_log >= 10 * NS || n == 1) {
 		w->last_drop_log = now;
-		fprintf(stderr, "sysrec: output %s: alert dropped (%s), %llu dropped so far\n",
-			w->st.name, why, (unsigned long long)n);
+		fprintf(stderr, "%s: output %s: alert dropped (%s), %llu dropped so far\n",
+			program_invocation_short_name, w->st.name, why, (unsigned long long)n);
 	}
 }
 
@@ -213,8 +213,9 @@ static void *send_main(void *arg)
 		__atomic_add_fetch(&w->st.retried, 1, __ATOMIC_RELAXED);
 		if (out_now_ns(1) - last_err_log >= 10 * NS) {
 			last_err_log = out_now_ns(1);
-			fprintf(stderr, "sysrec: output %s: %s; alerts wait in the spool\n",
-				w->st.name, err.msg[0] ? err.msg : "delivery failed");
+			fprintf(stderr, "%s: output %s: %s; alerts wait in the spool\n",
+				program_invocation_short_name, w->st.name,
+				err.msg[0] ? err.msg : "delivery failed");
 		}
 		if (open && rc != OUT_PENDING) {
 			w->ops->close(w->t);
@@ -280,8 +281,8 @@ int out_worker_start(struct out_worker **out, struct out_target *t, const struct
 	}
 	w->st.spooled = w->pending;
 	if (w->pending)
-		fprintf(stderr, "sysrec: output %s: %llu alerts from an earlier run in the spool\n",
-			w->st.name, (unsigned long long)w->pending);
+		fprintf(stderr, "%s: output %s: %llu alerts from an earlier run in the spool\n",
+			program_invocation_short_name, w->st.name, (unsigned long long)w->pending);
 	pthread_mutex_init(&w->qlock, NULL);
 	pthread_mutex_init(&w->slock, NULL);
 	pthread_condattr_init(&ca);
@@ -339,8 +340,8 @@ void out_worker_stop(struct out_worker *w, uint64_t drain_ns, struct out_stats *
 	pthread_join(w->sender, NULL);
 	out_worker_stats(w, final);
 	if (w->corrupt)
-		fprintf(stderr, "sysrec: output %s: %llu damaged spool records skipped\n",
-			w->st.name, (unsigned long long)w->corrupt);
+		fprintf(stderr, "%s: output %s: %llu damaged spool records skipped\n",
+			program_invocation_short_name, w->st.name, (unsigned long long)w->corrupt);
 	while (w->qn) {
 		free(w->q[w->qhead].p);
 		w->qhead = (w->qhead + 1) % w->qcap;

@@ -380,6 +380,9 @@ static void run(struct rec *r)
 					r->o.path, strerror(e));
 			if (account_drops(r))
 				break;
+			/* the rate limiter's summaries come even when alerts stop */
+			if (r->live.outs)
+				out_set_tick(r->live.outs);
 			if (r->status_line)
 				print_status(r, mono - last_sec, r->nevents - ev_at_sec);
 			ev_at_sec = r->nevents;

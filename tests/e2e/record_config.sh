@@ -26,6 +26,10 @@ outputs:
   json: true
   stdout: {enabled: false}
   file: {enabled: false, path: /var/log/x}
+  http: {enabled: true, url: "https://h:2801/", headers: {Authorization: Bearer t}, timeout: 3s, min_priority: error}
+  nats: {enabled: true, servers: [nats://a:4222, nats://b:4222], jetstream: true, format: text}
+  spool_max: 5MB
+  rate_limit: {rate: 2.5, burst: 7, summary_every: 30s}
 retention:
 metrics: {enabled: false, listen: "[::1]:9000"}
 capture_on_alert: {enabled: false, mode: all_rules, min_priority: warning, pre: 30s, post: 10s, max_bytes: 1GiB, max_per_hour: 5}
@@ -38,6 +42,13 @@ if "$S" -c "$T/all.yaml" --show-config >"$T/show" 2>"$T/err"; then
 	if [ -z "$miss" ]; then pass every_key_applied; else fail every_key_applied "missing$miss"; fi
 else
 	fail every_key_applied "exit $?: $(head -3 "$T/err")"
+fi
+if grep -q 'servers: "nats://a:4222,nats://b:4222"' "$T/show" && grep -q 'Authorization: "Bearer t"' "$T/show" &&
+	grep -q 'min_priority: Error' "$T/show" && grep -q 'burst: 7' "$T/show" &&
+	grep -q 'spool_max: 5000000' "$T/show"; then
+	pass outputs_keys_applied
+else
+	fail outputs_keys_applied "$(sed -n '/^outputs/,$p' "$T/show" | tr '\n' ' ')"
 fi
 # --show-config prints a config that reads back to the same settings
 if "$S" -c "$T/show" --show-config 2>"$T/err" | cmp -s - "$T/show"; then pass show_config_round_trip

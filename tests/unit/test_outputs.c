@@ -201,9 +201,9 @@ TEST(config_keys_and_errors)
 	CHECK(strstr(err.msg, ":3:5: unknown key 'url' in outputs.nats") != NULL);
 	CHECK(strstr(err.msg, "\n        ^") != NULL); /* the caret under the key */
 	out_conf_free(&c);
-	CHECK_EQ_INT(load("outputs:\n  file: {enabled: true, path: /x, min_priority: loud}\n", &c,
-			  &err),
-		     SR_ESYNTAX);
+	CHECK_EQ_INT(
+	    load("outputs:\n  file: {enabled: true, path: /x, min_priority: loud}\n", &c, &err),
+	    SR_ESYNTAX);
 	CHECK(strstr(err.msg, "'min_priority' must be a Falco priority") != NULL);
 	out_conf_free(&c);
 }
@@ -211,7 +211,8 @@ TEST(config_keys_and_errors)
 TEST(set_to_file_with_uuid_priority_and_summary)
 {
 	char *d = tmpdir(), path[128], line[4096], spool[128];
-	struct out_alert a = {"Noisy", RP_WARNING, "syscall", "h", 1, "text", "{\"rule\":\"Noisy\"}"};
+	struct out_alert a = {
+	    "Noisy", RP_WARNING, "syscall", "h", 1, "text", "{\"rule\":\"Noisy\"}"};
 	struct out_alert low = {"Low", RP_DEBUG, "syscall", "h", 1, "low", "{\"rule\":\"Low\"}"};
 	struct out_set *s;
 	struct out_conf c;
