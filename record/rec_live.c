@@ -90,11 +90,11 @@ static void rec_live_emit(struct rec_live *l, const struct rule *r, struct fld_c
 	a.hostname = l->hostname;
 	a.ts_ns = c->ev->rec->ts;
 	a.text = a.json = NULL;
-	if (out_set_wants_text(l->outs) || !l->json) {
+	if (out_set_wants_text(l->outs)) {
 		rule_alert_text(r, c, text, sizeof(text));
 		a.text = text;
 	}
-	if (out_set_wants_json(l->outs) || l->json) {
+	if (out_set_wants_json(l->outs)) {
 		rule_alert_json(r, c, json, sizeof(json));
 		a.json = json;
 	}

@@ -45,17 +45,19 @@ elif msg=$(check_jsonl outputs_http "$T/got.jsonl" "$want"); then
 else
 	fail outputs_http "$msg"
 fi
-# a receiver answering 500 is not delivery: alerts stay spooled, counted
+# a receiver answering 500 is not delivery: alerts stay spooled, counted;
+# meanwhile the file output beside it gets every alert (a failing output
+# holds up no other)
 rm -rf "$T/spool2"
 cleanup_pids
 "$SINK" "$PORT" "$T/none.jsonl" 500 & PIDS="$!"
 sleep 0.3
 "$R" alerts --no-progress -r "$BURST_RULES" --alert-http "http://127.0.0.1:$PORT/" \
-	--alert-spool "$T/spool2" tests/fixtures/benign.sysrec >/dev/null 2>"$T/err2"
+	--alert-file "$T/f.log" --alert-spool "$T/spool2" tests/fixtures/benign.sysrec >/dev/null 2>"$T/err2"
 n=$(sed -n 's/.*output http: \([0-9]*\) accepted, \([0-9]*\) sent.* \([0-9]*\) spooled.*/\1 \2 \3/p' "$T/err2")
 set -- $n
-if [ "${1:-0}" -gt 0 ] && [ "$2" = 0 ] && [ "$3" = "$1" ]; then
-	pass "outputs_http_500 ($1 alerts kept in the spool on HTTP 500)"
+if [ "${1:-0}" -gt 0 ] && [ "$2" = 0 ] && [ "$3" = "$1" ] && [ "$(wc -l <"$T/f.log")" = "$1" ]; then
+	pass "outputs_http_500 ($1 alerts kept in the spool on HTTP 500, all $1 in the file output)"
 else
 	fail outputs_http_500 "counters: $(grep 'output http' "$T/err2")"
 fi

@@ -47,3 +47,20 @@ elif msg=$(check_jsonl x "$T/got.jsonl" "$live"); then
 else
 	fail outputs_restart "$msg"
 fi
+
+# SIGUSR1 reopens the alert file: after logrotate's move, the next alerts
+# go to a new file at the configured path, none lost.
+rm -f "$T/cmd.pid"
+rec_bg "$T/err3" -q -r "$T/r.yaml" -w "$T/c.sysrec" --alert-file "$T/alerts.log" -- \
+	sh -c "echo \$\$ >$T/cmd.pid; for i in \$(seq 30); do cat $T/spoolmark; sleep 0.1; done" >/dev/null ||
+	{ fail outputs_file_reopen "sysrec did not start: $(tail -2 "$T/err3")"; exit 0; }
+for i in $(seq 1 100); do [ -s "$T/alerts.log" ] && break; sleep 0.05; done
+mv "$T/alerts.log" "$T/alerts.log.1"
+kill -USR1 "$rp"
+wait "$rp"; rc=$?
+a=$(grep -c 'spool marker' "$T/alerts.log.1"); b=$(grep -c 'spool marker' "$T/alerts.log" 2>/dev/null)
+if [ "$rc" -eq 0 ] && [ "${a:-0}" -gt 0 ] && [ "${b:-0}" -gt 0 ] && [ $((a + b)) -eq 30 ]; then
+	pass "outputs_file_reopen ($a alerts before the move, $b after SIGUSR1 in the new file)"
+else
+	fail outputs_file_reopen "exit $rc, $a + ${b:-0} alerts (30 expected): $(tail -2 "$T/err3")"
+fi
