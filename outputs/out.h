@@ -20,7 +20,7 @@
  * The uuid of an alert is made here, once, by out_uuid_new (out_uuid.c); the
  * JSON sent carries it as the key "uuid".
  *
- * Thread safety: out_set_emit and out_set_tick from one thread;
+ * Thread safety: out_set_admit, out_set_emit and out_set_tick from one thread;
  * out_set_stats and out_set_reopen from any thread.
  */
 #ifndef OUT_H
@@ -134,6 +134,11 @@ int out_set_open(struct out_set **out, const struct out_conf *conf, const char *
 /* Formats the set needs rendered (to skip JSON work when nothing wants it). */
 int out_set_wants_json(const struct out_set *s);
 int out_set_wants_text(const struct out_set *s);
+/* 1 when some output takes an alert of this priority and the rule's rate
+ * limit lets it through (a suppressed alert is counted for the rule's
+ * summary): only then is the alert worth rendering and emitting. */
+int out_set_admit(struct out_set *s, const char *rule, int priority, const char *source);
+/* Hands an admitted alert to every output that takes its priority. */
 void out_set_emit(struct out_set *s, const struct out_alert *a);
 /* Emits the rate limiter's due summaries; out_set_emit does it too. */
 void out_set_tick(struct out_set *s);

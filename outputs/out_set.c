@@ -130,21 +130,32 @@ static char *json_with_uuid(const char *json, const char *uuid)
 	return o;
 }
 
+/* 1 when output k is on and takes alerts of this priority. */
+static int takes(const struct out_set *s, int k, int priority)
+{
+	return s->on[k] && priority <= s->t[k].c->min_priority;
+}
+
 static void fan_out(struct out_set *s, const struct out_alert *a)
 {
 	char uuid[37], *json;
-	uint8_t *rec;
-	size_t len;
+	uint8_t *rec = NULL;
+	size_t len = 0;
+	int queued = 0;
 
-	out_uuid_new(uuid);
-	json = json_with_uuid(a->json, uuid);
-	rec = out_rec_encode(a, uuid, json ? json : "{}", out_now_ns(0), &len);
-	free(json);
+	for (int k = OUT_STDOUT + 1; k < OUT_NKINDS; k++)
+		queued |= takes(s, k, a->priority);
+	if (queued) { /* the uuid and the record only for the queued outputs */
+		out_uuid_new(uuid);
+		json = json_with_uuid(a->json, uuid);
+		rec = out_rec_encode(a, uuid, json ? json : "{}", out_now_ns(0), &len);
+		free(json);
+	}
 	for (int k = 0; k < OUT_NKINDS; k++) {
 		const struct out_target *t = &s->t[k];
 		uint8_t *copy;
 
-		if (!s->on[k] || a->priority > t->c->min_priority)
+		if (!takes(s, k, a->priority))
 			continue;
 		if (k == OUT_STDOUT) {
 			/* as Falco prints it: without the uuid */
@@ -233,6 +244,21 @@ void out_set_tick(struct out_set *s)
 	out_rate_sweep(s->rl, now, 0, emit_summary, s);
 }
 
+int out_set_admit(struct out_set *s, const char *rule, int priority, const char *source)
+{
+	struct out_alert a = {rule, priority, source, NULL, 0, NULL, NULL};
+	int any = 0;
+
+	for (int k = 0; k < OUT_NKINDS; k++)
+		any |= takes(s, k, priority);
+	if (!any)
+		return 0;
+	if (!s->rl)
+		return 1;
+	out_set_tick(s);
+	return out_rate_allow(s->rl, &a, out_now_ns(1));
+}
+
 void out_set_emit(struct out_set *s, const struct out_alert *a)
 {
 	struct out_alert c = *a;
@@ -243,11 +269,6 @@ void out_set_emit(struct out_set *s, const struct out_alert *a)
 		c.hostname = "";
 	if (!s->hostname[0])
 		snprintf(s->hostname, sizeof(s->hostname), "%s", c.hostname);
-	if (s->rl) {
-		out_set_tick(s);
-		if (!out_rate_allow(s->rl, &c, out_now_ns(1)))
-			return;
-	}
 	fan_out(s, &c);
 }
 

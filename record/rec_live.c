@@ -84,6 +84,9 @@ static void rec_live_emit(struct rec_live *l, const struct rule *r, struct fld_c
 	char text[8192], json[16384];
 	struct out_alert a;
 
+	/* held back by the rate limit or taken by no output: not rendered */
+	if (!out_set_admit(l->outs, rule_name(r), (int)rule_priority(r), rule_source(r)))
+		return;
 	a.rule = rule_name(r);
 	a.priority = (int)rule_priority(r);
 	a.source = rule_source(r);

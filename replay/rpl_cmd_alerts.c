@@ -219,9 +219,12 @@ static void count_rule(struct rpl_alerts *a, const struct rule *r)
 /* The alert to the outputs; buf holds it in the stdout format already. */
 static void ship(struct rpl_alerts *a, const struct rule *r, struct fld_ctx *c, size_t n)
 {
-	char *other = malloc(RPL_ALERT_CAP);
+	char *other;
 	struct out_alert o;
 
+	if (!out_set_admit(a->outs, rule_name(r), (int)rule_priority(r), rule_source(r)))
+		return;
+	other = malloc(RPL_ALERT_CAP);
 	a->buf[n] = '\0';
 	o.rule = rule_name(r);
 	o.priority = (int)rule_priority(r);
