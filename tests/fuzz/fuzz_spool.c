@@ -31,8 +31,8 @@ static void check_frames(const uint8_t *d, size_t n)
 		if (pl < d || pl + plen > d + n)
 			abort();
 		if (!out_rec_decode(pl, plen, &r)) {
-			struct out_alert a = {r->rule, r->priority, NULL, r->hostname, r->ts_ns, r->text,
-					      NULL};
+			struct out_alert a = {r->rule,	r->priority, NULL, r->hostname,
+					      r->ts_ns, r->text,     NULL};
 			size_t len;
 			uint8_t *again = out_rec_encode(&a, r->uuid, r->json, r->emit_ns, &len);
 
