@@ -127,9 +127,7 @@ static int cfg_duration(struct cfg *p, const struct rule_ynode *n, const char *k
 	return 0;
 }
 
-/* Bytes: a number with an optional unit, B, kB/MB/GB/TB (powers of 1000)
- * or KiB/MiB/GiB/TiB (powers of 1024). */
-static int cfg_size(struct cfg *p, const struct rule_ynode *n, const char *key, uint64_t *out)
+int rec_size_parse(const char *s, uint64_t *out)
 {
 	static const struct {
 		const char *u;
@@ -150,24 +148,31 @@ static int cfg_size(struct cfg *p, const struct rule_ynode *n, const char *key, 
 	unsigned long long v;
 	char *end;
 
-	if (n->kind != RY_SCALAR || n->s[0] < '0' || n->s[0] > '9')
-		goto bad;
+	if (s[0] < '0' || s[0] > '9')
+		return -1;
 	errno = 0;
-	v = strtoull(n->s, &end, 10);
+	v = strtoull(s, &end, 10);
 	if (errno)
-		goto bad;
+		return -1;
 	while (*end == ' ')
 		end++;
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(end, units[i].u))
 			continue;
 		if (v > UINT64_MAX / units[i].mul)
-			goto bad;
+			return -1;
 		*out = v * units[i].mul;
 		return 0;
 	}
-bad:
-	return cfg_err(p, n, "'%s' must be a size such as 500MB or 2GiB", key);
+	return -1;
+}
+
+/* Bytes, as rec_size_parse takes them (500MB, 2GiB). */
+static int cfg_size(struct cfg *p, const struct rule_ynode *n, const char *key, uint64_t *out)
+{
+	if (n->kind != RY_SCALAR || rec_size_parse(n->s, out))
+		return cfg_err(p, n, "'%s' must be a size such as 500MB or 2GiB", key);
+	return 0;
 }
 
 /* ---- maps ---- */
@@ -419,27 +424,22 @@ static int cfg_outputs(struct cfg *p, const struct rule_ynode *m)
 	return rc;
 }
 
-/* retention: every key is validated; none is acted upon yet. */
+/* retention: --max-bytes, --max-age, --min-free */
 static int cfg_retention(struct cfg *p, const struct rule_ynode *m)
 {
 	static const char *const keys[] = {"max_bytes", "max_age", "min_free", NULL};
 	const struct rule_ynode *v;
-	uint64_t x;
 	int rc = cfg_map(p, m, "retention", keys);
 
-	if (!rc && (v = cfg_get(m, "max_bytes")))
-		rc = cfg_size(p, v, "max_bytes", &x);
-	if (!rc && (v = cfg_get(m, "max_age")))
-		rc = cfg_duration(p, v, "max_age", &x);
-	if (!rc && (v = cfg_get(m, "min_free")))
-		rc = cfg_size(p, v, "min_free", &x);
-	for (size_t i = 0; !rc && keys[i]; i++) {
-		char what[64];
-
-		snprintf(what, sizeof(what), "retention.%s", keys[i]);
-		if (cfg_get(m, keys[i]))
-			rc = cfg_not_yet(p, m, keys[i], what);
+	if (!rc && (v = cfg_get(m, "max_bytes"))) {
+		rc = cfg_size(p, v, "max_bytes", &p->o->max_bytes);
+		if (!rc && !p->o->max_bytes)
+			rc = cfg_err(p, v, "'max_bytes' must be above 0");
 	}
+	if (!rc && (v = cfg_get(m, "max_age")))
+		rc = cfg_duration(p, v, "max_age", &p->o->max_age_ns);
+	if (!rc && (v = cfg_get(m, "min_free")))
+		rc = cfg_size(p, v, "min_free", &p->o->min_free);
 	return rc;
 }
 
@@ -670,4 +670,13 @@ void rec_config_print(const struct rec_opts *o, FILE *f)
 	}
 	fprintf(f, "outputs:\n  json: %s\n  stdout:\n    enabled: %s\n",
 		o->alert_json ? "true" : "false", o->alert_quiet ? "false" : "true");
+	if (o->max_bytes || o->max_age_ns || o->min_free) {
+		fputs("retention:\n", f);
+		if (o->max_bytes)
+			fprintf(f, "  max_bytes: %" PRIu64 "\n", o->max_bytes);
+		if (o->max_age_ns)
+			print_duration(f, "max_age", o->max_age_ns, 2);
+		if (o->min_free)
+			fprintf(f, "  min_free: %" PRIu64 "\n", o->min_free);
+	}
 }

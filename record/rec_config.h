@@ -28,6 +28,11 @@ int rec_config_load_text(struct rec_config **out, const char *name, const char *
 			 struct rec_opts *o, struct sr_err *err);
 void rec_config_free(struct rec_config *c);
 
+/* Bytes: a number with an optional unit, B, kB/MB/GB/TB (powers of 1000)
+ * or KiB/MiB/GiB/TiB (powers of 1024), as the command line and the config
+ * file take them. 0 or -1. */
+int rec_size_parse(const char *s, uint64_t *out);
+
 /* The effective options, in the file's own syntax (sysrec --show-config). */
 void rec_config_print(const struct rec_opts *o, FILE *f);
 

@@ -266,19 +266,22 @@ static void print_summary(struct rec *r, uint64_t elapsed_ns)
 	struct fmt_writer_stats st;
 	uint64_t drops = r->drops_total[0] + r->drops_total[1] + r->drops_total[2];
 	uint64_t events, bytes;
+	size_t files;
 
 	/* after close: the sizes are those of the files on disk, and the
 	 * events of a chunk that could not be written are not counted */
 	rec_out_stats(&r->out, &st);
 	events = r->nevents > st.events_lost ? r->nevents - st.events_lost : 0;
-	bytes = st.bytes - r->out.deleted_bytes;
+	/* a ring may also delete files of an earlier run, not in st */
+	bytes = st.bytes > r->out.deleted_bytes ? st.bytes - r->out.deleted_bytes : 0;
+	files = r->out.files > r->out.deleted_files ? r->out.files - r->out.deleted_files : 0;
 	if (!r->o.quiet || drops)
 		fprintf(stderr,
 			"sysrec: %llu events in %.1f s (%.0f ev/s), %llu bytes in %zu file(s), "
 			"%.1f bytes/event, ratio %.1fx; drops: %llu (ring full %llu, other %llu)\n",
 			(unsigned long long)events, (double)elapsed_ns / 1e9,
 			elapsed_ns ? (double)events * 1e9 / (double)elapsed_ns : 0.0,
-			(unsigned long long)bytes, r->out.files - r->out.deleted_files,
+			(unsigned long long)bytes, files,
 			events ? (double)st.bytes / (double)events : 0.0,
 			st.bytes ? (double)st.raw_bytes / (double)st.bytes : 0.0,
 			(unsigned long long)drops,
@@ -291,8 +294,16 @@ static void print_summary(struct rec *r, uint64_t elapsed_ns)
 			"not be written\n",
 			(unsigned long long)st.events_lost);
 	if (r->out.deleted_files && !r->o.quiet)
-		fprintf(stderr, "sysrec: -W deleted %zu older file(s), %llu bytes\n",
-			r->out.deleted_files, (unsigned long long)r->out.deleted_bytes);
+		fprintf(stderr,
+			"sysrec: the file ring deleted %zu older file(s), %llu bytes (%zu for disk "
+			"space)\n",
+			r->out.deleted_files, (unsigned long long)r->out.deleted_bytes,
+			r->out.pressure_files);
+	if (r->out.disk_full)
+		fprintf(stderr, "sysrec: the disk filled %zu time(s); older files made room\n",
+			r->out.disk_full);
+	if (r->out.adopted && !r->o.quiet)
+		fprintf(stderr, "sysrec: the file of the previous run was kept in the set\n");
 	if (r->o.verbose) {
 		struct rusage ru;
 		double cpu;
@@ -324,6 +335,23 @@ static void reap_child(struct rec *r)
 	}
 }
 
+/* After a write error: with a file ring and the disk full, older files make
+ * room and recording goes on in a new file with a state snapshot (1);
+ * otherwise the recording ends (0). */
+static int recover_write(struct rec *r)
+{
+	size_t before = r->out.pressure_files;
+
+	if (r->write_rc != SR_ENOSPC || rec_out_recover(&r->out, &r->werr))
+		return 0;
+	r->write_rc = 0;
+	sr_err_clear(&r->werr);
+	if (!r->o.quiet)
+		fprintf(stderr, "sysrec: disk full: %zu older file(s) deleted, recording goes on\n",
+			r->out.pressure_files - before);
+	return snapshot_state(r) == 0;
+}
+
 /* The consume loop: until a signal, -M, -n, the command's end or an error. */
 static void run(struct rec *r)
 {
@@ -335,7 +363,7 @@ static void run(struct rec *r)
 		uint64_t mono, real;
 
 		rec_ring_wait(r->ring, 100);
-		if (rec_ring_drain(r->ring, 0, on_record, r) && r->write_rc)
+		if (rec_ring_drain(r->ring, 0, on_record, r) && r->write_rc && !recover_write(r))
 			break;
 		mono = now_ns(CLOCK_MONOTONIC);
 		real = now_ns(CLOCK_REALTIME);
@@ -349,7 +377,8 @@ static void run(struct rec *r)
 		}
 		if (fmt_writer_tick(r->out.w, real, &r->werr)) {
 			r->write_rc = r->werr.code ? r->werr.code : SR_EIO;
-			break;
+			if (!recover_write(r))
+				break;
 		}
 		if (mono - last_sec >= NS) {
 			int e = rec_sync_error(&r->sync);
@@ -357,8 +386,9 @@ static void run(struct rec *r)
 			if (e)
 				fprintf(stderr, "sysrec: --fsync: syncing %s failed: %s\n",
 					r->o.path, strerror(e));
-			if (account_drops(r))
+			if (account_drops(r) && !recover_write(r))
 				break;
+			rec_out_trim(&r->out, real);
 			if (r->status_line)
 				print_status(r, mono - last_sec, r->nevents - ev_at_sec);
 			ev_at_sec = r->nevents;
@@ -386,14 +416,16 @@ static void run(struct rec *r)
 			if (account_drops(r) || rec_out_rotate(&r->out, &r->werr)) {
 				if (!r->write_rc)
 					r->write_rc = r->werr.code ? r->werr.code : SR_EIO;
-				break;
+				if (!recover_write(r))
+					break;
+				continue;
 			}
-			if (snapshot_state(r))
+			if (snapshot_state(r) && !recover_write(r))
 				break;
 			last_snap = mono;
 		}
 		if (r->o.snap_ns && mono - last_snap >= r->o.snap_ns) {
-			if (snapshot_state(r))
+			if (snapshot_state(r) && !recover_write(r))
 				break;
 			last_snap = mono;
 		}
@@ -462,6 +494,7 @@ int main(int argc, char **argv)
 {
 	static struct rec r;
 	struct fmt_writer_opts wopts;
+	struct rec_out_ring ring;
 	struct fmt_host_info host;
 	struct sr_err err;
 	uint64_t t0;
@@ -490,7 +523,11 @@ int main(int argc, char **argv)
 	/* a killed recorder loses at most the last second */
 	wopts.chunk_ns = NS;
 	wopts.exclusive = !r.o.force;
-	rc = rec_out_open(&r.out, r.o.path, &host, &wopts, r.o.ring_count, &err);
+	ring.keep = r.o.ring_count;
+	ring.max_bytes = r.o.max_bytes;
+	ring.max_age_ns = r.o.max_age_ns;
+	ring.min_free = r.o.min_free;
+	rc = rec_out_open(&r.out, r.o.path, &host, &wopts, &ring, &err);
 	if (rc)
 		return die(fail_code(r.o.cmd != NULL, rc), &err);
 	rec_cg_init(&r.cg, &err);

@@ -19,6 +19,7 @@ void rec_usage(FILE *f)
 	      "\n"
 	      "SYNOPSIS\n"
 	      "    sysrec -w FILE [-M SECONDS] [-n EVENTS] [-C MB] [-G SECONDS] [-W COUNT]\n"
+	      "           [--max-bytes SIZE] [--max-age DURATION] [--min-free SIZE]\n"
 	      "           [-s SNAPLEN] [--syscalls LIST] [-p PID] [--cgroup PATH] [--comm NAME]\n"
 	      "           [-r RULES.yaml ...] [-E] [--fsync] [-q] [-v] [-u USER] [--force]\n"
 	      "           [-- COMMAND [ARGS...]]\n"
@@ -46,6 +47,12 @@ void rec_usage(FILE *f)
 	      "    -C MB          rotate when the file reaches MB megabytes (10^6 bytes)\n"
 	      "    -G SECONDS     rotate every SECONDS\n"
 	      "    -W COUNT       keep at most COUNT files (the oldest rotated file is deleted)\n"
+	      "    --max-bytes SIZE  retention: keep the set (rotated files and FILE) under\n"
+	      "                   SIZE (500MB, 2GiB), deleting the oldest rotated files\n"
+	      "    --max-age DURATION  retention: delete rotated files last written longer\n"
+	      "                   ago than DURATION (90m, 24h)\n"
+	      "    --min-free SIZE  keep SIZE free on FILE's file system, deleting the oldest\n"
+	      "                   rotated files when it runs lower\n"
 	      "    -s SNAPLEN     bytes of read/write/send/recv data kept (default 80, 0 = none,\n"
 	      "                   at most 4096)\n"
 	      "    --syscalls LIST  record only these syscalls (comma separated names, e.g.\n"
@@ -84,6 +91,16 @@ void rec_usage(FILE *f)
 	      "    a new FILE starts (mode 0600) with a state snapshot. `sysreplay` reads the\n"
 	      "    set in time order.\n"
 	      "\n"
+	      "FLIGHT RECORDER\n"
+	      "    With -W, --max-bytes, --max-age or --min-free, FILE and its rotated files\n"
+	      "    form a ring: the oldest rotated files are deleted first, never FILE nor a\n"
+	      "    file of another name (evidence). Without -C/-G, retention rotates at a\n"
+	      "    tenth of --max-bytes (100 MB with --min-free alone) and of --max-age.\n"
+	      "    A restart continues the set: a FILE left by the previous run is renamed\n"
+	      "    into it (after its last write), never overwritten. When the disk fills,\n"
+	      "    the file is closed after its last complete chunk, older files are deleted\n"
+	      "    and recording goes on in a new FILE (counted in the summary).\n"
+	      "\n"
 	      "SIGNALS\n"
 	      "    SIGINT, SIGTERM  stop: the file is finished (index and trailer) and closed\n"
 	      "    SIGHUP           reload the -r rules files (also done by itself when one\n"
@@ -118,6 +135,9 @@ enum {
 	OPT_VERSION,
 	OPT_SHOWCONFIG,
 	OPT_FSYNC,
+	OPT_MAXBYTES,
+	OPT_MAXAGE,
+	OPT_MINFREE,
 };
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -215,6 +235,9 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 	    {"config", required_argument, NULL, 'c'},
 	    {"show-config", no_argument, NULL, OPT_SHOWCONFIG},
 	    {"fsync", no_argument, NULL, OPT_FSYNC},
+	    {"max-bytes", required_argument, NULL, OPT_MAXBYTES},
+	    {"max-age", required_argument, NULL, OPT_MAXAGE},
+	    {"min-free", required_argument, NULL, OPT_MINFREE},
 	    {"syscalls", required_argument, NULL, OPT_SYSCALLS},
 	    {"cgroup", required_argument, NULL, OPT_CGROUP},
 	    {"comm", required_argument, NULL, OPT_COMM},
@@ -253,6 +276,22 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 			break;
 		case OPT_FSYNC:
 			o->fsync = 1;
+			break;
+		case OPT_MAXBYTES:
+			if (rec_size_parse(optarg, &o->max_bytes) || !o->max_bytes)
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--max-bytes: bad size '%s' (e.g. 500MB, 2GiB)",
+						  optarg);
+			break;
+		case OPT_MAXAGE:
+			if (parse_secs(optarg, &o->max_age_ns, err))
+				return sr_err_set(err, SR_ESYNTAX, "--max-age: bad duration '%s'",
+						  optarg);
+			break;
+		case OPT_MINFREE:
+			if (rec_size_parse(optarg, &o->min_free))
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--min-free: bad size '%s' (e.g. 1GiB)", optarg);
 			break;
 		case 'w':
 			o->path = optarg;
@@ -428,6 +467,14 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 		return sr_err_set(err, SR_ESYNTAX, "-p and -- COMMAND exclude each other");
 	if (o->user && !o->cmd)
 		return sr_err_set(err, SR_ESYNTAX, "-u USER needs -- COMMAND");
+	/* retention needs a set of files to delete from: rotate at a tenth of
+	 * each limit unless told otherwise, so the set keeps ~90% of it */
+	if ((o->max_bytes || o->min_free) && !o->rot_bytes && !o->rot_ns)
+		o->rot_bytes = o->max_bytes / 10 > 1000000 ? o->max_bytes / 10
+			       : o->max_bytes		   ? 1000000
+							   : 100000000;
+	if (o->max_age_ns && !o->rot_ns)
+		o->rot_ns = o->max_age_ns / 10 > 1000000000ull ? o->max_age_ns / 10 : 1000000000ull;
 	if (o->ring_count && !o->rot_bytes && !o->rot_ns)
 		return sr_err_set(err, SR_ESYNTAX, "-W needs -C or -G");
 	return 0;
