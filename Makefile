@@ -25,7 +25,7 @@ CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 $(WARN) $(SANFLAGS) -MMD -MP -I. -I.output -D_GNU_SOURCE
 LDFLAGS += $(SANFLAGS)
 LIBS := -lzstd -lyaml -lcjson -lz -lm
-REC_LIBS := -lbpf -lelf -lz -lpthread
+REC_LIBS := -lbpf -lelf -lz -lpthread -lmicrohttpd
 RPL_LIBS := -ledit
 
 LIB_SRC := $(wildcard common/*.c format/*.c state/*.c rules/*.c)
@@ -112,6 +112,9 @@ $(BIN)/sysreplay: $(RPL_OBJ) $(LIB)
 $(OUT)/tests/%: tests/unit/%.c $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) $(LDFLAGS)
+
+# rec_metrics.c serves HTTP: its unit test links the server library
+$(OUT)/tests/test_metrics: LIBS += -lmicrohttpd
 
 $(OUT)/tools/%: tests/tools/%.c $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)

@@ -447,16 +447,18 @@ static int cfg_metrics(struct cfg *p, const struct rule_ynode *m)
 {
 	static const char *const keys[] = {"enabled", "listen", NULL};
 	const struct rule_ynode *v;
+	const char *listen = NULL;
 	int rc = cfg_map(p, m, "metrics", keys), on = 0;
 
 	if (!rc && (v = cfg_get(m, "enabled")))
 		rc = cfg_bool(p, v, "enabled", &on);
 	if (!rc && (v = cfg_get(m, "listen"))) {
-		const char *s, *colon;
+		const char *s = NULL, *colon;
 		uint64_t port = 0;
 		char *end;
 
 		rc = cfg_str(p, v, "listen", &s);
+		listen = s;
 		colon = rc ? NULL : strrchr(s, ':');
 		if (!rc && colon)
 			port = strtoull(colon + 1, &end, 10);
@@ -464,7 +466,7 @@ static int cfg_metrics(struct cfg *p, const struct rule_ynode *m)
 			rc = cfg_err(p, v, "'listen' must be HOST:PORT, e.g. 127.0.0.1:8765");
 	}
 	if (!rc && on)
-		rc = cfg_not_yet(p, m, "enabled", "metrics.enabled: true");
+		p->o->metrics = listen ? listen : "127.0.0.1:8765";
 	return rc;
 }
 
@@ -678,5 +680,9 @@ void rec_config_print(const struct rec_opts *o, FILE *f)
 			print_duration(f, "max_age", o->max_age_ns, 2);
 		if (o->min_free)
 			fprintf(f, "  min_free: %" PRIu64 "\n", o->min_free);
+	}
+	if (o->metrics) {
+		fputs("metrics:\n  enabled: true\n", f);
+		print_str(f, "  listen: ", o->metrics);
 	}
 }

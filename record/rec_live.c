@@ -8,6 +8,7 @@
 #include "../rules/fld.h"
 #include "../rules/rule.h"
 #include "../state/st.h"
+#include "rec_metrics.h"
 
 /* A finalized rule set from the files, or an error (with a non-NULL
  * err_prefix, printed on stderr after it: the message, the failing line and
@@ -83,6 +84,9 @@ static void on_alert(void *ctx, const struct rule *r, struct fld_ctx *c)
 	char buf[8192];
 
 	l->alerts++;
+	if (l->metrics)
+		rec_metrics_rule_match(l->metrics, rule_name(r),
+				       rule_priority_name(rule_priority(r)));
 	if (l->quiet)
 		return;
 	if (l->json)

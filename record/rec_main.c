@@ -23,6 +23,7 @@
 #include "rec_cgroup.h"
 #include "rec_cmd.h"
 #include "rec_live.h"
+#include "rec_metrics.h"
 #include "rec_opts.h"
 #include "rec_out.h"
 #include "rec_probe.h"
@@ -48,6 +49,8 @@ struct rec {
 	struct rec_watch watch; /* the rules files, for a reload on change */
 	struct rec_sync sync;	/* --fsync */
 	struct rec_cg cg;
+	struct rec_metrics metrics; /* served with --metrics */
+	uint64_t last_ts;	    /* of the newest record drained this round */
 	struct evt_builder eb;
 	int64_t clock_offset;
 	uint64_t nevents;
@@ -56,7 +59,8 @@ struct rec {
 	struct sr_err werr;
 	uint64_t bad;	   /* records that failed to decode */
 	uint64_t bad_seen; /* bad + the reader's malformed samples, already in a DROP */
-	uint64_t drops_seen[PRB_DROP_NR];
+	uint64_t *drops_seen, *drops_cur; /* per CPU: [reason * ncpus + cpu] */
+	uint64_t drops_at;		  /* when they were last read (epoch ns) */
 	uint64_t drops_total[PRB_DROP_NR];
 	pid_t child;
 	int child_status, child_done;
@@ -154,6 +158,7 @@ static int on_record(void *ctx, void *rec, size_t len)
 		return 0;
 	}
 	ev.num = ++r->nevents;
+	r->last_ts = h->ts;
 	rec_live_event(&r->live, &ev);
 	rc = rec_out_append(&r->out, rec, len, &r->werr);
 	if (rc) {
@@ -166,55 +171,76 @@ static int on_record(void *ctx, void *rec, size_t len)
 	return 0;
 }
 
-/* New drops since the last look become a DROP record and file counters:
- * a loss is never silent.
- *
- * Reasons: ring_full, counted by the probe per CPU when a CPU's buffer has
- * no room; other, the probe's scratch/oversize failures plus records the
- * reader found malformed. The schema's "backlog" reason (a userspace queue
- * between reader and writer overflowing) cannot happen in this design and
- * is always 0: one thread reads the rings and hands each record to the
- * writer (compression included) before reading the next, so a writer that
- * falls behind slows the reader and the kernel-side buffers fill instead;
- * those losses are counted as ring_full, where they happen. */
-static int account_drops(struct rec *r)
+/* One DROP record: lost events of one CPU (or EVT_GAP_NO_CPU) over the
+ * span (from, now], the span's length in the header's latency. */
+static int write_gap(struct rec *r, unsigned cpu, uint64_t ring, uint64_t other, uint64_t from,
+		     uint64_t now)
 {
-	uint64_t cur[PRB_DROP_NR], d[PRB_DROP_NR], other;
-	uint64_t bad = r->bad + rec_ring_bad(r->ring);
 	struct evt_rec hdr;
 	const void *rec;
 	size_t len;
-	int rc;
 
-	if (rec_probe_drops(&r->probe, cur))
-		return 0;
-	for (int i = 0; i < PRB_DROP_NR; i++) {
-		d[i] = cur[i] - r->drops_seen[i];
-		r->drops_seen[i] = cur[i];
-		r->drops_total[i] += d[i];
-	}
-	/* malformed records are lost too: counted with the probe's "other" */
-	d[PRB_DROP_OTHER] += bad - r->bad_seen;
-	r->drops_total[PRB_DROP_OTHER] += bad - r->bad_seen;
-	r->bad_seen = bad;
-	other = d[PRB_DROP_NOMEM] + d[PRB_DROP_OTHER];
-	/* the reader's LOST count (rec_ring_lost) is not added: it repeats
-	 * what the probe already counted as ring drops */
-	if (!d[PRB_DROP_RING] && !other)
-		return 0;
 	memset(&hdr, 0, sizeof(hdr));
-	hdr.ts = now_ns(CLOCK_REALTIME);
+	hdr.ts = now;
+	hdr.latency = now > from ? now - from : 1;
+	hdr.cpu = (uint16_t)cpu;
 	hdr.pid = hdr.tid = (uint32_t)getpid();
 	snprintf(hdr.comm, sizeof(hdr.comm), "sysrec");
 	evt_builder_begin(&r->eb, EVT_DROP, &hdr);
-	evt_builder_add_u64(&r->eb, d[PRB_DROP_RING]);
-	evt_builder_add_u64(&r->eb, 0); /* backlog: cannot happen (see above) */
+	evt_builder_add_u64(&r->eb, ring);
+	evt_builder_add_u64(&r->eb, 0); /* backlog: cannot happen (see account_drops) */
 	evt_builder_add_u64(&r->eb, other);
 	rec = evt_builder_finish(&r->eb, &len);
 	if (!rec)
 		return 0;
-	fmt_writer_add_drops(r->out.w, d[PRB_DROP_RING], 0);
-	rc = rec_out_append(&r->out, rec, len, &r->werr);
+	fmt_writer_add_drops(r->out.w, ring, 0);
+	return rec_out_append(&r->out, rec, len, &r->werr);
+}
+
+/* New drops since the last look become DROP records, one per CPU that lost
+ * events (gap markers: sysreplay events shows each where it falls), and
+ * file counters: a loss is never silent.
+ *
+ * Reasons: ring_full, counted by the probe per CPU when a CPU's buffer has
+ * no room; other, the probe's scratch/oversize failures plus records the
+ * reader found malformed (those belong to no CPU). The schema's "backlog"
+ * reason (a userspace queue between reader and writer overflowing) cannot
+ * happen in this design and is always 0: one thread reads the rings and
+ * hands each record to the writer (compression included) before reading
+ * the next, so a writer that falls behind slows the reader and the
+ * kernel-side buffers fill instead; those losses are counted as ring_full,
+ * where they happen. */
+static int account_drops(struct rec *r)
+{
+	int n = r->probe.ncpus;
+	uint64_t bad = r->bad + rec_ring_bad(r->ring), now = now_ns(CLOCK_REALTIME);
+	uint64_t from = r->drops_at ? r->drops_at : now;
+	int rc = 0;
+
+	if (!r->drops_cur || rec_probe_drops_cpu(&r->probe, r->drops_cur))
+		return 0;
+	r->drops_at = now;
+	/* the reader's LOST count (rec_ring_lost) is not added: it repeats
+	 * what the probe already counted as ring drops */
+	for (int c = 0; c < n && !rc; c++) {
+		uint64_t d[PRB_DROP_NR];
+
+		for (int k = 0; k < PRB_DROP_NR; k++) {
+			size_t i = (size_t)k * (size_t)n + (size_t)c;
+
+			d[k] = r->drops_cur[i] - r->drops_seen[i];
+			r->drops_seen[i] = r->drops_cur[i];
+			r->drops_total[k] += d[k];
+		}
+		if (d[PRB_DROP_RING] || d[PRB_DROP_NOMEM] || d[PRB_DROP_OTHER])
+			rc = write_gap(r, (unsigned)c, d[PRB_DROP_RING],
+				       d[PRB_DROP_NOMEM] + d[PRB_DROP_OTHER], from, now);
+	}
+	if (!rc && bad != r->bad_seen) {
+		r->drops_total[PRB_DROP_OTHER] += bad - r->bad_seen;
+		rc = write_gap(r, EVT_GAP_NO_CPU, 0, bad - r->bad_seen, from, now);
+		r->bad_seen = bad;
+	}
 	if (rc && !r->write_rc)
 		r->write_rc = rc;
 	return rc;
@@ -335,6 +361,45 @@ static void reap_child(struct rec *r)
 	}
 }
 
+/* The counters --metrics serves, from the consumer's own numbers: every
+ * round the cheap ones, once a second the rest (rec_metrics.h). */
+static void publish_round(struct rec *r, uint64_t mono, uint64_t real)
+{
+	struct rec_metrics *m = &r->metrics;
+
+	rec_metrics_set(&m->heartbeat_ns, mono);
+	rec_metrics_set(&m->events, r->nevents);
+	rec_metrics_set(&m->lag_ns, r->last_ts && real > r->last_ts ? real - r->last_ts : 0);
+	r->last_ts = 0;
+}
+
+static void publish_second(struct rec *r)
+{
+	struct rec_metrics *m = &r->metrics;
+	struct fmt_writer_stats st;
+	uint64_t files, bytes;
+	int n = rec_ring_ncpus(r->ring);
+
+	rec_out_stats(&r->out, &st);
+	rec_out_ring_usage(&r->out, &files, &bytes);
+	rec_metrics_set(&m->bytes, st.bytes);
+	rec_metrics_set(&m->raw_bytes, st.raw_bytes);
+	rec_metrics_set(&m->chunks, st.chunks);
+	rec_metrics_set(&m->ring_files, files);
+	rec_metrics_set(&m->ring_bytes, bytes);
+	rec_metrics_set(&m->ring_deleted, r->out.deleted_files);
+	rec_metrics_set(&m->ring_deleted_space, r->out.pressure_files);
+	rec_metrics_set(&m->disk_full, r->out.disk_full);
+	for (int i = 0; i < PRB_DROP_NR; i++)
+		rec_metrics_set(&m->drops[i], r->drops_total[i]);
+	rec_metrics_set(&m->alerts, r->live.alerts);
+	rec_metrics_set(&m->reloads, r->live.reloads);
+	rec_metrics_set(&m->reload_failures, r->live.reload_failures);
+	for (int c = 0; c < n && c < REC_METRICS_CPUS; c++)
+		rec_metrics_set(&m->fill_ppm[c], rec_ring_fill_ppm(r->ring, c));
+	rec_metrics_set(&m->ncpus, (uint64_t)n);
+}
+
 /* After a write error: with a file ring and the disk full, older files make
  * room and recording goes on in a new file with a state snapshot (1);
  * otherwise the recording ends (0). */
@@ -369,6 +434,7 @@ static void run(struct rec *r)
 		real = now_ns(CLOCK_REALTIME);
 		if (sig_child)
 			reap_child(r);
+		publish_round(r, mono, real);
 		/* between two drains: the kernel's buffers hold what arrives
 		 * meanwhile, so a reload loses no event */
 		if (sig_reload || rec_watch_due(&r->watch, mono)) {
@@ -389,6 +455,7 @@ static void run(struct rec *r)
 			if (account_drops(r) && !recover_write(r))
 				break;
 			rec_out_trim(&r->out, real);
+			publish_second(r);
 			if (r->status_line)
 				print_status(r, mono - last_sec, r->nevents - ev_at_sec);
 			ev_at_sec = r->nevents;
@@ -507,6 +574,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return die(has_dashdash(argc, argv) ? REC_EXIT_CMD_FAILED : 2, &err);
 	set_signals();
+	rec_metrics_init(&r.metrics);
 	r.watch.fd = -1; /* nothing watched until the rules are loaded */
 	evt_builder_init(&r.eb);
 	/* a reader starved by busy processes is what drops events: run ahead of
@@ -548,6 +616,12 @@ int main(int argc, char **argv)
 		rc = sr_err_set(&err, SR_EIO, "cannot follow the command's pid");
 	if (!rc && r.o.pid)
 		rc = rec_track_tree(&r.probe, r.o.pid, &err);
+	if (!rc) {
+		r.drops_seen = calloc((size_t)r.probe.ncpus * PRB_DROP_NR, sizeof(uint64_t));
+		r.drops_cur = calloc((size_t)r.probe.ncpus * PRB_DROP_NR, sizeof(uint64_t));
+		if (!r.drops_seen || !r.drops_cur)
+			rc = sr_err_set(&err, SR_ENOMEM, "out of memory");
+	}
 	if (!rc)
 		rc = rec_ring_open(&r.ring, &r.probe, r.o.transport, r.o.buffer_pages, &err);
 	if (!rc)
@@ -557,6 +631,7 @@ int main(int argc, char **argv)
 	if (rc)
 		goto fail_early;
 	r.live.json = r.o.alert_json;
+	r.live.metrics = &r.metrics;
 	r.live.quiet = r.o.alert_quiet;
 	if (r.o.nrules && rec_watch_open(&r.watch, r.o.rules, r.o.nrules, &err)) {
 		/* SIGHUP still reloads */
@@ -574,6 +649,14 @@ int main(int argc, char **argv)
 	if (r.o.fsync &&
 	    (rec_sync_start(&r.sync, &err) || rec_out_set_sync(&r.out, &r.sync, &err)))
 		goto fail_early;
+	/* the server thread after the drop too; it never needs a capability */
+	if (r.o.metrics) {
+		publish_second(&r);
+		if (rec_metrics_start(&r.metrics, r.o.metrics, &err))
+			goto fail_early;
+		if (r.o.verbose)
+			fprintf(stderr, "sysrec: metrics at http://%s/metrics\n", r.o.metrics);
+	}
 	r.status_line = !r.o.quiet && !r.o.cmd && isatty(STDERR_FILENO);
 	if (r.o.verbose)
 		fprintf(stderr, "sysrec: recording to %s (%d CPUs, %u pages each, %s)\n", r.o.path,
@@ -593,6 +676,7 @@ int main(int argc, char **argv)
 		rec_ring_drain(r.ring, 1, on_record, &r);
 	if (!r.write_rc)
 		account_drops(&r);
+	rec_metrics_stop(&r.metrics);
 	rec_probe_close(&r.probe);
 	rc = rec_out_close(&r.out, r.write_rc ? NULL : &r.werr);
 	if (rc && !r.write_rc)
@@ -618,9 +702,12 @@ int main(int argc, char **argv)
 	rec_live_free(&r.live);
 	rec_cg_free(&r.cg);
 	evt_builder_free(&r.eb);
+	free(r.drops_seen);
+	free(r.drops_cur);
 	return code;
 
 fail_early:
+	rec_metrics_stop(&r.metrics);
 	if (go_fd >= 0)
 		rec_cmd_abort(go_fd, r.child);
 	rec_ring_close(r.ring);

@@ -21,6 +21,7 @@ struct rec_opts {
 	uint64_t max_bytes;   /* --max-bytes: retention by the set's total size */
 	uint64_t max_age_ns;  /* --max-age: retention by age */
 	uint64_t min_free;    /* --min-free: free space kept on the file system */
+	const char *metrics;  /* --metrics HOST:PORT: serve /metrics and /healthz */
 	uint32_t snaplen;     /* -s */
 	const char *syscalls; /* --syscalls */
 	pid_t pid;	      /* -p */
