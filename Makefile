@@ -25,7 +25,7 @@ CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 $(WARN) $(SANFLAGS) -MMD -MP -I. -I.output -D_GNU_SOURCE
 LDFLAGS += $(SANFLAGS)
 LIBS := -lzstd -lyaml -lcjson -lz -lm
-REC_LIBS := -lbpf -lelf -lz -lpthread -lmicrohttpd
+REC_LIBS := -lbpf -lelf -lz -lpthread -lmicrohttpd -lcrypto
 RPL_LIBS := -ledit
 
 LIB_SRC := $(wildcard common/*.c format/*.c state/*.c rules/*.c)
@@ -115,6 +115,7 @@ $(OUT)/tests/%: tests/unit/%.c $(LIB) | $(WAIT_DEPS)
 
 # rec_metrics.c serves HTTP: its unit test links the server library
 $(OUT)/tests/test_metrics: LIBS += -lmicrohttpd
+$(OUT)/tests/test_evidence: LIBS += -lcrypto
 
 $(OUT)/tools/%: tests/tools/%.c $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)

@@ -474,28 +474,37 @@ static int cfg_capture_on_alert(struct cfg *p, const struct rule_ynode *m)
 {
 	static const char *const keys[] = {"enabled", "mode",	   "min_priority", "pre",
 					   "post",    "max_bytes", "max_per_hour", NULL};
+	struct rec_evidence_opts *c = &p->o->coa;
 	const struct rule_ynode *v;
 	uint64_t x;
-	int rc = cfg_map(p, m, "capture_on_alert", keys), on = 0;
+	int rc = cfg_map(p, m, "capture_on_alert", keys), on = 0, mode = REC_EV_RULES;
 
 	if (!rc && (v = cfg_get(m, "enabled")))
 		rc = cfg_bool(p, v, "enabled", &on);
-	if (!rc && (v = cfg_get(m, "mode")) &&
-	    (v->kind != RY_SCALAR || (strcmp(v->s, "rules") && strcmp(v->s, "all_rules"))))
-		rc = cfg_err(p, v, "'mode' must be rules or all_rules");
-	if (!rc && (v = cfg_get(m, "min_priority")) &&
-	    (v->kind != RY_SCALAR || rule_priority_parse(v->s) < 0))
-		rc = cfg_err(p, v, "'min_priority' must be a Falco priority (emergency ... debug)");
+	if (!rc && (v = cfg_get(m, "mode"))) {
+		if (v->kind != RY_SCALAR || (strcmp(v->s, "rules") && strcmp(v->s, "all_rules")))
+			rc = cfg_err(p, v, "'mode' must be rules or all_rules");
+		else
+			mode = strcmp(v->s, "rules") ? REC_EV_ALL : REC_EV_RULES;
+	}
+	if (!rc && (v = cfg_get(m, "min_priority"))) {
+		if (v->kind != RY_SCALAR || rule_priority_parse(v->s) < 0)
+			rc = cfg_err(
+			    p, v, "'min_priority' must be a Falco priority (emergency ... debug)");
+		else
+			c->min_priority = rule_priority_parse(v->s);
+	}
 	if (!rc && (v = cfg_get(m, "pre")))
-		rc = cfg_duration(p, v, "pre", &x);
+		rc = cfg_duration(p, v, "pre", &c->pre_ns);
 	if (!rc && (v = cfg_get(m, "post")))
-		rc = cfg_duration(p, v, "post", &x);
+		rc = cfg_duration(p, v, "post", &c->post_ns);
 	if (!rc && (v = cfg_get(m, "max_bytes")))
-		rc = cfg_size(p, v, "max_bytes", &x);
-	if (!rc && (v = cfg_get(m, "max_per_hour")))
+		rc = cfg_size(p, v, "max_bytes", &c->max_bytes);
+	if (!rc && (v = cfg_get(m, "max_per_hour"))) {
 		rc = cfg_uint(p, v, "max_per_hour", 1, 1000000, &x);
-	if (!rc && on)
-		rc = cfg_not_yet(p, m, "enabled", "capture_on_alert.enabled: true");
+		c->max_per_hour = x;
+	}
+	c->mode = on ? mode : REC_EV_OFF;
 	return rc;
 }
 
@@ -684,5 +693,17 @@ void rec_config_print(const struct rec_opts *o, FILE *f)
 	if (o->metrics) {
 		fputs("metrics:\n  enabled: true\n", f);
 		print_str(f, "  listen: ", o->metrics);
+	}
+	if (o->coa.mode) {
+		fprintf(f, "capture_on_alert:\n  enabled: true\n  mode: %s\n",
+			o->coa.mode == REC_EV_ALL ? "all_rules" : "rules");
+		fprintf(f, "  min_priority: %s\n",
+			rule_priority_name((enum rule_priority)o->coa.min_priority));
+		print_duration(f, "pre", o->coa.pre_ns, 2);
+		print_duration(f, "post", o->coa.post_ns, 2);
+		if (o->coa.max_bytes)
+			fprintf(f, "  max_bytes: %" PRIu64 "\n", o->coa.max_bytes);
+		if (o->coa.max_per_hour)
+			fprintf(f, "  max_per_hour: %" PRIu64 "\n", o->coa.max_per_hour);
 	}
 }

@@ -6,8 +6,8 @@
  *
  * The keys and what each does are in man/sysrec.yaml.5. Every key is
  * checked: an unknown key, a bad value, or a key of a feature this version
- * does not act upon yet (retention, metrics, capture_on_alert, the file,
- * program, syslog and http outputs when enabled) is an error. The message
+ * does not act upon yet (the file, program, syslog and http outputs when
+ * enabled) is an error. The message
  * is "FILE:LINE:COL: what" followed by the source line and a caret.
  * Strings that o points to afterwards are owned by cfg.
  */

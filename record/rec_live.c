@@ -8,6 +8,7 @@
 #include "../rules/fld.h"
 #include "../rules/rule.h"
 #include "../state/st.h"
+#include "rec_evidence.h"
 #include "rec_metrics.h"
 
 /* A finalized rule set from the files, or an error (with a non-NULL
@@ -78,21 +79,46 @@ int rec_live_reload(struct rec_live *l, const char *const *rules, size_t nrules)
 	return 0;
 }
 
+/* The alert's evidence capture, when its rule captures: 1 and ref set. */
+static int evidence_for(struct rec_live *l, const struct rule *r, struct fld_ctx *c,
+			struct rec_evidence_ref *ref)
+{
+	char text[8192];
+	struct sr_err err;
+	int rc;
+
+	if (!l->evidence)
+		return 0;
+	rule_alert_text(r, c, text, sizeof(text));
+	sr_err_clear(&err);
+	rc = rec_evidence_alert(l->evidence, r, c->ev, text, ref, &err);
+	if (rc < 0)
+		fprintf(stderr, "sysrec: evidence capture failed: %s\n",
+			err.msg[0] ? err.msg : sr_code_name(rc));
+	return rc > 0;
+}
+
 static void on_alert(void *ctx, const struct rule *r, struct fld_ctx *c)
 {
 	struct rec_live *l = ctx;
+	struct rec_evidence_ref ref;
+	int has_ev;
 	char buf[8192];
+	size_t len;
 
 	l->alerts++;
 	if (l->metrics)
 		rec_metrics_rule_match(l->metrics, rule_name(r),
 				       rule_priority_name(rule_priority(r)));
+	has_ev = evidence_for(l, r, c, &ref);
 	if (l->quiet)
 		return;
 	if (l->json)
-		rule_alert_json(r, c, buf, sizeof(buf));
+		len = rule_alert_json(r, c, buf, sizeof(buf));
 	else
-		rule_alert_text(r, c, buf, sizeof(buf));
+		len = rule_alert_text(r, c, buf, sizeof(buf));
+	if (has_ev)
+		rec_evidence_annotate(buf, strnlen(buf, len), sizeof(buf), l->json, &ref);
 	printf("%s\n", buf);
 	fflush(stdout);
 }

@@ -17,6 +17,7 @@ struct st_state;
 struct rule_set;
 struct fld_ctx;
 struct rec_metrics;
+struct rec_evidence;
 
 struct rec_live {
 	struct st_state *st;
@@ -28,6 +29,7 @@ struct rec_live {
 	int quiet; /* alerts counted, not printed */
 	uint64_t reloads, reload_failures;
 	struct rec_metrics *metrics; /* NULL, or counts matches per rule */
+	struct rec_evidence *evidence; /* NULL, or captures around alerts */
 };
 
 int rec_live_init(struct rec_live *l, const char *const *rules, size_t nrules, const char *hostname,

@@ -22,6 +22,7 @@
 #include "rec_caps.h"
 #include "rec_cgroup.h"
 #include "rec_cmd.h"
+#include "rec_evidence.h"
 #include "rec_live.h"
 #include "rec_metrics.h"
 #include "rec_opts.h"
@@ -50,6 +51,7 @@ struct rec {
 	struct rec_sync sync;	/* --fsync */
 	struct rec_cg cg;
 	struct rec_metrics metrics; /* served with --metrics */
+	struct rec_evidence ev;	    /* --capture-on-alert */
 	uint64_t last_ts;	    /* of the newest record drained this round */
 	struct evt_builder eb;
 	int64_t clock_offset;
@@ -142,6 +144,19 @@ static void report_write_error(const struct rec *r)
 		      "which readers find by scanning");
 }
 
+/* The post window of an open evidence capture; a failure ends that capture,
+ * never the recording. */
+static void evidence_record(struct rec *r, const void *rec, size_t len)
+{
+	struct sr_err err;
+
+	sr_err_clear(&err);
+	if (rec_evidence_record(&r->ev, rec, len, &err)) {
+		fprintf(stderr, "sysrec: evidence capture %s: %s\n", r->ev.path, err.msg);
+		rec_evidence_close(&r->ev, NULL);
+	}
+}
+
 /* One record from the probe: to epoch time, through state and rules, to disk. */
 static int on_record(void *ctx, void *rec, size_t len)
 {
@@ -166,6 +181,8 @@ static int on_record(void *ctx, void *rec, size_t len)
 		r->write_rc = rc;
 		return rc;
 	}
+	if (r->ev.w)
+		evidence_record(r, rec, len);
 	if (r->o.max_events && r->nevents >= r->o.max_events)
 		r->full = 1;
 	return 0;
@@ -348,6 +365,12 @@ static void print_summary(struct rec *r, uint64_t elapsed_ns)
 			(unsigned long long)r->bad);
 	if (r->live.alerts)
 		fprintf(stderr, "sysrec: %llu alerts\n", (unsigned long long)r->live.alerts);
+	if (r->ev.files)
+		fprintf(stderr,
+			"sysrec: %llu evidence file(s), the last pre window on disk %.3f s after "
+			"its alert's event%s\n",
+			(unsigned long long)r->ev.files, (double)r->ev.pre_ns / 1e9,
+			r->ev.skipped ? " (some alerts past max_per_hour had none)" : "");
 }
 
 static void reap_child(struct rec *r)
@@ -393,6 +416,7 @@ static void publish_second(struct rec *r)
 	for (int i = 0; i < PRB_DROP_NR; i++)
 		rec_metrics_set(&m->drops[i], r->drops_total[i]);
 	rec_metrics_set(&m->alerts, r->live.alerts);
+	rec_metrics_set(&m->evidence_files, r->ev.files);
 	rec_metrics_set(&m->reloads, r->live.reloads);
 	rec_metrics_set(&m->reload_failures, r->live.reload_failures);
 	for (int c = 0; c < n && c < REC_METRICS_CPUS; c++)
@@ -435,6 +459,13 @@ static void run(struct rec *r)
 		if (sig_child)
 			reap_child(r);
 		publish_round(r, mono, real);
+		if (r->ev.w) {
+			struct sr_err eerr;
+
+			sr_err_clear(&eerr);
+			if (rec_evidence_tick(&r->ev, real, &eerr))
+				fprintf(stderr, "sysrec: evidence capture: %s\n", eerr.msg);
+		}
 		/* between two drains: the kernel's buffers hold what arrives
 		 * meanwhile, so a reload loses no event */
 		if (sig_reload || rec_watch_due(&r->watch, mono)) {
@@ -632,6 +663,14 @@ int main(int argc, char **argv)
 		goto fail_early;
 	r.live.json = r.o.alert_json;
 	r.live.metrics = &r.metrics;
+	if (r.o.coa.mode) {
+		if (!r.o.nrules) {
+			sr_err_set(&err, SR_ESYNTAX, "--capture-on-alert needs rules (-r)");
+			goto fail_early;
+		}
+		rec_evidence_init(&r.ev, &r.o.coa, &r.out, &host, r.o.alert_json, stdout);
+		r.live.evidence = &r.ev;
+	}
 	r.live.quiet = r.o.alert_quiet;
 	if (r.o.nrules && rec_watch_open(&r.watch, r.o.rules, r.o.nrules, &err)) {
 		/* SIGHUP still reloads */
@@ -678,6 +717,8 @@ int main(int argc, char **argv)
 		account_drops(&r);
 	rec_metrics_stop(&r.metrics);
 	rec_probe_close(&r.probe);
+	rec_evidence_close(&r.ev, NULL);
+	evt_builder_free(&r.ev.b);
 	rc = rec_out_close(&r.out, r.write_rc ? NULL : &r.werr);
 	if (rc && !r.write_rc)
 		r.write_rc = rc;

@@ -10,6 +10,7 @@
 #include "../common/sr_time.h"
 #include "../common/sr_version.h"
 #include "../probe/probe_shared.h"
+#include "../rules/rule.h"
 #include "rec_config.h"
 
 void rec_usage(FILE *f)
@@ -143,6 +144,12 @@ enum {
 	OPT_MAXAGE,
 	OPT_MINFREE,
 	OPT_METRICS,
+	OPT_COA,
+	OPT_COA_PRE,
+	OPT_COA_POST,
+	OPT_COA_PRIO,
+	OPT_COA_BYTES,
+	OPT_COA_HOUR,
 };
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -231,6 +238,9 @@ static void set_defaults(struct rec_opts *o)
 	o->entry = PRB_ENTRY_SLOT;
 	o->level = 1;
 	o->snap_ns = 30ull * 1000000000ull;
+	o->coa.pre_ns = 30ull * 1000000000ull;
+	o->coa.post_ns = 10ull * 1000000000ull;
+	o->coa.min_priority = RP_DEBUG;
 }
 
 static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *err)
@@ -244,6 +254,12 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 	    {"max-age", required_argument, NULL, OPT_MAXAGE},
 	    {"min-free", required_argument, NULL, OPT_MINFREE},
 	    {"metrics", required_argument, NULL, OPT_METRICS},
+	    {"capture-on-alert", required_argument, NULL, OPT_COA},
+	    {"capture-pre", required_argument, NULL, OPT_COA_PRE},
+	    {"capture-post", required_argument, NULL, OPT_COA_POST},
+	    {"capture-min-priority", required_argument, NULL, OPT_COA_PRIO},
+	    {"capture-max-bytes", required_argument, NULL, OPT_COA_BYTES},
+	    {"capture-max-per-hour", required_argument, NULL, OPT_COA_HOUR},
 	    {"syscalls", required_argument, NULL, OPT_SYSCALLS},
 	    {"cgroup", required_argument, NULL, OPT_CGROUP},
 	    {"comm", required_argument, NULL, OPT_COMM},
@@ -293,6 +309,45 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 			if (parse_secs(optarg, &o->max_age_ns, err))
 				return sr_err_set(err, SR_ESYNTAX, "--max-age: bad duration '%s'",
 						  optarg);
+			break;
+		case OPT_COA:
+			if (!strcmp(optarg, "rules"))
+				o->coa.mode = REC_EV_RULES;
+			else if (!strcmp(optarg, "all_rules"))
+				o->coa.mode = REC_EV_ALL;
+			else if (!strcmp(optarg, "off"))
+				o->coa.mode = REC_EV_OFF;
+			else
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--capture-on-alert: rules, all_rules or off");
+			break;
+		case OPT_COA_PRE:
+		case OPT_COA_POST:
+			if (parse_secs(optarg, c == OPT_COA_PRE ? &o->coa.pre_ns : &o->coa.post_ns,
+				       err))
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--capture-%s: bad duration '%s'",
+						  c == OPT_COA_PRE ? "pre" : "post", optarg);
+			break;
+		case OPT_COA_PRIO: {
+			int p = rule_priority_parse(optarg);
+
+			if (p < 0)
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--capture-min-priority: a Falco priority "
+						  "(emergency ... debug)");
+			o->coa.min_priority = p;
+			break;
+		}
+		case OPT_COA_BYTES:
+			if (rec_size_parse(optarg, &o->coa.max_bytes))
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--capture-max-bytes: bad size '%s'", optarg);
+			break;
+		case OPT_COA_HOUR:
+			if (parse_u64(optarg, &o->coa.max_per_hour) || !o->coa.max_per_hour)
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--capture-max-per-hour: a count above 0");
 			break;
 		case OPT_METRICS:
 			if (!strchr(optarg, ':'))

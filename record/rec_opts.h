@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "../common/sr_err.h"
+#include "rec_evidence.h"
 
 #define REC_MAX_RULES 32
 
@@ -22,6 +23,7 @@ struct rec_opts {
 	uint64_t max_age_ns;  /* --max-age: retention by age */
 	uint64_t min_free;    /* --min-free: free space kept on the file system */
 	const char *metrics;  /* --metrics HOST:PORT: serve /metrics and /healthz */
+	struct rec_evidence_opts coa; /* --capture-on-alert and its settings */
 	uint32_t snaplen;     /* -s */
 	const char *syscalls; /* --syscalls */
 	pid_t pid;	      /* -p */

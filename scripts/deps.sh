@@ -3,7 +3,7 @@
 # Quick when everything is present: one dpkg query, no network.
 set -e
 PKGS="build-essential clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev zstd \
-libyaml-dev libedit-dev libcjson-dev libmicrohttpd-dev pkg-config tmux sysdig hyperfine"
+libyaml-dev libedit-dev libcjson-dev libmicrohttpd-dev libssl-dev pkg-config tmux sysdig hyperfine"
 case "$(uname -m)" in
 x86_64 | aarch64) PKGS="$PKGS libclang-rt-dev" ;;
 esac

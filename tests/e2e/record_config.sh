@@ -28,10 +28,10 @@ outputs:
   file: {enabled: false, path: /var/log/x}
 retention: {max_bytes: 2GiB, max_age: 24h, min_free: 1GB}
 metrics: {enabled: true, listen: "[::1]:9000"}
-capture_on_alert: {enabled: false, mode: all_rules, min_priority: warning, pre: 30s, post: 10s, max_bytes: 1GiB, max_per_hour: 5}
+capture_on_alert: {enabled: true, mode: all_rules, min_priority: warning, pre: 30s, post: 10s, max_bytes: 1GiB, max_per_hour: 5}
 Y
 if "$S" -c "$T/all.yaml" --show-config >"$T/show" 2>"$T/err"; then
-	want="directory: \"$T/caps\"|file: \"host.sysrec\"|size_mb: 7|every: 90s|keep: 5|snaplen: 321|syscalls: \"openat,execve\"|cgroup: \"/sys/fs/cgroup\"|comm: \"nginx\"|exec_env: true|latency: false|fsync: true|- \"$T/a.yaml\"|- \"$T/b\"|json: true|enabled: false|max_bytes: 2147483648|max_age: 86400s|min_free: 1000000000|listen: \"[::1]:9000\""
+	want="directory: \"$T/caps\"|file: \"host.sysrec\"|size_mb: 7|every: 90s|keep: 5|snaplen: 321|syscalls: \"openat,execve\"|cgroup: \"/sys/fs/cgroup\"|comm: \"nginx\"|exec_env: true|latency: false|fsync: true|- \"$T/a.yaml\"|- \"$T/b\"|json: true|enabled: false|max_bytes: 2147483648|max_age: 86400s|min_free: 1000000000|listen: \"[::1]:9000\"|mode: all_rules|min_priority: Warning|pre: 30s|post: 10s|max_bytes: 1073741824|max_per_hour: 5"
 	miss=""
 	IFS='|' read -ra ws <<<"$want"
 	for w in "${ws[@]}"; do grep -qF -- "$w" "$T/show" || miss="$miss [$w]"; done
@@ -92,7 +92,7 @@ bad file_slash 2:9 "'file' is a name inside 'directory'" $'capture:\n  file: a/b
 bad size 2:14 "'max_bytes' must be a size" $'retention:\n  max_bytes: 2 gigs'
 bad retention_zero 2:14 "'max_bytes' must be above 0" $'retention:\n  max_bytes: 0'
 bad metrics_listen 2:11 "'listen' must be HOST:PORT" $'metrics:\n  listen: 8765'
-bad coa_not_yet 1:20 "'capture_on_alert.enabled: true' is not acted upon" 'capture_on_alert: {enabled: true}'
+bad coa_mode 1:26 "'mode' must be rules or all_rules" 'capture_on_alert: {mode: some}'
 bad coa_priority 1:34 "'min_priority' must be a Falco priority" 'capture_on_alert: {min_priority: loud}'
 bad output_not_yet 3:5 "'outputs.file.enabled: true' is not acted upon" $'outputs:\n  file:\n    enabled: true\n    path: /tmp/a'
 bad rules_map 1:14 "'rules_files' must be a list" 'rules_files: {a: b}'
