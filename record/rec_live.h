@@ -28,7 +28,7 @@ struct rec_live {
 	int json;  /* alerts as Falco JSON lines, not text */
 	int quiet; /* alerts counted, not printed */
 	uint64_t reloads, reload_failures;
-	struct rec_metrics *metrics; /* NULL, or counts matches per rule */
+	struct rec_metrics *metrics;   /* NULL, or counts matches per rule */
 	struct rec_evidence *evidence; /* NULL, or captures around alerts */
 };
 
