@@ -10,6 +10,8 @@
 #include "../rules/rule.h"
 #include "../state/st.h"
 #include "rec_action.h"
+#include "rec_evidence.h"
+#include "rec_metrics.h"
 
 /* A finalized rule set from the files, or an error (with a non-NULL
  * err_prefix, printed on stderr after it: the message, the failing line and
@@ -105,15 +107,40 @@ static void rec_live_emit(struct rec_live *l, const struct rule *r, struct fld_c
 	out_set_emit(l->outs, &a);
 }
 
+/* The alert's evidence capture, when its rule captures: 1 and ref set. */
+static int evidence_for(struct rec_live *l, const struct rule *r, struct fld_ctx *c,
+			struct rec_evidence_ref *ref)
+{
+	char text[8192];
+	struct sr_err err;
+	int rc;
+
+	if (!l->evidence)
+		return 0;
+	rule_alert_text(r, c, text, sizeof(text));
+	sr_err_clear(&err);
+	rc = rec_evidence_alert(l->evidence, r, c->ev, text, ref, &err);
+	if (rc < 0)
+		fprintf(stderr, "sysrec: evidence capture failed: %s\n",
+			err.msg[0] ? err.msg : sr_code_name(rc));
+	return rc > 0;
+}
+
 static void on_alert(void *ctx, const struct rule *r, struct fld_ctx *c)
 {
 	struct rec_live *l = ctx;
+	struct rec_evidence_ref ref;
+	int has_ev;
 	char buf[8192];
 
 	l->alerts++;
 	/* before anything is printed: a kill races the offender */
 	if (l->act)
 		rec_action_alert(l->act, r, c);
+	if (l->metrics)
+		rec_metrics_rule_match(l->metrics, rule_name(r),
+				       rule_priority_name(rule_priority(r)));
+	has_ev = evidence_for(l, r, c, &ref);
 	if (l->outs) {
 		rec_live_emit(l, r, c);
 		return;
@@ -126,6 +153,8 @@ static void on_alert(void *ctx, const struct rule *r, struct fld_ctx *c)
 		rule_alert_text(r, c, buf, sizeof(buf));
 	if (l->act)
 		rec_action_annotate(l->act, buf, sizeof(buf), l->json);
+	if (has_ev)
+		rec_evidence_annotate(buf, strnlen(buf, sizeof(buf)), sizeof(buf), l->json, &ref);
 	printf("%s\n", buf);
 	fflush(stdout);
 }

@@ -10,6 +10,7 @@
 #include "../common/sr_time.h"
 #include "../common/sr_version.h"
 #include "../probe/probe_shared.h"
+#include "../rules/rule.h"
 #include "rec_config.h"
 
 void rec_usage(FILE *f)
@@ -19,6 +20,8 @@ void rec_usage(FILE *f)
 	      "\n"
 	      "SYNOPSIS\n"
 	      "    sysrec -w FILE [-M SECONDS] [-n EVENTS] [-C MB] [-G SECONDS] [-W COUNT]\n"
+	      "           [--max-bytes SIZE] [--max-age DURATION] [--min-free SIZE]\n"
+	      "           [--metrics HOST:PORT] [--capture-on-alert rules|all_rules]\n"
 	      "           [-s SNAPLEN] [--syscalls LIST] [-p PID] [--cgroup PATH] [--comm NAME]\n"
 	      "           [-r RULES.yaml ...] [-E] [--fsync] [-q] [-v] [-u USER] [--force]\n"
 	      "           [-- COMMAND [ARGS...]]\n"
@@ -47,6 +50,23 @@ void rec_usage(FILE *f)
 	      "    -C MB          rotate when the file reaches MB megabytes (10^6 bytes)\n"
 	      "    -G SECONDS     rotate every SECONDS\n"
 	      "    -W COUNT       keep at most COUNT files (the oldest rotated file is deleted)\n"
+	      "    --max-bytes SIZE  retention: keep the set (rotated files and FILE) under\n"
+	      "                   SIZE (500MB, 2GiB), deleting the oldest rotated files\n"
+	      "    --max-age DURATION  retention: delete rotated files last written longer\n"
+	      "                   ago than DURATION (90m, 24h)\n"
+	      "    --min-free SIZE  keep SIZE free on FILE's file system, deleting the oldest\n"
+	      "                   rotated files when it runs lower\n"
+	      "    --metrics HOST:PORT  serve Prometheus metrics at http://HOST:PORT/metrics and\n"
+	      "                   a health check at /healthz (e.g. 127.0.0.1:8765; off by default)\n"
+	      "    --capture-on-alert rules|all_rules  write an evidence capture around each\n"
+	      "                   alert (rules: those with Falco's capture: true; all_rules:\n"
+	      "                   every rule at --capture-min-priority or above), from the\n"
+	      "                   ring: FILE's stem.evidence.TIME.sysrec, named in the alert\n"
+	      "    --capture-pre DURATION, --capture-post DURATION  the window around the\n"
+	      "                   alert (30s and 10s; a rule's capture_duration sets post)\n"
+	      "    --capture-min-priority P  with all_rules: only rules at P or above\n"
+	      "    --capture-max-bytes SIZE, --capture-max-per-hour N  caps per evidence\n"
+	      "                   file and per hour (counted when reached)\n"
 	      "    -s SNAPLEN     bytes of read/write/send/recv data kept (default 80, 0 = none,\n"
 	      "                   at most 4096)\n"
 	      "    --syscalls LIST  record only these syscalls (comma separated names, e.g.\n"
@@ -111,6 +131,16 @@ void rec_usage(FILE *f)
 	      "    a new FILE starts (mode 0600) with a state snapshot. `sysreplay` reads the\n"
 	      "    set in time order.\n"
 	      "\n"
+	      "FLIGHT RECORDER\n"
+	      "    With -W, --max-bytes, --max-age or --min-free, FILE and its rotated files\n"
+	      "    form a ring: the oldest rotated files are deleted first, never FILE nor a\n"
+	      "    file of another name (evidence). Without -C/-G, retention rotates at a\n"
+	      "    tenth of --max-bytes (100 MB with --min-free alone) and of --max-age.\n"
+	      "    A restart continues the set: a FILE left by the previous run is renamed\n"
+	      "    into it (after its last write), never overwritten. When the disk fills,\n"
+	      "    the file is closed after its last complete chunk, older files are deleted\n"
+	      "    and recording goes on in a new FILE (counted in the summary).\n"
+	      "\n"
 	      "SIGNALS\n"
 	      "    SIGINT, SIGTERM  stop: the file is finished (index and trailer) and closed\n"
 	      "    SIGHUP           reload the -r rules files (also done by itself when one\n"
@@ -157,6 +187,16 @@ enum {
 	OPT_ALERT_NATS,
 	OPT_ALERT_KAFKA,
 	OPT_ALERT_SPOOL,
+	OPT_MAXBYTES,
+	OPT_MAXAGE,
+	OPT_MINFREE,
+	OPT_METRICS,
+	OPT_COA,
+	OPT_COA_PRE,
+	OPT_COA_POST,
+	OPT_COA_PRIO,
+	OPT_COA_BYTES,
+	OPT_COA_HOUR,
 };
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -246,6 +286,9 @@ static void set_defaults(struct rec_opts *o)
 	o->level = 1;
 	o->snap_ns = 30ull * 1000000000ull;
 	out_conf_init(&o->outs);
+	o->coa.pre_ns = 30ull * 1000000000ull;
+	o->coa.post_ns = 10ull * 1000000000ull;
+	o->coa.min_priority = RP_DEBUG;
 }
 
 static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *err)
@@ -255,6 +298,16 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 	    {"config", required_argument, NULL, 'c'},
 	    {"show-config", no_argument, NULL, OPT_SHOWCONFIG},
 	    {"fsync", no_argument, NULL, OPT_FSYNC},
+	    {"max-bytes", required_argument, NULL, OPT_MAXBYTES},
+	    {"max-age", required_argument, NULL, OPT_MAXAGE},
+	    {"min-free", required_argument, NULL, OPT_MINFREE},
+	    {"metrics", required_argument, NULL, OPT_METRICS},
+	    {"capture-on-alert", required_argument, NULL, OPT_COA},
+	    {"capture-pre", required_argument, NULL, OPT_COA_PRE},
+	    {"capture-post", required_argument, NULL, OPT_COA_POST},
+	    {"capture-min-priority", required_argument, NULL, OPT_COA_PRIO},
+	    {"capture-max-bytes", required_argument, NULL, OPT_COA_BYTES},
+	    {"capture-max-per-hour", required_argument, NULL, OPT_COA_HOUR},
 	    {"syscalls", required_argument, NULL, OPT_SYSCALLS},
 	    {"cgroup", required_argument, NULL, OPT_CGROUP},
 	    {"comm", required_argument, NULL, OPT_COMM},
@@ -304,6 +357,68 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 			break;
 		case OPT_FSYNC:
 			o->fsync = 1;
+			break;
+		case OPT_MAXBYTES:
+			if (rec_size_parse(optarg, &o->max_bytes) || !o->max_bytes)
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--max-bytes: bad size '%s' (e.g. 500MB, 2GiB)",
+						  optarg);
+			break;
+		case OPT_MAXAGE:
+			if (parse_secs(optarg, &o->max_age_ns, err))
+				return sr_err_set(err, SR_ESYNTAX, "--max-age: bad duration '%s'",
+						  optarg);
+			break;
+		case OPT_COA:
+			if (!strcmp(optarg, "rules"))
+				o->coa.mode = REC_EV_RULES;
+			else if (!strcmp(optarg, "all_rules"))
+				o->coa.mode = REC_EV_ALL;
+			else if (!strcmp(optarg, "off"))
+				o->coa.mode = REC_EV_OFF;
+			else
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--capture-on-alert: rules, all_rules or off");
+			break;
+		case OPT_COA_PRE:
+		case OPT_COA_POST:
+			if (parse_secs(optarg, c == OPT_COA_PRE ? &o->coa.pre_ns : &o->coa.post_ns,
+				       err))
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--capture-%s: bad duration '%s'",
+						  c == OPT_COA_PRE ? "pre" : "post", optarg);
+			break;
+		case OPT_COA_PRIO: {
+			int p = rule_priority_parse(optarg);
+
+			if (p < 0)
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--capture-min-priority: a Falco priority "
+						  "(emergency ... debug)");
+			o->coa.min_priority = p;
+			break;
+		}
+		case OPT_COA_BYTES:
+			if (rec_size_parse(optarg, &o->coa.max_bytes))
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--capture-max-bytes: bad size '%s'", optarg);
+			break;
+		case OPT_COA_HOUR:
+			if (parse_u64(optarg, &o->coa.max_per_hour) || !o->coa.max_per_hour)
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--capture-max-per-hour: a count above 0");
+			break;
+		case OPT_METRICS:
+			if (!strchr(optarg, ':'))
+				return sr_err_set(
+				    err, SR_ESYNTAX,
+				    "--metrics: HOST:PORT expected, e.g. 127.0.0.1:8765");
+			o->metrics = optarg;
+			break;
+		case OPT_MINFREE:
+			if (rec_size_parse(optarg, &o->min_free))
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--min-free: bad size '%s' (e.g. 1GiB)", optarg);
 			break;
 		case 'w':
 			o->path = optarg;
@@ -510,6 +625,14 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 		return sr_err_set(err, SR_ESYNTAX, "-p and -- COMMAND exclude each other");
 	if (o->user && !o->cmd)
 		return sr_err_set(err, SR_ESYNTAX, "-u USER needs -- COMMAND");
+	/* retention needs a set of files to delete from: rotate at a tenth of
+	 * each limit unless told otherwise, so the set keeps ~90% of it */
+	if ((o->max_bytes || o->min_free) && !o->rot_bytes && !o->rot_ns)
+		o->rot_bytes = o->max_bytes / 10 > 1000000 ? o->max_bytes / 10
+			       : o->max_bytes		   ? 1000000
+							   : 100000000;
+	if (o->max_age_ns && !o->rot_ns)
+		o->rot_ns = o->max_age_ns / 10 > 1000000000ull ? o->max_age_ns / 10 : 1000000000ull;
 	if (o->ring_count && !o->rot_bytes && !o->rot_ns)
 		return sr_err_set(err, SR_ESYNTAX, "-W needs -C or -G");
 	if ((o->ckpt_chunks || o->ckpt_ns || o->forward_secure) && !o->sign_key)

@@ -9,6 +9,7 @@
 
 #include "../common/sr_err.h"
 #include "../outputs/out.h"
+#include "rec_evidence.h"
 
 struct rec_action_cfg;
 
@@ -21,6 +22,11 @@ struct rec_opts {
 	uint64_t rot_bytes;   /* -C MB */
 	uint64_t rot_ns;      /* -G */
 	unsigned ring_count;  /* -W */
+	uint64_t max_bytes;   /* --max-bytes: retention by the set's total size */
+	uint64_t max_age_ns;  /* --max-age: retention by age */
+	uint64_t min_free;    /* --min-free: free space kept on the file system */
+	const char *metrics;  /* --metrics HOST:PORT: serve /metrics and /healthz */
+	struct rec_evidence_opts coa; /* --capture-on-alert and its settings */
 	uint32_t snaplen;     /* -s */
 	const char *syscalls; /* --syscalls */
 	pid_t pid;	      /* -p */

@@ -112,6 +112,9 @@ struct rpl_run_opts {
 	 * carries (fld_needs.h): with a filter that does too, on .sysrec
 	 * input and no caller state, the run skips the state engine. */
 	int emit_stateless; /* 2 any source, 1 .sysrec only, 0 never (rpl_run.c) */
+	/* Called with emit_ctx for each drop record (a gap in the record) in
+	 * the window, where it falls; non-zero stops. NULL: not shown. */
+	int (*gap)(void *ctx, const struct evt *ev);
 };
 
 struct rpl_run_result {

@@ -169,6 +169,11 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 				st_event_begin(st, &ev);
 				st_event_end(st, &ev);
 			}
+			if (type == EVT_DROP && o->gap && ts >= since_ns &&
+			    o->gap(o->emit_ctx, &ev)) {
+				res->stopped = 1;
+				break;
+			}
 			continue;
 		}
 		show = ts >= since_ns;
