@@ -2,6 +2,7 @@
  * linked from librecord.a (record/ without its main); rec_ring.c is built in
  * because the ring tests build its private structures. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
