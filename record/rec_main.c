@@ -22,6 +22,7 @@
 #include "rec_caps.h"
 #include "rec_cgroup.h"
 #include "rec_cmd.h"
+#include "rec_container.h"
 #include "rec_live.h"
 #include "rec_opts.h"
 #include "rec_out.h"
@@ -48,6 +49,7 @@ struct rec {
 	struct rec_watch watch; /* the rules files, for a reload on change */
 	struct rec_sync sync;	/* --fsync */
 	struct rec_cg cg;
+	struct rec_ctr *ctr; /* container descriptions (NULL: --no-containers) */
 	struct evt_builder eb;
 	int64_t clock_offset;
 	uint64_t nevents;
@@ -154,6 +156,7 @@ static int on_record(void *ctx, void *rec, size_t len)
 		return 0;
 	}
 	ev.num = ++r->nevents;
+	rec_ctr_note(r->ctr, h->cgroup_id, h->pid);
 	rec_live_event(&r->live, &ev);
 	rc = rec_out_append(&r->out, rec, len, &r->werr);
 	if (rc) {
@@ -164,6 +167,24 @@ static int on_record(void *ctx, void *rec, size_t len)
 	if (r->o.max_events && r->nevents >= r->o.max_events)
 		r->full = 1;
 	return 0;
+}
+
+/* A container description from the metadata thread: into state (live
+ * rules and later snapshots see it) and into the file, after the events of
+ * that container already written. */
+static int on_container(void *ctx, const void *rec, size_t len)
+{
+	struct rec *r = ctx;
+	struct evt ev;
+	int rc;
+
+	if (r->write_rc || evt_decode(&ev, rec, len))
+		return 0;
+	rec_live_event(&r->live, &ev);
+	rc = rec_out_append(&r->out, rec, len, &r->werr);
+	if (rc && !r->write_rc)
+		r->write_rc = rc;
+	return rc;
 }
 
 /* New drops since the last look become a DROP record and file counters:
@@ -311,6 +332,7 @@ static void print_summary(struct rec *r, uint64_t elapsed_ns)
 			(unsigned long long)r->bad);
 	if (r->live.alerts)
 		fprintf(stderr, "sysrec: %llu alerts\n", (unsigned long long)r->live.alerts);
+	rec_ctr_report(r->ctr, r->o.verbose);
 }
 
 static void reap_child(struct rec *r)
@@ -337,6 +359,7 @@ static void run(struct rec *r)
 		rec_ring_wait(r->ring, 100);
 		if (rec_ring_drain(r->ring, 0, on_record, r) && r->write_rc)
 			break;
+		rec_ctr_take(r->ctr, on_container, r);
 		mono = now_ns(CLOCK_MONOTONIC);
 		real = now_ns(CLOCK_REALTIME);
 		if (sig_child)
@@ -537,6 +560,9 @@ int main(int argc, char **argv)
 	if (r.o.fsync &&
 	    (rec_sync_start(&r.sync, &err) || rec_out_set_sync(&r.out, &r.sync, &err)))
 		goto fail_early;
+	if (!r.o.ctr_off && rec_ctr_start(&r.ctr, r.o.ctr_socks, REC_CTR_NSOCK_OPTS,
+					  r.o.ctr_timeout_ms, &r.cg, &err))
+		goto fail_early;
 	r.status_line = !r.o.quiet && !r.o.cmd && isatty(STDERR_FILENO);
 	if (r.o.verbose)
 		fprintf(stderr, "sysrec: recording to %s (%d CPUs, %u pages each, %s)\n", r.o.path,
@@ -554,6 +580,8 @@ int main(int argc, char **argv)
 	/* what is still in the buffers belongs to the capture too */
 	if (!r.write_rc)
 		rec_ring_drain(r.ring, 1, on_record, &r);
+	rec_ctr_stop(r.ctr);
+	rec_ctr_take(r.ctr, on_container, &r);
 	if (!r.write_rc)
 		account_drops(&r);
 	rec_probe_close(&r.probe);
@@ -579,11 +607,13 @@ int main(int argc, char **argv)
 	rec_ring_close(r.ring);
 	rec_watch_close(&r.watch);
 	rec_live_free(&r.live);
+	rec_ctr_free(r.ctr);
 	rec_cg_free(&r.cg);
 	evt_builder_free(&r.eb);
 	return code;
 
 fail_early:
+	rec_ctr_free(r.ctr);
 	if (go_fd >= 0)
 		rec_cmd_abort(go_fd, r.child);
 	rec_ring_close(r.ring);
