@@ -497,10 +497,45 @@ static int cfg_capture_on_alert(struct cfg *p, const struct rule_ynode *m)
 	return rc;
 }
 
+/* containers: the runtime API sockets asked for container metadata. */
+static int cfg_containers(struct cfg *p, const struct rule_ynode *m)
+{
+	static const char *const keys[] = {"enabled", "docker", "podman", "timeout", NULL};
+	const struct rule_ynode *v;
+	uint64_t ns;
+	int rc = cfg_map(p, m, "containers", keys), on = 1;
+
+	if (!rc && (v = cfg_get(m, "enabled"))) {
+		rc = cfg_bool(p, v, "enabled", &on);
+		p->o->ctr_off = !on;
+	}
+	/* an empty string turns that runtime off */
+	if (!rc && (v = cfg_get(m, "docker"))) {
+		if (v->kind != RY_SCALAR || (v->len && strlen(v->s) != v->len))
+			rc = cfg_err(p, v, "'docker' must be a socket path or \"\"");
+		else
+			p->o->ctr_socks[0].path = v->s;
+	}
+	if (!rc && (v = cfg_get(m, "podman"))) {
+		if (v->kind != RY_SCALAR || (v->len && strlen(v->s) != v->len))
+			rc = cfg_err(p, v, "'podman' must be a socket path or \"\"");
+		else
+			p->o->ctr_socks[1].path = v->s;
+	}
+	if (!rc && (v = cfg_get(m, "timeout"))) {
+		rc = cfg_duration(p, v, "timeout", &ns);
+		if (!rc && (ns < 1000000 || ns > 60000000000ull))
+			rc = cfg_err(p, v, "'timeout' must be from 1ms to 60s");
+		if (!rc)
+			p->o->ctr_timeout_ms = (int)(ns / 1000000);
+	}
+	return rc;
+}
+
 static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 {
-	static const char *const keys[] = {"capture", "rules_files",	  "outputs", "retention",
-					   "metrics", "capture_on_alert", NULL};
+	static const char *const keys[] = {"capture", "rules_files",	  "outputs",    "retention",
+					   "metrics", "capture_on_alert", "containers", NULL};
 	const struct rule_ynode *v;
 	int rc;
 
@@ -519,6 +554,8 @@ static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 		rc = cfg_metrics(p, v);
 	if (!rc && (v = cfg_get(root, "capture_on_alert")))
 		rc = cfg_capture_on_alert(p, v);
+	if (!rc && (v = cfg_get(root, "containers")))
+		rc = cfg_containers(p, v);
 	return rc;
 }
 
@@ -670,4 +707,8 @@ void rec_config_print(const struct rec_opts *o, FILE *f)
 	}
 	fprintf(f, "outputs:\n  json: %s\n  stdout:\n    enabled: %s\n",
 		o->alert_json ? "true" : "false", o->alert_quiet ? "false" : "true");
+	fprintf(f, "containers:\n  enabled: %s\n", o->ctr_off ? "false" : "true");
+	print_str(f, "  docker: ", o->ctr_socks[0].path ? o->ctr_socks[0].path : "");
+	print_str(f, "  podman: ", o->ctr_socks[1].path ? o->ctr_socks[1].path : "");
+	fprintf(f, "  timeout: %dms\n", o->ctr_timeout_ms);
 }

@@ -4,7 +4,10 @@
  * Input: one mode byte, then the bytes under test.
  *   mode % 3 == 0: a docker/podman inspect JSON body; a record built from it
  *                  must decode, fill the state's container table and give
- *                  back its id and the fields the fields engine reads;
+ *                  back its id and the fields the fields engine reads; the
+ *                  same bytes as a sysdig container JSON event
+ *                  (format/scap_container.c), whose record written back as
+ *                  JSON must read again;
  *   mode % 3 == 1: a raw HTTP answer (status line, headers, body), whose
  *                  body, when one is parsed, goes through the JSON path too;
  *   mode % 3 == 2: a GET /containers/json list and an image reference split.
@@ -16,6 +19,7 @@
 #include <string.h>
 
 #include "../../format/evt_container.h"
+#include "../../format/scap_reader.h"
 #include "../../record/rec_container_http.c"
 #include "../../record/rec_container_json.c"
 #include "../../state/st.h"
@@ -63,6 +67,14 @@ static void json_path(const char *json, size_t len)
 							  "io.kubernetes.pod.name") == c->pod_name);
 		}
 		st_free(st);
+	}
+	/* the same bytes as a sysdig container JSON event, and back to JSON */
+	if (!scap_container_json(json, len, &hdr, &b) && (rec = evt_builder_finish(&b, &rlen))) {
+		static char back[65536];
+
+		assert(!evt_decode(&ev, rec, rlen));
+		if (scap_container_to_json(&ev, back, sizeof(back)))
+			assert(!scap_container_json(back, strlen(back), &hdr, &b));
 	}
 	evt_builder_free(&b);
 }
