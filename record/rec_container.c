@@ -482,12 +482,13 @@ void rec_ctr_report(const struct rec_ctr *c, int verbose)
 	if (!verbose && !s.timeouts && !s.bad_answers && !s.queue_full)
 		return;
 	fprintf(stderr,
-		"sysrec: containers: %llu asked about, %llu described, %llu not found; runtime API timeouts %llu, "
+		"sysrec: containers: %llu asked about, %llu described, %llu not found; runtime API "
+		"timeouts %llu, "
 		"bad answers %llu, lookups skipped after a timeout %llu, queue full %llu\n",
 		(unsigned long long)s.queued, (unsigned long long)s.described,
-		(unsigned long long)s.not_found,
-		(unsigned long long)s.timeouts, (unsigned long long)s.bad_answers,
-		(unsigned long long)s.skipped, (unsigned long long)s.queue_full);
+		(unsigned long long)s.not_found, (unsigned long long)s.timeouts,
+		(unsigned long long)s.bad_answers, (unsigned long long)s.skipped,
+		(unsigned long long)s.queue_full);
 	n = s.lat_n < sizeof(s.lat_ns) / sizeof(s.lat_ns[0])
 		? s.lat_n
 		: sizeof(s.lat_ns) / sizeof(s.lat_ns[0]);

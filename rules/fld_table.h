@@ -204,7 +204,7 @@
 	FLD(CONTAINER_HOST_IPC, "container.host_ipc", FT_V_BOOL, FU, "true when the container shares the host IPC namespace (not recorded)") \
 	FLD(CONTAINER_LABEL, "container.label", FT_V_STR, FK, "a container label by key (container.label[app]) from the runtime at record time (CONTAINERINFO)") \
 	FLD(CONTAINER_LABELS, "container.labels", FT_V_STR, 0, "container labels as key:value, comma separated, from the runtime at record time (CONTAINERINFO)") \
-	FLD(CONTAINER_INFO, "container.info", FT_V_STR, 0, "Falco's output shorthand: container_id=%container.id container_name=%container.name") \
+	FLD(CONTAINER_INFO, "container.info", FT_V_STR, 0, "Falco's output shorthand: container_id=%container.id container_name=%container.name in -p/outputs; as a value it adds container_image, k8s_ns and k8s_pod when known") \
 	/* ---- k8s: from the CRI labels of pod containers; the rest needs the API server ---- */ \
 	FLD(K8S_POD_ID, "k8s.pod.id", FT_V_STR, 0, "pod uid: the io.kubernetes.pod.uid label (CONTAINERINFO), else from the kubepods cgroup path") \
 	FLD(K8S_POD_UID, "k8s.pod.uid", FT_V_STR, 0, "pod uid: the io.kubernetes.pod.uid label (CONTAINERINFO), else from the kubepods cgroup path") \

@@ -3,7 +3,8 @@
 # Quick when everything is present: one dpkg query, no network.
 set -e
 PKGS="build-essential clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev zstd \
-libyaml-dev libedit-dev libcjson-dev pkg-config tmux sysdig hyperfine"
+libyaml-dev libedit-dev libcjson-dev pkg-config tmux sysdig hyperfine \
+podman runc docker.io containerd busybox-static"
 case "$(uname -m)" in
 x86_64 | aarch64) PKGS="$PKGS libclang-rt-dev" ;;
 esac
@@ -22,10 +23,18 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# sysdig and hyperfine are reference/benchmark peers only: their absence must not stop a build.
+# sysdig and hyperfine are reference/benchmark peers only, and the container
+# runtimes (podman, runc, docker.io, containerd, busybox-static for the test
+# image) test peers of tests/e2e/record_containers.sh: their absence must not
+# stop a build. Their services are never started here (tests start their own
+# daemons on private sockets).
 core=""; optional=""
 for p in $missing; do
-	case "$p" in sysdig | hyperfine | tmux) optional="$optional $p" ;; *) core="$core $p" ;; esac
+	case "$p" in
+	sysdig | hyperfine | tmux | podman | runc | docker.io | containerd | busybox-static)
+		optional="$optional $p" ;;
+	*) core="$core $p" ;;
+	esac
 done
 [ -n "$core" ] && $SUDO apt-get install -y -qq --no-install-recommends $core
 if [ -n "$optional" ]; then
