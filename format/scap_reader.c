@@ -827,8 +827,6 @@ static int split_params(const uint8_t *ev, uint32_t evlen, unsigned hdr, int lar
 		uint32_t k = (evlen - hdr) / 2 < maxn ? (evlen - hdr) / 2 : maxn;
 		uint64_t data = 0;
 
-
-
 		for (uint32_t i = 0; i < k; i++)
 			data += scap_rd16(ev + hdr + 2 * i);
 		while ((uint64_t)hdr + 2 * (uint64_t)k + data != evlen) {

@@ -175,7 +175,7 @@ void scap_comm_set(char *dst, const uint8_t *p, uint32_t n);
 int scap_emit(struct scap_src *s, struct scap_buf *to);
 
 /* Container JSON events (libsinsp's CONTAINER_JSON_E and _2_E). */
-#define SCAP_CONTAINER_JSON 272
+#define SCAP_CONTAINER_JSON   272
 #define SCAP_CONTAINER_JSON_2 324
 /* scap_container.c: a container JSON document into a CONTAINERINFO record
  * begun with hdr in b; SR_EFORMAT when it describes no container. */

@@ -534,7 +534,7 @@ static int cfg_containers(struct cfg *p, const struct rule_ynode *m)
 
 static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 {
-	static const char *const keys[] = {"capture", "rules_files",	  "outputs",    "retention",
+	static const char *const keys[] = {"capture", "rules_files",	  "outputs",	"retention",
 					   "metrics", "capture_on_alert", "containers", NULL};
 	const struct rule_ynode *v;
 	int rc;

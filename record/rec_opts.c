@@ -296,9 +296,9 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 			break;
 		case OPT_CTRTIMEOUT:
 			if (parse_secs(optarg, &v, err) || v < 1000000 || v > 60000000000ull)
-				return sr_err_set(err, SR_ESYNTAX,
-						  "--container-timeout: bad duration '%s' (1ms..60s)",
-						  optarg);
+				return sr_err_set(
+				    err, SR_ESYNTAX,
+				    "--container-timeout: bad duration '%s' (1ms..60s)", optarg);
 			o->ctr_timeout_ms = (int)(v / 1000000);
 			break;
 		case OPT_NOCTR:

@@ -10,8 +10,8 @@
 #include "../common/sr_err.h"
 #include "rec_container.h"
 
-#define REC_MAX_RULES 32
-#define REC_CTR_NSOCK_OPTS 2
+#define REC_MAX_RULES	    32
+#define REC_CTR_NSOCK_OPTS  2
 #define REC_CTR_DOCKER_SOCK "/var/run/docker.sock"
 #define REC_CTR_PODMAN_SOCK "/run/podman/podman.sock"
 

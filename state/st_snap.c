@@ -491,14 +491,26 @@ static int emit_container(void *ctx, const struct st_container *k)
 	struct emit_ctx *c = ctx;
 	struct evt_rec h = {.ts = c->ts};
 	struct evt_container d = {
-		.id = k->id, .name = k->name, .image = k->image, .image_repo = k->image_repo,
-		.image_tag = k->image_tag, .image_digest = k->image_digest,
-		.image_id = k->image_id, .type = k->type, .runtime = k->runtime,
-		.user = k->user, .privileged = k->privileged,
-		.host_network = k->host_network, .host_pid = k->host_pid,
-		.start_ts = k->start_ts, .labels = k->labels, .labels_len = k->labels_len,
-		.mounts = k->mounts, .mounts_len = k->mounts_len, .pod_labels = k->pod_labels,
-		.pod_labels_len = k->pod_labels_len,
+	    .id = k->id,
+	    .name = k->name,
+	    .image = k->image,
+	    .image_repo = k->image_repo,
+	    .image_tag = k->image_tag,
+	    .image_digest = k->image_digest,
+	    .image_id = k->image_id,
+	    .type = k->type,
+	    .runtime = k->runtime,
+	    .user = k->user,
+	    .privileged = k->privileged,
+	    .host_network = k->host_network,
+	    .host_pid = k->host_pid,
+	    .start_ts = k->start_ts,
+	    .labels = k->labels,
+	    .labels_len = k->labels_len,
+	    .mounts = k->mounts,
+	    .mounts_len = k->mounts_len,
+	    .pod_labels = k->pod_labels,
+	    .pod_labels_len = k->pod_labels_len,
 	};
 
 	evt_builder_begin(&c->b, EVT_CONTAINERINFO, &h);
