@@ -8,6 +8,7 @@
 #include "rec_container.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +317,8 @@ int rec_ctr_start(struct rec_ctr **out, const struct rec_ctr_sock *socks, size_t
 		  struct rec_cg *cg, struct sr_err *err)
 {
 	struct rec_ctr *c = calloc(1, sizeof(*c));
+	sigset_t all, old;
+	int rc;
 
 	*out = NULL;
 	if (!c)
@@ -338,7 +341,13 @@ int rec_ctr_start(struct rec_ctr **out, const struct rec_ctr_sock *socks, size_t
 	*out = c;
 	if (!c->nsocks)
 		return 0;
-	if (pthread_create(&c->th, NULL, worker, c)) {
+	/* the worker takes no signal: SIGINT and friends must reach the thread
+	 * that waits on the rings, so a stop is seen at once */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&c->th, NULL, worker, c);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
 		rec_ctr_free(c);
 		*out = NULL;
 		return sr_err_set(err, SR_ENOMEM, "cannot start the container metadata thread");

@@ -103,6 +103,14 @@ if [ -z "$pm" ]; then
 	else
 		skip record_containers/falco_debugfs_rule "no $falco"
 	fi
+	# Falco's "Launch Privileged Container": the container's pid 1 starting
+	inc="$REF/falco-rules/falco-incubating_rules.yaml"
+	if [ -f "$falco" ] && [ -f "$inc" ]; then
+		"$R" alerts -r "$falco" -r "$inc" "$cap" 2>/dev/null |
+			grep 'Privileged container started' >"$tmp/falco2"
+		if grep -q 'process=sleep' "$tmp/falco2"; then pass record_containers/falco_launch_privileged
+		else fail record_containers/falco_launch_privileged "did not fire: $(head -2 "$tmp/falco2")"; fi
+	fi
 fi
 if [ -z "$dm" ]; then
 	if grep -q "shop web-7f9c $dname" "$tmp/alerts1"; then pass record_containers/rule_k8s_ns
