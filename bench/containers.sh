@@ -6,10 +6,12 @@
 # sysrec -v), the containers described, the drops, and checks that every
 # container of the storm is named in the capture.
 #
-#   bench/containers.sh [N]      (default 50; needs root, podman, runc,
-#                                 busybox-static; run after `make`)
+#   bench/containers.sh [N [CMD]]  (default 50 and "cat /etc/hostname"; needs
+#                                   root, podman, runc, busybox-static; run
+#                                   after `make`)
 cd "$(dirname "$0")/.." || exit 2
 N=${1:-50}
+CMD=${2:-cat /etc/hostname}
 . tests/e2e/record_lib.inc
 . tests/e2e/container_lib.inc
 why=$(record_can_run) || { echo "containers bench: $why"; exit 0; }
@@ -24,7 +26,7 @@ rec_bg "$tmp/rec.err" -w "$tmp/cap.sysrec" --container-socket "podman=$PSOCK" \
 	--container-socket docker= || { echo "sysrec did not start"; exit 1; }
 t0=$(date +%s.%N)
 for i in $(seq "$N"); do
-	$P run --rm --network none --name "srb-$$-$i" localhost/srbb:1 cat /etc/hostname >/dev/null
+	$P run --rm --network none --name "srb-$$-$i" localhost/srbb:1 $CMD >/dev/null
 done
 t1=$(date +%s.%N)
 sleep 1
@@ -33,6 +35,6 @@ wait "$rp"
 rp=
 named=$(bin/sysreplay events -p '%container.name' -f "container.name startswith srb-$$-" \
 	"$tmp/cap.sysrec" | sort -u | wc -l)
-echo "storm: $N podman run --rm in $(echo "$t1 - $t0" | bc) s"
+echo "storm: $N podman run --rm ($CMD) in $(echo "$t1 - $t0" | bc) s"
 grep -E "sysrec: .*events in|containers:|description after first sight" "$tmp/rec.err"
 echo "containers of the storm named in the capture: $named of $N"
