@@ -368,6 +368,12 @@ void rec_ctr_note(struct rec_ctr *c, uint64_t cgroup_id, uint32_t pid)
 	if (!cgroup_id || set_add(&c->cg_seen, cgroup_id) == 1)
 		return;
 	path = rec_cg_path(c->cg, cgroup_id, pid);
+	if (!path && rec_cg_retry(c->cg, cgroup_id)) {
+		/* not resolvable from this record: from a later one */
+		set_del(&c->cg_seen, cgroup_id);
+		c->last_cg = 0;
+		return;
+	}
 	if (!path || !st_container_from_cgroup(path, id, pod))
 		return;
 	h = hash_id(id);
