@@ -199,6 +199,11 @@ const char *st_container_pod_labels(const struct st_state *st, const struct st_c
 				    size_t *len);
 void st_container_foreach(const struct st_state *st,
 			  int (*cb)(void *ctx, const struct st_container *c), void *ctx);
+/* The containers that a live thread of the table is in, and the sandboxes
+ * of their pods (what a snapshot needs: a container whose processes are
+ * all gone has no events left to describe). */
+void st_container_foreach_live(const struct st_state *st,
+			       int (*cb)(void *ctx, const struct st_container *c), void *ctx);
 size_t st_container_count(const struct st_state *st);
 
 #endif

@@ -212,3 +212,52 @@ size_t st_container_count(const struct st_state *st)
 {
 	return st->ctrs.n;
 }
+
+struct live_ctx {
+	const struct st_state *st;
+	struct st_map ids, pods; /* keys of containers with a thread; their pods' uids */
+	int oom;
+	int (*cb)(void *ctx, const struct st_container *c);
+	void *ctx;
+};
+
+static void live_thr_cb(void *ctx, uint64_t key, void *val)
+{
+	struct live_ctx *l = ctx;
+	const struct st_thr *t = val;
+	const char *id = t->proc ? t->proc->container_id : NULL;
+	const struct st_container *c;
+
+	(void)key;
+	if (t->pub.exited || !id || strnlen(id, SHORT_ID) < SHORT_ID)
+		return;
+	st_map_put(&l->ids, key_of(id, SHORT_ID), (void *)1, &l->oom);
+	c = st_container_get(l->st, id);
+	if (c && c->pod_uid)
+		st_map_put(&l->pods, key_of(c->pod_uid, strlen(c->pod_uid)), (void *)1, &l->oom);
+}
+
+static int live_emit_cb(void *ctx, const struct st_container *c)
+{
+	struct live_ctx *l = ctx;
+	int live = st_map_get(&l->ids, key_of(c->id, SHORT_ID)) != NULL;
+
+	/* a pod's sandbox goes with its containers: it holds the pod labels */
+	if (!live && c->pod_uid && is_sandbox(c))
+		live = st_map_get(&l->pods, key_of(c->pod_uid, strlen(c->pod_uid))) != NULL;
+	return live ? l->cb(l->ctx, c) : 0;
+}
+
+void st_container_foreach_live(const struct st_state *st,
+			       int (*cb)(void *ctx, const struct st_container *c), void *ctx)
+{
+	struct live_ctx l = {.st = st, .cb = cb, .ctx = ctx};
+
+	if (!st->ctrs.n)
+		return;
+	st_map_each(&st->thr, live_thr_cb, &l);
+	/* out of memory: every container rather than a wrong few */
+	st_container_foreach(st, l.oom ? cb : live_emit_cb, l.oom ? ctx : (void *)&l);
+	st_map_free(&l.ids);
+	st_map_free(&l.pods);
+}

@@ -484,8 +484,8 @@ static int emit_marker(struct emit_ctx *c, unsigned type, uint64_t n)
 	return finish(c);
 }
 
-/* CONTAINERINFO as it was read: a seek into the middle of a file knows the
- * containers from the snapshot before it. */
+/* CONTAINERINFO as it was read, for the containers live threads are in: a
+ * seek into the middle of a file knows them from the snapshot before it. */
 static int emit_container(void *ctx, const struct st_container *k)
 {
 	struct emit_ctx *c = ctx;
@@ -584,7 +584,7 @@ int st_snapshot_emit(const struct st_state *st, uint64_t ts_ns,
 	}
 	free(v);
 	if (!c.rc)
-		st_container_foreach(st, emit_container, &c);
+		st_container_foreach_live(st, emit_container, &c);
 	if (!c.rc)
 		emit_marker(&c, EVT_SNAP_END, live);
 	evt_builder_free(&c.b);

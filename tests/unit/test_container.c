@@ -192,6 +192,10 @@ TEST(snapshot_carries_containers)
 
 	describe(st, inspect);
 	describe(st, sandbox);
+	/* a container no thread is in: described, not carried on */
+	describe(st, "{\"Id\":\"ddeeff00112233445566778899aabbccddeeff00112233445566778899aabbcc\","
+		     "\"Name\":\"/gone\"}");
+	CHECK_EQ_INT((int)st_container_count(st), 3);
 	snap_into = st2;
 	CHECK_EQ_INT(st_snapshot_emit(st, 5, snap_cb, NULL), 0);
 	CHECK_EQ_INT(snap_ctr, 2);
