@@ -634,10 +634,45 @@ static int cfg_signing(struct cfg *p, const struct rule_ynode *m)
 	return rc;
 }
 
+/* containers: the runtime API sockets asked for container metadata. */
+static int cfg_containers(struct cfg *p, const struct rule_ynode *m)
+{
+	static const char *const keys[] = {"enabled", "docker", "podman", "timeout", NULL};
+	const struct rule_ynode *v;
+	uint64_t ns;
+	int rc = cfg_map(p, m, "containers", keys), on = 1;
+
+	if (!rc && (v = cfg_get(m, "enabled"))) {
+		rc = cfg_bool(p, v, "enabled", &on);
+		p->o->ctr_off = !on;
+	}
+	/* an empty string turns that runtime off */
+	if (!rc && (v = cfg_get(m, "docker"))) {
+		if (v->kind != RY_SCALAR || (v->len && strlen(v->s) != v->len))
+			rc = cfg_err(p, v, "'docker' must be a socket path or \"\"");
+		else
+			p->o->ctr_socks[0].path = v->s;
+	}
+	if (!rc && (v = cfg_get(m, "podman"))) {
+		if (v->kind != RY_SCALAR || (v->len && strlen(v->s) != v->len))
+			rc = cfg_err(p, v, "'podman' must be a socket path or \"\"");
+		else
+			p->o->ctr_socks[1].path = v->s;
+	}
+	if (!rc && (v = cfg_get(m, "timeout"))) {
+		rc = cfg_duration(p, v, "timeout", &ns);
+		if (!rc && (ns < 1000000 || ns > 60000000000ull))
+			rc = cfg_err(p, v, "'timeout' must be from 1ms to 60s");
+		if (!rc)
+			p->o->ctr_timeout_ms = (int)(ns / 1000000);
+	}
+	return rc;
+}
+
 static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 {
-	static const char *const keys[] = {"capture", "rules_files",	  "outputs", "retention",
-					   "metrics", "capture_on_alert", "actions", "signing", NULL};
+	static const char *const keys[] = {"capture", "rules_files", "outputs", "retention", "metrics",
+					   "capture_on_alert", "actions", "signing", "containers", NULL};
 	const struct rule_ynode *v;
 	int rc;
 
@@ -660,6 +695,8 @@ static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 		rc = cfg_actions(p, v);
 	if (!rc && (v = cfg_get(root, "signing")))
 		rc = cfg_signing(p, v);
+	if (!rc && (v = cfg_get(root, "containers")))
+		rc = cfg_containers(p, v);
 	return rc;
 }
 
@@ -928,4 +965,8 @@ void rec_config_print(const struct rec_opts *o, FILE *f)
 		if (o->coa.max_per_hour)
 			fprintf(f, "  max_per_hour: %" PRIu64 "\n", o->coa.max_per_hour);
 	}
+	fprintf(f, "containers:\n  enabled: %s\n", o->ctr_off ? "false" : "true");
+	print_str(f, "  docker: ", o->ctr_socks[0].path ? o->ctr_socks[0].path : "");
+	print_str(f, "  podman: ", o->ctr_socks[1].path ? o->ctr_socks[1].path : "");
+	fprintf(f, "  timeout: %dms\n", o->ctr_timeout_ms);
 }

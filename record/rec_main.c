@@ -27,6 +27,7 @@
 #include "rec_cmd.h"
 #include "../outputs/out.h"
 #include "rec_evidence.h"
+#include "rec_container.h"
 #include "rec_live.h"
 #include "rec_metrics.h"
 #include "rec_opts.h"
@@ -60,6 +61,7 @@ struct rec {
 	struct rec_metrics metrics; /* served with --metrics */
 	struct rec_evidence ev;	    /* --capture-on-alert */
 	uint64_t last_ts;	    /* of the newest record drained this round */
+	struct rec_ctr *ctr; /* container descriptions (NULL: --no-containers) */
 	struct evt_builder eb;
 	int64_t clock_offset;
 	uint64_t nevents;
@@ -222,6 +224,7 @@ static int on_record(void *ctx, void *rec, size_t len)
 		r->write_rc = rc;
 		return rc;
 	}
+	rec_ctr_note(r->ctr, h->cgroup_id, h->pid);
 	rec_live_event(&r->live, &ev);
 	rc = rec_out_append(&r->out, rec, len, &r->werr);
 	if (rc) {
@@ -237,6 +240,24 @@ static int on_record(void *ctx, void *rec, size_t len)
 	if (r->o.max_events && r->nevents >= r->o.max_events)
 		r->full = 1;
 	return 0;
+}
+
+/* A container description from the metadata thread: into state (live
+ * rules and later snapshots see it) and into the file, after the events of
+ * that container already written. */
+static int on_container(void *ctx, const void *rec, size_t len)
+{
+	struct rec *r = ctx;
+	struct evt ev;
+	int rc;
+
+	if (r->write_rc || evt_decode(&ev, rec, len))
+		return 0;
+	rec_live_event(&r->live, &ev);
+	rc = rec_out_append(&r->out, rec, len, &r->werr);
+	if (rc && !r->write_rc)
+		r->write_rc = rc;
+	return rc;
 }
 
 /* One DROP record: lost events of one CPU (or EVT_GAP_NO_CPU) over the
@@ -416,6 +437,7 @@ static void print_summary(struct rec *r, uint64_t elapsed_ns)
 			(unsigned long long)r->bad);
 	if (r->live.alerts)
 		fprintf(stderr, "sysrec: %llu alerts\n", (unsigned long long)r->live.alerts);
+	rec_ctr_report(r->ctr, r->o.verbose);
 	if (r->ev.files)
 		fprintf(stderr,
 			"sysrec: %llu evidence file(s), the last pre window on disk %.3f s after "
@@ -520,6 +542,7 @@ static void run(struct rec *r)
 		rec_ring_wait(r->ring, r->wait_ms);
 		if (rec_ring_drain(r->ring, 0, on_record, r) && r->write_rc && !recover_write(r))
 			break;
+		rec_ctr_take(r->ctr, on_container, r);
 		mono = now_ns(CLOCK_MONOTONIC);
 		real = now_ns(CLOCK_REALTIME);
 		if (sig_child)
@@ -797,6 +820,9 @@ int main(int argc, char **argv)
 		if (r.o.verbose)
 			fprintf(stderr, "sysrec: metrics at http://%s/metrics\n", r.o.metrics);
 	}
+	if (!r.o.ctr_off && rec_ctr_start(&r.ctr, r.o.ctr_socks, REC_CTR_NSOCK_OPTS,
+					  r.o.ctr_timeout_ms, &r.cg, &err))
+		goto fail_early;
 	r.status_line = !r.o.quiet && !r.o.cmd && isatty(STDERR_FILENO);
 	if (r.o.verbose)
 		fprintf(stderr, "sysrec: recording to %s (%d CPUs, %u pages each, %s)\n", r.o.path,
@@ -814,6 +840,8 @@ int main(int argc, char **argv)
 	/* what is still in the buffers belongs to the capture too */
 	if (!r.write_rc)
 		rec_ring_drain(r.ring, 1, on_record, &r);
+	rec_ctr_stop(r.ctr);
+	rec_ctr_take(r.ctr, on_container, &r);
 	if (!r.write_rc)
 		account_drops(&r);
 	rec_metrics_stop(&r.metrics);
@@ -847,6 +875,7 @@ int main(int argc, char **argv)
 	rec_watch_close(&r.watch);
 	rec_live_free(&r.live);
 	rec_action_free(&r.act);
+	rec_ctr_free(r.ctr);
 	rec_cg_free(&r.cg);
 	evt_builder_free(&r.eb);
 	free(r.drops_seen);
@@ -858,6 +887,7 @@ fail_early:
 	out_set_close(r.live.outs, NULL);
 	r.live.outs = NULL;
 	rec_metrics_stop(&r.metrics);
+	rec_ctr_free(r.ctr);
 	if (go_fd >= 0)
 		rec_cmd_abort(go_fd, r.child);
 	rec_ring_close(r.ring);

@@ -24,6 +24,8 @@ void rec_usage(FILE *f)
 	      "           [--metrics HOST:PORT] [--capture-on-alert rules|all_rules]\n"
 	      "           [-s SNAPLEN] [--syscalls LIST] [-p PID] [--cgroup PATH] [--comm NAME]\n"
 	      "           [-r RULES.yaml ...] [-E] [--fsync] [-q] [-v] [-u USER] [--force]\n"
+	      "           [--container-socket TYPE=PATH] [--container-timeout DURATION]\n"
+	      "           [--no-containers]\n"
 	      "           [-- COMMAND [ARGS...]]\n"
 	      "    sysrec -c CONFIG.yaml [OPTIONS...] [--show-config]\n"
 	      "    sysrec keygen -o KEY\n"
@@ -94,6 +96,13 @@ void rec_usage(FILE *f)
 	      "    --fsync        sync the file to disk once a second (from a thread of its own,\n"
 	      "                   so recording never waits for the disk): a machine crash\n"
 	      "                   loses at most the last two seconds\n"
+	      "    --container-socket TYPE=PATH  ask this docker or podman API socket for\n"
+	      "                   container names, images, labels (default docker=\n"
+	      "                   " REC_CTR_DOCKER_SOCK ", podman=" REC_CTR_PODMAN_SOCK ";\n"
+	      "                   TYPE= turns one off; absent sockets are skipped)\n"
+	      "    --container-timeout DURATION  give up on a runtime API answer after this\n"
+	      "                   long (default 2s; counted and reported at exit)\n"
+	      "    --no-containers  ask no container runtime (ids still from cgroup paths)\n"
 	      "    --no-latency   do not measure syscall durations (evt.latency is 0): no\n"
 	      "                   sys_enter probe, which roughly halves the recording cost\n"
 	      "                   per syscall\n"
@@ -197,6 +206,9 @@ enum {
 	OPT_COA_PRIO,
 	OPT_COA_BYTES,
 	OPT_COA_HOUR,
+	OPT_CTRSOCK,
+	OPT_CTRTIMEOUT,
+	OPT_NOCTR,
 };
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -289,6 +301,24 @@ static void set_defaults(struct rec_opts *o)
 	o->coa.pre_ns = 30ull * 1000000000ull;
 	o->coa.post_ns = 10ull * 1000000000ull;
 	o->coa.min_priority = RP_DEBUG;
+	o->ctr_socks[0] = (struct rec_ctr_sock){"docker", REC_CTR_DOCKER_SOCK};
+	o->ctr_socks[1] = (struct rec_ctr_sock){"podman", REC_CTR_PODMAN_SOCK};
+	o->ctr_timeout_ms = 2000;
+}
+
+int rec_opts_ctr_socket(struct rec_opts *o, const char *spec)
+{
+	static const char *const types[REC_CTR_NSOCK_OPTS] = {"docker", "podman"};
+
+	for (int i = 0; i < REC_CTR_NSOCK_OPTS; i++) {
+		size_t n = strlen(types[i]);
+
+		if (!strncmp(spec, types[i], n) && spec[n] == '=') {
+			o->ctr_socks[i].path = spec + n + 1;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *err)
@@ -308,6 +338,9 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 	    {"capture-min-priority", required_argument, NULL, OPT_COA_PRIO},
 	    {"capture-max-bytes", required_argument, NULL, OPT_COA_BYTES},
 	    {"capture-max-per-hour", required_argument, NULL, OPT_COA_HOUR},
+	    {"container-socket", required_argument, NULL, OPT_CTRSOCK},
+	    {"container-timeout", required_argument, NULL, OPT_CTRTIMEOUT},
+	    {"no-containers", no_argument, NULL, OPT_NOCTR},
 	    {"syscalls", required_argument, NULL, OPT_SYSCALLS},
 	    {"cgroup", required_argument, NULL, OPT_CGROUP},
 	    {"comm", required_argument, NULL, OPT_COMM},
@@ -419,6 +452,23 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 			if (rec_size_parse(optarg, &o->min_free))
 				return sr_err_set(err, SR_ESYNTAX,
 						  "--min-free: bad size '%s' (e.g. 1GiB)", optarg);
+			break;
+		case OPT_CTRSOCK:
+			if (rec_opts_ctr_socket(o, optarg))
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--container-socket: expected docker=PATH or "
+						  "podman=PATH, not '%s'",
+						  optarg);
+			break;
+		case OPT_CTRTIMEOUT:
+			if (parse_secs(optarg, &v, err) || v < 1000000 || v > 60000000000ull)
+				return sr_err_set(
+				    err, SR_ESYNTAX,
+				    "--container-timeout: bad duration '%s' (1ms..60s)", optarg);
+			o->ctr_timeout_ms = (int)(v / 1000000);
+			break;
+		case OPT_NOCTR:
+			o->ctr_off = 1;
 			break;
 		case 'w':
 			o->path = optarg;

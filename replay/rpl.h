@@ -79,6 +79,10 @@ int rpl_input_learn_bounds(struct rpl_input *in, int need_last, struct sr_err *e
 uint64_t rpl_input_first_ts(const struct rpl_input *in);
 uint64_t rpl_input_last_ts(const struct rpl_input *in);
 const char *rpl_input_hostname(const struct rpl_input *in);
+/* Feeds the CONTAINERINFO records of every .sysrec input to st before a
+ * run (rpl_containers.c); st NULL: nothing. */
+struct st_state;
+void rpl_containers_preload(struct rpl_input *in, struct st_state *st);
 /* Expanded path list, for commands that handle each file on its own (info,
  * verify). Caller frees with rpl_paths_free. */
 int rpl_paths_expand(char *const *paths, int npaths, char ***out, size_t *n, struct sr_err *err);

@@ -245,6 +245,35 @@ static void rm_fake_cgroups(const char *dir)
 	rmdir(dir);
 }
 
+/* An id whose path could not be found (its process gone before the record
+ * was read) is announced again on later records, at most 16 times, and
+ * found then when a live process names it. */
+TEST(cgroup_retry)
+{
+	char dir[] = "/tmp/test_rec_cg.XXXXXX";
+	struct rec_cg c;
+	uint64_t id = fake_cgroups(&c, dir), gone = 987654321ull;
+	int n = 0;
+
+	CHECK(id != 0);
+	CHECK_EQ_INT(rec_cg_first(&c, gone), 1);
+	CHECK(rec_cg_path(&c, gone, 0) == NULL);
+	CHECK_EQ_INT(rec_cg_retry(&c, gone), 1);
+	/* asked again, until the tries run out */
+	while (rec_cg_first(&c, gone) && n < 100) {
+		rec_cg_path(&c, gone, 0);
+		n++;
+	}
+	CHECK(n >= 10 && n < 100);
+	CHECK_EQ_INT(rec_cg_retry(&c, gone), 0);
+	/* a resolved id is announced once, as before */
+	CHECK(rec_cg_path(&c, id, 0) != NULL || c.walks);
+	CHECK_EQ_INT(rec_cg_first(&c, id), 1);
+	CHECK_EQ_INT(rec_cg_first(&c, id), 0);
+	rec_cg_free(&c);
+	rm_fake_cgroups(dir);
+}
+
 TEST(cgroup_cache)
 {
 	char dir[] = "/tmp/test_rec_cg.XXXXXX";
