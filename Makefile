@@ -22,13 +22,19 @@ endif
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wundef -Wvla -Wimplicit-fallthrough -Wno-format-nonliteral
 CFLAGS ?= -O2 -g
-override CFLAGS += -std=gnu11 $(WARN) $(SANFLAGS) -MMD -MP -I. -I.output -D_GNU_SOURCE
+# fields/, filter/ and rules/ name each other's headers by file name.
+INC := -I. -I.output -Ifields -Ifilter
+override CFLAGS += -std=gnu11 $(WARN) $(SANFLAGS) -MMD -MP $(INC) -D_GNU_SOURCE
 LDFLAGS += $(SANFLAGS)
-LIBS := -lzstd -lyaml -lcjson -lz -lm -lsodium -lpthread
-REC_LIBS := -lbpf -lelf -lz -lpthread
+LIBS := -lzstd -lyaml -lcjson -lz -lm -lcrypto -lpthread
+REC_LIBS := -lbpf -lelf -lz -lpthread -lmicrohttpd
 RPL_LIBS := -ledit
+# the alert outputs (outputs/): webhooks, NATS, Kafka; in both binaries
+OUT_LIBS := -lcurl -lnats -lrdkafka -lpthread
+# the test tools' peers: an HTTP receiver, NATS and Kafka clients
+TOOL_LIBS := -lmicrohttpd $(OUT_LIBS)
 
-LIB_SRC := $(wildcard common/*.c format/*.c state/*.c rules/*.c)
+LIB_SRC := $(wildcard common/*.c format/*.c state/*.c fields/*.c filter/*.c rules/*.c outputs/*.c)
 REC_SRC := $(wildcard record/*.c)
 RPL_SRC := $(wildcard replay/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -45,6 +51,9 @@ LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o) $(EMBED_OBJ)
 REC_OBJ := $(REC_SRC:%.c=$(OUT)/%.o)
 RPL_OBJ := $(RPL_SRC:%.c=$(OUT)/%.o)
 LIB := $(OUT)/libsysrec.a
+# record/ without its main: sysrec and the unit tests link it.
+REC_LIB_OBJ := $(filter-out $(OUT)/record/rec_main.o,$(REC_OBJ))
+REC_LIB := $(OUT)/librecord.a
 
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(OUT)/tools/%)
@@ -101,21 +110,28 @@ $(SKEL): $(BPF_OBJ)
 
 $(REC_OBJ): $(SKEL)
 
-$(BIN)/sysrec: $(REC_OBJ) $(LIB)
+$(REC_LIB): $(REC_LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN)/sysrec: $(OUT)/record/rec_main.o $(REC_LIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(REC_OBJ) $(LIB) $(LIBS) $(REC_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(OUT)/record/rec_main.o $(REC_LIB) $(LIB) $(LIBS) $(REC_LIBS) $(OUT_LIBS)
 
 $(BIN)/sysreplay: $(RPL_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(RPL_OBJ) $(LIB) $(LIBS) $(RPL_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(RPL_OBJ) $(LIB) $(LIBS) $(RPL_LIBS) $(OUT_LIBS)
 
-$(OUT)/tests/%: tests/unit/%.c $(LIB) | $(WAIT_DEPS)
+$(OUT)/tests/%: tests/unit/%.c $(REC_LIB) $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS) -o $@ $< $(REC_LIB) $(LIB) $(LIBS) $(LDFLAGS) $(OUT_LIBS)
+
+# rec_metrics.c serves HTTP: its unit test links the server library
+$(OUT)/tests/test_metrics: LIBS += -lmicrohttpd
+$(OUT)/tests/test_evidence: LIBS += -lcrypto
 
 $(OUT)/tools/%: tests/tools/%.c $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) $(LDFLAGS) -lpthread
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) $(LDFLAGS) $(TOOL_LIBS)
 
 $(OUT)/bench/%: bench/%.c $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)
@@ -130,7 +146,7 @@ FUZZ_MAIN_OBJ := $(OUT)/tests/fuzz/fuzz_replay_main.o
 $(OUT)/fuzz-replay/%: tests/fuzz/%.c $(FUZZ_MAIN_OBJ) $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MF $@.src.d -MT $@ -c $< -o $@.o
-	$(CC) $(CFLAGS) -o $@ $@.o $(FUZZ_MAIN_OBJ) $(LIB) $(LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS) -o $@ $@.o $(FUZZ_MAIN_OBJ) $(LIB) $(LIBS) $(LDFLAGS) $(OUT_LIBS)
 
 # libFuzzer builds: make fuzz FUZZ_SECONDS=60 runs each target for that long;
 # FUZZ_ONLY="fuzz_procnet fuzz_procfs" runs only those. Crash inputs go to
@@ -140,7 +156,7 @@ FUZZ_ONLY ?=
 FUZZ_RUN := $(if $(FUZZ_ONLY),$(filter $(FUZZ_ONLY:%=tests/fuzz/%.c),$(FUZZ_SRC)),$(FUZZ_SRC))
 # The library is instrumented once (fuzzer-no-link) and shared by every target,
 # rather than recompiled from source into each of them.
-FUZZ_FLAGS := -g -O1 -I. -I.output -D_GNU_SOURCE
+FUZZ_FLAGS := -g -O1 $(INC) -D_GNU_SOURCE
 FUZZ_LIB := .output/fuzz/libsysrec.a
 .output/fuzz/obj/%.o: %.c | $(WAIT_DEPS)
 	@mkdir -p $(@D)
@@ -153,7 +169,7 @@ $(FUZZ_LIB): $(LIB_SRC:%.c=.output/fuzz/obj/%.o) .output/fuzz/obj/gen/rule_defau
 fuzz: deps $(FUZZ_LIB)
 	@for f in $(FUZZ_RUN); do n=$$(basename $$f .c); \
 	  $(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined \
-	    -o .output/fuzz/$$n $$f $(FUZZ_LIB) $(LIBS) || exit 1; \
+	    -o .output/fuzz/$$n $$f $(FUZZ_LIB) $(LIBS) $(OUT_LIBS) || exit 1; \
 	  mkdir -p tests/fuzz/corpus/$$n .output/fuzz/corpus-$$n; \
 	  .output/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -artifact_prefix=.output/fuzz/$$n- \

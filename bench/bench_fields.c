@@ -18,7 +18,7 @@
 #include <time.h>
 
 #include "format/evt.h"
-#include "rules/fld.h"
+#include "fields/fld.h"
 #include "state/st.h"
 #include "tests/tools/gen_events.h"
 

@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "format/evt.h"
-#include "rules/flt.h"
+#include "filter/flt.h"
 #include "state/st.h"
 
 #define NEV 8

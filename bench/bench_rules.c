@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "rules/fld.h"
+#include "fields/fld.h"
 #include "rules/rule.h"
 #include "state/st.h"
 /* gen_events.h is header-only: not every helper in it is used here. */

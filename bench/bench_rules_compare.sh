@@ -1,6 +1,7 @@
 #!/bin/sh
-# bench_rules_compare.sh: rule evaluation cost of the rules/ engine at git
-# revision BASE ("before") against the working tree's ("after"), side by side in one run,
+# bench_rules_compare.sh: rule evaluation cost of the rules engine (fields/,
+# filter/, rules/) at git revision BASE ("before") against the working
+# tree's ("after"), side by side in one run,
 # with everything else (format/, state/, bench/bench_rules.c) taken from the
 # working tree so only the rules engine differs.
 #
@@ -28,8 +29,12 @@ for v in before after; do
 	(cd "$root" && tar cf - --exclude=./.output --exclude=./.git --exclude=./bin .) |
 		tar -C "$tmp/$v" -xf -
 done
-rm -rf "$tmp/before/rules"
+rm -rf "$tmp/before/rules" "$tmp/before/fields" "$tmp/before/filter"
 git -C "$root" archive "$base" rules | tar -C "$tmp/before" -xf -
+# BASE kept fields and filters in rules/: lay them out as the tree does now
+mkdir -p "$tmp/before/fields" "$tmp/before/filter"
+mv "$tmp/before/rules"/fld* "$tmp/before/fields/"
+mv "$tmp/before/rules"/flt* "$tmp/before/filter/"
 mkdir -p "$tmp/yaml"
 git -C "$root" archive "$base" rules/default | tar -C "$tmp/yaml" -xf -
 for v in before after; do

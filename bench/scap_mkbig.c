@@ -35,7 +35,7 @@ int main(int argc, char **argv)
 	}
 	want = strtoull(argv[3], NULL, 10);
 	while (scap_in_read(&in, hdr, 8) == 8) {
-		uint32_t bt = scap_rd32(hdr), tl = scap_rd32(hdr + 4);
+		uint32_t bt = sr_rd32(hdr), tl = sr_rd32(hdr + 4);
 		uint8_t *b;
 
 		if (tl < 12 || tl > SCAP_BLOCK_MAX || !(b = malloc(tl)))
@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 			/* the timestamp (and the trailer) must lie inside the block */
 			if (tl < ts_off(bt) + 8 + 4)
 				return 2;
-			ts = scap_rd64(b + ts_off(bt));
+			ts = sr_rd64(b + ts_off(bt));
 			if (!nev++)
 				first = ts;
 			last = ts > last ? ts : last;
@@ -68,8 +68,8 @@ int main(int argc, char **argv)
 	for (uint64_t round = 0; nev && written < want; round++) {
 		uint64_t shift = round * (last - first + 1000);
 		for (size_t off = 0; off < evlen;) {
-			uint32_t bt = scap_rd32(evs + off), tl = scap_rd32(evs + off + 4);
-			uint64_t ts = scap_rd64(evs + off + ts_off(bt)) + shift;
+			uint32_t bt = sr_rd32(evs + off), tl = sr_rd32(evs + off + 4);
+			uint64_t ts = sr_rd64(evs + off + ts_off(bt)) + shift;
 			fwrite(evs + off, ts_off(bt), 1, out);
 			fwrite(&ts, 8, 1, out);
 			fwrite(evs + off + ts_off(bt) + 8, tl - ts_off(bt) - 8, 1, out);

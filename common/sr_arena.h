@@ -1,7 +1,7 @@
 /* sr_arena: a bump allocator for many small objects that die together.
  *
  * Users: the filter compiler (parse trees, programs; one arena per filter or
- * per rule set, see rules/flt.h) and the rules loader (YAML trees, lists,
+ * per rule set, see filter/flt.h) and the rules loader (YAML trees, lists,
  * macros, rules of one rule set). Freeing thousands of nodes one by one would
  * cost code and time for nothing, so nothing is ever freed alone: the whole
  * arena goes at once.

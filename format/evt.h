@@ -15,8 +15,8 @@
 
 enum evt_type {
 	EVT_UNKNOWN = 0,
-#define PRM(n, t, f)
-#define EVT(id, num, name, cat, params) EVT_##id = num,
+#define PRM(n, t, f, pf)
+#define EVT(id, num, name, cat, ef, params) EVT_##id = num,
 #include "evt_schema.def"
 #undef EVT
 #undef PRM
@@ -25,7 +25,7 @@ enum evt_type {
 
 enum evt_category {
 	EC_OTHER, EC_PROCESS, EC_FILE, EC_IO, EC_NET, EC_IPC, EC_PRIV, EC_SIGNAL,
-	EC_MEMORY, EC_KERNEL, EC_SCHED, EC_META,
+	EC_MEMORY, EC_KERNEL, EC_SCHED, EC_META, EC_ACTION,
 };
 
 /* How a parameter's bytes are read and printed. Integers are little endian
@@ -71,10 +71,49 @@ enum evt_fdtype {
 	FDT_MEMFD, FDT_BPF, FDT_USERFAULTFD, FDT_IOURING, FDT_OTHER,
 };
 
+/* What an event does (evt_info.flags), declared per type in evt_schema.def.
+ * The state engine and the field extractors act on these, not on lists of
+ * types. */
+enum evt_eflag {
+	EF_CREATES_FD = 1u << 0,  /* success adds fds to the table */
+	EF_FD_TABLE = 1u << 1,	  /* changes the fd table or an fd's description */
+	EF_READS = 1u << 2,	  /* I/O: reads data from its fd (evt.is_io_read) */
+	EF_WRITES = 1u << 3,	  /* I/O: writes data to its fd (evt.is_io_write) */
+	EF_RES_FD = 1u << 4,	  /* the result is an fd */
+	EF_RES_NAMED = 1u << 5,	  /* ... that evt.args shows as fd=, as sysdig names it */
+	EF_RES_PID = 1u << 6,	  /* the result is a thread id (the child) */
+	EF_RES_ADDR = 1u << 7,	  /* the result is an address, shown in hex */
+	EF_OPEN = 1u << 8,	  /* opens its EP_PATH parameter */
+	EF_SOCK_NAME = 1u << 9,	  /* sets a socket's addresses (fd.name_changed) */
+	EF_FORK = 1u << 10,	  /* creates a thread or process */
+	EF_EXEC = 1u << 11,	  /* replaces the process image */
+	EF_EXIT = 1u << 12,	  /* ends the calling thread; never returns */
+	EF_EXIT_GROUP = 1u << 13, /* ends every thread of the process; never returns */
+	EF_CLOSE = 1u << 14,	  /* closes its EP_FD parameter */
+	EF_DUP = 1u << 15,	  /* copies its EP_FD parameter to the result */
+	EF_CWD = 1u << 16,	  /* changes the working directory */
+	EF_SETUID = 1u << 17,	  /* changes the user ids */
+	EF_SETGID = 1u << 18,	  /* changes the group ids */
+};
+
+/* A parameter's role (evt_param_info.flags). */
+enum evt_pflag {
+	EP_FD = 1u << 0,	 /* the fd the call works on (fd.* fields) */
+	EP_DIRFD = 1u << 1,	 /* resolves the EP_PATH* parameter right after it */
+	EP_PATH = 1u << 2,	 /* the path the event names (fs.path.name) */
+	EP_PATH_SRC = 1u << 3,	 /* its source path (fs.path.source) */
+	EP_PATH_DST = 1u << 4,	 /* its target path (fs.path.target) */
+	EP_LOCAL = 1u << 5,	 /* socket address of the local end */
+	EP_REMOTE = 1u << 6,	 /* socket address of the peer; a tuple printed peer first */
+	EP_HIDDEN = 1u << 7,	 /* sysdig shows it on the enter event only: not in evt.args */
+	EP_HIDE_EMPTY = 1u << 8, /* left out of evt.args when empty */
+};
+
 struct evt_param_info {
 	const char *name;
 	enum evt_ptype type;
 	enum evt_ftable ftable;
+	unsigned flags; /* enum evt_pflag */
 };
 
 struct evt_info {
@@ -82,11 +121,20 @@ struct evt_info {
 	enum evt_category category;
 	unsigned nparams;
 	const struct evt_param_info *params;
+	unsigned flags; /* enum evt_eflag */
 };
 
 /* Schema lookups. evt_info_get() returns NULL for ids the schema lacks:
  * readers skip those records by length. */
 const struct evt_info *evt_info_get(unsigned type);
+/* The type's EF_ flags; 0 for ids the schema lacks. */
+unsigned evt_type_flags(unsigned type);
+/* Records of a syscall (not a scheduler tracepoint or a meta record). */
+int evt_type_is_syscall(unsigned type);
+/* The index of the parameter with role pf (one of EP_PATH, EP_PATH_SRC,
+ * EP_PATH_DST, EP_FD), or -1; *dirfd_idx (may be NULL) gets the EP_DIRFD
+ * parameter that resolves a path, or -1 when it resolves against the cwd. */
+int evt_param_role(unsigned type, unsigned pf, int *dirfd_idx);
 /* Type id by name ("openat"), or -1. */
 int evt_type_by_name(const char *name);
 const char *evt_category_name(enum evt_category c);
@@ -152,6 +200,10 @@ static inline int64_t evt_param_s64(const struct evt *ev, unsigned i)
 	}
 	return 0;
 }
+
+/* Whether the record carries exactly the parameters its type declares (the
+ * probe always writes them all); 1 for types the schema lacks. */
+int evt_nparams_match(const struct evt *ev);
 
 /* Parameter index by name for this event's type, or -1. */
 int evt_param_index(unsigned type, const char *name);

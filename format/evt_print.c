@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scap_int.h" /* scap_sysnr_name: syscall names of this architecture */
+#include "evt_sock.h"
+#include "evt_sysnr.h"
 
 /* Output that counts what it would have written, so callers learn the size. */
 struct pbuf {
@@ -171,22 +172,6 @@ static void text(struct pbuf *b, const uint8_t *p, size_t n, int bytes_mode, siz
 		put_s(b, "...");
 }
 
-static uint16_t rd16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, 2);
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
 static void ip_port(struct pbuf *b, int fam, const uint8_t *addr, uint16_t port)
 {
 	char s[INET6_ADDRSTRLEN];
@@ -219,42 +204,36 @@ static void family_name(struct pbuf *b, uint8_t fam)
 
 static void sockaddr_text(struct pbuf *b, const uint8_t *p, size_t n)
 {
-	if (!n) {
+	struct evt_sock s;
+
+	if (!n)
 		put_s(b, "NULL");
-		return;
-	}
-	if (p[0] == 2 && n >= 7)
-		ip_port(b, 2, p + 1, rd16(p + 5));
-	else if (p[0] == 10 && n >= 19)
-		ip_port(b, 10, p + 1, rd16(p + 17));
-	else if (p[0] == 1)
-		unix_path(b, p + 1, n - 1);
-	else
+	else if (evt_sockaddr_decode(p, n, &s))
 		family_name(b, p[0]);
+	else if (s.family == AF_UNIX)
+		unix_path(b, s.path, s.path_len);
+	else
+		ip_port(b, s.family, s.lip, s.lport);
 }
 
 static void socktuple_text(struct pbuf *b, const uint8_t *p, size_t n)
 {
+	struct evt_sock s;
+
 	if (!n) {
 		put_s(b, "NULL");
-		return;
-	}
-	if (p[0] == 2 && n >= 13) {
-		ip_port(b, 2, p + 1, rd16(p + 5));
-		put_s(b, "->");
-		ip_port(b, 2, p + 7, rd16(p + 11));
-	} else if (p[0] == 10 && n >= 37) {
-		ip_port(b, 10, p + 1, rd16(p + 17));
-		put_s(b, "->");
-		ip_port(b, 10, p + 19, rd16(p + 35));
-	} else if (p[0] == 1 && n >= 17) {
-		put_f(b, "%" PRIx64 "->%" PRIx64, rd64(p + 1), rd64(p + 9));
-		if (n > 17) {
+	} else if (evt_socktuple_decode(p, n, &s)) {
+		family_name(b, p[0]);
+	} else if (s.family == AF_UNIX) {
+		put_f(b, "%" PRIx64 "->%" PRIx64, s.lino, s.rino);
+		if (s.path_len) {
 			put_c(b, ' ');
-			unix_path(b, p + 17, n - 17);
+			unix_path(b, s.path, s.path_len);
 		}
 	} else {
-		family_name(b, p[0]);
+		ip_port(b, s.family, s.lip, s.lport);
+		put_s(b, "->");
+		ip_port(b, s.family, s.rip, s.rport);
 	}
 }
 
@@ -320,7 +299,7 @@ static void param_value(struct pbuf *b, const struct evt *ev, unsigned i,
 		break;
 	case PT_SYSCALLNR: {
 		uint64_t nr = evt_param_u64(ev, i);
-		const char *name = nr < 4096 ? scap_sysnr_name((int)nr) : NULL;
+		const char *name = evt_sysnr_name(nr);
 
 		put_f(b, "%" PRIu64, nr);
 		if (name)
@@ -490,26 +469,21 @@ static void json_strarray(struct pbuf *b, const uint8_t *p, size_t n)
  * or of a family without a text form. */
 static void json_sock(struct pbuf *b, const uint8_t *p, size_t n, int tuple)
 {
-	size_t alen = n ? (p[0] == 2 ? 6 : p[0] == 10 ? 18 : 0) : 0;
+	struct evt_sock s;
 
-	if (n && p[0] == 1) {
-		size_t skip = tuple ? 17 : 1;
-
-		if (n >= skip) {
-			json_str(b, p + skip, n - skip, 1);
-			return;
-		}
-	} else if (alen && n >= 1 + alen * (tuple ? 2 : 1)) {
+	if (tuple ? evt_socktuple_decode(p, n, &s) : evt_sockaddr_decode(p, n, &s)) {
+		put_s(b, "null");
+	} else if (s.family == AF_UNIX) {
+		json_str(b, s.path, s.path_len, 1);
+	} else {
 		put_c(b, '"');
-		ip_port(b, p[0], p + 1, rd16(p + alen - 1));
+		ip_port(b, s.family, s.lip, s.lport);
 		if (tuple) {
 			put_s(b, "->");
-			ip_port(b, p[0], p + 1 + alen, rd16(p + 2 * alen - 1));
+			ip_port(b, s.family, s.rip, s.rport);
 		}
 		put_c(b, '"');
-		return;
 	}
-	put_s(b, "null");
 }
 
 static void json_value(struct pbuf *b, const struct evt *ev, unsigned i, enum evt_ptype t)

@@ -49,8 +49,13 @@ static void sysrec_close(struct evt_source *s)
 	free(ss);
 }
 
+static int sysrec_refresh(struct evt_source *s, struct sr_err *err)
+{
+	return fmt_reader_refresh(((struct sysrec_source *)s)->r, err);
+}
 static const struct evt_source_ops sysrec_ops = {
     .next = sysrec_next,
+    .refresh = sysrec_refresh,
     .seek_time = sysrec_seek,
     .set_types = sysrec_set_types,
     .close = sysrec_close,
@@ -86,6 +91,20 @@ static int sysrec_source_open(const char *path, struct evt_source **out, struct 
 	return 0;
 }
 
+int evt_source_sniff(const void *head, size_t n)
+{
+	const uint8_t *m = head;
+
+	if (n >= 8 && memcmp(m, FMT_MAGIC, 8) == 0)
+		return SRC_SYSREC;
+	/* pcapng section header block type 0x0A0D0D0A, the same in both byte orders */
+	if (n >= 4 && m[0] == 0x0a && m[1] == 0x0d && m[2] == 0x0d && m[3] == 0x0a)
+		return SRC_SCAP;
+	if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b)
+		return SRC_SCAP;
+	return -1;
+}
+
 int evt_source_open(const char *path, struct evt_source **out, struct sr_err *err)
 {
 	uint8_t m[8] = {0};
@@ -100,13 +119,12 @@ int evt_source_open(const char *path, struct evt_source **out, struct sr_err *er
 	close(fd);
 	if (n < 0)
 		return sr_err_set(err, SR_EIO, "%s: %s", path, strerror(errno));
-	if (n == 8 && memcmp(m, FMT_MAGIC, 8) == 0)
+	switch (evt_source_sniff(m, (size_t)n)) {
+	case SRC_SYSREC:
 		return sysrec_source_open(path, out, err);
-	/* pcapng section header block type 0x0A0D0D0A, the same in both byte orders */
-	if (n >= 4 && m[0] == 0x0a && m[1] == 0x0d && m[2] == 0x0d && m[3] == 0x0a)
+	case SRC_SCAP:
 		return scap_source_open(path, out, err);
-	if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b)
-		return scap_source_open(path, out, err);
+	}
 	if (n == 0)
 		return sr_err_set(err, SR_EFORMAT, "%s: empty file", path);
 	return sr_err_set(err, SR_EFORMAT, "%s: not a capture file (unknown magic)", path);

@@ -27,6 +27,10 @@ struct evt_source_ops {
 	/* Optional: after next() failed, go on past the damage; 0 or -1 when
 	 * nothing readable is known to follow. NULL: the source ends there. */
 	int (*skip_damage)(struct evt_source *s);
+	/* Optional (NULL: the source never grows): records appended since the
+	 * end was reached, for a capture being written (fmt_reader_refresh):
+	 * 1 new ones, 0 none yet, 2 finished, <0 error. */
+	int (*refresh)(struct evt_source *s, struct sr_err *err);
 };
 
 enum evt_source_kind { SRC_SYSREC, SRC_SCAP };
@@ -55,6 +59,11 @@ static inline int evt_source_next(struct evt_source *s, struct evt *ev, struct s
 	return s->ops->next(s, ev, err);
 }
 void evt_source_close(struct evt_source *s);
+
+/* What a file's first bytes (n of them, up to 8 are read) say it is:
+ * SRC_SYSREC (our magic), SRC_SCAP (a pcapng section header, or gzip), or
+ * -1 when neither. */
+int evt_source_sniff(const void *head, size_t n);
 
 /* Provided by format/scap_*.c: opens a .scap file (plain or gzip). */
 int scap_source_open(const char *path, struct evt_source **out, struct sr_err *err);

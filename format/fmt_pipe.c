@@ -1,7 +1,7 @@
 /* fmt_pipe.c: the replay pipeline's parallel stage.
  *
  * Design. A .sysrec chunk is an independent zstd frame with its own crc,
- * BLAKE2b digest (2.1) and a thread-context table that starts empty, so
+ * SHA-256 digest (2.1) and a thread-context table that starts empty, so
  * everything up to expanded records can be done for chunk i + 1..i + depth
  * while the reader's thread consumes chunk i:
  *
@@ -248,9 +248,10 @@ static void fill(struct fmt_pipe *p)
 	}
 }
 
-/* Lock held. Drops every load of p: queued ones at once, running ones when
- * their worker is done with them. */
-static void drain(struct fmt_pipe *p)
+/* Lock held. Drops every load of p but keep (NULL: none): queued ones at
+ * once, running ones when their worker is done with them. keep, when
+ * given, is the head of the ring and stays there alone. */
+static void drain(struct fmt_pipe *p, struct fmt_load *keep)
 {
 	for (;;) {
 		int busy = 0;
@@ -258,6 +259,8 @@ static void drain(struct fmt_pipe *p)
 		for (unsigned k = 0; k < p->cap; k++) {
 			struct fmt_load *l = &p->slot[k];
 
+			if (l == keep)
+				continue;
 			if (l->state == SLOT_BUSY)
 				busy = 1;
 			else
@@ -269,6 +272,10 @@ static void drain(struct fmt_pipe *p)
 	}
 	p->head = 0;
 	p->n = 0;
+	if (keep) {
+		p->ring[0] = keep;
+		p->n = 1;
+	}
 }
 
 struct fmt_load *fmt_pipe_take(struct fmt_pipe *p, size_t i)
@@ -284,7 +291,7 @@ struct fmt_load *fmt_pipe_take(struct fmt_pipe *p, size_t i)
 	if (!p->n || p->ring[p->head]->idx != i) {
 		/* Not what was predicted (a seek, a jump to a snapshot): start
 		 * over from i, which is loaded whether or not it is "wanted". */
-		drain(p);
+		drain(p, NULL);
 		schedule(p, i);
 		p->next = i + 1;
 	}
@@ -297,12 +304,27 @@ struct fmt_load *fmt_pipe_take(struct fmt_pipe *p, size_t i)
 	return l;
 }
 
+void fmt_pipe_reset(struct fmt_pipe *p, size_t nitems)
+{
+	struct fmt_load *held = NULL;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&pool.mu);
+	if (p->n && p->ring[p->head]->state == SLOT_HELD)
+		held = p->ring[p->head];
+	drain(p, held);
+	p->nitems = nitems;
+	p->next = held ? held->idx + 1 : 0;
+	pthread_mutex_unlock(&pool.mu);
+}
+
 void fmt_pipe_free(struct fmt_pipe *p)
 {
 	if (!p)
 		return;
 	pthread_mutex_lock(&pool.mu);
-	drain(p);
+	drain(p, NULL);
 	if (p->prev_p)
 		p->prev_p->next_p = p->next_p;
 	else

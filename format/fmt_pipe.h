@@ -8,7 +8,8 @@
  *   l = fmt_pipe_take(p, i) for each chunk the reader wants, in its order:
  *   the pipe predicts the order with ops->wanted and keeps up to depth chunks
  *   in flight; a take that breaks the prediction (a seek) restarts it there.
- *   l stays valid until the next take or fmt_pipe_free.
+ *   l stays valid until the next take or fmt_pipe_free;
+ *   fmt_pipe_reset(p, nitems) before the items change under the workers.
  * Threads: take and free run on the reader's thread; ops->work on a worker
  * (it may read the reader but not write it); ops->wanted and ops->cost on
  * the reader's thread.
@@ -79,6 +80,11 @@ unsigned fmt_pipe_workers(void);
 
 struct fmt_pipe *fmt_pipe_new(const struct fmt_pipe_ops *ops, void *ctx, size_t nitems);
 struct fmt_load *fmt_pipe_take(struct fmt_pipe *p, size_t i);
+/* Drops every load in flight (waiting for the running ones), keeps the one
+ * the reader holds (the last taken), and sets the item count. Call before
+ * changing anything ops->work reads (a chunk list that grows: live reading)
+ * and again after, when the count changed. NULL p: nothing. */
+void fmt_pipe_reset(struct fmt_pipe *p, size_t nitems);
 void fmt_pipe_free(struct fmt_pipe *p);
 /* Frees a load's buffers (the reader's own load uses the same struct). */
 void fmt_load_release(struct fmt_load *l);

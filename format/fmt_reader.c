@@ -85,7 +85,11 @@ struct fmt_reader {
 	uint64_t target_ts;
 	int types_on;
 	uint8_t types[32];
-	int failed; /* sticky error code */
+	/* where the chunk scan stopped, to go on when the file grows (live) */
+	uint64_t scan_off, scan_prev, scan_snap;
+	int scan_end; /* the scan met the index: the writer finished */
+	int live;     /* a stop at the tail is a chunk being written, not damage */
+	int failed;   /* sticky error code */
 	struct sr_err fail_err;
 	uint64_t decoded;
 };
@@ -289,12 +293,12 @@ static void mark_stop(struct fmt_reader *r, int damaged, uint64_t seq, uint64_t 
 		 (unsigned long long)seq, (unsigned long long)off, what);
 }
 
-/* Rebuilds the chunk list by walking headers (no trailer, or a bad one). */
+/* Walks chunk headers from where the last scan stopped (the first chunk on
+ * open: no trailer, or a bad one), adding each to the chunk list. */
 static int scan_chunks(struct fmt_reader *r)
 {
-	uint64_t off = r->data_start, prev = r->seed, seq = 0, snap = FMT_NO_SNAPSHOT;
+	uint64_t off = r->scan_off, prev = r->scan_prev, seq = r->nch, snap = r->scan_snap;
 
-	r->nch = 0;
 	while (off < r->size) {
 		uint64_t rem = r->size - off;
 		struct fmt_chunk_hdr h;
@@ -310,8 +314,10 @@ static int scan_chunks(struct fmt_reader *r)
 		if (read_at(r->fd, &h, rem < sizeof(h) ? (size_t)rem : sizeof(h), off))
 			return SR_EIO;
 		/* An index block means the writer got that far; its trailer was bad. */
-		if (rem >= 4 && h.magic == FMT_INDEX_MAGIC)
+		if (rem >= 4 && h.magic == FMT_INDEX_MAGIC) {
+			r->scan_end = 1;
 			break;
+		}
 		if (rem < sizeof(h)) {
 			mark_cut(r, seq, off, "chunk header cut short (%llu of %zu bytes present)",
 				 (unsigned long long)rem, sizeof(h));
@@ -346,6 +352,9 @@ static int scan_chunks(struct fmt_reader *r)
 		off += h.hdr_len + (uint64_t)h.comp_size;
 		seq++;
 	}
+	r->scan_off = off;
+	r->scan_prev = prev;
+	r->scan_snap = snap;
 	return 0;
 }
 
@@ -507,10 +516,10 @@ static int open_header(struct fmt_reader *r, const char *path, struct sr_err *er
 	r->data_start = fh.hdr_len;
 	r->seed = fmt_chain_seed(crc);
 	r->sealed = fh.major == 2 && fh.minor >= 1;
-	/* sodium_init picks the fastest BLAKE2b for this CPU (AVX2 and the like). */
+	/* This thread's digest context, allocated once here. */
 	if (r->sealed && fmt_seal_init()) {
 		free(buf);
-		return sr_err_set(err, SR_ENOMEM, "%s: libsodium cannot start", path);
+		return sr_err_set(err, SR_ENOMEM, "%s: libcrypto has no SHA-256", path);
 	}
 	if (r->sealed)
 		fmt_seal_file_seed(buf, fh.hdr_len, r->dseed);
@@ -558,6 +567,10 @@ int fmt_reader_open(struct fmt_reader **out, const char *path, struct sr_err *er
 		r->info.drops_ring = r->trailer.drops_ring;
 		r->info.drops_backlog = r->trailer.drops_backlog;
 	} else {
+		r->nch = 0;
+		r->scan_off = r->data_start;
+		r->scan_prev = r->seed;
+		r->scan_snap = FMT_NO_SNAPSHOT;
 		rc = scan_chunks(r);
 		if (rc) {
 			rc = sr_err_set(err, rc, "%s: scanning chunks: %s", path, sr_code_name(rc));
@@ -657,8 +670,6 @@ static int check_digest(const struct fmt_reader *r, struct fmt_load *l, const ui
 	const uint8_t *stored = l->comp + sizeof(struct fmt_chunk_hdr) + FMT_DIGEST_LEN;
 	uint8_t d[FMT_DIGEST_LEN];
 
-	if (r->no_digest || fmt_fuzz_skip_checks)
-		return 0;
 	fmt_seal_chunk_digest(l->comp, l->h.hdr_len, payload, plen, d);
 	if (memcmp(d, stored, FMT_DIGEST_LEN) != 0)
 		return err_at(&l->err, SR_ECORRUPT, ci->seq, ci->offset,
@@ -729,7 +740,7 @@ static void load_data(const struct fmt_reader *r, struct fmt_load *l)
 	unsigned long long fcs;
 	size_t n, guess, i = l->idx;
 	struct sr_err *err = &l->err;
-	int one_read;
+	int one_read, verify;
 
 	l->stage = FMT_LOAD_OK;
 	l->rc = 0;
@@ -799,13 +810,28 @@ static void load_data(const struct fmt_reader *r, struct fmt_load *l)
 	}
 	payload = l->comp + h.hdr_len;
 	l->have_ext = 1;
-	if (sr_crc32c(0, payload, h.comp_size) != h.payload_crc && !fmt_fuzz_skip_checks)
+	/* A checked digest covers the payload and its crc: the crc is then
+	 * computed only when the digest fails, so that accidental damage is
+	 * named as such, and a verified read hashes each byte once. Either way
+	 * a crc or digest failure is reported before any decompression error. */
+	verify = r->sealed && !r->no_digest && !fmt_fuzz_skip_checks;
+	if (verify) {
+		/* this thread's digest context (a worker's first digest) */
+		if (fmt_seal_init())
+			return load_fail(l, FMT_LOAD_EDATA,
+					 sr_err_set(err, SR_ENOMEM, "libcrypto has no SHA-256"));
+		if (check_digest(r, l, payload, h.comp_size)) {
+			if (sr_crc32c(0, payload, h.comp_size) != h.payload_crc)
+				return load_fail(l, FMT_LOAD_EDATA,
+						 err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+							"payload checksum mismatch"));
+			return load_fail(l, FMT_LOAD_EDIGEST, l->err.code);
+		}
+	} else if (sr_crc32c(0, payload, h.comp_size) != h.payload_crc && !fmt_fuzz_skip_checks) {
 		return load_fail(
 		    l, FMT_LOAD_EDATA,
 		    err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "payload checksum mismatch"));
-	/* After the crc, so accidental damage is named as such. */
-	if (r->sealed && check_digest(r, l, payload, h.comp_size))
-		return load_fail(l, FMT_LOAD_EDIGEST, l->err.code);
+	}
 	fcs = ZSTD_getFrameContentSize(payload, h.comp_size);
 	if (fcs != h.raw_size)
 		return load_fail(l, FMT_LOAD_ELATE,
@@ -1273,7 +1299,7 @@ int fmt_reader_next(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
 		if (rc)
 			return rc;
 	}
-	if (r->info.damaged) {
+	if (r->info.damaged && !r->live) {
 		/* Everything before the damage was delivered; now say where it is. */
 		sr_err_set(err, SR_ECORRUPT, "%s", r->info.damage_msg);
 		if (err) {
@@ -1361,4 +1387,51 @@ int fmt_reader_skip_damage(struct fmt_reader *r)
 		return 0;
 	}
 	return -1; /* damage past the last listed chunk: nothing follows it */
+}
+
+int fmt_chunk_is_snapshot(const struct fmt_chunk_info *ci)
+{
+	return (ci->flags & FMT_CHF_SNAPSHOT) != 0;
+}
+
+int fmt_reader_refresh(struct fmt_reader *r, struct sr_err *err)
+{
+	struct stat st;
+	size_t before = r->nch;
+	int rc;
+
+	r->live = 1;
+	if (r->info.complete)
+		return 2;
+	if (fstat(r->fd, &st) != 0)
+		return sr_err_set(err, SR_EIO, "%s", strerror(errno));
+	if ((uint64_t)st.st_size > r->size) {
+		/* Workers read the chunk list and the size: none may run while
+		 * they change (the chunk being walked is kept). */
+		fmt_pipe_reset(r->pipe, r->nch);
+		/* what stopped the last scan may be a chunk written since */
+		r->size = (uint64_t)st.st_size;
+		r->info.file_bytes = r->size;
+		r->info.damaged = 0;
+		r->info.truncated = 0;
+		rc = scan_chunks(r);
+		/* the pipeline predicts over the chunks listed now */
+		fmt_pipe_reset(r->pipe, r->nch);
+		if (rc)
+			return sr_err_set(err, rc, "scanning chunks: %s", sr_code_name(rc));
+	}
+	for (size_t i = before; i < r->nch; i++) {
+		const struct fmt_chunk_info *ci = &r->ch[i];
+
+		r->info.chunks++;
+		r->info.events += ci->count;
+		r->info.raw_bytes += ci->raw_size;
+		if (ci->count && (!r->info.first_ts || ci->first_ts < r->info.first_ts))
+			r->info.first_ts = ci->first_ts;
+		if (ci->last_ts > r->info.last_ts)
+			r->info.last_ts = ci->last_ts;
+	}
+	if (r->nch > before)
+		return 1;
+	return r->scan_end ? 2 : 0;
 }

@@ -54,6 +54,10 @@ const struct fmt_host_info *fmt_reader_host(const struct fmt_reader *r);
 const struct fmt_file_info *fmt_reader_info(const struct fmt_reader *r);
 size_t fmt_reader_chunk_count(const struct fmt_reader *r);
 const struct fmt_chunk_info *fmt_reader_chunk(const struct fmt_reader *r, size_t i);
+/* Whether the chunk opens with a full state snapshot. */
+int fmt_chunk_is_snapshot(const struct fmt_chunk_info *ci);
+/* Why the trailer/index was not used, or "" when it was. */
+const char *fmt_reader_index_note(const struct fmt_reader *r);
 
 /* 1: ev holds a record; 0: clean end; <0: error (err says chunk and offset). */
 int fmt_reader_next(struct fmt_reader *r, struct evt *ev, struct sr_err *err);
@@ -81,6 +85,13 @@ void fmt_reader_event_range(struct fmt_reader *r, uint64_t *events, uint64_t *fi
 /* 2.1 captures: check each chunk's digest and the digest chain (on by
  * default; off only to measure what it costs). */
 void fmt_reader_set_digest_check(struct fmt_reader *r, int on);
+/* For a capture being written (sysreplay --live): looks for chunks appended
+ * since the last scan, which next() then delivers. 1: new chunks; 0: none
+ * yet; 2: the file is finished (its index is there), nothing more will come;
+ * <0 error. Once called, a chunk cut short or unreadable at the end of the
+ * file is taken for one being written: next() ends there cleanly instead of
+ * reporting damage. */
+int fmt_reader_refresh(struct fmt_reader *r, struct sr_err *err);
 /* Counters for tests and benchmarks. */
 uint64_t fmt_reader_chunks_decoded(const struct fmt_reader *r);
 
@@ -103,7 +114,7 @@ struct fmt_seal_range {
 };
 
 struct fmt_seal_report {
-	int sealed;	    /* 2.1 or later: BLAKE2b digest chain present */
+	int sealed;	    /* 2.1 or later: SHA-256 digest chain present */
 	int chain_ok;	    /* no problem found in the chain or the file */
 	int signed_file;    /* the header names a signing key */
 	char key_id[17];    /* the header key's id (hex), "" when none */

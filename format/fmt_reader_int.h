@@ -14,8 +14,6 @@ int fmt_reader_load_chunk(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *
 			  const uint8_t **raw, size_t *raw_len, struct sr_err *err);
 /* The trailer as read (valid only when info->complete). */
 const struct fmt_trailer *fmt_reader_trailer(const struct fmt_reader *r);
-/* Why the trailer/index was not used, or "" when it was. */
-const char *fmt_reader_index_note(const struct fmt_reader *r);
 /* Fuzzing only: when set, checksum and hash mismatches are ignored so the
  * fuzzer reaches the decompression and record parsing behind them. Never
  * set in the tools. */

@@ -43,13 +43,6 @@ unsigned long long scap_writer_events(const struct scap_writer *w);
 unsigned long long scap_writer_cut(const struct scap_writer *w);
 int scap_writer_close(struct scap_writer *w, struct sr_err *err);
 
-/* Native syscall names of this architecture (the numbers GENERIC records
- * carry in "nr"): the name, or NULL when unknown; O(1). And back: the number,
- * or -1. Field and filter code name generic syscalls with them, as sysdig
- * names its generic events (evt.type = "fstat"). */
-const char *scap_syscall_name(uint64_t nr);
-int scap_syscall_nr(const char *name);
-
 /* What a conversion changed on the way, for the user (notes may be NULL):
  * enters read without their exit because too many waited at once (the
  * .scap reader's limits, struct evt_source's unpaired), and events whose

@@ -18,7 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/sr_le.h"
 #include "evt.h"
+#include "evt_sysnr.h"
 
 /* ---- block types ---- */
 #define SCAP_BT_SHB 0x0A0D0D0Au
@@ -139,9 +141,6 @@ int scap_table_errors(void);
 /* The definition the writer uses for our type, or NULL. */
 const struct scap_evdef *scap_evdef_for_type(unsigned our_type);
 
-/* Native syscall numbers (this architecture) and names. */
-const char *scap_sysnr_name(int nr);
-int scap_sysnr_by_name(const char *name);
 /* scap's PPM_SC_* code <-> native number (-1 when unknown). */
 int scap_sc_to_nr(unsigned sc);
 int scap_nr_to_sc(int nr);
@@ -163,15 +162,5 @@ struct scap_buf {
 int scap_buf_reserve(struct scap_buf *b, size_t more);
 int scap_buf_put(struct scap_buf *b, const void *data, size_t len);
 
-/* Little-endian helpers on unaligned bytes. */
-static inline uint16_t scap_rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static inline uint32_t scap_rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static inline uint64_t scap_rd64(const uint8_t *p)
-{
-	return (uint64_t)scap_rd32(p) | (uint64_t)scap_rd32(p + 4) << 32;
-}
 
 #endif

@@ -10,6 +10,7 @@
  */
 #include "scap_reader.h"
 #include "scap_params.h"
+#include "evt_snap.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -39,9 +40,9 @@ static uint64_t get(struct cur *c, unsigned width)
 		return 0;
 	switch (width) {
 	case 1: v = c->p[c->off]; break;
-	case 2: v = scap_rd16(c->p + c->off); break;
-	case 4: v = scap_rd32(c->p + c->off); break;
-	case 8: v = scap_rd64(c->p + c->off); break;
+	case 2: v = sr_rd16(c->p + c->off); break;
+	case 4: v = sr_rd32(c->p + c->off); break;
+	case 8: v = sr_rd64(c->p + c->off); break;
 	}
 	c->off += width;
 	return v;
@@ -157,7 +158,7 @@ static int is_pl(uint32_t bt)
 static int add_procinfo_to(struct scap_src *s, const struct scap_pl_entry *e,
 			   struct scap_buf *to, uint64_t ts)
 {
-	struct evt_builder *b = &s->b;
+	struct evt_procinfo pi;
 	struct evt_rec h;
 	const uint8_t *cg = NULL;
 	uint32_t cglen = 0, flags = 0;
@@ -193,11 +194,6 @@ static int add_procinfo_to(struct scap_src *s, const struct scap_pl_entry *e,
 	if (e->exe_memfd)
 		flags |= EVT_EXEC_FROM_MEMFD;
 
-	evt_builder_begin(b, EVT_PROCINFO, &h);
-	rc |= evt_builder_add(b, e->exe, scap_str_len(e->exe ? e->exe : (const uint8_t *)"",
-						       e->exe_len));
-	rc |= evt_builder_add(b, e->exepath ? e->exepath : e->exe,
-			      e->exepath ? e->exepath_len : e->exe_len);
 	/* args: the arguments after argv[0] (exe holds argv[0]), each
 	 * NUL-terminated: the PROCINFO convention of state/st.h. */
 	s->scratch.len = 0;
@@ -206,23 +202,24 @@ static int add_procinfo_to(struct scap_src *s, const struct scap_pl_entry *e,
 		if (e->args[e->args_len - 1] != 0)
 			rc |= scap_buf_put(&s->scratch, "", 1);
 	}
-	rc |= evt_builder_add(b, s->scratch.p, s->scratch.len);
-	rc |= evt_builder_add(b, e->cwd, e->cwd_len);
-	rc |= evt_builder_add_u64(b, e->tty);
-	rc |= evt_builder_add_u64(b, e->loginuid);
-	rc |= evt_builder_add_u64(b, e->uid);  /* scap keeps one uid: the effective */
-	rc |= evt_builder_add_u64(b, e->gid);
-	rc |= evt_builder_add_u64(b, 0);       /* start_ts unknown */
-	rc |= evt_builder_add(b, cg, cglen);
-	rc |= evt_builder_add_str(b, cid);
-	rc |= evt_builder_add_str(b, "");
-	rc |= evt_builder_add_s64(b, e->vpid);
-	rc |= evt_builder_add_s64(b, e->vtid);
-	rc |= evt_builder_add_u64(b, 0);
-	rc |= evt_builder_add_u64(b, 0);
-	rc |= evt_builder_add_u64(b, 0);
-	rc |= evt_builder_add_u64(b, flags);
-	rc |= evt_builder_add(b, e->env, e->env_len);
+	pi = (struct evt_procinfo){
+		.exe = { e->exe, scap_str_len(e->exe ? e->exe : (const uint8_t *)"", e->exe_len) },
+		.exepath = e->exepath ? (struct evt_bytes){ e->exepath, e->exepath_len }
+				      : (struct evt_bytes){ e->exe, e->exe_len },
+		.args = { s->scratch.p, s->scratch.len },
+		.cwd = { e->cwd, e->cwd_len },
+		.tty = e->tty,
+		.loginuid = e->loginuid,
+		.euid = e->uid, /* scap keeps one uid: the effective */
+		.egid = e->gid,
+		.cgroup = { cg, cglen },
+		.container_id = evt_str(cid),
+		.vpid = e->vpid,
+		.vtid = e->vtid,
+		.flags = flags, /* start_ts and namespaces: unknown (0) */
+		.env = { e->env, e->env_len },
+	};
+	rc |= evt_build_procinfo(&s->b, &h, &pi);
 	if (rc)
 		return SR_ENOMEM;
 	if (to)
@@ -464,13 +461,14 @@ int scap_meta_fdlist(struct scap_src *s, uint32_t bt, const uint8_t *body, size_
 			memcpy(tuple + 17, name, n);
 			tlen += n;
 		}
-		evt_builder_begin(&s->b, EVT_FDINFO, &h);
-		rc |= evt_builder_add_s64(&s->b, fd);
-		rc |= evt_builder_add_u64(&s->b, scap_fdtype_to_ours(type));
-		rc |= evt_builder_add(&s->b, name, name ? scap_str_len(name, name_len) : 0);
-		rc |= evt_builder_add(&s->b, tuple, tlen);
-		rc |= evt_builder_add_u64(&s->b, oflags);
-		rc |= evt_builder_add_u64(&s->b, ino);
+		rc |= evt_build_fdinfo(
+			&s->b, &h,
+			&(struct evt_fdinfo){ .fd = fd,
+					      .type = scap_fdtype_to_ours(type),
+					      .name = { name, name ? scap_str_len(name, name_len) : 0 },
+					      .tuple = { tuple, tlen },
+					      .flags = oflags,
+					      .ino = ino });
 		if (rc || scap_emit(s, &s->snap))
 			return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}

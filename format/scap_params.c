@@ -15,9 +15,9 @@ int64_t scap_wire_num(unsigned wire, const uint8_t *p, uint32_t len)
 
 	switch (len) {
 	case 1: return is_signed ? (int64_t)(int8_t)p[0] : (int64_t)p[0];
-	case 2: return is_signed ? (int64_t)(int16_t)scap_rd16(p) : (int64_t)scap_rd16(p);
-	case 4: return is_signed ? (int64_t)(int32_t)scap_rd32(p) : (int64_t)scap_rd32(p);
-	case 8: return (int64_t)scap_rd64(p);
+	case 2: return is_signed ? (int64_t)(int16_t)sr_rd16(p) : (int64_t)sr_rd16(p);
+	case 4: return is_signed ? (int64_t)(int32_t)sr_rd32(p) : (int64_t)sr_rd32(p);
+	case 8: return (int64_t)sr_rd64(p);
 	default: return 0;
 	}
 }

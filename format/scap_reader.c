@@ -15,197 +15,8 @@
 #include <string.h>
 
 #include "../common/sr_err.h"
-#include "../common/sr_hash.h"
-#include "fmt_chunk.h"
 #include "scap.h"
 #include "scap_params.h"
-
-/* ---------- small helpers ---------- */
-
-int scap_buf_reserve(struct scap_buf *b, size_t more)
-{
-	if (b->len + more < b->len)
-		return SR_ENOMEM;
-	return fmt_grow(&b->p, &b->cap, b->len + more, 4096);
-}
-
-int scap_buf_put(struct scap_buf *b, const void *data, size_t len)
-{
-	if (scap_buf_reserve(b, len))
-		return SR_ENOMEM;
-	if (len)
-		memcpy(b->p + b->len, data, len);
-	b->len += len;
-	return 0;
-}
-
-int scap_emit(struct scap_src *s, struct scap_buf *to)
-{
-	size_t len;
-	const void *rec = evt_builder_finish(&s->b, &len);
-
-	static const uint8_t zeros[8];
-
-	if (!rec)
-		return SR_ENOMEM;
-	/* Records stay 8-byte aligned in our buffers: readers use struct evt_rec
-	 * fields directly. The padding is skipped when delivering. */
-	if (scap_buf_put(to, rec, len) || scap_buf_put(to, zeros, SCAP_ALIGN8(len) - len))
-		return SR_ENOMEM;
-	return 0;
-}
-
-/* ---------- the thread table ---------- */
-
-size_t scap_thr_max = SCAP_THR_MAX_DEFAULT;
-
-#define THR_CAP_MIN 16  /* slots in a new table */
-#define THR_SAMPLE 8    /* eviction candidates compared per eviction */
-
-/* Every bit of the tid reaches the slot bits: a file's ids that differ only
- * in high bits (a plain multiplication leaves their low product bits equal)
- * would otherwise all share one probe run, and each lookup would walk it. */
-static size_t thr_slot(uint64_t tid, size_t cap)
-{
-	return (size_t)sr_mix64(tid) & (cap - 1);
-}
-
-static int thr_grow(struct scap_src *s)
-{
-	size_t ncap = s->thr_cap ? s->thr_cap * 2 : THR_CAP_MIN;
-	struct scap_thr *nt = calloc(ncap, sizeof(*nt));
-
-	if (!nt)
-		return SR_ENOMEM;
-	for (size_t i = 0; i < s->thr_cap; i++) {
-		size_t j;
-		if (!s->thr[i].used)
-			continue;
-		j = thr_slot(s->thr[i].tid, ncap);
-		while (nt[j].used)
-			j = (j + 1) & (ncap - 1);
-		nt[j] = s->thr[i];
-	}
-	free(s->thr);
-	s->thr = nt;
-	s->thr_cap = ncap;
-	return 0;
-}
-
-/* Lookup without side effects (the pending queue's liveness checks). */
-static struct scap_thr *thr_find(const struct scap_src *s, uint64_t tid)
-{
-	size_t j;
-
-	if (!s->thr_cap)
-		return NULL;
-	j = thr_slot(tid, s->thr_cap);
-	while (s->thr[j].used) {
-		if (s->thr[j].tid == tid)
-			return &s->thr[j];
-		j = (j + 1) & (s->thr_cap - 1);
-	}
-	return NULL;
-}
-
-/* Empties slot i. Linear probing has no tombstones here: each entry after
- * the hole in its run moves back into it unless its home slot lies between
- * the hole and where it sits, so every lookup still finds every entry. */
-static void thr_remove(struct scap_src *s, size_t i)
-{
-	size_t mask = s->thr_cap - 1, j = i;
-
-	for (;;) {
-		size_t home;
-
-		j = (j + 1) & mask;
-		if (!s->thr[j].used)
-			break;
-		home = thr_slot(s->thr[j].tid, s->thr_cap);
-		if (((j - home) & mask) >= ((j - i) & mask)) {
-			s->thr[i] = s->thr[j];
-			i = j;
-		}
-	}
-	memset(&s->thr[i], 0, sizeof(s->thr[i]));
-	s->thr_n--;
-}
-
-/* Forgets one thread to make room: of the next few threads in slot order
- * (hash order, so a fair sample) that have no enter waiting and are not
- * being built, the one seen longest ago. What that costs: the thread's
- * later events carry only what they themselves say. pid falls back to the
- * tid, ppid, uid and gid to unknown ((uint32_t)-1), comm to empty,
- * until a clone or execve exit of that thread describes it again; a clone exit (child side) then
- * emits a new PROCINFO for it. A PROCEXIT of a forgotten non-main thread
- * says it was the main thread. Records are never dropped or reordered.
- * Progress: at most half the limit can have enters waiting (the pending
- * limit is clamped so) and one is pinned, so candidates always exist. */
-static int thr_evict(struct scap_src *s)
-{
-	size_t best = SIZE_MAX, mask = s->thr_cap - 1;
-	uint32_t best_age = 0;
-	unsigned cand = 0;
-
-	for (size_t k = 0; k < s->thr_cap && cand < THR_SAMPLE; k++) {
-		size_t j = s->thr_hand;
-		const struct scap_thr *t = &s->thr[j];
-		uint32_t age;
-
-		s->thr_hand = (j + 1) & mask;
-		if (!t->used || t->pend || t->tid == s->thr_pin)
-			continue;
-		cand++;
-		/* an age past 2^32 events wraps: only the choice gets worse */
-		age = s->thr_clock - t->seen;
-		if (best == SIZE_MAX || age > best_age) {
-			best = j;
-			best_age = age;
-		}
-	}
-	if (best == SIZE_MAX)
-		return -1;
-	thr_remove(s, best);
-	s->thr_evicted++;
-	return 0;
-}
-
-struct scap_thr *scap_thr_get(struct scap_src *s, uint64_t tid, int create)
-{
-	struct scap_thr *t = thr_find(s, tid);
-	size_t j;
-
-	if (t) {
-		t->seen = s->thr_clock;
-		return t;
-	}
-	if (!create)
-		return NULL;
-	/* At the limit, forget one first; if none can go (cannot happen with
-	 * the clamped pending limit) the table grows rather than lose data. */
-	if (s->thr_n >= s->thr_max && s->thr_cap)
-		(void)thr_evict(s);
-	if ((s->thr_n + 1) * 2 > s->thr_cap && thr_grow(s))
-		return NULL;
-	j = thr_slot(tid, s->thr_cap);
-	while (s->thr[j].used)
-		j = (j + 1) & (s->thr_cap - 1);
-	t = &s->thr[j];
-	memset(t, 0, sizeof(*t));
-	t->used = 1;
-	t->tid = tid;
-	t->pid = tid;
-	/* Not known until an event or the process list says: (uint32_t)-1, as
-	 * sysdig shows it, rather than 0, which would claim root; the parent
-	 * likewise (-1, as sysdig's proc.ppid shows it; 0 is the kernel's). */
-	t->uid = t->gid = UINT32_MAX;
-	t->ptid = UINT64_MAX;
-	t->seen = s->thr_clock;
-	s->thr_n++;
-	if (s->thr_n > s->thr_peak)
-		s->thr_peak = s->thr_n;
-	return t;
-}
 
 /* ---------- one scap event, parsed ---------- */
 
@@ -382,7 +193,7 @@ static void pend_buf_put(struct scap_pend *p, uint8_t *b, uint32_t cap)
  * (a waiting thread is never evicted, so its entry always finds it). */
 static struct scap_thr *pend_ref_live(struct scap_src *s, const struct scap_pend_ref *r)
 {
-	struct scap_thr *t = thr_find(s, r->tid);
+	struct scap_thr *t = scap_thr_find(s, r->tid);
 
 	return t && t->pend && t->pend_seq == r->seq ? t : NULL;
 }
@@ -567,7 +378,7 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 		if (d->flags & SD_GENERIC) {
 			nr = -1;
 			if (o->set[0] && o->len[0] == 8)
-				nr = (int)scap_rd64(o->p[0]);
+				nr = (int)sr_rd64(o->p[0]);
 			else if (o->has_scid)
 				nr = scap_sc_to_nr((unsigned)o->scid);
 		}
@@ -612,7 +423,7 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 	} else if ((d->flags & SD_CLONE) && o->has_res && o->res > 0) {
 		struct scap_thr *c = scap_thr_get(s, (uint64_t)o->res, 1);
 		int thread = o->set[0] && o->len[0] == 8 &&
-			     (scap_rd64(o->p[0]) & 0x10000 /* CLONE_THREAD */);
+			     (sr_rd64(o->p[0]) & 0x10000 /* CLONE_THREAD */);
 		t = scap_thr_get(s, tid, 0);
 		if (c && t && !c->comm[0]) {
 			c->pid = thread ? t->pid : (uint64_t)o->res;
@@ -806,6 +617,9 @@ static int pend_store(struct scap_src *s, struct scap_thr *t, const struct pview
 
 /* Splits an event's parameters; old blocks carry no count, so it is found
  * by trying the table's count and fewer until the lengths add up exactly. */
+static int container_event(struct scap_src *s, const uint8_t *ev, uint32_t evlen, unsigned hdr,
+			   int large, int v2, uint64_t ts, struct sr_err *err);
+
 static int split_params(const uint8_t *ev, uint32_t evlen, unsigned hdr, int large,
 			int has_n, unsigned maxn, struct pview *v)
 {
@@ -813,7 +627,7 @@ static int split_params(const uint8_t *ev, uint32_t evlen, unsigned hdr, int lar
 	uint32_t n;
 
 	if (has_n) {
-		n = scap_rd32(ev + 22);
+		n = sr_rd32(ev + 22);
 		if (n > SCAP_MAX_PARAMS || (uint64_t)hdr + (uint64_t)n * lw > evlen)
 			return -1;
 	} else {
@@ -825,12 +639,12 @@ static int split_params(const uint8_t *ev, uint32_t evlen, unsigned hdr, int lar
 		uint64_t data = 0;
 
 		for (uint32_t i = 0; i < k; i++)
-			data += scap_rd16(ev + hdr + 2 * i);
+			data += sr_rd16(ev + hdr + 2 * i);
 		while ((uint64_t)hdr + 2 * (uint64_t)k + data != evlen) {
 			if (!k)
 				return -1;
 			k--;
-			data -= scap_rd16(ev + hdr + 2 * k);
+			data -= sr_rd16(ev + hdr + 2 * k);
 		}
 		n = k;
 	}
@@ -838,7 +652,7 @@ static int split_params(const uint8_t *ev, uint32_t evlen, unsigned hdr, int lar
 	{
 		uint64_t off = (uint64_t)hdr + (uint64_t)n * lw;
 		for (uint32_t i = 0; i < n; i++) {
-			uint32_t l = large ? scap_rd32(ev + hdr + 4 * i) : scap_rd16(ev + hdr + 2 * i);
+			uint32_t l = large ? sr_rd32(ev + hdr + 4 * i) : sr_rd16(ev + hdr + 2 * i);
 			/* Each parameter must lie inside the event. */
 			if (l > evlen - off)
 				return -1;
@@ -868,12 +682,12 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 
 	if (len < pre + hdr)
 		return sr_err_set(err, SR_ECORRUPT, "event block too short (%zu bytes)", len);
-	cpu = scap_rd16(body);
+	cpu = sr_rd16(body);
 	ev = body + pre;
-	ts = scap_rd64(ev);
-	tid = scap_rd64(ev + 8);
-	evlen = scap_rd32(ev + 16);
-	type = scap_rd16(ev + 20);
+	ts = sr_rd64(ev);
+	tid = sr_rd64(ev + 8);
+	evlen = sr_rd32(ev + 16);
+	type = sr_rd16(ev + 20);
 	/* The event must fit in its block (the block may carry padding). */
 	if (evlen < hdr || evlen > len - pre)
 		return sr_err_set(err, SR_ECORRUPT, "event length %u does not fit its block", evlen);
@@ -885,6 +699,8 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 			return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
 	d = scap_evdef_get(type);
+	if (d && (type == SCAP_CONTAINER_JSON || type == SCAP_CONTAINER_JSON_2))
+		return container_event(s, ev, evlen, hdr, large, v2, ts, err);
 	if (!d || (d->flags & SD_SKIP))
 		return 0; /* unknown or internal: skipped by length */
 	if (s->filter && !want(s, d->our ? d->our : EVT_GENERIC) &&
@@ -938,6 +754,30 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	s->cur_num = s->evno;
 	return build(s, d, tid, cpu, NULL, 0, &v, ts, 0) ? sr_err_set(err, SR_ENOMEM, "oom") : 0;
+}
+
+/* A container JSON event: a CONTAINERINFO record (state keeps the table,
+ * so .scap replay and conversion know the container's name and image).
+ * A document that is not a container description is skipped. */
+static int container_event(struct scap_src *s, const uint8_t *ev, uint32_t evlen, unsigned hdr,
+			   int large, int v2, uint64_t ts, struct sr_err *err)
+{
+	struct pview v;
+	struct evt_rec h;
+	uint64_t at[2];
+
+	if (split_params(ev, evlen, hdr, large, v2, 1, &v) || v.n < 1 || !v.len[0])
+		return 0;
+	memset(&h, 0, sizeof(h));
+	h.ts = ts;
+	if (scap_container_json((const char *)v.p[0], v.len[0], &h, &s->b))
+		return 0;
+	s->cur_num = s->evno;
+	at[0] = s->q.len;
+	at[1] = s->cur_num;
+	if (scap_buf_put(&s->qnum, at, sizeof(at)) || scap_emit(s, &s->q))
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	return 0;
 }
 
 /* ---------- blocks ---------- */
@@ -1007,8 +847,8 @@ static void read_block(struct scap_src *s)
 		fail(s, NULL, &why);
 		return;
 	}
-	bt = scap_rd32(s->blk.p);
-	tl = scap_rd32(s->blk.p + 4);
+	bt = sr_rd32(s->blk.p);
+	tl = sr_rd32(s->blk.p + 4);
 	if (!s->saw_shb && bt != SCAP_BT_SHB) {
 		sr_err_set(&why, SR_EFORMAT, "not a scap capture (first block type 0x%x)", bt);
 		fail(s, NULL, &why);
@@ -1032,7 +872,7 @@ static void read_block(struct scap_src *s)
 		fail(s, NULL, &why);
 		return;
 	}
-	trail = scap_rd32(s->blk.p + tl - 4);
+	trail = sr_rd32(s->blk.p + tl - 4);
 	if (trail != tl) {
 		sr_err_set(&why, SR_ECORRUPT, "block length %u disagrees with its trailer %u", tl,
 			   trail);
@@ -1046,13 +886,13 @@ static void read_block(struct scap_src *s)
 
 	switch (bt) {
 	case SCAP_BT_SHB:
-		if (blen < 16 || scap_rd32(body) != SCAP_SHB_MAGIC) {
+		if (blen < 16 || sr_rd32(body) != SCAP_SHB_MAGIC) {
 			sr_err_set(&why, SR_EFORMAT, "bad section header (byte order magic)");
 			rc = -1;
 			break;
 		}
-		s->major = scap_rd16(body + 4);
-		s->minor = scap_rd16(body + 6);
+		s->major = sr_rd16(body + 4);
+		s->minor = sr_rd16(body + 6);
 		if (s->major != 1) {
 			sr_err_set(&why, SR_EFORMAT, "scap format version %u.%u is not supported",
 				   s->major, s->minor);
@@ -1233,7 +1073,7 @@ int scap_is_capture(const void *head, size_t n)
 {
 	const uint8_t *h = head;
 
-	if (n >= 4 && scap_rd32(h) == SCAP_BT_SHB)
+	if (n >= 4 && sr_rd32(h) == SCAP_BT_SHB)
 		return 1;
 	return n >= 2 && h[0] == 0x1f && h[1] == 0x8b;
 }

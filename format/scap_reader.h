@@ -137,10 +137,13 @@ struct scap_src {
 };
 
 
-/* The thread tid, or NULL; with create, a new entry when it is unknown.
- * Creating may move every entry (growth, or an eviction's backward shift):
- * pointers from earlier calls are stale after a call with create. */
+/* The thread table (scap_src.c). The thread tid, or NULL; with create, a
+ * new entry when it is unknown. Creating may move every entry (growth, or
+ * an eviction's backward shift): pointers from earlier calls are stale
+ * after a call with create. */
 struct scap_thr *scap_thr_get(struct scap_src *s, uint64_t tid, int create);
+/* The thread tid if the table holds it (never creates), or NULL. */
+struct scap_thr *scap_thr_find(const struct scap_src *s, uint64_t tid);
 
 /* List blocks (scap_meta.c): body is the block without header/trailer. */
 int scap_meta_machine(struct scap_src *s, const uint8_t *body, size_t len, struct sr_err *err);
@@ -171,7 +174,18 @@ int scap_meta_flush(struct scap_src *s, uint64_t ts);
  * it (15), the rest zero so records carry no stale bytes (scap_meta.c). */
 void scap_comm_set(char *dst, const uint8_t *p, uint32_t n);
 
-/* Appends a finished record (builder output) to a buffer. */
+/* Appends a finished record (builder output) to a buffer (scap_src.c). */
 int scap_emit(struct scap_src *s, struct scap_buf *to);
+
+/* Container JSON events (libsinsp's CONTAINER_JSON_E and _2_E). */
+#define SCAP_CONTAINER_JSON   272
+#define SCAP_CONTAINER_JSON_2 324
+/* scap_container.c: a container JSON document into a CONTAINERINFO record
+ * begun with hdr in b; SR_EFORMAT when it describes no container. */
+int scap_container_json(const char *json, size_t len, const struct evt_rec *hdr,
+			struct evt_builder *b);
+/* The JSON document for a CONTAINERINFO record ev into out (NUL-terminated,
+ * cut at cap); returns its length. */
+size_t scap_container_to_json(const struct evt *ev, char *out, size_t cap);
 
 #endif

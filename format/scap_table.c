@@ -409,7 +409,7 @@ static void table_init(void)
 
 		t->id = d->id;
 		t->name = d->name;
-		t->nr = (int16_t)(sys[0] ? scap_sysnr_by_name(sys) : -1);
+		t->nr = (int16_t)(sys[0] ? evt_sysnr_by_name(sys) : -1);
 		t->our = d->our;
 		t->flags = d->flags;
 		/* rows without a type of ours become GENERIC records: their

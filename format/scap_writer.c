@@ -17,6 +17,7 @@
 
 #include "../common/sr_file.h"
 #include "scap_int.h"
+#include "scap_reader.h"
 #include "scap_params.h"
 
 /* Why events are cut: EVF_V2 blocks give every parameter a u16 length, and
@@ -213,10 +214,9 @@ static int fd_entry(struct scap_buf *b, const struct evt *ev)
 	const uint8_t *name = prm(ev, 2, &nl), *tu = prm(ev, 3, &tl);
 	unsigned ours = (unsigned)evt_param_u64(ev, 1);
 	int server = (ours == FDT_IPV4 && tl >= 13 && !memcmp(tu + 7, "\0\0\0\0\0\0", 6)) ||
-		     (ours == FDT_IPV6 && tl >= 37 && scap_rd64(tu + 19) == 0 &&
-		      scap_rd64(tu + 27) == 0);
-	unsigned type =
-	    fdtype_for_sysdig(scap_fdtype_from_ours(ours, (unsigned)server));
+		     (ours == FDT_IPV6 && tl >= 37 && sr_rd64(tu + 19) == 0 &&
+		      sr_rd64(tu + 27) == 0);
+	unsigned type = fdtype_for_sysdig(scap_fdtype_from_ours(ours, (unsigned)server));
 	size_t start = b->len;
 	uint32_t sub;
 	int rc = 0;
@@ -245,8 +245,8 @@ static int fd_entry(struct scap_buf *b, const struct evt *ev)
 		      wb_u8(b, l4_scap(tl > 37 ? tu[37] : 0));
 		break;
 	case SCAP_FD_UNIX_SOCK:
-		rc |= wb_u64(b, tl >= 17 ? scap_rd64(tu + 1) : 0);
-		rc |= wb_u64(b, tl >= 17 ? scap_rd64(tu + 9) : 0);
+		rc |= wb_u64(b, tl >= 17 ? sr_rd64(tu + 1) : 0);
+		rc |= wb_u64(b, tl >= 17 ? sr_rd64(tu + 9) : 0);
 		rc |= wb_lstr(b, name, nl);
 		break;
 	case SCAP_FD_FILE_V2:
@@ -263,6 +263,28 @@ static int fd_entry(struct scap_buf *b, const struct evt *ev)
 }
 
 /* Writes the lists from the gathered snapshot records. */
+/* A CONTAINERINFO record as libsinsp's container JSON event (272, one
+ * string parameter), which sysdig reads into its container table. */
+static int write_container(struct scap_writer *w, const struct evt *ev, struct sr_err *err)
+{
+	static char json[60000];
+	size_t n = scap_container_to_json(ev, json, sizeof(json));
+	uint32_t evlen = (uint32_t)(SCAP_EVT_HDR_V2 + 2 + n + 1);
+	int rc = 0;
+
+	if (!n)
+		return 0; /* too large for one event: left out */
+	w->blk.len = 0;
+	rc |= wb_u16(&w->blk, 0) | wb_u32(&w->blk, 0);
+	rc |= wb_u64(&w->blk, ev->rec->ts) | wb_u64(&w->blk, UINT64_MAX) | wb_u32(&w->blk, evlen);
+	rc |= wb_u16(&w->blk, SCAP_CONTAINER_JSON) | wb_u32(&w->blk, 1);
+	rc |= wb_u16(&w->blk, (uint16_t)(n + 1)) | wb_put(&w->blk, json, n + 1);
+	if (rc)
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	w->events++;
+	return write_block(w, SCAP_BT_EVF_V2, &w->blk, err);
+}
+
 static int write_lists(struct scap_writer *w, struct sr_err *err)
 {
 	struct scap_buf b = { 0 };
@@ -330,6 +352,13 @@ static int write_lists(struct scap_writer *w, struct sr_err *err)
 	}
 	if (!rc && b.len)
 		rc = write_block(w, SCAP_BT_UL_V2, &b, err);
+	/* containers: as events right after the lists */
+	for (off = 0; !rc && off < w->snap.len; off += ALIGN8(ev.rec->len)) {
+		if (evt_decode(&ev, w->snap.p + off, w->snap.len - off))
+			break;
+		if (ev.rec->type == EVT_CONTAINERINFO)
+			rc = write_container(w, &ev, err);
+	}
 	free(b.p);
 	free(w->snap.p);
 	memset(&w->snap, 0, sizeof(w->snap));
@@ -566,6 +595,8 @@ int scap_writer_append(struct scap_writer *w, const void *rec, size_t len, struc
 	r = ev.rec;
 	info = evt_info_get(r->type);
 	if (info && info->category == EC_META) {
+		if (w->lists_done && r->type == EVT_CONTAINERINFO)
+			return write_container(w, &ev, err);
 		if (w->lists_done)
 			return 0; /* later snapshots: scap has no place for them */
 		if (r->type == EVT_SNAP_BEGIN)
@@ -597,8 +628,8 @@ int scap_writer_append(struct scap_writer *w, const void *rec, size_t len, struc
 		 * result are not (the generic event has no place for them). */
 		if (r->type == EVT_GENERIC)
 			nr = (int)evt_param_s64(&ev, 0);
-		else if (info && info->category != EC_SCHED)
-			nr = scap_sysnr_by_name(info->name);
+		else if (evt_type_is_syscall(r->type))
+			nr = evt_sysnr_by_name(info->name);
 		else
 			nr = -1;
 		if (nr < 0)

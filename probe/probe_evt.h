@@ -9,8 +9,8 @@
 
 enum evt_type {
 	EVT_UNKNOWN = 0,
-#define PRM(n, t, f)
-#define EVT(id, num, name, cat, params) EVT_##id = num,
+#define PRM(n, t, f, pf)
+#define EVT(id, num, name, cat, ef, params) EVT_##id = num,
 #include "../format/evt_schema.def"
 #undef EVT
 #undef PRM
@@ -18,8 +18,8 @@ enum evt_type {
 
 /* Each PRM adds one: EVT_NP_OPENAT = 0 + 1 + 1 + 1 + 1. */
 enum evt_nparams {
-#define PRM(n, t, f)			+1
-#define EVT(id, num, name, cat, params) EVT_NP_##id = 0 params,
+#define PRM(n, t, f, pf)		    +1
+#define EVT(id, num, name, cat, ef, params) EVT_NP_##id = 0 params,
 #include "../format/evt_schema.def"
 #undef EVT
 #undef PRM

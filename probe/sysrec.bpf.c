@@ -16,6 +16,9 @@
  * sched_process_fork/exec/exit give process lifecycle even when a syscall
  * record is lost, and maintain the followed process subtree.
  */
+#ifndef __TARGET_ARCH_x86
+#error "the probe supports x86_64 only (registers, syscall numbers: format/evt_sysnr.def)"
+#endif
 #include "vmlinux.h"
 
 #include <bpf/bpf_core_read.h>
@@ -48,6 +51,18 @@ const volatile __u32 cfg_bench = 0;
 /* Syscall number -> event type; 0 means "not recorded". One lookup both
  * filters and dispatches. */
 const volatile __u8 sc_evt[PRB_SC_MAX] = {};
+/* The syscalls the probe treats specially, numbered by the recorder from
+ * format/evt_sysnr.def; PRB_SC_MAX: not known. */
+const volatile __u32 cfg_nr_execve = PRB_SC_MAX;
+const volatile __u32 cfg_nr_execveat = PRB_SC_MAX;
+const volatile __u32 cfg_nr_exit = PRB_SC_MAX;
+const volatile __u32 cfg_nr_exit_group = PRB_SC_MAX;
+
+/* The event type syscall nr is recorded as; 0: not recorded. */
+static __always_inline __u8 sc_type(__u64 nr)
+{
+	return nr < PRB_SC_MAX ? sc_evt[nr] : 0;
+}
 
 /* ---- maps ---- */
 /* Entry time of a task's pending syscall, when it left the CPU in between. */
@@ -510,6 +525,8 @@ static __always_inline void build_exec(struct prb_scratch *s, struct task_struct
 #define ALSO(ID) case EVT_##ID:
 
 _Static_assert(EVT_NP_RMDIR == EVT_NP_UNLINK, "RMDIR shares UNLINK's decoder");
+_Static_assert(EVT_NP_VFORK == EVT_NP_FORK, "VFORK shares FORK's record");
+_Static_assert(EVT_NP_EXIT_GROUP == EVT_NP_EXIT, "EXIT_GROUP shares EXIT's record");
 _Static_assert(EVT_NP_CHDIR == EVT_NP_UNLINK, "CHDIR shares UNLINK's decoder");
 _Static_assert(EVT_NP_CHROOT == EVT_NP_UNLINK, "CHROOT shares UNLINK's decoder");
 _Static_assert(EVT_NP_LINK == EVT_NP_RENAME, "LINK shares RENAME's decoder");
@@ -833,8 +850,8 @@ static __always_inline __u32 build_params(struct prb_scratch *s, struct task_str
 		break;
 	case EVT_FORK:
 	case EVT_VFORK:
-		rec_begin(s, 0);
-		np = 0;
+		rec_begin(s, EVT_NP_FORK);
+		np = EVT_NP_FORK;
 		break;
 	case EVT_EXECVE:
 	case EVT_EXECVEAT:
@@ -897,7 +914,7 @@ static __always_inline int was_execveat(struct task_struct *task, __s64 enr)
 	struct prb_exec *ex;
 
 	if (enr >= 0)
-		return enr == 322;
+		return enr == (__s64)cfg_nr_execveat;
 	ex = bpf_task_storage_get(&execs, task, 0, 0);
 	return ex && ex->fname_len > 8 && *(__u64 *)ex->fname == 0x2f64662f7665642full;
 }
@@ -966,9 +983,9 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	ts0 = entry_time(task, &enr);
 	if (!want(task->tgid))
 		return 0;
-	if (type == EVT_EXECVE && ret == 0 && sc_evt[322] && was_execveat(task, enr)) {
-		type = sc_evt[322];
-		nr = 322;
+	if (type == EVT_EXECVE && ret == 0 && sc_type(cfg_nr_execveat) && was_execveat(task, enr)) {
+		type = sc_type(cfg_nr_execveat);
+		nr = cfg_nr_execveat;
 	}
 	/* another syscall's entry (the slot of one whose exit was not seen) */
 	if (enr != (__s64)nr)
@@ -1077,10 +1094,10 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	f = BPF_CORE_READ(bprm, file);
 	as = BPF_CORE_READ(p, mm, arg_start);
 	ae = BPF_CORE_READ(p, mm, arg_end);
-	/* for the execve record at sys_exit (x86_64 execve 59, execveat 322);
-	 * not kept when no such record will consume it */
+	/* for the execve record at sys_exit; not kept when no such record
+	 * will consume it */
 	ex = NULL;
-	if (sc_evt[59] || sc_evt[322])
+	if (sc_type(cfg_nr_execve) || sc_type(cfg_nr_execveat))
 		ex = bpf_task_storage_get(&execs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (ex) {
 		ex->flags = 0;
@@ -1093,7 +1110,7 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 			ex->env_len = read_mm_strings(ex->env, BPF_CORE_READ(p, mm, env_start),
 						      BPF_CORE_READ(p, mm, env_end), PRB_ENV_BYTES,
 						      &ex->flags);
-	} else if (sc_evt[59] || sc_evt[322]) {
+	} else if (sc_type(cfg_nr_execve) || sc_type(cfg_nr_execveat)) {
 		count_drop(PRB_DROP_NOMEM);
 	}
 	rec_begin(s, EVT_NP_PROC_EXEC);
@@ -1121,11 +1138,12 @@ int BPF_PROG(sched_exit, struct task_struct *p)
 		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
 		__u64 nr = regs ? regs->orig_ax : ~0ull;
 
-		if ((nr == 60 || nr == 231) && sc_evt[nr] && (s = scratch_begin())) {
+		if ((nr == cfg_nr_exit || nr == cfg_nr_exit_group) && sc_type(nr) &&
+		    (s = scratch_begin())) {
 			rec_begin(s, EVT_NP_EXIT);
 			put_u32(s, (__u32)regs->di);
 			s->flags |= EVT_RF_NORET;
-			rec_header(s, p, nr == 60 ? EVT_EXIT : EVT_EXIT_GROUP, EVT_NP_EXIT,
+			rec_header(s, p, nr == cfg_nr_exit ? EVT_EXIT : EVT_EXIT_GROUP, EVT_NP_EXIT,
 				   bpf_ktime_get_boot_ns(), 0, 0);
 			rec_emit(ctx, s);
 		}

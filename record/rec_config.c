@@ -23,6 +23,7 @@
 #include "../probe/probe_shared.h"
 #include "../rules/rule.h"
 #include "../rules/rule_int.h"
+#include "rec_action.h"
 
 #define CFG_FILE_MAX (1u << 20)
 
@@ -40,28 +41,7 @@ struct cfg {
 /* Error message: "FILE:LINE:COL: what", the source line and a caret. */
 static int cfg_err_at(struct cfg *p, int line, int col, const char *what)
 {
-	const char *s = p->src.text, *end = s + p->src.len, *e;
-	int l = 1;
-
-	while (s < end && l < line) {
-		if (*s++ == '\n')
-			l++;
-	}
-	for (e = s; e < end && *e != '\n'; e++)
-		;
-	if (line < 1 || s >= end || col < 1 || e - s > 200) {
-		sr_err_set(p->err, SR_ESYNTAX, "%s:%d:%d: %s", p->src.name, line, col, what);
-	} else {
-		if (col > e - s + 1)
-			col = (int)(e - s) + 1;
-		sr_err_set(p->err, SR_ESYNTAX, "%s:%d:%d: %s\n    %.*s\n    %*s^", p->src.name,
-			   line, col, what, (int)(e - s), s, col - 1, "");
-	}
-	if (p->err) {
-		p->err->line = line;
-		p->err->column = col;
-	}
-	return SR_ESYNTAX;
+	return rule_src_error(&p->src, line, col, what, p->err);
 }
 
 static int cfg_err(struct cfg *p, const struct rule_ynode *n, const char *fmt, ...)
@@ -127,9 +107,7 @@ static int cfg_duration(struct cfg *p, const struct rule_ynode *n, const char *k
 	return 0;
 }
 
-/* Bytes: a number with an optional unit, B, kB/MB/GB/TB (powers of 1000)
- * or KiB/MiB/GiB/TiB (powers of 1024). */
-static int cfg_size(struct cfg *p, const struct rule_ynode *n, const char *key, uint64_t *out)
+int rec_size_parse(const char *s, uint64_t *out)
 {
 	static const struct {
 		const char *u;
@@ -150,24 +128,31 @@ static int cfg_size(struct cfg *p, const struct rule_ynode *n, const char *key, 
 	unsigned long long v;
 	char *end;
 
-	if (n->kind != RY_SCALAR || n->s[0] < '0' || n->s[0] > '9')
-		goto bad;
+	if (s[0] < '0' || s[0] > '9')
+		return -1;
 	errno = 0;
-	v = strtoull(n->s, &end, 10);
+	v = strtoull(s, &end, 10);
 	if (errno)
-		goto bad;
+		return -1;
 	while (*end == ' ')
 		end++;
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(end, units[i].u))
 			continue;
 		if (v > UINT64_MAX / units[i].mul)
-			goto bad;
+			return -1;
 		*out = v * units[i].mul;
 		return 0;
 	}
-bad:
-	return cfg_err(p, n, "'%s' must be a size such as 500MB or 2GiB", key);
+	return -1;
+}
+
+/* Bytes, as rec_size_parse takes them (500MB, 2GiB). */
+static int cfg_size(struct cfg *p, const struct rule_ynode *n, const char *key, uint64_t *out)
+{
+	if (n->kind != RY_SCALAR || rec_size_parse(n->s, out))
+		return cfg_err(p, n, "'%s' must be a size such as 500MB or 2GiB", key);
+	return 0;
 }
 
 /* ---- maps ---- */
@@ -218,14 +203,6 @@ static const struct rule_ynode *cfg_key(const struct rule_ynode *m, const char *
 		if (m->kids[i]->kind == RY_SCALAR && !strcmp(m->kids[i]->s, key))
 			return m->kids[i];
 	return m;
-}
-
-static int cfg_not_yet(struct cfg *p, const struct rule_ynode *m, const char *key, const char *what)
-{
-	return cfg_err(p, cfg_key(m, key),
-		       "'%s' is not acted upon by this version of sysrec: remove it or set it "
-		       "off (see sysrec.yaml(5))",
-		       what);
 }
 
 /* ---- sections ---- */
@@ -357,89 +334,33 @@ static int cfg_rules(struct cfg *p, const struct rule_ynode *v)
 	return 0;
 }
 
-/* An output this version cannot deliver to: its keys are checked, and
- * enabling it is refused. */
-static int cfg_output_other(struct cfg *p, const struct rule_ynode *m, const char *name,
-			    const char *const *keys)
-{
-	const struct rule_ynode *v;
-	char what[64];
-	int rc, on = 0;
-
-	snprintf(what, sizeof(what), "outputs.%s", name);
-	rc = cfg_map(p, m, what, keys);
-	for (size_t i = 0; !rc && keys[i]; i++) {
-		const char *dummy;
-
-		if (!(v = cfg_get(m, keys[i])))
-			continue;
-		if (!strcmp(keys[i], "enabled"))
-			rc = cfg_bool(p, v, "enabled", &on);
-		else
-			rc = cfg_str(p, v, keys[i], &dummy);
-	}
-	if (!rc && on) {
-		snprintf(what, sizeof(what), "outputs.%s.enabled: true", name);
-		rc = cfg_not_yet(p, m, "enabled", what);
-	}
-	return rc;
-}
-
+/* The outputs section is the outputs module's (outputs/out_config.c), so
+ * sysreplay --outputs reads the same keys. */
 static int cfg_outputs(struct cfg *p, const struct rule_ynode *m)
 {
-	static const char *const keys[] = {"json",   "stdout", "file", "program",
-					   "syslog", "http",   NULL};
-	static const char *const k_stdout[] = {"enabled", NULL};
-	static const char *const k_file[] = {"enabled", "path", NULL};
-	static const char *const k_program[] = {"enabled", "command", NULL};
-	static const char *const k_syslog[] = {"enabled", NULL};
-	static const char *const k_http[] = {"enabled", "url", NULL};
-	const struct rule_ynode *v, *e;
-	int rc = cfg_map(p, m, "outputs", keys);
+	int rc = out_config_parse(&p->o->outs, m, &p->src, p->err);
 
-	if (!rc && (v = cfg_get(m, "json")))
-		rc = cfg_bool(p, v, "json", &p->o->alert_json);
-	if (!rc && (v = cfg_get(m, "stdout"))) {
-		rc = cfg_map(p, v, "outputs.stdout", k_stdout);
-		if (!rc && (e = cfg_get(v, "enabled"))) {
-			int on = 1;
-
-			rc = cfg_bool(p, e, "enabled", &on);
-			p->o->alert_quiet = !on;
-		}
-	}
-	if (!rc && (v = cfg_get(m, "file")))
-		rc = cfg_output_other(p, v, "file", k_file);
-	if (!rc && (v = cfg_get(m, "program")))
-		rc = cfg_output_other(p, v, "program", k_program);
-	if (!rc && (v = cfg_get(m, "syslog")))
-		rc = cfg_output_other(p, v, "syslog", k_syslog);
-	if (!rc && (v = cfg_get(m, "http")))
-		rc = cfg_output_other(p, v, "http", k_http);
+	p->o->alert_json = p->o->outs.json;
+	p->o->alert_quiet = !p->o->outs.t[OUT_STDOUT].enabled;
 	return rc;
 }
 
-/* retention: every key is validated; none is acted upon yet. */
+/* retention: --max-bytes, --max-age, --min-free */
 static int cfg_retention(struct cfg *p, const struct rule_ynode *m)
 {
 	static const char *const keys[] = {"max_bytes", "max_age", "min_free", NULL};
 	const struct rule_ynode *v;
-	uint64_t x;
 	int rc = cfg_map(p, m, "retention", keys);
 
-	if (!rc && (v = cfg_get(m, "max_bytes")))
-		rc = cfg_size(p, v, "max_bytes", &x);
-	if (!rc && (v = cfg_get(m, "max_age")))
-		rc = cfg_duration(p, v, "max_age", &x);
-	if (!rc && (v = cfg_get(m, "min_free")))
-		rc = cfg_size(p, v, "min_free", &x);
-	for (size_t i = 0; !rc && keys[i]; i++) {
-		char what[64];
-
-		snprintf(what, sizeof(what), "retention.%s", keys[i]);
-		if (cfg_get(m, keys[i]))
-			rc = cfg_not_yet(p, m, keys[i], what);
+	if (!rc && (v = cfg_get(m, "max_bytes"))) {
+		rc = cfg_size(p, v, "max_bytes", &p->o->max_bytes);
+		if (!rc && !p->o->max_bytes)
+			rc = cfg_err(p, v, "'max_bytes' must be above 0");
 	}
+	if (!rc && (v = cfg_get(m, "max_age")))
+		rc = cfg_duration(p, v, "max_age", &p->o->max_age_ns);
+	if (!rc && (v = cfg_get(m, "min_free")))
+		rc = cfg_size(p, v, "min_free", &p->o->min_free);
 	return rc;
 }
 
@@ -447,16 +368,18 @@ static int cfg_metrics(struct cfg *p, const struct rule_ynode *m)
 {
 	static const char *const keys[] = {"enabled", "listen", NULL};
 	const struct rule_ynode *v;
+	const char *listen = NULL;
 	int rc = cfg_map(p, m, "metrics", keys), on = 0;
 
 	if (!rc && (v = cfg_get(m, "enabled")))
 		rc = cfg_bool(p, v, "enabled", &on);
 	if (!rc && (v = cfg_get(m, "listen"))) {
-		const char *s, *colon;
+		const char *s = NULL, *colon;
 		uint64_t port = 0;
 		char *end;
 
 		rc = cfg_str(p, v, "listen", &s);
+		listen = s;
 		colon = rc ? NULL : strrchr(s, ':');
 		if (!rc && colon)
 			port = strtoull(colon + 1, &end, 10);
@@ -464,7 +387,7 @@ static int cfg_metrics(struct cfg *p, const struct rule_ynode *m)
 			rc = cfg_err(p, v, "'listen' must be HOST:PORT, e.g. 127.0.0.1:8765");
 	}
 	if (!rc && on)
-		rc = cfg_not_yet(p, m, "enabled", "metrics.enabled: true");
+		p->o->metrics = listen ? listen : "127.0.0.1:8765";
 	return rc;
 }
 
@@ -472,35 +395,284 @@ static int cfg_capture_on_alert(struct cfg *p, const struct rule_ynode *m)
 {
 	static const char *const keys[] = {"enabled", "mode",	   "min_priority", "pre",
 					   "post",    "max_bytes", "max_per_hour", NULL};
+	struct rec_evidence_opts *c = &p->o->coa;
 	const struct rule_ynode *v;
 	uint64_t x;
-	int rc = cfg_map(p, m, "capture_on_alert", keys), on = 0;
+	int rc = cfg_map(p, m, "capture_on_alert", keys), on = 0, mode = REC_EV_RULES;
 
 	if (!rc && (v = cfg_get(m, "enabled")))
 		rc = cfg_bool(p, v, "enabled", &on);
-	if (!rc && (v = cfg_get(m, "mode")) &&
-	    (v->kind != RY_SCALAR || (strcmp(v->s, "rules") && strcmp(v->s, "all_rules"))))
-		rc = cfg_err(p, v, "'mode' must be rules or all_rules");
-	if (!rc && (v = cfg_get(m, "min_priority")) &&
-	    (v->kind != RY_SCALAR || rule_priority_parse(v->s) < 0))
-		rc = cfg_err(p, v, "'min_priority' must be a Falco priority (emergency ... debug)");
+	if (!rc && (v = cfg_get(m, "mode"))) {
+		if (v->kind != RY_SCALAR || (strcmp(v->s, "rules") && strcmp(v->s, "all_rules")))
+			rc = cfg_err(p, v, "'mode' must be rules or all_rules");
+		else
+			mode = strcmp(v->s, "rules") ? REC_EV_ALL : REC_EV_RULES;
+	}
+	if (!rc && (v = cfg_get(m, "min_priority"))) {
+		if (v->kind != RY_SCALAR || rule_priority_parse(v->s) < 0)
+			rc = cfg_err(
+			    p, v, "'min_priority' must be a Falco priority (emergency ... debug)");
+		else
+			c->min_priority = rule_priority_parse(v->s);
+	}
 	if (!rc && (v = cfg_get(m, "pre")))
-		rc = cfg_duration(p, v, "pre", &x);
+		rc = cfg_duration(p, v, "pre", &c->pre_ns);
 	if (!rc && (v = cfg_get(m, "post")))
-		rc = cfg_duration(p, v, "post", &x);
+		rc = cfg_duration(p, v, "post", &c->post_ns);
 	if (!rc && (v = cfg_get(m, "max_bytes")))
-		rc = cfg_size(p, v, "max_bytes", &x);
-	if (!rc && (v = cfg_get(m, "max_per_hour")))
+		rc = cfg_size(p, v, "max_bytes", &c->max_bytes);
+	if (!rc && (v = cfg_get(m, "max_per_hour"))) {
 		rc = cfg_uint(p, v, "max_per_hour", 1, 1000000, &x);
-	if (!rc && on)
-		rc = cfg_not_yet(p, m, "enabled", "capture_on_alert.enabled: true");
+		c->max_per_hour = x;
+	}
+	c->mode = on ? mode : REC_EV_OFF;
+	return rc;
+}
+
+/* ---- actions ---- */
+
+/* A list of strings (or one string) into an arena array. */
+static int cfg_str_list(struct cfg *p, const struct rule_ynode *v, const char *key,
+			const char *const **out, size_t *n)
+{
+	size_t k = v->kind == RY_SEQ ? v->nkids : 1;
+	const char **a;
+
+	if (v->kind == RY_MAP || !k)
+		return cfg_err(p, v, "'%s' must be a list of strings", key);
+	a = sr_arena_alloc(&p->c->arena, k * sizeof(*a));
+	if (!a)
+		return sr_err_set(p->err, SR_ENOMEM, "out of memory");
+	for (size_t i = 0; i < k; i++) {
+		int rc = cfg_str(p, v->kind == RY_SEQ ? v->kids[i] : v, key, &a[i]);
+
+		if (rc)
+			return rc;
+	}
+	*out = a;
+	*n = k;
+	return 0;
+}
+
+static int cfg_action_kinds(struct cfg *p, const struct rule_ynode *v, unsigned *set)
+{
+	const char *const *names;
+	size_t n;
+	int rc = cfg_str_list(p, v, "actions", &names, &n);
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		unsigned k = rec_action_from_name(names[i]);
+
+		if (!k)
+			return cfg_err(
+			    p, v->kind == RY_SEQ ? v->kids[i] : v,
+			    "unknown action '%s' (known: kill_process, freeze_container, "
+			    "kill_container, program)",
+			    names[i]);
+		*set |= k;
+	}
+	return rc;
+}
+
+static int cfg_action_map(struct cfg *p, const struct rule_ynode *v, struct rec_action_cfg *a)
+{
+	static const char *const keys[] = {"rule", "tags", "priority", "actions", NULL};
+	struct rec_action_map *m;
+
+	if (v->kind != RY_SEQ)
+		return cfg_err(p, v,
+			       "'actions.map' must be a list of {rule, tags, priority, "
+			       "actions} entries");
+	m = sr_arena_alloc(&p->c->arena, (v->nkids ? v->nkids : 1) * sizeof(*m));
+	if (!m)
+		return sr_err_set(p->err, SR_ENOMEM, "out of memory");
+	for (size_t i = 0; i < v->nkids; i++) {
+		const struct rule_ynode *e = v->kids[i], *x;
+		int rc = cfg_map(p, e, "actions.map entry", keys);
+
+		m[i].min_prio = -1;
+		if (!rc && (x = cfg_get(e, "rule")))
+			rc = cfg_str(p, x, "rule", &m[i].rule);
+		if (!rc && (x = cfg_get(e, "tags")))
+			rc = cfg_str_list(p, x, "tags", &m[i].tags, &m[i].ntags);
+		if (!rc && (x = cfg_get(e, "priority"))) {
+			m[i].min_prio = x->kind == RY_SCALAR ? rule_priority_parse(x->s) : -1;
+			if (m[i].min_prio < 0)
+				rc = cfg_err(p, x,
+					     "'priority' must be a Falco priority (emergency "
+					     "... debug)");
+		}
+		if (!rc && !(x = cfg_get(e, "actions")))
+			rc = cfg_err(p, e, "an actions.map entry needs 'actions'");
+		if (!rc)
+			rc = cfg_action_kinds(p, x, &m[i].actions);
+		if (!rc && !m[i].rule && !m[i].ntags && m[i].min_prio < 0)
+			rc = cfg_err(p, e,
+				     "an actions.map entry needs 'rule', 'tags' or 'priority' "
+				     "(an entry for every alert is 'priority: debug')");
+		if (rc)
+			return rc;
+	}
+	a->map = m;
+	a->nmap = v->nkids;
+	return 0;
+}
+
+static int cfg_allowlist(struct cfg *p, const struct rule_ynode *m, struct rec_action_cfg *a)
+{
+	static const char *const keys[] = {"comm", "exe", "pid", NULL};
+	const struct rule_ynode *v;
+	int rc = cfg_map(p, m, "actions.allowlist", keys);
+
+	if (!rc && (v = cfg_get(m, "comm")))
+		rc = cfg_str_list(p, v, "comm", &a->allow_comm, &a->nallow_comm);
+	if (!rc && (v = cfg_get(m, "exe")))
+		rc = cfg_str_list(p, v, "exe", &a->allow_exe, &a->nallow_exe);
+	if (!rc && (v = cfg_get(m, "pid"))) {
+		size_t k = v->kind == RY_SEQ ? v->nkids : 1;
+		uint32_t *pids = sr_arena_alloc(&p->c->arena, (k ? k : 1) * sizeof(*pids));
+
+		if (!pids)
+			return sr_err_set(p->err, SR_ENOMEM, "out of memory");
+		if (v->kind == RY_MAP || !k)
+			return cfg_err(p, v, "'pid' must be a list of process ids");
+		for (size_t i = 0; !rc && i < k; i++) {
+			uint64_t x;
+
+			rc = cfg_uint(p, v->kind == RY_SEQ ? v->kids[i] : v, "pid", 1, 4194304, &x);
+			pids[i] = (uint32_t)x;
+		}
+		a->allow_pid = pids;
+		a->nallow_pid = k;
+	}
+	return rc;
+}
+
+static int cfg_action_program(struct cfg *p, const struct rule_ynode *m, struct rec_action_cfg *a)
+{
+	static const char *const keys[] = {"command", "timeout", "max_running", NULL};
+	const struct rule_ynode *v;
+	uint64_t x;
+	int rc = cfg_map(p, m, "actions.program", keys);
+
+	if (!rc && (v = cfg_get(m, "command")))
+		rc = cfg_str(p, v, "command", &a->program);
+	if (!rc && (v = cfg_get(m, "timeout")))
+		rc = cfg_duration(p, v, "timeout", &a->program_timeout_ns);
+	if (!rc && (v = cfg_get(m, "max_running"))) {
+		rc = cfg_uint(p, v, "max_running", 1, 64, &x);
+		a->program_max = (unsigned)x;
+	}
+	return rc;
+}
+
+static int cfg_actions(struct cfg *p, const struct rule_ynode *m)
+{
+	static const char *const keys[] = {"enabled", "dry_run",   "rule_keys", "poll", "realtime",
+					   "map",     "allowlist", "program",	NULL};
+	struct rec_action_cfg *a = sr_arena_alloc(&p->c->arena, sizeof(*a));
+	const struct rule_ynode *v;
+	int rc = cfg_map(p, m, "actions", keys), uses_program = 0;
+
+	if (!a)
+		return sr_err_set(p->err, SR_ENOMEM, "out of memory");
+	a->rule_keys = 1;
+	a->poll_ns = REC_ACTION_POLL_NS;
+	a->program_timeout_ns = 10000000000ull;
+	a->program_max = 4;
+	if (!rc && (v = cfg_get(m, "enabled")))
+		rc = cfg_bool(p, v, "enabled", &a->enabled);
+	if (!rc && (v = cfg_get(m, "dry_run")))
+		rc = cfg_bool(p, v, "dry_run", &a->dry_run);
+	if (!rc && (v = cfg_get(m, "rule_keys")))
+		rc = cfg_bool(p, v, "rule_keys", &a->rule_keys);
+	if (!rc && (v = cfg_get(m, "poll"))) {
+		rc = cfg_duration(p, v, "poll", &a->poll_ns);
+		if (!rc && (a->poll_ns < 1000000ull || a->poll_ns > 100000000ull))
+			rc = cfg_err(p, v, "'poll' must be from 1ms to 100ms");
+	}
+	if (!rc && (v = cfg_get(m, "realtime")))
+		rc = cfg_bool(p, v, "realtime", &a->realtime);
+	if (!rc && (v = cfg_get(m, "map")))
+		rc = cfg_action_map(p, v, a);
+	if (!rc && (v = cfg_get(m, "allowlist")))
+		rc = cfg_allowlist(p, v, a);
+	if (!rc && (v = cfg_get(m, "program")))
+		rc = cfg_action_program(p, v, a);
+	for (size_t i = 0; !rc && i < a->nmap; i++)
+		uses_program |= (a->map[i].actions & RA_PROGRAM) != 0;
+	if (!rc && uses_program && !a->program)
+		rc = cfg_err(p, cfg_key(m, "map"),
+			     "the 'program' action needs actions.program.command");
+	if (!rc)
+		p->o->actions = a;
+	return rc;
+}
+
+/* signing: the options of signed captures (--sign-key and the checkpoint
+ * options); the command line wins over each. The key may come from the
+ * command line alone, so a checkpoint key without 'key' is judged after
+ * both are read (rec_opts_parse). */
+static int cfg_signing(struct cfg *p, const struct rule_ynode *m)
+{
+	static const char *const keys[] = {"key", "checkpoint_chunks", "checkpoint_every",
+					   "forward_secure", NULL};
+	const struct rule_ynode *v;
+	uint64_t x;
+	int rc = cfg_map(p, m, "signing", keys);
+
+	if (!rc && (v = cfg_get(m, "key")))
+		rc = cfg_str(p, v, "key", &p->o->sign_key);
+	if (!rc && (v = cfg_get(m, "checkpoint_chunks"))) {
+		rc = cfg_uint(p, v, "checkpoint_chunks", 1, 1000000, &x);
+		p->o->ckpt_chunks = (uint32_t)x;
+	}
+	if (!rc && (v = cfg_get(m, "checkpoint_every")))
+		rc = cfg_duration(p, v, "checkpoint_every", &p->o->ckpt_ns);
+	if (!rc && (v = cfg_get(m, "forward_secure")))
+		rc = cfg_bool(p, v, "forward_secure", &p->o->forward_secure);
+	return rc;
+}
+
+/* containers: the runtime API sockets asked for container metadata. */
+static int cfg_containers(struct cfg *p, const struct rule_ynode *m)
+{
+	static const char *const keys[] = {"enabled", "docker", "podman", "timeout", NULL};
+	const struct rule_ynode *v;
+	uint64_t ns;
+	int rc = cfg_map(p, m, "containers", keys), on = 1;
+
+	if (!rc && (v = cfg_get(m, "enabled"))) {
+		rc = cfg_bool(p, v, "enabled", &on);
+		p->o->ctr_off = !on;
+	}
+	/* an empty string turns that runtime off */
+	if (!rc && (v = cfg_get(m, "docker"))) {
+		if (v->kind != RY_SCALAR || (v->len && strlen(v->s) != v->len))
+			rc = cfg_err(p, v, "'docker' must be a socket path or \"\"");
+		else
+			p->o->ctr_socks[0].path = v->s;
+	}
+	if (!rc && (v = cfg_get(m, "podman"))) {
+		if (v->kind != RY_SCALAR || (v->len && strlen(v->s) != v->len))
+			rc = cfg_err(p, v, "'podman' must be a socket path or \"\"");
+		else
+			p->o->ctr_socks[1].path = v->s;
+	}
+	if (!rc && (v = cfg_get(m, "timeout"))) {
+		rc = cfg_duration(p, v, "timeout", &ns);
+		if (!rc && (ns < 1000000 || ns > 60000000000ull))
+			rc = cfg_err(p, v, "'timeout' must be from 1ms to 60s");
+		if (!rc)
+			p->o->ctr_timeout_ms = (int)(ns / 1000000);
+	}
 	return rc;
 }
 
 static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 {
-	static const char *const keys[] = {"capture", "rules_files",	  "outputs", "retention",
-					   "metrics", "capture_on_alert", NULL};
+	static const char *const keys[] = {"capture", "rules_files", "outputs", "retention", "metrics",
+					   "capture_on_alert", "actions", "signing", "containers", NULL};
 	const struct rule_ynode *v;
 	int rc;
 
@@ -519,6 +691,12 @@ static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 		rc = cfg_metrics(p, v);
 	if (!rc && (v = cfg_get(root, "capture_on_alert")))
 		rc = cfg_capture_on_alert(p, v);
+	if (!rc && (v = cfg_get(root, "actions")))
+		rc = cfg_actions(p, v);
+	if (!rc && (v = cfg_get(root, "signing")))
+		rc = cfg_signing(p, v);
+	if (!rc && (v = cfg_get(root, "containers")))
+		rc = cfg_containers(p, v);
 	return rc;
 }
 
@@ -604,10 +782,10 @@ void rec_config_free(struct rec_config *c)
 
 /* ---- --show-config ---- */
 
-/* lead ("  file: ", "  - ") then s as a double-quoted YAML string. */
-static void print_str(FILE *f, const char *lead, const char *s)
+/* s as a double-quoted YAML string. */
+static void print_quoted(FILE *f, const char *s)
 {
-	fprintf(f, "%s\"", lead);
+	fputc('"', f);
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
 			fprintf(f, "\\%c", *s);
@@ -616,7 +794,15 @@ static void print_str(FILE *f, const char *lead, const char *s)
 		else
 			fputc(*s, f);
 	}
-	fputs("\"\n", f);
+	fputc('"', f);
+}
+
+/* lead ("  file: ", "  - ") then s quoted, on its own line. */
+static void print_str(FILE *f, const char *lead, const char *s)
+{
+	fputs(lead, f);
+	print_quoted(f, s);
+	fputc('\n', f);
 }
 
 static void print_duration(FILE *f, const char *key, uint64_t ns, int indent)
@@ -625,6 +811,80 @@ static void print_duration(FILE *f, const char *key, uint64_t ns, int indent)
 		fprintf(f, "%*s%s: %" PRIu64 "s\n", indent, "", key, ns / (uint64_t)1000000000);
 	else
 		fprintf(f, "%*s%s: %" PRIu64 "ns\n", indent, "", key, ns);
+}
+
+/* lead then ["a", "b"] (YAML flow list of double-quoted strings). */
+static void print_list(FILE *f, const char *lead, const char *const *v, size_t n)
+{
+	fputs(lead, f);
+	fputc('[', f);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ", " : "", f);
+		print_quoted(f, v[i]);
+	}
+	fputs("]\n", f);
+}
+
+static void print_kinds(FILE *f, const char *lead, unsigned set)
+{
+	const char *names[4];
+	size_t n = 0;
+
+	for (unsigned k = RA_KILL_PROCESS; k <= RA_PROGRAM; k <<= 1)
+		if (set & k)
+			names[n++] = rec_action_name(k);
+	print_list(f, lead, names, n);
+}
+
+static void rec_config_print_actions(const struct rec_action_cfg *a, FILE *f)
+{
+	fprintf(f, "actions:\n  enabled: %s\n  dry_run: %s\n  rule_keys: %s\n",
+		a->enabled ? "true" : "false", a->dry_run ? "true" : "false",
+		a->rule_keys ? "true" : "false");
+	fprintf(f, "  poll: %" PRIu64 "us\n  realtime: %s\n", a->poll_ns / 1000,
+		a->realtime ? "true" : "false");
+	if (a->nmap)
+		fputs("  map:\n", f);
+	for (size_t i = 0; i < a->nmap; i++) {
+		const struct rec_action_map *m = &a->map[i];
+		const char *lead = "    - ";
+
+		if (m->rule) {
+			print_str(f, "    - rule: ", m->rule);
+			lead = "      ";
+		}
+		if (m->ntags) {
+			fprintf(f, "%stags: ", lead);
+			print_list(f, "", m->tags, m->ntags);
+			lead = "      ";
+		}
+		if (m->min_prio >= 0) {
+			fprintf(f, "%spriority: %s\n", lead,
+				rule_priority_name((enum rule_priority)m->min_prio));
+			lead = "      ";
+		}
+		fprintf(f, "%s", lead);
+		print_kinds(f, "actions: ", m->actions);
+	}
+	if (a->nallow_comm || a->nallow_exe || a->nallow_pid) {
+		fputs("  allowlist:\n", f);
+		if (a->nallow_comm)
+			print_list(f, "    comm: ", a->allow_comm, a->nallow_comm);
+		if (a->nallow_exe)
+			print_list(f, "    exe: ", a->allow_exe, a->nallow_exe);
+		if (a->nallow_pid) {
+			fputs("    pid: [", f);
+			for (size_t i = 0; i < a->nallow_pid; i++)
+				fprintf(f, "%s%u", i ? ", " : "", a->allow_pid[i]);
+			fputs("]\n", f);
+		}
+	}
+	if (a->program) {
+		fputs("  program:\n", f);
+		print_str(f, "    command: ", a->program);
+		print_duration(f, "timeout", a->program_timeout_ns, 4);
+		fprintf(f, "    max_running: %u\n", a->program_max);
+	}
 }
 
 void rec_config_print(const struct rec_opts *o, FILE *f)
@@ -668,6 +928,45 @@ void rec_config_print(const struct rec_opts *o, FILE *f)
 		for (size_t i = 0; i < o->nrules; i++)
 			print_str(f, "  - ", o->rules[i]);
 	}
-	fprintf(f, "outputs:\n  json: %s\n  stdout:\n    enabled: %s\n",
-		o->alert_json ? "true" : "false", o->alert_quiet ? "false" : "true");
+	out_conf_print(&o->outs, f);
+	if (o->actions)
+		rec_config_print_actions(o->actions, f);
+	if (o->sign_key) {
+		fputs("signing:\n", f);
+		print_str(f, "  key: ", o->sign_key);
+		if (o->ckpt_chunks)
+			fprintf(f, "  checkpoint_chunks: %u\n", o->ckpt_chunks);
+		if (o->ckpt_ns)
+			print_duration(f, "checkpoint_every", o->ckpt_ns, 2);
+		fprintf(f, "  forward_secure: %s\n", o->forward_secure ? "true" : "false");
+	}
+	if (o->max_bytes || o->max_age_ns || o->min_free) {
+		fputs("retention:\n", f);
+		if (o->max_bytes)
+			fprintf(f, "  max_bytes: %" PRIu64 "\n", o->max_bytes);
+		if (o->max_age_ns)
+			print_duration(f, "max_age", o->max_age_ns, 2);
+		if (o->min_free)
+			fprintf(f, "  min_free: %" PRIu64 "\n", o->min_free);
+	}
+	if (o->metrics) {
+		fputs("metrics:\n  enabled: true\n", f);
+		print_str(f, "  listen: ", o->metrics);
+	}
+	if (o->coa.mode) {
+		fprintf(f, "capture_on_alert:\n  enabled: true\n  mode: %s\n",
+			o->coa.mode == REC_EV_ALL ? "all_rules" : "rules");
+		fprintf(f, "  min_priority: %s\n",
+			rule_priority_name((enum rule_priority)o->coa.min_priority));
+		print_duration(f, "pre", o->coa.pre_ns, 2);
+		print_duration(f, "post", o->coa.post_ns, 2);
+		if (o->coa.max_bytes)
+			fprintf(f, "  max_bytes: %" PRIu64 "\n", o->coa.max_bytes);
+		if (o->coa.max_per_hour)
+			fprintf(f, "  max_per_hour: %" PRIu64 "\n", o->coa.max_per_hour);
+	}
+	fprintf(f, "containers:\n  enabled: %s\n", o->ctr_off ? "false" : "true");
+	print_str(f, "  docker: ", o->ctr_socks[0].path ? o->ctr_socks[0].path : "");
+	print_str(f, "  podman: ", o->ctr_socks[1].path ? o->ctr_socks[1].path : "");
+	fprintf(f, "  timeout: %dms\n", o->ctr_timeout_ms);
 }

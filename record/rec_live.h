@@ -16,6 +16,10 @@
 struct st_state;
 struct rule_set;
 struct fld_ctx;
+struct rec_action;
+struct out_set;
+struct rec_metrics;
+struct rec_evidence;
 
 struct rec_live {
 	struct st_state *st;
@@ -23,9 +27,13 @@ struct rec_live {
 	struct fld_ctx *fc;
 	char hostname[256];
 	uint64_t alerts;
-	int json;  /* alerts as Falco JSON lines, not text */
-	int quiet; /* alerts counted, not printed */
+	int json;	      /* alerts as Falco JSON lines, not text */
+	int quiet;	      /* alerts counted, not printed */
+	struct out_set *outs; /* when set: every alert goes there (stdout included) */
 	uint64_t reloads, reload_failures;
+	struct rec_action *act; /* response actions on alerts; NULL: none */
+	struct rec_metrics *metrics;   /* NULL, or counts matches per rule */
+	struct rec_evidence *evidence; /* NULL, or captures around alerts */
 };
 
 int rec_live_init(struct rec_live *l, const char *const *rules, size_t nrules, const char *hostname,

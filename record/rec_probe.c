@@ -15,9 +15,19 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../format/evt_sysnr.h"
 #include "sysrec.skel.h"
 
 static int probe_verbose;
+
+/* A syscall the probe treats specially, by number; PRB_SC_MAX when the
+ * table lacks it (the probe then never matches it). */
+static uint32_t sc_nr(const char *name)
+{
+	int nr = evt_sysnr_by_name(name);
+
+	return nr >= 0 && nr < PRB_SC_MAX ? (uint32_t)nr : PRB_SC_MAX;
+}
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -172,6 +182,10 @@ int rec_probe_open(struct rec_probe *p, const struct rec_probe_cfg *cfg, struct 
 	bpf_program__set_autoattach(skel->progs.flush, false);
 
 	memcpy((void *)skel->rodata->sc_evt, cfg->sc_evt, PRB_SC_MAX);
+	skel->rodata->cfg_nr_execve = sc_nr("execve");
+	skel->rodata->cfg_nr_execveat = sc_nr("execveat");
+	skel->rodata->cfg_nr_exit = sc_nr("exit");
+	skel->rodata->cfg_nr_exit_group = sc_nr("exit_group");
 	skel->rodata->cfg_self_tgid = (__u32)cfg->self;
 	skel->rodata->cfg_bench = cfg->bench;
 	skel->rodata->cfg_entry = (__u8)entry;
@@ -278,19 +292,28 @@ int rec_probe_track(struct rec_probe *p, uint32_t tgid)
 		   : 0;
 }
 
-int rec_probe_drops(struct rec_probe *p, uint64_t out[PRB_DROP_NR])
+int rec_probe_drops_cpu(struct rec_probe *p, uint64_t *percpu)
 {
 	int fd = bpf_map__fd(p->skel->maps.drops);
-	uint64_t *vals = calloc((size_t)p->ncpus, sizeof(uint64_t));
+
+	for (__u32 k = 0; k < PRB_DROP_NR; k++)
+		if (bpf_map_lookup_elem(fd, &k, percpu + (size_t)k * (size_t)p->ncpus))
+			memset(percpu + (size_t)k * (size_t)p->ncpus, 0,
+			       (size_t)p->ncpus * sizeof(uint64_t));
+	return 0;
+}
+
+int rec_probe_drops(struct rec_probe *p, uint64_t out[PRB_DROP_NR])
+{
+	uint64_t *vals = calloc((size_t)p->ncpus * PRB_DROP_NR, sizeof(uint64_t));
 
 	if (!vals)
 		return SR_ENOMEM;
-	for (__u32 k = 0; k < PRB_DROP_NR; k++) {
+	rec_probe_drops_cpu(p, vals);
+	for (int k = 0; k < PRB_DROP_NR; k++) {
 		out[k] = 0;
-		if (bpf_map_lookup_elem(fd, &k, vals))
-			continue;
 		for (int c = 0; c < p->ncpus; c++)
-			out[k] += vals[c];
+			out[k] += vals[k * p->ncpus + c];
 	}
 	free(vals);
 	return 0;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../format/evt.h"
+#include "../format/evt_snap.h"
 #include "rec_procfs_sock.h"
 
 static char proc_root[256] = "/proc";
@@ -364,37 +365,33 @@ static void header(struct walk *w, struct evt_rec *h, uint32_t pid, const struct
 static void emit_procinfo(struct walk *w, const struct proc_info *pi, const struct task_info *ti)
 {
 	struct evt_rec h;
-	struct evt_builder *b = &w->b;
-	const char *argv0 = w->args;
 	size_t a0 = pi->argv0_len;
+	struct evt_procinfo r = {
+		/* kernel threads have no argv: use the comm */
+		.exe = pi->args_len ? (struct evt_bytes){ w->args, a0 } : evt_str(ti->comm),
+		.exepath = evt_str(pi->exe),
+		.cwd = evt_str(pi->cwd),
+		.tty = ti->tty,
+		.loginuid = pi->loginuid,
+		.euid = ti->euid,
+		.egid = ti->egid,
+		.start_ts = w->boot_ns + ti->start_ticks * (1000000000ull / (uint64_t)w->hz),
+		.cgroup = evt_str(pi->cgroup),
+		.container_id = evt_str(strcmp(pi->cid, "host") ? pi->cid : ""),
+		.pod_uid = evt_str(pi->pod),
+		.vpid = ti->vpid ? ti->vpid : pi->pid,
+		.vtid = ti->vtid ? ti->vtid : ti->tid,
+		.pidns = pi->pidns,
+		.mntns = pi->mntns,
+		.netns = pi->netns,
+		.flags = pi->flags,
+		/* env: not read by default */
+	};
 
-	header(w, &h, pi->pid, ti, pi->cgroup_id);
-	evt_builder_begin(b, EVT_PROCINFO, &h);
-	if (!pi->args_len) /* kernel threads have no argv: use the comm */
-		evt_builder_add_str(b, ti->comm);
-	else
-		evt_builder_add(b, argv0, a0);
-	evt_builder_add_str(b, pi->exe);
 	if (pi->args_len > a0 + 1)
-		evt_builder_add(b, w->args + a0 + 1, pi->args_len - a0 - 1);
-	else
-		evt_builder_add(b, "", 0);
-	evt_builder_add_str(b, pi->cwd);
-	evt_builder_add_u64(b, ti->tty);
-	evt_builder_add_u64(b, pi->loginuid);
-	evt_builder_add_u64(b, ti->euid);
-	evt_builder_add_u64(b, ti->egid);
-	evt_builder_add_u64(b, w->boot_ns + ti->start_ticks * (1000000000ull / (uint64_t)w->hz));
-	evt_builder_add_str(b, pi->cgroup);
-	evt_builder_add_str(b, strcmp(pi->cid, "host") ? pi->cid : "");
-	evt_builder_add_str(b, pi->pod);
-	evt_builder_add_u64(b, ti->vpid ? ti->vpid : pi->pid);
-	evt_builder_add_u64(b, ti->vtid ? ti->vtid : ti->tid);
-	evt_builder_add_u64(b, pi->pidns);
-	evt_builder_add_u64(b, pi->mntns);
-	evt_builder_add_u64(b, pi->netns);
-	evt_builder_add_u64(b, pi->flags);
-	evt_builder_add(b, "", 0); /* env: not read by default */
+		r.args = (struct evt_bytes){ w->args + a0 + 1, pi->args_len - a0 - 1 };
+	header(w, &h, pi->pid, ti, pi->cgroup_id);
+	evt_build_procinfo(&w->b, &h, &r);
 	put(w);
 	w->threads++;
 }
@@ -496,13 +493,13 @@ static void emit_fd(struct walk *w, const struct proc_info *pi, const struct tas
 		fd.type = FDT_OTHER;
 	}
 	header(w, &h, pi->pid, ti, pi->cgroup_id);
-	evt_builder_begin(&w->b, EVT_FDINFO, &h);
-	evt_builder_add_s64(&w->b, fdnum);
-	evt_builder_add_u64(&w->b, fd.type);
-	evt_builder_add_str(&w->b, link);
-	evt_builder_add(&w->b, tuple, tlen);
-	evt_builder_add_u64(&w->b, fd.flags);
-	evt_builder_add_u64(&w->b, fd.ino);
+	evt_build_fdinfo(&w->b, &h,
+			 &(struct evt_fdinfo){ .fd = fdnum,
+					       .type = fd.type,
+					       .name = evt_str(link),
+					       .tuple = { tuple, tlen },
+					       .flags = fd.flags,
+					       .ino = fd.ino });
 	put(w);
 }
 

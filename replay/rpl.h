@@ -25,8 +25,8 @@
 #include "common/sr_time.h"
 #include "format/evt.h"
 #include "format/evt_source.h"
-#include "rules/fld.h"
-#include "rules/flt.h"
+#include "fields/fld.h"
+#include "filter/flt.h"
 #include "state/st.h"
 
 #define RPL_EXIT_OK	 0
@@ -79,6 +79,10 @@ int rpl_input_learn_bounds(struct rpl_input *in, int need_last, struct sr_err *e
 uint64_t rpl_input_first_ts(const struct rpl_input *in);
 uint64_t rpl_input_last_ts(const struct rpl_input *in);
 const char *rpl_input_hostname(const struct rpl_input *in);
+/* Feeds the CONTAINERINFO records of every .sysrec input to st before a
+ * run (rpl_containers.c); st NULL: nothing. */
+struct st_state;
+void rpl_containers_preload(struct rpl_input *in, struct st_state *st);
 /* Expanded path list, for commands that handle each file on its own (info,
  * verify). Caller frees with rpl_paths_free. */
 int rpl_paths_expand(char *const *paths, int npaths, char ***out, size_t *n, struct sr_err *err);
@@ -112,6 +116,9 @@ struct rpl_run_opts {
 	 * carries (fld_needs.h): with a filter that does too, on .sysrec
 	 * input and no caller state, the run skips the state engine. */
 	int emit_stateless; /* 2 any source, 1 .sysrec only, 0 never (rpl_run.c) */
+	/* Called with emit_ctx for each drop record (a gap in the record) in
+	 * the window, where it falls; non-zero stops. NULL: not shown. */
+	int (*gap)(void *ctx, const struct evt *ev);
 };
 
 struct rpl_run_result {
@@ -222,16 +229,28 @@ int rpl_opt_count(const char *opt, const char *arg, uint64_t *out);
  * not handle (the default case) here. Sets ro->since, ro->until, ro->progress
  * (the caller starts it at 1); ':' and anything unknown print the usage
  * error for cmd. 0 or 2. */
-enum { RPL_OPT_SINCE = 256, RPL_OPT_UNTIL, RPL_OPT_NO_PROGRESS, RPL_OPT_KEEP_GOING, RPL_OPT_OWN };
+enum {
+	RPL_OPT_SINCE = 256,
+	RPL_OPT_UNTIL,
+	RPL_OPT_NO_PROGRESS,
+	RPL_OPT_KEEP_GOING,
+	RPL_OPT_LIVE,
+	RPL_OPT_OWN
+};
 #define RPL_RUN_LONG_OPTS                                                                          \
 	{"since", required_argument, NULL, RPL_OPT_SINCE},                                         \
 	    {"until", required_argument, NULL, RPL_OPT_UNTIL},                                     \
 	    {"no-progress", no_argument, NULL, RPL_OPT_NO_PROGRESS},                               \
 	    {"keep-going", no_argument, NULL, RPL_OPT_KEEP_GOING},                                 \
+	    {"live", no_argument, NULL, RPL_OPT_LIVE},                                             \
 	{                                                                                          \
 		"threads", required_argument, NULL, 'J'                                            \
 	}
 int rpl_opt_run(const char *cmd, int opt, char **argv, struct rpl_run_opts *ro);
+/* --live (rpl_opt_run sets it; the shell too): inputs are one capture or
+ * directory followed while it is written (rpl_live.c). */
+extern int rpl_live;
+int rpl_live_open(const char *path, struct evt_source **out, struct sr_err *err);
 /* -J/--threads (rpl_threads.c; commands add "J:" to their short options and
  * rpl_opt_run handles it): 0 or 2. */
 int rpl_opt_threads(const char *cmd, const char *arg);

@@ -22,9 +22,7 @@
 
 #include "rpl.h"
 #include "format/evt_print.h"
-#include "format/fmt_layout.h"
 #include "format/fmt_reader.h"
-#include "format/fmt_reader_int.h"
 #include "format/fmt_seal.h"
 
 struct info {
@@ -62,7 +60,7 @@ static void print_seal(const struct info *i)
 		       "integrity");
 		return;
 	}
-	printf("  %-12s BLAKE2b-256 digest chain (check it with sysreplay verify)\n", "integrity");
+	printf("  %-12s SHA-256 digest chain (check it with sysreplay verify)\n", "integrity");
 	if (!g->signed_file) {
 		printf("  %-12s unsigned\n", "signature");
 		return;
@@ -276,7 +274,7 @@ static int info_sysrec(const char *path, int json)
 	for (size_t c = 0; c < fmt_reader_chunk_count(r); c++) {
 		const struct fmt_chunk_info *ci = fmt_reader_chunk(r, c);
 
-		if (ci && (ci->flags & FMT_CHF_SNAPSHOT) && !i.snap_chunks++)
+		if (ci && fmt_chunk_is_snapshot(ci) && !i.snap_chunks++)
 			i.snap_ts = ci->first_ts;
 	}
 	i.have_seal = 1;

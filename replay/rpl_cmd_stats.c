@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rpl.h"
+#include "format/evt_sysnr.h"
 #include "format/fmt_reader.h"
 
 #define RPL_STATS_MAX_SECS (1u << 22) /* 48 days at 1 s; beyond, later events fold in */
@@ -21,8 +22,12 @@ struct proc_count {
 	uint32_t last_pid;
 };
 
+/* Rows of "by type": an event type, or past EVT_TYPE_MAX the syscall of a
+ * generic record, so each is named as evt.type names it. */
+#define ST_ROWS (EVT_TYPE_MAX + EVT_SYSNR_MAX)
+
 struct rpl_stats {
-	uint64_t by_type[EVT_TYPE_MAX];
+	uint64_t by_type[ST_ROWS];
 	uint64_t failed, events, first_ts, last_ts;
 	struct proc_count *procs; /* open addressing by comm */
 	size_t pcap, pn;
@@ -88,6 +93,15 @@ static int procs_grow(struct rpl_stats *s)
 	return 0;
 }
 
+static unsigned type_row_key(const struct evt *ev)
+{
+	unsigned t = ev->rec->type;
+
+	if (t == EVT_GENERIC && evt_param_present(ev, 0) && evt_sysnr_name(evt_param_u64(ev, 0)))
+		return EVT_TYPE_MAX + (unsigned)evt_param_u64(ev, 0);
+	return t < EVT_TYPE_MAX ? t : 0;
+}
+
 static void count_second(struct rpl_stats *s, uint64_t ts)
 {
 	size_t sec;
@@ -129,7 +143,7 @@ int rpl_stats_emit(void *ctx, struct fld_ctx *c)
 		s->first_ts = r->ts;
 	if (r->ts > s->last_ts)
 		s->last_ts = r->ts;
-	s->by_type[r->type < EVT_TYPE_MAX ? r->type : 0]++;
+	s->by_type[type_row_key(c->ev)]++;
 	if (r->res < 0 && !(r->flags & EVT_RF_ENTER_ONLY))
 		s->failed++;
 	count_second(s, r->ts);
@@ -159,6 +173,16 @@ static void bar(FILE *f, uint64_t v, uint64_t max, int width)
 		n = 1;
 	for (int i = 0; i < n; i++)
 		fputc('#', f);
+}
+
+static const char *type_row_name(unsigned key)
+{
+	const struct evt_info *ei;
+
+	if (key >= EVT_TYPE_MAX)
+		return evt_sysnr_name(key - EVT_TYPE_MAX);
+	ei = evt_info_get(key);
+	return ei ? ei->name : "unknown";
 }
 
 struct type_row {
@@ -213,11 +237,11 @@ static void print_drops(struct rpl_input *in, FILE *f)
 }
 
 /* Types with events, most frequent first; returns how many. */
-static size_t type_rows(const struct rpl_stats *s, struct type_row rows[EVT_TYPE_MAX])
+static size_t type_rows(const struct rpl_stats *s, struct type_row rows[ST_ROWS])
 {
 	size_t n = 0;
 
-	for (unsigned t = 0; t < EVT_TYPE_MAX; t++)
+	for (unsigned t = 0; t < ST_ROWS; t++)
 		if (s->by_type[t])
 			rows[n++] = (struct type_row){t, s->by_type[t]};
 	qsort(rows, n, sizeof(rows[0]), cmp_type_row);
@@ -239,16 +263,9 @@ static struct proc_count *proc_rows(const struct rpl_stats *s, size_t *np)
 	return pr;
 }
 
-static const char *type_name(unsigned t)
-{
-	const struct evt_info *ei = evt_info_get(t);
-
-	return ei ? ei->name : "unknown";
-}
-
 void rpl_stats_print_json(const struct rpl_stats *s, struct rpl_input *in, FILE *f)
 {
-	struct type_row rows[EVT_TYPE_MAX];
+	struct type_row rows[ST_ROWS];
 	size_t nrows = type_rows(s, rows), np;
 	struct proc_count *pr = proc_rows(s, &np);
 	cJSON *o = cJSON_CreateObject(), *a;
@@ -276,7 +293,7 @@ void rpl_stats_print_json(const struct rpl_stats *s, struct rpl_input *in, FILE 
 	for (size_t i = 0; a && i < nrows; i++) {
 		cJSON *r = cJSON_CreateObject();
 
-		cJSON_AddStringToObject(r, "type", type_name(rows[i].type));
+		cJSON_AddStringToObject(r, "type", type_row_name(rows[i].type));
 		rpl_json_add_u64(r, "count", rows[i].n);
 		cJSON_AddItemToArray(a, r);
 	}
@@ -298,7 +315,7 @@ void rpl_stats_print_json(const struct rpl_stats *s, struct rpl_input *in, FILE 
 
 void rpl_stats_print(const struct rpl_stats *s, struct rpl_input *in, FILE *f)
 {
-	struct type_row rows[EVT_TYPE_MAX];
+	struct type_row rows[ST_ROWS];
 	struct proc_count *pr;
 	size_t nrows, np = 0;
 	char a[40], b[40], span[32];
@@ -320,7 +337,7 @@ void rpl_stats_print(const struct rpl_stats *s, struct rpl_input *in, FILE *f)
 	nrows = type_rows(s, rows);
 	fprintf(f, "\nby type (%zu types):\n", nrows);
 	for (size_t i = 0; i < nrows; i++) {
-		fprintf(f, "  %-16s %12" PRIu64 " %5.1f%%  ", type_name(rows[i].type), rows[i].n,
+		fprintf(f, "  %-16s %12" PRIu64 " %5.1f%%  ", type_row_name(rows[i].type), rows[i].n,
 			100.0 * (double)rows[i].n / (double)s->events);
 		bar(f, rows[i].n, rows[0].n, 30);
 		fputc('\n', f);

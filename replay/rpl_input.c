@@ -22,7 +22,6 @@
 #include <sys/stat.h>
 
 #include "rpl.h"
-#include "format/fmt_layout.h"
 
 struct plist {
 	char **v;
@@ -292,5 +291,5 @@ int rpl_sniff_sysrec(const char *path, struct sr_err *err)
 		return sr_err_set(err, SR_EIO, "cannot read '%s': %s", path, strerror(e));
 	}
 	close(fd);
-	return n == (ssize_t)sizeof(magic) && !memcmp(magic, FMT_MAGIC, sizeof(magic));
+	return evt_source_sniff(magic, (size_t)n) == SRC_SYSREC;
 }

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "format/evt_print.h"
+#include "format/evt_sysnr.h"
 #include "rpl.h"
 #include "rules/rule.h"
 
@@ -162,7 +163,7 @@ size_t rpl_json_event(struct fld_ctx *c, char *buf, size_t cap)
 {
 	const struct evt *ev = c->ev;
 	const struct evt_rec *r = ev->rec;
-	const struct evt_info *ei = evt_info_get(r->type);
+	const char *name = evt_name(ev);
 	cJSON *o = cJSON_CreateObject();
 	char comm[EVT_COMM_LEN * 6 + 3]; /* every byte escaped, quotes */
 
@@ -181,7 +182,7 @@ size_t rpl_json_event(struct fld_ctx *c, char *buf, size_t cap)
 	rpl_json_add_u64(o, "gid", r->gid);
 	evt_print_json_string(r->comm, strnlen(r->comm, EVT_COMM_LEN), 1, comm, sizeof(comm));
 	cJSON_AddRawToObject(o, "comm", comm);
-	cJSON_AddStringToObject(o, "type", ei ? ei->name : "unknown");
+	cJSON_AddStringToObject(o, "type", name ? name : "unknown");
 	if (r->flags & EVT_RF_ENTER_ONLY)
 		cJSON_AddNullToObject(o, "res");
 	else

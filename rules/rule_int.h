@@ -66,6 +66,10 @@ const struct rule_ynode *rule_ymap_get(const struct rule_ynode *m, const char *k
 int rule_yscalar_bool(const struct rule_ynode *n);
 /* 1 when the node is a null (~, null, empty plain scalar). */
 int rule_ynode_is_null(const struct rule_ynode *n);
+/* Sets err to "NAME:LINE:COL: what" followed by src's line and a caret under
+ * the column (line and column also in err); returns SR_ESYNTAX. */
+int rule_src_error(const struct rule_src *src, int line, int col, const char *what,
+		   struct sr_err *err);
 
 /* ---- bounds of loading (rule_bound.c) ---- */
 /* What one rules set may expand to, whatever the size of its files: lists
@@ -172,7 +176,10 @@ struct rule {
 	const char *source;
 	int warn_evttypes;
 	int skip_unknown;
+	int capture;                 /* Falco's capture: true */
+	uint64_t capture_ms;         /* Falco's capture_duration (ms), 0 = not given */
 	struct rule_vec exceptions;  /* struct rule_exception * */
+	struct rule_vec actions;     /* const char *: response action names (sysrec) */
 	/* finalize */
 	struct flt_node *ast;
 	struct flt_prog *prog;

@@ -11,9 +11,11 @@
 #define CLONE_THREAD 0x00010000
 #endif
 
+/* The clone family of syscalls (the procfork tracepoint carries its child in
+ * parameters instead). */
 static int is_clone(unsigned type)
 {
-	return type == EVT_CLONE || type == EVT_CLONE3 || type == EVT_FORK || type == EVT_VFORK;
+	return (evt_type_flags(type) & EF_FORK) && evt_type_is_syscall(type);
 }
 
 /* The clone-family event seen by the child (res 0): the header is the child. */
@@ -42,8 +44,8 @@ static void clone_child(struct st_state *st, const struct evt *ev)
 static void clone_parent(struct st_state *st, struct st_thr *parent, const struct evt *ev)
 {
 	const struct evt_rec *r = ev->rec;
-	uint64_t flags = ev->rec->type == EVT_CLONE || ev->rec->type == EVT_CLONE3 ?
-				 evt_param_u64(ev, 0) : 0;
+	/* clone's and clone3's first parameter; fork and vfork have none (0). */
+	uint64_t flags = evt_param_u64(ev, 0);
 	int is_thread = (flags & CLONE_THREAD) != 0;
 	uint32_t child = (uint32_t)r->res;
 
@@ -128,7 +130,9 @@ static void exec_event(struct st_state *st, struct st_thr *t, const struct evt *
 {
 	const struct evt_rec *r = ev->rec;
 	struct st_proc *p = t->proc;
-	unsigned o = r->type == EVT_EXECVEAT ? 1 : 0;
+	/* execveat is execve's parameters after a dirfd: o is the filename's index. */
+	int dfi, fi = evt_param_role(r->type, EP_PATH, &dfi);
+	unsigned o = fi > 0 ? (unsigned)fi : 0;
 	uint32_t len;
 	const char *s;
 
@@ -146,7 +150,7 @@ static void exec_event(struct st_state *st, struct st_thr *t, const struct evt *
 		st_str_set(st, &p->exepath, s, len);
 	} else if (st_param_has(ev, o)) {
 		size_t n;
-		int64_t dirfd = o ? evt_param_s64(ev, 0) : -100;
+		int64_t dirfd = dfi >= 0 ? evt_param_s64(ev, (unsigned)dfi) : -100;
 		s = st_resolve_path(st, p, dirfd, ev->p[o], ev->plen[o], &n);
 		if (s)
 			st_str_set(st, &p->exepath, s, n);
@@ -197,25 +201,41 @@ static void proc_exec(struct st_state *st, struct st_thr *t, const struct evt *e
 		p->flags = (uint32_t)evt_param_u64(ev, 4);
 }
 
-static void set_ids(uint32_t *real, uint32_t *eff, const struct evt *ev, unsigned type)
+/* set*id: setuid/setgid carry one id, the others (real, effective, ...). */
+static void set_ids(uint32_t *real, uint32_t *eff, const struct evt *ev)
 {
 	const uint32_t keep = UINT32_MAX; /* -1: "leave unchanged" in set*id calls */
+	const struct evt_info *info = evt_info_get(ev->rec->type);
 	uint32_t a = (uint32_t)evt_param_u64(ev, 0), b = (uint32_t)evt_param_u64(ev, 1);
 
-	switch (type) {
-	case EVT_SETUID:
-	case EVT_SETGID:
+	if (info && info->nparams == 1) {
 		/* Privileged callers set all ids; others only the effective one. */
 		if (*eff == 0 || *real == a)
 			*real = a;
 		*eff = a;
-		break;
-	default: /* setre*id, setres*id: (real, effective, ...) */
-		if (a != keep)
-			*real = a;
-		if (b != keep && evt_param_present(ev, 1))
-			*eff = b;
-		break;
+		return;
+	}
+	if (a != keep)
+		*real = a;
+	if (b != keep && evt_param_present(ev, 1))
+		*eff = b;
+}
+
+/* chdir names a path, fchdir an fd. */
+static void set_cwd(struct st_state *st, struct st_proc *p, const struct evt *ev)
+{
+	int dfi, pi = evt_param_role(ev->rec->type, EP_PATH, &dfi);
+	int fi = evt_param_role(ev->rec->type, EP_FD, NULL);
+
+	if (pi >= 0 && st_param_has(ev, (unsigned)pi)) {
+		size_t n;
+		const char *s = st_resolve_path(st, p, -100, ev->p[pi], ev->plen[pi], &n);
+		if (s)
+			st_str_set(st, &p->cwd, s, n);
+	} else if (fi >= 0) {
+		struct st_fdent *e = st_fd_find(p, evt_param_s64(ev, (unsigned)fi));
+		if (e && e->pub.name && e->pub.name[0] == '/')
+			st_str_set(st, &p->cwd, e->pub.name, st_str_len(e->pub.name));
 	}
 }
 
@@ -223,8 +243,9 @@ void st_event_begin(struct st_state *st, const struct evt *ev)
 {
 	const struct evt_rec *r = ev->rec;
 	struct st_thr *t;
-	unsigned type;
+	unsigned type, f;
 	int8_t fp;
+	int sched;
 
 	st->ev = ev;
 	st->cur = NULL;
@@ -247,65 +268,46 @@ void st_event_begin(struct st_state *st, const struct evt *ev)
 	/* Before the header lookup: the record names its own header's cgroup. */
 	if (type == EVT_CGROUPINFO)
 		st_cg_info(st, ev);
+	/* A description of a container, not of a thread: no header lookup. */
+	if (type == EVT_CONTAINERINFO) {
+		st_ctr_info(st, ev);
+		return;
+	}
 	t = st->cur = st_thr_from_header(st, r);
 
-	switch (type) {
-	case EVT_CLONE:
-	case EVT_CLONE3:
-	case EVT_FORK:
-	case EVT_VFORK:
-		if (r->res > 0 && r->res <= INT32_MAX && !(r->flags & EVT_RF_ENTER_ONLY))
+	/* Dispatch on what the schema says the event does (EF_ flags). The
+	 * scheduler tracepoints carry their subject in parameters, not in the
+	 * header, so they have handlers of their own. */
+	f = evt_type_flags(type);
+	sched = !evt_type_is_syscall(type);
+	if (f & EF_FORK) {
+		if (sched)
+			proc_fork(st, ev);
+		else if (r->res > 0 && r->res <= INT32_MAX && !(r->flags & EVT_RF_ENTER_ONLY))
 			clone_parent(st, t, ev);
-		break;
-	case EVT_PROC_FORK:
-		proc_fork(st, ev);
-		break;
-	case EVT_EXECVE:
-	case EVT_EXECVEAT:
-		exec_event(st, t, ev);
-		break;
-	case EVT_PROC_EXEC:
-		proc_exec(st, t, ev);
-		break;
-	case EVT_EXIT:
+	} else if (f & EF_EXEC) {
+		if (sched)
+			proc_exec(st, t, ev);
+		else
+			exec_event(st, t, ev);
+	} else if (f & EF_EXIT) {
 		st_thr_mark_exited(st, t, r->ts);
-		break;
-	case EVT_EXIT_GROUP:
+		/* procexit is the kernel's last word on the thread: reap it. */
+		if (sched)
+			st_thr_queue_reap(st, t);
+	} else if (f & EF_EXIT_GROUP) {
 		for (struct st_thr *o = t->proc->threads; o; o = o->pnext)
 			st_thr_mark_exited(st, o, r->ts);
-		break;
-	case EVT_PROC_EXIT:
-		st_thr_mark_exited(st, t, r->ts);
-		st_thr_queue_reap(st, t);
-		break;
-	case EVT_CHDIR:
-		if (r->res == 0 && st_param_has(ev, 0)) {
-			size_t n;
-			const char *s = st_resolve_path(st, t->proc, -100, ev->p[0], ev->plen[0], &n);
-			if (s)
-				st_str_set(st, &t->proc->cwd, s, n);
-		}
-		break;
-	case EVT_FCHDIR:
-		if (r->res == 0) {
-			struct st_fdent *e = st_fd_find(t->proc, evt_param_s64(ev, 0));
-			if (e && e->pub.name && e->pub.name[0] == '/')
-				st_str_set(st, &t->proc->cwd, e->pub.name, st_str_len(e->pub.name));
-		}
-		break;
-	case EVT_SETUID:
-	case EVT_SETREUID:
-	case EVT_SETRESUID:
+	} else if (f & EF_CWD) {
 		if (r->res == 0)
-			set_ids(&t->proc->uid, &t->proc->euid, ev, type);
-		break;
-	case EVT_SETGID:
-	case EVT_SETREGID:
-	case EVT_SETRESGID:
+			set_cwd(st, t->proc, ev);
+	} else if (f & EF_SETUID) {
 		if (r->res == 0)
-			set_ids(&t->proc->gid, &t->proc->egid, ev, type);
-		break;
-	default:
+			set_ids(&t->proc->uid, &t->proc->euid, ev);
+	} else if (f & EF_SETGID) {
+		if (r->res == 0)
+			set_ids(&t->proc->gid, &t->proc->egid, ev);
+	} else {
 		if (type >= EVT_TYPE_MAX)
 			return; /* a type id the schema cannot have: header only */
 		/* fd events change fd tables only: thread views stay valid. */

@@ -59,26 +59,23 @@ static void open_event(struct st_state *st, struct st_proc *p, const struct evt 
 	unsigned type = ev->rec->type;
 	int64_t res = ev->rec->res;
 	int64_t dirfd = ST_AT_FDCWD;
-	unsigned ni = 0, fi = 1;
+	int dfi, ni = evt_param_role(type, EP_PATH, &dfi), fi = evt_param_index(type, "flags");
+	int has_name = ni >= 0 && (unsigned)ni < ev->nparams;
 	uint32_t flags;
 	const char *name;
 	size_t n;
 	struct st_fdent *e;
 
-	if (type == EVT_OPENAT || type == EVT_OPENAT2) {
-		dirfd = evt_param_s64(ev, 0);
-		ni = 1;
-		fi = 2;
-	}
+	if (dfi >= 0)
+		dirfd = evt_param_s64(ev, (unsigned)dfi);
 	if (res < 0) {
 		st->curfd_num = -1;
 		return;
 	}
-	/* creat() is open(O_CREAT|O_WRONLY|O_TRUNC). */
-	flags = type == EVT_CREAT ? (O_CREAT | O_WRONLY | O_TRUNC)
-				  : (uint32_t)evt_param_u64(ev, fi);
-	name = st_resolve_path(st, p, dirfd, ni < ev->nparams ? ev->p[ni] : NULL,
-			       ni < ev->nparams ? ev->plen[ni] : 0, &n);
+	/* creat() has no flags: it is open(O_CREAT|O_WRONLY|O_TRUNC). */
+	flags = fi < 0 ? (O_CREAT | O_WRONLY | O_TRUNC) : (uint32_t)evt_param_u64(ev, (unsigned)fi);
+	name = st_resolve_path(st, p, dirfd, has_name ? ev->p[ni] : NULL,
+			       has_name ? ev->plen[ni] : 0, &n);
 	e = st_fd_add(st, p, res, (flags & O_DIRECTORY) ? FDT_DIRECTORY : FDT_FILE, name, n);
 	if (e)
 		e->pub.flags = flags;
@@ -165,20 +162,17 @@ static void pair_event(struct st_state *st, struct st_proc *p, const struct evt 
 static void apply_sockaddr(struct st_state *st, struct st_fd *fd, const uint8_t *a, uint32_t len,
 			   int local)
 {
-	if (!a || len < 1)
+	struct evt_sock s;
+
+	if (evt_sockaddr_decode(a, len, &s))
 		return;
-	if (a[0] == AF_INET && len >= 7) {
-		fd->family = AF_INET;
-		memset(local ? fd->lip : fd->rip, 0, 16);
-		memcpy(local ? fd->lip : fd->rip, a + 1, 4);
-		*(local ? &fd->lport : &fd->rport) = st_rd16(a + 5);
-	} else if (a[0] == AF_INET6 && len >= 19) {
-		fd->family = AF_INET6;
-		memcpy(local ? fd->lip : fd->rip, a + 1, 16);
-		*(local ? &fd->lport : &fd->rport) = st_rd16(a + 17);
-	} else if (a[0] == AF_UNIX) {
-		size_t n = len - 1;
-		const uint8_t *path = a + 1;
+	if (s.family != AF_UNIX) {
+		fd->family = s.family;
+		memcpy(local ? fd->lip : fd->rip, s.lip, 16);
+		*(local ? &fd->lport : &fd->rport) = s.lport;
+	} else {
+		size_t n = s.path_len;
+		const uint8_t *path = s.path;
 		/* Abstract names start with NUL; show them with '@' as ss does. */
 		char buf[128];
 		if (n && path[0] == '\0') {
@@ -322,42 +316,35 @@ static const char *bpf_fd_name(uint64_t cmd)
 	return NULL;
 }
 
-/* The types st_apply_fd_begin() acts on (keep in step with its switch):
- * st_new() turns this into a table so other events skip the call. */
+/* The types st_apply_fd_begin() acts on: the schema's EF_FD_TABLE. st_new()
+ * turns this into a table so other events skip the call. */
 int st_is_fd_event(unsigned type)
 {
-	switch (type) {
-	case EVT_OPEN: case EVT_OPENAT: case EVT_OPENAT2: case EVT_CREAT: case EVT_CLOSE:
-	case EVT_DUP: case EVT_DUP2: case EVT_DUP3: case EVT_FCNTL: case EVT_SOCKET:
-	case EVT_SOCKETPAIR: case EVT_PIPE: case EVT_PIPE2: case EVT_CONNECT: case EVT_ACCEPT:
-	case EVT_ACCEPT4: case EVT_BIND: case EVT_LISTEN: case EVT_MEMFD_CREATE:
-	case EVT_USERFAULTFD: case EVT_IO_URING_SETUP: case EVT_BPF:
-		return 1;
-	}
-	return 0;
+	return (evt_type_flags(type) & EF_FD_TABLE) != 0;
 }
 
 void st_apply_fd_begin(struct st_state *st, const struct evt *ev)
 {
 	struct st_proc *p = st->cur->proc;
 	const struct evt_rec *r = ev->rec;
+	unsigned f = evt_type_flags(r->type);
+	int fdi = evt_param_role(r->type, EP_FD, NULL);
 
-	switch (r->type) {
-	case EVT_OPEN:
-	case EVT_OPENAT:
-	case EVT_OPENAT2:
-	case EVT_CREAT:
+	if (f & EF_OPEN) {
 		open_event(st, p, ev);
-		break;
-	case EVT_CLOSE:
-		st->close_fd = evt_param_s64(ev, 0);
-		break;
-	case EVT_DUP:
-	case EVT_DUP2:
-	case EVT_DUP3:
-	case EVT_FCNTL:
+		return;
+	}
+	if (f & EF_CLOSE) {
+		st->close_fd = fdi >= 0 ? evt_param_s64(ev, (unsigned)fdi) : -1;
+		return;
+	}
+	if (f & EF_DUP) {
 		dup_event(st, p, ev);
-		break;
+		return;
+	}
+	/* The rest each build or describe their fds in a way of their own
+	 * (address family, pipe ends, anonymous inode names): one case each. */
+	switch (r->type) {
 	case EVT_SOCKET:
 		socket_event(st, p, ev);
 		break;

@@ -268,43 +268,23 @@ int st_fd_copy_table(struct st_state *st, struct st_proc *dst, const struct st_p
 
 int st_fd_set_tuple(struct st_state *st, struct st_fd *fd, const uint8_t *p, uint32_t len)
 {
+	struct evt_sock s;
+
 	(void)st;
-	if (!p || len < 1)
+	if (evt_socktuple_decode(p, len, &s))
 		return -1;
-	switch (p[0]) {
-	case AF_INET:
-		/* family, saddr[4], sport, daddr[4], dport, [l4] */
-		if (len < 13)
-			return -1;
-		fd->family = AF_INET;
-		memset(fd->lip, 0, 16);
-		memset(fd->rip, 0, 16);
-		memcpy(fd->lip, p + 1, 4);
-		fd->lport = st_rd16(p + 5);
-		memcpy(fd->rip, p + 7, 4);
-		fd->rport = st_rd16(p + 11);
-		if (len >= 14 && p[13])
-			fd->l4proto = p[13];
-		return 0;
-	case AF_INET6:
-		if (len < 37)
-			return -1;
-		fd->family = AF_INET6;
-		memcpy(fd->lip, p + 1, 16);
-		fd->lport = st_rd16(p + 17);
-		memcpy(fd->rip, p + 19, 16);
-		fd->rport = st_rd16(p + 35);
-		if (len >= 38 && p[37])
-			fd->l4proto = p[37];
-		return 0;
-	case AF_UNIX:
-		if (len < 17)
-			return -1;
-		fd->family = AF_UNIX;
-		fd->ino = st_rd64(p + 1);
+	fd->family = s.family;
+	if (s.family == AF_UNIX) {
+		fd->ino = s.lino;
 		return 0;
 	}
-	return -1;
+	memcpy(fd->lip, s.lip, 16);
+	memcpy(fd->rip, s.rip, 16);
+	fd->lport = s.lport;
+	fd->rport = s.rport;
+	if (s.l4)
+		fd->l4proto = s.l4;
+	return 0;
 }
 
 /* ip:port at out (room for 64 bytes); returns the length. IPv4 by hand:

@@ -27,6 +27,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../common/sr_le.h"
+#include "../format/evt_sock.h"
 #include "st.h"
 
 /* ---- u64-keyed open-addressing map (linear probing, backward-shift delete) ---- */
@@ -244,6 +246,7 @@ struct st_state {
 	struct st_map users, groups;
 	struct st_map cgroups; /* cgroup id -> struct st_cg (CGROUPINFO, PROCINFO) */
 	int cg_missed;         /* a header named a cgroup id the map did not know */
+	struct st_map ctrs;    /* short-id hash -> struct st_ctr (CONTAINERINFO) */
 
 	uintptr_t *garbage; /* pointer | enum st_gkind */
 	size_t ngarbage, garbage_cap;
@@ -368,6 +371,10 @@ void st_cg_info(struct st_state *st, const struct evt *ev);
 void st_cg_learn(struct st_state *st, const struct st_proc *p, uint64_t id);
 void st_cg_free_all(struct st_state *st);
 
+/* st_container_tab.c: containers described by CONTAINERINFO */
+void st_ctr_info(struct st_state *st, const struct evt *ev);
+void st_ctr_free_all(struct st_state *st);
+
 /* st_snap.c */
 void st_snap_apply(struct st_state *st, const struct evt *ev);
 /* A process is being freed: forget it if the snapshot being read met it. */
@@ -375,20 +382,6 @@ void st_snap_forget(struct st_state *st, struct st_proc *p);
 
 /* A string parameter (bytes, not NUL-terminated) and its length; NULL and 0
  * when absent. Integer parameters: evt_param_u64/s64/present (format/evt.h). */
-/* Little-endian fields of PT_SOCKADDR / PT_SOCKTUPLE parameters (the
- * caller has checked the length). */
-static inline uint16_t st_rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static inline uint64_t st_rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
 
 /* Present and non-empty: an empty parameter is a describer that could not
  * read the value, which must not overwrite a known one. */

@@ -6,12 +6,15 @@
  * for it. A snapshot cut short (no END) only adds and updates. */
 #include "st_int.h"
 
+#include "../format/evt_container.h"
+
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "../common/sr_err.h"
+#include "../format/evt_snap.h"
 
 static void set_param_str(struct st_state *st, const char **slot, const struct evt *ev, unsigned i)
 {
@@ -391,60 +394,75 @@ static void hdr_of(struct emit_ctx *c, struct evt_rec *h, const struct st_thr *t
 	memcpy(h->comm, v->comm, sizeof(h->comm));
 }
 
-static void add_strarray(struct evt_builder *b, const char *s, size_t len)
+/* A string array for the wire, where every string ends with a NUL: st
+ * stores it without the final one. *own gets the copy to free (NULL when
+ * none was made; an allocation failure gives an empty parameter). */
+static struct evt_bytes wire_strarray(const char *s, size_t len, char **own)
 {
-	/* Stored without the final NUL; on the wire every string ends with one. */
-	if (!s || !len) {
-		evt_builder_add(b, "", 0);
-		return;
-	}
-	char *tmp = malloc(len + 1);
-	if (!tmp) {
-		evt_builder_add(b, "", 0);
-		return;
-	}
-	memcpy(tmp, s, len);
-	tmp[len] = '\0';
-	evt_builder_add(b, tmp, len + 1);
-	free(tmp);
+	struct evt_bytes v = { "", 0 };
+
+	*own = NULL;
+	if (!s || !len || !(*own = malloc(len + 1)))
+		return v;
+	memcpy(*own, s, len);
+	(*own)[len] = '\0';
+	v.p = *own;
+	v.len = len + 1;
+	return v;
 }
 
 static int emit_thread(struct emit_ctx *c, const struct st_thr *t)
 {
 	struct evt_rec h;
 	const struct st_thread *v;
-	struct evt_builder *b = &c->b;
+	struct evt_procinfo r;
+	char *args, *env;
+	int rc;
 
 	hdr_of(c, &h, t);
 	v = st_thr_view(c->st, t);
-	evt_builder_begin(b, EVT_PROCINFO, &h);
-	evt_builder_add_str(b, v->exe);
-	evt_builder_add_str(b, v->exepath);
-	add_strarray(b, v->args, v->args_len);
-	evt_builder_add_str(b, v->cwd);
-	evt_builder_add_u64(b, v->tty);
-	evt_builder_add_u64(b, v->loginuid);
-	evt_builder_add_u64(b, v->euid);
-	evt_builder_add_u64(b, v->egid);
-	evt_builder_add_u64(b, v->start_ts);
-	evt_builder_add_str(b, v->cgroup);
-	evt_builder_add_str(b, t->proc->container_full_id ? t->proc->container_full_id : "");
-	evt_builder_add_str(b, v->pod_uid);
-	evt_builder_add_u64(b, v->vpid);
-	evt_builder_add_u64(b, v->vtid);
-	evt_builder_add_u64(b, v->pidns);
-	evt_builder_add_u64(b, v->mntns);
-	evt_builder_add_u64(b, v->netns);
-	evt_builder_add_u64(b, v->flags);
-	add_strarray(b, v->env, v->env_len);
-	return finish(c);
+	r = (struct evt_procinfo){
+		.exe = evt_str(v->exe),
+		.exepath = evt_str(v->exepath),
+		.args = wire_strarray(v->args, v->args_len, &args),
+		.cwd = evt_str(v->cwd),
+		.tty = v->tty,
+		.loginuid = v->loginuid,
+		.euid = v->euid,
+		.egid = v->egid,
+		.start_ts = v->start_ts,
+		.cgroup = evt_str(v->cgroup),
+		.container_id = evt_str(t->proc->container_full_id),
+		.pod_uid = evt_str(v->pod_uid),
+		.vpid = v->vpid,
+		.vtid = v->vtid,
+		.pidns = v->pidns,
+		.mntns = v->mntns,
+		.netns = v->netns,
+		.flags = v->flags,
+		.env = wire_strarray(v->env, v->env_len, &env),
+	};
+	evt_build_procinfo(&c->b, &h, &r);
+	rc = finish(c);
+	free(args);
+	free(env);
+	return rc;
 }
 
-static void add_tuple(struct evt_builder *b, const struct st_fd *f)
+static int emit_fd(struct emit_ctx *c, const struct evt_rec *h, const struct st_fd *f)
 {
-	uint8_t buf[64];
+	uint8_t tuple[64];
+	struct evt_fdinfo r = {
+		.fd = f->fd,
+		.type = f->type,
+		.name = evt_str(f->name),
+		.tuple = {tuple, st_fd_tuple_encode(f, tuple, sizeof(tuple))},
+		.flags = f->flags,
+		.ino = f->ino,
+	};
 
-	evt_builder_add(b, buf, st_fd_tuple_encode(f, buf, sizeof(buf)));
+	evt_build_fdinfo(&c->b, h, &r);
+	return finish(c);
 }
 
 static int emit_fds(struct emit_ctx *c, const struct st_thr *t)
@@ -456,17 +474,8 @@ static int emit_fds(struct emit_ctx *c, const struct st_thr *t)
 	if (t->proc->fds.n && !v)
 		return c->rc = SR_ENOMEM;
 	hdr_of(c, &h, t);
-	for (size_t i = 0; i < n && !c->rc; i++) {
-		const struct st_fd *f = &((struct st_fdent *)v[i])->pub;
-		evt_builder_begin(&c->b, EVT_FDINFO, &h);
-		evt_builder_add_s64(&c->b, f->fd);
-		evt_builder_add_u64(&c->b, f->type);
-		evt_builder_add_str(&c->b, f->name);
-		add_tuple(&c->b, f);
-		evt_builder_add_u64(&c->b, f->flags);
-		evt_builder_add_u64(&c->b, f->ino);
-		finish(c);
-	}
+	for (size_t i = 0; i < n && !c->rc; i++)
+		emit_fd(c, &h, &((struct st_fdent *)v[i])->pub);
 	free(v);
 	return c->rc;
 }
@@ -480,6 +489,41 @@ static int emit_marker(struct emit_ctx *c, unsigned type, uint64_t n)
 	evt_builder_begin(&c->b, type, &h);
 	evt_builder_add_u64(&c->b, n);
 	return finish(c);
+}
+
+/* CONTAINERINFO as it was read, for the containers live threads are in: a
+ * seek into the middle of a file knows them from the snapshot before it. */
+static int emit_container(void *ctx, const struct st_container *k)
+{
+	struct emit_ctx *c = ctx;
+	struct evt_rec h = {.ts = c->ts};
+	struct evt_container d = {
+	    .id = k->id,
+	    .name = k->name,
+	    .image = k->image,
+	    .image_repo = k->image_repo,
+	    .image_tag = k->image_tag,
+	    .image_digest = k->image_digest,
+	    .image_id = k->image_id,
+	    .type = k->type,
+	    .runtime = k->runtime,
+	    .user = k->user,
+	    .privileged = k->privileged,
+	    .host_network = k->host_network,
+	    .host_pid = k->host_pid,
+	    .start_ts = k->start_ts,
+	    .labels = k->labels,
+	    .labels_len = k->labels_len,
+	    .mounts = k->mounts,
+	    .mounts_len = k->mounts_len,
+	    .pod_labels = k->pod_labels,
+	    .pod_labels_len = k->pod_labels_len,
+	};
+
+	evt_builder_begin(&c->b, EVT_CONTAINERINFO, &h);
+	evt_container_add(&c->b, &d);
+	finish(c);
+	return c->rc != 0;
 }
 
 int st_snapshot_emit(const struct st_state *st, uint64_t ts_ns,
@@ -547,7 +591,29 @@ int st_snapshot_emit(const struct st_state *st, uint64_t ts_ns,
 	}
 	free(v);
 	if (!c.rc)
+		st_container_foreach_live(st, emit_container, &c);
+	if (!c.rc)
 		emit_marker(&c, EVT_SNAP_END, live);
+	evt_builder_free(&c.b);
+	return c.rc;
+}
+
+int st_describe_emit(const struct st_state *st, uint32_t tid, const struct st_fd *fd,
+		     uint64_t ts_ns, int (*emit)(void *ctx, const void *rec, size_t len), void *ctx)
+{
+	struct emit_ctx c = {.st = st, .ts = ts_ns, .emit = emit, .ctx = ctx};
+	const struct st_thr *t = st_thr_find(st, tid);
+	struct evt_rec h;
+
+	if (!t)
+		return 0;
+	evt_builder_init(&c.b);
+	if (fd) {
+		hdr_of(&c, &h, t);
+		emit_fd(&c, &h, fd);
+	} else {
+		emit_thread(&c, t);
+	}
 	evt_builder_free(&c.b);
 	return c.rc;
 }

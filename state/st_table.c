@@ -619,18 +619,10 @@ struct st_state *st_new(void)
 	st_pool_init(&st->fd_pool, sizeof(struct st_fdent), 16);
 	for (unsigned k = 1; k <= ST_STR_CLASSES; k++)
 		st_pool_init(&st->str_pool[k], 16 * k, 16);
-	/* Which parameter names the event's fd, resolved once from the schema. */
+	/* Which parameter names the event's fd (EP_FD), resolved once from the schema. */
 	for (unsigned i = 0; i < EVT_TYPE_MAX; i++) {
-		const struct evt_info *info = evt_info_get(i);
-		st->fd_param[i] = -1;
+		st->fd_param[i] = (int8_t)evt_param_role(i, EP_FD, NULL);
 		st->fd_event[i] = (uint8_t)st_is_fd_event(i);
-		if (!info)
-			continue;
-		for (unsigned k = 0; k < info->nparams; k++)
-			if (info->params[k].type == PT_FD && strcmp(info->params[k].name, "fd") == 0) {
-				st->fd_param[i] = (int8_t)k;
-				break;
-			}
 	}
 	return st;
 }
@@ -684,6 +676,7 @@ void st_free(struct st_state *st)
 	st_map_free(&st->users);
 	st_map_free(&st->groups);
 	st_cg_free_all(st);
+	st_ctr_free_all(st);
 	st_garbage_flush(st);
 	st_map_free(&st->strs);
 	st_map_cache_release();

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "format/evt.h"
-#include "rules/fld.h"
+#include "fields/fld.h"
 #include "state/st.h"
 
 static struct st_state *st;

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "format/evt.h"
-#include "rules/flt.h"
-#include "rules/flt_ast.h"
+#include "filter/flt.h"
+#include "filter/flt_ast.h"
 #include "state/st.h"
 
 /* Lives for the whole process; "used" keeps the compiler from dropping a

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../rules/fld.h"
+#include "../../fields/fld.h"
 #include "../../rules/rule.h"
 #include "../../state/st.h"
 

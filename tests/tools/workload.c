@@ -7,6 +7,12 @@
  * where libc might pick another variant (mkdir vs mkdirat), so the recorded
  * event type is known. Prints "key=value" lines (pids, ports) the test needs
  * to check the events; exits 0 when every step worked.
+ *
+ *   workload --every DIR
+ *
+ * makes every syscall the probe decodes at least once (harmless arguments;
+ * privileged calls fail as they should), so a test can check that each
+ * decoded type is recorded and matches the schema. Exits 0.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,10 +20,13 @@
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -220,12 +229,174 @@ static void fds(const char *tag)
 	close(sp[1]);
 }
 
+
+/* Every decoded syscall once; results do not matter, only the records. */
+static void every(const char *dir)
+{
+	char a[512], b[512], buf[64] = "x";
+	struct iovec iov = { buf, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct open_how how = { .flags = O_RDONLY };
+	int fd, sp[2], p[2], st;
+	pid_t c;
+	void *m;
+
+	snprintf(a, sizeof(a), "%s/every-a", dir);
+	snprintf(b, sizeof(b), "%s/every-b", dir);
+	fd = (int)syscall(SYS_creat, a, 0600);
+	syscall(SYS_write, fd, "x", 1);
+	syscall(SYS_pwrite64, fd, "y", 1, 1);
+	syscall(SYS_writev, fd, &iov, 1);
+	syscall(SYS_fchmod, fd, 0640);
+	syscall(SYS_fchown, fd, -1, -1);
+	syscall(SYS_ftruncate, fd, 1);
+	syscall(SYS_fcntl, fd, F_GETFL);
+	syscall(SYS_close, syscall(SYS_dup, fd));
+	syscall(SYS_dup2, fd, 90);
+	syscall(SYS_dup3, fd, 91, O_CLOEXEC);
+	syscall(SYS_close, 90);
+	syscall(SYS_close, 91);
+	m = (void *)syscall(SYS_mmap, NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	syscall(SYS_mprotect, m, 4096, PROT_NONE);
+	syscall(SYS_close, fd);
+	fd = (int)syscall(SYS_open, a, O_RDONLY);
+	syscall(SYS_read, fd, buf, 1);
+	syscall(SYS_pread64, fd, buf, 1, 0);
+	syscall(SYS_readv, fd, &iov, 1);
+	syscall(SYS_fchdir, fd); /* ENOTDIR */
+	syscall(SYS_close, fd);
+	syscall(SYS_close, syscall(SYS_openat, AT_FDCWD, a, O_RDONLY));
+	syscall(SYS_close, syscall(SYS_openat2, AT_FDCWD, a, &how, sizeof(how)));
+	syscall(SYS_chmod, a, 0600);
+	syscall(SYS_fchmodat, AT_FDCWD, a, 0600);
+	syscall(SYS_chown, a, -1, -1);
+	syscall(SYS_lchown, a, -1, -1);
+	syscall(SYS_fchownat, AT_FDCWD, a, -1, -1, 0);
+	syscall(SYS_truncate, a, 0);
+	syscall(SYS_link, a, b);
+	syscall(SYS_unlink, b);
+	syscall(SYS_linkat, AT_FDCWD, a, AT_FDCWD, b, 0);
+	syscall(SYS_rename, b, a);
+	syscall(SYS_symlink, a, b);
+	syscall(SYS_renameat, AT_FDCWD, b, AT_FDCWD, b);
+	syscall(SYS_renameat2, AT_FDCWD, b, AT_FDCWD, b, 0);
+	syscall(SYS_unlinkat, AT_FDCWD, b, 0);
+	syscall(SYS_symlinkat, a, AT_FDCWD, b);
+	syscall(SYS_unlink, b);
+	syscall(SYS_unlink, a);
+	syscall(SYS_mkdir, a, 0700);
+	syscall(SYS_rmdir, a);
+	syscall(SYS_mkdirat, AT_FDCWD, a, 0700);
+	syscall(SYS_chdir, a);
+	syscall(SYS_chdir, "/");
+	syscall(SYS_rmdir, a);
+	syscall(SYS_chroot, "/nonexistent-every");
+	syscall(SYS_mount, "none", "/nonexistent-every", "tmpfs", 0, NULL);
+	syscall(SYS_umount2, "/nonexistent-every", 0);
+
+	syscall(SYS_pipe, p);
+	syscall(SYS_close, p[0]);
+	syscall(SYS_close, p[1]);
+	syscall(SYS_pipe2, p, O_CLOEXEC);
+	syscall(SYS_close, p[0]);
+	syscall(SYS_close, p[1]);
+	syscall(SYS_socketpair, AF_UNIX, SOCK_DGRAM, 0, sp);
+	syscall(SYS_sendto, sp[0], "x", 1, 0, NULL, 0);
+	syscall(SYS_recvfrom, sp[1], buf, 1, 0, NULL, NULL);
+	syscall(SYS_sendmsg, sp[0], &mh, 0);
+	syscall(SYS_recvmsg, sp[1], &mh, 0);
+	syscall(SYS_close, sp[0]);
+	syscall(SYS_close, sp[1]);
+	fd = (int)syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
+	{
+		struct sockaddr_in sa = { .sin_family = AF_INET,
+					  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		socklen_t sl = sizeof(sa);
+		int cs;
+
+		syscall(SYS_bind, fd, &sa, sizeof(sa));
+		syscall(SYS_listen, fd, 1);
+		getsockname(fd, (struct sockaddr *)&sa, &sl);
+		cs = (int)syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
+		syscall(SYS_connect, cs, &sa, sizeof(sa));
+		syscall(SYS_close, syscall(SYS_accept, fd, NULL, NULL));
+		syscall(SYS_close, cs);
+		cs = (int)syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
+		syscall(SYS_connect, cs, &sa, sizeof(sa));
+		syscall(SYS_close, syscall(SYS_accept4, fd, NULL, NULL, SOCK_CLOEXEC));
+		syscall(SYS_close, cs);
+	}
+	syscall(SYS_close, fd);
+	syscall(SYS_close, syscall(SYS_memfd_create, "every", MFD_CLOEXEC));
+
+	syscall(SYS_setuid, geteuid());
+	syscall(SYS_setgid, getegid());
+	syscall(SYS_setreuid, -1, -1);
+	syscall(SYS_setregid, -1, -1);
+	syscall(SYS_setresuid, -1, -1, -1);
+	syscall(SYS_setresgid, -1, -1, -1);
+	syscall(SYS_capset, NULL, NULL); /* EFAULT */
+	syscall(SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0);
+	syscall(SYS_ptrace, PTRACE_PEEKDATA, 1, NULL, NULL); /* EPERM or ESRCH */
+	syscall(SYS_kill, getpid(), 0);
+	syscall(SYS_tkill, (pid_t)syscall(SYS_gettid), 0);
+	syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), 0);
+	syscall(SYS_init_module, NULL, 0, ""); /* EFAULT or EPERM */
+	syscall(SYS_finit_module, -1, "", 0);   /* EBADF */
+	syscall(SYS_delete_module, "nonexistent_every", 0);
+	syscall(SYS_bpf, -1, NULL, 0);             /* EINVAL */
+	syscall(SYS_unshare, 0);
+	syscall(SYS_setns, -1, 0);                 /* EBADF */
+	syscall(SYS_userfaultfd, -1);              /* EINVAL */
+	syscall(SYS_io_uring_setup, 0, NULL);      /* EINVAL or EFAULT */
+
+	/* process lifecycle: each child ends at once */
+	if ((c = (pid_t)syscall(SYS_fork)) == 0)
+		syscall(SYS_exit, 0);
+	waitpid(c, &st, 0);
+	if ((c = (pid_t)syscall(SYS_vfork)) == 0)
+		syscall(SYS_exit_group, 0);
+	waitpid(c, &st, 0);
+	if ((c = (pid_t)syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0)) == 0)
+		syscall(SYS_exit_group, 0);
+	waitpid(c, &st, 0);
+	{
+		struct clone_args3 {
+			uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size,
+				tls;
+		} ca = { .exit_signal = SIGCHLD };
+
+		if ((c = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca))) == 0)
+			syscall(SYS_exit_group, 0);
+		if (c > 0)
+			waitpid(c, &st, 0);
+	}
+	if ((c = (pid_t)syscall(SYS_fork)) == 0) {
+		char *argv[] = { "true", NULL }, *envp[] = { NULL };
+
+		syscall(SYS_execve, "/bin/true", argv, envp);
+		syscall(SYS_exit, 127);
+	}
+	waitpid(c, &st, 0);
+	if ((c = (pid_t)syscall(SYS_fork)) == 0) {
+		char *argv[] = { "true", NULL }, *envp[] = { NULL };
+
+		syscall(SYS_execveat, AT_FDCWD, "/bin/true", argv, envp, 0);
+		syscall(SYS_exit, 127);
+	}
+	waitpid(c, &st, 0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *tag = argc > 1 ? argv[1] : "notag";
 	const char *dir = argc > 2 ? argv[2] : "/tmp";
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 2 && strcmp(argv[1], "--every") == 0) {
+		every(argv[2]);
+		return 0;
+	}
 	printf("pid=%d\n", getpid());
 	files(tag, dir);
 	tcp(tag);

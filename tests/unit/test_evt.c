@@ -2,6 +2,7 @@
  * (evt_print.c) and the source dispatch (evt_source.c). */
 #include "format/evt_print.h"
 #include "format/evt_source.h"
+#include "format/fmt_layout.h" /* FMT_MAGIC */
 #include "tests/tap.h"
 #include "tests/unit/test_format_util.h"
 
@@ -566,4 +567,18 @@ TEST(source_dispatch)
 		       20);
 	CHECK(evt_source_open(gz, &s, &err) < 0);
 	CHECK_EQ_INT(evt_source_open(tfu_path("nope"), &s, &err), SR_EIO);
+}
+
+/* The one place that tells capture formats apart by their first bytes. */
+TEST(source_sniff)
+{
+	static const uint8_t pcapng[] = { 0x0a, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0 };
+	static const uint8_t gz[] = { 0x1f, 0x8b, 8, 0 };
+
+	CHECK_EQ_INT(evt_source_sniff(FMT_MAGIC, 8), SRC_SYSREC);
+	CHECK_EQ_INT(evt_source_sniff(FMT_MAGIC, 7), -1);
+	CHECK_EQ_INT(evt_source_sniff(pcapng, sizeof(pcapng)), SRC_SCAP);
+	CHECK_EQ_INT(evt_source_sniff(gz, sizeof(gz)), SRC_SCAP);
+	CHECK_EQ_INT(evt_source_sniff("hello, world", 8), -1);
+	CHECK_EQ_INT(evt_source_sniff("", 0), -1);
 }

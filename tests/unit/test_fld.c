@@ -18,8 +18,8 @@
 #include <time.h>
 
 #include "format/evt.h"
-#include "rules/fld.h"
-#include "rules/fld_int.h"
+#include "fields/fld.h"
+#include "fields/fld_int.h"
 #include "state/st.h"
 
 /* ---- a small tokenizer: bare words, "quoted strings" with C escapes, key=value ---- */

@@ -4,7 +4,7 @@
  *   applied.txt  "%% stream" blocks of events, then expression "=> matching event numbers"
  * plus caret rendering, macro/list resolution, event-type sets, and every
  * condition of Falco's rule files parsing (when $REF has them).
- * Runs against the real field catalog (rules/fld_*) and state (state/).
+ * Runs against the real field catalog (fields/fld_*) and state (state/).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -16,8 +16,8 @@
 #include <yaml.h>
 
 #include "tests/tap.h"
-#include "rules/flt.h"
-#include "rules/flt_ast.h"
+#include "filter/flt.h"
+#include "filter/flt_ast.h"
 #include "state/st.h"
 
 /* ---- data files ---- */

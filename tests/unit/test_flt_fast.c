@@ -1,4 +1,4 @@
-/* test_flt_fast: the evaluation shortcuts of rules/flt_* give the same
+/* test_flt_fast: the evaluation shortcuts of filter/flt_* give the same
  * answers as the general path they replace.
  *
  *  - star-only globs (prefix/suffix/segments) against the backtracking matcher
@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "tests/tap.h"
-#include "rules/flt.h"
-#include "rules/flt_int.h"
+#include "filter/flt.h"
+#include "filter/flt_int.h"
 #include "rules/rule.h"
 #include "state/st.h"
 

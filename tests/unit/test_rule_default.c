@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "rules/fld.h"
+#include "fields/fld.h"
 #include "rules/rule.h"
 #include "state/st.h"
 

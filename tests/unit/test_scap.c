@@ -73,8 +73,8 @@ TEST(flag_conversions_round_trip)
 	CHECK_EQ_INT(scap_conv_to_ppm(SV_CLONE, scap_conv_from_ppm(SV_CLONE, 0x2000 | 0x8000)),
 		     0x2000 | 0x8000);
 	CHECK_EQ_INT(scap_conv_from_ppm(SV_FCNTL, 26), F_DUPFD_CLOEXEC);
-	CHECK(scap_sysnr_by_name("openat") >= 0);
-	CHECK_EQ_INT(scap_sc_to_nr(3), scap_sysnr_by_name("read"));
+	CHECK(evt_sysnr_by_name("openat") >= 0);
+	CHECK_EQ_INT(scap_sc_to_nr(3), evt_sysnr_by_name("read"));
 }
 
 /* Writes a small capture: snapshot, then a few syscalls of several shapes. */
@@ -157,7 +157,7 @@ static int write_sample(const char *path, int events)
 		default:
 			h.res = 12;
 			evt_builder_begin(&b, EVT_GENERIC, &h);
-			evt_builder_add_s64(&b, scap_sysnr_by_name("getpid"));
+			evt_builder_add_s64(&b, evt_sysnr_by_name("getpid"));
 			break;
 		}
 		r = evt_builder_finish(&b, &len);
@@ -227,7 +227,7 @@ TEST(writer_then_reader_round_trip)
 			break;
 		case EVT_GENERIC:
 			seen_gen++;
-			CHECK_EQ_INT(evt_param_s64(&ev, 0), scap_sysnr_by_name("getpid"));
+			CHECK_EQ_INT(evt_param_s64(&ev, 0), evt_sysnr_by_name("getpid"));
 			/* scap's generic exit has no return value: it is lost */
 			break;
 		}
