@@ -79,6 +79,9 @@ int rpl_input_learn_bounds(struct rpl_input *in, int need_last, struct sr_err *e
 uint64_t rpl_input_first_ts(const struct rpl_input *in);
 uint64_t rpl_input_last_ts(const struct rpl_input *in);
 const char *rpl_input_hostname(const struct rpl_input *in);
+/* The host of the file the last rpl_input_next() event came from (merged
+ * files of several hosts: fleet captures). */
+const char *rpl_input_event_hostname(const struct rpl_input *in);
 /* Expanded path list, for commands that handle each file on its own (info,
  * verify). Caller frees with rpl_paths_free. */
 int rpl_paths_expand(char *const *paths, int npaths, char ***out, size_t *n, struct sr_err *err);
@@ -240,6 +243,10 @@ void rpl_sigint_catch(int on);
 
 /* ---- commands: argc/argv start at the command name ---- */
 int rpl_cmd_events(int argc, char **argv);
+int rpl_cmd_hosts(int argc, char **argv); /* rpl_fleet.c */
+/* nats://HOST:PORT/STREAM[?host=H,...]: the captures rebuilt in a temporary
+ * folder (removed at exit); paths stay owned by rpl_fleet.c */
+int rpl_fleet_fetch(const char *url, char ***paths, size_t *n, struct sr_err *err);
 int rpl_cmd_alerts(int argc, char **argv);
 int rpl_cmd_info(int argc, char **argv);
 int rpl_cmd_verify(int argc, char **argv);

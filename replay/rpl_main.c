@@ -10,11 +10,11 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
-    {"events", rpl_cmd_events},	  {"alerts", rpl_cmd_alerts},	      {"shell", rpl_cmd_shell},
-    {"info", rpl_cmd_info},	  {"verify", rpl_cmd_verify},	      {"stats", rpl_cmd_stats},
-    {"convert", rpl_cmd_convert}, {"fields", rpl_cmd_fields},	      {"test", rpl_cmd_test},
-    {"rules", rpl_cmd_rules},	  {"diff-rules", rpl_cmd_diff_rules}, {"keygen", rpl_cmd_keygen},
-    {"extract", rpl_cmd_extract},
+    {"events", rpl_cmd_events}, {"alerts", rpl_cmd_alerts},   {"shell", rpl_cmd_shell},
+    {"info", rpl_cmd_info},	{"hosts", rpl_cmd_hosts},     {"verify", rpl_cmd_verify},
+    {"stats", rpl_cmd_stats},	{"convert", rpl_cmd_convert}, {"fields", rpl_cmd_fields},
+    {"test", rpl_cmd_test},	{"rules", rpl_cmd_rules},     {"diff-rules", rpl_cmd_diff_rules},
+    {"keygen", rpl_cmd_keygen}, {"extract", rpl_cmd_extract},
 };
 
 int main(int argc, char **argv)

@@ -407,3 +407,10 @@ const char *rpl_input_hostname(const struct rpl_input *in)
 {
 	return in->n ? in->src[0].s->host.hostname : "";
 }
+
+const char *rpl_input_event_hostname(const struct rpl_input *in)
+{
+	if (in->n > 1 && in->last >= 0)
+		return in->src[in->last].s->host.hostname;
+	return rpl_input_hostname(in);
+}

@@ -180,6 +180,7 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 			if (ts > res->last_ts)
 				res->last_ts = ts;
 			fld_ctx_reset(ctx, &ev, st);
+			ctx->hostname = rpl_input_event_hostname(in);
 			if (!o->prog || ((types[(type >> 3) & 31] >> (type & 7) & 1) &&
 					 flt_eval(o->prog, ctx))) {
 				res->matched++;
