@@ -89,12 +89,12 @@ struct fleet_fetch_opts {
 
 struct fleet_host_info {
 	char name[256];
-	uint64_t files, chunks, bytes, events;
-	uint64_t first_ts, last_ts; /* event time range (epoch ns) */
-	uint64_t alerts;	    /* messages on sysrec.<host>.alerts */
-	uint64_t last_seen_ns;	    /* newest message's stream time */
-	uint64_t gaps;		    /* chunks missing inside the range */
-	uint64_t dups;		    /* messages the stream holds twice (0 expected) */
+	uint64_t files, chunks, bytes, events; /* bytes: 0 from fleet_hosts */
+	uint64_t first_ts, last_ts;	       /* event time range (epoch ns) */
+	uint64_t alerts;		       /* messages on sysrec.<host>.alerts */
+	uint64_t last_seen_ns;		       /* newest message's stream time */
+	uint64_t gaps;			       /* chunks missing inside the range */
+	uint64_t dups;			       /* messages the stream holds twice (0 expected) */
 };
 
 struct fleet_fetch {

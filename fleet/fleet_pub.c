@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -575,22 +577,66 @@ static int pub_init(struct fleet_pub *p, const struct fleet_cfg *cfg, const char
 	return 0;
 }
 
+/* What the starting thread hands the publisher thread, and gets back. */
+struct pub_boot {
+	struct fleet_pub *p;
+	const char *path, *hostname;
+	struct sr_err *err;
+	int rc, ready;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+/* The publisher and the NATS client's threads (created by the connect
+ * below, from this thread) run at nice +10: the recorder runs at -10 so the
+ * ring consumer keeps up, and publishing must never take its CPU. */
+static void *pub_thread(void *arg)
+{
+	struct pub_boot *b = arg;
+	struct fleet_pub *p = b->p;
+	int rc;
+
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+	rc = pub_init(p, &p->cfg, b->path, b->hostname, b->err);
+	pthread_mutex_lock(&b->mu);
+	b->rc = rc;
+	b->ready = 1;
+	pthread_cond_signal(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+	/* b is gone once the starter saw ready */
+	if (!rc)
+		pub_main(p);
+	return NULL;
+}
+
 int fleet_pub_start(struct fleet_pub **out, const struct fleet_cfg *cfg, const char *path,
 		    const char *hostname, struct sr_err *err)
 {
 	struct fleet_pub *p = calloc(1, sizeof(*p));
-	int rc;
+	struct pub_boot b = {.path = path, .hostname = hostname, .err = err};
 
 	*out = NULL;
 	if (!p)
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
-	rc = pub_init(p, cfg, path, hostname, err);
-	if (!rc && pthread_create(&p->th, NULL, pub_main, p))
-		rc = sr_err_set(err, SR_EIO, "fleet: cannot start the publisher thread");
-	if (rc) {
+	p->cfg = *cfg;
+	b.p = p;
+	pthread_mutex_init(&b.mu, NULL);
+	pthread_cond_init(&b.cv, NULL);
+	if (pthread_create(&p->th, NULL, pub_thread, &b)) {
+		free(p);
+		return sr_err_set(err, SR_EIO, "fleet: cannot start the publisher thread");
+	}
+	pthread_mutex_lock(&b.mu);
+	while (!b.ready)
+		pthread_cond_wait(&b.cv, &b.mu);
+	pthread_mutex_unlock(&b.mu);
+	pthread_cond_destroy(&b.cv);
+	pthread_mutex_destroy(&b.mu);
+	if (b.rc) {
+		pthread_join(p->th, NULL);
 		fleet_conn_close(&p->c);
 		free(p);
-		return rc;
+		return b.rc;
 	}
 	p->started = 1;
 	*out = p;

@@ -98,13 +98,12 @@ int rpl_cmd_hosts(int argc, char **argv)
 		fprintf(stderr, "sysreplay: %s\n", err.msg);
 		return 2;
 	}
-	printf("HOST FILES CHUNKS EVENTS BYTES FIRST LAST ALERTS LAST_SEEN GAPS DUPS\n");
+	printf("HOST FILES CHUNKS EVENTS FIRST LAST ALERTS LAST_SEEN GAPS DUPS\n");
 	for (size_t i = 0; i < f->nhosts; i++) {
 		const struct fleet_host_info *h = &f->hosts[i];
 
-		printf("%s %llu %llu %llu %llu", h->name, (unsigned long long)h->files,
-		       (unsigned long long)h->chunks, (unsigned long long)h->events,
-		       (unsigned long long)h->bytes);
+		printf("%s %llu %llu %llu", h->name, (unsigned long long)h->files,
+		       (unsigned long long)h->chunks, (unsigned long long)h->events);
 		print_time(h->first_ts);
 		print_time(h->last_ts);
 		printf(" %llu", (unsigned long long)h->alerts);
