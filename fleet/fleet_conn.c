@@ -14,6 +14,14 @@ static int nats_fail(struct sr_err *err, natsStatus s, const char *what)
 			  last && *last ? ": " : "", last && *last ? last : "");
 }
 
+/* With a callback, a connect that fails goes on in the background
+ * (NATS_NOT_YET_CONNECTED) instead of retrying inside natsConnection_Connect. */
+static void on_connected(natsConnection *nc, void *closure)
+{
+	(void)nc;
+	(void)closure;
+}
+
 int fleet_conn_open(struct fleet_conn *c, const char *const *servers, size_t n, const char *creds,
 		    int retry_forever, jsOptions *jo, struct sr_err *err)
 {
@@ -30,7 +38,7 @@ int fleet_conn_open(struct fleet_conn *c, const char *const *servers, size_t n, 
 	if (s == NATS_OK)
 		s = natsOptions_SetReconnectWait(o, 250);
 	if (s == NATS_OK && retry_forever)
-		s = natsOptions_SetRetryOnFailedConnect(o, true, NULL, NULL);
+		s = natsOptions_SetRetryOnFailedConnect(o, true, on_connected, NULL);
 	if (s == NATS_OK)
 		s = natsOptions_SetTimeout(o, 2000);
 	if (s == NATS_OK && creds)

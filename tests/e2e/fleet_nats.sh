@@ -146,3 +146,14 @@ zc=$?
 grep -q "host zeta file .*chunk 3 missing from the stream (gap)" "$T/z.err" && [ $zc -ne 0 ] &&
 	pass "$N: a chunk missing from the stream is reported as a gap (exit $zc)" ||
 	fail "$N: gap" "exit $zc: $(head -3 "$T/z.err")"
+
+# no server reachable at start: recording goes on, exits after the drain
+# time, and a later push sends it all (the files are the queue)
+timeout -s KILL 60 "$BIN/sysrec" -w "$T/theta.sysrec" --hostname theta \
+	--fleet-server "nats://127.0.0.1:$((B + 8 + 1))" -- cat /etc/hostname >/dev/null 2>"$T/theta.err"
+trc=$?
+[ $trc = 0 ] && grep -q "fleet: 0 chunks" "$T/theta.err" &&
+	pass "$N: an unreachable cluster does not hold up recording" ||
+	fail "$N: unreachable" "exit $trc: $(tail -2 "$T/theta.err")"
+"$BIN/sysrec" fleet push $S --hostname theta -w "$T/theta.sysrec" >/dev/null 2>&1
+compare "published later" theta "$T/theta.sysrec"
