@@ -26,7 +26,7 @@ CFLAGS ?= -O2 -g
 INC := -I. -I.output -Ifields -Ifilter
 override CFLAGS += -std=gnu11 $(WARN) $(SANFLAGS) -MMD -MP $(INC) -D_GNU_SOURCE
 LDFLAGS += $(SANFLAGS)
-LIBS := -lzstd -lyaml -lcjson -lz -lm -lsodium
+LIBS := -lzstd -lyaml -lcjson -lz -lm -lcrypto
 REC_LIBS := -lbpf -lelf -lz -lpthread
 RPL_LIBS := -ledit
 

@@ -722,11 +722,36 @@ static int cfg_actions(struct cfg *p, const struct rule_ynode *m)
 	return rc;
 }
 
+/* signing: the options of signed captures (--sign-key and the checkpoint
+ * options); the command line wins over each. The key may come from the
+ * command line alone, so a checkpoint key without 'key' is judged after
+ * both are read (rec_opts_parse). */
+static int cfg_signing(struct cfg *p, const struct rule_ynode *m)
+{
+	static const char *const keys[] = {"key", "checkpoint_chunks", "checkpoint_every",
+					   "forward_secure", NULL};
+	const struct rule_ynode *v;
+	uint64_t x;
+	int rc = cfg_map(p, m, "signing", keys);
+
+	if (!rc && (v = cfg_get(m, "key")))
+		rc = cfg_str(p, v, "key", &p->o->sign_key);
+	if (!rc && (v = cfg_get(m, "checkpoint_chunks"))) {
+		rc = cfg_uint(p, v, "checkpoint_chunks", 1, 1000000, &x);
+		p->o->ckpt_chunks = (uint32_t)x;
+	}
+	if (!rc && (v = cfg_get(m, "checkpoint_every")))
+		rc = cfg_duration(p, v, "checkpoint_every", &p->o->ckpt_ns);
+	if (!rc && (v = cfg_get(m, "forward_secure")))
+		rc = cfg_bool(p, v, "forward_secure", &p->o->forward_secure);
+	return rc;
+}
+
 static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 {
-	static const char *const keys[] = {"capture",	"rules_files", "outputs",
-					   "retention", "metrics",     "capture_on_alert",
-					   "actions",	"fleet",       NULL};
+	static const char *const keys[] = {"capture", "rules_files", "outputs",
+					   "retention", "metrics", "capture_on_alert",
+					   "actions", "signing", "fleet", NULL};
 	const struct rule_ynode *v;
 	int rc;
 
@@ -749,6 +774,8 @@ static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 		rc = cfg_fleet(p, v);
 	if (!rc && (v = cfg_get(root, "actions")))
 		rc = cfg_actions(p, v);
+	if (!rc && (v = cfg_get(root, "signing")))
+		rc = cfg_signing(p, v);
 	return rc;
 }
 
@@ -984,6 +1011,15 @@ void rec_config_print(const struct rec_opts *o, FILE *f)
 		o->alert_json ? "true" : "false", o->alert_quiet ? "false" : "true");
 	if (o->actions)
 		rec_config_print_actions(o->actions, f);
+	if (o->sign_key) {
+		fputs("signing:\n", f);
+		print_str(f, "  key: ", o->sign_key);
+		if (o->ckpt_chunks)
+			fprintf(f, "  checkpoint_chunks: %u\n", o->ckpt_chunks);
+		if (o->ckpt_ns)
+			print_duration(f, "checkpoint_every", o->ckpt_ns, 2);
+		fprintf(f, "  forward_secure: %s\n", o->forward_secure ? "true" : "false");
+	}
 	if (o->fleet.nservers) {
 		fputs("fleet:\n  servers:\n", f);
 		for (size_t i = 0; i < o->fleet.nservers; i++)

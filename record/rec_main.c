@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <signal.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 
 #include "../common/sr_err.h"
 #include "../format/evt.h"
+#include "../format/fmt_seal.h"
 #include "../format/fmt_writer.h"
 #include "../state/st.h"
 #include "rec_action.h"
@@ -519,6 +519,10 @@ int main(int argc, char **argv)
 	uint64_t t0;
 	int rc, go_fd = -1, code = 0;
 
+	/* A subcommand as the first word: recording needs -w and takes its
+	 * COMMAND only after --, so "keygen" there was never valid before. */
+	if (argc > 1 && !strcmp(argv[1], "keygen"))
+		return fmt_key_cmd("sysrec", argc - 1, argv + 1);
 	sr_err_clear(&err);
 	if (argc > 1 && !strcmp(argv[1], "fleet"))
 		return rec_fleet_main(argc - 1, argv + 1);
@@ -557,7 +561,7 @@ int main(int argc, char **argv)
 	rc = rec_out_open(&r.out, r.o.path, &host, &wopts, r.o.ring_count, &err);
 	/* Forward-secure: the writer holds the only copy, and evolves it. */
 	if (r.o.forward_secure) {
-		sodium_memzero(&r.key, sizeof(r.key));
+		fmt_seal_wipe(&r.key, sizeof(r.key));
 		r.out.wopts.sign = NULL;
 	}
 	if (rc)

@@ -23,6 +23,7 @@ void rec_usage(FILE *f)
 	      "           [-r RULES.yaml ...] [-E] [--fsync] [-q] [-v] [-u USER] [--force]\n"
 	      "           [-- COMMAND [ARGS...]]\n"
 	      "    sysrec -c CONFIG.yaml [OPTIONS...] [--show-config]\n"
+	      "    sysrec keygen -o KEY\n"
 	      "\n"
 	      "DESCRIPTION\n"
 	      "    An eBPF probe records every system call (one record when it returns, with\n"
@@ -64,8 +65,9 @@ void rec_usage(FILE *f)
 	      "    --no-latency   do not measure syscall durations (evt.latency is 0): no\n"
 	      "                   sys_enter probe, which roughly halves the recording cost\n"
 	      "                   per syscall\n"
-	      "    --sign-key KEY sign the capture: Ed25519 checkpoints over the BLAKE2b digest\n"
-	      "                   chain (KEY from `sysreplay keygen -o KEY`, mode 0600);\n"
+	      "    --sign-key KEY sign the capture: Ed25519 checkpoints over the SHA-256 digest\n"
+	      "                   chain (KEY from `sysrec keygen -o KEY` or `sysreplay keygen\n"
+	      "                   -o KEY`: KEY mode 0600 and KEY.pub);\n"
 	      "                   `sysreplay verify --key KEY.pub` proves what was recorded\n"
 	      "    --checkpoint-chunks N  sign every N chunks (default 16)\n"
 	      "    --checkpoint-every SECONDS  ... or when the last checkpoint is this old\n"
@@ -501,10 +503,14 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 	if (o->ring_count && !o->rot_bytes && !o->rot_ns)
 		return sr_err_set(err, SR_ESYNTAX, "-W needs -C or -G");
 	if ((o->ckpt_chunks || o->ckpt_ns || o->forward_secure) && !o->sign_key)
-		return sr_err_set(err, SR_ESYNTAX, "checkpoint options need --sign-key");
+		return sr_err_set(
+		    err, SR_ESYNTAX,
+		    "checkpoint options need --sign-key (or signing.key in the config)");
 	/* A new file must be signed by the key verify trusts, which the
 	 * forward-secure recorder no longer holds. */
 	if (o->forward_secure && (o->rot_bytes || o->rot_ns))
-		return sr_err_set(err, SR_ESYNTAX, "--forward-secure excludes -C and -G");
+		return sr_err_set(err, SR_ESYNTAX,
+				  "--forward-secure (signing.forward_secure) excludes -C and -G "
+				  "(capture.rotate)");
 	return 0;
 }

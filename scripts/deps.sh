@@ -3,7 +3,7 @@
 # Quick when everything is present: one dpkg query, no network.
 set -e
 PKGS="build-essential clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev zstd \
-libyaml-dev libedit-dev libcjson-dev libsodium-dev libnats-dev pkg-config tmux sysdig hyperfine chromium \
+libyaml-dev libedit-dev libcjson-dev libssl-dev libnats-dev pkg-config tmux sysdig hyperfine chromium \
 podman runc busybox-static nats-server"
 case "$(uname -m)" in
 x86_64 | aarch64) PKGS="$PKGS libclang-rt-dev" ;;
