@@ -25,6 +25,7 @@
 #include "rec_caps.h"
 #include "rec_cgroup.h"
 #include "rec_cmd.h"
+#include "../outputs/out.h"
 #include "rec_fleet.h"
 #include "rec_live.h"
 #include "rec_opts.h"
@@ -42,6 +43,7 @@ _Static_assert(sizeof(struct evt_rec) == EVT_REC_HDR, "record header size");
 #define NS 1000000000ull
 
 static volatile sig_atomic_t sig_stop, sig_rotate, sig_child, sig_reload;
+static struct out_set *sig_outs; /* for SIGUSR1: reopen the alert file */
 
 struct rec {
 	struct rec_opts o;
@@ -79,7 +81,10 @@ static void on_signal(int sig)
 		sig_rotate = 1;
 	else if (sig == SIGCHLD)
 		sig_child = 1;
-	else
+	else if (sig == SIGUSR1) {
+		if (sig_outs)
+			out_set_reopen(sig_outs);
+	} else
 		sig_stop++;
 }
 
@@ -96,6 +101,7 @@ static void set_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -360,6 +366,21 @@ static void print_summary(struct rec *r, uint64_t elapsed_ns)
 		fprintf(stderr, "sysrec: %llu alerts\n", (unsigned long long)r->live.alerts);
 }
 
+/* The alert outputs (with -r); their spools default to FILE.spool/. Threads
+ * start here, after the capability drop, so they hold none. */
+static int open_outputs(struct rec *r, struct sr_err *err)
+{
+	char root[4200];
+
+	snprintf(root, sizeof(root), "%s.spool", r->o.path);
+	r->o.outs.json = r->o.alert_json;
+	r->o.outs.t[OUT_STDOUT].enabled = !r->o.alert_quiet;
+	if (out_set_open(&r->live.outs, &r->o.outs, root, err))
+		return -1;
+	sig_outs = r->live.outs;
+	return 0;
+}
+
 static void reap_child(struct rec *r)
 {
 	int ws;
@@ -407,6 +428,9 @@ static void run(struct rec *r)
 					r->o.path, strerror(e));
 			if (account_drops(r))
 				break;
+			/* the rate limiter's summaries come even when alerts stop */
+			if (r->live.outs)
+				out_set_tick(r->live.outs);
 			if (r->status_line)
 				print_status(r, mono - last_sec, r->nevents - ev_at_sec);
 			ev_at_sec = r->nevents;
@@ -614,6 +638,8 @@ int main(int argc, char **argv)
 		goto fail_early;
 	}
 	drop_caps(&r);
+	if (r.live.rs && open_outputs(&r, &err))
+		goto fail_early;
 	/* the sync thread after the drop: capabilities belong to each thread,
 	 * and it must not keep what the others gave up */
 	if (r.o.fsync && (rec_sync_start(&r.sync, &err) || rec_out_set_sync(&r.out, &r.sync, &err)))
@@ -642,6 +668,10 @@ int main(int argc, char **argv)
 	if (!r.write_rc)
 		account_drops(&r);
 	rec_probe_close(&r.probe);
+	/* the alerts' delivery ends (or waits in the spool) before the summary */
+	sig_outs = NULL;
+	out_set_close(r.live.outs, stderr);
+	r.live.outs = NULL;
 	rc = rec_out_close(&r.out, r.write_rc ? NULL : &r.werr);
 	if (rc && !r.write_rc)
 		r.write_rc = rc;
@@ -683,6 +713,9 @@ int main(int argc, char **argv)
 	return code;
 
 fail_early:
+	sig_outs = NULL;
+	out_set_close(r.live.outs, NULL);
+	r.live.outs = NULL;
 	if (go_fd >= 0)
 		rec_cmd_abort(go_fd, r.child);
 	rec_ring_close(r.ring);

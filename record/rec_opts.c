@@ -58,6 +58,18 @@ void rec_usage(FILE *f)
 	      "                   Falco's text format (one file per -r; repeat -r for more);\n"
 	      "                   a rule's actions: (kill_process, freeze_container, ...) are\n"
 	      "                   taken only with actions.enabled in the -c FILE\n"
+	      "    --alert-file PATH      also append alerts to PATH (reopened on SIGUSR1)\n"
+	      "    --alert-program CMD    also write alerts to the stdin of CMD (sh -c; started\n"
+	      "                   again when it dies)\n"
+	      "    --alert-syslog ADDR    also send alerts as RFC 5424 syslog to ADDR (/dev/log,\n"
+	      "                   udp://HOST:PORT)\n"
+	      "    --alert-http URL       also POST each alert (Falco JSON + uuid) to URL\n"
+	      "    --alert-nats URLS      also publish alerts to NATS (subject\n"
+	      "                   sysrec.alerts.<priority>.<hostname>)\n"
+	      "    --alert-kafka BROKERS  also produce alerts to Kafka topic sysrec-alerts\n"
+	      "    --alert-spool DIR      spool of undelivered alerts (default FILE.spool)\n"
+	      "                   Outputs other than stdout deliver at least once, in order,\n"
+	      "                   through an on-disk spool; see sysrec.yaml(5), outputs:\n"
 	      "    -E             record the environment of execve\n"
 	      "    --fsync        sync the file to disk once a second (from a thread of its own,\n"
 	      "                   so recording never waits for the disk): a machine crash\n"
@@ -111,6 +123,7 @@ void rec_usage(FILE *f)
 	      "                     of them changes); a file that fails to load is reported\n"
 	      "                     and the rules in force stay; recording goes on\n"
 	      "    SIGUSR2          rotate now (before this version: SIGHUP)\n"
+	      "    SIGUSR1          reopen the alert file (--alert-file), after logrotate\n"
 	      "\n"
 	      "EXIT STATUS\n"
 	      "    0 done; 1 the capture could not be completed: the disk filled (at start no\n"
@@ -146,6 +159,13 @@ enum {
 	OPT_HOSTNAME,
 	OPT_FLEETSERVER,
 	OPT_FLEETSTREAM,
+	OPT_ALERT_FILE, /* one per enum out_kind from OUT_FILE on, in its order */
+	OPT_ALERT_PROGRAM,
+	OPT_ALERT_SYSLOG,
+	OPT_ALERT_HTTP,
+	OPT_ALERT_NATS,
+	OPT_ALERT_KAFKA,
+	OPT_ALERT_SPOOL,
 };
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -234,6 +254,7 @@ static void set_defaults(struct rec_opts *o)
 	o->entry = PRB_ENTRY_SLOT;
 	o->level = 1;
 	o->snap_ns = 30ull * 1000000000ull;
+	out_conf_init(&o->outs);
 }
 
 static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *err)
@@ -263,6 +284,13 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 	    {"hostname", required_argument, NULL, OPT_HOSTNAME},
 	    {"fleet-server", required_argument, NULL, OPT_FLEETSERVER},
 	    {"fleet-stream", required_argument, NULL, OPT_FLEETSTREAM},
+	    {"alert-file", required_argument, NULL, OPT_ALERT_FILE},
+	    {"alert-program", required_argument, NULL, OPT_ALERT_PROGRAM},
+	    {"alert-syslog", required_argument, NULL, OPT_ALERT_SYSLOG},
+	    {"alert-http", required_argument, NULL, OPT_ALERT_HTTP},
+	    {"alert-nats", required_argument, NULL, OPT_ALERT_NATS},
+	    {"alert-kafka", required_argument, NULL, OPT_ALERT_KAFKA},
+	    {"alert-spool", required_argument, NULL, OPT_ALERT_SPOOL},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *last_arg = NULL;
@@ -440,6 +468,19 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 			break;
 		case OPT_FLEETSTREAM:
 			o->fleet.stream = optarg;
+			break;
+		case OPT_ALERT_FILE:
+		case OPT_ALERT_PROGRAM:
+		case OPT_ALERT_SYSLOG:
+		case OPT_ALERT_HTTP:
+		case OPT_ALERT_NATS:
+		case OPT_ALERT_KAFKA:
+			if (out_conf_flag(&o->outs, (enum out_kind)(OUT_FILE + c - OPT_ALERT_FILE),
+					  optarg, err))
+				return SR_ESYNTAX;
+			break;
+		case OPT_ALERT_SPOOL:
+			o->outs.spool_dir = optarg;
 			break;
 		case OPT_ENTRY:
 			if (!strcmp(optarg, "none"))

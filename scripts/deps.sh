@@ -3,8 +3,9 @@
 # Quick when everything is present: one dpkg query, no network.
 set -e
 PKGS="build-essential clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev zstd \
-libyaml-dev libedit-dev libcjson-dev libssl-dev libnats-dev pkg-config tmux sysdig hyperfine chromium \
-podman runc busybox-static nats-server"
+libyaml-dev libedit-dev libcjson-dev libssl-dev pkg-config tmux sysdig hyperfine chromium \
+podman runc busybox-static \
+libcurl4-openssl-dev libnats-dev librdkafka-dev libmicrohttpd-dev nats-server"
 case "$(uname -m)" in
 x86_64 | aarch64) PKGS="$PKGS libclang-rt-dev" ;;
 esac
