@@ -82,6 +82,10 @@ const char *rpl_input_hostname(const struct rpl_input *in);
 /* The host of the file the last rpl_input_next() event came from (merged
  * files of several hosts: fleet captures). */
 const char *rpl_input_event_hostname(const struct rpl_input *in);
+/* Feeds the CONTAINERINFO records of every .sysrec input to st before a
+ * run (rpl_containers.c); st NULL: nothing. */
+struct st_state;
+void rpl_containers_preload(struct rpl_input *in, struct st_state *st);
 /* Expanded path list, for commands that handle each file on its own (info,
  * verify). Caller frees with rpl_paths_free. */
 int rpl_paths_expand(char *const *paths, int npaths, char ***out, size_t *n, struct sr_err *err);
@@ -115,6 +119,9 @@ struct rpl_run_opts {
 	 * carries (fld_needs.h): with a filter that does too, on .sysrec
 	 * input and no caller state, the run skips the state engine. */
 	int emit_stateless; /* 2 any source, 1 .sysrec only, 0 never (rpl_run.c) */
+	/* Called with emit_ctx for each drop record (a gap in the record) in
+	 * the window, where it falls; non-zero stops. NULL: not shown. */
+	int (*gap)(void *ctx, const struct evt *ev);
 };
 
 struct rpl_run_result {
