@@ -506,6 +506,8 @@ static void publish_second(struct rec *r)
 	for (int i = 0; i < PRB_DROP_NR; i++)
 		rec_metrics_set(&m->drops[i], r->drops_total[i]);
 	rec_metrics_set(&m->alerts, r->live.alerts);
+	if (r->live.outs)
+		rec_metrics_set(&m->outputs_drops, rec_metrics_outputs_dropped(r->live.outs));
 	rec_metrics_set(&m->evidence_files, r->ev.files);
 	rec_metrics_set(&m->reloads, r->live.reloads);
 	rec_metrics_set(&m->reload_failures, r->live.reload_failures);
@@ -821,6 +823,11 @@ int main(int argc, char **argv)
 	/* the server thread after the drop too; it never needs a capability */
 	if (r.o.metrics) {
 		publish_second(&r);
+		if (r.live.outs &&
+		    rec_metrics_add_source(&r.metrics, rec_metrics_outputs, r.live.outs)) {
+			sr_err_set(&err, SR_ELIMIT, "--metrics: too many metric sources");
+			goto fail_early;
+		}
 		if (rec_metrics_start(&r.metrics, r.o.metrics, &err))
 			goto fail_early;
 		if (r.o.verbose)
@@ -906,10 +913,11 @@ int main(int argc, char **argv)
 	return code;
 
 fail_early:
+	/* the metrics server reads the outputs' counters: it stops first */
+	rec_metrics_stop(&r.metrics);
 	sig_outs = NULL;
 	out_set_close(r.live.outs, NULL);
 	r.live.outs = NULL;
-	rec_metrics_stop(&r.metrics);
 	rec_ctr_free(r.ctr);
 	if (go_fd >= 0)
 		rec_cmd_abort(go_fd, r.child);

@@ -80,6 +80,12 @@ void rec_metrics_init(struct rec_metrics *m);
 /* Registers fn (called at every scrape with ctx) before rec_metrics_start;
  * SR_ELIMIT past REC_METRICS_SOURCES. */
 int rec_metrics_add_source(struct rec_metrics *m, rec_metrics_fn fn, void *ctx);
+/* The alert outputs' source (rec_metrics_out.c): ctx is their struct
+ * out_set, which must outlive the server (stop metrics before closing it).
+ * And the drops of all outputs, for falcosecurity_falco_outputs_queue_num_drops_total. */
+struct out_set;
+void rec_metrics_outputs(void *ctx, struct rec_metrics_text *t);
+uint64_t rec_metrics_outputs_dropped(struct out_set *s);
 /* listen is HOST:PORT (an IPv4 or IPv6 literal, [::1]:PORT, or a name). */
 int rec_metrics_start(struct rec_metrics *m, const char *listen, struct sr_err *err);
 void rec_metrics_stop(struct rec_metrics *m);

@@ -26,7 +26,7 @@ val() { # FILE METRIC-LINE-PREFIX: the value of the first matching sample
 	grep -F "$2" "$1" | grep -v '^#' | head -1 | awk '{print $NF}'
 }
 rec_bg "$tmp/err" -w "$tmp/m.sysrec" --comm mtrx_load -r "$tmp/r.yaml" \
-	--metrics "127.0.0.1:$port" -M 30 >"$tmp/alerts"
+	--metrics "127.0.0.1:$port" --alert-file "$tmp/alerts.file" -M 30 >"$tmp/alerts"
 "$tmp/mtrx_load" if=/dev/zero of=/dev/null bs=64 count=20000 2>/dev/null
 sleep 1.3
 curl -sf "http://127.0.0.1:$port/metrics" >"$tmp/s1"
@@ -66,6 +66,18 @@ elif [ "$health" != 200 ] || [ "$nf" != 404 ]; then
 	fail record_metrics "/healthz $health, /nope $nf"
 else
 	pass record_metrics
+fi
+# the alert outputs' delivery counters: the file output delivered the 3
+# alerts it was given, dropped none, and the Falco drop total agrees
+sent=$(val "$tmp/s2" 'sysrec_output_sent_total{output="file"}')
+acc=$(val "$tmp/s2" 'sysrec_output_accepted_total{output="file"}')
+odr=$(val "$tmp/s2" 'sysrec_output_dropped_total{output="file"}')
+qdr=$(val "$tmp/s2" 'falcosecurity_falco_outputs_queue_num_drops_total ')
+infile=$(grep -c 'secret read' "$tmp/alerts.file" 2>/dev/null)
+if [ "$sent" = 3 ] && [ "$acc" = 3 ] && [ "$odr" = 0 ] && [ "$qdr" = 0 ] && [ "$infile" = 3 ]; then
+	pass record_metrics_outputs
+else
+	fail record_metrics_outputs "file output: accepted $acc sent $sent dropped $odr (queue drops $qdr), $infile in the file"
 fi
 if grep -q '^sysrec_ring_fill_ratio{cpu="0"} [0-9.]*$' "$tmp/s2" &&
 	grep -q '^sysrec_compression_ratio [0-9.]*$' "$tmp/s2" &&

@@ -8,7 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "rules/fld.h"
+#include "fields/fld.h"
 #include "tests/tap.h"
 #include "test_st_helpers.h"
 
