@@ -238,6 +238,17 @@ static void set_cwd(struct st_state *st, struct st_proc *p, const struct evt *ev
 			st_str_set(st, &p->cwd, e->pub.name, st_str_len(e->pub.name));
 	}
 }
+int st_type_reads_params(unsigned type)
+{
+	const struct evt_info *ei = evt_info_get(type);
+	const unsigned act = EF_FORK | EF_EXEC | EF_EXIT | EF_EXIT_GROUP | EF_CWD | EF_SETUID |
+			     EF_SETGID | EF_FD_TABLE;
+
+	if (!ei || ei->category == EC_META || (type >= EVT_DROP && type <= EVT_SNAP_END) ||
+	    type == EVT_CGROUPINFO)
+		return 1;
+	return (evt_type_flags(type) & act) != 0;
+}
 
 void st_event_begin(struct st_state *st, const struct evt *ev)
 {
