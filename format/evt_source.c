@@ -48,8 +48,13 @@ static void sysrec_close(struct evt_source *s)
 	free(ss);
 }
 
+static int sysrec_refresh(struct evt_source *s, struct sr_err *err)
+{
+	return fmt_reader_refresh(((struct sysrec_source *)s)->r, err);
+}
 static const struct evt_source_ops sysrec_ops = {
     .next = sysrec_next,
+    .refresh = sysrec_refresh,
     .seek_time = sysrec_seek,
     .set_types = sysrec_set_types,
     .close = sysrec_close,

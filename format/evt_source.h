@@ -32,6 +32,10 @@ struct evt_source_ops {
 	/* Optional: after next() failed, go on past the damage; 0 or -1 when
 	 * nothing readable is known to follow. NULL: the source ends there. */
 	int (*skip_damage)(struct evt_source *s);
+	/* Optional (NULL: the source never grows): records appended since the
+	 * end was reached, for a capture being written (fmt_reader_refresh):
+	 * 1 new ones, 0 none yet, 2 finished, <0 error. */
+	int (*refresh)(struct evt_source *s, struct sr_err *err);
 };
 
 enum evt_source_kind { SRC_SYSREC, SRC_SCAP };

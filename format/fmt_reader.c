@@ -82,7 +82,11 @@ struct fmt_reader {
 	uint64_t target_ts;
 	int types_on;
 	uint8_t types[32];
-	int failed; /* sticky error code */
+	/* where the chunk scan stopped, to go on when the file grows (live) */
+	uint64_t scan_off, scan_prev, scan_snap;
+	int scan_end; /* the scan met the index: the writer finished */
+	int live;     /* a stop at the tail is a chunk being written, not damage */
+	int failed;   /* sticky error code */
 	struct sr_err fail_err;
 	uint64_t decoded;
 };
@@ -286,12 +290,12 @@ static void mark_stop(struct fmt_reader *r, int damaged, uint64_t seq, uint64_t 
 		 (unsigned long long)seq, (unsigned long long)off, what);
 }
 
-/* Rebuilds the chunk list by walking headers (no trailer, or a bad one). */
+/* Walks chunk headers from where the last scan stopped (the first chunk on
+ * open: no trailer, or a bad one), adding each to the chunk list. */
 static int scan_chunks(struct fmt_reader *r)
 {
-	uint64_t off = r->data_start, prev = r->seed, seq = 0, snap = FMT_NO_SNAPSHOT;
+	uint64_t off = r->scan_off, prev = r->scan_prev, seq = r->nch, snap = r->scan_snap;
 
-	r->nch = 0;
 	while (off < r->size) {
 		uint64_t rem = r->size - off;
 		struct fmt_chunk_hdr h;
@@ -307,8 +311,10 @@ static int scan_chunks(struct fmt_reader *r)
 		if (read_at(r->fd, &h, rem < sizeof(h) ? (size_t)rem : sizeof(h), off))
 			return SR_EIO;
 		/* An index block means the writer got that far; its trailer was bad. */
-		if (rem >= 4 && h.magic == FMT_INDEX_MAGIC)
+		if (rem >= 4 && h.magic == FMT_INDEX_MAGIC) {
+			r->scan_end = 1;
 			break;
+		}
 		if (rem < sizeof(h)) {
 			mark_cut(r, seq, off, "chunk header cut short (%llu of %zu bytes present)",
 				 (unsigned long long)rem, sizeof(h));
@@ -343,6 +349,9 @@ static int scan_chunks(struct fmt_reader *r)
 		off += h.hdr_len + (uint64_t)h.comp_size;
 		seq++;
 	}
+	r->scan_off = off;
+	r->scan_prev = prev;
+	r->scan_snap = snap;
 	return 0;
 }
 
@@ -560,6 +569,10 @@ int fmt_reader_open(struct fmt_reader **out, const char *path, struct sr_err *er
 		r->info.drops_ring = r->trailer.drops_ring;
 		r->info.drops_backlog = r->trailer.drops_backlog;
 	} else {
+		r->nch = 0;
+		r->scan_off = r->data_start;
+		r->scan_prev = r->seed;
+		r->scan_snap = FMT_NO_SNAPSHOT;
 		rc = scan_chunks(r);
 		if (rc) {
 			rc = sr_err_set(err, rc, "%s: scanning chunks: %s", path, sr_code_name(rc));
@@ -1078,7 +1091,7 @@ int fmt_reader_next(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
 		if (rc)
 			return rc;
 	}
-	if (r->info.damaged) {
+	if (r->info.damaged && !r->live) {
 		/* Everything before the damage was delivered; now say where it is. */
 		sr_err_set(err, SR_ECORRUPT, "%s", r->info.damage_msg);
 		if (err) {
@@ -1171,4 +1184,41 @@ int fmt_reader_skip_damage(struct fmt_reader *r)
 int fmt_chunk_is_snapshot(const struct fmt_chunk_info *ci)
 {
 	return (ci->flags & FMT_CHF_SNAPSHOT) != 0;
+}
+
+int fmt_reader_refresh(struct fmt_reader *r, struct sr_err *err)
+{
+	struct stat st;
+	size_t before = r->nch;
+	int rc;
+
+	r->live = 1;
+	if (r->info.complete)
+		return 2;
+	if (fstat(r->fd, &st) != 0)
+		return sr_err_set(err, SR_EIO, "%s", strerror(errno));
+	if ((uint64_t)st.st_size > r->size) {
+		/* what stopped the last scan may be a chunk written since */
+		r->size = (uint64_t)st.st_size;
+		r->info.file_bytes = r->size;
+		r->info.damaged = 0;
+		r->info.truncated = 0;
+		rc = scan_chunks(r);
+		if (rc)
+			return sr_err_set(err, rc, "scanning chunks: %s", sr_code_name(rc));
+	}
+	for (size_t i = before; i < r->nch; i++) {
+		const struct fmt_chunk_info *ci = &r->ch[i];
+
+		r->info.chunks++;
+		r->info.events += ci->count;
+		r->info.raw_bytes += ci->raw_size;
+		if (ci->count && (!r->info.first_ts || ci->first_ts < r->info.first_ts))
+			r->info.first_ts = ci->first_ts;
+		if (ci->last_ts > r->info.last_ts)
+			r->info.last_ts = ci->last_ts;
+	}
+	if (r->nch > before)
+		return 1;
+	return r->scan_end ? 2 : 0;
 }

@@ -83,6 +83,13 @@ void fmt_reader_event_range(struct fmt_reader *r, uint64_t *events, uint64_t *fi
 /* 2.1 captures: check each chunk's digest and the digest chain (on by
  * default; off only to measure what it costs). */
 void fmt_reader_set_digest_check(struct fmt_reader *r, int on);
+/* For a capture being written (sysreplay --live): looks for chunks appended
+ * since the last scan, which next() then delivers. 1: new chunks; 0: none
+ * yet; 2: the file is finished (its index is there), nothing more will come;
+ * <0 error. Once called, a chunk cut short or unreadable at the end of the
+ * file is taken for one being written: next() ends there cleanly instead of
+ * reporting damage. */
+int fmt_reader_refresh(struct fmt_reader *r, struct sr_err *err);
 /* Counters for tests and benchmarks. */
 uint64_t fmt_reader_chunks_decoded(const struct fmt_reader *r);
 

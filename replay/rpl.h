@@ -224,15 +224,25 @@ int rpl_opt_count(const char *opt, const char *arg, uint64_t *out);
  * not handle (the default case) here. Sets ro->since, ro->until, ro->progress
  * (the caller starts it at 1); ':' and anything unknown print the usage
  * error for cmd. 0 or 2. */
-enum { RPL_OPT_SINCE = 256, RPL_OPT_UNTIL, RPL_OPT_NO_PROGRESS, RPL_OPT_KEEP_GOING, RPL_OPT_OWN };
+enum {
+	RPL_OPT_SINCE = 256,
+	RPL_OPT_UNTIL,
+	RPL_OPT_NO_PROGRESS,
+	RPL_OPT_KEEP_GOING,
+	RPL_OPT_LIVE,
+	RPL_OPT_OWN
+};
 #define RPL_RUN_LONG_OPTS                                                                          \
 	{"since", required_argument, NULL, RPL_OPT_SINCE},                                         \
 	    {"until", required_argument, NULL, RPL_OPT_UNTIL},                                     \
 	    {"no-progress", no_argument, NULL, RPL_OPT_NO_PROGRESS},                               \
-	{                                                                                          \
-		"keep-going", no_argument, NULL, RPL_OPT_KEEP_GOING                                \
-	}
+	    {"keep-going", no_argument, NULL, RPL_OPT_KEEP_GOING},                                 \
+	    {"live", no_argument, NULL, RPL_OPT_LIVE}
 int rpl_opt_run(const char *cmd, int opt, char **argv, struct rpl_run_opts *ro);
+/* --live (rpl_opt_run sets it; the shell too): inputs are one capture or
+ * directory followed while it is written (rpl_live.c). */
+extern int rpl_live;
+int rpl_live_open(const char *path, struct evt_source **out, struct sr_err *err);
 /* rpl_input_open that prints the error: 0 or 2. */
 int rpl_input_open_or_fail(struct rpl_input **out, char *const *paths, int npaths);
 /* Human sizes: "1.5 MiB". */

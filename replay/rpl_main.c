@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "rpl.h"
+#include "rpl_view.h"
 #include "common/sr_version.h"
 
 static const struct {
@@ -15,6 +16,11 @@ static const struct {
     {"convert", rpl_cmd_convert}, {"fields", rpl_cmd_fields},	      {"test", rpl_cmd_test},
     {"rules", rpl_cmd_rules},	  {"diff-rules", rpl_cmd_diff_rules}, {"keygen", rpl_cmd_keygen},
     {"extract", rpl_cmd_extract},
+    /* the responder's views (rpl_view*.c) */
+    {"ps", rpl_cmd_view},	  {"lsof", rpl_cmd_view},     {"netstat", rpl_cmd_view},
+    {"topconns", rpl_cmd_view},	  {"topfiles", rpl_cmd_view}, {"topprocs", rpl_cmd_view},
+    {"spy", rpl_cmd_view},	  {"follow", rpl_cmd_view},   {"timeline", rpl_cmd_view},
+    {"report", rpl_cmd_report},
 };
 
 int main(int argc, char **argv)

@@ -198,6 +198,35 @@ static int named_before(char *const *files, size_t i)
 	return 0;
 }
 
+int rpl_live;
+
+/* --live: one capture or directory, followed as it grows (rpl_live.c). */
+static int input_open_live(struct rpl_input **out, char *const *paths, int npaths,
+			   struct sr_err *err)
+{
+	struct rpl_input *in;
+	int r;
+
+	if (npaths != 1)
+		return sr_err_set(err, SR_ESYNTAX,
+				  "--live follows one capture or one directory, not %d", npaths);
+	in = calloc(1, sizeof(*in));
+	if (!in || !(in->src = calloc(1, sizeof(*in->src))) ||
+	    !(in->heap = calloc(1, sizeof(*in->heap)))) {
+		rpl_input_close(in);
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	}
+	in->last = -1;
+	r = rpl_live_open(paths[0], &in->src[0].s, err);
+	if (r) {
+		rpl_input_close(in);
+		return r;
+	}
+	in->n = 1;
+	*out = in;
+	return 0;
+}
+
 int rpl_input_open(struct rpl_input **out, char *const *paths, int npaths, struct sr_err *err)
 {
 	struct rpl_input *in;
@@ -205,6 +234,8 @@ int rpl_input_open(struct rpl_input **out, char *const *paths, int npaths, struc
 	size_t n;
 	int r;
 
+	if (rpl_live)
+		return input_open_live(out, paths, npaths, err);
 	r = rpl_paths_expand(paths, npaths, &files, &n, err);
 	if (r)
 		return r;

@@ -81,9 +81,14 @@ int rpl_cmd_shell(int argc, char **argv)
 
 	int first = 1;
 
-	if (argc > 1 && !strcmp(argv[1], "--keep-going")) {
-		rpl_keep_going = 1;
-		first = 2;
+	/* --keep-going and --live, in either order, before the files */
+	for (; argc > first; first++) {
+		if (!strcmp(argv[first], "--keep-going"))
+			rpl_keep_going = 1;
+		else if (!strcmp(argv[first], "--live"))
+			rpl_live = 1; /* listings follow the capture until Ctrl-C */
+		else
+			break;
 	}
 	if (argc <= first)
 		return rpl_usage_error("shell", "no capture FILE given");

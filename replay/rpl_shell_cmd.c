@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rpl_shell.h"
+#include "rpl_view.h"
 #include "rules/rule.h"
 
 #define RPL_TREE_DEPTH 64
@@ -25,6 +26,13 @@ static const char help_text[] =
     "  .format [FMT]       set the line format (%%field syntax); .format default resets\n"
     "  .json on|off        print events as JSON\n"
     "  .stats [FILTER]     events per type, process and second over the window\n"
+    "  .ps .lsof .netstat [--at T] [-p PID] [--tree]   processes, fds, sockets at T\n"
+    "                      (default: the window's end)\n"
+    "  .topconns .topfiles .topprocs [-n N] [-f FILTER] ranked over the window\n"
+    "  .spy [-f FILTER]    commands run from shells\n"
+    "  .follow --fd PID:FD | --conn ADDR:PORT | --evt N [-X]  data on a descriptor\n"
+    "  .timeline --pid P | --alert N   a process and its descendants, told in order\n"
+    "                      (each view takes -j; sysreplay VIEW --help has the details)\n"
     "  .help               this text\n"
     "  .quit               leave (or Ctrl-D)\n"
     "  Paging: space next page, enter next line, q stop. Ctrl-C stops a listing.\n";
@@ -589,21 +597,10 @@ static void cmd_tree(struct rpl_shell *sh, char *args)
 	st_free(st);
 }
 
-static const char *fdtype_name(enum evt_fdtype t)
-{
-	size_t n;
-	const struct evt_flag_name *tab = evt_ftable_get(FT_FDTYPE, &n);
-
-	for (size_t i = 0; tab && i < n; i++)
-		if (tab[i].value == (uint64_t)t)
-			return tab[i].name;
-	return "?";
-}
-
 static int print_fd(void *ctx, const struct st_fd *fd)
 {
 	(void)ctx;
-	printf("%6" PRId64 "  %-10s %s\n", fd->fd, fdtype_name(fd->type), fd->name ? fd->name : "");
+	printf("%6" PRId64 "  %-10s %s\n", fd->fd, rpl_view_fdtype(fd->type), fd->name ? fd->name : "");
 	return 0;
 }
 
@@ -710,6 +707,8 @@ int rpl_shell_exec(struct rpl_shell *sh, char *line)
 		}
 	} else if (!strcmp(cmd, ".stats"))
 		cmd_stats(sh, args);
+	else if (rpl_view_exists(cmd + 1))
+		rpl_view_shell(cmd + 1, args, sh->files, sh->nfiles, &sh->since, &sh->until);
 	else {
 		printf("unknown command '%s' (.help lists them)\n", cmd);
 		sh->failed = 1;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rpl.h"
+#include "rpl_view.h"
 #include "common/sr_version.h"
 
 static const char overview[] =
@@ -11,10 +12,11 @@ static const char overview[] =
     "\n"
     "SYNOPSIS\n"
     "    sysreplay events  [-f FILTER ...] [-p FORMAT] [-j] [-c] [-n N] [--since T]\n"
-    "                      [--until T] [--keep-going] FILE...\n"
+    "                      [--until T] [--keep-going] [--live] FILE...\n"
     "    sysreplay alerts  [-r RULES.yaml ...] [--priority P] [-t T | -D S ... | -T T]\n"
-    "                      [--all] [-j] [--since T] [--until T] [--keep-going] FILE...\n"
-    "    sysreplay shell   [--keep-going] FILE...\n"
+    "                      [--all] [-j] [--since T] [--until T] [--keep-going]\n"
+    "                      [--live] FILE...\n"
+    "    sysreplay shell   [--keep-going] [--live] FILE...\n"
     "    sysreplay info    [-j] FILE...\n"
     "    sysreplay verify  [--key PUB] [-j] FILE...\n"
     "    sysreplay stats   [-f FILTER ...] [-j] [--since T] [--until T] [--keep-going] FILE...\n"
@@ -26,6 +28,12 @@ static const char overview[] =
     "    sysreplay test    [-j] [--junit FILE] [--update] SPEC...\n"
     "    sysreplay rules   --list | --validate | --coverage DIR  [RULES.yaml...]\n"
     "    sysreplay diff-rules OLD.yaml NEW.yaml CAPTURE...\n"
+    "    sysreplay ps|lsof|netstat [--at T] [-p PID] [--tree] [-j] FILE...\n"
+    "    sysreplay topconns|topfiles|topprocs|spy [-f FILTER] [-n N] [-j] FILE...\n"
+    "    sysreplay follow (--fd PID:FD | --conn ADDR:PORT | --evt N) [-X] FILE...\n"
+    "    sysreplay timeline (--pid P | --alert N) FILE...\n"
+    "    sysreplay report  -o REPORT.html [--force] [-r RULES.yaml ...] [-f FILTER]\n"
+    "                      [--since T] [--until T] FILE...\n"
     "    sysreplay --help | --version | COMMAND --help\n"
     "\n"
     "DESCRIPTION\n"
@@ -108,6 +116,9 @@ static const char h_events[] =
     "    --keep-going         skip damaged chunks and unreadable files (named on stderr),\n"
     "                         exit 2 at the end\n"
     "    --no-progress        never draw the progress bar (it is drawn only on a terminal)\n"
+    "    --live               follow FILE (one capture, or a directory: its newest) while\n"
+    "                         sysrec writes it, across rotations; ends when it is finished\n"
+    "                         (at once for a file finished before) or on Ctrl-C\n"
     "\n"
     "    Snapshot records (the process table at capture start and at intervals) feed\n"
     "    the state engine but are not listed. Events are exit-time: evt.dir is '<'.\n"
@@ -147,6 +158,7 @@ static const char h_alerts[] =
     "    --since T, --until T only events in this time window\n"
     "    --keep-going         skip damaged chunks and unreadable files, exit 2 at the end\n"
     "    --no-progress        never draw the progress bar\n"
+    "    --live               follow FILE while sysrec writes it (see events --help)\n"
     "\n"
     "    Alerts go to stdout, in Falco's text form by default; a per-rule summary\n"
     "    (rule, priority, count) follows on stderr.\n"
@@ -169,7 +181,7 @@ static const char h_shell[] =
     "    sysreplay shell - explore captures interactively\n"
     "\n"
     "SYNOPSIS\n"
-    "    sysreplay shell [--keep-going] FILE...\n"
+    "    sysreplay shell [--keep-going] [--live] FILE...\n"
     "\n"
     "DESCRIPTION\n"
     "    Type a filter expression to list the matching events (paged on a terminal:\n"
@@ -178,6 +190,7 @@ static const char h_shell[] =
     "    History is kept in ~/.sysreplay_history. Without a terminal, commands are\n"
     "    read line by line from stdin. Type .help for the commands.\n"
     "    .range FROM TO with FROM after TO is refused.\n"
+    "    --live: listings follow FILE while sysrec writes it, until Ctrl-C.\n"
     "\n"
     "EXIT STATUS\n"
     "    Reading from a pipe, the shell goes on past a failed command (bad filter,\n"
@@ -353,6 +366,8 @@ void rpl_usage(FILE *f, const char *cmd)
 		fputs(rpl_usage_detect(cmd), f);
 		return;
 	}
+	if (cmd && rpl_view_usage(f, cmd))
+		return;
 	if (cmd) {
 		for (size_t i = 0; i < sizeof(helps) / sizeof(helps[0]); i++) {
 			if (!strcmp(helps[i].name, cmd)) {

@@ -134,6 +134,12 @@ int rpl_opt_run(const char *cmd, int opt, char **argv, struct rpl_run_opts *ro)
 	case RPL_OPT_KEEP_GOING:
 		rpl_keep_going = 1;
 		return 0;
+	case RPL_OPT_LIVE:
+		/* Ctrl-C ends the listing cleanly: output flushed, summary printed */
+		rpl_live = 1;
+		ro->progress = 0;
+		rpl_sigint_catch(1);
+		return 0;
 	case ':':
 		return rpl_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
 	default:

@@ -1,7 +1,8 @@
 /* fuzz_reader: any bytes as a .sysrec capture. Opens them (through a memfd,
  * the reader takes paths), reads every record and prints it, seeks, filters
- * by type, and verifies. The reader must never crash or read out of bounds,
- * whatever the input. */
+ * by type, and verifies; and as a capture being written (--live): opened
+ * with part of the bytes, the rest appended, refreshed, read on. The reader
+ * must never crash or read out of bounds, whatever the input. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -83,6 +84,33 @@ static void one_pass(const char *path)
 	}
 }
 
+/* The file grows under an open reader, in two steps cut where the input's
+ * last byte says. */
+static void growing(const uint8_t *data, size_t size)
+{
+	struct fmt_reader *r;
+	struct sr_err err;
+	char path[64];
+	size_t cut = 8 + (size_t)data[size - 1] * (size - 8) / 255;
+	int fd = memfd_create("fuzz-grow", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (write(fd, data, cut) == (ssize_t)cut && fmt_reader_open(&r, path, &err) == 0) {
+		fmt_reader_refresh(r, &err);
+		drain(r, 100000);
+		if (write(fd, data + cut, size - cut) == (ssize_t)(size - cut)) {
+			fmt_reader_refresh(r, &err);
+			drain(r, 100000);
+			fmt_reader_refresh(r, &err);
+			drain(r, 1000);
+		}
+		fmt_reader_close(r);
+	}
+	close(fd);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -109,5 +137,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	one_pass(path);
 	fmt_fuzz_skip_checks = 0;
 	close(fd);
+	growing(data, size);
 	return 0;
 }
