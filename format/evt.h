@@ -25,7 +25,7 @@ enum evt_type {
 
 enum evt_category {
 	EC_OTHER, EC_PROCESS, EC_FILE, EC_IO, EC_NET, EC_IPC, EC_PRIV, EC_SIGNAL,
-	EC_MEMORY, EC_KERNEL, EC_SCHED, EC_META,
+	EC_MEMORY, EC_KERNEL, EC_SCHED, EC_META, EC_ACTION,
 };
 
 /* How a parameter's bytes are read and printed. Integers are little endian

@@ -38,7 +38,8 @@ int evt_type_is_syscall(unsigned type)
 {
 	const struct evt_info *info = evt_info_get(type);
 
-	return info && info->category != EC_SCHED && info->category != EC_META;
+	return info && info->category != EC_SCHED && info->category != EC_META &&
+	       info->category != EC_ACTION;
 }
 
 int evt_param_role(unsigned type, unsigned pf, int *dirfd_idx)
@@ -93,6 +94,7 @@ const char *evt_category_name(enum evt_category c)
 		[EC_IO] = "io",           [EC_NET] = "net",         [EC_IPC] = "ipc",
 		[EC_PRIV] = "privilege",  [EC_SIGNAL] = "signal",   [EC_MEMORY] = "memory",
 		[EC_KERNEL] = "kernel",   [EC_SCHED] = "sched",     [EC_META] = "meta",
+		[EC_ACTION] = "action",
 	};
 	if ((unsigned)c >= sizeof(names) / sizeof(names[0]))
 		return "other";

@@ -596,7 +596,7 @@ int scap_writer_append(struct scap_writer *w, const void *rec, size_t len, struc
 		 * result are not (the generic event has no place for them). */
 		if (r->type == EVT_GENERIC)
 			nr = (int)evt_param_s64(&ev, 0);
-		else if (info && info->category != EC_SCHED)
+		else if (evt_type_is_syscall(r->type))
 			nr = evt_sysnr_by_name(info->name);
 		else
 			nr = -1;

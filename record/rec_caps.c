@@ -37,16 +37,23 @@ int rec_caps_effective_off(int off)
 
 int rec_caps_drop(struct sr_err *err)
 {
+	return rec_caps_drop_except(0, err);
+}
+
+int rec_caps_drop_except(uint64_t keep, struct sr_err *err)
+{
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
 
 	/* effective again first: the bounding set needs CAP_SETPCAP */
 	rec_caps_effective_off(0);
 	for (int c = 0; c <= 63; c++)
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) && errno != EINVAL)
+		if (!(keep >> c & 1) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) && errno != EINVAL)
 			return sr_err_set(err, SR_EIO, "cannot drop capability %d: %s", c,
 					  strerror(errno));
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	memset(d, 0, sizeof(d));
+	d[0].effective = d[0].permitted = (uint32_t)keep;
+	d[1].effective = d[1].permitted = (uint32_t)(keep >> 32);
 	if (caps_set(d))
 		return sr_err_set(err, SR_EIO, "cannot drop capabilities: %s", strerror(errno));
 	return 0;

@@ -25,6 +25,10 @@
 int rec_caps_effective_off(int off);
 /* Gives up every capability for good. */
 int rec_caps_drop(struct sr_err *err);
+/* The same, but the capabilities in keep (bit N = capability N) stay
+ * permitted and effective: CAP_KILL for response actions, which signal
+ * other users' processes. */
+int rec_caps_drop_except(uint64_t keep, struct sr_err *err);
 /* The effective capability mask of this process (for -v and tests). */
 uint64_t rec_caps_effective(void);
 

@@ -23,6 +23,7 @@
 #include "../probe/probe_shared.h"
 #include "../rules/rule.h"
 #include "../rules/rule_int.h"
+#include "rec_action.h"
 
 #define CFG_FILE_MAX (1u << 20)
 
@@ -497,10 +498,190 @@ static int cfg_capture_on_alert(struct cfg *p, const struct rule_ynode *m)
 	return rc;
 }
 
+/* ---- actions ---- */
+
+/* A list of strings (or one string) into an arena array. */
+static int cfg_str_list(struct cfg *p, const struct rule_ynode *v, const char *key,
+			const char *const **out, size_t *n)
+{
+	size_t k = v->kind == RY_SEQ ? v->nkids : 1;
+	const char **a;
+
+	if (v->kind == RY_MAP || !k)
+		return cfg_err(p, v, "'%s' must be a list of strings", key);
+	a = sr_arena_alloc(&p->c->arena, k * sizeof(*a));
+	if (!a)
+		return sr_err_set(p->err, SR_ENOMEM, "out of memory");
+	for (size_t i = 0; i < k; i++) {
+		int rc = cfg_str(p, v->kind == RY_SEQ ? v->kids[i] : v, key, &a[i]);
+
+		if (rc)
+			return rc;
+	}
+	*out = a;
+	*n = k;
+	return 0;
+}
+
+static int cfg_action_kinds(struct cfg *p, const struct rule_ynode *v, unsigned *set)
+{
+	const char *const *names;
+	size_t n;
+	int rc = cfg_str_list(p, v, "actions", &names, &n);
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		unsigned k = rec_action_from_name(names[i]);
+
+		if (!k)
+			return cfg_err(
+			    p, v->kind == RY_SEQ ? v->kids[i] : v,
+			    "unknown action '%s' (known: kill_process, freeze_container, "
+			    "kill_container, program)",
+			    names[i]);
+		*set |= k;
+	}
+	return rc;
+}
+
+static int cfg_action_map(struct cfg *p, const struct rule_ynode *v, struct rec_action_cfg *a)
+{
+	static const char *const keys[] = {"rule", "tags", "priority", "actions", NULL};
+	struct rec_action_map *m;
+
+	if (v->kind != RY_SEQ)
+		return cfg_err(p, v,
+			       "'actions.map' must be a list of {rule, tags, priority, "
+			       "actions} entries");
+	m = sr_arena_alloc(&p->c->arena, (v->nkids ? v->nkids : 1) * sizeof(*m));
+	if (!m)
+		return sr_err_set(p->err, SR_ENOMEM, "out of memory");
+	for (size_t i = 0; i < v->nkids; i++) {
+		const struct rule_ynode *e = v->kids[i], *x;
+		int rc = cfg_map(p, e, "actions.map entry", keys);
+
+		m[i].min_prio = -1;
+		if (!rc && (x = cfg_get(e, "rule")))
+			rc = cfg_str(p, x, "rule", &m[i].rule);
+		if (!rc && (x = cfg_get(e, "tags")))
+			rc = cfg_str_list(p, x, "tags", &m[i].tags, &m[i].ntags);
+		if (!rc && (x = cfg_get(e, "priority"))) {
+			m[i].min_prio = x->kind == RY_SCALAR ? rule_priority_parse(x->s) : -1;
+			if (m[i].min_prio < 0)
+				rc = cfg_err(p, x,
+					     "'priority' must be a Falco priority (emergency "
+					     "... debug)");
+		}
+		if (!rc && !(x = cfg_get(e, "actions")))
+			rc = cfg_err(p, e, "an actions.map entry needs 'actions'");
+		if (!rc)
+			rc = cfg_action_kinds(p, x, &m[i].actions);
+		if (!rc && !m[i].rule && !m[i].ntags && m[i].min_prio < 0)
+			rc = cfg_err(p, e,
+				     "an actions.map entry needs 'rule', 'tags' or 'priority' "
+				     "(an entry for every alert is 'priority: debug')");
+		if (rc)
+			return rc;
+	}
+	a->map = m;
+	a->nmap = v->nkids;
+	return 0;
+}
+
+static int cfg_allowlist(struct cfg *p, const struct rule_ynode *m, struct rec_action_cfg *a)
+{
+	static const char *const keys[] = {"comm", "exe", "pid", NULL};
+	const struct rule_ynode *v;
+	int rc = cfg_map(p, m, "actions.allowlist", keys);
+
+	if (!rc && (v = cfg_get(m, "comm")))
+		rc = cfg_str_list(p, v, "comm", &a->allow_comm, &a->nallow_comm);
+	if (!rc && (v = cfg_get(m, "exe")))
+		rc = cfg_str_list(p, v, "exe", &a->allow_exe, &a->nallow_exe);
+	if (!rc && (v = cfg_get(m, "pid"))) {
+		size_t k = v->kind == RY_SEQ ? v->nkids : 1;
+		uint32_t *pids = sr_arena_alloc(&p->c->arena, (k ? k : 1) * sizeof(*pids));
+
+		if (!pids)
+			return sr_err_set(p->err, SR_ENOMEM, "out of memory");
+		if (v->kind == RY_MAP || !k)
+			return cfg_err(p, v, "'pid' must be a list of process ids");
+		for (size_t i = 0; !rc && i < k; i++) {
+			uint64_t x;
+
+			rc = cfg_uint(p, v->kind == RY_SEQ ? v->kids[i] : v, "pid", 1, 4194304, &x);
+			pids[i] = (uint32_t)x;
+		}
+		a->allow_pid = pids;
+		a->nallow_pid = k;
+	}
+	return rc;
+}
+
+static int cfg_action_program(struct cfg *p, const struct rule_ynode *m, struct rec_action_cfg *a)
+{
+	static const char *const keys[] = {"command", "timeout", "max_running", NULL};
+	const struct rule_ynode *v;
+	uint64_t x;
+	int rc = cfg_map(p, m, "actions.program", keys);
+
+	if (!rc && (v = cfg_get(m, "command")))
+		rc = cfg_str(p, v, "command", &a->program);
+	if (!rc && (v = cfg_get(m, "timeout")))
+		rc = cfg_duration(p, v, "timeout", &a->program_timeout_ns);
+	if (!rc && (v = cfg_get(m, "max_running"))) {
+		rc = cfg_uint(p, v, "max_running", 1, 64, &x);
+		a->program_max = (unsigned)x;
+	}
+	return rc;
+}
+
+static int cfg_actions(struct cfg *p, const struct rule_ynode *m)
+{
+	static const char *const keys[] = {"enabled", "dry_run",   "rule_keys", "poll", "realtime",
+					   "map",     "allowlist", "program",	NULL};
+	struct rec_action_cfg *a = sr_arena_alloc(&p->c->arena, sizeof(*a));
+	const struct rule_ynode *v;
+	int rc = cfg_map(p, m, "actions", keys), uses_program = 0;
+
+	if (!a)
+		return sr_err_set(p->err, SR_ENOMEM, "out of memory");
+	a->rule_keys = 1;
+	a->poll_ns = REC_ACTION_POLL_NS;
+	a->program_timeout_ns = 10000000000ull;
+	a->program_max = 4;
+	if (!rc && (v = cfg_get(m, "enabled")))
+		rc = cfg_bool(p, v, "enabled", &a->enabled);
+	if (!rc && (v = cfg_get(m, "dry_run")))
+		rc = cfg_bool(p, v, "dry_run", &a->dry_run);
+	if (!rc && (v = cfg_get(m, "rule_keys")))
+		rc = cfg_bool(p, v, "rule_keys", &a->rule_keys);
+	if (!rc && (v = cfg_get(m, "poll"))) {
+		rc = cfg_duration(p, v, "poll", &a->poll_ns);
+		if (!rc && (a->poll_ns < 1000000ull || a->poll_ns > 100000000ull))
+			rc = cfg_err(p, v, "'poll' must be from 1ms to 100ms");
+	}
+	if (!rc && (v = cfg_get(m, "realtime")))
+		rc = cfg_bool(p, v, "realtime", &a->realtime);
+	if (!rc && (v = cfg_get(m, "map")))
+		rc = cfg_action_map(p, v, a);
+	if (!rc && (v = cfg_get(m, "allowlist")))
+		rc = cfg_allowlist(p, v, a);
+	if (!rc && (v = cfg_get(m, "program")))
+		rc = cfg_action_program(p, v, a);
+	for (size_t i = 0; !rc && i < a->nmap; i++)
+		uses_program |= (a->map[i].actions & RA_PROGRAM) != 0;
+	if (!rc && uses_program && !a->program)
+		rc = cfg_err(p, cfg_key(m, "map"),
+			     "the 'program' action needs actions.program.command");
+	if (!rc)
+		p->o->actions = a;
+	return rc;
+}
+
 static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 {
 	static const char *const keys[] = {"capture", "rules_files",	  "outputs", "retention",
-					   "metrics", "capture_on_alert", NULL};
+					   "metrics", "capture_on_alert", "actions", NULL};
 	const struct rule_ynode *v;
 	int rc;
 
@@ -519,6 +700,8 @@ static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 		rc = cfg_metrics(p, v);
 	if (!rc && (v = cfg_get(root, "capture_on_alert")))
 		rc = cfg_capture_on_alert(p, v);
+	if (!rc && (v = cfg_get(root, "actions")))
+		rc = cfg_actions(p, v);
 	return rc;
 }
 
@@ -604,10 +787,10 @@ void rec_config_free(struct rec_config *c)
 
 /* ---- --show-config ---- */
 
-/* lead ("  file: ", "  - ") then s as a double-quoted YAML string. */
-static void print_str(FILE *f, const char *lead, const char *s)
+/* s as a double-quoted YAML string. */
+static void print_quoted(FILE *f, const char *s)
 {
-	fprintf(f, "%s\"", lead);
+	fputc('"', f);
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
 			fprintf(f, "\\%c", *s);
@@ -616,7 +799,15 @@ static void print_str(FILE *f, const char *lead, const char *s)
 		else
 			fputc(*s, f);
 	}
-	fputs("\"\n", f);
+	fputc('"', f);
+}
+
+/* lead ("  file: ", "  - ") then s quoted, on its own line. */
+static void print_str(FILE *f, const char *lead, const char *s)
+{
+	fputs(lead, f);
+	print_quoted(f, s);
+	fputc('\n', f);
 }
 
 static void print_duration(FILE *f, const char *key, uint64_t ns, int indent)
@@ -625,6 +816,80 @@ static void print_duration(FILE *f, const char *key, uint64_t ns, int indent)
 		fprintf(f, "%*s%s: %" PRIu64 "s\n", indent, "", key, ns / (uint64_t)1000000000);
 	else
 		fprintf(f, "%*s%s: %" PRIu64 "ns\n", indent, "", key, ns);
+}
+
+/* lead then ["a", "b"] (YAML flow list of double-quoted strings). */
+static void print_list(FILE *f, const char *lead, const char *const *v, size_t n)
+{
+	fputs(lead, f);
+	fputc('[', f);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ", " : "", f);
+		print_quoted(f, v[i]);
+	}
+	fputs("]\n", f);
+}
+
+static void print_kinds(FILE *f, const char *lead, unsigned set)
+{
+	const char *names[4];
+	size_t n = 0;
+
+	for (unsigned k = RA_KILL_PROCESS; k <= RA_PROGRAM; k <<= 1)
+		if (set & k)
+			names[n++] = rec_action_name(k);
+	print_list(f, lead, names, n);
+}
+
+static void rec_config_print_actions(const struct rec_action_cfg *a, FILE *f)
+{
+	fprintf(f, "actions:\n  enabled: %s\n  dry_run: %s\n  rule_keys: %s\n",
+		a->enabled ? "true" : "false", a->dry_run ? "true" : "false",
+		a->rule_keys ? "true" : "false");
+	fprintf(f, "  poll: %" PRIu64 "us\n  realtime: %s\n", a->poll_ns / 1000,
+		a->realtime ? "true" : "false");
+	if (a->nmap)
+		fputs("  map:\n", f);
+	for (size_t i = 0; i < a->nmap; i++) {
+		const struct rec_action_map *m = &a->map[i];
+		const char *lead = "    - ";
+
+		if (m->rule) {
+			print_str(f, "    - rule: ", m->rule);
+			lead = "      ";
+		}
+		if (m->ntags) {
+			fprintf(f, "%stags: ", lead);
+			print_list(f, "", m->tags, m->ntags);
+			lead = "      ";
+		}
+		if (m->min_prio >= 0) {
+			fprintf(f, "%spriority: %s\n", lead,
+				rule_priority_name((enum rule_priority)m->min_prio));
+			lead = "      ";
+		}
+		fprintf(f, "%s", lead);
+		print_kinds(f, "actions: ", m->actions);
+	}
+	if (a->nallow_comm || a->nallow_exe || a->nallow_pid) {
+		fputs("  allowlist:\n", f);
+		if (a->nallow_comm)
+			print_list(f, "    comm: ", a->allow_comm, a->nallow_comm);
+		if (a->nallow_exe)
+			print_list(f, "    exe: ", a->allow_exe, a->nallow_exe);
+		if (a->nallow_pid) {
+			fputs("    pid: [", f);
+			for (size_t i = 0; i < a->nallow_pid; i++)
+				fprintf(f, "%s%u", i ? ", " : "", a->allow_pid[i]);
+			fputs("]\n", f);
+		}
+	}
+	if (a->program) {
+		fputs("  program:\n", f);
+		print_str(f, "    command: ", a->program);
+		print_duration(f, "timeout", a->program_timeout_ns, 4);
+		fprintf(f, "    max_running: %u\n", a->program_max);
+	}
 }
 
 void rec_config_print(const struct rec_opts *o, FILE *f)
@@ -670,4 +935,6 @@ void rec_config_print(const struct rec_opts *o, FILE *f)
 	}
 	fprintf(f, "outputs:\n  json: %s\n  stdout:\n    enabled: %s\n",
 		o->alert_json ? "true" : "false", o->alert_quiet ? "false" : "true");
+	if (o->actions)
+		rec_config_print_actions(o->actions, f);
 }

@@ -8,6 +8,7 @@
 #include "../fields/fld.h"
 #include "../rules/rule.h"
 #include "../state/st.h"
+#include "rec_action.h"
 
 /* A finalized rule set from the files, or an error (with a non-NULL
  * err_prefix, printed on stderr after it: the message, the failing line and
@@ -83,12 +84,17 @@ static void on_alert(void *ctx, const struct rule *r, struct fld_ctx *c)
 	char buf[8192];
 
 	l->alerts++;
+	/* before anything is printed: a kill races the offender */
+	if (l->act)
+		rec_action_alert(l->act, r, c);
 	if (l->quiet)
 		return;
 	if (l->json)
 		rule_alert_json(r, c, buf, sizeof(buf));
 	else
 		rule_alert_text(r, c, buf, sizeof(buf));
+	if (l->act)
+		rec_action_annotate(l->act, buf, sizeof(buf), l->json);
 	printf("%s\n", buf);
 	fflush(stdout);
 }

@@ -16,6 +16,7 @@
 struct st_state;
 struct rule_set;
 struct fld_ctx;
+struct rec_action;
 
 struct rec_live {
 	struct st_state *st;
@@ -26,6 +27,7 @@ struct rec_live {
 	int json;  /* alerts as Falco JSON lines, not text */
 	int quiet; /* alerts counted, not printed */
 	uint64_t reloads, reload_failures;
+	struct rec_action *act; /* response actions on alerts; NULL: none */
 };
 
 int rec_live_init(struct rec_live *l, const char *const *rules, size_t nrules, const char *hostname,

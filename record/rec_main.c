@@ -6,6 +6,7 @@
  * the recorded command, if any, is let go.
  */
 #include <errno.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "../format/evt.h"
 #include "../format/fmt_writer.h"
 #include "../state/st.h"
+#include "rec_action.h"
 #include "rec_caps.h"
 #include "rec_cgroup.h"
 #include "rec_cmd.h"
@@ -46,6 +48,8 @@ struct rec {
 	struct rec_ring *ring;
 	struct rec_out out;
 	struct rec_live live;
+	struct rec_action act;	/* response actions (config actions:) */
+	int wait_ms;		/* longest wait for the ring buffers */
 	struct rec_watch watch; /* the rules files, for a reload on change */
 	struct rec_sync sync;	/* --fsync */
 	struct rec_cg cg;
@@ -140,6 +144,34 @@ static void report_write_error(const struct rec *r)
 		      "which readers find by scanning");
 }
 
+static int append_cb(void *ctx, const void *rec, size_t len)
+{
+	struct rec *r = ctx;
+	int rc = rec_out_append(&r->out, rec, len, &r->werr);
+
+	if (rc)
+		r->write_rc = rc;
+	return rc;
+}
+
+/* A new cgroup is described before the record that names it, and the
+ * description goes into the live state as replay reads it from the file
+ * (state only: meta records never reach the rules), so live rules see the
+ * record's container. */
+static int announce_cgroup(struct rec *r, const void *rec, size_t len)
+{
+	const void *info;
+	size_t ilen;
+	struct evt ev;
+	int rc = rec_out_announce(&r->out, rec, len, &info, &ilen, &r->werr);
+
+	if (!rc && info && !evt_decode(&ev, info, ilen)) {
+		st_event_begin(r->live.st, &ev);
+		st_event_end(r->live.st, &ev);
+	}
+	return rc;
+}
+
 /* One record from the probe: to epoch time, through state and rules, to disk. */
 static int on_record(void *ctx, void *rec, size_t len)
 {
@@ -158,6 +190,12 @@ static int on_record(void *ctx, void *rec, size_t len)
 		return 0;
 	}
 	ev.num = ++r->nevents;
+	rc = announce_cgroup(r, rec, len);
+	if (rc) {
+		r->nevents--;
+		r->write_rc = rc;
+		return rc;
+	}
 	rec_live_event(&r->live, &ev);
 	rc = rec_out_append(&r->out, rec, len, &r->werr);
 	if (rc) {
@@ -165,6 +203,9 @@ static int on_record(void *ctx, void *rec, size_t len)
 		r->write_rc = rc;
 		return rc;
 	}
+	/* actions taken on this event's alerts: recorded right after it */
+	if (r->act.pend_len && (rc = rec_action_flush(&r->act, append_cb, r)))
+		return rc;
 	if (r->o.max_events && r->nevents >= r->o.max_events)
 		r->full = 1;
 	return 0;
@@ -338,13 +379,14 @@ static void run(struct rec *r)
 	for (;;) {
 		uint64_t mono, real;
 
-		rec_ring_wait(r->ring, 100);
+		rec_ring_wait(r->ring, r->wait_ms);
 		if (rec_ring_drain(r->ring, 0, on_record, r) && r->write_rc)
 			break;
 		mono = now_ns(CLOCK_MONOTONIC);
 		real = now_ns(CLOCK_REALTIME);
 		if (sig_child)
 			reap_child(r);
+		rec_action_tick(&r->act);
 		/* between two drains: the kernel's buffers hold what arrives
 		 * meanwhile, so a reload loses no event */
 		if (sig_reload || rec_watch_due(&r->watch, mono)) {
@@ -424,7 +466,8 @@ static void drop_caps(struct rec *r)
 					"the probe's maps\n");
 		return;
 	}
-	if (rec_caps_drop(&err)) {
+	/* response actions signal processes of any user: CAP_KILL stays */
+	if (rec_caps_drop_except(r->live.act ? 1ull << CAP_KILL : 0, &err)) {
 		rec_caps_effective_off(0);
 		fprintf(stderr, "sysrec: warning: %s\n", err.msg);
 	} else if (r->o.verbose) {
@@ -541,6 +584,15 @@ int main(int argc, char **argv)
 		goto fail_early;
 	r.live.json = r.o.alert_json;
 	r.live.quiet = r.o.alert_quiet;
+	/* an event waits in the buffers for up to one wait: with actions on,
+	 * a short one bounds how late a kill can come (bench/actions.sh) */
+	r.wait_ms = 100;
+	if (r.o.actions && r.o.actions->enabled) {
+		/* before the capabilities go: actions.realtime needs CAP_SYS_NICE */
+		rec_action_init(&r.act, r.o.actions, r.clock_offset, &err);
+		r.live.act = &r.act;
+		r.wait_ms = rec_action_wait_ms(r.o.actions);
+	}
 	if (r.o.nrules && rec_watch_open(&r.watch, r.o.rules, r.o.nrules, &err)) {
 		/* SIGHUP still reloads */
 		fprintf(stderr, "sysrec: warning: rules files not watched: %s\n", err.msg);
@@ -599,6 +651,7 @@ int main(int argc, char **argv)
 	rec_ring_close(r.ring);
 	rec_watch_close(&r.watch);
 	rec_live_free(&r.live);
+	rec_action_free(&r.act);
 	rec_cg_free(&r.cg);
 	evt_builder_free(&r.eb);
 	return code;

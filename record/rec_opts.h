@@ -9,6 +9,8 @@
 
 #include "../common/sr_err.h"
 
+struct rec_action_cfg;
+
 #define REC_MAX_RULES 32
 
 struct rec_opts {
@@ -49,6 +51,9 @@ struct rec_opts {
 	uint32_t ckpt_chunks; /* --checkpoint-chunks */
 	uint64_t ckpt_ns;     /* --checkpoint-every */
 	int forward_secure;   /* --forward-secure: a new key per checkpoint */
+
+	/* config actions: (rec_action.h), owned by cfg; NULL: none */
+	const struct rec_action_cfg *actions;
 };
 
 /* Exit status of sysrec's own failures when a COMMAND was given (its own

@@ -103,7 +103,8 @@ int rec_out_open(struct rec_out *o, const char *path, const struct fmt_host_info
 
 /* CGROUPINFO for the record's cgroup, the first time this file sees it;
  * its header is the record's (the first process seen in that cgroup). */
-static int announce_cgroup(struct rec_out *o, const struct evt_rec *h, struct sr_err *err)
+static int announce_cgroup(struct rec_out *o, const struct evt_rec *h, const void **info,
+			   size_t *info_len, struct sr_err *err)
 {
 	struct evt_rec hdr;
 	const void *rec;
@@ -132,17 +133,29 @@ static int announce_cgroup(struct rec_out *o, const struct evt_rec *h, struct sr
 	if (!rec)
 		return 0;
 	o->cgroupinfo++;
+	if (info) {
+		*info = rec;
+		*info_len = len;
+	}
 	return fmt_writer_append(o->w, rec, len, err);
+}
+
+int rec_out_announce(struct rec_out *o, const void *rec, size_t len, const void **info,
+		     size_t *info_len, struct sr_err *err)
+{
+	if (info)
+		*info = NULL;
+	if (o->cg && len >= sizeof(struct evt_rec))
+		return announce_cgroup(o, rec, info, info_len, err);
+	return 0;
 }
 
 int rec_out_append(struct rec_out *o, const void *rec, size_t len, struct sr_err *err)
 {
-	if (o->cg && len >= sizeof(struct evt_rec)) {
-		int rc = announce_cgroup(o, rec, err);
+	int rc = rec_out_announce(o, rec, len, NULL, NULL, err);
 
-		if (rc)
-			return rc;
-	}
+	if (rc)
+		return rc;
 	return fmt_writer_append(o->w, rec, len, err);
 }
 

@@ -49,6 +49,13 @@ int rec_out_set_sync(struct rec_out *o, struct rec_sync *s, struct sr_err *err);
 /* Appends a record; before it, a CGROUPINFO record when its header names a
  * cgroup id not yet described in this file. */
 int rec_out_append(struct rec_out *o, const void *rec, size_t len, struct sr_err *err);
+/* Only the CGROUPINFO part of rec_out_append: called before the record
+ * goes through the live rules, so they see its cgroup (and container) as
+ * a reader of the file will; rec_out_append then writes no second one.
+ * *info (when info is not NULL) is the CGROUPINFO record written, valid
+ * until the next call, or NULL when none was. */
+int rec_out_announce(struct rec_out *o, const void *rec, size_t len, const void **info,
+		     size_t *info_len, struct sr_err *err);
 /* Records emitted between begin and end form a snapshot chunk. */
 int rec_out_snapshot_begin(struct rec_out *o, struct sr_err *err);
 int rec_out_snapshot_end(struct rec_out *o, struct sr_err *err);

@@ -122,6 +122,12 @@ const char *rule_name(const struct rule *r);
 enum rule_priority rule_priority(const struct rule *r);
 const char *rule_source(const struct rule *r);
 size_t rule_tags(const struct rule *r, const char *const **out);
+/* The rule's `actions:` (response action names, in file order, no
+ * duplicates); the live recorder acts on them when its configuration
+ * enables actions, replay ignores them. */
+size_t rule_actions(const struct rule *r, const char *const **out);
+/* 1 when name is a response action this version knows. */
+int rule_action_known(const char *name);
 const char *rule_desc(const struct rule *r);
 const char *rule_output(const struct rule *r);
 /* Event types the rule is indexed under: bit t set in set[32]. */

@@ -173,6 +173,7 @@ struct rule {
 	int warn_evttypes;
 	int skip_unknown;
 	struct rule_vec exceptions;  /* struct rule_exception * */
+	struct rule_vec actions;     /* const char *: response action names (sysrec) */
 	/* finalize */
 	struct flt_node *ast;
 	struct flt_prog *prog;

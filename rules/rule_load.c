@@ -504,23 +504,33 @@ static int ld_exceptions(struct ld *l, struct rule *r, const struct rule_ynode *
 
 /* ---- rules ---- */
 
-static int ld_tags(struct ld *l, struct rule *r, const struct rule_ynode *n, int append)
+/* `tags:` and `actions:`: lists of names, kept once each in file order.
+ * Action names are checked here, so a typo in a rules file is an error
+ * with its caret, not an action that never happens. */
+static int ld_names(struct ld *l, struct rule *r, struct rule_vec *v, const char *key,
+		    const struct rule_ynode *n, int append)
 {
 	if (!append)
-		r->tags.n = 0;
+		v->n = 0;
 	if (rule_ynode_is_null(n))
 		return 0;
 	if (n->kind != RY_SEQ)
-		return ld_err(l, n, "'tags' of rule '%s' must be a list", r->name);
+		return ld_err(l, n, "'%s' of rule '%s' must be a list", key, r->name);
 	for (size_t i = 0; i < n->nkids; i++) {
+		const struct rule_ynode *k = n->kids[i];
 		size_t j;
 
-		if (n->kids[i]->kind != RY_SCALAR)
-			return ld_err(l, n->kids[i], "tags must be strings");
-		for (j = 0; j < r->tags.n; j++)
-			if (strcmp(r->tags.v[j], n->kids[i]->s) == 0)
+		if (k->kind != RY_SCALAR)
+			return ld_err(l, k, "%s must be strings", key);
+		if (v == &r->actions && !rule_action_known(k->s))
+			return ld_err(l, k,
+				      "unknown action '%s' in rule '%s' (known: kill_process, "
+				      "freeze_container, kill_container, program)",
+				      k->s, r->name);
+		for (j = 0; j < v->n; j++)
+			if (strcmp(v->v[j], k->s) == 0)
 				break;
-		if (j == r->tags.n && rule_vec_push(&l->rs->arena, &r->tags, (void *)n->kids[i]->s))
+		if (j == v->n && rule_vec_push(&l->rs->arena, v, (void *)k->s))
 			return SR_ENOMEM;
 	}
 	return 0;
@@ -590,7 +600,7 @@ static int ld_rule_change(struct ld *l, struct rule *r, const struct rule_ynode 
 		return *dst ? 0 : SR_ENOMEM;
 	}
 	if (strcmp(key, "tags") == 0)
-		return ld_tags(l, r, n, append);
+		return ld_names(l, r, &r->tags, "tags", n, append);
 	if (strcmp(key, "exceptions") == 0) {
 		if (!append)
 			r->exceptions.n = 0;
@@ -598,6 +608,8 @@ static int ld_rule_change(struct ld *l, struct rule *r, const struct rule_ynode 
 	}
 	if (strcmp(key, "priority") == 0)
 		return ld_priority(l, n, &r->priority);
+	if (strcmp(key, "actions") == 0)
+		return ld_names(l, r, &r->actions, "actions", n, append);
 	if (strcmp(key, "enabled") == 0) {
 		if ((rc = ld_bool(l, n, key, &b)))
 			return rc;
@@ -624,13 +636,14 @@ static int ld_rule(struct ld *l, const struct rule_ynode *item)
 	static const char *const known[] = {
 		"rule", "desc", "condition", "output", "priority", "enabled", "tags",
 		"exceptions", "source", "warn_evttypes", "skip-if-unknown-filter", "append",
-		"override", "required_engine_version", NULL,
+		"override", "required_engine_version", "actions", NULL,
 	};
 	static const char *const can_append[] = { "condition", "output", "desc", "tags",
-						  "exceptions", NULL };
+						  "exceptions", "actions", NULL };
 	static const char *const can_replace[] = { "condition", "output", "desc", "priority",
 						   "tags", "exceptions", "enabled",
-						   "warn_evttypes", "skip-if-unknown-filter", NULL };
+						   "warn_evttypes", "skip-if-unknown-filter",
+						   "actions", NULL };
 	static const char *const meta[] = { "rule", "append", "override", "source",
 					    "required_engine_version", NULL };
 	struct rule_set *rs = l->rs;
@@ -666,7 +679,7 @@ static int ld_rule(struct ld *l, const struct rule_ynode *item)
 	if (append) {
 		static const char *const ignored[] = { "output", "desc", "priority", "tags",
 						       "warn_evttypes",
-						       "skip-if-unknown-filter", NULL };
+						       "skip-if-unknown-filter", "actions", NULL };
 
 		if (!r)
 			return ld_err(l, item,

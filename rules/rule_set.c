@@ -339,6 +339,23 @@ size_t rule_tags(const struct rule *r, const char *const **out)
 	return r->tags.n;
 }
 
+size_t rule_actions(const struct rule *r, const char *const **out)
+{
+	*out = (const char *const *)r->actions.v;
+	return r->actions.n;
+}
+
+int rule_action_known(const char *name)
+{
+	static const char *const names[] = { "kill_process", "freeze_container",
+					     "kill_container", "program", NULL };
+
+	for (size_t i = 0; names[i]; i++)
+		if (strcmp(names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 const char *rule_desc(const struct rule *r)
 {
 	return r->desc;

@@ -3,7 +3,8 @@
 # Quick when everything is present: one dpkg query, no network.
 set -e
 PKGS="build-essential clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev zstd \
-libyaml-dev libedit-dev libcjson-dev libsodium-dev pkg-config tmux sysdig hyperfine chromium"
+libyaml-dev libedit-dev libcjson-dev libsodium-dev pkg-config tmux sysdig hyperfine chromium \
+podman runc busybox-static"
 case "$(uname -m)" in
 x86_64 | aarch64) PKGS="$PKGS libclang-rt-dev" ;;
 esac
@@ -22,10 +23,15 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# sysdig, hyperfine and chromium (report tests) are reference/benchmark peers only: their absence must not stop a build.
+# sysdig and hyperfine are reference/benchmark peers only; chromium is the report test's
+# browser, podman, runc and busybox-static the container tests': their absence must not
+# stop a build.
 core=""; optional=""
 for p in $missing; do
-	case "$p" in sysdig | hyperfine | tmux | chromium) optional="$optional $p" ;; *) core="$core $p" ;; esac
+	case "$p" in
+	sysdig | hyperfine | tmux | chromium | podman | runc | busybox-static) optional="$optional $p" ;;
+	*) core="$core $p" ;;
+	esac
 done
 [ -n "$core" ] && $SUDO apt-get install -y -qq --no-install-recommends $core
 if [ -n "$optional" ]; then

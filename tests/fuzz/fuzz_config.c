@@ -6,6 +6,7 @@
 #include <string.h>
 
 /* compiled in: record/ is not part of libsysrec */
+#include "record/rec_action_name.c"
 #include "record/rec_config.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
