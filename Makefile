@@ -26,11 +26,15 @@ CFLAGS ?= -O2 -g
 INC := -I. -I.output -Ifields -Ifilter
 override CFLAGS += -std=gnu11 $(WARN) $(SANFLAGS) -MMD -MP $(INC) -D_GNU_SOURCE
 LDFLAGS += $(SANFLAGS)
-LIBS := -lzstd -lyaml -lcjson -lz -lm -lsodium
+LIBS := -lzstd -lyaml -lcjson -lz -lm -lcrypto
 REC_LIBS := -lbpf -lelf -lz -lpthread
 RPL_LIBS := -ledit
+# the alert outputs (outputs/): webhooks, NATS, Kafka; in both binaries
+OUT_LIBS := -lcurl -lnats -lrdkafka -lpthread
+# the test tools' peers: an HTTP receiver, NATS and Kafka clients
+TOOL_LIBS := -lmicrohttpd $(OUT_LIBS)
 
-LIB_SRC := $(wildcard common/*.c format/*.c state/*.c fields/*.c filter/*.c rules/*.c)
+LIB_SRC := $(wildcard common/*.c format/*.c state/*.c fields/*.c filter/*.c rules/*.c outputs/*.c)
 REC_SRC := $(wildcard record/*.c)
 RPL_SRC := $(wildcard replay/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -111,19 +115,19 @@ $(REC_LIB): $(REC_LIB_OBJ)
 
 $(BIN)/sysrec: $(OUT)/record/rec_main.o $(REC_LIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(OUT)/record/rec_main.o $(REC_LIB) $(LIB) $(LIBS) $(REC_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(OUT)/record/rec_main.o $(REC_LIB) $(LIB) $(LIBS) $(REC_LIBS) $(OUT_LIBS)
 
 $(BIN)/sysreplay: $(RPL_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(RPL_OBJ) $(LIB) $(LIBS) $(RPL_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(RPL_OBJ) $(LIB) $(LIBS) $(RPL_LIBS) $(OUT_LIBS)
 
 $(OUT)/tests/%: tests/unit/%.c $(REC_LIB) $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(REC_LIB) $(LIB) $(LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS) -o $@ $< $(REC_LIB) $(LIB) $(LIBS) $(LDFLAGS) $(OUT_LIBS)
 
 $(OUT)/tools/%: tests/tools/%.c $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) $(LDFLAGS) -lpthread
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LIBS) $(LDFLAGS) $(TOOL_LIBS)
 
 $(OUT)/bench/%: bench/%.c $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)
@@ -138,7 +142,7 @@ FUZZ_MAIN_OBJ := $(OUT)/tests/fuzz/fuzz_replay_main.o
 $(OUT)/fuzz-replay/%: tests/fuzz/%.c $(FUZZ_MAIN_OBJ) $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MF $@.src.d -MT $@ -c $< -o $@.o
-	$(CC) $(CFLAGS) -o $@ $@.o $(FUZZ_MAIN_OBJ) $(LIB) $(LIBS) $(LDFLAGS)
+	$(CC) $(CFLAGS) -o $@ $@.o $(FUZZ_MAIN_OBJ) $(LIB) $(LIBS) $(LDFLAGS) $(OUT_LIBS)
 
 # libFuzzer builds: make fuzz FUZZ_SECONDS=60 runs each target for that long;
 # FUZZ_ONLY="fuzz_procnet fuzz_procfs" runs only those. Crash inputs go to
@@ -161,7 +165,7 @@ $(FUZZ_LIB): $(LIB_SRC:%.c=.output/fuzz/obj/%.o) .output/fuzz/obj/gen/rule_defau
 fuzz: deps $(FUZZ_LIB)
 	@for f in $(FUZZ_RUN); do n=$$(basename $$f .c); \
 	  $(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined \
-	    -o .output/fuzz/$$n $$f $(FUZZ_LIB) $(LIBS) || exit 1; \
+	    -o .output/fuzz/$$n $$f $(FUZZ_LIB) $(LIBS) $(OUT_LIBS) || exit 1; \
 	  mkdir -p tests/fuzz/corpus/$$n .output/fuzz/corpus-$$n; \
 	  .output/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -artifact_prefix=.output/fuzz/$$n- \

@@ -104,7 +104,7 @@ case_ "filter openat+cat, 1 core" "$n" "$REPS" "" "target >= 5M ev/s" \
 case_ "  same, state forced on" "$n" "$REPS" "SYSREPLAY_FORCE_STATE=1" \
 	"SYSREPLAY_FORCE_STATE=1: what skipping state saves" events -c --no-progress -f "$F1" "$EV"
 case_ "  same, digest chain not checked" "$n" "$REPS" "SYSREPLAY_BENCH_NO_DIGEST=1" \
-	"2.1: what checking the BLAKE2b chain costs (target <= 10%)" events -c --no-progress -f "$F1" "$EV"
+	"2.1: what checking the SHA-256 chain costs (target <= 10%)" events -c --no-progress -f "$F1" "$EV"
 case_ "count every event (no filter)" "$n" "$REPS" "" "read + decode only" \
 	events -c --no-progress "$EV"
 case_ "filter proc.pname=bash (needs state)" "$n" "$REPS" "" "state on" \

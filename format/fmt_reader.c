@@ -22,6 +22,7 @@
 #include "fmt_chunk.h"
 #include "fmt_reader_int.h"
 #include "fmt_seal.h"
+#include "fmt_seal_async.h"
 #include "fmt_wire.h"
 
 struct fmt_reader {
@@ -38,6 +39,10 @@ struct fmt_reader {
 	uint8_t dseed[FMT_DIGEST_LEN];
 	size_t dig_idx; /* chunk whose digest is in dig; SIZE_MAX: none */
 	uint8_t dig[FMT_DIGEST_LEN];
+	/* Digests on a helper thread, overlapping decompression; NULL: inline
+	 * (one CPU, or not made yet: async_tried). */
+	struct fmt_seal_async *async;
+	int async_tried;
 	const uint8_t *ext; /* the last loaded chunk's whole header */
 	size_t ext_len;
 
@@ -513,10 +518,10 @@ static int open_header(struct fmt_reader *r, const char *path, struct sr_err *er
 	r->data_start = fh.hdr_len;
 	r->seed = fmt_chain_seed(crc);
 	r->sealed = fh.major == 2 && fh.minor >= 1;
-	/* sodium_init picks the fastest BLAKE2b for this CPU (AVX2 and the like). */
+	/* This thread's digest context, allocated once here. */
 	if (r->sealed && fmt_seal_init()) {
 		free(buf);
-		return sr_err_set(err, SR_ENOMEM, "%s: libsodium cannot start", path);
+		return sr_err_set(err, SR_ENOMEM, "%s: libcrypto has no SHA-256", path);
 	}
 	if (r->sealed)
 		fmt_seal_file_seed(buf, fh.hdr_len, r->dseed);
@@ -611,6 +616,7 @@ void fmt_reader_close(struct fmt_reader *r)
 		close(r->fd);
 	free((void *)r->host.provenance);
 	ZSTD_freeDCtx(r->dctx);
+	fmt_seal_async_free(r->async);
 	free(r->ch);
 	free(r->nev);
 	free(r->ebase);
@@ -666,17 +672,13 @@ uint64_t fmt_reader_data_start(const struct fmt_reader *r)
  * previous chunk's digest (the file's digest seed for chunk 0). A
  * recomputed CRC or 64-bit hash does not get past this; a recomputed
  * digest chain does not get past a signed checkpoint (fmt_verify). */
-static int check_digest(struct fmt_reader *r, size_t i, const uint8_t *payload, size_t plen,
+static int check_digest(struct fmt_reader *r, size_t i, const uint8_t d[FMT_DIGEST_LEN],
 			struct sr_err *err)
 {
 	const struct fmt_chunk_info *ci = &r->ch[i];
 	const uint8_t *prev = r->comp + sizeof(struct fmt_chunk_hdr);
 	const uint8_t *stored = prev + FMT_DIGEST_LEN;
-	uint8_t d[FMT_DIGEST_LEN];
 
-	if (r->no_digest || fmt_fuzz_skip_checks)
-		return 0;
-	fmt_seal_chunk_digest(r->comp, r->ext_len, payload, plen, d);
 	if (memcmp(d, stored, FMT_DIGEST_LEN) != 0)
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
 			      "digest mismatch (chunk contents changed)");
@@ -689,6 +691,26 @@ static int check_digest(struct fmt_reader *r, size_t i, const uint8_t *payload, 
 			      "reordered)");
 	r->dig_idx = i;
 	memcpy(r->dig, stored, FMT_DIGEST_LEN);
+	return 0;
+}
+
+/* Starts the digest of the loaded chunk: on the helper thread when one is
+ * worth having (more than one CPU), else at once into d. Returns 1 when it
+ * runs on the helper (finish with fmt_seal_async_wait). */
+static int digest_start(struct fmt_reader *r, const uint8_t *payload, size_t plen,
+			uint8_t d[FMT_DIGEST_LEN])
+{
+	if (!r->async_tried) {
+		r->async_tried = 1;
+		/* No helper is no error: the digest runs inline. */
+		if (fmt_seal_async_useful() && fmt_seal_async_new(&r->async))
+			r->async = NULL;
+	}
+	if (r->async) {
+		fmt_seal_async_start(r->async, r->comp, r->ext_len, payload, plen);
+		return 1;
+	}
+	fmt_seal_chunk_digest(r->comp, r->ext_len, payload, plen, d);
 	return 0;
 }
 
@@ -723,7 +745,8 @@ static int load_payload(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *hd
 	const char *why;
 	const uint8_t *payload;
 	unsigned long long fcs;
-	int one_read, rc;
+	uint8_t d[FMT_DIGEST_LEN];
+	int one_read, rc, verify, async = 0;
 	size_t n, guess;
 
 	if (i >= r->nch)
@@ -786,19 +809,34 @@ static int load_payload(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *hd
 	payload = r->comp + h.hdr_len;
 	r->ext = r->comp;
 	r->ext_len = h.hdr_len;
-	if (sr_crc32c(0, payload, h.comp_size) != h.payload_crc && !fmt_fuzz_skip_checks)
+	/* A checked digest covers the payload and its crc: the crc is then
+	 * computed only when the digest fails, so that accidental damage is
+	 * named as such, and a verified read hashes each byte once. The digest
+	 * may run on a helper while this thread decompresses; either way no
+	 * record of the chunk is returned before it is checked, and a digest
+	 * or crc failure is reported before any decompression error. */
+	verify = r->sealed && !r->no_digest && !fmt_fuzz_skip_checks;
+	if (verify)
+		async = digest_start(r, payload, h.comp_size, d);
+	else if (sr_crc32c(0, payload, h.comp_size) != h.payload_crc && !fmt_fuzz_skip_checks)
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset, "payload checksum mismatch");
-	/* After the crc, so accidental damage is named as such. */
-	if (r->sealed) {
-		rc = check_digest(r, i, payload, h.comp_size, err);
+	fcs = ZSTD_getFrameContentSize(payload, h.comp_size);
+	n = fcs == h.raw_size
+		? ZSTD_decompressDCtx(r->dctx, r->raw, r->raw_cap, payload, h.comp_size)
+		: 0;
+	if (async)
+		fmt_seal_async_wait(r->async, d);
+	if (verify) {
+		rc = check_digest(r, i, d, err);
+		if (rc && sr_crc32c(0, payload, h.comp_size) != h.payload_crc)
+			return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
+				      "payload checksum mismatch");
 		if (rc)
 			return rc;
 	}
-	fcs = ZSTD_getFrameContentSize(payload, h.comp_size);
 	if (fcs != h.raw_size)
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
 			      "payload frame size disagrees with the header");
-	n = ZSTD_decompressDCtx(r->dctx, r->raw, r->raw_cap, payload, h.comp_size);
 	if (ZSTD_isError(n))
 		return err_at(err, SR_ECORRUPT, ci->seq, ci->offset,
 			      "payload does not decompress: %s", ZSTD_getErrorName(n));

@@ -112,7 +112,7 @@ struct fmt_seal_range {
 };
 
 struct fmt_seal_report {
-	int sealed;	    /* 2.1 or later: BLAKE2b digest chain present */
+	int sealed;	    /* 2.1 or later: SHA-256 digest chain present */
 	int chain_ok;	    /* no problem found in the chain or the file */
 	int signed_file;    /* the header names a signing key */
 	char key_id[17];    /* the header key's id (hex), "" when none */

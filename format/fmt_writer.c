@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -315,13 +314,18 @@ static int write_checkpoint(struct fmt_writer *w, int final, struct sr_err *err)
 		uint8_t s[FMT_SEED_LEN];
 
 		fmt_seal_ratchet(w->key.seed, s);
-		fmt_sign_key_from_seed(&next, s);
-		sodium_memzero(s, sizeof(s));
+		rc = fmt_sign_key_from_seed(&next, s);
+		fmt_seal_wipe(s, sizeof(s));
+		if (rc) {
+			fmt_seal_wipe(&next, sizeof(next));
+			return sr_err_set(err, rc, "deriving checkpoint key %llu failed",
+					  (unsigned long long)c.number + 1);
+		}
 	}
 	memcpy(c.next_pub, next.pub, FMT_PUB_LEN);
 	memcpy(c.host, w->hostname, sizeof(c.host));
 	if (fmt_ckpt_sign(&c, w->key.seed)) {
-		sodium_memzero(&next, sizeof(next));
+		fmt_seal_wipe(&next, sizeof(next));
 		return sr_err_set(err, SR_EIO, "signing checkpoint %llu failed",
 				  (unsigned long long)c.number);
 	}
@@ -332,7 +336,7 @@ static int write_checkpoint(struct fmt_writer *w, int final, struct sr_err *err)
 		w->ckpt_seq = w->seq;
 		w->ckpt_time = c.time_ns;
 	}
-	sodium_memzero(&next, sizeof(next));
+	fmt_seal_wipe(&next, sizeof(next));
 	return rc;
 }
 
@@ -612,7 +616,7 @@ int fmt_writer_finish(struct fmt_writer *w, struct fmt_writer_stats *st, struct 
 	free(w->raw);
 	free(w->out);
 	free(w->idx);
-	sodium_memzero(&w->key, sizeof(w->key));
+	fmt_seal_wipe(&w->key, sizeof(w->key));
 	free(w);
 	return rc;
 }

@@ -41,28 +41,7 @@ struct cfg {
 /* Error message: "FILE:LINE:COL: what", the source line and a caret. */
 static int cfg_err_at(struct cfg *p, int line, int col, const char *what)
 {
-	const char *s = p->src.text, *end = s + p->src.len, *e;
-	int l = 1;
-
-	while (s < end && l < line) {
-		if (*s++ == '\n')
-			l++;
-	}
-	for (e = s; e < end && *e != '\n'; e++)
-		;
-	if (line < 1 || s >= end || col < 1 || e - s > 200) {
-		sr_err_set(p->err, SR_ESYNTAX, "%s:%d:%d: %s", p->src.name, line, col, what);
-	} else {
-		if (col > e - s + 1)
-			col = (int)(e - s) + 1;
-		sr_err_set(p->err, SR_ESYNTAX, "%s:%d:%d: %s\n    %.*s\n    %*s^", p->src.name,
-			   line, col, what, (int)(e - s), s, col - 1, "");
-	}
-	if (p->err) {
-		p->err->line = line;
-		p->err->column = col;
-	}
-	return SR_ESYNTAX;
+	return rule_src_error(&p->src, line, col, what, p->err);
 }
 
 static int cfg_err(struct cfg *p, const struct rule_ynode *n, const char *fmt, ...)
@@ -358,65 +337,14 @@ static int cfg_rules(struct cfg *p, const struct rule_ynode *v)
 	return 0;
 }
 
-/* An output this version cannot deliver to: its keys are checked, and
- * enabling it is refused. */
-static int cfg_output_other(struct cfg *p, const struct rule_ynode *m, const char *name,
-			    const char *const *keys)
-{
-	const struct rule_ynode *v;
-	char what[64];
-	int rc, on = 0;
-
-	snprintf(what, sizeof(what), "outputs.%s", name);
-	rc = cfg_map(p, m, what, keys);
-	for (size_t i = 0; !rc && keys[i]; i++) {
-		const char *dummy;
-
-		if (!(v = cfg_get(m, keys[i])))
-			continue;
-		if (!strcmp(keys[i], "enabled"))
-			rc = cfg_bool(p, v, "enabled", &on);
-		else
-			rc = cfg_str(p, v, keys[i], &dummy);
-	}
-	if (!rc && on) {
-		snprintf(what, sizeof(what), "outputs.%s.enabled: true", name);
-		rc = cfg_not_yet(p, m, "enabled", what);
-	}
-	return rc;
-}
-
+/* The outputs section is the outputs module's (outputs/out_config.c), so
+ * sysreplay --outputs reads the same keys. */
 static int cfg_outputs(struct cfg *p, const struct rule_ynode *m)
 {
-	static const char *const keys[] = {"json",   "stdout", "file", "program",
-					   "syslog", "http",   NULL};
-	static const char *const k_stdout[] = {"enabled", NULL};
-	static const char *const k_file[] = {"enabled", "path", NULL};
-	static const char *const k_program[] = {"enabled", "command", NULL};
-	static const char *const k_syslog[] = {"enabled", NULL};
-	static const char *const k_http[] = {"enabled", "url", NULL};
-	const struct rule_ynode *v, *e;
-	int rc = cfg_map(p, m, "outputs", keys);
+	int rc = out_config_parse(&p->o->outs, m, &p->src, p->err);
 
-	if (!rc && (v = cfg_get(m, "json")))
-		rc = cfg_bool(p, v, "json", &p->o->alert_json);
-	if (!rc && (v = cfg_get(m, "stdout"))) {
-		rc = cfg_map(p, v, "outputs.stdout", k_stdout);
-		if (!rc && (e = cfg_get(v, "enabled"))) {
-			int on = 1;
-
-			rc = cfg_bool(p, e, "enabled", &on);
-			p->o->alert_quiet = !on;
-		}
-	}
-	if (!rc && (v = cfg_get(m, "file")))
-		rc = cfg_output_other(p, v, "file", k_file);
-	if (!rc && (v = cfg_get(m, "program")))
-		rc = cfg_output_other(p, v, "program", k_program);
-	if (!rc && (v = cfg_get(m, "syslog")))
-		rc = cfg_output_other(p, v, "syslog", k_syslog);
-	if (!rc && (v = cfg_get(m, "http")))
-		rc = cfg_output_other(p, v, "http", k_http);
+	p->o->alert_json = p->o->outs.json;
+	p->o->alert_quiet = !p->o->outs.t[OUT_STDOUT].enabled;
 	return rc;
 }
 
@@ -678,10 +606,35 @@ static int cfg_actions(struct cfg *p, const struct rule_ynode *m)
 	return rc;
 }
 
+/* signing: the options of signed captures (--sign-key and the checkpoint
+ * options); the command line wins over each. The key may come from the
+ * command line alone, so a checkpoint key without 'key' is judged after
+ * both are read (rec_opts_parse). */
+static int cfg_signing(struct cfg *p, const struct rule_ynode *m)
+{
+	static const char *const keys[] = {"key", "checkpoint_chunks", "checkpoint_every",
+					   "forward_secure", NULL};
+	const struct rule_ynode *v;
+	uint64_t x;
+	int rc = cfg_map(p, m, "signing", keys);
+
+	if (!rc && (v = cfg_get(m, "key")))
+		rc = cfg_str(p, v, "key", &p->o->sign_key);
+	if (!rc && (v = cfg_get(m, "checkpoint_chunks"))) {
+		rc = cfg_uint(p, v, "checkpoint_chunks", 1, 1000000, &x);
+		p->o->ckpt_chunks = (uint32_t)x;
+	}
+	if (!rc && (v = cfg_get(m, "checkpoint_every")))
+		rc = cfg_duration(p, v, "checkpoint_every", &p->o->ckpt_ns);
+	if (!rc && (v = cfg_get(m, "forward_secure")))
+		rc = cfg_bool(p, v, "forward_secure", &p->o->forward_secure);
+	return rc;
+}
+
 static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 {
 	static const char *const keys[] = {"capture", "rules_files",	  "outputs", "retention",
-					   "metrics", "capture_on_alert", "actions", NULL};
+					   "metrics", "capture_on_alert", "actions", "signing", NULL};
 	const struct rule_ynode *v;
 	int rc;
 
@@ -702,6 +655,8 @@ static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 		rc = cfg_capture_on_alert(p, v);
 	if (!rc && (v = cfg_get(root, "actions")))
 		rc = cfg_actions(p, v);
+	if (!rc && (v = cfg_get(root, "signing")))
+		rc = cfg_signing(p, v);
 	return rc;
 }
 
@@ -933,8 +888,16 @@ void rec_config_print(const struct rec_opts *o, FILE *f)
 		for (size_t i = 0; i < o->nrules; i++)
 			print_str(f, "  - ", o->rules[i]);
 	}
-	fprintf(f, "outputs:\n  json: %s\n  stdout:\n    enabled: %s\n",
-		o->alert_json ? "true" : "false", o->alert_quiet ? "false" : "true");
+	out_conf_print(&o->outs, f);
 	if (o->actions)
 		rec_config_print_actions(o->actions, f);
+	if (o->sign_key) {
+		fputs("signing:\n", f);
+		print_str(f, "  key: ", o->sign_key);
+		if (o->ckpt_chunks)
+			fprintf(f, "  checkpoint_chunks: %u\n", o->ckpt_chunks);
+		if (o->ckpt_ns)
+			print_duration(f, "checkpoint_every", o->ckpt_ns, 2);
+		fprintf(f, "  forward_secure: %s\n", o->forward_secure ? "true" : "false");
+	}
 }

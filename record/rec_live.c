@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../fields/fld.h"
+#include "../outputs/out.h"
 #include "../rules/rule.h"
 #include "../state/st.h"
 #include "rec_action.h"
@@ -78,6 +79,32 @@ int rec_live_reload(struct rec_live *l, const char *const *rules, size_t nrules)
 	return 0;
 }
 
+/* The alert to the outputs, rendered in the formats they use. */
+static void rec_live_emit(struct rec_live *l, const struct rule *r, struct fld_ctx *c)
+{
+	char text[8192], json[16384];
+	struct out_alert a;
+
+	/* held back by the rate limit or taken by no output: not rendered */
+	if (!out_set_admit(l->outs, rule_name(r), (int)rule_priority(r), rule_source(r)))
+		return;
+	a.rule = rule_name(r);
+	a.priority = (int)rule_priority(r);
+	a.source = rule_source(r);
+	a.hostname = l->hostname;
+	a.ts_ns = c->ev->rec->ts;
+	a.text = a.json = NULL;
+	if (out_set_wants_text(l->outs)) {
+		rule_alert_text(r, c, text, sizeof(text));
+		a.text = text;
+	}
+	if (out_set_wants_json(l->outs)) {
+		rule_alert_json(r, c, json, sizeof(json));
+		a.json = json;
+	}
+	out_set_emit(l->outs, &a);
+}
+
 static void on_alert(void *ctx, const struct rule *r, struct fld_ctx *c)
 {
 	struct rec_live *l = ctx;
@@ -87,6 +114,10 @@ static void on_alert(void *ctx, const struct rule *r, struct fld_ctx *c)
 	/* before anything is printed: a kill races the offender */
 	if (l->act)
 		rec_action_alert(l->act, r, c);
+	if (l->outs) {
+		rec_live_emit(l, r, c);
+		return;
+	}
 	if (l->quiet)
 		return;
 	if (l->json)

@@ -17,6 +17,7 @@ struct st_state;
 struct rule_set;
 struct fld_ctx;
 struct rec_action;
+struct out_set;
 
 struct rec_live {
 	struct st_state *st;
@@ -24,8 +25,9 @@ struct rec_live {
 	struct fld_ctx *fc;
 	char hostname[256];
 	uint64_t alerts;
-	int json;  /* alerts as Falco JSON lines, not text */
-	int quiet; /* alerts counted, not printed */
+	int json;	      /* alerts as Falco JSON lines, not text */
+	int quiet;	      /* alerts counted, not printed */
+	struct out_set *outs; /* when set: every alert goes there (stdout included) */
 	uint64_t reloads, reload_failures;
 	struct rec_action *act; /* response actions on alerts; NULL: none */
 };

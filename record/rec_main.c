@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <signal.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +18,14 @@
 
 #include "../common/sr_err.h"
 #include "../format/evt.h"
+#include "../format/fmt_seal.h"
 #include "../format/fmt_writer.h"
 #include "../state/st.h"
 #include "rec_action.h"
 #include "rec_caps.h"
 #include "rec_cgroup.h"
 #include "rec_cmd.h"
+#include "../outputs/out.h"
 #include "rec_live.h"
 #include "rec_opts.h"
 #include "rec_out.h"
@@ -41,6 +42,7 @@ _Static_assert(sizeof(struct evt_rec) == EVT_REC_HDR, "record header size");
 #define NS 1000000000ull
 
 static volatile sig_atomic_t sig_stop, sig_rotate, sig_child, sig_reload;
+static struct out_set *sig_outs; /* for SIGUSR1: reopen the alert file */
 
 struct rec {
 	struct rec_opts o;
@@ -77,7 +79,10 @@ static void on_signal(int sig)
 		sig_rotate = 1;
 	else if (sig == SIGCHLD)
 		sig_child = 1;
-	else
+	else if (sig == SIGUSR1) {
+		if (sig_outs)
+			out_set_reopen(sig_outs);
+	} else
 		sig_stop++;
 }
 
@@ -94,6 +99,7 @@ static void set_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -358,6 +364,21 @@ static void print_summary(struct rec *r, uint64_t elapsed_ns)
 		fprintf(stderr, "sysrec: %llu alerts\n", (unsigned long long)r->live.alerts);
 }
 
+/* The alert outputs (with -r); their spools default to FILE.spool/. Threads
+ * start here, after the capability drop, so they hold none. */
+static int open_outputs(struct rec *r, struct sr_err *err)
+{
+	char root[4200];
+
+	snprintf(root, sizeof(root), "%s.spool", r->o.path);
+	r->o.outs.json = r->o.alert_json;
+	r->o.outs.t[OUT_STDOUT].enabled = !r->o.alert_quiet;
+	if (out_set_open(&r->live.outs, &r->o.outs, root, err))
+		return -1;
+	sig_outs = r->live.outs;
+	return 0;
+}
+
 static void reap_child(struct rec *r)
 {
 	int ws;
@@ -405,6 +426,9 @@ static void run(struct rec *r)
 					r->o.path, strerror(e));
 			if (account_drops(r))
 				break;
+			/* the rate limiter's summaries come even when alerts stop */
+			if (r->live.outs)
+				out_set_tick(r->live.outs);
 			if (r->status_line)
 				print_status(r, mono - last_sec, r->nevents - ev_at_sec);
 			ev_at_sec = r->nevents;
@@ -517,6 +541,10 @@ int main(int argc, char **argv)
 	uint64_t t0;
 	int rc, go_fd = -1, code = 0;
 
+	/* A subcommand as the first word: recording needs -w and takes its
+	 * COMMAND only after --, so "keygen" there was never valid before. */
+	if (argc > 1 && !strcmp(argv[1], "keygen"))
+		return fmt_key_cmd("sysrec", argc - 1, argv + 1);
 	sr_err_clear(&err);
 	rc = rec_opts_parse(&r.o, argc, argv, &err);
 	if (rc == 1)
@@ -551,7 +579,7 @@ int main(int argc, char **argv)
 	rc = rec_out_open(&r.out, r.o.path, &host, &wopts, r.o.ring_count, &err);
 	/* Forward-secure: the writer holds the only copy, and evolves it. */
 	if (r.o.forward_secure) {
-		sodium_memzero(&r.key, sizeof(r.key));
+		fmt_seal_wipe(&r.key, sizeof(r.key));
 		r.out.wopts.sign = NULL;
 	}
 	if (rc)
@@ -604,10 +632,11 @@ int main(int argc, char **argv)
 		goto fail_early;
 	}
 	drop_caps(&r);
+	if (r.live.rs && open_outputs(&r, &err))
+		goto fail_early;
 	/* the sync thread after the drop: capabilities belong to each thread,
 	 * and it must not keep what the others gave up */
-	if (r.o.fsync &&
-	    (rec_sync_start(&r.sync, &err) || rec_out_set_sync(&r.out, &r.sync, &err)))
+	if (r.o.fsync && (rec_sync_start(&r.sync, &err) || rec_out_set_sync(&r.out, &r.sync, &err)))
 		goto fail_early;
 	r.status_line = !r.o.quiet && !r.o.cmd && isatty(STDERR_FILENO);
 	if (r.o.verbose)
@@ -629,6 +658,10 @@ int main(int argc, char **argv)
 	if (!r.write_rc)
 		account_drops(&r);
 	rec_probe_close(&r.probe);
+	/* the alerts' delivery ends (or waits in the spool) before the summary */
+	sig_outs = NULL;
+	out_set_close(r.live.outs, stderr);
+	r.live.outs = NULL;
 	rc = rec_out_close(&r.out, r.write_rc ? NULL : &r.werr);
 	if (rc && !r.write_rc)
 		r.write_rc = rc;
@@ -657,6 +690,9 @@ int main(int argc, char **argv)
 	return code;
 
 fail_early:
+	sig_outs = NULL;
+	out_set_close(r.live.outs, NULL);
+	r.live.outs = NULL;
 	if (go_fd >= 0)
 		rec_cmd_abort(go_fd, r.child);
 	rec_ring_close(r.ring);

@@ -23,6 +23,7 @@ void rec_usage(FILE *f)
 	      "           [-r RULES.yaml ...] [-E] [--fsync] [-q] [-v] [-u USER] [--force]\n"
 	      "           [-- COMMAND [ARGS...]]\n"
 	      "    sysrec -c CONFIG.yaml [OPTIONS...] [--show-config]\n"
+	      "    sysrec keygen -o KEY\n"
 	      "\n"
 	      "DESCRIPTION\n"
 	      "    An eBPF probe records every system call (one record when it returns, with\n"
@@ -57,6 +58,18 @@ void rec_usage(FILE *f)
 	      "                   Falco's text format (one file per -r; repeat -r for more);\n"
 	      "                   a rule's actions: (kill_process, freeze_container, ...) are\n"
 	      "                   taken only with actions.enabled in the -c FILE\n"
+	      "    --alert-file PATH      also append alerts to PATH (reopened on SIGUSR1)\n"
+	      "    --alert-program CMD    also write alerts to the stdin of CMD (sh -c; started\n"
+	      "                   again when it dies)\n"
+	      "    --alert-syslog ADDR    also send alerts as RFC 5424 syslog to ADDR (/dev/log,\n"
+	      "                   udp://HOST:PORT)\n"
+	      "    --alert-http URL       also POST each alert (Falco JSON + uuid) to URL\n"
+	      "    --alert-nats URLS      also publish alerts to NATS (subject\n"
+	      "                   sysrec.alerts.<priority>.<hostname>)\n"
+	      "    --alert-kafka BROKERS  also produce alerts to Kafka topic sysrec-alerts\n"
+	      "    --alert-spool DIR      spool of undelivered alerts (default FILE.spool)\n"
+	      "                   Outputs other than stdout deliver at least once, in order,\n"
+	      "                   through an on-disk spool; see sysrec.yaml(5), outputs:\n"
 	      "    -E             record the environment of execve\n"
 	      "    --fsync        sync the file to disk once a second (from a thread of its own,\n"
 	      "                   so recording never waits for the disk): a machine crash\n"
@@ -64,8 +77,9 @@ void rec_usage(FILE *f)
 	      "    --no-latency   do not measure syscall durations (evt.latency is 0): no\n"
 	      "                   sys_enter probe, which roughly halves the recording cost\n"
 	      "                   per syscall\n"
-	      "    --sign-key KEY sign the capture: Ed25519 checkpoints over the BLAKE2b digest\n"
-	      "                   chain (KEY from `sysreplay keygen -o KEY`, mode 0600);\n"
+	      "    --sign-key KEY sign the capture: Ed25519 checkpoints over the SHA-256 digest\n"
+	      "                   chain (KEY from `sysrec keygen -o KEY` or `sysreplay keygen\n"
+	      "                   -o KEY`: KEY mode 0600 and KEY.pub);\n"
 	      "                   `sysreplay verify --key KEY.pub` proves what was recorded\n"
 	      "    --checkpoint-chunks N  sign every N chunks (default 16)\n"
 	      "    --checkpoint-every SECONDS  ... or when the last checkpoint is this old\n"
@@ -103,6 +117,7 @@ void rec_usage(FILE *f)
 	      "                     of them changes); a file that fails to load is reported\n"
 	      "                     and the rules in force stay; recording goes on\n"
 	      "    SIGUSR2          rotate now (before this version: SIGHUP)\n"
+	      "    SIGUSR1          reopen the alert file (--alert-file), after logrotate\n"
 	      "\n"
 	      "EXIT STATUS\n"
 	      "    0 done; 1 the capture could not be completed: the disk filled (at start no\n"
@@ -135,6 +150,13 @@ enum {
 	OPT_CKPTCHUNKS,
 	OPT_CKPTEVERY,
 	OPT_FWDSECURE,
+	OPT_ALERT_FILE, /* one per enum out_kind from OUT_FILE on, in its order */
+	OPT_ALERT_PROGRAM,
+	OPT_ALERT_SYSLOG,
+	OPT_ALERT_HTTP,
+	OPT_ALERT_NATS,
+	OPT_ALERT_KAFKA,
+	OPT_ALERT_SPOOL,
 };
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -223,6 +245,7 @@ static void set_defaults(struct rec_opts *o)
 	o->entry = PRB_ENTRY_SLOT;
 	o->level = 1;
 	o->snap_ns = 30ull * 1000000000ull;
+	out_conf_init(&o->outs);
 }
 
 static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *err)
@@ -249,6 +272,13 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 	    {"checkpoint-chunks", required_argument, NULL, OPT_CKPTCHUNKS},
 	    {"checkpoint-every", required_argument, NULL, OPT_CKPTEVERY},
 	    {"forward-secure", no_argument, NULL, OPT_FWDSECURE},
+	    {"alert-file", required_argument, NULL, OPT_ALERT_FILE},
+	    {"alert-program", required_argument, NULL, OPT_ALERT_PROGRAM},
+	    {"alert-syslog", required_argument, NULL, OPT_ALERT_SYSLOG},
+	    {"alert-http", required_argument, NULL, OPT_ALERT_HTTP},
+	    {"alert-nats", required_argument, NULL, OPT_ALERT_NATS},
+	    {"alert-kafka", required_argument, NULL, OPT_ALERT_KAFKA},
+	    {"alert-spool", required_argument, NULL, OPT_ALERT_SPOOL},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *last_arg = NULL;
@@ -408,6 +438,19 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 		case OPT_FWDSECURE:
 			o->forward_secure = 1;
 			break;
+		case OPT_ALERT_FILE:
+		case OPT_ALERT_PROGRAM:
+		case OPT_ALERT_SYSLOG:
+		case OPT_ALERT_HTTP:
+		case OPT_ALERT_NATS:
+		case OPT_ALERT_KAFKA:
+			if (out_conf_flag(&o->outs, (enum out_kind)(OUT_FILE + c - OPT_ALERT_FILE),
+					  optarg, err))
+				return SR_ESYNTAX;
+			break;
+		case OPT_ALERT_SPOOL:
+			o->outs.spool_dir = optarg;
+			break;
 		case OPT_ENTRY:
 			if (!strcmp(optarg, "none"))
 				o->entry = PRB_ENTRY_NONE;
@@ -470,10 +513,14 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 	if (o->ring_count && !o->rot_bytes && !o->rot_ns)
 		return sr_err_set(err, SR_ESYNTAX, "-W needs -C or -G");
 	if ((o->ckpt_chunks || o->ckpt_ns || o->forward_secure) && !o->sign_key)
-		return sr_err_set(err, SR_ESYNTAX, "checkpoint options need --sign-key");
+		return sr_err_set(
+		    err, SR_ESYNTAX,
+		    "checkpoint options need --sign-key (or signing.key in the config)");
 	/* A new file must be signed by the key verify trusts, which the
 	 * forward-secure recorder no longer holds. */
 	if (o->forward_secure && (o->rot_bytes || o->rot_ns))
-		return sr_err_set(err, SR_ESYNTAX, "--forward-secure excludes -C and -G");
+		return sr_err_set(err, SR_ESYNTAX,
+				  "--forward-secure (signing.forward_secure) excludes -C and -G "
+				  "(capture.rotate)");
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "../common/sr_err.h"
+#include "../outputs/out.h"
 
 struct rec_action_cfg;
 
@@ -28,16 +29,18 @@ struct rec_opts {
 	const char *rules[REC_MAX_RULES];
 	size_t nrules;
 	int quiet, verbose, env;
-	int fsync;		/* --fsync */
-	int alert_json;		/* config outputs.json: alerts as Falco JSON */
-	int alert_quiet;	/* config outputs.stdout.enabled: false */
-	const char *config;	/* -c FILE */
-	struct rec_config *cfg; /* owns the strings taken from -c FILE */
-	int rules_from_config;	/* rules[] came from the config: a -r replaces them */
-	int show_config;	/* --show-config */
-	int force;		/* --force: replace an existing FILE */
-	const char *user;	/* -u USER: run COMMAND as this user */
-	char **cmd;		/* after --, NULL-terminated */
+	int fsync;		 /* --fsync */
+	int alert_json;		 /* config outputs.json: alerts as Falco JSON */
+	int alert_quiet;	 /* config outputs.stdout.enabled: false */
+	struct out_conf outs;	 /* config outputs: and the --alert-* flags */
+	const char *alert_spool; /* --alert-spool DIR */
+	const char *config;	 /* -c FILE */
+	struct rec_config *cfg;	 /* owns the strings taken from -c FILE */
+	int rules_from_config;	 /* rules[] came from the config: a -r replaces them */
+	int show_config;	 /* --show-config */
+	int force;		 /* --force: replace an existing FILE */
+	const char *user;	 /* -u USER: run COMMAND as this user */
+	char **cmd;		 /* after --, NULL-terminated */
 	/* hidden, for tests and benchmarks */
 	uint32_t buffer_pages; /* --buffer-pages: per-CPU buffer size */
 	int transport;	       /* --transport perf|ringbuf */

@@ -7,8 +7,11 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "outputs/out.h"
 #include "rpl.h"
+#include "fields/fld.h"
 #include "rules/rule.h"
 
 #define RPL_ALERT_CAP (64u << 10)
@@ -27,6 +30,8 @@ struct rpl_alerts {
 	size_t cap, used;
 	uint64_t total;
 	int werr;
+	struct out_set *outs; /* --outputs / --alert-*: NULL without */
+	char host[256];
 };
 
 /* After every file is loaded and before finalize, as Falco applies -D/-T
@@ -211,6 +216,34 @@ static void count_rule(struct rpl_alerts *a, const struct rule *r)
 	c->n++;
 }
 
+/* The alert to the outputs; buf holds it in the stdout format already. */
+static void ship(struct rpl_alerts *a, const struct rule *r, struct fld_ctx *c, size_t n)
+{
+	char *other;
+	struct out_alert o;
+
+	if (!out_set_admit(a->outs, rule_name(r), (int)rule_priority(r), rule_source(r)))
+		return;
+	other = malloc(RPL_ALERT_CAP);
+	a->buf[n] = '\0';
+	o.rule = rule_name(r);
+	o.priority = (int)rule_priority(r);
+	o.source = rule_source(r);
+	o.hostname = c->hostname ? c->hostname : a->host;
+	o.ts_ns = c->ev->rec->ts;
+	o.text = a->json ? NULL : a->buf;
+	o.json = a->json ? a->buf : NULL;
+	if (other && a->json && out_set_wants_text(a->outs)) {
+		rule_alert_text(r, c, other, RPL_ALERT_CAP - 1);
+		o.text = other;
+	} else if (other && !a->json && out_set_wants_json(a->outs)) {
+		rule_alert_json(r, c, other, RPL_ALERT_CAP - 1);
+		o.json = other;
+	}
+	out_set_emit(a->outs, &o);
+	free(other);
+}
+
 static void on_match(void *ctx, const struct rule *r, struct fld_ctx *c)
 {
 	struct rpl_alerts *a = ctx;
@@ -220,6 +253,8 @@ static void on_match(void *ctx, const struct rule *r, struct fld_ctx *c)
 		n = rule_alert_json(r, c, a->buf, RPL_ALERT_CAP - 1);
 	else
 		n = rule_alert_text(r, c, a->buf, RPL_ALERT_CAP - 1);
+	if (a->outs)
+		ship(a, r, c, n);
 	a->buf[n++] = '\n';
 	if (fwrite(a->buf, 1, n, a->f) != n) {
 		rpl_out_failed(errno); /* reported by main */
@@ -278,6 +313,9 @@ int rpl_cmd_alerts(int argc, char **argv)
 	enum {
 		OPT_PRIO = RPL_OPT_OWN,
 		OPT_ALL,
+		OPT_OUTPUTS,
+		OPT_SPOOL,
+		OPT_ALERT, /* + enum out_kind - OUT_FILE */
 	};
 	static const struct option lo[] = {
 	    {"rules", required_argument, NULL, 'r'},
@@ -288,6 +326,14 @@ int rpl_cmd_alerts(int argc, char **argv)
 	    {"disable-tags", required_argument, NULL, 'T'},
 	    {"disable", required_argument, NULL, 'D'},
 	    {"all", no_argument, NULL, OPT_ALL},
+	    {"outputs", required_argument, NULL, OPT_OUTPUTS},
+	    {"alert-spool", required_argument, NULL, OPT_SPOOL},
+	    {"alert-file", required_argument, NULL, OPT_ALERT},
+	    {"alert-program", required_argument, NULL, OPT_ALERT + 1},
+	    {"alert-syslog", required_argument, NULL, OPT_ALERT + 2},
+	    {"alert-http", required_argument, NULL, OPT_ALERT + 3},
+	    {"alert-nats", required_argument, NULL, OPT_ALERT + 4},
+	    {"alert-kafka", required_argument, NULL, OPT_ALERT + 5},
 	    RPL_RUN_LONG_OPTS,
 	    {NULL, 0, NULL, 0},
 	};
@@ -302,7 +348,12 @@ int rpl_cmd_alerts(int argc, char **argv)
 	struct rule_set *rs = NULL;
 	struct rpl_alerts *a = NULL;
 	struct sr_err err;
+	struct out_conf oc;
+	int ship = 0;
 
+	out_conf_init(&oc);
+	oc.t[OUT_STDOUT].enabled = 0; /* stdout is printed here, as before */
+	sr_err_clear(&err);
 	if (!rules || !disable) {
 		free(rules);
 		free(disable);
@@ -340,6 +391,25 @@ int rpl_cmd_alerts(int argc, char **argv)
 		case OPT_ALL:
 			sel.all = 1;
 			break;
+		case OPT_OUTPUTS:
+			if (out_config_load(&oc, optarg, &err))
+				rc = rpl_fail("--outputs: %s", err.msg);
+			oc.t[OUT_STDOUT].enabled = 0;
+			ship = 1;
+			break;
+		case OPT_SPOOL:
+			oc.spool_dir = optarg;
+			break;
+		case OPT_ALERT:
+		case OPT_ALERT + 1:
+		case OPT_ALERT + 2:
+		case OPT_ALERT + 3:
+		case OPT_ALERT + 4:
+		case OPT_ALERT + 5:
+			out_conf_flag(&oc, (enum out_kind)(OUT_FILE + opt - OPT_ALERT), optarg,
+				      &err);
+			ship = 1;
+			break;
 		default:
 			rc = rpl_opt_run("alerts", opt, argv, &ro);
 			break;
@@ -370,6 +440,14 @@ int rpl_cmd_alerts(int argc, char **argv)
 		rc = rpl_fail("out of memory");
 		goto out;
 	}
+	if (ship && out_conf_any(&oc)) {
+		if (gethostname(a->host, sizeof(a->host)))
+			a->host[0] = '\0';
+		if (out_set_open(&a->outs, &oc, "sysreplay.spool", &err)) {
+			rc = rpl_fail("outputs: %s", err.msg);
+			goto out;
+		}
+	}
 	if (rpl_input_open_or_fail(&in, argv + optind, argc - optind)) {
 		rc = RPL_EXIT_BAD;
 		goto out;
@@ -388,6 +466,9 @@ int rpl_cmd_alerts(int argc, char **argv)
 		rc = rpl_fail_err(NULL, &err);
 out:
 	rpl_input_close(in);
+	if (a)
+		out_set_close(a->outs, stderr);
+	out_conf_free(&oc);
 	rpl_alerts_free(a);
 	if (rs)
 		rule_set_free(rs);

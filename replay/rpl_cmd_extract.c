@@ -4,15 +4,16 @@
  * The whole input runs through the state engine (so -f on proc.* or fd.*
  * fields decides as it would in `events`); at the first selected event the
  * state is written as the extract's own snapshot, so the extract reads on
- * its own. Then only the selected events are written, each preceded by a
- * fresh snapshot when what it refers to (its thread and ancestors, its fd)
- * changed since the last one through events that were not selected: the
- * extract then reads every field as the full capture does. Its header carries
+ * its own. Then only the selected events are written, each preceded by
+ * descriptions (PROCINFO, FDINFO records outside a snapshot, which readers
+ * apply as updates) of what it refers to (its thread and ancestors, its fd)
+ * when that changed since it was last described through events that were
+ * not selected: the extract then reads every field as the full capture
+ * does, without a whole snapshot per change. Its header carries
  * the provenance (sources with SHA-256 and signature status, selection,
  * tool, time); --sign-key signs it like a recording. */
 #include <cjson/cJSON.h>
 #include <getopt.h>
-#include <sodium.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,9 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* What the last snapshot said about each thread and fd, as a digest of
- * the fields the extract's readers see: key → value, open addressing. */
+/* What the extract last said about each thread and fd (in its snapshot or
+ * a later description), as a digest of the fields its readers see:
+ * key → value, open addressing. */
 struct seen {
 	uint64_t *key, *val;
 	size_t cap, n;
@@ -135,6 +137,7 @@ struct xctx {
 	int descendants;
 	int started; /* the first snapshot is written */
 	uint64_t snapshots;
+	uint64_t updates; /* descriptions written after the snapshot */
 	uint64_t written;
 	struct sr_err err;
 	int rc;
@@ -164,21 +167,33 @@ static int note_thread(void *ctx, const struct st_thread *t)
 	return 0;
 }
 
-/* Whether the last snapshot still describes the event's thread, its
- * ancestors and its fd. */
-static int snapshot_current(const struct xctx *x)
+static int put_snapshot_rec(void *ctx, const void *rec, size_t len);
+
+/* Describes the event's thread, its ancestors and its fd where the extract
+ * last said something else about them (unselected events changed them). */
+static int describe_changes(struct xctx *x, uint64_t ts)
 {
 	const struct st_thread *t = st_event_thread(x->st);
 	const struct st_fd *f = st_event_fd(x->st);
+	int rc = 0;
 
-	if (t && f && !seen_same(&x->seen, fd_key(t->pid, f->fd), fd_val(f)))
-		return 0;
-	for (int depth = 0; t && depth < 16; depth++) {
-		if (!seen_same(&x->seen, (uint64_t)t->tid + 1, thread_val(t)))
-			return 0;
+	for (int depth = 0; t && depth < 16 && !rc; depth++) {
+		uint64_t v = thread_val(t);
+
+		if (!seen_same(&x->seen, (uint64_t)t->tid + 1, v)) {
+			rc = st_describe_emit(x->st, t->tid, NULL, ts, put_snapshot_rec, x);
+			rc = rc ? rc : seen_put(&x->seen, (uint64_t)t->tid + 1, v);
+			x->updates++;
+		}
 		t = st_thread_parent(x->st, t);
 	}
-	return 1;
+	t = st_event_thread(x->st);
+	if (!rc && t && f && !seen_same(&x->seen, fd_key(t->pid, f->fd), fd_val(f))) {
+		rc = st_describe_emit(x->st, t->tid, f, ts, put_snapshot_rec, x);
+		rc = rc ? rc : seen_put(&x->seen, fd_key(t->pid, f->fd), fd_val(f));
+		x->updates++;
+	}
+	return rc;
 }
 
 static int put_snapshot_rec(void *ctx, const void *rec, size_t len)
@@ -210,7 +225,13 @@ static int extract_emit(void *ctx, struct fld_ctx *c)
 
 	if (x->pid && !pid_selected(x))
 		return 0;
-	if (!x->started || !snapshot_current(x)) {
+	if (x->started) {
+		x->rc = describe_changes(x, rec->ts);
+		if (x->rc && !x->err.msg[0])
+			sr_err_set(&x->err, x->rc, "out of memory");
+		if (x->rc)
+			return 1;
+	} else {
 		x->started = 1;
 		x->snapshots++;
 		x->rc = fmt_writer_snapshot_begin(x->w, &x->err);
@@ -353,12 +374,13 @@ int rpl_cmd_extract(int argc, char **argv)
 		rc = rpl_fail_err(out, &err);
 		goto done;
 	}
-	printf("%s: %" PRIu64 " events extracted of %" PRIu64 ", %" PRIu64 " state snapshots%s%s\n",
-	       out, x.written, res.seen, x.snapshots, sign ? ", signed" : "",
+	printf("%s: %" PRIu64 " events extracted of %" PRIu64 ", %" PRIu64
+	       " state snapshots, %" PRIu64 " state updates%s%s\n",
+	       out, x.written, res.seen, x.snapshots, x.updates, sign ? ", signed" : "",
 	       x.started ? "" : " (nothing selected)");
 	rc = RPL_EXIT_OK;
 done:
-	sodium_memzero(&sk, sizeof(sk));
+	fmt_seal_wipe(&sk, sizeof(sk));
 	rpl_input_close(in);
 	if (x.st)
 		st_free(x.st);

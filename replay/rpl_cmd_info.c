@@ -60,7 +60,7 @@ static void print_seal(const struct info *i)
 		       "integrity");
 		return;
 	}
-	printf("  %-12s BLAKE2b-256 digest chain (check it with sysreplay verify)\n", "integrity");
+	printf("  %-12s SHA-256 digest chain (check it with sysreplay verify)\n", "integrity");
 	if (!g->signed_file) {
 		printf("  %-12s unsigned\n", "signature");
 		return;

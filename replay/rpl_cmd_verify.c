@@ -83,8 +83,8 @@ static void print_seal(const char *path, const struct fmt_seal_report *s)
 		       path);
 		return;
 	}
-	printf("%s: digest chain (BLAKE2b-256): %s, %" PRIu64 " chunks, %" PRIu64 " records\n",
-	       path, s->chain_ok ? "intact" : "problems above", s->chunks, s->events);
+	printf("%s: digest chain (SHA-256): %s, %" PRIu64 " chunks, %" PRIu64 " records\n", path,
+	       s->chain_ok ? "intact" : "problems above", s->chunks, s->events);
 	if (!s->signed_file) {
 		printf("%s: not signed\n", path);
 		return;

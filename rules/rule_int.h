@@ -66,6 +66,10 @@ const struct rule_ynode *rule_ymap_get(const struct rule_ynode *m, const char *k
 int rule_yscalar_bool(const struct rule_ynode *n);
 /* 1 when the node is a null (~, null, empty plain scalar). */
 int rule_ynode_is_null(const struct rule_ynode *n);
+/* Sets err to "NAME:LINE:COL: what" followed by src's line and a caret under
+ * the column (line and column also in err); returns SR_ESYNTAX. */
+int rule_src_error(const struct rule_src *src, int line, int col, const char *what,
+		   struct sr_err *err);
 
 /* ---- bounds of loading (rule_bound.c) ---- */
 /* What one rules set may expand to, whatever the size of its files: lists

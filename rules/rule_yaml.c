@@ -320,3 +320,30 @@ int rule_ynode_is_null(const struct rule_ynode *n)
 		return 0;
 	return n->len == 0 || strcmp(n->s, "~") == 0 || strcasecmp(n->s, "null") == 0;
 }
+
+int rule_src_error(const struct rule_src *src, int line, int col, const char *what,
+		   struct sr_err *err)
+{
+	const char *s = src->text, *end = s + src->len, *e;
+	int l = 1;
+
+	while (s < end && l < line) {
+		if (*s++ == '\n')
+			l++;
+	}
+	for (e = s; e < end && *e != '\n'; e++)
+		;
+	if (line < 1 || s >= end || col < 1 || e - s > 200) {
+		sr_err_set(err, SR_ESYNTAX, "%s:%d:%d: %s", src->name, line, col, what);
+	} else {
+		if (col > e - s + 1)
+			col = (int)(e - s) + 1;
+		sr_err_set(err, SR_ESYNTAX, "%s:%d:%d: %s\n    %.*s\n    %*s^", src->name, line,
+			   col, what, (int)(e - s), s, col - 1, "");
+	}
+	if (err) {
+		err->line = line;
+		err->column = col;
+	}
+	return SR_ESYNTAX;
+}

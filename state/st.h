@@ -113,6 +113,13 @@ const char *st_user_shell(const struct st_state *st, uint32_t uid);
  * record. ts_ns stamps them. Used by the recorder for periodic snapshots. */
 int st_snapshot_emit(const struct st_state *st, uint64_t ts_ns,
 		     int (*emit)(void *ctx, const void *rec, size_t len), void *ctx);
+/* One description outside a snapshot, which a reader applies as an update
+ * (adds or replaces that entry, drops nothing): the PROCINFO record of
+ * thread tid, or with fd (an fd of tid's process) its FDINFO record. Emits
+ * nothing when tid is unknown. */
+int st_describe_emit(const struct st_state *st, uint32_t tid, const struct st_fd *fd,
+		     uint64_t ts_ns, int (*emit)(void *ctx, const void *rec, size_t len),
+		     void *ctx);
 
 struct st_stats {
 	uint64_t threads, fds, reaped_threads, reaped_fds;

@@ -447,6 +447,22 @@ static int emit_thread(struct emit_ctx *c, const struct st_thr *t)
 	return rc;
 }
 
+static int emit_fd(struct emit_ctx *c, const struct evt_rec *h, const struct st_fd *f)
+{
+	uint8_t tuple[64];
+	struct evt_fdinfo r = {
+		.fd = f->fd,
+		.type = f->type,
+		.name = evt_str(f->name),
+		.tuple = {tuple, st_fd_tuple_encode(f, tuple, sizeof(tuple))},
+		.flags = f->flags,
+		.ino = f->ino,
+	};
+
+	evt_build_fdinfo(&c->b, h, &r);
+	return finish(c);
+}
+
 static int emit_fds(struct emit_ctx *c, const struct st_thr *t)
 {
 	struct evt_rec h;
@@ -456,20 +472,8 @@ static int emit_fds(struct emit_ctx *c, const struct st_thr *t)
 	if (t->proc->fds.n && !v)
 		return c->rc = SR_ENOMEM;
 	hdr_of(c, &h, t);
-	for (size_t i = 0; i < n && !c->rc; i++) {
-		const struct st_fd *f = &((struct st_fdent *)v[i])->pub;
-		uint8_t tuple[64];
-		struct evt_fdinfo r = {
-			.fd = f->fd,
-			.type = f->type,
-			.name = evt_str(f->name),
-			.tuple = { tuple, st_fd_tuple_encode(f, tuple, sizeof(tuple)) },
-			.flags = f->flags,
-			.ino = f->ino,
-		};
-		evt_build_fdinfo(&c->b, &h, &r);
-		finish(c);
-	}
+	for (size_t i = 0; i < n && !c->rc; i++)
+		emit_fd(c, &h, &((struct st_fdent *)v[i])->pub);
 	free(v);
 	return c->rc;
 }
@@ -551,6 +555,26 @@ int st_snapshot_emit(const struct st_state *st, uint64_t ts_ns,
 	free(v);
 	if (!c.rc)
 		emit_marker(&c, EVT_SNAP_END, live);
+	evt_builder_free(&c.b);
+	return c.rc;
+}
+
+int st_describe_emit(const struct st_state *st, uint32_t tid, const struct st_fd *fd,
+		     uint64_t ts_ns, int (*emit)(void *ctx, const void *rec, size_t len), void *ctx)
+{
+	struct emit_ctx c = {.st = st, .ts = ts_ns, .emit = emit, .ctx = ctx};
+	const struct st_thr *t = st_thr_find(st, tid);
+	struct evt_rec h;
+
+	if (!t)
+		return 0;
+	evt_builder_init(&c.b);
+	if (fd) {
+		hdr_of(&c, &h, t);
+		emit_fd(&c, &h, fd);
+	} else {
+		emit_thread(&c, t);
+	}
 	evt_builder_free(&c.b);
 	return c.rc;
 }

@@ -44,6 +44,8 @@ check format_field '^ %proc.name %fd.name ' "$R" events -p '%proc.name %fd.na'
 check fields_prefix '^ thread.tid ' "$R" fields thread.t
 check sysrec_options ' --syscalls .*-w ' "$BIN/sysrec" -
 check sysrec_command_after_dashes ' bash ' "$BIN/sysrec" -w x -- bas
+check sysrec_keygen_command '^ keygen $' "$BIN/sysrec" keyg
+check sysrec_keygen_options '^ --help -o $' "$BIN/sysrec" keygen -
 # every field the catalog lists is offered after -f
 n_cat=$("$R" fields | wc -l)
 n_comp=$(comp "$R" events -f '' | wc -w)

@@ -26,6 +26,10 @@ outputs:
   json: true
   stdout: {enabled: false}
   file: {enabled: false, path: /var/log/x}
+  http: {enabled: true, url: "https://h:2801/", headers: {Authorization: Bearer t}, timeout: 3s, min_priority: error}
+  nats: {enabled: true, servers: [nats://a:4222, nats://b:4222], jetstream: true, format: text}
+  spool_max: 5MB
+  rate_limit: {rate: 2.5, burst: 7, summary_every: 30s}
 retention:
 metrics: {enabled: false, listen: "[::1]:9000"}
 capture_on_alert: {enabled: false, mode: all_rules, min_priority: warning, pre: 30s, post: 10s, max_bytes: 1GiB, max_per_hour: 5}
@@ -38,6 +42,13 @@ if "$S" -c "$T/all.yaml" --show-config >"$T/show" 2>"$T/err"; then
 	if [ -z "$miss" ]; then pass every_key_applied; else fail every_key_applied "missing$miss"; fi
 else
 	fail every_key_applied "exit $?: $(head -3 "$T/err")"
+fi
+if grep -q 'servers: "nats://a:4222,nats://b:4222"' "$T/show" && grep -q 'Authorization: "Bearer t"' "$T/show" &&
+	grep -q 'min_priority: Error' "$T/show" && grep -q 'burst: 7' "$T/show" &&
+	grep -q 'spool_max: 5000000' "$T/show"; then
+	pass outputs_keys_applied
+else
+	fail outputs_keys_applied "$(sed -n '/^outputs/,$p' "$T/show" | tr '\n' ' ')"
 fi
 # --show-config prints a config that reads back to the same settings
 if "$S" -c "$T/show" --show-config 2>"$T/err" | cmp -s - "$T/show"; then pass show_config_round_trip
@@ -95,7 +106,9 @@ bad metrics_not_yet 2:3 "'metrics.enabled: true' is not acted upon" $'metrics:\n
 bad metrics_listen 2:11 "'listen' must be HOST:PORT" $'metrics:\n  listen: 8765'
 bad coa_not_yet 1:20 "'capture_on_alert.enabled: true' is not acted upon" 'capture_on_alert: {enabled: true}'
 bad coa_priority 1:34 "'min_priority' must be a Falco priority" 'capture_on_alert: {min_priority: loud}'
-bad output_not_yet 3:5 "'outputs.file.enabled: true' is not acted upon" $'outputs:\n  file:\n    enabled: true\n    path: /tmp/a'
+bad output_no_target 3:5 "outputs.file is enabled but has no 'path'" $'outputs:\n  file:\n    enabled: true'
+bad output_unknown_key 3:5 "unknown key 'uri' in outputs.http" $'outputs:\n  http:\n    uri: http://x/'
+bad output_format 2:18 "'format' must be text or json" $'outputs:\n  file: {format: xml}'
 bad rules_map 1:14 "'rules_files' must be a list" 'rules_files: {a: b}'
 bad not_map 1:1 "'the configuration' must be a map" '- a'
 bad yaml_syntax 3:4 "YAML: " $'capture:\n  snaplen: [1, 2\n  x: 1'

@@ -22,6 +22,26 @@ flt='fd.name startswith /etc and proc.pname exists'
 if [ -s "$T/want" ] && cmp -s "$T/want" "$T/got"; then pass extract_filter_state_fields
 else fail extract_filter_state_fields "$(wc -l <"$T/want") vs $(wc -l <"$T/got") lines: $(diff "$T/want" "$T/got" | head -3)"; fi
 
+# lean: one snapshot for the whole extract; what events left out changed is
+# described record by record (the fields above still read the same), and
+# the extract stays a fraction of the source
+nsnap=$(sed -n 's/.*, \([0-9]*\) state snapshots, \([0-9]*\) state updates.*/\1 \2/p' "$T/x")
+"$R" info -j "$T/e.sysrec" >"$T/i" 2>&1
+if [ "${nsnap% *}" = 1 ] && [ "${nsnap#* }" -gt 0 ] &&
+	python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); assert o["snapshot_chunks"]==1' "$T/i" &&
+	[ "$(stat -c %s "$T/e.sysrec")" -lt "$(( $(stat -c %s "$T/a.sysrec") / 4 ))" ]; then
+	pass extract_one_snapshot_then_updates
+else fail extract_one_snapshot_then_updates "'$(cat "$T/x")', $(stat -c %s "$T/e.sysrec") bytes"; fi
+# a state-heavy selection: every event of short-lived processes, fields as
+# in the source, across process exits and pid reuse left out
+F2='%evt.time %proc.name %proc.pname %proc.exepath %proc.cmdline %proc.cwd %user.name %fd.name %fd.type %thread.tid %proc.ppid %proc.aname[2]'
+"$R" extract "$T/a.sysrec" -o "$T/c.sysrec" -f 'evt.type=openat and proc.name=cat' >"$T/x2" 2>&1
+"$R" events -p "$F2" -f 'evt.type=openat and proc.name=cat' "$T/a.sysrec" >"$T/want2"
+"$R" events -p "$F2" "$T/c.sysrec" >"$T/got2"
+if [ -s "$T/want2" ] && cmp -s "$T/want2" "$T/got2" && grep -q ', 1 state snapshots' "$T/x2"; then
+	pass extract_updates_keep_fields
+else fail extract_updates_keep_fields "$(cat "$T/x2"): $(diff "$T/want2" "$T/got2" | head -3)"; fi
+
 # time window and --pid with and without descendants
 first=$("$R" events -p '%evt.rawtime' "$T/a.sysrec" | sed -n 5000p)
 last=$("$R" events -p '%evt.rawtime' "$T/a.sysrec" | sed -n 9000p)

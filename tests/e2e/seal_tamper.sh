@@ -83,6 +83,24 @@ attack replace_public_key replace-key "$T/a.sysrec" "$T/evil" 'wrong key'
 attack replay_other_checkpoint replay-ckpt "$T/a.sysrec" "$T/b.sysrec" 'belongs to another capture'
 attack checkpoints_reordered reorder-ckpt "$T/a.sysrec" "" 'checkpoint out of order'
 attack resign_with_later_key resign-later "$T/f.sysrec" "$T/k" 'did not certify'
+# the digest runs on a helper thread when the process may use two CPUs and
+# inline on one: both paths find the same edit and pass the same intact file
+if command -v taskset >/dev/null && [ "$(nproc)" -gt 1 ]; then
+	"$TAMPER" edit-crc "$T/a.sysrec" "$T/t.sysrec" 2>/dev/null
+	for cpus in 0 0-1; do
+		taskset -c $cpus "$R" verify --key "$T/k.pub" "$T/t.sysrec" >"$T/v" 2>&1; rc=$?
+		taskset -c $cpus "$R" events -c "$T/a.sysrec" >"$T/n" 2>&1; rc2=$?
+		if [ "$rc" -eq 1 ] && grep -q 'digest mismatch' "$T/v" && [ "$rc2" -eq 0 ] &&
+			[ "$(cat "$T/n")" -gt 0 ]; then pass "digest_on_cpus_$cpus"
+		else fail "digest_on_cpus_$cpus" "exit $rc/$rc2: $(head -2 "$T/v") $(head -1 "$T/n")"; fi
+	done
+	taskset -c 0 "$R" events -c "$T/t.sysrec" >"$T/n" 2>&1; rc=$?
+	"$R" events -c "$T/t.sysrec" >"$T/n2" 2>&1; rc2=$?
+	[ "$rc" -ne 0 ] && [ "$rc2" -ne 0 ] && grep -q 'digest mismatch' "$T/n" &&
+		grep -q 'digest mismatch' "$T/n2" && pass digest_replay_refuses_edit ||
+		fail digest_replay_refuses_edit "exit $rc/$rc2: $(tail -1 "$T/n") / $(tail -1 "$T/n2")"
+else skip digest_on_cpus "needs taskset and two CPUs"; fi
+
 echo "tamper cases: $tried tried, $detected detected"
 [ "$tried" -eq "$detected" ] && pass tamper_all_detected || fail tamper_all_detected "$detected of $tried"
 

@@ -331,7 +331,7 @@ int main(int argc, char **argv)
 	if (argc < 4)
 		die("usage: tamper CASE IN OUT [ARG]");
 	if (fmt_seal_init())
-		die("libsodium");
+		die("libcrypto");
 	kase = argv[1];
 	load(&c, argv[2]);
 	if (!strcmp(kase, "edit-crc") || !strcmp(kase, "edit-rechain")) {
@@ -388,7 +388,8 @@ int main(int argc, char **argv)
 		memcpy(s, key.seed, sizeof(s));
 		for (uint64_t e = 0; e < last; e++)
 			fmt_seal_ratchet(s, s);
-		fmt_sign_key_from_seed(&key, s);
+		if (fmt_sign_key_from_seed(&key, s))
+			die("key");
 		/* edit data sealed by checkpoint 1 and re-sign it with the later key */
 		edit_event(&c.ch[nth(&c, 1, 0) + 1]);
 		o.redigest = o.fix_ckpt = 1;
