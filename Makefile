@@ -27,7 +27,7 @@ INC := -I. -I.output -Ifields -Ifilter
 override CFLAGS += -std=gnu11 $(WARN) $(SANFLAGS) -MMD -MP $(INC) -D_GNU_SOURCE
 LDFLAGS += $(SANFLAGS)
 LIBS := -lzstd -lyaml -lcjson -lz -lm -lcrypto
-REC_LIBS := -lbpf -lelf -lz -lpthread
+REC_LIBS := -lbpf -lelf -lz -lpthread -lmicrohttpd
 RPL_LIBS := -ledit
 # the alert outputs (outputs/): webhooks, NATS, Kafka; in both binaries
 OUT_LIBS := -lcurl -lnats -lrdkafka -lpthread
@@ -124,6 +124,10 @@ $(BIN)/sysreplay: $(RPL_OBJ) $(LIB)
 $(OUT)/tests/%: tests/unit/%.c $(REC_LIB) $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(REC_LIB) $(LIB) $(LIBS) $(LDFLAGS) $(OUT_LIBS)
+
+# rec_metrics.c serves HTTP: its unit test links the server library
+$(OUT)/tests/test_metrics: LIBS += -lmicrohttpd
+$(OUT)/tests/test_evidence: LIBS += -lcrypto
 
 $(OUT)/tools/%: tests/tools/%.c $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)

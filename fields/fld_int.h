@@ -44,6 +44,8 @@ int fld_set_ip(struct fld_value *v, uint8_t family, const uint8_t *addr);
 int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out);
 int fld_extract_proc(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out);
 int fld_extract_fd(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out);
+/* container.* (but the ids) and k8s.* (fld_container.c). */
+int fld_extract_container(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out);
 size_t fld_multi_proc(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out,
 		      size_t max);
 size_t fld_multi_fd(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out,

@@ -329,28 +329,10 @@ int fld_extract_proc(const struct fld_ref *ref, struct fld_ctx *c, struct fld_va
 		return cgroup_container(t, out, 0);
 	case FLD_ID_CONTAINER_FULL_ID:
 		return cgroup_container(t, out, 1);
-	case FLD_ID_CONTAINER_NAME:
-		/* Only "host" is known without a container runtime. */
-		if (t->container_id && *t->container_id && strcmp(t->container_id, "host") != 0)
-			return 0;
-		return fld_set_str(out, "host", 4);
-	case FLD_ID_CONTAINER_INFO: {
-		struct fld_buf b;
-		struct fld_value id;
-		fld_buf_scratch(&b, c);
-		cgroup_container(t, &id, 0);
-		fld_buf_puts(&b, "container_id=");
-		fld_buf_put(&b, id.s, id.len);
-		fld_buf_puts(&b, " container_name=");
-		fld_buf_puts(&b, id.len == 4 && memcmp(id.s, "host", 4) == 0 ? "host" : "<NA>");
-		fld_buf_commit(&b, c);
-		return fld_set_str(out, b.p, b.len);
-	}
-	case FLD_ID_K8S_POD_ID:
-	case FLD_ID_K8S_POD_UID:
-		if (!t->pod_uid || !*t->pod_uid)
-			return 0;
-		return fld_set_cstr(out, t->pod_uid);
+	default:
+		if (ref->id >= FLD_ID_CONTAINER_NAME && ref->id <= FLD_ID_K8S_DEPLOYMENT_LABELS)
+			return fld_extract_container(ref, c, out);
+		break;
 	}
 	return 0;
 }

@@ -169,48 +169,48 @@
 	FLD(USER_LOGINNAME, "user.loginname", FT_V_STR, 0, "user name of the audit login uid") \
 	FLD(GROUP_GID, "group.gid", FT_V_UINT, 0, "group id of the thread") \
 	FLD(GROUP_NAME, "group.name", FT_V_STR, 0, "group name of the thread's gid") \
-	/* ---- container: the id comes from the cgroup path, the rest needs a runtime ---- */ \
+	/* ---- container: the id from the cgroup path, the rest from CONTAINERINFO records ---- */ \
 	FLD(CONTAINER_ID, "container.id", FT_V_STR, 0, "container id (12 hex digits) from the cgroup path, 'host' outside containers") \
 	FLD(CONTAINER_FULL_ID, "container.full_id", FT_V_STR, 0, "container id as found in the cgroup path (may be 64 hex digits), 'host' outside") \
-	FLD(CONTAINER_NAME, "container.name", FT_V_STR, 0, "'host' outside containers; container names are not recorded (absent inside)") \
-	FLD(CONTAINER_IMAGE, "container.image", FT_V_STR, FU, "container image (needs the container runtime; not recorded)") \
-	FLD(CONTAINER_IMAGE_ID, "container.image.id", FT_V_STR, FU, "container image id (not recorded)") \
-	FLD(CONTAINER_IMAGE_REPOSITORY, "container.image.repository", FT_V_STR, FU, "container image repository (not recorded)") \
-	FLD(CONTAINER_IMAGE_TAG, "container.image.tag", FT_V_STR, FU, "container image tag (not recorded)") \
-	FLD(CONTAINER_IMAGE_DIGEST, "container.image.digest", FT_V_STR, FU, "container image digest (not recorded)") \
-	FLD(CONTAINER_TYPE, "container.type", FT_V_STR, FU, "container runtime type (not recorded)") \
-	FLD(CONTAINER_PRIVILEGED, "container.privileged", FT_V_BOOL, FU, "true for privileged containers (not recorded)") \
-	FLD(CONTAINER_MOUNTS, "container.mounts", FT_V_STR, FU, "the container's mounts (not recorded)") \
-	FLD(CONTAINER_MOUNT, "container.mount", FT_V_STR, FU | FX | FK, "one mount by index or source glob (not recorded)") \
-	FLD(CONTAINER_MOUNT_SOURCE, "container.mount.source", FT_V_STR, FU | FX | FK, "mount source by index or destination glob (not recorded)") \
-	FLD(CONTAINER_MOUNT_DEST, "container.mount.dest", FT_V_STR, FU | FX | FK, "mount destination by index or source glob (not recorded)") \
-	FLD(CONTAINER_MOUNT_MODE, "container.mount.mode", FT_V_STR, FU | FX | FK, "mount mode (not recorded)") \
-	FLD(CONTAINER_MOUNT_RDWR, "container.mount.rdwr", FT_V_STR, FU | FX | FK, "mount read/write flag (not recorded)") \
+	FLD(CONTAINER_NAME, "container.name", FT_V_STR, 0, "container name from the runtime at record time (CONTAINERINFO); 'host' outside containers") \
+	FLD(CONTAINER_IMAGE, "container.image", FT_V_STR, 0, "image as the container was started with, e.g. nginx:1.25 from the runtime at record time (CONTAINERINFO)") \
+	FLD(CONTAINER_IMAGE_ID, "container.image.id", FT_V_STR, 0, "image id (sha256:...) from the runtime at record time (CONTAINERINFO)") \
+	FLD(CONTAINER_IMAGE_REPOSITORY, "container.image.repository", FT_V_STR, 0, "image repository, e.g. docker.io/library/nginx from the runtime at record time (CONTAINERINFO)") \
+	FLD(CONTAINER_IMAGE_TAG, "container.image.tag", FT_V_STR, 0, "image tag, e.g. 1.25 from the runtime at record time (CONTAINERINFO)") \
+	FLD(CONTAINER_IMAGE_DIGEST, "container.image.digest", FT_V_STR, 0, "image digest (sha256:...) from the runtime at record time (CONTAINERINFO)") \
+	FLD(CONTAINER_TYPE, "container.type", FT_V_STR, 0, "container engine: docker, podman, containerd, cri-o from the runtime at record time (CONTAINERINFO)") \
+	FLD(CONTAINER_PRIVILEGED, "container.privileged", FT_V_BOOL, 0, "true for a privileged container from the runtime at record time (CONTAINERINFO)") \
+	FLD(CONTAINER_MOUNTS, "container.mounts", FT_V_STR, 0, "mounts as source:dest:mode:rdwr:propagation, comma separated, from the runtime at record time (CONTAINERINFO)") \
+	FLD(CONTAINER_MOUNT, "container.mount", FT_V_STR, FX | FK, "one mount by index ([0]) or source glob, as in container.mounts") \
+	FLD(CONTAINER_MOUNT_SOURCE, "container.mount.source", FT_V_STR, FX | FK, "mount source by index or destination glob from the runtime at record time (CONTAINERINFO)") \
+	FLD(CONTAINER_MOUNT_DEST, "container.mount.dest", FT_V_STR, FX | FK, "mount destination by index or source glob from the runtime at record time (CONTAINERINFO)") \
+	FLD(CONTAINER_MOUNT_MODE, "container.mount.mode", FT_V_STR, FX | FK, "mount mode (rw, ro) by index or destination glob from the runtime at record time (CONTAINERINFO)") \
+	FLD(CONTAINER_MOUNT_RDWR, "container.mount.rdwr", FT_V_STR, FX | FK, "true for a writable mount, by index or destination glob from the runtime at record time (CONTAINERINFO)") \
 	FLD(CONTAINER_MOUNT_PROPAGATION, "container.mount.propagation", FT_V_STR, FU | FX | FK, "mount propagation (not recorded)") \
 	FLD(CONTAINER_HEALTHCHECK, "container.healthcheck", FT_V_STR, FU, "container health check command (not recorded)") \
 	FLD(CONTAINER_LIVENESS_PROBE, "container.liveness_probe", FT_V_STR, FU, "container liveness probe command (not recorded)") \
 	FLD(CONTAINER_READINESS_PROBE, "container.readiness_probe", FT_V_STR, FU, "container readiness probe command (not recorded)") \
-	FLD(CONTAINER_START_TS, "container.start_ts", FT_V_TIME, FU, "container start time (not recorded)") \
-	FLD(CONTAINER_DURATION, "container.duration", FT_V_RELTIME, FU, "time since the container started (not recorded)") \
+	FLD(CONTAINER_START_TS, "container.start_ts", FT_V_TIME, 0, "container start time, ns since the epoch, from the runtime at record time (CONTAINERINFO)") \
+	FLD(CONTAINER_DURATION, "container.duration", FT_V_RELTIME, 0, "nanoseconds since the container started from the runtime at record time (CONTAINERINFO)") \
 	FLD(CONTAINER_IP, "container.ip", FT_V_STR, FU, "container IP address (not recorded)") \
 	FLD(CONTAINER_CNIRESULT, "container.cni.json", FT_V_STR, FU, "container CNI result (not recorded)") \
-	FLD(CONTAINER_HOST_PID, "container.host_pid", FT_V_BOOL, FU, "true when the container shares the host pid namespace (not recorded)") \
-	FLD(CONTAINER_HOST_NETWORK, "container.host_network", FT_V_BOOL, FU, "true when the container shares the host network (not recorded)") \
+	FLD(CONTAINER_HOST_PID, "container.host_pid", FT_V_BOOL, 0, "true when the container shares the host pid namespace from the runtime at record time (CONTAINERINFO)") \
+	FLD(CONTAINER_HOST_NETWORK, "container.host_network", FT_V_BOOL, 0, "true when the container shares the host network from the runtime at record time (CONTAINERINFO)") \
 	FLD(CONTAINER_HOST_IPC, "container.host_ipc", FT_V_BOOL, FU, "true when the container shares the host IPC namespace (not recorded)") \
-	FLD(CONTAINER_LABEL, "container.label", FT_V_STR, FU | FK, "a container label by key (not recorded)") \
-	FLD(CONTAINER_LABELS, "container.labels", FT_V_STR, FU, "container labels (not recorded)") \
-	FLD(CONTAINER_INFO, "container.info", FT_V_STR, 0, "Falco's output shorthand: container_id=%container.id container_name=%container.name") \
-	/* ---- k8s: only the pod uid is derivable (from the kubepods cgroup) ---- */ \
-	FLD(K8S_POD_ID, "k8s.pod.id", FT_V_STR, 0, "pod uid from the kubepods cgroup path (absent outside pods)") \
-	FLD(K8S_POD_UID, "k8s.pod.uid", FT_V_STR, 0, "pod uid from the kubepods cgroup path (absent outside pods)") \
-	FLD(K8S_POD_NAME, "k8s.pod.name", FT_V_STR, FU, "pod name (needs the Kubernetes API; not recorded)") \
-	FLD(K8S_POD_LABEL, "k8s.pod.label", FT_V_STR, FU | FK, "pod label by key (not recorded)") \
-	FLD(K8S_POD_LABELS, "k8s.pod.labels", FT_V_STR, FU, "pod labels (not recorded)") \
+	FLD(CONTAINER_LABEL, "container.label", FT_V_STR, FK, "a container label by key (container.label[app]) from the runtime at record time (CONTAINERINFO)") \
+	FLD(CONTAINER_LABELS, "container.labels", FT_V_STR, 0, "container labels as key:value, comma separated, from the runtime at record time (CONTAINERINFO)") \
+	FLD(CONTAINER_INFO, "container.info", FT_V_STR, 0, "Falco's output shorthand: container_id=%container.id container_name=%container.name in -p/outputs; as a value it adds container_image, k8s_ns and k8s_pod when known") \
+	/* ---- k8s: from the CRI labels of pod containers; the rest needs the API server ---- */ \
+	FLD(K8S_POD_ID, "k8s.pod.id", FT_V_STR, 0, "pod uid: the io.kubernetes.pod.uid label (CONTAINERINFO), else from the kubepods cgroup path") \
+	FLD(K8S_POD_UID, "k8s.pod.uid", FT_V_STR, 0, "pod uid: the io.kubernetes.pod.uid label (CONTAINERINFO), else from the kubepods cgroup path") \
+	FLD(K8S_POD_NAME, "k8s.pod.name", FT_V_STR, 0, "pod name from the io.kubernetes.pod.name label kubelet sets (CONTAINERINFO)") \
+	FLD(K8S_POD_LABEL, "k8s.pod.label", FT_V_STR, FK, "pod label by key, from the pod's sandbox container or CRI pod labels (CONTAINERINFO)") \
+	FLD(K8S_POD_LABELS, "k8s.pod.labels", FT_V_STR, 0, "pod labels as key:value, comma separated (see k8s.pod.label)") \
 	FLD(K8S_POD_IP, "k8s.pod.ip", FT_V_STR, FU, "pod IP (not recorded)") \
 	FLD(K8S_POD_CNIJSON, "k8s.pod.cni.json", FT_V_STR, FU, "pod CNI result (not recorded)") \
 	FLD(K8S_POD_SANDBOX_ID, "k8s.pod.sandbox_id", FT_V_STR, FU, "pod sandbox id (not recorded)") \
 	FLD(K8S_POD_FULL_SANDBOX_ID, "k8s.pod.full_sandbox_id", FT_V_STR, FU, "full pod sandbox id (not recorded)") \
-	FLD(K8S_NS_NAME, "k8s.ns.name", FT_V_STR, FU, "Kubernetes namespace (not recorded)") \
+	FLD(K8S_NS_NAME, "k8s.ns.name", FT_V_STR, 0, "Kubernetes namespace from the io.kubernetes.pod.namespace label (CONTAINERINFO)") \
 	FLD(K8S_NS_ID, "k8s.ns.id", FT_V_STR, FU, "Kubernetes namespace id (not recorded)") \
 	FLD(K8S_NS_LABEL, "k8s.ns.label", FT_V_STR, FU | FK, "namespace label by key (not recorded)") \
 	FLD(K8S_NS_LABELS, "k8s.ns.labels", FT_V_STR, FU, "namespace labels (not recorded)") \

@@ -45,6 +45,10 @@ struct evt_rec {
 
 #define EVT_REC_HDR 80
 
+/* A DROP record's header cpu when the loss belongs to no CPU (records the
+ * recorder's reader found malformed). */
+#define EVT_GAP_NO_CPU 0xffff
+
 /* Socket address parameter (PT_SOCKADDR): family byte then payload.
  *   AF_INET (2):  4 address bytes (network order), port u16 (host order)
  *   AF_INET6 (10): 16 address bytes, port u16

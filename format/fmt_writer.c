@@ -575,6 +575,15 @@ int fmt_writer_fd(const struct fmt_writer *w)
 	return w->fd;
 }
 
+int fmt_writer_index_again(struct fmt_writer *w)
+{
+	if (!w->failed || w->st.indexed)
+		return w->st.indexed ? 0 : w->failed;
+	if (ftruncate(w->fd, (off_t)w->end_off) != 0)
+		return SR_EIO;
+	return write_index(w);
+}
+
 int fmt_writer_close(struct fmt_writer *w, struct sr_err *err)
 {
 	return fmt_writer_finish(w, NULL, err);

@@ -75,6 +75,10 @@ void fmt_writer_get_stats(const struct fmt_writer *w, struct fmt_writer_stats *s
 /* The file's descriptor, for a caller that syncs it from another thread
  * (borrowed: valid until fmt_writer_close; dup it to keep it). */
 int fmt_writer_fd(const struct fmt_writer *w);
+/* After SR_ENOSPC, once room was made elsewhere: writes the index and
+ * trailer that the failure could not (0 when they are on disk). The writer
+ * stays failed: only close is valid afterwards. */
+int fmt_writer_index_again(struct fmt_writer *w);
 /* Flushes, writes index and trailer, closes. Frees w even on error. */
 int fmt_writer_close(struct fmt_writer *w, struct sr_err *err);
 /* The same, and fills st (when not NULL) with the final numbers: bytes is

@@ -633,6 +633,9 @@ static int pend_store(struct scap_src *s, struct scap_thr *t, const struct pview
 
 /* Splits an event's parameters; old blocks carry no count, so it is found
  * by trying the table's count and fewer until the lengths add up exactly. */
+static int container_event(struct scap_src *s, const uint8_t *ev, uint32_t evlen, unsigned hdr,
+			   int large, int v2, uint64_t ts, struct sr_err *err);
+
 static int split_params(const uint8_t *ev, uint32_t evlen, unsigned hdr, int large,
 			int has_n, unsigned maxn, struct pview *v)
 {
@@ -712,6 +715,8 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 			return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
 	d = scap_evdef_get(type);
+	if (d && (type == SCAP_CONTAINER_JSON || type == SCAP_CONTAINER_JSON_2))
+		return container_event(s, ev, evlen, hdr, large, v2, ts, err);
 	if (!d || (d->flags & SD_SKIP))
 		return 0; /* unknown or internal: skipped by length */
 	if (s->filter && !s->hdr_only && !want(s, d->our ? d->our : EVT_GENERIC) &&
@@ -765,6 +770,30 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	s->cur_num = s->evno;
 	return build(s, d, tid, cpu, NULL, 0, &v, ts, 0) ? sr_err_set(err, SR_ENOMEM, "oom") : 0;
+}
+
+/* A container JSON event: a CONTAINERINFO record (state keeps the table,
+ * so .scap replay and conversion know the container's name and image).
+ * A document that is not a container description is skipped. */
+static int container_event(struct scap_src *s, const uint8_t *ev, uint32_t evlen, unsigned hdr,
+			   int large, int v2, uint64_t ts, struct sr_err *err)
+{
+	struct pview v;
+	struct evt_rec h;
+	uint64_t at[2];
+
+	if (split_params(ev, evlen, hdr, large, v2, 1, &v) || v.n < 1 || !v.len[0])
+		return 0;
+	memset(&h, 0, sizeof(h));
+	h.ts = ts;
+	if (scap_container_json((const char *)v.p[0], v.len[0], &h, &s->b))
+		return 0;
+	s->cur_num = s->evno;
+	at[0] = s->q.len;
+	at[1] = s->cur_num;
+	if (scap_buf_put(&s->qnum, at, sizeof(at)) || scap_emit(s, &s->q))
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	return 0;
 }
 
 /* ---------- blocks ---------- */

@@ -179,4 +179,15 @@ void scap_comm_set(char *dst, const uint8_t *p, uint32_t n);
 /* Appends a finished record (builder output) to a buffer (scap_src.c). */
 int scap_emit(struct scap_src *s, struct scap_buf *to);
 
+/* Container JSON events (libsinsp's CONTAINER_JSON_E and _2_E). */
+#define SCAP_CONTAINER_JSON   272
+#define SCAP_CONTAINER_JSON_2 324
+/* scap_container.c: a container JSON document into a CONTAINERINFO record
+ * begun with hdr in b; SR_EFORMAT when it describes no container. */
+int scap_container_json(const char *json, size_t len, const struct evt_rec *hdr,
+			struct evt_builder *b);
+/* The JSON document for a CONTAINERINFO record ev into out (NUL-terminated,
+ * cut at cap); returns its length. */
+size_t scap_container_to_json(const struct evt *ev, char *out, size_t cap);
+
 #endif

@@ -17,6 +17,7 @@
 
 #include "../common/sr_file.h"
 #include "scap_int.h"
+#include "scap_reader.h"
 #include "scap_params.h"
 
 /* Why events are cut: EVF_V2 blocks give every parameter a u16 length, and
@@ -262,6 +263,28 @@ static int fd_entry(struct scap_buf *b, const struct evt *ev)
 }
 
 /* Writes the lists from the gathered snapshot records. */
+/* A CONTAINERINFO record as libsinsp's container JSON event (272, one
+ * string parameter), which sysdig reads into its container table. */
+static int write_container(struct scap_writer *w, const struct evt *ev, struct sr_err *err)
+{
+	static char json[60000];
+	size_t n = scap_container_to_json(ev, json, sizeof(json));
+	uint32_t evlen = (uint32_t)(SCAP_EVT_HDR_V2 + 2 + n + 1);
+	int rc = 0;
+
+	if (!n)
+		return 0; /* too large for one event: left out */
+	w->blk.len = 0;
+	rc |= wb_u16(&w->blk, 0) | wb_u32(&w->blk, 0);
+	rc |= wb_u64(&w->blk, ev->rec->ts) | wb_u64(&w->blk, UINT64_MAX) | wb_u32(&w->blk, evlen);
+	rc |= wb_u16(&w->blk, SCAP_CONTAINER_JSON) | wb_u32(&w->blk, 1);
+	rc |= wb_u16(&w->blk, (uint16_t)(n + 1)) | wb_put(&w->blk, json, n + 1);
+	if (rc)
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	w->events++;
+	return write_block(w, SCAP_BT_EVF_V2, &w->blk, err);
+}
+
 static int write_lists(struct scap_writer *w, struct sr_err *err)
 {
 	struct scap_buf b = { 0 };
@@ -329,6 +352,13 @@ static int write_lists(struct scap_writer *w, struct sr_err *err)
 	}
 	if (!rc && b.len)
 		rc = write_block(w, SCAP_BT_UL_V2, &b, err);
+	/* containers: as events right after the lists */
+	for (off = 0; !rc && off < w->snap.len; off += ALIGN8(ev.rec->len)) {
+		if (evt_decode(&ev, w->snap.p + off, w->snap.len - off))
+			break;
+		if (ev.rec->type == EVT_CONTAINERINFO)
+			rc = write_container(w, &ev, err);
+	}
 	free(b.p);
 	free(w->snap.p);
 	memset(&w->snap, 0, sizeof(w->snap));
@@ -565,6 +595,8 @@ int scap_writer_append(struct scap_writer *w, const void *rec, size_t len, struc
 	r = ev.rec;
 	info = evt_info_get(r->type);
 	if (info && info->category == EC_META) {
+		if (w->lists_done && r->type == EVT_CONTAINERINFO)
+			return write_container(w, &ev, err);
 		if (w->lists_done)
 			return 0; /* later snapshots: scap has no place for them */
 		if (r->type == EVT_SNAP_BEGIN)

@@ -18,11 +18,16 @@
  * so a storm of short-lived cgroups cannot turn into a storm of walks. */
 #define CG_WALK_EVERY_NS 1000000000ull
 #define CG_WALK_DEPTH	 32
+#define CG_TRIES	 16
 
 struct rec_cg_ent {
 	uint64_t id; /* 0: free slot */
 	char *path;  /* NULL: could not be resolved */
 	uint32_t gen; /* file generation it was last announced in */
+	/* failed resolutions; while below CG_TRIES the id is asked again on a
+	 * later record (its first process may have exited before the record
+	 * was read, while a later one still lives in the cgroup) */
+	uint8_t tries, retry;
 };
 
 static uint64_t mono_ns(void)
@@ -101,9 +106,10 @@ int rec_cg_first(struct rec_cg *c, uint64_t id)
 	if (!id || !c->mnt[0])
 		return 0;
 	e = entry(c, id);
-	if (!e || e->gen == c->gen)
+	if (!e || (e->gen == c->gen && !e->retry))
 		return 0;
 	e->gen = c->gen;
+	e->retry = 0;
 	return 1;
 }
 
@@ -206,13 +212,27 @@ const char *rec_cg_path(struct rec_cg *c, uint64_t id, uint32_t pid)
 	}
 	now = mono_ns();
 	if (c->walks && now - c->last_walk < CG_WALK_EVERY_NS)
-		return NULL;
+		goto miss;
 	c->last_walk = now;
 	c->walks++;
 	set_path(c, rel_ino(c, "/"), "/");
 	walk(c, "/", 0);
 	e = entry(c, id);
+	if (e && !e->path)
+		goto miss;
 	return e ? e->path : NULL;
+miss:
+	if (e->tries < CG_TRIES)
+		e->tries++;
+	e->retry = e->tries < CG_TRIES;
+	return NULL;
+}
+
+int rec_cg_retry(struct rec_cg *c, uint64_t id)
+{
+	struct rec_cg_ent *e = id && c->mnt[0] ? entry(c, id) : NULL;
+
+	return e && !e->path && e->tries < CG_TRIES;
 }
 
 /* cgroup v2: the id BPF reports is the directory's inode number; the

@@ -37,12 +37,16 @@ int rec_cg_init(struct rec_cg *c, struct sr_err *err);
 void rec_cg_free(struct rec_cg *c);
 /* A new file starts: every id is announced again. */
 void rec_cg_new_file(struct rec_cg *c);
-/* 1 when id (nonzero) has not been announced in this file yet, and marks
- * it; 0 otherwise. */
+/* 1 when id (nonzero) has not been announced in this file yet, or its
+ * last announcement found no path and it may still be found (at most
+ * 16 tries), and marks it; 0 otherwise. */
 int rec_cg_first(struct rec_cg *c, uint64_t id);
 /* Path of cgroup id (relative to the cgroup2 mount, "/" for the root), using
  * pid as a hint; NULL when it cannot be found (the cgroup is gone). */
 const char *rec_cg_path(struct rec_cg *c, uint64_t id, uint32_t pid);
+/* 1 when id has no path yet but is worth asking again (fewer than 16
+ * failed tries). */
+int rec_cg_retry(struct rec_cg *c, uint64_t id);
 /* The id of pid's cgroup now (0 if unknown). */
 uint64_t rec_cg_id_of_pid(struct rec_cg *c, uint32_t pid);
 

@@ -107,9 +107,7 @@ static int cfg_duration(struct cfg *p, const struct rule_ynode *n, const char *k
 	return 0;
 }
 
-/* Bytes: a number with an optional unit, B, kB/MB/GB/TB (powers of 1000)
- * or KiB/MiB/GiB/TiB (powers of 1024). */
-static int cfg_size(struct cfg *p, const struct rule_ynode *n, const char *key, uint64_t *out)
+int rec_size_parse(const char *s, uint64_t *out)
 {
 	static const struct {
 		const char *u;
@@ -130,24 +128,31 @@ static int cfg_size(struct cfg *p, const struct rule_ynode *n, const char *key, 
 	unsigned long long v;
 	char *end;
 
-	if (n->kind != RY_SCALAR || n->s[0] < '0' || n->s[0] > '9')
-		goto bad;
+	if (s[0] < '0' || s[0] > '9')
+		return -1;
 	errno = 0;
-	v = strtoull(n->s, &end, 10);
+	v = strtoull(s, &end, 10);
 	if (errno)
-		goto bad;
+		return -1;
 	while (*end == ' ')
 		end++;
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(end, units[i].u))
 			continue;
 		if (v > UINT64_MAX / units[i].mul)
-			goto bad;
+			return -1;
 		*out = v * units[i].mul;
 		return 0;
 	}
-bad:
-	return cfg_err(p, n, "'%s' must be a size such as 500MB or 2GiB", key);
+	return -1;
+}
+
+/* Bytes, as rec_size_parse takes them (500MB, 2GiB). */
+static int cfg_size(struct cfg *p, const struct rule_ynode *n, const char *key, uint64_t *out)
+{
+	if (n->kind != RY_SCALAR || rec_size_parse(n->s, out))
+		return cfg_err(p, n, "'%s' must be a size such as 500MB or 2GiB", key);
+	return 0;
 }
 
 /* ---- maps ---- */
@@ -198,14 +203,6 @@ static const struct rule_ynode *cfg_key(const struct rule_ynode *m, const char *
 		if (m->kids[i]->kind == RY_SCALAR && !strcmp(m->kids[i]->s, key))
 			return m->kids[i];
 	return m;
-}
-
-static int cfg_not_yet(struct cfg *p, const struct rule_ynode *m, const char *key, const char *what)
-{
-	return cfg_err(p, cfg_key(m, key),
-		       "'%s' is not acted upon by this version of sysrec: remove it or set it "
-		       "off (see sysrec.yaml(5))",
-		       what);
 }
 
 /* ---- sections ---- */
@@ -348,27 +345,22 @@ static int cfg_outputs(struct cfg *p, const struct rule_ynode *m)
 	return rc;
 }
 
-/* retention: every key is validated; none is acted upon yet. */
+/* retention: --max-bytes, --max-age, --min-free */
 static int cfg_retention(struct cfg *p, const struct rule_ynode *m)
 {
 	static const char *const keys[] = {"max_bytes", "max_age", "min_free", NULL};
 	const struct rule_ynode *v;
-	uint64_t x;
 	int rc = cfg_map(p, m, "retention", keys);
 
-	if (!rc && (v = cfg_get(m, "max_bytes")))
-		rc = cfg_size(p, v, "max_bytes", &x);
-	if (!rc && (v = cfg_get(m, "max_age")))
-		rc = cfg_duration(p, v, "max_age", &x);
-	if (!rc && (v = cfg_get(m, "min_free")))
-		rc = cfg_size(p, v, "min_free", &x);
-	for (size_t i = 0; !rc && keys[i]; i++) {
-		char what[64];
-
-		snprintf(what, sizeof(what), "retention.%s", keys[i]);
-		if (cfg_get(m, keys[i]))
-			rc = cfg_not_yet(p, m, keys[i], what);
+	if (!rc && (v = cfg_get(m, "max_bytes"))) {
+		rc = cfg_size(p, v, "max_bytes", &p->o->max_bytes);
+		if (!rc && !p->o->max_bytes)
+			rc = cfg_err(p, v, "'max_bytes' must be above 0");
 	}
+	if (!rc && (v = cfg_get(m, "max_age")))
+		rc = cfg_duration(p, v, "max_age", &p->o->max_age_ns);
+	if (!rc && (v = cfg_get(m, "min_free")))
+		rc = cfg_size(p, v, "min_free", &p->o->min_free);
 	return rc;
 }
 
@@ -376,16 +368,18 @@ static int cfg_metrics(struct cfg *p, const struct rule_ynode *m)
 {
 	static const char *const keys[] = {"enabled", "listen", NULL};
 	const struct rule_ynode *v;
+	const char *listen = NULL;
 	int rc = cfg_map(p, m, "metrics", keys), on = 0;
 
 	if (!rc && (v = cfg_get(m, "enabled")))
 		rc = cfg_bool(p, v, "enabled", &on);
 	if (!rc && (v = cfg_get(m, "listen"))) {
-		const char *s, *colon;
+		const char *s = NULL, *colon;
 		uint64_t port = 0;
 		char *end;
 
 		rc = cfg_str(p, v, "listen", &s);
+		listen = s;
 		colon = rc ? NULL : strrchr(s, ':');
 		if (!rc && colon)
 			port = strtoull(colon + 1, &end, 10);
@@ -393,7 +387,7 @@ static int cfg_metrics(struct cfg *p, const struct rule_ynode *m)
 			rc = cfg_err(p, v, "'listen' must be HOST:PORT, e.g. 127.0.0.1:8765");
 	}
 	if (!rc && on)
-		rc = cfg_not_yet(p, m, "enabled", "metrics.enabled: true");
+		p->o->metrics = listen ? listen : "127.0.0.1:8765";
 	return rc;
 }
 
@@ -401,28 +395,37 @@ static int cfg_capture_on_alert(struct cfg *p, const struct rule_ynode *m)
 {
 	static const char *const keys[] = {"enabled", "mode",	   "min_priority", "pre",
 					   "post",    "max_bytes", "max_per_hour", NULL};
+	struct rec_evidence_opts *c = &p->o->coa;
 	const struct rule_ynode *v;
 	uint64_t x;
-	int rc = cfg_map(p, m, "capture_on_alert", keys), on = 0;
+	int rc = cfg_map(p, m, "capture_on_alert", keys), on = 0, mode = REC_EV_RULES;
 
 	if (!rc && (v = cfg_get(m, "enabled")))
 		rc = cfg_bool(p, v, "enabled", &on);
-	if (!rc && (v = cfg_get(m, "mode")) &&
-	    (v->kind != RY_SCALAR || (strcmp(v->s, "rules") && strcmp(v->s, "all_rules"))))
-		rc = cfg_err(p, v, "'mode' must be rules or all_rules");
-	if (!rc && (v = cfg_get(m, "min_priority")) &&
-	    (v->kind != RY_SCALAR || rule_priority_parse(v->s) < 0))
-		rc = cfg_err(p, v, "'min_priority' must be a Falco priority (emergency ... debug)");
+	if (!rc && (v = cfg_get(m, "mode"))) {
+		if (v->kind != RY_SCALAR || (strcmp(v->s, "rules") && strcmp(v->s, "all_rules")))
+			rc = cfg_err(p, v, "'mode' must be rules or all_rules");
+		else
+			mode = strcmp(v->s, "rules") ? REC_EV_ALL : REC_EV_RULES;
+	}
+	if (!rc && (v = cfg_get(m, "min_priority"))) {
+		if (v->kind != RY_SCALAR || rule_priority_parse(v->s) < 0)
+			rc = cfg_err(
+			    p, v, "'min_priority' must be a Falco priority (emergency ... debug)");
+		else
+			c->min_priority = rule_priority_parse(v->s);
+	}
 	if (!rc && (v = cfg_get(m, "pre")))
-		rc = cfg_duration(p, v, "pre", &x);
+		rc = cfg_duration(p, v, "pre", &c->pre_ns);
 	if (!rc && (v = cfg_get(m, "post")))
-		rc = cfg_duration(p, v, "post", &x);
+		rc = cfg_duration(p, v, "post", &c->post_ns);
 	if (!rc && (v = cfg_get(m, "max_bytes")))
-		rc = cfg_size(p, v, "max_bytes", &x);
-	if (!rc && (v = cfg_get(m, "max_per_hour")))
+		rc = cfg_size(p, v, "max_bytes", &c->max_bytes);
+	if (!rc && (v = cfg_get(m, "max_per_hour"))) {
 		rc = cfg_uint(p, v, "max_per_hour", 1, 1000000, &x);
-	if (!rc && on)
-		rc = cfg_not_yet(p, m, "enabled", "capture_on_alert.enabled: true");
+		c->max_per_hour = x;
+	}
+	c->mode = on ? mode : REC_EV_OFF;
 	return rc;
 }
 
@@ -631,10 +634,45 @@ static int cfg_signing(struct cfg *p, const struct rule_ynode *m)
 	return rc;
 }
 
+/* containers: the runtime API sockets asked for container metadata. */
+static int cfg_containers(struct cfg *p, const struct rule_ynode *m)
+{
+	static const char *const keys[] = {"enabled", "docker", "podman", "timeout", NULL};
+	const struct rule_ynode *v;
+	uint64_t ns;
+	int rc = cfg_map(p, m, "containers", keys), on = 1;
+
+	if (!rc && (v = cfg_get(m, "enabled"))) {
+		rc = cfg_bool(p, v, "enabled", &on);
+		p->o->ctr_off = !on;
+	}
+	/* an empty string turns that runtime off */
+	if (!rc && (v = cfg_get(m, "docker"))) {
+		if (v->kind != RY_SCALAR || (v->len && strlen(v->s) != v->len))
+			rc = cfg_err(p, v, "'docker' must be a socket path or \"\"");
+		else
+			p->o->ctr_socks[0].path = v->s;
+	}
+	if (!rc && (v = cfg_get(m, "podman"))) {
+		if (v->kind != RY_SCALAR || (v->len && strlen(v->s) != v->len))
+			rc = cfg_err(p, v, "'podman' must be a socket path or \"\"");
+		else
+			p->o->ctr_socks[1].path = v->s;
+	}
+	if (!rc && (v = cfg_get(m, "timeout"))) {
+		rc = cfg_duration(p, v, "timeout", &ns);
+		if (!rc && (ns < 1000000 || ns > 60000000000ull))
+			rc = cfg_err(p, v, "'timeout' must be from 1ms to 60s");
+		if (!rc)
+			p->o->ctr_timeout_ms = (int)(ns / 1000000);
+	}
+	return rc;
+}
+
 static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 {
-	static const char *const keys[] = {"capture", "rules_files",	  "outputs", "retention",
-					   "metrics", "capture_on_alert", "actions", "signing", NULL};
+	static const char *const keys[] = {"capture", "rules_files", "outputs", "retention", "metrics",
+					   "capture_on_alert", "actions", "signing", "containers", NULL};
 	const struct rule_ynode *v;
 	int rc;
 
@@ -657,6 +695,8 @@ static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 		rc = cfg_actions(p, v);
 	if (!rc && (v = cfg_get(root, "signing")))
 		rc = cfg_signing(p, v);
+	if (!rc && (v = cfg_get(root, "containers")))
+		rc = cfg_containers(p, v);
 	return rc;
 }
 
@@ -900,4 +940,33 @@ void rec_config_print(const struct rec_opts *o, FILE *f)
 			print_duration(f, "checkpoint_every", o->ckpt_ns, 2);
 		fprintf(f, "  forward_secure: %s\n", o->forward_secure ? "true" : "false");
 	}
+	if (o->max_bytes || o->max_age_ns || o->min_free) {
+		fputs("retention:\n", f);
+		if (o->max_bytes)
+			fprintf(f, "  max_bytes: %" PRIu64 "\n", o->max_bytes);
+		if (o->max_age_ns)
+			print_duration(f, "max_age", o->max_age_ns, 2);
+		if (o->min_free)
+			fprintf(f, "  min_free: %" PRIu64 "\n", o->min_free);
+	}
+	if (o->metrics) {
+		fputs("metrics:\n  enabled: true\n", f);
+		print_str(f, "  listen: ", o->metrics);
+	}
+	if (o->coa.mode) {
+		fprintf(f, "capture_on_alert:\n  enabled: true\n  mode: %s\n",
+			o->coa.mode == REC_EV_ALL ? "all_rules" : "rules");
+		fprintf(f, "  min_priority: %s\n",
+			rule_priority_name((enum rule_priority)o->coa.min_priority));
+		print_duration(f, "pre", o->coa.pre_ns, 2);
+		print_duration(f, "post", o->coa.post_ns, 2);
+		if (o->coa.max_bytes)
+			fprintf(f, "  max_bytes: %" PRIu64 "\n", o->coa.max_bytes);
+		if (o->coa.max_per_hour)
+			fprintf(f, "  max_per_hour: %" PRIu64 "\n", o->coa.max_per_hour);
+	}
+	fprintf(f, "containers:\n  enabled: %s\n", o->ctr_off ? "false" : "true");
+	print_str(f, "  docker: ", o->ctr_socks[0].path ? o->ctr_socks[0].path : "");
+	print_str(f, "  podman: ", o->ctr_socks[1].path ? o->ctr_socks[1].path : "");
+	fprintf(f, "  timeout: %dms\n", o->ctr_timeout_ms);
 }

@@ -10,6 +10,8 @@
 #include "../rules/rule.h"
 #include "../state/st.h"
 #include "rec_action.h"
+#include "rec_evidence.h"
+#include "rec_metrics.h"
 
 /* A finalized rule set from the files, or an error (with a non-NULL
  * err_prefix, printed on stderr after it: the message, the failing line and
@@ -80,7 +82,19 @@ int rec_live_reload(struct rec_live *l, const char *const *rules, size_t nrules)
 }
 
 /* The alert to the outputs, rendered in the formats they use. */
-static void rec_live_emit(struct rec_live *l, const struct rule *r, struct fld_ctx *c)
+/* Adds what the recorder did about the alert (actions taken, its evidence
+ * capture) to a rendered line, text or Falco JSON. */
+static void annotate(struct rec_live *l, char *buf, size_t cap, int json,
+		     const struct rec_evidence_ref *ev)
+{
+	if (l->act)
+		rec_action_annotate(l->act, buf, cap, json);
+	if (ev)
+		rec_evidence_annotate(buf, strnlen(buf, cap), cap, json, ev);
+}
+
+static void rec_live_emit(struct rec_live *l, const struct rule *r, struct fld_ctx *c,
+			  const struct rec_evidence_ref *ev)
 {
 	char text[8192], json[16384];
 	struct out_alert a;
@@ -96,26 +110,53 @@ static void rec_live_emit(struct rec_live *l, const struct rule *r, struct fld_c
 	a.text = a.json = NULL;
 	if (out_set_wants_text(l->outs)) {
 		rule_alert_text(r, c, text, sizeof(text));
+		annotate(l, text, sizeof(text), 0, ev);
 		a.text = text;
 	}
 	if (out_set_wants_json(l->outs)) {
 		rule_alert_json(r, c, json, sizeof(json));
+		annotate(l, json, sizeof(json), 1, ev);
 		a.json = json;
 	}
 	out_set_emit(l->outs, &a);
 }
 
+/* The alert's evidence capture, when its rule captures: 1 and ref set. */
+static int evidence_for(struct rec_live *l, const struct rule *r, struct fld_ctx *c,
+			struct rec_evidence_ref *ref)
+{
+	char text[8192];
+	struct sr_err err;
+	int rc;
+
+	if (!l->evidence)
+		return 0;
+	rule_alert_text(r, c, text, sizeof(text));
+	sr_err_clear(&err);
+	rc = rec_evidence_alert(l->evidence, r, c->ev, text, ref, &err);
+	if (rc < 0)
+		fprintf(stderr, "sysrec: evidence capture failed: %s\n",
+			err.msg[0] ? err.msg : sr_code_name(rc));
+	return rc > 0;
+}
+
 static void on_alert(void *ctx, const struct rule *r, struct fld_ctx *c)
 {
 	struct rec_live *l = ctx;
+	struct rec_evidence_ref ref;
+	int has_ev;
 	char buf[8192];
 
 	l->alerts++;
 	/* before anything is printed: a kill races the offender */
 	if (l->act)
 		rec_action_alert(l->act, r, c);
+	if (l->metrics)
+		rec_metrics_rule_match(l->metrics, rule_name(r),
+				       rule_priority_name(rule_priority(r)));
+	has_ev = evidence_for(l, r, c, &ref);
 	if (l->outs) {
-		rec_live_emit(l, r, c);
+		rec_live_emit(l, r, c, has_ev ? &ref : NULL);
 		return;
 	}
 	if (l->quiet)
@@ -124,8 +165,7 @@ static void on_alert(void *ctx, const struct rule *r, struct fld_ctx *c)
 		rule_alert_json(r, c, buf, sizeof(buf));
 	else
 		rule_alert_text(r, c, buf, sizeof(buf));
-	if (l->act)
-		rec_action_annotate(l->act, buf, sizeof(buf), l->json);
+	annotate(l, buf, sizeof(buf), l->json, has_ev ? &ref : NULL);
 	printf("%s\n", buf);
 	fflush(stdout);
 }

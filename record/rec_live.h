@@ -18,6 +18,8 @@ struct rule_set;
 struct fld_ctx;
 struct rec_action;
 struct out_set;
+struct rec_metrics;
+struct rec_evidence;
 
 struct rec_live {
 	struct st_state *st;
@@ -30,6 +32,8 @@ struct rec_live {
 	struct out_set *outs; /* when set: every alert goes there (stdout included) */
 	uint64_t reloads, reload_failures;
 	struct rec_action *act; /* response actions on alerts; NULL: none */
+	struct rec_metrics *metrics;   /* NULL, or counts matches per rule */
+	struct rec_evidence *evidence; /* NULL, or captures around alerts */
 };
 
 int rec_live_init(struct rec_live *l, const char *const *rules, size_t nrules, const char *hostname,

@@ -26,7 +26,10 @@
 #include "rec_cgroup.h"
 #include "rec_cmd.h"
 #include "../outputs/out.h"
+#include "rec_evidence.h"
+#include "rec_container.h"
 #include "rec_live.h"
+#include "rec_metrics.h"
 #include "rec_opts.h"
 #include "rec_out.h"
 #include "rec_probe.h"
@@ -55,6 +58,10 @@ struct rec {
 	struct rec_watch watch; /* the rules files, for a reload on change */
 	struct rec_sync sync;	/* --fsync */
 	struct rec_cg cg;
+	struct rec_metrics metrics; /* served with --metrics */
+	struct rec_evidence ev;	    /* --capture-on-alert */
+	uint64_t last_ts;	    /* of the newest record drained this round */
+	struct rec_ctr *ctr; /* container descriptions (NULL: --no-containers) */
 	struct evt_builder eb;
 	int64_t clock_offset;
 	uint64_t nevents;
@@ -62,9 +69,10 @@ struct rec {
 	int write_rc; /* first writer error */
 	struct sr_err werr;
 	struct fmt_sign_key key; /* --sign-key (wiped at once with --forward-secure) */
-	uint64_t bad;		 /* records that failed to decode */
-	uint64_t bad_seen;	 /* bad + the reader's malformed samples, already in a DROP */
-	uint64_t drops_seen[PRB_DROP_NR];
+	uint64_t bad;	   /* records that failed to decode */
+	uint64_t bad_seen; /* bad + the reader's malformed samples, already in a DROP */
+	uint64_t *drops_seen, *drops_cur; /* per CPU: [reason * ncpus + cpu] */
+	uint64_t drops_at;		  /* when they were last read (epoch ns) */
 	uint64_t drops_total[PRB_DROP_NR];
 	pid_t child;
 	int child_status, child_done;
@@ -178,6 +186,19 @@ static int announce_cgroup(struct rec *r, const void *rec, size_t len)
 	return rc;
 }
 
+/* The post window of an open evidence capture; a failure ends that capture,
+ * never the recording. */
+static void evidence_record(struct rec *r, const void *rec, size_t len)
+{
+	struct sr_err err;
+
+	sr_err_clear(&err);
+	if (rec_evidence_record(&r->ev, rec, len, &err)) {
+		fprintf(stderr, "sysrec: evidence capture %s: %s\n", r->ev.path, err.msg);
+		rec_evidence_close(&r->ev, NULL);
+	}
+}
+
 /* One record from the probe: to epoch time, through state and rules, to disk. */
 static int on_record(void *ctx, void *rec, size_t len)
 {
@@ -196,12 +217,14 @@ static int on_record(void *ctx, void *rec, size_t len)
 		return 0;
 	}
 	ev.num = ++r->nevents;
+	r->last_ts = h->ts;
 	rc = announce_cgroup(r, rec, len);
 	if (rc) {
 		r->nevents--;
 		r->write_rc = rc;
 		return rc;
 	}
+	rec_ctr_note(r->ctr, h->cgroup_id, h->pid);
 	rec_live_event(&r->live, &ev);
 	rc = rec_out_append(&r->out, rec, len, &r->werr);
 	if (rc) {
@@ -212,60 +235,101 @@ static int on_record(void *ctx, void *rec, size_t len)
 	/* actions taken on this event's alerts: recorded right after it */
 	if (r->act.pend_len && (rc = rec_action_flush(&r->act, append_cb, r)))
 		return rc;
+	if (r->ev.w)
+		evidence_record(r, rec, len);
 	if (r->o.max_events && r->nevents >= r->o.max_events)
 		r->full = 1;
 	return 0;
 }
 
-/* New drops since the last look become a DROP record and file counters:
- * a loss is never silent.
- *
- * Reasons: ring_full, counted by the probe per CPU when a CPU's buffer has
- * no room; other, the probe's scratch/oversize failures plus records the
- * reader found malformed. The schema's "backlog" reason (a userspace queue
- * between reader and writer overflowing) cannot happen in this design and
- * is always 0: one thread reads the rings and hands each record to the
- * writer (compression included) before reading the next, so a writer that
- * falls behind slows the reader and the kernel-side buffers fill instead;
- * those losses are counted as ring_full, where they happen. */
-static int account_drops(struct rec *r)
+/* A container description from the metadata thread: into state (live
+ * rules and later snapshots see it) and into the file, after the events of
+ * that container already written. */
+static int on_container(void *ctx, const void *rec, size_t len)
 {
-	uint64_t cur[PRB_DROP_NR], d[PRB_DROP_NR], other;
-	uint64_t bad = r->bad + rec_ring_bad(r->ring);
+	struct rec *r = ctx;
+	struct evt ev;
+	int rc;
+
+	if (r->write_rc || evt_decode(&ev, rec, len))
+		return 0;
+	rec_live_event(&r->live, &ev);
+	rc = rec_out_append(&r->out, rec, len, &r->werr);
+	if (rc && !r->write_rc)
+		r->write_rc = rc;
+	return rc;
+}
+
+/* One DROP record: lost events of one CPU (or EVT_GAP_NO_CPU) over the
+ * span (from, now], the span's length in the header's latency. */
+static int write_gap(struct rec *r, unsigned cpu, uint64_t ring, uint64_t other, uint64_t from,
+		     uint64_t now)
+{
 	struct evt_rec hdr;
 	const void *rec;
 	size_t len;
-	int rc;
 
-	if (rec_probe_drops(&r->probe, cur))
-		return 0;
-	for (int i = 0; i < PRB_DROP_NR; i++) {
-		d[i] = cur[i] - r->drops_seen[i];
-		r->drops_seen[i] = cur[i];
-		r->drops_total[i] += d[i];
-	}
-	/* malformed records are lost too: counted with the probe's "other" */
-	d[PRB_DROP_OTHER] += bad - r->bad_seen;
-	r->drops_total[PRB_DROP_OTHER] += bad - r->bad_seen;
-	r->bad_seen = bad;
-	other = d[PRB_DROP_NOMEM] + d[PRB_DROP_OTHER];
-	/* the reader's LOST count (rec_ring_lost) is not added: it repeats
-	 * what the probe already counted as ring drops */
-	if (!d[PRB_DROP_RING] && !other)
-		return 0;
 	memset(&hdr, 0, sizeof(hdr));
-	hdr.ts = now_ns(CLOCK_REALTIME);
+	hdr.ts = now;
+	hdr.latency = now > from ? now - from : 1;
+	hdr.cpu = (uint16_t)cpu;
 	hdr.pid = hdr.tid = (uint32_t)getpid();
 	snprintf(hdr.comm, sizeof(hdr.comm), "sysrec");
 	evt_builder_begin(&r->eb, EVT_DROP, &hdr);
-	evt_builder_add_u64(&r->eb, d[PRB_DROP_RING]);
-	evt_builder_add_u64(&r->eb, 0); /* backlog: cannot happen (see above) */
+	evt_builder_add_u64(&r->eb, ring);
+	evt_builder_add_u64(&r->eb, 0); /* backlog: cannot happen (see account_drops) */
 	evt_builder_add_u64(&r->eb, other);
 	rec = evt_builder_finish(&r->eb, &len);
 	if (!rec)
 		return 0;
-	fmt_writer_add_drops(r->out.w, d[PRB_DROP_RING], 0);
-	rc = rec_out_append(&r->out, rec, len, &r->werr);
+	fmt_writer_add_drops(r->out.w, ring, 0);
+	return rec_out_append(&r->out, rec, len, &r->werr);
+}
+
+/* New drops since the last look become DROP records, one per CPU that lost
+ * events (gap markers: sysreplay events shows each where it falls), and
+ * file counters: a loss is never silent.
+ *
+ * Reasons: ring_full, counted by the probe per CPU when a CPU's buffer has
+ * no room; other, the probe's scratch/oversize failures plus records the
+ * reader found malformed (those belong to no CPU). The schema's "backlog"
+ * reason (a userspace queue between reader and writer overflowing) cannot
+ * happen in this design and is always 0: one thread reads the rings and
+ * hands each record to the writer (compression included) before reading
+ * the next, so a writer that falls behind slows the reader and the
+ * kernel-side buffers fill instead; those losses are counted as ring_full,
+ * where they happen. */
+static int account_drops(struct rec *r)
+{
+	int n = r->probe.ncpus;
+	uint64_t bad = r->bad + rec_ring_bad(r->ring), now = now_ns(CLOCK_REALTIME);
+	uint64_t from = r->drops_at ? r->drops_at : now;
+	int rc = 0;
+
+	if (!r->drops_cur || rec_probe_drops_cpu(&r->probe, r->drops_cur))
+		return 0;
+	r->drops_at = now;
+	/* the reader's LOST count (rec_ring_lost) is not added: it repeats
+	 * what the probe already counted as ring drops */
+	for (int c = 0; c < n && !rc; c++) {
+		uint64_t d[PRB_DROP_NR];
+
+		for (int k = 0; k < PRB_DROP_NR; k++) {
+			size_t i = (size_t)k * (size_t)n + (size_t)c;
+
+			d[k] = r->drops_cur[i] - r->drops_seen[i];
+			r->drops_seen[i] = r->drops_cur[i];
+			r->drops_total[k] += d[k];
+		}
+		if (d[PRB_DROP_RING] || d[PRB_DROP_NOMEM] || d[PRB_DROP_OTHER])
+			rc = write_gap(r, (unsigned)c, d[PRB_DROP_RING],
+				       d[PRB_DROP_NOMEM] + d[PRB_DROP_OTHER], from, now);
+	}
+	if (!rc && bad != r->bad_seen) {
+		r->drops_total[PRB_DROP_OTHER] += bad - r->bad_seen;
+		rc = write_gap(r, EVT_GAP_NO_CPU, 0, bad - r->bad_seen, from, now);
+		r->bad_seen = bad;
+	}
 	if (rc && !r->write_rc)
 		r->write_rc = rc;
 	return rc;
@@ -317,19 +381,22 @@ static void print_summary(struct rec *r, uint64_t elapsed_ns)
 	struct fmt_writer_stats st;
 	uint64_t drops = r->drops_total[0] + r->drops_total[1] + r->drops_total[2];
 	uint64_t events, bytes;
+	size_t files;
 
 	/* after close: the sizes are those of the files on disk, and the
 	 * events of a chunk that could not be written are not counted */
 	rec_out_stats(&r->out, &st);
 	events = r->nevents > st.events_lost ? r->nevents - st.events_lost : 0;
-	bytes = st.bytes - r->out.deleted_bytes;
+	/* a ring may also delete files of an earlier run, not in st */
+	bytes = st.bytes > r->out.deleted_bytes ? st.bytes - r->out.deleted_bytes : 0;
+	files = r->out.files > r->out.deleted_files ? r->out.files - r->out.deleted_files : 0;
 	if (!r->o.quiet || drops)
 		fprintf(stderr,
 			"sysrec: %llu events in %.1f s (%.0f ev/s), %llu bytes in %zu file(s), "
 			"%.1f bytes/event, ratio %.1fx; drops: %llu (ring full %llu, other %llu)\n",
 			(unsigned long long)events, (double)elapsed_ns / 1e9,
 			elapsed_ns ? (double)events * 1e9 / (double)elapsed_ns : 0.0,
-			(unsigned long long)bytes, r->out.files - r->out.deleted_files,
+			(unsigned long long)bytes, files,
 			events ? (double)st.bytes / (double)events : 0.0,
 			st.bytes ? (double)st.raw_bytes / (double)st.bytes : 0.0,
 			(unsigned long long)drops,
@@ -342,8 +409,16 @@ static void print_summary(struct rec *r, uint64_t elapsed_ns)
 			"not be written\n",
 			(unsigned long long)st.events_lost);
 	if (r->out.deleted_files && !r->o.quiet)
-		fprintf(stderr, "sysrec: -W deleted %zu older file(s), %llu bytes\n",
-			r->out.deleted_files, (unsigned long long)r->out.deleted_bytes);
+		fprintf(stderr,
+			"sysrec: the file ring deleted %zu older file(s), %llu bytes (%zu for disk "
+			"space)\n",
+			r->out.deleted_files, (unsigned long long)r->out.deleted_bytes,
+			r->out.pressure_files);
+	if (r->out.disk_full)
+		fprintf(stderr, "sysrec: the disk filled %zu time(s); older files made room\n",
+			r->out.disk_full);
+	if (r->out.adopted && !r->o.quiet)
+		fprintf(stderr, "sysrec: the file of the previous run was kept in the set\n");
 	if (r->o.verbose) {
 		struct rusage ru;
 		double cpu;
@@ -362,6 +437,13 @@ static void print_summary(struct rec *r, uint64_t elapsed_ns)
 			(unsigned long long)r->bad);
 	if (r->live.alerts)
 		fprintf(stderr, "sysrec: %llu alerts\n", (unsigned long long)r->live.alerts);
+	rec_ctr_report(r->ctr, r->o.verbose);
+	if (r->ev.files)
+		fprintf(stderr,
+			"sysrec: %llu evidence file(s), the last pre window on disk %.3f s after "
+			"its alert's event%s\n",
+			(unsigned long long)r->ev.files, (double)r->ev.pre_ns / 1e9,
+			r->ev.skipped ? " (some alerts past max_per_hour had none)" : "");
 }
 
 /* The alert outputs (with -r); their spools default to FILE.spool/. Threads
@@ -390,6 +472,65 @@ static void reap_child(struct rec *r)
 	}
 }
 
+/* The counters --metrics serves, from the consumer's own numbers: every
+ * round the cheap ones, once a second the rest (rec_metrics.h). */
+static void publish_round(struct rec *r, uint64_t mono, uint64_t real)
+{
+	struct rec_metrics *m = &r->metrics;
+
+	rec_metrics_set(&m->heartbeat_ns, mono);
+	rec_metrics_set(&m->events, r->nevents);
+	rec_metrics_set(&m->lag_ns, r->last_ts && real > r->last_ts ? real - r->last_ts : 0);
+	r->last_ts = 0;
+}
+
+static void publish_second(struct rec *r)
+{
+	struct rec_metrics *m = &r->metrics;
+	struct fmt_writer_stats st;
+	uint64_t files, bytes;
+	int n = rec_ring_ncpus(r->ring);
+
+	rec_out_stats(&r->out, &st);
+	rec_out_ring_usage(&r->out, &files, &bytes);
+	rec_metrics_set(&m->bytes, st.bytes);
+	rec_metrics_set(&m->raw_bytes, st.raw_bytes);
+	rec_metrics_set(&m->chunks, st.chunks);
+	rec_metrics_set(&m->ring_files, files);
+	rec_metrics_set(&m->ring_bytes, bytes);
+	rec_metrics_set(&m->ring_deleted, r->out.deleted_files);
+	rec_metrics_set(&m->ring_deleted_space, r->out.pressure_files);
+	rec_metrics_set(&m->disk_full, r->out.disk_full);
+	for (int i = 0; i < PRB_DROP_NR; i++)
+		rec_metrics_set(&m->drops[i], r->drops_total[i]);
+	rec_metrics_set(&m->alerts, r->live.alerts);
+	if (r->live.outs)
+		rec_metrics_set(&m->outputs_drops, rec_metrics_outputs_dropped(r->live.outs));
+	rec_metrics_set(&m->evidence_files, r->ev.files);
+	rec_metrics_set(&m->reloads, r->live.reloads);
+	rec_metrics_set(&m->reload_failures, r->live.reload_failures);
+	for (int c = 0; c < n && c < REC_METRICS_CPUS; c++)
+		rec_metrics_set(&m->fill_ppm[c], rec_ring_fill_ppm(r->ring, c));
+	rec_metrics_set(&m->ncpus, (uint64_t)n);
+}
+
+/* After a write error: with a file ring and the disk full, older files make
+ * room and recording goes on in a new file with a state snapshot (1);
+ * otherwise the recording ends (0). */
+static int recover_write(struct rec *r)
+{
+	size_t before = r->out.pressure_files;
+
+	if (r->write_rc != SR_ENOSPC || rec_out_recover(&r->out, &r->werr))
+		return 0;
+	r->write_rc = 0;
+	sr_err_clear(&r->werr);
+	if (!r->o.quiet)
+		fprintf(stderr, "sysrec: disk full: %zu older file(s) deleted, recording goes on\n",
+			r->out.pressure_files - before);
+	return snapshot_state(r) == 0;
+}
+
 /* The consume loop: until a signal, -M, -n, the command's end or an error. */
 static void run(struct rec *r)
 {
@@ -401,13 +542,22 @@ static void run(struct rec *r)
 		uint64_t mono, real;
 
 		rec_ring_wait(r->ring, r->wait_ms);
-		if (rec_ring_drain(r->ring, 0, on_record, r) && r->write_rc)
+		if (rec_ring_drain(r->ring, 0, on_record, r) && r->write_rc && !recover_write(r))
 			break;
+		rec_ctr_take(r->ctr, on_container, r);
 		mono = now_ns(CLOCK_MONOTONIC);
 		real = now_ns(CLOCK_REALTIME);
 		if (sig_child)
 			reap_child(r);
 		rec_action_tick(&r->act);
+		publish_round(r, mono, real);
+		if (r->ev.w) {
+			struct sr_err eerr;
+
+			sr_err_clear(&eerr);
+			if (rec_evidence_tick(&r->ev, real, &eerr))
+				fprintf(stderr, "sysrec: evidence capture: %s\n", eerr.msg);
+		}
 		/* between two drains: the kernel's buffers hold what arrives
 		 * meanwhile, so a reload loses no event */
 		if (sig_reload || rec_watch_due(&r->watch, mono)) {
@@ -416,7 +566,8 @@ static void run(struct rec *r)
 		}
 		if (fmt_writer_tick(r->out.w, real, &r->werr)) {
 			r->write_rc = r->werr.code ? r->werr.code : SR_EIO;
-			break;
+			if (!recover_write(r))
+				break;
 		}
 		if (mono - last_sec >= NS) {
 			int e = rec_sync_error(&r->sync);
@@ -424,11 +575,13 @@ static void run(struct rec *r)
 			if (e)
 				fprintf(stderr, "sysrec: --fsync: syncing %s failed: %s\n",
 					r->o.path, strerror(e));
-			if (account_drops(r))
+			if (account_drops(r) && !recover_write(r))
 				break;
 			/* the rate limiter's summaries come even when alerts stop */
 			if (r->live.outs)
 				out_set_tick(r->live.outs);
+			rec_out_trim(&r->out, real);
+			publish_second(r);
 			if (r->status_line)
 				print_status(r, mono - last_sec, r->nevents - ev_at_sec);
 			ev_at_sec = r->nevents;
@@ -459,14 +612,16 @@ static void run(struct rec *r)
 			if (account_drops(r) || rec_out_rotate(&r->out, &r->werr)) {
 				if (!r->write_rc)
 					r->write_rc = r->werr.code ? r->werr.code : SR_EIO;
-				break;
+				if (!recover_write(r))
+					break;
+				continue;
 			}
-			if (snapshot_state(r))
+			if (snapshot_state(r) && !recover_write(r))
 				break;
 			last_snap = mono;
 		}
 		if (r->o.snap_ns && mono - last_snap >= r->o.snap_ns) {
-			if (snapshot_state(r))
+			if (snapshot_state(r) && !recover_write(r))
 				break;
 			last_snap = mono;
 		}
@@ -536,6 +691,7 @@ int main(int argc, char **argv)
 {
 	static struct rec r;
 	struct fmt_writer_opts wopts;
+	struct rec_out_ring ring;
 	struct fmt_host_info host;
 	struct sr_err err;
 	uint64_t t0;
@@ -552,6 +708,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return die(has_dashdash(argc, argv) ? REC_EXIT_CMD_FAILED : 2, &err);
 	set_signals();
+	rec_metrics_init(&r.metrics);
 	r.watch.fd = -1; /* nothing watched until the rules are loaded */
 	evt_builder_init(&r.eb);
 	/* a reader starved by busy processes is what drops events: run ahead of
@@ -576,7 +733,11 @@ int main(int argc, char **argv)
 		wopts.ckpt_chunks = r.o.ckpt_chunks;
 		wopts.ckpt_ns = r.o.ckpt_ns;
 	}
-	rc = rec_out_open(&r.out, r.o.path, &host, &wopts, r.o.ring_count, &err);
+	ring.keep = r.o.ring_count;
+	ring.max_bytes = r.o.max_bytes;
+	ring.max_age_ns = r.o.max_age_ns;
+	ring.min_free = r.o.min_free;
+	rc = rec_out_open(&r.out, r.o.path, &host, &wopts, &ring, &err);
 	/* Forward-secure: the writer holds the only copy, and evolves it. */
 	if (r.o.forward_secure) {
 		fmt_seal_wipe(&r.key, sizeof(r.key));
@@ -602,6 +763,12 @@ int main(int argc, char **argv)
 		rc = sr_err_set(&err, SR_EIO, "cannot follow the command's pid");
 	if (!rc && r.o.pid)
 		rc = rec_track_tree(&r.probe, r.o.pid, &err);
+	if (!rc) {
+		r.drops_seen = calloc((size_t)r.probe.ncpus * PRB_DROP_NR, sizeof(uint64_t));
+		r.drops_cur = calloc((size_t)r.probe.ncpus * PRB_DROP_NR, sizeof(uint64_t));
+		if (!r.drops_seen || !r.drops_cur)
+			rc = sr_err_set(&err, SR_ENOMEM, "out of memory");
+	}
 	if (!rc)
 		rc = rec_ring_open(&r.ring, &r.probe, r.o.transport, r.o.buffer_pages, &err);
 	if (!rc)
@@ -611,6 +778,15 @@ int main(int argc, char **argv)
 	if (rc)
 		goto fail_early;
 	r.live.json = r.o.alert_json;
+	r.live.metrics = &r.metrics;
+	if (r.o.coa.mode) {
+		if (!r.o.nrules) {
+			sr_err_set(&err, SR_ESYNTAX, "--capture-on-alert needs rules (-r)");
+			goto fail_early;
+		}
+		rec_evidence_init(&r.ev, &r.o.coa, &r.out, &host, r.o.alert_json, stdout);
+		r.live.evidence = &r.ev;
+	}
 	r.live.quiet = r.o.alert_quiet;
 	/* an event waits in the buffers for up to one wait: with actions on,
 	 * a short one bounds how late a kill can come (bench/actions.sh) */
@@ -638,6 +814,22 @@ int main(int argc, char **argv)
 	 * and it must not keep what the others gave up */
 	if (r.o.fsync && (rec_sync_start(&r.sync, &err) || rec_out_set_sync(&r.out, &r.sync, &err)))
 		goto fail_early;
+	/* the server thread after the drop too; it never needs a capability */
+	if (r.o.metrics) {
+		publish_second(&r);
+		if (r.live.outs &&
+		    rec_metrics_add_source(&r.metrics, rec_metrics_outputs, r.live.outs)) {
+			sr_err_set(&err, SR_ELIMIT, "--metrics: too many metric sources");
+			goto fail_early;
+		}
+		if (rec_metrics_start(&r.metrics, r.o.metrics, &err))
+			goto fail_early;
+		if (r.o.verbose)
+			fprintf(stderr, "sysrec: metrics at http://%s/metrics\n", r.o.metrics);
+	}
+	if (!r.o.ctr_off && rec_ctr_start(&r.ctr, r.o.ctr_socks, REC_CTR_NSOCK_OPTS,
+					  r.o.ctr_timeout_ms, &r.cg, &err))
+		goto fail_early;
 	r.status_line = !r.o.quiet && !r.o.cmd && isatty(STDERR_FILENO);
 	if (r.o.verbose)
 		fprintf(stderr, "sysrec: recording to %s (%d CPUs, %u pages each, %s)\n", r.o.path,
@@ -655,13 +847,18 @@ int main(int argc, char **argv)
 	/* what is still in the buffers belongs to the capture too */
 	if (!r.write_rc)
 		rec_ring_drain(r.ring, 1, on_record, &r);
+	rec_ctr_stop(r.ctr);
+	rec_ctr_take(r.ctr, on_container, &r);
 	if (!r.write_rc)
 		account_drops(&r);
+	rec_metrics_stop(&r.metrics);
 	rec_probe_close(&r.probe);
 	/* the alerts' delivery ends (or waits in the spool) before the summary */
 	sig_outs = NULL;
 	out_set_close(r.live.outs, stderr);
 	r.live.outs = NULL;
+	rec_evidence_close(&r.ev, NULL);
+	evt_builder_free(&r.ev.b);
 	rc = rec_out_close(&r.out, r.write_rc ? NULL : &r.werr);
 	if (rc && !r.write_rc)
 		r.write_rc = rc;
@@ -685,14 +882,20 @@ int main(int argc, char **argv)
 	rec_watch_close(&r.watch);
 	rec_live_free(&r.live);
 	rec_action_free(&r.act);
+	rec_ctr_free(r.ctr);
 	rec_cg_free(&r.cg);
 	evt_builder_free(&r.eb);
+	free(r.drops_seen);
+	free(r.drops_cur);
 	return code;
 
 fail_early:
+	/* the metrics server reads the outputs' counters: it stops first */
+	rec_metrics_stop(&r.metrics);
 	sig_outs = NULL;
 	out_set_close(r.live.outs, NULL);
 	r.live.outs = NULL;
+	rec_ctr_free(r.ctr);
 	if (go_fd >= 0)
 		rec_cmd_abort(go_fd, r.child);
 	rec_ring_close(r.ring);

@@ -10,6 +10,7 @@
 #include "../common/sr_time.h"
 #include "../common/sr_version.h"
 #include "../probe/probe_shared.h"
+#include "../rules/rule.h"
 #include "rec_config.h"
 
 void rec_usage(FILE *f)
@@ -19,8 +20,12 @@ void rec_usage(FILE *f)
 	      "\n"
 	      "SYNOPSIS\n"
 	      "    sysrec -w FILE [-M SECONDS] [-n EVENTS] [-C MB] [-G SECONDS] [-W COUNT]\n"
+	      "           [--max-bytes SIZE] [--max-age DURATION] [--min-free SIZE]\n"
+	      "           [--metrics HOST:PORT] [--capture-on-alert rules|all_rules]\n"
 	      "           [-s SNAPLEN] [--syscalls LIST] [-p PID] [--cgroup PATH] [--comm NAME]\n"
 	      "           [-r RULES.yaml ...] [-E] [--fsync] [-q] [-v] [-u USER] [--force]\n"
+	      "           [--container-socket TYPE=PATH] [--container-timeout DURATION]\n"
+	      "           [--no-containers]\n"
 	      "           [-- COMMAND [ARGS...]]\n"
 	      "    sysrec -c CONFIG.yaml [OPTIONS...] [--show-config]\n"
 	      "    sysrec keygen -o KEY\n"
@@ -47,6 +52,23 @@ void rec_usage(FILE *f)
 	      "    -C MB          rotate when the file reaches MB megabytes (10^6 bytes)\n"
 	      "    -G SECONDS     rotate every SECONDS\n"
 	      "    -W COUNT       keep at most COUNT files (the oldest rotated file is deleted)\n"
+	      "    --max-bytes SIZE  retention: keep the set (rotated files and FILE) under\n"
+	      "                   SIZE (500MB, 2GiB), deleting the oldest rotated files\n"
+	      "    --max-age DURATION  retention: delete rotated files last written longer\n"
+	      "                   ago than DURATION (90m, 24h)\n"
+	      "    --min-free SIZE  keep SIZE free on FILE's file system, deleting the oldest\n"
+	      "                   rotated files when it runs lower\n"
+	      "    --metrics HOST:PORT  serve Prometheus metrics at http://HOST:PORT/metrics and\n"
+	      "                   a health check at /healthz (e.g. 127.0.0.1:8765; off by default)\n"
+	      "    --capture-on-alert rules|all_rules  write an evidence capture around each\n"
+	      "                   alert (rules: those with Falco's capture: true; all_rules:\n"
+	      "                   every rule at --capture-min-priority or above), from the\n"
+	      "                   ring: FILE's stem.evidence.TIME.sysrec, named in the alert\n"
+	      "    --capture-pre DURATION, --capture-post DURATION  the window around the\n"
+	      "                   alert (30s and 10s; a rule's capture_duration sets post)\n"
+	      "    --capture-min-priority P  with all_rules: only rules at P or above\n"
+	      "    --capture-max-bytes SIZE, --capture-max-per-hour N  caps per evidence\n"
+	      "                   file and per hour (counted when reached)\n"
 	      "    -s SNAPLEN     bytes of read/write/send/recv data kept (default 80, 0 = none,\n"
 	      "                   at most 4096)\n"
 	      "    --syscalls LIST  record only these syscalls (comma separated names, e.g.\n"
@@ -74,6 +96,13 @@ void rec_usage(FILE *f)
 	      "    --fsync        sync the file to disk once a second (from a thread of its own,\n"
 	      "                   so recording never waits for the disk): a machine crash\n"
 	      "                   loses at most the last two seconds\n"
+	      "    --container-socket TYPE=PATH  ask this docker or podman API socket for\n"
+	      "                   container names, images, labels (default docker=\n"
+	      "                   " REC_CTR_DOCKER_SOCK ", podman=" REC_CTR_PODMAN_SOCK ";\n"
+	      "                   TYPE= turns one off; absent sockets are skipped)\n"
+	      "    --container-timeout DURATION  give up on a runtime API answer after this\n"
+	      "                   long (default 2s; counted and reported at exit)\n"
+	      "    --no-containers  ask no container runtime (ids still from cgroup paths)\n"
 	      "    --no-latency   do not measure syscall durations (evt.latency is 0): no\n"
 	      "                   sys_enter probe, which roughly halves the recording cost\n"
 	      "                   per syscall\n"
@@ -110,6 +139,16 @@ void rec_usage(FILE *f)
 	      "    is replaced; -N is appended when that name exists, whatever is there), and\n"
 	      "    a new FILE starts (mode 0600) with a state snapshot. `sysreplay` reads the\n"
 	      "    set in time order.\n"
+	      "\n"
+	      "FLIGHT RECORDER\n"
+	      "    With -W, --max-bytes, --max-age or --min-free, FILE and its rotated files\n"
+	      "    form a ring: the oldest rotated files are deleted first, never FILE nor a\n"
+	      "    file of another name (evidence). Without -C/-G, retention rotates at a\n"
+	      "    tenth of --max-bytes (100 MB with --min-free alone) and of --max-age.\n"
+	      "    A restart continues the set: a FILE left by the previous run is renamed\n"
+	      "    into it (after its last write), never overwritten. When the disk fills,\n"
+	      "    the file is closed after its last complete chunk, older files are deleted\n"
+	      "    and recording goes on in a new FILE (counted in the summary).\n"
 	      "\n"
 	      "SIGNALS\n"
 	      "    SIGINT, SIGTERM  stop: the file is finished (index and trailer) and closed\n"
@@ -157,6 +196,19 @@ enum {
 	OPT_ALERT_NATS,
 	OPT_ALERT_KAFKA,
 	OPT_ALERT_SPOOL,
+	OPT_MAXBYTES,
+	OPT_MAXAGE,
+	OPT_MINFREE,
+	OPT_METRICS,
+	OPT_COA,
+	OPT_COA_PRE,
+	OPT_COA_POST,
+	OPT_COA_PRIO,
+	OPT_COA_BYTES,
+	OPT_COA_HOUR,
+	OPT_CTRSOCK,
+	OPT_CTRTIMEOUT,
+	OPT_NOCTR,
 };
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -246,6 +298,27 @@ static void set_defaults(struct rec_opts *o)
 	o->level = 1;
 	o->snap_ns = 30ull * 1000000000ull;
 	out_conf_init(&o->outs);
+	o->coa.pre_ns = 30ull * 1000000000ull;
+	o->coa.post_ns = 10ull * 1000000000ull;
+	o->coa.min_priority = RP_DEBUG;
+	o->ctr_socks[0] = (struct rec_ctr_sock){"docker", REC_CTR_DOCKER_SOCK};
+	o->ctr_socks[1] = (struct rec_ctr_sock){"podman", REC_CTR_PODMAN_SOCK};
+	o->ctr_timeout_ms = 2000;
+}
+
+int rec_opts_ctr_socket(struct rec_opts *o, const char *spec)
+{
+	static const char *const types[REC_CTR_NSOCK_OPTS] = {"docker", "podman"};
+
+	for (int i = 0; i < REC_CTR_NSOCK_OPTS; i++) {
+		size_t n = strlen(types[i]);
+
+		if (!strncmp(spec, types[i], n) && spec[n] == '=') {
+			o->ctr_socks[i].path = spec + n + 1;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *err)
@@ -255,6 +328,19 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 	    {"config", required_argument, NULL, 'c'},
 	    {"show-config", no_argument, NULL, OPT_SHOWCONFIG},
 	    {"fsync", no_argument, NULL, OPT_FSYNC},
+	    {"max-bytes", required_argument, NULL, OPT_MAXBYTES},
+	    {"max-age", required_argument, NULL, OPT_MAXAGE},
+	    {"min-free", required_argument, NULL, OPT_MINFREE},
+	    {"metrics", required_argument, NULL, OPT_METRICS},
+	    {"capture-on-alert", required_argument, NULL, OPT_COA},
+	    {"capture-pre", required_argument, NULL, OPT_COA_PRE},
+	    {"capture-post", required_argument, NULL, OPT_COA_POST},
+	    {"capture-min-priority", required_argument, NULL, OPT_COA_PRIO},
+	    {"capture-max-bytes", required_argument, NULL, OPT_COA_BYTES},
+	    {"capture-max-per-hour", required_argument, NULL, OPT_COA_HOUR},
+	    {"container-socket", required_argument, NULL, OPT_CTRSOCK},
+	    {"container-timeout", required_argument, NULL, OPT_CTRTIMEOUT},
+	    {"no-containers", no_argument, NULL, OPT_NOCTR},
 	    {"syscalls", required_argument, NULL, OPT_SYSCALLS},
 	    {"cgroup", required_argument, NULL, OPT_CGROUP},
 	    {"comm", required_argument, NULL, OPT_COMM},
@@ -304,6 +390,85 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 			break;
 		case OPT_FSYNC:
 			o->fsync = 1;
+			break;
+		case OPT_MAXBYTES:
+			if (rec_size_parse(optarg, &o->max_bytes) || !o->max_bytes)
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--max-bytes: bad size '%s' (e.g. 500MB, 2GiB)",
+						  optarg);
+			break;
+		case OPT_MAXAGE:
+			if (parse_secs(optarg, &o->max_age_ns, err))
+				return sr_err_set(err, SR_ESYNTAX, "--max-age: bad duration '%s'",
+						  optarg);
+			break;
+		case OPT_COA:
+			if (!strcmp(optarg, "rules"))
+				o->coa.mode = REC_EV_RULES;
+			else if (!strcmp(optarg, "all_rules"))
+				o->coa.mode = REC_EV_ALL;
+			else if (!strcmp(optarg, "off"))
+				o->coa.mode = REC_EV_OFF;
+			else
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--capture-on-alert: rules, all_rules or off");
+			break;
+		case OPT_COA_PRE:
+		case OPT_COA_POST:
+			if (parse_secs(optarg, c == OPT_COA_PRE ? &o->coa.pre_ns : &o->coa.post_ns,
+				       err))
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--capture-%s: bad duration '%s'",
+						  c == OPT_COA_PRE ? "pre" : "post", optarg);
+			break;
+		case OPT_COA_PRIO: {
+			int p = rule_priority_parse(optarg);
+
+			if (p < 0)
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--capture-min-priority: a Falco priority "
+						  "(emergency ... debug)");
+			o->coa.min_priority = p;
+			break;
+		}
+		case OPT_COA_BYTES:
+			if (rec_size_parse(optarg, &o->coa.max_bytes))
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--capture-max-bytes: bad size '%s'", optarg);
+			break;
+		case OPT_COA_HOUR:
+			if (parse_u64(optarg, &o->coa.max_per_hour) || !o->coa.max_per_hour)
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--capture-max-per-hour: a count above 0");
+			break;
+		case OPT_METRICS:
+			if (!strchr(optarg, ':'))
+				return sr_err_set(
+				    err, SR_ESYNTAX,
+				    "--metrics: HOST:PORT expected, e.g. 127.0.0.1:8765");
+			o->metrics = optarg;
+			break;
+		case OPT_MINFREE:
+			if (rec_size_parse(optarg, &o->min_free))
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--min-free: bad size '%s' (e.g. 1GiB)", optarg);
+			break;
+		case OPT_CTRSOCK:
+			if (rec_opts_ctr_socket(o, optarg))
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--container-socket: expected docker=PATH or "
+						  "podman=PATH, not '%s'",
+						  optarg);
+			break;
+		case OPT_CTRTIMEOUT:
+			if (parse_secs(optarg, &v, err) || v < 1000000 || v > 60000000000ull)
+				return sr_err_set(
+				    err, SR_ESYNTAX,
+				    "--container-timeout: bad duration '%s' (1ms..60s)", optarg);
+			o->ctr_timeout_ms = (int)(v / 1000000);
+			break;
+		case OPT_NOCTR:
+			o->ctr_off = 1;
 			break;
 		case 'w':
 			o->path = optarg;
@@ -510,6 +675,14 @@ int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err
 		return sr_err_set(err, SR_ESYNTAX, "-p and -- COMMAND exclude each other");
 	if (o->user && !o->cmd)
 		return sr_err_set(err, SR_ESYNTAX, "-u USER needs -- COMMAND");
+	/* retention needs a set of files to delete from: rotate at a tenth of
+	 * each limit unless told otherwise, so the set keeps ~90% of it */
+	if ((o->max_bytes || o->min_free) && !o->rot_bytes && !o->rot_ns)
+		o->rot_bytes = o->max_bytes / 10 > 1000000 ? o->max_bytes / 10
+			       : o->max_bytes		   ? 1000000
+							   : 100000000;
+	if (o->max_age_ns && !o->rot_ns)
+		o->rot_ns = o->max_age_ns / 10 > 1000000000ull ? o->max_age_ns / 10 : 1000000000ull;
 	if (o->ring_count && !o->rot_bytes && !o->rot_ns)
 		return sr_err_set(err, SR_ESYNTAX, "-W needs -C or -G");
 	if ((o->ckpt_chunks || o->ckpt_ns || o->forward_secure) && !o->sign_key)

@@ -9,10 +9,15 @@
 
 #include "../common/sr_err.h"
 #include "../outputs/out.h"
+#include "rec_container.h"
+#include "rec_evidence.h"
 
 struct rec_action_cfg;
 
-#define REC_MAX_RULES 32
+#define REC_MAX_RULES	    32
+#define REC_CTR_NSOCK_OPTS  2
+#define REC_CTR_DOCKER_SOCK "/var/run/docker.sock"
+#define REC_CTR_PODMAN_SOCK "/run/podman/podman.sock"
 
 struct rec_opts {
 	const char *path;     /* -w */
@@ -21,6 +26,11 @@ struct rec_opts {
 	uint64_t rot_bytes;   /* -C MB */
 	uint64_t rot_ns;      /* -G */
 	unsigned ring_count;  /* -W */
+	uint64_t max_bytes;   /* --max-bytes: retention by the set's total size */
+	uint64_t max_age_ns;  /* --max-age: retention by age */
+	uint64_t min_free;    /* --min-free: free space kept on the file system */
+	const char *metrics;  /* --metrics HOST:PORT: serve /metrics and /healthz */
+	struct rec_evidence_opts coa; /* --capture-on-alert and its settings */
 	uint32_t snaplen;     /* -s */
 	const char *syscalls; /* --syscalls */
 	pid_t pid;	      /* -p */
@@ -41,6 +51,11 @@ struct rec_opts {
 	int force;		 /* --force: replace an existing FILE */
 	const char *user;	 /* -u USER: run COMMAND as this user */
 	char **cmd;		 /* after --, NULL-terminated */
+	/* container runtime APIs: [0] docker, [1] podman; a NULL or "" path is
+	 * not asked (--container-socket, config containers:) */
+	struct rec_ctr_sock ctr_socks[REC_CTR_NSOCK_OPTS];
+	int ctr_off;	    /* --no-containers */
+	int ctr_timeout_ms; /* --container-timeout */
 	/* hidden, for tests and benchmarks */
 	uint32_t buffer_pages; /* --buffer-pages: per-CPU buffer size */
 	int transport;	       /* --transport perf|ringbuf */
@@ -69,5 +84,8 @@ struct rec_opts {
  * first and the command line applies over them. */
 int rec_opts_parse(struct rec_opts *o, int argc, char **argv, struct sr_err *err);
 void rec_usage(FILE *f);
+/* --container-socket TYPE=PATH (and the config's containers: keys): 0, or
+ * -1 for an unknown TYPE. spec is kept by reference. */
+int rec_opts_ctr_socket(struct rec_opts *o, const char *spec);
 
 #endif

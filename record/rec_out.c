@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../common/sr_file.h"
+#include "rec_retain.h"
 
 static uint64_t real_now(void)
 {
@@ -72,6 +73,7 @@ static int open_file(struct rec_out *o, struct sr_err *err)
 	if (rc)
 		return rc;
 	o->files++;
+	o->current = 1;
 	if (!o->sync)
 		return 0;
 	if (rec_sync_file(o->sync, fmt_writer_fd(o->w)))
@@ -87,17 +89,67 @@ int rec_out_set_sync(struct rec_out *o, struct rec_sync *s, struct sr_err *err)
 	return sync_dir(o, err);
 }
 
-int rec_out_open(struct rec_out *o, const char *path, const struct fmt_host_info *host,
-		 const struct fmt_writer_opts *wopts, unsigned keep, struct sr_err *err)
+static int ring_on(const struct rec_out *o)
 {
+	return o->ring.keep || o->ring.max_bytes || o->ring.max_age_ns || o->ring.min_free;
+}
+
+/* Renames the file at path (closed) into the set, after start_ns; never
+ * onto an existing name, whatever it is (two rotations in one second, or a
+ * link someone planted there): the next -N name instead. */
+static int retire(struct rec_out *o, uint64_t start_ns, struct sr_err *err)
+{
+	char name[4200];
+
+	rec_out_rotated_name(o->path, start_ns, name, sizeof(name));
+	for (int i = 1; sr_file_rename_new(o->path, name) != 0; i++) {
+		char base[4200];
+
+		if (errno != EEXIST || i == 1000)
+			return sr_err_set(err, SR_EIO, "%s: cannot rename to %s: %s", o->path, name,
+					  strerror(errno));
+		rec_out_rotated_name(o->path, start_ns, base, sizeof(base));
+		snprintf(name, sizeof(name), "%.*s-%d.sysrec", (int)(strlen(base) - 7), base, i);
+	}
+	o->current = 0;
+	return rec_retain_add(o, name, err);
+}
+
+/* A ring continues the set on disk: a FILE left by an earlier run (a
+ * restart) becomes its newest rotated file, named after its last write,
+ * which is after the start of every file before it. */
+static int adopt_previous(struct rec_out *o, struct sr_err *err)
+{
+	struct stat st;
+	int rc = rec_retain_scan(o, err);
+
+	if (rc || lstat(o->path, &st) || !S_ISREG(st.st_mode) || !st.st_size)
+		return rc;
+	rc = retire(o, (uint64_t)st.st_mtim.tv_sec * 1000000000ull, err);
+	if (!rc)
+		o->adopted++;
+	return rc;
+}
+
+int rec_out_open(struct rec_out *o, const char *path, const struct fmt_host_info *host,
+		 const struct fmt_writer_opts *wopts, const struct rec_out_ring *ring,
+		 struct sr_err *err)
+{
+	int rc;
+
 	memset(o, 0, sizeof(*o));
 	if (strlen(path) >= sizeof(o->path) - 40)
 		return sr_err_set(err, SR_ELIMIT, "output path too long");
 	snprintf(o->path, sizeof(o->path), "%s", path);
 	o->host = *host;
 	o->wopts = *wopts;
-	o->keep = keep;
+	if (ring)
+		o->ring = *ring;
 	evt_builder_init(&o->cgb);
+	/* --force replaces FILE as it always did; otherwise a ring keeps it */
+	if (ring_on(o) &&
+	    (rc = o->wopts.exclusive ? adopt_previous(o, err) : rec_retain_scan(o, err)))
+		return rc;
 	return open_file(o, err);
 }
 
@@ -230,58 +282,81 @@ static int close_file(struct rec_out *o, struct sr_err *err)
 	return rc;
 }
 
-/* -W: the current file counts as one of the kept files. */
-static void trim_ring(struct rec_out *o)
+static uint64_t current_bytes(const struct rec_out *o)
 {
-	while (o->keep && o->nrotated + 1 > o->keep) {
-		struct stat st;
+	struct fmt_writer_stats st;
 
-		if (lstat(o->rotated[0], &st) == 0 && S_ISREG(st.st_mode)) {
-			if (unlink(o->rotated[0]) == 0) {
-				o->deleted_files++;
-				o->deleted_bytes += (uint64_t)st.st_size;
-			} else if (errno != ENOENT) {
-				fprintf(stderr, "sysrec: cannot delete %s: %s\n", o->rotated[0],
-					strerror(errno));
-			}
-		}
-		free(o->rotated[0]);
-		memmove(o->rotated, o->rotated + 1, (o->nrotated - 1) * sizeof(char *));
-		o->nrotated--;
-	}
+	if (!o->w)
+		return 0;
+	fmt_writer_get_stats(o->w, &st);
+	return st.bytes;
+}
+
+/* The current file counts as one of the kept files and its bytes count
+ * against max_bytes; it is never deleted. */
+void rec_out_trim(struct rec_out *o, uint64_t now_ns)
+{
+	uint64_t cur = current_bytes(o);
+
+	while (o->nrotated &&
+	       ((o->ring.keep && o->nrotated + 1 > o->ring.keep) ||
+		(o->ring.max_bytes && o->rotated_bytes + cur > o->ring.max_bytes) ||
+		(o->ring.max_age_ns && o->rotated[0].mtime_ns + o->ring.max_age_ns < now_ns)))
+		rec_retain_drop_oldest(o, 0);
+	while (o->nrotated && o->ring.min_free && rec_retain_free_bytes(o) < o->ring.min_free)
+		rec_retain_drop_oldest(o, 1);
 }
 
 int rec_out_rotate(struct rec_out *o, struct sr_err *err)
 {
-	char name[4200];
-	char **grown;
 	int rc;
 
 	rc = close_file(o, err);
 	if (rc)
 		return rc;
-	rec_out_rotated_name(o->path, o->file_start_ns, name, sizeof(name));
-	/* Never onto an existing name, whatever it is (two rotations in one
-	 * second, or a link someone planted there): the next -N name instead. */
-	for (int i = 1; sr_file_rename_new(o->path, name) != 0; i++) {
-		char base[4200];
-
-		if (errno != EEXIST || i == 1000)
-			return sr_err_set(err, SR_EIO, "%s: cannot rename to %s: %s", o->path, name,
-					  strerror(errno));
-		rec_out_rotated_name(o->path, o->file_start_ns, base, sizeof(base));
-		snprintf(name, sizeof(name), "%.*s-%d.sysrec", (int)(strlen(base) - 7), base, i);
+	if (o->current) {
+		rc = retire(o, o->file_start_ns, err);
+		if (rc)
+			return rc;
 	}
-	grown = realloc(o->rotated, (o->nrotated + 1) * sizeof(char *));
-	if (!grown)
-		return sr_err_set(err, SR_ENOMEM, "out of memory");
-	o->rotated = grown;
-	o->rotated[o->nrotated] = strdup(name);
-	if (!o->rotated[o->nrotated])
-		return sr_err_set(err, SR_ENOMEM, "out of memory");
-	o->nrotated++;
-	trim_ring(o);
+	rec_out_trim(o, real_now());
 	return open_file(o, err);
+}
+
+/* Room a new file needs at least after a disk-full: its header, a snapshot
+ * and some chunks, so the next failure is not at once. */
+#define REC_OUT_ROOM (4ull << 20)
+
+int rec_out_recover(struct rec_out *o, struct sr_err *err)
+{
+	uint64_t want = o->ring.min_free > REC_OUT_ROOM ? o->ring.min_free : REC_OUT_ROOM;
+	size_t older = o->nrotated, gone = 0;
+	int rc;
+
+	if (!ring_on(o) || !older)
+		return SR_ENOSPC;
+	/* older files go first, so the file that failed (the writer cut it
+	 * after its last complete chunk) can get the index the full disk
+	 * refused it, then it joins the set; it holds the latest events */
+	do
+		rec_retain_drop_oldest(o, 1);
+	while (++gone < older && rec_retain_free_bytes(o) < want);
+	if (o->w)
+		fmt_writer_index_again(o->w);
+	close_file(o, NULL);
+	if (o->current) {
+		rc = retire(o, o->file_start_ns, err);
+		if (rc)
+			return rc;
+	}
+	o->disk_full++;
+	return open_file(o, err);
+}
+
+void rec_out_ring_usage(const struct rec_out *o, uint64_t *files, uint64_t *bytes)
+{
+	*files = o->nrotated + (o->w != NULL);
+	*bytes = o->rotated_bytes + current_bytes(o);
 }
 
 void rec_out_stats(const struct rec_out *o, struct fmt_writer_stats *st)
@@ -299,11 +374,7 @@ int rec_out_close(struct rec_out *o, struct sr_err *err)
 {
 	int rc = close_file(o, err);
 
-	for (size_t i = 0; i < o->nrotated; i++)
-		free(o->rotated[i]);
-	free(o->rotated);
-	o->rotated = NULL;
-	o->nrotated = 0;
+	rec_retain_free(o);
 	evt_builder_free(&o->cgb);
 	free(o->fix);
 	o->fix = NULL;

@@ -292,19 +292,28 @@ int rec_probe_track(struct rec_probe *p, uint32_t tgid)
 		   : 0;
 }
 
-int rec_probe_drops(struct rec_probe *p, uint64_t out[PRB_DROP_NR])
+int rec_probe_drops_cpu(struct rec_probe *p, uint64_t *percpu)
 {
 	int fd = bpf_map__fd(p->skel->maps.drops);
-	uint64_t *vals = calloc((size_t)p->ncpus, sizeof(uint64_t));
+
+	for (__u32 k = 0; k < PRB_DROP_NR; k++)
+		if (bpf_map_lookup_elem(fd, &k, percpu + (size_t)k * (size_t)p->ncpus))
+			memset(percpu + (size_t)k * (size_t)p->ncpus, 0,
+			       (size_t)p->ncpus * sizeof(uint64_t));
+	return 0;
+}
+
+int rec_probe_drops(struct rec_probe *p, uint64_t out[PRB_DROP_NR])
+{
+	uint64_t *vals = calloc((size_t)p->ncpus * PRB_DROP_NR, sizeof(uint64_t));
 
 	if (!vals)
 		return SR_ENOMEM;
-	for (__u32 k = 0; k < PRB_DROP_NR; k++) {
+	rec_probe_drops_cpu(p, vals);
+	for (int k = 0; k < PRB_DROP_NR; k++) {
 		out[k] = 0;
-		if (bpf_map_lookup_elem(fd, &k, vals))
-			continue;
 		for (int c = 0; c < p->ncpus; c++)
-			out[k] += vals[c];
+			out[k] += vals[k * p->ncpus + c];
 	}
 	free(vals);
 	return 0;

@@ -51,6 +51,8 @@ int rec_probe_check(struct rec_probe *p);
 int rec_probe_track(struct rec_probe *p, uint32_t tgid);
 /* Sums of the per-CPU drop counters, by enum prb_drop. */
 int rec_probe_drops(struct rec_probe *p, uint64_t out[PRB_DROP_NR]);
+/* The per-CPU counters: percpu[reason * ncpus + cpu]. */
+int rec_probe_drops_cpu(struct rec_probe *p, uint64_t *percpu);
 int rec_probe_events_fd(const struct rec_probe *p);
 void rec_probe_close(struct rec_probe *p);
 

@@ -379,6 +379,29 @@ int rec_ring_drain(struct rec_ring *r, int final, rec_ring_fn fn, void *ctx)
 	return rc;
 }
 
+uint64_t rec_ring_fill_ppm(const struct rec_ring *r, int cpu)
+{
+	const struct rr_cpu *c;
+	uint64_t used;
+
+	if (!r || cpu < 0 || cpu >= r->n)
+		return 0;
+	c = &r->cpu[cpu];
+	if (!c->size)
+		return 0;
+	if (r->transport == PRB_TR_RINGBUF)
+		used = __atomic_load_n(c->prod_pos, __ATOMIC_ACQUIRE) -
+		       __atomic_load_n(c->cons_pos, __ATOMIC_ACQUIRE);
+	else
+		used = __atomic_load_n(&c->meta->data_head, __ATOMIC_ACQUIRE) - c->meta->data_tail;
+	return used >= c->size ? 1000000 : used * 1000000 / c->size;
+}
+
+int rec_ring_ncpus(const struct rec_ring *r)
+{
+	return r ? r->n : 0;
+}
+
 uint64_t rec_ring_lost(const struct rec_ring *r)
 {
 	return r->lost;

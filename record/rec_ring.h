@@ -38,6 +38,9 @@ int rec_ring_drain(struct rec_ring *r, int final, rec_ring_fn fn, void *ctx);
 /* Samples the kernel reported lost (perf LOST records) and malformed ones. */
 uint64_t rec_ring_lost(const struct rec_ring *r);
 uint64_t rec_ring_bad(const struct rec_ring *r);
+/* How full CPU cpu's buffer is, in parts per million (for metrics). */
+uint64_t rec_ring_fill_ppm(const struct rec_ring *r, int cpu);
+int rec_ring_ncpus(const struct rec_ring *r);
 void rec_ring_close(struct rec_ring *r);
 
 #endif

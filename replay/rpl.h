@@ -81,6 +81,10 @@ int rpl_input_learn_bounds(struct rpl_input *in, int need_last, struct sr_err *e
 uint64_t rpl_input_first_ts(const struct rpl_input *in);
 uint64_t rpl_input_last_ts(const struct rpl_input *in);
 const char *rpl_input_hostname(const struct rpl_input *in);
+/* Feeds the CONTAINERINFO records of every .sysrec input to st before a
+ * run (rpl_containers.c); st NULL: nothing. */
+struct st_state;
+void rpl_containers_preload(struct rpl_input *in, struct st_state *st);
 /* Expanded path list, for commands that handle each file on its own (info,
  * verify). Caller frees with rpl_paths_free. */
 int rpl_paths_expand(char *const *paths, int npaths, char ***out, size_t *n, struct sr_err *err);
@@ -114,6 +118,9 @@ struct rpl_run_opts {
 	 * carries (fld_needs.h): with a filter that does too, on .sysrec
 	 * input and no caller state, the run skips the state engine. */
 	int emit_stateless; /* 2 any source, 1 .sysrec only, 0 never (rpl_run.c) */
+	/* Called with emit_ctx for each drop record (a gap in the record) in
+	 * the window, where it falls; non-zero stops. NULL: not shown. */
+	int (*gap)(void *ctx, const struct evt *ev);
 };
 
 struct rpl_run_result {

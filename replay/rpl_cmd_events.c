@@ -30,6 +30,40 @@ static int events_emit(void *ctx, struct fld_ctx *c)
 	return rpl_out_event(&e->out, c) < 0;
 }
 
+/* A drop record: where the capture has a hole. "-- N events lost on CPU C
+ * --" (JSON: {"gap": {...}}); not an event, so evt.num does not count it.
+ * The recorder writes one per CPU with its span in the header's latency;
+ * older files (latency 0) and losses of no CPU (cpu 0xffff) name none. */
+static int events_gap(void *ctx, const struct evt *ev)
+{
+	struct events_ctx *e = ctx;
+	const struct evt_rec *h = ev->rec;
+	uint64_t ring = evt_param_u64(ev, 0), backlog = evt_param_u64(ev, 1);
+	uint64_t other = evt_param_u64(ev, 2), lost = ring + backlog + other;
+	int has_cpu = h->latency && h->cpu != EVT_GAP_NO_CPU;
+	int n;
+
+	if (e->out.mode == RPL_OUT_JSON) {
+		n = fprintf(e->out.f,
+			    "{\"gap\":{\"events_lost\":%" PRIu64 ",\"ring_full\":%" PRIu64
+			    ",\"backlog\":%" PRIu64 ",\"other\":%" PRIu64,
+			    lost, ring, backlog, other);
+		if (n >= 0 && has_cpu)
+			n = fprintf(e->out.f, ",\"cpu\":%u", (unsigned)h->cpu);
+		if (n >= 0 && h->latency)
+			n = fprintf(e->out.f, ",\"from_ns\":%" PRIu64,
+				    (uint64_t)(h->ts - h->latency));
+		if (n >= 0)
+			n = fprintf(e->out.f, ",\"to_ns\":%" PRIu64 "}}\n", (uint64_t)h->ts);
+	} else if (has_cpu) {
+		n = fprintf(e->out.f, "-- %" PRIu64 " events lost on CPU %u --\n", lost,
+			    (unsigned)h->cpu);
+	} else {
+		n = fprintf(e->out.f, "-- %" PRIu64 " events lost --\n", lost);
+	}
+	return n < 0;
+}
+
 int rpl_cmd_events(int argc, char **argv)
 {
 	const char *format = NULL;
@@ -102,6 +136,8 @@ int rpl_cmd_events(int argc, char **argv)
 	ro.prog = prog;
 	ro.skip_types = 1;
 	ro.emit = count ? NULL : events_emit;
+	/* holes are shown in the listing, not counted */
+	ro.gap = count || format ? NULL : events_gap;
 	ro.emit_ctx = &ec;
 	/* Counting, or a -p format of header fields only: state is not needed. */
 	/* 2: stateless on any source; 1: only where headers carry process

@@ -161,6 +161,7 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		}
 	}
 	ctx->hostname = host;
+	rpl_containers_preload(in, st);
 	rpl_progress_start(&prog, o->progress, since_ns ? since_ns : rpl_input_first_ts(in),
 			   until_ns != UINT64_MAX ? until_ns : rpl_input_last_ts(in));
 
@@ -182,6 +183,11 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 			if (st) {
 				st_event_begin(st, &ev);
 				st_event_end(st, &ev);
+			}
+			if (type == EVT_DROP && o->gap && ts >= since_ns &&
+			    o->gap(o->emit_ctx, &ev)) {
+				res->stopped = 1;
+				break;
 			}
 			continue;
 		}

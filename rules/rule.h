@@ -130,6 +130,9 @@ size_t rule_actions(const struct rule *r, const char *const **out);
 int rule_action_known(const char *name);
 const char *rule_desc(const struct rule *r);
 const char *rule_output(const struct rule *r);
+/* Falco's capture: true (1 or 0), and its capture_duration in ms (0 when
+ * the rule gives none). */
+int rule_capture(const struct rule *r, uint64_t *duration_ms);
 /* Event types the rule is indexed under: bit t set in set[32]. */
 void rule_types(const struct rule *r, uint8_t set[32]);
 

@@ -176,6 +176,8 @@ struct rule {
 	const char *source;
 	int warn_evttypes;
 	int skip_unknown;
+	int capture;                 /* Falco's capture: true */
+	uint64_t capture_ms;         /* Falco's capture_duration (ms), 0 = not given */
 	struct rule_vec exceptions;  /* struct rule_exception * */
 	struct rule_vec actions;     /* const char *: response action names (sysrec) */
 	/* finalize */

@@ -628,6 +628,21 @@ static int ld_rule_change(struct ld *l, struct rule *r, const struct rule_ynode 
 		r->skip_unknown = b;
 		return 0;
 	}
+	if (strcmp(key, "capture") == 0) {
+		if ((rc = ld_bool(l, n, key, &b)))
+			return rc;
+		r->capture = b;
+		return 0;
+	}
+	if (strcmp(key, "capture_duration") == 0) {
+		char *end;
+
+		/* milliseconds, as Falco's capture_duration */
+		if (n->kind != RY_SCALAR || n->s[0] < '0' || n->s[0] > '9' ||
+		    (r->capture_ms = strtoull(n->s, &end, 10), *end))
+			return ld_err(l, n, "'capture_duration' must be a number of milliseconds");
+		return 0;
+	}
 	return 0;
 }
 
@@ -636,14 +651,14 @@ static int ld_rule(struct ld *l, const struct rule_ynode *item)
 	static const char *const known[] = {
 		"rule", "desc", "condition", "output", "priority", "enabled", "tags",
 		"exceptions", "source", "warn_evttypes", "skip-if-unknown-filter", "append",
-		"override", "required_engine_version", "actions", NULL,
+		"override", "required_engine_version", "actions", "capture", "capture_duration", NULL,
 	};
 	static const char *const can_append[] = { "condition", "output", "desc", "tags",
 						  "exceptions", "actions", NULL };
 	static const char *const can_replace[] = { "condition", "output", "desc", "priority",
 						   "tags", "exceptions", "enabled",
 						   "warn_evttypes", "skip-if-unknown-filter",
-						   "actions", NULL };
+						   "actions", "capture", "capture_duration", NULL };
 	static const char *const meta[] = { "rule", "append", "override", "source",
 					    "required_engine_version", NULL };
 	struct rule_set *rs = l->rs;

@@ -333,6 +333,12 @@ const char *rule_source(const struct rule *r)
 	return r->source;
 }
 
+int rule_capture(const struct rule *r, uint64_t *duration_ms)
+{
+	*duration_ms = r->capture_ms;
+	return r->capture;
+}
+
 size_t rule_tags(const struct rule *r, const char *const **out)
 {
 	*out = (const char *const *)r->tags.v;

@@ -4,7 +4,7 @@
 set -e
 PKGS="build-essential clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev zstd \
 libyaml-dev libedit-dev libcjson-dev libssl-dev pkg-config tmux sysdig hyperfine chromium \
-podman runc busybox-static \
+podman runc docker.io containerd busybox-static \
 libcurl4-openssl-dev libnats-dev librdkafka-dev libmicrohttpd-dev nats-server"
 case "$(uname -m)" in
 x86_64 | aarch64) PKGS="$PKGS libclang-rt-dev" ;;
@@ -25,12 +25,12 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # sysdig, hyperfine and nats-server are reference/benchmark/test peers only; chromium is the report test's
-# browser, podman, runc and busybox-static the container tests': their absence must not
+# browser, podman, runc, docker.io, containerd and busybox-static the container tests': their absence must not
 # stop a build.
 core=""; optional=""
 for p in $missing; do
 	case "$p" in
-	sysdig | hyperfine | tmux | chromium | podman | runc | busybox-static | nats-server) optional="$optional $p" ;;
+	sysdig | hyperfine | tmux | chromium | podman | runc | busybox-static | nats-server | docker.io | containerd) optional="$optional $p" ;;
 	*) core="$core $p" ;;
 	esac
 done

@@ -182,4 +182,41 @@ size_t st_fd_sockname(const struct st_fd *fd, char *out, size_t cap);
  * non-sockets. cap must be at least 64. */
 size_t st_fd_tuple_encode(const struct st_fd *fd, uint8_t *out, size_t cap);
 
+/* Containers described by CONTAINERINFO records (the runtime's API at
+ * record time, or a .scap container event). Strings are NUL-terminated;
+ * labels and pod_labels are "key=value" strings back to back (len bytes),
+ * mounts (source, destination, "rw"/"ro") triples. The k8s names come from
+ * the CRI labels kubelet sets on pod containers (NULL when absent). */
+struct st_container {
+	const char *id; /* as described: usually 64 hex digits */
+	const char *name, *image, *image_repo, *image_tag, *image_digest, *image_id;
+	const char *type, *runtime, *user;
+	int privileged, host_network, host_pid;
+	uint64_t start_ts;
+	const char *labels, *mounts, *pod_labels;
+	size_t labels_len, mounts_len, pod_labels_len;
+	const char *pod_name, *pod_ns, *pod_uid, *k8s_container_name;
+	uint64_t described_ts; /* header time of the record that described it */
+};
+/* The container whose id starts with id (at least 12 characters: a short
+ * or a full id), or NULL when none was described. Valid until the next
+ * st_event_end. */
+const struct st_container *st_container_get(const struct st_state *st, const char *id);
+/* Value of label key in a "key=value" list (labels or pod_labels), or NULL. */
+const char *st_container_label(const char *list, size_t len, const char *key);
+/* Labels of the pod c belongs to: its own pod_labels when described, else
+ * those of the pod's sandbox container (io.kubernetes.docker.type=
+ * podsandbox or io.kubernetes.container.name=POD, same pod uid) without
+ * the io.kubernetes.* keys kubelet adds; *len set. NULL when unknown. */
+const char *st_container_pod_labels(const struct st_state *st, const struct st_container *c,
+				    size_t *len);
+void st_container_foreach(const struct st_state *st,
+			  int (*cb)(void *ctx, const struct st_container *c), void *ctx);
+/* The containers that a live thread of the table is in, and the sandboxes
+ * of their pods (what a snapshot needs: a container whose processes are
+ * all gone has no events left to describe). */
+void st_container_foreach_live(const struct st_state *st,
+			       int (*cb)(void *ctx, const struct st_container *c), void *ctx);
+size_t st_container_count(const struct st_state *st);
+
 #endif

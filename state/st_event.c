@@ -280,6 +280,11 @@ void st_event_begin(struct st_state *st, const struct evt *ev)
 	/* Before the header lookup: the record names its own header's cgroup. */
 	if (type == EVT_CGROUPINFO)
 		st_cg_info(st, ev);
+	/* A description of a container, not of a thread: no header lookup. */
+	if (type == EVT_CONTAINERINFO) {
+		st_ctr_info(st, ev);
+		return;
+	}
 	t = st->cur = st_thr_from_header(st, r);
 
 	/* Dispatch on what the schema says the event does (EF_ flags). The

@@ -248,6 +248,7 @@ struct st_state {
 	struct st_map users, groups;
 	struct st_map cgroups; /* cgroup id -> struct st_cg (CGROUPINFO, PROCINFO) */
 	int cg_missed;         /* a header named a cgroup id the map did not know */
+	struct st_map ctrs;    /* short-id hash -> struct st_ctr (CONTAINERINFO) */
 
 	uintptr_t *garbage; /* pointer | enum st_gkind */
 	size_t ngarbage, garbage_cap;
@@ -375,6 +376,10 @@ void st_cg_info(struct st_state *st, const struct evt *ev);
  * them for the id unless a CGROUPINFO already named it. */
 void st_cg_learn(struct st_state *st, const struct st_proc *p, uint64_t id);
 void st_cg_free_all(struct st_state *st);
+
+/* st_container_tab.c: containers described by CONTAINERINFO */
+void st_ctr_info(struct st_state *st, const struct evt *ev);
+void st_ctr_free_all(struct st_state *st);
 
 /* st_snap.c */
 void st_snap_apply(struct st_state *st, const struct evt *ev);

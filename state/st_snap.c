@@ -6,6 +6,8 @@
  * for it. A snapshot cut short (no END) only adds and updates. */
 #include "st_int.h"
 
+#include "../format/evt_container.h"
+
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,6 +491,41 @@ static int emit_marker(struct emit_ctx *c, unsigned type, uint64_t n)
 	return finish(c);
 }
 
+/* CONTAINERINFO as it was read, for the containers live threads are in: a
+ * seek into the middle of a file knows them from the snapshot before it. */
+static int emit_container(void *ctx, const struct st_container *k)
+{
+	struct emit_ctx *c = ctx;
+	struct evt_rec h = {.ts = c->ts};
+	struct evt_container d = {
+	    .id = k->id,
+	    .name = k->name,
+	    .image = k->image,
+	    .image_repo = k->image_repo,
+	    .image_tag = k->image_tag,
+	    .image_digest = k->image_digest,
+	    .image_id = k->image_id,
+	    .type = k->type,
+	    .runtime = k->runtime,
+	    .user = k->user,
+	    .privileged = k->privileged,
+	    .host_network = k->host_network,
+	    .host_pid = k->host_pid,
+	    .start_ts = k->start_ts,
+	    .labels = k->labels,
+	    .labels_len = k->labels_len,
+	    .mounts = k->mounts,
+	    .mounts_len = k->mounts_len,
+	    .pod_labels = k->pod_labels,
+	    .pod_labels_len = k->pod_labels_len,
+	};
+
+	evt_builder_begin(&c->b, EVT_CONTAINERINFO, &h);
+	evt_container_add(&c->b, &d);
+	finish(c);
+	return c->rc != 0;
+}
+
 int st_snapshot_emit(const struct st_state *st, uint64_t ts_ns,
 		     int (*emit)(void *ctx, const void *rec, size_t len), void *ctx)
 {
@@ -553,6 +590,8 @@ int st_snapshot_emit(const struct st_state *st, uint64_t ts_ns,
 		finish(&c);
 	}
 	free(v);
+	if (!c.rc)
+		st_container_foreach_live(st, emit_container, &c);
 	if (!c.rc)
 		emit_marker(&c, EVT_SNAP_END, live);
 	evt_builder_free(&c.b);

@@ -682,6 +682,7 @@ void st_free(struct st_state *st)
 	st_map_free(&st->users);
 	st_map_free(&st->groups);
 	st_cg_free_all(st);
+	st_ctr_free_all(st);
 	st_garbage_flush(st);
 	st_map_free(&st->strs);
 	st_map_cache_release();

@@ -30,12 +30,12 @@ outputs:
   nats: {enabled: true, servers: [nats://a:4222, nats://b:4222], jetstream: true, format: text}
   spool_max: 5MB
   rate_limit: {rate: 2.5, burst: 7, summary_every: 30s}
-retention:
-metrics: {enabled: false, listen: "[::1]:9000"}
-capture_on_alert: {enabled: false, mode: all_rules, min_priority: warning, pre: 30s, post: 10s, max_bytes: 1GiB, max_per_hour: 5}
+retention: {max_bytes: 2GiB, max_age: 24h, min_free: 1GB}
+metrics: {enabled: true, listen: "[::1]:9000"}
+capture_on_alert: {enabled: true, mode: all_rules, min_priority: warning, pre: 30s, post: 10s, max_bytes: 1GiB, max_per_hour: 5}
 Y
 if "$S" -c "$T/all.yaml" --show-config >"$T/show" 2>"$T/err"; then
-	want="directory: \"$T/caps\"|file: \"host.sysrec\"|size_mb: 7|every: 90s|keep: 5|snaplen: 321|syscalls: \"openat,execve\"|cgroup: \"/sys/fs/cgroup\"|comm: \"nginx\"|exec_env: true|latency: false|fsync: true|- \"$T/a.yaml\"|- \"$T/b\"|json: true|enabled: false"
+	want="directory: \"$T/caps\"|file: \"host.sysrec\"|size_mb: 7|every: 90s|keep: 5|snaplen: 321|syscalls: \"openat,execve\"|cgroup: \"/sys/fs/cgroup\"|comm: \"nginx\"|exec_env: true|latency: false|fsync: true|- \"$T/a.yaml\"|- \"$T/b\"|json: true|enabled: false|max_bytes: 2147483648|max_age: 86400s|min_free: 1000000000|listen: \"[::1]:9000\"|mode: all_rules|min_priority: Warning|pre: 30s|post: 10s|max_bytes: 1073741824|max_per_hour: 5"
 	miss=""
 	IFS='|' read -ra ws <<<"$want"
 	for w in "${ws[@]}"; do grep -qF -- "$w" "$T/show" || miss="$miss [$w]"; done
@@ -101,10 +101,9 @@ bad bool 2:10 "'fsync' must be true or false" $'capture:\n  fsync: "yes"'
 bad duration 3:12 "'every' must be a duration" $'capture:\n  rotate:\n    every: soon'
 bad file_slash 2:9 "'file' is a name inside 'directory'" $'capture:\n  file: a/b.sysrec'
 bad size 2:14 "'max_bytes' must be a size" $'retention:\n  max_bytes: 2 gigs'
-bad retention_not_yet 2:3 "'retention.max_age' is not acted upon" $'retention:\n  max_age: 24h'
-bad metrics_not_yet 2:3 "'metrics.enabled: true' is not acted upon" $'metrics:\n  enabled: true\n  listen: 127.0.0.1:8765'
+bad retention_zero 2:14 "'max_bytes' must be above 0" $'retention:\n  max_bytes: 0'
 bad metrics_listen 2:11 "'listen' must be HOST:PORT" $'metrics:\n  listen: 8765'
-bad coa_not_yet 1:20 "'capture_on_alert.enabled: true' is not acted upon" 'capture_on_alert: {enabled: true}'
+bad coa_mode 1:26 "'mode' must be rules or all_rules" 'capture_on_alert: {mode: some}'
 bad coa_priority 1:34 "'min_priority' must be a Falco priority" 'capture_on_alert: {min_priority: loud}'
 bad output_no_target 3:5 "outputs.file is enabled but has no 'path'" $'outputs:\n  file:\n    enabled: true'
 bad output_unknown_key 3:5 "unknown key 'uri' in outputs.http" $'outputs:\n  http:\n    uri: http://x/'

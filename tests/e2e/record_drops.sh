@@ -43,3 +43,25 @@ if [ "$drops" = 0 ] && [ "${n:-0}" -ge 300000 ]; then
 else
 	fail record_no_drops_default "drops=$drops, dd reads recorded=$n (want >= 300000)"
 fi
+
+# gap markers: the losses of the storm shown in place, one line per CPU and
+# look, adding up to the drop total; -j has them as {"gap": ...}; they are
+# not events (evt.num and -c count events only)
+"$BIN/sysreplay" events "$tmp/d.sysrec" >"$tmp/ev" 2>/dev/null
+"$BIN/sysreplay" events -j "$tmp/d.sysrec" >"$tmp/evj" 2>/dev/null
+lost=$(grep -E '^-- [0-9]+ events lost( on CPU [0-9]+)? --$' "$tmp/ev" | awk '{s += $2} END {print s + 0}')
+marks=$(grep -c '^-- ' "$tmp/ev")
+jmarks=$(grep -c '^{"gap":{"events_lost":[0-9]*,.*"cpu":[0-9]*,"from_ns":[0-9]*,"to_ns":[0-9]*}}$' "$tmp/evj")
+events=$(grep -vc '^-- ' "$tmp/ev")
+count=$("$BIN/sysreplay" events -c "$tmp/d.sysrec" 2>/dev/null)
+lastnum=$("$BIN/sysreplay" events -j "$tmp/d.sysrec" 2>/dev/null | grep -v '^{"gap"' | tail -1 |
+	grep -o '^{"num":[0-9]*' | grep -o '[0-9]*$')
+if [ "$marks" -lt 1 ] || [ "$lost" != "$summary" ]; then
+	fail record_gap_markers "$marks markers losing $lost, summary $summary"
+elif [ "$jmarks" -ne "$marks" ]; then
+	fail record_gap_markers "$jmarks JSON gap objects with a cpu, $marks text markers"
+elif [ "$events" != "$count" ] || [ "$lastnum" != "$count" ]; then
+	fail record_gap_markers "$events event lines, -c $count, last evt.num $lastnum"
+else
+	pass record_gap_markers
+fi

@@ -138,7 +138,9 @@ fi
 # ---- a rotation that cannot find a free name: exit 1, the path said once ----
 mkdir "$tmp/rot"
 now=$(date +%s)
-for s in 0 1 2 3; do
+# every name of the next 30 s: on a loaded machine the touching and sysrec's
+# start take seconds, and its file's start time must fall in the range
+for s in $(seq 0 29); do
 	stamp=$(date -u -d "@$((now + s))" +%Y%m%dT%H%M%SZ)
 	touch "$tmp/rot/r.$stamp.sysrec" "$tmp/rot/r.$stamp"-{1..999}.sysrec
 done

@@ -2,6 +2,7 @@
  * linked from librecord.a (record/ without its main); rec_ring.c is built in
  * because the ring tests build its private structures. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,6 +16,7 @@
 #include "../../record/rec_opts.h"
 #include "../../record/rec_out.h"
 #include "../../record/rec_procfs.h"
+#include "../../record/rec_retain.h"
 #include "../../record/rec_procfs_sock.h"
 #include "../../record/rec_ring.c" /* its internals: struct rec_ring, rr_cpu */
 #include "../../record/rec_sctab.h"
@@ -243,6 +245,35 @@ static void rm_fake_cgroups(const char *dir)
 	rmdir(dir);
 }
 
+/* An id whose path could not be found (its process gone before the record
+ * was read) is announced again on later records, at most 16 times, and
+ * found then when a live process names it. */
+TEST(cgroup_retry)
+{
+	char dir[] = "/tmp/test_rec_cg.XXXXXX";
+	struct rec_cg c;
+	uint64_t id = fake_cgroups(&c, dir), gone = 987654321ull;
+	int n = 0;
+
+	CHECK(id != 0);
+	CHECK_EQ_INT(rec_cg_first(&c, gone), 1);
+	CHECK(rec_cg_path(&c, gone, 0) == NULL);
+	CHECK_EQ_INT(rec_cg_retry(&c, gone), 1);
+	/* asked again, until the tries run out */
+	while (rec_cg_first(&c, gone) && n < 100) {
+		rec_cg_path(&c, gone, 0);
+		n++;
+	}
+	CHECK(n >= 10 && n < 100);
+	CHECK_EQ_INT(rec_cg_retry(&c, gone), 0);
+	/* a resolved id is announced once, as before */
+	CHECK(rec_cg_path(&c, id, 0) != NULL || c.walks);
+	CHECK_EQ_INT(rec_cg_first(&c, id), 1);
+	CHECK_EQ_INT(rec_cg_first(&c, id), 0);
+	rec_cg_free(&c);
+	rm_fake_cgroups(dir);
+}
+
 TEST(cgroup_cache)
 {
 	char dir[] = "/tmp/test_rec_cg.XXXXXX";
@@ -298,7 +329,7 @@ TEST(cgroupinfo_records)
 	fmt_host_info_local(&host);
 	sr_err_clear(&err);
 	evt_builder_init(&b);
-	CHECK_EQ_INT(rec_out_open(&o, path, &host, &wo, 0, &err), 0);
+	CHECK_EQ_INT(rec_out_open(&o, path, &host, &wo, NULL, &err), 0);
 	o.cg = &c;
 	for (int i = 0; i < 3; i++) {
 		hdr.ts = host.start_ns + (uint64_t)i;
@@ -380,7 +411,8 @@ TEST(rotation_ring)
 	fmt_host_info_local(&host);
 	sr_err_clear(&err);
 	evt_builder_init(&b);
-	CHECK_EQ_INT(rec_out_open(&o, path, &host, &wo, 2, &err), 0);
+	CHECK_EQ_INT(rec_out_open(&o, path, &host, &wo, &(struct rec_out_ring){.keep = 2}, &err),
+		     0);
 	for (int i = 0; i < 3; i++) {
 		hdr.ts = host.start_ns + (uint64_t)i;
 		evt_builder_begin(&b, EVT_CLOSE, &hdr);
@@ -479,7 +511,7 @@ TEST(rotation_planted_links)
 	sr_err_clear(&err);
 	evt_builder_init(&b);
 	old = umask(0);
-	CHECK_EQ_INT(rec_out_open(&o, path, &host, &wo, 0, &err), 0);
+	CHECK_EQ_INT(rec_out_open(&o, path, &host, &wo, NULL, &err), 0);
 	rec_out_rotated_name(path, o.file_start_ns, name, sizeof(name));
 	snprintf(base, sizeof(base), "%.*s", (int)(strlen(name) - 7), name);
 	snprintf(n1, sizeof(n1), "%s-1.sysrec", base);
@@ -689,4 +721,97 @@ TEST(ring_merge_order)
 	free(data);
 	free(r->stage);
 	free(r);
+}
+
+TEST(ring_member_names)
+{
+	CHECK(rec_retain_is_member("/d/cap.sysrec", "cap.20261129T134501Z.sysrec"));
+	CHECK(rec_retain_is_member("/d/cap.sysrec", "cap.20261129T134501Z-12.sysrec"));
+	CHECK(rec_retain_is_member("cap.bin", "cap.bin.20261129T134501Z.sysrec"));
+	CHECK(!rec_retain_is_member("/d/cap.sysrec", "cap.sysrec"));
+	CHECK(!rec_retain_is_member("/d/cap.sysrec", "cap.evidence.20261129T134501Z.sysrec"));
+	CHECK(!rec_retain_is_member("/d/cap.sysrec", "cap.20261129T134501Z-.sysrec"));
+	CHECK(!rec_retain_is_member("/d/cap.sysrec", "cap.20261129X134501Z.sysrec"));
+	CHECK(!rec_retain_is_member("/d/cap.sysrec", "cap.20261129T134501Z.sysrec.tmp"));
+	CHECK(!rec_retain_is_member("/d/cap.sysrec", "capx.20261129T134501Z.sysrec"));
+}
+
+static void put_file(const char *dir, const char *name, size_t bytes, time_t mtime)
+{
+	char p[400];
+	struct timespec ts[2] = {{mtime, 0}, {mtime, 0}};
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	f = fopen(p, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	for (size_t i = 0; i < bytes; i++)
+		fputc('x', f);
+	fclose(f);
+	CHECK_EQ_INT(utimensat(AT_FDCWD, p, ts, 0), 0);
+}
+
+static int exists_in(const char *dir, const char *name)
+{
+	char p[400];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return access(p, F_OK) == 0;
+}
+
+/* A ring opened over an earlier run's set: the rotated files on disk count
+ * against the limits, the left-over FILE is renamed into the set (not
+ * replaced), the oldest go first by age and by bytes, and a file of
+ * another name (evidence) is never touched. */
+TEST(ring_continues_set_and_trims)
+{
+	char dir[] = "/tmp/test_rec_ret.XXXXXX", path[300];
+	struct fmt_writer_opts wo = {.exclusive = 1};
+	struct rec_out_ring ring = {.max_age_ns = 3600ull * 1000000000ull, .max_bytes = 5000};
+	struct fmt_host_info host;
+	struct rec_out o;
+	struct sr_err err;
+	time_t now = time(NULL);
+	uint64_t files, bytes;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/cap.sysrec", dir);
+	put_file(dir, "cap.20200101T000000Z.sysrec", 100, now - 7200); /* too old */
+	put_file(dir, "cap.20200101T010000Z.sysrec", 2000, now - 600);
+	put_file(dir, "cap.20200101T020000Z.sysrec", 2000, now - 300);
+	put_file(dir, "cap.evidence.20200101T000000Z.sysrec", 100, now - 7200);
+	put_file(dir, "cap.sysrec", 1500, now - 60); /* the previous run's FILE */
+	fmt_host_info_local(&host);
+	sr_err_clear(&err);
+	CHECK_EQ_INT(rec_out_open(&o, path, &host, &wo, &ring, &err), 0);
+	CHECK_EQ_INT((int)o.nrotated, 4);
+	CHECK_EQ_INT((int)o.adopted, 1);
+	rec_out_trim(&o, (uint64_t)now * 1000000000ull);
+	/* age: the 2-hour-old file; bytes: 2000 + 2000 + 1500 + the new
+	 * header > 5000, so the oldest remaining one too */
+	CHECK(!exists_in(dir, "cap.20200101T000000Z.sysrec"));
+	CHECK(!exists_in(dir, "cap.20200101T010000Z.sysrec"));
+	CHECK(exists_in(dir, "cap.20200101T020000Z.sysrec"));
+	CHECK(exists_in(dir, "cap.evidence.20200101T000000Z.sysrec"));
+	CHECK_EQ_INT((int)o.nrotated, 2);
+	CHECK_EQ_INT((int)o.deleted_files, 2);
+	rec_out_ring_usage(&o, &files, &bytes);
+	CHECK_EQ_INT((int)files, 3);
+	CHECK(bytes > 3500 && bytes <= 5000);
+	/* the adopted file kept its bytes under a rotated name */
+	{
+		struct stat st;
+
+		CHECK(stat(o.rotated[1].name, &st) == 0 && st.st_size == 1500);
+		CHECK(rec_retain_is_member(path, strrchr(o.rotated[1].name, '/') + 1));
+	}
+	CHECK_EQ_INT(rec_out_close(&o, &err), 0);
+	{
+		char cmd[400];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		CHECK_EQ_INT(system(cmd), 0);
+	}
 }

@@ -124,6 +124,34 @@ TEST(minimal_rule_accessors)
 	rule_set_free(rs);
 }
 
+/* Falco's capture keys: read, replaceable by override, checked. */
+TEST(capture_keys)
+{
+	struct sr_err err;
+	int rc;
+	uint64_t ms = 1;
+	struct rule_set *rs = load1("- rule: a\n  desc: d\n  condition: evt.type = execve\n"
+				    "  output: o\n  priority: notice\n  capture: true\n"
+				    "  capture_duration: 5000\n"
+				    "- rule: b\n  desc: d\n  condition: evt.type = open\n"
+				    "  output: o\n  priority: notice\n"
+				    "- rule: b\n  capture: true\n  override:\n    capture: replace\n",
+				    &rc, &err);
+
+	CHECK_EQ_INT(rc, 0);
+	CHECK(rs && rule_capture(rule_set_find(rs, "a"), &ms) == 1);
+	CHECK(ms == 5000);
+	CHECK(rs && rule_capture(rule_set_find(rs, "b"), &ms) == 1);
+	CHECK(ms == 0);
+	rule_set_free(rs);
+	rs = load1("- rule: a\n  desc: d\n  condition: evt.type = execve\n"
+		   "  output: o\n  priority: notice\n  capture_duration: 5s\n",
+		   &rc, &err);
+	CHECK(rc != 0);
+	CHECK(strstr(err.msg, "'capture_duration' must be a number of milliseconds") != NULL);
+	rule_set_free(rs);
+}
+
 TEST(append_old_style_condition_and_exceptions)
 {
 	struct sr_err err;
