@@ -66,6 +66,8 @@ void rpl_input_close(struct rpl_input *in);
  * from their start (the run loop hides what comes before). */
 int rpl_input_seek_time(struct rpl_input *in, uint64_t ts_ns, struct sr_err *err);
 void rpl_input_set_types(struct rpl_input *in, const uint8_t set[32]);
+/* Sources that support it deliver records of types outside set header-only. */
+void rpl_input_set_header_types(struct rpl_input *in, const uint8_t set[32]);
 /* 1 event, 0 end, <0 error. A source that fails is dropped, the others go on;
  * the first error is returned once, after the last event. ev->num is the
  * position in the merged stream. */

@@ -334,6 +334,13 @@ void rpl_input_set_types(struct rpl_input *in, const uint8_t set[32])
 			in->src[i].s->ops->set_types(in->src[i].s, set);
 }
 
+void rpl_input_set_header_types(struct rpl_input *in, const uint8_t set[32])
+{
+	for (size_t i = 0; i < in->n; i++)
+		if (in->src[i].s->ops->set_header_types)
+			in->src[i].s->ops->set_header_types(in->src[i].s, set);
+}
+
 int rpl_input_next(struct rpl_input *in, struct evt *ev, struct sr_err *err)
 {
 	size_t i;
