@@ -37,6 +37,8 @@ TOOL_LIBS := -lmicrohttpd $(OUT_LIBS)
 LIB_SRC := $(wildcard common/*.c format/*.c state/*.c fields/*.c filter/*.c rules/*.c outputs/*.c)
 REC_SRC := $(wildcard record/*.c)
 RPL_SRC := $(wildcard replay/*.c)
+# fleet/: NATS JetStream publishing and reading (sysrec and sysreplay only)
+FLEET_SRC := $(wildcard fleet/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 BENCH_SRC := $(wildcard bench/*.c)
@@ -50,6 +52,8 @@ EMBED_OBJ := $(OUT)/gen/rule_default_data.o
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o) $(EMBED_OBJ)
 REC_OBJ := $(REC_SRC:%.c=$(OUT)/%.o)
 RPL_OBJ := $(RPL_SRC:%.c=$(OUT)/%.o)
+FLEET_OBJ := $(FLEET_SRC:%.c=$(OUT)/%.o)
+FLEET_LIBS := -lnats -lpthread
 LIB := $(OUT)/libsysrec.a
 # record/ without its main: sysrec and the unit tests link it.
 REC_LIB_OBJ := $(filter-out $(OUT)/record/rec_main.o,$(REC_OBJ))
@@ -113,13 +117,15 @@ $(REC_OBJ): $(SKEL)
 $(REC_LIB): $(REC_LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BIN)/sysrec: $(OUT)/record/rec_main.o $(REC_LIB) $(LIB)
+$(BIN)/sysrec: $(OUT)/record/rec_main.o $(REC_LIB) $(FLEET_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(OUT)/record/rec_main.o $(REC_LIB) $(LIB) $(LIBS) $(REC_LIBS) $(OUT_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(OUT)/record/rec_main.o $(REC_LIB) $(FLEET_OBJ) $(LIB) $(LIBS) \
+		$(REC_LIBS) $(OUT_LIBS) $(FLEET_LIBS)
 
-$(BIN)/sysreplay: $(RPL_OBJ) $(LIB)
+$(BIN)/sysreplay: $(RPL_OBJ) $(FLEET_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(RPL_OBJ) $(LIB) $(LIBS) $(RPL_LIBS) $(OUT_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(RPL_OBJ) $(FLEET_OBJ) $(LIB) $(LIBS) $(RPL_LIBS) $(OUT_LIBS) \
+		$(FLEET_LIBS)
 
 $(OUT)/tests/%: tests/unit/%.c $(REC_LIB) $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)

@@ -23,6 +23,11 @@ struct evt_source_ops {
 	int (*seek_time)(struct evt_source *s, uint64_t ts_ns, struct sr_err *err);
 	/* Optional hint: only types in set are wanted. */
 	void (*set_types)(struct evt_source *s, const uint8_t set[32]);
+	/* Optional hint: every record is still delivered, but records of
+	 * types outside set may come header-only (nparams 0, res 0): for a reader
+	 * that needs only the headers of those (the state engine, see
+	 * st_type_reads_params). Cancels set_types; NULL set: all in full. */
+	void (*set_header_types)(struct evt_source *s, const uint8_t set[32]);
 	void (*close)(struct evt_source *s);
 	/* Optional: after next() failed, go on past the damage; 0 or -1 when
 	 * nothing readable is known to follow. NULL: the source ends there. */

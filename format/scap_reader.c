@@ -361,6 +361,11 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 	struct scap_thr *t;
 	unsigned type = d->our;
 	int rc = 0;
+	/* set_header_types: a type the caller reads only the header of, and
+	 * that neither changes the thread table nor may vanish (generic
+	 * records without a syscall number are dropped): no parameters. */
+	int hdr = s->hdr_only && type && !want(s, type) &&
+		  !(d->flags & (SD_GENERIC | SD_CLONE | SD_EXEC | SD_PROCEXIT));
 
 	/* no thread creation while building this record (the clone child
 	 * below, say) may evict the thread it is built for */
@@ -368,6 +373,12 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 	o = oparams_reset(s);
 	if (!o)
 		return SR_ENOMEM;
+	if (hdr) {
+		t = scap_thr_get(s, tid, 1);
+		if (!t)
+			return SR_ENOMEM;
+		goto header;
+	}
 	if (e)
 		apply(o, d->e, d->ne, e);
 	if (x)
@@ -484,8 +495,13 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 	if (d->flags & SD_PROCEXIT)
 		oset_num(o, 1, t->tid == t->pid);
 
-	if (!want(s, type))
-		goto out;
+	if (!want(s, type)) {
+		if (!s->hdr_only)
+			goto out;
+		hdr = 1; /* generic, or a type kept for its thread table work */
+		o->max = 0;
+	}
+header:
 	memset(&h, 0, sizeof(h));
 	h.ts = x ? xts : ets;
 	h.latency = (x && e && xts >= ets) ? xts - ets : 0;
@@ -498,7 +514,7 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 	h.cpu = cpu;
 	h.flags = (uint16_t)rflags;
 	/* an exit event without a result (scap's generic events carry none) */
-	if (x && !o->has_res && !(d->flags & (SD_SINGLE | SD_PROCEXIT)))
+	if (x && !o->has_res && !hdr && !(d->flags & (SD_SINGLE | SD_PROCEXIT)))
 		h.flags |= EVT_RF_NORES;
 	memcpy(h.comm, t->comm, EVT_COMM_LEN);
 	evt_builder_begin(&s->b, type, &h);
@@ -703,7 +719,7 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 		return container_event(s, ev, evlen, hdr, large, v2, ts, err);
 	if (!d || (d->flags & SD_SKIP))
 		return 0; /* unknown or internal: skipped by length */
-	if (s->filter && !want(s, d->our ? d->our : EVT_GENERIC) &&
+	if (s->filter && !s->hdr_only && !want(s, d->our ? d->our : EVT_GENERIC) &&
 	    !(d->flags & (SD_CLONE | SD_EXEC | SD_PROCEXIT))) {
 		/* Not wanted and no effect on the thread table: only the pairing
 		 * state moves (a waiting enter of a wanted type still gets out). */
@@ -992,6 +1008,15 @@ static void src_set_types(struct evt_source *base, const uint8_t set[32])
 	}
 	memcpy(s->want, set, 32);
 	s->filter = 1;
+	s->hdr_only = 0;
+}
+
+static void src_set_header_types(struct evt_source *base, const uint8_t set[32])
+{
+	struct scap_src *s = (struct scap_src *)base;
+
+	src_set_types(base, set);
+	s->hdr_only = set != NULL;
 }
 
 static void src_close(struct evt_source *base)
@@ -1022,6 +1047,7 @@ static const struct evt_source_ops scap_ops = {
 	.next = src_next,
 	.seek_time = NULL,
 	.set_types = src_set_types,
+	.set_header_types = src_set_header_types,
 	.close = src_close,
 };
 

@@ -133,6 +133,8 @@ struct scap_src {
 	struct scap_buf scratch;  /* argv assembly */
 	struct oparams *ops_buf;  /* per-record assembly space (scap_reader.c) */
 	uint8_t want[32];
+	/* with filter: unwanted types come header-only instead of not at all */
+	int hdr_only;
 	int filter;
 };
 

@@ -429,6 +429,50 @@ static int cfg_capture_on_alert(struct cfg *p, const struct rule_ynode *m)
 	return rc;
 }
 
+/* fleet: publish the capture to NATS JetStream (docs/fleet.md). */
+static int cfg_fleet(struct cfg *p, const struct rule_ynode *m)
+{
+	static const char *const keys[] = {"servers", "stream",	   "creds", "replicas",
+					   "max_age", "max_bytes", "drain", NULL};
+	struct fleet_cfg *f = &p->o->fleet;
+	const struct rule_ynode *v;
+	uint64_t x;
+	int rc = cfg_map(p, m, "fleet", keys);
+
+	if (!rc && (v = cfg_get(m, "servers"))) {
+		size_t n = v->kind == RY_SEQ ? v->nkids : 1;
+
+		if (v->kind == RY_MAP || !n)
+			return cfg_err(p, v, "'servers' must be a list of nats://HOST:PORT");
+		if (n > FLEET_MAX_SERVERS)
+			return cfg_err(p, v, "at most %d servers", FLEET_MAX_SERVERS);
+		f->nservers = 0;
+		for (size_t i = 0; i < n && !rc; i++) {
+			const struct rule_ynode *e = v->kind == RY_SEQ ? v->kids[i] : v;
+
+			rc = cfg_str(p, e, "servers", &f->servers[f->nservers]);
+			if (!rc && strncmp(e->s, "nats://", 7) && strncmp(e->s, "tls://", 6))
+				rc = cfg_err(p, e, "'servers' must be nats://HOST:PORT");
+			f->nservers++;
+		}
+	}
+	if (!rc && (v = cfg_get(m, "stream")))
+		rc = cfg_str(p, v, "stream", &f->stream);
+	if (!rc && (v = cfg_get(m, "creds")))
+		rc = cfg_str(p, v, "creds", &f->creds);
+	if (!rc && (v = cfg_get(m, "replicas")) && !(rc = cfg_uint(p, v, "replicas", 1, 5, &x)))
+		f->replicas = (int)x;
+	if (!rc && (v = cfg_get(m, "max_age")))
+		rc = cfg_duration(p, v, "max_age", &f->max_age_ns);
+	if (!rc && (v = cfg_get(m, "max_bytes")) && !(rc = cfg_size(p, v, "max_bytes", &x)))
+		f->max_bytes = x > INT64_MAX ? INT64_MAX : (int64_t)x;
+	if (!rc && (v = cfg_get(m, "drain")))
+		rc = cfg_duration(p, v, "drain", &f->drain_ns);
+	if (!rc && !f->nservers)
+		rc = cfg_err(p, m, "'fleet' needs 'servers'");
+	return rc;
+}
+
 /* ---- actions ---- */
 
 /* A list of strings (or one string) into an arena array. */
@@ -672,7 +716,8 @@ static int cfg_containers(struct cfg *p, const struct rule_ynode *m)
 static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 {
 	static const char *const keys[] = {"capture", "rules_files", "outputs", "retention", "metrics",
-					   "capture_on_alert", "actions", "signing", "containers", NULL};
+					   "capture_on_alert", "actions", "signing", "containers",
+					   "fleet", NULL};
 	const struct rule_ynode *v;
 	int rc;
 
@@ -691,6 +736,8 @@ static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 		rc = cfg_metrics(p, v);
 	if (!rc && (v = cfg_get(root, "capture_on_alert")))
 		rc = cfg_capture_on_alert(p, v);
+	if (!rc && (v = cfg_get(root, "fleet")))
+		rc = cfg_fleet(p, v);
 	if (!rc && (v = cfg_get(root, "actions")))
 		rc = cfg_actions(p, v);
 	if (!rc && (v = cfg_get(root, "signing")))
@@ -969,4 +1016,11 @@ void rec_config_print(const struct rec_opts *o, FILE *f)
 	print_str(f, "  docker: ", o->ctr_socks[0].path ? o->ctr_socks[0].path : "");
 	print_str(f, "  podman: ", o->ctr_socks[1].path ? o->ctr_socks[1].path : "");
 	fprintf(f, "  timeout: %dms\n", o->ctr_timeout_ms);
+	if (o->fleet.nservers) {
+		fputs("fleet:\n  servers:\n", f);
+		for (size_t i = 0; i < o->fleet.nservers; i++)
+			print_str(f, "    - ", o->fleet.servers[i]);
+		print_str(f,
+			  "  stream: ", o->fleet.stream ? o->fleet.stream : FLEET_DEFAULT_STREAM);
+	}
 }

@@ -28,6 +28,7 @@
 #include "../outputs/out.h"
 #include "rec_evidence.h"
 #include "rec_container.h"
+#include "rec_fleet.h"
 #include "rec_live.h"
 #include "rec_metrics.h"
 #include "rec_opts.h"
@@ -52,6 +53,7 @@ struct rec {
 	struct rec_probe probe;
 	struct rec_ring *ring;
 	struct rec_out out;
+	struct fleet_pub *fleet; /* NULL: not publishing */
 	struct rec_live live;
 	struct rec_action act;	/* response actions (config actions:) */
 	int wait_ms;		/* longest wait for the ring buffers */
@@ -702,6 +704,8 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "keygen"))
 		return fmt_key_cmd("sysrec", argc - 1, argv + 1);
 	sr_err_clear(&err);
+	if (argc > 1 && !strcmp(argv[1], "fleet"))
+		return rec_fleet_main(argc - 1, argv + 1);
 	rc = rec_opts_parse(&r.o, argc, argv, &err);
 	if (rc == 1)
 		return 0;
@@ -717,6 +721,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sysrec: cannot raise priority: %s\n", strerror(errno));
 
 	fmt_host_info_local(&host);
+	if (r.o.hostname)
+		snprintf(host.hostname, sizeof(host.hostname), "%s", r.o.hostname);
 	snprintf(host.options, sizeof(host.options), "%s", r.o.cmdline);
 	host.snaplen = r.o.snaplen;
 	r.clock_offset = host.clock_offset_ns;
@@ -753,8 +759,8 @@ int main(int argc, char **argv)
 
 		rc = r.o.user ? rec_cmd_user_lookup(r.o.user, &user, &err) : 0;
 		if (!rc)
-			rc = rec_cmd_spawn(r.o.cmd, r.o.user ? &user : NULL, &r.child, &go_fd,
-					   &err);
+			rc =
+			    rec_cmd_spawn(r.o.cmd, r.o.user ? &user : NULL, &r.child, &go_fd, &err);
 		if (rc)
 			goto fail_early;
 	}
@@ -830,6 +836,10 @@ int main(int argc, char **argv)
 	if (!r.o.ctr_off && rec_ctr_start(&r.ctr, r.o.ctr_socks, REC_CTR_NSOCK_OPTS,
 					  r.o.ctr_timeout_ms, &r.cg, &err))
 		goto fail_early;
+	/* the publisher reads the files back: it never holds up the ring consumer */
+	if (r.o.fleet.nservers &&
+	    fleet_pub_start(&r.fleet, &r.o.fleet, r.o.path, host.hostname, &err))
+		goto fail_early;
 	r.status_line = !r.o.quiet && !r.o.cmd && isatty(STDERR_FILENO);
 	if (r.o.verbose)
 		fprintf(stderr, "sysrec: recording to %s (%d CPUs, %u pages each, %s)\n", r.o.path,
@@ -863,6 +873,19 @@ int main(int argc, char **argv)
 	if (rc && !r.write_rc)
 		r.write_rc = rc;
 	rec_sync_stop(&r.sync);
+	if (r.fleet) {
+		struct fleet_pub_stats fst;
+
+		fleet_pub_stop(r.fleet, &fst);
+		r.fleet = NULL;
+		if (!r.o.quiet || fst.lost_files || fst.behind_chunks)
+			fprintf(stderr,
+				"sysrec: fleet: %llu chunks (%llu bytes) published, %llu retries, "
+				"%llu files removed before they were sent\n",
+				(unsigned long long)fst.chunks, (unsigned long long)fst.bytes,
+				(unsigned long long)fst.retries,
+				(unsigned long long)fst.lost_files);
+	}
 	print_summary(&r, now_ns(CLOCK_MONOTONIC) - t0);
 	if (r.write_rc) {
 		report_write_error(&r);

@@ -118,6 +118,12 @@ void rec_usage(FILE *f)
 	      "                   whoever takes the host later cannot re-sign what was sealed\n"
 	      "                   (remove KEY from the host once sysrec runs; see FORMAT.md).\n"
 	      "                   Not with -C or -G; SIGUSR2 does not rotate\n"
+	      "    --hostname NAME  the host name written in the capture (and the fleet's\n"
+	      "                   subjects) instead of this machine's\n"
+	      "    --fleet-server URL  publish every chunk to NATS JetStream at URL\n"
+	      "                   (nats://HOST:PORT; repeat for a cluster), read back from\n"
+	      "                   the files on disk so recording never waits (docs/fleet.md)\n"
+	      "    --fleet-stream NAME  the JetStream stream (default SYSREC)\n"
 	      "    -q             quiet: no status line, no summary (drops are still reported)\n"
 	      "    -v             verbose: libbpf messages; -vv adds its debug log\n"
 	      "    -h, --help     this text\n"
@@ -189,6 +195,9 @@ enum {
 	OPT_CKPTCHUNKS,
 	OPT_CKPTEVERY,
 	OPT_FWDSECURE,
+	OPT_HOSTNAME,
+	OPT_FLEETSERVER,
+	OPT_FLEETSTREAM,
 	OPT_ALERT_FILE, /* one per enum out_kind from OUT_FILE on, in its order */
 	OPT_ALERT_PROGRAM,
 	OPT_ALERT_SYSLOG,
@@ -358,6 +367,9 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 	    {"checkpoint-chunks", required_argument, NULL, OPT_CKPTCHUNKS},
 	    {"checkpoint-every", required_argument, NULL, OPT_CKPTEVERY},
 	    {"forward-secure", no_argument, NULL, OPT_FWDSECURE},
+	    {"hostname", required_argument, NULL, OPT_HOSTNAME},
+	    {"fleet-server", required_argument, NULL, OPT_FLEETSERVER},
+	    {"fleet-stream", required_argument, NULL, OPT_FLEETSTREAM},
 	    {"alert-file", required_argument, NULL, OPT_ALERT_FILE},
 	    {"alert-program", required_argument, NULL, OPT_ALERT_PROGRAM},
 	    {"alert-syslog", required_argument, NULL, OPT_ALERT_SYSLOG},
@@ -602,6 +614,25 @@ static int parse_args(struct rec_opts *o, int argc, char **argv, struct sr_err *
 			break;
 		case OPT_FWDSECURE:
 			o->forward_secure = 1;
+			break;
+		case OPT_HOSTNAME:
+			if (!*optarg || strlen(optarg) > 255)
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--hostname: 1 to 255 characters");
+			o->hostname = optarg;
+			break;
+		case OPT_FLEETSERVER:
+			if (strncmp(optarg, "nats://", 7) && strncmp(optarg, "tls://", 6))
+				return sr_err_set(err, SR_ESYNTAX,
+						  "--fleet-server: nats://HOST:PORT, not '%s'",
+						  optarg);
+			if (o->fleet.nservers == FLEET_MAX_SERVERS)
+				return sr_err_set(err, SR_ELIMIT, "--fleet-server: at most %d",
+						  FLEET_MAX_SERVERS);
+			o->fleet.servers[o->fleet.nservers++] = optarg;
+			break;
+		case OPT_FLEETSTREAM:
+			o->fleet.stream = optarg;
 			break;
 		case OPT_ALERT_FILE:
 		case OPT_ALERT_PROGRAM:

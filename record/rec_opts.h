@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "../common/sr_err.h"
+#include "../fleet/fleet.h"
 #include "../outputs/out.h"
 #include "rec_container.h"
 #include "rec_evidence.h"
@@ -63,7 +64,11 @@ struct rec_opts {
 	uint64_t snap_ns;      /* --snapshot-every */
 	int entry;	       /* --entry none|slot|task (enum prb_entry) */
 	uint32_t bench;	       /* --bench-probe BITS, --bench-empty-probe (PRB_B_*) */
-	char cmdline[1024];    /* recorded in the file header */
+	/* fleet (docs/fleet.md): publish the capture to NATS JetStream when
+	 * fleet.nservers > 0 (--fleet-server, or config fleet.servers) */
+	struct fleet_cfg fleet;
+	const char *hostname; /* --hostname: the name written in the header */
+	char cmdline[1024];   /* recorded in the file header */
 	/* signed captures (FORMAT.md, checkpoints) */
 	const char *sign_key; /* --sign-key: private key file */
 	uint32_t ckpt_chunks; /* --checkpoint-chunks */

@@ -66,6 +66,8 @@ void rpl_input_close(struct rpl_input *in);
  * from their start (the run loop hides what comes before). */
 int rpl_input_seek_time(struct rpl_input *in, uint64_t ts_ns, struct sr_err *err);
 void rpl_input_set_types(struct rpl_input *in, const uint8_t set[32]);
+/* Sources that support it deliver records of types outside set header-only. */
+void rpl_input_set_header_types(struct rpl_input *in, const uint8_t set[32]);
 /* 1 event, 0 end, <0 error. A source that fails is dropped, the others go on;
  * the first error is returned once, after the last event. ev->num is the
  * position in the merged stream. */
@@ -79,6 +81,9 @@ int rpl_input_learn_bounds(struct rpl_input *in, int need_last, struct sr_err *e
 uint64_t rpl_input_first_ts(const struct rpl_input *in);
 uint64_t rpl_input_last_ts(const struct rpl_input *in);
 const char *rpl_input_hostname(const struct rpl_input *in);
+/* The host of the file the last rpl_input_next() event came from (merged
+ * files of several hosts: fleet captures). */
+const char *rpl_input_event_hostname(const struct rpl_input *in);
 /* Feeds the CONTAINERINFO records of every .sysrec input to st before a
  * run (rpl_containers.c); st NULL: nothing. */
 struct st_state;
@@ -267,6 +272,10 @@ void rpl_sigint_catch(int on);
 
 /* ---- commands: argc/argv start at the command name ---- */
 int rpl_cmd_events(int argc, char **argv);
+int rpl_cmd_hosts(int argc, char **argv); /* rpl_fleet.c */
+/* nats://HOST:PORT/STREAM[?host=H,...]: the captures rebuilt in a temporary
+ * folder (removed at exit); paths stay owned by rpl_fleet.c */
+int rpl_fleet_fetch(const char *url, char ***paths, size_t *n, struct sr_err *err);
 int rpl_cmd_alerts(int argc, char **argv);
 int rpl_cmd_info(int argc, char **argv);
 int rpl_cmd_verify(int argc, char **argv);

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../fleet/fleet.h"
 #include "rpl.h"
 
 struct plist {
@@ -245,7 +246,15 @@ int rpl_paths_expand(char *const *paths, int npaths, char ***out, size_t *n, str
 	for (int i = 0; i < npaths && !r; i++) {
 		struct stat st;
 
-		if (stat(paths[i], &st)) {
+		if (fleet_is_url(paths[i])) {
+			char **fp;
+			size_t fn;
+
+			r = rpl_fleet_fetch(paths[i], &fp, &fn, err);
+			for (size_t k = 0; !r && k < fn; k++)
+				if ((r = plist_add(&l, fp[k])))
+					sr_err_set(err, r, "out of memory");
+		} else if (stat(paths[i], &st)) {
 			if (errno == ENOENT)
 				r = add_missing(&l, paths[i], err);
 			else

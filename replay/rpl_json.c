@@ -174,6 +174,8 @@ size_t rpl_json_event(struct fld_ctx *c, char *buf, size_t cap)
 		return 0;
 	rpl_json_add_u64(o, "num", ev->num);
 	rpl_json_add_time(o, "ts", "time", r->ts);
+	/* the capture's host: merged fleet captures hold several */
+	cJSON_AddStringToObject(o, "host", c->hostname ? c->hostname : "");
 	rpl_json_add_u64(o, "cpu", r->cpu);
 	rpl_json_add_u64(o, "pid", r->pid);
 	rpl_json_add_u64(o, "tid", r->tid);

@@ -11,15 +11,30 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
-    {"events", rpl_cmd_events},	  {"alerts", rpl_cmd_alerts},	      {"shell", rpl_cmd_shell},
-    {"info", rpl_cmd_info},	  {"verify", rpl_cmd_verify},	      {"stats", rpl_cmd_stats},
-    {"convert", rpl_cmd_convert}, {"fields", rpl_cmd_fields},	      {"test", rpl_cmd_test},
-    {"rules", rpl_cmd_rules},	  {"diff-rules", rpl_cmd_diff_rules}, {"keygen", rpl_cmd_keygen},
+    {"events", rpl_cmd_events},
+    {"alerts", rpl_cmd_alerts},
+    {"shell", rpl_cmd_shell},
+    {"info", rpl_cmd_info},
+    {"hosts", rpl_cmd_hosts},
+    {"verify", rpl_cmd_verify},
+    {"stats", rpl_cmd_stats},
+    {"convert", rpl_cmd_convert},
+    {"fields", rpl_cmd_fields},
+    {"test", rpl_cmd_test},
+    {"rules", rpl_cmd_rules},
+    {"diff-rules", rpl_cmd_diff_rules},
+    {"keygen", rpl_cmd_keygen},
     {"extract", rpl_cmd_extract},
     /* the responder's views (rpl_view*.c) */
-    {"ps", rpl_cmd_view},	  {"lsof", rpl_cmd_view},     {"netstat", rpl_cmd_view},
-    {"topconns", rpl_cmd_view},	  {"topfiles", rpl_cmd_view}, {"topprocs", rpl_cmd_view},
-    {"spy", rpl_cmd_view},	  {"follow", rpl_cmd_view},   {"timeline", rpl_cmd_view},
+    {"ps", rpl_cmd_view},
+    {"lsof", rpl_cmd_view},
+    {"netstat", rpl_cmd_view},
+    {"topconns", rpl_cmd_view},
+    {"topfiles", rpl_cmd_view},
+    {"topprocs", rpl_cmd_view},
+    {"spy", rpl_cmd_view},
+    {"follow", rpl_cmd_view},
+    {"timeline", rpl_cmd_view},
     {"report", rpl_cmd_report},
 };
 

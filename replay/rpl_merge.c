@@ -336,6 +336,13 @@ void rpl_input_set_types(struct rpl_input *in, const uint8_t set[32])
 			in->src[i].s->ops->set_types(in->src[i].s, set);
 }
 
+void rpl_input_set_header_types(struct rpl_input *in, const uint8_t set[32])
+{
+	for (size_t i = 0; i < in->n; i++)
+		if (in->src[i].s->ops->set_header_types)
+			in->src[i].s->ops->set_header_types(in->src[i].s, set);
+}
+
 int rpl_input_next(struct rpl_input *in, struct evt *ev, struct sr_err *err)
 {
 	size_t i;
@@ -439,4 +446,11 @@ uint64_t rpl_input_last_ts(const struct rpl_input *in)
 const char *rpl_input_hostname(const struct rpl_input *in)
 {
 	return in->n ? in->src[0].s->host.hostname : "";
+}
+
+const char *rpl_input_event_hostname(const struct rpl_input *in)
+{
+	if (in->n > 1 && in->last >= 0)
+		return in->src[in->last].s->host.hostname;
+	return rpl_input_hostname(in);
 }

@@ -93,6 +93,18 @@ static int run_stateless(const struct rpl_input *in, const struct rpl_run_opts *
 	return !(o->prog && flt_prog_needs_state(o->prog));
 }
 
+/* The types read in full when the run's own state engine is the only other
+ * reader: those the filter can match and those the engine reads beyond the
+ * header; the rest may come header-only. */
+static const uint8_t *rpl_state_types(const uint8_t types[32], uint8_t full[32])
+{
+	memcpy(full, types, 32);
+	for (unsigned t = 0; t < 256; t++)
+		if (st_type_reads_params(t))
+			full[t >> 3] |= (uint8_t)(1u << (t & 7));
+	return full;
+}
+
 int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_result *res,
 	    struct sr_err *err)
 {
@@ -101,7 +113,7 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	struct rpl_progress prog;
 	uint64_t since_ns, until_ns, stop_ns;
 	const char *host = rpl_input_hostname(in);
-	uint8_t types[32], meta[EVT_TYPE_MAX];
+	uint8_t types[32], full[32], meta[EVT_TYPE_MAX];
 	int stateless, r;
 	struct evt ev;
 
@@ -129,6 +141,8 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		 * chunks are never skipped. */
 		if (o->skip_types && stateless)
 			rpl_input_set_types(in, types);
+		else if (o->skip_types && !o->st)
+			rpl_input_set_header_types(in, rpl_state_types(types, full));
 	}
 	/* rpl_is_meta per type, looked up once instead of per record */
 	for (unsigned t = 0; t < EVT_TYPE_MAX; t++) {
@@ -187,6 +201,7 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 			if (ts > res->last_ts)
 				res->last_ts = ts;
 			fld_ctx_reset(ctx, &ev, st);
+			ctx->hostname = rpl_input_event_hostname(in);
 			if (!o->prog || ((types[(type >> 3) & 31] >> (type & 7) & 1) &&
 					 flt_eval(o->prog, ctx))) {
 				res->matched++;

@@ -78,6 +78,12 @@ void st_free(struct st_state *st);
 void st_event_begin(struct st_state *st, const struct evt *ev);
 void st_event_end(struct st_state *st, const struct evt *ev);
 
+/* 1 when the engine reads more than the record header of events of this
+ * type (fork, exec, exit, cwd, ids, fd-table changes, snapshot and meta
+ * records, unknown types); 0 when only the header counts (thread identity,
+ * comm, ppid, cgroup, time). A reader nobody else reads an event of a 0
+ * type from may hand it to the engine header-only (no parameters). */
+int st_type_reads_params(unsigned type);
 
 /* The current event's thread (created on first sight from the record
  * header when unknown) and the fd it operates on (NULL if none/unknown). */

@@ -13,9 +13,9 @@
 
 /* The clone family of syscalls (the procfork tracepoint carries its child in
  * parameters instead). */
-static int is_clone(unsigned type)
+static int is_clone(const struct st_state *st, unsigned type)
 {
-	return (evt_type_flags(type) & EF_FORK) && evt_type_is_syscall(type);
+	return type < EVT_TYPE_MAX && (st->tflags[type] & (EF_FORK | ST_TF_SCHED)) == EF_FORK;
 }
 
 /* The clone-family event seen by the child (res 0): the header is the child. */
@@ -238,6 +238,17 @@ static void set_cwd(struct st_state *st, struct st_proc *p, const struct evt *ev
 			st_str_set(st, &p->cwd, e->pub.name, st_str_len(e->pub.name));
 	}
 }
+int st_type_reads_params(unsigned type)
+{
+	const struct evt_info *ei = evt_info_get(type);
+	const unsigned act = EF_FORK | EF_EXEC | EF_EXIT | EF_EXIT_GROUP | EF_CWD | EF_SETUID |
+			     EF_SETGID | EF_FD_TABLE;
+
+	if (!ei || ei->category == EC_META || (type >= EVT_DROP && type <= EVT_SNAP_END) ||
+	    type == EVT_CGROUPINFO)
+		return 1;
+	return (evt_type_flags(type) & act) != 0;
+}
 
 void st_event_begin(struct st_state *st, const struct evt *ev)
 {
@@ -251,6 +262,7 @@ void st_event_begin(struct st_state *st, const struct evt *ev)
 	st->cur = NULL;
 	st->curfd = NULL;
 	st->curfd_num = -1;
+	st->curfd_lazy = 0;
 	st->close_fd = -1;
 	st->events++;
 	if (!r)
@@ -263,7 +275,7 @@ void st_event_begin(struct st_state *st, const struct evt *ev)
 		st_views_stale(st);
 		return;
 	}
-	if (is_clone(type) && r->res == 0 && !(r->flags & EVT_RF_ENTER_ONLY))
+	if (is_clone(st, type) && r->res == 0 && !(r->flags & EVT_RF_ENTER_ONLY))
 		clone_child(st, ev);
 	/* Before the header lookup: the record names its own header's cgroup. */
 	if (type == EVT_CGROUPINFO)
@@ -278,8 +290,10 @@ void st_event_begin(struct st_state *st, const struct evt *ev)
 	/* Dispatch on what the schema says the event does (EF_ flags). The
 	 * scheduler tracepoints carry their subject in parameters, not in the
 	 * header, so they have handlers of their own. */
-	f = evt_type_flags(type);
-	sched = !evt_type_is_syscall(type);
+	if (type >= EVT_TYPE_MAX)
+		return; /* a type id the schema cannot have: header only */
+	f = st->tflags[type];
+	sched = (f & ST_TF_SCHED) != 0;
 	if (f & EF_FORK) {
 		if (sched)
 			proc_fork(st, ev);
@@ -308,8 +322,6 @@ void st_event_begin(struct st_state *st, const struct evt *ev)
 		if (r->res == 0)
 			set_ids(&t->proc->gid, &t->proc->egid, ev);
 	} else {
-		if (type >= EVT_TYPE_MAX)
-			return; /* a type id the schema cannot have: header only */
 		/* fd events change fd tables only: thread views stay valid. */
 		if (st->fd_event[type])
 			st_apply_fd_begin(st, ev);
@@ -321,8 +333,8 @@ fd:
 	fp = st->fd_param[type];
 	if (!st->curfd && st->curfd_num < 0 && fp >= 0 && (unsigned)fp < ev->nparams) {
 		st->curfd_num = evt_param_s64(ev, (unsigned)fp);
-		if (st->cur)
-			st->curfd = st_fd_find(st->cur->proc, st->curfd_num);
+		/* looked up by st_event_fd, if anyone asks */
+		st->curfd_lazy = st->cur != NULL;
 	}
 }
 
@@ -342,6 +354,7 @@ void st_event_end(struct st_state *st, const struct evt *ev)
 	st->cur = NULL;
 	st->curfd = NULL;
 	st->curfd_num = -1;
+	st->curfd_lazy = 0;
 	st->close_fd = -1;
 	st->ev = NULL;
 	st_garbage_flush(st);

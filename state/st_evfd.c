@@ -59,7 +59,7 @@ static void open_event(struct st_state *st, struct st_proc *p, const struct evt 
 	unsigned type = ev->rec->type;
 	int64_t res = ev->rec->res;
 	int64_t dirfd = ST_AT_FDCWD;
-	int dfi, ni = evt_param_role(type, EP_PATH, &dfi), fi = evt_param_index(type, "flags");
+	int dfi = st->dirfd_param[type], ni = st->path_param[type], fi = st->flags_param[type];
 	int has_name = ni >= 0 && (unsigned)ni < ev->nparams;
 	uint32_t flags;
 	const char *name;
@@ -327,8 +327,8 @@ void st_apply_fd_begin(struct st_state *st, const struct evt *ev)
 {
 	struct st_proc *p = st->cur->proc;
 	const struct evt_rec *r = ev->rec;
-	unsigned f = evt_type_flags(r->type);
-	int fdi = evt_param_role(r->type, EP_FD, NULL);
+	unsigned f = st->tflags[r->type];
+	int fdi = st->fd_param[r->type];
 
 	if (f & EF_OPEN) {
 		open_event(st, p, ev);

@@ -224,6 +224,7 @@ static inline uint32_t st_seen_of(uint64_t ts)
 #define ST_DEFAULT_STALE_NS (1800ull * 1000000000ull) /* 30 min of event time */
 #define ST_EXIT_GRACE_NS 1000000000ull /* exited threads kept this long for late events */
 #define ST_PATH_MAX 8192
+#define ST_TF_SCHED (1u << 31) /* st_state.tflags: a scheduler tracepoint, not a syscall */
 
 struct st_state {
 	struct st_map thr;
@@ -236,6 +237,7 @@ struct st_state {
 	struct st_thr *hot;   /* the last header's thread: events come in runs */
 	struct st_fdent *curfd;
 	int64_t curfd_num;
+	int curfd_lazy;    /* curfd_num is not looked up yet: st_event_fd does it */
 	int64_t close_fd;  /* fd to remove at end, -1 none */
 	struct st_thr **reap; /* threads to reap at end */
 	size_t nreap, reap_cap;
@@ -264,8 +266,12 @@ struct st_state {
 	struct st_thr ovf;
 	struct st_proc ovf_proc;
 
+	/* Per type, resolved once from the schema (st_new): */
 	int8_t fd_param[EVT_TYPE_MAX]; /* index of the "fd" parameter per type, -1 none */
 	uint8_t fd_event[EVT_TYPE_MAX]; /* st_is_fd_event(type) */
+	uint32_t tflags[EVT_TYPE_MAX];  /* evt_type_flags, ST_TF_SCHED when not a syscall */
+	int8_t path_param[EVT_TYPE_MAX], dirfd_param[EVT_TYPE_MAX]; /* EP_PATH, its EP_DIRFD */
+	int8_t flags_param[EVT_TYPE_MAX];                             /* "flags", -1 none */
 
 	/* staleness sweep */
 	uint64_t sweep_ts;      /* event time of the last sweep (0: none yet) */

@@ -621,8 +621,14 @@ struct st_state *st_new(void)
 		st_pool_init(&st->str_pool[k], 16 * k, 16);
 	/* Which parameter names the event's fd (EP_FD), resolved once from the schema. */
 	for (unsigned i = 0; i < EVT_TYPE_MAX; i++) {
+		int dfi;
+
 		st->fd_param[i] = (int8_t)evt_param_role(i, EP_FD, NULL);
 		st->fd_event[i] = (uint8_t)st_is_fd_event(i);
+		st->tflags[i] = evt_type_flags(i) | (evt_type_is_syscall(i) ? 0 : ST_TF_SCHED);
+		st->path_param[i] = (int8_t)evt_param_role(i, EP_PATH, &dfi);
+		st->dirfd_param[i] = (int8_t)dfi;
+		st->flags_param[i] = (int8_t)evt_param_index(i, "flags");
 	}
 	return st;
 }
@@ -719,6 +725,14 @@ const struct st_thread *st_event_thread(const struct st_state *st)
 
 const struct st_fd *st_event_fd(const struct st_state *st)
 {
+	if (st->curfd_lazy) {
+		/* The lookup waits for its first reader (most events have none);
+		 * its result is cached, so the state stays logically const. */
+		struct st_state *w = (struct st_state *)st;
+
+		w->curfd = st_fd_find(st->cur->proc, st->curfd_num);
+		w->curfd_lazy = 0;
+	}
 	return st->curfd ? &st->curfd->pub : NULL;
 }
 

@@ -149,3 +149,20 @@ if grep -q '"rule": *"Config test exec"' "$T/alerts" && head -1 "$T/alerts" | gr
 else
 	fail config_recording_json_alert "$(head -c 300 "$T/alerts")"
 fi
+
+# fleet: servers and stream shown; a server that is not nats:// is refused at its place
+printf 'fleet:\n  servers: [nats://127.0.0.1:4222, nats://127.0.0.1:4223]\n  stream: FLEETX\n  replicas: 3\n  max_age: 2d\n' >"$T/fleet.yaml"
+if "$S" -c "$T/fleet.yaml" -w "$T/f.sysrec" --show-config >"$T/fshow" 2>&1 &&
+	grep -qF -- '- "nats://127.0.0.1:4223"' "$T/fshow" && grep -qF 'stream: "FLEETX"' "$T/fshow"; then
+	pass fleet_keys_applied
+else
+	fail fleet_keys_applied "$(head -5 "$T/fshow")"
+fi
+printf 'fleet:\n  servers: [http://x:1]\n' >"$T/fbad.yaml"
+"$S" -c "$T/fbad.yaml" -w "$T/f.sysrec" >"$T/fbad.out" 2>&1
+rc=$?
+if [ $rc = 2 ] && grep -q "fbad.yaml:2:13: 'servers' must be nats://HOST:PORT" "$T/fbad.out"; then
+	pass fleet_bad_server_refused
+else
+	fail fleet_bad_server_refused "exit $rc: $(head -3 "$T/fbad.out")"
+fi

@@ -715,3 +715,20 @@ TEST(path_join)
 	CHECK_STR(out, "/");
 	CHECK_EQ_INT(st_path_join("/aaaaaaaaaa", "bbbbbbbbbb", 10, out, 8), -1);
 }
+
+/* Which types the engine reads past the header: readers hand it the rest
+ * header-only (the .scap reader under rpl_run). */
+TEST(type_reads_params)
+{
+	CHECK_EQ_INT(st_type_reads_params(EVT_READ), 0);
+	CHECK_EQ_INT(st_type_reads_params(EVT_WRITE), 0);
+	CHECK_EQ_INT(st_type_reads_params(EVT_OPENAT), 1);
+	CHECK_EQ_INT(st_type_reads_params(EVT_CLOSE), 1);
+	CHECK_EQ_INT(st_type_reads_params(EVT_CLONE), 1);
+	CHECK_EQ_INT(st_type_reads_params(EVT_EXECVE), 1);
+	CHECK_EQ_INT(st_type_reads_params(EVT_CHDIR), 1);
+	CHECK_EQ_INT(st_type_reads_params(EVT_SETUID), 1);
+	CHECK_EQ_INT(st_type_reads_params(EVT_PROCINFO), 1);
+	CHECK_EQ_INT(st_type_reads_params(EVT_SNAP_END), 1);
+	CHECK_EQ_INT(st_type_reads_params(EVT_TYPE_MAX), 1);
+}

@@ -1,0 +1,687 @@
+/* fleet_pub: publishes a capture set, read back from disk, to JetStream.
+ *
+ * The ring files are the queue: the thread finds the oldest file not yet
+ * sent (by its start time), walks its chunk headers and publishes each chunk
+ * once all its bytes are on disk and its header crc holds. Publishes are
+ * asynchronous, in batches; a batch whose acks do not all come back is sent
+ * again from its first chunk (same message ids: the stream drops what it
+ * already has). Only acknowledged progress goes to the state file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/sr_hash.h"
+#include "../format/fmt_chunk.h"
+#include "../format/fmt_host.h"
+#include "../format/fmt_layout.h"
+#include "fleet_int.h"
+
+#define BATCH_MSGS  64
+#define BATCH_BYTES (8u << 20)
+#define ACK_WAIT_MS 5000
+
+struct pub_state {
+	uint64_t start_ns; /* of the file in progress (0: none yet) */
+	char fid[64];
+	uint64_t next; /* chunks [0, next) acknowledged */
+	int hdr_sent, done;
+};
+
+struct fleet_pub {
+	struct fleet_cfg cfg;
+	char path[4096], state_path[4200];
+	char host[256], subj_chunks[320], subj_files[320];
+	struct fleet_conn c;
+	size_t part_max;    /* bytes of a chunk per message */
+	size_t payload_max; /* the server's limit, less room for headers */
+	uint64_t skip_seq;  /* tests: 1 + the chunk left out, 0: none */
+	struct pub_state ps;
+	pthread_t th;
+	pthread_mutex_t mu;
+	struct fleet_pub_stats st;
+	atomic_int stop, failed;
+	uint64_t deadline; /* monotonic ns, when stop is set */
+	int push;	   /* fleet push: the files as they are now, then return */
+	int started;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int give_up(struct fleet_pub *p)
+{
+	return atomic_load(&p->stop) && mono_ns() >= p->deadline;
+}
+
+static void nap(struct fleet_pub *p, unsigned ms)
+{
+	while (ms && !give_up(p)) {
+		unsigned step = ms < 50 ? ms : 50;
+
+		usleep(step * 1000);
+		ms -= step;
+	}
+}
+
+static void on_pub_err(jsCtx *js, jsPubAckErr *pae, void *closure)
+{
+	struct fleet_pub *p = closure;
+
+	(void)js;
+	(void)pae;
+	atomic_store(&p->failed, 1);
+}
+
+static int state_load(struct fleet_pub *p)
+{
+	FILE *f = fopen(p->state_path, "r");
+	unsigned long long start = 0, next = 0;
+	int hs = 0, done = 0;
+
+	memset(&p->ps, 0, sizeof(p->ps));
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu %63s %llu %d %d", &start, p->ps.fid, &next, &hs, &done) == 5) {
+		p->ps.start_ns = start;
+		p->ps.next = next;
+		p->ps.hdr_sent = hs;
+		p->ps.done = done;
+	} else {
+		memset(&p->ps, 0, sizeof(p->ps));
+	}
+	fclose(f);
+	return 0;
+}
+
+/* Written to a temporary name and renamed: a crash leaves the old or the new. */
+static void state_save(struct fleet_pub *p)
+{
+	char tmp[4300];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", p->state_path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fprintf(f, "%llu %s %llu %d %d\n", (unsigned long long)p->ps.start_ns,
+		p->ps.fid[0] ? p->ps.fid : "-", (unsigned long long)p->ps.next, p->ps.hdr_sent,
+		p->ps.done);
+	if (fclose(f) == 0)
+		rename(tmp, p->state_path);
+}
+
+static int pub_msg(struct fleet_pub *p, const char *subj, const char *id, const char *kind,
+		   const char *fid, uint64_t seq, const char *part, const struct fmt_chunk_hdr *ch,
+		   const void *data, size_t len)
+{
+	natsMsg *m = NULL;
+	jsPubOptions po;
+	char num[32];
+	natsStatus s;
+
+	s = natsMsg_Create(&m, subj, NULL, data, (int)len);
+	if (s == NATS_OK)
+		s = natsMsgHeader_Set(m, FLEET_H_KIND, kind);
+	if (s == NATS_OK)
+		s = natsMsgHeader_Set(m, FLEET_H_FILE, fid);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)seq);
+	if (s == NATS_OK)
+		s = natsMsgHeader_Set(m, FLEET_H_SEQ, num);
+	if (s == NATS_OK && part)
+		s = natsMsgHeader_Set(m, FLEET_H_PART, part);
+	if (s == NATS_OK && ch) {
+		snprintf(num, sizeof(num), "%u", ch->count);
+		s = natsMsgHeader_Set(m, FLEET_H_COUNT, num);
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)ch->first_ts);
+		if (s == NATS_OK)
+			s = natsMsgHeader_Set(m, FLEET_H_FIRST, num);
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)ch->last_ts);
+		if (s == NATS_OK)
+			s = natsMsgHeader_Set(m, FLEET_H_LAST, num);
+	}
+	jsPubOptions_Init(&po);
+	po.MsgId = id;
+	po.MaxWait = ACK_WAIT_MS;
+	if (s == NATS_OK)
+		s = js_PublishMsgAsync(p->c.js, &m, &po);
+	if (m)
+		natsMsg_Destroy(m); /* only when the library did not take it */
+	return s == NATS_OK ? 0 : -1;
+}
+
+/* Waits for the batch's acks. 0: all stored; -1: send the batch again. */
+static int batch_wait(struct fleet_pub *p)
+{
+	jsPubOptions po;
+	natsStatus s;
+
+	jsPubOptions_Init(&po);
+	po.MaxWait = ACK_WAIT_MS;
+	s = js_PublishAsyncComplete(p->c.js, &po);
+	if (s != NATS_OK) {
+		natsMsgList pending = {0};
+
+		/* the unacknowledged are dropped here and sent again from disk */
+		if (js_PublishAsyncGetPendingList(&pending, p->c.js) == NATS_OK)
+			natsMsgList_Destroy(&pending);
+		atomic_store(&p->failed, 1);
+	}
+	if (atomic_exchange(&p->failed, 0))
+		return -1;
+	return 0;
+}
+
+static int read_full(int fd, void *buf, size_t len, uint64_t off)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+static int buf_fit(uint8_t **buf, size_t *cap, size_t len)
+{
+	uint8_t *nb;
+
+	if (len <= *cap)
+		return 0;
+	nb = realloc(*buf, len);
+	if (!nb)
+		return -1;
+	*buf = nb;
+	*cap = len;
+	return 0;
+}
+
+/* 1: a complete chunk at off (its header in *h); 2: the index (file closed);
+ * 0: not (yet) complete. */
+static int chunk_at(int fd, uint64_t off, struct fmt_chunk_hdr *h)
+{
+	struct stat sb;
+	uint32_t magic;
+
+	if (fstat(fd, &sb) || (uint64_t)sb.st_size < off + 4)
+		return 0;
+	if (read_full(fd, &magic, 4, off))
+		return 0;
+	if (magic == FMT_INDEX_MAGIC)
+		return 2;
+	if ((uint64_t)sb.st_size < off + sizeof(*h) || read_full(fd, h, sizeof(*h), off))
+		return 0;
+	if (h->magic != FMT_CHUNK_MAGIC ||
+	    sr_crc32c(0, h, offsetof(struct fmt_chunk_hdr, hdr_crc)) != h->hdr_crc ||
+	    h->hdr_len < sizeof(*h) || h->hdr_len > 4096 || h->comp_size > FMT_CHUNK_COMP_MAX)
+		return 0;
+	return (uint64_t)sb.st_size >= off + h->hdr_len + h->comp_size;
+}
+
+struct file_head {
+	char path[4096];
+	uint64_t start_ns;
+	char fid[64];
+	uint8_t *hdr;
+	uint32_t hdr_len;
+};
+
+static int head_read(const char *path, struct file_head *fh)
+{
+	struct fmt_file_hdr h;
+	struct fmt_host_info hi;
+	struct sr_err e;
+	uint32_t crc;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	memset(fh, 0, sizeof(*fh));
+	if (fd < 0)
+		return -1;
+	if (read_full(fd, &h, sizeof(h), 0) || memcmp(h.magic, FMT_MAGIC, 8) != 0 ||
+	    h.hdr_len < sizeof(h) + 4 || h.hdr_len > FMT_HEADER_MAX)
+		goto bad;
+	fh->hdr = malloc(h.hdr_len);
+	if (!fh->hdr || read_full(fd, fh->hdr, h.hdr_len, 0))
+		goto bad;
+	memcpy(&crc, fh->hdr + h.hdr_len - 4, 4);
+	if (sr_crc32c(0, fh->hdr, h.hdr_len - 4) != crc ||
+	    fmt_header_parse_meta(fh->hdr, h.hdr_len, &hi, &e))
+		goto bad;
+	free((void *)hi.provenance);
+	fh->hdr_len = h.hdr_len;
+	fh->start_ns = hi.start_ns;
+	snprintf(fh->fid, sizeof(fh->fid), "%llu-%08x", (unsigned long long)hi.start_ns, crc);
+	snprintf(fh->path, sizeof(fh->path), "%s", path);
+	close(fd);
+	return 0;
+bad:
+	free(fh->hdr);
+	fh->hdr = NULL;
+	close(fd);
+	return -1;
+}
+
+static int cmp_head(const void *a, const void *b)
+{
+	const struct file_head *x = a, *y = b;
+
+	return x->start_ns < y->start_ns ? -1 : x->start_ns > y->start_ns;
+}
+
+/* The capture set of path: its rotated siblings (STEM.*.sysrec) and itself,
+ * oldest first. Files without a readable header yet are left out. */
+static size_t list_set(const char *path, struct file_head **out)
+{
+	char pat[4200];
+	size_t n = 0, len = strlen(path);
+	struct file_head *v;
+	glob_t g;
+
+	if (len > 7 && !strcmp(path + len - 7, ".sysrec"))
+		snprintf(pat, sizeof(pat), "%.*s.*.sysrec", (int)(len - 7), path);
+	else
+		snprintf(pat, sizeof(pat), "%s.*", path);
+	memset(&g, 0, sizeof(g));
+	glob(pat, 0, NULL, &g);
+	v = calloc(g.gl_pathc + 1, sizeof(*v));
+	if (!v) {
+		globfree(&g);
+		*out = NULL;
+		return 0;
+	}
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		if (!head_read(g.gl_pathv[i], &v[n]))
+			n++;
+	globfree(&g);
+	if (!head_read(path, &v[n]))
+		n++;
+	qsort(v, n, sizeof(*v), cmp_head);
+	*out = v;
+	return n;
+}
+
+static void list_free(struct file_head *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].hdr);
+	free(v);
+}
+
+static void add_stats(struct fleet_pub *p, uint64_t chunks, uint64_t bytes, uint64_t events,
+		      uint64_t files)
+{
+	pthread_mutex_lock(&p->mu);
+	p->st.chunks += chunks;
+	p->st.bytes += bytes;
+	p->st.events += events;
+	p->st.files += files;
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Publishes one file from the state's position. 0: the file is done (its
+ * index reached, or it stopped growing and is no longer the live file);
+ * 1: stopping before its end. */
+static int pub_file(struct fleet_pub *p, const struct file_head *fh)
+{
+	char id[400], part[48];
+	uint8_t *buf = NULL;
+	size_t cap = 0;
+	uint64_t off = fh->hdr_len, seq = 0, b_off, b_seq, b_events = 0, b_bytes = 0;
+	unsigned b_msgs = 0, idle = 0;
+	int fd = open(fh->path, O_RDONLY | O_CLOEXEC), hdr_sent, end = 0, rc = 1;
+	struct stat me;
+
+	if (fd < 0 || fstat(fd, &me)) {
+		if (fd >= 0)
+			close(fd);
+		return 0; /* removed meanwhile: the caller counts it */
+	}
+	if (strcmp(p->ps.fid, fh->fid) != 0) {
+		memset(&p->ps, 0, sizeof(p->ps));
+		snprintf(p->ps.fid, sizeof(p->ps.fid), "%s", fh->fid);
+		p->ps.start_ns = fh->start_ns;
+	}
+	hdr_sent = p->ps.hdr_sent;
+	/* skip what the stream acknowledged */
+	while (seq < p->ps.next) {
+		struct fmt_chunk_hdr h;
+
+		if (chunk_at(fd, off, &h) != 1)
+			break;
+		off += h.hdr_len + h.comp_size;
+		seq++;
+	}
+	b_off = off;
+	b_seq = seq;
+	while (!give_up(p)) {
+		struct fmt_chunk_hdr h;
+		int k = 0;
+
+		if (!hdr_sent) {
+			snprintf(id, sizeof(id), "%s.%s.h", p->host, fh->fid);
+			if (pub_msg(p, p->subj_files, id, "header", fh->fid, 0, NULL, NULL, fh->hdr,
+				    fh->hdr_len))
+				atomic_store(&p->failed, 1);
+			hdr_sent = 1;
+			b_msgs++;
+		}
+		if (!end)
+			k = chunk_at(fd, off, &h);
+		if (k == 1) {
+			size_t len = h.hdr_len + h.comp_size, nparts;
+
+			if (buf_fit(&buf, &cap, len) || read_full(fd, buf, len, off))
+				break;
+			nparts = (len + p->part_max - 1) / p->part_max;
+			/* tests: a chunk that never reaches the stream (a gap) */
+			if (p->skip_seq && seq == p->skip_seq - 1)
+				nparts = 0;
+			for (size_t i = 0; i < nparts; i++) {
+				size_t plen = i + 1 < nparts ? p->part_max : len - i * p->part_max;
+
+				if (nparts > 1) {
+					snprintf(id, sizeof(id), "%s.%s.%llu.%zu", p->host, fh->fid,
+						 (unsigned long long)seq, i);
+					snprintf(part, sizeof(part), "%zu/%zu", i, nparts);
+				} else {
+					snprintf(id, sizeof(id), "%s.%s.%llu", p->host, fh->fid,
+						 (unsigned long long)seq);
+				}
+				if (pub_msg(p, p->subj_chunks, id, "chunk", fh->fid, seq,
+					    nparts > 1 ? part : NULL, &h, buf + i * p->part_max,
+					    plen))
+					atomic_store(&p->failed, 1);
+			}
+			off += len;
+			seq++;
+			b_msgs += (unsigned)nparts;
+			b_bytes += len;
+			b_events += h.count;
+			idle = 0;
+			if (b_msgs < BATCH_MSGS && b_bytes < BATCH_BYTES)
+				continue;
+		} else if (k == 2) {
+			struct stat sb;
+			size_t tail = 0;
+
+			/* the index and trailer ride along when they fit: the reader
+			 * then rebuilds the very file, which verify takes as complete */
+			if (!fstat(fd, &sb) && (uint64_t)sb.st_size > off &&
+			    (uint64_t)sb.st_size - off <= p->payload_max) {
+				tail = (size_t)((uint64_t)sb.st_size - off);
+				if (buf_fit(&buf, &cap, tail) || read_full(fd, buf, tail, off))
+					tail = 0;
+			}
+			snprintf(id, sizeof(id), "%s.%s.end", p->host, fh->fid);
+			if (pub_msg(p, p->subj_files, id, "end", fh->fid, seq, NULL, NULL,
+				    tail ? (const void *)buf : "", tail))
+				atomic_store(&p->failed, 1);
+			end = 1;
+			b_msgs++;
+		}
+		if (b_msgs) {
+			if (batch_wait(p)) {
+				/* again from the batch's first chunk, after a pause */
+				pthread_mutex_lock(&p->mu);
+				p->st.retries++;
+				p->st.connected = 0;
+				pthread_mutex_unlock(&p->mu);
+				off = b_off;
+				seq = b_seq;
+				hdr_sent = p->ps.hdr_sent;
+				end = 0;
+				b_msgs = 0;
+				b_bytes = b_events = 0;
+				nap(p, 500);
+				continue;
+			}
+			add_stats(p, seq - b_seq, b_bytes, b_events, end);
+			pthread_mutex_lock(&p->mu);
+			p->st.connected = 1;
+			pthread_mutex_unlock(&p->mu);
+			p->ps.next = seq;
+			p->ps.hdr_sent = 1;
+			p->ps.done = end;
+			state_save(p);
+			b_off = off;
+			b_seq = seq;
+			b_msgs = 0;
+			b_bytes = b_events = 0;
+		}
+		if (end) {
+			rc = 0;
+			break;
+		}
+		if (k == 1)
+			continue; /* a full batch went out: on with the next chunk */
+		/* Not complete yet. A file that is no longer the live one and has
+		 * stopped growing was left by a killed recorder; push takes a
+		 * file as it is now. */
+		{
+			struct stat cur;
+			int live = !stat(p->path, &cur) && cur.st_ino == me.st_ino &&
+				   cur.st_dev == me.st_dev;
+
+			if (p->push || (!live && ++idle > 20)) {
+				rc = 0;
+				break;
+			}
+		}
+		nap(p, 50);
+	}
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+static void *pub_main(void *arg)
+{
+	struct fleet_pub *p = arg;
+
+	while (!give_up(p)) {
+		struct file_head *v;
+		size_t n = list_set(p->path, &v), pick = n;
+		int state_file_seen = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (!strcmp(v[i].fid, p->ps.fid))
+				state_file_seen = 1;
+			if (v[i].start_ns > p->ps.start_ns ||
+			    (!strcmp(v[i].fid, p->ps.fid) && !p->ps.done)) {
+				pick = i;
+				break;
+			}
+		}
+		/* the file in progress was removed before all of it was sent */
+		if (p->ps.fid[0] && !p->ps.done && !state_file_seen && pick < n) {
+			pthread_mutex_lock(&p->mu);
+			p->st.lost_files++;
+			pthread_mutex_unlock(&p->mu);
+		}
+		if (pick == n) {
+			list_free(v, n);
+			if (atomic_load(&p->stop) || p->push)
+				break;
+			nap(p, 100);
+			continue;
+		}
+		if (pub_file(p, &v[pick])) {
+			list_free(v, n);
+			break;
+		}
+		/* a file taken as it stood (killed recorder, push) counts as done */
+		if (!p->ps.done) {
+			p->ps.done = 1;
+			state_save(p);
+			add_stats(p, 0, 0, 0, 1);
+		}
+		list_free(v, n);
+	}
+	return NULL;
+}
+
+static int pub_init(struct fleet_pub *p, const struct fleet_cfg *cfg, const char *path,
+		    const char *hostname, struct sr_err *err)
+{
+	jsOptions jo;
+	int64_t maxp;
+	int rc;
+
+	p->cfg = *cfg;
+	snprintf(p->path, sizeof(p->path), "%s", path);
+	snprintf(p->state_path, sizeof(p->state_path), "%s.fleet", path);
+	fleet_subject_host(hostname, p->host, sizeof(p->host));
+	snprintf(p->subj_chunks, sizeof(p->subj_chunks), "sysrec.%s.chunks", p->host);
+	snprintf(p->subj_files, sizeof(p->subj_files), "sysrec.%s.files", p->host);
+	pthread_mutex_init(&p->mu, NULL);
+	jsOptions_Init(&jo);
+	jo.Wait = ACK_WAIT_MS;
+	jo.PublishAsync.MaxPending = 2 * BATCH_MSGS;
+	jo.PublishAsync.ErrHandler = on_pub_err;
+	jo.PublishAsync.ErrHandlerClosure = p;
+	rc = fleet_conn_open(&p->c, cfg->servers, cfg->nservers, cfg->creds, 1, &jo, err);
+	if (rc)
+		return rc;
+	maxp = natsConnection_GetMaxPayload(p->c.nc);
+	/* room for the headers; 1 MiB when not connected yet (the server default) */
+	p->payload_max = (size_t)(maxp > 4096 ? maxp : 1 << 20) - 1024;
+	p->part_max = p->payload_max;
+	if (getenv("SYSREC_FLEET_PART_MAX")) /* tests: force splitting */
+		p->part_max = strtoul(getenv("SYSREC_FLEET_PART_MAX"), NULL, 10);
+	if (getenv("SYSREC_FLEET_SKIP_CHUNK")) /* tests: leave chunk N out (N from 0) */
+		p->skip_seq = strtoull(getenv("SYSREC_FLEET_SKIP_CHUNK"), NULL, 10) + 1;
+	if (p->part_max < 512)
+		p->part_max = 512;
+	state_load(p);
+	return 0;
+}
+
+/* What the starting thread hands the publisher thread, and gets back. */
+struct pub_boot {
+	struct fleet_pub *p;
+	const char *path, *hostname;
+	struct sr_err *err;
+	int rc, ready;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+/* The publisher and the NATS client's threads (created by the connect
+ * below, from this thread) run at nice +10: the recorder runs at -10 so the
+ * ring consumer keeps up, and publishing must never take its CPU. */
+static void *pub_thread(void *arg)
+{
+	struct pub_boot *b = arg;
+	struct fleet_pub *p = b->p;
+	int rc;
+
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+	rc = pub_init(p, &p->cfg, b->path, b->hostname, b->err);
+	pthread_mutex_lock(&b->mu);
+	b->rc = rc;
+	b->ready = 1;
+	pthread_cond_signal(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+	/* b is gone once the starter saw ready */
+	if (!rc)
+		pub_main(p);
+	return NULL;
+}
+
+int fleet_pub_start(struct fleet_pub **out, const struct fleet_cfg *cfg, const char *path,
+		    const char *hostname, struct sr_err *err)
+{
+	struct fleet_pub *p = calloc(1, sizeof(*p));
+	struct pub_boot b = {.path = path, .hostname = hostname, .err = err};
+
+	*out = NULL;
+	if (!p)
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	p->cfg = *cfg;
+	b.p = p;
+	pthread_mutex_init(&b.mu, NULL);
+	pthread_cond_init(&b.cv, NULL);
+	if (pthread_create(&p->th, NULL, pub_thread, &b)) {
+		free(p);
+		return sr_err_set(err, SR_EIO, "fleet: cannot start the publisher thread");
+	}
+	pthread_mutex_lock(&b.mu);
+	while (!b.ready)
+		pthread_cond_wait(&b.cv, &b.mu);
+	pthread_mutex_unlock(&b.mu);
+	pthread_cond_destroy(&b.cv);
+	pthread_mutex_destroy(&b.mu);
+	if (b.rc) {
+		pthread_join(p->th, NULL);
+		fleet_conn_close(&p->c);
+		free(p);
+		return b.rc;
+	}
+	p->started = 1;
+	*out = p;
+	return 0;
+}
+
+void fleet_pub_stats(struct fleet_pub *p, struct fleet_pub_stats *st)
+{
+	pthread_mutex_lock(&p->mu);
+	*st = p->st;
+	pthread_mutex_unlock(&p->mu);
+}
+
+void fleet_pub_stop(struct fleet_pub *p, struct fleet_pub_stats *st)
+{
+	if (!p)
+		return;
+	p->deadline = mono_ns() + (p->cfg.drain_ns ? p->cfg.drain_ns : 10000000000ull);
+	atomic_store(&p->stop, 1);
+	if (p->started)
+		pthread_join(p->th, NULL);
+	if (st)
+		fleet_pub_stats(p, st);
+	fleet_conn_close(&p->c);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+}
+
+int fleet_push(const struct fleet_cfg *cfg, const char *path, const char *hostname,
+	       struct fleet_pub_stats *st, struct sr_err *err)
+{
+	struct fleet_pub *p = calloc(1, sizeof(*p));
+	int rc;
+
+	if (!p)
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	p->push = 1;
+	rc = pub_init(p, cfg, path, hostname, err);
+	if (!rc) {
+		pub_main(p);
+		if (st)
+			fleet_pub_stats(p, st);
+		fleet_conn_close(&p->c);
+	}
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+	return rc;
+}
