@@ -14,6 +14,7 @@
 
 #include "../format/evt_sysnr.h"
 #include "flt_ast.h"
+#include "../common/sr_hex.h"
 #include "flt_int.h"
 
 #define FLT_MAX_COMPILE_DEPTH 1000 /* macro trees nest; stop runaway recursion */
@@ -303,14 +304,6 @@ int flt_parse_ip(const char *s, size_t len, struct flt_lit *l)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static int prep_literal(struct compiler *cc, struct flt_pnode *p, const struct flt_value *v,
 			struct flt_lit *l, const char *field)
 {
@@ -339,7 +332,7 @@ static int prep_literal(struct compiler *cc, struct flt_pnode *p, const struct f
 		if (!b)
 			return nomem(cc);
 		for (size_t i = 0; i < v->len; i += 2) {
-			int h = hexval(v->text[i]), lo = hexval(v->text[i + 1]);
+			int h = sr_hex_digit(v->text[i]), lo = sr_hex_digit(v->text[i + 1]);
 			if (h < 0 || lo < 0)
 				return fail_at(cc, v->line, v->column,
 					       "'%s' needs hex digits, found '%s'",

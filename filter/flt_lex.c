@@ -2,6 +2,7 @@
 #include <string.h>
 #include <stdio.h>
 
+#include "../common/sr_hex.h"
 #include "flt_lex.h"
 
 void flt_lex_init(struct flt_lex *lx, struct flt_arena *a, const char *src)
@@ -193,17 +194,6 @@ int flt_lex_op(struct flt_lex *lx, int *op)
 	return 1;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Escapes: \\ \" \' \n \t \r \b \f \0 and \xHH. Any other backslash pair
  * is kept as written, so regex and glob patterns ("a\.b", "\*") survive
  * a quoted string unchanged. */
@@ -237,8 +227,8 @@ int flt_lex_quoted(struct flt_lex *lx)
 		if (e1) {
 			out[n++] = to[e1 - from]; /* '0' maps to the terminating NUL of to[] */
 			c++;
-		} else if (c[1] == 'x' && c + 3 < e && (h1 = hexval(c[2])) >= 0 &&
-			   (h2 = hexval(c[3])) >= 0) {
+		} else if (c[1] == 'x' && c + 3 < e && (h1 = sr_hex_digit(c[2])) >= 0 &&
+			   (h2 = sr_hex_digit(c[3])) >= 0) {
 			out[n++] = (char)(h1 * 16 + h2);
 			c += 3;
 		} else {

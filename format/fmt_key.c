@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fmt_seal.h"
+#include "../common/sr_hex.h"
 
 #define SECRET_TAG "sysrec-ed25519-secret "
 #define PUBLIC_TAG "sysrec-ed25519 "
@@ -156,17 +157,6 @@ static int read_small(const char *path, char *buf, size_t cap, int secret, struc
 	return 0;
 }
 
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "<tag><64 hex>" with an optional line end (LF or CR LF: a key pasted
  * from another system) and nothing else. */
 static int parse_hex_line(const char *text, const char *tag, uint8_t out[32])
@@ -177,7 +167,7 @@ static int parse_hex_line(const char *text, const char *tag, uint8_t out[32])
 	if (strncmp(text, tag, tl) != 0)
 		return -1;
 	for (int i = 0; i < 32; i++, end += 2) {
-		int hi = hex_val(end[0]), lo = hi < 0 ? -1 : hex_val(end[1]);
+		int hi = sr_hex_digit(end[0]), lo = hi < 0 ? -1 : sr_hex_digit(end[1]);
 
 		if (lo < 0)
 			return -1;
