@@ -6,6 +6,7 @@
  * the chunks by scanning and checks every CRC and the digest chain; a chunk
  * missing from the stream breaks the chain there, and is reported here too.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -90,6 +91,25 @@ static void subject_host(const char *subj, char *out, size_t cap)
 		snprintf(out, cap, "%.*s", (int)(b - a - 1), a + 1);
 }
 
+/* Host names and file ids become file names in the rebuild folder: a name
+ * a hostile publisher could make climb out of it ("..", "a/b") or that the
+ * buffers would cut is not a sysrec recorder's, and its messages are left
+ * alone like any other publisher's. */
+static int name_ok(const char *s, size_t cap)
+{
+	size_t n = strlen(s);
+
+	if (!n || n >= cap - 1 || s[0] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!(isalnum(c) || c == '-' || c == '_' || c == '.'))
+			return 0;
+	}
+	return 1;
+}
+
 static int on_msg(struct pieces *ps, natsMsg *m, uint64_t stream_ns)
 {
 	const char *kind = NULL, *fid = NULL, *part = NULL;
@@ -110,6 +130,9 @@ static int on_msg(struct pieces *ps, natsMsg *m, uint64_t stream_ns)
 	if (natsMsgHeader_Get(m, FLEET_H_KIND, &kind) != NATS_OK ||
 	    natsMsgHeader_Get(m, FLEET_H_FILE, &fid) != NATS_OK)
 		return 0; /* not ours: other publishers may share the subjects */
+	if (!name_ok(host, sizeof(((struct piece *)0)->host)) ||
+	    !name_ok(fid, sizeof(((struct piece *)0)->fid)))
+		return 0;
 	if (ps->n == ps->cap) {
 		size_t nc = ps->cap ? ps->cap * 2 : 1024;
 		struct piece *nv = realloc(ps->v, nc * sizeof(*nv));
