@@ -168,15 +168,25 @@ static int start_file(struct rec_evidence *e, const struct evt *ev, uint64_t pos
 	return rc;
 }
 
+int rec_evidence_wants(const struct rec_evidence *e, const struct rule *r)
+{
+	uint64_t ms;
+	int capture = rule_capture(r, &ms);
+
+	return !(
+	    e->o.mode == REC_EV_OFF || (e->o.mode == REC_EV_RULES && !capture) ||
+	    (e->o.mode == REC_EV_ALL && (int)rule_priority(r) > e->o.min_priority && !capture));
+}
+
 int rec_evidence_alert(struct rec_evidence *e, const struct rule *r, const struct evt *ev,
 		       const char *output, struct rec_evidence_ref *ref, struct sr_err *err)
 {
 	uint64_t ms, post = e->o.post_ns, ts = ev->rec->ts;
-	int capture = rule_capture(r, &ms), rc;
+	int rc;
 
-	if (e->o.mode == REC_EV_OFF || (e->o.mode == REC_EV_RULES && !capture) ||
-	    (e->o.mode == REC_EV_ALL && (int)rule_priority(r) > e->o.min_priority && !capture))
+	if (!rec_evidence_wants(e, r))
 		return 0;
+	rule_capture(r, &ms);
 	if (ms)
 		post = ms * 1000000ull;
 	if (e->w && ts <= e->end_ns) {

@@ -73,6 +73,9 @@ void rec_evidence_init(struct rec_evidence *e, const struct rec_evidence_opts *o
 /* Rule r fired on ev (not yet written to the ring) with output text: 1 when
  * the alert has evidence (ref filled), 0 when the rule does not capture or
  * a cap holds, <0 on error (err). */
+/* Whether an alert of rule r gets an evidence capture (mode, the rule's
+ * capture key, min_priority): asked before the alert is rendered for it. */
+int rec_evidence_wants(const struct rec_evidence *e, const struct rule *r);
 int rec_evidence_alert(struct rec_evidence *e, const struct rule *r, const struct evt *ev,
 		       const char *output, struct rec_evidence_ref *ref, struct sr_err *err);
 /* Appends what the alert line says about its evidence to buf (len bytes

@@ -129,7 +129,8 @@ static int evidence_for(struct rec_live *l, const struct rule *r, struct fld_ctx
 	struct sr_err err;
 	int rc;
 
-	if (!l->evidence)
+	/* the text is rendered only for an alert that gets a capture */
+	if (!l->evidence || !rec_evidence_wants(l->evidence, r))
 		return 0;
 	rule_alert_text(r, c, text, sizeof(text));
 	sr_err_clear(&err);
