@@ -56,7 +56,7 @@ struct fleet_pub_stats {
 	uint64_t events;	       /* records in those chunks */
 	uint64_t retries;	       /* batches sent again after a failure */
 	uint64_t lost_files;	       /* removed (rotation, -W) before they were sent */
-	uint64_t behind_chunks;	       /* complete on disk, not yet acknowledged */
+	uint64_t behind_chunks;	       /* at stop: complete on disk, not acknowledged */
 	int connected;
 };
 

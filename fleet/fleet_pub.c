@@ -650,6 +650,37 @@ void fleet_pub_stats(struct fleet_pub *p, struct fleet_pub_stats *st)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* Complete chunks on disk the stream has not acknowledged: what the drain
+ * time left behind, for the recorder to say (fleet push sends them). */
+static uint64_t count_behind(struct fleet_pub *p)
+{
+	struct file_head *v;
+	size_t n = list_set(p->path, &v);
+	uint64_t behind = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int cur = !strcmp(v[i].fid, p->ps.fid);
+		uint64_t off = v[i].hdr_len, seq = 0;
+		struct fmt_chunk_hdr h;
+		int fd;
+
+		if (cur ? p->ps.done : v[i].start_ns < p->ps.start_ns)
+			continue;
+		fd = open(v[i].path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		while (chunk_at(fd, off, &h) == 1) {
+			off += h.hdr_len + h.comp_size;
+			if (!cur || seq >= p->ps.next)
+				behind++;
+			seq++;
+		}
+		close(fd);
+	}
+	list_free(v, n);
+	return behind;
+}
+
 void fleet_pub_stop(struct fleet_pub *p, struct fleet_pub_stats *st)
 {
 	if (!p)
@@ -658,6 +689,7 @@ void fleet_pub_stop(struct fleet_pub *p, struct fleet_pub_stats *st)
 	atomic_store(&p->stop, 1);
 	if (p->started)
 		pthread_join(p->th, NULL);
+	p->st.behind_chunks = count_behind(p);
 	if (st)
 		fleet_pub_stats(p, st);
 	fleet_conn_close(&p->c);

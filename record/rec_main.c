@@ -885,6 +885,12 @@ int main(int argc, char **argv)
 				(unsigned long long)fst.chunks, (unsigned long long)fst.bytes,
 				(unsigned long long)fst.retries,
 				(unsigned long long)fst.lost_files);
+		if (fst.behind_chunks)
+			fprintf(stderr,
+				"sysrec: fleet: %llu chunks not sent when the drain time ran out; "
+				"they stay in the capture files: sysrec fleet push -w %s sends "
+				"them\n",
+				(unsigned long long)fst.behind_chunks, r.o.path);
 	}
 	print_summary(&r, now_ns(CLOCK_MONOTONIC) - t0);
 	if (r.write_rc) {
