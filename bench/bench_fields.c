@@ -128,12 +128,12 @@ static void feed(struct st_state *st, const uint8_t *buf, size_t len)
 static volatile uint64_t sink;
 
 struct result {
-	double first_ns;  /* the first extraction after fld_ctx_reset (cold caches) */
-	double hot_ns;    /* the same extraction repeated (per-extraction cost) */
+	double first_ns; /* the first extraction after fld_ctx_reset (cold caches) */
+	double hot_ns;	 /* the same extraction repeated (per-extraction cost) */
 };
 
 #define SAMPLE_EVERY 8
-#define HOT_REPS 32
+#define HOT_REPS     32
 
 /* One pass over the stream with a fresh state. On every SAMPLE_EVERY-th
  * event the field is extracted once (timed alone: "first") and then
@@ -211,16 +211,16 @@ static double timer_overhead(void)
 int main(int argc, char **argv)
 {
 	static const char *const fields[] = {
-		"evt.type", "proc.name", "fd.name", "proc.aname[2]", "proc.cmdline", "evt.num",
-		"proc.pid", "user.name", "fd.sip", "container.id", "evt.time", "evt.args",
+	    "evt.type", "proc.name", "fd.name", "proc.aname[2]", "proc.cmdline", "evt.num",
+	    "proc.pid", "user.name", "fd.sip",	"container.id",	 "evt.time",	 "evt.args",
 	};
 	const char *falco_out =
-		"File below /etc opened for writing (user=%user.name user_loginuid=%user.loginuid "
-		"command=%proc.cmdline pid=%proc.pid parent=%proc.pname pcmdline=%proc.pcmdline "
-		"file=%fd.name program=%proc.name gparent=%proc.aname[2] container_id=%container.id "
-		"image=%container.image.repository)";
+	    "File below /etc opened for writing (user=%user.name user_loginuid=%user.loginuid "
+	    "command=%proc.cmdline pid=%proc.pid parent=%proc.pname pcmdline=%proc.pcmdline "
+	    "file=%fd.name program=%proc.name gparent=%proc.aname[2] container_id=%container.id "
+	    "image=%container.image.repository)";
 	size_t nev = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 200000;
-	struct stream s = { 0 };
+	struct stream s = {0};
 	struct fld_format *fmt;
 	struct sr_err err;
 
@@ -238,9 +238,10 @@ int main(int argc, char **argv)
 		st_free(st);
 	}
 	double st_ns = (double)(clock_ns() - t0) / (double)s.n;
-	printf("bench_fields: %zu events (%zu bytes), every %dth sampled; state alone %.1f ns/event; "
-	       "timer %.1f ns (subtracted)\n",
-	       s.n, s.len, SAMPLE_EVERY, st_ns, tn);
+	printf(
+	    "bench_fields: %zu events (%zu bytes), every %dth sampled; state alone %.1f ns/event; "
+	    "timer %.1f ns (subtracted)\n",
+	    s.n, s.len, SAMPLE_EVERY, st_ns, tn);
 	printf("%-22s %16s %16s\n", "field", "first ns/ext", "repeat ns/ext");
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		struct fld_ref ref;

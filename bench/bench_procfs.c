@@ -68,10 +68,12 @@ static int make_proc(const char *root, unsigned k, unsigned n, unsigned base)
 	fprintf(f, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
 		   "   uid  timeout inode\n");
 	for (unsigned i = 0; i < n; i++) {
-		unsigned lport = i < nl ? 1024 + i : (i % 2 ? 1024 + (i - nl) : 40000 + (i - nl) % 20000);
+		unsigned lport =
+		    i < nl ? 1024 + i : (i % 2 ? 1024 + (i - nl) : 40000 + (i - nl) % 20000);
 
-		fprintf(f, "%5u: 0100007F:%04X %s %s 00000000:00000000 00:00000000 00000000     0"
-			   "        0 %u 1 0000000000000000 100 0 0 10 0\n",
+		fprintf(f,
+			"%5u: 0100007F:%04X %s %s 00000000:00000000 00:00000000 00000000     0"
+			"        0 %u 1 0000000000000000 100 0 0 10 0\n",
 			i, lport, i < nl ? "00000000:0000" : "0200000A:9C40", i < nl ? "0A" : "01",
 			base + i);
 	}
@@ -129,7 +131,7 @@ static void run_case(unsigned sockets, unsigned nns)
 
 int main(int argc, char **argv)
 {
-	static const unsigned def[] = { 2000, 10000, 20000 };
+	static const unsigned def[] = {2000, 10000, 20000};
 	unsigned n = argc > 1 ? (unsigned)argc - 1 : 3;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);

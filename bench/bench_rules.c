@@ -112,8 +112,7 @@ static double pass1(const struct stream *s, int mode, const struct rule_set *rs,
 }
 
 /* The fastest of `repeats` runs: noise only ever adds time. */
-static double pass(const struct stream *s, int mode, const struct rule_set *rs,
-		   struct fld_ctx *ctx)
+static double pass(const struct stream *s, int mode, const struct rule_set *rs, struct fld_ctx *ctx)
 {
 	double best = 0;
 
@@ -151,16 +150,15 @@ static struct rule_set *load(const char *const *files, size_t n, const char *lab
 
 static void row(const char *what, const char *rules, size_t n, double sec, double base)
 {
-	printf("%-14s %-26s %10zu %8.3f %12.0f %9.1f %9.1f\n", what, rules, n, sec,
-	       (double)n / sec, sec * 1e9 / (double)n,
-	       base >= 0 ? (sec - base) * 1e9 / (double)n : 0.0);
+	printf("%-14s %-26s %10zu %8.3f %12.0f %9.1f %9.1f\n", what, rules, n, sec, (double)n / sec,
+	       sec * 1e9 / (double)n, base >= 0 ? (sec - base) * 1e9 / (double)n : 0.0);
 }
 
 int main(int argc, char **argv)
 {
 	const char *files[32];
 	size_t nfiles = 0, nev = 2000000;
-	struct stream s = { 0 };
+	struct stream s = {0};
 	struct fld_ctx *ctx = calloc(1, sizeof(*ctx));
 	char stock[1024];
 	const char *ref = getenv("REF");
@@ -175,7 +173,9 @@ int main(int argc, char **argv)
 		else if (opt == 'r' && nfiles < 32)
 			files[nfiles++] = optarg;
 		else {
-			fprintf(stderr, "usage: bench_rules [-n EVENTS] [-k REPEATS] [-r RULES.yaml ...]\n");
+			fprintf(
+			    stderr,
+			    "usage: bench_rules [-n EVENTS] [-k REPEATS] [-r RULES.yaml ...]\n");
 			return 2;
 		}
 	}
@@ -195,7 +195,7 @@ int main(int argc, char **argv)
 		snprintf(stock, sizeof(stock), "%s/falco-rules/falco_rules.yaml",
 			 ref && *ref ? ref : "../shared/reference");
 		if (access(stock, R_OK) == 0) {
-			const char *f[1] = { stock };
+			const char *f[1] = {stock};
 			struct rule_set *rs = load(f, 1, "falco_rules.yaml");
 
 			if (rs) {
@@ -214,8 +214,9 @@ int main(int argc, char **argv)
 			printf("(no %s: Falco stable rules row skipped)\n", stock);
 		}
 		{
-			const char *f[1] = { "rules/default" };
-			struct rule_set *rs = access(f[0], R_OK) == 0 ? load(f, 1, "default") : NULL;
+			const char *f[1] = {"rules/default"};
+			struct rule_set *rs =
+			    access(f[0], R_OK) == 0 ? load(f, 1, "default") : NULL;
 
 			if (rs) {
 				char label[64];

@@ -29,7 +29,7 @@
 #include "state/st.h"
 
 #define NPROC 1000
-#define NFD 16
+#define NFD   16
 
 struct stream {
 	uint8_t *buf;
@@ -92,8 +92,8 @@ static uint32_t next_pid = 20000;
 
 static void ev_open(struct stream *s, struct proc *p)
 {
-	static const char *paths[] = { "/etc/passwd", "data/cache.db", "../lib/x.so",
-				       "/var/log/app.log", "/proc/self/status", "tmp/./f" };
+	static const char *paths[] = {"/etc/passwd",	  "data/cache.db",     "../lib/x.so",
+				      "/var/log/app.log", "/proc/self/status", "tmp/./f"};
 	int fd = 3 + p->nfd;
 
 	begin(EVT_OPENAT, p->pid, p->pid, 1, fd);
@@ -120,7 +120,9 @@ static void ev_rw(struct stream *s, struct proc *p)
 	begin(w ? EVT_WRITE : EVT_READ, p->pid, p->pid, 1, 64);
 	evt_builder_add_s64(&B, fd);
 	evt_builder_add_u64(&B, 64);
-	evt_builder_add(&B, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 80);
+	evt_builder_add(
+	    &B, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	    80);
 	put(s);
 }
 
@@ -134,7 +136,7 @@ static void ev_other(struct stream *s, struct proc *p)
 
 static void ev_sock(struct stream *s, struct proc *p)
 {
-	uint8_t t[14] = { 2, 10, 0, 0, 1, 0x40, 0x9c, 93, 184, 216, 34, 0xbb, 0x01, 6 };
+	uint8_t t[14] = {2, 10, 0, 0, 1, 0x40, 0x9c, 93, 184, 216, 34, 0xbb, 0x01, 6};
 	int fd = 3 + p->nfd;
 
 	begin(EVT_SOCKET, p->pid, p->pid, 1, fd);
@@ -454,7 +456,7 @@ static void build_children(struct stream *s, uint32_t first, uint32_t n, int nfd
  * that never close; nothing exits. */
 static void build_leaky(struct stream *s, size_t nev)
 {
-	uint8_t t[14] = { 2, 10, 0, 0, 1, 0x40, 0x9c, 93, 184, 216, 34, 0xbb, 0x01, 6 };
+	uint8_t t[14] = {2, 10, 0, 0, 1, 0x40, 0x9c, 93, 184, 216, 34, 0xbb, 0x01, 6};
 	uint32_t tid = 100000;
 
 	memset(s, 0, sizeof(*s));
@@ -475,7 +477,7 @@ static void build_leaky(struct stream *s, size_t nev)
 		evt_builder_add(&B, t, 0);
 		evt_builder_add(&B, t, sizeof(t));
 		put(s);
-		ev_rw(s, &(struct proc){ .pid = pid });
+		ev_rw(s, &(struct proc){.pid = pid});
 		tid = tid > 100000 + 200000 ? 100000 : tid;
 	}
 }
@@ -495,7 +497,8 @@ static void mem_report(size_t nev)
 	build_children(&kids, 100000, NKIDS, 0);
 	build_children(&fds, 200000, NKIDS, NFDS);
 	build_threads(&thr, 300000, NKIDS);
-	printf("bench_state mem: per-entry cost (heap bytes from mallinfo2, engine bytes from st_get_stats)\n");
+	printf("bench_state mem: per-entry cost (heap bytes from mallinfo2, engine bytes from "
+	       "st_get_stats)\n");
 	h0 = heap_used();
 	st = st_new();
 	apply(st, &snap);
@@ -518,7 +521,7 @@ static void mem_report(size_t nev)
 	printf("%-44s %10.0f %10.0f\n", "per fd (file, 30-byte path)",
 	       ((double)(h3 - h2) - (double)(h2 - h1)) / (NKIDS * NFDS),
 	       ((double)(c.mem_bytes - b.mem_bytes) - (double)(b.mem_bytes - a.mem_bytes)) /
-		       (NKIDS * NFDS));
+		   (NKIDS * NFDS));
 	printf("%-44s %10.0f %10.0f\n", "per extra thread of a process (CLONE_THREAD)",
 	       (double)(h4 - h3) / NKIDS, (double)(d.mem_bytes - c.mem_bytes) / NKIDS);
 	printf("  (%llu threads, %llu fds, engine %.1f MiB, heap %.1f MiB)\n",
@@ -530,8 +533,9 @@ static void mem_report(size_t nev)
 	free(thr.buf);
 
 	build_leaky(&leaky, nev);
-	printf("\nleaky stream: %zu events, threads never exit, sockets never close, default limits\n",
-	       leaky.n);
+	printf(
+	    "\nleaky stream: %zu events, threads never exit, sockets never close, default limits\n",
+	    leaky.n);
 	h0 = heap_used();
 	r0 = rss_kib();
 	st = st_new();
@@ -554,8 +558,8 @@ static void mem_report(size_t nev)
 int main(int argc, char **argv)
 {
 	size_t nev = argc > 1 ? strtoull(argv[1], NULL, 10) : 2000000;
-	static const char *names[] = { "mixed", "io", "open_close", "lifecycle", "mixed_acc",
-				       "mixed_runs" };
+	static const char *names[] = {"mixed",	   "io",	"open_close",
+				      "lifecycle", "mixed_acc", "mixed_runs"};
 	cpu_set_t cs;
 	uint8_t *chunk = malloc(CHUNK + 65536);
 
@@ -569,7 +573,8 @@ int main(int argc, char **argv)
 		free(chunk);
 		return 0;
 	}
-	printf("bench_state: st_event_begin+st_event_end, %d processes primed by snapshot, best of 3\n",
+	printf("bench_state: st_event_begin+st_event_end, %d processes primed by snapshot, best of "
+	       "3\n",
 	       NPROC);
 	printf("%-11s %10s %12s %12s %12s %9s %8s\n", "mix", "events", "ns/event", "decode ns",
 	       "Mevents/s", "threads", "fds");

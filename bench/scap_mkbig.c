@@ -18,7 +18,8 @@ static int is_event(uint32_t bt)
 
 static unsigned ts_off(uint32_t bt)
 {
-	return 8 + (bt == SCAP_BT_EVF || bt == SCAP_BT_EVF_V2 || bt == SCAP_BT_EVF_V2_LARGE ? 6 : 2);
+	return 8 +
+	       (bt == SCAP_BT_EVF || bt == SCAP_BT_EVF_V2 || bt == SCAP_BT_EVF_V2_LARGE ? 6 : 2);
 }
 
 int main(int argc, char **argv)

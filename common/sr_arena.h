@@ -33,7 +33,7 @@ struct sr_arena_defer;
 struct sr_arena {
 	struct sr_arena_chunk *head;   /* chunk being filled first */
 	struct sr_arena_defer *defers; /* newest first */
-	size_t total;                  /* bytes of chunks held (statistics) */
+	size_t total;		       /* bytes of chunks held (statistics) */
 };
 
 void sr_arena_init(struct sr_arena *a);

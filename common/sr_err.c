@@ -34,15 +34,24 @@ int sr_err_set(struct sr_err *err, int code, const char *fmt, ...)
 const char *sr_code_name(int code)
 {
 	switch (code) {
-	case SR_OK: return "ok";
-	case SR_EIO: return "I/O error";
-	case SR_EFORMAT: return "not a capture";
-	case SR_ECORRUPT: return "damaged";
-	case SR_ENOMEM: return "out of memory";
-	case SR_ESYNTAX: return "syntax error";
-	case SR_ELIMIT: return "limit exceeded";
-	case SR_ENOTSUP: return "not supported";
-	case SR_ENOSPC: return "disk full";
+	case SR_OK:
+		return "ok";
+	case SR_EIO:
+		return "I/O error";
+	case SR_EFORMAT:
+		return "not a capture";
+	case SR_ECORRUPT:
+		return "damaged";
+	case SR_ENOMEM:
+		return "out of memory";
+	case SR_ESYNTAX:
+		return "syntax error";
+	case SR_ELIMIT:
+		return "limit exceeded";
+	case SR_ENOTSUP:
+		return "not supported";
+	case SR_ENOSPC:
+		return "disk full";
 	}
 	return "error";
 }

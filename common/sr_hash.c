@@ -22,8 +22,8 @@ __attribute__((constructor)) static void crc_init(void)
 	}
 	for (uint32_t i = 0; i < 256; i++)
 		for (int t = 1; t < 8; t++)
-			crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^
-					  crc_table[0][crc_table[t - 1][i] & 0xff];
+			crc_table[t][i] =
+			    (crc_table[t - 1][i] >> 8) ^ crc_table[0][crc_table[t - 1][i] & 0xff];
 #if defined(__x86_64__)
 	unsigned a, b, c, d;
 	if (__get_cpuid(1, &a, &b, &c, &d))
@@ -34,7 +34,7 @@ __attribute__((constructor)) static void crc_init(void)
 
 #if defined(__x86_64__)
 __attribute__((target("sse4.2"))) static uint32_t crc_hw_run(uint32_t crc, const uint8_t *p,
-							      size_t len)
+							     size_t len)
 {
 	uint64_t c = crc;
 	while (len >= 8) {

@@ -24,30 +24,30 @@
 
 enum fld_type {
 	FT_V_NONE,
-	FT_V_STR,      /* text (also paths) */
-	FT_V_INT,      /* signed 64 */
-	FT_V_UINT,     /* unsigned 64 */
+	FT_V_STR,  /* text (also paths) */
+	FT_V_INT,  /* signed 64 */
+	FT_V_UINT, /* unsigned 64 */
 	FT_V_BOOL,
-	FT_V_IP,       /* address: family + bytes */
-	FT_V_NET,      /* CIDR network (literal side of comparisons) */
+	FT_V_IP,  /* address: family + bytes */
+	FT_V_NET, /* CIDR network (literal side of comparisons) */
 	FT_V_PORT,
-	FT_V_TIME,     /* ns since epoch */
-	FT_V_RELTIME,  /* ns duration */
+	FT_V_TIME,    /* ns since epoch */
+	FT_V_RELTIME, /* ns duration */
 	FT_V_BYTES,
-	FT_V_STRLIST,  /* reserved: multi-valued fields use fld_extract_multi() instead */
+	FT_V_STRLIST, /* reserved: multi-valued fields use fld_extract_multi() instead */
 };
 
 struct fld_def {
-	const char *name;        /* "proc.name" */
+	const char *name; /* "proc.name" */
 	enum fld_type type;
-	unsigned flags;          /* FLD_F_* */
-	const char *desc;        /* one line, for `sysreplay fields` */
+	unsigned flags;	  /* FLD_F_* */
+	const char *desc; /* one line, for `sysreplay fields` */
 };
-#define FLD_F_ARG_INDEX 0x1   /* takes [N] */
-#define FLD_F_ARG_KEY 0x2     /* takes [name] or .name suffix */
-#define FLD_F_UNAVAILABLE 0x4 /* known to Falco, not derivable from our captures */
-#define FLD_F_FILTER_ONLY 0x8 /* meaningful in filters (fd.ip, fd.net...); prints a value anyway */
-#define FLD_F_MULTI 0x10      /* may yield several values: see fld_extract_multi() */
+#define FLD_F_ARG_INDEX	   0x1	/* takes [N] */
+#define FLD_F_ARG_KEY	   0x2	/* takes [name] or .name suffix */
+#define FLD_F_UNAVAILABLE  0x4	/* known to Falco, not derivable from our captures */
+#define FLD_F_FILTER_ONLY  0x8	/* for filters (fd.ip, fd.net...); prints a value anyway */
+#define FLD_F_MULTI	   0x10 /* may yield several values: see fld_extract_multi() */
 #define FLD_F_ARG_REQUIRED 0x20 /* resolving without [N]/[key]/.key is an error (evt.arg) */
 /* A def of type FT_V_NET extracts an FT_V_IP value: the type says the literal
  * side of a comparison is a CIDR network ("10.0.0.0/8") or an address. */
@@ -55,25 +55,25 @@ struct fld_def {
 /* A resolved field reference (field + argument). */
 struct fld_ref {
 	const struct fld_def *def;
-	int id;                  /* internal dispatch id */
-	int64_t arg_index;       /* [N] argument, -1 if none */
-	char arg_key[64];        /* [name] / evt.arg.name argument */
-	int transform;           /* FLD_TR_* chain, applied innermost first */
-	int aux;                 /* resolver's private data (e.g. evt.arg name id) */
-	unsigned xflags;         /* FLD_RX_*, set by fld_resolve (0 in refs built by hand) */
+	int id;		   /* internal dispatch id */
+	int64_t arg_index; /* [N] argument, -1 if none */
+	char arg_key[64];  /* [name] / evt.arg.name argument */
+	int transform;	   /* FLD_TR_* chain, applied innermost first */
+	int aux;	   /* resolver's private data (e.g. evt.arg name id) */
+	unsigned xflags;   /* FLD_RX_*, set by fld_resolve (0 in refs built by hand) */
 };
-#define FLD_RX_OK 0x1            /* resolved, and the field is available */
-#define FLD_RX_CACHE 0x2         /* kept per event once extracted (see fld_extract) */
+#define FLD_RX_OK    0x1 /* resolved, and the field is available */
+#define FLD_RX_CACHE 0x2 /* kept per event once extracted (see fld_extract) */
 
 struct fld_value {
 	enum fld_type type;
-	int present;             /* 0: the field has no value for this event */
+	int present; /* 0: the field has no value for this event */
 	int64_t i;
 	uint64_t u;
-	const char *s;           /* not NUL-terminated necessarily: use len */
+	const char *s; /* not NUL-terminated necessarily: use len */
 	size_t len;
 	uint8_t ip[16];
-	uint8_t family;          /* AF_INET / AF_INET6 for IP values */
+	uint8_t family; /* AF_INET / AF_INET6 for IP values */
 };
 
 /* Per-evaluation context: one event, the state, and scratch space.
@@ -91,7 +91,7 @@ struct fld_ctx {
 	const struct evt *ev;
 	const struct st_state *st;
 	const char *hostname;
-	char scratch[8192];      /* extraction output buffer, reset per event */
+	char scratch[8192]; /* extraction output buffer, reset per event */
 	size_t scratch_used;
 	/* Set by the caller once (optional): the stream's first event time for
 	 * evt.reltime; 0 means "the first event this context saw". */
@@ -101,7 +101,7 @@ struct fld_ctx {
 	const struct st_thread *thr_cache;
 	const struct st_fd *fd_cache;
 	unsigned cache_flags;
-	struct st_thread hdr_thr;  /* thread built from the record header when st is NULL */
+	struct st_thread hdr_thr; /* thread built from the record header when st is NULL */
 	/* Private to fld: values already extracted for this event (rules
 	 * name proc.name, fd.name... many times per event), keyed by field,
 	 * valid while gen matches; texts they point to that were built in

@@ -11,8 +11,8 @@
 #define FM FLD_F_MULTI
 #define FR FLD_F_ARG_REQUIRED
 static const struct fld_def fld_defs[FLD_ID_COUNT] = {
-#define FLD_ROW(id, name, type, flags, desc) [FLD_ID_##id] = { name, type, flags, desc },
-	FLD_TABLE(FLD_ROW)
+#define FLD_ROW(id, name, type, flags, desc) [FLD_ID_##id] = {name, type, flags, desc},
+    FLD_TABLE(FLD_ROW)
 #undef FLD_ROW
 };
 #undef FX
@@ -65,20 +65,43 @@ void fld_ctx_reset(struct fld_ctx *c, const struct evt *ev, const struct st_stat
 int fld_ref_costly(const struct fld_ref *ref)
 {
 	switch (ref->id) {
-	case FLD_ID_EVT_TIME: case FLD_ID_EVT_TIME_S: case FLD_ID_EVT_TIME_ISO8601:
-	case FLD_ID_EVT_DATETIME: case FLD_ID_EVT_DATETIME_S: case FLD_ID_EVT_LATENCY_HUMAN:
-	case FLD_ID_EVT_ARGS: case FLD_ID_EVT_INFO: case FLD_ID_EVT_ARG: case FLD_ID_EVT_RAWARG:
-	case FLD_ID_EVT_BUFFER: case FLD_ID_EVT_ABSPATH: case FLD_ID_EVT_ABSPATH_SRC:
-	case FLD_ID_EVT_ABSPATH_DST: case FLD_ID_FS_PATH_NAME: case FLD_ID_FS_PATH_SOURCE:
+	case FLD_ID_EVT_TIME:
+	case FLD_ID_EVT_TIME_S:
+	case FLD_ID_EVT_TIME_ISO8601:
+	case FLD_ID_EVT_DATETIME:
+	case FLD_ID_EVT_DATETIME_S:
+	case FLD_ID_EVT_LATENCY_HUMAN:
+	case FLD_ID_EVT_ARGS:
+	case FLD_ID_EVT_INFO:
+	case FLD_ID_EVT_ARG:
+	case FLD_ID_EVT_RAWARG:
+	case FLD_ID_EVT_BUFFER:
+	case FLD_ID_EVT_ABSPATH:
+	case FLD_ID_EVT_ABSPATH_SRC:
+	case FLD_ID_EVT_ABSPATH_DST:
+	case FLD_ID_FS_PATH_NAME:
+	case FLD_ID_FS_PATH_SOURCE:
 	case FLD_ID_FS_PATH_TARGET:
-	case FLD_ID_PROC_ARGS: case FLD_ID_PROC_ENV: case FLD_ID_PROC_CMDLINE:
-	case FLD_ID_PROC_EXELINE: case FLD_ID_PROC_NTHREADS: case FLD_ID_PROC_NCHILDS:
-	case FLD_ID_PROC_PCMDLINE: case FLD_ID_PROC_ACMDLINE: case FLD_ID_PROC_LOGINSHELLID:
-	case FLD_ID_PROC_FDOPENCOUNT: case FLD_ID_THREAD_CAP_EFFECTIVE:
-	case FLD_ID_CONTAINER_INFO: case FLD_ID_FD_UID: case FLD_ID_FD_CONTAINERNAME:
-	case FLD_ID_FD_CONTAINERDIRECTORY: case FLD_ID_FD_TYPES:
+	case FLD_ID_PROC_ARGS:
+	case FLD_ID_PROC_ENV:
+	case FLD_ID_PROC_CMDLINE:
+	case FLD_ID_PROC_EXELINE:
+	case FLD_ID_PROC_NTHREADS:
+	case FLD_ID_PROC_NCHILDS:
+	case FLD_ID_PROC_PCMDLINE:
+	case FLD_ID_PROC_ACMDLINE:
+	case FLD_ID_PROC_LOGINSHELLID:
+	case FLD_ID_PROC_FDOPENCOUNT:
+	case FLD_ID_THREAD_CAP_EFFECTIVE:
+	case FLD_ID_CONTAINER_INFO:
+	case FLD_ID_FD_UID:
+	case FLD_ID_FD_CONTAINERNAME:
+	case FLD_ID_FD_CONTAINERDIRECTORY:
+	case FLD_ID_FD_TYPES:
 		return 1;
-	case FLD_ID_PROC_APID: case FLD_ID_PROC_ANAME: case FLD_ID_PROC_AEXE:
+	case FLD_ID_PROC_APID:
+	case FLD_ID_PROC_ANAME:
+	case FLD_ID_PROC_AEXE:
 	case FLD_ID_PROC_AEXEPATH:
 		/* the parent is one lookup, like proc.pname; older ancestors walk */
 		return ref->arg_index < 0 || ref->arg_index > 1;
@@ -141,8 +164,7 @@ static const struct st_fd *generic_fd(struct fld_ctx *c)
 	uint64_t nr;
 	int64_t fd;
 
-	if (ev->rec->type != EVT_GENERIC || !evt_param_present(ev, 0) ||
-	    !evt_param_present(ev, 1))
+	if (ev->rec->type != EVT_GENERIC || !evt_param_present(ev, 0) || !evt_param_present(ev, 1))
 		return NULL;
 	/* Syscalls whose first argument is an fd (SCF_FD): sysdig gives these
 	 * events an fd parameter and resolves fd.* on them. */

@@ -22,9 +22,14 @@ static int extract_uncached(const struct fld_ref *ref, struct fld_ctx *c, struct
 int fld_ref_cacheable(const struct fld_ref *ref)
 {
 	switch (ref->id) {
-	case FLD_ID_FD_NAME: case FLD_ID_FD_NAMERAW: case FLD_ID_FD_DIRECTORY:
-	case FLD_ID_FD_FILENAME: case FLD_ID_PROC_PNAME: case FLD_ID_PROC_PEXE:
-	case FLD_ID_PROC_PEXEPATH: case FLD_ID_EVT_RES:
+	case FLD_ID_FD_NAME:
+	case FLD_ID_FD_NAMERAW:
+	case FLD_ID_FD_DIRECTORY:
+	case FLD_ID_FD_FILENAME:
+	case FLD_ID_PROC_PNAME:
+	case FLD_ID_PROC_PEXE:
+	case FLD_ID_PROC_PEXEPATH:
+	case FLD_ID_EVT_RES:
 		return 1;
 	case FLD_ID_EVT_ARG:
 		return 1; /* evt.arg.NAME: aux names the parameter */
@@ -42,8 +47,8 @@ int fld_extract(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *
 		return 0;
 	if (!(ref->xflags & FLD_RX_CACHE) || !c->gen)
 		return extract_uncached(ref, c, out);
-	unsigned slot = ((unsigned)ref->id * 7u + (unsigned)ref->aux +
-			 (unsigned)ref->arg_index) % (sizeof(c->vcache) / sizeof(c->vcache[0]));
+	unsigned slot = ((unsigned)ref->id * 7u + (unsigned)ref->aux + (unsigned)ref->arg_index) %
+			(sizeof(c->vcache) / sizeof(c->vcache[0]));
 	struct fld_cached *e = &c->vcache[slot];
 	if (e->gen == c->gen && e->id == ref->id && e->aux == ref->aux &&
 	    e->arg_index == ref->arg_index) {
@@ -56,8 +61,7 @@ int fld_extract(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *
 	/* Text built in scratch would be overwritten by later extractions:
 	 * keep a copy in pin, or do not cache the value. */
 	if (out->present && (out->type == FT_V_STR || out->type == FT_V_BYTES) && out->s &&
-	    out->s >= c->scratch &&
-	    out->s < c->scratch + sizeof(c->scratch)) {
+	    out->s >= c->scratch && out->s < c->scratch + sizeof(c->scratch)) {
 		if (out->len > sizeof(c->pin) - c->pin_used)
 			return r;
 		memcpy(c->pin + c->pin_used, out->s, out->len);
@@ -160,8 +164,7 @@ static int open_param(const struct evt *ev, enum fld_pknown k, uint64_t *v)
 }
 
 /* ---- evt.arg / evt.rawarg ---- */
-static int extract_arg(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out,
-		       int raw)
+static int extract_arg(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out, int raw)
 {
 	const struct evt *ev = c->ev;
 	const struct evt_info *info = evt_info_get(ev->rec->type);
@@ -205,12 +208,22 @@ static int extract_arg(const struct fld_ref *ref, struct fld_ctx *c, struct fld_
 		return 0;
 	if (raw) {
 		switch (info->params[idx].type) {
-		case PT_INT: case PT_FD: case PT_PID:
+		case PT_INT:
+		case PT_FD:
+		case PT_PID:
 			return fld_set_int(out, evt_param_s64(ev, (unsigned)idx));
-		case PT_UINT: case PT_HEX: case PT_UID: case PT_GID: case PT_MODE: case PT_FLAGS:
-		case PT_ENUM: case PT_SYSCALLNR: case PT_ABSTIME:
+		case PT_UINT:
+		case PT_HEX:
+		case PT_UID:
+		case PT_GID:
+		case PT_MODE:
+		case PT_FLAGS:
+		case PT_ENUM:
+		case PT_SYSCALLNR:
+		case PT_ABSTIME:
 			return fld_set_uint(out, evt_param_u64(ev, (unsigned)idx));
-		case PT_PATH: case PT_STR:
+		case PT_PATH:
+		case PT_STR:
 			return fld_set_str(out, (const char *)ev->p[idx], ev->plen[idx]);
 		default:
 			break;
@@ -269,8 +282,11 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 	switch (ref->id) {
 	case FLD_ID_EVT_NUM:
 		return fld_set_uint(out, ev->num);
-	case FLD_ID_EVT_TIME: case FLD_ID_EVT_TIME_S: case FLD_ID_EVT_TIME_ISO8601:
-	case FLD_ID_EVT_DATETIME: case FLD_ID_EVT_DATETIME_S:
+	case FLD_ID_EVT_TIME:
+	case FLD_ID_EVT_TIME_S:
+	case FLD_ID_EVT_TIME_ISO8601:
+	case FLD_ID_EVT_DATETIME:
+	case FLD_ID_EVT_DATETIME_S:
 		n = fld_time_render(ref->id, rec->ts, tmp, sizeof(tmp));
 		return put_text(c, out, tmp, n);
 	case FLD_ID_EVT_RAWTIME:
@@ -279,7 +295,9 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 		return fld_set_typed_uint(out, FT_V_TIME, rec->ts / 1000000000ull);
 	case FLD_ID_EVT_RAWTIME_NS:
 		return fld_set_typed_uint(out, FT_V_TIME, rec->ts % 1000000000ull);
-	case FLD_ID_EVT_RELTIME: case FLD_ID_EVT_RELTIME_S: case FLD_ID_EVT_RELTIME_NS:
+	case FLD_ID_EVT_RELTIME:
+	case FLD_ID_EVT_RELTIME_S:
+	case FLD_ID_EVT_RELTIME_NS:
 		rel = rec->ts >= c->first_ts ? rec->ts - c->first_ts : 0;
 		if (ref->id == FLD_ID_EVT_RELTIME_S)
 			rel /= 1000000000ull;
@@ -295,7 +313,9 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 	case FLD_ID_EVT_LATENCY_HUMAN:
 		n = fld_latency_human(rec->latency, tmp, sizeof(tmp));
 		return put_text(c, out, tmp, n);
-	case FLD_ID_EVT_DELTATIME: case FLD_ID_EVT_DELTATIME_S: case FLD_ID_EVT_DELTATIME_NS:
+	case FLD_ID_EVT_DELTATIME:
+	case FLD_ID_EVT_DELTATIME_S:
+	case FLD_ID_EVT_DELTATIME_NS:
 		rel = rec->ts >= c->prev_ts ? rec->ts - c->prev_ts : 0;
 		if (ref->id == FLD_ID_EVT_DELTATIME_S)
 			rel /= 1000000000ull;
@@ -384,7 +404,7 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 	case FLD_ID_EVT_IS_SYSLOG: {
 		const struct st_fd *f = fld_fd(c);
 		return fld_set_bool(out, is_write_type(t) && f && f->name &&
-						 strcmp(f->name, "/dev/log") == 0);
+					     strcmp(f->name, "/dev/log") == 0);
 	}
 	case FLD_ID_EVT_COUNT:
 	case FLD_ID_EVT_COUNT_EXIT:
@@ -396,7 +416,7 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 	case FLD_ID_EVT_COUNT_ERROR_MEMORY:
 	case FLD_ID_EVT_COUNT_ERROR_OTHER:
 		return fld_set_uint(out, event_failed(rec) && info &&
-						 error_count_field(info->category) == ref->id);
+					     error_count_field(info->category) == ref->id);
 	case FLD_ID_EVT_ABSPATH:
 	case FLD_ID_FS_PATH_NAME:
 		return extract_path(c, 0, 1, out);
@@ -423,14 +443,15 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 	case FLD_ID_EVT_IS_OPEN_EXEC:
 		if (t == EVT_CREAT)
 			return fld_set_bool(out, open_param(ev, FLD_PK_MODE, &v) && (v & 0111));
-		if (!is_open_type(t) || !open_param(ev, FLD_PK_FLAGS, &v) || !(v & 0100 /* O_CREAT */))
+		if (!is_open_type(t) || !open_param(ev, FLD_PK_FLAGS, &v) ||
+		    !(v & 0100 /* O_CREAT */))
 			return fld_set_bool(out, false);
 		return fld_set_bool(out, open_param(ev, FLD_PK_MODE, &v) && (v & 0111));
 	case FLD_ID_EVT_IS_OPEN_CREATE:
 		if (t == EVT_CREAT)
 			return fld_set_bool(out, true);
 		return fld_set_bool(out, is_open_type(t) && open_param(ev, FLD_PK_FLAGS, &v) &&
-						 (v & 0100 /* O_CREAT */));
+					     (v & 0100 /* O_CREAT */));
 	case FLD_ID_EVT_HOSTNAME:
 		return fld_set_cstr(out, c->hostname);
 	case FLD_ID_EVT_SOURCE:

@@ -20,23 +20,41 @@ const char *fld_fd_typename(enum evt_fdtype t)
 char fld_fd_typechar(enum evt_fdtype t)
 {
 	switch (t) {
-	case FDT_FILE: return 'f';
-	case FDT_DIRECTORY: return 'd';
-	case FDT_IPV4: return '4';
-	case FDT_IPV6: return '6';
-	case FDT_UNIX: return 'u';
-	case FDT_PIPE: return 'p';
-	case FDT_EVENT: return 'e';
-	case FDT_SIGNALFD: return 's';
-	case FDT_EVENTPOLL: return 'l';
-	case FDT_INOTIFY: return 'i';
-	case FDT_TIMERFD: return 't';
-	case FDT_NETLINK: return 'n';
-	case FDT_MEMFD: return 'm';
-	case FDT_BPF: return 'b';
-	case FDT_USERFAULTFD: return 'u';
-	case FDT_IOURING: return 'r';
-	case FDT_UNKNOWN: case FDT_OTHER: break;
+	case FDT_FILE:
+		return 'f';
+	case FDT_DIRECTORY:
+		return 'd';
+	case FDT_IPV4:
+		return '4';
+	case FDT_IPV6:
+		return '6';
+	case FDT_UNIX:
+		return 'u';
+	case FDT_PIPE:
+		return 'p';
+	case FDT_EVENT:
+		return 'e';
+	case FDT_SIGNALFD:
+		return 's';
+	case FDT_EVENTPOLL:
+		return 'l';
+	case FDT_INOTIFY:
+		return 'i';
+	case FDT_TIMERFD:
+		return 't';
+	case FDT_NETLINK:
+		return 'n';
+	case FDT_MEMFD:
+		return 'm';
+	case FDT_BPF:
+		return 'b';
+	case FDT_USERFAULTFD:
+		return 'u';
+	case FDT_IOURING:
+		return 'r';
+	case FDT_UNKNOWN:
+	case FDT_OTHER:
+		break;
 	}
 	return 'o';
 }
@@ -152,8 +170,7 @@ static int put_dir_or_base(struct fld_ctx *c, const struct st_fd *f, int base,
 	return fld_set_str(out, nm.s, dl);
 }
 
-size_t fld_multi_fd(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out,
-		    size_t max)
+size_t fld_multi_fd(const struct fld_ref *ref, struct fld_ctx *c, struct fld_value *out, size_t max)
 {
 	const struct st_fd *f = fld_fd(c);
 	size_t n = 0;
@@ -279,10 +296,15 @@ int fld_extract_fd(const struct fld_ref *ref, struct fld_ctx *c, struct fld_valu
 		if (!is_inet(f))
 			return 0;
 		switch (f->l4proto) {
-		case 6: return fld_set_str(out, "tcp", 3);
-		case 17: return fld_set_str(out, "udp", 3);
-		case 1: case 58: return fld_set_str(out, "icmp", 4);
-		case 255: return fld_set_str(out, "raw", 3);
+		case 6:
+			return fld_set_str(out, "tcp", 3);
+		case 17:
+			return fld_set_str(out, "udp", 3);
+		case 1:
+		case 58:
+			return fld_set_str(out, "icmp", 4);
+		case 255:
+			return fld_set_str(out, "raw", 3);
 		}
 		/* accepted connections are stream sockets: over IP, TCP (the
 		 * accept event does not repeat the listening socket's protocol) */
@@ -309,11 +331,12 @@ int fld_extract_fd(const struct fld_ref *ref, struct fld_ctx *c, struct fld_valu
 	case FLD_ID_FD_CONTAINERNAME:
 	case FLD_ID_FD_CONTAINERDIRECTORY: {
 		struct fld_value id, nm;
-		struct fld_ref r2 = { 0 };
+		struct fld_ref r2 = {0};
 		struct fld_buf b;
 		int ok;
 		if (ref->id == FLD_ID_FD_CONTAINERNAME)
-			ok = f ? fld_set_cstr(&nm, f->name ? f->name : "") : failed_open_name(c, &nm);
+			ok = f ? fld_set_cstr(&nm, f->name ? f->name : "")
+			       : failed_open_name(c, &nm);
 		else
 			ok = put_dir_or_base(c, f, 0, &nm);
 		if (!ok)

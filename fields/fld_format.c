@@ -10,19 +10,19 @@
 #include "fld_int.h"
 
 struct fld_seg {
-	const char *lit;     /* literal text (into f->text), or NULL for a field */
+	const char *lit; /* literal text (into f->text), or NULL for a field */
 	size_t litlen;
-	size_t field;        /* index into f->refs */
-	unsigned width;      /* minimum width, left-justified; 0 none */
+	size_t field;	/* index into f->refs */
+	unsigned width; /* minimum width, left-justified; 0 none */
 };
 
 struct fld_format {
 	struct fld_seg *segs;
 	size_t nsegs, segcap;
 	struct fld_ref *refs;
-	char **names;        /* field text as written, per ref */
+	char **names; /* field text as written, per ref */
 	size_t nrefs, refcap;
-	char *text;          /* private copy of literal text */
+	char *text; /* private copy of literal text */
 	int star;
 };
 
@@ -70,7 +70,7 @@ static int add_lit(struct fld_format *f, const char *s, size_t n)
 	}
 	if (grow((void **)&f->segs, &f->segcap, f->nsegs + 1, sizeof(*f->segs)))
 		return SR_ENOMEM;
-	f->segs[f->nsegs++] = (struct fld_seg){ .lit = s, .litlen = n };
+	f->segs[f->nsegs++] = (struct fld_seg){.lit = s, .litlen = n};
 	return 0;
 }
 
@@ -94,7 +94,7 @@ static int add_field(struct fld_format *f, const struct fld_ref *ref, const char
 	nm[namelen] = 0;
 	f->refs[f->nrefs] = *ref;
 	f->names[f->nrefs] = nm;
-	f->segs[f->nsegs++] = (struct fld_seg){ .field = f->nrefs, .width = width };
+	f->segs[f->nsegs++] = (struct fld_seg){.field = f->nrefs, .width = width};
 	f->nrefs++;
 	return 0;
 }
@@ -202,9 +202,10 @@ int fld_format_compile(const char *fmt, struct fld_format **out, struct sr_err *
 		}
 		if (braced) {
 			if (used != tl || i >= len || s[i] != '}') {
-				rc = sr_err_set(err, SR_ESYNTAX,
-						"bad field '%%{%.*s' in output format (missing '}')",
-						(int)tl, s + tokstart);
+				rc =
+				    sr_err_set(err, SR_ESYNTAX,
+					       "bad field '%%{%.*s' in output format (missing '}')",
+					       (int)tl, s + tokstart);
 				goto fail;
 			}
 			i++;

@@ -13,12 +13,12 @@ enum fld_id {
 #include "fld_table.h"
 	FLD_TABLE(FLD_ENUM)
 #undef FLD_ENUM
-	FLD_ID_COUNT
+	    FLD_ID_COUNT
 };
 
 /* ctx->cache_flags bits: what fld_ctx_reset() has not computed yet. */
 #define FLD_C_THR 0x1
-#define FLD_C_FD 0x2
+#define FLD_C_FD  0x2
 
 /* Largest single value written to scratch (half the scratch buffer). */
 #define FLD_SCRATCH_HALF (sizeof(((struct fld_ctx *)0)->scratch) / 2)

@@ -17,22 +17,100 @@
 /* ---- errno names ---- */
 #define E(x) [x] = #x
 static const char *const errno_names[] = {
-	E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO), E(E2BIG), E(ENOEXEC),
-	E(EBADF), E(ECHILD), E(EAGAIN), E(ENOMEM), E(EACCES), E(EFAULT), E(ENOTBLK), E(EBUSY),
-	E(EEXIST), E(EXDEV), E(ENODEV), E(ENOTDIR), E(EISDIR), E(EINVAL), E(ENFILE), E(EMFILE),
-	E(ENOTTY), E(ETXTBSY), E(EFBIG), E(ENOSPC), E(ESPIPE), E(EROFS), E(EMLINK), E(EPIPE),
-	E(EDOM), E(ERANGE), E(EDEADLK), E(ENAMETOOLONG), E(ENOLCK), E(ENOSYS), E(ENOTEMPTY),
-	E(ELOOP), E(ENOMSG), E(EIDRM), E(ENOSTR), E(ENODATA), E(ETIME), E(ENOSR), E(EREMOTE),
-	E(ENOLINK), E(EPROTO), E(EMULTIHOP), E(EBADMSG), E(EOVERFLOW), E(EILSEQ), E(EUSERS),
-	E(ENOTSOCK), E(EDESTADDRREQ), E(EMSGSIZE), E(EPROTOTYPE), E(ENOPROTOOPT),
-	E(EPROTONOSUPPORT), E(ESOCKTNOSUPPORT), E(EOPNOTSUPP), E(EPFNOSUPPORT),
-	E(EAFNOSUPPORT), E(EADDRINUSE), E(EADDRNOTAVAIL), E(ENETDOWN), E(ENETUNREACH),
-	E(ENETRESET), E(ECONNABORTED), E(ECONNRESET), E(ENOBUFS), E(EISCONN), E(ENOTCONN),
-	E(ESHUTDOWN), E(ETOOMANYREFS), E(ETIMEDOUT), E(ECONNREFUSED), E(EHOSTDOWN),
-	E(EHOSTUNREACH), E(EALREADY), E(EINPROGRESS), E(ESTALE), E(EDQUOT), E(ECANCELED),
-	E(EOWNERDEAD), E(ENOTRECOVERABLE), E(ERFKILL), E(EHWPOISON),
-	[512] = "ERESTARTSYS", [513] = "ERESTARTNOINTR", [514] = "ERESTARTNOHAND",
-	[515] = "ENOIOCTLCMD", [516] = "ERESTART_RESTARTBLOCK",
+    E(EPERM),
+    E(ENOENT),
+    E(ESRCH),
+    E(EINTR),
+    E(EIO),
+    E(ENXIO),
+    E(E2BIG),
+    E(ENOEXEC),
+    E(EBADF),
+    E(ECHILD),
+    E(EAGAIN),
+    E(ENOMEM),
+    E(EACCES),
+    E(EFAULT),
+    E(ENOTBLK),
+    E(EBUSY),
+    E(EEXIST),
+    E(EXDEV),
+    E(ENODEV),
+    E(ENOTDIR),
+    E(EISDIR),
+    E(EINVAL),
+    E(ENFILE),
+    E(EMFILE),
+    E(ENOTTY),
+    E(ETXTBSY),
+    E(EFBIG),
+    E(ENOSPC),
+    E(ESPIPE),
+    E(EROFS),
+    E(EMLINK),
+    E(EPIPE),
+    E(EDOM),
+    E(ERANGE),
+    E(EDEADLK),
+    E(ENAMETOOLONG),
+    E(ENOLCK),
+    E(ENOSYS),
+    E(ENOTEMPTY),
+    E(ELOOP),
+    E(ENOMSG),
+    E(EIDRM),
+    E(ENOSTR),
+    E(ENODATA),
+    E(ETIME),
+    E(ENOSR),
+    E(EREMOTE),
+    E(ENOLINK),
+    E(EPROTO),
+    E(EMULTIHOP),
+    E(EBADMSG),
+    E(EOVERFLOW),
+    E(EILSEQ),
+    E(EUSERS),
+    E(ENOTSOCK),
+    E(EDESTADDRREQ),
+    E(EMSGSIZE),
+    E(EPROTOTYPE),
+    E(ENOPROTOOPT),
+    E(EPROTONOSUPPORT),
+    E(ESOCKTNOSUPPORT),
+    E(EOPNOTSUPP),
+    E(EPFNOSUPPORT),
+    E(EAFNOSUPPORT),
+    E(EADDRINUSE),
+    E(EADDRNOTAVAIL),
+    E(ENETDOWN),
+    E(ENETUNREACH),
+    E(ENETRESET),
+    E(ECONNABORTED),
+    E(ECONNRESET),
+    E(ENOBUFS),
+    E(EISCONN),
+    E(ENOTCONN),
+    E(ESHUTDOWN),
+    E(ETOOMANYREFS),
+    E(ETIMEDOUT),
+    E(ECONNREFUSED),
+    E(EHOSTDOWN),
+    E(EHOSTUNREACH),
+    E(EALREADY),
+    E(EINPROGRESS),
+    E(ESTALE),
+    E(EDQUOT),
+    E(ECANCELED),
+    E(EOWNERDEAD),
+    E(ENOTRECOVERABLE),
+    E(ERFKILL),
+    E(EHWPOISON),
+    [512] = "ERESTARTSYS",
+    [513] = "ERESTARTNOINTR",
+    [514] = "ERESTARTNOHAND",
+    [515] = "ENOIOCTLCMD",
+    [516] = "ERESTART_RESTARTBLOCK",
 };
 #undef E
 
@@ -47,15 +125,47 @@ const char *fld_errno_name(int64_t res)
 
 /* ---- capabilities ---- */
 static const char *const cap_names[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
-	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
-	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
 };
 
 void fld_caps_render(struct fld_buf *b, uint64_t caps)
@@ -81,11 +191,13 @@ static const char *pnames[MAX_PNAMES];
 static int npnames;
 static int8_t pindex[EVT_TYPE_MAX][MAX_PNAMES];
 static pthread_once_t pnames_once = PTHREAD_ONCE_INIT;
-static int pnames_ready; /* set (release) once the tables are built */
+static int pnames_ready;    /* set (release) once the tables are built */
 static int fd_name_id = -1; /* id of the parameter name "fd" */
 static int8_t known_index[EVT_TYPE_MAX][FLD_PK_COUNT];
 static const char *const known_names[FLD_PK_COUNT] = {
-	[FLD_PK_DATA] = "data", [FLD_PK_FLAGS] = "flags", [FLD_PK_MODE] = "mode",
+    [FLD_PK_DATA] = "data",
+    [FLD_PK_FLAGS] = "flags",
+    [FLD_PK_MODE] = "mode",
 };
 
 static void pnames_build(void)
@@ -175,9 +287,9 @@ static void mode_render(struct fld_buf *r, uint64_t m)
 		unsigned bit;
 		const char *name;
 	} bits[] = {
-		{ 01, "S_IXOTH" },  { 02, "S_IWOTH" },  { 04, "S_IROTH" },  { 010, "S_IXGRP" },
-		{ 020, "S_IWGRP" }, { 040, "S_IRGRP" }, { 0100, "S_IXUSR" }, { 0200, "S_IWUSR" },
-		{ 0400, "S_IRUSR" }, { 01000, "S_ISVTX" }, { 02000, "S_ISGID" }, { 04000, "S_ISUID" },
+	    {01, "S_IXOTH"},   {02, "S_IWOTH"},	   {04, "S_IROTH"},    {010, "S_IXGRP"},
+	    {020, "S_IWGRP"},  {040, "S_IRGRP"},   {0100, "S_IXUSR"},  {0200, "S_IWUSR"},
+	    {0400, "S_IRUSR"}, {01000, "S_ISVTX"}, {02000, "S_ISGID"}, {04000, "S_ISUID"},
 	};
 	int first = 1;
 
@@ -201,7 +313,7 @@ static void ip_render(struct fld_buf *b, uint8_t family, const uint8_t *a)
 		return;
 	}
 	/* IPv4-mapped IPv6 reads as IPv4, as sysdig shows it. */
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 	if (memcmp(a, mapped, 12) == 0) {
 		fld_buf_printf(b, "%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
 		return;
@@ -313,8 +425,8 @@ int fld_param_open_like(unsigned t)
 	return (evt_type_flags(t) & EF_OPEN) || t == EVT_FDINFO;
 }
 
-static void strarray_render(struct fld_buf *b, unsigned type, const char *name,
-			    const uint8_t *p, size_t len)
+static void strarray_render(struct fld_buf *b, unsigned type, const char *name, const uint8_t *p,
+			    size_t len)
 {
 	size_t i = 0;
 
@@ -413,7 +525,7 @@ void fld_param_render(struct fld_ctx *c, unsigned i, struct fld_buf *b, struct f
 		fld_buf_put_i64(b, sv);
 		if (r && c->st && len) {
 			const char *nm = pi->type == PT_UID ? st_user_name(c->st, (uint32_t)uv)
-							     : st_group_name(c->st, (uint32_t)uv);
+							    : st_group_name(c->st, (uint32_t)uv);
 			if (nm)
 				fld_buf_puts(r, nm);
 		}

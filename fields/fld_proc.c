@@ -73,8 +73,8 @@ static int env_lookup(const struct st_thread *t, const char *key, struct fld_val
 
 static int is_shell(const char *comm)
 {
-	static const char *const shells[] = { "ash", "bash", "csh", "ksh", "sh", "tcsh", "zsh",
-					      "dash", "fish" };
+	static const char *const shells[] = {"ash",  "bash", "csh",  "ksh", "sh",
+					     "tcsh", "zsh",  "dash", "fish"};
 	for (size_t i = 0; i < sizeof(shells) / sizeof(shells[0]); i++)
 		if (strcmp(comm, shells[i]) == 0)
 			return 1;
@@ -127,8 +127,11 @@ size_t fld_multi_proc(const struct fld_ref *ref, struct fld_ctx *c, struct fld_v
 	size_t n = 0;
 
 	switch (ref->id) {
-	case FLD_ID_PROC_APID: case FLD_ID_PROC_ANAME: case FLD_ID_PROC_AEXE:
-	case FLD_ID_PROC_AEXEPATH: case FLD_ID_PROC_ACMDLINE:
+	case FLD_ID_PROC_APID:
+	case FLD_ID_PROC_ANAME:
+	case FLD_ID_PROC_AEXE:
+	case FLD_ID_PROC_AEXEPATH:
+	case FLD_ID_PROC_ACMDLINE:
 		/* Without an index: every ancestor, parent first (not the process itself). */
 		t = parent_of(c, t);
 		for (int depth = 0; t && n < max && depth < MAX_ANCESTORS; depth++) {
@@ -190,7 +193,7 @@ int fld_extract_proc(const struct fld_ref *ref, struct fld_ctx *c, struct fld_va
 	}
 	case FLD_ID_PROC_NTHREADS:
 	case FLD_ID_PROC_NCHILDS: {
-		struct count_ctx cc = { t->pid, 0 };
+		struct count_ctx cc = {t->pid, 0};
 		if (!c->st)
 			return 0;
 		/* A table walk: fine for a shell or an output, costly in a hot filter. */
@@ -215,8 +218,11 @@ int fld_extract_proc(const struct fld_ref *ref, struct fld_ctx *c, struct fld_va
 	case FLD_ID_PROC_PEXEPATH:
 		p = parent_of(c, t);
 		return p ? fld_set_cstr(out, p->exepath) : 0;
-	case FLD_ID_PROC_APID: case FLD_ID_PROC_ANAME: case FLD_ID_PROC_AEXE:
-	case FLD_ID_PROC_AEXEPATH: case FLD_ID_PROC_ACMDLINE:
+	case FLD_ID_PROC_APID:
+	case FLD_ID_PROC_ANAME:
+	case FLD_ID_PROC_AEXE:
+	case FLD_ID_PROC_AEXEPATH:
+	case FLD_ID_PROC_ACMDLINE:
 		/* No index: the first of the values (the parent), as outputs show. */
 		p = ancestor(c, t, ref->arg_index >= 0 ? ref->arg_index : 1);
 		return p ? ancestor_value(ref->id, c, p, out) : 0;
@@ -243,7 +249,7 @@ int fld_extract_proc(const struct fld_ref *ref, struct fld_ctx *c, struct fld_va
 		p = parent_of(c, t);
 		return p && p->start_ts ? fld_set_typed_uint(out, FT_V_TIME, p->start_ts) : 0;
 	case FLD_ID_PROC_FDOPENCOUNT: {
-		struct count_ctx cc = { t->pid, 0 };
+		struct count_ctx cc = {t->pid, 0};
 		if (!c->st)
 			return 0;
 		st_fd_foreach(c->st, t->pid, count_fds, &cc);
@@ -270,8 +276,12 @@ int fld_extract_proc(const struct fld_ref *ref, struct fld_ctx *c, struct fld_va
 	case FLD_ID_PROC_IS_CONTAINER_LIVENESS:
 	case FLD_ID_PROC_IS_CONTAINER_READINESS:
 		return fld_set_bool(out, false);
-	case FLD_ID_PROC_STDIN_TYPE: case FLD_ID_PROC_STDOUT_TYPE: case FLD_ID_PROC_STDERR_TYPE:
-	case FLD_ID_PROC_STDIN_NAME: case FLD_ID_PROC_STDOUT_NAME: case FLD_ID_PROC_STDERR_NAME: {
+	case FLD_ID_PROC_STDIN_TYPE:
+	case FLD_ID_PROC_STDOUT_TYPE:
+	case FLD_ID_PROC_STDERR_TYPE:
+	case FLD_ID_PROC_STDIN_NAME:
+	case FLD_ID_PROC_STDOUT_NAME:
+	case FLD_ID_PROC_STDERR_NAME: {
 		/* fds 0/1/2 as the state has them now: for an execve, the table
 		 * the new program starts with (a reverse shell's socket). */
 		int name = ref->id >= FLD_ID_PROC_STDIN_NAME;

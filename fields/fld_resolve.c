@@ -59,8 +59,8 @@ static int check_key(struct fld_ref *out, const char *text, struct sr_err *err)
 	case FLD_ID_EVT_RAWARG:
 		if (out->arg_index >= 0) {
 			if (out->arg_index >= EVT_MAX_PARAMS)
-				return sr_err_set(err, SR_ESYNTAX, "argument index out of range in '%s'",
-						  text);
+				return sr_err_set(err, SR_ESYNTAX,
+						  "argument index out of range in '%s'", text);
 			return 0;
 		}
 		id = fld_param_name_id(out->arg_key);
@@ -144,8 +144,8 @@ int fld_resolve(const char *text, struct fld_ref *out, struct sr_err *err)
 			out->arg_index = index;
 		} else if (def->flags & FLD_F_ARG_KEY) {
 			if (keylen >= sizeof(out->arg_key))
-				return sr_err_set(err, SR_ESYNTAX, "argument too long in field '%s'",
-						  text);
+				return sr_err_set(err, SR_ESYNTAX,
+						  "argument too long in field '%s'", text);
 			memcpy(out->arg_key, key, keylen);
 			out->arg_key[keylen] = 0;
 		} else if (def->flags & FLD_F_ARG_INDEX) {

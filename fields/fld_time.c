@@ -9,7 +9,7 @@
  * the same second, so remember the last second converted (per thread). */
 static const struct tm *tm_for(time_t s, int utc)
 {
-	static __thread time_t last_s[2] = { -1, -1 };
+	static __thread time_t last_s[2] = {-1, -1};
 	static __thread struct tm last_tm[2];
 
 	if (last_s[utc] != s) {
@@ -101,7 +101,7 @@ size_t fld_latency_human(uint64_t ns, char *buf, size_t cap)
 	static const struct {
 		uint64_t div;
 		const char *unit;
-	} units[] = { { 1000000000ull, "s" }, { 1000000ull, "ms" }, { 1000ull, "us" } };
+	} units[] = {{1000000000ull, "s"}, {1000000ull, "ms"}, {1000ull, "us"}};
 	unsigned long long whole, frac;
 	int n = -1;
 

@@ -53,7 +53,8 @@ size_t fld_value_format(const struct fld_value *v, char *buf, size_t cap)
 		buf[n] = 0;
 		return n;
 	case FT_V_INT:
-		return put_num(buf, cap, v->i < 0, v->i < 0 ? (uint64_t)0 - (uint64_t)v->i : (uint64_t)v->i);
+		return put_num(buf, cap, v->i < 0,
+			       v->i < 0 ? (uint64_t)0 - (uint64_t)v->i : (uint64_t)v->i);
 	case FT_V_UINT:
 	case FT_V_PORT:
 	case FT_V_TIME:

@@ -20,8 +20,8 @@
 #include "fld.h"
 
 struct flt_arena;
-struct flt_node;   /* AST node, defined in flt_ast.h */
-struct flt_prog;   /* compiled filter */
+struct flt_node; /* AST node, defined in flt_ast.h */
+struct flt_prog; /* compiled filter */
 
 struct flt_arena *flt_arena_new(void);
 void flt_arena_free(struct flt_arena *a);

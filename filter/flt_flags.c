@@ -206,10 +206,10 @@ int flt_flags_prepare(struct flt_arena *a, struct flt_pnode *p)
 		if (pi->type != PT_FLAGS && pi->type != PT_ENUM)
 			continue;
 		struct flt_flagk key = {
-			.ftable = (uint8_t)pi->ftable,
-			.is_enum = pi->type == PT_ENUM,
-			.zero_raw = pi->type == PT_FLAGS && pi->ftable == FT_OPEN &&
-				    !fld_param_open_like(t),
+		    .ftable = (uint8_t)pi->ftable,
+		    .is_enum = pi->type == PT_ENUM,
+		    .zero_raw =
+			pi->type == PT_FLAGS && pi->ftable == FT_OPEN && !fld_param_open_like(t),
 		};
 		size_t i;
 		for (i = 0; i < m->nk; i++)

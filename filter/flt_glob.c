@@ -110,8 +110,7 @@ int flt_glob_match(const char *pat, size_t plen, const char *s, size_t slen, int
 
 /* ---- the fast form: literal segments between stars ---- */
 
-const struct flt_glob_fast *flt_glob_fast_compile(struct flt_arena *a, const char *pat,
-						  size_t plen)
+const struct flt_glob_fast *flt_glob_fast_compile(struct flt_arena *a, const char *pat, size_t plen)
 {
 	size_t nstar = 0;
 	for (size_t i = 0; i < plen; i++) {

@@ -19,8 +19,8 @@
 #define FLT_MAX_DEPTH	    200 /* nesting of parentheses/not/transformers */
 #define FLT_MAX_MACRO_DEPTH 64	/* macros expanding macros (loops are the resolver's job) */
 #define FLT_MAX_TR	    8	/* transformers around one field */
-#define FLT_MEMO_SLOTS (sizeof(((struct fld_ctx *)0)->memo_gen) / sizeof(uint32_t))
-#define FLT_LIST_SORTED_MIN 4	/* `in` lists at least this long are hashed */
+#define FLT_MEMO_SLOTS	    (sizeof(((struct fld_ctx *)0)->memo_gen) / sizeof(uint32_t))
+#define FLT_LIST_SORTED_MIN 4 /* `in` lists at least this long are hashed */
 
 /* Runs fn(ptr) when the arena is freed (regfree for compiled regexes). */
 int flt_arena_defer(struct flt_arena *a, void (*fn)(void *), void *ptr);
@@ -50,7 +50,7 @@ struct flt_lit {
 	uint8_t family; /* AF_INET / AF_INET6, 0 when not an address */
 	uint8_t prefix; /* CIDR prefix bits (32/128 for a plain address) */
 	uint8_t is_net;
-	uint8_t num_ok; /* n valid */
+	uint8_t num_ok;			  /* n valid */
 	const struct flt_glob_fast *glob; /* glob/iglob literal in the fast form, or NULL */
 	uint32_t hash;			  /* for hashed `in` lists */
 };
@@ -91,12 +91,12 @@ struct flt_pnode {
 	int bval;
 	const struct flt_node *src; /* for the dump */
 	/* Evaluation shortcuts decided at compile time. */
-	uint16_t memo;		  /* 1 + slot in fld_ctx memo_* (shared nodes), 0 none */
-	uint8_t cost;		  /* FLT_COST_*: and/or try cheaper operands first */
-	uint32_t units;		  /* node_units(), kept: shared kids are not walked again */
-	uint8_t str_fast;	  /* string lhs with no transformer: skip text_of() */
-	uint32_t *hslots;	  /* hashed `in` list: lit index + 1 per slot, 0 empty */
-	uint32_t hmask;		  /* slot count - 1 */
+	uint16_t memo;		       /* 1 + slot in fld_ctx memo_* (shared nodes), 0 none */
+	uint8_t cost;		       /* FLT_COST_*: and/or try cheaper operands first */
+	uint32_t units;		       /* node_units(), kept: shared kids are not walked again */
+	uint8_t str_fast;	       /* string lhs with no transformer: skip text_of() */
+	uint32_t *hslots;	       /* hashed `in` list: lit index + 1 per slot, 0 empty */
+	uint32_t hmask;		       /* slot count - 1 */
 	const struct flt_flagm *flagm; /* evt.arg.X on flag/enum params: numeric test */
 };
 

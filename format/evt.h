@@ -24,51 +24,94 @@ enum evt_type {
 };
 
 enum evt_category {
-	EC_OTHER, EC_PROCESS, EC_FILE, EC_IO, EC_NET, EC_IPC, EC_PRIV, EC_SIGNAL,
-	EC_MEMORY, EC_KERNEL, EC_SCHED, EC_META, EC_ACTION,
+	EC_OTHER,
+	EC_PROCESS,
+	EC_FILE,
+	EC_IO,
+	EC_NET,
+	EC_IPC,
+	EC_PRIV,
+	EC_SIGNAL,
+	EC_MEMORY,
+	EC_KERNEL,
+	EC_SCHED,
+	EC_META,
+	EC_ACTION,
 };
 
 /* How a parameter's bytes are read and printed. Integers are little endian
  * in 1, 2, 4 or 8 bytes; readers accept any of those widths. */
 enum evt_ptype {
 	PT_NONE,
-	PT_INT,        /* signed integer */
-	PT_UINT,       /* unsigned integer */
-	PT_HEX,        /* unsigned, printed in hex */
-	PT_FD,         /* signed; -100 is AT_FDCWD */
+	PT_INT,	 /* signed integer */
+	PT_UINT, /* unsigned integer */
+	PT_HEX,	 /* unsigned, printed in hex */
+	PT_FD,	 /* signed; -100 is AT_FDCWD */
 	PT_PID,
 	PT_UID,
 	PT_GID,
-	PT_MODE,       /* printed in octal */
-	PT_FLAGS,      /* bit set, names from the flag table */
-	PT_ENUM,       /* one value, name from the flag table */
-	PT_SYSCALLNR,  /* syscall number, printed by name */
-	PT_ABSTIME,    /* ns since the epoch */
-	PT_PATH,       /* file system path, bytes without NUL */
-	PT_STR,        /* text, bytes without NUL */
-	PT_BYTES,      /* raw data (I/O buffers), possibly cut at snaplen */
-	PT_STRARRAY,   /* strings each terminated by NUL (argv, env) */
-	PT_SOCKADDR,   /* see evt_abi.h */
-	PT_SOCKTUPLE,  /* see evt_abi.h */
+	PT_MODE,      /* printed in octal */
+	PT_FLAGS,     /* bit set, names from the flag table */
+	PT_ENUM,      /* one value, name from the flag table */
+	PT_SYSCALLNR, /* syscall number, printed by name */
+	PT_ABSTIME,   /* ns since the epoch */
+	PT_PATH,      /* file system path, bytes without NUL */
+	PT_STR,	      /* text, bytes without NUL */
+	PT_BYTES,     /* raw data (I/O buffers), possibly cut at snaplen */
+	PT_STRARRAY,  /* strings each terminated by NUL (argv, env) */
+	PT_SOCKADDR,  /* see evt_abi.h */
+	PT_SOCKTUPLE, /* see evt_abi.h */
 };
 
 /* Flag and enum tables named by the schema. */
 enum evt_ftable {
-	FT_NONE, FT_OPEN, FT_CLONE, FT_AT, FT_EXEC, FT_FCNTL, FT_AF, FT_SOCKTYPE, FT_RENAME,
-	FT_MOUNT, FT_UMOUNT, FT_PRCTL, FT_PTRACE, FT_SIGNAL, FT_PROT, FT_MMAP, FT_MEMFD,
-	FT_BPFCMD, FT_FDTYPE, FT_COUNT,
+	FT_NONE,
+	FT_OPEN,
+	FT_CLONE,
+	FT_AT,
+	FT_EXEC,
+	FT_FCNTL,
+	FT_AF,
+	FT_SOCKTYPE,
+	FT_RENAME,
+	FT_MOUNT,
+	FT_UMOUNT,
+	FT_PRCTL,
+	FT_PTRACE,
+	FT_SIGNAL,
+	FT_PROT,
+	FT_MMAP,
+	FT_MEMFD,
+	FT_BPFCMD,
+	FT_FDTYPE,
+	FT_COUNT,
 };
 
 /* PROC_EXEC / EXECVE / PROCINFO flags */
-#define EVT_EXEC_FROM_MEMFD 0x1   /* executable is a memfd (fileless) */
-#define EVT_EXEC_UPPER_LAYER 0x2  /* executable lives in an overlay upper layer */
-#define EVT_EXEC_WRITABLE 0x4     /* executable file is writable by the user */
+#define EVT_EXEC_FROM_MEMFD  0x1 /* executable is a memfd (fileless) */
+#define EVT_EXEC_UPPER_LAYER 0x2 /* executable lives in an overlay upper layer */
+#define EVT_EXEC_WRITABLE    0x4 /* executable file is writable by the user */
 
 /* FDINFO fdtype values (FT_FDTYPE) */
 enum evt_fdtype {
-	FDT_UNKNOWN, FDT_FILE, FDT_DIRECTORY, FDT_IPV4, FDT_IPV6, FDT_UNIX, FDT_PIPE,
-	FDT_EVENT, FDT_SIGNALFD, FDT_EVENTPOLL, FDT_INOTIFY, FDT_TIMERFD, FDT_NETLINK,
-	FDT_MEMFD, FDT_BPF, FDT_USERFAULTFD, FDT_IOURING, FDT_OTHER,
+	FDT_UNKNOWN,
+	FDT_FILE,
+	FDT_DIRECTORY,
+	FDT_IPV4,
+	FDT_IPV6,
+	FDT_UNIX,
+	FDT_PIPE,
+	FDT_EVENT,
+	FDT_SIGNALFD,
+	FDT_EVENTPOLL,
+	FDT_INOTIFY,
+	FDT_TIMERFD,
+	FDT_NETLINK,
+	FDT_MEMFD,
+	FDT_BPF,
+	FDT_USERFAULTFD,
+	FDT_IOURING,
+	FDT_OTHER,
 };
 
 /* What an event does (evt_info.flags), declared per type in evt_schema.def.
@@ -117,7 +160,7 @@ struct evt_param_info {
 };
 
 struct evt_info {
-	const char *name;        /* syscall-style name, "openat" */
+	const char *name; /* syscall-style name, "openat" */
 	enum evt_category category;
 	unsigned nparams;
 	const struct evt_param_info *params;
@@ -149,8 +192,8 @@ const struct evt_flag_name *evt_ftable_get(enum evt_ftable t, size_t *n);
 
 /* The decoded view of a record. */
 struct evt {
-	const struct evt_rec *rec;  /* header; fields read directly */
-	uint64_t num;               /* 1-based position in the stream being read */
+	const struct evt_rec *rec; /* header; fields read directly */
+	uint64_t num;		   /* 1-based position in the stream being read */
 	unsigned nparams;
 	const uint8_t *p[EVT_MAX_PARAMS];
 	uint32_t plen[EVT_MAX_PARAMS];
@@ -177,10 +220,23 @@ static inline uint64_t evt_param_u64(const struct evt *ev, unsigned i)
 		return 0;
 	p = ev->p[i];
 	switch (ev->plen[i]) {
-	case 1: return p[0];
-	case 2: { uint16_t v; __builtin_memcpy(&v, p, 2); return v; }
-	case 4: { uint32_t v; __builtin_memcpy(&v, p, 4); return v; }
-	case 8: { uint64_t v; __builtin_memcpy(&v, p, 8); return v; }
+	case 1:
+		return p[0];
+	case 2: {
+		uint16_t v;
+		__builtin_memcpy(&v, p, 2);
+		return v;
+	}
+	case 4: {
+		uint32_t v;
+		__builtin_memcpy(&v, p, 4);
+		return v;
+	}
+	case 8: {
+		uint64_t v;
+		__builtin_memcpy(&v, p, 8);
+		return v;
+	}
 	}
 	return 0;
 }
@@ -193,10 +249,23 @@ static inline int64_t evt_param_s64(const struct evt *ev, unsigned i)
 		return 0;
 	p = ev->p[i];
 	switch (ev->plen[i]) {
-	case 1: return (int8_t)p[0];
-	case 2: { int16_t v; __builtin_memcpy(&v, p, 2); return v; }
-	case 4: { int32_t v; __builtin_memcpy(&v, p, 4); return v; }
-	case 8: { int64_t v; __builtin_memcpy(&v, p, 8); return v; }
+	case 1:
+		return (int8_t)p[0];
+	case 2: {
+		int16_t v;
+		__builtin_memcpy(&v, p, 2);
+		return v;
+	}
+	case 4: {
+		int32_t v;
+		__builtin_memcpy(&v, p, 4);
+		return v;
+	}
+	case 8: {
+		int64_t v;
+		__builtin_memcpy(&v, p, 8);
+		return v;
+	}
 	}
 	return 0;
 }
@@ -216,7 +285,7 @@ struct evt_builder {
 	size_t cap, len;
 	unsigned nparams;
 	uint32_t lens[EVT_MAX_PARAMS];
-	uint8_t *data;      /* param bytes staging */
+	uint8_t *data; /* param bytes staging */
 	size_t data_cap, data_len;
 	struct evt_rec hdr;
 };

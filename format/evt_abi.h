@@ -13,32 +13,33 @@
 #ifndef EVT_ABI_H
 #define EVT_ABI_H
 
-#define EVT_REC_MAX (16u << 20)  /* largest record a reader accepts */
-#define EVT_MAX_PARAMS 24        /* more parameters than this: the record is damaged */
-#define EVT_COMM_LEN 16
+#define EVT_REC_MAX    (16u << 20) /* largest record a reader accepts */
+#define EVT_MAX_PARAMS 24	   /* more parameters than this: the record is damaged */
+#define EVT_COMM_LEN   16
 
 /* evt_rec.flags */
-#define EVT_RF_LARGE 0x0001      /* lens are 32-bit */
-#define EVT_RF_TRUNC 0x0002      /* some parameter was cut by snaplen or probe limits */
-#define EVT_RF_NORET 0x0004      /* syscall did not return (exit, successful execve of old image) */
+#define EVT_RF_LARGE	  0x0001 /* lens are 32-bit */
+#define EVT_RF_TRUNC	  0x0002 /* some parameter was cut by snaplen or probe limits */
+#define EVT_RF_NORET	  0x0004 /* syscall did not return (exit, successful execve of old image) */
 #define EVT_RF_ENTER_ONLY 0x0008 /* exit was never seen (e.g. thread killed); res invalid */
-#define EVT_RF_NORES 0x0010      /* the source did not record the return value (scap generic
-				    events): res is 0 and means nothing */
+#define EVT_RF_NORES                                                                               \
+	0x0010 /* the source did not record the return value (scap generic                         \
+		  events): res is 0 and means nothing */
 
 struct evt_rec {
-	__u32 len;        /* whole record, bytes */
-	__u16 type;       /* enum evt_type */
+	__u32 len;  /* whole record, bytes */
+	__u16 type; /* enum evt_type */
 	__u16 nparams;
-	__u64 ts;         /* ns since the epoch in files; ns since boot inside the probe */
-	__u64 latency;    /* syscall duration, ns (0 when not a syscall) */
-	__s64 res;        /* syscall return value */
-	__u32 pid;        /* thread group id (user-visible pid, init namespace) */
-	__u32 tid;        /* thread id (init namespace) */
-	__u32 ppid;       /* parent's tgid */
+	__u64 ts;      /* ns since the epoch in files; ns since boot inside the probe */
+	__u64 latency; /* syscall duration, ns (0 when not a syscall) */
+	__s64 res;     /* syscall return value */
+	__u32 pid;     /* thread group id (user-visible pid, init namespace) */
+	__u32 tid;     /* thread id (init namespace) */
+	__u32 ppid;    /* parent's tgid */
 	__u32 uid;
 	__u32 gid;
 	__u16 cpu;
-	__u16 flags;      /* EVT_RF_* */
+	__u16 flags; /* EVT_RF_* */
 	__u64 cgroup_id;
 	char comm[EVT_COMM_LEN];
 };

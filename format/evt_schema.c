@@ -3,9 +3,9 @@
 
 #include <string.h>
 
-#define EVT(id, num, name, cat, ef, params)                                               \
-	static const struct evt_param_info params_##id[] = { params{ NULL, PT_NONE, FT_NONE, 0 } };
-#define PRM(n, t, f, pf) { n, t, f, pf },
+#define EVT(id, num, name, cat, ef, params)                                                        \
+	static const struct evt_param_info params_##id[] = {params{NULL, PT_NONE, FT_NONE, 0}};
+#define PRM(n, t, f, pf) {n, t, f, pf},
 #include "evt_schema.def"
 #undef EVT
 #undef PRM
@@ -13,8 +13,8 @@
 /* nparams excludes the NULL sentinel each parameter array ends with. */
 static const struct evt_info evt_table[EVT_TYPE_MAX] = {
 #define PRM(n, t, f, pf)
-#define EVT(id, num, name, cat, ef, params)                                                  \
-	[num] = { name, cat, sizeof(params_##id) / sizeof(params_##id[0]) - 1, params_##id, ef },
+#define EVT(id, num, name, cat, ef, params)                                                        \
+	[num] = {name, cat, sizeof(params_##id) / sizeof(params_##id[0]) - 1, params_##id, ef},
 #include "evt_schema.def"
 #undef EVT
 #undef PRM
@@ -90,11 +90,11 @@ int evt_param_index(unsigned type, const char *name)
 const char *evt_category_name(enum evt_category c)
 {
 	static const char *const names[] = {
-		[EC_OTHER] = "other",     [EC_PROCESS] = "process", [EC_FILE] = "file",
-		[EC_IO] = "io",           [EC_NET] = "net",         [EC_IPC] = "ipc",
-		[EC_PRIV] = "privilege",  [EC_SIGNAL] = "signal",   [EC_MEMORY] = "memory",
-		[EC_KERNEL] = "kernel",   [EC_SCHED] = "sched",     [EC_META] = "meta",
-		[EC_ACTION] = "action",
+	    [EC_OTHER] = "other",    [EC_PROCESS] = "process", [EC_FILE] = "file",
+	    [EC_IO] = "io",	     [EC_NET] = "net",	       [EC_IPC] = "ipc",
+	    [EC_PRIV] = "privilege", [EC_SIGNAL] = "signal",   [EC_MEMORY] = "memory",
+	    [EC_KERNEL] = "kernel",  [EC_SCHED] = "sched",     [EC_META] = "meta",
+	    [EC_ACTION] = "action",
 	};
 	if ((unsigned)c >= sizeof(names) / sizeof(names[0]))
 		return "other";

@@ -8,10 +8,10 @@
 
 #include "../common/sr_version.h"
 
-#define FMT_MAGIC	  "SYSREC\r\n" /* 8 bytes; \r\n catches text-mode mangling */
-#define FMT_MAJOR	  2
-#define FMT_MAJOR_OLDEST  1 /* 1.x payloads hold records in the in-memory layout */
-#define FMT_MINOR	  1 /* 2.1: SHA-256 digest chain, signed checkpoints (fmt_seal.h) */
+#define FMT_MAGIC	 "SYSREC\r\n" /* 8 bytes; \r\n catches text-mode mangling */
+#define FMT_MAJOR	 2
+#define FMT_MAJOR_OLDEST 1 /* 1.x payloads hold records in the in-memory layout */
+#define FMT_MINOR	 1 /* 2.1: SHA-256 digest chain, signed checkpoints (fmt_seal.h) */
 _Static_assert(FMT_MAJOR == SR_FORMAT_MAJOR && FMT_MINOR == SR_FORMAT_MINOR,
 	       "common/sr_version.h names another capture format version");
 #define FMT_CHUNK_MAGIC	  0x314b4843u /* "CHK1" */

@@ -49,7 +49,7 @@ struct fmt_wire_enc {
 	struct fmt_wire_slot {
 		uint32_t gen, tid, num;
 		uint8_t ctx[FMT_WIRE_CTX];
-	} *slot;
+	} * slot;
 };
 
 int fmt_wire_enc_init(struct fmt_wire_enc *e);

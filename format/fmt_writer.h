@@ -12,8 +12,8 @@
  * Disk full: the failing call returns SR_ENOSPC; the writer cuts the partial
  * chunk (its events counted in events_lost) and tries to finish index and
  * trailer (indexed says whether it could; if not, the file ends after its
- * last complete chunk); every earlier chunk stays readable either way. A file holding max_chunks chunks is full the same
- * way (SR_ELIMIT; the caller rotates to a new file). After an error only
+ * last complete chunk); every earlier chunk stays readable either way. A file holding max_chunks
+ * chunks is full the same way (SR_ELIMIT; the caller rotates to a new file). After an error only
  * fmt_writer_close() is valid.
  */
 #ifndef FMT_WRITER_H
@@ -53,7 +53,7 @@ struct fmt_writer_stats {
 	/* syscall and process events (not snapshot or meta records) of chunks
 	 * that could not be written: counted in events, absent from the file */
 	uint64_t events_lost;
-	int indexed;	     /* index and trailer are on disk (known after close) */
+	int indexed;	      /* index and trailer are on disk (known after close) */
 	uint64_t checkpoints; /* signed checkpoints written */
 };
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define IN_BUF (256 * 1024)
+#define IN_BUF	(256 * 1024)
 #define OUT_BUF (256 * 1024)
 
 int scap_in_open(struct scap_in *in, const char *path)
@@ -87,7 +87,8 @@ static size_t fill(struct scap_in *in)
 				n = read(in->fd, in->in, IN_BUF);
 			while (n < 0 && errno == EINTR);
 			if (n < 0) {
-				snprintf(in->msg, sizeof(in->msg), "read error: %s", strerror(errno));
+				snprintf(in->msg, sizeof(in->msg), "read error: %s",
+					 strerror(errno));
 				in->err = 1;
 				break;
 			}
@@ -98,7 +99,8 @@ static size_t fill(struct scap_in *in)
 		}
 		if (in->z.avail_in == 0 && in->in_eof) {
 			if (!in->member_done) {
-				snprintf(in->msg, sizeof(in->msg), "gzip data ends early (truncated)");
+				snprintf(in->msg, sizeof(in->msg),
+					 "gzip data ends early (truncated)");
 				in->err = 1;
 			} else {
 				in->eof = 1;

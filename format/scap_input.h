@@ -13,7 +13,7 @@ struct scap_in {
 	uint8_t *in, *out;
 	size_t out_len, out_pos;
 	int in_eof, eof, err, member_done;
-	char msg[160];          /* set when err */
+	char msg[160]; /* set when err */
 };
 
 /* 0 or -1 (errno set by open). */

@@ -39,10 +39,18 @@ static uint64_t get(struct cur *c, unsigned width)
 	if (!need(c, width))
 		return 0;
 	switch (width) {
-	case 1: v = c->p[c->off]; break;
-	case 2: v = sr_rd16(c->p + c->off); break;
-	case 4: v = sr_rd32(c->p + c->off); break;
-	case 8: v = sr_rd64(c->p + c->off); break;
+	case 1:
+		v = c->p[c->off];
+		break;
+	case 2:
+		v = sr_rd16(c->p + c->off);
+		break;
+	case 4:
+		v = sr_rd32(c->p + c->off);
+		break;
+	case 8:
+		v = sr_rd64(c->p + c->off);
+		break;
 	}
 	c->off += width;
 	return v;
@@ -88,7 +96,7 @@ void scap_comm_set(char *dst, const uint8_t *p, uint32_t n)
 
 int scap_meta_machine(struct scap_src *s, const uint8_t *body, size_t len, struct sr_err *err)
 {
-	struct cur c = { body, len, 0, 0 };
+	struct cur c = {body, len, 0, 0};
 	const uint8_t *host;
 	uint32_t ncpus;
 
@@ -140,23 +148,35 @@ static void container_id(const uint8_t *p, uint32_t n, char out[13])
 static int is_pl(uint32_t bt)
 {
 	switch (bt) {
-	case SCAP_BT_PL_V1: case SCAP_BT_PL_V1_INT: return 1;
-	case SCAP_BT_PL_V2: case SCAP_BT_PL_V2_INT: return 2;
-	case SCAP_BT_PL_V3: case SCAP_BT_PL_V3_INT: return 3;
-	case SCAP_BT_PL_V4: return 4;
-	case SCAP_BT_PL_V5: return 5;
-	case SCAP_BT_PL_V6: return 6;
-	case SCAP_BT_PL_V7: return 7;
-	case SCAP_BT_PL_V8: return 8;
-	case SCAP_BT_PL_V9: return 9;
+	case SCAP_BT_PL_V1:
+	case SCAP_BT_PL_V1_INT:
+		return 1;
+	case SCAP_BT_PL_V2:
+	case SCAP_BT_PL_V2_INT:
+		return 2;
+	case SCAP_BT_PL_V3:
+	case SCAP_BT_PL_V3_INT:
+		return 3;
+	case SCAP_BT_PL_V4:
+		return 4;
+	case SCAP_BT_PL_V5:
+		return 5;
+	case SCAP_BT_PL_V6:
+		return 6;
+	case SCAP_BT_PL_V7:
+		return 7;
+	case SCAP_BT_PL_V8:
+		return 8;
+	case SCAP_BT_PL_V9:
+		return 9;
 	}
 	return 0;
 }
 
 /* One PROCINFO record for e: into the snapshot (to NULL) or, with header
  * time ts, into the delivery queue (a thread first met mid-capture). */
-static int add_procinfo_to(struct scap_src *s, const struct scap_pl_entry *e,
-			   struct scap_buf *to, uint64_t ts)
+static int add_procinfo_to(struct scap_src *s, const struct scap_pl_entry *e, struct scap_buf *to,
+			   uint64_t ts)
 {
 	struct evt_procinfo pi;
 	struct evt_rec h;
@@ -203,21 +223,21 @@ static int add_procinfo_to(struct scap_src *s, const struct scap_pl_entry *e,
 			rc |= scap_buf_put(&s->scratch, "", 1);
 	}
 	pi = (struct evt_procinfo){
-		.exe = { e->exe, scap_str_len(e->exe ? e->exe : (const uint8_t *)"", e->exe_len) },
-		.exepath = e->exepath ? (struct evt_bytes){ e->exepath, e->exepath_len }
-				      : (struct evt_bytes){ e->exe, e->exe_len },
-		.args = { s->scratch.p, s->scratch.len },
-		.cwd = { e->cwd, e->cwd_len },
-		.tty = e->tty,
-		.loginuid = e->loginuid,
-		.euid = e->uid, /* scap keeps one uid: the effective */
-		.egid = e->gid,
-		.cgroup = { cg, cglen },
-		.container_id = evt_str(cid),
-		.vpid = e->vpid,
-		.vtid = e->vtid,
-		.flags = flags, /* start_ts and namespaces: unknown (0) */
-		.env = { e->env, e->env_len },
+	    .exe = {e->exe, scap_str_len(e->exe ? e->exe : (const uint8_t *)"", e->exe_len)},
+	    .exepath = e->exepath ? (struct evt_bytes){e->exepath, e->exepath_len}
+				  : (struct evt_bytes){e->exe, e->exe_len},
+	    .args = {s->scratch.p, s->scratch.len},
+	    .cwd = {e->cwd, e->cwd_len},
+	    .tty = e->tty,
+	    .loginuid = e->loginuid,
+	    .euid = e->uid, /* scap keeps one uid: the effective */
+	    .egid = e->gid,
+	    .cgroup = {cg, cglen},
+	    .container_id = evt_str(cid),
+	    .vpid = e->vpid,
+	    .vtid = e->vtid,
+	    .flags = flags, /* start_ts and namespaces: unknown (0) */
+	    .env = {e->env, e->env_len},
 	};
 	rc |= evt_build_procinfo(&s->b, &h, &pi);
 	if (rc)
@@ -242,7 +262,7 @@ int scap_meta_proclist(struct scap_src *s, uint32_t bt, const uint8_t *body, siz
 		       struct sr_err *err)
 {
 	int v = is_pl(bt);
-	struct cur c = { body, len, 0, 0 };
+	struct cur c = {body, len, 0, 0};
 
 	while (len - c.off >= 4) {
 		struct scap_pl_entry e;
@@ -275,8 +295,11 @@ int scap_meta_proclist(struct scap_src *s, uint32_t bt, const uint8_t *body, siz
 		e.uid = (uint32_t)get(&c, 4);
 		e.gid = (uint32_t)get(&c, 4);
 		if (v >= 2) {
-			get(&c, 4); get(&c, 4); get(&c, 4); /* vm size, rss, swap */
-			get(&c, 8); get(&c, 8);             /* page faults */
+			get(&c, 4);
+			get(&c, 4);
+			get(&c, 4); /* vm size, rss, swap */
+			get(&c, 8);
+			get(&c, 8); /* page faults */
 			if (v >= 3)
 				e.env = get_str(&c, &e.env_len);
 			if (v >= 4) {
@@ -331,25 +354,28 @@ int scap_meta_proclist(struct scap_src *s, uint32_t bt, const uint8_t *body, siz
 	}
 	return 0;
 bad:
-	return sr_err_set(err, SR_ECORRUPT, "process list entry at byte %zu of the block is damaged",
-			  c.off + 8);
+	return sr_err_set(err, SR_ECORRUPT,
+			  "process list entry at byte %zu of the block is damaged", c.off + 8);
 }
 
 static uint8_t l4_ours(uint8_t scap_l4)
 {
 	switch (scap_l4) {
-	case 2: return 6;
-	case 3: return 17;
-	case 4: return 1;
-	default: return 0;
+	case 2:
+		return 6;
+	case 3:
+		return 17;
+	case 4:
+		return 1;
+	default:
+		return 0;
 	}
 }
 
 /* An inet fd entry -> our tuple: family | src addr | src port | dst addr |
  * dst port | l4. On disk: src addr, [dst addr], src port, [dst port], l4;
  * a server socket has no destination side. Returns the tuple length. */
-static uint32_t inet_tuple(struct cur *c, uint8_t *tuple, uint8_t family, unsigned alen,
-			   int server)
+static uint32_t inet_tuple(struct cur *c, uint8_t *tuple, uint8_t family, unsigned alen, int server)
 {
 	uint16_t sp, dp;
 
@@ -370,7 +396,7 @@ static uint32_t inet_tuple(struct cur *c, uint8_t *tuple, uint8_t family, unsign
 int scap_meta_fdlist(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t len,
 		     struct sr_err *err)
 {
-	struct cur c = { body, len, 0, 0 };
+	struct cur c = {body, len, 0, 0};
 	uint64_t tid = get(&c, 8);
 	struct scap_thr *t = scap_thr_get(s, tid, 0);
 	struct evt_rec h;
@@ -433,11 +459,21 @@ int scap_meta_fdlist(struct scap_src *s, uint32_t bt, const uint8_t *body, size_
 			break;
 		case SCAP_FD_UNKNOWN:
 			break;
-		case SCAP_FD_FIFO: case SCAP_FD_FILE: case SCAP_FD_DIRECTORY:
-		case SCAP_FD_UNSUPPORTED: case SCAP_FD_EVENT: case SCAP_FD_SIGNALFD:
-		case SCAP_FD_EVENTPOLL: case SCAP_FD_INOTIFY: case SCAP_FD_TIMERFD:
-		case SCAP_FD_NETLINK: case SCAP_FD_BPF: case SCAP_FD_USERFAULTFD:
-		case SCAP_FD_IOURING: case SCAP_FD_MEMFD: case SCAP_FD_PIDFD:
+		case SCAP_FD_FIFO:
+		case SCAP_FD_FILE:
+		case SCAP_FD_DIRECTORY:
+		case SCAP_FD_UNSUPPORTED:
+		case SCAP_FD_EVENT:
+		case SCAP_FD_SIGNALFD:
+		case SCAP_FD_EVENTPOLL:
+		case SCAP_FD_INOTIFY:
+		case SCAP_FD_TIMERFD:
+		case SCAP_FD_NETLINK:
+		case SCAP_FD_BPF:
+		case SCAP_FD_USERFAULTFD:
+		case SCAP_FD_IOURING:
+		case SCAP_FD_MEMFD:
+		case SCAP_FD_PIDFD:
 			name = get_str(&c, &name_len);
 			break;
 		default:
@@ -452,7 +488,8 @@ int scap_meta_fdlist(struct scap_src *s, uint32_t bt, const uint8_t *body, size_
 			c.off = start + sub_len;
 		} else if (!known) {
 			/* Without entry lengths an unknown fd type cannot be stepped over. */
-			return sr_err_set(err, SR_ECORRUPT, "fd list entry of unknown type %u", type);
+			return sr_err_set(err, SR_ECORRUPT, "fd list entry of unknown type %u",
+					  type);
 		}
 		if (!known)
 			continue;
@@ -462,13 +499,13 @@ int scap_meta_fdlist(struct scap_src *s, uint32_t bt, const uint8_t *body, size_
 			tlen += n;
 		}
 		rc |= evt_build_fdinfo(
-			&s->b, &h,
-			&(struct evt_fdinfo){ .fd = fd,
-					      .type = scap_fdtype_to_ours(type),
-					      .name = { name, name ? scap_str_len(name, name_len) : 0 },
-					      .tuple = { tuple, tlen },
-					      .flags = oflags,
-					      .ino = ino });
+		    &s->b, &h,
+		    &(struct evt_fdinfo){.fd = fd,
+					 .type = scap_fdtype_to_ours(type),
+					 .name = {name, name ? scap_str_len(name, name_len) : 0},
+					 .tuple = {tuple, tlen},
+					 .flags = oflags,
+					 .ino = ino});
 		if (rc || scap_emit(s, &s->snap))
 			return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
@@ -481,7 +518,7 @@ bad:
 int scap_meta_userlist(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t len,
 		       struct sr_err *err)
 {
-	struct cur c = { body, len, 0, 0 };
+	struct cur c = {body, len, 0, 0};
 	struct evt_rec h;
 
 	memset(&h, 0, sizeof(h));

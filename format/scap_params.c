@@ -14,22 +14,36 @@ int64_t scap_wire_num(unsigned wire, const uint8_t *p, uint32_t len)
 	int is_signed = wire == SW_I8 || wire == SW_I16 || wire == SW_I32 || wire == SW_I64;
 
 	switch (len) {
-	case 1: return is_signed ? (int64_t)(int8_t)p[0] : (int64_t)p[0];
-	case 2: return is_signed ? (int64_t)(int16_t)sr_rd16(p) : (int64_t)sr_rd16(p);
-	case 4: return is_signed ? (int64_t)(int32_t)sr_rd32(p) : (int64_t)sr_rd32(p);
-	case 8: return (int64_t)sr_rd64(p);
-	default: return 0;
+	case 1:
+		return is_signed ? (int64_t)(int8_t)p[0] : (int64_t)p[0];
+	case 2:
+		return is_signed ? (int64_t)(int16_t)sr_rd16(p) : (int64_t)sr_rd16(p);
+	case 4:
+		return is_signed ? (int64_t)(int32_t)sr_rd32(p) : (int64_t)sr_rd32(p);
+	case 8:
+		return (int64_t)sr_rd64(p);
+	default:
+		return 0;
 	}
 }
 
 unsigned scap_wire_width(unsigned wire)
 {
 	switch (wire) {
-	case SW_I8: case SW_U8: return 1;
-	case SW_I16: case SW_U16: return 2;
-	case SW_I32: case SW_U32: return 4;
-	case SW_I64: case SW_U64: return 8;
-	default: return 0;
+	case SW_I8:
+	case SW_U8:
+		return 1;
+	case SW_I16:
+	case SW_U16:
+		return 2;
+	case SW_I32:
+	case SW_U32:
+		return 4;
+	case SW_I64:
+	case SW_U64:
+		return 8;
+	default:
+		return 0;
 	}
 }
 

@@ -28,7 +28,7 @@ struct pview {
 
 /* Our parameters being assembled for one record. */
 struct oparams {
-	unsigned max;                   /* highest index set + 1 */
+	unsigned max; /* highest index set + 1 */
 	uint8_t set[EVT_MAX_PARAMS];
 	const uint8_t *p[EVT_MAX_PARAMS];
 	uint32_t len[EVT_MAX_PARAMS];
@@ -87,22 +87,66 @@ static void apply(struct oparams *o, const struct scap_prm *defs, unsigned ndefs
 		if (scap_wire_width(d->wire))
 			num = scap_wire_num(d->wire, p, len);
 		switch (d->conv) {
-		case SV_RES: o->res = num; o->has_res = 1; continue;
-		case SV_TID: o->tid = num; o->has_tid = 1; continue;
-		case SV_PID: o->pid = num; o->has_pid = 1; continue;
-		case SV_PTID: o->ptid = num; o->has_ptid = 1; continue;
-		case SV_VTID: o->vtid = num; continue;
-		case SV_VPID: o->vpid = num; continue;
-		case SV_UID: o->uid = (uint32_t)num; o->has_uid = 1; continue;
-		case SV_GID: o->gid = (uint32_t)num; o->has_gid = 1; continue;
-		case SV_SCID: o->scid = num; o->has_scid = 1; continue;
-		case SV_CGROUPS: o->cgroups = p; o->cgroups_len = len; continue;
-		case SV_CWD: o->cwd = p; o->cwd_len = scap_str_len(p, len); continue;
-		case SV_COMM: o->comm = p; o->comm_len = scap_str_len(p, len); continue;
-		case SV_ARGV0: o->argv0 = p; o->argv0_len = scap_str_len(p, len); continue;
-		case SV_ARGV: o->argv = p; o->argv_len = len; continue;
-		case SV_TRUSTED_EXE: o->texe = p; o->texe_len = scap_str_len(p, len); continue;
-		default: break;
+		case SV_RES:
+			o->res = num;
+			o->has_res = 1;
+			continue;
+		case SV_TID:
+			o->tid = num;
+			o->has_tid = 1;
+			continue;
+		case SV_PID:
+			o->pid = num;
+			o->has_pid = 1;
+			continue;
+		case SV_PTID:
+			o->ptid = num;
+			o->has_ptid = 1;
+			continue;
+		case SV_VTID:
+			o->vtid = num;
+			continue;
+		case SV_VPID:
+			o->vpid = num;
+			continue;
+		case SV_UID:
+			o->uid = (uint32_t)num;
+			o->has_uid = 1;
+			continue;
+		case SV_GID:
+			o->gid = (uint32_t)num;
+			o->has_gid = 1;
+			continue;
+		case SV_SCID:
+			o->scid = num;
+			o->has_scid = 1;
+			continue;
+		case SV_CGROUPS:
+			o->cgroups = p;
+			o->cgroups_len = len;
+			continue;
+		case SV_CWD:
+			o->cwd = p;
+			o->cwd_len = scap_str_len(p, len);
+			continue;
+		case SV_COMM:
+			o->comm = p;
+			o->comm_len = scap_str_len(p, len);
+			continue;
+		case SV_ARGV0:
+			o->argv0 = p;
+			o->argv0_len = scap_str_len(p, len);
+			continue;
+		case SV_ARGV:
+			o->argv = p;
+			o->argv_len = len;
+			continue;
+		case SV_TRUSTED_EXE:
+			o->texe = p;
+			o->texe_len = scap_str_len(p, len);
+			continue;
+		default:
+			break;
 		}
 		if (our < 0)
 			continue;
@@ -118,11 +162,13 @@ static void apply(struct oparams *o, const struct scap_prm *defs, unsigned ndefs
 			break;
 		case SW_ST:
 			if (d->conv == SV_PEER_DST || d->conv == SV_PEER_SRC)
-				oset(o, our, o->tmp[our],
-				     scap_st_to_sa(p, len, d->conv == SV_PEER_DST, o->tmp[our], 72));
+				oset(
+				    o, our, o->tmp[our],
+				    scap_st_to_sa(p, len, d->conv == SV_PEER_DST, o->tmp[our], 72));
 			else
-				oset(o, our, o->tmp[our],
-				     scap_st_to_ours(p, len, d->conv == SV_ACCEPT, o->tmp[our], 72));
+				oset(
+				    o, our, o->tmp[our],
+				    scap_st_to_ours(p, len, d->conv == SV_ACCEPT, o->tmp[our], 72));
 			break;
 		case SW_FDL:
 		case SW_DYN:
@@ -282,7 +328,7 @@ static int pend_queue_push(struct scap_src *s, uint64_t tid, uint64_t seq)
 		if (ncap > p->peak_qcap)
 			p->peak_qcap = ncap;
 	}
-	p->q[(p->head + p->len) & (p->cap - 1)] = (struct scap_pend_ref){ tid, seq };
+	p->q[(p->head + p->len) & (p->cap - 1)] = (struct scap_pend_ref){tid, seq};
 	p->len++;
 	return 0;
 }
@@ -433,8 +479,8 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 			scap_comm_set(t->comm, o->comm, o->comm_len);
 	} else if ((d->flags & SD_CLONE) && o->has_res && o->res > 0) {
 		struct scap_thr *c = scap_thr_get(s, (uint64_t)o->res, 1);
-		int thread = o->set[0] && o->len[0] == 8 &&
-			     (sr_rd64(o->p[0]) & 0x10000 /* CLONE_THREAD */);
+		int thread =
+		    o->set[0] && o->len[0] == 8 && (sr_rd64(o->p[0]) & 0x10000 /* CLONE_THREAD */);
 		t = scap_thr_get(s, tid, 0);
 		if (c && t && !c->comm[0]) {
 			c->pid = thread ? t->pid : (uint64_t)o->res;
@@ -578,8 +624,8 @@ static int flush_all_pending(struct scap_src *s)
 /* Makes the enter in v wait on t for its exit. Past the limits the oldest
  * waiting enters (never this one) are emitted alone: memory stays bounded by
  * the limits plus one event. t is not valid after the call. */
-static int pend_store(struct scap_src *s, struct scap_thr *t, const struct pview *v,
-		      uint16_t type, uint64_t ts, uint16_t cpu)
+static int pend_store(struct scap_src *s, struct scap_thr *t, const struct pview *v, uint16_t type,
+		      uint64_t ts, uint16_t cpu)
 {
 	struct scap_pend *p = &s->pend;
 	size_t need = 4 + 4 * (size_t)v->n;
@@ -636,8 +682,8 @@ static int pend_store(struct scap_src *s, struct scap_thr *t, const struct pview
 static int container_event(struct scap_src *s, const uint8_t *ev, uint32_t evlen, unsigned hdr,
 			   int large, int v2, uint64_t ts, struct sr_err *err);
 
-static int split_params(const uint8_t *ev, uint32_t evlen, unsigned hdr, int large,
-			int has_n, unsigned maxn, struct pview *v)
+static int split_params(const uint8_t *ev, uint32_t evlen, unsigned hdr, int large, int has_n,
+			unsigned maxn, struct pview *v)
 {
 	unsigned lw = large ? 4 : 2;
 	uint32_t n;
@@ -706,7 +752,8 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 	type = sr_rd16(ev + 20);
 	/* The event must fit in its block (the block may carry padding). */
 	if (evlen < hdr || evlen > len - pre)
-		return sr_err_set(err, SR_ECORRUPT, "event length %u does not fit its block", evlen);
+		return sr_err_set(err, SR_ECORRUPT, "event length %u does not fit its block",
+				  evlen);
 	s->thr_clock++;
 	if (type < SCAP_NUM_TYPE_END)
 		s->evno++;
@@ -739,7 +786,7 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 	if (d->flags & SD_SINGLE) {
 		s->cur_num = s->evno;
 		return build(s, d, tid, cpu, &v, ts, NULL, 0, 0) ? sr_err_set(err, SR_ENOMEM, "oom")
-								   : 0;
+								 : 0;
 	}
 	t = scap_thr_get(s, tid, 1);
 	if (!t)
@@ -923,19 +970,37 @@ static void read_block(struct scap_src *s)
 	case SCAP_BT_MI_INT:
 		rc = scap_meta_machine(s, body, blen, &why);
 		break;
-	case SCAP_BT_PL_V1: case SCAP_BT_PL_V1_INT: case SCAP_BT_PL_V2: case SCAP_BT_PL_V2_INT:
-	case SCAP_BT_PL_V3: case SCAP_BT_PL_V3_INT: case SCAP_BT_PL_V4: case SCAP_BT_PL_V5:
-	case SCAP_BT_PL_V6: case SCAP_BT_PL_V7: case SCAP_BT_PL_V8: case SCAP_BT_PL_V9:
+	case SCAP_BT_PL_V1:
+	case SCAP_BT_PL_V1_INT:
+	case SCAP_BT_PL_V2:
+	case SCAP_BT_PL_V2_INT:
+	case SCAP_BT_PL_V3:
+	case SCAP_BT_PL_V3_INT:
+	case SCAP_BT_PL_V4:
+	case SCAP_BT_PL_V5:
+	case SCAP_BT_PL_V6:
+	case SCAP_BT_PL_V7:
+	case SCAP_BT_PL_V8:
+	case SCAP_BT_PL_V9:
 		rc = scap_meta_proclist(s, bt, body, blen, &why);
 		break;
-	case SCAP_BT_FDL: case SCAP_BT_FDL_INT: case SCAP_BT_FDL_V2:
+	case SCAP_BT_FDL:
+	case SCAP_BT_FDL_INT:
+	case SCAP_BT_FDL_V2:
 		rc = scap_meta_fdlist(s, bt, body, blen, &why);
 		break;
-	case SCAP_BT_UL: case SCAP_BT_UL_INT: case SCAP_BT_UL_V2:
+	case SCAP_BT_UL:
+	case SCAP_BT_UL_INT:
+	case SCAP_BT_UL_V2:
 		rc = scap_meta_userlist(s, bt, body, blen, &why);
 		break;
-	case SCAP_BT_EV: case SCAP_BT_EV_INT: case SCAP_BT_EV_V2: case SCAP_BT_EV_V2_LARGE:
-	case SCAP_BT_EVF: case SCAP_BT_EVF_V2: case SCAP_BT_EVF_V2_LARGE:
+	case SCAP_BT_EV:
+	case SCAP_BT_EV_INT:
+	case SCAP_BT_EV_V2:
+	case SCAP_BT_EV_V2_LARGE:
+	case SCAP_BT_EVF:
+	case SCAP_BT_EVF_V2:
+	case SCAP_BT_EVF_V2_LARGE:
 		rc = do_event(s, bt, body, blen, &why);
 		break;
 	default:
@@ -1044,11 +1109,11 @@ static void src_close(struct evt_source *base)
 }
 
 static const struct evt_source_ops scap_ops = {
-	.next = src_next,
-	.seek_time = NULL,
-	.set_types = src_set_types,
-	.set_header_types = src_set_header_types,
-	.close = src_close,
+    .next = src_next,
+    .seek_time = NULL,
+    .set_types = src_set_types,
+    .set_header_types = src_set_header_types,
+    .close = src_close,
 };
 
 int scap_source_open(const char *path, struct evt_source **out, struct sr_err *err)

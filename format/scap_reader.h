@@ -4,7 +4,6 @@
 #ifndef SCAP_READER_H
 #define SCAP_READER_H
 
-
 #include "evt_source.h"
 #include "scap_input.h"
 #include "scap_int.h"
@@ -23,10 +22,10 @@ struct scap_thr {
 	uint8_t pend;
 	uint16_t pend_type, pend_cpu;
 	uint64_t pend_ts;
-	uint64_t pend_seq;        /* its place in the pending queue */
-	uint64_t pend_num;        /* its event number (scap_src.evno) */
+	uint64_t pend_seq; /* its place in the pending queue */
+	uint64_t pend_num; /* its event number (scap_src.evno) */
 	uint8_t *pend_buf;
-	uint32_t seen;            /* s->thr_clock when last looked up (eviction age) */
+	uint32_t seen; /* s->thr_clock when last looked up (eviction age) */
 	uint32_t pend_cap;
 };
 
@@ -40,7 +39,7 @@ struct scap_thr {
  * middle of the file (see thr_evict in scap_reader.c for what that costs).
  * Read when a source opens (never below SCAP_THR_MIN); tests lower it. */
 #define SCAP_THR_MAX_DEFAULT (1u << 17)
-#define SCAP_THR_MIN 8
+#define SCAP_THR_MIN	     8
 extern size_t scap_thr_max;
 
 /* Limits on the enter events waiting for their exit, across all threads.
@@ -52,7 +51,7 @@ extern size_t scap_thr_max;
  * them. The entry limit is also held to half the thread limit: a waiting
  * enter pins its thread in the table, and the other half keeps room to
  * evict from. */
-#define SCAP_PEND_MAX_BYTES_DEFAULT (64u << 20)
+#define SCAP_PEND_MAX_BYTES_DEFAULT   (64u << 20)
 #define SCAP_PEND_MAX_ENTRIES_DEFAULT (SCAP_THR_MAX_DEFAULT / 2)
 extern size_t scap_pend_max_bytes;
 extern size_t scap_pend_max_entries;
@@ -72,14 +71,14 @@ struct scap_pend_ref {
 #define SCAP_PEND_POOL 8
 struct scap_pend {
 	struct scap_pend_ref *q;
-	size_t head, len, cap;       /* ring: entries [head, head + len) mod cap */
+	size_t head, len, cap; /* ring: entries [head, head + len) mod cap */
 	uint64_t next_seq;
-	size_t n;                    /* enters waiting */
-	size_t bytes;                /* their buffers' capacity, summed */
-	size_t max_bytes, max_n;     /* limits for this source */
-	size_t peak_bytes, peak_n;   /* high-water marks (tests, stats) */
-	size_t peak_qcap;            /* the ring's largest size, in entries */
-	uint64_t evicted;            /* enters delivered alone because of the limits */
+	size_t n;		   /* enters waiting */
+	size_t bytes;		   /* their buffers' capacity, summed */
+	size_t max_bytes, max_n;   /* limits for this source */
+	size_t peak_bytes, peak_n; /* high-water marks (tests, stats) */
+	size_t peak_qcap;	   /* the ring's largest size, in entries */
+	uint64_t evicted;	   /* enters delivered alone because of the limits */
 	uint8_t *pool[SCAP_PEND_POOL];
 	uint32_t pool_cap[SCAP_PEND_POOL];
 	unsigned npool;
@@ -93,13 +92,13 @@ struct scap_pend {
 #define SCAP_ALIGN8(n) (((n) + 7) & ~(size_t)7)
 
 struct scap_src {
-	struct evt_source base;   /* first: the evt_source handed out */
+	struct evt_source base; /* first: the evt_source handed out */
 	struct scap_in in;
 	int in_open;
-	uint64_t off;             /* (decompressed) offset of the next block */
-	uint64_t blockno;         /* 0-based number of the next block */
+	uint64_t off;	  /* (decompressed) offset of the next block */
+	uint64_t blockno; /* 0-based number of the next block */
 	uint64_t cur_off, cur_block;
-	struct scap_buf blk;      /* current block, header included */
+	struct scap_buf blk; /* current block, header included */
 	int eof, failed, saw_shb;
 	struct sr_err pending_err;
 	uint16_t major, minor;
@@ -108,36 +107,35 @@ struct scap_src {
 	 * exit takes the exit's number, an enter left alone its own; snapshot
 	 * records take the number of the event record before them. Event types
 	 * sysdig does not know are skipped unnumbered (SCAP_NUM_TYPE_END). */
-	uint64_t evno;            /* event blocks numbered so far */
-	uint64_t cur_num;         /* number of the record build() makes */
-	uint64_t last_num;        /* number of the last event record delivered */
-	struct scap_buf qnum;     /* (offset in q, number) of each event record in q */
+	uint64_t evno;	      /* event blocks numbered so far */
+	uint64_t cur_num;     /* number of the record build() makes */
+	uint64_t last_num;    /* number of the last event record delivered */
+	struct scap_buf qnum; /* (offset in q, number) of each event record in q */
 	size_t qnum_pos;
 
-	struct scap_buf q;        /* records ready to deliver, back to back */
+	struct scap_buf q; /* records ready to deliver, back to back */
 	size_t q_pos;
-	struct scap_buf snap;     /* snapshot records gathered from list blocks */
+	struct scap_buf snap; /* snapshot records gathered from list blocks */
 	unsigned snap_threads;
 
 	struct scap_thr *thr;
 	size_t thr_cap, thr_n;
-	size_t thr_max;           /* limit for this source (scap_thr_max at open) */
-	size_t thr_peak;          /* most threads held at once (tests, stats) */
-	uint64_t thr_evicted;     /* threads forgotten to stay within thr_max */
-	uint32_t thr_clock;       /* counts events: the age of a thread's seen */
-	size_t thr_hand;          /* where the next eviction sample starts */
-	uint64_t thr_pin;         /* the thread being built: never evicted */
+	size_t thr_max;	      /* limit for this source (scap_thr_max at open) */
+	size_t thr_peak;      /* most threads held at once (tests, stats) */
+	uint64_t thr_evicted; /* threads forgotten to stay within thr_max */
+	uint32_t thr_clock;   /* counts events: the age of a thread's seen */
+	size_t thr_hand;      /* where the next eviction sample starts */
+	uint64_t thr_pin;     /* the thread being built: never evicted */
 	struct scap_pend pend;
 
 	struct evt_builder b;
-	struct scap_buf scratch;  /* argv assembly */
-	struct oparams *ops_buf;  /* per-record assembly space (scap_reader.c) */
+	struct scap_buf scratch; /* argv assembly */
+	struct oparams *ops_buf; /* per-record assembly space (scap_reader.c) */
 	uint8_t want[32];
 	/* with filter: unwanted types come header-only instead of not at all */
 	int hdr_only;
 	int filter;
 };
-
 
 /* The thread table (scap_src.c). The thread tid, or NULL; with create, a
  * new entry when it is unknown. Creating may move every entry (growth, or

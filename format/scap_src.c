@@ -52,8 +52,8 @@ int scap_emit(struct scap_src *s, struct scap_buf *to)
 
 size_t scap_thr_max = SCAP_THR_MAX_DEFAULT;
 
-#define THR_CAP_MIN 16  /* slots in a new table */
-#define THR_SAMPLE 8    /* eviction candidates compared per eviction */
+#define THR_CAP_MIN 16 /* slots in a new table */
+#define THR_SAMPLE  8  /* eviction candidates compared per eviction */
 
 /* Every bit of the tid reaches the slot bits: a file's ids that differ only
  * in high bits (a plain multiplication leaves their low product bits equal)

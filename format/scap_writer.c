@@ -28,11 +28,11 @@
  * event that would not fit has its largest variable parameters (buffers,
  * strings, string arrays) cut to a common length, as a snaplen cuts a
  * buffer: every event is kept, its fixed parameters intact. */
-#define W_BLOCK_MAX 65536u                  /* sysdig's read buffer; kept to the whole block */
+#define W_BLOCK_MAX 65536u		       /* sysdig's read buffer; kept to the whole block */
 #define W_EVENT_MAX (W_BLOCK_MAX - 12 - 6 - 3) /* less framing, cpu+flags, padding */
-#define W_PARAM_MAX 65535u                  /* a u16 parameter length */
-#define W_NOT_VAR UINT32_MAX                /* marks a fixed-size parameter */
-#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
+#define W_PARAM_MAX 65535u		       /* a u16 parameter length */
+#define W_NOT_VAR   UINT32_MAX		       /* marks a fixed-size parameter */
+#define ALIGN8(n)   (((n) + 7) & ~(size_t)7)
 
 /* A parent we do not know is (uint32_t)-1 in our records and -1 in scap's
  * 64-bit ptid, as sysdig writes it. */
@@ -45,8 +45,8 @@ struct scap_writer {
 	FILE *f;
 	char path[4096];
 	int lists_done, in_snap, failed;
-	struct scap_buf snap;    /* snapshot records waiting for the lists */
-	struct scap_buf blk;     /* block assembly */
+	struct scap_buf snap; /* snapshot records waiting for the lists */
+	struct scap_buf blk;  /* block assembly */
 	struct scap_buf tmp;
 	unsigned long long events;
 	unsigned long long cut; /* events with parameters cut to fit */
@@ -57,10 +57,22 @@ static int wb_put(struct scap_buf *b, const void *d, size_t n)
 	return scap_buf_put(b, d, n);
 }
 
-static int wb_u8(struct scap_buf *b, uint8_t v) { return wb_put(b, &v, 1); }
-static int wb_u16(struct scap_buf *b, uint16_t v) { return wb_put(b, &v, 2); }
-static int wb_u32(struct scap_buf *b, uint32_t v) { return wb_put(b, &v, 4); }
-static int wb_u64(struct scap_buf *b, uint64_t v) { return wb_put(b, &v, 8); }
+static int wb_u8(struct scap_buf *b, uint8_t v)
+{
+	return wb_put(b, &v, 1);
+}
+static int wb_u16(struct scap_buf *b, uint16_t v)
+{
+	return wb_put(b, &v, 2);
+}
+static int wb_u32(struct scap_buf *b, uint32_t v)
+{
+	return wb_put(b, &v, 4);
+}
+static int wb_u64(struct scap_buf *b, uint64_t v)
+{
+	return wb_put(b, &v, 8);
+}
 
 /* u16 length + bytes (list blocks store strings without NUL). */
 static int wb_lstr(struct scap_buf *b, const uint8_t *p, uint32_t n)
@@ -91,7 +103,7 @@ int scap_writer_open(struct scap_writer **out, const char *path, const struct fm
 		     int exclusive, struct sr_err *err)
 {
 	struct scap_writer *w = calloc(1, sizeof(*w));
-	struct scap_buf b = { 0 };
+	struct scap_buf b = {0};
 	char hn[128];
 	int rc, fd;
 
@@ -175,14 +187,15 @@ static int pl_entry(struct scap_buf *b, const struct evt *ev)
 	rc |= wb_u64(b, evt_param_u64(ev, (unsigned)evt_param_index(t, "vpid")));
 	if (cg_l) {
 		cgn = (uint32_t)snprintf((char *)cgbuf, sizeof(cgbuf), "cpuset=%.*s",
-					 (int)(cg_l < 1000 ? cg_l : 1000), (const char *)cg) + 1;
+					 (int)(cg_l < 1000 ? cg_l : 1000), (const char *)cg) +
+		      1;
 	}
 	rc |= wb_lstr(b, cgbuf, cgn);
 	rc |= wb_lstr(b, (const uint8_t *)"/", 1);
 	/* the pre-0.10 tail (loginuid, exe_writable, caps): every reader knows it */
 	rc |= wb_u32(b, (uint32_t)evt_param_u64(ev, (unsigned)evt_param_index(t, "loginuid")));
-	rc |= wb_u8(b, (evt_param_u64(ev, (unsigned)evt_param_index(t, "flags")) &
-			EVT_EXEC_WRITABLE) != 0);
+	rc |= wb_u8(
+	    b, (evt_param_u64(ev, (unsigned)evt_param_index(t, "flags")) & EVT_EXEC_WRITABLE) != 0);
 	rc |= wb_u64(b, 0) | wb_u64(b, 0) | wb_u64(b, 0);
 	sub = (uint32_t)(b->len - start);
 	memcpy(b->p + start, &sub, 4);
@@ -213,15 +226,16 @@ static int fd_entry(struct scap_buf *b, const struct evt *ev)
 	uint32_t nl, tl;
 	const uint8_t *name = prm(ev, 2, &nl), *tu = prm(ev, 3, &tl);
 	unsigned ours = (unsigned)evt_param_u64(ev, 1);
-	int server = (ours == FDT_IPV4 && tl >= 13 && !memcmp(tu + 7, "\0\0\0\0\0\0", 6)) ||
-		     (ours == FDT_IPV6 && tl >= 37 && sr_rd64(tu + 19) == 0 &&
-		      sr_rd64(tu + 27) == 0);
+	int server =
+	    (ours == FDT_IPV4 && tl >= 13 && !memcmp(tu + 7, "\0\0\0\0\0\0", 6)) ||
+	    (ours == FDT_IPV6 && tl >= 37 && sr_rd64(tu + 19) == 0 && sr_rd64(tu + 27) == 0);
 	unsigned type = fdtype_for_sysdig(scap_fdtype_from_ours(ours, (unsigned)server));
 	size_t start = b->len;
 	uint32_t sub;
 	int rc = 0;
 
-	rc |= wb_u32(b, 0) | wb_u64(b, (uint64_t)evt_param_s64(ev, 0)) | wb_u64(b, evt_param_u64(ev, 5));
+	rc |= wb_u32(b, 0) | wb_u64(b, (uint64_t)evt_param_s64(ev, 0)) |
+	      wb_u64(b, evt_param_u64(ev, 5));
 	rc |= wb_u8(b, (uint8_t)type);
 	switch (type) {
 	case SCAP_FD_IPV4_SOCK:
@@ -287,7 +301,7 @@ static int write_container(struct scap_writer *w, const struct evt *ev, struct s
 
 static int write_lists(struct scap_writer *w, struct sr_err *err)
 {
-	struct scap_buf b = { 0 };
+	struct scap_buf b = {0};
 	struct evt ev;
 	size_t off;
 	int rc = 0;
@@ -337,13 +351,14 @@ static int write_lists(struct scap_writer *w, struct sr_err *err)
 			s1 = prm(&ev, 2, &l1);
 			s2 = prm(&ev, 3, &l2);
 			s3 = prm(&ev, 4, &l3);
-			rc |= wb_u32(&b, 0) | wb_u8(&b, 0) | wb_u32(&b, (uint32_t)evt_param_u64(&ev, 0)) |
+			rc |= wb_u32(&b, 0) | wb_u8(&b, 0) |
+			      wb_u32(&b, (uint32_t)evt_param_u64(&ev, 0)) |
 			      wb_u32(&b, (uint32_t)evt_param_u64(&ev, 1)) | wb_lstr(&b, s1, l1) |
 			      wb_lstr(&b, s2, l2) | wb_lstr(&b, s3, l3);
 		} else if (ev.rec->type == EVT_GROUPINFO) {
 			s1 = prm(&ev, 1, &l1);
-			rc |= wb_u32(&b, 0) | wb_u8(&b, 1) | wb_u32(&b, (uint32_t)evt_param_u64(&ev, 0)) |
-			      wb_lstr(&b, s1, l1);
+			rc |= wb_u32(&b, 0) | wb_u8(&b, 1) |
+			      wb_u32(&b, (uint32_t)evt_param_u64(&ev, 0)) | wb_lstr(&b, s1, l1);
 		} else {
 			continue;
 		}
@@ -373,9 +388,13 @@ static int write_lists(struct scap_writer *w, struct sr_err *err)
 static unsigned exit_count_for_writing(const struct scap_evdef *d)
 {
 	switch (d->id) {
-	case 22: return 2;                /* connect */
-	case 292: case 330: return 20;    /* execve, execveat */
-	default: return d->nx;
+	case 22:
+		return 2; /* connect */
+	case 292:
+	case 330:
+		return 20; /* execve, execveat */
+	default:
+		return d->nx;
 	}
 }
 
@@ -409,13 +428,36 @@ static int put_param(struct scap_writer *w, const struct scap_prm *d, const stru
 	if (have)
 		p = prm(ev, d->our, &l);
 	switch (d->conv) {
-	case SV_RES: num = (uint64_t)r->res; have = 1; break;
-	case SV_TID: case SV_VTID: num = r->tid; have = 1; break;
-	case SV_PID: case SV_VPID: num = r->pid; have = 1; break;
-	case SV_PTID: num = scap_ptid(r->ppid); have = 1; break;
-	case SV_UID: num = r->uid; have = 1; break;
-	case SV_GID: num = r->gid; have = 1; break;
-	case SV_SCID: num = sc; have = 1; break;
+	case SV_RES:
+		num = (uint64_t)r->res;
+		have = 1;
+		break;
+	case SV_TID:
+	case SV_VTID:
+		num = r->tid;
+		have = 1;
+		break;
+	case SV_PID:
+	case SV_VPID:
+		num = r->pid;
+		have = 1;
+		break;
+	case SV_PTID:
+		num = scap_ptid(r->ppid);
+		have = 1;
+		break;
+	case SV_UID:
+		num = r->uid;
+		have = 1;
+		break;
+	case SV_GID:
+		num = r->gid;
+		have = 1;
+		break;
+	case SV_SCID:
+		num = sc;
+		have = 1;
+		break;
 	case SV_COMM:
 		p = (const uint8_t *)r->comm;
 		l = (uint32_t)strnlen(r->comm, EVT_COMM_LEN);
@@ -471,19 +513,21 @@ static int put_param(struct scap_writer *w, const struct scap_prm *d, const stru
 			*varp = l;
 			break;
 		case SW_SA:
-			rc = wb_put(t, sock, scap_sa_from_ours(have ? p : NULL, have ? l : 0, sock,
-							       sizeof(sock)));
+			rc = wb_put(
+			    t, sock,
+			    scap_sa_from_ours(have ? p : NULL, have ? l : 0, sock, sizeof(sock)));
 			break;
 		case SW_ST:
 			if (d->conv == SV_PEER_DST || d->conv == SV_PEER_SRC)
-				rc = wb_put(t, sock, scap_sa_to_st(have ? p : NULL, have ? l : 0,
-								   d->conv == SV_PEER_DST, sock,
-								   sizeof(sock)));
+				rc = wb_put(t, sock,
+					    scap_sa_to_st(have ? p : NULL, have ? l : 0,
+							  d->conv == SV_PEER_DST, sock,
+							  sizeof(sock)));
 			else
-				rc = wb_put(t, sock, scap_st_from_ours(have ? p : NULL,
-								       have ? l : 0,
-								       d->conv == SV_ACCEPT, sock,
-								       sizeof(sock)));
+				rc = wb_put(t, sock,
+					    scap_st_from_ours(have ? p : NULL, have ? l : 0,
+							      d->conv == SV_ACCEPT, sock,
+							      sizeof(sock)));
 			break;
 		case SW_FDL:
 			rc = wb_u16(t, 0);
@@ -583,8 +627,8 @@ int scap_writer_append(struct scap_writer *w, const void *rec, size_t len, struc
 	const struct evt_rec *r;
 	const struct evt_info *info;
 	const struct scap_evdef *d;
-	static struct scap_prm generic_e[2] = { { SW_U16, SV_SCID, -1 }, { SW_U16, SV_COPY, 0 } };
-	static struct scap_prm generic_x[1] = { { SW_U16, SV_SCID, -1 } };
+	static struct scap_prm generic_e[2] = {{SW_U16, SV_SCID, -1}, {SW_U16, SV_COPY, 0}};
+	static struct scap_prm generic_x[1] = {{SW_U16, SV_SCID, -1}};
 	uint64_t exit_ts, enter_ts;
 	int rc, sc = 0;
 
@@ -606,7 +650,8 @@ int scap_writer_append(struct scap_writer *w, const void *rec, size_t len, struc
 		else if (r->type != EVT_DROP) {
 			static const uint8_t zeros[8];
 			/* kept 8-byte aligned: decoded views read header fields directly */
-			if (wb_put(&w->snap, rec, len) || wb_put(&w->snap, zeros, ALIGN8(len) - len))
+			if (wb_put(&w->snap, rec, len) ||
+			    wb_put(&w->snap, zeros, ALIGN8(len) - len))
 				return sr_err_set(err, SR_ENOMEM, "out of memory");
 		}
 		return 0;

@@ -35,8 +35,8 @@ static __always_inline void put_dpath(struct prb_scratch *s, struct dentry *d, s
 	}
 	m = (struct mount *)((void *)vm - bpf_core_field_offset(struct mount, mnt));
 	pseudo = d == BPF_CORE_READ(d, d_parent) && d != BPF_CORE_READ(vm, mnt_root);
-	deleted = pseudo || (!pseudo && d != BPF_CORE_READ(d, d_parent) &&
-			     !BPF_CORE_READ(d, d_hash.pprev));
+	deleted = pseudo ||
+		  (!pseudo && d != BPF_CORE_READ(d, d_parent) && !BPF_CORE_READ(d, d_hash.pprev));
 	/* the write position lives in the map, not a register: the verifier then
 	 * sees the same state on every iteration and prunes, instead of
 	 * following each possible position separately */

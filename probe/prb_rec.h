@@ -52,9 +52,12 @@ struct prb_scratch {
  * before them), and clang splits a store it cannot prove aligned into byte
  * stores (8 stores and 14 shifts for a u64); x86 stores unaligned words
  * natively and the verifier allows it, so say it in asm. */
-#define prb_st64(p, v) asm volatile("*(u64 *)(%[a] + 0) = %[x]" ::[a] "r"(p), [x] "r"((__u64)(v)) : "memory")
-#define prb_st32(p, v) asm volatile("*(u32 *)(%[a] + 0) = %[x]" ::[a] "r"(p), [x] "r"((__u64)(v)) : "memory")
-#define prb_st16(p, v) asm volatile("*(u16 *)(%[a] + 0) = %[x]" ::[a] "r"(p), [x] "r"((__u64)(v)) : "memory")
+#define prb_st64(p, v)                                                                             \
+	asm volatile("*(u64 *)(%[a] + 0) = %[x]" ::[a] "r"(p), [x] "r"((__u64)(v)) : "memory")
+#define prb_st32(p, v)                                                                             \
+	asm volatile("*(u32 *)(%[a] + 0) = %[x]" ::[a] "r"(p), [x] "r"((__u64)(v)) : "memory")
+#define prb_st16(p, v)                                                                             \
+	asm volatile("*(u16 *)(%[a] + 0) = %[x]" ::[a] "r"(p), [x] "r"((__u64)(v)) : "memory")
 
 /* Address of byte off of the record being built. */
 #define REC_PTR(s, off) (&(s)->rec[prb_bound((s)->base + (off), PRB_BUF_MASK)])

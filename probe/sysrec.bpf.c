@@ -41,9 +41,9 @@ const volatile __u8 cfg_env = 0;	/* capture execve environment */
 const volatile __u8 cfg_transport = PRB_TR_PERF;
 const volatile __u8 cfg_comm_on = 0;
 const volatile char cfg_comm[16] = {};
-const volatile __u64 cfg_cgroup_id = 0;	    /* 0: any cgroup */
-const volatile __u32 cfg_cgroup_level = 0;  /* depth of cfg_cgroup_id in the hierarchy */
-const volatile __u32 cfg_rb_wake = 1 << 20; /* ringbuf: wake the reader past this many bytes */
+const volatile __u64 cfg_cgroup_id = 0;		/* 0: any cgroup */
+const volatile __u32 cfg_cgroup_level = 0;	/* depth of cfg_cgroup_id in the hierarchy */
+const volatile __u32 cfg_rb_wake = 1 << 20;	/* ringbuf: wake the reader past this many bytes */
 const volatile __u8 cfg_entry = PRB_ENTRY_SLOT; /* enum prb_entry */
 /* Benchmarks only: PRB_B_* bits taking parts of the work away. */
 const volatile __u32 cfg_bench = 0;
@@ -992,8 +992,8 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		ts0 = 0;
 	/* a new task's first return is from fork/clone, with 0: the parent's
 	 * record already tells (and PROC_FORK) */
-	if (ret == 0 && (type == EVT_CLONE || type == EVT_CLONE3 || type == EVT_FORK ||
-			 type == EVT_VFORK))
+	if (ret == 0 &&
+	    (type == EVT_CLONE || type == EVT_CLONE3 || type == EVT_FORK || type == EVT_VFORK))
 		return 0;
 	now = bpf_ktime_get_boot_ns();
 	s = scratch_begin();
@@ -1015,8 +1015,8 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		h->nparams = (__u16)(r & 0xffff);
 		h->ts = now;
 	} else {
-		rec_header(s, task, (__u16)(r >> 16), (__u16)(r & 0xffff), now,
-			   ts0 ? now - ts0 : 0, ret);
+		rec_header(s, task, (__u16)(r >> 16), (__u16)(r & 0xffff), now, ts0 ? now - ts0 : 0,
+			   ret);
 	}
 	if (cfg_bench & PRB_B_NOEMIT) {
 		s->busy = 0;

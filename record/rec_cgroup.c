@@ -21,8 +21,8 @@
 #define CG_TRIES	 16
 
 struct rec_cg_ent {
-	uint64_t id; /* 0: free slot */
-	char *path;  /* NULL: could not be resolved */
+	uint64_t id;  /* 0: free slot */
+	char *path;   /* NULL: could not be resolved */
 	uint32_t gen; /* file generation it was last announced in */
 	/* failed resolutions; while below CG_TRIES the id is asked again on a
 	 * later record (its first process may have exited before the record

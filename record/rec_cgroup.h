@@ -26,9 +26,9 @@ struct rec_cg {
 	char mnt[4096]; /* cgroup2 mount point; "" when there is none */
 	struct rec_cg_ent *tab;
 	size_t cap, n;
-	uint32_t gen;	     /* file generation: an id is announced once per file */
-	uint64_t last_walk;  /* CLOCK_MONOTONIC ns of the last hierarchy walk */
-	uint64_t walks;	     /* for tests and -v */
+	uint32_t gen;	    /* file generation: an id is announced once per file */
+	uint64_t last_walk; /* CLOCK_MONOTONIC ns of the last hierarchy walk */
+	uint64_t walks;	    /* for tests and -v */
 };
 
 /* Finds the cgroup2 mount (from /proc/self/mountinfo). Never fails: without

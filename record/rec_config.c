@@ -715,9 +715,9 @@ static int cfg_containers(struct cfg *p, const struct rule_ynode *m)
 
 static int cfg_root(struct cfg *p, const struct rule_ynode *root)
 {
-	static const char *const keys[] = {"capture", "rules_files", "outputs", "retention", "metrics",
-					   "capture_on_alert", "actions", "signing", "containers",
-					   "fleet", NULL};
+	static const char *const keys[] = {
+	    "capture", "rules_files", "outputs",    "retention", "metrics", "capture_on_alert",
+	    "actions", "signing",     "containers", "fleet",	 NULL};
 	const struct rule_ynode *v;
 	int rc;
 

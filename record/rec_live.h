@@ -31,7 +31,7 @@ struct rec_live {
 	int quiet;	      /* alerts counted, not printed */
 	struct out_set *outs; /* when set: every alert goes there (stdout included) */
 	uint64_t reloads, reload_failures;
-	struct rec_action *act; /* response actions on alerts; NULL: none */
+	struct rec_action *act;	       /* response actions on alerts; NULL: none */
 	struct rec_metrics *metrics;   /* NULL, or counts matches per rule */
 	struct rec_evidence *evidence; /* NULL, or captures around alerts */
 };

@@ -63,7 +63,7 @@ struct rec {
 	struct rec_metrics metrics; /* served with --metrics */
 	struct rec_evidence ev;	    /* --capture-on-alert */
 	uint64_t last_ts;	    /* of the newest record drained this round */
-	struct rec_ctr *ctr; /* container descriptions (NULL: --no-containers) */
+	struct rec_ctr *ctr;	    /* container descriptions (NULL: --no-containers) */
 	struct evt_builder eb;
 	int64_t clock_offset;
 	uint64_t nevents;
@@ -71,8 +71,8 @@ struct rec {
 	int write_rc; /* first writer error */
 	struct sr_err werr;
 	struct fmt_sign_key key; /* --sign-key (wiped at once with --forward-secure) */
-	uint64_t bad;	   /* records that failed to decode */
-	uint64_t bad_seen; /* bad + the reader's malformed samples, already in a DROP */
+	uint64_t bad;		 /* records that failed to decode */
+	uint64_t bad_seen;	 /* bad + the reader's malformed samples, already in a DROP */
 	uint64_t *drops_seen, *drops_cur; /* per CPU: [reason * ncpus + cpu] */
 	uint64_t drops_at;		  /* when they were last read (epoch ns) */
 	uint64_t drops_total[PRB_DROP_NR];

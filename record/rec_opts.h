@@ -21,22 +21,22 @@ struct rec_action_cfg;
 #define REC_CTR_PODMAN_SOCK "/run/podman/podman.sock"
 
 struct rec_opts {
-	const char *path;     /* -w */
-	uint64_t max_ns;      /* -M, 0 = until stopped */
-	uint64_t max_events;  /* -n */
-	uint64_t rot_bytes;   /* -C MB */
-	uint64_t rot_ns;      /* -G */
-	unsigned ring_count;  /* -W */
-	uint64_t max_bytes;   /* --max-bytes: retention by the set's total size */
-	uint64_t max_age_ns;  /* --max-age: retention by age */
-	uint64_t min_free;    /* --min-free: free space kept on the file system */
-	const char *metrics;  /* --metrics HOST:PORT: serve /metrics and /healthz */
+	const char *path;	      /* -w */
+	uint64_t max_ns;	      /* -M, 0 = until stopped */
+	uint64_t max_events;	      /* -n */
+	uint64_t rot_bytes;	      /* -C MB */
+	uint64_t rot_ns;	      /* -G */
+	unsigned ring_count;	      /* -W */
+	uint64_t max_bytes;	      /* --max-bytes: retention by the set's total size */
+	uint64_t max_age_ns;	      /* --max-age: retention by age */
+	uint64_t min_free;	      /* --min-free: free space kept on the file system */
+	const char *metrics;	      /* --metrics HOST:PORT: serve /metrics and /healthz */
 	struct rec_evidence_opts coa; /* --capture-on-alert and its settings */
-	uint32_t snaplen;     /* -s */
-	const char *syscalls; /* --syscalls */
-	pid_t pid;	      /* -p */
-	const char *cgroup;   /* --cgroup */
-	const char *comm;     /* --comm */
+	uint32_t snaplen;	      /* -s */
+	const char *syscalls;	      /* --syscalls */
+	pid_t pid;		      /* -p */
+	const char *cgroup;	      /* --cgroup */
+	const char *comm;	      /* --comm */
 	const char *rules[REC_MAX_RULES];
 	size_t nrules;
 	int quiet, verbose, env;

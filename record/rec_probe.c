@@ -99,7 +99,8 @@ static int check_tracepoints(struct sysrec_bpf *skel, int *entry, struct sr_err 
 			if (*entry == PRB_ENTRY_SLOT)
 				*entry = PRB_ENTRY_TASK;
 		} else {
-			fprintf(stderr, "sysrec: tracepoint %s missing: its events are not recorded\n",
+			fprintf(stderr,
+				"sysrec: tracepoint %s missing: its events are not recorded\n",
 				tps[i].tp);
 		}
 		bpf_program__set_autoload(progs[i], false);

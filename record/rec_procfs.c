@@ -144,8 +144,9 @@ static int read_task(const char *base, struct task_info *ti)
 	}
 	snprintf(path, sizeof(path), "%s/stat", base);
 	if (rec_procfs_read(path, buf, sizeof(buf)) > 0 && (p = strrchr(buf, ')'))) {
-		/* Fields after "pid (comm)": state ppid pgrp session tty_nr ... field 22 starttime. */
-		unsigned long long v[20] = { 0 };
+		/* Fields after "pid (comm)": state ppid pgrp session tty_nr ... field 22 starttime.
+		 */
+		unsigned long long v[20] = {0};
 		char *s = p[1] ? p + 2 : p + 1; /* ')' may end what was read */
 		int k = 0;
 		while (k < 20 && *s) {
@@ -176,7 +177,7 @@ struct walk {
 	int rc;
 	uint32_t threads;
 	struct rec_socks *socks; /* each network namespace's tables, read once */
-	char *args;   /* scratch for cmdline */
+	char *args;		 /* scratch for cmdline */
 	size_t args_cap;
 	char cg2[4096]; /* cgroup2 mount point, "" when none (v1-only hosts) */
 };
@@ -235,8 +236,9 @@ static void read_proc(struct walk *w, const char *base, struct proc_info *pi)
 	pi->args_len = n > 0 ? (size_t)n : 0;
 	pi->argv0_len = strnlen(w->args, pi->args_len);
 	snprintf(path, sizeof(path), "%s/loginuid", base);
-	pi->loginuid = rec_procfs_read(path, buf, sizeof(buf)) > 0 ? (uint32_t)strtoul(buf, NULL, 10)
-							 : UINT32_MAX;
+	pi->loginuid = rec_procfs_read(path, buf, sizeof(buf)) > 0
+			   ? (uint32_t)strtoul(buf, NULL, 10)
+			   : UINT32_MAX;
 	pi->pidns = ns_ino(base, "pid");
 	pi->mntns = ns_ino(base, "mnt");
 	pi->netns = ns_ino(base, "net");
@@ -334,9 +336,10 @@ void rec_procfs_cg2_mount(char *out, size_t cap)
 		if (!s)
 			continue;
 		while (*s && *s != ' ' && o + 1 < cap) {
-			if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-			    s[3] >= '0' && s[3] <= '7') {
-				out[o++] = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
+			    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+				out[o++] =
+				    (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
 				s += 4;
 			} else {
 				out[o++] = *s++;
@@ -367,29 +370,29 @@ static void emit_procinfo(struct walk *w, const struct proc_info *pi, const stru
 	struct evt_rec h;
 	size_t a0 = pi->argv0_len;
 	struct evt_procinfo r = {
-		/* kernel threads have no argv: use the comm */
-		.exe = pi->args_len ? (struct evt_bytes){ w->args, a0 } : evt_str(ti->comm),
-		.exepath = evt_str(pi->exe),
-		.cwd = evt_str(pi->cwd),
-		.tty = ti->tty,
-		.loginuid = pi->loginuid,
-		.euid = ti->euid,
-		.egid = ti->egid,
-		.start_ts = w->boot_ns + ti->start_ticks * (1000000000ull / (uint64_t)w->hz),
-		.cgroup = evt_str(pi->cgroup),
-		.container_id = evt_str(strcmp(pi->cid, "host") ? pi->cid : ""),
-		.pod_uid = evt_str(pi->pod),
-		.vpid = ti->vpid ? ti->vpid : pi->pid,
-		.vtid = ti->vtid ? ti->vtid : ti->tid,
-		.pidns = pi->pidns,
-		.mntns = pi->mntns,
-		.netns = pi->netns,
-		.flags = pi->flags,
-		/* env: not read by default */
+	    /* kernel threads have no argv: use the comm */
+	    .exe = pi->args_len ? (struct evt_bytes){w->args, a0} : evt_str(ti->comm),
+	    .exepath = evt_str(pi->exe),
+	    .cwd = evt_str(pi->cwd),
+	    .tty = ti->tty,
+	    .loginuid = pi->loginuid,
+	    .euid = ti->euid,
+	    .egid = ti->egid,
+	    .start_ts = w->boot_ns + ti->start_ticks * (1000000000ull / (uint64_t)w->hz),
+	    .cgroup = evt_str(pi->cgroup),
+	    .container_id = evt_str(strcmp(pi->cid, "host") ? pi->cid : ""),
+	    .pod_uid = evt_str(pi->pod),
+	    .vpid = ti->vpid ? ti->vpid : pi->pid,
+	    .vtid = ti->vtid ? ti->vtid : ti->tid,
+	    .pidns = pi->pidns,
+	    .mntns = pi->mntns,
+	    .netns = pi->netns,
+	    .flags = pi->flags,
+	    /* env: not read by default */
 	};
 
 	if (pi->args_len > a0 + 1)
-		r.args = (struct evt_bytes){ w->args + a0 + 1, pi->args_len - a0 - 1 };
+		r.args = (struct evt_bytes){w->args + a0 + 1, pi->args_len - a0 - 1};
 	header(w, &h, pi->pid, ti, pi->cgroup_id);
 	evt_build_procinfo(&w->b, &h, &r);
 	put(w);
@@ -402,11 +405,15 @@ static enum evt_fdtype anon_type(const char *l)
 		const char *name;
 		enum evt_fdtype t;
 	} tab[] = {
-		{ "anon_inode:[eventfd]", FDT_EVENT },     { "anon_inode:[eventpoll]", FDT_EVENTPOLL },
-		{ "anon_inode:[signalfd]", FDT_SIGNALFD }, { "anon_inode:[timerfd]", FDT_TIMERFD },
-		{ "anon_inode:inotify", FDT_INOTIFY },     { "anon_inode:bpf", FDT_BPF },
-		{ "anon_inode:btf", FDT_BPF },             { "anon_inode:[userfaultfd]", FDT_USERFAULTFD },
-		{ "anon_inode:[io_uring]", FDT_IOURING },
+	    {"anon_inode:[eventfd]", FDT_EVENT},
+	    {"anon_inode:[eventpoll]", FDT_EVENTPOLL},
+	    {"anon_inode:[signalfd]", FDT_SIGNALFD},
+	    {"anon_inode:[timerfd]", FDT_TIMERFD},
+	    {"anon_inode:inotify", FDT_INOTIFY},
+	    {"anon_inode:bpf", FDT_BPF},
+	    {"anon_inode:btf", FDT_BPF},
+	    {"anon_inode:[userfaultfd]", FDT_USERFAULTFD},
+	    {"anon_inode:[io_uring]", FDT_IOURING},
 	};
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
 		if (strncmp(l, tab[i].name, strlen(tab[i].name)) == 0)
@@ -447,7 +454,8 @@ static void emit_fd(struct walk *w, const struct proc_info *pi, const struct tas
 			fd.type = FDT_MEMFD;
 		} else {
 			snprintf(path, sizeof(path), "%s/fd/%lld", base, (long long)fdnum);
-			fd.type = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ? FDT_DIRECTORY : FDT_FILE;
+			fd.type =
+			    stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ? FDT_DIRECTORY : FDT_FILE;
 			if (!fd.ino && fd.type == FDT_DIRECTORY)
 				fd.ino = sb.st_ino;
 		}
@@ -494,12 +502,12 @@ static void emit_fd(struct walk *w, const struct proc_info *pi, const struct tas
 	}
 	header(w, &h, pi->pid, ti, pi->cgroup_id);
 	evt_build_fdinfo(&w->b, &h,
-			 &(struct evt_fdinfo){ .fd = fdnum,
-					       .type = fd.type,
-					       .name = evt_str(link),
-					       .tuple = { tuple, tlen },
-					       .flags = fd.flags,
-					       .ino = fd.ino });
+			 &(struct evt_fdinfo){.fd = fdnum,
+					      .type = fd.type,
+					      .name = evt_str(link),
+					      .tuple = {tuple, tlen},
+					      .flags = fd.flags,
+					      .ino = fd.ino});
 	put(w);
 }
 
@@ -545,7 +553,7 @@ static void walk_process(struct walk *w, uint32_t pid)
 {
 	char base[300], tdir[320], tbase[340];
 	struct proc_info *pi = calloc(1, sizeof(*pi));
-	struct task_info leader = { 0 };
+	struct task_info leader = {0};
 	uint32_t *tids, *fds;
 	size_t ntids, nfds;
 
@@ -563,7 +571,7 @@ static void walk_process(struct walk *w, uint32_t pid)
 	snprintf(tdir, sizeof(tdir), "%s/task", base);
 	tids = list_ids(tdir, &ntids);
 	for (size_t i = 0; i < ntids && !w->rc; i++) {
-		struct task_info ti = { 0 };
+		struct task_info ti = {0};
 		if (tids[i] == pid)
 			continue;
 		ti.tid = tids[i];
@@ -593,7 +601,7 @@ static void emit_users(struct walk *w)
 	if ((f = fopen(path, "r"))) {
 		while (!w->rc && getline(&line, &cap, f) >= 0) {
 			/* name:pw:uid:gid:gecos:home:shell */
-			char *fld[7] = { 0 }, *s = line;
+			char *fld[7] = {0}, *s = line;
 			int k = 0;
 			line[strcspn(line, "\n")] = '\0';
 			while (k < 7 && s) {
@@ -604,7 +612,7 @@ static void emit_users(struct walk *w)
 			}
 			if (k < 7 || !isdigit((unsigned char)fld[2][0]))
 				continue;
-			struct evt_rec h = { .ts = w->ts };
+			struct evt_rec h = {.ts = w->ts};
 			evt_builder_begin(&w->b, EVT_USERINFO, &h);
 			evt_builder_add_u64(&w->b, strtoul(fld[2], NULL, 10));
 			evt_builder_add_u64(&w->b, strtoul(fld[3], NULL, 10));
@@ -625,7 +633,7 @@ static void emit_users(struct walk *w)
 			if (c3)
 				*c3 = '\0';
 			*c1 = '\0';
-			struct evt_rec h = { .ts = w->ts };
+			struct evt_rec h = {.ts = w->ts};
 			evt_builder_begin(&w->b, EVT_GROUPINFO, &h);
 			evt_builder_add_u64(&w->b, strtoul(c2 + 1, NULL, 10));
 			evt_builder_add_str(&w->b, line);
@@ -650,7 +658,7 @@ int rec_procfs_snapshot(struct st_state *st, uint64_t ts_ns,
 			int (*emit)(void *ctx, const void *rec, size_t len), void *ctx, pid_t self,
 			struct sr_err *err)
 {
-	struct walk w = { .st = st, .emit = emit, .ctx = ctx, .ts = ts_ns };
+	struct walk w = {.st = st, .emit = emit, .ctx = ctx, .ts = ts_ns};
 	uint32_t *pids;
 	size_t npids, estimate = 0;
 	char p[320];
@@ -685,7 +693,7 @@ int rec_procfs_snapshot(struct st_state *st, uint64_t ts_ns,
 		free(t);
 	}
 	{
-		struct evt_rec h = { .ts = ts_ns };
+		struct evt_rec h = {.ts = ts_ns};
 		evt_builder_begin(&w.b, EVT_SNAP_BEGIN, &h);
 		evt_builder_add_u64(&w.b, estimate);
 		put(&w);
@@ -695,7 +703,7 @@ int rec_procfs_snapshot(struct st_state *st, uint64_t ts_ns,
 	if (!w.rc)
 		emit_users(&w);
 	if (!w.rc) {
-		struct evt_rec h = { .ts = ts_ns };
+		struct evt_rec h = {.ts = ts_ns};
 		evt_builder_begin(&w.b, EVT_SNAP_END, &h);
 		evt_builder_add_u64(&w.b, w.threads);
 		put(&w);

@@ -22,7 +22,7 @@ struct sock_ns {
 	size_t ino_mask;
 	uint32_t *listen; /* open addressing: l4proto << 16 | port, 0 empty */
 	size_t listen_mask;
-	int truncated;    /* REC_SOCKS_MAX_PER_NS reached */
+	int truncated; /* REC_SOCKS_MAX_PER_NS reached */
 };
 
 struct rec_socks {
@@ -33,7 +33,7 @@ struct rec_socks {
 	 * socket held by a process of another namespace. */
 	const struct rec_sock **all;
 	size_t all_mask, nall;
-	int scanned;         /* every namespace under proc_root has been read */
+	int scanned;		 /* every namespace under proc_root has been read */
 	struct sock_ns *unknown; /* netns 0: tables of unknown_dir */
 	char unknown_dir[320];
 	uint64_t ns_reads, entries;
@@ -134,7 +134,7 @@ static int read_inet(struct sock_ns *t, const char *path, int v6, uint8_t l4)
 	int rc = 0;
 
 	if (!f)
-		return 0; /* no such protocol here (module not loaded, ipv6 off) */
+		return 0;		   /* no such protocol here (module not loaded, ipv6 off) */
 	if (next_line(f, &line, &cap) < 0) /* header */
 		goto out;
 	while (next_line(f, &line, &cap) >= 0) {
@@ -143,7 +143,8 @@ static int read_inet(struct sock_ns *t, const char *path, int v6, uint8_t l4)
 		unsigned long long ino;
 		struct rec_sock *e;
 
-		if (sscanf(line, "%*s %63s %63s %x %*s %*s %*s %*s %*s %llu", la, ra, &st, &ino) != 4)
+		if (sscanf(line, "%*s %63s %63s %x %*s %*s %*s %*s %*s %llu", la, ra, &st, &ino) !=
+		    4)
 			continue;
 		if (!ino)
 			continue; /* a TIME_WAIT entry owned by no fd */
@@ -360,8 +361,8 @@ static struct sock_ns *ns_load(struct rec_socks *s, uint64_t netns, const char *
 		int kind; /* 0 inet4, 1 inet6, 2 unix, 3 netlink */
 		uint8_t l4;
 	} tabs[] = {
-		{ "tcp", 0, 6 },  { "tcp6", 1, 6 },  { "udp", 0, 17 },
-		{ "udp6", 1, 17 }, { "unix", 2, 0 }, { "netlink", 3, 0 },
+	    {"tcp", 0, 6},   {"tcp6", 1, 6}, {"udp", 0, 17},
+	    {"udp6", 1, 17}, {"unix", 2, 0}, {"netlink", 3, 0},
 	};
 	struct sock_ns *t = calloc(1, sizeof(*t));
 	char p[512];

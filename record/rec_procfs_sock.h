@@ -39,8 +39,8 @@
 
 struct rec_sock {
 	uint64_t ino;
-	struct st_fd fd;   /* family, l4proto, lip/rip, lport/rport, is_server; name unused */
-	char path[108];    /* unix: the bound path ("@name" for abstract), "" when none */
+	struct st_fd fd; /* family, l4proto, lip/rip, lport/rport, is_server; name unused */
+	char path[108];	 /* unix: the bound path ("@name" for abstract), "" when none */
 	uint8_t listening;
 };
 

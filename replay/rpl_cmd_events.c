@@ -142,8 +142,8 @@ int rpl_cmd_events(int argc, char **argv)
 	/* Counting, or a -p format of header fields only: state is not needed. */
 	/* 2: stateless on any source; 1: only where headers carry process
 	 * identity (.sysrec); 0: state needed. See rpl_run.c run_stateless. */
-	ro.emit_stateless = count ? 2
-			    : json && !format ? 0
+	ro.emit_stateless = count					? 2
+			    : json && !format				? 0
 			    : !fld_format_needs_state_ex(ec.out.fmt, 1) ? 2
 			    : !fld_format_needs_state(ec.out.fmt)	? 1
 									: 0;

@@ -337,8 +337,8 @@ void rpl_stats_print(const struct rpl_stats *s, struct rpl_input *in, FILE *f)
 	nrows = type_rows(s, rows);
 	fprintf(f, "\nby type (%zu types):\n", nrows);
 	for (size_t i = 0; i < nrows; i++) {
-		fprintf(f, "  %-16s %12" PRIu64 " %5.1f%%  ", type_row_name(rows[i].type), rows[i].n,
-			100.0 * (double)rows[i].n / (double)s->events);
+		fprintf(f, "  %-16s %12" PRIu64 " %5.1f%%  ", type_row_name(rows[i].type),
+			rows[i].n, 100.0 * (double)rows[i].n / (double)s->events);
 		bar(f, rows[i].n, rows[0].n, 30);
 		fputc('\n', f);
 	}

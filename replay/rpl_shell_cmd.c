@@ -600,7 +600,8 @@ static void cmd_tree(struct rpl_shell *sh, char *args)
 static int print_fd(void *ctx, const struct st_fd *fd)
 {
 	(void)ctx;
-	printf("%6" PRId64 "  %-10s %s\n", fd->fd, rpl_view_fdtype(fd->type), fd->name ? fd->name : "");
+	printf("%6" PRId64 "  %-10s %s\n", fd->fd, rpl_view_fdtype(fd->type),
+	       fd->name ? fd->name : "");
 	return 0;
 }
 

@@ -19,13 +19,19 @@
 #include "fld.h"
 
 enum rule_priority {
-	RP_EMERGENCY, RP_ALERT, RP_CRITICAL, RP_ERROR, RP_WARNING, RP_NOTICE,
-	RP_INFORMATIONAL, RP_DEBUG,
+	RP_EMERGENCY,
+	RP_ALERT,
+	RP_CRITICAL,
+	RP_ERROR,
+	RP_WARNING,
+	RP_NOTICE,
+	RP_INFORMATIONAL,
+	RP_DEBUG,
 };
-const char *rule_priority_name(enum rule_priority p);   /* "Warning" */
-int rule_priority_parse(const char *s);                  /* -1 when unknown */
+const char *rule_priority_name(enum rule_priority p); /* "Warning" */
+int rule_priority_parse(const char *s);		      /* -1 when unknown */
 
-struct rule;      /* opaque */
+struct rule; /* opaque */
 struct rule_set;
 
 enum rule_match_mode { RULE_MATCH_FIRST, RULE_MATCH_ALL };
@@ -53,21 +59,21 @@ size_t rule_set_warnings(const struct rule_set *rs, const char *const **out);
 /* Warning classes, named as Falco's load-result codes, so callers can hide
  * the ones they consider noise (e.g. unused macros of a shared rules file). */
 enum rule_warn_code {
-	RW_UNKNOWN_KEY,      /* LOAD_UNKNOWN_KEY: a key this loader does not know */
-	RW_UNKNOWN_ITEM,     /* LOAD_UNKNOWN_ITEM: a top-level object it does not know */
-	RW_UNKNOWN_SOURCE,   /* LOAD_UNKNOWN_SOURCE: rule for a non-syscall source, skipped */
-	RW_UNUSED_MACRO,     /* LOAD_UNUSED_MACRO */
-	RW_UNUSED_LIST,      /* LOAD_UNUSED_LIST */
-	RW_NO_EVTTYPE,       /* LOAD_NO_EVTTYPE: condition does not narrow evt.type */
-	RW_UNKNOWN_FILTER,   /* LOAD_UNKNOWN_FILTER: skip-if-unknown-filter rule skipped */
-	RW_IGNORED_KEY,      /* a known key that has no effect where it is written */
+	RW_UNKNOWN_KEY,	   /* LOAD_UNKNOWN_KEY: a key this loader does not know */
+	RW_UNKNOWN_ITEM,   /* LOAD_UNKNOWN_ITEM: a top-level object it does not know */
+	RW_UNKNOWN_SOURCE, /* LOAD_UNKNOWN_SOURCE: rule for a non-syscall source, skipped */
+	RW_UNUSED_MACRO,   /* LOAD_UNUSED_MACRO */
+	RW_UNUSED_LIST,	   /* LOAD_UNUSED_LIST */
+	RW_NO_EVTTYPE,	   /* LOAD_NO_EVTTYPE: condition does not narrow evt.type */
+	RW_UNKNOWN_FILTER, /* LOAD_UNKNOWN_FILTER: skip-if-unknown-filter rule skipped */
+	RW_IGNORED_KEY,	   /* a known key that has no effect where it is written */
 	RW_OTHER,
 };
 struct rule_warning {
 	enum rule_warn_code code;
-	const char *text;    /* "FILE:LINE:COL: warning: message" */
+	const char *text; /* "FILE:LINE:COL: warning: message" */
 };
-const char *rule_warn_code_name(enum rule_warn_code c);   /* "LOAD_UNUSED_MACRO" */
+const char *rule_warn_code_name(enum rule_warn_code c); /* "LOAD_UNUSED_MACRO" */
 size_t rule_set_warnings_ex(const struct rule_set *rs, const struct rule_warning **out);
 
 /* Prints an error returned by a load/finalize call of this set: its message
@@ -115,7 +121,7 @@ size_t rule_condition_print(const struct rule *r, char *buf, size_t cap);
 
 /* Engine version this loader reports to required_engine_version checks. */
 #define RULE_ENGINE_VERSION "0.57.0"
-size_t rule_set_count(const struct rule_set *rs);     /* enabled, compiled rules */
+size_t rule_set_count(const struct rule_set *rs); /* enabled, compiled rules */
 
 /* Accessors for a matched rule. */
 const char *rule_name(const struct rule *r);

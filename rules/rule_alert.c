@@ -65,8 +65,8 @@ static void ref_name(const struct fld_ref *ref, char *out, size_t cap)
 
 	if (ref->arg_index >= 0)
 		snprintf(out, cap, "%s[%lld]", name, (long long)ref->arg_index);
-	else if (ref->arg_key[0] && (strcmp(name, "evt.arg") == 0 ||
-				     strcmp(name, "evt.rawarg") == 0))
+	else if (ref->arg_key[0] &&
+		 (strcmp(name, "evt.arg") == 0 || strcmp(name, "evt.rawarg") == 0))
 		snprintf(out, cap, "%s.%s", name, ref->arg_key);
 	else if (ref->arg_key[0])
 		snprintf(out, cap, "%s[%s]", name, ref->arg_key);
@@ -153,7 +153,7 @@ void rule_fields_json(cJSON *fields, const struct fld_ref *const *refs, size_t n
 			if (strcmp(nr[k].key, nr[n].key) == 0)
 				break;
 		if (k < n)
-			continue;   /* a field named twice appears once */
+			continue; /* a field named twice appears once */
 		nr[n++].ref = refs[i];
 	}
 	qsort(nr, n, sizeof(nr[0]), cmp_named);

@@ -26,8 +26,8 @@ struct cc {
 	/* bounds (rule_int.h): items copied into lists, list items spliced
 	 * into conditions, terms of the rules' written-out conditions */
 	size_t list_total, spliced, set_terms;
-	const char *splice_over;     /* the list that crossed the bound */
-	struct rule_ptrmap terms;    /* flt_node -> its term count */
+	const char *splice_over;  /* the list that crossed the bound */
+	struct rule_ptrmap terms; /* flt_node -> its term count */
 };
 
 /* ---- lists ---- */
@@ -50,7 +50,7 @@ static int list_too_big(struct cc *c, const struct rule_list *li, size_t n)
 static int list_expand(struct cc *c, struct rule_list *li, struct rule_list **path, int depth)
 {
 	struct rule_set *rs = c->rs;
-	struct rule_vec out = { 0 };
+	struct rule_vec out = {0};
 
 	if (li->state == 2)
 		return 0;
@@ -176,7 +176,7 @@ static const char *const *cb_list(void *ctx, const char *name, size_t *n)
 
 	if (!li || li->state != 2)
 		return NULL;
-	static const char *const none[1] = { NULL };
+	static const char *const none[1] = {NULL};
 
 	li->used = 1;
 	/* Each use copies the items into the condition: bounded over the set.
@@ -265,14 +265,14 @@ static int macro_fail_report(struct cc *c)
 	struct rule_macro *m = c->fail_macro;
 
 	if (c->fail_loop)
-		return rule_errf(c->rs, c->err, m->pos.src, m->pos.line, m->pos.col, "macro '%s': %s",
-				 m->name, c->fail_err.msg);
+		return rule_errf(c->rs, c->err, m->pos.src, m->pos.line, m->pos.col,
+				 "macro '%s': %s", m->name, c->fail_err.msg);
 	return cond_error(c, "macro", m->name, &m->cond, m->text, &c->fail_err);
 }
 
 static int macro_parse(struct cc *c, struct rule_macro *m)
 {
-	struct flt_resolver res = { c, cb_macro, cb_list };
+	struct flt_resolver res = {c, cb_macro, cb_list};
 	struct sr_err e;
 	int rc;
 
@@ -380,7 +380,7 @@ static struct flt_node *ex_cmp(struct cc *c, const struct rule *r, const struct 
 			       int *rc)
 {
 	struct rule_set *rs = c->rs;
-	struct rule_vec vals = { 0 };
+	struct rule_vec vals = {0};
 	struct flt_expr *lhs;
 	struct flt_node *n;
 
@@ -419,7 +419,7 @@ static int add_exceptions(struct cc *c, struct rule *r, struct flt_node **ast)
 	for (size_t i = 0; i < r->exceptions.n; i++) {
 		const struct rule_exception *e = r->exceptions.v[i];
 		enum flt_op ops[64];
-		struct rule_vec alts = { 0 };
+		struct rule_vec alts = {0};
 		struct flt_node *kids[2], *any;
 		int rc;
 
@@ -427,31 +427,33 @@ static int add_exceptions(struct cc *c, struct rule *r, struct flt_node **ast)
 			return rule_errf(rs, c->err, e->pos.src, e->pos.line, e->pos.col,
 					 "exception '%s' has more than 64 fields", e->name);
 		for (size_t k = 0; k < e->nfields; k++) {
-			const char *comp = e->comps_given ? e->comps[k]
-							  : (e->fields_is_list ? "=" : "in");
+			const char *comp =
+			    e->comps_given ? e->comps[k] : (e->fields_is_list ? "=" : "in");
 			int op = flt_op_by_name(comp, strlen(comp));
 			struct fld_ref ref;
 			struct sr_err fe;
 
 			if (op < 0 || op == FLT_OP_EXISTS)
-				return rule_errf(rs, c->err, e->pos.src, e->pos.line, e->pos.col,
-						 "rule '%s' exception '%s': '%s' is not a supported "
-						 "comparison operator",
-						 r->name, e->name, comp);
+				return rule_errf(
+				    rs, c->err, e->pos.src, e->pos.line, e->pos.col,
+				    "rule '%s' exception '%s': '%s' is not a supported "
+				    "comparison operator",
+				    r->name, e->name, comp);
 			ops[k] = (enum flt_op)op;
 			sr_err_clear(&fe);
 			if (fld_resolve(e->fields[k], &ref, &fe) != 0)
-				return rule_errf(rs, c->err, e->pos.src, e->pos.line, e->pos.col,
-						 "rule '%s' exception '%s': '%s' is not a supported "
-						 "filter field",
-						 r->name, e->name, e->fields[k]);
+				return rule_errf(
+				    rs, c->err, e->pos.src, e->pos.line, e->pos.col,
+				    "rule '%s' exception '%s': '%s' is not a supported "
+				    "filter field",
+				    r->name, e->name, e->fields[k]);
 		}
 		if (!e->fields_is_list && e->values.n) {
 			/* One field: every value joins one comparison (Falco builds
 			 * "field comp (v1, v2, ...)"), or an OR for one-value ops. */
-			struct rule_exval joined = { 0 };
-			const char **items = sr_arena_alloc(&rs->arena,
-							      e->values.n * sizeof(*items));
+			struct rule_exval joined = {0};
+			const char **items =
+			    sr_arena_alloc(&rs->arena, e->values.n * sizeof(*items));
 
 			if (!items)
 				return SR_ENOMEM;
@@ -482,7 +484,8 @@ static int add_exceptions(struct cc *c, struct rule *r, struct flt_node **ast)
 				struct flt_node *terms[64], *all;
 
 				for (size_t k = 0; k < e->nfields; k++) {
-					terms[k] = ex_cmp(c, r, e, e->fields[k], ops[k], &tv[k], &rc);
+					terms[k] =
+					    ex_cmp(c, r, e, e->fields[k], ops[k], &tv[k], &rc);
 					if (!terms[k])
 						return rc;
 				}
@@ -493,8 +496,8 @@ static int add_exceptions(struct cc *c, struct rule *r, struct flt_node **ast)
 		}
 		if (!alts.n)
 			continue;
-		any = flt_node_new_logic(rs->flt, FLT_N_OR, (struct flt_node *const *)alts.v,
-					 alts.n);
+		any =
+		    flt_node_new_logic(rs->flt, FLT_N_OR, (struct flt_node *const *)alts.v, alts.n);
 		kids[0] = *ast;
 		kids[1] = any ? flt_node_new_not(rs->flt, any) : NULL;
 		if (!kids[1])
@@ -553,7 +556,7 @@ static int is_unknown_field_error(const char *msg)
 static int compile_rule(struct cc *c, struct rule *r, const uint8_t known[32], int nknown)
 {
 	struct rule_set *rs = c->rs;
-	struct flt_resolver res = { c, cb_macro, cb_list };
+	struct flt_resolver res = {c, cb_macro, cb_list};
 	struct flt_node *ast;
 	const char *text;
 	struct sr_err e;
@@ -662,7 +665,7 @@ static int tag_selected(const struct rule_set *rs, const struct rule *r)
 
 static int build_index(struct rule_set *rs)
 {
-	uint16_t fill[256] = { 0 };
+	uint16_t fill[256] = {0};
 
 	rs->active = calloc(rs->rules.n + 1, sizeof(*rs->active));
 	if (!rs->active)

@@ -41,12 +41,12 @@ enum rule_ystyle { RYS_PLAIN, RYS_SQUOTE, RYS_DQUOTE, RYS_LITERAL, RYS_FOLDED };
 struct rule_ynode {
 	enum rule_ykind kind;
 	enum rule_ystyle style;
-	int line, col;               /* 1-based start of the node in its file */
-	const char *s;               /* scalar text, NUL-terminated */
+	int line, col; /* 1-based start of the node in its file */
+	const char *s; /* scalar text, NUL-terminated */
 	size_t len;
-	struct rule_ynode **kids;    /* seq: items; map: key0, val0, key1, val1, ... */
+	struct rule_ynode **kids; /* seq: items; map: key0, val0, key1, val1, ... */
 	size_t nkids;
-	size_t weight;               /* scalar bytes + 8 per node, aliases expanded */
+	size_t weight; /* scalar bytes + 8 per node, aliases expanded */
 };
 
 /* A loaded source file (kept for error positions and caret lines). */
@@ -58,8 +58,8 @@ struct rule_src {
 
 /* Parses every document of src into roots (an array of document roots; an
  * empty document gives a NULL root). Errors: SR_ESYNTAX with line/column. */
-int rule_yaml_parse(struct sr_arena *a, const struct rule_src *src,
-		    struct rule_ynode ***roots, size_t *nroots, struct sr_err *err);
+int rule_yaml_parse(struct sr_arena *a, const struct rule_src *src, struct rule_ynode ***roots,
+		    size_t *nroots, struct sr_err *err);
 /* Map lookup by key (NULL when absent or when m is not a map). */
 const struct rule_ynode *rule_ymap_get(const struct rule_ynode *m, const char *key);
 /* "true"/"false"/"yes"/"no"/"on"/"off" (any case): 1/0; -1 otherwise. */
@@ -101,7 +101,7 @@ int rule_cond_terms(struct rule_ptrmap *memo, const struct flt_node *n, size_t l
 
 /* ---- loaded items ---- */
 struct rule_pos {
-	int src;                     /* index in rs->srcs, -1 when unknown */
+	int src; /* index in rs->srcs, -1 when unknown */
 	int line, col;
 };
 
@@ -115,16 +115,16 @@ struct rule_piece {
 };
 
 struct rule_cond {
-	struct rule_vec pieces;      /* struct rule_piece * */
+	struct rule_vec pieces; /* struct rule_piece * */
 };
 
 struct rule_list {
 	const char *name;
 	struct rule_pos pos;
-	struct rule_vec items;       /* const char * (raw item text) */
+	struct rule_vec items; /* const char * (raw item text) */
 	/* finalize */
-	int state;                   /* 0 new, 1 expanding, 2 done */
-	const char **exp;            /* expanded items (lists of lists spliced) */
+	int state;	  /* 0 new, 1 expanding, 2 done */
+	const char **exp; /* expanded items (lists of lists spliced) */
 	size_t nexp;
 	int used;
 };
@@ -134,16 +134,16 @@ struct rule_macro {
 	struct rule_pos pos;
 	struct rule_cond cond;
 	/* finalize */
-	int state;                   /* 0 new, 1 parsing, 2 done, 3 failed */
+	int state; /* 0 new, 1 parsing, 2 done, 3 failed */
 	struct flt_node *ast;
-	const char *text;            /* joined condition text */
+	const char *text; /* joined condition text */
 	int used;
 };
 
 /* One value of an exception tuple: a scalar, or a YAML list of scalars. */
 struct rule_exval {
-	const char *s;               /* scalar text (NULL for a list) */
-	const char **items;          /* list items */
+	const char *s;	    /* scalar text (NULL for a list) */
+	const char **items; /* list items */
 	size_t nitems;
 	struct rule_pos pos;
 };
@@ -154,13 +154,13 @@ struct rule_exception {
 	int fields_is_list;
 	const char **fields;
 	size_t nfields;
-	const char **comps;          /* NULL entries: the default */
+	const char **comps; /* NULL entries: the default */
 	size_t ncomps;
 	int comps_given;
 	/* values: each a tuple of nfields entries (or one entry when fields is a
 	 * single field); struct rule_exval arrays */
-	struct rule_vec values;      /* struct rule_exval * (array of tuple width) */
-	struct rule_vec value_len;   /* (void *)(uintptr_t) tuple width as written */
+	struct rule_vec values;	   /* struct rule_exval * (array of tuple width) */
+	struct rule_vec value_len; /* (void *)(uintptr_t) tuple width as written */
 };
 
 struct rule {
@@ -172,14 +172,14 @@ struct rule {
 	struct rule_pos output_pos;
 	enum rule_priority priority;
 	int enabled;
-	struct rule_vec tags;        /* const char * */
+	struct rule_vec tags; /* const char * */
 	const char *source;
 	int warn_evttypes;
 	int skip_unknown;
-	int capture;                 /* Falco's capture: true */
-	uint64_t capture_ms;         /* Falco's capture_duration (ms), 0 = not given */
-	struct rule_vec exceptions;  /* struct rule_exception * */
-	struct rule_vec actions;     /* const char *: response action names (sysrec) */
+	int capture;		    /* Falco's capture: true */
+	uint64_t capture_ms;	    /* Falco's capture_duration (ms), 0 = not given */
+	struct rule_vec exceptions; /* struct rule_exception * */
+	struct rule_vec actions;    /* const char *: response action names (sysrec) */
 	/* finalize */
 	struct flt_node *ast;
 	struct flt_prog *prog;
@@ -187,7 +187,7 @@ struct rule {
 	uint8_t types[32];
 	int compiled;
 	int unknown_source;
-	size_t order;                /* position among rules (file order) */
+	size_t order; /* position among rules (file order) */
 };
 
 struct rule_set {
@@ -196,16 +196,16 @@ struct rule_set {
 	struct flt_shared *flt_shared; /* macros compiled once, results shared per event */
 	enum rule_match_mode mode;
 	enum rule_priority min_prio;
-	const char *tags_filter;     /* comma separated, or NULL */
-	struct rule_vec srcs;        /* struct rule_src * */
-	struct rule_vec lists;       /* struct rule_list * (definition order) */
-	struct rule_vec macros;      /* struct rule_macro * */
-	struct rule_vec rules;       /* struct rule * */
-	struct rule_warning *warns;  /* malloc'd array (texts in the arena) */
-	const char **warn_texts;     /* parallel view for rule_set_warnings */
+	const char *tags_filter;    /* comma separated, or NULL */
+	struct rule_vec srcs;	    /* struct rule_src * */
+	struct rule_vec lists;	    /* struct rule_list * (definition order) */
+	struct rule_vec macros;	    /* struct rule_macro * */
+	struct rule_vec rules;	    /* struct rule * */
+	struct rule_warning *warns; /* malloc'd array (texts in the arena) */
+	const char **warn_texts;    /* parallel view for rule_set_warnings */
 	size_t nwarns, warns_cap;
 	int finalized;
-	int err_src;                 /* source of the last error, -1 */
+	int err_src; /* source of the last error, -1 */
 	/* rule_set_collect_errors: each error is kept (message, source line,
 	 * caret) and loading goes on with the next item */
 	int collect;
@@ -215,7 +215,7 @@ struct rule_set {
 	struct rule **by_type[256];
 	uint16_t nby_type[256];
 	size_t nactive;
-	struct rule **active;        /* enabled, compiled, selected rules */
+	struct rule **active; /* enabled, compiled, selected rules */
 	/* name lookups */
 	struct rule_hash *hlists, *hmacros, *hrules;
 };
@@ -231,8 +231,8 @@ int rule_hash_put(struct rule_hash *h, const char *name, void *item);
 void rule_warn(struct rule_set *rs, enum rule_warn_code code, int src, int line, int col,
 	       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Errors: fills err with "FILE:LINE:COL: MESSAGE", line and column; returns SR_ESYNTAX. */
-int rule_errf(struct rule_set *rs, struct sr_err *err, int src, int line, int col,
-	      const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+int rule_errf(struct rule_set *rs, struct sr_err *err, int src, int line, int col, const char *fmt,
+	      ...) __attribute__((format(printf, 6, 7)));
 const char *rule_src_name(const struct rule_set *rs, int src);
 
 /* Maps an offset in a scalar's value back to file line:column. */
@@ -246,8 +246,8 @@ int rule_load_text(struct rule_set *rs, const char *name, char *text, size_t len
 /* Condition text joined with single spaces (arena). */
 const char *rule_cond_join(struct sr_arena *a, const struct rule_cond *c);
 /* Maps an offset in the joined text to a file position. */
-void rule_cond_locate(const struct rule_set *rs, const struct rule_cond *c, size_t off,
-		      int *src, int *line, int *col);
+void rule_cond_locate(const struct rule_set *rs, const struct rule_cond *c, size_t off, int *src,
+		      int *line, int *col);
 
 /* In collect mode, keeps the error just set in err (text with caret) and
  * returns 1: the caller goes on with its next item. Otherwise (or for

@@ -20,7 +20,7 @@ struct ld {
 #define NPOS(n) (n) ? (n)->line : 0, (n) ? (n)->col : 0
 
 static int ld_err(struct ld *l, const struct rule_ynode *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static int ld_err(struct ld *l, const struct rule_ynode *n, const char *fmt, ...)
 {
 	char msg[400];
@@ -34,7 +34,7 @@ static int ld_err(struct ld *l, const struct rule_ynode *n, const char *fmt, ...
 
 static struct rule_pos ld_pos(struct ld *l, const struct rule_ynode *n)
 {
-	struct rule_pos p = { l->src, n ? n->line : 0, n ? n->col : 0 };
+	struct rule_pos p = {l->src, n ? n->line : 0, n ? n->col : 0};
 
 	return p;
 }
@@ -132,7 +132,8 @@ static int ld_override(struct ld *l, const struct rule_ynode *item, const char *
 	if (!m)
 		return 0;
 	if (m->kind != RY_MAP)
-		return ld_err(l, m, "'override' of %s '%s' must be a mapping of key: append|replace",
+		return ld_err(l, m,
+			      "'override' of %s '%s' must be a mapping of key: append|replace",
 			      what, name);
 	if (rule_ymap_get(item, "append"))
 		return ld_err(l, m, "%s '%s' has both 'append' and 'override'; use only 'override'",
@@ -150,7 +151,8 @@ static int ld_override(struct ld *l, const struct rule_ynode *item, const char *
 		else if (strcmp(v->s, "replace") == 0)
 			app = 0;
 		else
-			return ld_err(l, v, "override of '%s' must be 'append' or 'replace', not '%s'",
+			return ld_err(l, v,
+				      "override of '%s' must be 'append' or 'replace', not '%s'",
 				      k->s, v->s);
 		allowed = app ? can_append : can_replace;
 		for (j = 0; allowed[j]; j++)
@@ -185,7 +187,7 @@ static int ld_override(struct ld *l, const struct rule_ynode *item, const char *
 			if (strcmp(can_replace[j], k->s) == 0)
 				known = 1;
 		if (!known)
-			continue;   /* unknown keys get their own warning */
+			continue; /* unknown keys get their own warning */
 		for (j = 0; j < o->n; j++)
 			if (strcmp(o->keys[j], k->s) == 0)
 				break;
@@ -198,7 +200,7 @@ static int ld_override(struct ld *l, const struct rule_ynode *item, const char *
 	return 0;
 }
 
-static int ovr_mode(const struct ovr *o, const char *key)   /* -1 absent, 1 append, 0 replace */
+static int ovr_mode(const struct ovr *o, const char *key) /* -1 absent, 1 append, 0 replace */
 {
 	for (size_t i = 0; i < o->n; i++)
 		if (strcmp(o->keys[i], key) == 0)
@@ -227,9 +229,9 @@ static int ld_items(struct ld *l, const struct rule_ynode *n, struct rule_vec *o
 
 static int ld_list(struct ld *l, const struct rule_ynode *item)
 {
-	static const char *const known[] = { "list", "items", "append", "override", NULL };
-	static const char *const can[] = { "items", NULL };
-	static const char *const meta[] = { "list", "append", "override", NULL };
+	static const char *const known[] = {"list", "items", "append", "override", NULL};
+	static const char *const can[] = {"items", NULL};
+	static const char *const meta[] = {"list", "append", "override", NULL};
 	struct rule_set *rs = l->rs;
 	const struct rule_ynode *items, *an;
 	struct rule_list *li;
@@ -251,9 +253,10 @@ static int ld_list(struct ld *l, const struct rule_ynode *item)
 	mode = o.node ? ovr_mode(&o, "items") : (append ? 1 : -1);
 	if (mode >= 0) {
 		if (!li)
-			return ld_err(l, item,
-				      "list '%s' has '%s' key but no list by that name already exists",
-				      name, o.node ? "override" : "append");
+			return ld_err(
+			    l, item,
+			    "list '%s' has '%s' key but no list by that name already exists", name,
+			    o.node ? "override" : "append");
 		return ld_items(l, items, &li->items, mode == 0);
 	}
 	if (!li) {
@@ -272,9 +275,9 @@ static int ld_list(struct ld *l, const struct rule_ynode *item)
 
 static int ld_macro(struct ld *l, const struct rule_ynode *item)
 {
-	static const char *const known[] = { "macro", "condition", "append", "override", NULL };
-	static const char *const can[] = { "condition", NULL };
-	static const char *const meta[] = { "macro", "append", "override", NULL };
+	static const char *const known[] = {"macro", "condition", "append", "override", NULL};
+	static const char *const can[] = {"condition", NULL};
+	static const char *const meta[] = {"macro", "append", "override", NULL};
 	struct rule_set *rs = l->rs;
 	const struct rule_ynode *cond, *an;
 	struct rule_macro *m;
@@ -433,7 +436,7 @@ static struct rule_exception *rule_exc_find(struct rule *r, const char *name)
 /* Reads `exceptions:` into r. append: names that exist get more values. */
 static int ld_exceptions(struct ld *l, struct rule *r, const struct rule_ynode *n, int append)
 {
-	static const char *const known[] = { "name", "fields", "comps", "values", NULL };
+	static const char *const known[] = {"name", "fields", "comps", "values", NULL};
 
 	if (rule_ynode_is_null(n))
 		return 0;
@@ -445,7 +448,8 @@ static int ld_exceptions(struct ld *l, struct rule *r, const struct rule_ynode *
 		int rc, dummy;
 
 		if (x->kind != RY_MAP)
-			return ld_err(l, x, "each exception of rule '%s' must be a mapping", r->name);
+			return ld_err(l, x, "each exception of rule '%s' must be a mapping",
+				      r->name);
 		nm = rule_ymap_get(x, "name");
 		if (rule_ynode_is_null(nm) || nm->kind != RY_SCALAR)
 			return ld_err(l, x, "exception of rule '%s' has no mapping for key 'name'",
@@ -457,10 +461,11 @@ static int ld_exceptions(struct ld *l, struct rule *r, const struct rule_ynode *
 		e = append ? rule_exc_find(r, nm->s) : NULL;
 		if (e) {
 			if (f || c)
-				return ld_err(l, f ? f : c,
-					      "exception '%s' already exists in rule '%s': an append "
-					      "may only add values",
-					      e->name, r->name);
+				return ld_err(
+				    l, f ? f : c,
+				    "exception '%s' already exists in rule '%s': an append "
+				    "may only add values",
+				    e->name, r->name);
 			if ((rc = ld_exvalues(l, e, v)))
 				return rc;
 			continue;
@@ -565,8 +570,8 @@ static const char *ld_trim(struct ld *l, const char *s)
 
 	while (s[b] == ' ' || s[b] == '\t' || s[b] == '\n' || s[b] == '\r')
 		b++;
-	while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\n' ||
-			 s[e - 1] == '\r'))
+	while (e > b &&
+	       (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\n' || s[e - 1] == '\r'))
 		e--;
 	if (b == 0 && s[e] == '\0')
 		return s;
@@ -649,18 +654,35 @@ static int ld_rule_change(struct ld *l, struct rule *r, const struct rule_ynode 
 static int ld_rule(struct ld *l, const struct rule_ynode *item)
 {
 	static const char *const known[] = {
-		"rule", "desc", "condition", "output", "priority", "enabled", "tags",
-		"exceptions", "source", "warn_evttypes", "skip-if-unknown-filter", "append",
-		"override", "required_engine_version", "actions", "capture", "capture_duration", NULL,
+	    "rule",
+	    "desc",
+	    "condition",
+	    "output",
+	    "priority",
+	    "enabled",
+	    "tags",
+	    "exceptions",
+	    "source",
+	    "warn_evttypes",
+	    "skip-if-unknown-filter",
+	    "append",
+	    "override",
+	    "required_engine_version",
+	    "actions",
+	    "capture",
+	    "capture_duration",
+	    NULL,
 	};
-	static const char *const can_append[] = { "condition", "output", "desc", "tags",
-						  "exceptions", "actions", NULL };
-	static const char *const can_replace[] = { "condition", "output", "desc", "priority",
-						   "tags", "exceptions", "enabled",
-						   "warn_evttypes", "skip-if-unknown-filter",
-						   "actions", "capture", "capture_duration", NULL };
-	static const char *const meta[] = { "rule", "append", "override", "source",
-					    "required_engine_version", NULL };
+	static const char *const can_append[] = {"condition",  "output",  "desc", "tags",
+						 "exceptions", "actions", NULL};
+	static const char *const can_replace[] = {
+	    "condition", "output",	  "desc",
+	    "priority",	 "tags",	  "exceptions",
+	    "enabled",	 "warn_evttypes", "skip-if-unknown-filter",
+	    "actions",	 "capture",	  "capture_duration",
+	    NULL};
+	static const char *const meta[] = {
+	    "rule", "append", "override", "source", "required_engine_version", NULL};
 	struct rule_set *rs = l->rs;
 	const struct rule_ynode *an, *n;
 	struct rule *r;
@@ -692,9 +714,10 @@ static int ld_rule(struct ld *l, const struct rule_ynode *item)
 		return 0;
 	}
 	if (append) {
-		static const char *const ignored[] = { "output", "desc", "priority", "tags",
-						       "warn_evttypes",
-						       "skip-if-unknown-filter", "actions", NULL };
+		static const char *const ignored[] = {"output",	       "desc",
+						      "priority",      "tags",
+						      "warn_evttypes", "skip-if-unknown-filter",
+						      "actions",       NULL};
 
 		if (!r)
 			return ld_err(l, item,
@@ -702,9 +725,9 @@ static int ld_rule(struct ld *l, const struct rule_ynode *item)
 				      "exists",
 				      name);
 		if (!rule_ymap_get(item, "condition") && !rule_ymap_get(item, "exceptions"))
-			return ld_err(l, item,
-				      "appended rule '%s' must have exceptions or condition property",
-				      name);
+			return ld_err(
+			    l, item,
+			    "appended rule '%s' must have exceptions or condition property", name);
 		for (size_t i = 0; ignored[i]; i++)
 			if ((n = ld_key(item, ignored[i])))
 				rule_warn(rs, RW_IGNORED_KEY, l->src, n->line, n->col,
@@ -726,24 +749,24 @@ static int ld_rule(struct ld *l, const struct rule_ynode *item)
 	    !rule_ymap_get(item, "output") && !rule_ymap_get(item, "desc") &&
 	    !rule_ymap_get(item, "priority")) {
 		if (!r)
-			return ld_err(l, item,
-				      "rule '%s' has only an 'enabled' key but no rule by that name "
-				      "already exists",
-				      name);
+			return ld_err(
+			    l, item,
+			    "rule '%s' has only an 'enabled' key but no rule by that name "
+			    "already exists",
+			    name);
 		return ld_rule_change(l, r, item, "enabled", 0);
 	}
 
 	/* A full definition (new, or replacing an earlier one in place). */
 	{
-		static const char *const req[] = { "condition", "output", "desc", "priority",
-						   NULL };
+		static const char *const req[] = {"condition", "output", "desc", "priority", NULL};
 		struct rule *nr;
 		const char *source = "syscall";
 
 		for (size_t i = 0; req[i]; i++)
 			if (!ld_key(item, req[i]))
-				return ld_err(l, item, "rule '%s' has no mapping for key '%s'", name,
-					      req[i]);
+				return ld_err(l, item, "rule '%s' has no mapping for key '%s'",
+					      name, req[i]);
 		if ((n = rule_ymap_get(item, "source")) && !rule_ynode_is_null(n) &&
 		    (rc = ld_scalar(l, n, "source", "rule", &source)))
 			return rc;
@@ -762,7 +785,7 @@ static int ld_rule(struct ld *l, const struct rule_ynode *item)
 			return rc;
 		n = rule_ymap_get(item, "output");
 		if (rule_ynode_is_null(n)) {
-			nr->output = "";   /* Falco allows an empty output */
+			nr->output = ""; /* Falco allows an empty output */
 			nr->output_pos = ld_pos(l, n ? n : item);
 		} else if ((rc = ld_rule_change(l, nr, item, "output", 0))) {
 			return rc;
@@ -913,9 +936,10 @@ int rule_load_text(struct rule_set *rs, const char *name, char *text, size_t len
 		const struct rule_ynode *root = roots[d];
 
 		if (rule_ynode_is_null(root))
-			continue;   /* an empty document is an empty rules file */
+			continue; /* an empty document is an empty rules file */
 		if (root->kind == RY_SCALAR)
-			return ld_err(&l, root, "rules content is not YAML (a plain text document)");
+			return ld_err(&l, root,
+				      "rules content is not YAML (a plain text document)");
 		if (root->kind != RY_SEQ)
 			return ld_err(&l, root,
 				      "rules content is not a YAML list of objects (rule, macro, "

@@ -10,12 +10,12 @@
 #include "flt.h"
 #include "rule_int.h"
 
-#define RULE_FILE_MAX (64u << 20)   /* a rules file larger than this is refused */
+#define RULE_FILE_MAX (64u << 20) /* a rules file larger than this is refused */
 
 /* ---- priorities ---- */
 
 static const char *const prio_names[] = {
-	"Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug",
+    "Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug",
 };
 
 const char *rule_priority_name(enum rule_priority p)
@@ -207,15 +207,17 @@ static int load_regular(struct rule_set *rs, const char *path, struct sr_err *er
 			if (cap >= RULE_FILE_MAX) {
 				fclose(f);
 				free(buf);
-				return sr_err_set(err, SR_ELIMIT, "rules file '%s' is larger than %u MiB",
-						  path, RULE_FILE_MAX >> 20);
+				return sr_err_set(err, SR_ELIMIT,
+						  "rules file '%s' is larger than %u MiB", path,
+						  RULE_FILE_MAX >> 20);
 			}
 			cap = cap ? cap * 2 : 131072;
 			nb = realloc(buf, cap + 1);
 			if (!nb) {
 				fclose(f);
 				free(buf);
-				return sr_err_set(err, SR_ENOMEM, "out of memory reading '%s'", path);
+				return sr_err_set(err, SR_ENOMEM, "out of memory reading '%s'",
+						  path);
 			}
 			buf = nb;
 		}
@@ -353,8 +355,8 @@ size_t rule_actions(const struct rule *r, const char *const **out)
 
 int rule_action_known(const char *name)
 {
-	static const char *const names[] = { "kill_process", "freeze_container",
-					     "kill_container", "program", NULL };
+	static const char *const names[] = {"kill_process", "freeze_container", "kill_container",
+					    "program", NULL};
 
 	for (size_t i = 0; names[i]; i++)
 		if (strcmp(names[i], name) == 0)

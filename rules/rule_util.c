@@ -155,8 +155,8 @@ void rule_warn(struct rule_set *rs, enum rule_warn_code code, int src, int line,
 		rule_warn_add(rs, code, t);
 }
 
-int rule_errf(struct rule_set *rs, struct sr_err *err, int src, int line, int col,
-	      const char *fmt, ...)
+int rule_errf(struct rule_set *rs, struct sr_err *err, int src, int line, int col, const char *fmt,
+	      ...)
 {
 	char msg[480];
 	va_list ap;
@@ -249,7 +249,7 @@ void rule_src_locate(const struct rule_set *rs, int src, const struct rule_ynode
 		while (q < s->len && s->text[q] != ch && q - p < 4096)
 			q++;
 		if (q >= s->len || s->text[q] != ch)
-			return;   /* lost track: keep the node's own position */
+			return; /* lost track: keep the node's own position */
 		p = q;
 		if (i < value_off)
 			p++;
@@ -279,8 +279,8 @@ const char *rule_cond_join(struct sr_arena *a, const struct rule_cond *c)
 	return t;
 }
 
-void rule_cond_locate(const struct rule_set *rs, const struct rule_cond *c, size_t off,
-		      int *src, int *line, int *col)
+void rule_cond_locate(const struct rule_set *rs, const struct rule_cond *c, size_t off, int *src,
+		      int *line, int *col)
 {
 	size_t start = 0;
 
@@ -291,8 +291,8 @@ void rule_cond_locate(const struct rule_set *rs, const struct rule_cond *c, size
 
 		if (off <= start + pc->len || i + 1 == c->pieces.n) {
 			*src = pc->src;
-			rule_src_locate(rs, pc->src, pc->node, off > start ? off - start : 0,
-					line, col);
+			rule_src_locate(rs, pc->src, pc->node, off > start ? off - start : 0, line,
+					col);
 			return;
 		}
 		start += pc->len + 1;

@@ -16,18 +16,18 @@
 
 #include "rule_int.h"
 
-#define RY_MAX_DEPTH 128
+#define RY_MAX_DEPTH   128
 #define RY_MAX_ANCHORS 4096
 /* Content all the aliases of one file may repeat, in weight units (scalar
  * bytes plus 8 per node): a few hundred bytes of aliases could otherwise
  * stand for gigabytes of lists and conditions. Falco's rule files use a
  * handful of small aliases. */
 #define RY_MAX_ALIAS_BYTES (4u << 20)
-#define RY_NODE_WEIGHT 8
+#define RY_NODE_WEIGHT	   8
 
 struct ry_frame {
 	struct rule_ynode *node;
-	struct rule_ynode **kids;   /* malloc'd while building */
+	struct rule_ynode **kids; /* malloc'd while building */
 	size_t n, cap;
 };
 
@@ -44,7 +44,7 @@ struct ry_build {
 	size_t nanchors;
 	struct rule_ynode *root;
 	int have_root;
-	size_t alias_weight;        /* content repeated by aliases so far */
+	size_t alias_weight; /* content repeated by aliases so far */
 };
 
 static int ry_push_kid(struct ry_frame *f, struct rule_ynode *kid)
@@ -148,7 +148,7 @@ static int ry_event(struct ry_build *b, yaml_event_t *ev, struct sr_err *err)
 		n->line = (int)ev->start_mark.line + 1;
 		n->col = (int)ev->start_mark.column + 1;
 		n->s = sr_arena_strndup(b->a, (const char *)ev->data.scalar.value,
-					  ev->data.scalar.length);
+					ev->data.scalar.length);
 		if (!n->s)
 			return SR_ENOMEM;
 		n->len = strlen(n->s);
@@ -186,7 +186,8 @@ static int ry_event(struct ry_build *b, yaml_event_t *ev, struct sr_err *err)
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
 		if (b->depth >= RY_MAX_DEPTH) {
-			sr_err_set(err, SR_ELIMIT, "YAML nested deeper than %d levels", RY_MAX_DEPTH);
+			sr_err_set(err, SR_ELIMIT, "YAML nested deeper than %d levels",
+				   RY_MAX_DEPTH);
 			err->line = (int)ev->start_mark.line + 1;
 			err->column = (int)ev->start_mark.column + 1;
 			return SR_ESYNTAX;
@@ -197,9 +198,10 @@ static int ry_event(struct ry_build *b, yaml_event_t *ev, struct sr_err *err)
 		n->kind = ev->type == YAML_SEQUENCE_START_EVENT ? RY_SEQ : RY_MAP;
 		n->line = (int)ev->start_mark.line + 1;
 		n->col = (int)ev->start_mark.column + 1;
-		rc = ry_anchor_add(b, (const char *)(ev->type == YAML_SEQUENCE_START_EVENT
-							     ? ev->data.sequence_start.anchor
-							     : ev->data.mapping_start.anchor),
+		rc = ry_anchor_add(b,
+				   (const char *)(ev->type == YAML_SEQUENCE_START_EVENT
+						      ? ev->data.sequence_start.anchor
+						      : ev->data.mapping_start.anchor),
 				   n);
 		if (rc)
 			return rc;
@@ -235,13 +237,13 @@ static int ry_event(struct ry_build *b, yaml_event_t *ev, struct sr_err *err)
 	}
 }
 
-int rule_yaml_parse(struct sr_arena *a, const struct rule_src *src,
-		    struct rule_ynode ***roots, size_t *nroots, struct sr_err *err)
+int rule_yaml_parse(struct sr_arena *a, const struct rule_src *src, struct rule_ynode ***roots,
+		    size_t *nroots, struct sr_err *err)
 {
 	yaml_parser_t p;
 	yaml_event_t ev;
 	struct ry_build b;
-	struct rule_vec docs = { 0 };
+	struct rule_vec docs = {0};
 	int rc = 0, done = 0;
 
 	memset(&b, 0, sizeof(b));
@@ -254,8 +256,8 @@ int rule_yaml_parse(struct sr_arena *a, const struct rule_src *src,
 	while (!done) {
 		if (!yaml_parser_parse(&p, &ev)) {
 			sr_err_set(err, SR_ESYNTAX, "YAML: %s%s%s",
-				   p.problem ? p.problem : "parse error",
-				   p.context ? " " : "", p.context ? p.context : "");
+				   p.problem ? p.problem : "parse error", p.context ? " " : "",
+				   p.context ? p.context : "");
 			err->line = (int)p.problem_mark.line + 1;
 			err->column = (int)p.problem_mark.column + 1;
 			rc = SR_ESYNTAX;
@@ -298,8 +300,8 @@ const struct rule_ynode *rule_ymap_get(const struct rule_ynode *m, const char *k
 
 int rule_yscalar_bool(const struct rule_ynode *n)
 {
-	static const char *const t[] = { "true", "yes", "on", "y" };
-	static const char *const f[] = { "false", "no", "off", "n" };
+	static const char *const t[] = {"true", "yes", "on", "y"};
+	static const char *const f[] = {"false", "no", "off", "n"};
 
 	if (!n || n->kind != RY_SCALAR)
 		return -1;

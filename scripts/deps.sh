@@ -5,7 +5,7 @@ set -e
 PKGS="build-essential clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev zstd \
 libyaml-dev libedit-dev libcjson-dev libssl-dev pkg-config tmux sysdig hyperfine chromium \
 podman runc docker.io containerd busybox-static \
-libcurl4-openssl-dev libnats-dev librdkafka-dev libmicrohttpd-dev nats-server"
+libcurl4-openssl-dev libnats-dev librdkafka-dev libmicrohttpd-dev nats-server clang-format"
 case "$(uname -m)" in
 x86_64 | aarch64) PKGS="$PKGS libclang-rt-dev" ;;
 esac
@@ -30,7 +30,7 @@ $SUDO apt-get update -qq
 core=""; optional=""
 for p in $missing; do
 	case "$p" in
-	sysdig | hyperfine | tmux | chromium | podman | runc | busybox-static | nats-server | docker.io | containerd) optional="$optional $p" ;;
+	sysdig | hyperfine | tmux | clang-format | chromium | podman | runc | busybox-static | nats-server | docker.io | containerd) optional="$optional $p" ;;
 	*) core="$core $p" ;;
 	esac
 done

@@ -34,42 +34,42 @@ struct st_state;
 struct st_fd {
 	int64_t fd;
 	enum evt_fdtype type;
-	const char *name;        /* absolute path, "ip:port->ip:port", pipe:[ino], ... */
-	uint32_t flags;          /* open flags (O_*), O_CLOEXEC kept */
+	const char *name; /* absolute path, "ip:port->ip:port", pipe:[ino], ... */
+	uint32_t flags;	  /* open flags (O_*), O_CLOEXEC kept */
 	uint64_t ino;
 	/* sockets */
-	uint8_t family;          /* AF_INET, AF_INET6, AF_UNIX, 0 */
-	uint8_t l4proto;         /* 6 tcp, 17 udp, 1 icmp, 0 unknown */
-	uint8_t is_server;       /* role: 1 accepted/listening side, 0 client, 2 unknown */
-	uint8_t lip[16], rip[16];/* local / remote addresses (4 bytes used for IPv4) */
+	uint8_t family;		  /* AF_INET, AF_INET6, AF_UNIX, 0 */
+	uint8_t l4proto;	  /* 6 tcp, 17 udp, 1 icmp, 0 unknown */
+	uint8_t is_server;	  /* role: 1 accepted/listening side, 0 client, 2 unknown */
+	uint8_t lip[16], rip[16]; /* local / remote addresses (4 bytes used for IPv4) */
 	uint16_t lport, rport;
 };
 
 struct st_thread {
 	uint32_t tid, pid, ppid; /* init-namespace ids */
-	uint32_t vtid, vpid;     /* ids in the thread's own pid namespace */
+	uint32_t vtid, vpid;	 /* ids in the thread's own pid namespace */
 	uint32_t uid, gid, euid, egid, loginuid;
 	uint32_t tty;
-	uint32_t flags;          /* EVT_EXEC_* */
+	uint32_t flags; /* EVT_EXEC_* */
 	uint64_t start_ts, exit_ts;
 	uint64_t pidns, mntns, netns;
 	uint64_t cgroup_id;
 	char comm[16];
-	const char *exe;         /* argv[0] as executed */
-	const char *exepath;     /* full path of the executable */
-	const char *args;        /* arguments after argv[0], NUL-separated */
+	const char *exe;     /* argv[0] as executed */
+	const char *exepath; /* full path of the executable */
+	const char *args;    /* arguments after argv[0], NUL-separated */
 	size_t args_len;
 	const char *cwd;
-	const char *cgroup;      /* cgroup path */
-	const char *container_id;/* 12-hex short id, "host" when none */
+	const char *cgroup;	  /* cgroup path */
+	const char *container_id; /* 12-hex short id, "host" when none */
 	const char *pod_uid;
-	const char *env;         /* NUL-separated, when recorded */
+	const char *env; /* NUL-separated, when recorded */
 	size_t env_len;
 	/* Identity details rules and containers need. */
-	uint64_t exe_ino;        /* inode of the executable (PROC_EXEC), 0 unknown */
-	uint64_t cap_eff;        /* effective capabilities at exec, 0 unknown */
+	uint64_t exe_ino;	       /* inode of the executable (PROC_EXEC), 0 unknown */
+	uint64_t cap_eff;	       /* effective capabilities at exec, 0 unknown */
 	const char *container_full_id; /* 64-hex id, "host" when none */
-	int exited;              /* exit seen; reaped at the end of the event */
+	int exited;		       /* exit seen; reaped at the end of the event */
 };
 
 struct st_state *st_new(void);
@@ -97,12 +97,12 @@ const struct st_thread *st_thread_get(const struct st_state *st, uint32_t tid);
 const struct st_thread *st_thread_parent(const struct st_state *st, const struct st_thread *t);
 const struct st_fd *st_fd_get(const struct st_state *st, uint32_t pid, int64_t fd);
 /* Iteration (shell .tree/.fd, snapshots): callback returns non-zero to stop. */
-void st_thread_foreach(const struct st_state *st,
-		       int (*cb)(void *ctx, const struct st_thread *t), void *ctx);
+void st_thread_foreach(const struct st_state *st, int (*cb)(void *ctx, const struct st_thread *t),
+		       void *ctx);
 void st_fd_foreach(const struct st_state *st, uint32_t pid,
 		   int (*cb)(void *ctx, const struct st_fd *fd), void *ctx);
 
-const char *st_user_name(const struct st_state *st, uint32_t uid);   /* NULL if unknown */
+const char *st_user_name(const struct st_state *st, uint32_t uid); /* NULL if unknown */
 const char *st_group_name(const struct st_state *st, uint32_t gid);
 /* User home/shell when a USERINFO record carried them (NULL otherwise). */
 const char *st_user_home(const struct st_state *st, uint32_t uid);
@@ -144,7 +144,7 @@ void st_get_stats(const struct st_state *st, struct st_stats *out);
 void st_set_limits(struct st_state *st, size_t max_threads, size_t max_fds_per_proc);
 
 struct st_limits {
-	size_t max_threads;      /* as st_set_limits; 0 keeps */
+	size_t max_threads;	 /* as st_set_limits; 0 keeps */
 	size_t max_fds_per_proc; /* as st_set_limits; 0 keeps */
 	/* fd entries in all processes (default 131072); above it the fd tables
 	 * of the least recently seen processes are dropped down to 7/8. 0 keeps. */

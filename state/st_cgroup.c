@@ -140,7 +140,7 @@ void st_cg_info(struct st_state *st, const struct evt *ev)
 	 * CGROUPINFO: a lost record) or an old path: bring them up to date.
 	 * Rare, so a walk of the table is fine. */
 	if (c && (changed == 2 || (changed == 1 && st->cg_missed))) {
-		struct fix_ctx f = { st, id, c };
+		struct fix_ctx f = {st, id, c};
 
 		st_map_each(&st->thr, fix_cb, &f);
 	}

@@ -6,10 +6,9 @@
  *   containerd     /kubepods/.../<id>           .../cri-containerd-<id>.scope
  *   cri-o          .../crio-<id>.scope          (crio-conmon-<id> is the monitor: not a container)
  *   podman         .../libpod-<id>.scope        /libpod_parent/libpod-<id>
- *   kubepods       .../pod<uid>/<id>            .../kubepods-<qos>-pod<uid_with_underscores>.slice/...
- * The rule used: the last path component that holds a run of exactly 64 hex
- * digits, delimited by start/end, '-', '.' or '/', and not inside a "conmon"
- * component. */
+ *   kubepods       .../pod<uid>/<id> .../kubepods-<qos>-pod<uid_with_underscores>.slice/... The
+ * rule used: the last path component that holds a run of exactly 64 hex digits, delimited by
+ * start/end, '-', '.' or '/', and not inside a "conmon" component. */
 #include "st_int.h"
 
 #include <ctype.h>

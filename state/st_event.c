@@ -80,8 +80,7 @@ static void proc_fork(struct st_state *st, const struct evt *ev)
 	else
 		t->pub.vtid = ctid;
 	if (!is_thread)
-		t->proc->vpid = st_param_has(ev, 5) ?
-					(uint32_t)evt_param_u64(ev, 5) : cpid;
+		t->proc->vpid = st_param_has(ev, 5) ? (uint32_t)evt_param_u64(ev, 5) : cpid;
 }
 
 /* Splits argv (NUL-separated) into argv[0] and the rest. The rest is stored

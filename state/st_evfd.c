@@ -8,12 +8,12 @@
 #ifndef AF_NETLINK
 #define AF_NETLINK 16
 #endif
-#define ST_AT_FDCWD (-100)
-#define ST_EINPROGRESS 115
-#define ST_F_DUPFD 0
-#define ST_F_SETFD 2
+#define ST_AT_FDCWD	   (-100)
+#define ST_EINPROGRESS	   115
+#define ST_F_DUPFD	   0
+#define ST_F_SETFD	   2
 #define ST_F_DUPFD_CLOEXEC 1030
-#define ST_MFD_CLOEXEC 1u
+#define ST_MFD_CLOEXEC	   1u
 
 const char *st_resolve_path(struct st_state *st, struct st_proc *p, int64_t dirfd,
 			    const uint8_t *path, uint32_t len, size_t *out_len)
@@ -85,10 +85,14 @@ static void open_event(struct st_state *st, struct st_proc *p, const struct evt 
 static enum evt_fdtype sock_type(uint64_t domain)
 {
 	switch (domain) {
-	case AF_INET: return FDT_IPV4;
-	case AF_INET6: return FDT_IPV6;
-	case AF_UNIX: return FDT_UNIX;
-	case AF_NETLINK: return FDT_NETLINK;
+	case AF_INET:
+		return FDT_IPV4;
+	case AF_INET6:
+		return FDT_IPV6;
+	case AF_UNIX:
+		return FDT_UNIX;
+	case AF_NETLINK:
+		return FDT_NETLINK;
 	}
 	return FDT_OTHER;
 }
@@ -98,9 +102,12 @@ static uint8_t sock_l4(uint64_t domain, uint64_t type, uint64_t proto)
 	if (domain != AF_INET && domain != AF_INET6)
 		return 0;
 	switch (type & 0xf) {
-	case SOCK_STREAM: return 6;
-	case SOCK_DGRAM: return 17;
-	case SOCK_RAW: return (uint8_t)proto;
+	case SOCK_STREAM:
+		return 6;
+	case SOCK_DGRAM:
+		return 17;
+	case SOCK_RAW:
+		return (uint8_t)proto;
 	}
 	return 0;
 }
@@ -198,8 +205,7 @@ static void connect_event(struct st_state *st, struct st_proc *p, const struct e
 	if (!e)
 		return;
 	e->pub.is_server = 0;
-	if (st_param_has(ev, 2) &&
-	    st_fd_set_tuple(st, &e->pub, ev->p[2], ev->plen[2]) == 0) {
+	if (st_param_has(ev, 2) && st_fd_set_tuple(st, &e->pub, ev->p[2], ev->plen[2]) == 0) {
 		if (e->pub.family == AF_UNIX) {
 			/* The path of a unix tuple follows the two inodes. */
 			if (ev->plen[2] > 17)
@@ -301,17 +307,28 @@ static void anon_event(struct st_state *st, struct st_proc *p, int64_t res, enum
 static const char *bpf_fd_name(uint64_t cmd)
 {
 	switch (cmd) {
-	case 0: return "anon_inode:bpf-map";   /* BPF_MAP_CREATE */
-	case 5: return "anon_inode:bpf-prog";  /* BPF_PROG_LOAD */
-	case 7: return "anon_inode:bpf";       /* BPF_OBJ_GET */
-	case 13: return "anon_inode:bpf-prog"; /* BPF_PROG_GET_FD_BY_ID */
-	case 14: return "anon_inode:bpf-map";  /* BPF_MAP_GET_FD_BY_ID */
-	case 17: return "anon_inode:bpf_link"; /* BPF_RAW_TRACEPOINT_OPEN */
-	case 18: return "anon_inode:btf";      /* BPF_BTF_LOAD */
-	case 19: return "anon_inode:btf";      /* BPF_BTF_GET_FD_BY_ID */
-	case 28: return "anon_inode:bpf_link"; /* BPF_LINK_CREATE */
-	case 30: return "anon_inode:bpf_link"; /* BPF_LINK_GET_FD_BY_ID */
-	case 33: return "anon_inode:bpf_iter"; /* BPF_ITER_CREATE */
+	case 0:
+		return "anon_inode:bpf-map"; /* BPF_MAP_CREATE */
+	case 5:
+		return "anon_inode:bpf-prog"; /* BPF_PROG_LOAD */
+	case 7:
+		return "anon_inode:bpf"; /* BPF_OBJ_GET */
+	case 13:
+		return "anon_inode:bpf-prog"; /* BPF_PROG_GET_FD_BY_ID */
+	case 14:
+		return "anon_inode:bpf-map"; /* BPF_MAP_GET_FD_BY_ID */
+	case 17:
+		return "anon_inode:bpf_link"; /* BPF_RAW_TRACEPOINT_OPEN */
+	case 18:
+		return "anon_inode:btf"; /* BPF_BTF_LOAD */
+	case 19:
+		return "anon_inode:btf"; /* BPF_BTF_GET_FD_BY_ID */
+	case 28:
+		return "anon_inode:bpf_link"; /* BPF_LINK_CREATE */
+	case 30:
+		return "anon_inode:bpf_link"; /* BPF_LINK_GET_FD_BY_ID */
+	case 33:
+		return "anon_inode:bpf_iter"; /* BPF_ITER_CREATE */
 	}
 	return NULL;
 }

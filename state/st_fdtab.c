@@ -115,8 +115,8 @@ static struct st_fdent *fd_insert(struct st_state *st, struct st_proc *p, int64_
 	return e;
 }
 
-struct st_fdent *st_fd_add(struct st_state *st, struct st_proc *p, int64_t fd,
-			   enum evt_fdtype type, const char *name, size_t name_len)
+struct st_fdent *st_fd_add(struct st_state *st, struct st_proc *p, int64_t fd, enum evt_fdtype type,
+			   const char *name, size_t name_len)
 {
 	struct st_fdent *e = fdent_new(st);
 
@@ -177,7 +177,7 @@ static int is_cloexec(const struct st_fdent *e)
  * private table gets copies of the survivors only. -1: out of memory. */
 static int drop_cloexec_shared(struct st_state *st, struct st_proc *p, uint32_t ndrop)
 {
-	struct st_map nm = { 0 };
+	struct st_map nm = {0};
 
 	if (st_map_reserve(&nm, p->fds.n - ndrop))
 		return -1;
@@ -346,7 +346,8 @@ size_t st_fd_sockname(const struct st_fd *fd, char *out, size_t cap)
 		n = fmt_ep(buf, fd->family, srv ? fd->rip : fd->lip, srv ? fd->rport : fd->lport);
 		buf[n++] = '-';
 		buf[n++] = '>';
-		n += fmt_ep(buf + n, fd->family, srv ? fd->lip : fd->rip, srv ? fd->lport : fd->rport);
+		n += fmt_ep(buf + n, fd->family, srv ? fd->lip : fd->rip,
+			    srv ? fd->lport : fd->rport);
 	}
 	if (n >= cap)
 		n = cap - 1;

@@ -39,7 +39,7 @@ struct st_slot {
 
 struct st_map {
 	struct st_slot *slots; /* after a struct st_map_hdr in the same allocation */
-	uint32_t cap;  /* power of two, 0 before first insert */
+	uint32_t cap;	       /* power of two, 0 before first insert */
 	uint32_t n;
 	unsigned bits;
 };
@@ -104,8 +104,7 @@ void st_map_share(struct st_map *dst, const struct st_map *src);
  * values are the same pointers. -1 when out of memory. */
 int st_map_clone(struct st_map *dst, const struct st_map *src);
 /* Values in slot order; the callback may not modify the map. */
-void st_map_each(const struct st_map *m, void (*cb)(void *ctx, uint64_t key, void *val),
-		 void *ctx);
+void st_map_each(const struct st_map *m, void (*cb)(void *ctx, uint64_t key, void *val), void *ctx);
 /* Values sorted by key into a new array (caller frees); *n its length. */
 void **st_map_sorted(const struct st_map *m, size_t *n);
 /* Bytes held by the slot array. */
@@ -116,17 +115,17 @@ static inline size_t st_map_bytes(const struct st_map *m)
 
 /* ---- fixed-size object pools ---- */
 struct st_pool {
-	void *free;           /* free objects, linked through their first word */
+	void *free; /* free objects, linked through their first word */
 	void **chunks;
 	size_t nchunks, chunks_cap;
-	uint32_t size;        /* object size, a multiple of 16 */
+	uint32_t size; /* object size, a multiple of 16 */
 	uint32_t per_chunk;
-	uint64_t live;        /* objects handed out */
+	uint64_t live; /* objects handed out */
 };
 
 /* align: a power of two, at least 16 is used. */
 void st_pool_init(struct st_pool *p, size_t size, size_t align);
-void *st_pool_get(struct st_pool *p);   /* uninitialized memory, NULL when out of memory */
+void *st_pool_get(struct st_pool *p); /* uninitialized memory, NULL when out of memory */
 void st_pool_put(struct st_pool *p, void *obj);
 void st_pool_destroy(struct st_pool *p);
 size_t st_pool_bytes(const struct st_pool *p);
@@ -137,16 +136,16 @@ enum st_gkind {
 	ST_G_THR,    /* back to st->thr_pool ... */
 	ST_G_PROC,
 	ST_G_FD,
-	ST_G_STR,    /* a string header: its pool class follows from its length */
+	ST_G_STR, /* a string header: its pool class follows from its length */
 };
 
 /* ---- refcounted strings ---- */
 struct st_state;
 /* A copy of s[0..len) plus a NUL; NULL on allocation failure. */
 const char *st_str_new(struct st_state *st, const char *s, size_t len);
-const char *st_str_ref(const char *s);               /* NULL-safe */
+const char *st_str_ref(const char *s);		       /* NULL-safe */
 void st_str_unref(struct st_state *st, const char *s); /* NULL-safe; frees at event end */
-size_t st_str_len(const char *s);                      /* 0 for NULL */
+size_t st_str_len(const char *s);		       /* 0 for NULL */
 /* Replaces *slot by a string equal to s[0..len) (keeps it when equal). */
 void st_str_set(struct st_state *st, const char **slot, const char *s, size_t len);
 /* Queues p (of kind k) for release at the end of the current event. */
@@ -161,7 +160,7 @@ void st_garbage_flush_slow(struct st_state *st);
 
 /* ---- entries ---- */
 struct st_fdent {
-	struct st_fd pub;  /* pub.name is an st_str */
+	struct st_fd pub; /* pub.name is an st_str */
 	uint32_t snap_gen;
 };
 
@@ -169,15 +168,15 @@ struct st_thr;
 
 struct st_proc {
 	/* Hot fields first: an fd lookup reads only the first cache line. */
-	struct st_map fds;    /* fd -> st_fdent; slots shared after fork (copy on write) */
-	uint32_t ref;      /* threads pointing here */
+	struct st_map fds; /* fd -> st_fdent; slots shared after fork (copy on write) */
+	uint32_t ref;	   /* threads pointing here */
 	uint32_t pid, ppid, vpid;
-	uint64_t last_ts;  /* event time of the last event of any of its threads */
+	uint64_t last_ts; /* event time of the last event of any of its threads */
 	uint32_t uid, gid, euid, egid, loginuid, tty, flags;
 	uint64_t pidns, mntns, netns, exe_ino, cap_eff;
 	const char *exe, *exepath, *args, *cwd, *cgroup, *env; /* st_str */
 	const char *container_id, *container_full_id, *pod_uid;
-	uint64_t cg_id;    /* header cgroup id cgroup/container_* were last derived for */
+	uint64_t cg_id; /* header cgroup id cgroup/container_* were last derived for */
 	size_t args_len, env_len;
 	struct st_thr *threads; /* list through st_thr.pnext/pprev */
 	uint32_t snap_gen;
@@ -187,18 +186,18 @@ struct st_thr {
 	/* What every event reads comes first: with pub.tid..comm it spans two
 	 * cache lines (objects are 64-byte aligned in their pool). */
 	struct st_proc *proc;
-	uint32_t vgen;     /* st->vgen when pub's process fields were copied */
-	uint32_t seen;     /* event time of its last event, in 2^20 ns units (wraps) */
+	uint32_t vgen; /* st->vgen when pub's process fields were copied */
+	uint32_t seen; /* event time of its last event, in 2^20 ns units (wraps) */
 	struct st_thread pub;
 	struct st_thr *pnext, *pprev; /* threads of the same process */
 	struct st_thr *xnext, *xprev; /* exited, oldest first */
 	uint32_t snap_gen;
-	uint32_t eage;     /* eviction/sweep scratch: age, lowered to its descendants' */
+	uint32_t eage;	   /* eviction/sweep scratch: age, lowered to its descendants' */
 	uint8_t partial;   /* made up from a record header: fork data may refine it */
 	uint8_t in_exited; /* on the exited list */
-	uint8_t reap;      /* reap at the end of this event */
+	uint8_t reap;	   /* reap at the end of this event */
 	uint8_t scratch;   /* the overflow slot: not in the table */
-	uint8_t dead;      /* destroyed; memory waits for the garbage flush */
+	uint8_t dead;	   /* destroyed; memory waits for the garbage flush */
 };
 
 struct st_user {
@@ -217,14 +216,14 @@ static inline uint32_t st_seen_of(uint64_t ts)
 	return (uint32_t)(ts >> ST_SEEN_SHIFT);
 }
 
-#define ST_DEFAULT_MAX_THREADS (1u << 15)
-#define ST_DEFAULT_MAX_FDS (1u << 16)        /* per process */
-#define ST_DEFAULT_MAX_FDS_TOTAL (1u << 17)  /* fd entries in all tables */
-#define ST_DEFAULT_MAX_BIG_BYTES (8u << 20) /* long strings (args, env), interned */
-#define ST_DEFAULT_STALE_NS (1800ull * 1000000000ull) /* 30 min of event time */
-#define ST_EXIT_GRACE_NS 1000000000ull /* exited threads kept this long for late events */
-#define ST_PATH_MAX 8192
-#define ST_TF_SCHED (1u << 31) /* st_state.tflags: a scheduler tracepoint, not a syscall */
+#define ST_DEFAULT_MAX_THREADS	 (1u << 15)
+#define ST_DEFAULT_MAX_FDS	 (1u << 16)		   /* per process */
+#define ST_DEFAULT_MAX_FDS_TOTAL (1u << 17)		   /* fd entries in all tables */
+#define ST_DEFAULT_MAX_BIG_BYTES (8u << 20)		   /* long strings (args, env), interned */
+#define ST_DEFAULT_STALE_NS	 (1800ull * 1000000000ull) /* 30 min of event time */
+#define ST_EXIT_GRACE_NS	 1000000000ull /* exited threads kept this long for late events */
+#define ST_PATH_MAX		 8192
+#define ST_TF_SCHED		 (1u << 31) /* st_state.tflags: a scheduler tracepoint, not a syscall */
 
 struct st_state {
 	struct st_map thr;
@@ -234,20 +233,20 @@ struct st_state {
 	/* current event */
 	const struct evt *ev;
 	struct st_thr *cur;
-	struct st_thr *hot;   /* the last header's thread: events come in runs */
+	struct st_thr *hot; /* the last header's thread: events come in runs */
 	struct st_fdent *curfd;
 	int64_t curfd_num;
-	int curfd_lazy;    /* curfd_num is not looked up yet: st_event_fd does it */
-	int64_t close_fd;  /* fd to remove at end, -1 none */
+	int curfd_lazy;	      /* curfd_num is not looked up yet: st_event_fd does it */
+	int64_t close_fd;     /* fd to remove at end, -1 none */
 	struct st_thr **reap; /* threads to reap at end */
 	size_t nreap, reap_cap;
-	uint32_t vgen;     /* moves when an event may change process data */
+	uint32_t vgen; /* moves when an event may change process data */
 
 	struct st_thr *xhead, *xtail; /* exited, oldest first */
 
 	struct st_map users, groups;
 	struct st_map cgroups; /* cgroup id -> struct st_cg (CGROUPINFO, PROCINFO) */
-	int cg_missed;         /* a header named a cgroup id the map did not know */
+	int cg_missed;	       /* a header named a cgroup id the map did not know */
 	struct st_map ctrs;    /* short-id hash -> struct st_ctr (CONTAINERINFO) */
 
 	uintptr_t *garbage; /* pointer | enum st_gkind */
@@ -255,8 +254,8 @@ struct st_state {
 
 	struct st_pool thr_pool, proc_pool, fd_pool;
 	struct st_pool str_pool[ST_STR_CLASSES + 1]; /* [k]: 16 * k bytes */
-	size_t big_str_bytes, max_big_bytes; /* malloc'ed (long) strings */
-	struct st_map strs;   /* hash -> long string header (interned) */
+	size_t big_str_bytes, max_big_bytes;	     /* malloc'ed (long) strings */
+	struct st_map strs;			     /* hash -> long string header (interned) */
 
 	uint32_t snap_gen;
 	int in_snap;
@@ -267,20 +266,20 @@ struct st_state {
 	struct st_proc ovf_proc;
 
 	/* Per type, resolved once from the schema (st_new): */
-	int8_t fd_param[EVT_TYPE_MAX]; /* index of the "fd" parameter per type, -1 none */
+	int8_t fd_param[EVT_TYPE_MAX];	/* index of the "fd" parameter per type, -1 none */
 	uint8_t fd_event[EVT_TYPE_MAX]; /* st_is_fd_event(type) */
-	uint32_t tflags[EVT_TYPE_MAX];  /* evt_type_flags, ST_TF_SCHED when not a syscall */
+	uint32_t tflags[EVT_TYPE_MAX];	/* evt_type_flags, ST_TF_SCHED when not a syscall */
 	int8_t path_param[EVT_TYPE_MAX], dirfd_param[EVT_TYPE_MAX]; /* EP_PATH, its EP_DIRFD */
-	int8_t flags_param[EVT_TYPE_MAX];                             /* "flags", -1 none */
+	int8_t flags_param[EVT_TYPE_MAX];			    /* "flags", -1 none */
 
 	/* staleness sweep */
-	uint64_t sweep_ts;      /* event time of the last sweep (0: none yet) */
-	uint64_t sweep_due;     /* event time from which the next one may run */
-	uint64_t sweep_events;  /* st->events at the last sweep */
-	uint64_t last_ts;       /* latest event time seen */
+	uint64_t sweep_ts;     /* event time of the last sweep (0: none yet) */
+	uint64_t sweep_due;    /* event time from which the next one may run */
+	uint64_t sweep_events; /* st->events at the last sweep */
+	uint64_t last_ts;      /* latest event time seen */
 
-	uint64_t nfds;          /* fds as processes see them (shared tables count per process) */
-	uint64_t nfd_ents;      /* fd entries in memory */
+	uint64_t nfds;	   /* fds as processes see them (shared tables count per process) */
+	uint64_t nfd_ents; /* fd entries in memory */
 	uint64_t nprocs, reaped_threads, reaped_fds, evicted, evicted_fds, stale, events;
 	char path_buf[ST_PATH_MAX];
 };
@@ -322,7 +321,8 @@ void st_enforce_limits_slow(struct st_state *st);
 static inline void st_enforce_limits(struct st_state *st)
 {
 	if (__builtin_expect(st->thr.n > st->max_threads || st->nfd_ents > st->max_fds_total ||
-			     st->big_str_bytes > st->max_big_bytes || st->last_ts >= st->sweep_due,
+				 st->big_str_bytes > st->max_big_bytes ||
+				 st->last_ts >= st->sweep_due,
 			     0))
 		st_enforce_limits_slow(st);
 }
@@ -342,8 +342,8 @@ int st_fdtab_w(struct st_state *st, struct st_proc *p);
 /* The entry for fd, made writable (NULL if none or out of memory). */
 struct st_fdent *st_fd_find_w(struct st_state *st, struct st_proc *p, int64_t fd);
 /* New entry for fd (replacing any); NULL when over the limit or out of memory. */
-struct st_fdent *st_fd_add(struct st_state *st, struct st_proc *p, int64_t fd,
-			   enum evt_fdtype type, const char *name, size_t name_len);
+struct st_fdent *st_fd_add(struct st_state *st, struct st_proc *p, int64_t fd, enum evt_fdtype type,
+			   const char *name, size_t name_len);
 struct st_fdent *st_fd_dup(struct st_state *st, struct st_proc *p, const struct st_fdent *src,
 			   int64_t newfd);
 void st_fd_remove(struct st_state *st, struct st_proc *p, int64_t fd);

@@ -193,8 +193,7 @@ int st_map_clone(struct st_map *dst, const struct st_map *src)
 	return 0;
 }
 
-void st_map_each(const struct st_map *m, void (*cb)(void *ctx, uint64_t key, void *val),
-		 void *ctx)
+void st_map_each(const struct st_map *m, void (*cb)(void *ctx, uint64_t key, void *val), void *ctx)
 {
 	for (uint32_t i = 0; i < m->cap; i++)
 		if (m->slots[i].val)

@@ -116,11 +116,21 @@ void st_garbage_flush_slow(struct st_state *st)
 		void *p = (void *)(g & ~(uintptr_t)15);
 
 		switch ((enum st_gkind)(g & 15)) {
-		case ST_G_MALLOC: free(p); break;
-		case ST_G_THR: st_pool_put(&st->thr_pool, p); break;
-		case ST_G_PROC: st_pool_put(&st->proc_pool, p); break;
-		case ST_G_FD: st_pool_put(&st->fd_pool, p); break;
-		case ST_G_STR: st_str_release(st, p); break;
+		case ST_G_MALLOC:
+			free(p);
+			break;
+		case ST_G_THR:
+			st_pool_put(&st->thr_pool, p);
+			break;
+		case ST_G_PROC:
+			st_pool_put(&st->proc_pool, p);
+			break;
+		case ST_G_FD:
+			st_pool_put(&st->fd_pool, p);
+			break;
+		case ST_G_STR:
+			st_str_release(st, p);
+			break;
 		}
 	}
 	st->ngarbage = 0;

@@ -254,7 +254,7 @@ static uint64_t listen_key(const struct st_proc *p, const struct st_fd *f)
 
 static void snap_end(struct st_state *st)
 {
-	struct st_map listen = { 0 };
+	struct st_map listen = {0};
 	size_t n;
 	void **v;
 
@@ -399,7 +399,7 @@ static void hdr_of(struct emit_ctx *c, struct evt_rec *h, const struct st_thr *t
  * none was made; an allocation failure gives an empty parameter). */
 static struct evt_bytes wire_strarray(const char *s, size_t len, char **own)
 {
-	struct evt_bytes v = { "", 0 };
+	struct evt_bytes v = {"", 0};
 
 	*own = NULL;
 	if (!s || !len || !(*own = malloc(len + 1)))
@@ -422,25 +422,25 @@ static int emit_thread(struct emit_ctx *c, const struct st_thr *t)
 	hdr_of(c, &h, t);
 	v = st_thr_view(c->st, t);
 	r = (struct evt_procinfo){
-		.exe = evt_str(v->exe),
-		.exepath = evt_str(v->exepath),
-		.args = wire_strarray(v->args, v->args_len, &args),
-		.cwd = evt_str(v->cwd),
-		.tty = v->tty,
-		.loginuid = v->loginuid,
-		.euid = v->euid,
-		.egid = v->egid,
-		.start_ts = v->start_ts,
-		.cgroup = evt_str(v->cgroup),
-		.container_id = evt_str(t->proc->container_full_id),
-		.pod_uid = evt_str(v->pod_uid),
-		.vpid = v->vpid,
-		.vtid = v->vtid,
-		.pidns = v->pidns,
-		.mntns = v->mntns,
-		.netns = v->netns,
-		.flags = v->flags,
-		.env = wire_strarray(v->env, v->env_len, &env),
+	    .exe = evt_str(v->exe),
+	    .exepath = evt_str(v->exepath),
+	    .args = wire_strarray(v->args, v->args_len, &args),
+	    .cwd = evt_str(v->cwd),
+	    .tty = v->tty,
+	    .loginuid = v->loginuid,
+	    .euid = v->euid,
+	    .egid = v->egid,
+	    .start_ts = v->start_ts,
+	    .cgroup = evt_str(v->cgroup),
+	    .container_id = evt_str(t->proc->container_full_id),
+	    .pod_uid = evt_str(v->pod_uid),
+	    .vpid = v->vpid,
+	    .vtid = v->vtid,
+	    .pidns = v->pidns,
+	    .mntns = v->mntns,
+	    .netns = v->netns,
+	    .flags = v->flags,
+	    .env = wire_strarray(v->env, v->env_len, &env),
 	};
 	evt_build_procinfo(&c->b, &h, &r);
 	rc = finish(c);
@@ -453,12 +453,12 @@ static int emit_fd(struct emit_ctx *c, const struct evt_rec *h, const struct st_
 {
 	uint8_t tuple[64];
 	struct evt_fdinfo r = {
-		.fd = f->fd,
-		.type = f->type,
-		.name = evt_str(f->name),
-		.tuple = {tuple, st_fd_tuple_encode(f, tuple, sizeof(tuple))},
-		.flags = f->flags,
-		.ino = f->ino,
+	    .fd = f->fd,
+	    .type = f->type,
+	    .name = evt_str(f->name),
+	    .tuple = {tuple, st_fd_tuple_encode(f, tuple, sizeof(tuple))},
+	    .flags = f->flags,
+	    .ino = f->ino,
 	};
 
 	evt_build_fdinfo(&c->b, h, &r);
@@ -529,8 +529,8 @@ static int emit_container(void *ctx, const struct st_container *k)
 int st_snapshot_emit(const struct st_state *st, uint64_t ts_ns,
 		     int (*emit)(void *ctx, const void *rec, size_t len), void *ctx)
 {
-	struct emit_ctx c = { .st = st, .ts = ts_ns, .emit = emit, .ctx = ctx };
-	struct st_map done = { 0 };
+	struct emit_ctx c = {.st = st, .ts = ts_ns, .emit = emit, .ctx = ctx};
+	struct st_map done = {0};
 	size_t n, live = 0;
 	void **v = st_map_sorted(&st->thr, &n);
 
@@ -570,7 +570,7 @@ int st_snapshot_emit(const struct st_state *st, uint64_t ts_ns,
 	v = st_map_sorted(&st->users, &n);
 	for (size_t i = 0; i < n && !c.rc; i++) {
 		const struct st_user *u = v[i];
-		struct evt_rec h = { .ts = ts_ns };
+		struct evt_rec h = {.ts = ts_ns};
 		evt_builder_begin(&c.b, EVT_USERINFO, &h);
 		evt_builder_add_u64(&c.b, u->uid);
 		evt_builder_add_u64(&c.b, u->gid);
@@ -583,7 +583,7 @@ int st_snapshot_emit(const struct st_state *st, uint64_t ts_ns,
 	v = st_map_sorted(&st->groups, &n);
 	for (size_t i = 0; i < n && !c.rc; i++) {
 		const struct st_group *g = v[i];
-		struct evt_rec h = { .ts = ts_ns };
+		struct evt_rec h = {.ts = ts_ns};
 		evt_builder_begin(&c.b, EVT_GROUPINFO, &h);
 		evt_builder_add_u64(&c.b, g->gid);
 		evt_builder_add_str(&c.b, g->name);

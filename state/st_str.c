@@ -21,7 +21,7 @@ struct st_str_hdr {
 };
 
 #define ST_STR_INTERNED 0x80000000u /* lengths stay below: records are at most 16 MiB */
-#define ST_STR_LEN(h) ((h)->len & ~ST_STR_INTERNED)
+#define ST_STR_LEN(h)	((h)->len & ~ST_STR_INTERNED)
 
 void st_str_release(struct st_state *st, void *hdr);
 

@@ -459,7 +459,7 @@ static struct aged *threads_by_age(struct st_state *st, size_t *n)
 	for (uint32_t i = 0; i < st->thr.cap; i++) {
 		struct st_thr *t = st->thr.slots[i].val;
 		if (t)
-			v[(*n)++] = (struct aged){ t->eage, t };
+			v[(*n)++] = (struct aged){t->eage, t};
 	}
 	qsort(v, *n, sizeof(*v), cmp_older_first);
 	return v;
@@ -505,7 +505,7 @@ static void evict_fds(struct st_state *st)
 		struct st_thr *t = st->thr.slots[i].val;
 		/* One entry per process: its first thread. */
 		if (t && t->proc->threads == t && t->proc->fds.n)
-			v[n++] = (struct aged){ now - st_seen_of(t->proc->last_ts), t->proc };
+			v[n++] = (struct aged){now - st_seen_of(t->proc->last_ts), t->proc};
 	}
 	qsort(v, n, sizeof(*v), cmp_older_first);
 	for (size_t i = 0; i < n && st->nfd_ents > target; i++) {
@@ -526,8 +526,9 @@ static void evict_fds(struct st_state *st)
  * its O(threads) scan is amortised to O(1) per event. */
 static void sweep_stale(struct st_state *st)
 {
-	uint32_t limit = (uint32_t)((st->stale_ns >> ST_SEEN_SHIFT) < UINT32_MAX / 2 ?
-					    st->stale_ns >> ST_SEEN_SHIFT : UINT32_MAX / 2);
+	uint32_t limit = (uint32_t)((st->stale_ns >> ST_SEEN_SHIFT) < UINT32_MAX / 2
+					? st->stale_ns >> ST_SEEN_SHIFT
+					: UINT32_MAX / 2);
 	struct st_thr **v;
 	size_t n = 0;
 
@@ -553,8 +554,8 @@ static void sweep_schedule(struct st_state *st)
 
 	st->sweep_ts = st->last_ts;
 	/* No sweep (0), or event time near its end: never due. */
-	st->sweep_due = !st->stale_ns || st->last_ts > UINT64_MAX - step ? UINT64_MAX :
-										 st->last_ts + step;
+	st->sweep_due =
+	    !st->stale_ns || st->last_ts > UINT64_MAX - step ? UINT64_MAX : st->last_ts + step;
 }
 
 /* Over the long-string budget: pending releases first, then the least
@@ -777,8 +778,8 @@ const struct st_fd *st_fd_get(const struct st_state *st, uint32_t pid, int64_t f
 	return e ? &e->pub : NULL;
 }
 
-void st_thread_foreach(const struct st_state *st,
-		       int (*cb)(void *ctx, const struct st_thread *t), void *ctx)
+void st_thread_foreach(const struct st_state *st, int (*cb)(void *ctx, const struct st_thread *t),
+		       void *ctx)
 {
 	size_t n;
 	void **v = st_map_sorted(&st->thr, &n);
@@ -835,9 +836,8 @@ void st_get_stats(const struct st_state *st, struct st_stats *out)
 	out->stale_threads = st->stale;
 	out->fd_entries = st->nfd_ents;
 	out->mem_bytes = st_pool_bytes(&st->thr_pool) + st_pool_bytes(&st->proc_pool) +
-			 st_pool_bytes(&st->fd_pool) +
-			 st->big_str_bytes + st_map_bytes(&st->thr) + fd_map_bytes(st) +
-			 st_map_bytes(&st->strs) + st_map_bytes(&st->cgroups) +
+			 st_pool_bytes(&st->fd_pool) + st->big_str_bytes + st_map_bytes(&st->thr) +
+			 fd_map_bytes(st) + st_map_bytes(&st->strs) + st_map_bytes(&st->cgroups) +
 			 st->cgroups.n * sizeof(struct st_cg);
 	for (unsigned k = 1; k <= ST_STR_CLASSES; k++)
 		out->mem_bytes += st_pool_bytes(&st->str_pool[k]);

@@ -26,45 +26,45 @@ static int tap_failed_now;
 static const char *tap_skip_reason;
 static const char *tap_file;
 
-#define TEST(tname)                                                                          \
-	static void tname(void);                                                             \
-	__attribute__((constructor)) static void tap_reg_##tname(void)                       \
-	{                                                                                    \
-		tap_cases[tap_ncases].name = #tname;                                         \
-		tap_cases[tap_ncases++].fn = tname;                                          \
-	}                                                                                    \
+#define TEST(tname)                                                                                \
+	static void tname(void);                                                                   \
+	__attribute__((constructor)) static void tap_reg_##tname(void)                             \
+	{                                                                                          \
+		tap_cases[tap_ncases].name = #tname;                                               \
+		tap_cases[tap_ncases++].fn = tname;                                                \
+	}                                                                                          \
 	static void tname(void)
 
-#define TAP_FAIL(...)                                                                        \
-	do {                                                                                 \
-		if (!tap_failed_now)                                                         \
-			printf("FAIL: %s/%s: %s:%d: ", tap_file, tap_cur, __FILE__, __LINE__); \
-		else                                                                         \
-			printf("      also %s:%d: ", __FILE__, __LINE__);                        \
-		printf(__VA_ARGS__);                                                         \
-		printf("\n");                                                                \
-		tap_failed_now = 1;                                                          \
+#define TAP_FAIL(...)                                                                              \
+	do {                                                                                       \
+		if (!tap_failed_now)                                                               \
+			printf("FAIL: %s/%s: %s:%d: ", tap_file, tap_cur, __FILE__, __LINE__);     \
+		else                                                                               \
+			printf("      also %s:%d: ", __FILE__, __LINE__);                          \
+		printf(__VA_ARGS__);                                                               \
+		printf("\n");                                                                      \
+		tap_failed_now = 1;                                                                \
 	} while (0)
 
 static const char *tap_cur;
 
-#define CHECK(c)                                                                             \
-	do {                                                                                 \
-		if (!(c))                                                                    \
-			TAP_FAIL("check failed: %s", #c);                                    \
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (!(c))                                                                          \
+			TAP_FAIL("check failed: %s", #c);                                          \
 	} while (0)
-#define CHECK_EQ_INT(a, b)                                                                   \
-	do {                                                                                 \
-		long long tap_a = (long long)(a), tap_b = (long long)(b);                    \
-		if (tap_a != tap_b)                                                          \
-			TAP_FAIL("%s == %lld, expected %s == %lld", #a, tap_a, #b, tap_b);   \
+#define CHECK_EQ_INT(a, b)                                                                         \
+	do {                                                                                       \
+		long long tap_a = (long long)(a), tap_b = (long long)(b);                          \
+		if (tap_a != tap_b)                                                                \
+			TAP_FAIL("%s == %lld, expected %s == %lld", #a, tap_a, #b, tap_b);         \
 	} while (0)
-#define CHECK_STR(a, b)                                                                      \
-	do {                                                                                 \
-		const char *tap_sa = (a), *tap_sb = (b);                                     \
-		if (!tap_sa || !tap_sb || strcmp(tap_sa, tap_sb) != 0)                       \
-			TAP_FAIL("%s is \"%s\", expected \"%s\"", #a, tap_sa ? tap_sa : "(null)", \
-				 tap_sb ? tap_sb : "(null)");                                \
+#define CHECK_STR(a, b)                                                                            \
+	do {                                                                                       \
+		const char *tap_sa = (a), *tap_sb = (b);                                           \
+		if (!tap_sa || !tap_sb || strcmp(tap_sa, tap_sb) != 0)                             \
+			TAP_FAIL("%s is \"%s\", expected \"%s\"", #a, tap_sa ? tap_sa : "(null)",  \
+				 tap_sb ? tap_sb : "(null)");                                      \
 	} while (0)
 /* Marks the running test skipped (return right after). */
 #define SKIP(reason) (tap_skip_reason = (reason))

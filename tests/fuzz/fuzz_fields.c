@@ -50,8 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t copy[65536];
-	static const unsigned types[] = { EVT_OPENAT, EVT_CONNECT, EVT_EXECVE, EVT_READ,
-					  EVT_RENAMEAT2, EVT_ACCEPT4, EVT_PROC_EXEC, EVT_GENERIC };
+	static const unsigned types[] = {EVT_OPENAT,	EVT_CONNECT, EVT_EXECVE,    EVT_READ,
+					 EVT_RENAMEAT2, EVT_ACCEPT4, EVT_PROC_EXEC, EVT_GENERIC};
 	char *text, *nl, *fmt;
 	struct fld_ref ref;
 	struct fld_format *f;
@@ -64,8 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!st) {
 		st = st_new();
 		evt_builder_init(&b);
-		const char *pi[] = { "fz", "/usr/bin/fz", "a\0b\0", "/home" };
-		size_t pl[] = { 2, 11, 4, 5 };
+		const char *pi[] = {"fz", "/usr/bin/fz", "a\0b\0", "/home"};
+		size_t pl[] = {2, 11, 4, 5};
 		add_rec(EVT_PROCINFO, 1, 0, pi, pl, 4, 0, &ev, copy);
 		add_rec(EVT_PROCINFO, 7, 0, pi, pl, 4, 0, &ev, copy);
 	}

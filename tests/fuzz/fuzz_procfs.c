@@ -41,30 +41,15 @@ static const struct {
 	const char *rel;
 	int kind;
 } pieces[] = {
-	{ "10/status", F_REG },
-	{ "10/comm", F_REG },
-	{ "10/stat", F_REG },
-	{ "10/cmdline", F_REG },
-	{ "10/loginuid", F_REG },
-	{ "10/cgroup", F_REG },
-	{ "10/exe", F_LINK },
-	{ "10/cwd", F_LINK },
-	{ "10/ns/net", F_LINK },
-	{ "10/ns/pid", F_LINK },
-	{ "10/fd/3", F_LINK },
-	{ "10/fdinfo/3", F_REG },
-	{ "10/fd/4", F_LINK },
-	{ "10/fdinfo/4", F_REG },
-	{ "10/task/11/status", F_REG },
-	{ "10/task/11/stat", F_REG },
-	{ "10/net/tcp", F_REG },
-	{ "10/net/unix", F_REG },
-	{ "self/mountinfo", F_REG },
-	{ "passwd", F_REG },
-	{ "group", F_REG },
+    {"10/status", F_REG},	{"10/comm", F_REG},	{"10/stat", F_REG},
+    {"10/cmdline", F_REG},	{"10/loginuid", F_REG}, {"10/cgroup", F_REG},
+    {"10/exe", F_LINK},		{"10/cwd", F_LINK},	{"10/ns/net", F_LINK},
+    {"10/ns/pid", F_LINK},	{"10/fd/3", F_LINK},	{"10/fdinfo/3", F_REG},
+    {"10/fd/4", F_LINK},	{"10/fdinfo/4", F_REG}, {"10/task/11/status", F_REG},
+    {"10/task/11/stat", F_REG}, {"10/net/tcp", F_REG},	{"10/net/unix", F_REG},
+    {"self/mountinfo", F_REG},	{"passwd", F_REG},	{"group", F_REG},
 };
 #define NPIECES (sizeof(pieces) / sizeof(pieces[0]))
-
 
 static void put_link(const char *path, const char *target)
 {

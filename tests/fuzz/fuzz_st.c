@@ -125,7 +125,7 @@ static void inspect(struct st_state *st, const struct evt *ev)
 
 static void set_limits(struct st_state *st, uint8_t cfg)
 {
-	struct st_limits l = { 0 };
+	struct st_limits l = {0};
 
 	if (cfg & 1)
 		l.max_threads = 1 + (cfg >> 4);
@@ -143,7 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct st_state *st, *st2;
-	struct sink_buf out = { 0 };
+	struct sink_buf out = {0};
 	struct st_stats stats;
 	size_t off = 1;
 	uint8_t cfg;

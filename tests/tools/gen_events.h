@@ -41,11 +41,11 @@ struct gen_proc {
 	const char *comm, *exe;
 	struct gen_fd fds[GEN_FDS];
 	int nfds;
-	int live;	 /* a slot in use (daemons always) */
-	int kid;	 /* a short-lived child */
-	uint32_t left;	 /* kid: events before it exits */
-	int execd;	 /* kid: execve done */
-	unsigned prog;	 /* kid: index in gen_progs */
+	int live;      /* a slot in use (daemons always) */
+	int kid;       /* a short-lived child */
+	uint32_t left; /* kid: events before it exits */
+	int execd;     /* kid: execve done */
+	unsigned prog; /* kid: index in gen_progs */
 };
 
 struct gen {

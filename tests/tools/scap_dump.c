@@ -45,10 +45,14 @@ static void print_param(const struct evt *ev, unsigned i, const struct evt_param
 		return;
 	}
 	switch (pi ? pi->type : PT_BYTES) {
-	case PT_PATH: case PT_STR: case PT_BYTES: case PT_STRARRAY:
+	case PT_PATH:
+	case PT_STR:
+	case PT_BYTES:
+	case PT_STRARRAY:
 		print_bytes(p, len);
 		break;
-	case PT_SOCKADDR: case PT_SOCKTUPLE:
+	case PT_SOCKADDR:
+	case PT_SOCKTUPLE:
 		if (p[0] == 2 && len >= 7) {
 			printf("%u.%u.%u.%u:%u", p[1], p[2], p[3], p[4], p[5] | p[6] << 8);
 			if (pi->type == PT_SOCKTUPLE && len >= 13)
@@ -59,10 +63,15 @@ static void print_param(const struct evt *ev, unsigned i, const struct evt_param
 			print_bytes(p + 1, len - 1);
 		}
 		break;
-	case PT_HEX: case PT_FLAGS: case PT_MODE:
+	case PT_HEX:
+	case PT_FLAGS:
+	case PT_MODE:
 		printf("0x%" PRIx64, evt_param_u64(ev, i));
 		break;
-	case PT_UINT: case PT_UID: case PT_GID: case PT_ABSTIME:
+	case PT_UINT:
+	case PT_UID:
+	case PT_GID:
+	case PT_ABSTIME:
 		printf("%" PRIu64, evt_param_u64(ev, i));
 		break;
 	default:
@@ -83,9 +92,15 @@ int main(int argc, char **argv)
 	memset(set, 0, sizeof(set));
 	while ((opt = getopt(argc, argv, "ct:en:")) != -1) {
 		switch (opt) {
-		case 'c': count = 1; break;
-		case 'e': skip_meta = 1; break;
-		case 'n': limit = strtoull(optarg, NULL, 10); break;
+		case 'c':
+			count = 1;
+			break;
+		case 'e':
+			skip_meta = 1;
+			break;
+		case 'n':
+			limit = strtoull(optarg, NULL, 10);
+			break;
 		case 't': {
 			int t = evt_type_by_name(optarg);
 			if (t < 0) {
@@ -110,7 +125,7 @@ int main(int argc, char **argv)
 	(void)scap_is_capture("", 0);
 	/* .scap directly; anything else (.sysrec) through the generic opener */
 	if ((strstr(argv[optind], ".sysrec") ? evt_source_open(argv[optind], &src, &err)
-					       : scap_source_open(argv[optind], &src, &err))) {
+					     : scap_source_open(argv[optind], &src, &err))) {
 		fprintf(stderr, "scap_dump: %s\n", err.msg);
 		return 2;
 	}
@@ -122,7 +137,8 @@ int main(int argc, char **argv)
 
 		if (nset && !(set[r->type >> 3] & (1u << (r->type & 7))))
 			continue;
-		if (skip_meta && ((r->flags & EVT_RF_ENTER_ONLY) || (info && info->category == EC_META)))
+		if (skip_meta &&
+		    ((r->flags & EVT_RF_ENTER_ONLY) || (info && info->category == EC_META)))
 			continue;
 		n++;
 		if (count)

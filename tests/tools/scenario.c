@@ -38,14 +38,15 @@ static int usage(void)
 		"  connect              TCP connect to a listener this program opens on loopback\n"
 		"  connect-to ADDR PORT TCP connect to an IPv4 address, send a line\n"
 		"  listen ADDR PORT SEC accept connections on ADDR:PORT for SEC seconds\n"
-		"  reverse-shell        socketpair-free: loopback TCP, dup2 onto 0/1/2, exec /bin/sh -c true\n"
+		"  reverse-shell        socketpair-free: loopback TCP, dup2 onto 0/1/2, exec "
+		"/bin/sh -c true\n"
 		"  unix-connect PATH    connect to a unix socket at PATH (listener made first)\n");
 	return 2;
 }
 
 static int listen_loopback(int *port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t al = sizeof(a);
 	int s = socket(AF_INET, SOCK_STREAM, 0);
 
@@ -58,8 +59,9 @@ static int listen_loopback(int *port)
 
 static int connect_loopback(int port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons((uint16_t)port),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	int s = socket(AF_INET, SOCK_STREAM, 0);
 
 	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)))
@@ -95,7 +97,7 @@ int main(int argc, char **argv)
 		int mfd = (int)syscall(SYS_memfd_create, "payload", 0);
 		ssize_t n;
 		char path[64];
-		char *const av[] = { "payload", NULL };
+		char *const av[] = {"payload", NULL};
 
 		if (src < 0 || mfd < 0)
 			return 1;
@@ -112,7 +114,8 @@ int main(int argc, char **argv)
 		return p == MAP_FAILED;
 	}
 	if (!strcmp(mode, "wx-mprotect")) {
-		void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		void *p =
+		    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
 			return 1;
 		return mprotect(p, 4096, PROT_READ | PROT_WRITE | PROT_EXEC) != 0;
@@ -132,7 +135,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(mode, "capset")) {
-		struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+		struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
 		struct __user_cap_data_struct d[2];
 		if (syscall(SYS_capget, &h, d))
 			return 1;
@@ -167,7 +170,8 @@ int main(int argc, char **argv)
 		return s < 0;
 	}
 	if (!strcmp(mode, "connect-to") && argc > 3) {
-		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[3])) };
+		struct sockaddr_in a = {.sin_family = AF_INET,
+					.sin_port = htons((uint16_t)atoi(argv[3]))};
 		int s = socket(AF_INET, SOCK_STREAM, 0);
 
 		if (s < 0 || inet_pton(AF_INET, argv[2], &a.sin_addr) != 1)
@@ -178,7 +182,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(mode, "listen") && argc > 4) {
-		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[3])) };
+		struct sockaddr_in a = {.sin_family = AF_INET,
+					.sin_port = htons((uint16_t)atoi(argv[3]))};
 		int one = 1, l = socket(AF_INET, SOCK_STREAM, 0);
 
 		if (l < 0 || inet_pton(AF_INET, argv[2], &a.sin_addr) != 1)
@@ -186,7 +191,7 @@ int main(int argc, char **argv)
 		setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 8))
 			return 1;
-		alarm((unsigned)atoi(argv[4]));  /* bounded: the default action ends us */
+		alarm((unsigned)atoi(argv[4])); /* bounded: the default action ends us */
 		for (;;) {
 			int c = accept(l, NULL, NULL);
 			if (c >= 0)
@@ -205,7 +210,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (!strcmp(mode, "unix-connect") && argc > 2) {
-		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		struct sockaddr_un a = {.sun_family = AF_UNIX};
 		int l = socket(AF_UNIX, SOCK_STREAM, 0), s;
 		snprintf(a.sun_path, sizeof(a.sun_path), "%s", argv[2]);
 		unlink(argv[2]);

@@ -229,14 +229,13 @@ static void fds(const char *tag)
 	close(sp[1]);
 }
 
-
 /* Every decoded syscall once; results do not matter, only the records. */
 static void every(const char *dir)
 {
 	char a[512], b[512], buf[64] = "x";
-	struct iovec iov = { buf, 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct open_how how = { .flags = O_RDONLY };
+	struct iovec iov = {buf, 1};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct open_how how = {.flags = O_RDONLY};
 	int fd, sp[2], p[2], st;
 	pid_t c;
 	void *m;
@@ -309,8 +308,8 @@ static void every(const char *dir)
 	syscall(SYS_close, sp[1]);
 	fd = (int)syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
 	{
-		struct sockaddr_in sa = { .sin_family = AF_INET,
-					  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		struct sockaddr_in sa = {.sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 		socklen_t sl = sizeof(sa);
 		int cs;
 
@@ -342,13 +341,13 @@ static void every(const char *dir)
 	syscall(SYS_tkill, (pid_t)syscall(SYS_gettid), 0);
 	syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), 0);
 	syscall(SYS_init_module, NULL, 0, ""); /* EFAULT or EPERM */
-	syscall(SYS_finit_module, -1, "", 0);   /* EBADF */
+	syscall(SYS_finit_module, -1, "", 0);  /* EBADF */
 	syscall(SYS_delete_module, "nonexistent_every", 0);
-	syscall(SYS_bpf, -1, NULL, 0);             /* EINVAL */
+	syscall(SYS_bpf, -1, NULL, 0); /* EINVAL */
 	syscall(SYS_unshare, 0);
-	syscall(SYS_setns, -1, 0);                 /* EBADF */
-	syscall(SYS_userfaultfd, -1);              /* EINVAL */
-	syscall(SYS_io_uring_setup, 0, NULL);      /* EINVAL or EFAULT */
+	syscall(SYS_setns, -1, 0);	      /* EBADF */
+	syscall(SYS_userfaultfd, -1);	      /* EINVAL */
+	syscall(SYS_io_uring_setup, 0, NULL); /* EINVAL or EFAULT */
 
 	/* process lifecycle: each child ends at once */
 	if ((c = (pid_t)syscall(SYS_fork)) == 0)
@@ -362,9 +361,9 @@ static void every(const char *dir)
 	waitpid(c, &st, 0);
 	{
 		struct clone_args3 {
-			uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size,
-				tls;
-		} ca = { .exit_signal = SIGCHLD };
+			uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+			    stack_size, tls;
+		} ca = {.exit_signal = SIGCHLD};
 
 		if ((c = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca))) == 0)
 			syscall(SYS_exit_group, 0);
@@ -372,14 +371,14 @@ static void every(const char *dir)
 			waitpid(c, &st, 0);
 	}
 	if ((c = (pid_t)syscall(SYS_fork)) == 0) {
-		char *argv[] = { "true", NULL }, *envp[] = { NULL };
+		char *argv[] = {"true", NULL}, *envp[] = {NULL};
 
 		syscall(SYS_execve, "/bin/true", argv, envp);
 		syscall(SYS_exit, 127);
 	}
 	waitpid(c, &st, 0);
 	if ((c = (pid_t)syscall(SYS_fork)) == 0) {
-		char *argv[] = { "true", NULL }, *envp[] = { NULL };
+		char *argv[] = {"true", NULL}, *envp[] = {NULL};
 
 		syscall(SYS_execveat, AT_FDCWD, "/bin/true", argv, envp, 0);
 		syscall(SYS_exit, 127);

@@ -572,8 +572,8 @@ TEST(source_dispatch)
 /* The one place that tells capture formats apart by their first bytes. */
 TEST(source_sniff)
 {
-	static const uint8_t pcapng[] = { 0x0a, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0 };
-	static const uint8_t gz[] = { 0x1f, 0x8b, 8, 0 };
+	static const uint8_t pcapng[] = {0x0a, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0};
+	static const uint8_t gz[] = {0x1f, 0x8b, 8, 0};
 
 	CHECK_EQ_INT(evt_source_sniff(FMT_MAGIC, 8), SRC_SYSREC);
 	CHECK_EQ_INT(evt_source_sniff(FMT_MAGIC, 7), -1);

@@ -47,12 +47,12 @@
 static const struct {
 	const char *key, *why;
 } skip_keys[] = {
-	{ "conf_file", "uses a Falco configuration file (outputs, drop actions)" },
-	{ "grpc", "checks Falco's gRPC output" },
-	{ "json_include_output_property", "Falco JSON output option (json_include_*)" },
-	{ "json_include_tags_property", "Falco JSON output option (json_include_*)" },
-	{ "time_iso_8601", "Falco's time format option for text output" },
-	{ "run_duration", "Falco's run duration option" },
+    {"conf_file", "uses a Falco configuration file (outputs, drop actions)"},
+    {"grpc", "checks Falco's gRPC output"},
+    {"json_include_output_property", "Falco JSON output option (json_include_*)"},
+    {"json_include_tags_property", "Falco JSON output option (json_include_*)"},
+    {"time_iso_8601", "Falco's time format option for text output"},
+    {"run_duration", "Falco's run duration option"},
 };
 
 /* Where our count differs from Falco's by design. */
@@ -61,20 +61,20 @@ static const struct {
 	int falco, ours;
 	const char *why;
 } counts[] = {
-	{ "rule_names_with_regex_chars", "Open From Cat ($\\.*+?()[]{}|^)", 8, 4,
-	  "cat opens 4 files: Falco matches each open's enter and exit events (the condition "
-	  "needs neither result nor fd), we match the 4 syscall records" },
-	{ "multiple_rules_suppress_info", "open_from_cat", 8, 4,
-	  "cat opens 4 files: enter and exit events in Falco, 4 syscall records here" },
-	{ "catchall_order", "dev_null", 6, 3,
-	  "fd.name=/dev/null: Falco matches fstat, read and close of that fd at enter and at exit "
-	  "(fd known at both), we match each of those 3 syscalls once" },
+    {"rule_names_with_regex_chars", "Open From Cat ($\\.*+?()[]{}|^)", 8, 4,
+     "cat opens 4 files: Falco matches each open's enter and exit events (the condition "
+     "needs neither result nor fd), we match the 4 syscall records"},
+    {"multiple_rules_suppress_info", "open_from_cat", 8, 4,
+     "cat opens 4 files: enter and exit events in Falco, 4 syscall records here"},
+    {"catchall_order", "dev_null", 6, 3,
+     "fd.name=/dev/null: Falco matches fstat, read and close of that fd at enter and at exit "
+     "(fd known at both), we match each of those 3 syscalls once"},
 };
 
 static char refdir[1024], bin[1024];
 
 struct result {
-	int n;                 /* alerts */
+	int n; /* alerts */
 	char rules[64][256];
 	int rule_n[64];
 	int nrules;
@@ -330,7 +330,8 @@ static void run_case(const char *name, const struct rule_ynode *t, struct sr_are
 				continue;
 			snprintf(p, sizeof(p), "%s/%s", tests_dir(), one->s);
 			if (add_rules(argv, &argc, p, a)) {
-				printf("SKIP: falco_traces/%s: rules file %s missing\n", name, one->s);
+				printf("SKIP: falco_traces/%s: rules file %s missing\n", name,
+				       one->s);
 				nskip++;
 				return;
 			}
@@ -350,7 +351,8 @@ static void run_case(const char *name, const struct rule_ynode *t, struct sr_are
 			nfail++;
 		} else {
 			printf("PASS: falco_traces/%s (refused, exit 2: conflicting rule "
-			       "selection)\n", name);
+			       "selection)\n",
+			       name);
 			npass++;
 		}
 		return;
@@ -368,8 +370,10 @@ static void run_case(const char *name, const struct rule_ynode *t, struct sr_are
 		snprintf(why, sizeof(why), "Falco detects, we emitted no alert");
 		bad = 1;
 	} else if (want == 0 && res.n > 0) {
-		snprintf(why, sizeof(why), "Falco detects nothing, we emitted %d alerts (first rule "
-			 "'%s')", res.n, res.rules[0]);
+		snprintf(why, sizeof(why),
+			 "Falco detects nothing, we emitted %d alerts (first rule "
+			 "'%s')",
+			 res.n, res.rules[0]);
 		bad = 1;
 	}
 	if (!bad && want == 1 && lv) {
@@ -395,12 +399,12 @@ static void run_case(const char *name, const struct rule_ynode *t, struct sr_are
 					if (!strcmp(res.rules[r], rule))
 						got = res.rule_n[r];
 				if (count_exception(name, rule, falco, &expect, &reason))
-					printf("# %s: %s: Falco %d, ours %d expected: %s\n", name, rule,
-					       falco, expect, reason);
+					printf("# %s: %s: Falco %d, ours %d expected: %s\n", name,
+					       rule, falco, expect, reason);
 				if (got != expect) {
-					snprintf(why, sizeof(why), "rule '%s': %d alerts, expected %d%s",
-						 rule, got, expect,
-						 reason ? " (Falco's count adjusted)" : "");
+					snprintf(why, sizeof(why),
+						 "rule '%s': %d alerts, expected %d%s", rule, got,
+						 expect, reason ? " (Falco's count adjusted)" : "");
 					bad = 1;
 				}
 			}
@@ -417,7 +421,7 @@ static void run_case(const char *name, const struct rule_ynode *t, struct sr_are
 
 int main(void)
 {
-	static const char *specs[] = { "falco_tests.yaml", "falco_tests_exceptions.yaml" };
+	static const char *specs[] = {"falco_tests.yaml", "falco_tests_exceptions.yaml"};
 	const char *r = getenv("REF"), *b = getenv("BIN");
 
 	snprintf(refdir, sizeof(refdir), "%s", r && *r ? r : "../shared/reference");
@@ -431,7 +435,7 @@ int main(void)
 		return 0;
 	}
 	for (size_t s = 0; s < 2; s++) {
-		struct sr_arena a = { 0 };
+		struct sr_arena a = {0};
 		struct rule_src src;
 		struct rule_ynode **roots;
 		size_t nroots;

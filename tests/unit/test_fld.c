@@ -24,7 +24,7 @@
 
 /* ---- a small tokenizer: bare words, "quoted strings" with C escapes, key=value ---- */
 struct tok {
-	char key[64];   /* "" when the token has no key */
+	char key[64]; /* "" when the token has no key */
 	char val[4096];
 	size_t vlen;
 	int quoted;
@@ -41,20 +41,29 @@ static int unescape(const char **pp, char *out, size_t cap, size_t *len)
 		if (ch == '\\') {
 			ch = *p++;
 			switch (ch) {
-			case 'n': ch = '\n'; break;
-			case 't': ch = '\t'; break;
-			case '0': ch = 0; break;
+			case 'n':
+				ch = '\n';
+				break;
+			case 't':
+				ch = '\t';
+				break;
+			case '0':
+				ch = 0;
+				break;
 			case 'x': {
 				unsigned v = 0;
 				for (int k = 0; k < 2 && isxdigit((unsigned char)*p); k++, p++) {
 					int d = tolower((unsigned char)*p);
-					v = v * 16 + (unsigned)(isdigit(d) ? d - '0' : d - 'a' + 10);
+					v = v * 16 +
+					    (unsigned)(isdigit(d) ? d - '0' : d - 'a' + 10);
 				}
 				ch = (char)v;
 				break;
 			}
-			case 0: return -1;
-			default: break;
+			case 0:
+				return -1;
+			default:
+				break;
 			}
 		}
 		if (n + 1 >= cap)
@@ -239,12 +248,12 @@ static int parse_int(const char *s, int64_t *out)
 }
 
 /* Builds the record described by toks[0..n): toks[0] is the type name. */
-static int build_record(struct evt_builder *b, struct tok *toks, int n, const void **rec,
-			char *why, size_t whycap)
+static int build_record(struct evt_builder *b, struct tok *toks, int n, const void **rec, char *why,
+			size_t whycap)
 {
 	struct evt_rec hdr;
 	const struct evt_info *info;
-	const struct tok *pv[EVT_MAX_PARAMS] = { 0 };
+	const struct tok *pv[EVT_MAX_PARAMS] = {0};
 	int type, last = -1;
 	size_t len;
 
@@ -269,20 +278,32 @@ static int build_record(struct evt_builder *b, struct tok *toks, int n, const vo
 				continue;
 			}
 			if (parse_int(t->val, &v)) {
-				snprintf(why, whycap, "bad number '%.100s' for %.100s", t->val, t->key);
+				snprintf(why, whycap, "bad number '%.100s' for %.100s", t->val,
+					 t->key);
 				return -1;
 			}
-			if (strcmp(k, "ts") == 0) hdr.ts = (uint64_t)v;
-			else if (strcmp(k, "latency") == 0) hdr.latency = (uint64_t)v;
-			else if (strcmp(k, "res") == 0) hdr.res = v;
-			else if (strcmp(k, "pid") == 0) hdr.pid = (uint32_t)v;
-			else if (strcmp(k, "tid") == 0) hdr.tid = (uint32_t)v;
-			else if (strcmp(k, "ppid") == 0) hdr.ppid = (uint32_t)v;
-			else if (strcmp(k, "uid") == 0) hdr.uid = (uint32_t)v;
-			else if (strcmp(k, "gid") == 0) hdr.gid = (uint32_t)v;
-			else if (strcmp(k, "cpu") == 0) hdr.cpu = (uint16_t)v;
-			else if (strcmp(k, "flags") == 0) hdr.flags = (uint16_t)v;
-			else if (strcmp(k, "cgroup_id") == 0) hdr.cgroup_id = (uint64_t)v;
+			if (strcmp(k, "ts") == 0)
+				hdr.ts = (uint64_t)v;
+			else if (strcmp(k, "latency") == 0)
+				hdr.latency = (uint64_t)v;
+			else if (strcmp(k, "res") == 0)
+				hdr.res = v;
+			else if (strcmp(k, "pid") == 0)
+				hdr.pid = (uint32_t)v;
+			else if (strcmp(k, "tid") == 0)
+				hdr.tid = (uint32_t)v;
+			else if (strcmp(k, "ppid") == 0)
+				hdr.ppid = (uint32_t)v;
+			else if (strcmp(k, "uid") == 0)
+				hdr.uid = (uint32_t)v;
+			else if (strcmp(k, "gid") == 0)
+				hdr.gid = (uint32_t)v;
+			else if (strcmp(k, "cpu") == 0)
+				hdr.cpu = (uint16_t)v;
+			else if (strcmp(k, "flags") == 0)
+				hdr.flags = (uint16_t)v;
+			else if (strcmp(k, "cgroup_id") == 0)
+				hdr.cgroup_id = (uint64_t)v;
 			else {
 				snprintf(why, whycap, "unknown header field %.100s", t->key);
 				return -1;
@@ -291,7 +312,8 @@ static int build_record(struct evt_builder *b, struct tok *toks, int n, const vo
 		}
 		int idx = evt_param_index((unsigned)type, t->key);
 		if (idx < 0) {
-			snprintf(why, whycap, "%.100s has no parameter '%.100s'", info->name, t->key);
+			snprintf(why, whycap, "%.100s has no parameter '%.100s'", info->name,
+				 t->key);
 			return -1;
 		}
 		pv[idx] = t;
@@ -307,7 +329,10 @@ static int build_record(struct evt_builder *b, struct tok *toks, int n, const vo
 			rc = evt_builder_add(b, NULL, 0);
 		} else {
 			switch (info->params[i].type) {
-			case PT_PATH: case PT_STR: case PT_BYTES: case PT_STRARRAY:
+			case PT_PATH:
+			case PT_STR:
+			case PT_BYTES:
+			case PT_STRARRAY:
 				rc = evt_builder_add(b, t->val, t->vlen);
 				break;
 			case PT_SOCKTUPLE:
@@ -318,14 +343,16 @@ static int build_record(struct evt_builder *b, struct tok *toks, int n, const vo
 				break;
 			default:
 				if (parse_int(t->val, &v)) {
-					snprintf(why, whycap, "bad number '%.100s' for %.100s", t->val, t->key);
+					snprintf(why, whycap, "bad number '%.100s' for %.100s",
+						 t->val, t->key);
 					return -1;
 				}
 				rc = evt_builder_add_s64(b, v);
 			}
 		}
 		if (rc) {
-			snprintf(why, whycap, "bad value for parameter %.100s", info->params[i].name);
+			snprintf(why, whycap, "bad value for parameter %.100s",
+				 info->params[i].name);
 			return -1;
 		}
 	}
@@ -347,7 +374,7 @@ struct runner {
 };
 
 static void fail_line(struct runner *r, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void fail_line(struct runner *r, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -425,7 +452,8 @@ static void check_value(struct runner *r, struct tok *toks, int n, int line)
 			return;
 		}
 		if (fld_format_compile(toks[1].val, &f, &err)) {
-			fail_line(r, line, "format '%s' does not compile: %s", toks[1].val, err.msg);
+			fail_line(r, line, "format '%s' does not compile: %s", toks[1].val,
+				  err.msg);
 			return;
 		}
 		fld_format_render(f, r->c, out, sizeof(out));
@@ -456,8 +484,8 @@ static void check_value(struct runner *r, struct tok *toks, int n, int line)
 			len += fld_value_format(&vals[i], out + len, sizeof(out) - len);
 		}
 		if (n != 3 || strcmp(out, toks[2].val) != 0)
-			fail_line(r, line, "%s values are \"%s\", expected \"%s\"", toks[1].val, out,
-				  n == 3 ? toks[2].val : "?");
+			fail_line(r, line, "%s values are \"%s\", expected \"%s\"", toks[1].val,
+				  out, n == 3 ? toks[2].val : "?");
 		return;
 	}
 	/* check FIELD "VALUE" [TYPE] */
@@ -473,9 +501,9 @@ static void check_value(struct runner *r, struct tok *toks, int n, int line)
 	if (len != toks[2].vlen || memcmp(out, toks[2].val, len) != 0)
 		fail_line(r, line, "%s is \"%s\", expected \"%s\"", toks[1].val, out, toks[2].val);
 	if (n >= 4) {
-		static const char *const tn[] = { "none", "str", "int", "uint", "bool", "ip",
-						  "net", "port", "time", "reltime", "bytes",
-						  "strlist" };
+		static const char *const tn[] = {"none", "str",	    "int",   "uint",
+						 "bool", "ip",	    "net",   "port",
+						 "time", "reltime", "bytes", "strlist"};
 		if ((unsigned)v.type >= sizeof(tn) / sizeof(tn[0]) ||
 		    strcmp(tn[v.type], toks[3].val) != 0)
 			fail_line(r, line, "%s has type %s, expected %s", toks[1].val,
@@ -544,7 +572,8 @@ static int run_file(const char *dir, const char *name)
 		if (strcmp(cmd, "need") == 0 && n == 2 && strcmp(toks[1].val, "flags") == 0) {
 			/* Flag names come from format/evt_flags.c, linked weakly. */
 			if (!fld_flags_available()) {
-				printf("SKIP: test_fld/%s: flag name tables (evt_ftable_get) not linked\n",
+				printf("SKIP: test_fld/%s: flag name tables (evt_ftable_get) not "
+				       "linked\n",
 				       name);
 				r->checks = -1;
 				break;
@@ -639,8 +668,8 @@ TEST(catalog_names_unique_and_described)
 		CHECK(d[i].desc && strlen(d[i].desc) > 5);
 		CHECK(fld_def_find(d[i].name) == &d[i]);
 		for (const char *p = d[i].name; *p; p++)
-			CHECK(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '.' ||
-			      *p == '_');
+			CHECK(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
+			      *p == '.' || *p == '_');
 	}
 }
 
@@ -670,12 +699,12 @@ TEST(every_catalog_field_resolves)
  * depends on it). Reads the files from $REF; skips when absent. */
 TEST(falco_rule_fields_resolve)
 {
-	static const char *const files[] = { "falco_rules.yaml", "falco-incubating_rules.yaml",
-					     "falco-sandbox_rules.yaml",
-					     "legacy/falco_rules-1.0.1.yaml" };
-	static const char *const classes[] = { "evt.", "proc.", "thread.", "fd.", "user.",
-					       "group.", "container.", "k8s.", "syscall.",
-					       "fs.path." };
+	static const char *const files[] = {"falco_rules.yaml", "falco-incubating_rules.yaml",
+					    "falco-sandbox_rules.yaml",
+					    "legacy/falco_rules-1.0.1.yaml"};
+	static const char *const classes[] = {"evt.",	  "proc.",   "thread.",	   "fd.",
+					      "user.",	  "group.",  "container.", "k8s.",
+					      "syscall.", "fs.path."};
 	const char *ref = getenv("REF");
 	int found = 0, nfiles = 0;
 	char path[1024], line[16384];
@@ -717,21 +746,25 @@ TEST(falco_rule_fields_resolve)
 				if (p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_' ||
 						 p[-1] == '.' || p[-1] == '/' || p[-1] == '-'))
 					continue;
-				for (size_t ci = 0; ci < sizeof(classes) / sizeof(classes[0]); ci++) {
+				for (size_t ci = 0; ci < sizeof(classes) / sizeof(classes[0]);
+				     ci++) {
 					size_t cl = strlen(classes[ci]);
 					if (strncmp(p, classes[ci], cl) != 0)
 						continue;
 					char tok[256];
 					size_t l = 0;
 					while (l < sizeof(tok) - 1 &&
-					       (isalnum((unsigned char)p[l]) || p[l] == '_' || p[l] == '.'))
+					       (isalnum((unsigned char)p[l]) || p[l] == '_' ||
+						p[l] == '.'))
 						tok[l] = p[l], l++;
 					while (l && tok[l - 1] == '.')
 						l--;
 					if (p[l] == '[') {
 						const char *close = strchr(p + l, ']');
-						if (close && (size_t)(close - p) < sizeof(tok) - 1) {
-							memcpy(tok + l, p + l, (size_t)(close - p) - l + 1);
+						if (close &&
+						    (size_t)(close - p) < sizeof(tok) - 1) {
+							memcpy(tok + l, p + l,
+							       (size_t)(close - p) - l + 1);
 							l = (size_t)(close - p) + 1;
 						}
 					}
@@ -739,7 +772,8 @@ TEST(falco_rule_fields_resolve)
 					if (!strchr(tok, '.'))
 						continue;
 					/* Host names in lists (k8s.gcr.io) are not fields. */
-					if (strstr(tok, ".io") || strstr(tok, ".log") || strstr(tok, ".gcr"))
+					if (strstr(tok, ".io") || strstr(tok, ".log") ||
+					    strstr(tok, ".gcr"))
 						continue;
 					struct fld_ref r;
 					struct sr_err err;
@@ -784,13 +818,13 @@ TEST(path_join_normalizes)
 	static const struct {
 		const char *dir, *path, *want;
 	} cases[] = {
-		{ "/home/u", "a.txt", "/home/u/a.txt" },
-		{ "/home/u", "../x/./y", "/home/x/y" },
-		{ "/", "../../etc//passwd", "/etc/passwd" },
-		{ "/tmp", "/abs/path/", "/abs/path" },
-		{ NULL, "rel/path", "rel/path" },
-		{ "/a/b", "..", "/a" },
-		{ "/a", "../..", "/" },
+	    {"/home/u", "a.txt", "/home/u/a.txt"},
+	    {"/home/u", "../x/./y", "/home/x/y"},
+	    {"/", "../../etc//passwd", "/etc/passwd"},
+	    {"/tmp", "/abs/path/", "/abs/path"},
+	    {NULL, "rel/path", "rel/path"},
+	    {"/a/b", "..", "/a"},
+	    {"/a", "../..", "/"},
 	};
 	char buf[256];
 	struct fld_buf b;
@@ -809,8 +843,8 @@ TEST(format_lists_fields)
 	struct sr_err err;
 	const struct fld_ref *refs[8];
 
-	CHECK_EQ_INT(fld_format_compile("%proc.name (%proc.aname[2]) %container.info %%x",
-					&f, &err), 0);
+	CHECK_EQ_INT(
+	    fld_format_compile("%proc.name (%proc.aname[2]) %container.info %%x", &f, &err), 0);
 	size_t n = fld_format_fields(f, refs, 8);
 	CHECK_EQ_INT(n, 4);
 	CHECK_STR(fld_format_field_name(f, 0), "proc.name");

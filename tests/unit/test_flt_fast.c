@@ -56,8 +56,8 @@ TEST(glob_fast_form_matches_backtracking)
 			int want = flt_glob_match(pat, pl, s, sl, icase);
 			int got = flt_glob_fast_match(icase ? gl : g, s, sl, icase);
 			if (want != got) {
-				TAP_FAIL("glob '%.*s' on '%.*s' (icase %d): fast %d, slow %d", (int)pl,
-					 pat, (int)sl, s, icase, got, want);
+				TAP_FAIL("glob '%.*s' on '%.*s' (icase %d): fast %d, slow %d",
+					 (int)pl, pat, (int)sl, s, icase, got, want);
 				flt_arena_free(a);
 				return;
 			}
@@ -129,16 +129,25 @@ static uint64_t value_for(size_t i)
 TEST(flag_and_enum_tests_match_rendering)
 {
 	static const char *const conds[] = {
-		"evt.arg.flags contains O_TRUNC",   "evt.arg.flags contains O_RDONLY",
-		"evt.arg.flags contains O_WRONLY",  "evt.arg.flags contains O_RDWR",
-		"evt.arg.flags contains O_CREAT",   "evt.arg.flags icontains o_cloexec",
-		"evt.arg.flags contains O_DSYNC",   "evt.arg.flags contains O_SYNC",
-		"evt.arg.flags contains MAP_SHARED", "evt.arg.flags contains MAP_PRIVATE",
-		"evt.arg.flags contains MAP_ANON",  "evt.arg.prot contains PROT_WRITE",
-		"evt.arg.prot contains PROT_EXEC",  "evt.arg.prot contains PROT_NONE",
-		"evt.arg.request in (PTRACE_ATTACH, PTRACE_SEIZE, PTRACE_POKEDATA)",
-		"evt.arg.request contains POKE",   "evt.arg.request = PTRACE_TRACEME",
-		"evt.arg.request != PTRACE_TRACEME", "evt.arg.request startswith PTRACE_GET",
+	    "evt.arg.flags contains O_TRUNC",
+	    "evt.arg.flags contains O_RDONLY",
+	    "evt.arg.flags contains O_WRONLY",
+	    "evt.arg.flags contains O_RDWR",
+	    "evt.arg.flags contains O_CREAT",
+	    "evt.arg.flags icontains o_cloexec",
+	    "evt.arg.flags contains O_DSYNC",
+	    "evt.arg.flags contains O_SYNC",
+	    "evt.arg.flags contains MAP_SHARED",
+	    "evt.arg.flags contains MAP_PRIVATE",
+	    "evt.arg.flags contains MAP_ANON",
+	    "evt.arg.prot contains PROT_WRITE",
+	    "evt.arg.prot contains PROT_EXEC",
+	    "evt.arg.prot contains PROT_NONE",
+	    "evt.arg.request in (PTRACE_ATTACH, PTRACE_SEIZE, PTRACE_POKEDATA)",
+	    "evt.arg.request contains POKE",
+	    "evt.arg.request = PTRACE_TRACEME",
+	    "evt.arg.request != PTRACE_TRACEME",
+	    "evt.arg.request startswith PTRACE_GET",
 	};
 	struct flt_arena *a = flt_arena_new();
 	size_t fast_nodes = 0, compared = 0;
@@ -155,10 +164,10 @@ TEST(flag_and_enum_tests_match_rendering)
 		fast_nodes += p->root->flagm != NULL;
 		for (size_t i = 0; i < 400; i++) {
 			uint64_t v = value_for(i);
-			uint64_t op[4] = { (uint64_t)-100, 0, v, 0644 };
-			uint64_t pi[3] = { 5, 6, v };
-			uint64_t mm[6] = { 0, 4096, v, v, (uint64_t)-1, 0 };
-			uint64_t pt[4] = { v % 0x4210, 4242, 0, 0 };
+			uint64_t op[4] = {(uint64_t)-100, 0, v, 0644};
+			uint64_t pi[3] = {5, 6, v};
+			uint64_t mm[6] = {0, 4096, v, v, (uint64_t)-1, 0};
+			uint64_t pt[4] = {v % 0x4210, 4242, 0, 0};
 			int f, s;
 			build(EVT_OPENAT, 3, op, 4, "/x");
 			compared++;
@@ -189,7 +198,7 @@ TEST(flag_and_enum_tests_match_rendering)
 	{
 		struct flt_prog *p;
 		struct sr_err err;
-		uint64_t op[4] = { (uint64_t)-100, 0, 01 | 01000 /* O_WRONLY|O_TRUNC */, 0 };
+		uint64_t op[4] = {(uint64_t)-100, 0, 01 | 01000 /* O_WRONLY|O_TRUNC */, 0};
 		CHECK_EQ_INT(flt_compile_text(a, "evt.arg.flags contains O_TRUNC", &p, &err), 0);
 		build(EVT_OPENAT, 3, op, 4, "/var/log/x");
 		CHECK_EQ_INT(flt_eval(p, ctx), 1);
@@ -208,12 +217,13 @@ TEST(hashed_lists_and_operand_order)
 	struct flt_arena *a = flt_arena_new();
 	struct flt_prog *p;
 	struct sr_err err;
-	uint64_t op[4] = { (uint64_t)-100, 0, 0, 0 };
+	uint64_t op[4] = {(uint64_t)-100, 0, 0, 0};
 
 	ctx = calloc(1, sizeof(*ctx));
 	evt_builder_init(&eb);
-	CHECK_EQ_INT(flt_compile_text(a, "fd.name in (/a, /b, /c, /etc/shadow, /d) and "
-					 "proc.cmdline contains x or evt.type = openat",
+	CHECK_EQ_INT(flt_compile_text(a,
+				      "fd.name in (/a, /b, /c, /etc/shadow, /d) and "
+				      "proc.cmdline contains x or evt.type = openat",
 				      &p, &err),
 		     0);
 	build(EVT_OPENAT, -2, op, 4, "/etc/shadow");
@@ -255,21 +265,20 @@ static void on_hit(void *c, const struct rule *r, struct fld_ctx *fc)
 
 TEST(shared_macros_are_per_event)
 {
-	static const char yaml[] =
-	    "- macro: etc_open\n"
-	    "  condition: evt.type = openat and fd.name startswith /etc/\n"
-	    "- macro: is_cat\n"
-	    "  condition: proc.cmdline startswith \"cat \"\n"
-	    "- rule: a\n"
-	    "  desc: a\n"
-	    "  condition: etc_open and is_cat\n"
-	    "  output: a %fd.name %proc.cmdline\n"
-	    "  priority: WARNING\n"
-	    "- rule: b\n"
-	    "  desc: b\n"
-	    "  condition: etc_open and not is_cat\n"
-	    "  output: b %fd.name\n"
-	    "  priority: WARNING\n";
+	static const char yaml[] = "- macro: etc_open\n"
+				   "  condition: evt.type = openat and fd.name startswith /etc/\n"
+				   "- macro: is_cat\n"
+				   "  condition: proc.cmdline startswith \"cat \"\n"
+				   "- rule: a\n"
+				   "  desc: a\n"
+				   "  condition: etc_open and is_cat\n"
+				   "  output: a %fd.name %proc.cmdline\n"
+				   "  priority: WARNING\n"
+				   "- rule: b\n"
+				   "  desc: b\n"
+				   "  condition: etc_open and not is_cat\n"
+				   "  output: b %fd.name\n"
+				   "  priority: WARNING\n";
 	struct rule_set *rs = rule_set_new();
 	struct st_state *st = st_new();
 	struct sr_err err;
@@ -277,9 +286,8 @@ TEST(shared_macros_are_per_event)
 		const char *comm, *path;
 		const char *want;
 	} steps[] = {
-		{ "cat", "/etc/passwd", "a" }, { "vi", "/etc/passwd", "b" },
-		{ "cat", "/tmp/x", NULL },     { "cat", "/etc/hosts", "a" },
-		{ "less", "/etc/hosts", "b" }, { "cat", "/etc/hosts", "a" },
+	    {"cat", "/etc/passwd", "a"}, {"vi", "/etc/passwd", "b"},  {"cat", "/tmp/x", NULL},
+	    {"cat", "/etc/hosts", "a"},	 {"less", "/etc/hosts", "b"}, {"cat", "/etc/hosts", "a"},
 	};
 
 	ctx = calloc(1, sizeof(*ctx));

@@ -85,11 +85,11 @@ static char tmpl[] = "/tmp/sysrec-procfs-XXXXXX";
 TEST(snapshot_of_this_machine)
 {
 	struct st_state *st = st_new();
-	struct recs r = { 0 };
+	struct recs r = {0};
 	struct sr_err err;
 	char exe[4096], cwd[4096];
 	int tmpfd, lfd, cfd, afd, pfd[2], mfd, efd;
-	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct sockaddr_in sa = {.sin_family = AF_INET};
 	socklen_t sl = sizeof(sa);
 	uint16_t lport, cport;
 	pthread_t th;
@@ -264,7 +264,7 @@ TEST(emit_error_stops_walk)
 TEST(missing_proc_is_an_error)
 {
 	struct sr_err err;
-	struct recs r = { 0 };
+	struct recs r = {0};
 
 	rec_procfs_set_roots("/nonexistent-proc", NULL);
 	CHECK_EQ_INT(rec_procfs_snapshot(NULL, 1, collect, &r, getpid(), &err), SR_EIO);
@@ -272,7 +272,6 @@ TEST(missing_proc_is_an_error)
 	rec_procfs_set_roots("/proc", NULL);
 	free(r.buf);
 }
-
 
 #define CID "3f4e9d1c2b5a69788796a5b4c3d2e1f001122334455667788990aabbccddeeff"
 
@@ -282,32 +281,36 @@ TEST(cgroup_lines)
 
 	/* pure v2 */
 	CHECK_EQ_INT(rec_procfs_cgroup("0::/system.slice/docker-" CID ".scope\n", path,
-				       sizeof(path), id, pod), 1);
+				       sizeof(path), id, pod),
+		     1);
 	CHECK_STR(path, "/system.slice/docker-" CID ".scope");
 	CHECK_STR(id, CID);
-	CHECK_EQ_INT(rec_procfs_cgroup("0::/user.slice/session-2.scope\n", path, sizeof(path), id,
-				       pod), 1);
+	CHECK_EQ_INT(
+	    rec_procfs_cgroup("0::/user.slice/session-2.scope\n", path, sizeof(path), id, pod), 1);
 	CHECK_STR(path, "/user.slice/session-2.scope");
 	CHECK_STR(id, "host");
 	/* hybrid: the unified path is kept, the container comes from v1 */
 	CHECK_EQ_INT(rec_procfs_cgroup("12:pids:/docker/" CID "\n4:memory:/docker/" CID
 				       "\n1:name=systemd:/docker/" CID "\n0::/\n",
-				       path, sizeof(path), id, pod), 1);
+				       path, sizeof(path), id, pod),
+		     1);
 	CHECK_STR(path, "/");
 	CHECK_STR(id, CID);
-	CHECK_EQ_INT(rec_procfs_cgroup("9:name=systemd:/\n4:memory:/process_api/1c8c\n0::/\n",
-				       path, sizeof(path), id, pod), 1);
+	CHECK_EQ_INT(rec_procfs_cgroup("9:name=systemd:/\n4:memory:/process_api/1c8c\n0::/\n", path,
+				       sizeof(path), id, pod),
+		     1);
 	CHECK_STR(path, "/");
 	CHECK_STR(id, "host");
 	/* v1 only: the first line naming a container, else the first line */
 	CHECK_EQ_INT(rec_procfs_cgroup("11:cpuset:/\n5:memory:/kubepods/burstable/pod1b2c3d4e-0000-"
 				       "1111-2222-333344445555/" CID "\n1:name=systemd:/\n",
-				       path, sizeof(path), id, pod), 0);
+				       path, sizeof(path), id, pod),
+		     0);
 	CHECK_STR(id, CID);
 	CHECK_STR(pod, "1b2c3d4e-0000-1111-2222-333344445555");
 	CHECK(strstr(path, "/kubepods/burstable/") == path);
-	CHECK_EQ_INT(rec_procfs_cgroup("11:cpuset:/a\n1:name=systemd:/b\n", path, sizeof(path),
-				       id, pod), 0);
+	CHECK_EQ_INT(
+	    rec_procfs_cgroup("11:cpuset:/a\n1:name=systemd:/b\n", path, sizeof(path), id, pod), 0);
 	CHECK_STR(path, "/a");
 	CHECK_STR(id, "host");
 	/* nothing usable */
@@ -367,15 +370,14 @@ static int put_link(const char *root, const char *rel, const char *target)
 
 /* A process: status, comm, the net namespace link (netns 0: none) and one
  * socket fd per inode in inos (fds 3, 4, ...). */
-static int fake_proc(const char *root, unsigned pid, uint64_t netns, const uint64_t *inos,
-		     size_t n)
+static int fake_proc(const char *root, unsigned pid, uint64_t netns, const uint64_t *inos, size_t n)
 {
 	char rel[128], text[256];
 	int rc = 0;
 
 	snprintf(rel, sizeof(rel), "%u/status", pid);
-	snprintf(text, sizeof(text), "Name:\tfake%u\nPPid:\t1\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n",
-		 pid);
+	snprintf(text, sizeof(text),
+		 "Name:\tfake%u\nPPid:\t1\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n", pid);
 	rc |= put_file(root, rel, text);
 	snprintf(rel, sizeof(rel), "%u/comm", pid);
 	snprintf(text, sizeof(text), "fake%u\n", pid);
@@ -394,43 +396,43 @@ static int fake_proc(const char *root, unsigned pid, uint64_t netns, const uint6
 }
 
 /* /proc/net/tcp and unix as the kernel prints them */
-#define TCP_HDR                                                                              \
-	"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid"    \
+#define TCP_HDR                                                                                    \
+	"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid"        \
 	"  timeout inode\n"
-#define TCP_ROW(sl, la, ra, st, ino)                                                         \
-	"   " #sl ": " la " " ra " " st " 00000000:00000000 00:00000000 00000000     0"       \
+#define TCP_ROW(sl, la, ra, st, ino)                                                               \
+	"   " #sl ": " la " " ra " " st " 00000000:00000000 00:00000000 00000000     0"            \
 	"        0 " #ino " 1 0000000000000000 100 0 0 10 0\n"
 #define UNIX_HDR "Num       RefCount Protocol Flags    Type St Inode Path\n"
-#define UNIX_ROW(ino, path)                                                                  \
+#define UNIX_ROW(ino, path)                                                                        \
 	"0000000000000000: 00000002 00000000 00010000 0001 01 " #ino " " path "\n"
 
 /* Tables of the fake tree's namespaces (A: 4026531001, B: 4026531002).
  * A and B both hold inode 5000 and 7000, and the same tuple
  * 127.0.0.1:8080 <-> 10.0.0.9:5555; only A listens on 8080. */
-static const char tcp_a[] = TCP_HDR
-	TCP_ROW(0, "0100007F:0050", "00000000:0000", "0A", 5000) /* listen 127.0.0.1:80 */
-	TCP_ROW(1, "00000000:1F90", "00000000:0000", "0A", 5001) /* listen *:8080 */
-	TCP_ROW(2, "0100007F:1F90", "0900000A:15B3", "01", 5002) /* accepted on 8080 */
-	/* damaged rows: short address, bad hex, port beyond 16 bits, no inode */
-	"   3: 0100:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 5003 1\n"
-	"   4: 01zz007F:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 5004 1\n"
-	"   5: 0100007F:10050 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 5005 1\n"
-	"   6: 0100007F:0050\n";
-static const char tcp_b[] = TCP_HDR
-	TCP_ROW(0, "0100007F:9C40", "0100007F:01BB", "01", 5000) /* client 40000 -> 443 */
-	TCP_ROW(1, "0100007F:1F90", "0900000A:15B3", "01", 6001) /* client from port 8080 */
-	TCP_ROW(2, "0100007F:0050", "0100007F:A000", "01", 6002); /* client from port 80 */
+static const char tcp_a[] =
+    TCP_HDR TCP_ROW(0, "0100007F:0050", "00000000:0000", "0A", 5000) /* listen 127.0.0.1:80 */
+    TCP_ROW(1, "00000000:1F90", "00000000:0000", "0A", 5001)	     /* listen *:8080 */
+    TCP_ROW(2, "0100007F:1F90", "0900000A:15B3", "01", 5002)	     /* accepted on 8080 */
+    /* damaged rows: short address, bad hex, port beyond 16 bits, no inode */
+    "   3: 0100:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 5003 1\n"
+    "   4: 01zz007F:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 5004 1\n"
+    "   5: 0100007F:10050 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 5005 1\n"
+    "   6: 0100007F:0050\n";
+static const char tcp_b[] =
+    TCP_HDR TCP_ROW(0, "0100007F:9C40", "0100007F:01BB", "01", 5000) /* client 40000 -> 443 */
+    TCP_ROW(1, "0100007F:1F90", "0900000A:15B3", "01", 6001)	     /* client from port 8080 */
+    TCP_ROW(2, "0100007F:0050", "0100007F:A000", "01", 6002);	     /* client from port 80 */
 static const char unix_a[] = UNIX_HDR UNIX_ROW(7000, "/run/a.sock");
 static const char unix_b[] = UNIX_HDR UNIX_ROW(7000, "/run/b.sock");
 
 static int fake_netns_tree(const char *root)
 {
-	static const uint64_t p100[] = { 5000, 5002, 7000, 5001 };
-	static const uint64_t p101[] = { 5001, 5003 };
-	static const uint64_t p200[] = { 5000, 6001, 7000, 6002, 5002 };
-	static const uint64_t p300[] = { 9000 };
-	static const uint64_t p400[] = { 9500 };
-	static const uint64_t p500[] = { 9500 };
+	static const uint64_t p100[] = {5000, 5002, 7000, 5001};
+	static const uint64_t p101[] = {5001, 5003};
+	static const uint64_t p200[] = {5000, 6001, 7000, 6002, 5002};
+	static const uint64_t p300[] = {9000};
+	static const uint64_t p400[] = {9500};
+	static const uint64_t p500[] = {9500};
 	int rc = 0;
 
 	/* 100 and 101 share namespace A; only 100 has net/ tables, so 101's
@@ -445,22 +447,22 @@ static int fake_netns_tree(const char *root)
 	rc |= put_file(root, "200/net/unix", unix_b);
 	/* 300: the namespace link unreadable: its own tables only */
 	rc |= fake_proc(root, 300, 0, p300, 1);
-	rc |= put_file(root, "300/net/tcp", TCP_HDR TCP_ROW(0, "00000000:0016", "00000000:0000",
-							  "0A", 9000));
+	rc |= put_file(root, "300/net/tcp",
+		       TCP_HDR TCP_ROW(0, "00000000:0016", "00000000:0000", "0A", 9000));
 	/* 400 in C holds a socket of D, whose only process (500) comes later */
 	rc |= fake_proc(root, 400, 4026531003ull, p400, 1);
 	rc |= put_file(root, "400/net/tcp", TCP_HDR);
 	rc |= fake_proc(root, 500, 4026531004ull, p500, 1);
-	rc |= put_file(root, "500/net/tcp6", TCP_HDR TCP_ROW(0, "00000000000000000000000001000000:270F",
-							    "00000000000000000000000000000000:0000",
-							    "0A", 9500));
+	rc |= put_file(root, "500/net/tcp6",
+		       TCP_HDR TCP_ROW(0, "00000000000000000000000001000000:270F",
+				       "00000000000000000000000000000000:0000", "0A", 9500));
 	return rc;
 }
 
 /* The recorder's FDINFO record of pid's fd: its role shows in the name,
  * client end first (the state engine re-derives roles at SNAP_END). */
-static void check_sock(const struct recs *r, uint32_t pid, int64_t fd, int type,
-		       const char *name, int line)
+static void check_sock(const struct recs *r, uint32_t pid, int64_t fd, int type, const char *name,
+		       int line)
 {
 	size_t off = 0;
 
@@ -478,9 +480,10 @@ static void check_sock(const struct recs *r, uint32_t pid, int64_t fd, int type,
 			nl--;
 		if ((int)evt_param_u64(&ev, 1) != type || nl != strlen(name) ||
 		    memcmp(ev.p[2], name, nl) != 0)
-			TAP_FAIL("line %d: pid %u fd %lld: type %d name \"%.*s\", expected %d \"%s\"",
-				 line, pid, (long long)fd, (int)evt_param_u64(&ev, 1), (int)nl,
-				 (const char *)ev.p[2], type, name);
+			TAP_FAIL(
+			    "line %d: pid %u fd %lld: type %d name \"%.*s\", expected %d \"%s\"",
+			    line, pid, (long long)fd, (int)evt_param_u64(&ev, 1), (int)nl,
+			    (const char *)ev.p[2], type, name);
 		return;
 	}
 	TAP_FAIL("line %d: pid %u fd %lld: no fdinfo record", line, pid, (long long)fd);
@@ -491,7 +494,7 @@ TEST(snapshot_per_network_namespace)
 {
 	char root[] = "/tmp/sysrec-fakeproc-XXXXXX";
 	struct st_state *st = st_new();
-	struct recs r = { 0 };
+	struct recs r = {0};
 	struct sr_err err;
 
 	CHECK(mkdtemp(root) != NULL);
@@ -591,7 +594,7 @@ TEST(many_sockets_complete)
 	char root[] = "/tmp/sysrec-fakeproc-XXXXXX", path[300];
 	struct rec_socks *s = NULL;
 	struct st_state *st = st_new();
-	struct recs r = { 0 };
+	struct recs r = {0};
 	struct sr_err err;
 	const struct rec_sock *e;
 	uint64_t *inos = calloc(NFD, sizeof(*inos));
@@ -609,13 +612,16 @@ TEST(many_sockets_complete)
 	if (!f)
 		goto out;
 	for (unsigned i = 0; i < NL; i++)
-		fprintf(f, "%5u: 00000000:%04X 00000000:0000 0A 00000000:00000000 00:00000000 "
-			   "00000000     0        0 %u 1\n", i, 10000 + i, 100000 + i);
+		fprintf(f,
+			"%5u: 00000000:%04X 00000000:0000 0A 00000000:00000000 00:00000000 "
+			"00000000     0        0 %u 1\n",
+			i, 10000 + i, 100000 + i);
 	/* connected i: local port 10000 + i (listened on) when i is even, else 40000 + i / 2 */
 	for (unsigned i = 0; i < NC; i++)
-		fprintf(f, "%5u: 0100007F:%04X 0200000A:%04X 01 00000000:00000000 00:00000000 "
-			   "00000000     0        0 %u 1\n", NL + i, i % 2 ? 40000 + i / 2 : 10000 + i,
-			1024 + i, 200000 + i);
+		fprintf(f,
+			"%5u: 0100007F:%04X 0200000A:%04X 01 00000000:00000000 00:00000000 "
+			"00000000     0        0 %u 1\n",
+			NL + i, i % 2 ? 40000 + i / 2 : 10000 + i, 1024 + i, 200000 + i);
 	fclose(f);
 	for (unsigned i = 0; i < NFD; i++)
 		inos[i] = i % 2 ? 200000 + i * 5 : 100000 + i * 5;
@@ -670,7 +676,7 @@ TEST(socks_overlong_line_is_no_row)
 	struct rec_socks *s = NULL;
 	struct rec_socks_stats sst;
 	const struct rec_sock *e;
-	static const uint64_t inos[] = { 5000, 5001, 5002, 7001, 7002 };
+	static const uint64_t inos[] = {5000, 5001, 5002, 7001, 7002};
 
 	CHECK(mkdtemp(root) != NULL && text != NULL);
 	if (!text)
@@ -692,8 +698,10 @@ TEST(socks_overlong_line_is_no_row)
 		CHECK(u != NULL);
 		if (!u)
 			goto out;
-		snprintf(u, 16384, "%s%s%s", UNIX_HDR, "0000000000000000: 00000002 00000000 "
-			 "00010000 0001 01 7001 /", text);
+		snprintf(u, 16384, "%s%s%s", UNIX_HDR,
+			 "0000000000000000: 00000002 00000000 "
+			 "00010000 0001 01 7001 /",
+			 text);
 		snprintf(u + strlen(u), 16384 - strlen(u), "\n%s", UNIX_ROW(7002, "/run/c.sock"));
 		CHECK_EQ_INT(put_file(root, "1/net/unix", u), 0);
 		free(u);
@@ -729,7 +737,7 @@ TEST(users_long_lines_one_entry_each)
 	char root[] = "/tmp/sysrec-fakeproc-XXXXXX";
 	char *pw = malloc(8192), *gr = malloc(8192);
 	struct st_state *st = st_new();
-	struct recs r = { 0 };
+	struct recs r = {0};
 	struct sr_err err;
 	size_t off = 0;
 	int users = 0, groups = 0;
@@ -738,8 +746,10 @@ TEST(users_long_lines_one_entry_each)
 	if (!pw || !gr)
 		goto out;
 	/* the gecos runs past 2 KiB; what follows it looks like root's line */
-	snprintf(pw, 8192, "u:x:1000:1000:%0*dname:pw:0:0:gecos:/root:/bin/sh\n"
-		 "v:x:1001:1001::/home/v:/bin/sh\n", 2100, 0);
+	snprintf(pw, 8192,
+		 "u:x:1000:1000:%0*dname:pw:0:0:gecos:/root:/bin/sh\n"
+		 "v:x:1001:1001::/home/v:/bin/sh\n",
+		 2100, 0);
 	/* members past 2 KiB, then text that looks like another group */
 	snprintf(gr, 8192, "big:x:5:");
 	for (int i = 0; i < 700; i++)
@@ -783,7 +793,7 @@ TEST(status_long_groups_line_keeps_namespace_ids)
 	size_t cap = 64 * 1024, off = 0;
 	char *status = malloc(cap);
 	struct st_state *st = st_new();
-	struct recs r = { 0 };
+	struct recs r = {0};
 	struct sr_err err;
 	int seen = 0;
 
@@ -791,8 +801,9 @@ TEST(status_long_groups_line_keeps_namespace_ids)
 	if (!status)
 		goto out;
 	CHECK_EQ_INT(fake_proc(root, 1, 0, NULL, 0), 0);
-	off = (size_t)snprintf(status, cap, "Name:\tfake1\nPPid:\t0\nUid:\t5\t6\t6\t6\n"
-				   "Gid:\t7\t8\t8\t8\nGroups:");
+	off = (size_t)snprintf(status, cap,
+			       "Name:\tfake1\nPPid:\t0\nUid:\t5\t6\t6\t6\n"
+			       "Gid:\t7\t8\t8\t8\nGroups:");
 	for (int g = 0; g < 4000; g++)
 		off += (size_t)snprintf(status + off, cap - off, " %d", 100000 + g);
 	snprintf(status + off, cap - off, "\nNStgid:\t1\t42\nNSpid:\t1\t42\n");
@@ -810,7 +821,7 @@ TEST(status_long_groups_line_keeps_namespace_ids)
 			continue;
 		seen = 1;
 		CHECK_EQ_INT(ev.rec->uid, 5);
-		CHECK_EQ_INT(evt_param_u64(&ev, 6), 6); /* euid */
+		CHECK_EQ_INT(evt_param_u64(&ev, 6), 6);	  /* euid */
 		CHECK_EQ_INT(evt_param_u64(&ev, 12), 42); /* vpid */
 		CHECK_EQ_INT(evt_param_u64(&ev, 13), 42); /* vtid */
 	}
@@ -830,14 +841,13 @@ TEST(socks_forged_unix_row_path_dropped)
 	char root[] = "/tmp/sysrec-fakeproc-XXXXXX", dir[300];
 	struct rec_socks *s = NULL;
 	const struct rec_sock *e;
-	static const uint64_t inos[] = { 9000, 8000, 8100 };
+	static const uint64_t inos[] = {9000, 8000, 8100};
 
 	CHECK(mkdtemp(root) != NULL);
 	CHECK_EQ_INT(put_file(root, "1/net/unix",
 			      UNIX_HDR UNIX_ROW(9000, "/tmp/evil") /* its path goes on: */
-			      UNIX_ROW(8000, "/run/forged.sock")
-			      UNIX_ROW(8000, "/run/real.sock")
-			      UNIX_ROW(8100, "/run/other.sock")),
+			      UNIX_ROW(8000, "/run/forged.sock") UNIX_ROW(8000, "/run/real.sock")
+				  UNIX_ROW(8100, "/run/other.sock")),
 		     0);
 	CHECK_EQ_INT(fake_proc(root, 1, 4026531001ull, inos, 3), 0);
 	s = rec_socks_new(root);

@@ -27,7 +27,7 @@ static struct rule_set *load_n(const char *const *docs, int *rc, struct sr_err *
 
 static struct rule_set *load1(const char *doc, int *rc, struct sr_err *err)
 {
-	const char *docs[] = { doc, NULL };
+	const char *docs[] = {doc, NULL};
 
 	return load_n(docs, rc, err);
 }
@@ -72,7 +72,7 @@ static int has_warning(const struct rule_set *rs, enum rule_warn_code code, cons
 	return 0;
 }
 
-#define RULE(name, cond) \
+#define RULE(name, cond)                                                                           \
 	"- rule: " name "\n  desc: d\n  condition: " cond "\n  output: o\n  priority: WARNING\n"
 
 TEST(priority_names_and_aliases)
@@ -130,13 +130,14 @@ TEST(capture_keys)
 	struct sr_err err;
 	int rc;
 	uint64_t ms = 1;
-	struct rule_set *rs = load1("- rule: a\n  desc: d\n  condition: evt.type = execve\n"
-				    "  output: o\n  priority: notice\n  capture: true\n"
-				    "  capture_duration: 5000\n"
-				    "- rule: b\n  desc: d\n  condition: evt.type = open\n"
-				    "  output: o\n  priority: notice\n"
-				    "- rule: b\n  capture: true\n  override:\n    capture: replace\n",
-				    &rc, &err);
+	struct rule_set *rs =
+	    load1("- rule: a\n  desc: d\n  condition: evt.type = execve\n"
+		  "  output: o\n  priority: notice\n  capture: true\n"
+		  "  capture_duration: 5000\n"
+		  "- rule: b\n  desc: d\n  condition: evt.type = open\n"
+		  "  output: o\n  priority: notice\n"
+		  "- rule: b\n  capture: true\n  override:\n    capture: replace\n",
+		  &rc, &err);
 
 	CHECK_EQ_INT(rc, 0);
 	CHECK(rs && rule_capture(rule_set_find(rs, "a"), &ms) == 1);
@@ -156,10 +157,11 @@ TEST(append_old_style_condition_and_exceptions)
 {
 	struct sr_err err;
 	int rc;
-	struct rule_set *rs = load1(RULE("r", "(evt.type=open and fd.name=a)")
-				    "- rule: r\n  append: true\n"
-				    "  condition: or (evt.type=open and fd.name=/dev/null)\n",
-				    &rc, &err);
+	struct rule_set *rs =
+	    load1(RULE("r", "(evt.type=open and fd.name=a)") "- rule: r\n  append: true\n"
+							     "  condition: or (evt.type=open and "
+							     "fd.name=/dev/null)\n",
+		  &rc, &err);
 
 	CHECK_EQ_INT(rc, 0);
 	CHECK(cond_is(rs, "r",
@@ -174,8 +176,8 @@ TEST(append_old_style_condition_and_exceptions)
 	rule_set_free(rs);
 
 	/* an append with neither condition nor exceptions */
-	rs = load1(RULE("r", "evt.type=open") "- rule: r\n  append: true\n  output: x\n", &rc,
-		   &err);
+	rs =
+	    load1(RULE("r", "evt.type=open") "- rule: r\n  append: true\n  output: x\n", &rc, &err);
 	CHECK_EQ_INT(rc, SR_ESYNTAX);
 	CHECK(strstr(err.msg, "must have exceptions or condition") != NULL);
 	rule_set_free(rs);
@@ -184,9 +186,9 @@ TEST(append_old_style_condition_and_exceptions)
 TEST(append_across_files_keeps_first_position)
 {
 	const char *docs[] = {
-		RULE("first", "evt.type=open") RULE("second", "evt.type=open"),
-		"- rule: first\n  append: true\n  condition: and proc.name=cat\n",
-		NULL,
+	    RULE("first", "evt.type=open") RULE("second", "evt.type=open"),
+	    "- rule: first\n  append: true\n  condition: and proc.name=cat\n",
+	    NULL,
 	};
 	struct sr_err err;
 	int rc;
@@ -203,15 +205,15 @@ TEST(override_append_and_replace)
 	int rc;
 	const char *const *tags;
 	const struct rule *r;
-	struct rule_set *rs = load1(
-		"- rule: r\n  desc: d\n  condition: evt.type=open\n  output: o1\n"
-		"  priority: INFO\n  tags: [a]\n"
-		"- rule: r\n  condition: and proc.name=cat\n  output: more\n  tags: [b]\n"
-		"  priority: critical\n"
-		"  override:\n    condition: append\n    output: append\n    tags: append\n"
-		"    priority: replace\n"
-		"- rule: r\n  desc: new desc\n  override:\n    desc: replace\n",
-		&rc, &err);
+	struct rule_set *rs =
+	    load1("- rule: r\n  desc: d\n  condition: evt.type=open\n  output: o1\n"
+		  "  priority: INFO\n  tags: [a]\n"
+		  "- rule: r\n  condition: and proc.name=cat\n  output: more\n  tags: [b]\n"
+		  "  priority: critical\n"
+		  "  override:\n    condition: append\n    output: append\n    tags: append\n"
+		  "    priority: replace\n"
+		  "- rule: r\n  desc: new desc\n  override:\n    desc: replace\n",
+		  &rc, &err);
 
 	CHECK_EQ_INT(rc, 0);
 	r = rule_set_find(rs, "r");
@@ -225,8 +227,8 @@ TEST(override_append_and_replace)
 	}
 	rule_set_free(rs);
 
-	rs = load1(RULE("r", "evt.type=open")
-		   "- rule: r\n  condition: evt.type=connect\n  override:\n    condition: replace\n",
+	rs = load1(RULE("r", "evt.type=open") "- rule: r\n  condition: evt.type=connect\n  "
+					      "override:\n    condition: replace\n",
 		   &rc, &err);
 	CHECK_EQ_INT(rc, 0);
 	CHECK(cond_is(rs, "r", "evt.type=connect"));
@@ -240,9 +242,8 @@ TEST(override_errors)
 	struct rule_set *rs;
 
 	/* a changed key not listed in override */
-	rs = load1(RULE("r", "evt.type=open")
-		   "- rule: r\n  condition: and a.b=1\n  output: x\n"
-		   "  override:\n    condition: append\n",
+	rs = load1(RULE("r", "evt.type=open") "- rule: r\n  condition: and a.b=1\n  output: x\n"
+					      "  override:\n    condition: append\n",
 		   &rc, &err);
 	CHECK_EQ_INT(rc, SR_ESYNTAX);
 	CHECK(strstr(err.msg, "'output'") && strstr(err.msg, "must be listed in 'override'"));
@@ -250,32 +251,34 @@ TEST(override_errors)
 	rule_set_free(rs);
 
 	/* priority cannot be appended */
-	rs = load1(RULE("r", "evt.type=open")
-		   "- rule: r\n  priority: ERROR\n  override:\n    priority: append\n",
+	rs = load1(RULE("r", "evt.type=open") "- rule: r\n  priority: ERROR\n  override:\n    "
+					      "priority: append\n",
 		   &rc, &err);
 	CHECK_EQ_INT(rc, SR_ESYNTAX);
 	CHECK(strstr(err.msg, "cannot be appended") != NULL);
 	rule_set_free(rs);
 
 	/* listed in override but absent */
-	rs = load1(RULE("r", "evt.type=open") "- rule: r\n  override:\n    output: replace\n",
-		   &rc, &err);
+	rs = load1(RULE("r", "evt.type=open") "- rule: r\n  override:\n    output: replace\n", &rc,
+		   &err);
 	CHECK_EQ_INT(rc, SR_ESYNTAX);
 	CHECK(strstr(err.msg, "has no 'output' key") != NULL);
 	rule_set_free(rs);
 
 	/* append and override together */
 	rs = load1(RULE("r", "evt.type=open") "- rule: r\n  append: true\n  condition: and x.y=1\n"
-						"  override:\n    condition: append\n",
+					      "  override:\n    condition: append\n",
 		   &rc, &err);
 	CHECK_EQ_INT(rc, SR_ESYNTAX);
 	CHECK(strstr(err.msg, "both 'append' and 'override'") != NULL);
 	rule_set_free(rs);
 
 	/* bad mode word */
-	rs = load1(RULE("r", "evt.type=open")
-		   "- rule: r\n  condition: x\n  override:\n    condition: prepend\n",
-		   &rc, &err);
+	rs = load1(
+	    RULE(
+		"r",
+		"evt.type=open") "- rule: r\n  condition: x\n  override:\n    condition: prepend\n",
+	    &rc, &err);
 	CHECK_EQ_INT(rc, SR_ESYNTAX);
 	CHECK(strstr(err.msg, "'append' or 'replace'") != NULL);
 	rule_set_free(rs);
@@ -293,19 +296,18 @@ TEST(macros_append_override_and_order)
 	struct sr_err err;
 	int rc;
 	struct rule_set *rs = load1(
-		"- macro: is_cat\n  condition: proc.name = not_cat\n"
-		"- macro: is_cat\n  condition: proc.name = cat\n"    /* redefinition replaces */
-		"- macro: m2\n  condition: evt.type = open\n"
-		"- macro: m2\n  append: true\n  condition: or evt.type = openat\n"
-		"- macro: m3\n  condition: fd.name = a\n"
-		"- macro: m3\n  condition: fd.name = b\n  override:\n    condition: replace\n"
-		RULE("r", "m2 and is_cat and m3")
-		"- macro: late\n  condition: proc.pid = 1\n",
-		&rc, &err);
+	    "- macro: is_cat\n  condition: proc.name = not_cat\n"
+	    "- macro: is_cat\n  condition: proc.name = cat\n" /* redefinition replaces */
+	    "- macro: m2\n  condition: evt.type = open\n"
+	    "- macro: m2\n  append: true\n  condition: or evt.type = openat\n"
+	    "- macro: m3\n  condition: fd.name = a\n"
+	    "- macro: m3\n  condition: fd.name = b\n  override:\n    condition: replace\n" RULE(
+		"r", "m2 and is_cat and m3") "- macro: late\n  condition: proc.pid = 1\n",
+	    &rc, &err);
 
 	CHECK_EQ_INT(rc, 0);
-	CHECK(cond_is(rs, "r",
-		      "(evt.type = open or evt.type = openat) and proc.name = cat and fd.name = b"));
+	CHECK(cond_is(
+	    rs, "r", "(evt.type = open or evt.type = openat) and proc.name = cat and fd.name = b"));
 	CHECK(has_warning(rs, RW_UNUSED_MACRO, "'late'"));
 	CHECK(!has_warning(rs, RW_UNUSED_MACRO, "'m2'"));
 	rule_set_free(rs);
@@ -314,16 +316,16 @@ TEST(macros_append_override_and_order)
 TEST(lists_append_nested_and_redefined)
 {
 	const char *docs[] = {
-		"- list: cat_binaries\n  items: [cat]\n"
-		"- list: cat_capable\n  items: [cat_binaries, tac]\n"
-		"- list: shells\n  items: [bash]\n"
-		"- list: shells\n  append: true\n  items: [zsh, \"sh\"]\n"
-		"- list: empty\n  items: []\n"
-		RULE("r", "proc.name in (cat_capable) and proc.pname in (shells, empty, dash)"),
-		/* a later file redefines the inner list: the outer list sees it */
-		"- list: cat_binaries\n  items: [not-cat, 'with space']\n"
-		"- list: unused_one\n  items: [x]\n",
-		NULL,
+	    "- list: cat_binaries\n  items: [cat]\n"
+	    "- list: cat_capable\n  items: [cat_binaries, tac]\n"
+	    "- list: shells\n  items: [bash]\n"
+	    "- list: shells\n  append: true\n  items: [zsh, \"sh\"]\n"
+	    "- list: empty\n  items: []\n" RULE(
+		"r", "proc.name in (cat_capable) and proc.pname in (shells, empty, dash)"),
+	    /* a later file redefines the inner list: the outer list sees it */
+	    "- list: cat_binaries\n  items: [not-cat, 'with space']\n"
+	    "- list: unused_one\n  items: [x]\n",
+	    NULL,
 	};
 	struct sr_err err;
 	int rc;
@@ -359,9 +361,9 @@ TEST(list_and_macro_loops)
 {
 	struct sr_err err;
 	int rc;
-	struct rule_set *rs = load1("- list: a\n  items: [x, b]\n- list: b\n  items: [a]\n"
-				    RULE("r", "proc.name in (a)"),
-				    &rc, &err);
+	struct rule_set *rs = load1(
+	    "- list: a\n  items: [x, b]\n- list: b\n  items: [a]\n" RULE("r", "proc.name in (a)"),
+	    &rc, &err);
 
 	CHECK_EQ_INT(rc, SR_ESYNTAX);
 	CHECK_STR(err.msg, "t1.yaml:1:3: list loop: a -> b -> a");
@@ -477,8 +479,8 @@ TEST(bad_yaml_and_bad_shapes)
 	rs = load1("", &rc, &err);
 	CHECK_EQ_INT(rc, 0);
 	rule_set_free(rs);
-	rs = load1("---\n---\n" RULE("r", "evt.type=open") "---\n" RULE("s", "evt.type=open"),
-		   &rc, &err);
+	rs = load1("---\n---\n" RULE("r", "evt.type=open") "---\n" RULE("s", "evt.type=open"), &rc,
+		   &err);
 	CHECK_EQ_INT(rc, 0);
 	CHECK_EQ_INT(rule_set_count(rs), 2);
 	rule_set_free(rs);
@@ -488,12 +490,12 @@ TEST(unknown_keys_items_and_sources_warn)
 {
 	struct sr_err err;
 	int rc;
-	struct rule_set *rs = load1(RULE("r", "evt.type=open")
-				    "  colour: blue\n"
-				    "- something_else: 1\n"
-				    "- rule: audit\n  desc: d\n  condition: ka.verb=create\n"
-				    "  output: o\n  priority: INFO\n  source: k8s_audit\n",
-				    &rc, &err);
+	struct rule_set *rs = load1(
+	    RULE("r", "evt.type=open") "  colour: blue\n"
+				       "- something_else: 1\n"
+				       "- rule: audit\n  desc: d\n  condition: ka.verb=create\n"
+				       "  output: o\n  priority: INFO\n  source: k8s_audit\n",
+	    &rc, &err);
 
 	CHECK_EQ_INT(rc, 0);
 	CHECK(has_warning(rs, RW_UNKNOWN_KEY, "t1.yaml:6:3: warning: unknown key 'colour'"));
@@ -508,12 +510,13 @@ TEST(evttype_warning)
 {
 	struct sr_err err;
 	int rc;
-	struct rule_set *rs = load1(RULE("wide", "proc.name = x")
-				    RULE("narrow", "evt.type in (open, openat) and proc.name = x")
-				    RULE("negated", "evt.type != execve")
-				    "- rule: quiet\n  desc: d\n  condition: proc.name=y\n  output: o\n"
-				    "  priority: INFO\n  warn_evttypes: false\n",
-				    &rc, &err);
+	struct rule_set *rs = load1(
+	    RULE("wide", "proc.name = x") RULE("narrow",
+					       "evt.type in (open, openat) and proc.name = x")
+		RULE("negated", "evt.type != execve") "- rule: quiet\n  desc: d\n  condition: "
+						      "proc.name=y\n  output: o\n"
+						      "  priority: INFO\n  warn_evttypes: false\n",
+	    &rc, &err);
 	uint8_t set[32];
 
 	CHECK_EQ_INT(rc, 0);
@@ -540,10 +543,11 @@ TEST(skip_if_unknown_filter)
 {
 	struct sr_err err;
 	int rc;
-	struct rule_set *rs = load1("- rule: skip me\n  desc: d\n  condition: evt.type=open and "
-				    "proc.nobody=cat\n  output: o\n  priority: INFO\n"
-				    "  skip-if-unknown-filter: true\n" RULE("kept", "evt.type=open"),
-				    &rc, &err);
+	struct rule_set *rs =
+	    load1("- rule: skip me\n  desc: d\n  condition: evt.type=open and "
+		  "proc.nobody=cat\n  output: o\n  priority: INFO\n"
+		  "  skip-if-unknown-filter: true\n" RULE("kept", "evt.type=open"),
+		  &rc, &err);
 
 	CHECK_EQ_INT(rc, 0);
 	CHECK_EQ_INT(rule_set_count(rs), 1);
@@ -561,11 +565,12 @@ TEST(enabled_flags)
 {
 	struct sr_err err;
 	int rc;
-	struct rule_set *rs = load1(RULE("a", "evt.type=open") "- rule: a\n  enabled: false\n"
-				    RULE("b", "evt.type=open") "  enabled: false\n"
-				    "- rule: b\n  enabled: true\n" RULE("c", "evt.type=open")
-				    "  enabled: false\n",
-				    &rc, &err);
+	struct rule_set *rs =
+	    load1(RULE("a", "evt.type=open") "- rule: a\n  enabled: false\n" RULE(
+		      "b", "evt.type=open") "  enabled: false\n"
+					    "- rule: b\n  enabled: true\n" RULE(
+						"c", "evt.type=open") "  enabled: false\n",
+		  &rc, &err);
 
 	CHECK_EQ_INT(rc, 0);
 	CHECK_EQ_INT(rule_set_count(rs), 1);
@@ -589,8 +594,9 @@ TEST(rule_set_enable_by_substring)
 	struct rule_set *rs = rule_set_new();
 	struct sr_err err;
 
-	CHECK_EQ_INT(rule_set_load_string(rs, "t", RULE("open_from_cat", "evt.type=open")
-						  RULE("open_from_dog", "evt.type=open")
+	CHECK_EQ_INT(rule_set_load_string(rs, "t",
+					  RULE("open_from_cat", "evt.type=open")
+					      RULE("open_from_dog", "evt.type=open")
 						  RULE("exec_x", "evt.type=execve"),
 					  &err),
 		     0);
@@ -603,12 +609,12 @@ TEST(rule_set_enable_by_substring)
 TEST(priority_and_tag_selection)
 {
 	static const char *yaml =
-		"- rule: crit\n  desc: d\n  condition: evt.type=open\n  output: o\n"
-		"  priority: CRITICAL\n  tags: [a, b]\n"
-		"- rule: warn\n  desc: d\n  condition: evt.type=open\n  output: o\n"
-		"  priority: WARNING\n  tags: [b]\n"
-		"- rule: dbg\n  desc: d\n  condition: evt.type=open\n  output: o\n"
-		"  priority: DEBUG\n";
+	    "- rule: crit\n  desc: d\n  condition: evt.type=open\n  output: o\n"
+	    "  priority: CRITICAL\n  tags: [a, b]\n"
+	    "- rule: warn\n  desc: d\n  condition: evt.type=open\n  output: o\n"
+	    "  priority: WARNING\n  tags: [b]\n"
+	    "- rule: dbg\n  desc: d\n  condition: evt.type=open\n  output: o\n"
+	    "  priority: DEBUG\n";
 	struct rule_set *rs = rule_set_new();
 	struct sr_err err;
 
@@ -664,35 +670,36 @@ TEST(exceptions_build_conditions)
 	struct sr_err err;
 	int rc;
 	struct rule_set *rs = load1(
-		"- list: cat_cmdlines\n  items: [cat /dev/zero, \"cat /dev/null\"]\n"
-		"- rule: r\n  desc: d\n  condition: evt.type=open and proc.name=cat\n"
-		"  output: o\n  priority: WARNING\n"
-		"  exceptions:\n"
-		"    - name: by_name\n      fields: [proc.name]\n"                       /* no values */
-		"    - name: pair\n      fields: [proc.name, proc.cmdline]\n"
-		"      comps: [=, in]\n"
-		"      values:\n"
-		"        - [cat, (cat_cmdlines)]\n"
-		"        - [dog, cat_cmdlines]\n"
-		"        - [cow, [a b, c]]\n"
-		"    - name: single\n      fields: fd.name\n      values: [/dev/null, cat_cmdlines]\n"
-		"    - name: sw\n      fields: [fd.name]\n      comps: [startswith]\n"
-		"      values:\n        - ['\"/tmp/x y\"']\n"
-		"- rule: r\n  append: true\n  exceptions:\n"
-		"    - name: single\n      values: [/dev/zero]\n"
-		"    - name: added\n      fields: proc.pname\n      comps: pmatch\n"
-		"      values: [/usr]\n",
-		&rc, &err);
+	    "- list: cat_cmdlines\n  items: [cat /dev/zero, \"cat /dev/null\"]\n"
+	    "- rule: r\n  desc: d\n  condition: evt.type=open and proc.name=cat\n"
+	    "  output: o\n  priority: WARNING\n"
+	    "  exceptions:\n"
+	    "    - name: by_name\n      fields: [proc.name]\n" /* no values */
+	    "    - name: pair\n      fields: [proc.name, proc.cmdline]\n"
+	    "      comps: [=, in]\n"
+	    "      values:\n"
+	    "        - [cat, (cat_cmdlines)]\n"
+	    "        - [dog, cat_cmdlines]\n"
+	    "        - [cow, [a b, c]]\n"
+	    "    - name: single\n      fields: fd.name\n      values: [/dev/null, cat_cmdlines]\n"
+	    "    - name: sw\n      fields: [fd.name]\n      comps: [startswith]\n"
+	    "      values:\n        - ['\"/tmp/x y\"']\n"
+	    "- rule: r\n  append: true\n  exceptions:\n"
+	    "    - name: single\n      values: [/dev/zero]\n"
+	    "    - name: added\n      fields: proc.pname\n      comps: pmatch\n"
+	    "      values: [/usr]\n",
+	    &rc, &err);
 
 	CHECK_EQ_INT(rc, 0);
-	CHECK(cond_is(rs, "r",
-		      "((((evt.type=open and proc.name=cat) and not "
-		      "((proc.name = cat and proc.cmdline in (\"cat /dev/zero\", \"cat /dev/null\")) or "
-		      "(proc.name = dog and proc.cmdline in (\"cat /dev/zero\", \"cat /dev/null\")) or "
-		      "(proc.name = cow and proc.cmdline in (\"a b\", c))))"
-		      " and not fd.name in (/dev/null, \"cat /dev/zero\", \"cat /dev/null\", /dev/zero))"
-		      " and not fd.name startswith \"/tmp/x y\")"
-		      " and not proc.pname pmatch (/usr)"));
+	CHECK(cond_is(
+	    rs, "r",
+	    "((((evt.type=open and proc.name=cat) and not "
+	    "((proc.name = cat and proc.cmdline in (\"cat /dev/zero\", \"cat /dev/null\")) or "
+	    "(proc.name = dog and proc.cmdline in (\"cat /dev/zero\", \"cat /dev/null\")) or "
+	    "(proc.name = cow and proc.cmdline in (\"a b\", c))))"
+	    " and not fd.name in (/dev/null, \"cat /dev/zero\", \"cat /dev/null\", /dev/zero))"
+	    " and not fd.name startswith \"/tmp/x y\")"
+	    " and not proc.pname pmatch (/usr)"));
 	rule_set_free(rs);
 }
 
@@ -703,21 +710,22 @@ TEST(exception_errors)
 	static const struct {
 		const char *body, *msg;
 	} cases[] = {
-		{ "    - fields: [proc.name]\n", "has no mapping for key 'name'" },
-		{ "    - name: ex1\n", "has no mapping for key 'fields'" },
-		{ "    - name: ex1\n      fields: [proc.name, fd.name]\n      comps: [=]\n",
-		  "fields and comps lists must have equal length" },
-		{ "    - name: ex1\n      fields: [proc.name]\n      comps: [no-comp]\n",
-		  "'no-comp' is not a supported comparison operator" },
-		{ "    - name: ex1\n      fields: [not.exist]\n",
-		  "'not.exist' is not a supported filter field" },
-		{ "    - name: ex1\n      fields: [proc.name, fd.name]\n      values:\n"
-		  "        - [cat]\n",
-		  "fields and values lists must have equal length" },
-		{ "    - name: ex1\n      fields: proc.name\n      values:\n        - [a, b]\n",
-		  "its values must be strings" },
-		{ "    - name: ex1\n      fields: [proc.name]\n    - name: ex1\n      fields: [fd.name]\n",
-		  "defined twice" },
+	    {"    - fields: [proc.name]\n", "has no mapping for key 'name'"},
+	    {"    - name: ex1\n", "has no mapping for key 'fields'"},
+	    {"    - name: ex1\n      fields: [proc.name, fd.name]\n      comps: [=]\n",
+	     "fields and comps lists must have equal length"},
+	    {"    - name: ex1\n      fields: [proc.name]\n      comps: [no-comp]\n",
+	     "'no-comp' is not a supported comparison operator"},
+	    {"    - name: ex1\n      fields: [not.exist]\n",
+	     "'not.exist' is not a supported filter field"},
+	    {"    - name: ex1\n      fields: [proc.name, fd.name]\n      values:\n"
+	     "        - [cat]\n",
+	     "fields and values lists must have equal length"},
+	    {"    - name: ex1\n      fields: proc.name\n      values:\n        - [a, b]\n",
+	     "its values must be strings"},
+	    {"    - name: ex1\n      fields: [proc.name]\n    - name: ex1\n      fields: "
+	     "[fd.name]\n",
+	     "defined twice"},
 	};
 	char yaml[1024];
 
@@ -738,17 +746,17 @@ TEST(exception_errors)
 	 * with a width mismatch; fields on an existing exception */
 	{
 		static const char *apps[] = {
-			"- rule: r\n  append: true\n  exceptions:\n    - name: ex2\n"
-			"      values: [[a]]\n",
-			"- rule: r\n  append: true\n  exceptions:\n    - name: ex1\n"
-			"      values: [[a]]\n",
-			"- rule: r\n  append: true\n  exceptions:\n    - name: ex1\n"
-			"      fields: [fd.name]\n",
+		    "- rule: r\n  append: true\n  exceptions:\n    - name: ex2\n"
+		    "      values: [[a]]\n",
+		    "- rule: r\n  append: true\n  exceptions:\n    - name: ex1\n"
+		    "      values: [[a]]\n",
+		    "- rule: r\n  append: true\n  exceptions:\n    - name: ex1\n"
+		    "      fields: [fd.name]\n",
 		};
 		static const char *msgs[] = {
-			"must have fields property",
-			"fields and values lists must have equal length",
-			"an append may only add values",
+		    "must have fields property",
+		    "fields and values lists must have equal length",
+		    "an append may only add values",
 		};
 		for (size_t i = 0; i < 3; i++) {
 			struct sr_err err;
@@ -771,10 +779,11 @@ TEST(redefinition_keeps_place_and_replaces)
 {
 	struct sr_err err;
 	int rc;
-	struct rule_set *rs = load1(RULE("a", "evt.type=open") RULE("b", "evt.type=open")
-				    "- rule: a\n  desc: d2\n  condition: evt.type=connect\n"
-				    "  output: o2\n  priority: ERROR\n  append: false\n",
-				    &rc, &err);
+	struct rule_set *rs = load1(
+	    RULE("a", "evt.type=open")
+		RULE("b", "evt.type=open") "- rule: a\n  desc: d2\n  condition: evt.type=connect\n"
+					   "  output: o2\n  priority: ERROR\n  append: false\n",
+	    &rc, &err);
 
 	CHECK_EQ_INT(rc, 0);
 	CHECK(cond_is(rs, "a", "evt.type=connect"));

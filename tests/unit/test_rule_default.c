@@ -17,9 +17,9 @@ static struct rule_set *rs;
 static struct st_state *st;
 static struct evt_builder eb;
 static struct fld_ctx *ctx;
-static uint64_t now = 1764423473123456789ull;   /* 2025-11-29T13:37:53.123456789Z */
+static uint64_t now = 1764423473123456789ull; /* 2025-11-29T13:37:53.123456789Z */
 
-#define CID "0123456789ab"    /* a container id */
+#define CID    "0123456789ab" /* a container id */
 #define MAXHIT 8
 
 static const char *hits[MAXHIT];
@@ -132,30 +132,30 @@ static void proc(uint32_t pid, uint32_t ppid, uint32_t uid, uint32_t loginuid, c
 		 const char *exepath, const char *cid)
 {
 	begin(EVT_PROCINFO, pid, ppid, uid, comm, 0);
-	str(comm);                 /* exe (argv[0]) */
-	str(exepath);              /* exepath */
-	raw("-v", 3);              /* args after argv[0] */
-	str("/");                  /* cwd */
-	u64(0);                    /* tty */
+	str(comm);    /* exe (argv[0]) */
+	str(exepath); /* exepath */
+	raw("-v", 3); /* args after argv[0] */
+	str("/");     /* cwd */
+	u64(0);	      /* tty */
 	u64(loginuid);
-	u64(uid);                  /* euid */
-	u64(0);                    /* egid */
-	u64(now - 1000000000ull);  /* start_ts */
-	str("");                   /* cgroup */
-	str(cid);                  /* container_id */
-	str("");                   /* pod_uid */
+	u64(uid);		  /* euid */
+	u64(0);			  /* egid */
+	u64(now - 1000000000ull); /* start_ts */
+	str("");		  /* cgroup */
+	str(cid);		  /* container_id */
+	str("");		  /* pod_uid */
 	u64(pid);
 	u64(pid);
 	u64(0);
 	u64(0);
 	u64(0);
-	u64(0);                    /* flags */
-	str(NULL);                 /* env */
+	u64(0);	   /* flags */
+	str(NULL); /* env */
 	run();
 }
 
 static size_t ev_execve(uint32_t pid, uint32_t ppid, uint32_t uid, const char *path,
-		     const char *argv0, uint64_t flags)
+			const char *argv0, uint64_t flags)
 {
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	char args[256];
@@ -177,7 +177,8 @@ static size_t ev_execve(uint32_t pid, uint32_t ppid, uint32_t uid, const char *p
 	return run();
 }
 
-static size_t ev_openat(uint32_t pid, const char *comm, const char *path, uint64_t flags, int64_t fd)
+static size_t ev_openat(uint32_t pid, const char *comm, const char *path, uint64_t flags,
+			int64_t fd)
 {
 	begin(EVT_OPENAT, pid, 1, 0, comm, fd);
 	u64((uint64_t)-100);
@@ -190,13 +191,13 @@ static size_t ev_openat(uint32_t pid, const char *comm, const char *path, uint64
 static void inet_fd(uint32_t pid, const char *comm, int64_t fd, const uint8_t rip[4],
 		    uint16_t rport)
 {
-	uint8_t tup[1 + 4 + 2 + 4 + 2 + 1] = { 2, 10, 0, 0, 2 };
+	uint8_t tup[1 + 4 + 2 + 4 + 2 + 1] = {2, 10, 0, 0, 2};
 	char name[64];
 
 	snprintf(name, sizeof(name), "10.0.0.2:46044->%u.%u.%u.%u:%u", rip[0], rip[1], rip[2],
 		 rip[3], rport);
 	tup[5] = 0x9c;
-	tup[6] = 0xb3;   /* local port 46044 */
+	tup[6] = 0xb3; /* local port 46044 */
 	memcpy(tup + 7, rip, 4);
 	memcpy(tup + 11, &rport, 2);
 	tup[13] = 6;
@@ -212,7 +213,7 @@ static void inet_fd(uint32_t pid, const char *comm, int64_t fd, const uint8_t ri
 
 static size_t connect_inet(uint32_t pid, const char *comm, const uint8_t rip[4], uint16_t port)
 {
-	uint8_t addr[7] = { 2 }, tup[14] = { 2, 10, 0, 0, 2, 0x9c, 0xb3 };
+	uint8_t addr[7] = {2}, tup[14] = {2, 10, 0, 0, 2, 0x9c, 0xb3};
 
 	begin(EVT_SOCKET, pid, 1, 0, comm, 3);
 	u64(2);
@@ -231,13 +232,13 @@ static size_t connect_inet(uint32_t pid, const char *comm, const uint8_t rip[4],
 	return run();
 }
 
-#define NEED_SETUP()                                         \
-	do {                                                 \
-		if (!setup()) {                              \
-			if (!tap_failed_now)                 \
-				SKIP("rules/default not found"); \
-			return;                              \
-		}                                            \
+#define NEED_SETUP()                                                                               \
+	do {                                                                                       \
+		if (!setup()) {                                                                    \
+			if (!tap_failed_now)                                                       \
+				SKIP("rules/default not found");                                   \
+			return;                                                                    \
+		}                                                                                  \
 	} while (0)
 
 TEST(default_rules_load_cleanly)
@@ -312,7 +313,7 @@ TEST(exec_from_temp_and_memfd)
 
 TEST(reverse_shell_dup)
 {
-	static const uint8_t ip[4] = { 203, 0, 113, 7 };
+	static const uint8_t ip[4] = {203, 0, 113, 7};
 
 	NEED_SETUP();
 	proc(1300, 1, 1000, 1000, "bash", "/bin/bash", NULL);
@@ -355,7 +356,7 @@ static void pipe_fd(uint32_t pid, const char *comm, int64_t fd)
 
 TEST(reverse_shell_exec)
 {
-	static const uint8_t ip[4] = { 198, 51, 100, 23 };
+	static const uint8_t ip[4] = {198, 51, 100, 23};
 	static const char *rule = "Network socket redirected to standard input or output";
 
 	NEED_SETUP();
@@ -571,7 +572,7 @@ TEST(log_tampering)
 
 TEST(outbound_connections)
 {
-	static const uint8_t out_ip[4] = { 203, 0, 113, 9 }, lo[4] = { 127, 0, 0, 1 };
+	static const uint8_t out_ip[4] = {203, 0, 113, 9}, lo[4] = {127, 0, 0, 1};
 
 	NEED_SETUP();
 	proc(1900, 1, 1000, 1000, "bash", "/bin/bash", NULL);
@@ -617,7 +618,7 @@ TEST(kernel_memory_and_container_escape)
 	begin(EVT_MMAP, 2010, 1, 1000, "loader", 0x7f0000000000ll);
 	u64(0);
 	u64(4096);
-	u64(7);   /* PROT_READ|PROT_WRITE|PROT_EXEC */
+	u64(7); /* PROT_READ|PROT_WRITE|PROT_EXEC */
 	u64(0x22);
 	u64((uint64_t)-1);
 	u64(0);
@@ -626,7 +627,7 @@ TEST(kernel_memory_and_container_escape)
 	begin(EVT_MPROTECT, 2010, 1, 1000, "loader", 0);
 	u64(0x7f0000000000ull);
 	u64(4096);
-	u64(5);   /* PROT_READ|PROT_EXEC */
+	u64(5); /* PROT_READ|PROT_EXEC */
 	run();
 	CHECK(!fired("Writable and executable memory"));
 	proc(2011, 1, 1000, 1000, "java", "/usr/bin/java", NULL);
@@ -760,8 +761,8 @@ TEST(alert_text_and_json)
 		CHECK(strcmp(it->string, it->next->string) < 0);
 	/* the key order is Falco's (alphabetical) */
 	{
-		const char *keys[] = { "hostname", "output", "output_fields", "priority", "rule",
-				       "source", "tags", "time" };
+		const char *keys[] = {"hostname", "output", "output_fields", "priority",
+				      "rule",	  "source", "tags",	     "time"};
 		cJSON *it = o->child;
 
 		for (size_t i = 0; i < 8; i++, it = it ? it->next : NULL)
@@ -795,8 +796,8 @@ TEST(json_absent_field_is_null)
 	}
 	CHECK(strstr(last_text, "Informational open /dev/null cport=<NA>") != NULL);
 	o = cJSON_Parse(last_json);
-	CHECK(o && cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "output_fields"),
-						     "fd.cport")));
+	CHECK(o && cJSON_IsNull(
+		       cJSON_GetObjectItem(cJSON_GetObjectItem(o, "output_fields"), "fd.cport")));
 	CHECK(o && cJSON_GetArraySize(cJSON_GetObjectItem(o, "tags")) == 0);
 	cJSON_Delete(o);
 	rule_set_free(r2);
@@ -842,16 +843,17 @@ TEST(first_match_versus_all)
 	struct sr_err err;
 
 	NEED_SETUP();
-	CHECK_EQ_INT(rule_set_load_string(r2, "t",
-					  "- rule: dev_null_open\n  desc: d\n"
-					  "  condition: evt.type=openat and fd.name=/dev/null\n"
-					  "  output: o\n  priority: INFO\n"
-					  "- rule: any_dev_null\n  desc: d\n  condition: fd.name=/dev/null\n"
-					  "  output: o\n  priority: INFO\n  warn_evttypes: false\n"
-					  "- rule: exec_only\n  desc: d\n  condition: evt.type=execve\n"
-					  "  output: o\n  priority: INFO\n",
-					  &err),
-		     0);
+	CHECK_EQ_INT(
+	    rule_set_load_string(r2, "t",
+				 "- rule: dev_null_open\n  desc: d\n"
+				 "  condition: evt.type=openat and fd.name=/dev/null\n"
+				 "  output: o\n  priority: INFO\n"
+				 "- rule: any_dev_null\n  desc: d\n  condition: fd.name=/dev/null\n"
+				 "  output: o\n  priority: INFO\n  warn_evttypes: false\n"
+				 "- rule: exec_only\n  desc: d\n  condition: evt.type=execve\n"
+				 "  output: o\n  priority: INFO\n",
+				 &err),
+	    0);
 	CHECK_EQ_INT(rule_set_finalize(r2, &err), 0);
 	{
 		struct rule_set *saved = rs;
@@ -859,7 +861,7 @@ TEST(first_match_versus_all)
 		rs = r2;
 		proc(2300, 1, 0, 1000, "cat", "/usr/bin/cat", NULL);
 		ev_openat(2300, "cat", "/dev/null", O_RDONLY, 3);
-		CHECK_EQ_INT(nhits, 1);   /* first match only, in file order */
+		CHECK_EQ_INT(nhits, 1); /* first match only, in file order */
 		CHECK(fired("dev_null_open"));
 		rule_set_match_mode(r2, RULE_MATCH_ALL);
 		ev_openat(2300, "cat", "/dev/null", O_RDONLY, 4);

@@ -43,8 +43,8 @@ static int load_paths(struct rule_set *rs, const char *dir, const char *const *f
 
 TEST(falco_stock_rules_load_together)
 {
-	static const char *files[] = { "falco_rules.yaml", "falco-incubating_rules.yaml",
-				       "falco-sandbox_rules.yaml" };
+	static const char *files[] = {"falco_rules.yaml", "falco-incubating_rules.yaml",
+				      "falco-sandbox_rules.yaml"};
 	const char *dir = ref();
 	const struct rule_warning *w;
 	struct rule_set *rs;
@@ -83,7 +83,7 @@ TEST(falco_stock_rules_load_together)
 
 TEST(falco_legacy_rules_load)
 {
-	static const char *files[] = { "legacy/falco_rules-1.0.1.yaml" };
+	static const char *files[] = {"legacy/falco_rules-1.0.1.yaml"};
 	const char *dir = ref();
 	struct rule_set *rs;
 	struct sr_err err;
@@ -107,8 +107,8 @@ TEST(falco_legacy_rules_load)
 static const struct {
 	const char *test, *why;
 } divergent_item[] = {
-	{ "invalid_list_loop",
-	  "we report the list loop at the list; Falco reports the unexpanded name in the rule" },
+    {"invalid_list_loop",
+     "we report the list loop at the list; Falco reports the unexpanded name in the rule"},
 };
 
 static enum rule_warn_code map_code(const char *falco)
@@ -178,7 +178,8 @@ static int run_case(const char *dir, const char *name, const struct rule_ynode *
 			const char *item = yscalar(errs->kids[i], "item_name");
 			int skip = 0;
 
-			for (size_t k = 0; k < sizeof(divergent_item) / sizeof(divergent_item[0]); k++)
+			for (size_t k = 0; k < sizeof(divergent_item) / sizeof(divergent_item[0]);
+			     k++)
 				if (strcmp(divergent_item[k].test, name) == 0)
 					skip = 1;
 			if (skip || !item || !*item)
@@ -221,8 +222,8 @@ static int run_case(const char *dir, const char *name, const struct rule_ynode *
 
 TEST(falco_regression_suite_expectations)
 {
-	static const char *specs[] = { "falco-test-rules/falco_tests.yaml",
-				       "falco-test-rules/falco_tests_exceptions.yaml" };
+	static const char *specs[] = {"falco-test-rules/falco_tests.yaml",
+				      "falco-test-rules/falco_tests_exceptions.yaml"};
 	const char *dir = ref();
 	char tdir[1100];
 	int checked = 0, bad = 0;
@@ -233,7 +234,7 @@ TEST(falco_regression_suite_expectations)
 	}
 	snprintf(tdir, sizeof(tdir), "%s/falco-test-rules", dir);
 	for (size_t s = 0; s < 2; s++) {
-		struct rule_set *holder = rule_set_new();   /* owns the spec's YAML tree */
+		struct rule_set *holder = rule_set_new(); /* owns the spec's YAML tree */
 		struct sr_err err;
 		const struct rule_ynode *cases;
 		char p[2048];

@@ -87,7 +87,7 @@ static int write_sample(const char *path, int events)
 	struct fmt_host_info host;
 	const void *r;
 	size_t len;
-	uint8_t tuple[13] = { 2, 127, 0, 0, 1, 0x39, 0x30, 10, 0, 0, 2, 0x50, 0 };
+	uint8_t tuple[13] = {2, 127, 0, 0, 1, 0x39, 0x30, 10, 0, 0, 2, 0x50, 0};
 	int rc;
 
 	memset(&host, 0, sizeof(host));
@@ -387,12 +387,12 @@ TEST(hostile_lengths_do_not_crash)
  * (client and server sockets, IPv4 and IPv6; server sockets have no peer). */
 TEST(fd_list_socket_tuples_round_trip)
 {
-	static const uint8_t v4[14] = { 2, 10, 0, 0, 1, 0x39, 0x30, 10, 0, 0, 2, 0x50, 0, 6 };
-	static const uint8_t v4srv[14] = { 2, 0, 0, 0, 0, 0x1f, 0x90, 0, 0, 0, 0, 0, 0, 17 };
+	static const uint8_t v4[14] = {2, 10, 0, 0, 1, 0x39, 0x30, 10, 0, 0, 2, 0x50, 0, 6};
+	static const uint8_t v4srv[14] = {2, 0, 0, 0, 0, 0x1f, 0x90, 0, 0, 0, 0, 0, 0, 17};
 	uint8_t v6[38], v6srv[38];
-	const uint8_t *want[4] = { v4, v4srv, v6, v6srv };
-	const uint32_t wlen[4] = { 14, 14, 38, 38 };
-	const unsigned ftype[4] = { FDT_IPV4, FDT_IPV4, FDT_IPV6, FDT_IPV6 };
+	const uint8_t *want[4] = {v4, v4srv, v6, v6srv};
+	const uint32_t wlen[4] = {14, 14, 38, 38};
+	const unsigned ftype[4] = {FDT_IPV4, FDT_IPV4, FDT_IPV6, FDT_IPV6};
 	char path[] = "/tmp/test_scap_XXXXXX";
 	int fd = mkstemp(path), rc = 0, seen = 0;
 	struct scap_writer *w;
@@ -479,7 +479,7 @@ TEST(header_types_keep_every_header)
 	struct evt_source *a = NULL, *b = NULL;
 	struct sr_err err;
 	struct evt ea, eb;
-	uint8_t set[32] = { 0 };
+	uint8_t set[32] = {0};
 	long n = 0, bare = 0, differ = 0;
 	int ra, rb;
 

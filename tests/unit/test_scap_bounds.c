@@ -31,7 +31,7 @@ static void tmp_path(char *buf, size_t n, const char *name)
  * 8-byte parameter, the fd or the result); tid is the full 64 bits. */
 static int put_close_event(FILE *f, uint64_t ts, uint64_t tid, int exit, int64_t v)
 {
-	uint8_t blk[64] = { 0 };
+	uint8_t blk[64] = {0};
 	uint32_t type = SCAP_BT_EVF_V2, tl = (12 + 6 + 26 + 2 + 8 + 3) & ~3u;
 	uint32_t evlen = 26 + 2 + 8, np = 1;
 	uint16_t et = (uint16_t)(4 + !!exit), l8 = 8;
@@ -296,7 +296,8 @@ TEST(export_cuts_oversized_events_instead_of_dropping)
 				CHECK(ev.plen[1] > 20000 && ev.plen[1] < 20000 + 65536);
 				CHECK(memcmp(ev.p[1], x1->args, 10000) == 0);
 				CHECK(ev.plen[3] > 10000 && ev.plen[3] < 25001);
-				CHECK(ev.plen[3] > 10000 && memcmp(ev.p[3], x1->cwd, ev.plen[3]) == 0);
+				CHECK(ev.plen[3] > 10000 &&
+				      memcmp(ev.p[3], x1->cwd, ev.plen[3]) == 0);
 				CHECK(cut_prefix_of(&ev, 9, x1->env, x1->env_len));
 				CHECK_EQ_INT(ev.plen[9], ev.plen[3]);
 			} else {
@@ -479,7 +480,7 @@ struct pend_result {
 	long dups, out_of_order;
 	size_t peak_n, peak_bytes;
 	uint64_t evicted, unpaired;
-	long heap_growth;     /* most heap in use while reading, over the start; -1 unknown */
+	long heap_growth; /* most heap in use while reading, over the start; -1 unknown */
 	int rc;
 };
 
@@ -666,7 +667,8 @@ TEST(evicted_enter_exit_still_delivered)
 		FILE *f = fopen(path, "ab");
 		CHECK(f != NULL);
 		for (int i = 0; f && i < 40; i++)
-			CHECK_EQ_INT(put_close_event(f, 1000 + (uint64_t)i, 500 + (uint64_t)i, 1, 0), 0);
+			CHECK_EQ_INT(
+			    put_close_event(f, 1000 + (uint64_t)i, 500 + (uint64_t)i, 1, 0), 0);
 		if (f)
 			fclose(f);
 	}
@@ -856,7 +858,7 @@ static int write_many_threads(const char *path, int fresh)
 
 struct thr_result {
 	long closes, fresh, named, named_intact, fd_wrong, enter_only, out_of_order;
-	long lost;            /* table entries lookups cannot find */
+	long lost; /* table entries lookups cannot find */
 	size_t thr_peak, thr_cap;
 	uint64_t thr_evicted;
 	long heap_growth;
@@ -1092,7 +1094,8 @@ TEST(waiting_enters_pin_their_threads)
 		FILE *f = fopen(path, "ab");
 		CHECK(f != NULL);
 		for (int i = 0; f && i < 30; i++)
-			CHECK_EQ_INT(put_close_event(f, ts + (uint64_t)i, 500 + (uint64_t)i, 1, 0), 0);
+			CHECK_EQ_INT(put_close_event(f, ts + (uint64_t)i, 500 + (uint64_t)i, 1, 0),
+				     0);
 		if (f)
 			fclose(f);
 	}
@@ -1185,8 +1188,8 @@ TEST(pending_queue_follows_live_entries)
 			int pair = i >= nthr;
 			/* exit: the result; enter: the fd */
 			for (int half = pair ? 0 : 1; half < 2; half++)
-				CHECK_EQ_INT(put_close_event(f, ts++, pair ? 7 : 500 + (uint64_t)i, half,
-							     half ? 0 : 3),
+				CHECK_EQ_INT(put_close_event(f, ts++, pair ? 7 : 500 + (uint64_t)i,
+							     half, half ? 0 : 3),
 					     0);
 		}
 		if (f)
@@ -1318,7 +1321,7 @@ out:
 static int put_v1_event(FILE *f, uint64_t ts, uint64_t tid, uint16_t et, const uint16_t *lens,
 			unsigned n, const void *data, uint32_t dlen)
 {
-	uint8_t blk[128] = { 0 };
+	uint8_t blk[128] = {0};
 	uint32_t type = SCAP_BT_EV, evlen = SCAP_EVT_HDR_V1 + 2 * n + dlen;
 	uint32_t tl = (12 + 2 + evlen + 3) & ~3u;
 	size_t o = 8 + 2;

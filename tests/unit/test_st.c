@@ -13,7 +13,8 @@ static struct st_state *base_state(void)
 	ev_begin(EVT_SNAP_BEGIN, 0, 0, 0, 0);
 	ev_u(2);
 	ev_run(st);
-	ev_procinfo(st, 1, 1, 0, "/sbin/init", "/usr/lib/systemd/systemd", "", 0, "/", "/init.scope");
+	ev_procinfo(st, 1, 1, 0, "/sbin/init", "/usr/lib/systemd/systemd", "", 0, "/",
+		    "/init.scope");
 	ev_procinfo(st, 100, 100, 1, "bash", "/usr/bin/bash", "-l\0", 3, "/home/u", "/user.slice");
 	ev_begin(EVT_SNAP_END, 0, 0, 0, 0);
 	ev_u(2);
@@ -58,18 +59,18 @@ static void do_execve(struct st_state *st, uint32_t pid, const char *exepath, co
 		      size_t argv_len, const char *cwd)
 {
 	ev_begin(EVT_EXECVE, pid, pid, 100, 0);
-	ev_str(exepath);      /* filename */
+	ev_str(exepath); /* filename */
 	ev_bytes(argv, argv_len);
-	ev_str(exepath);      /* exe */
+	ev_str(exepath); /* exe */
 	ev_str(cwd);
-	ev_u(0);              /* tty */
-	ev_u(1000);           /* loginuid */
-	ev_u(1000);           /* uid */
-	ev_u(1000);           /* gid */
-	ev_u(1000);           /* euid */
-	ev_bytes("", 0);      /* env */
-	ev_u(0);              /* flags */
-	ev_u(0);              /* cap_eff */
+	ev_u(0);	 /* tty */
+	ev_u(1000);	 /* loginuid */
+	ev_u(1000);	 /* uid */
+	ev_u(1000);	 /* gid */
+	ev_u(1000);	 /* euid */
+	ev_bytes("", 0); /* env */
+	ev_u(0);	 /* flags */
+	ev_u(0);	 /* cap_eff */
 	ev_run(st);
 }
 
@@ -306,7 +307,7 @@ TEST(dup_and_cloexec)
 TEST(sockets_client_and_server)
 {
 	struct st_state *st = base_state();
-	static const uint8_t me[4] = { 10, 0, 0, 1 }, srv[4] = { 1, 2, 3, 4 }, any[4] = { 0 };
+	static const uint8_t me[4] = {10, 0, 0, 1}, srv[4] = {1, 2, 3, 4}, any[4] = {0};
 	uint8_t tb_[64];
 	size_t n;
 	const struct st_fd *f;
@@ -657,20 +658,22 @@ TEST(containers_from_cgroup)
 		int found;
 		const char *pod;
 	} cases[] = {
-		{ "/docker/%s", 1, "" },
-		{ "0::/system.slice/docker-%s.scope", 1, "" },
-		{ "/kubepods/besteffort/pod1b2c3d4e-0000-1111-2222-333344445555/%s", 1,
-		  "1b2c3d4e-0000-1111-2222-333344445555" },
-		{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1b2c3d4e_0000_1111_2222_333344445555.slice/cri-containerd-%s.scope",
-		  1, "1b2c3d4e-0000-1111-2222-333344445555" },
-		{ "/kubepods.slice/kubepods-pod1b2c3d4e_0000_1111_2222_333344445555.slice/crio-%s.scope", 1,
-		  "1b2c3d4e-0000-1111-2222-333344445555" },
-		{ "/machine.slice/libpod-%s.scope/container", 1, "" },
-		{ "/libpod_parent/libpod-%s", 1, "" },
-		{ "/user.slice/user-1000.slice/session-2.scope", 0, "" },
-		{ "/machine.slice/crio-conmon-%s.scope", 0, "" },
-		{ "/", 0, "" },
-		{ "", 0, "" },
+	    {"/docker/%s", 1, ""},
+	    {"0::/system.slice/docker-%s.scope", 1, ""},
+	    {"/kubepods/besteffort/pod1b2c3d4e-0000-1111-2222-333344445555/%s", 1,
+	     "1b2c3d4e-0000-1111-2222-333344445555"},
+	    {"/kubepods.slice/kubepods-burstable.slice/"
+	     "kubepods-burstable-pod1b2c3d4e_0000_1111_2222_333344445555.slice/"
+	     "cri-containerd-%s.scope",
+	     1, "1b2c3d4e-0000-1111-2222-333344445555"},
+	    {"/kubepods.slice/kubepods-pod1b2c3d4e_0000_1111_2222_333344445555.slice/crio-%s.scope",
+	     1, "1b2c3d4e-0000-1111-2222-333344445555"},
+	    {"/machine.slice/libpod-%s.scope/container", 1, ""},
+	    {"/libpod_parent/libpod-%s", 1, ""},
+	    {"/user.slice/user-1000.slice/session-2.scope", 0, ""},
+	    {"/machine.slice/crio-conmon-%s.scope", 0, ""},
+	    {"/", 0, ""},
+	    {"", 0, ""},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char path[512];
@@ -690,8 +693,10 @@ TEST(container_ids_reach_threads)
 	struct st_state *st = st_new();
 	const struct st_thread *t;
 
-	ev_procinfo(st, 50, 50, 1, "nginx", "/usr/sbin/nginx", "", 0, "/",
-		    "/system.slice/docker-3f4e9d1c2b5a69788796a5b4c3d2e1f001122334455667788990aabbccddeeff.scope");
+	ev_procinfo(
+	    st, 50, 50, 1, "nginx", "/usr/sbin/nginx", "", 0, "/",
+	    "/system.slice/"
+	    "docker-3f4e9d1c2b5a69788796a5b4c3d2e1f001122334455667788990aabbccddeeff.scope");
 	t = st_thread_get(st, 50);
 	CHECK(t && strcmp(t->container_id, "3f4e9d1c2b5a") == 0);
 	CHECK(t && strlen(t->container_full_id) == 64);

@@ -19,7 +19,8 @@ static struct st_state *init_state(void)
 	ev_begin(EVT_SNAP_BEGIN, 0, 0, 0, 0);
 	ev_u(2);
 	ev_run(st);
-	ev_procinfo(st, 1, 1, 0, "/sbin/init", "/usr/lib/systemd/systemd", "", 0, "/", "/init.scope");
+	ev_procinfo(st, 1, 1, 0, "/sbin/init", "/usr/lib/systemd/systemd", "", 0, "/",
+		    "/init.scope");
 	ev_procinfo(st, 100, 100, 1, "bash", "/usr/bin/bash", "-l\0", 3, "/home/u", "/user.slice");
 	ev_begin(EVT_SNAP_END, 0, 0, 0, 0);
 	ev_u(2);
@@ -41,8 +42,8 @@ static void fork_(struct st_state *st, uint32_t ptid, uint32_t ppid, uint32_t ch
 	ev_run(st);
 }
 
-static void open_(struct st_state *st, uint32_t pid, uint32_t tid, const char *path,
-		  uint32_t flags, int64_t res)
+static void open_(struct st_state *st, uint32_t pid, uint32_t tid, const char *path, uint32_t flags,
+		  int64_t res)
 {
 	ev_begin(EVT_OPENAT, pid, tid, 0, res);
 	ev_s(-100);
@@ -126,7 +127,7 @@ TEST(forked_fd_tables_are_copy_on_write)
 	/* A socket changed by connect in the child: the parent's stays as it was. */
 	{
 		uint8_t t[14];
-		const uint8_t l[4] = { 10, 0, 0, 1 }, r[4] = { 1, 2, 3, 4 };
+		const uint8_t l[4] = {10, 0, 0, 1}, r[4] = {1, 2, 3, 4};
 
 		ev_begin(EVT_SOCKET, 100, 100, 1, 7);
 		ev_u(2);
@@ -206,9 +207,9 @@ TEST(thread_cap_evicts_least_recently_seen)
 	}
 	st_get_stats(st, &s);
 	CHECK(s.evicted_threads >= 40 + 3 - 16);
-	CHECK(st_thread_get(st, 1000) != NULL);   /* active */
-	CHECK(st_thread_get(st, 1039) != NULL);   /* newest */
-	CHECK(st_thread_get(st, 1001) == NULL);   /* idle since its fork */
+	CHECK(st_thread_get(st, 1000) != NULL); /* active */
+	CHECK(st_thread_get(st, 1039) != NULL); /* newest */
+	CHECK(st_thread_get(st, 1001) == NULL); /* idle since its fork */
 	/* Exited threads go before live ones: one over the cap evicts just it. */
 	tts += MS;
 	ev_begin(EVT_EXIT, 1039, 1039, 100, 0);
@@ -253,7 +254,7 @@ TEST(leader_kept_while_its_threads_are_active)
 TEST(total_fd_cap_drops_least_recently_seen_tables)
 {
 	struct st_state *st = init_state();
-	struct st_limits l = { .max_fds_total = 32 };
+	struct st_limits l = {.max_fds_total = 32};
 	struct st_stats s;
 
 	st_set_limits_ext(st, &l);
@@ -292,13 +293,13 @@ TEST(per_process_fd_cap)
 TEST(stale_threads_swept_in_event_time)
 {
 	struct st_state *st = init_state();
-	struct st_limits l = { .stale_ns = 10000000000ull }; /* 10 s */
+	struct st_limits l = {.stale_ns = 10000000000ull}; /* 10 s */
 	struct st_stats s;
 
 	st_set_limits_ext(st, &l);
-	fork_(st, 100, 100, 700, 0);  /* idle parent ... */
-	fork_(st, 700, 700, 701, 0);  /* ... of an active child */
-	fork_(st, 100, 100, 800, 0);  /* idle, lost its exit */
+	fork_(st, 100, 100, 700, 0); /* idle parent ... */
+	fork_(st, 700, 700, 701, 0); /* ... of an active child */
+	fork_(st, 100, 100, 800, 0); /* idle, lost its exit */
 	/* The helper's headers name 1 as every event's parent: 700 now hangs
 	 * under init, and bash (100) goes idle after this. */
 	for (int i = 0; i < 200; i++) {
@@ -374,11 +375,11 @@ TEST(socket_names)
 
 	memset(&f, 0, sizeof(f));
 	f.family = 2;
-	memcpy(f.lip, (uint8_t[]){ 192, 168, 0, 10 }, 4);
+	memcpy(f.lip, (uint8_t[]){192, 168, 0, 10}, 4);
 	f.lport = 8080;
 	CHECK(st_fd_sockname(&f, buf, sizeof(buf)) == strlen("192.168.0.10:8080"));
 	CHECK_STR(buf, "192.168.0.10:8080");
-	memcpy(f.rip, (uint8_t[]){ 1, 0, 0, 255 }, 4);
+	memcpy(f.rip, (uint8_t[]){1, 0, 0, 255}, 4);
 	f.rport = 65535;
 	f.is_server = 1;
 	st_fd_sockname(&f, buf, sizeof(buf));
@@ -415,7 +416,7 @@ static void exec_env(struct st_state *st, uint32_t pid, const char *argv, size_t
 TEST(long_strings_interned_and_bounded)
 {
 	struct st_state *st = init_state();
-	struct st_limits l = { .max_string_bytes = 64 * 1024 };
+	struct st_limits l = {.max_string_bytes = 64 * 1024};
 	struct st_stats a, b, c;
 	static char env[4096], args[4096];
 	const struct st_thread *t1, *t2;
@@ -466,8 +467,8 @@ static int ref_join(const char *base, const char *path, size_t plen, char *out)
 {
 	char comp[64][16];
 	int n = 0;
-	const char *srcs[2] = { (plen && path[0] == '/') ? "" : (base ? base : ""), path };
-	size_t lens[2] = { strlen(srcs[0]), plen };
+	const char *srcs[2] = {(plen && path[0] == '/') ? "" : (base ? base : ""), path};
+	size_t lens[2] = {strlen(srcs[0]), plen};
 
 	for (int s = 0; s < 2; s++) {
 		size_t i = 0;
@@ -503,7 +504,7 @@ static int ref_join(const char *base, const char *path, size_t plen, char *out)
 TEST(path_join_fast_path_agrees)
 {
 	static const char alpha[] = "/.a";
-	static const char *bases[] = { "/", "/x", "/x/y", "/x/../y", "/x/", "", NULL };
+	static const char *bases[] = {"/", "/x", "/x/y", "/x/../y", "/x/", "", NULL};
 	char path[8], out[64], want[256];
 	int bad = 0;
 
@@ -522,7 +523,8 @@ TEST(path_join_fast_path_agrees)
 				if (n != m || strcmp(out, want) != 0) {
 					if (!bad++)
 						printf("# base %s path '%s': got '%s' want '%s'\n",
-						       bases[b] ? bases[b] : "(null)", path, out, want);
+						       bases[b] ? bases[b] : "(null)", path, out,
+						       want);
 				}
 			}
 		}

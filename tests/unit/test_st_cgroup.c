@@ -5,7 +5,7 @@
 #include "tests/tap.h"
 #include "test_st_helpers.h"
 
-#define CID "3f4e9d1c2b5a69788796a5b4c3d2e1f001122334455667788990aabbccddeeff"
+#define CID  "3f4e9d1c2b5a69788796a5b4c3d2e1f001122334455667788990aabbccddeeff"
 #define CID2 "aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44"
 
 static void cgroupinfo(struct st_state *st, uint32_t pid, uint64_t id, const char *path)
@@ -41,7 +41,8 @@ static void snapshot_host(struct st_state *st)
 	ev_begin(EVT_SNAP_BEGIN, 0, 0, 0, 0);
 	ev_u(1);
 	ev_run(st);
-	ev_procinfo(st, 50, 50, 1, "bash", "/usr/bin/bash", "", 0, "/", "/user.slice/session-1.scope");
+	ev_procinfo(st, 50, 50, 1, "bash", "/usr/bin/bash", "", 0, "/",
+		    "/user.slice/session-1.scope");
 	ev_begin(EVT_SNAP_END, 0, 0, 0, 0);
 	ev_u(1);
 	ev_run(st);
@@ -85,8 +86,11 @@ TEST(process_moving_into_container)
 	snapshot_host(st);
 	ev_read(st, 50, 50, 10);
 	CHECK_STR(cid_of(st, 50), "host");
-	cgroupinfo(st, 50, 30,
-		   "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1b2c3d4e_0000_1111_2222_333344445555.slice/cri-containerd-" CID2 ".scope");
+	cgroupinfo(
+	    st, 50, 30,
+	    "/kubepods.slice/kubepods-besteffort.slice/"
+	    "kubepods-besteffort-pod1b2c3d4e_0000_1111_2222_333344445555.slice/cri-containerd-" CID2
+	    ".scope");
 	ev_read(st, 50, 50, 30);
 	t = st_thread_get(st, 50);
 	CHECK(t != NULL);
@@ -182,5 +186,3 @@ TEST(cgroup_map_bounded)
 	CHECK(strncmp(cid_of(st, 101), path, 12) == 0);
 	st_free(st);
 }
-
-

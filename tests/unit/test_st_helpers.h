@@ -10,7 +10,7 @@
 static struct evt_builder tb;
 static struct evt tev;
 static uint64_t tts = 1700000000000000000ull;
-static uint64_t tcg; /* cgroup id of the records ev_begin starts */
+static uint64_t tcg;			/* cgroup id of the records ev_begin starts */
 static uint64_t tnetns = 4026531840ull; /* network namespace ev_procinfo gives */
 
 /* Starts a record from thread (pid, tid) whose parent process is ppid. */
@@ -29,10 +29,22 @@ static inline void ev_begin(unsigned type, uint32_t pid, uint32_t tid, uint32_t 
 	evt_builder_begin(&tb, type, &h);
 }
 
-static inline void ev_u(uint64_t v) { evt_builder_add_u64(&tb, v); }
-static inline void ev_s(int64_t v) { evt_builder_add_s64(&tb, v); }
-static inline void ev_str(const char *s) { evt_builder_add_str(&tb, s); }
-static inline void ev_bytes(const void *p, size_t n) { evt_builder_add(&tb, p, n); }
+static inline void ev_u(uint64_t v)
+{
+	evt_builder_add_u64(&tb, v);
+}
+static inline void ev_s(int64_t v)
+{
+	evt_builder_add_s64(&tb, v);
+}
+static inline void ev_str(const char *s)
+{
+	evt_builder_add_str(&tb, s);
+}
+static inline void ev_bytes(const void *p, size_t n)
+{
+	evt_builder_add(&tb, p, n);
+}
 
 static inline const struct evt *ev_done(void)
 {
@@ -54,8 +66,8 @@ static inline void ev_run(struct st_state *st)
 }
 
 /* AF_INET tuple: local a.b.c.d:lp, remote, l4 proto. */
-static inline size_t tuple4(uint8_t *b, const uint8_t l[4], uint16_t lp, const uint8_t r[4], uint16_t rp,
-		     uint8_t l4)
+static inline size_t tuple4(uint8_t *b, const uint8_t l[4], uint16_t lp, const uint8_t r[4],
+			    uint16_t rp, uint8_t l4)
 {
 	b[0] = 2;
 	memcpy(b + 1, l, 4);
@@ -79,18 +91,18 @@ static inline size_t sockaddr4(uint8_t *b, const uint8_t a[4], uint16_t p)
 
 /* A PROCINFO record for a thread (snapshot style). */
 static inline void ev_procinfo(struct st_state *st, uint32_t pid, uint32_t tid, uint32_t ppid,
-			const char *exe, const char *exepath, const char *args, size_t args_len,
-			const char *cwd, const char *cgroup)
+			       const char *exe, const char *exepath, const char *args,
+			       size_t args_len, const char *cwd, const char *cgroup)
 {
 	ev_begin(EVT_PROCINFO, pid, tid, ppid, 0);
 	ev_str(exe);
 	ev_str(exepath);
 	ev_bytes(args, args_len);
 	ev_str(cwd);
-	ev_u(34816);      /* tty */
-	ev_u(1000);       /* loginuid */
-	ev_u(0);          /* euid */
-	ev_u(0);          /* egid */
+	ev_u(34816);	  /* tty */
+	ev_u(1000);	  /* loginuid */
+	ev_u(0);	  /* euid */
+	ev_u(0);	  /* egid */
 	ev_u(tts - 5000); /* start */
 	ev_str(cgroup);
 	ev_str("");

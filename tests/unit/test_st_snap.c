@@ -86,8 +86,8 @@ static int cmp_fd(void *ctx, const struct st_fd *a)
 	}
 	if (a->type != b->type || !streq(a->name, b->name) || a->flags != b->flags ||
 	    a->ino != b->ino || a->family != b->family || a->l4proto != b->l4proto ||
-	    a->is_server != b->is_server || memcmp(a->lip, b->lip, 16) || memcmp(a->rip, b->rip, 16) ||
-	    a->lport != b->lport || a->rport != b->rport)
+	    a->is_server != b->is_server || memcmp(a->lip, b->lip, 16) ||
+	    memcmp(a->rip, b->rip, 16) || a->lport != b->lport || a->rport != b->rport)
 		diff(f->c, "fd fields", f->pid);
 	return 0;
 }
@@ -129,7 +129,7 @@ static int cmp_thread(void *ctx, const struct st_thread *a)
 /* Compares a against b both ways (a ⊆ b by fields, and equal counts). */
 static int tables_equal(const struct st_state *a, const struct st_state *b, char *why, size_t cap)
 {
-	struct cmp_ctx c = { .other = b };
+	struct cmp_ctx c = {.other = b};
 	struct st_stats sa, sb;
 
 	st_thread_foreach(a, cmp_thread, &c);
@@ -137,10 +137,12 @@ static int tables_equal(const struct st_state *a, const struct st_state *b, char
 	st_get_stats(b, &sb);
 	if (!c.diffs && sa.threads != sb.threads)
 		snprintf(c.first, sizeof(c.first), "thread counts %" PRIu64 " vs %" PRIu64,
-			 sa.threads, sb.threads), c.diffs++;
+			 sa.threads, sb.threads),
+		    c.diffs++;
 	if (!c.diffs && sa.fds != sb.fds)
 		snprintf(c.first, sizeof(c.first), "fd counts %" PRIu64 " vs %" PRIu64, sa.fds,
-			 sb.fds), c.diffs++;
+			 sb.fds),
+		    c.diffs++;
 	snprintf(why, cap, "%s", c.first);
 	return c.diffs == 0;
 }
@@ -153,7 +155,7 @@ struct fds_ctx {
 static int cmp_proc_fds(void *ctx, const struct st_thread *t)
 {
 	struct fds_ctx *x = ctx;
-	struct fd_cmp f = { x->c, t->pid, 0 };
+	struct fd_cmp f = {x->c, t->pid, 0};
 
 	if (t->tid == t->pid && !t->exited)
 		st_fd_foreach(x->a, t->pid, cmp_fd, &f);
@@ -163,7 +165,7 @@ static int cmp_proc_fds(void *ctx, const struct st_thread *t)
 static struct st_state *busy_state(void)
 {
 	struct st_state *st = st_new();
-	static const uint8_t me[4] = { 127, 0, 0, 1 }, peer[4] = { 93, 184, 216, 34 };
+	static const uint8_t me[4] = {127, 0, 0, 1}, peer[4] = {93, 184, 216, 34};
 	uint8_t b[64];
 	size_t n;
 
@@ -174,7 +176,8 @@ static struct st_state *busy_state(void)
 		    "/init.scope");
 	ev_procinfo(st, 300, 300, 1, "containerd-shim", "/usr/bin/containerd-shim", "", 0, "/",
 		    "/kubepods.slice/kubepods-pod1b2c3d4e_0000_1111_2222_333344445555.slice/"
-		    "cri-containerd-3f4e9d1c2b5a69788796a5b4c3d2e1f001122334455667788990aabbccddeeff.scope");
+		    "cri-containerd-"
+		    "3f4e9d1c2b5a69788796a5b4c3d2e1f001122334455667788990aabbccddeeff.scope");
 	ev_begin(EVT_SNAP_END, 0, 0, 0, 0);
 	ev_u(0);
 	ev_run(st);
@@ -277,7 +280,7 @@ static struct st_state *busy_state(void)
 TEST(roundtrip_equal)
 {
 	struct st_state *a = busy_state(), *b = st_new();
-	struct recs r = { 0 };
+	struct recs r = {0};
 	char why[256] = "";
 	int n;
 
@@ -292,8 +295,8 @@ TEST(roundtrip_equal)
 	if (why[0])
 		printf("# b->a: %s\n", why);
 	{
-		struct cmp_ctx c = { .other = b };
-		struct fds_ctx x = { a, b, &c };
+		struct cmp_ctx c = {.other = b};
+		struct fds_ctx x = {a, b, &c};
 		st_thread_foreach(a, cmp_proc_fds, &x);
 		CHECK_EQ_INT(c.diffs, 0);
 		if (c.diffs)
@@ -310,7 +313,7 @@ TEST(roundtrip_equal)
 	CHECK_STR(st_thread_get(b, 1001)->exe, "worker0");
 	/* A second round trip is byte-identical to the first. */
 	{
-		struct recs r2 = { 0 };
+		struct recs r2 = {0};
 		CHECK_EQ_INT(st_snapshot_emit(b, 42, collect, &r2), 0);
 		CHECK_EQ_INT(r2.len, r.len);
 		CHECK(r2.len == r.len && memcmp(r.buf, r2.buf, r.len) == 0);
@@ -329,7 +332,7 @@ TEST(roundtrip_equal)
 TEST(snapshot_replaces_table)
 {
 	struct st_state *a = busy_state(), *b = busy_state();
-	struct recs r = { 0 };
+	struct recs r = {0};
 	char why[256] = "";
 
 	/* b drifts: an extra process and a stray fd, then gets a's snapshot. */
