@@ -34,7 +34,7 @@ OUT_LIBS := -lcurl -lnats -lrdkafka -lpthread
 # the test tools' peers: an HTTP receiver, NATS and Kafka clients
 TOOL_LIBS := -lmicrohttpd $(OUT_LIBS)
 
-LIB_SRC := $(wildcard common/*.c format/*.c state/*.c fields/*.c filter/*.c rules/*.c outputs/*.c)
+LIB_SRC := $(wildcard common/*.c format/*.c scap/*.c state/*.c fields/*.c filter/*.c rules/*.c outputs/*.c)
 REC_SRC := $(wildcard record/*.c)
 RPL_SRC := $(wildcard replay/*.c)
 # fleet/: NATS JetStream publishing and reading (sysrec and sysreplay only)

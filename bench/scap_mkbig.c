@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format/scap_input.h"
-#include "format/scap_int.h"
+#include "scap/scap_input.h"
+#include "scap/scap_int.h"
 
 static int is_event(uint32_t bt)
 {

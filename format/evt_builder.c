@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/sr_buf.h"
 #include "../common/sr_err.h"
 #include "fmt_chunk.h"
 
@@ -34,7 +35,7 @@ int evt_builder_add(struct evt_builder *b, const void *data, size_t len)
 {
 	if (b->nparams >= EVT_MAX_PARAMS || len > EVT_REC_MAX)
 		return SR_ELIMIT;
-	if (fmt_grow(&b->data, &b->data_cap, b->data_len + len, 256))
+	if (sr_grow(&b->data, &b->data_cap, b->data_len + len, 256))
 		return SR_ENOMEM;
 	if (len)
 		memcpy(b->data + b->data_len, data, len);
@@ -68,7 +69,7 @@ const void *evt_builder_finish(struct evt_builder *b, size_t *len)
 			large = 1;
 	lens_size = (size_t)b->nparams * (large ? 4 : 2);
 	total = EVT_REC_HDR + lens_size + b->data_len;
-	if (total > EVT_REC_MAX || fmt_grow(&b->buf, &b->cap, total, 256))
+	if (total > EVT_REC_MAX || sr_grow(&b->buf, &b->cap, total, 256))
 		return NULL;
 	b->hdr.len = (__u32)total;
 	b->hdr.nparams = (__u16)b->nparams;

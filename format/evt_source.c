@@ -1,8 +1,7 @@
-/* evt_source.c: opens any capture as a stream of events. The first bytes
- * decide: our magic → the .sysrec reader here; a pcapng section header
- * (sysdig .scap) or gzip → scap_source_open() from format/scap_reader.c.
- * (No weak fallback here: in a static library a weak definition would keep
- * the linker from pulling in the real one.) */
+/* evt_source.c: a .sysrec capture as a stream of events, and the sniffing
+ * of a file's first bytes. Foreign formats are opened by their own readers
+ * (scap/), which implement the same interface; a program that reads both
+ * sniffs and picks (sysreplay: replay/rpl_input.c). */
 #include "evt_source.h"
 
 #include <errno.h>
@@ -105,7 +104,7 @@ int evt_source_sniff(const void *head, size_t n)
 	return -1;
 }
 
-int evt_source_open(const char *path, struct evt_source **out, struct sr_err *err)
+int evt_source_open_sysrec(const char *path, struct evt_source **out, struct sr_err *err)
 {
 	uint8_t m[8] = {0};
 	ssize_t n;
@@ -123,7 +122,7 @@ int evt_source_open(const char *path, struct evt_source **out, struct sr_err *er
 	case SRC_SYSREC:
 		return sysrec_source_open(path, out, err);
 	case SRC_SCAP:
-		return scap_source_open(path, out, err);
+		return sr_err_set(err, SR_EFORMAT, "%s: a .scap capture, not .sysrec", path);
 	}
 	if (n == 0)
 		return sr_err_set(err, SR_EFORMAT, "%s: empty file", path);

@@ -1,8 +1,8 @@
 /* evt_source: one stream of events, whatever file it comes from.
  *
- * evt_source_open() looks at the first bytes: a .sysrec capture, or a
- * sysdig/Falco .scap (plain or gzip). Replay, state and rules read only
- * through this interface, so every command works on both formats.
+ * evt_source_open_sysrec() opens a .sysrec capture; scap_source_open()
+ * (scap/) a sysdig/Falco .scap, behind the same interface. Replay, state and
+ * rules read only through it, so every command works on both formats.
  * Views returned by next() are valid until the next call.
  */
 #ifndef EVT_SOURCE_H
@@ -52,7 +52,8 @@ struct evt_source {
 	uint64_t unpaired;
 };
 
-int evt_source_open(const char *path, struct evt_source **out, struct sr_err *err);
+/* Opens a .sysrec capture (SR_EFORMAT for anything else, a .scap named as such). */
+int evt_source_open_sysrec(const char *path, struct evt_source **out, struct sr_err *err);
 /* Process wide, before sources open: .sysrec chunks are loaded (read,
  * checked, decompressed, expanded) ahead by `workers` threads, up to `depth`
  * chunks per source (format/fmt_pipe.c). 0 workers: each source loads its
@@ -69,8 +70,5 @@ void evt_source_close(struct evt_source *s);
  * SRC_SYSREC (our magic), SRC_SCAP (a pcapng section header, or gzip), or
  * -1 when neither. */
 int evt_source_sniff(const void *head, size_t n);
-
-/* Provided by format/scap_*.c: opens a .scap file (plain or gzip). */
-int scap_source_open(const char *path, struct evt_source **out, struct sr_err *err);
 
 #endif

@@ -29,24 +29,3 @@ void fmt_chunk_seal(struct fmt_chunk_hdr *h)
 	h->hash = fmt_chunk_hash(h);
 	h->hdr_crc = fmt_chunk_crc(h);
 }
-
-int fmt_grow(uint8_t **p, size_t *cap, size_t need, size_t first)
-{
-	size_t ncap;
-	uint8_t *np;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : first;
-	while (ncap < need) {
-		if (ncap > SIZE_MAX / 2)
-			return SR_ENOMEM;
-		ncap *= 2;
-	}
-	np = realloc(*p, ncap);
-	if (!np)
-		return SR_ENOMEM;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}

@@ -34,10 +34,6 @@ void fmt_chunk_seal(struct fmt_chunk_hdr *h);
 uint64_t fmt_chunk_hash(const struct fmt_chunk_hdr *h);
 uint32_t fmt_chunk_crc(const struct fmt_chunk_hdr *h);
 
-/* Grows a buffer to hold need bytes: capacity doubles from first (or from
- * *cap when set). Contents are kept. Returns 0 or SR_ENOMEM. */
-int fmt_grow(uint8_t **p, size_t *cap, size_t need, size_t first);
-
 /* Type-set helpers on the 256-bit sets of chunk headers and the index. */
 static inline void fmt_types_add(uint8_t set[32], unsigned type)
 {

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/sr_buf.h"
 #include "../common/sr_err.h"
 #include "../common/sr_hash.h"
 #include "../common/sr_version.h"
@@ -71,7 +72,7 @@ struct tlv_buf {
 
 static int buf_reserve(struct tlv_buf *b, size_t add)
 {
-	if (fmt_grow(&b->p, &b->cap, b->len + add, 1024))
+	if (sr_grow(&b->p, &b->cap, b->len + add, 1024))
 		return SR_ENOMEM;
 	memset(b->p + b->len, 0, add);
 	return 0;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "../common/sr_buf.h"
 #include "../common/sr_hash.h"
 #include "fmt_chunk.h"
 #include "fmt_pipe.h"
@@ -756,7 +757,7 @@ static void load_data(const struct fmt_reader *r, struct fmt_load *l)
 	 * version writes (the common case); otherwise, or when that read falls
 	 * short, header and payload are read apart so errors say which. */
 	guess = r->sealed ? FMT_CHUNK_HDR_21 : sizeof(h);
-	if (fmt_grow(&l->comp, &l->comp_cap, guess + (size_t)ci->comp_size, 16 * 1024))
+	if (sr_grow(&l->comp, &l->comp_cap, guess + (size_t)ci->comp_size, 16 * 1024))
 		return load_fail(l, FMT_LOAD_EHDR, sr_err_set(err, SR_ENOMEM, "out of memory"));
 	one_read = read_at(r->fd, l->comp, guess + (size_t)ci->comp_size, ci->offset) == 0;
 	if (one_read)
@@ -795,12 +796,12 @@ static void load_data(const struct fmt_reader *r, struct fmt_load *l)
 					"chunk extends past end of file"));
 	*hp = h;
 	/* From here on, errors come after the hash chain check (link_data). */
-	if (fmt_grow(&l->raw, &l->raw_cap, h.raw_size ? h.raw_size : 1, 16 * 1024))
+	if (sr_grow(&l->raw, &l->raw_cap, h.raw_size ? h.raw_size : 1, 16 * 1024))
 		return load_fail(l, FMT_LOAD_EDATA, sr_err_set(err, SR_ENOMEM, "out of memory"));
 	if (!one_read || h.hdr_len != guess) {
 		/* hdr_len ≤ FMT_CHUNK_HDR_MAX (checked): the whole header and
 		 * the payload, in one buffer, as the digest covers both. */
-		if (fmt_grow(&l->comp, &l->comp_cap, h.hdr_len + (size_t)h.comp_size, 16 * 1024))
+		if (sr_grow(&l->comp, &l->comp_cap, h.hdr_len + (size_t)h.comp_size, 16 * 1024))
 			return load_fail(l, FMT_LOAD_EDATA,
 					 sr_err_set(err, SR_ENOMEM, "out of memory"));
 		if (read_at(r->fd, l->comp, h.hdr_len + (size_t)h.comp_size, ci->offset))
@@ -931,7 +932,7 @@ int fmt_reader_load_chunk(struct fmt_reader *r, size_t i, struct fmt_chunk_hdr *
 	if (r->info.major == 1)
 		return 0;
 	/* 2.x: the whole payload expanded to the in-memory layout. */
-	if (fmt_grow(&r->mem, &r->mem_cap, h.rec_size ? h.rec_size : 1, 64 * 1024))
+	if (sr_grow(&r->mem, &r->mem_cap, h.rec_size ? h.rec_size : 1, 64 * 1024))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	rc = fmt_wire_decode(&r->wire, *raw, *raw_len, h.count, r->mem, h.rec_size, &wf);
 	if (rc)

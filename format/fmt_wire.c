@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/sr_buf.h"
 #include "../common/sr_err.h"
 #include "fmt_chunk.h"
 
@@ -323,8 +324,7 @@ int fmt_wire_dec_next(struct fmt_wire_dec *d, struct evt *ev, struct fmt_wire_fa
 	 * never written cost nothing), so ev can point into it while the
 	 * record is parsed. */
 	if (d->rec_cap < EVT_REC_MAX + FMT_REC_ALIGN &&
-	    fmt_grow(&d->rec, &d->rec_cap, EVT_REC_MAX + FMT_REC_ALIGN,
-		     EVT_REC_MAX + FMT_REC_ALIGN))
+	    sr_grow(&d->rec, &d->rec_cap, EVT_REC_MAX + FMT_REC_ALIGN, EVT_REC_MAX + FMT_REC_ALIGN))
 		return SR_ENOMEM;
 	rc = parse_one(d, &w, f, ev, d->rec);
 	if (rc)
@@ -341,7 +341,7 @@ int fmt_wire_dec_next_to(struct fmt_wire_dec *d, uint8_t **buf, size_t *cap, siz
 
 	if (rc)
 		return rc;
-	if (fmt_grow(buf, cap, *off + fmt_rec_padded(w.total), 64 * 1024))
+	if (sr_grow(buf, cap, *off + fmt_rec_padded(w.total), 64 * 1024))
 		return SR_ENOMEM;
 	emit_one(d, &w, *buf + *off);
 	*off += fmt_rec_padded(w.total);

@@ -18,6 +18,7 @@
 #define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
+#include "../common/sr_buf.h"
 #include "../common/sr_file.h"
 #include "../common/sr_hash.h"
 #include "evt.h"
@@ -219,7 +220,7 @@ static int write_chunk(struct fmt_writer *w, const struct fmt_ckpt *ck, struct s
 		w->idx_cap = ncap;
 	}
 	need = hl + ZSTD_compressBound(w->raw_len);
-	if (fmt_grow(&w->out, &w->out_cap, need, 64 * 1024))
+	if (sr_grow(&w->out, &w->out_cap, need, 64 * 1024))
 		return sr_err_set(err, SR_ENOMEM, "out of memory for a %zu-byte chunk", need);
 	comp = ZSTD_compress2(w->cctx, w->out + hl, w->out_cap - hl, w->raw, w->raw_len);
 	if (ZSTD_isError(comp))
@@ -399,7 +400,7 @@ int fmt_writer_open(struct fmt_writer **out, const char *path, const struct fmt_
 
 	w->cctx = ZSTD_createCCtx();
 	if (!w->cctx || fmt_wire_enc_init(&w->enc) ||
-	    fmt_grow(&w->raw, &w->raw_cap, w->o.chunk_raw, 64 * 1024)) {
+	    sr_grow(&w->raw, &w->raw_cap, w->o.chunk_raw, 64 * 1024)) {
 		fmt_writer_close(w, NULL);
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
@@ -493,7 +494,7 @@ int fmt_writer_append(struct fmt_writer *w, const void *rec, size_t len, struct 
 		if (rc)
 			return rc;
 	}
-	if (fmt_grow(&w->raw, &w->raw_cap, w->raw_len + FMT_WIRE_MAX(len), 64 * 1024))
+	if (sr_grow(&w->raw, &w->raw_cap, w->raw_len + FMT_WIRE_MAX(len), 64 * 1024))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	w->raw_len += fmt_wire_encode(&w->enc, r, w->raw + w->raw_len);
 	w->rec_len += plen;

@@ -3,7 +3,7 @@
 #include <cjson/cJSON.h>
 #include <string.h>
 
-#include "format/scap.h"
+#include "scap/scap.h"
 #include "rpl.h"
 #include "format/fmt_reader.h"
 
@@ -23,7 +23,7 @@ static int convert_check_cut(const char *in)
 	int cut;
 
 	sr_err_clear(&err);
-	if (evt_source_open(in, &s, &err))
+	if (scap_source_open_any(in, &s, &err))
 		return RPL_EXIT_OK; /* converted, so it opened; nothing to add */
 	cut = rpl_loss_cut(s, &err);
 	evt_source_close(s);

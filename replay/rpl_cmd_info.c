@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "rpl.h"
+#include "scap/scap.h"
 #include "format/evt_print.h"
 #include "format/fmt_reader.h"
 #include "format/fmt_seal.h"
@@ -299,7 +300,7 @@ static int info_other(const char *path, int json)
 	int r;
 
 	sr_err_clear(&err);
-	if (evt_source_open(path, &s, &err))
+	if (scap_source_open_any(path, &s, &err))
 		return rpl_fail_err(path, &err);
 	memset(&i, 0, sizeof(i));
 	i.path = path;

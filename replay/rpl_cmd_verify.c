@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "rpl.h"
+#include "scap/scap.h"
 #include "format/fmt_reader.h"
 #include "format/fmt_seal.h"
 
@@ -215,7 +216,7 @@ static int verify_other(const char *path, int json)
 	int r;
 
 	sr_err_clear(&err);
-	if (evt_source_open(path, &s, &err))
+	if (scap_source_open_any(path, &s, &err))
 		return rpl_fail_err(path, &err);
 	o = json ? result_new(&v, s->kind == SRC_SCAP ? "scap" : "sysrec") : NULL;
 	while ((r = evt_source_next(s, &ev, &err)) == 1)

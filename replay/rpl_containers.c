@@ -29,7 +29,7 @@ void rpl_containers_preload(struct rpl_input *in, struct st_state *st)
 		struct sr_err err;
 		struct evt ev;
 
-		if (!src || src->kind != SRC_SYSREC || evt_source_open(src->path, &s, &err))
+		if (!src || src->kind != SRC_SYSREC || evt_source_open_sysrec(src->path, &s, &err))
 			continue;
 		if (s->ops->set_types)
 			s->ops->set_types(s, types);

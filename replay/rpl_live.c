@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "rpl.h"
+#include "scap/scap.h"
 
 #define RPL_LIVE_POLL_MS   50
 #define RPL_LIVE_ROTATE_MS 3000
@@ -84,7 +85,7 @@ static int live_open_file(struct live_source *ls, struct sr_err *err)
 		if (rpl_interrupted)
 			return 1;
 		if (stat(ls->name, &st) == 0 && st.st_size > 0) {
-			r = evt_source_open(ls->name, &ls->cur, err);
+			r = scap_source_open_any(ls->name, &ls->cur, err);
 			if (r == 0) {
 				ls->dev = st.st_dev;
 				ls->ino = st.st_ino;

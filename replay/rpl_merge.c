@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "rpl.h"
+#include "scap/scap.h"
 
 struct rpl_src {
 	struct evt_source *s;
@@ -261,7 +262,7 @@ int rpl_input_open(struct rpl_input **out, char *const *paths, int npaths, struc
 		 * siblings, and a glob of them) would double its events. */
 		if (named_before(files, i))
 			continue;
-		r = evt_source_open(files[i], &in->src[in->n].s, err);
+		r = scap_source_open_any(files[i], &in->src[in->n].s, err);
 		if (r) {
 			name_file(files[i], err);
 			if (!rpl_keep_going || !skippable(r))
@@ -396,7 +397,7 @@ int rpl_input_learn_bounds(struct rpl_input *in, int need_last, struct sr_err *e
 		if (s->first_ts && (s->last_ts || !need_last))
 			continue;
 		/* A second reader: the run's own must stay at its start. */
-		r = evt_source_open(s->path, &rd, err);
+		r = scap_source_open_any(s->path, &rd, err);
 		if (r)
 			return r;
 		while ((r = evt_source_next(rd, &ev, err)) == 1) {

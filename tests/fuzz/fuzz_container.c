@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "../../format/evt_container.h"
-#include "../../format/scap_reader.h"
+#include "../../scap/scap_reader.h"
 #include "../../record/rec_container_http.c"
 #include "../../record/rec_container_json.c"
 #include "../../state/st.h"

@@ -14,8 +14,8 @@
 
 #include "common/sr_err.h"
 #include "format/evt_source.h"
-#include "format/scap.h"
-#include "format/scap_reader.h"
+#include "scap/scap.h"
+#include "scap/scap_reader.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,7 +37,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	scap_pend_max_entries = 1 + size % 4;
 	scap_pend_max_bytes = (size_t)512 << (size / 4 % 3);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	(void)scap_is_capture(data, size);
 	if (scap_source_open(path, &s, &err) == 0) {
 		while (s->ops->next(s, &ev, &err) == 1 && n++ < 1000000)
 			;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/sr_buf.h"
 #include "format/evt_print.h"
 #include "format/fmt_chunk.h"
 #include "format/fmt_wire.h"
@@ -33,7 +34,7 @@ static void reencode(const uint8_t *recs, size_t rec_size, uint32_t count)
 
 		if (evt_decode(&ev, recs + o, rec_size - o) != 0)
 			abort(); /* the decoder produced a malformed record */
-		if (fmt_grow(&wire, &cap, n + FMT_WIRE_MAX(ev.rec->len), 4096))
+		if (sr_grow(&wire, &cap, n + FMT_WIRE_MAX(ev.rec->len), 4096))
 			goto out;
 		n += fmt_wire_encode(&enc, ev.rec, wire + n);
 		o += fmt_rec_padded(ev.rec->len);

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "common/sr_err.h"
-#include "format/scap.h"
+#include "scap/scap.h"
 
 int main(int argc, char **argv)
 {

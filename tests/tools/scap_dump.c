@@ -18,7 +18,7 @@
 
 #include "common/sr_err.h"
 #include "format/evt_source.h"
-#include "format/scap.h"
+#include "scap/scap.h"
 
 static void print_bytes(const uint8_t *p, uint32_t len)
 {
@@ -122,9 +122,8 @@ int main(int argc, char **argv)
 	}
 	sr_err_clear(&err);
 	/* Named so the archive member holding the real reader is linked. */
-	(void)scap_is_capture("", 0);
 	/* .scap directly; anything else (.sysrec) through the generic opener */
-	if ((strstr(argv[optind], ".sysrec") ? evt_source_open(argv[optind], &src, &err)
+	if ((strstr(argv[optind], ".sysrec") ? evt_source_open_sysrec(argv[optind], &src, &err)
 					     : scap_source_open(argv[optind], &src, &err))) {
 		fprintf(stderr, "scap_dump: %s\n", err.msg);
 		return 2;

@@ -3,6 +3,7 @@
 #include "format/evt_print.h"
 #include "format/evt_source.h"
 #include "format/fmt_layout.h" /* FMT_MAGIC */
+#include "scap/scap.h"
 #include "tests/tap.h"
 #include "tests/unit/test_format_util.h"
 
@@ -542,7 +543,7 @@ TEST(source_dispatch)
 	int n = 0, rc;
 
 	CHECK_EQ_INT(tfu_make(cap, 100, 5000, 10, 2048, 50, NULL), 0);
-	CHECK_EQ_INT(evt_source_open(cap, &s, &err), 0);
+	CHECK_EQ_INT(evt_source_open_sysrec(cap, &s, &err), 0);
 	CHECK_EQ_INT(s->kind, SRC_SYSREC);
 	CHECK_EQ_INT(s->first_ts, 5000);
 	CHECK_EQ_INT(s->last_ts, 5000 + 99 * 10);
@@ -558,15 +559,24 @@ TEST(source_dispatch)
 	evt_source_close(s);
 
 	tfu_write_file(junk, "#!/bin/sh\necho\n", 15);
-	CHECK_EQ_INT(evt_source_open(junk, &s, &err), SR_EFORMAT);
+	CHECK_EQ_INT(evt_source_open_sysrec(junk, &s, &err), SR_EFORMAT);
 	CHECK(strstr(err.msg, "not a capture") != NULL);
-	/* gzip goes to the .scap reader, which refuses a gzip that is not a scap */
+	CHECK_EQ_INT(scap_source_open_any(junk, &s, &err), SR_EFORMAT);
+	CHECK(strstr(err.msg, "not a capture") != NULL);
+	/* gzip goes to the .scap reader, which refuses a gzip that is not a scap;
+	 * the .sysrec opener names it a .scap */
 	tfu_write_file(gz,
 		       "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x03\x00"
 		       "\x00\x00\x00\x00\x00\x00\x00\x00",
 		       20);
-	CHECK(evt_source_open(gz, &s, &err) < 0);
-	CHECK_EQ_INT(evt_source_open(tfu_path("nope"), &s, &err), SR_EIO);
+	CHECK(scap_source_open_any(gz, &s, &err) < 0);
+	CHECK_EQ_INT(evt_source_open_sysrec(gz, &s, &err), SR_EFORMAT);
+	CHECK(strstr(err.msg, "a .scap capture") != NULL);
+	CHECK_EQ_INT(scap_source_open_any(cap, &s, &err), 0);
+	CHECK_EQ_INT(s->kind, SRC_SYSREC);
+	evt_source_close(s);
+	CHECK_EQ_INT(evt_source_open_sysrec(tfu_path("nope"), &s, &err), SR_EIO);
+	CHECK_EQ_INT(scap_source_open_any(tfu_path("nope"), &s, &err), SR_EIO);
 }
 
 /* The one place that tells capture formats apart by their first bytes. */

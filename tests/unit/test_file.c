@@ -11,7 +11,7 @@
 
 #include "../../common/sr_file.h"
 #include "../../format/fmt_writer.h"
-#include "../../format/scap.h"
+#include "../../scap/scap.h"
 #include "../tap.h"
 
 static char dir[] = "/tmp/test_file.XXXXXX";

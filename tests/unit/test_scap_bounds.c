@@ -16,9 +16,9 @@
 #include "common/sr_err.h"
 #include "format/evt_source.h"
 #include "format/fmt_writer.h"
-#include "format/scap.h"
-#include "format/scap_int.h"
-#include "format/scap_reader.h"
+#include "scap/scap.h"
+#include "scap/scap_int.h"
+#include "scap/scap_reader.h"
 
 #define SYSDIG "/usr/bin/sysdig"
 

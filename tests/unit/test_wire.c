@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/sr_buf.h"
 #include "common/sr_err.h"
 #include "format/evt.h"
 #include "format/fmt_chunk.h"
@@ -40,8 +41,8 @@ static void pl_add(struct payload *pl, const void *rec, size_t len)
 {
 	size_t padded = fmt_rec_padded(len);
 
-	if (fmt_grow(&pl->wire, &pl->cap, pl->n + FMT_WIRE_MAX(len), 4096) ||
-	    fmt_grow(&pl->recs, &pl->rec_cap, pl->rec_size + padded, 4096))
+	if (sr_grow(&pl->wire, &pl->cap, pl->n + FMT_WIRE_MAX(len), 4096) ||
+	    sr_grow(&pl->recs, &pl->rec_cap, pl->rec_size + padded, 4096))
 		abort();
 	pl->n += fmt_wire_encode(&pl->enc, rec, pl->wire + pl->n);
 	memcpy(pl->recs + pl->rec_size, rec, len);

@@ -4,7 +4,7 @@
 #ifndef SCAP_READER_H
 #define SCAP_READER_H
 
-#include "evt_source.h"
+#include "../format/evt_source.h"
 #include "scap_input.h"
 #include "scap_int.h"
 

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "evt_source.h"
-#include "fmt_writer.h"
+#include "../format/evt_source.h"
+#include "../format/fmt_writer.h"
 
 int scap_convert_to_sysrec(const char *in, const char *out, int exclusive,
 			   struct scap_convert_notes *notes, struct sr_err *err)
@@ -25,7 +25,7 @@ int scap_convert_to_sysrec(const char *in, const char *out, int exclusive,
 	struct evt ev;
 	int rc, r;
 
-	rc = evt_source_open(in, &src, err);
+	rc = scap_source_open_any(in, &src, err);
 	if (rc)
 		return rc;
 	host = src->host;
@@ -68,7 +68,7 @@ int scap_convert_to_scap(const char *in, const char *out, int exclusive,
 	struct evt ev;
 	int rc, r;
 
-	rc = evt_source_open(in, &src, err);
+	rc = scap_source_open_any(in, &src, err);
 	if (rc)
 		return rc;
 	rc = scap_writer_open(&w, out, &src->host, exclusive, err);

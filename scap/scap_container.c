@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evt_container.h"
+#include "../format/evt_container.h"
 #include "scap_reader.h"
 
 #define LIST_MAX (64u << 10)

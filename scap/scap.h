@@ -1,7 +1,7 @@
 /* scap.h: sysdig/Falco .scap captures, read and written.
  *
- * Reading goes through scap_source_open() (format/evt_source.h), which
- * yields our records: a snapshot (SNAP_BEGIN, PROCINFO, FDINFO, USERINFO,
+ * Reading goes through scap_source_open(), an evt_source (format/evt_source.h)
+ * that yields our records: a snapshot (SNAP_BEGIN, PROCINFO, FDINFO, USERINFO,
  * GROUPINFO, SNAP_END) from the capture's process/fd/user lists, then one
  * record per syscall (scap's enter and exit events merged).
  *
@@ -14,8 +14,8 @@
  * through a symbolic link; with exclusive set an existing file is refused,
  * otherwise an existing regular file is replaced.
  *
- * Conversions for `sysreplay convert`: IN may be anything evt_source_open
- * reads; OUT is created as above. Errors name the file and the cause.
+ * Conversions for `sysreplay convert`: IN may be anything
+ * scap_source_open_any reads; OUT is created as above. Errors name the file and the cause.
  */
 #ifndef SCAP_H
 #define SCAP_H
@@ -24,12 +24,15 @@
 #include <stdint.h>
 
 #include "../common/sr_err.h"
-#include "evt.h"
-#include "fmt_host.h"
+#include "../format/evt.h"
+#include "../format/fmt_host.h"
 
-/* 1 when the first n bytes of a file look like a .scap capture (plain section
- * header, or gzip: the caller then has to try opening it). */
-int scap_is_capture(const void *head, size_t n);
+struct evt_source;
+/* Opens a .scap capture (plain or gzip) as an evt_source (format/evt_source.h). */
+int scap_source_open(const char *path, struct evt_source **out, struct sr_err *err);
+/* Opens any capture this project reads, by its first bytes: a .sysrec
+ * through format/ (evt_source_open_sysrec), a .scap through the reader here. */
+int scap_source_open_any(const char *path, struct evt_source **out, struct sr_err *err);
 
 struct scap_writer;
 int scap_writer_open(struct scap_writer **out, const char *path, const struct fmt_host_info *host,

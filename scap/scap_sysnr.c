@@ -5,7 +5,7 @@
  * below maps the former to names, and through format/evt_sysnr (the one
  * table of native numbers) to numbers.
  */
-#include "evt_sysnr.h"
+#include "../format/evt_sysnr.h"
 #include "scap.h"
 #include "scap_int.h"
 

@@ -11,7 +11,7 @@
 
 #include "../common/sr_err.h"
 #include "../common/sr_hash.h"
-#include "fmt_chunk.h"
+#include "../common/sr_buf.h"
 
 /* ---------- small helpers ---------- */
 
@@ -19,7 +19,7 @@ int scap_buf_reserve(struct scap_buf *b, size_t more)
 {
 	if (b->len + more < b->len)
 		return SR_ENOMEM;
-	return fmt_grow(&b->p, &b->cap, b->len + more, 4096);
+	return sr_grow(&b->p, &b->cap, b->len + more, 4096);
 }
 
 int scap_buf_put(struct scap_buf *b, const void *data, size_t len)

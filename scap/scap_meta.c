@@ -10,7 +10,7 @@
  */
 #include "scap_reader.h"
 #include "scap_params.h"
-#include "evt_snap.h"
+#include "../format/evt_snap.h"
 
 #include <stdio.h>
 #include <string.h>

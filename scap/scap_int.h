@@ -19,8 +19,8 @@
 #include <stdint.h>
 
 #include "../common/sr_le.h"
-#include "evt.h"
-#include "evt_sysnr.h"
+#include "../format/evt.h"
+#include "../format/evt_sysnr.h"
 
 /* ---- block types ---- */
 #define SCAP_BT_SHB	     0x0A0D0D0Au

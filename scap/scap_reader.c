@@ -1159,12 +1159,3 @@ int scap_source_open(const char *path, struct evt_source **out, struct sr_err *e
 	*out = &s->base;
 	return 0;
 }
-
-int scap_is_capture(const void *head, size_t n)
-{
-	const uint8_t *h = head;
-
-	if (n >= 4 && sr_rd32(h) == SCAP_BT_SHB)
-		return 1;
-	return n >= 2 && h[0] == 0x1f && h[1] == 0x8b;
-}
