@@ -14,6 +14,10 @@
  * kept in "<path>.fleet" (file id and next chunk), written after the acks,
  * so a restarted publisher resumes where the stream left off.
  *
+ * Evidence captures (STEM.evidence.*.sysrec beside the ring) go whole, once
+ * closed, on sysrec.<host>.evidence.<file id>; the ones acknowledged are
+ * listed in "<path>.fleet-evidence" so a restart does not send them again.
+ *
  * Reader (fleet_fetch_*): downloads the header and chunks of every host (or
  * the chosen ones) and writes each capture file back, byte for byte, into a
  * temporary folder; the normal reader then checks CRCs and the digest chain
@@ -45,7 +49,11 @@ struct fleet_cfg {
 	uint64_t dup_window_ns;
 	/* publisher */
 	uint64_t drain_ns; /* at stop, how long to go on sending; 0 = 10 s */
+	int alerts_off;	   /* sysrec: no automatic alert output to the stream */
 };
+
+/* hostname as a subject token: [A-Za-z0-9_-], others '_' */
+void fleet_subject_host(const char *hostname, char *out, size_t cap);
 
 /* Creates (or updates to these limits) the stream: subjects sysrec.>,
  * file storage, cfg->replicas (default 3). Prints what it did to stdout. */
@@ -57,6 +65,7 @@ struct fleet_pub_stats {
 	uint64_t retries;	       /* batches sent again after a failure */
 	uint64_t lost_files;	       /* removed (rotation, -W) before they were sent */
 	uint64_t behind_chunks;	       /* at stop: complete on disk, not acknowledged */
+	uint64_t evidence;	       /* evidence captures acknowledged whole */
 	int connected;
 };
 
@@ -75,6 +84,9 @@ void fleet_pub_stats(struct fleet_pub *p, struct fleet_pub_stats *st);
 int fleet_push(const struct fleet_cfg *cfg, const char *path, const char *hostname,
 	       struct fleet_pub_stats *st, struct sr_err *err);
 
+/* An evidence id as a subject token: [A-Za-z0-9_-], 1..63 characters. */
+int fleet_evidence_id_ok(const char *id);
+
 /* A source "nats://HOST:PORT/STREAM": 1 when s is one, else 0. */
 int fleet_is_url(const char *s);
 
@@ -84,6 +96,7 @@ struct fleet_fetch_opts {
 	uint64_t since_ns; /* 0: from the start; else chunks published before
 			    * since_ns - lookback are not downloaded */
 	uint64_t lookback_ns;
+	const char *evidence; /* NULL: the recordings; else this evidence file id */
 	int quiet;
 };
 
@@ -92,9 +105,18 @@ struct fleet_host_info {
 	uint64_t files, chunks, bytes, events; /* bytes: 0 from fleet_hosts */
 	uint64_t first_ts, last_ts;	       /* event time range (epoch ns) */
 	uint64_t alerts;		       /* messages on sysrec.<host>.alerts */
+	uint64_t evidence;		       /* evidence files on sysrec.<host>.evidence.* */
 	uint64_t last_seen_ns;		       /* newest message's stream time */
 	uint64_t gaps;			       /* chunks missing inside the range */
 	uint64_t dups;			       /* messages the stream holds twice (0 expected) */
+};
+
+/* One evidence capture on the stream (fleet_hosts). */
+struct fleet_evidence_info {
+	char host[256], id[64];
+	char name[256]; /* its file name on the recorder's disk */
+	uint64_t chunks, events, first_ts, last_ts;
+	int closed; /* its end message is there */
 };
 
 struct fleet_fetch {
@@ -103,7 +125,9 @@ struct fleet_fetch {
 	size_t npaths;
 	struct fleet_host_info *hosts;
 	size_t nhosts;
-	uint64_t gaps; /* chunks missing, summed over hosts */
+	uint64_t gaps;			      /* chunks missing, summed over hosts */
+	struct fleet_evidence_info *evidence; /* fleet_hosts only */
+	size_t nevidence;
 };
 
 /* Downloads url's captures into a fresh temporary folder. Gaps are
@@ -111,7 +135,8 @@ struct fleet_fetch {
  * stops at the broken chain of that file and says where. */
 int fleet_fetch(const char *url, const struct fleet_fetch_opts *o, struct fleet_fetch **out,
 		struct sr_err *err);
-/* Only the per-host summary (no file written): sysreplay hosts. */
+/* Only the per-host summary and the evidence list (no file written):
+ * sysreplay hosts. */
 int fleet_hosts(const char *url, struct fleet_fetch **out, struct sr_err *err);
 /* Removes the temporary files and frees. */
 void fleet_fetch_free(struct fleet_fetch *f);

@@ -27,6 +27,7 @@ struct piece {
 	uint64_t first_ts, last_ts, stream_ns;
 	uint8_t *data;
 	size_t len;
+	char name[256]; /* evidence header: the file's name on disk */
 };
 
 struct pieces {
@@ -158,6 +159,8 @@ static int on_msg(struct pieces *ps, natsMsg *m, uint64_t stream_ns)
 		return 0;
 	if (!p->nparts || p->part >= p->nparts)
 		return 0;
+	if (natsMsgHeader_Get(m, FLEET_H_NAME, &part) == NATS_OK && part)
+		snprintf(p->name, sizeof(p->name), "%s", part);
 	if (ps->want_data) {
 		p->len = (size_t)natsMsg_GetDataLength(m);
 		p->data = malloc(p->len ? p->len : 1);
@@ -388,6 +391,95 @@ static int write_file(struct fleet_fetch *f, struct piece *v, size_t i, size_t j
 	return 0;
 }
 
+int fleet_evidence_id_ok(const char *id)
+{
+	size_t n = strlen(id);
+
+	if (!n || n > 63)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)id[i]) && id[i] != '-' && id[i] != '_')
+			return 0;
+	return 1;
+}
+
+/* One evidence file's messages (sysrec.<host>.evidence.<id>), whole: an
+ * evidence file is published once closed, so it has no time window. */
+static int fetch_evidence(struct fleet_conn *c, const char *stream, const char *host,
+			  const char *id, struct pieces *ps, struct sr_err *err)
+{
+	char subj[400];
+
+	if (!fleet_evidence_id_ok(id))
+		return sr_err_set(err, SR_ESYNTAX,
+				  "evidence id '%s': expected the id `sysreplay hosts --evidence` "
+				  "lists ([A-Za-z0-9_-])",
+				  id);
+	snprintf(subj, sizeof(subj), "sysrec.%s.evidence.%s", host, id);
+	return fetch_subject(c, stream, subj, 0, 0, ps, err);
+}
+
+static struct fleet_evidence_info *evidence_get(struct fleet_fetch *f, const struct piece *p)
+{
+	struct fleet_evidence_info *nv;
+
+	for (size_t i = 0; i < f->nevidence; i++)
+		if (!strcmp(f->evidence[i].host, p->host) && !strcmp(f->evidence[i].id, p->fid))
+			return &f->evidence[i];
+	nv = realloc(f->evidence, (f->nevidence + 1) * sizeof(*nv));
+	if (!nv)
+		return NULL;
+	f->evidence = nv;
+	nv = &f->evidence[f->nevidence++];
+	memset(nv, 0, sizeof(*nv));
+	snprintf(nv->host, sizeof(nv->host), "%s", p->host);
+	snprintf(nv->id, sizeof(nv->id), "%s", p->fid);
+	return nv;
+}
+
+/* sysreplay hosts: the evidence files of host (or "*"), from their message
+ * headers only, into f->evidence and each host's count. */
+static int list_evidence(struct fleet_conn *c, const char *stream, const char *host,
+			 struct fleet_fetch *f, struct sr_err *err)
+{
+	struct pieces ps = {0};
+	char subj[400];
+	int rc;
+
+	ps.f = f;
+	snprintf(subj, sizeof(subj), "sysrec.%s.evidence.*", host);
+	rc = fetch_subject(c, stream, subj, 0, 1, &ps, err);
+	qsort(ps.v, ps.n, sizeof(*ps.v), cmp_piece);
+	for (size_t i = 0; i < ps.n && !rc; i++) {
+		const struct piece *p = &ps.v[i];
+		struct fleet_evidence_info *e = evidence_get(f, p);
+		struct fleet_host_info *h = host_get(f, p->host);
+
+		if (!e || !h) {
+			rc = sr_err_set(err, SR_ENOMEM, "out of memory");
+			break;
+		}
+		if (p->kind == 0 && !e->name[0]) {
+			snprintf(e->name, sizeof(e->name), "%s", p->name[0] ? p->name : "-");
+			h->evidence++;
+		} else if (p->kind == 1 && p->part == 0 &&
+			   (i == 0 || ps.v[i - 1].kind != 1 || ps.v[i - 1].seq != p->seq)) {
+			e->chunks++;
+			e->events += p->count;
+			if (p->count && (!e->first_ts || p->first_ts < e->first_ts))
+				e->first_ts = p->first_ts;
+			if (p->last_ts > e->last_ts)
+				e->last_ts = p->last_ts;
+		} else if (p->kind == 2) {
+			e->closed = 1;
+		}
+	}
+	for (size_t i = 0; i < ps.n; i++)
+		free(ps.v[i].data);
+	free(ps.v);
+	return rc;
+}
+
 static int run_fetch(const char *url, const struct fleet_fetch_opts *o, int want_data, int alerts,
 		     struct fleet_fetch **out, struct sr_err *err)
 {
@@ -418,6 +510,10 @@ static int run_fetch(const char *url, const struct fleet_fetch_opts *o, int want
 		fleet_subject_host(o->nhosts ? o->hosts[i] : "*", host, sizeof(host));
 		if (!o->nhosts)
 			snprintf(host, sizeof(host), "*");
+		if (o->evidence) {
+			rc = fetch_evidence(&c, stream, host, o->evidence, &ps, err);
+			continue;
+		}
 		snprintf(subj, sizeof(subj), "sysrec.%s.files", host);
 		rc = fetch_subject(&c, stream, subj, 0, !want_data, &ps, err);
 		/* a window: chunks published before since - lookback hold no event
@@ -430,6 +526,8 @@ static int run_fetch(const char *url, const struct fleet_fetch_opts *o, int want
 		snprintf(subj, sizeof(subj), "sysrec.%s.alerts", host);
 		if (!rc && alerts)
 			rc = fetch_subject(&c, stream, subj, 0, 1, &ps, err);
+		if (!rc && alerts)
+			rc = list_evidence(&c, stream, host, f, err);
 	}
 	fleet_conn_close(&c);
 	if (!rc && want_data) {
@@ -490,5 +588,6 @@ void fleet_fetch_free(struct fleet_fetch *f)
 		rmdir(f->dir);
 	free(f->paths);
 	free(f->hosts);
+	free(f->evidence);
 	free(f);
 }

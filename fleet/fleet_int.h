@@ -14,6 +14,7 @@
 #define FLEET_H_COUNT "Sysrec-Count"
 #define FLEET_H_FIRST "Sysrec-First-Ts"
 #define FLEET_H_LAST  "Sysrec-Last-Ts"
+#define FLEET_H_NAME  "Sysrec-Name" /* evidence header: the file's name on disk */
 
 struct fleet_conn {
 	natsConnection *nc;
@@ -25,7 +26,5 @@ int fleet_conn_open(struct fleet_conn *c, const char *const *servers, size_t n, 
 void fleet_conn_close(struct fleet_conn *c);
 int fleet_conn_fail(struct sr_err *err, natsStatus s, const char *what);
 const char *fleet_stream_name(const struct fleet_cfg *cfg);
-/* hostname as a subject token: [A-Za-z0-9_-], others '_' */
-void fleet_subject_host(const char *hostname, char *out, size_t cap);
 
 #endif

@@ -38,9 +38,22 @@ struct pub_state {
 	int hdr_sent, done;
 };
 
+/* Where one file goes: the ring's files on .files/.chunks with the ring's
+ * state; an evidence file, whole, on its own subject with a state of its own. */
+struct pub_dest {
+	const char *subj_files, *subj_chunks;
+	const char *idp;  /* message ids: "<idp>.<fid>.<seq>" */
+	const char *name; /* evidence: its file name, in the header message */
+	struct pub_state *ps;
+	int ring; /* progress saved after each batch; the live file may still grow */
+};
+
 struct fleet_pub {
 	struct fleet_cfg cfg;
-	char path[4096], state_path[4200];
+	char path[4096], state_path[4200], ev_state_path[4200];
+	char **ev_done; /* evidence file names acknowledged whole */
+	size_t nev_done;
+	uint64_t ev_scan_ns; /* monotonic, of the last look for evidence */
 	char host[256], subj_chunks[320], subj_files[320];
 	struct fleet_conn c;
 	size_t part_max;    /* bytes of a chunk per message */
@@ -126,9 +139,9 @@ static void state_save(struct fleet_pub *p)
 		rename(tmp, p->state_path);
 }
 
-static int pub_msg(struct fleet_pub *p, const char *subj, const char *id, const char *kind,
-		   const char *fid, uint64_t seq, const char *part, const struct fmt_chunk_hdr *ch,
-		   const void *data, size_t len)
+static int pub_msg(struct fleet_pub *p, const struct pub_dest *d, const char *subj, const char *id,
+		   const char *kind, const char *fid, uint64_t seq, const char *part,
+		   const struct fmt_chunk_hdr *ch, const void *data, size_t len)
 {
 	natsMsg *m = NULL;
 	jsPubOptions po;
@@ -145,6 +158,8 @@ static int pub_msg(struct fleet_pub *p, const char *subj, const char *id, const 
 		s = natsMsgHeader_Set(m, FLEET_H_SEQ, num);
 	if (s == NATS_OK && part)
 		s = natsMsgHeader_Set(m, FLEET_H_PART, part);
+	if (s == NATS_OK && d->name && !strcmp(kind, "header"))
+		s = natsMsgHeader_Set(m, FLEET_H_NAME, d->name);
 	if (s == NATS_OK && ch) {
 		snprintf(num, sizeof(num), "%u", ch->count);
 		s = natsMsgHeader_Set(m, FLEET_H_COUNT, num);
@@ -289,17 +304,30 @@ static int cmp_head(const void *a, const void *b)
 	return x->start_ns < y->start_ns ? -1 : x->start_ns > y->start_ns;
 }
 
-/* The capture set of path: its rotated siblings (STEM.*.sysrec) and itself,
- * oldest first. Files without a readable header yet are left out. */
-static size_t list_set(const char *path, struct file_head **out)
+/* path without its .sysrec: the stem its siblings are named after */
+static int stem_len(const char *path)
 {
-	char pat[4200];
-	size_t n = 0, len = strlen(path);
+	size_t len = strlen(path);
+
+	return (int)(len > 7 && !strcmp(path + len - 7, ".sysrec") ? len - 7 : len);
+}
+
+/* The capture set of path: its rotated siblings (STEM.*.sysrec, not the
+ * evidence files STEM.evidence.*) and itself, oldest first; with evidence,
+ * the evidence files only. Files without a readable header yet are left out. */
+static size_t list_files(const char *path, int evidence, struct file_head **out)
+{
+	char pat[4300], ev[4200];
+	size_t n = 0, evlen;
+	int sl = stem_len(path);
 	struct file_head *v;
 	glob_t g;
 
-	if (len > 7 && !strcmp(path + len - 7, ".sysrec"))
-		snprintf(pat, sizeof(pat), "%.*s.*.sysrec", (int)(len - 7), path);
+	evlen = (size_t)snprintf(ev, sizeof(ev), "%.*s.evidence.", sl, path);
+	if (evidence)
+		snprintf(pat, sizeof(pat), "%s*.sysrec", ev);
+	else if ((size_t)sl < strlen(path))
+		snprintf(pat, sizeof(pat), "%.*s.*.sysrec", sl, path);
 	else
 		snprintf(pat, sizeof(pat), "%s.*", path);
 	memset(&g, 0, sizeof(g));
@@ -310,11 +338,14 @@ static size_t list_set(const char *path, struct file_head **out)
 		*out = NULL;
 		return 0;
 	}
-	for (size_t i = 0; i < g.gl_pathc; i++)
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		if (!evidence && !strncmp(g.gl_pathv[i], ev, evlen))
+			continue;
 		if (!head_read(g.gl_pathv[i], &v[n]))
 			n++;
+	}
 	globfree(&g);
-	if (!head_read(path, &v[n]))
+	if (!evidence && !head_read(path, &v[n]))
 		n++;
 	qsort(v, n, sizeof(*v), cmp_head);
 	*out = v;
@@ -339,11 +370,17 @@ static void add_stats(struct fleet_pub *p, uint64_t chunks, uint64_t bytes, uint
 	pthread_mutex_unlock(&p->mu);
 }
 
+static size_t list_set(const char *path, struct file_head **out)
+{
+	return list_files(path, 0, out);
+}
+
 /* Publishes one file from the state's position. 0: the file is done (its
  * index reached, or it stopped growing and is no longer the live file);
  * 1: stopping before its end. */
-static int pub_file(struct fleet_pub *p, const struct file_head *fh)
+static int pub_file(struct fleet_pub *p, const struct file_head *fh, const struct pub_dest *d)
 {
+	struct pub_state *ps = d->ps;
 	char id[400], part[48];
 	uint8_t *buf = NULL;
 	size_t cap = 0;
@@ -357,14 +394,14 @@ static int pub_file(struct fleet_pub *p, const struct file_head *fh)
 			close(fd);
 		return 0; /* removed meanwhile: the caller counts it */
 	}
-	if (strcmp(p->ps.fid, fh->fid) != 0) {
-		memset(&p->ps, 0, sizeof(p->ps));
-		snprintf(p->ps.fid, sizeof(p->ps.fid), "%s", fh->fid);
-		p->ps.start_ns = fh->start_ns;
+	if (strcmp(ps->fid, fh->fid) != 0) {
+		memset(ps, 0, sizeof(*ps));
+		snprintf(ps->fid, sizeof(ps->fid), "%s", fh->fid);
+		ps->start_ns = fh->start_ns;
 	}
-	hdr_sent = p->ps.hdr_sent;
+	hdr_sent = ps->hdr_sent;
 	/* skip what the stream acknowledged */
-	while (seq < p->ps.next) {
+	while (seq < ps->next) {
 		struct fmt_chunk_hdr h;
 
 		if (chunk_at(fd, off, &h) != 1)
@@ -379,9 +416,9 @@ static int pub_file(struct fleet_pub *p, const struct file_head *fh)
 		int k = 0;
 
 		if (!hdr_sent) {
-			snprintf(id, sizeof(id), "%s.%s.h", p->host, fh->fid);
-			if (pub_msg(p, p->subj_files, id, "header", fh->fid, 0, NULL, NULL, fh->hdr,
-				    fh->hdr_len))
+			snprintf(id, sizeof(id), "%s.%s.h", d->idp, fh->fid);
+			if (pub_msg(p, d, d->subj_files, id, "header", fh->fid, 0, NULL, NULL,
+				    fh->hdr, fh->hdr_len))
 				atomic_store(&p->failed, 1);
 			hdr_sent = 1;
 			b_msgs++;
@@ -401,14 +438,14 @@ static int pub_file(struct fleet_pub *p, const struct file_head *fh)
 				size_t plen = i + 1 < nparts ? p->part_max : len - i * p->part_max;
 
 				if (nparts > 1) {
-					snprintf(id, sizeof(id), "%s.%s.%llu.%zu", p->host, fh->fid,
+					snprintf(id, sizeof(id), "%s.%s.%llu.%zu", d->idp, fh->fid,
 						 (unsigned long long)seq, i);
 					snprintf(part, sizeof(part), "%zu/%zu", i, nparts);
 				} else {
-					snprintf(id, sizeof(id), "%s.%s.%llu", p->host, fh->fid,
+					snprintf(id, sizeof(id), "%s.%s.%llu", d->idp, fh->fid,
 						 (unsigned long long)seq);
 				}
-				if (pub_msg(p, p->subj_chunks, id, "chunk", fh->fid, seq,
+				if (pub_msg(p, d, d->subj_chunks, id, "chunk", fh->fid, seq,
 					    nparts > 1 ? part : NULL, &h, buf + i * p->part_max,
 					    plen))
 					atomic_store(&p->failed, 1);
@@ -433,8 +470,8 @@ static int pub_file(struct fleet_pub *p, const struct file_head *fh)
 				if (buf_fit(&buf, &cap, tail) || read_full(fd, buf, tail, off))
 					tail = 0;
 			}
-			snprintf(id, sizeof(id), "%s.%s.end", p->host, fh->fid);
-			if (pub_msg(p, p->subj_files, id, "end", fh->fid, seq, NULL, NULL,
+			snprintf(id, sizeof(id), "%s.%s.end", d->idp, fh->fid);
+			if (pub_msg(p, d, d->subj_files, id, "end", fh->fid, seq, NULL, NULL,
 				    tail ? (const void *)buf : "", tail))
 				atomic_store(&p->failed, 1);
 			end = 1;
@@ -449,21 +486,22 @@ static int pub_file(struct fleet_pub *p, const struct file_head *fh)
 				pthread_mutex_unlock(&p->mu);
 				off = b_off;
 				seq = b_seq;
-				hdr_sent = p->ps.hdr_sent;
+				hdr_sent = ps->hdr_sent;
 				end = 0;
 				b_msgs = 0;
 				b_bytes = b_events = 0;
 				nap(p, 500);
 				continue;
 			}
-			add_stats(p, seq - b_seq, b_bytes, b_events, end);
+			add_stats(p, seq - b_seq, b_bytes, b_events, end && d->ring);
 			pthread_mutex_lock(&p->mu);
 			p->st.connected = 1;
 			pthread_mutex_unlock(&p->mu);
-			p->ps.next = seq;
-			p->ps.hdr_sent = 1;
-			p->ps.done = end;
-			state_save(p);
+			ps->next = seq;
+			ps->hdr_sent = 1;
+			ps->done = end;
+			if (d->ring)
+				state_save(p);
 			b_off = off;
 			b_seq = seq;
 			b_msgs = 0;
@@ -483,7 +521,8 @@ static int pub_file(struct fleet_pub *p, const struct file_head *fh)
 			int live = !stat(p->path, &cur) && cur.st_ino == me.st_ino &&
 				   cur.st_dev == me.st_dev;
 
-			if (p->push || (!live && ++idle > 20)) {
+			/* an evidence file is taken once closed, or as it was left */
+			if (p->push || !d->ring || (!live && ++idle > 20)) {
 				rc = 0;
 				break;
 			}
@@ -495,14 +534,132 @@ static int pub_file(struct fleet_pub *p, const struct file_head *fh)
 	return rc;
 }
 
+/* ---- evidence captures ---- */
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static int ev_is_done(const struct fleet_pub *p, const char *name)
+{
+	for (size_t i = 0; i < p->nev_done; i++)
+		if (!strcmp(p->ev_done[i], name))
+			return 1;
+	return 0;
+}
+
+static void ev_add_done(struct fleet_pub *p, const char *name)
+{
+	char **nv = realloc(p->ev_done, (p->nev_done + 1) * sizeof(*nv));
+
+	if (!nv)
+		return; /* sent again later: the message ids keep it single */
+	p->ev_done = nv;
+	nv[p->nev_done] = strdup(name);
+	if (nv[p->nev_done])
+		p->nev_done++;
+}
+
+/* "<path>.fleet-evidence": one line per evidence file acknowledged whole,
+ * "NAME FILE-ID". Appended after the acks; a line lost to a crash means the
+ * file goes again, and the stream drops it as a duplicate. */
+static void ev_state_load(struct fleet_pub *p)
+{
+	FILE *f = fopen(p->ev_state_path, "r");
+	char name[4096], fid[64];
+
+	if (!f)
+		return;
+	while (fscanf(f, "%4095s %63s", name, fid) == 2)
+		ev_add_done(p, name);
+	fclose(f);
+}
+
+static void ev_state_add(struct fleet_pub *p, const struct file_head *fh)
+{
+	FILE *f = fopen(p->ev_state_path, "a");
+
+	ev_add_done(p, base_name(fh->path));
+	if (!f)
+		return;
+	fprintf(f, "%s %s\n", base_name(fh->path), fh->fid);
+	fclose(f);
+}
+
+/* 1 when the evidence file is closed (its index follows the last chunk), or
+ * was left unclosed (no change for a minute: its recorder was killed). */
+static int ev_ready(const struct file_head *fh)
+{
+	struct fmt_chunk_hdr h;
+	uint64_t off = fh->hdr_len;
+	struct stat sb;
+	int fd = open(fh->path, O_RDONLY | O_CLOEXEC), k;
+
+	if (fd < 0)
+		return 0;
+	while ((k = chunk_at(fd, off, &h)) == 1)
+		off += h.hdr_len + h.comp_size;
+	if (k != 2 && !fstat(fd, &sb) && (uint64_t)time(NULL) > (uint64_t)sb.st_mtim.tv_sec + 60)
+		k = 2;
+	close(fd);
+	return k == 2;
+}
+
+/* Sends every evidence file that is ready and not sent yet, oldest first:
+ * header, chunks and end on sysrec.<host>.evidence.<file id>, message ids
+ * "<host>.evidence.<file id>.<seq>". Looks at most once a second unless
+ * forced. 1: stopping before the end. */
+static int pub_evidence(struct fleet_pub *p, int force)
+{
+	char subj[400], idp[300];
+	struct file_head *v;
+	uint64_t now = mono_ns();
+	size_t n;
+	int rc = 0;
+
+	if (!force && now - p->ev_scan_ns < 1000000000ull)
+		return 0;
+	p->ev_scan_ns = now;
+	n = list_files(p->path, 1, &v);
+	snprintf(idp, sizeof(idp), "%s.evidence", p->host);
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct pub_state ps;
+		struct pub_dest d = {subj, subj, idp, base_name(v[i].path), &ps, 0};
+
+		if (ev_is_done(p, d.name) || !ev_ready(&v[i]))
+			continue;
+		memset(&ps, 0, sizeof(ps));
+		snprintf(subj, sizeof(subj), "sysrec.%s.evidence.%s", p->host, v[i].fid);
+		rc = pub_file(p, &v[i], &d);
+		if (!rc) {
+			ev_state_add(p, &v[i]);
+			pthread_mutex_lock(&p->mu);
+			p->st.evidence++;
+			pthread_mutex_unlock(&p->mu);
+		}
+	}
+	list_free(v, n);
+	return rc;
+}
+
 static void *pub_main(void *arg)
 {
 	struct fleet_pub *p = arg;
+	struct pub_dest ring = {p->subj_files, p->subj_chunks, p->host, NULL, &p->ps, 1};
 
 	while (!give_up(p)) {
 		struct file_head *v;
-		size_t n = list_set(p->path, &v), pick = n;
+		size_t n, pick;
 		int state_file_seen = 0;
+
+		/* evidence first: small, and what an analyst asks for first */
+		if (pub_evidence(p, p->push))
+			break;
+		n = list_set(p->path, &v);
+		pick = n;
 
 		for (size_t i = 0; i < n; i++) {
 			if (!strcmp(v[i].fid, p->ps.fid))
@@ -521,12 +678,15 @@ static void *pub_main(void *arg)
 		}
 		if (pick == n) {
 			list_free(v, n);
+			/* the recorder closed its evidence before it stopped us */
+			if (atomic_load(&p->stop) && pub_evidence(p, 1))
+				break;
 			if (atomic_load(&p->stop) || p->push)
 				break;
 			nap(p, 100);
 			continue;
 		}
-		if (pub_file(p, &v[pick])) {
+		if (pub_file(p, &v[pick], &ring)) {
 			list_free(v, n);
 			break;
 		}
@@ -551,6 +711,7 @@ static int pub_init(struct fleet_pub *p, const struct fleet_cfg *cfg, const char
 	p->cfg = *cfg;
 	snprintf(p->path, sizeof(p->path), "%s", path);
 	snprintf(p->state_path, sizeof(p->state_path), "%s.fleet", path);
+	snprintf(p->ev_state_path, sizeof(p->ev_state_path), "%s.fleet-evidence", path);
 	fleet_subject_host(hostname, p->host, sizeof(p->host));
 	snprintf(p->subj_chunks, sizeof(p->subj_chunks), "sysrec.%s.chunks", p->host);
 	snprintf(p->subj_files, sizeof(p->subj_files), "sysrec.%s.files", p->host);
@@ -574,6 +735,7 @@ static int pub_init(struct fleet_pub *p, const struct fleet_cfg *cfg, const char
 	if (p->part_max < 512)
 		p->part_max = 512;
 	state_load(p);
+	ev_state_load(p);
 	return 0;
 }
 
@@ -607,6 +769,15 @@ static void *pub_thread(void *arg)
 	if (!rc)
 		pub_main(p);
 	return NULL;
+}
+
+static void pub_free(struct fleet_pub *p)
+{
+	for (size_t i = 0; i < p->nev_done; i++)
+		free(p->ev_done[i]);
+	free(p->ev_done);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
 }
 
 int fleet_pub_start(struct fleet_pub **out, const struct fleet_cfg *cfg, const char *path,
@@ -693,8 +864,7 @@ void fleet_pub_stop(struct fleet_pub *p, struct fleet_pub_stats *st)
 	if (st)
 		fleet_pub_stats(p, st);
 	fleet_conn_close(&p->c);
-	pthread_mutex_destroy(&p->mu);
-	free(p);
+	pub_free(p);
 }
 
 int fleet_push(const struct fleet_cfg *cfg, const char *path, const char *hostname,
@@ -713,7 +883,6 @@ int fleet_push(const struct fleet_cfg *cfg, const char *path, const char *hostna
 			fleet_pub_stats(p, st);
 		fleet_conn_close(&p->c);
 	}
-	pthread_mutex_destroy(&p->mu);
-	free(p);
+	pub_free(p);
 	return rc;
 }

@@ -432,11 +432,12 @@ static int cfg_capture_on_alert(struct cfg *p, const struct rule_ynode *m)
 /* fleet: publish the capture to NATS JetStream (docs/fleet.md). */
 static int cfg_fleet(struct cfg *p, const struct rule_ynode *m)
 {
-	static const char *const keys[] = {"servers", "stream",	   "creds", "replicas",
-					   "max_age", "max_bytes", "drain", NULL};
+	static const char *const keys[] = {"servers",	"stream", "creds",  "replicas", "max_age",
+					   "max_bytes", "drain",  "alerts", NULL};
 	struct fleet_cfg *f = &p->o->fleet;
 	const struct rule_ynode *v;
 	uint64_t x;
+	int on = 1;
 	int rc = cfg_map(p, m, "fleet", keys);
 
 	if (!rc && (v = cfg_get(m, "servers"))) {
@@ -468,6 +469,8 @@ static int cfg_fleet(struct cfg *p, const struct rule_ynode *m)
 		f->max_bytes = x > INT64_MAX ? INT64_MAX : (int64_t)x;
 	if (!rc && (v = cfg_get(m, "drain")))
 		rc = cfg_duration(p, v, "drain", &f->drain_ns);
+	if (!rc && (v = cfg_get(m, "alerts")) && !(rc = cfg_bool(p, v, "alerts", &on)))
+		f->alerts_off = !on;
 	if (!rc && !f->nservers)
 		rc = cfg_err(p, m, "'fleet' needs 'servers'");
 	return rc;
@@ -1022,5 +1025,6 @@ void rec_config_print(const struct rec_opts *o, FILE *f)
 			print_str(f, "    - ", o->fleet.servers[i]);
 		print_str(f,
 			  "  stream: ", o->fleet.stream ? o->fleet.stream : FLEET_DEFAULT_STREAM);
+		fprintf(f, "  alerts: %s\n", o->fleet.alerts_off ? "false" : "true");
 	}
 }

@@ -10,6 +10,7 @@
 
 #include "../common/sr_time.h"
 #include "../fleet/fleet.h"
+#include "../outputs/out.h"
 
 static void usage(FILE *f)
 {
@@ -19,8 +20,34 @@ static void usage(FILE *f)
 	      "  init  creates (or updates) the JetStream stream: subjects sysrec.>, file\n"
 	      "        storage, 3 replicas, max age 7 days unless given (docs/fleet.md)\n"
 	      "  push  publishes the capture set written at FILE (rotated files too), from\n"
-	      "        where FILE.fleet says the stream stands, and waits for the acks\n",
+	      "        where FILE.fleet says the stream stands, and its evidence captures\n"
+	      "        not yet sent (FILE.fleet-evidence), and waits for the acks\n",
 	      f);
+}
+
+int rec_fleet_alerts(struct out_conf *oc, const struct fleet_cfg *f, const char *hostname,
+		     struct sr_err *err)
+{
+	struct out_target_conf *t = &oc->t[OUT_NATS];
+	char host[256], subj[320], list[FLEET_MAX_SERVERS * 512] = "";
+	size_t n = 0;
+
+	if (!f->nservers || f->alerts_off || t->enabled || t->address)
+		return 0;
+	for (size_t i = 0; i < f->nservers && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i ? "," : "",
+				      f->servers[i]);
+	fleet_subject_host(hostname, host, sizeof(host));
+	snprintf(subj, sizeof(subj), "sysrec.%s.alerts", host);
+	t->address = sr_arena_strdup(&oc->arena, list);
+	t->subject = sr_arena_strdup(&oc->arena, subj);
+	if (!t->address || !t->subject)
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	t->credentials = f->creds;
+	t->jetstream = 1;
+	t->json = 1;
+	t->enabled = 1;
+	return 0;
 }
 
 int rec_fleet_main(int argc, char **argv)
@@ -119,10 +146,12 @@ int rec_fleet_main(int argc, char **argv)
 			return 1;
 		}
 		printf("fleet: %llu chunks (%llu bytes, %llu records) published, %llu files "
-		       "done, %llu retries, %llu files removed before they were sent\n",
+		       "done, %llu evidence captures, %llu retries, %llu files removed before they "
+		       "were sent\n",
 		       (unsigned long long)st.chunks, (unsigned long long)st.bytes,
 		       (unsigned long long)st.events, (unsigned long long)st.files,
-		       (unsigned long long)st.retries, (unsigned long long)st.lost_files);
+		       (unsigned long long)st.evidence, (unsigned long long)st.retries,
+		       (unsigned long long)st.lost_files);
 		return st.lost_files ? 1 : 0;
 	}
 	usage(stderr);

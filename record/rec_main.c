@@ -457,6 +457,8 @@ static int open_outputs(struct rec *r, struct sr_err *err)
 	snprintf(root, sizeof(root), "%s.spool", r->o.path);
 	r->o.outs.json = r->o.alert_json;
 	r->o.outs.t[OUT_STDOUT].enabled = !r->o.alert_quiet;
+	if (rec_fleet_alerts(&r->o.outs, &r->o.fleet, r->live.hostname, err))
+		return -1;
 	if (out_set_open(&r->live.outs, &r->o.outs, root, err))
 		return -1;
 	sig_outs = r->live.outs;
@@ -885,6 +887,9 @@ int main(int argc, char **argv)
 				(unsigned long long)fst.chunks, (unsigned long long)fst.bytes,
 				(unsigned long long)fst.retries,
 				(unsigned long long)fst.lost_files);
+		if (fst.evidence)
+			fprintf(stderr, "sysrec: fleet: %llu evidence capture%s published\n",
+				(unsigned long long)fst.evidence, fst.evidence > 1 ? "s" : "");
 		if (fst.behind_chunks)
 			fprintf(stderr,
 				"sysrec: fleet: %llu chunks not sent when the drain time ran out; "

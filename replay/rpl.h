@@ -276,6 +276,11 @@ int rpl_cmd_hosts(int argc, char **argv); /* rpl_fleet.c */
 /* nats://HOST:PORT/STREAM[?host=H,...]: the captures rebuilt in a temporary
  * folder (removed at exit); paths stay owned by rpl_fleet.c */
 int rpl_fleet_fetch(const char *url, char ***paths, size_t *n, struct sr_err *err);
+/* " 2026-12-06T06:21:54.123Z", or " -" for 0 (rpl_fleet.c) */
+void rpl_fleet_print_time(uint64_t ns);
+/* sysreplay hosts --evidence URL, and sysreplay fetch (rpl_fleet_evidence.c) */
+int rpl_fleet_evidence_list(const char *url);
+int rpl_cmd_fetch(int argc, char **argv);
 int rpl_cmd_alerts(int argc, char **argv);
 int rpl_cmd_info(int argc, char **argv);
 int rpl_cmd_verify(int argc, char **argv);

@@ -23,7 +23,26 @@ static void cleanup(void)
 	nfetched = 0;
 }
 
-/* url without "?host=..." into base; the hosts into v (pointers into buf) */
+/* The value of key in url's query ("?host=a,b&evidence=ID") into out:
+ * 1 when there, else 0. */
+static int url_param(const char *url, const char *key, char *out, size_t cap)
+{
+	const char *q = strchr(url, '?');
+	size_t kl = strlen(key);
+
+	while (q) {
+		q++;
+		if (!strncmp(q, key, kl) && q[kl] == '=') {
+			snprintf(out, cap, "%.*s", (int)strcspn(q + kl + 1, "&"), q + kl + 1);
+			return 1;
+		}
+		q = strchr(q, '&');
+	}
+	return 0;
+}
+
+/* url without its query into base; the hosts of "host=" into v (pointers
+ * into buf) */
 static size_t split_url(const char *url, char *base, size_t cap, char *buf, size_t bcap,
 			const char **v, size_t vmax)
 {
@@ -31,9 +50,8 @@ static size_t split_url(const char *url, char *base, size_t cap, char *buf, size
 	size_t n = 0;
 
 	snprintf(base, cap, "%.*s", q ? (int)(q - url) : (int)strlen(url), url);
-	if (!q || strncmp(q, "?host=", 6))
+	if (!url_param(url, "host", buf, bcap))
 		return 0;
-	snprintf(buf, bcap, "%s", q + 6);
 	for (char *save = NULL, *t = strtok_r(buf, ",", &save); t && n < vmax;
 	     t = strtok_r(NULL, ",", &save))
 		v[n++] = t;
@@ -45,11 +63,13 @@ int rpl_fleet_fetch(const char *url, char ***paths, size_t *n, struct sr_err *er
 	struct fleet_fetch_opts o = {0};
 	struct fleet_fetch *f, **nv;
 	const char *hosts[64];
-	char base[2048], buf[2048];
+	char base[2048], buf[2048], ev[128];
 	int rc;
 
 	o.hosts = hosts;
 	o.nhosts = split_url(url, base, sizeof(base), buf, sizeof(buf), hosts, 64);
+	if (url_param(url, "evidence", ev, sizeof(ev)))
+		o.evidence = ev;
 	rc = fleet_fetch(base, &o, &f, err);
 	if (rc)
 		return rc;
@@ -69,7 +89,7 @@ int rpl_fleet_fetch(const char *url, char ***paths, size_t *n, struct sr_err *er
 	return 0;
 }
 
-static void print_time(uint64_t ns)
+void rpl_fleet_print_time(uint64_t ns)
 {
 	time_t t = (time_t)(ns / 1000000000ull);
 	struct tm tm;
@@ -90,24 +110,27 @@ int rpl_cmd_hosts(int argc, char **argv)
 	struct sr_err err;
 
 	sr_err_clear(&err);
+	if (argc == 3 && !strcmp(argv[1], "--evidence") && fleet_is_url(argv[2]))
+		return rpl_fleet_evidence_list(argv[2]);
 	if (argc != 2 || !fleet_is_url(argv[1])) {
-		fprintf(stderr, "usage: sysreplay hosts nats://HOST:PORT/STREAM\n");
+		fprintf(stderr, "usage: sysreplay hosts [--evidence] nats://HOST:PORT/STREAM\n");
 		return 2;
 	}
 	if (fleet_hosts(argv[1], &f, &err)) {
 		fprintf(stderr, "sysreplay: %s\n", err.msg);
 		return 2;
 	}
-	printf("HOST FILES CHUNKS EVENTS FIRST LAST ALERTS LAST_SEEN GAPS DUPS\n");
+	printf("HOST FILES CHUNKS EVENTS FIRST LAST ALERTS EVIDENCE LAST_SEEN GAPS DUPS\n");
 	for (size_t i = 0; i < f->nhosts; i++) {
 		const struct fleet_host_info *h = &f->hosts[i];
 
 		printf("%s %llu %llu %llu", h->name, (unsigned long long)h->files,
 		       (unsigned long long)h->chunks, (unsigned long long)h->events);
-		print_time(h->first_ts);
-		print_time(h->last_ts);
-		printf(" %llu", (unsigned long long)h->alerts);
-		print_time(h->last_seen_ns);
+		rpl_fleet_print_time(h->first_ts);
+		rpl_fleet_print_time(h->last_ts);
+		printf(" %llu %llu", (unsigned long long)h->alerts,
+		       (unsigned long long)h->evidence);
+		rpl_fleet_print_time(h->last_seen_ns);
 		printf(" %llu %llu\n", (unsigned long long)h->gaps, (unsigned long long)h->dups);
 	}
 	fleet_fetch_free(f);

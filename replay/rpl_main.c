@@ -16,6 +16,7 @@ static const struct {
     {"shell", rpl_cmd_shell},
     {"info", rpl_cmd_info},
     {"hosts", rpl_cmd_hosts},
+    {"fetch", rpl_cmd_fetch},
     {"verify", rpl_cmd_verify},
     {"stats", rpl_cmd_stats},
     {"convert", rpl_cmd_convert},
