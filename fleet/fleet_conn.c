@@ -1,81 +1,23 @@
-/* fleet_conn: the NATS connection and JetStream context the publisher and
- * the reader share, and `sysrec fleet init` (the stream). */
+/* fleet_conn: the fleet's connection policy over outputs/out_natsconn (the
+ * publisher and the reader share it), and `sysrec fleet init` (the stream). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fleet_int.h"
 
-static int nats_fail(struct sr_err *err, natsStatus s, const char *what)
+int fleet_conn_open(struct out_nats_conn *c, const char *const *servers, size_t n,
+		    const char *creds, int retry_forever, const jsOptions *jo, struct sr_err *err)
 {
-	const char *last = nats_GetLastError(NULL);
+	struct out_nats_opts o = {0};
 
-	return sr_err_set(err, SR_EIO, "nats: %s: %s%s%s", what, natsStatus_GetText(s),
-			  last && *last ? ": " : "", last && *last ? last : "");
-}
-
-/* With a callback, a connect that fails goes on in the background
- * (NATS_NOT_YET_CONNECTED) instead of retrying inside natsConnection_Connect. */
-static void on_connected(natsConnection *nc, void *closure)
-{
-	(void)nc;
-	(void)closure;
-}
-
-int fleet_conn_open(struct fleet_conn *c, const char *const *servers, size_t n, const char *creds,
-		    int retry_forever, jsOptions *jo, struct sr_err *err)
-{
-	natsOptions *o = NULL;
-	natsStatus s;
-
-	memset(c, 0, sizeof(*c));
-	s = natsOptions_Create(&o);
-	if (s == NATS_OK)
-		s = natsOptions_SetServers(o, (const char **)servers, (int)n);
-	/* the publisher rides out a cluster restart; a reader gives up */
-	if (s == NATS_OK)
-		s = natsOptions_SetMaxReconnect(o, retry_forever ? -1 : 5);
-	if (s == NATS_OK)
-		s = natsOptions_SetReconnectWait(o, 250);
-	if (s == NATS_OK && retry_forever)
-		s = natsOptions_SetRetryOnFailedConnect(o, true, on_connected, NULL);
-	if (s == NATS_OK)
-		s = natsOptions_SetTimeout(o, 2000);
-	if (s == NATS_OK && creds)
-		s = natsOptions_SetUserCredentialsFromFiles(o, creds, NULL);
-	if (s != NATS_OK) {
-		natsOptions_Destroy(o);
-		return nats_fail(err, s, "options");
-	}
-	s = natsConnection_Connect(&c->nc, o);
-	natsOptions_Destroy(o);
-	/* with retry-on-failed-connect the connection exists and reconnects */
-	if (s == NATS_NOT_YET_CONNECTED)
-		s = NATS_OK;
-	if (s != NATS_OK)
-		return nats_fail(err, s, servers[0]);
-	s = natsConnection_JetStream(&c->js, c->nc, jo);
-	if (s != NATS_OK) {
-		natsConnection_Destroy(c->nc);
-		c->nc = NULL;
-		return nats_fail(err, s, "jetstream");
-	}
-	return 0;
-}
-
-void fleet_conn_close(struct fleet_conn *c)
-{
-	if (c->js)
-		jsCtx_Destroy(c->js);
-	if (c->nc)
-		natsConnection_Destroy(c->nc);
-	c->js = NULL;
-	c->nc = NULL;
-}
-
-int fleet_conn_fail(struct sr_err *err, natsStatus s, const char *what)
-{
-	return nats_fail(err, s, what);
+	o.servers = servers;
+	o.nservers = n;
+	o.creds = creds;
+	o.reconnect = retry_forever ? -1 : 5;
+	o.jetstream = 1;
+	o.jo = jo;
+	return out_nats_open(c, &o, err);
 }
 
 const char *fleet_stream_name(const struct fleet_cfg *cfg)
@@ -86,7 +28,7 @@ const char *fleet_stream_name(const struct fleet_cfg *cfg)
 int fleet_stream_init(const struct fleet_cfg *cfg, struct sr_err *err)
 {
 	const char *subjects[] = {"sysrec.>"};
-	struct fleet_conn c;
+	struct out_nats_conn c;
 	jsStreamConfig sc;
 	jsStreamInfo *si = NULL;
 	jsErrCode jerr = 0;
@@ -122,10 +64,10 @@ int fleet_stream_init(const struct fleet_cfg *cfg, struct sr_err *err)
 		       sc.Name, (long long)sc.Replicas);
 	}
 	if (s != NATS_OK)
-		rc = nats_fail(err, s, sc.Name);
+		rc = out_nats_fail(err, s, sc.Name);
 	if (si)
 		jsStreamInfo_Destroy(si);
-	fleet_conn_close(&c);
+	out_nats_close(&c);
 	return rc;
 }
 

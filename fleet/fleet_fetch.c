@@ -176,7 +176,7 @@ static int on_msg(struct pieces *ps, natsMsg *m, uint64_t stream_ns)
 
 /* Reads every message of subj from start_ns (0: all), through an ephemeral
  * pull consumer that the server forgets after a minute unused. */
-static int fetch_subject(struct fleet_conn *c, const char *stream, const char *subj,
+static int fetch_subject(struct out_nats_conn *c, const char *stream, const char *subj,
 			 uint64_t start_ns, int headers_only, struct pieces *ps, struct sr_err *err)
 {
 	natsSubscription *sub = NULL;
@@ -208,7 +208,7 @@ static int fetch_subject(struct fleet_conn *c, const char *stream, const char *s
 		if (s == NATS_OK)
 			break;
 		if (tries == 10)
-			return fleet_conn_fail(err, s, subj);
+			return out_nats_fail(err, s, subj);
 		usleep(500000);
 	}
 	pending = ci->NumPending;
@@ -220,7 +220,7 @@ static int fetch_subject(struct fleet_conn *c, const char *stream, const char *s
 		if (s == NATS_TIMEOUT && ++timeouts < 6)
 			continue;
 		if (s != NATS_OK) {
-			rc = fleet_conn_fail(err, s, subj);
+			rc = out_nats_fail(err, s, subj);
 			break;
 		}
 		timeouts = 0;
@@ -405,7 +405,7 @@ int fleet_evidence_id_ok(const char *id)
 
 /* One evidence file's messages (sysrec.<host>.evidence.<id>), whole: an
  * evidence file is published once closed, so it has no time window. */
-static int fetch_evidence(struct fleet_conn *c, const char *stream, const char *host,
+static int fetch_evidence(struct out_nats_conn *c, const char *stream, const char *host,
 			  const char *id, struct pieces *ps, struct sr_err *err)
 {
 	char subj[400];
@@ -439,7 +439,7 @@ static struct fleet_evidence_info *evidence_get(struct fleet_fetch *f, const str
 
 /* sysreplay hosts: the evidence files of host (or "*"), from their message
  * headers only, into f->evidence and each host's count. */
-static int list_evidence(struct fleet_conn *c, const char *stream, const char *host,
+static int list_evidence(struct out_nats_conn *c, const char *stream, const char *host,
 			 struct fleet_fetch *f, struct sr_err *err)
 {
 	struct pieces ps = {0};
@@ -487,7 +487,7 @@ static int run_fetch(const char *url, const struct fleet_fetch_opts *o, int want
 	const char *servers[1] = {server};
 	struct fleet_fetch *f = calloc(1, sizeof(*f));
 	struct pieces ps = {0};
-	struct fleet_conn c;
+	struct out_nats_conn c;
 	size_t nh = o->nhosts ? o->nhosts : 1;
 	int rc;
 
@@ -529,7 +529,7 @@ static int run_fetch(const char *url, const struct fleet_fetch_opts *o, int want
 		if (!rc && alerts)
 			rc = list_evidence(&c, stream, host, f, err);
 	}
-	fleet_conn_close(&c);
+	out_nats_close(&c);
 	if (!rc && want_data) {
 		snprintf(f->dir, sizeof(f->dir), "%s/sysreplay-nats-XXXXXX",
 			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");

@@ -2,8 +2,7 @@
 #ifndef FLEET_INT_H
 #define FLEET_INT_H
 
-#include <nats/nats.h>
-
+#include "../outputs/out_natsconn.h"
 #include "fleet.h"
 
 /* NATS headers on every message (docs/fleet.md) */
@@ -16,15 +15,12 @@
 #define FLEET_H_LAST  "Sysrec-Last-Ts"
 #define FLEET_H_NAME  "Sysrec-Name" /* evidence header: the file's name on disk */
 
-struct fleet_conn {
-	natsConnection *nc;
-	jsCtx *js;
-};
-
-int fleet_conn_open(struct fleet_conn *c, const char *const *servers, size_t n, const char *creds,
-		    int retry_forever, jsOptions *jo, struct sr_err *err);
-void fleet_conn_close(struct fleet_conn *c);
-int fleet_conn_fail(struct sr_err *err, natsStatus s, const char *what);
+/* The connection (outputs/out_natsconn: the setup the nats alert output uses
+ * too) with the fleet's policy: JetStream always; the publisher reconnects
+ * forever (retry_forever), a reader gives up after a few attempts. Closed
+ * with out_nats_close; errors worded by out_nats_fail. */
+int fleet_conn_open(struct out_nats_conn *c, const char *const *servers, size_t n,
+		    const char *creds, int retry_forever, const jsOptions *jo, struct sr_err *err);
 const char *fleet_stream_name(const struct fleet_cfg *cfg);
 
 #endif

@@ -55,7 +55,7 @@ struct fleet_pub {
 	size_t nev_done;
 	uint64_t ev_scan_ns; /* monotonic, of the last look for evidence */
 	char host[256], subj_chunks[320], subj_files[320];
-	struct fleet_conn c;
+	struct out_nats_conn c;
 	size_t part_max;    /* bytes of a chunk per message */
 	size_t payload_max; /* the server's limit, less room for headers */
 	uint64_t skip_seq;  /* tests: 1 + the chunk left out, 0: none */
@@ -805,7 +805,7 @@ int fleet_pub_start(struct fleet_pub **out, const struct fleet_cfg *cfg, const c
 	pthread_mutex_destroy(&b.mu);
 	if (b.rc) {
 		pthread_join(p->th, NULL);
-		fleet_conn_close(&p->c);
+		out_nats_close(&p->c);
 		free(p);
 		return b.rc;
 	}
@@ -863,7 +863,7 @@ void fleet_pub_stop(struct fleet_pub *p, struct fleet_pub_stats *st)
 	p->st.behind_chunks = count_behind(p);
 	if (st)
 		fleet_pub_stats(p, st);
-	fleet_conn_close(&p->c);
+	out_nats_close(&p->c);
 	pub_free(p);
 }
 
@@ -881,7 +881,7 @@ int fleet_push(const struct fleet_cfg *cfg, const char *path, const char *hostna
 		pub_main(p);
 		if (st)
 			fleet_pub_stats(p, st);
-		fleet_conn_close(&p->c);
+		out_nats_close(&p->c);
 	}
 	pub_free(p);
 	return rc;
