@@ -183,20 +183,9 @@ static int pub_msg(struct fleet_pub *p, const struct pub_dest *d, const char *su
 /* Waits for the batch's acks. 0: all stored; -1: send the batch again. */
 static int batch_wait(struct fleet_pub *p)
 {
-	jsPubOptions po;
-	natsStatus s;
-
-	jsPubOptions_Init(&po);
-	po.MaxWait = ACK_WAIT_MS;
-	s = js_PublishAsyncComplete(p->c.js, &po);
-	if (s != NATS_OK) {
-		natsMsgList pending = {0};
-
-		/* the unacknowledged are dropped here and sent again from disk */
-		if (js_PublishAsyncGetPendingList(&pending, p->c.js) == NATS_OK)
-			natsMsgList_Destroy(&pending);
+	/* the unacknowledged are dropped there and sent again from disk */
+	if (out_nats_async_wait(&p->c, ACK_WAIT_MS))
 		atomic_store(&p->failed, 1);
-	}
 	if (atomic_exchange(&p->failed, 0))
 		return -1;
 	return 0;

@@ -97,4 +97,4 @@ static int http_send(struct out_target *t, const struct out_rec *r, const char *
 	return 0;
 }
 
-const struct out_ops out_ops_http = {http_open, http_send, http_close};
+const struct out_ops out_ops_http = {http_open, http_send, http_close, NULL};

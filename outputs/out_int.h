@@ -50,7 +50,11 @@ void out_spool_sync(struct out_spool *sp);
 /* The oldest undelivered record (malloc'd payload) or 0 when none;
  * corrupt records are skipped and counted in *corrupt. */
 int out_spool_peek(struct out_spool *sp, uint8_t **payload, size_t *len, uint64_t *corrupt);
-/* Moves the cursor past the record peeked (persisted in the cursor file). */
+/* After a peek: the next record in the same segment, read ahead of the
+ * cursor (malloc'd payload): 1, or 0 when there is none yet (end of the
+ * segment or of what is written, or a frame the next peek must judge). */
+int out_spool_peek_more(struct out_spool *sp, uint8_t **payload, size_t *len);
+/* Moves the cursor past the records peeked (persisted in the cursor file). */
 void out_spool_commit(struct out_spool *sp);
 void out_spool_close(struct out_spool *sp);
 
@@ -60,12 +64,19 @@ void out_spool_close(struct out_spool *sp);
  * retry the same alert later (after close and open), OUT_PENDING to retry
  * it later on the same connection (the target may still deliver it). */
 #define OUT_PENDING 1
+/* Targets that pipeline (nats) have flush, and send may return OUT_QUEUED:
+ * the alert is on its way, not yet acknowledged. The worker then sends the
+ * next spooled alerts (up to a window) and calls flush: 0 when every alert
+ * in flight is acknowledged (the cursor moves past them all), negative when
+ * not (all of them are sent again from the spool, after close and open). */
+#define OUT_QUEUED 2
 struct out_target;
 struct out_ops {
 	int (*open)(struct out_target *t, struct sr_err *err);
 	int (*send)(struct out_target *t, const struct out_rec *r, const char *body, size_t len,
 		    struct sr_err *err);
 	void (*close)(struct out_target *t);
+	int (*flush)(struct out_target *t, struct sr_err *err); /* NULL: not pipelined */
 };
 
 struct out_target {

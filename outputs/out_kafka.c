@@ -127,4 +127,4 @@ static int kafka_send(struct out_target *t, const struct out_rec *r, const char 
 	return OUT_PENDING;
 }
 
-const struct out_ops out_ops_kafka = {kafka_open, kafka_send, kafka_close};
+const struct out_ops out_ops_kafka = {kafka_open, kafka_send, kafka_close, NULL};

@@ -92,6 +92,20 @@ int out_nats_open(struct out_nats_conn *c, const struct out_nats_opts *o, struct
 	return 0;
 }
 
+int out_nats_async_wait(struct out_nats_conn *c, int64_t ms)
+{
+	jsPubOptions po;
+	natsMsgList pending = {0};
+
+	jsPubOptions_Init(&po);
+	po.MaxWait = ms;
+	if (js_PublishAsyncComplete(c->js, &po) == NATS_OK)
+		return 0;
+	if (js_PublishAsyncGetPendingList(&pending, c->js) == NATS_OK)
+		natsMsgList_Destroy(&pending);
+	return -1;
+}
+
 void out_nats_close(struct out_nats_conn *c)
 {
 	if (c->js)

@@ -45,6 +45,11 @@ int out_nats_open(struct out_nats_conn *c, const struct out_nats_opts *o, struct
 void out_nats_close(struct out_nats_conn *c);
 /* err gets "nats: WHAT: STATUS[: libnats' last error]"; returns SR_EIO. */
 int out_nats_fail(struct sr_err *err, natsStatus s, const char *what);
+/* Waits up to ms for the acknowledgements of every js_Publish*Async sent
+ * on c: 0 when all came, else -1 and the unacknowledged are dropped here
+ * (the caller sends them again from its durable copy). Failures the server
+ * reports come through the context's PublishAsync.ErrHandler, not here. */
+int out_nats_async_wait(struct out_nats_conn *c, int64_t ms);
 /* A comma/space separated server list cut in place into v (at most vmax):
  * libnats' SetURL with a list does not fall back to the next server when
  * the first is down, SetServers does. Returns how many. */

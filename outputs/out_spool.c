@@ -37,7 +37,7 @@ struct out_spool {
 	int cfd;		   /* the cursor file, or -1 until first saved */
 	uint64_t wseg, woff;
 	int wfd, dirty;
-	size_t peeked; /* frame size of the record peeked, 0 = none */
+	size_t peeked; /* bytes of the records peeked from the cursor on, 0 = none */
 };
 
 static uint32_t le32(const uint8_t *p)
@@ -365,6 +365,37 @@ int out_spool_peek(struct out_spool *sp, uint8_t **payload, size_t *len, uint64_
 		sp->peeked = OUT_FRAME_HDR + n;
 		return 1;
 	}
+}
+
+int out_spool_peek_more(struct out_spool *sp, uint8_t **payload, size_t *len)
+{
+	uint64_t off = sp->roff + sp->peeked;
+	uint8_t hdr[OUT_FRAME_HDR], *buf;
+	const uint8_t *pl;
+	size_t pn;
+	uint32_t n;
+
+	if (sp->rfd < 0 || !sp->peeked)
+		return 0;
+	if (pread(sp->rfd, hdr, sizeof(hdr), (off_t)off) != (ssize_t)sizeof(hdr))
+		return 0;
+	n = le32(hdr);
+	if (!n || n > OUT_REC_MAX)
+		return 0;
+	buf = malloc(OUT_FRAME_HDR + n);
+	if (!buf)
+		return 0;
+	memcpy(buf, hdr, sizeof(hdr));
+	if (pread(sp->rfd, buf + OUT_FRAME_HDR, n, (off_t)(off + OUT_FRAME_HDR)) != (ssize_t)n ||
+	    out_spool_frame_parse(buf, OUT_FRAME_HDR + n, &pl, &pn) != 1) {
+		free(buf);
+		return 0;
+	}
+	memmove(buf, buf + OUT_FRAME_HDR, n);
+	*payload = buf;
+	*len = n;
+	sp->peeked += OUT_FRAME_HDR + n;
+	return 1;
 }
 
 void out_spool_commit(struct out_spool *sp)

@@ -3,7 +3,10 @@
  * The emitter pushes encoded alerts into a bounded ring (never waiting).
  * The spool thread moves them to the spool; the sender thread delivers the
  * spool's oldest alert and moves the cursor only once the target took it,
- * so order holds and nothing is lost while the target is down. Two locks:
+ * so order holds and nothing is lost while the target is down. A target
+ * that pipelines (ops->flush) gets up to SEND_WINDOW alerts read ahead of
+ * the cursor, then one flush; the cursor moves past them only when all are
+ * acknowledged, else they all go again. Two locks:
  * qlock (the ring, held for a push or a pop) and slock (the spool), so a
  * push never waits for the disk.
  */
@@ -20,6 +23,7 @@
 #define BACKOFF_MIN_NS 50000000ull
 #define BACKOFF_MAX_NS 2000000000ull
 #define NS	       1000000000ull
+#define SEND_WINDOW    256
 
 struct qent {
 	uint8_t *p;
@@ -173,6 +177,69 @@ static int next_alert(struct out_worker *w, struct out_rec **rec)
 	return 0;
 }
 
+static void count_sent(struct out_worker *w, uint64_t emit_ns)
+{
+	uint64_t now = out_now_ns(0), lat = now > emit_ns ? now - emit_ns : 0;
+
+	__atomic_add_fetch(&w->st.sent, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&w->st.lat_count, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&w->st.lat_sum_ns, lat, __ATOMIC_RELAXED);
+	if (lat > w->st.lat_max_ns)
+		__atomic_store_n(&w->st.lat_max_ns, lat, __ATOMIC_RELAXED);
+}
+
+/* first was sent and is in flight (OUT_QUEUED): the alerts spooled after it
+ * go too, then one flush. 0: all acknowledged and the cursor past them. */
+static int send_window(struct out_worker *w, const struct out_rec *first, struct sr_err *err)
+{
+	uint64_t emit[SEND_WINDOW];
+	size_t k = 1, taken = 1;
+	int rc = 0;
+
+	emit[0] = first->emit_ns;
+	while (k < SEND_WINDOW && !rc) {
+		struct out_rec *r;
+		uint8_t *p;
+		size_t n;
+
+		pthread_mutex_lock(&w->slock);
+		rc = taken < w->pending ? out_spool_peek_more(w->sp, &p, &n) : 0;
+		pthread_mutex_unlock(&w->slock);
+		if (rc != 1) {
+			rc = 0;
+			break;
+		}
+		taken++;
+		rc = out_rec_decode(p, n, &r);
+		free(p);
+		if (rc) {
+			w->corrupt++; /* skipped with the others */
+			rc = 0;
+			continue;
+		}
+		rc = w->ops->send(w->t, r, w->t->json ? r->json : r->text,
+				  w->t->json ? r->json_len : r->text_len, err);
+		emit[k++] = r->emit_ns;
+		free(r);
+		if (rc == OUT_QUEUED || rc == 0)
+			rc = 0;
+		else if (rc > 0)
+			rc = SR_EIO;
+	}
+	if (!rc)
+		rc = w->ops->flush(w->t, err);
+	if (rc)
+		return rc < 0 ? rc : SR_EIO;
+	pthread_mutex_lock(&w->slock);
+	out_spool_commit(w->sp);
+	w->pending -= taken;
+	__atomic_store_n(&w->st.spooled, w->pending, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&w->slock);
+	for (size_t i = 0; i < k; i++)
+		count_sent(w, emit[i]);
+	return 0;
+}
+
 static void *send_main(void *arg)
 {
 	struct out_worker *w = arg;
@@ -192,19 +259,21 @@ static void *send_main(void *arg)
 			open = 1;
 			rc = w->ops->send(w->t, r, body, blen, &err);
 		}
+		if (rc == OUT_QUEUED && w->ops->flush) {
+			rc = send_window(w, r, &err);
+			if (!rc) {
+				backoff = BACKOFF_MIN_NS;
+				free(r);
+				continue;
+			}
+		}
 		if (!rc) {
-			uint64_t now = out_now_ns(0), lat = now > r->emit_ns ? now - r->emit_ns : 0;
-
 			pthread_mutex_lock(&w->slock);
 			out_spool_commit(w->sp);
 			w->pending--;
 			__atomic_store_n(&w->st.spooled, w->pending, __ATOMIC_RELAXED);
 			pthread_mutex_unlock(&w->slock);
-			__atomic_add_fetch(&w->st.sent, 1, __ATOMIC_RELAXED);
-			__atomic_add_fetch(&w->st.lat_count, 1, __ATOMIC_RELAXED);
-			__atomic_add_fetch(&w->st.lat_sum_ns, lat, __ATOMIC_RELAXED);
-			if (lat > w->st.lat_max_ns)
-				__atomic_store_n(&w->st.lat_max_ns, lat, __ATOMIC_RELAXED);
+			count_sent(w, r->emit_ns);
 			backoff = BACKOFF_MIN_NS;
 			free(r);
 			continue;

@@ -33,6 +33,21 @@ static uint8_t *mkrec(const char *rule, int prio, const char *text, size_t *len)
 	return out_rec_encode(&a, "00000000-0000-4000-8000-000000000000", "{}", 2, len);
 }
 
+/* Appends "alert 0" .. "alert n-1". */
+static void spool_fill(struct out_spool *sp, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char t[16];
+		uint8_t *r;
+		size_t len;
+
+		snprintf(t, sizeof(t), "alert %d", i);
+		r = mkrec("R", 4, t, &len);
+		CHECK_EQ_INT(out_spool_append(sp, r, len), 0);
+		free(r);
+	}
+}
+
 TEST(spool_keeps_order_across_reopen)
 {
 	char *d = tmpdir(), sub[128];
@@ -45,15 +60,7 @@ TEST(spool_keeps_order_across_reopen)
 	snprintf(sub, sizeof(sub), "%s/s", d);
 	CHECK_EQ_INT(out_spool_open(&sp, sub, 1 << 20, &pending, &err), 0);
 	CHECK_EQ_INT(pending, 0);
-	for (int i = 0; i < 3; i++) {
-		char t[16];
-		uint8_t *r;
-
-		snprintf(t, sizeof(t), "alert %d", i);
-		r = mkrec("R", 4, t, &len);
-		CHECK_EQ_INT(out_spool_append(sp, r, len), 0);
-		free(r);
-	}
+	spool_fill(sp, 3);
 	/* one delivered, then the process goes and a new one opens the spool */
 	CHECK_EQ_INT(out_spool_peek(sp, &p, &len, &corrupt), 1);
 	free(p);
@@ -75,6 +82,62 @@ TEST(spool_keeps_order_across_reopen)
 	}
 	CHECK_EQ_INT(out_spool_peek(sp, &p, &len, &corrupt), 0);
 	CHECK_EQ_INT(corrupt, 0);
+	out_spool_close(sp);
+	rmtree(d);
+}
+
+static void peek_text(struct out_spool *sp, int more, const char *want)
+{
+	uint64_t corrupt = 0;
+	struct out_rec *r;
+	uint8_t *p;
+	size_t len;
+
+	CHECK_EQ_INT(
+	    more ? out_spool_peek_more(sp, &p, &len) : out_spool_peek(sp, &p, &len, &corrupt), 1);
+	CHECK_EQ_INT(out_rec_decode(p, len, &r), 0);
+	CHECK_STR(r->text, want);
+	free(r);
+	free(p);
+}
+
+/* A pipelined output (nats) reads a window ahead of the cursor: nothing
+ * moves until the commit, a failed window starts again at its first alert
+ * (also after a restart), a committed one is gone for good. */
+TEST(spool_window_ahead_of_cursor)
+{
+	char *d = tmpdir(), sub[128];
+	uint64_t pending, corrupt = 0;
+	struct out_spool *sp;
+	struct sr_err err;
+	uint8_t *p;
+	size_t len;
+
+	snprintf(sub, sizeof(sub), "%s/s", d);
+	CHECK_EQ_INT(out_spool_open(&sp, sub, 1 << 20, &pending, &err), 0);
+	CHECK_EQ_INT(out_spool_peek_more(sp, &p, &len), 0); /* nothing peeked */
+	spool_fill(sp, 4);
+	peek_text(sp, 0, "alert 0");
+	peek_text(sp, 1, "alert 1");
+	peek_text(sp, 1, "alert 2");
+	/* the window failed: no commit; the next peek starts over */
+	peek_text(sp, 0, "alert 0");
+	peek_text(sp, 1, "alert 1");
+	out_spool_close(sp); /* and the process goes */
+	CHECK_EQ_INT(out_spool_open(&sp, sub, 1 << 20, &pending, &err), 0);
+	CHECK_EQ_INT(pending, 4);
+	peek_text(sp, 0, "alert 0");
+	peek_text(sp, 1, "alert 1");
+	peek_text(sp, 1, "alert 2");
+	out_spool_commit(sp); /* acknowledged: past all three */
+	peek_text(sp, 0, "alert 3");
+	CHECK_EQ_INT(out_spool_peek_more(sp, &p, &len), 0); /* the end of what is written */
+	out_spool_close(sp);
+	CHECK_EQ_INT(out_spool_open(&sp, sub, 1 << 20, &pending, &err), 0);
+	CHECK_EQ_INT(pending, 1);
+	peek_text(sp, 0, "alert 3");
+	out_spool_commit(sp);
+	CHECK_EQ_INT(out_spool_peek(sp, &p, &len, &corrupt), 0);
 	out_spool_close(sp);
 	rmtree(d);
 }
