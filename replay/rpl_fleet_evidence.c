@@ -72,22 +72,11 @@ static int copy_file(const char *from, const char *to, int force, struct sr_err 
 	return 0;
 }
 
-static void fetch_usage(FILE *f)
-{
-	fputs("usage: sysreplay fetch [--force] nats://HOST:PORT/STREAM[?host=H|?evidence=ID] -o "
-	      "OUT\n"
-	      "  writes what the stream holds for the source, byte for byte as the recorder\n"
-	      "  wrote it: one file (an evidence capture, or one host's one file) into OUT;\n"
-	      "  several into the folder OUT (created), as HOST.FILEID.sysrec\n",
-	      f);
-}
-
 int rpl_cmd_fetch(int argc, char **argv)
 {
 	static const struct option lo[] = {
 	    {"output", required_argument, NULL, 'o'},
 	    {"force", no_argument, NULL, 'F'},
-	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *out = NULL;
@@ -98,23 +87,16 @@ int rpl_cmd_fetch(int argc, char **argv)
 
 	sr_err_clear(&err);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
-		if (c == 'o') {
+	while ((c = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
+		if (c == 'o')
 			out = optarg;
-		} else if (c == 'F') {
+		else if (c == 'F')
 			force = 1;
-		} else if (c == 'h') {
-			fetch_usage(stdout);
-			return 0;
-		} else {
-			fetch_usage(stderr);
-			return 2;
-		}
+		else
+			return rpl_usage_error("fetch", "unknown option");
 	}
-	if (!out || optind + 1 != argc || !fleet_is_url(argv[optind])) {
-		fetch_usage(stderr);
-		return 2;
-	}
+	if (!out || optind + 1 != argc || !fleet_is_url(argv[optind]))
+		return rpl_usage_error("fetch", "one nats://HOST:PORT/STREAM source and -o OUT");
 	if (rpl_fleet_fetch(argv[optind], &paths, &n, &err)) {
 		fprintf(stderr, "sysreplay: %s\n", err.msg);
 		return 2;

@@ -372,13 +372,50 @@ static const char h_fields[] =
     "    Fields marked (unavailable) are known to Falco but cannot be derived from\n"
     "    these captures; they read as absent.\n";
 
+static const char h_hosts[] =
+    "NAME\n"
+    "    sysreplay hosts - what a fleet stream holds, per host\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    sysreplay hosts [--evidence] nats://HOST:PORT/STREAM\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Reads message headers only (no payload). One line per host: HOST FILES\n"
+    "    CHUNKS EVENTS FIRST LAST ALERTS EVIDENCE LAST_SEEN GAPS DUPS (event time\n"
+    "    range, messages on sysrec.HOST.alerts, evidence captures, when the newest\n"
+    "    message was stored, chunks missing, messages held twice).\n"
+    "\n"
+    "OPTIONS\n"
+    "    --evidence  list the evidence captures instead: HOST ID NAME CHUNKS EVENTS\n"
+    "                FIRST LAST CLOSED. NAME is the file's name on the recorder (the\n"
+    "                alert line's evidence=...); ID reads it: URL?evidence=ID.\n";
+
+static const char h_fetch[] =
+    "NAME\n"
+    "    sysreplay fetch - write captures from a fleet stream into files\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    sysreplay fetch [--force] nats://HOST:PORT/STREAM[?host=H|?evidence=ID] -o OUT\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Rebuilds what the source selects, byte for byte as the recorder wrote it,\n"
+    "    and writes it: one file (an evidence capture, or one host's only file) into\n"
+    "    OUT; several into the folder OUT (created) as HOST.FILEID.sysrec. The\n"
+    "    files are created mode 0600, never through a symbolic link; `sysreplay\n"
+    "    verify` checks them as the originals. A chunk missing from the stream is\n"
+    "    reported as a gap, and the file ends there.\n"
+    "\n"
+    "OPTIONS\n"
+    "    -o, --output OUT  the file or folder to write\n"
+    "    --force           replace existing files (regular files only)\n";
+
 static const struct {
 	const char *name;
 	const char *text;
 } helps[] = {
-    {"events", h_events}, {"alerts", h_alerts},	  {"shell", h_shell},	  {"info", h_info},
-    {"verify", h_verify}, {"stats", h_stats},	  {"convert", h_convert}, {"fields", h_fields},
-    {"keygen", h_keygen}, {"extract", h_extract},
+    {"hosts", h_hosts},	    {"fetch", h_fetch},	  {"events", h_events}, {"alerts", h_alerts},
+    {"shell", h_shell},	    {"info", h_info},	  {"verify", h_verify}, {"stats", h_stats},
+    {"convert", h_convert}, {"fields", h_fields}, {"keygen", h_keygen}, {"extract", h_extract},
 };
 
 void rpl_usage(FILE *f, const char *cmd)

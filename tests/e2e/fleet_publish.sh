@@ -110,3 +110,6 @@ grep -q "secret read" "$T/zeta.out" && [ "$za" = 0 ] &&
 grep -q "output nats: 1 accepted, 1 sent" "$T/eta.err" && [ "$ea" = 0 ] &&
 	pass "$N: an outputs.nats of one's own replaces the automatic one" ||
 	fail "$N: explicit nats" "alerts '$ea': $(grep output "$T/eta.err")"
+"$R" fetch "$URL?evidence=$id" >/dev/null 2>"$T/u.err"
+[ $? = 2 ] && grep -q "fetch --help" "$T/u.err" && pass "$N: fetch without -o is a usage error (exit 2)" ||
+	fail "$N: fetch usage" "$(cat "$T/u.err")"
