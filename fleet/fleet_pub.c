@@ -359,6 +359,8 @@ static void add_stats(struct fleet_pub *p, uint64_t chunks, uint64_t bytes, uint
 	pthread_mutex_unlock(&p->mu);
 }
 
+static int pub_evidence(struct fleet_pub *p, int force);
+
 static size_t list_set(const char *path, struct file_head **out)
 {
 	return list_files(path, 0, out);
@@ -516,6 +518,10 @@ static int pub_file(struct fleet_pub *p, const struct file_head *fh, const struc
 				break;
 			}
 		}
+		/* the live file takes as long as it is recorded: evidence closed
+		 * meanwhile goes between its batches (none is in flight here) */
+		if (d->ring && pub_evidence(p, 0))
+			break;
 		nap(p, 50);
 	}
 	free(buf);

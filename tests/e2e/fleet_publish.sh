@@ -113,3 +113,26 @@ grep -q "output nats: 1 accepted, 1 sent" "$T/eta.err" && [ "$ea" = 0 ] &&
 "$R" fetch "$URL?evidence=$id" >/dev/null 2>"$T/u.err"
 [ $? = 2 ] && grep -q "fetch --help" "$T/u.err" && pass "$N: fetch without -o is a usage error (exit 2)" ||
 	fail "$N: fetch usage" "$(cat "$T/u.err")"
+
+# a recorder that goes on recording (one live ring file, no rotation): its
+# evidence reaches the stream once closed, not when the recorder stops
+mkdir "$T/live"
+rp=""
+if rec_bg "$T/live.err" -c "$T/fleet.yaml" -w "$T/live/cap.sysrec" --hostname theta -r "$T/r.yaml" \
+	--capture-on-alert rules --capture-pre 1 --capture-post 1 >"$T/live.out"; then
+	PIDS="$PIDS $rp"
+	cat "$T/secret" >/dev/null
+	got=""
+	for _ in $(seq 60); do
+		got=$("$R" hosts --evidence "$URL" 2>/dev/null | awk '$1=="theta" && $NF=="yes"')
+		[ -n "$got" ] && break
+		sleep 0.5
+	done
+	kill -0 "$rp" 2>/dev/null && [ -n "$got" ] &&
+		pass "$N: a running recorder's evidence is on the stream once closed" ||
+		fail "$N: live evidence" "'$got' $(tail -3 "$T/live.err"; ls "$T/live")"
+	kill -INT "$rp"
+	wait "$rp" 2>/dev/null
+else
+	fail "$N: live recorder" "did not start: $(tail -3 "$T/live.err")"
+fi
