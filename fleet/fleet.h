@@ -84,9 +84,6 @@ void fleet_pub_stats(struct fleet_pub *p, struct fleet_pub_stats *st);
 int fleet_push(const struct fleet_cfg *cfg, const char *path, const char *hostname,
 	       struct fleet_pub_stats *st, struct sr_err *err);
 
-/* An evidence id as a subject token: [A-Za-z0-9_-], 1..63 characters. */
-int fleet_evidence_id_ok(const char *id);
-
 /* A source "nats://HOST:PORT/STREAM": 1 when s is one, else 0. */
 int fleet_is_url(const char *s);
 

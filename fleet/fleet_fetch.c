@@ -27,7 +27,7 @@ struct piece {
 	uint64_t first_ts, last_ts, stream_ns;
 	uint8_t *data;
 	size_t len;
-	char name[256]; /* evidence header: the file's name on disk */
+	char *name; /* evidence header: the file's name on disk (malloc'd), or NULL */
 };
 
 struct pieces {
@@ -159,8 +159,9 @@ static int on_msg(struct pieces *ps, natsMsg *m, uint64_t stream_ns)
 		return 0;
 	if (!p->nparts || p->part >= p->nparts)
 		return 0;
-	if (natsMsgHeader_Get(m, FLEET_H_NAME, &part) == NATS_OK && part)
-		snprintf(p->name, sizeof(p->name), "%s", part);
+	if (natsMsgHeader_Get(m, FLEET_H_NAME, &part) == NATS_OK && part &&
+	    !(p->name = strdup(part)))
+		return SR_ENOMEM;
 	if (ps->want_data) {
 		p->len = (size_t)natsMsg_GetDataLength(m);
 		p->data = malloc(p->len ? p->len : 1);
@@ -391,7 +392,8 @@ static int write_file(struct fleet_fetch *f, struct piece *v, size_t i, size_t j
 	return 0;
 }
 
-int fleet_evidence_id_ok(const char *id)
+/* An evidence id as a subject token: [A-Za-z0-9_-], 1..63 characters. */
+static int evidence_id_ok(const char *id)
 {
 	size_t n = strlen(id);
 
@@ -410,7 +412,7 @@ static int fetch_evidence(struct out_nats_conn *c, const char *stream, const cha
 {
 	char subj[400];
 
-	if (!fleet_evidence_id_ok(id))
+	if (!evidence_id_ok(id))
 		return sr_err_set(err, SR_ESYNTAX,
 				  "evidence id '%s': expected the id `sysreplay hosts --evidence` "
 				  "lists ([A-Za-z0-9_-])",
@@ -460,7 +462,7 @@ static int list_evidence(struct out_nats_conn *c, const char *stream, const char
 			break;
 		}
 		if (p->kind == 0 && !e->name[0]) {
-			snprintf(e->name, sizeof(e->name), "%s", p->name[0] ? p->name : "-");
+			snprintf(e->name, sizeof(e->name), "%s", p->name ? p->name : "-");
 			h->evidence++;
 		} else if (p->kind == 1 && p->part == 0 &&
 			   (i == 0 || ps.v[i - 1].kind != 1 || ps.v[i - 1].seq != p->seq)) {
@@ -474,8 +476,10 @@ static int list_evidence(struct out_nats_conn *c, const char *stream, const char
 			e->closed = 1;
 		}
 	}
-	for (size_t i = 0; i < ps.n; i++)
+	for (size_t i = 0; i < ps.n; i++) {
 		free(ps.v[i].data);
+		free(ps.v[i].name);
+	}
 	free(ps.v);
 	return rc;
 }
@@ -551,8 +555,10 @@ static int run_fetch(const char *url, const struct fleet_fetch_opts *o, int want
 			i = j;
 		}
 	}
-	for (size_t i = 0; i < ps.n; i++)
+	for (size_t i = 0; i < ps.n; i++) {
 		free(ps.v[i].data);
+		free(ps.v[i].name);
+	}
 	free(ps.v);
 	if (rc) {
 		fleet_fetch_free(f);
