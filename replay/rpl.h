@@ -84,6 +84,10 @@ const char *rpl_input_hostname(const struct rpl_input *in);
 /* The host of the file the last rpl_input_next() event came from (merged
  * files of several hosts: fleet captures). */
 const char *rpl_input_event_hostname(const struct rpl_input *in);
+/* Distinct hosts among the sources (by their headers' host names; at least
+ * 1), and the number (0..count-1) of the host of the last event given. */
+size_t rpl_input_host_count(const struct rpl_input *in);
+size_t rpl_input_event_host(const struct rpl_input *in);
 /* Feeds the CONTAINERINFO records of every .sysrec input to st before a
  * run (rpl_containers.c); st NULL: nothing. */
 struct st_state;
