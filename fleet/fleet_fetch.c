@@ -803,6 +803,13 @@ static int run_fetch(const char *url, const struct fleet_fetch_opts *o, int want
 		struct writer w = {f, o, window, err};
 
 		rc = each_file(&ps, write_one, &w);
+		/* a window with nothing in it: one file's header, so that the
+		 * commands read no event, as over a local file */
+		for (size_t i = 0; !rc && window && !f->npaths && i < ps.n; i++)
+			if (ps.v[i].m.kind == FLEET_KIND_HEADER) {
+				rc = write_file(f, ps.v, i, i + 1, o, 0, err);
+				break;
+			}
 	}
 	if (rc == SR_ENOMEM)
 		sr_err_set(err, rc, "out of memory");

@@ -181,8 +181,7 @@ int rpl_fleet_fetch(const char *url, char ***paths, size_t *n, struct sr_err *er
 	fetched[nfetched++] = f;
 done:
 	if (!f->npaths)
-		return sr_err_set(err, SR_EIO, "%s: no capture on the stream%s", url,
-				  win_since || win_until ? " in the window" : "");
+		return sr_err_set(err, SR_EIO, "%s: no capture on the stream", url);
 	*paths = f->paths;
 	*n = f->npaths;
 	return 0;

@@ -157,3 +157,9 @@ SYSREPLAY_NATS_LOOKBACK_MS=1500 "$R" alerts -r "$T/r.yaml" --since $S --until $E
 	[ "$("$R" events -c "$T/wx.sysrec")" = "$("$R" events -c --since $S --until $E "$T/far.sysrec")" ] &&
 	pass "$N: extract over a window of the stream carves the window's events" ||
 	fail "$N: extract window" "$(tail -2 "$T/wx.out")"
+after=$(("$(date +%s%N)" + 3600000000000))
+out=$("$R" events -c --since $after --host far "$U" 2>"$T/af.err")
+rc=$?
+[ $rc = 0 ] && [ "$out" = 0 ] && [ "$("$R" events -c --since $after "$T/far.sysrec" 2>/dev/null)" = 0 ] &&
+	pass "$N: a window after the stream's data reads no event, as over the local file (exit 0)" ||
+	fail "$N: empty window" "rc $rc '$out' $(head -2 "$T/af.err")"
