@@ -29,7 +29,7 @@
 
 struct piece {
 	struct fleet_msg m;
-	uint64_t stream_ns;
+	uint64_t stream_ns, stream_seq;
 	uint8_t *data;
 	size_t len;
 };
@@ -54,7 +54,9 @@ struct pieces {
 	struct wfile *files;
 	size_t nfiles, left; /* left: active files not done yet */
 	uint64_t until_ns;   /* UINT64_MAX: none */
-	uint64_t stop_ns;    /* stream time where this fetch ends; UINT64_MAX: none */
+	/* a fetch further back: from this stream sequence (0: by time or all)
+	 * to the one before stop_seq (UINT64_MAX: the end) */
+	uint64_t start_seq, stop_seq;
 	int batch;
 };
 
@@ -130,7 +132,7 @@ static void window_note(struct pieces *ps, const struct fleet_msg *m)
 	}
 }
 
-static int on_msg(struct pieces *ps, natsMsg *m, uint64_t stream_ns)
+static int on_msg(struct pieces *ps, natsMsg *m, uint64_t stream_ns, uint64_t stream_seq)
 {
 	struct fleet_msg_hdrs h = {
 	    hdr(m, FLEET_H_KIND),  hdr(m, FLEET_H_FILE),  hdr(m, FLEET_H_SEQ), hdr(m, FLEET_H_PART),
@@ -164,6 +166,7 @@ static int on_msg(struct pieces *ps, natsMsg *m, uint64_t stream_ns)
 	memset(p, 0, sizeof(*p));
 	p->m = pm;
 	p->stream_ns = stream_ns;
+	p->stream_seq = stream_seq;
 	p->len = (size_t)natsMsg_GetDataLength(m);
 	if (ps->want_data) {
 		p->data = malloc(p->len ? p->len : 1);
@@ -177,9 +180,9 @@ static int on_msg(struct pieces *ps, natsMsg *m, uint64_t stream_ns)
 	return 0;
 }
 
-/* Reads the messages of subj from start_ns (0: all), through an ephemeral
- * pull consumer that the server forgets after a minute unused, up to the
- * stream's end, a message stamped at or after ps->stop_ns, or (a window's
+/* Reads the messages of subj from ps->start_seq, else from start_ns (0:
+ * all), through an ephemeral pull consumer that the server forgets after a
+ * minute unused, up to the stream's end, ps->stop_seq, or (a window's
  * chunks) every active file done. */
 static int fetch_subject(struct fleet_conn *c, const char *stream, const char *subj,
 			 uint64_t start_ns, int headers_only, struct pieces *ps, struct sr_err *err)
@@ -190,13 +193,16 @@ static int fetch_subject(struct fleet_conn *c, const char *stream, const char *s
 	jsErrCode jerr = 0;
 	natsStatus s;
 	uint64_t pending;
-	int rc = 0, timeouts = 0, end = 0;
+	int rc = 0, timeouts = 0, end = 0, probe;
 
 	jsSubOptions_Init(&so);
 	so.Stream = stream;
 	so.Config.AckPolicy = js_AckNone;
-	so.Config.DeliverPolicy = start_ns ? js_DeliverByStartTime : js_DeliverAll;
-	so.Config.OptStartTime = (int64_t)start_ns;
+	so.Config.DeliverPolicy = ps->start_seq ? js_DeliverByStartSequence
+				  : start_ns	? js_DeliverByStartTime
+						: js_DeliverAll;
+	so.Config.OptStartSeq = ps->start_seq;
+	so.Config.OptStartTime = ps->start_seq ? 0 : (int64_t)start_ns;
 	so.Config.HeadersOnly = headers_only;
 	so.Config.InactiveThreshold = 60ll * 1000000000ll;
 	so.Config.MemoryStorage = true;
@@ -220,10 +226,17 @@ static int fetch_subject(struct fleet_conn *c, const char *stream, const char *s
 	jsConsumerInfo_Destroy(ci);
 	if (ps->files && !ps->left)
 		end = 1;
-	while (pending && !rc && !end) {
+	/* a consumer just created on a loaded cluster may report nothing
+	 * pending while messages are there: one short look anyway */
+	probe = !pending;
+	while ((pending || probe) && !rc && !end) {
 		natsMsgList list = {0};
 
-		s = natsSubscription_Fetch(&list, sub, ps->batch ? ps->batch : 256, 5000, &jerr);
+		s = natsSubscription_Fetch(&list, sub, ps->batch ? ps->batch : 256,
+					   probe ? 300 : 5000, &jerr);
+		if (probe && s != NATS_OK)
+			break;
+		probe = 0;
 		if (s == NATS_TIMEOUT && ++timeouts < 6)
 			continue;
 		if (s != NATS_OK) {
@@ -238,18 +251,19 @@ static int fetch_subject(struct fleet_conn *c, const char *stream, const char *s
 		}
 		for (int i = 0; i < list.Count && !rc && !end; i++) {
 			jsMsgMetaData *md = NULL;
-			uint64_t ts = 0;
+			uint64_t ts = 0, seq = 0;
 
 			if (natsMsg_GetMetaData(&md, list.Msgs[i]) == NATS_OK) {
 				ts = (uint64_t)md->Timestamp;
+				seq = md->Sequence.Stream;
 				pending = md->NumPending;
 				jsMsgMetaData_Destroy(md);
 			}
-			if (ts >= ps->stop_ns) {
+			if (seq >= ps->stop_seq) {
 				end = 1;
 				break;
 			}
-			rc = on_msg(ps, list.Msgs[i], ts);
+			rc = on_msg(ps, list.Msgs[i], ts, seq);
 			if (ps->files && !ps->left)
 				end = 1;
 		}
@@ -629,26 +643,38 @@ static int files_collect(void *ctx, struct piece *v, size_t i, size_t j)
 }
 
 struct cover {
-	uint64_t since_ns;
-	int missing; /* files whose window lacks its covering snapshot */
+	uint64_t since_ns, start_ns;
+	int missing; /* files whose window may lack chunks or its snapshot */
 };
 
-/* Does the window's first chunk of a file (the first one ending at or after
- * --since) have its snapshot among the chunks fetched (or start the file)? */
+/* Is a file's window whole among the chunks fetched? Either they start the
+ * file, or the first of them ends before --since (so nothing before it is
+ * in the window: the server's start-by-time may start a little late) and a
+ * snapshot chunk comes before the window's first chunk (the reader's seek
+ * goes there). A closed file stored after the fetch's start with no chunk
+ * fetched lost them to that late start. */
 static int cover_check(void *ctx, struct piece *v, size_t i, size_t j)
 {
 	struct cover *cv = ctx;
-	int first = 1;
+	int first = 1, early = 0;
 
 	for (size_t k = i; k < j; k++) {
 		struct fmt_chunk_hdr ch;
 
+		if (v[k].m.kind == FLEET_KIND_END && first && v[k].m.seq &&
+		    v[k].stream_ns >= cv->start_ns && k + 1 == j) {
+			cv->missing++;
+			return 0;
+		}
 		if (v[k].m.kind != FLEET_KIND_CHUNK)
 			continue;
-		if (first && v[k].m.seq == 0)
-			return 0;
-		first = 0;
-		if (v[k].m.part == 0 && !fleet_chunk_hdr(v[k].data, v[k].len, 0, &ch) &&
+		if (first) {
+			if (v[k].m.seq == 0)
+				return 0;
+			early = v[k].m.last_ts + FLEET_SLACK_NS < cv->since_ns;
+			first = 0;
+		}
+		if (early && v[k].m.part == 0 && !fleet_chunk_hdr(v[k].data, v[k].len, 0, &ch) &&
 		    (ch.flags & FMT_CHF_SNAPSHOT))
 			return 0;
 		if (v[k].m.last_ts >= cv->since_ns) {
@@ -656,6 +682,8 @@ static int cover_check(void *ctx, struct piece *v, size_t i, size_t j)
 			return 0;
 		}
 	}
+	if (!first && !early)
+		cv->missing++;
 	return 0;
 }
 
@@ -710,6 +738,7 @@ static int run_fetch(const char *url, const struct fleet_fetch_opts *o, int want
 	struct fleet_conn c;
 	size_t nh = o->nhosts ? o->nhosts : 1;
 	uint64_t lookback = o->lookback_ns ? o->lookback_ns : FLEET_LOOKBACK_NS, start = 0;
+	uint64_t last_seq = 0; /* the stream's newest message */
 	int rc, window = want_data && (o->since_ns || o->until_ns);
 
 	*out = NULL;
@@ -718,7 +747,7 @@ static int run_fetch(const char *url, const struct fleet_fetch_opts *o, int want
 	ps.want_data = want_data;
 	ps.f = f;
 	ps.until_ns = o->until_ns ? o->until_ns : UINT64_MAX;
-	ps.stop_ns = UINT64_MAX;
+	ps.stop_seq = UINT64_MAX;
 	rc = parse_url(url, server, sizeof(server), stream, sizeof(stream), err);
 	if (!rc)
 		rc = fleet_conn_open(&c, servers, 1, NULL, 0, NULL, err);
@@ -733,6 +762,7 @@ static int run_fetch(const char *url, const struct fleet_fetch_opts *o, int want
 		if (js_GetStreamInfo(&si, c.js, stream, NULL, &jerr) == NATS_OK && si) {
 			f->stream_msgs = si->State.Msgs;
 			f->stream_bytes = si->State.Bytes;
+			last_seq = si->State.LastSeq;
 			jsStreamInfo_Destroy(si);
 		}
 	}
@@ -770,25 +800,35 @@ static int run_fetch(const char *url, const struct fleet_fetch_opts *o, int want
 		rc = fetch_chunks(&c, stream, o, start, !want_data, &ps, err);
 	/* the snapshot that gives the window's first chunk its processes may
 	 * be older than the lookback (a longer snapshot interval, a publisher
-	 * that lagged): fetch further back, a longer stretch each time */
-	while (!rc && window && start) {
-		struct cover cv = {o->since_ns, 0};
+	 * that lagged): fetch further back by stream sequence, up to the first
+	 * message already held, 4 times as many messages each time */
+	for (uint64_t back = 0; !rc && window && start;) {
+		struct cover cv = {o->since_ns, start, 0};
 		struct wfile *files = ps.files;
 		size_t nfiles = ps.nfiles;
+		uint64_t first = last_seq + 1;
 
 		rc = each_file(&ps, cover_check, &cv);
 		if (rc || !cv.missing)
 			break;
-		lookback *= 4;
-		ps.stop_ns = start;
-		ps.batch = 2; /* what passes stop_ns is fetched for nothing */
-		start = o->since_ns > lookback ? o->since_ns - lookback : 0;
+		for (size_t i = 0; i < ps.n; i++)
+			if (ps.v[i].m.kind == FLEET_KIND_CHUNK && ps.v[i].stream_seq < first)
+				first = ps.v[i].stream_seq;
+		if (first <= 1)
+			break;
+		back = back ? back * 4 : 16;
+		ps.start_seq = first > back ? first - back : 1;
+		ps.stop_seq = first;
 		ps.files = NULL;
 		ps.nfiles = 0;
-		rc = fetch_chunks(&c, stream, o, start, 0, &ps, err);
+		rc = fetch_chunks(&c, stream, o, 0, 0, &ps, err);
 		ps.files = files;
 		ps.nfiles = nfiles;
+		if (ps.start_seq == 1)
+			break;
 	}
+	ps.start_seq = 0;
+	ps.stop_seq = UINT64_MAX;
 	fleet_conn_close(&c);
 	if (!rc && want_data) {
 		snprintf(f->dir, sizeof(f->dir), "%s/sysreplay-nats-XXXXXX",
