@@ -26,12 +26,11 @@ struct pview {
 	uint32_t len[SCAP_MAX_PARAMS];
 };
 
-/* Our parameters being assembled for one record. */
+/* Our parameters being assembled for one record. Only what comes before p
+ * is cleared per record: p[i] and len[i] are read only where set[i] is. */
 struct oparams {
 	unsigned max; /* highest index set + 1 */
 	uint8_t set[EVT_MAX_PARAMS];
-	const uint8_t *p[EVT_MAX_PARAMS];
-	uint32_t len[EVT_MAX_PARAMS];
 	/* side values */
 	int64_t res;
 	int has_res;
@@ -40,7 +39,9 @@ struct oparams {
 	int has_tid, has_pid, has_ptid, has_uid, has_gid, has_nr, has_scid;
 	const uint8_t *comm, *argv0, *argv, *texe, *cwd, *cgroups;
 	uint32_t comm_len, argv0_len, argv_len, texe_len, cwd_len, cgroups_len;
-	uint8_t tmp[EVT_MAX_PARAMS][72]; /* last: not cleared between events */
+	const uint8_t *p[EVT_MAX_PARAMS];
+	uint32_t len[EVT_MAX_PARAMS];
+	uint8_t tmp[EVT_MAX_PARAMS][72];
 };
 
 static struct oparams *oparams_reset(struct scap_src *s)
@@ -48,7 +49,7 @@ static struct oparams *oparams_reset(struct scap_src *s)
 	if (!s->ops_buf)
 		s->ops_buf = malloc(sizeof(struct oparams));
 	if (s->ops_buf)
-		memset(s->ops_buf, 0, offsetof(struct oparams, tmp));
+		memset(s->ops_buf, 0, offsetof(struct oparams, p));
 	return s->ops_buf;
 }
 
@@ -563,22 +564,30 @@ header:
 	if (x && !o->has_res && !hdr && !(d->flags & (SD_SINGLE | SD_PROCEXIT)))
 		h.flags |= EVT_RF_NORES;
 	memcpy(h.comm, t->comm, EVT_COMM_LEN);
-	evt_builder_begin(&s->b, type, &h);
+	h.type = (uint16_t)type;
 	{
+		static const int64_t no_fd = -1;
 		const struct evt_info *info = evt_info_get(type);
-		for (unsigned i = 0; i < o->max && !rc; i++) {
+
+		/* parameters the event left out: an fd reads as -1, the rest empty */
+		for (unsigned i = 0; i < o->max; i++) {
 			if (o->set[i])
-				rc = evt_builder_add(&s->b, o->p[i], o->len[i]);
-			else if (info && i < info->nparams && info->params[i].type == PT_FD)
-				rc = evt_builder_add_s64(&s->b, -1);
-			else
-				rc = evt_builder_add(&s->b, NULL, 0);
+				continue;
+			if (info && i < info->nparams && info->params[i].type == PT_FD) {
+				o->p[i] = (const uint8_t *)&no_fd;
+				o->len[i] = 8;
+			} else {
+				o->p[i] = NULL;
+				o->len[i] = 0;
+			}
 		}
 	}
-	if (!rc) {
+	{
 		uint64_t at[2] = {s->q.len, s->cur_num};
 
-		rc = scap_buf_put(&s->qnum, at, sizeof(at)) ? SR_ENOMEM : scap_emit(s, &s->q);
+		rc = scap_buf_put(&s->qnum, at, sizeof(at))
+			 ? SR_ENOMEM
+			 : scap_emit_rec(&s->q, &h, o->max, o->p, o->len);
 	}
 out:
 	return rc;
@@ -761,7 +770,7 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 		if (scap_meta_flush(s, ts))
 			return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
-	d = scap_evdef_get(type);
+	d = type < SCAP_EVT_ID_MAX ? s->evd[type] : NULL;
 	if (d && (type == SCAP_CONTAINER_JSON || type == SCAP_CONTAINER_JSON_2))
 		return container_event(s, ev, evlen, hdr, large, v2, ts, err);
 	if (!d || (d->flags & SD_SKIP))
@@ -845,26 +854,18 @@ static int container_event(struct scap_src *s, const uint8_t *ev, uint32_t evlen
 
 /* ---------- blocks ---------- */
 
-/* Reads exactly n bytes (appending to s->blk); returns bytes read, <0 on a stream error. */
-static long read_n(struct scap_src *s, size_t n, struct sr_err *err)
+/* The next n bytes of the stream, in place (valid until the next block is
+ * read); *got says how many there are, fewer at the end. NULL with why set
+ * on a stream error. */
+static const uint8_t *peek_n(struct scap_src *s, size_t n, size_t *got, struct sr_err *why)
 {
-	size_t got = 0;
+	const uint8_t *p = scap_in_peek(&s->in, n, got);
 
-	while (got < n) {
-		/* Grow as data arrives, so a lying length cannot make us allocate it all. */
-		size_t step = n - got < (1u << 20) ? n - got : (1u << 20), r;
-
-		if (scap_buf_reserve(&s->blk, step))
-			return sr_err_set(err, SR_ENOMEM, "out of memory");
-		r = scap_in_read(&s->in, s->blk.p + s->blk.len, step);
-		s->blk.len += r;
-		got += r;
-		if (r < step)
-			break;
+	if (*got < n && s->in.err) {
+		sr_err_set(why, SR_ECORRUPT, "%s", s->in.msg);
+		return NULL;
 	}
-	if (got < n && s->in.err)
-		return sr_err_set(err, SR_ECORRUPT, "%s", s->in.msg);
-	return (long)got;
+	return p;
 }
 
 static int fail(struct scap_src *s, struct sr_err *err, const struct sr_err *why)
@@ -887,31 +888,30 @@ static void read_block(struct scap_src *s)
 {
 	struct sr_err why;
 	uint32_t bt, tl, trail;
-	long r;
-	const uint8_t *body;
+	size_t got;
+	const uint8_t *p, *body;
 	size_t blen;
 	int rc = 0;
 
 	sr_err_clear(&why);
-	s->blk.len = 0;
 	s->cur_off = s->off;
 	s->cur_block = s->blockno;
-	r = read_n(s, 8, &why);
-	if (r < 0) {
+	p = peek_n(s, 8, &got, &why);
+	if (!p && why.code) {
 		fail(s, NULL, &why);
 		return;
 	}
-	if (r == 0) {
+	if (got == 0) {
 		s->eof = 1;
 		return;
 	}
-	if (r < 8) {
-		sr_err_set(&why, SR_ECORRUPT, "truncated block header (%ld of 8 bytes)", r);
+	if (got < 8) {
+		sr_err_set(&why, SR_ECORRUPT, "truncated block header (%zu of 8 bytes)", got);
 		fail(s, NULL, &why);
 		return;
 	}
-	bt = sr_rd32(s->blk.p);
-	tl = sr_rd32(s->blk.p + 4);
+	bt = sr_rd32(p);
+	tl = sr_rd32(p + 4);
 	if (!s->saw_shb && bt != SCAP_BT_SHB) {
 		sr_err_set(&why, SR_EFORMAT, "not a scap capture (first block type 0x%x)", bt);
 		fail(s, NULL, &why);
@@ -923,28 +923,30 @@ static void read_block(struct scap_src *s)
 		fail(s, NULL, &why);
 		return;
 	}
-	r = read_n(s, tl - 8, &why);
-	if (r < 0) {
+	p = peek_n(s, tl, &got, &why);
+	if (!p) {
 		fail(s, NULL, &why);
 		return;
 	}
-	if ((uint32_t)r < tl - 8) {
+	if (got < tl) {
 		sr_err_set(&why, SR_ECORRUPT,
-			   "truncated: block (type 0x%x) claims %u bytes, only %ld remain", bt, tl,
-			   r + 8);
+			   "truncated: block (type 0x%x) claims %u bytes, only %zu remain", bt, tl,
+			   got);
 		fail(s, NULL, &why);
 		return;
 	}
-	trail = sr_rd32(s->blk.p + tl - 4);
+	trail = sr_rd32(p + tl - 4);
 	if (trail != tl) {
 		sr_err_set(&why, SR_ECORRUPT, "block length %u disagrees with its trailer %u", tl,
 			   trail);
 		fail(s, NULL, &why);
 		return;
 	}
+	/* consumed now; the bytes stay where they are until the next block */
+	scap_in_skip(&s->in, tl);
 	s->off += tl;
 	s->blockno++;
-	body = s->blk.p + 8;
+	body = p + 8;
 	blen = tl - 12;
 
 	switch (bt) {
@@ -1098,7 +1100,6 @@ static void src_close(struct evt_source *base)
 		free(s->pend.pool[i]);
 	free(s->pend.q);
 	free(s->thr);
-	free(s->blk.p);
 	free(s->q.p);
 	free(s->qnum.p);
 	free(s->snap.p);
@@ -1131,6 +1132,8 @@ int scap_source_open(const char *path, struct evt_source **out, struct sr_err *e
 	evt_builder_init(&s->b);
 	s->thr_max = scap_thr_max > SCAP_THR_MIN ? scap_thr_max : SCAP_THR_MIN;
 	s->thr_pin = UINT64_MAX;
+	for (unsigned i = 0; i < SCAP_EVT_ID_MAX; i++)
+		s->evd[i] = scap_evdef_get(i);
 	s->pend.max_bytes = scap_pend_max_bytes;
 	s->pend.max_n = scap_pend_max_entries ? scap_pend_max_entries : 1;
 	if (s->pend.max_n > s->thr_max / 2)
