@@ -370,6 +370,15 @@ static int want(const struct scap_src *s, unsigned type)
 	return !s->filter || (s->want[type >> 3] & (1u << (type & 7)));
 }
 
+/* set_header_types: a type the caller reads only the header of, and that
+ * neither changes the thread table nor may vanish (generic records without
+ * a syscall number are dropped): its parameters are never looked at. */
+static int header_only(const struct scap_src *s, const struct scap_evdef *d)
+{
+	return s->hdr_only && d->our && !want(s, d->our) &&
+	       !(d->flags & (SD_GENERIC | SD_CLONE | SD_EXEC | SD_PROCEXIT));
+}
+
 /* PROCINFO for a clone child the process list did not have. */
 static int clone_child_procinfo(struct scap_src *s, const struct oparams *o, uint64_t tid,
 				uint64_t ts)
@@ -408,11 +417,7 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 	struct scap_thr *t;
 	unsigned type = d->our;
 	int rc = 0;
-	/* set_header_types: a type the caller reads only the header of, and
-	 * that neither changes the thread table nor may vanish (generic
-	 * records without a syscall number are dropped): no parameters. */
-	int hdr = s->hdr_only && type && !want(s, type) &&
-		  !(d->flags & (SD_GENERIC | SD_CLONE | SD_EXEC | SD_PROCEXIT));
+	int hdr = header_only(s, d);
 
 	/* no thread creation while building this record (the clone child
 	 * below, say) may evict the thread it is built for */
@@ -788,8 +793,12 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 		}
 		return 0;
 	}
-	if (split_params(ev, evlen, hdr, large, v2,
-			 (d->flags & SD_SINGLE) || type == d->id ? d->ne : d->nx, &v))
+	/* A record that will carry its header only: the parameters are not
+	 * split, and an enter waits with none. */
+	if (header_only(s, d))
+		v.n = 0;
+	else if (split_params(ev, evlen, hdr, large, v2,
+			      (d->flags & SD_SINGLE) || type == d->id ? d->ne : d->nx, &v))
 		return sr_err_set(err, SR_ECORRUPT, "event (type %u) parameter lengths are damaged",
 				  type);
 	if (d->flags & SD_SINGLE) {
