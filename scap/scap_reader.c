@@ -287,6 +287,14 @@ static uint8_t *pend_detach(struct scap_src *s, struct scap_thr *t, uint32_t *ca
 	uint8_t *b = t->pend_buf;
 
 	*capp = t->pend_cap;
+	/* Usually the enter is the newest queued (its exit came next): its
+	 * entry goes now, so the ring stays short and compaction is rare. */
+	if (p->len) {
+		struct scap_pend_ref *last = &p->q[(p->head + p->len - 1) & (p->cap - 1)];
+
+		if (last->tid == t->tid && last->seq == t->pend_seq)
+			p->len--;
+	}
 	p->n--;
 	p->bytes -= t->pend_cap;
 	t->pend = 0;
@@ -365,7 +373,7 @@ static void load_params(const uint8_t *r, struct pview *v)
 	}
 }
 
-static int want(const struct scap_src *s, unsigned type)
+static inline int want(const struct scap_src *s, unsigned type)
 {
 	return !s->filter || (s->want[type >> 3] & (1u << (type & 7)));
 }
@@ -373,7 +381,7 @@ static int want(const struct scap_src *s, unsigned type)
 /* set_header_types: a type the caller reads only the header of, and that
  * neither changes the thread table nor may vanish (generic records without
  * a syscall number are dropped): its parameters are never looked at. */
-static int header_only(const struct scap_src *s, const struct scap_evdef *d)
+static inline int header_only(const struct scap_src *s, const struct scap_evdef *d)
 {
 	return s->hdr_only && d->our && !want(s, d->our) &&
 	       !(d->flags & (SD_GENERIC | SD_CLONE | SD_EXEC | SD_PROCEXIT));
@@ -740,59 +748,19 @@ static int split_params(const uint8_t *ev, uint32_t evlen, unsigned hdr, int lar
 	return 0;
 }
 
-static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t len,
-		    struct sr_err *err)
+/* The part of an event that makes a record: parameters split, enters held
+ * for their exit, records built. Out of line: most events never get here,
+ * and the front below stays small. */
+static __attribute__((noinline)) int event_record(struct scap_src *s, const struct scap_evdef *d,
+						  const uint8_t *ev, uint32_t evlen, unsigned hdr,
+						  int large, int v2, uint16_t cpu,
+						  struct sr_err *err)
 {
-	int has_flags = bt == SCAP_BT_EVF || bt == SCAP_BT_EVF_V2 || bt == SCAP_BT_EVF_V2_LARGE;
-	int v2 = bt == SCAP_BT_EV_V2 || bt == SCAP_BT_EVF_V2 || bt == SCAP_BT_EV_V2_LARGE ||
-		 bt == SCAP_BT_EVF_V2_LARGE;
-	int large = bt == SCAP_BT_EV_V2_LARGE || bt == SCAP_BT_EVF_V2_LARGE;
-	unsigned pre = has_flags ? 6 : 2, hdr = v2 ? SCAP_EVT_HDR_V2 : SCAP_EVT_HDR_V1;
-	const uint8_t *ev;
-	uint64_t ts, tid;
-	uint32_t evlen;
-	uint16_t type, cpu;
-	const struct scap_evdef *d;
+	uint64_t ts = sr_rd64(ev), tid = sr_rd64(ev + 8);
+	uint16_t type = sr_rd16(ev + 20);
 	struct pview v;
 	struct scap_thr *t;
 
-	if (len < pre + hdr)
-		return sr_err_set(err, SR_ECORRUPT, "event block too short (%zu bytes)", len);
-	cpu = sr_rd16(body);
-	ev = body + pre;
-	ts = sr_rd64(ev);
-	tid = sr_rd64(ev + 8);
-	evlen = sr_rd32(ev + 16);
-	type = sr_rd16(ev + 20);
-	/* The event must fit in its block (the block may carry padding). */
-	if (evlen < hdr || evlen > len - pre)
-		return sr_err_set(err, SR_ECORRUPT, "event length %u does not fit its block",
-				  evlen);
-	s->thr_clock++;
-	if (type < SCAP_NUM_TYPE_END)
-		s->evno++;
-	if (s->snap.len || s->snap_threads) {
-		if (scap_meta_flush(s, ts))
-			return sr_err_set(err, SR_ENOMEM, "out of memory");
-	}
-	d = type < SCAP_EVT_ID_MAX ? s->evd[type] : NULL;
-	if (d && (type == SCAP_CONTAINER_JSON || type == SCAP_CONTAINER_JSON_2))
-		return container_event(s, ev, evlen, hdr, large, v2, ts, err);
-	if (!d || (d->flags & SD_SKIP))
-		return 0; /* unknown or internal: skipped by length */
-	if (s->filter && !s->hdr_only && !want(s, d->our ? d->our : EVT_GENERIC) &&
-	    !(d->flags & (SD_CLONE | SD_EXEC | SD_PROCEXIT))) {
-		/* Not wanted and no effect on the thread table: only the pairing
-		 * state moves (a waiting enter of a wanted type still gets out). */
-		t = scap_thr_get(s, tid, 0);
-		if (t && t->pend) {
-			if (type == d->id + 1 && t->pend_type == d->id)
-				pend_drop(s, t); /* the exit of an unwanted pair */
-			else if (flush_pending(s, t))
-				return sr_err_set(err, SR_ENOMEM, "out of memory");
-		}
-		return 0;
-	}
 	/* A record that will carry its header only: the parameters are not
 	 * split, and an enter waits with none. */
 	if (header_only(s, d))
@@ -837,6 +805,61 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 	return build(s, d, tid, cpu, NULL, 0, &v, ts, 0) ? sr_err_set(err, SR_ENOMEM, "oom") : 0;
 }
 
+static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t len,
+		    struct sr_err *err)
+{
+	int has_flags = bt == SCAP_BT_EVF || bt == SCAP_BT_EVF_V2 || bt == SCAP_BT_EVF_V2_LARGE;
+	int v2 = bt == SCAP_BT_EV_V2 || bt == SCAP_BT_EVF_V2 || bt == SCAP_BT_EV_V2_LARGE ||
+		 bt == SCAP_BT_EVF_V2_LARGE;
+	int large = bt == SCAP_BT_EV_V2_LARGE || bt == SCAP_BT_EVF_V2_LARGE;
+	unsigned pre = has_flags ? 6 : 2, hdr = v2 ? SCAP_EVT_HDR_V2 : SCAP_EVT_HDR_V1;
+	const uint8_t *ev;
+	uint64_t ts, tid;
+	uint32_t evlen;
+	uint16_t type, cpu;
+	const struct scap_evdef *d;
+	struct scap_thr *t;
+
+	if (len < pre + hdr)
+		return sr_err_set(err, SR_ECORRUPT, "event block too short (%zu bytes)", len);
+	cpu = sr_rd16(body);
+	ev = body + pre;
+	ts = sr_rd64(ev);
+	tid = sr_rd64(ev + 8);
+	evlen = sr_rd32(ev + 16);
+	type = sr_rd16(ev + 20);
+	/* The event must fit in its block (the block may carry padding). */
+	if (evlen < hdr || evlen > len - pre)
+		return sr_err_set(err, SR_ECORRUPT, "event length %u does not fit its block",
+				  evlen);
+	s->thr_clock++;
+	if (type < SCAP_NUM_TYPE_END)
+		s->evno++;
+	if (s->snap.len || s->snap_threads) {
+		if (scap_meta_flush(s, ts))
+			return sr_err_set(err, SR_ENOMEM, "out of memory");
+	}
+	d = type < SCAP_EVT_ID_MAX ? s->evd[type] : NULL;
+	if (d && (type == SCAP_CONTAINER_JSON || type == SCAP_CONTAINER_JSON_2))
+		return container_event(s, ev, evlen, hdr, large, v2, ts, err);
+	if (!d || (d->flags & SD_SKIP))
+		return 0; /* unknown or internal: skipped by length */
+	if (s->filter && !s->hdr_only && !want(s, d->our ? d->our : EVT_GENERIC) &&
+	    !(d->flags & (SD_CLONE | SD_EXEC | SD_PROCEXIT))) {
+		/* Not wanted and no effect on the thread table: only the pairing
+		 * state moves (a waiting enter of a wanted type still gets out). */
+		t = scap_thr_get(s, tid, 0);
+		if (t && t->pend) {
+			if (type == d->id + 1 && t->pend_type == d->id)
+				pend_drop(s, t); /* the exit of an unwanted pair */
+			else if (flush_pending(s, t))
+				return sr_err_set(err, SR_ENOMEM, "out of memory");
+		}
+		return 0;
+	}
+	return event_record(s, d, ev, evlen, hdr, large, v2, cpu, err);
+}
+
 /* A container JSON event: a CONTAINERINFO record (state keeps the table,
  * so .scap replay and conversion know the container's name and image).
  * A document that is not a container description is skipped. */
@@ -866,7 +889,7 @@ static int container_event(struct scap_src *s, const uint8_t *ev, uint32_t evlen
 /* The next n bytes of the stream, in place (valid until the next block is
  * read); *got says how many there are, fewer at the end. NULL with why set
  * on a stream error. */
-static const uint8_t *peek_n(struct scap_src *s, size_t n, size_t *got, struct sr_err *why)
+static inline const uint8_t *peek_n(struct scap_src *s, size_t n, size_t *got, struct sr_err *why)
 {
 	const uint8_t *p = scap_in_peek(&s->in, n, got);
 
@@ -892,6 +915,13 @@ static int fail(struct scap_src *s, struct sr_err *err, const struct sr_err *why
 	return 0;
 }
 
+static inline int is_event_block(uint32_t bt)
+{
+	return bt == SCAP_BT_EV || bt == SCAP_BT_EV_INT || bt == SCAP_BT_EV_V2 ||
+	       bt == SCAP_BT_EV_V2_LARGE || bt == SCAP_BT_EVF || bt == SCAP_BT_EVF_V2 ||
+	       bt == SCAP_BT_EVF_V2_LARGE;
+}
+
 /* Reads and handles one block; sets eof or failed when done. */
 static void read_block(struct scap_src *s)
 {
@@ -902,7 +932,7 @@ static void read_block(struct scap_src *s)
 	size_t blen;
 	int rc = 0;
 
-	sr_err_clear(&why);
+	why.code = 0; /* the rest is set with the code (fail reads only those) */
 	s->cur_off = s->off;
 	s->cur_block = s->blockno;
 	p = peek_n(s, 8, &got, &why);
@@ -958,6 +988,13 @@ static void read_block(struct scap_src *s)
 	body = p + 8;
 	blen = tl - 12;
 
+	/* Event blocks first: nearly every block is one, of one type per file. */
+	if (bt == s->ev_bt || is_event_block(bt)) {
+		s->ev_bt = bt;
+		if (do_event(s, bt, body, blen, &why))
+			fail(s, NULL, &why);
+		return;
+	}
 	switch (bt) {
 	case SCAP_BT_SHB:
 		if (blen < 16 || sr_rd32(body) != SCAP_SHB_MAGIC) {
@@ -1004,15 +1041,6 @@ static void read_block(struct scap_src *s)
 	case SCAP_BT_UL_INT:
 	case SCAP_BT_UL_V2:
 		rc = scap_meta_userlist(s, bt, body, blen, &why);
-		break;
-	case SCAP_BT_EV:
-	case SCAP_BT_EV_INT:
-	case SCAP_BT_EV_V2:
-	case SCAP_BT_EV_V2_LARGE:
-	case SCAP_BT_EVF:
-	case SCAP_BT_EVF_V2:
-	case SCAP_BT_EVF_V2_LARGE:
-		rc = do_event(s, bt, body, blen, &why);
 		break;
 	default:
 		break; /* interface lists and unknown blocks: skipped by length */
