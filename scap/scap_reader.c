@@ -598,9 +598,13 @@ header:
 	{
 		uint64_t at[2] = {s->q.len, s->cur_num};
 
-		rc = scap_buf_put(&s->qnum, at, sizeof(at))
-			 ? SR_ENOMEM
-			 : scap_emit_rec(&s->q, &h, o->max, o->p, o->len);
+		if (scap_buf_reserve(&s->qnum, sizeof(at))) {
+			rc = SR_ENOMEM;
+		} else {
+			memcpy(s->qnum.p + s->qnum.len, at, sizeof(at));
+			s->qnum.len += sizeof(at);
+			rc = scap_emit_rec(&s->q, &h, o->max, o->p, o->len);
+		}
 	}
 out:
 	return rc;

@@ -15,7 +15,7 @@
 
 /* ---------- small helpers ---------- */
 
-int scap_buf_reserve(struct scap_buf *b, size_t more)
+int scap_buf_grow(struct scap_buf *b, size_t more)
 {
 	if (b->len + more < b->len)
 		return SR_ENOMEM;
