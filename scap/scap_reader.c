@@ -809,14 +809,24 @@ static __attribute__((noinline)) int event_record(struct scap_src *s, const stru
 	return build(s, d, tid, cpu, NULL, 0, &v, ts, 0) ? sr_err_set(err, SR_ENOMEM, "oom") : 0;
 }
 
-static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t len,
-		    struct sr_err *err)
+/* What an event block type says about its layout (s->ev_bt's, kept). */
+static void event_layout(struct scap_src *s, uint32_t bt)
 {
 	int has_flags = bt == SCAP_BT_EVF || bt == SCAP_BT_EVF_V2 || bt == SCAP_BT_EVF_V2_LARGE;
-	int v2 = bt == SCAP_BT_EV_V2 || bt == SCAP_BT_EVF_V2 || bt == SCAP_BT_EV_V2_LARGE ||
-		 bt == SCAP_BT_EVF_V2_LARGE;
-	int large = bt == SCAP_BT_EV_V2_LARGE || bt == SCAP_BT_EVF_V2_LARGE;
-	unsigned pre = has_flags ? 6 : 2, hdr = v2 ? SCAP_EVT_HDR_V2 : SCAP_EVT_HDR_V1;
+
+	s->ev_bt = bt;
+	s->ev_v2 = bt == SCAP_BT_EV_V2 || bt == SCAP_BT_EVF_V2 || bt == SCAP_BT_EV_V2_LARGE ||
+		   bt == SCAP_BT_EVF_V2_LARGE;
+	s->ev_large = bt == SCAP_BT_EV_V2_LARGE || bt == SCAP_BT_EVF_V2_LARGE;
+	s->ev_pre = has_flags ? 6 : 2;
+	s->ev_hdr = s->ev_v2 ? SCAP_EVT_HDR_V2 : SCAP_EVT_HDR_V1;
+}
+
+/* One event block of type s->ev_bt. */
+static int do_event(struct scap_src *s, const uint8_t *body, size_t len, struct sr_err *err)
+{
+	int v2 = s->ev_v2, large = s->ev_large;
+	unsigned pre = s->ev_pre, hdr = s->ev_hdr;
 	const uint8_t *ev;
 	uint64_t ts, tid;
 	uint32_t evlen;
@@ -994,8 +1004,9 @@ static void read_block(struct scap_src *s)
 
 	/* Event blocks first: nearly every block is one, of one type per file. */
 	if (bt == s->ev_bt || is_event_block(bt)) {
-		s->ev_bt = bt;
-		if (do_event(s, bt, body, blen, &why))
+		if (bt != s->ev_bt)
+			event_layout(s, bt);
+		if (do_event(s, body, blen, &why))
 			fail(s, NULL, &why);
 		return;
 	}
@@ -1173,6 +1184,8 @@ int scap_source_open(const char *path, struct evt_source **out, struct sr_err *e
 	evt_builder_init(&s->b);
 	s->thr_max = scap_thr_max > SCAP_THR_MIN ? scap_thr_max : SCAP_THR_MIN;
 	s->thr_pin = UINT64_MAX;
+	/* a real event block type: ev_bt never matches an unknown block */
+	event_layout(s, SCAP_BT_EV);
 	for (unsigned i = 0; i < SCAP_EVT_ID_MAX; i++)
 		s->evd[i] = scap_evdef_get(i);
 	s->pend.max_bytes = scap_pend_max_bytes;

@@ -99,7 +99,9 @@ struct scap_src {
 	uint64_t blockno; /* 0-based number of the next block */
 	uint64_t cur_off, cur_block;
 	int eof, failed, saw_shb;
-	uint32_t ev_bt; /* the event block type seen last (0: none yet) */
+	uint32_t ev_bt;	     /* the event block type seen last (0: none yet) */
+	int ev_v2, ev_large; /* its layout (event_layout in scap_reader.c) */
+	unsigned ev_pre, ev_hdr;
 	struct sr_err pending_err;
 	uint16_t major, minor;
 	/* evt.num as sysdig gives it: sysdig numbers the event blocks of the
