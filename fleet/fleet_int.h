@@ -15,6 +15,16 @@
 #define FLEET_H_LAST  "Sysrec-Last-Ts"
 #define FLEET_H_NAME  "Sysrec-Name" /* evidence header: the file's name on disk */
 
+/* Reading a window (fleet_fetch.c): chunks are fetched from the stream
+ * time since - FLEET_LOOKBACK_NS (the recorder's default snapshot interval,
+ * 30 s, and 10 s for clocks apart), further back when the covering snapshot
+ * is not among them; a file is done once a chunk starts FLEET_SLACK_NS
+ * after until. Messages are fetched FLEET_WINDOW_BATCH at a time, so that
+ * stopping wastes little. */
+#define FLEET_LOOKBACK_NS  40000000000ull
+#define FLEET_SLACK_NS	   1000000000ull
+#define FLEET_WINDOW_BATCH 8
+
 /* The connection (outputs/out_natsconn: the setup the nats alert output uses
  * too) with the fleet's policy: JetStream always; the publisher reconnects
  * forever (retry_forever), a reader gives up after a few attempts. Closed

@@ -77,6 +77,10 @@ struct out_ops {
 		    struct sr_err *err);
 	void (*close)(struct out_target *t);
 	int (*flush)(struct out_target *t, struct sr_err *err); /* NULL: not pipelined */
+	/* Optional, once when the output is set up: what the target needs
+	 * before any alert (a client library, out_dl.h); failing refuses the
+	 * output at start rather than retrying forever. */
+	int (*prepare)(struct sr_err *err);
 };
 
 struct out_target {

@@ -121,4 +121,5 @@ static int nats_flush(struct out_target *t, struct sr_err *err)
 	return s == NATS_OK ? 0 : out_nats_fail(err, s, "flush");
 }
 
-const struct out_ops out_ops_nats = {nats_open, nats_send, nats_close, nats_flush};
+const struct out_ops out_ops_nats = {
+    .open = nats_open, .send = nats_send, .close = nats_close, .flush = nats_flush};

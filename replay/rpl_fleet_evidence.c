@@ -19,16 +19,8 @@
 #include "../fleet/fleet.h"
 #include "rpl.h"
 
-int rpl_fleet_evidence_list(const char *url)
+void rpl_fleet_evidence_list(const struct fleet_fetch *f)
 {
-	struct fleet_fetch *f;
-	struct sr_err err;
-
-	sr_err_clear(&err);
-	if (fleet_hosts(url, &f, &err)) {
-		fprintf(stderr, "sysreplay: %s\n", err.msg);
-		return 2;
-	}
 	printf("HOST ID NAME CHUNKS EVENTS FIRST LAST CLOSED\n");
 	for (size_t i = 0; i < f->nevidence; i++) {
 		const struct fleet_evidence_info *e = &f->evidence[i];
@@ -39,8 +31,6 @@ int rpl_fleet_evidence_list(const char *url)
 		rpl_fleet_print_time(e->last_ts);
 		printf(" %s\n", e->closed ? "yes" : "no");
 	}
-	fleet_fetch_free(f);
-	return 0;
 }
 
 /* Copies from into a new file to (refused when to exists, unless force). */
@@ -77,6 +67,7 @@ int rpl_cmd_fetch(int argc, char **argv)
 	static const struct option lo[] = {
 	    {"output", required_argument, NULL, 'o'},
 	    {"force", no_argument, NULL, 'F'},
+	    {"host", required_argument, NULL, 'H'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *out = NULL;
@@ -92,8 +83,10 @@ int rpl_cmd_fetch(int argc, char **argv)
 			out = optarg;
 		else if (c == 'F')
 			force = 1;
-		else
+		else if (c != 'H')
 			return rpl_usage_error("fetch", "unknown option");
+		else if (rpl_fleet_opt_host(optarg))
+			return RPL_EXIT_BAD;
 	}
 	if (!out || optind + 1 != argc || !fleet_is_url(argv[optind]))
 		return rpl_usage_error("fetch", "one nats://HOST:PORT/STREAM source and -o OUT");

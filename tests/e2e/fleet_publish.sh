@@ -11,7 +11,18 @@ N=fleet_publish
 command -v nats-server >/dev/null || { skip $N "nats-server not installed"; exit 0; }
 why=$(record_can_run) || { skip $N "$why"; exit 0; }
 . tests/e2e/nats_cluster.inc
-nats_cluster_start || exit 0
+T=$(mktemp -d)
+PIDS=""
+cleanup() {
+	local p
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	nats_cluster_stop
+	rm -rf "$T"
+}
+trap cleanup EXIT
+nats_cluster_start "$T" || { fail $N "fleet init: $(tail -1 "$T/init.out")"; exit 0; }
+URL=$NATS_URL
 
 cat >"$T/r.yaml" <<Y
 - rule: Secret read
@@ -24,7 +35,7 @@ Y
 echo s >"$T/secret"
 cat >"$T/fleet.yaml" <<Y
 fleet:
-  servers: [nats://127.0.0.1:$B, nats://127.0.0.1:$((B + 1))]
+  servers: [nats://127.0.0.1:$NB, nats://127.0.0.1:$((NB + 1))]
   drain: 60s
 Y
 mkdir "$T/ring"
@@ -58,6 +69,11 @@ id=$(awk -v n="$(basename "$E")" '$1=="epsilon" && $3==n && $NF=="yes" {print $2
 [ -n "$id" ] && pass "$N: hosts --evidence lists it by id ($id) and file name" ||
 	fail "$N: hosts --evidence" "$(cat "$T/evl.out")"
 
+"$R" hosts --evidence --host epsilon "$URL" >"$T/evh.out" 2>&1
+"$R" hosts --evidence --host zeta "$URL" >"$T/evz.out" 2>&1
+grep -q "^epsilon $id " "$T/evh.out" && ! grep -q "^epsilon" "$T/evz.out" &&
+	pass "$N: hosts --evidence --host lists that host's evidence only" ||
+	fail "$N: hosts --evidence --host" "$(cat "$T/evh.out" "$T/evz.out")"
 "$R" fetch "$URL?evidence=$id" -o "$T/got.sysrec" >/dev/null 2>"$T/fetch.err"
 cmp -s "$E" "$T/got.sysrec" && pass "$N: the fetched evidence file is byte-identical" ||
 	fail "$N: fetch" "$(cat "$T/fetch.err"; ls -l "$E" "$T/got.sysrec")"
@@ -68,6 +84,14 @@ ln=$("$R" events -c "$E")
 nn=$("$R" events -c "$URL?evidence=$id" 2>"$T/n.err")
 [ "$ln" = "$nn" ] && [ "$ln" -gt 0 ] && pass "$N: events over ?evidence=ID equal the local file's ($ln)" ||
 	fail "$N: events ?evidence" "local $ln nats $nn $(head -2 "$T/n.err")"
+# --host and ?host= combine with ?evidence=: that host's evidence, or none
+"$R" fetch --host epsilon "$URL?evidence=$id" -o "$T/goth.sysrec" >/dev/null 2>"$T/fetchh.err"
+nh=$("$R" events -c "$URL?host=epsilon&evidence=$id" 2>"$T/nh.err")
+"$R" events -c --host zeta "$URL?evidence=$id" >"$T/nz.out" 2>"$T/nz.err"
+rz=$?
+cmp -s "$E" "$T/goth.sysrec" && [ "$nh" = "$ln" ] && { [ $rz != 0 ] || [ "$(cat "$T/nz.out")" = 0 ]; } &&
+	pass "$N: --host and ?host= combine with ?evidence= (another host's: no events, rc $rz)" ||
+	fail "$N: --host with ?evidence" "cmp/$nh/$ln/rc $rz: $(cat "$T/fetchh.err" "$T/nh.err" "$T/nz.out" "$T/nz.err" | head -4)"
 "$R" events -c "$URL?evidence=../x" >/dev/null 2>"$T/bad.err"
 [ $? = 2 ] && grep -q "evidence id" "$T/bad.err" && pass "$N: a bad evidence id is refused (exit 2)" ||
 	fail "$N: bad id" "$(cat "$T/bad.err")"
@@ -75,9 +99,9 @@ nn=$("$R" events -c "$URL?evidence=$id" 2>"$T/n.err")
 # push again: nothing new; with the evidence state removed, the same
 # message ids make the stream drop every message as a duplicate
 m0=$(nats_stream_msgs)
-"$BIN/sysrec" fleet push $S --hostname epsilon -w "$T/ring/cap.sysrec" >"$T/p1.out" 2>&1
+"$BIN/sysrec" fleet push $NATS_S --hostname epsilon -w "$T/ring/cap.sysrec" >"$T/p1.out" 2>&1
 rm "$T/ring/cap.sysrec.fleet-evidence"
-"$BIN/sysrec" fleet push $S --hostname epsilon -w "$T/ring/cap.sysrec" >"$T/p2.out" 2>&1
+"$BIN/sysrec" fleet push $NATS_S --hostname epsilon -w "$T/ring/cap.sysrec" >"$T/p2.out" 2>&1
 m1=$(nats_stream_msgs)
 grep -q "0 evidence" "$T/p1.out" && grep -q " 1 evidence" "$T/p2.out" && [ -n "$m0" ] && [ "$m0" = "$m1" ] &&
 	pass "$N: evidence sent again is not stored twice ($m1 messages)" ||
@@ -93,7 +117,7 @@ cat >>"$T/eta.yaml" <<Y
 outputs:
   nats:
     enabled: true
-    servers: [nats://127.0.0.1:$B]
+    servers: [nats://127.0.0.1:$NB]
     subject: own.alerts
 Y
 for h in zeta eta; do
