@@ -17,7 +17,7 @@
 #include <stdio.h>
 
 #include "../common/sr_err.h"
-#include "fld.h"
+#include "../fields/fld.h"
 
 struct flt_arena;
 struct flt_node; /* AST node, defined in flt_ast.h */
@@ -66,6 +66,11 @@ int flt_eval(const struct flt_prog *p, struct fld_ctx *c);
  * the filter does not constrain evt.type. */
 void flt_prog_types(const struct flt_prog *p, uint8_t set[32]);
 void flt_prog_dump(const struct flt_prog *p, FILE *out);
+/* 1 when a field the filter reads needs the state engine (NULL: 0), as
+ * fld_ref_needs_state() decides per field; strict as in
+ * fld_ref_needs_state_ex() (fields/fld_needs.h). */
+int flt_prog_needs_state(const struct flt_prog *p);
+int flt_prog_needs_state_ex(const struct flt_prog *p, int strict);
 
 /* "file:line:col: msg" + source line + caret, to out. src is the text parsed. */
 void flt_error_print(FILE *out, const char *file, const char *src, const struct sr_err *err);

@@ -16,7 +16,7 @@
 #include <stdio.h>
 
 #include "../common/sr_err.h"
-#include "fld.h"
+#include "../fields/fld.h"
 
 enum rule_priority {
 	RP_EMERGENCY,
