@@ -55,7 +55,9 @@ int flt_compile_text(struct flt_arena *a, const char *text, struct flt_prog **ou
  * a struct flt_shared, a sub-tree met again (the same macro node, or a
  * comparison with the same canonical text) compiles to the same program
  * node, and its result is computed once per event (remembered in the
- * struct fld_ctx). Lives in the arena. */
+ * struct flt_shared, for the event the context's gen names). Lives in the
+ * arena. Evaluating writes those results: evaluate the programs of one
+ * struct flt_shared from one thread at a time. */
 struct flt_shared;
 struct flt_shared *flt_shared_new(struct flt_arena *a);
 int flt_compile_shared(struct flt_arena *a, struct flt_shared *sh, const struct flt_node *ast,
