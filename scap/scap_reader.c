@@ -578,7 +578,7 @@ header:
 	if (!rc) {
 		uint64_t at[2] = {s->q.len, s->cur_num};
 
-		rc = scap_buf_put(&s->qnum, at, sizeof(at)) ? SR_ENOMEM : scap_emit(s, &s->q);
+		rc = scap_buf_put(&s->qnum, at, sizeof(at)) ? SR_ENOMEM : scap_emit_short(s, &s->q);
 	}
 out:
 	return rc;

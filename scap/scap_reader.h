@@ -174,8 +174,15 @@ int scap_meta_flush(struct scap_src *s, uint64_t ts);
  * it (15), the rest zero so records carry no stale bytes (scap_meta.c). */
 void scap_comm_set(char *dst, const uint8_t *p, uint32_t n);
 
-/* Appends a finished record (builder output) to a buffer (scap_src.c). */
+/* Appends a finished record (builder output) to a buffer (scap_src.c):
+ * SR_ENOMEM also when its parameters are not the schema's count. */
 int scap_emit(struct scap_src *s, struct scap_buf *to);
+/* The same for a syscall record, which may hold fewer parameters than
+ * the schema declares: none when only its header was asked for
+ * (set_header_types), the arguments scap had for a generic one, and an
+ * older scap event version lacks trailing parameters. Readers take the
+ * parameters a record has; an added empty one would read as 0. */
+int scap_emit_short(struct scap_src *s, struct scap_buf *to);
 
 /* Container JSON events (libsinsp's CONTAINER_JSON_E and _2_E). */
 #define SCAP_CONTAINER_JSON   272

@@ -32,11 +32,8 @@ int scap_buf_put(struct scap_buf *b, const void *data, size_t len)
 	return 0;
 }
 
-int scap_emit(struct scap_src *s, struct scap_buf *to)
+static int emit(struct scap_buf *to, const void *rec, size_t len)
 {
-	size_t len;
-	const void *rec = evt_builder_finish(&s->b, &len);
-
 	static const uint8_t zeros[8];
 
 	if (!rec)
@@ -46,6 +43,22 @@ int scap_emit(struct scap_src *s, struct scap_buf *to)
 	if (scap_buf_put(to, rec, len) || scap_buf_put(to, zeros, SCAP_ALIGN8(len) - len))
 		return SR_ENOMEM;
 	return 0;
+}
+
+int scap_emit(struct scap_src *s, struct scap_buf *to)
+{
+	size_t len = 0;
+	const void *rec = evt_builder_finish(&s->b, &len);
+
+	return emit(to, rec, len);
+}
+
+int scap_emit_short(struct scap_src *s, struct scap_buf *to)
+{
+	size_t len = 0;
+	const void *rec = evt_builder_finish_raw(&s->b, &len);
+
+	return emit(to, rec, len);
 }
 
 /* ---------- the thread table ---------- */

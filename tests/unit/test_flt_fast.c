@@ -314,6 +314,12 @@ TEST(shared_macros_are_per_event)
 		evt_builder_add_str(&eb, "/bin/x");
 		evt_builder_add(&eb, args, an);
 		evt_builder_add_str(&eb, "/bin/x");
+		evt_builder_add_str(&eb, "/"); /* cwd */
+		for (int k = 0; k < 5; k++)    /* tty, loginuid, uid, gid, euid */
+			evt_builder_add_u64(&eb, 0);
+		evt_builder_add(&eb, NULL, 0); /* env */
+		evt_builder_add_u64(&eb, 0);   /* flags */
+		evt_builder_add_u64(&eb, 0);   /* cap_eff */
 		const void *rec = evt_builder_finish(&eb, &len);
 		CHECK(rec && evt_decode(&ev, rec, len) == 0);
 		st_event_begin(st, &ev);

@@ -639,7 +639,8 @@ TEST(unknown_types_skipped_by_length)
 	for (int i = 0; i < 10; i++) {
 		struct evt_rec h = {.ts = (uint64_t)i};
 
-		evt_builder_begin(&b, i % 2 ? 250 : EVT_CLOSE, &h);
+		/* creat: name, mode */
+		evt_builder_begin(&b, i % 2 ? 250 : EVT_CREAT, &h);
 		evt_builder_add(&b, "odd-length-payload",
 				3 + (size_t)i); /* any length, any padding */
 		evt_builder_add_u64(&b, (uint64_t)i);
