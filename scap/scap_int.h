@@ -190,7 +190,12 @@ struct scap_buf {
 	uint8_t *p;
 	size_t len, cap;
 };
-int scap_buf_reserve(struct scap_buf *b, size_t more);
+/* Room for more bytes after len: scap_buf_grow when the buffer is short. */
+int scap_buf_grow(struct scap_buf *b, size_t more);
+static inline int scap_buf_reserve(struct scap_buf *b, size_t more)
+{
+	return b->cap - b->len >= more ? 0 : scap_buf_grow(b, more);
+}
 int scap_buf_put(struct scap_buf *b, const void *data, size_t len);
 
 #endif
