@@ -22,8 +22,7 @@ endif
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wundef -Wvla -Wimplicit-fallthrough -Wno-format-nonliteral
 CFLAGS ?= -O2 -g
-# fields/, filter/ and rules/ name each other's headers by file name.
-INC := -I. -I.output -Ifields -Ifilter
+INC := -I. -I.output
 override CFLAGS += -std=gnu11 $(WARN) $(SANFLAGS) -MMD -MP $(INC) -D_GNU_SOURCE
 LDFLAGS += $(SANFLAGS)
 LIBS := -lzstd -lyaml -lcjson -lz -lm -lcrypto -lpthread

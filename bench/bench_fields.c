@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "format/evt.h"
+#include "format/evt_snap.h"
 #include "fields/fld.h"
 #include "state/st.h"
 #include "tests/tools/gen_events.h"
@@ -97,11 +98,12 @@ static void build(struct stream *s, size_t nev)
 		int n = snprintf(args, sizeof(args), "--config%c/etc/%s.conf%c-v", 0, p->comm, 0);
 		gen_hdr(&g, p, &h, 0);
 		h.tid = p->pid;
-		evt_builder_begin(&g.b, EVT_PROCINFO, &h);
-		evt_builder_add_str(&g.b, p->comm);
-		evt_builder_add_str(&g.b, p->exe);
-		evt_builder_add(&g.b, args, (size_t)n + 1);
-		evt_builder_add_str(&g.b, "/srv");
+		struct evt_procinfo pi = {.exe = evt_str(p->comm),
+					  .exepath = evt_str(p->exe),
+					  .args = {args, (size_t)n + 1},
+					  .cwd = evt_str("/srv")};
+
+		evt_build_procinfo(&g.b, &h, &pi);
 		rec = evt_builder_finish(&g.b, &rl);
 		append(&s->snap, &s->snaplen, &scap, rec, rl);
 	}

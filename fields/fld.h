@@ -102,23 +102,22 @@ struct fld_ctx {
 	const struct st_fd *fd_cache;
 	unsigned cache_flags;
 	struct st_thread hdr_thr; /* thread built from the record header when st is NULL */
+	/* The event this context holds, as a number no other fld_ctx_reset
+	 * in this thread gives (0: none yet): per-event caches, here and in
+	 * the layers above, are valid while the number they carry matches. */
+	uint64_t gen;
 	/* Private to fld: values already extracted for this event (rules
 	 * name proc.name, fd.name... many times per event), keyed by field,
 	 * valid while gen matches; texts they point to that were built in
 	 * scratch are copied to pin, which lives until fld_ctx_reset. */
-	uint32_t gen;
 	struct fld_cached {
-		uint32_t gen;
+		uint64_t gen;
 		int32_t id, aux;
 		int64_t arg_index;
 		struct fld_value v;
 	} vcache[16];
 	char pin[4096];
 	size_t pin_used;
-	/* Private to flt: results of sub-conditions several rules share
-	 * (macros), valid for the event whose gen they carry. */
-	uint32_t memo_gen[256];
-	uint8_t memo_val[256];
 };
 void fld_ctx_reset(struct fld_ctx *c, const struct evt *ev, const struct st_state *st);
 /* Bump-allocates n bytes (n <= 4096) of scratch with the lifetime rule above;

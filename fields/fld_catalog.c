@@ -38,6 +38,12 @@ const struct fld_def *fld_def_find(const char *name)
 	return NULL;
 }
 
+/* The last event number fld_ctx_reset gave in this thread. Drawn for all
+ * contexts of the thread from one counter, so a cache keyed by it never
+ * mistakes one context's event for another's (nor a new context at a freed
+ * one's address for it); 64 bits do not wrap. */
+static _Thread_local uint64_t gen_last;
+
 void fld_ctx_reset(struct fld_ctx *c, const struct evt *ev, const struct st_state *st)
 {
 	uint64_t ts = ev && ev->rec ? ev->rec->ts : 0;
@@ -54,11 +60,7 @@ void fld_ctx_reset(struct fld_ctx *c, const struct evt *ev, const struct st_stat
 	c->fd_cache = NULL;
 	c->cache_flags = FLD_C_THR | FLD_C_FD;
 	/* a new generation invalidates every cached value at once */
-	if (++c->gen == 0) {
-		memset(c->vcache, 0, sizeof(c->vcache));
-		memset(c->memo_gen, 0, sizeof(c->memo_gen));
-		c->gen = 1;
-	}
+	c->gen = ++gen_last;
 	c->pin_used = 0;
 }
 

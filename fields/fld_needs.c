@@ -6,7 +6,6 @@
  * a state-free replay silently wrong. */
 #include "fld_needs.h"
 
-#include "flt_int.h"
 #include "fld_int.h"
 
 /* strict: process identity (proc.pid, proc.name, thread.tid) counts as state
@@ -75,6 +74,11 @@ static int ref_needs(const struct fld_ref *ref, int strict)
 	return 1;
 }
 
+int fld_ref_needs_state_ex(const struct fld_ref *ref, int strict)
+{
+	return ref_needs(ref, strict);
+}
+
 int fld_ref_needs_state(const struct fld_ref *ref)
 {
 	return ref_needs(ref, 0);
@@ -99,39 +103,4 @@ int fld_format_needs_state_ex(const struct fld_format *f, int strict)
 int fld_format_needs_state(const struct fld_format *f)
 {
 	return fld_format_needs_state_ex(f, 0);
-}
-
-static int node_needs(const struct flt_pnode *p, int depth, int strict)
-{
-	if (!p)
-		return 0;
-	if (depth > FLT_MAX_DEPTH * 4)
-		return 1;
-	switch (p->kind) {
-	case FLT_N_AND:
-	case FLT_N_OR:
-	case FLT_N_NOT:
-		for (size_t i = 0; i < p->nkids; i++)
-			if (node_needs(p->kids[i], depth + 1, strict))
-				return 1;
-		return 0;
-	case FLT_N_CMP:
-		/* by_type tests look at the record type only */
-		if (!p->by_type && ref_needs(&p->lhs.ref, strict))
-			return 1;
-		return p->rhs_field && ref_needs(&p->rhs_field->ref, strict);
-	case FLT_N_BOOL:
-		return 0;
-	}
-	return 1;
-}
-
-int flt_prog_needs_state_ex(const struct flt_prog *p, int strict)
-{
-	return p ? node_needs(p->root, 0, strict) : 0;
-}
-
-int flt_prog_needs_state(const struct flt_prog *p)
-{
-	return flt_prog_needs_state_ex(p, 0);
 }

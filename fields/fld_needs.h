@@ -14,19 +14,18 @@
 #define FLD_NEEDS_H
 
 #include "fld.h"
-#include "flt.h"
 
 /* 1 when extracting ref may read the state (threads, fds, users, groups,
  * rendered fd names); 0 when the record alone decides its value. An
  * unresolved or unknown ref counts as needing state. */
 int fld_ref_needs_state(const struct fld_ref *ref);
-/* Any field of the format needs state. */
-int fld_format_needs_state(const struct fld_format *f);
-/* Any field the compiled filter reads needs state (NULL: 0). */
-int flt_prog_needs_state(const struct flt_prog *p);
 /* strict: also count process identity fields (proc.pid, proc.name,
  * thread.tid) as state, for sources whose headers are not recorder-filled. */
+int fld_ref_needs_state_ex(const struct fld_ref *ref, int strict);
+/* Any field of the format needs state. */
+int fld_format_needs_state(const struct fld_format *f);
+/* The same with strict as in fld_ref_needs_state_ex(). Whether a compiled
+ * filter needs state is the filter's question: flt_prog_needs_state(). */
 int fld_format_needs_state_ex(const struct fld_format *f, int strict);
-int flt_prog_needs_state_ex(const struct flt_prog *p, int strict);
 
 #endif

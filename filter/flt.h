@@ -17,7 +17,7 @@
 #include <stdio.h>
 
 #include "../common/sr_err.h"
-#include "fld.h"
+#include "../fields/fld.h"
 
 struct flt_arena;
 struct flt_node; /* AST node, defined in flt_ast.h */
@@ -55,7 +55,9 @@ int flt_compile_text(struct flt_arena *a, const char *text, struct flt_prog **ou
  * a struct flt_shared, a sub-tree met again (the same macro node, or a
  * comparison with the same canonical text) compiles to the same program
  * node, and its result is computed once per event (remembered in the
- * struct fld_ctx). Lives in the arena. */
+ * struct flt_shared, for the event the context's gen names). Lives in the
+ * arena. Evaluating writes those results: evaluate the programs of one
+ * struct flt_shared from one thread at a time. */
 struct flt_shared;
 struct flt_shared *flt_shared_new(struct flt_arena *a);
 int flt_compile_shared(struct flt_arena *a, struct flt_shared *sh, const struct flt_node *ast,
@@ -66,6 +68,11 @@ int flt_eval(const struct flt_prog *p, struct fld_ctx *c);
  * the filter does not constrain evt.type. */
 void flt_prog_types(const struct flt_prog *p, uint8_t set[32]);
 void flt_prog_dump(const struct flt_prog *p, FILE *out);
+/* 1 when a field the filter reads needs the state engine (NULL: 0), as
+ * fld_ref_needs_state() decides per field; strict as in
+ * fld_ref_needs_state_ex() (fields/fld_needs.h). */
+int flt_prog_needs_state(const struct flt_prog *p);
+int flt_prog_needs_state_ex(const struct flt_prog *p, int strict);
 
 /* "file:line:col: msg" + source line + caret, to out. src is the text parsed. */
 void flt_error_print(FILE *out, const char *file, const char *src, const struct sr_err *err);

@@ -42,6 +42,7 @@ struct flt_shared {
 	struct shared_ent *tab;
 	size_t cap, n;
 	unsigned slots; /* memo slots handed out */
+	struct flt_memo memo;
 	char buf[8192];
 };
 
@@ -774,6 +775,7 @@ int flt_compile_shared(struct flt_arena *a, struct flt_shared *sh, const struct 
 	if (r)
 		return r;
 	prog->ast = ast;
+	prog->memo = sh ? &sh->memo : NULL;
 	flt_types_compute(ast, prog->types);
 	*out = prog;
 	return 0;

@@ -505,36 +505,36 @@ __attribute__((noinline)) static int eval_cmp(const struct flt_pnode *p, struct 
 	return match_value(p, &v);
 }
 
-static int eval_node1(const struct flt_pnode *p, struct fld_ctx *c);
+static int eval_node1(const struct flt_pnode *p, struct fld_ctx *c, struct flt_memo *m);
 
-static inline int eval_node(const struct flt_pnode *p, struct fld_ctx *c)
+static inline int eval_node(const struct flt_pnode *p, struct fld_ctx *c, struct flt_memo *m)
 {
 	if (!p->memo || !c->gen)
-		return eval_node1(p, c);
-	unsigned m = p->memo - 1u;
-	if (c->memo_gen[m] == c->gen)
-		return c->memo_val[m];
-	int r = eval_node1(p, c);
-	c->memo_gen[m] = c->gen;
-	c->memo_val[m] = (uint8_t)r;
+		return eval_node1(p, c, m);
+	unsigned k = p->memo - 1u;
+	if (m->gen[k] == c->gen)
+		return m->val[k];
+	int r = eval_node1(p, c, m);
+	m->gen[k] = c->gen;
+	m->val[k] = (uint8_t)r;
 	return r;
 }
 
-static int eval_node1(const struct flt_pnode *p, struct fld_ctx *c)
+static int eval_node1(const struct flt_pnode *p, struct fld_ctx *c, struct flt_memo *m)
 {
 	switch (p->kind) {
 	case FLT_N_AND:
 		for (size_t i = 0; i < p->nkids; i++)
-			if (!eval_node(p->kids[i], c))
+			if (!eval_node(p->kids[i], c, m))
 				return 0;
 		return 1;
 	case FLT_N_OR:
 		for (size_t i = 0; i < p->nkids; i++)
-			if (eval_node(p->kids[i], c))
+			if (eval_node(p->kids[i], c, m))
 				return 1;
 		return 0;
 	case FLT_N_NOT:
-		return !eval_node(p->kids[0], c);
+		return !eval_node(p->kids[0], c, m);
 	case FLT_N_BOOL:
 		return p->bval;
 	case FLT_N_CMP:
@@ -545,5 +545,5 @@ static int eval_node1(const struct flt_pnode *p, struct fld_ctx *c)
 
 int flt_eval(const struct flt_prog *p, struct fld_ctx *c)
 {
-	return eval_node(p->root, c);
+	return eval_node(p->root, c, p->memo);
 }

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "../format/evt_print.h"
-#include "fld_int.h"
+#include "../fields/fld_int.h"
 #include "flt_int.h"
 
 /* The low bits format/evt_print.c renders as one value rather than as

@@ -19,8 +19,8 @@
 #define FLT_MAX_DEPTH	    200 /* nesting of parentheses/not/transformers */
 #define FLT_MAX_MACRO_DEPTH 64	/* macros expanding macros (loops are the resolver's job) */
 #define FLT_MAX_TR	    8	/* transformers around one field */
-#define FLT_MEMO_SLOTS	    (sizeof(((struct fld_ctx *)0)->memo_gen) / sizeof(uint32_t))
-#define FLT_LIST_SORTED_MIN 4 /* `in` lists at least this long are hashed */
+#define FLT_MEMO_SLOTS	    256 /* sub-conditions remembered per event in one set */
+#define FLT_LIST_SORTED_MIN 4	/* `in` lists at least this long are hashed */
 
 /* Runs fn(ptr) when the arena is freed (regfree for compiled regexes). */
 int flt_arena_defer(struct flt_arena *a, void (*fn)(void *), void *ptr);
@@ -91,7 +91,7 @@ struct flt_pnode {
 	int bval;
 	const struct flt_node *src; /* for the dump */
 	/* Evaluation shortcuts decided at compile time. */
-	uint16_t memo;		       /* 1 + slot in fld_ctx memo_* (shared nodes), 0 none */
+	uint16_t memo;		       /* 1 + slot in the set's struct flt_memo, 0 none */
 	uint8_t cost;		       /* FLT_COST_*: and/or try cheaper operands first */
 	uint32_t units;		       /* node_units(), kept: shared kids are not walked again */
 	uint8_t str_fast;	       /* string lhs with no transformer: skip text_of() */
@@ -136,10 +136,20 @@ struct flt_flagm {
 	size_t nk;
 };
 
+/* Results of the shared sub-conditions of one struct flt_shared for the
+ * event a context holds: slot m (a node's memo - 1) is valid while gen[m]
+ * is the context's gen. Slot numbers are the set's own, so two sets never
+ * read each other's results, and the context stays free of them. */
+struct flt_memo {
+	uint64_t gen[FLT_MEMO_SLOTS];
+	uint8_t val[FLT_MEMO_SLOTS];
+};
+
 struct flt_prog {
 	struct flt_pnode *root;
 	uint8_t types[32];
 	const struct flt_node *ast;
+	struct flt_memo *memo; /* the set's (flt_compile_shared), or NULL */
 };
 
 /* Shared helpers. */

@@ -21,10 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../common/sr_hash.h"
-#include "../format/fmt_chunk.h"
 #include "../format/fmt_host.h"
-#include "../format/fmt_layout.h"
+#include "../format/fmt_tail.h"
 #include "fleet_int.h"
 
 #define BATCH_MSGS  64
@@ -141,7 +139,7 @@ static void state_save(struct fleet_pub *p)
 
 static int pub_msg(struct fleet_pub *p, const struct pub_dest *d, const char *subj, const char *id,
 		   const char *kind, const char *fid, uint64_t seq, const char *part,
-		   const struct fmt_chunk_hdr *ch, const void *data, size_t len)
+		   const struct fmt_tail_chunk *ch, const void *data, size_t len)
 {
 	natsMsg *m = NULL;
 	jsPubOptions po;
@@ -191,22 +189,6 @@ static int batch_wait(struct fleet_pub *p)
 	return 0;
 }
 
-static int read_full(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return 0;
-}
-
 static int buf_fit(uint8_t **buf, size_t *cap, size_t len)
 {
 	uint8_t *nb;
@@ -221,28 +203,6 @@ static int buf_fit(uint8_t **buf, size_t *cap, size_t len)
 	return 0;
 }
 
-/* 1: a complete chunk at off (its header in *h); 2: the index (file closed);
- * 0: not (yet) complete. */
-static int chunk_at(int fd, uint64_t off, struct fmt_chunk_hdr *h)
-{
-	struct stat sb;
-	uint32_t magic;
-
-	if (fstat(fd, &sb) || (uint64_t)sb.st_size < off + 4)
-		return 0;
-	if (read_full(fd, &magic, 4, off))
-		return 0;
-	if (magic == FMT_INDEX_MAGIC)
-		return 2;
-	if ((uint64_t)sb.st_size < off + sizeof(*h) || read_full(fd, h, sizeof(*h), off))
-		return 0;
-	if (h->magic != FMT_CHUNK_MAGIC ||
-	    sr_crc32c(0, h, offsetof(struct fmt_chunk_hdr, hdr_crc)) != h->hdr_crc ||
-	    h->hdr_len < sizeof(*h) || h->hdr_len > 4096 || h->comp_size > FMT_CHUNK_COMP_MAX)
-		return 0;
-	return (uint64_t)sb.st_size >= off + h->hdr_len + h->comp_size;
-}
-
 struct file_head {
 	char path[4096];
 	uint64_t start_ns;
@@ -253,37 +213,23 @@ struct file_head {
 
 static int head_read(const char *path, struct file_head *fh)
 {
-	struct fmt_file_hdr h;
 	struct fmt_host_info hi;
-	struct sr_err e;
 	uint32_t crc;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	memset(fh, 0, sizeof(*fh));
 	if (fd < 0)
 		return -1;
-	if (read_full(fd, &h, sizeof(h), 0) || memcmp(h.magic, FMT_MAGIC, 8) != 0 ||
-	    h.hdr_len < sizeof(h) + 4 || h.hdr_len > FMT_HEADER_MAX)
-		goto bad;
-	fh->hdr = malloc(h.hdr_len);
-	if (!fh->hdr || read_full(fd, fh->hdr, h.hdr_len, 0))
-		goto bad;
-	memcpy(&crc, fh->hdr + h.hdr_len - 4, 4);
-	if (sr_crc32c(0, fh->hdr, h.hdr_len - 4) != crc ||
-	    fmt_header_parse_meta(fh->hdr, h.hdr_len, &hi, &e))
-		goto bad;
+	if (fmt_tail_header(fd, &fh->hdr, &fh->hdr_len, &crc, &hi)) {
+		close(fd);
+		return -1;
+	}
 	free((void *)hi.provenance);
-	fh->hdr_len = h.hdr_len;
 	fh->start_ns = hi.start_ns;
 	snprintf(fh->fid, sizeof(fh->fid), "%llu-%08x", (unsigned long long)hi.start_ns, crc);
 	snprintf(fh->path, sizeof(fh->path), "%s", path);
 	close(fd);
 	return 0;
-bad:
-	free(fh->hdr);
-	fh->hdr = NULL;
-	close(fd);
-	return -1;
 }
 
 static int cmp_head(const void *a, const void *b)
@@ -393,18 +339,18 @@ static int pub_file(struct fleet_pub *p, const struct file_head *fh, const struc
 	hdr_sent = ps->hdr_sent;
 	/* skip what the stream acknowledged */
 	while (seq < ps->next) {
-		struct fmt_chunk_hdr h;
+		struct fmt_tail_chunk h;
 
-		if (chunk_at(fd, off, &h) != 1)
+		if (fmt_tail_chunk(fd, off, &h) != FMT_TAIL_CHUNK)
 			break;
-		off += h.hdr_len + h.comp_size;
+		off += h.size;
 		seq++;
 	}
 	b_off = off;
 	b_seq = seq;
 	while (!give_up(p)) {
-		struct fmt_chunk_hdr h;
-		int k = 0;
+		struct fmt_tail_chunk h;
+		int k = FMT_TAIL_NONE;
 
 		if (!hdr_sent) {
 			snprintf(id, sizeof(id), "%s.%s.h", d->idp, fh->fid);
@@ -415,11 +361,11 @@ static int pub_file(struct fleet_pub *p, const struct file_head *fh, const struc
 			b_msgs++;
 		}
 		if (!end)
-			k = chunk_at(fd, off, &h);
-		if (k == 1) {
-			size_t len = h.hdr_len + h.comp_size, nparts;
+			k = fmt_tail_chunk(fd, off, &h);
+		if (k == FMT_TAIL_CHUNK) {
+			size_t len = (size_t)h.size, nparts;
 
-			if (buf_fit(&buf, &cap, len) || read_full(fd, buf, len, off))
+			if (buf_fit(&buf, &cap, len) || fmt_tail_read(fd, off, buf, len))
 				break;
 			nparts = (len + p->part_max - 1) / p->part_max;
 			/* tests: a chunk that never reaches the stream (a gap) */
@@ -449,7 +395,7 @@ static int pub_file(struct fleet_pub *p, const struct file_head *fh, const struc
 			idle = 0;
 			if (b_msgs < BATCH_MSGS && b_bytes < BATCH_BYTES)
 				continue;
-		} else if (k == 2) {
+		} else if (k == FMT_TAIL_INDEX) {
 			struct stat sb;
 			size_t tail = 0;
 
@@ -458,7 +404,7 @@ static int pub_file(struct fleet_pub *p, const struct file_head *fh, const struc
 			if (!fstat(fd, &sb) && (uint64_t)sb.st_size > off &&
 			    (uint64_t)sb.st_size - off <= p->payload_max) {
 				tail = (size_t)((uint64_t)sb.st_size - off);
-				if (buf_fit(&buf, &cap, tail) || read_full(fd, buf, tail, off))
+				if (buf_fit(&buf, &cap, tail) || fmt_tail_read(fd, off, buf, tail))
 					tail = 0;
 			}
 			snprintf(id, sizeof(id), "%s.%s.end", d->idp, fh->fid);
@@ -588,19 +534,20 @@ static void ev_state_add(struct fleet_pub *p, const struct file_head *fh)
  * was left unclosed (no change for a minute: its recorder was killed). */
 static int ev_ready(const struct file_head *fh)
 {
-	struct fmt_chunk_hdr h;
+	struct fmt_tail_chunk h;
 	uint64_t off = fh->hdr_len;
 	struct stat sb;
 	int fd = open(fh->path, O_RDONLY | O_CLOEXEC), k;
 
 	if (fd < 0)
 		return 0;
-	while ((k = chunk_at(fd, off, &h)) == 1)
-		off += h.hdr_len + h.comp_size;
-	if (k != 2 && !fstat(fd, &sb) && (uint64_t)time(NULL) > (uint64_t)sb.st_mtim.tv_sec + 60)
-		k = 2;
+	while ((k = fmt_tail_chunk(fd, off, &h)) == FMT_TAIL_CHUNK)
+		off += h.size;
+	if (k != FMT_TAIL_INDEX && !fstat(fd, &sb) &&
+	    (uint64_t)time(NULL) > (uint64_t)sb.st_mtim.tv_sec + 60)
+		k = FMT_TAIL_INDEX;
 	close(fd);
-	return k == 2;
+	return k == FMT_TAIL_INDEX;
 }
 
 /* Sends every evidence file that is ready and not sent yet, oldest first:
@@ -827,7 +774,7 @@ static uint64_t count_behind(struct fleet_pub *p)
 	for (size_t i = 0; i < n; i++) {
 		int cur = !strcmp(v[i].fid, p->ps.fid);
 		uint64_t off = v[i].hdr_len, seq = 0;
-		struct fmt_chunk_hdr h;
+		struct fmt_tail_chunk h;
 		int fd;
 
 		if (cur ? p->ps.done : v[i].start_ns < p->ps.start_ns)
@@ -835,8 +782,8 @@ static uint64_t count_behind(struct fleet_pub *p)
 		fd = open(v[i].path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
-		while (chunk_at(fd, off, &h) == 1) {
-			off += h.hdr_len + h.comp_size;
+		while (fmt_tail_chunk(fd, off, &h) == FMT_TAIL_CHUNK) {
+			off += h.size;
 			if (!cur || seq >= p->ps.next)
 				behind++;
 			seq++;

@@ -59,7 +59,7 @@ int evt_builder_add_str(struct evt_builder *b, const char *s)
 	return evt_builder_add(b, s ? s : "", s ? strlen(s) : 0);
 }
 
-const void *evt_builder_finish(struct evt_builder *b, size_t *len)
+const void *evt_builder_finish_raw(struct evt_builder *b, size_t *len)
 {
 	int large = 0;
 	size_t lens_size, total;
@@ -87,4 +87,16 @@ const void *evt_builder_finish(struct evt_builder *b, size_t *len)
 		memcpy(b->buf + EVT_REC_HDR + lens_size, b->data, b->data_len);
 	*len = total;
 	return b->buf;
+}
+
+const void *evt_builder_finish(struct evt_builder *b, size_t *len)
+{
+	const struct evt_info *info = evt_info_get(b->hdr.type);
+
+	/* the probe writes every parameter its type declares, and the
+	 * recorder counts a record with fewer or more as a drop (rec_main.c):
+	 * built records hold what recorded ones hold */
+	if (info && b->nparams != info->nparams)
+		return NULL;
+	return evt_builder_finish_raw(b, len);
 }

@@ -25,7 +25,7 @@
  * them by the caller), so threads do not grow with files.
  *
  * 8-64 cores. Measured here (bench/threads.sh, 5M synthetic events): with
- * loading moved to workers, the run's thread still spends 0.74 s of the
+ * chunks loaded by the workers, the run's thread still spends 0.74 s of the
  * 1.19 s one thread needs for the Falco stable ruleset (walk, state, rules)
  * and 0.16-0.20 s of 0.60 s for a count or a filter on record fields. That
  * serial part bounds the speedup at any core count: about 1.6x for rules and

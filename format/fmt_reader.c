@@ -26,6 +26,7 @@
 #include "fmt_pipe.h"
 #include "fmt_reader_int.h"
 #include "fmt_seal.h"
+#include "fmt_tail.h"
 #include "fmt_wire.h"
 
 struct fmt_reader {
@@ -119,25 +120,10 @@ static int err_at(struct sr_err *err, int code, uint64_t chunk, uint64_t off, co
 	return code;
 }
 
+/* SR_ECORRUPT when the file ends first (it shrank under us) */
 static int read_at(int fd, void *buf, size_t len, uint64_t off)
 {
-	uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return SR_EIO;
-		}
-		if (n == 0)
-			return SR_ECORRUPT; /* file shrank under us */
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
+	return fmt_tail_read(fd, off, buf, len);
 }
 
 /* Events (what evt.num counts) are records of a known, non-meta type. */

@@ -43,7 +43,7 @@ struct fmt_file_info {
 	uint64_t chunks, events, raw_bytes;
 	uint64_t first_ts, last_ts;
 	uint64_t drops_ring, drops_backlog;
-	/* Added: the last chunk is cut short (writer stopped mid-write). Not damage:
+	/* The last chunk is cut short (writer stopped mid-write). Not damage:
 	 * next() ends cleanly; damage_chunk/offset/msg say where the cut is. */
 	int truncated;
 };

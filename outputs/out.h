@@ -7,7 +7,7 @@
  * replay loop) → out_set_close(set), which waits up to drain_timeout for the
  * targets and prints the delivery counters on stderr.
  *
- * Delivery: stdout is written in the caller's thread, as before. Every other
+ * Delivery: stdout is written in the caller's thread. Every other
  * output has a bounded memory queue, a spool thread that appends each alert
  * to an on-disk spool (append-only segment files, length + CRC32 per
  * record: outputs/out_spool.c), and a sender thread that delivers from the

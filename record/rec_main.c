@@ -702,7 +702,7 @@ int main(int argc, char **argv)
 	int rc, go_fd = -1, code = 0;
 
 	/* A subcommand as the first word: recording needs -w and takes its
-	 * COMMAND only after --, so "keygen" there was never valid before. */
+	 * COMMAND only after --, so "keygen" there cannot start a recording. */
 	if (argc > 1 && !strcmp(argv[1], "keygen"))
 		return fmt_key_cmd("sysrec", argc - 1, argv + 1);
 	sr_err_clear(&err);

@@ -353,7 +353,7 @@ int rec_ring_drain(struct rec_ring *r, int final, rec_ring_fn fn, void *ctx)
 			break;
 		/* stay on this CPU while its records come strictly first: one
 		 * scan of all CPUs per run of records, not per record (on a tie
-		 * the scan decides, as before) */
+		 * the scan decides, as a scan per record would) */
 		do {
 			memcpy(r->stage, best->cur, best->cur_len);
 			rc = fn(ctx, r->stage, best->cur_len);

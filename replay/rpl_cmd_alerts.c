@@ -352,7 +352,7 @@ int rpl_cmd_alerts(int argc, char **argv)
 	int ship = 0;
 
 	out_conf_init(&oc);
-	oc.t[OUT_STDOUT].enabled = 0; /* stdout is printed here, as before */
+	oc.t[OUT_STDOUT].enabled = 0; /* this command prints stdout itself */
 	sr_err_clear(&err);
 	if (!rules || !disable) {
 		free(rules);

@@ -14,24 +14,21 @@
 #include <unistd.h>
 
 #include "rpl.h"
-#include "format/fmt_layout.h"
 #include "format/fmt_reader.h"
+#include "format/fmt_tail.h"
 
 /* Records the header of a cut chunk announces; 0 when the header itself is
  * cut or not a chunk header. */
 static uint64_t cut_chunk_records(const char *path, uint64_t off)
 {
-	struct fmt_chunk_hdr h;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	uint64_t n;
 
 	if (fd < 0)
 		return 0;
-	n = pread(fd, &h, sizeof(h), (off_t)off);
+	n = fmt_tail_cut_records(fd, off);
 	close(fd);
-	if (n != (ssize_t)sizeof(h) || h.magic != FMT_CHUNK_MAGIC)
-		return 0;
-	return h.count;
+	return n;
 }
 
 int rpl_loss_cut(const struct evt_source *s, struct sr_err *err)

@@ -93,25 +93,12 @@ static void sink_add(struct rpl_sink *s, const struct rule *r, struct fld_ctx *c
 	}
 }
 
-/* A rule set remembers results of shared sub-conditions in the context,
- * by slot numbers of its own: before a second set sees the same event
- * the context starts a new generation. The previous event's time is kept
- * so that evt.deltatime reads the same for every sink. */
-static void ctx_fresh(struct fld_ctx *c)
-{
-	uint64_t prev = c->prev_ts;
-
-	fld_ctx_reset(c, c->ev, c->st);
-	c->prev_ts = prev;
-}
-
 /* Per event: each rule set runs once, if one of its sinks takes the event
  * (window, filter); its alerts go to every such sink. */
 static int multi_emit(void *ctx, struct fld_ctx *c)
 {
 	struct multi *m = ctx;
 	uint64_t ts = c->ev->rec->ts;
-	int used = 0;
 
 	for (size_t i = 0, j; i < m->nsinks; i = j) {
 		const struct rule_set *rs = m->sinks[i]->rs;
@@ -121,18 +108,12 @@ static int multi_emit(void *ctx, struct fld_ctx *c)
 			struct rpl_sink *s = m->sinks[j];
 
 			m->admit[j] = ts >= s->since_ns && ts <= s->until_ns;
-			if (m->admit[j] && s->prog) {
-				if (used)
-					ctx_fresh(c);
+			if (m->admit[j] && s->prog)
 				m->admit[j] = (unsigned char)flt_eval(s->prog, c);
-			}
 			any |= m->admit[j];
 		}
 		if (!any)
 			continue;
-		if (used)
-			ctx_fresh(c);
-		used = 1;
 		m->nhits = 0;
 		rule_set_match(rs, c, on_match, m);
 		for (size_t h = 0; h < m->nhits; h++) {
@@ -148,12 +129,7 @@ static int multi_emit(void *ctx, struct fld_ctx *c)
 			for (size_t k = i; k < j; k++)
 				m->sinks[k]->oom = 1;
 	}
-	if (m->hook) {
-		if (used)
-			ctx_fresh(c);
-		return m->hook(m->hook_ctx, c);
-	}
-	return 0;
+	return m->hook ? m->hook(m->hook_ctx, c) : 0;
 }
 
 static int by_rs(const void *a, const void *b)

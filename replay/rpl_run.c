@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "rpl.h"
-#include "fields/fld_needs.h"
+#include "filter/flt.h"
 
 #define RPL_UNTIL_SLACK 10000000ull /* 10 ms */
 

@@ -1,6 +1,6 @@
 /* rpl_threads: -J/--threads, how many threads a run may use.
  *
- * N = 1 reads exactly as before threads existed: every chunk is loaded on
+ * N = 1 starts no worker: every chunk is loaded on
  * the run's thread. N >= 2 starts N workers that load chunks ahead
  * (format/fmt_pipe.c says what they do and what stays on the run's thread),
  * shared by every file of the run; the run's thread consumes what they

@@ -16,7 +16,7 @@
 #include <stdio.h>
 
 #include "../common/sr_err.h"
-#include "fld.h"
+#include "../fields/fld.h"
 
 enum rule_priority {
 	RP_EMERGENCY,
@@ -143,7 +143,9 @@ int rule_capture(const struct rule *r, uint64_t *duration_ms);
 void rule_types(const struct rule *r, uint8_t set[32]);
 
 /* Calls cb for the matching rule(s) of this event: the first in file order by
- * default, or all. Only rules whose event types include the event's are tried. */
+ * default, or all. Only rules whose event types include the event's are tried.
+ * Matching keeps the results of the set's shared macros for the event in the
+ * set (flt_compile_shared): match one set from one thread at a time. */
 int rule_set_match(const struct rule_set *rs, struct fld_ctx *c,
 		   void (*cb)(void *ctx, const struct rule *r, struct fld_ctx *c), void *cbctx);
 

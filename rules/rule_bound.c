@@ -11,7 +11,7 @@
  */
 #include <stdlib.h>
 
-#include "flt_ast.h"
+#include "../filter/flt_ast.h"
 #include "rule_int.h"
 
 static size_t ptr_slot(const void *k, size_t cap)

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flt.h"
-#include "flt_ast.h"
+#include "../filter/flt.h"
+#include "../filter/flt_ast.h"
 #include "rule_int.h"
 
 struct cc {

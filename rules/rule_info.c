@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flt_ast.h"
+#include "../filter/flt_ast.h"
 #include "rule_int.h"
 
 void rule_set_collect_errors(struct rule_set *rs, int on)

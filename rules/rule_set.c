@@ -7,7 +7,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "flt.h"
+#include "../filter/flt.h"
 #include "rule_int.h"
 
 #define RULE_FILE_MAX (64u << 20) /* a rules file larger than this is refused */

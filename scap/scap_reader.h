@@ -182,7 +182,12 @@ void scap_comm_set(char *dst, const uint8_t *p, uint32_t n);
 int scap_emit(struct scap_src *s, struct scap_buf *to);
 /* Appends a record straight from its header h (type and the rest set; len,
  * nparams and the EVT_RF_LARGE flag are filled in) and n parameters, padded
- * to 8 bytes: what the builder and scap_emit do, without their copies. */
+ * to 8 bytes: what the builder and scap_emit do, without their copies.
+ * n may be fewer than the schema declares, which evt_builder_finish would
+ * refuse: none for a header-only record (set_header_types), the arguments
+ * scap had for a generic one, and older scap event versions lack trailing
+ * parameters. Readers take the parameters a record has (an added empty one
+ * would read as 0). */
 int scap_emit_rec(struct scap_buf *to, struct evt_rec *h, unsigned n, const uint8_t *const *p,
 		  const uint32_t *len);
 

@@ -123,10 +123,10 @@ int st_describe_emit(const struct st_state *st, uint32_t tid, const struct st_fd
 
 struct st_stats {
 	uint64_t threads, fds, reaped_threads, reaped_fds;
-	/* Added: processes (fd tables), users, groups; evicted: threads dropped
+	/* Processes (fd tables), users, groups; evicted: threads dropped
 	 * by the table cap; events: st_event_begin calls. */
 	uint64_t procs, users, groups, evicted_threads, events;
-	/* Added (bounds): fds dropped by the total fd cap, threads dropped by
+	/* Bounds: fds dropped by the total fd cap, threads dropped by
 	 * the staleness sweep, fd entries in memory (forked processes share a
 	 * table until one changes it, so this can be below fds), and the bytes
 	 * the engine holds (pools, maps, long strings; malloc overhead aside). */

@@ -288,7 +288,7 @@ int st_fd_set_tuple(struct st_state *st, struct st_fd *fd, const uint8_t *p, uin
 }
 
 /* ip:port at out (room for 64 bytes); returns the length. IPv4 by hand:
- * every connect and accept renames its socket, snprintf was a tenth of the
+ * every connect and accept renames its socket, and snprintf would be a tenth of the
  * engine's time on socket-heavy streams. */
 static size_t fmt_ep(char *out, uint8_t family, const uint8_t *ip, uint16_t port)
 {

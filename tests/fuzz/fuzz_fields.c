@@ -35,7 +35,9 @@ static void add_rec(unsigned type, uint32_t pid, int64_t res, const char *const 
 	evt_builder_begin(&b, type, &h);
 	for (unsigned i = 0; i < n; i++)
 		evt_builder_add(&b, params[i], lens[i]);
-	rec = evt_builder_finish(&b, &len);
+	/* any parameter count, the schema's or not: extractors meet short
+	 * records (.scap imports) and must survive long ones */
+	rec = evt_builder_finish_raw(&b, &len);
 	if (!rec || len > 65536)
 		return;
 	memcpy(copy, rec, len);

@@ -65,6 +65,7 @@ static const char *field(struct st_state *st, const char *name)
 	ev_begin(EVT_READ, 20, 20, 1, 0);
 	ev_s(0);
 	ev_u(0);
+	ev_bytes("", 0);
 	const struct evt *ev = ev_done();
 	st_event_begin(st, ev);
 	if (fld_resolve(name, &ref, &err))
@@ -146,6 +147,7 @@ TEST(host_thread)
 	ev_begin(EVT_READ, 30, 30, 1, 0);
 	ev_s(0);
 	ev_u(0);
+	ev_bytes("", 0);
 	ev_run(st);
 	tcg = 0;
 	/* field() puts the read in cgroup 77, which this state never named: host */

@@ -20,6 +20,19 @@ static struct evt *build(unsigned type, struct evt *ev)
 	return ev;
 }
 
+/* A record with fewer parameters than its schema declares, which
+ * evt_builder_finish refuses: built through the raw path, for readers'
+ * handling of short records (.scap imports of older event versions). */
+static struct evt *build_short(struct evt *ev)
+{
+	size_t len;
+	const void *rec = evt_builder_finish_raw(&B, &len);
+
+	if (!rec || evt_decode(ev, rec, len) != 0)
+		return NULL;
+	return ev;
+}
+
 static void begin(unsigned type)
 {
 	struct evt_rec h;
@@ -308,7 +321,8 @@ TEST(json_params)
 	begin(EVT_EXECVE);
 	evt_builder_add_str(&B, "/bin/s\"h");
 	evt_builder_add(&B, "sh\0-c\0id\0", 9);
-	build(EVT_EXECVE, &ev);
+	CHECK(build(EVT_EXECVE, &ev) == NULL); /* short: the builder refuses it */
+	build_short(&ev);
 	/* the record stops after args: the rest is left out, not null */
 	CHECK_STR(json(&ev), "{\"filename\":\"/bin/s\\\"h\",\"args\":[\"sh\",\"-c\",\"id\"]}");
 
@@ -337,7 +351,7 @@ TEST(json_params)
 	begin(EVT_EXECVE);
 	evt_builder_add_str(&B, "x");
 	evt_builder_add(&B, "a\tb\0\0c\xff\0", 8);
-	build(EVT_EXECVE, &ev);
+	build_short(&ev);
 	CHECK_STR(json(&ev), "{\"filename\":\"x\",\"args\":[\"a.b\",\"\",\"c.\"]}");
 
 	/* no schema for the type: no names, so nothing to show */

@@ -254,7 +254,7 @@ static int build_record(struct evt_builder *b, struct tok *toks, int n, const vo
 	struct evt_rec hdr;
 	const struct evt_info *info;
 	const struct tok *pv[EVT_MAX_PARAMS] = {0};
-	int type, last = -1;
+	int type;
 	size_t len;
 
 	type = evt_type_by_name(toks[0].val);
@@ -317,15 +317,13 @@ static int build_record(struct evt_builder *b, struct tok *toks, int n, const vo
 			return -1;
 		}
 		pv[idx] = t;
-		if (idx > last)
-			last = idx;
 	}
 	evt_builder_begin(b, (unsigned)type, &hdr);
-	for (int i = 0; i <= last; i++) {
+	for (int i = 0; i < (int)info->nparams; i++) {
 		const struct tok *t = pv[i];
 		int rc = 0;
 		int64_t v;
-		if (!t) {
+		if (!t) { /* a parameter the line leaves out: empty */
 			rc = evt_builder_add(b, NULL, 0);
 		} else {
 			switch (info->params[i].type) {

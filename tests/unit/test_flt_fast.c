@@ -314,6 +314,12 @@ TEST(shared_macros_are_per_event)
 		evt_builder_add_str(&eb, "/bin/x");
 		evt_builder_add(&eb, args, an);
 		evt_builder_add_str(&eb, "/bin/x");
+		evt_builder_add_str(&eb, "/"); /* cwd */
+		for (int k = 0; k < 5; k++)    /* tty, loginuid, uid, gid, euid */
+			evt_builder_add_u64(&eb, 0);
+		evt_builder_add(&eb, NULL, 0); /* env */
+		evt_builder_add_u64(&eb, 0);   /* flags */
+		evt_builder_add_u64(&eb, 0);   /* cap_eff */
 		const void *rec = evt_builder_finish(&eb, &len);
 		CHECK(rec && evt_decode(&ev, rec, len) == 0);
 		st_event_begin(st, &ev);
@@ -356,6 +362,75 @@ out:
 	rule_set_free(rs);
 	st_free(st);
 	evt_builder_free(&eb);
+	free(ctx);
+	ctx = NULL;
+}
+
+/* ---- where shared results are kept ---- */
+
+/* p compiled into set sh twice, so its root is a shared node with a slot. */
+static struct flt_prog *shared_twice(struct flt_arena *a, struct flt_shared *sh, const char *text)
+{
+	struct flt_node *ast;
+	struct flt_prog *p = NULL;
+	struct sr_err err;
+
+	for (int i = 0; i < 2; i++)
+		if (flt_parse(a, text, &ast, &err) || flt_compile_shared(a, sh, ast, &p, &err))
+			return NULL;
+	return p;
+}
+
+/* Each set keeps its own results: two sets evaluated on one event (replay's
+ * diff-rules and per-window sinks do) do not read each other's slots, and
+ * one set evaluated over two contexts does not take one context's event for
+ * the other's. */
+TEST(shared_results_belong_to_their_set)
+{
+	struct flt_arena *a = flt_arena_new();
+	struct flt_shared *sa = flt_shared_new(a), *sb = flt_shared_new(a);
+	struct flt_prog *pa = shared_twice(a, sa, "proc.name = test");
+	struct flt_prog *pb = shared_twice(a, sb, "proc.name = other");
+	struct fld_ctx *c2 = calloc(1, sizeof(*c2));
+	struct evt ev2;
+	uint64_t op[4] = {(uint64_t)-100, 0, 0, 0};
+
+	ctx = calloc(1, sizeof(*ctx));
+	evt_builder_init(&eb);
+	if (!pa || !pb || !c2) {
+		TAP_FAIL("cannot compile the shared programs");
+		goto out;
+	}
+	/* both roots remembered, in the first slot of their set */
+	CHECK_EQ_INT(pa->root->memo, 1);
+	CHECK_EQ_INT(pb->root->memo, 1);
+	build(EVT_OPENAT, 3, op, 4, "/etc/hosts"); /* comm "test" */
+	CHECK_EQ_INT(flt_eval(pa, ctx), 1);
+	CHECK_EQ_INT(flt_eval(pb, ctx), 0);
+	CHECK_EQ_INT(flt_eval(pa, ctx), 1);
+	/* a second context, new like the first, holding another process's event */
+	ev2 = ev;
+	{
+		struct evt_rec h = *ev.rec;
+		size_t len;
+
+		snprintf(h.comm, sizeof(h.comm), "other");
+		evt_builder_begin(&eb, EVT_OPENAT, &h);
+		for (size_t i = 0; i < 4; i++)
+			if (i == 1)
+				evt_builder_add_str(&eb, "/etc/hosts");
+			else
+				evt_builder_add_u64(&eb, op[i]);
+		const void *rec = evt_builder_finish(&eb, &len);
+		CHECK(rec && evt_decode(&ev2, rec, len) == 0);
+	}
+	fld_ctx_reset(c2, &ev2, NULL);
+	CHECK_EQ_INT(flt_eval(pa, c2), 0);
+	CHECK_EQ_INT(flt_eval(pb, c2), 1);
+out:
+	flt_arena_free(a);
+	evt_builder_free(&eb);
+	free(c2);
 	free(ctx);
 	ctx = NULL;
 }

@@ -10,6 +10,7 @@
 #include "format/fmt_chunk.h"
 #include "format/fmt_reader_int.h"
 #include "format/fmt_seal.h"
+#include "format/fmt_tail.h"
 #include "tests/tap.h"
 #include "tests/unit/test_format_util.h"
 
@@ -639,7 +640,8 @@ TEST(unknown_types_skipped_by_length)
 	for (int i = 0; i < 10; i++) {
 		struct evt_rec h = {.ts = (uint64_t)i};
 
-		evt_builder_begin(&b, i % 2 ? 250 : EVT_CLOSE, &h);
+		/* creat: name, mode */
+		evt_builder_begin(&b, i % 2 ? 250 : EVT_CREAT, &h);
 		evt_builder_add(&b, "odd-length-payload",
 				3 + (size_t)i); /* any length, any padding */
 		evt_builder_add_u64(&b, (uint64_t)i);
@@ -1178,6 +1180,61 @@ TEST(half_written_last_chunk_is_truncation)
 	CHECK_EQ_INT(rc, 0);
 	CHECK_EQ_INT(n, expect);
 	fmt_reader_close(r);
+	free(buf);
+	tfu_recs_free(&rs);
+}
+
+/* fmt_tail walks a capture's stored pieces as the reader's index lists
+ * them, stops at a chunk whose payload is not all there, and still tells
+ * how many records that chunk announced. */
+TEST(tail_walks_stored_chunks)
+{
+	const char *path = tfu_path("tail.sysrec");
+	struct tfu_recs rs = {0};
+	struct fmt_tail_chunk c;
+	struct fmt_host_info hi;
+	struct fmt_reader *r;
+	struct sr_err err;
+	size_t nch, size, i = 0;
+	uint64_t off, records = 0, cut_off = 0, cut_count = 0;
+	uint8_t *hdr = NULL, *buf;
+	uint32_t hlen = 0, crc;
+	int fd, k;
+
+	CHECK_EQ_INT(tfu_make(path, 500, 1, 1, 2048, 0, &rs), 0);
+	CHECK_EQ_INT(fmt_reader_open(&r, path, &err), 0);
+	nch = fmt_reader_chunk_count(r);
+	fd = open(path, O_RDONLY);
+	CHECK_EQ_INT(fmt_tail_header(fd, &hdr, &hlen, &crc, &hi), 0);
+	CHECK(hi.start_ns > 0);
+	free((void *)hi.provenance);
+	free(hdr);
+	CHECK(nch > 3);
+	for (off = hlen; (k = fmt_tail_chunk(fd, off, &c)) == FMT_TAIL_CHUNK; off += c.size, i++) {
+		const struct fmt_chunk_info *ci = i < nch ? fmt_reader_chunk(r, i) : NULL;
+
+		CHECK(ci && ci->offset == off && ci->count == c.count &&
+		      ci->first_ts == c.first_ts);
+		records += c.count;
+		if (i == nch - 1) {
+			cut_off = off;
+			cut_count = c.count;
+		}
+	}
+	CHECK_EQ_INT(k, FMT_TAIL_INDEX);
+	CHECK_EQ_INT(i, nch);
+	CHECK_EQ_INT(records, rs.n);
+	close(fd);
+	fmt_reader_close(r);
+	/* cut inside the last chunk's payload: not a chunk yet, its count known */
+	buf = tfu_read_file(path, &size);
+	tfu_write_file(path, buf, cut_off + FMT_CHUNK_HDR_21 + 3);
+	fd = open(path, O_RDONLY);
+	CHECK_EQ_INT(fmt_tail_chunk(fd, cut_off, &c), FMT_TAIL_NONE);
+	CHECK(cut_count > 0);
+	CHECK_EQ_INT(fmt_tail_cut_records(fd, cut_off), cut_count);
+	CHECK_EQ_INT(fmt_tail_cut_records(fd, cut_off + 1), 0);
+	close(fd);
 	free(buf);
 	tfu_recs_free(&rs);
 }

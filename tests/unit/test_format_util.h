@@ -107,10 +107,13 @@ static __attribute__((unused)) void tfu_recs_free(struct tfu_recs *rs)
 	memset(rs, 0, sizeof(*rs));
 }
 
-/* Builds a simple record of type with one string and one integer param. */
+/* Builds a complete record of type: each parameter its schema declares,
+ * numbers ts * 3 (+ the parameter's index), text and data the file name
+ * (a type the schema lacks: one number and the name). */
 static __attribute__((unused)) const void *tfu_simple(struct evt_builder *b, unsigned type,
 						      uint64_t ts, uint32_t pid, size_t *len)
 {
+	const struct evt_info *info = evt_info_get(type);
 	struct evt_rec h;
 	char name[64];
 
@@ -121,8 +124,26 @@ static __attribute__((unused)) const void *tfu_simple(struct evt_builder *b, uns
 	snprintf(h.comm, sizeof(h.comm), "proc%u", pid % 100);
 	snprintf(name, sizeof(name), "/var/tmp/file-%llu", (unsigned long long)ts);
 	evt_builder_begin(b, type, &h);
-	evt_builder_add_u64(b, ts * 3);
-	evt_builder_add_str(b, name);
+	if (!info) {
+		evt_builder_add_u64(b, ts * 3);
+		evt_builder_add_str(b, name);
+	}
+	for (unsigned i = 0; info && i < info->nparams; i++) {
+		switch (info->params[i].type) {
+		case PT_PATH:
+		case PT_STR:
+		case PT_BYTES:
+		case PT_STRARRAY:
+			evt_builder_add_str(b, name);
+			break;
+		case PT_SOCKADDR:
+		case PT_SOCKTUPLE:
+			evt_builder_add(b, NULL, 0); /* no address */
+			break;
+		default:
+			evt_builder_add_u64(b, ts * 3 + i);
+		}
+	}
 	return evt_builder_finish(b, len);
 }
 

@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "common/sr_err.h"
+#include "format/evt_snap.h"
 #include "format/evt_source.h"
 #include "scap/scap.h"
 #include "scap/scap_int.h"
@@ -106,11 +107,14 @@ static int write_sample(const char *path, int events)
 	evt_builder_add_u64(&b, 1);
 	r = evt_builder_finish(&b, &len);
 	rc = scap_writer_append(w, r, len, &err);
-	evt_builder_begin(&b, EVT_PROCINFO, &h);
-	evt_builder_add_str(&b, "demo");
-	evt_builder_add_str(&b, "/usr/bin/demo");
-	evt_builder_add(&b, "-x\0", 3);
-	evt_builder_add_str(&b, "/tmp");
+	{
+		struct evt_procinfo pi = {.exe = evt_str("demo"),
+					  .exepath = evt_str("/usr/bin/demo"),
+					  .args = {"-x\0", 3},
+					  .cwd = evt_str("/tmp")};
+
+		rc |= evt_build_procinfo(&b, &h, &pi);
+	}
 	r = evt_builder_finish(&b, &len);
 	rc |= scap_writer_append(w, r, len, &err);
 	evt_builder_begin(&b, EVT_FDINFO, &h);
@@ -152,11 +156,19 @@ static int write_sample(const char *path, int events)
 			evt_builder_add(&b, "ls\0-l\0", 6);
 			evt_builder_add_str(&b, "/bin/ls");
 			evt_builder_add_str(&b, "/home");
+			/* tty, loginuid, uid, gid, euid, env, flags, cap_eff */
+			for (int k = 0; k < 5; k++)
+				evt_builder_add_u64(&b, 0);
+			evt_builder_add(&b, NULL, 0);
+			evt_builder_add_u64(&b, 0);
+			evt_builder_add_u64(&b, 0);
 			break;
 		default:
 			h.res = 12;
 			evt_builder_begin(&b, EVT_GENERIC, &h);
 			evt_builder_add_s64(&b, evt_sysnr_by_name("getpid"));
+			for (int k = 0; k < 6; k++) /* a0..a5 */
+				evt_builder_add_u64(&b, 0);
 			break;
 		}
 		r = evt_builder_finish(&b, &len);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/sr_err.h"
+#include "format/evt_snap.h"
 #include "format/evt_source.h"
 #include "format/fmt_writer.h"
 #include "scap/scap.h"
@@ -98,11 +99,14 @@ static int write_sysrec(const char *path, const struct big_exec *x1, const struc
 	evt_builder_add_u64(&b, 1);
 	r = evt_builder_finish(&b, &len);
 	rc |= fmt_writer_append(w, r, len, &err);
-	evt_builder_begin(&b, EVT_PROCINFO, &h);
-	evt_builder_add_str(&b, "demo");
-	evt_builder_add_str(&b, "/usr/bin/demo");
-	evt_builder_add(&b, "-x\0", 3);
-	evt_builder_add_str(&b, "/tmp");
+	{
+		struct evt_procinfo pi = {.exe = evt_str("demo"),
+					  .exepath = evt_str("/usr/bin/demo"),
+					  .args = {"-x\0", 3},
+					  .cwd = evt_str("/tmp")};
+
+		rc |= evt_build_procinfo(&b, &h, &pi);
+	}
 	r = evt_builder_finish(&b, &len);
 	rc |= fmt_writer_append(w, r, len, &err);
 	evt_builder_begin(&b, EVT_SNAP_END, &h);
@@ -127,6 +131,8 @@ static int write_sysrec(const char *path, const struct big_exec *x1, const struc
 		evt_builder_add_u64(&b, 1000);
 		evt_builder_add_u64(&b, 1000);
 		evt_builder_add(&b, x->env, x->env_len);
+		evt_builder_add_u64(&b, 0); /* flags */
+		evt_builder_add_u64(&b, 0); /* cap_eff */
 		r = evt_builder_finish(&b, &len);
 		if (!(((const struct evt_rec *)r)->flags & EVT_RF_LARGE) || len <= 65536)
 			rc = -1; /* the test needs records over 64 KiB */
@@ -734,13 +740,14 @@ static void wr_finish(struct wr *x)
 static void wr_thread(struct wr *x, uint32_t tid, uint32_t pid, uint32_t uid, const char *comm)
 {
 	struct evt_rec h;
+	struct evt_procinfo pi = {.exe = evt_str("/usr/bin/x"),
+				  .exepath = evt_str("/usr/bin/x"),
+				  .args = {"", 1},
+				  .cwd = evt_str("/")};
 
 	wr_hdr(&h, 1, tid, pid, uid, comm);
-	evt_builder_begin(&x->b, EVT_PROCINFO, &h);
-	evt_builder_add_str(&x->b, "/usr/bin/x");
-	evt_builder_add_str(&x->b, "/usr/bin/x");
-	evt_builder_add(&x->b, "", 1);
-	evt_builder_add_str(&x->b, "/");
+	if (evt_build_procinfo(&x->b, &h, &pi))
+		x->rc = -1;
 	wr_finish(x);
 }
 
@@ -774,6 +781,8 @@ static void wr_execve(struct wr *x, uint64_t ts, uint32_t tid, uint32_t pid, uin
 	evt_builder_add_u64(&x->b, uid);
 	evt_builder_add_u64(&x->b, uid);
 	evt_builder_add(&x->b, NULL, 0);
+	evt_builder_add_u64(&x->b, 0); /* flags */
+	evt_builder_add_u64(&x->b, 0); /* cap_eff */
 	wr_finish(x);
 }
 

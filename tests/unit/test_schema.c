@@ -125,15 +125,17 @@ TEST(syscall_table)
 }
 
 /* A record of type t with every schema parameter, each a small value. */
-static const void *build_full(struct evt_builder *b, unsigned t, size_t *len)
+/* A record of type t with its first n schema parameters (n may exceed the
+ * schema's count: the extra ones are numbers). */
+static const void *build_n(struct evt_builder *b, unsigned t, unsigned n, size_t *len)
 {
 	const struct evt_info *info = evt_info_get(t);
 	struct evt_rec h;
 
 	memset(&h, 0, sizeof(h));
 	evt_builder_begin(b, t, &h);
-	for (unsigned i = 0; i < info->nparams; i++) {
-		switch (info->params[i].type) {
+	for (unsigned i = 0; i < n; i++) {
+		switch (i < info->nparams ? info->params[i].type : PT_UINT) {
 		case PT_PATH:
 		case PT_STR:
 		case PT_BYTES:
@@ -152,6 +154,56 @@ static const void *build_full(struct evt_builder *b, unsigned t, size_t *len)
 		}
 	}
 	return evt_builder_finish(b, len);
+}
+
+static const void *build_full(struct evt_builder *b, unsigned t, size_t *len)
+{
+	return build_n(b, t, evt_info_get(t)->nparams, len);
+}
+
+/* The builder makes records with exactly the parameters the schema
+ * declares, as the probe writes them: one short or one over is refused
+ * (the recorder would count such a record as a drop); the raw path builds
+ * it for tests of readers. Types the schema lacks take any count. */
+TEST(builder_refuses_wrong_param_count)
+{
+	struct evt_builder b;
+	size_t len, refused = 0, types = 0;
+	struct evt ev;
+
+	evt_builder_init(&b);
+	for (unsigned t = 0; t < EVT_TYPE_MAX; t++) {
+		const struct evt_info *info = evt_info_get(t);
+
+		if (!info)
+			continue;
+		types++;
+		CHECK(build_full(&b, t, &len) != NULL);
+		if (info->nparams) {
+			if (build_n(&b, t, info->nparams - 1, &len) == NULL)
+				refused++;
+			else
+				TAP_FAIL("%s: built with %u of %u parameters", info->name,
+					 info->nparams - 1, info->nparams);
+			/* the raw path keeps it, and the recorder's check sees it */
+			const void *rec = evt_builder_finish_raw(&b, &len);
+			CHECK(rec && evt_decode(&ev, rec, len) == 0 && !evt_nparams_match(&ev));
+		}
+		if (build_n(&b, t, info->nparams + 1, &len) == NULL)
+			refused++;
+		else
+			TAP_FAIL("%s: built with %u of %u parameters", info->name,
+				 info->nparams + 1, info->nparams);
+	}
+	CHECK(types > 80);
+	CHECK(refused > types);
+	/* no schema: the builder cannot tell, and readers skip it by length */
+	evt_builder_begin(&b, 250, NULL);
+	CHECK(evt_info_get(250) == NULL);
+	CHECK(evt_builder_finish(&b, &len) != NULL);
+	evt_builder_add_u64(&b, 1);
+	CHECK(evt_builder_finish(&b, &len) != NULL);
+	evt_builder_free(&b);
 }
 
 /* The printers show every parameter by its schema name, in schema order; the

@@ -354,6 +354,8 @@ TEST(damaged_input_regressions)
 	 * table read): header-only handling. */
 	ev_begin(EVT_READ, 100, 100, 1, 0);
 	ev_s(3);
+	ev_u(0);
+	ev_bytes("", 0);
 	ev = ev_done();
 	((struct evt_rec *)(uintptr_t)ev->rec)->type = 999;
 	st_event_begin(st, ev);

@@ -106,8 +106,18 @@ static const void *mkrec(struct evt_builder *b, unsigned type, uint32_t tid, uin
 	h.cgroup_id = 0x1234 + tid % 5;
 	snprintf(h.comm, sizeof(h.comm), "%s", comm);
 	evt_builder_begin(b, type, &h);
-	evt_builder_add_s64(b, (int64_t)(tid % 9));
-	evt_builder_add_str(b, comm);
+	evt_builder_add_s64(b, (int64_t)(tid % 9)); /* fd or dirfd: each type's first */
+	switch (type) {
+	case EVT_OPENAT: /* name, flags, mode */
+		evt_builder_add_str(b, comm);
+		evt_builder_add_u64(b, tid % 3);
+		evt_builder_add_u64(b, 0644);
+		break;
+	case EVT_READ: /* size, data */
+		evt_builder_add_u64(b, strlen(comm));
+		evt_builder_add_str(b, comm);
+		break;
+	}
 	return evt_builder_finish(b, len);
 }
 
@@ -249,11 +259,12 @@ TEST(roundtrip_large_and_empty)
 	h.ts = 77;
 	evt_builder_begin(&b, EVT_WRITE, &h);
 	evt_builder_add_s64(&b, 3);
+	evt_builder_add_u64(&b, big);
 	evt_builder_add(&b, blob, big);
 	r = evt_builder_finish(&b, &len);
 	CHECK(((const struct evt_rec *)r)->flags & EVT_RF_LARGE);
 	pl_add(&pl, r, len);
-	evt_builder_begin(&b, EVT_SNAP_END, &h);
+	evt_builder_begin(&b, EVT_FORK, &h); /* a type without parameters */
 	r = evt_builder_finish(&b, &len);
 	CHECK_EQ_INT(((const struct evt_rec *)r)->nparams, 0);
 	pl_add(&pl, r, len);

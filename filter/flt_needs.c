@@ -1,0 +1,42 @@
+/* flt_needs.c: whether a compiled filter reads the state engine.
+ *
+ * A filter needs state when any field it compares does; the per-field
+ * answer is fields/fld_needs.c's allow-list, so a field added later counts
+ * as needing state until it is listed there. */
+#include "../fields/fld_needs.h"
+#include "flt_int.h"
+
+static int node_needs(const struct flt_pnode *p, int depth, int strict)
+{
+	if (!p)
+		return 0;
+	if (depth > FLT_MAX_DEPTH * 4)
+		return 1;
+	switch (p->kind) {
+	case FLT_N_AND:
+	case FLT_N_OR:
+	case FLT_N_NOT:
+		for (size_t i = 0; i < p->nkids; i++)
+			if (node_needs(p->kids[i], depth + 1, strict))
+				return 1;
+		return 0;
+	case FLT_N_CMP:
+		/* by_type tests look at the record type only */
+		if (!p->by_type && fld_ref_needs_state_ex(&p->lhs.ref, strict))
+			return 1;
+		return p->rhs_field && fld_ref_needs_state_ex(&p->rhs_field->ref, strict);
+	case FLT_N_BOOL:
+		return 0;
+	}
+	return 1;
+}
+
+int flt_prog_needs_state_ex(const struct flt_prog *p, int strict)
+{
+	return p ? node_needs(p->root, 0, strict) : 0;
+}
+
+int flt_prog_needs_state(const struct flt_prog *p)
+{
+	return flt_prog_needs_state_ex(p, 0);
+}
