@@ -80,7 +80,33 @@ int fld_ref_needs_state(const struct fld_ref *ref)
 	return ref_needs(ref, 0);
 }
 
-int fld_format_needs_state_ex(const struct fld_format *f, int strict)
+/* Values that depend on the events before this one in the stream, not on
+ * the record alone (num_ok: evt.num excepted). Modes of the walks below:
+ * 0 and 1 the state tests (strict), 2 and 3 this one (3: num_ok). */
+static int ref_needs_order(const struct fld_ref *ref, int num_ok)
+{
+	if (ref_needs(ref, 0))
+		return 1;
+	switch (ref->id) {
+	case FLD_ID_EVT_NUM:
+		return !num_ok;
+	case FLD_ID_EVT_RELTIME:
+	case FLD_ID_EVT_RELTIME_S:
+	case FLD_ID_EVT_RELTIME_NS:
+	case FLD_ID_EVT_DELTATIME:
+	case FLD_ID_EVT_DELTATIME_S:
+	case FLD_ID_EVT_DELTATIME_NS:
+		return 1;
+	}
+	return 0;
+}
+
+static int ref_test(const struct fld_ref *ref, int mode)
+{
+	return mode >= 2 ? ref_needs_order(ref, mode == 3) : ref_needs(ref, mode);
+}
+
+static int format_needs(const struct fld_format *f, int mode)
 {
 	const struct fld_ref *refs[64];
 	size_t n;
@@ -91,9 +117,19 @@ int fld_format_needs_state_ex(const struct fld_format *f, int strict)
 	if (n > 64)
 		return 1; /* more than we looked at: stay safe */
 	for (size_t i = 0; i < n; i++)
-		if (ref_needs(refs[i], strict))
+		if (ref_test(refs[i], mode))
 			return 1;
 	return 0;
+}
+
+int fld_format_needs_state_ex(const struct fld_format *f, int strict)
+{
+	return format_needs(f, strict);
+}
+
+int fld_format_needs_order(const struct fld_format *f, int num_ok)
+{
+	return format_needs(f, num_ok ? 3 : 2);
 }
 
 int fld_format_needs_state(const struct fld_format *f)
@@ -101,7 +137,7 @@ int fld_format_needs_state(const struct fld_format *f)
 	return fld_format_needs_state_ex(f, 0);
 }
 
-static int node_needs(const struct flt_pnode *p, int depth, int strict)
+static int node_needs(const struct flt_pnode *p, int depth, int mode)
 {
 	if (!p)
 		return 0;
@@ -112,14 +148,14 @@ static int node_needs(const struct flt_pnode *p, int depth, int strict)
 	case FLT_N_OR:
 	case FLT_N_NOT:
 		for (size_t i = 0; i < p->nkids; i++)
-			if (node_needs(p->kids[i], depth + 1, strict))
+			if (node_needs(p->kids[i], depth + 1, mode))
 				return 1;
 		return 0;
 	case FLT_N_CMP:
 		/* by_type tests look at the record type only */
-		if (!p->by_type && ref_needs(&p->lhs.ref, strict))
+		if (!p->by_type && ref_test(&p->lhs.ref, mode))
 			return 1;
-		return p->rhs_field && ref_needs(&p->rhs_field->ref, strict);
+		return p->rhs_field && ref_test(&p->rhs_field->ref, mode);
 	case FLT_N_BOOL:
 		return 0;
 	}
@@ -134,4 +170,9 @@ int flt_prog_needs_state_ex(const struct flt_prog *p, int strict)
 int flt_prog_needs_state(const struct flt_prog *p)
 {
 	return flt_prog_needs_state_ex(p, 0);
+}
+
+int flt_prog_needs_order(const struct flt_prog *p)
+{
+	return p ? node_needs(p->root, 0, 2) : 0;
 }

@@ -28,5 +28,12 @@ int flt_prog_needs_state(const struct flt_prog *p);
  * thread.tid) as state, for sources whose headers are not recorder-filled. */
 int fld_format_needs_state_ex(const struct fld_format *f, int strict);
 int flt_prog_needs_state_ex(const struct flt_prog *p, int strict);
+/* 1 when a value may depend on the events before the one extracted, in
+ * the order the run meets them (evt.num, evt.reltime, evt.deltatime), or
+ * needs state: 0 means each event can be evaluated alone, on any thread,
+ * in any order (a replay's worker threads do, chunk by chunk). num_ok:
+ * evt.num does not count (a reader numbers what it passes over too). */
+int fld_format_needs_order(const struct fld_format *f, int num_ok);
+int flt_prog_needs_order(const struct flt_prog *p);
 
 #endif

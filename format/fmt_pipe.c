@@ -106,10 +106,12 @@ void fmt_load_release(struct fmt_load *l)
 	free(l->comp);
 	free(l->raw);
 	free(l->mem);
+	free(l->kept);
 	fmt_wire_dec_free(&l->wire);
 	l->dctx = NULL;
 	l->comp = l->raw = l->mem = NULL;
-	l->comp_cap = l->raw_cap = l->mem_cap = 0;
+	l->kept = NULL;
+	l->comp_cap = l->raw_cap = l->mem_cap = l->kept_cap = 0;
 }
 
 /* The oldest queued load over all readers: chunks are consumed roughly in
@@ -214,7 +216,8 @@ static void schedule(struct fmt_pipe *p, size_t i)
 {
 	struct fmt_load *l = free_slot(p);
 
-	if (l->comp_cap > PIPE_KEEP_BUF || l->raw_cap > PIPE_KEEP_BUF || l->mem_cap > PIPE_KEEP_BUF)
+	if (l->comp_cap > PIPE_KEEP_BUF || l->raw_cap > PIPE_KEEP_BUF ||
+	    l->mem_cap > PIPE_KEEP_BUF || l->kept_cap * sizeof(*l->kept) > PIPE_KEEP_BUF)
 		fmt_load_release(l);
 	l->idx = i;
 	l->cost = p->ops->cost(p->ctx, i);

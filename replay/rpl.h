@@ -124,6 +124,11 @@ struct rpl_run_opts {
 	/* Called with emit_ctx for each drop record (a gap in the record) in
 	 * the window, where it falls; non-zero stops. NULL: not shown. */
 	int (*gap)(void *ctx, const struct evt *ev);
+	/* What emit reads of the events before the one it gets: 2 nothing
+	 * (fld_format_needs_order), 1 evt.num only, 0 more or unknown. With
+	 * threads, a state-free filter then runs on the loading threads and
+	 * emit sees only matches (rpl_keep.c); 1 allows it for one source. */
+	int emit_alone;
 };
 
 struct rpl_run_result {
@@ -157,6 +162,23 @@ static inline int rpl_is_meta(const struct evt *ev)
 
 	return !ei || ei->category == EC_META;
 }
+
+/* ---- the filter on the loading threads (rpl_keep.c) ---- */
+struct rpl_keep;
+struct rpl_keep_args {
+	const uint8_t *types, *meta; /* the filter's types; rpl_is_meta per type */
+	uint64_t since_ns, until_ns;
+	int stateless; /* the run keeps no state */
+};
+/* Hands the run's filter (and counting, when nothing is shown) to the
+ * sources' loading threads when the run qualifies: *out is then set, and
+ * every non-meta record in the window the input delivers has matched.
+ * *out NULL: the run tests records itself. 0 or SR_ENOMEM. */
+int rpl_keep_start(struct rpl_input *in, const struct rpl_run_opts *o,
+		   const struct rpl_keep_args *a, struct rpl_keep **out);
+/* Takes the test off the sources and frees k; returns the matches the
+ * loading threads counted instead of delivering. NULL k: 0. */
+uint64_t rpl_keep_stop(struct rpl_input *in, struct rpl_keep *k);
 
 /* ---- filters (rpl_filter.c) ---- */
 /* Compiles text; on error prints the caret diagnostic to out (label names the

@@ -114,7 +114,9 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	uint64_t since_ns, until_ns, stop_ns;
 	const char *host = rpl_input_hostname(in);
 	uint8_t types[32], full[32], meta[EVT_TYPE_MAX];
-	int stateless, r;
+	struct rpl_keep_args ka;
+	struct rpl_keep *keep;
+	int stateless, in_workers, r;
 	struct evt ev;
 
 	memset(res, 0, sizeof(*res));
@@ -151,9 +153,15 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		meta[t] = !ei || ei->category == EC_META;
 	}
 	res->stateless = stateless;
-	ctx = calloc(1, sizeof(*ctx));
-	if (!ctx)
+	ka = (struct rpl_keep_args){types, meta, since_ns, until_ns, stateless};
+	if (rpl_keep_start(in, o, &ka, &keep))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	in_workers = keep != NULL;
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx) {
+		rpl_keep_stop(in, keep);
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	}
 	if (!st && !stateless) {
 		st = st_new();
 		if (!st) {
@@ -202,8 +210,10 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 				res->last_ts = ts;
 			fld_ctx_reset(ctx, &ev, st);
 			ctx->hostname = rpl_input_event_hostname(in);
-			if (!o->prog || ((types[(type >> 3) & 31] >> (type & 7) & 1) &&
-					 flt_eval(o->prog, ctx))) {
+			/* keep: the loading threads tested it already */
+			if (!o->prog || keep ||
+			    ((types[(type >> 3) & 31] >> (type & 7) & 1) &&
+			     flt_eval(o->prog, ctx))) {
 				res->matched++;
 				if (o->emit && o->emit(o->emit_ctx, ctx))
 					res->stopped = 1;
@@ -221,6 +231,12 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		}
 	}
 	rpl_progress_end(&prog);
+	if (keep) {
+		uint64_t counted = rpl_keep_stop(in, keep);
+
+		res->matched += counted;
+		res->seen += counted;
+	}
 	/* Lets tests see how much was read (seek and chunk skipping at work). */
 	if (getenv("SYSREPLAY_DEBUG")) {
 		struct timespec cpu;
@@ -229,8 +245,9 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
 		fprintf(stderr,
 			"sysreplay: debug: records read %" PRIu64 ", events in window %" PRIu64
-			", matched %" PRIu64 ", state %s, run thread cpu %.3f s\n",
+			", matched %" PRIu64 ", state %s, filter %s, run thread cpu %.3f s\n",
 			res->records, res->seen, res->matched, stateless ? "skipped" : "on",
+			in_workers ? "in workers" : "here",
 			(double)cpu.tv_sec + (double)cpu.tv_nsec / 1e9);
 	}
 	if (r == 1 || r == 0)
