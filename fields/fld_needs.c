@@ -176,3 +176,21 @@ int flt_prog_needs_order(const struct flt_prog *p)
 {
 	return p ? node_needs(p->root, 0, 2) : 0;
 }
+
+static size_t free_parts(const struct flt_pnode *n, const struct flt_pnode **out, size_t k,
+			 size_t max, int depth)
+{
+	if (n->kind == FLT_N_AND && depth < FLT_MAX_DEPTH) {
+		for (size_t i = 0; i < n->nkids; i++)
+			k = free_parts(n->kids[i], out, k, max, depth + 1);
+		return k;
+	}
+	if (k < max && !node_needs(n, 0, 2))
+		out[k++] = n;
+	return k;
+}
+
+size_t flt_prog_free_parts(const struct flt_prog *p, const struct flt_pnode **out, size_t max)
+{
+	return p && p->root ? free_parts(p->root, out, 0, max, 0) : 0;
+}

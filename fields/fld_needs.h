@@ -35,5 +35,10 @@ int flt_prog_needs_state_ex(const struct flt_prog *p, int strict);
  * evt.num does not count (a reader numbers what it passes over too). */
 int fld_format_needs_order(const struct fld_format *f, int num_ok);
 int flt_prog_needs_order(const struct flt_prog *p);
+/* Parts of p's condition that must all hold for it to hold (the operands
+ * of its top-level `and`, nested ones flattened) and that read neither
+ * state nor earlier events: one of them false (flt_eval_part) rules the
+ * whole condition out, on any thread. Up to max of them; how many. */
+size_t flt_prog_free_parts(const struct flt_prog *p, const struct flt_pnode **out, size_t max);
 
 #endif

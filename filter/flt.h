@@ -62,6 +62,9 @@ int flt_compile_shared(struct flt_arena *a, struct flt_shared *sh, const struct 
 		       struct flt_prog **out, struct sr_err *err);
 /* 1 match, 0 no match. */
 int flt_eval(const struct flt_prog *p, struct fld_ctx *c);
+/* One part of a compiled condition (flt_prog_free_parts, fld_needs.h). */
+struct flt_pnode;
+int flt_eval_part(const struct flt_pnode *n, struct fld_ctx *c);
 /* Event types the filter can match: bit t set in set[32]. All bits set when
  * the filter does not constrain evt.type. */
 void flt_prog_types(const struct flt_prog *p, uint8_t set[32]);

@@ -547,3 +547,8 @@ int flt_eval(const struct flt_prog *p, struct fld_ctx *c)
 {
 	return eval_node(p->root, c);
 }
+
+int flt_eval_part(const struct flt_pnode *n, struct fld_ctx *c)
+{
+	return eval_node(n, c);
+}

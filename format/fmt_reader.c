@@ -1054,6 +1054,10 @@ static uint64_t events_before(struct fmt_reader *r, size_t i)
 
 static int wanted(const struct fmt_reader *r, size_t i);
 
+/* A kept record's event count with the keep test's mark in its top bit
+ * (a chunk holds fewer than 2^31 records: FMT_CHUNK_RAW_MAX). */
+#define KEPT_MARK 0x80000000u
+
 /* The keep test on the record just expanded at l->mem + at (a worker's
  * side of fmt_reader_set_keep): listed when delivered, else counted or
  * passed over. 0, or -1 when the list cannot grow (the reader then walks
@@ -1069,7 +1073,7 @@ static int pipe_keep(const struct fmt_reader *r, struct fmt_load *l, size_t at, 
 	k = r->keep(r->keep_ctx, &ev);
 	if (k == 2)
 		l->ncounted++;
-	if (k != 1)
+	if (k != 1 && k != 3)
 		return 0;
 	if (2 * (size_t)l->nkept + 2 > l->kept_cap) {
 		size_t cap = l->kept_cap ? 2 * l->kept_cap : 1024;
@@ -1081,7 +1085,7 @@ static int pipe_keep(const struct fmt_reader *r, struct fmt_load *l, size_t at, 
 		l->kept_cap = cap;
 	}
 	l->kept[2 * l->nkept] = (uint32_t)at;
-	l->kept[2 * l->nkept + 1] = l->nevents;
+	l->kept[2 * l->nkept + 1] = l->nevents | (k == 3 ? KEPT_MARK : 0);
 	l->nkept++;
 	return 0;
 }
@@ -1204,15 +1208,17 @@ static int wanted(const struct fmt_reader *r, size_t i)
 
 /* The keep test on the reader's thread (chunks no worker tested): 1 when
  * the record is delivered. */
-static int keep_here(struct fmt_reader *r, const struct evt *ev)
+static int keep_here(struct fmt_reader *r, struct evt *ev)
 {
 	int k;
 
+	ev->mark = 0;
 	if (!r->keep)
 		return 1;
 	k = r->keep(r->keep_ctx, ev);
 	r->counted += k == 2;
-	return k == 1;
+	ev->mark = k == 3;
+	return k == 1 || k == 3;
 }
 
 /* The next wanted record of the loaded 1.x chunk (records stored expanded):
@@ -1292,7 +1298,8 @@ static int next_pre(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
 						   r->ch[r->cur].offset, "record %u: bad expansion",
 						   r->kept_i),
 					    err);
-			r->ev_i = k[1];
+			r->ev_i = k[1] & ~KEPT_MARK;
+			ev->mark = !!(k[1] & KEPT_MARK);
 			if (r->ts_filter && ev->rec->ts < r->min_ts)
 				continue;
 			ev->num = r->ecur + r->ev_i;

@@ -129,6 +129,10 @@ struct rpl_run_opts {
 	 * threads, a state-free filter then runs on the loading threads and
 	 * emit sees only matches (rpl_keep.c); 1 allows it for one source. */
 	int emit_alone;
+	/* Optional, with threads: 0 when emit would do nothing with the event,
+	 * judged from the record alone (c has no state) on the loading threads,
+	 * several at once; such events skip emit (rpl_keep.c). */
+	int (*screen)(void *ctx, struct fld_ctx *c);
 };
 
 struct rpl_run_result {
@@ -172,7 +176,8 @@ struct rpl_keep_args {
 };
 /* Hands the run's filter (and counting, when nothing is shown) to the
  * sources' loading threads when the run qualifies: *out is then set, and
- * every non-meta record in the window the input delivers has matched.
+ * every non-meta record in the window the input delivers has matched (a
+ * stateless run), or carries ev->mark when o->screen ruled emit out.
  * *out NULL: the run tests records itself. 0 or SR_ENOMEM. */
 int rpl_keep_start(struct rpl_input *in, const struct rpl_run_opts *o,
 		   const struct rpl_keep_args *a, struct rpl_keep **out);
@@ -363,6 +368,8 @@ int rpl_alerts_load(struct rule_set **out, const struct rpl_rule_opts *o);
 struct rpl_alerts *rpl_alerts_new(const struct rule_set *rs, int json, FILE *f);
 void rpl_alerts_free(struct rpl_alerts *a);
 int rpl_alerts_emit(void *ctx, struct fld_ctx *c);
+/* rpl_run_opts.screen for rpl_alerts_emit: rule_set_may_match. */
+int rpl_alerts_screen(void *ctx, struct fld_ctx *c);
 /* Per-rule summary (rule, priority, count), sorted by count. */
 void rpl_alerts_summary(const struct rpl_alerts *a, FILE *f);
 uint64_t rpl_alerts_total(const struct rpl_alerts *a);

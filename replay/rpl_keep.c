@@ -10,6 +10,12 @@
  * the records past --until (where it stops), so the window, -n and the
  * order of the output are the ones a single thread gives.
  *
+ * With state (alerts) every record still goes to the run's thread, in
+ * order; the workers only mark the ones the caller's screen rules out
+ * (rule_set_may_match: a part of every candidate rule's condition that the
+ * record alone decides is false), and the run's thread skips emit for
+ * those: the rules are not evaluated there at all.
+ *
  * Output that numbers events (evt.num) stays right with one source: the
  * reader numbers the records it passes over too. A merged set numbers by
  * the events each file handed out so far, which passed-over records skew,
@@ -27,6 +33,8 @@ struct rpl_keep {
 	uint64_t since_ns, until_ns;
 	int count;
 	const char *hostname; /* the source's, for evt.hostname */
+	int (*screen)(void *ctx, struct fld_ctx *c);
+	void *screen_ctx;
 };
 
 /* One extraction context per thread that tests: the workers and, for
@@ -34,6 +42,24 @@ struct rpl_keep {
  * record, and the filter reads nothing it carries from record to record
  * (flt_prog_needs_order). */
 static __thread struct fld_ctx keep_ctx;
+
+/* With state: every record is delivered (the state engine needs them
+ * all), marked when the caller's screen says emit will do nothing with
+ * it. The screen reads the record alone; proc.name from a header without
+ * a command name is the state's last one, so such records go unmarked. */
+static int keep_screen(void *arg, const struct evt *ev)
+{
+	const struct rpl_keep *k = arg;
+	unsigned type = ev->rec->type;
+	uint64_t ts = ev->rec->ts;
+
+	if (type >= EVT_TYPE_MAX || k->meta[type] || ts > k->until_ns || ts < k->since_ns ||
+	    !(k->types[type >> 3] >> (type & 7) & 1) || !ev->rec->comm[0])
+		return 1;
+	fld_ctx_reset(&keep_ctx, ev, NULL);
+	keep_ctx.hostname = k->hostname;
+	return k->screen(k->screen_ctx, &keep_ctx) ? 1 : 3;
+}
 
 static int keep_test(void *arg, const struct evt *ev)
 {
@@ -64,8 +90,12 @@ int rpl_keep_start(struct rpl_input *in, const struct rpl_run_opts *o,
 	int alone = o->emit ? o->emit_alone : 2;
 
 	*out = NULL;
-	if (rpl_threads() < 2 || !a->stateless || (!o->prog && o->emit) || !n ||
-	    flt_prog_needs_order(o->prog) || alone < 1 || (alone < 2 && n > 1))
+	if (rpl_threads() < 2 || !n)
+		return 0;
+	if (!a->stateless && !o->screen)
+		return 0;
+	if (a->stateless && ((!o->prog && o->emit) || flt_prog_needs_order(o->prog) || alone < 1 ||
+			     (alone < 2 && n > 1)))
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (!rpl_input_source(in, i)->ops->set_keep)
@@ -85,7 +115,9 @@ int rpl_keep_start(struct rpl_input *in, const struct rpl_run_opts *o,
 		 * part way through a chunk: no -n, no --until, nothing shown */
 		k[i].count = !o->emit && !o->limit && a->until_ns == UINT64_MAX;
 		k[i].hostname = s->host.hostname;
-		s->ops->set_keep(s, keep_test, &k[i]);
+		k[i].screen = o->screen;
+		k[i].screen_ctx = o->emit_ctx;
+		s->ops->set_keep(s, a->stateless ? keep_test : keep_screen, &k[i]);
 	}
 	*out = k;
 	return 0;

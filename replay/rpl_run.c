@@ -116,7 +116,8 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	uint8_t types[32], full[32], meta[EVT_TYPE_MAX];
 	struct rpl_keep_args ka;
 	struct rpl_keep *keep;
-	int stateless, in_workers, r;
+	int stateless, in_workers, prefiltered, r;
+	uint64_t screened = 0;
 	struct evt ev;
 
 	memset(res, 0, sizeof(*res));
@@ -157,6 +158,8 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	if (rpl_keep_start(in, o, &ka, &keep))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	in_workers = keep != NULL;
+	/* stateless: the workers ran the filter; with state they only screen */
+	prefiltered = in_workers && stateless;
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx) {
 		rpl_keep_stop(in, keep);
@@ -211,11 +214,14 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 			fld_ctx_reset(ctx, &ev, st);
 			ctx->hostname = rpl_input_event_hostname(in);
 			/* keep: the loading threads tested it already */
-			if (!o->prog || keep ||
+			if (!o->prog || prefiltered ||
 			    ((types[(type >> 3) & 31] >> (type & 7) & 1) &&
 			     flt_eval(o->prog, ctx))) {
 				res->matched++;
-				if (o->emit && o->emit(o->emit_ctx, ctx))
+				/* marked: the workers' screen ruled emit out */
+				if (in_workers && ev.mark)
+					screened++;
+				else if (o->emit && o->emit(o->emit_ctx, ctx))
 					res->stopped = 1;
 				if (o->limit && res->matched >= o->limit)
 					res->stopped = 1;
@@ -245,9 +251,10 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
 		fprintf(stderr,
 			"sysreplay: debug: records read %" PRIu64 ", events in window %" PRIu64
-			", matched %" PRIu64 ", state %s, filter %s, run thread cpu %.3f s\n",
+			", matched %" PRIu64 ", state %s, filter %s, screened out %" PRIu64
+			", run thread cpu %.3f s\n",
 			res->records, res->seen, res->matched, stateless ? "skipped" : "on",
-			in_workers ? "in workers" : "here",
+			in_workers ? "in workers" : "here", screened,
 			(double)cpu.tv_sec + (double)cpu.tv_nsec / 1e9);
 	}
 	if (r == 1 || r == 0)

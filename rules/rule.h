@@ -144,6 +144,11 @@ void rule_types(const struct rule *r, uint8_t set[32]);
 
 /* Calls cb for the matching rule(s) of this event: the first in file order by
  * default, or all. Only rules whose event types include the event's are tried. */
+/* 0 when no rule can match the event, judged from the parts of their
+ * conditions the record alone decides (fld_needs.h: flt_prog_free_parts):
+ * c may have no state (NULL st), and calls may run on several threads at
+ * once. 1: some rule may match (rule_set_match decides). */
+int rule_set_may_match(const struct rule_set *rs, struct fld_ctx *c);
 int rule_set_match(const struct rule_set *rs, struct fld_ctx *c,
 		   void (*cb)(void *ctx, const struct rule *r, struct fld_ctx *c), void *cbctx);
 

@@ -7,6 +7,7 @@
 
 #include "flt.h"
 #include "flt_ast.h"
+#include "fld_needs.h"
 #include "rule_int.h"
 
 struct cc {
@@ -677,6 +678,7 @@ static int build_index(struct rule_set *rs)
 		    !tag_selected(rs, r))
 			continue;
 		rs->active[rs->nactive++] = r;
+		r->nfree = flt_prog_free_parts(r->prog, r->free_parts, RULE_FREE_PARTS);
 		for (int t = 0; t < 256; t++)
 			if ((r->types[t / 8] >> (t % 8)) & 1)
 				rs->nby_type[t]++;

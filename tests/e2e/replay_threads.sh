@@ -116,4 +116,16 @@ n=$(wc -l <"$T/nums")
 if [ "$n" -gt 1000 ] && sort -n -c "$T/nums" 2>/dev/null && [ "$(sort -u "$T/nums" | wc -l)" = "$n" ]; then
 	pass keep_order_increasing
 else fail keep_order_increasing "$n lines, not strictly increasing"; fi
+
+# alerts keep state on the run's thread; the workers only screen out the
+# events no rule can match from the record alone (rule_set_may_match), which
+# then skip the rules. The alerts must be the same, and some events screened.
+scr=$(SYSREPLAY_DEBUG=1 "$R" alerts -J 2 "$T/a.sysrec" 2>&1 >/dev/null | sed -n 's/.*screened out \([0-9]*\).*/\1/p')
+[ "${scr:-0}" -gt 0 ] && pass alerts_screened || fail alerts_screened "screened ${scr:-?}"
+same alerts_screen_json alerts -j "$T/a.sysrec"
+FALCO="../shared/reference/falco-rules/falco_rules.yaml"
+if [ -f "$FALCO" ]; then
+	same alerts_falco_rules alerts -r "$FALCO" "$T/a.sysrec"
+	same alerts_falco_merged alerts -r "$FALCO" "$T/rot"
+else skip alerts_falco_rules "no $FALCO"; fi
 exit 0
