@@ -84,7 +84,33 @@ int fld_ref_needs_state(const struct fld_ref *ref)
 	return ref_needs(ref, 0);
 }
 
-int fld_format_needs_state_ex(const struct fld_format *f, int strict)
+/* Values that depend on the events before this one in the stream, not on
+ * the record alone (num_ok: evt.num excepted). Modes of the walks below:
+ * 0 and 1 the state tests (strict), 2 and 3 this one (3: num_ok). */
+static int ref_needs_order(const struct fld_ref *ref, int num_ok)
+{
+	if (ref_needs(ref, 0))
+		return 1;
+	switch (ref->id) {
+	case FLD_ID_EVT_NUM:
+		return !num_ok;
+	case FLD_ID_EVT_RELTIME:
+	case FLD_ID_EVT_RELTIME_S:
+	case FLD_ID_EVT_RELTIME_NS:
+	case FLD_ID_EVT_DELTATIME:
+	case FLD_ID_EVT_DELTATIME_S:
+	case FLD_ID_EVT_DELTATIME_NS:
+		return 1;
+	}
+	return 0;
+}
+
+int fld_ref_needs_mode(const struct fld_ref *ref, int mode)
+{
+	return mode >= 2 ? ref_needs_order(ref, mode == 3) : ref_needs(ref, mode);
+}
+
+static int format_needs(const struct fld_format *f, int mode)
 {
 	const struct fld_ref *refs[64];
 	size_t n;
@@ -95,9 +121,19 @@ int fld_format_needs_state_ex(const struct fld_format *f, int strict)
 	if (n > 64)
 		return 1; /* more than we looked at: stay safe */
 	for (size_t i = 0; i < n; i++)
-		if (ref_needs(refs[i], strict))
+		if (fld_ref_needs_mode(refs[i], mode))
 			return 1;
 	return 0;
+}
+
+int fld_format_needs_state_ex(const struct fld_format *f, int strict)
+{
+	return format_needs(f, strict);
+}
+
+int fld_format_needs_order(const struct fld_format *f, int num_ok)
+{
+	return format_needs(f, num_ok ? 3 : 2);
 }
 
 int fld_format_needs_state(const struct fld_format *f)

@@ -25,7 +25,18 @@ int fld_ref_needs_state_ex(const struct fld_ref *ref, int strict);
 /* Any field of the format needs state. */
 int fld_format_needs_state(const struct fld_format *f);
 /* The same with strict as in fld_ref_needs_state_ex(). Whether a compiled
- * filter needs state is the filter's question: flt_prog_needs_state(). */
+ * filter needs state or order is the filter's question: flt_prog_needs_state()
+ * and flt_prog_needs_order() (filter/flt.h). */
 int fld_format_needs_state_ex(const struct fld_format *f, int strict);
+/* 1 when a value may depend on the events before the one extracted, in
+ * the order the run meets them (evt.num, evt.reltime, evt.deltatime), or
+ * needs state: 0 means each event can be evaluated alone, on any thread,
+ * in any order (a replay's worker threads do, chunk by chunk). num_ok:
+ * evt.num does not count (a reader numbers what it passes over too). */
+int fld_format_needs_order(const struct fld_format *f, int num_ok);
+/* The one test behind the functions above, by mode: 0 state, 1 state
+ * strict, 2 order, 3 order with evt.num allowed (for the filter's walk,
+ * filter/flt_needs.c). */
+int fld_ref_needs_mode(const struct fld_ref *ref, int mode);
 
 #endif

@@ -64,6 +64,11 @@ int flt_compile_shared(struct flt_arena *a, struct flt_shared *sh, const struct 
 		       struct flt_prog **out, struct sr_err *err);
 /* 1 match, 0 no match. */
 int flt_eval(const struct flt_prog *p, struct fld_ctx *c);
+/* One part of a compiled condition (flt_prog_free_parts below). It keeps
+ * no result in the set's memo, so parts may be evaluated on several
+ * threads at once (each with its own context). */
+struct flt_pnode;
+int flt_eval_part(const struct flt_pnode *n, struct fld_ctx *c);
 /* Event types the filter can match: bit t set in set[32]. All bits set when
  * the filter does not constrain evt.type. */
 void flt_prog_types(const struct flt_prog *p, uint8_t set[32]);
@@ -73,6 +78,14 @@ void flt_prog_dump(const struct flt_prog *p, FILE *out);
  * fld_ref_needs_state_ex() (fields/fld_needs.h). */
 int flt_prog_needs_state(const struct flt_prog *p);
 int flt_prog_needs_state_ex(const struct flt_prog *p, int strict);
+/* 1 when the filter may read state or the events before the one tested
+ * (evt.num, evt.reltime, evt.deltatime: fld_format_needs_order()). */
+int flt_prog_needs_order(const struct flt_prog *p);
+/* Parts of p's condition that must all hold for it to hold (the operands
+ * of its top-level `and`, nested ones flattened) and that read neither
+ * state nor earlier events: one of them false (flt_eval_part) rules the
+ * whole condition out, on any thread. Up to max of them; how many. */
+size_t flt_prog_free_parts(const struct flt_prog *p, const struct flt_pnode **out, size_t max);
 
 /* "file:line:col: msg" + source line + caret, to out. src is the text parsed. */
 void flt_error_print(FILE *out, const char *file, const char *src, const struct sr_err *err);

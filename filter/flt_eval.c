@@ -509,7 +509,7 @@ static int eval_node1(const struct flt_pnode *p, struct fld_ctx *c, struct flt_m
 
 static inline int eval_node(const struct flt_pnode *p, struct fld_ctx *c, struct flt_memo *m)
 {
-	if (!p->memo || !c->gen)
+	if (!p->memo || !c->gen || !m)
 		return eval_node1(p, c, m);
 	unsigned k = p->memo - 1u;
 	if (m->gen[k] == c->gen)
@@ -546,4 +546,11 @@ static int eval_node1(const struct flt_pnode *p, struct fld_ctx *c, struct flt_m
 int flt_eval(const struct flt_prog *p, struct fld_ctx *c)
 {
 	return eval_node(p->root, c, p->memo);
+}
+
+int flt_eval_part(const struct flt_pnode *n, struct fld_ctx *c)
+{
+	/* no memo: the set's memo belongs to the thread that matches the set,
+	 * and parts run on the loading workers */
+	return eval_node(n, c, NULL);
 }

@@ -52,6 +52,17 @@ static int sysrec_refresh(struct evt_source *s, struct sr_err *err)
 {
 	return fmt_reader_refresh(((struct sysrec_source *)s)->r, err);
 }
+static void sysrec_set_keep(struct evt_source *s, int (*keep)(void *ctx, const struct evt *ev),
+			    void *ctx)
+{
+	fmt_reader_set_keep(((struct sysrec_source *)s)->r, keep, ctx);
+}
+
+static uint64_t sysrec_counted(struct evt_source *s)
+{
+	return fmt_reader_counted(((struct sysrec_source *)s)->r);
+}
+
 static const struct evt_source_ops sysrec_ops = {
     .next = sysrec_next,
     .refresh = sysrec_refresh,
@@ -59,6 +70,8 @@ static const struct evt_source_ops sysrec_ops = {
     .set_types = sysrec_set_types,
     .close = sysrec_close,
     .skip_damage = sysrec_skip_damage,
+    .set_keep = sysrec_set_keep,
+    .counted = sysrec_counted,
 };
 
 /* Opens a .sysrec capture as an evt_source. */

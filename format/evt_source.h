@@ -36,6 +36,13 @@ struct evt_source_ops {
 	 * end was reached, for a capture being written (fmt_reader_refresh):
 	 * 1 new ones, 0 none yet, 2 finished, <0 error. */
 	int (*refresh)(struct evt_source *s, struct sr_err *err);
+	/* Optional, both or neither (NULL: the caller tests records itself):
+	 * a test every record passes before next() delivers it, run on the
+	 * loading threads where there are some; counted: the records it
+	 * counted instead of delivering. fmt_reader_set_keep says the rest. */
+	void (*set_keep)(struct evt_source *s, int (*keep)(void *ctx, const struct evt *ev),
+			 void *ctx);
+	uint64_t (*counted)(struct evt_source *s);
 };
 
 enum evt_source_kind { SRC_SYSREC, SRC_SCAP };

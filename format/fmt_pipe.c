@@ -24,28 +24,32 @@
  * merged prefetches from every file at once, with depth split between
  * them by the caller), so threads do not grow with files.
  *
- * 8-64 cores. Measured here (bench/threads.sh, 5M synthetic events): with
- * chunks loaded by the workers, the run's thread still spends 0.74 s of the
- * 1.19 s one thread needs for the Falco stable ruleset (walk, state, rules)
- * and 0.16-0.20 s of 0.60 s for a count or a filter on record fields. That
- * serial part bounds the speedup at any core count: about 1.6x for rules and
- * 3-3.7x for state-free scans; 2-3 workers already keep one consumer fed,
- * so past 4 cores more workers buy nothing, and handing records across
- * cores costs about 25% more CPU in total (records are written by one core
- * and read by another instead of staying in L1). The next bottleneck is the
- * consumer, and the steps that move it, in the order they pay: (1) state-free
- * runs (filters on record fields, -c, stats) evaluated inside the workers,
- * chunk by chunk, the consumer only concatenating per-chunk results (no
- * per-record walk at all); (2) rules sharded over threads: the consumer
- * applies state and snapshots the fields the rules read (fld_needs lists
- * them) into a per-chunk batch that rule threads evaluate, output merged
- * back in order by evt.num; (3) files with disjoint hosts replayed by
- * separate consumers. Memory: one load is about 3 MiB for a 1 MiB chunk;
- * the depth per reader is capped (rpl_threads.c: 2 per worker, at most 32,
- * split between files) and so is the byte budget, so 64 workers stay within
- * the RSS budget (29 MiB peak at -J 4 over a 1 GiB capture with state). The
- * pool's one lock is taken a few times per chunk (~7000 events), far from
- * contended.
+ * 8-64 cores. Measured here (bench/threads.sh, 5M synthetic events, run
+ * thread CPU at -J 2): a state-free filter or count runs in the workers
+ * too (replay/rpl_keep.c: each record tested as it is expanded, only the
+ * matches handed over, counts summed per chunk), so the run's thread
+ * spends 0.01-0.02 s of a 0.58 s one-thread scan, and the scan scales with
+ * the workers until the disk or the pool's lock (a few times per chunk of
+ * ~7000 events) limits it; listing matches costs the run's thread only
+ * their formatting. With state (alerts, state-dependent filters) the run's
+ * thread keeps 0.77 s of the 1.15 s one thread needs for the Falco stable
+ * rules: the walk of every record (decode, ~25%: its first touch of
+ * records another core wrote), state (~25%) and the rules of the events
+ * the workers could not screen out (~35%; they mark the 80% of events no
+ * rule can match from the record alone, rule_set_may_match). That serial
+ * part bounds the speedup at about 1.5x at any core count. Output
+ * formatting is under 1% of it (a few thousand alerts), so moving it
+ * buys nothing; sharding rules over threads needs each rule thread to see
+ * the state as of its event (a copy per event, or a wait per event on the
+ * state thread), which costs more than the ~50 ns of rules per event it
+ * would move. The next step that pays is to evaluate the unscreened
+ * events' rules on workers over a snapshot of the state fields the rules
+ * read (fld_needs lists them), taken by the state thread into a per-chunk
+ * batch, alerts merged back by evt.num; then state itself (st_*), and files with disjoint hosts
+ * replayed by separate state threads. Memory: one load is about 3 MiB for a 1 MiB chunk; the depth
+ * per reader is capped (rpl_threads.c: 2 per worker, at most 32, split between files) and so is the
+ * byte budget, so 64 workers stay within the RSS budget (29 MiB peak at -J 2, 38 MiB at -J 4 over a
+ * 1 GiB capture).
  */
 #include "fmt_pipe.h"
 
@@ -106,10 +110,12 @@ void fmt_load_release(struct fmt_load *l)
 	free(l->comp);
 	free(l->raw);
 	free(l->mem);
+	free(l->kept);
 	fmt_wire_dec_free(&l->wire);
 	l->dctx = NULL;
 	l->comp = l->raw = l->mem = NULL;
-	l->comp_cap = l->raw_cap = l->mem_cap = 0;
+	l->kept = NULL;
+	l->comp_cap = l->raw_cap = l->mem_cap = l->kept_cap = 0;
 }
 
 /* The oldest queued load over all readers: chunks are consumed roughly in
@@ -214,7 +220,8 @@ static void schedule(struct fmt_pipe *p, size_t i)
 {
 	struct fmt_load *l = free_slot(p);
 
-	if (l->comp_cap > PIPE_KEEP_BUF || l->raw_cap > PIPE_KEEP_BUF || l->mem_cap > PIPE_KEEP_BUF)
+	if (l->comp_cap > PIPE_KEEP_BUF || l->raw_cap > PIPE_KEEP_BUF ||
+	    l->mem_cap > PIPE_KEEP_BUF || l->kept_cap * sizeof(*l->kept) > PIPE_KEEP_BUF)
 		fmt_load_release(l);
 	l->idx = i;
 	l->cost = p->ops->cost(p->ctx, i);

@@ -56,6 +56,16 @@ struct fmt_load {
 	int exp_rc, exp_at_finish;
 	struct fmt_wire_fault exp_f;
 	struct fmt_wire_dec wire;
+	/* With a keep test (fmt_reader_set_keep), run by the worker on each
+	 * expanded record: kept[2k] is the offset at mem of the k-th record to
+	 * deliver, kept[2k + 1] the chunk's events up to it, itself included
+	 * (evt.num), with the test's mark in the top bit; nevents the events among the nexp
+	 * records, ncounted the records the test counted instead of delivering. */
+	int tested;
+	uint32_t *kept;
+	size_t kept_cap;
+	uint32_t nkept, nevents;
+	uint64_t ncounted;
 	/* pipe bookkeeping */
 	int state;
 	uint64_t order;

@@ -88,6 +88,12 @@ struct fmt_reader {
 	uint64_t target_ts;
 	int types_on;
 	uint8_t types[32];
+	/* fmt_reader_set_keep: the test, the records it counted in chunks
+	 * read to their end, and the next of the loaded chunk's kept list */
+	int (*keep)(void *ctx, const struct evt *ev);
+	void *keep_ctx;
+	uint64_t counted;
+	uint32_t kept_i;
 	/* where the chunk scan stopped, to go on when the file grows (live) */
 	uint64_t scan_off, scan_prev, scan_snap;
 	int scan_end; /* the scan met the index: the writer finished */
@@ -1037,8 +1043,45 @@ static uint64_t events_before(struct fmt_reader *r, size_t i)
 
 static int wanted(const struct fmt_reader *r, size_t i);
 
+/* A kept record's event count with the keep test's mark in its top bit
+ * (a chunk holds fewer than 2^31 records: FMT_CHUNK_RAW_MAX). */
+#define KEPT_MARK 0x80000000u
+
+/* The keep test on the record just expanded at l->mem + at (a worker's
+ * side of fmt_reader_set_keep): listed when delivered, else counted or
+ * passed over. 0, or -1 when the list cannot grow (the reader then walks
+ * the chunk as if no test had run). */
+static int pipe_keep(const struct fmt_reader *r, struct fmt_load *l, size_t at, size_t end)
+{
+	struct evt ev;
+	int k;
+
+	if (evt_decode(&ev, l->mem + at, end - at) != 0)
+		return -1; /* next_pre names the bad expansion */
+	l->nevents += is_event_type(ev.rec->type);
+	k = r->keep(r->keep_ctx, &ev);
+	if (k == 2)
+		l->ncounted++;
+	if (k != 1 && k != 3)
+		return 0;
+	if (2 * (size_t)l->nkept + 2 > l->kept_cap) {
+		size_t cap = l->kept_cap ? 2 * l->kept_cap : 1024;
+		uint32_t *n = realloc(l->kept, cap * sizeof(*n));
+
+		if (!n)
+			return -1;
+		l->kept = n;
+		l->kept_cap = cap;
+	}
+	l->kept[2 * l->nkept] = (uint32_t)at;
+	l->kept[2 * l->nkept + 1] = l->nevents | (k == 3 ? KEPT_MARK : 0);
+	l->nkept++;
+	return 0;
+}
+
 /* The pipeline's worker side: chunk l->idx loaded, and on 2.x its records
- * expanded, the way next_wire would one at a time, into l->mem. */
+ * expanded, the way next_wire would one at a time, into l->mem; with a keep
+ * test, each record tested as it is expanded (still in cache). */
 static void pipe_work(void *ctx, struct fmt_load *l)
 {
 	const struct fmt_reader *r = ctx;
@@ -1051,12 +1094,19 @@ static void pipe_work(void *ctx, struct fmt_load *l)
 	l->nexp = 0;
 	l->exp_rc = 0;
 	l->exp_at_finish = 0;
+	l->tested = r->keep != NULL;
+	l->nkept = l->nevents = 0;
+	l->ncounted = 0;
 	fmt_wire_dec_start(&l->wire, l->raw, l->raw_len);
 	for (uint32_t k = 0; k < l->h.count; k++) {
+		size_t at = o;
+
 		l->exp_rc = fmt_wire_dec_next_to(&l->wire, &l->mem, &l->mem_cap, &o, &l->exp_f);
 		if (l->exp_rc)
 			break;
 		l->nexp++;
+		if (l->tested && pipe_keep(r, l, at, o))
+			l->tested = 0;
 	}
 	if (!l->exp_rc && fmt_wire_dec_finish(&l->wire, l->h.rec_size, &l->exp_f)) {
 		l->exp_rc = SR_ECORRUPT;
@@ -1118,6 +1168,7 @@ static int load_for_next(struct fmt_reader *r, size_t i, struct sr_err *err)
 
 	r->ecur = events_before(r, i);
 	r->ev_i = 0;
+	r->kept_i = 0;
 	rc = load_next_chunk(r, i, &h, &raw, &len, err);
 	if (rc)
 		return fail(r, rc, err);
@@ -1142,6 +1193,21 @@ static int wanted(const struct fmt_reader *r, size_t i)
 	if (!r->types_on || (r->ch[i].flags & FMT_CHF_SNAPSHOT))
 		return 1;
 	return fmt_types_intersect(r->types, r->ch[i].types);
+}
+
+/* The keep test on the reader's thread (chunks no worker tested): 1 when
+ * the record is delivered. */
+static int keep_here(struct fmt_reader *r, struct evt *ev)
+{
+	int k;
+
+	ev->mark = 0;
+	if (!r->keep)
+		return 1;
+	k = r->keep(r->keep_ctx, ev);
+	r->counted += k == 2;
+	ev->mark = k == 3;
+	return k == 1 || k == 3;
 }
 
 /* The next wanted record of the loaded 1.x chunk (records stored expanded):
@@ -1172,6 +1238,8 @@ static int next_expanded(struct fmt_reader *r, struct evt *ev, struct sr_err *er
 		r->pos += plen;
 		r->rec_i++;
 		r->ev_i += rec->type < EVT_TYPE_MAX && r->is_ev[rec->type];
+		if (!keep_here(r, ev))
+			continue;
 		if (r->ts_filter && rec->ts < r->min_ts)
 			continue;
 		ev->num = r->ecur + r->ev_i;
@@ -1192,6 +1260,8 @@ static int took(struct fmt_reader *r, struct evt *ev)
 {
 	r->rec_i++;
 	r->ev_i += ev->rec->type < EVT_TYPE_MAX && r->is_ev[ev->rec->type];
+	if (!keep_here(r, ev))
+		return 0;
 	if (r->ts_filter && ev->rec->ts < r->min_ts)
 		return 0;
 	ev->num = r->ecur + r->ev_i;
@@ -1204,6 +1274,31 @@ static int next_pre(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
 {
 	const struct fmt_load *l = r->pre;
 
+	/* Tested by the worker: only the kept records are walked, and the
+	 * chunk's end is reached as if every record had been read. */
+	if (l->tested) {
+		while (r->kept_i < l->nkept) {
+			const uint32_t *k = &l->kept[2 * r->kept_i++];
+
+			r->pos = k[0];
+			if (evt_decode(ev, r->recs + r->pos, r->raw_size - r->pos) != 0)
+				return fail(r,
+					    err_at(err, SR_ECORRUPT, r->ch[r->cur].seq,
+						   r->ch[r->cur].offset, "record %u: bad expansion",
+						   r->kept_i),
+					    err);
+			r->ev_i = k[1] & ~KEPT_MARK;
+			ev->mark = !!(k[1] & KEPT_MARK);
+			if (r->ts_filter && ev->rec->ts < r->min_ts)
+				continue;
+			ev->num = r->ecur + r->ev_i;
+			return 1;
+		}
+		r->rec_i = l->nexp;
+		r->ev_i = l->nevents;
+		r->pos = l->exp_len;
+		r->counted += l->ncounted;
+	}
 	while (r->rec_i < l->nexp) {
 		/* expanded by fmt_wire: well-formed unless memory is corrupt */
 		if (evt_decode(ev, r->recs + r->pos, r->raw_size - r->pos) != 0)
@@ -1424,4 +1519,19 @@ int fmt_reader_refresh(struct fmt_reader *r, struct sr_err *err)
 	if (r->nch > before)
 		return 1;
 	return r->scan_end ? 2 : 0;
+}
+
+void fmt_reader_set_keep(struct fmt_reader *r, int (*keep)(void *ctx, const struct evt *ev),
+			 void *ctx)
+{
+	/* Loads in flight were made without the test: dropped, so no worker
+	 * reads the test while it changes (the held one is tested here). */
+	fmt_pipe_reset(r->pipe, r->nch);
+	r->keep = keep;
+	r->keep_ctx = ctx;
+}
+
+uint64_t fmt_reader_counted(const struct fmt_reader *r)
+{
+	return r->counted;
 }

@@ -82,6 +82,19 @@ void fmt_reader_set_types(struct fmt_reader *r, const uint8_t set[32]);
  * before next(): it uses the read buffers. */
 void fmt_reader_event_range(struct fmt_reader *r, uint64_t *events, uint64_t *first_ts,
 			    uint64_t *last_ts);
+/* A test on every record before next() delivers it: keep(ctx, ev) returns
+ * 1 to deliver, 3 to deliver with ev->mark set (a note for the consumer),
+ * 0 to pass over, 2 to pass over and count it (the count
+ * fmt_reader_counted gives covers chunks read to their end). With worker
+ * threads (evt_source_set_threads) the workers run it on each chunk they
+ * load, several chunks at once, so keep may only read shared data; records
+ * then reach the reader's thread already chosen (what a state-free filter
+ * needs: nothing else walks the rest). ev->num is not set when it runs,
+ * and it runs before a seek's time cut. NULL: every record (the default).
+ * Loads in flight are dropped and redone, so set it before reading. */
+void fmt_reader_set_keep(struct fmt_reader *r, int (*keep)(void *ctx, const struct evt *ev),
+			 void *ctx);
+uint64_t fmt_reader_counted(const struct fmt_reader *r);
 /* 2.1 captures: check each chunk's digest and the digest chain (on by
  * default; off only to measure what it costs). */
 void fmt_reader_set_digest_check(struct fmt_reader *r, int on);

@@ -128,6 +128,15 @@ struct rpl_run_opts {
 	/* Called with emit_ctx for each drop record (a gap in the record) in
 	 * the window, where it falls; non-zero stops. NULL: not shown. */
 	int (*gap)(void *ctx, const struct evt *ev);
+	/* What emit reads of the events before the one it gets: 2 nothing
+	 * (fld_format_needs_order), 1 evt.num only, 0 more or unknown. With
+	 * threads, a state-free filter then runs on the loading threads and
+	 * emit sees only matches (rpl_keep.c); 1 allows it for one source. */
+	int emit_alone;
+	/* Optional, with threads: 0 when emit would do nothing with the event,
+	 * judged from the record alone (c has no state) on the loading threads,
+	 * several at once; such events skip emit (rpl_keep.c). */
+	int (*screen)(void *ctx, struct fld_ctx *c);
 };
 
 struct rpl_run_result {
@@ -161,6 +170,24 @@ static inline int rpl_is_meta(const struct evt *ev)
 
 	return !ei || ei->category == EC_META;
 }
+
+/* ---- the filter on the loading threads (rpl_keep.c) ---- */
+struct rpl_keep;
+struct rpl_keep_args {
+	const uint8_t *types, *meta; /* the filter's types; rpl_is_meta per type */
+	uint64_t since_ns, until_ns;
+	int stateless; /* the run keeps no state */
+};
+/* Hands the run's filter (and counting, when nothing is shown) to the
+ * sources' loading threads when the run qualifies: *out is then set, and
+ * every non-meta record in the window the input delivers has matched (a
+ * stateless run), or carries ev->mark when o->screen ruled emit out.
+ * *out NULL: the run tests records itself. 0 or SR_ENOMEM. */
+int rpl_keep_start(struct rpl_input *in, const struct rpl_run_opts *o,
+		   const struct rpl_keep_args *a, struct rpl_keep **out);
+/* Takes the test off the sources and frees k; returns the matches the
+ * loading threads counted instead of delivering. NULL k: 0. */
+uint64_t rpl_keep_stop(struct rpl_input *in, struct rpl_keep *k);
 
 /* ---- filters (rpl_filter.c) ---- */
 /* Compiles text; on error prints the caret diagnostic to out (label names the
@@ -364,6 +391,8 @@ int rpl_alerts_load(struct rule_set **out, const struct rpl_rule_opts *o);
 struct rpl_alerts *rpl_alerts_new(const struct rule_set *rs, int json, FILE *f);
 void rpl_alerts_free(struct rpl_alerts *a);
 int rpl_alerts_emit(void *ctx, struct fld_ctx *c);
+/* rpl_run_opts.screen for rpl_alerts_emit: rule_set_may_match. */
+int rpl_alerts_screen(void *ctx, struct fld_ctx *c);
 /* Per-rule summary (rule, priority, count), sorted by count. */
 void rpl_alerts_summary(const struct rpl_alerts *a, FILE *f);
 uint64_t rpl_alerts_total(const struct rpl_alerts *a);

@@ -272,6 +272,13 @@ int rpl_alerts_emit(void *ctx, struct fld_ctx *c)
 	return a->werr;
 }
 
+int rpl_alerts_screen(void *ctx, struct fld_ctx *c)
+{
+	const struct rpl_alerts *a = ctx;
+
+	return rule_set_may_match(a->rs, c);
+}
+
 uint64_t rpl_alerts_total(const struct rpl_alerts *a)
 {
 	return a->total;
@@ -454,6 +461,7 @@ int rpl_cmd_alerts(int argc, char **argv)
 	}
 	sr_err_clear(&err);
 	ro.emit = rpl_alerts_emit;
+	ro.screen = rpl_alerts_screen;
 	ro.emit_ctx = a;
 	r = rpl_run(in, &ro, &res, &err);
 	rpl_flush_stdout();

@@ -147,6 +147,11 @@ int rpl_cmd_events(int argc, char **argv)
 			    : !fld_format_needs_state_ex(ec.out.fmt, 1) ? 2
 			    : !fld_format_needs_state(ec.out.fmt)	? 1
 									: 0;
+	/* what the listing reads of earlier events (rpl_keep.c) */
+	ro.emit_alone = count || !ec.out.fmt			 ? 0
+			: !fld_format_needs_order(ec.out.fmt, 0) ? 2
+			: !fld_format_needs_order(ec.out.fmt, 1) ? 1
+								 : 0;
 	r = rpl_run(in, &ro, &res, &err);
 	/* A setup error (bad window) prints nothing; damage prints what was read. */
 	if (count && res.reading)

@@ -125,7 +125,10 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	struct st_state **sts = NULL; /* several hosts: one state each */
 	size_t nhosts;
 	uint8_t types[32], full[32], meta[EVT_TYPE_MAX];
-	int stateless, r;
+	struct rpl_keep_args ka;
+	struct rpl_keep *keep;
+	int stateless, in_workers, prefiltered, r;
+	uint64_t screened = 0;
 	struct evt ev;
 
 	memset(res, 0, sizeof(*res));
@@ -162,9 +165,17 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		meta[t] = !ei || ei->category == EC_META;
 	}
 	res->stateless = stateless;
-	ctx = calloc(1, sizeof(*ctx));
-	if (!ctx)
+	ka = (struct rpl_keep_args){types, meta, since_ns, until_ns, stateless};
+	if (rpl_keep_start(in, o, &ka, &keep))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	in_workers = keep != NULL;
+	/* stateless: the workers ran the filter; with state they only screen */
+	prefiltered = in_workers && stateless;
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx) {
+		rpl_keep_stop(in, keep);
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	}
 	/* pids are per host: a state of its own for each host merged (one
 	 * host, the common case, never looks this up per event) */
 	nhosts = rpl_input_host_count(in);
@@ -176,6 +187,7 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		if (!sts || !sts[nhosts - 1]) {
 			states_free(sts, nhosts);
 			free(ctx);
+			rpl_keep_stop(in, keep);
 			return sr_err_set(err, SR_ENOMEM, "out of memory");
 		}
 		st = sts[0];
@@ -184,6 +196,7 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		st = st_new();
 		if (!st) {
 			free(ctx);
+			rpl_keep_stop(in, keep);
 			return sr_err_set(err, SR_ENOMEM, "out of memory");
 		}
 	}
@@ -231,10 +244,15 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 				res->last_ts = ts;
 			fld_ctx_reset(ctx, &ev, st);
 			ctx->hostname = rpl_input_event_hostname(in);
-			if (!o->prog || ((types[(type >> 3) & 31] >> (type & 7) & 1) &&
-					 flt_eval(o->prog, ctx))) {
+			/* keep: the loading threads tested it already */
+			if (!o->prog || prefiltered ||
+			    ((types[(type >> 3) & 31] >> (type & 7) & 1) &&
+			     flt_eval(o->prog, ctx))) {
 				res->matched++;
-				if (o->emit && o->emit(o->emit_ctx, ctx))
+				/* marked: the workers' screen ruled emit out */
+				if (in_workers && ev.mark)
+					screened++;
+				else if (o->emit && o->emit(o->emit_ctx, ctx))
 					res->stopped = 1;
 				if (o->limit && res->matched >= o->limit)
 					res->stopped = 1;
@@ -250,6 +268,12 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		}
 	}
 	rpl_progress_end(&prog);
+	if (keep) {
+		uint64_t counted = rpl_keep_stop(in, keep);
+
+		res->matched += counted;
+		res->seen += counted;
+	}
 	/* Lets tests see how much was read (seek and chunk skipping at work). */
 	if (getenv("SYSREPLAY_DEBUG")) {
 		struct timespec cpu;
@@ -258,8 +282,10 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
 		fprintf(stderr,
 			"sysreplay: debug: records read %" PRIu64 ", events in window %" PRIu64
-			", matched %" PRIu64 ", state %s, run thread cpu %.3f s\n",
+			", matched %" PRIu64 ", state %s, filter %s, screened out %" PRIu64
+			", run thread cpu %.3f s\n",
 			res->records, res->seen, res->matched, stateless ? "skipped" : "on",
+			in_workers ? "in workers" : "here", screened,
 			(double)cpu.tv_sec + (double)cpu.tv_nsec / 1e9);
 	}
 	if (r == 1 || r == 0)

@@ -142,6 +142,11 @@ int rule_capture(const struct rule *r, uint64_t *duration_ms);
 /* Event types the rule is indexed under: bit t set in set[32]. */
 void rule_types(const struct rule *r, uint8_t set[32]);
 
+/* 0 when no rule can match the event, judged from the parts of their
+ * conditions the record alone decides (filter/flt.h: flt_prog_free_parts):
+ * c may have no state (NULL st), and calls may run on several threads at
+ * once. 1: some rule may match (rule_set_match decides). */
+int rule_set_may_match(const struct rule_set *rs, struct fld_ctx *c);
 /* Calls cb for the matching rule(s) of this event: the first in file order by
  * default, or all. Only rules whose event types include the event's are tried.
  * Matching keeps the results of the set's shared macros for the event in the

@@ -677,6 +677,7 @@ static int build_index(struct rule_set *rs)
 		    !tag_selected(rs, r))
 			continue;
 		rs->active[rs->nactive++] = r;
+		r->nfree = flt_prog_free_parts(r->prog, r->free_parts, RULE_FREE_PARTS);
 		for (int t = 0; t < 256; t++)
 			if ((r->types[t / 8] >> (t % 8)) & 1)
 				rs->nby_type[t]++;

@@ -163,6 +163,8 @@ struct rule_exception {
 	struct rule_vec value_len; /* (void *)(uintptr_t) tuple width as written */
 };
 
+#define RULE_FREE_PARTS 8
+
 struct rule {
 	const char *name;
 	struct rule_pos pos;
@@ -188,6 +190,10 @@ struct rule {
 	int compiled;
 	int unknown_source;
 	size_t order; /* position among rules (file order) */
+	/* Parts of the condition a record alone decides (rule_set_may_match):
+	 * one false rules the rule out before state is consulted. */
+	const struct flt_pnode *free_parts[RULE_FREE_PARTS];
+	size_t nfree;
 };
 
 struct rule_set {

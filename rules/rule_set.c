@@ -403,6 +403,25 @@ void rule_types(const struct rule *r, uint8_t set[32])
 
 /* ---- matching ---- */
 
+int rule_set_may_match(const struct rule_set *rs, struct fld_ctx *c)
+{
+	unsigned t = c->ev->rec->type;
+	struct rule *const *v;
+
+	if (t >= 256 || !rs->finalized)
+		return 0;
+	v = rs->by_type[t];
+	for (unsigned i = 0, n = rs->nby_type[t]; i < n; i++) {
+		size_t k = 0;
+
+		while (k < v[i]->nfree && flt_eval_part(v[i]->free_parts[k], c))
+			k++;
+		if (k == v[i]->nfree)
+			return 1;
+	}
+	return 0;
+}
+
 int rule_set_match(const struct rule_set *rs, struct fld_ctx *c,
 		   void (*cb)(void *ctx, const struct rule *r, struct fld_ctx *c), void *cbctx)
 {

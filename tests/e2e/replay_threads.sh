@@ -78,3 +78,54 @@ b=$("$R" events -n 2000 "$T/a.sysrec" | md5sum)
 gen -o "$T/one.sysrec" -n 10 --seed 4
 a=$("$R" events -J 64 "$T/one.sysrec" | md5sum) b=$("$R" events -J 1 "$T/one.sysrec" | md5sum)
 [ "$a" = "$b" ] && pass more_threads_than_chunks || fail more_threads_than_chunks "differs"
+
+# A state-free filter runs on the loading threads (replay/rpl_keep.c): the
+# run's thread sees only the matches, or only counts. The listing must come
+# out in the same order with the same evt.num as one thread gives, over
+# many chunks, with a window, a limit and a merged set; and the path must
+# really be taken (the debug line says where the filter ran).
+where() { # ARGS...: "in workers" or "here", at 2 threads
+	SYSREPLAY_DEBUG=1 "$R" "$@" -J 2 2>&1 >/dev/null | sed -n 's/.*filter \(in workers\|here\).*/\1/p' | tail -1
+}
+wf() { # NAME EXPECTED-PLACE ARGS...
+	local name="$1" place="$2"; shift 2
+	local w; w=$(where "$@")
+	[ "$w" = "$place" ] || { fail "$name" "filter ran '$w', expected '$place'"; return; }
+	same "$name" "$@"
+}
+P='%evt.num %evt.rawtime %proc.pid %evt.type %evt.res'
+wf keep_list "in workers" events -f 'evt.type=openat or evt.type=connect' -p "$P" "$T/a.sysrec"
+wf keep_list_json "in workers" events -j -f 'evt.type=connect' -p "$P" "$T/a.sysrec"
+wf keep_count "in workers" events -c -f 'evt.type=read and evt.res>10' "$T/a.sysrec"
+wf keep_count_all "in workers" events -c "$T/a.sysrec"
+wf keep_since "in workers" events --since "$mid" -f 'evt.type=openat' -p "$P" "$T/a.sysrec"
+wf keep_window_count "in workers" events -c --since "$mid" --until "$last" -f 'evt.type=openat' "$T/a.sysrec"
+wf keep_limit "in workers" events -n 333 -f 'evt.type=close' -p '%evt.num %evt.type' "$T/a.sysrec"
+wf keep_damage "in workers" events -f 'evt.type=openat' -p "$P" "$T/dmg.sysrec"
+wf keep_damage_kg "in workers" events --keep-going -c -f 'evt.type=openat' "$T/dmg.sysrec"
+wf keep_merge_count "in workers" events -c -f 'evt.type=execve or evt.type=openat' "$T/rot"
+wf keep_merge_list "in workers" events -f 'evt.type=openat' -p '%evt.rawtime %proc.pid %evt.type' "$T/rot"
+# evt.num of a merged set, evt.deltatime: they depend on the events before
+wf keep_merge_num "here" events -f 'evt.type=openat' -p '%evt.num %evt.type' "$T/rot"
+wf keep_delta "here" events -f 'evt.type=openat and evt.deltatime.ns>1000' "$T/a.sysrec"
+wf keep_reltime_out "here" events -f 'evt.type=openat' -p '%evt.reltime %evt.type' "$T/a.sysrec"
+wf keep_state "here" events -f 'evt.type=openat and proc.pname exists' "$T/a.sysrec"
+# order: matches spread over every chunk, in increasing evt.num
+"$R" events -J 4 -f 'evt.type=openat or evt.type=close' -p '%evt.num' "$T/a.sysrec" >"$T/nums"
+n=$(wc -l <"$T/nums")
+if [ "$n" -gt 1000 ] && sort -n -c "$T/nums" 2>/dev/null && [ "$(sort -u "$T/nums" | wc -l)" = "$n" ]; then
+	pass keep_order_increasing
+else fail keep_order_increasing "$n lines, not strictly increasing"; fi
+
+# alerts keep state on the run's thread; the workers only screen out the
+# events no rule can match from the record alone (rule_set_may_match), which
+# then skip the rules. The alerts must be the same, and some events screened.
+scr=$(SYSREPLAY_DEBUG=1 "$R" alerts -J 2 "$T/a.sysrec" 2>&1 >/dev/null | sed -n 's/.*screened out \([0-9]*\).*/\1/p')
+[ "${scr:-0}" -gt 0 ] && pass alerts_screened || fail alerts_screened "screened ${scr:-?}"
+same alerts_screen_json alerts -j "$T/a.sysrec"
+FALCO="../shared/reference/falco-rules/falco_rules.yaml"
+if [ -f "$FALCO" ]; then
+	same alerts_falco_rules alerts -r "$FALCO" "$T/a.sysrec"
+	same alerts_falco_merged alerts -r "$FALCO" "$T/rot"
+else skip alerts_falco_rules "no $FALCO"; fi
+exit 0
