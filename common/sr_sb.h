@@ -1,0 +1,72 @@
+/* sr_sb: the string builder. Appends bytes, characters, C strings and
+ * printf output to either
+ *   - a caller's fixed buffer (sr_sb_init): never written past cap, the text
+ *     is cut at cap - 1 bytes and always NUL-terminated, and the builder
+ *     remembers how much it was asked to hold (want), so callers can report
+ *     the cut or learn the size they would have needed; or
+ *   - a growable heap buffer (sr_sb_init_grow): capacity doubles (O(1)
+ *     amortised per append); a failed allocation is remembered like a cut.
+ *
+ *   char line[128];
+ *   struct sr_sb b;
+ *   sr_sb_init(&b, line, sizeof(line));
+ *   sr_sb_puts(&b, "pid=");
+ *   sr_sb_printf(&b, "%d", pid);
+ *   if (sr_sb_cut(&b)) ...   (b.p is "pid=..." either way)
+ *
+ * Bytes may include NULs (binary records use the same builder). Appenders
+ * return 0 when everything fitted, SR_ELIMIT when a fixed buffer cut the
+ * text, SR_ENOMEM when a growable one could not grow; callers that accept a
+ * cut ignore the result. A growable builder owns p until sr_sb_free() or
+ * sr_sb_take(). */
+#ifndef SR_SB_H
+#define SR_SB_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sr_sb {
+	char *p;     /* the text; NUL after the last byte whenever cap > 0 */
+	size_t len;  /* bytes held */
+	size_t cap;  /* bytes p can hold, the NUL included */
+	size_t want; /* bytes appended in all: more than len after a cut */
+	int grow;    /* p is the builder's own heap buffer */
+};
+
+/* A builder over buf[0..cap) (cap may be 0: only want counts). */
+void sr_sb_init(struct sr_sb *b, char *buf, size_t cap);
+/* An empty growable builder (allocates on first append). */
+void sr_sb_init_grow(struct sr_sb *b);
+
+int sr_sb_put(struct sr_sb *b, const void *s, size_t n);
+int sr_sb_putc(struct sr_sb *b, char c);
+int sr_sb_puts(struct sr_sb *b, const char *s);
+int sr_sb_put_u64(struct sr_sb *b, uint64_t v);
+int sr_sb_printf(struct sr_sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int sr_sb_vprintf(struct sr_sb *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+/* Makes room for more bytes after len without appending (a growable
+ * builder grows; a fixed one only reports whether they fit), so callers can
+ * fill p + len themselves and then sr_sb_setlen(). SR_ENOMEM / SR_ELIMIT. */
+int sr_sb_reserve(struct sr_sb *b, size_t more);
+/* Sets the length to n (n <= cap - 1, or n <= len): drops a tail or takes
+ * bytes written into reserved room; want follows, so the cut is forgotten. */
+void sr_sb_setlen(struct sr_sb *b, size_t n);
+
+/* 1 when something appended was cut or could not be stored. */
+static inline int sr_sb_cut(const struct sr_sb *b)
+{
+	return b->want > b->len;
+}
+
+/* The NUL-terminated text ("" before anything was stored). */
+const char *sr_sb_str(const struct sr_sb *b);
+/* Growable: hands the heap buffer to the caller (NULL when nothing was
+ * allocated) and leaves the builder empty. */
+char *sr_sb_take(struct sr_sb *b);
+/* Growable: frees the buffer; fixed: forgets it. Either way empty after. */
+void sr_sb_free(struct sr_sb *b);
+
+#endif
