@@ -25,17 +25,11 @@ void sr_sb_init_grow(struct sr_sb *b)
 	b->grow = 1;
 }
 
-/* Room for more text bytes after len (the NUL stays outside). */
-static size_t room(const struct sr_sb *b)
-{
-	return b->cap ? b->cap - 1 - b->len : 0;
-}
-
 int sr_sb_reserve(struct sr_sb *b, size_t more)
 {
 	uint8_t *p = (uint8_t *)b->p;
 
-	if (more <= room(b))
+	if (more <= sr_sb_room(b))
 		return 0;
 	if (!b->grow)
 		return SR_ELIMIT;
@@ -48,7 +42,7 @@ int sr_sb_reserve(struct sr_sb *b, size_t more)
 int sr_sb_put(struct sr_sb *b, const void *s, size_t n)
 {
 	int rc = sr_sb_reserve(b, n);
-	size_t k = n <= room(b) ? n : room(b);
+	size_t k = n <= sr_sb_room(b) ? n : sr_sb_room(b);
 
 	if (k) {
 		memcpy(b->p + b->len, s, k);
@@ -70,15 +64,35 @@ int sr_sb_puts(struct sr_sb *b, const char *s)
 	return sr_sb_put(b, s, strlen(s));
 }
 
+/* Decimal digits of u ending at tmp[24], sign first when neg; returns where
+ * they start. By hand: numbers are the commonest field output and snprintf
+ * is slow. */
+static size_t digits(char tmp[24], uint64_t u, int neg)
+{
+	size_t n = 24;
+
+	do {
+		tmp[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (neg)
+		tmp[--n] = '-';
+	return n;
+}
+
 int sr_sb_put_u64(struct sr_sb *b, uint64_t v)
 {
 	char tmp[24];
-	size_t n = sizeof(tmp);
+	size_t n = digits(tmp, v, 0);
 
-	do {
-		tmp[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	return sr_sb_put(b, tmp + n, sizeof(tmp) - n);
+}
+
+int sr_sb_put_i64(struct sr_sb *b, int64_t v)
+{
+	char tmp[24];
+	size_t n = digits(tmp, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, v < 0);
+
 	return sr_sb_put(b, tmp + n, sizeof(tmp) - n);
 }
 
@@ -131,6 +145,15 @@ void sr_sb_setlen(struct sr_sb *b, size_t n)
 	b->want = n;
 	if (b->cap)
 		b->p[n] = '\0';
+}
+
+void sr_sb_drop(struct sr_sb *b, size_t n)
+{
+	b->want -= n;
+	if (b->len > b->want) {
+		b->len = b->want;
+		b->p[b->len] = '\0';
+	}
 }
 
 const char *sr_sb_str(const struct sr_sb *b)

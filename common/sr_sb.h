@@ -43,6 +43,7 @@ int sr_sb_put(struct sr_sb *b, const void *s, size_t n);
 int sr_sb_putc(struct sr_sb *b, char c);
 int sr_sb_puts(struct sr_sb *b, const char *s);
 int sr_sb_put_u64(struct sr_sb *b, uint64_t v);
+int sr_sb_put_i64(struct sr_sb *b, int64_t v);
 int sr_sb_printf(struct sr_sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int sr_sb_vprintf(struct sr_sb *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
@@ -54,6 +55,16 @@ int sr_sb_reserve(struct sr_sb *b, size_t more);
 /* Sets the length to n (n <= cap - 1, or n <= len): drops a tail or takes
  * bytes written into reserved room; want follows, so the cut is forgotten. */
 void sr_sb_setlen(struct sr_sb *b, size_t n);
+
+/* Takes back the last n bytes appended (n <= want), stored or cut: the
+ * count and the text both shrink, so a cut that ends within them is gone. */
+void sr_sb_drop(struct sr_sb *b, size_t n);
+
+/* Text bytes that still fit (before a growable builder has to grow). */
+static inline size_t sr_sb_room(const struct sr_sb *b)
+{
+	return b->cap ? b->cap - 1 - b->len : 0;
+}
 
 /* 1 when something appended was cut or could not be stored. */
 static inline int sr_sb_cut(const struct sr_sb *b)

@@ -115,6 +115,32 @@ TEST(setlen_drops_tail_and_cut)
 	CHECK_STR(buf, "/a/b/x");
 }
 
+TEST(drop_takes_back_stored_or_cut_bytes)
+{
+	char buf[5];
+	struct sr_sb b;
+
+	sr_sb_init(&b, buf, sizeof(buf));
+	sr_sb_puts(&b, "12(");
+	sr_sb_drop(&b, 1);
+	CHECK_STR(buf, "12");
+	CHECK_EQ_INT(b.want, 2);
+	/* "1234(": the '(' was cut; dropping it leaves the count exact */
+	sr_sb_puts(&b, "34(");
+	CHECK(sr_sb_cut(&b));
+	sr_sb_drop(&b, 1);
+	CHECK_STR(buf, "1234");
+	CHECK(!sr_sb_cut(&b));
+	/* dropping more than was stored shortens the text too */
+	sr_sb_puts(&b, "5678");
+	CHECK_EQ_INT(b.want, 8);
+	sr_sb_drop(&b, 4);
+	CHECK_STR(buf, "1234");
+	sr_sb_drop(&b, 2);
+	CHECK_STR(buf, "12");
+	CHECK_EQ_INT(b.len, 2);
+}
+
 TEST(reserve_then_fill)
 {
 	char buf[8];
