@@ -19,6 +19,15 @@ void sr_sb_init(struct sr_sb *b, char *buf, size_t cap)
 		buf[0] = '\0';
 }
 
+void sr_sb_init_at(struct sr_sb *b, char *buf, size_t cap, size_t len)
+{
+	b->p = buf;
+	b->len = b->want = len;
+	b->cap = cap;
+	b->grow = 0;
+	buf[len] = '\0'; /* buf[0] is text here, not to be cleared */
+}
+
 void sr_sb_init_grow(struct sr_sb *b)
 {
 	sr_sb_init(b, NULL, 0);

@@ -36,6 +36,9 @@ struct sr_sb {
 
 /* A builder over buf[0..cap) (cap may be 0: only want counts). */
 void sr_sb_init(struct sr_sb *b, char *buf, size_t cap);
+/* A builder over buf[0..cap) that already holds len bytes of text (len <
+ * cap): appends go after them. */
+void sr_sb_init_at(struct sr_sb *b, char *buf, size_t cap, size_t len);
 /* An empty growable builder (allocates on first append). */
 void sr_sb_init_grow(struct sr_sb *b);
 

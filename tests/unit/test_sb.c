@@ -100,6 +100,20 @@ TEST(fixed_one_byte_holds_only_nul)
 	CHECK_EQ_INT(b.len, 0);
 }
 
+TEST(init_at_appends_after_existing_text)
+{
+	struct guarded g;
+	struct sr_sb b;
+
+	memset(&g, '#', sizeof(g));
+	strcpy(g.buf, "error: x");
+	sr_sb_init_at(&b, g.buf, sizeof(g.buf), strlen(g.buf));
+	CHECK_STR(sr_sb_str(&b), "error: x");
+	CHECK_EQ_INT(sr_sb_printf(&b, "; %d lost", 12345), SR_ELIMIT);
+	CHECK_STR(g.buf, "error: x; 12345");
+	CHECK(guard_intact(&g));
+}
+
 TEST(setlen_drops_tail_and_cut)
 {
 	char buf[8];
