@@ -14,7 +14,7 @@ void sr_sb_init(struct sr_sb *b, char *buf, size_t cap)
 	b->len = 0;
 	b->cap = cap;
 	b->want = 0;
-	b->grow = 0;
+	b->fixed = 1;
 	if (cap)
 		buf[0] = '\0';
 }
@@ -24,14 +24,13 @@ void sr_sb_init_at(struct sr_sb *b, char *buf, size_t cap, size_t len)
 	b->p = buf;
 	b->len = b->want = len;
 	b->cap = cap;
-	b->grow = 0;
+	b->fixed = 1;
 	buf[len] = '\0'; /* buf[0] is text here, not to be cleared */
 }
 
 void sr_sb_init_grow(struct sr_sb *b)
 {
-	sr_sb_init(b, NULL, 0);
-	b->grow = 1;
+	memset(b, 0, sizeof(*b));
 }
 
 int sr_sb_reserve(struct sr_sb *b, size_t more)
@@ -40,7 +39,7 @@ int sr_sb_reserve(struct sr_sb *b, size_t more)
 
 	if (more <= sr_sb_room(b))
 		return 0;
-	if (!b->grow)
+	if (b->fixed)
 		return SR_ELIMIT;
 	if (b->len + more + 1 < b->len || sr_grow(&p, &b->cap, b->len + more + 1, 64))
 		return SR_ENOMEM;
@@ -114,7 +113,7 @@ int sr_sb_vprintf(struct sr_sb *b, const char *fmt, va_list ap)
 
 	va_copy(again, ap);
 	n = vsnprintf(b->cap ? b->p + b->len : NULL, b->cap ? avail : 0, fmt, ap);
-	if (n >= 0 && (size_t)n >= avail && b->grow) {
+	if (n >= 0 && (size_t)n >= avail && !b->fixed) {
 		/* Longer than the room left: grow once to the exact need, then
 		 * format again. */
 		rc = sr_sb_reserve(b, (size_t)n);
@@ -180,10 +179,10 @@ char *sr_sb_take(struct sr_sb *b)
 
 void sr_sb_free(struct sr_sb *b)
 {
-	int grow = b->grow;
+	int fixed = b->fixed;
 
-	if (grow)
+	if (!fixed)
 		free(b->p);
 	sr_sb_init(b, NULL, 0);
-	b->grow = grow;
+	b->fixed = fixed;
 }

@@ -31,7 +31,7 @@ struct sr_sb {
 	size_t len;  /* bytes held */
 	size_t cap;  /* bytes p can hold, the NUL included */
 	size_t want; /* bytes appended in all: more than len after a cut */
-	int grow;    /* p is the builder's own heap buffer */
+	int fixed;   /* p is the caller's buffer (0: the builder's own heap one) */
 };
 
 /* A builder over buf[0..cap) (cap may be 0: only want counts). */
@@ -39,7 +39,8 @@ void sr_sb_init(struct sr_sb *b, char *buf, size_t cap);
 /* A builder over buf[0..cap) that already holds len bytes of text (len <
  * cap): appends go after them. */
 void sr_sb_init_at(struct sr_sb *b, char *buf, size_t cap, size_t len);
-/* An empty growable builder (allocates on first append). */
+/* An empty growable builder (allocates on first append); a zeroed struct
+ * sr_sb is one too. */
 void sr_sb_init_grow(struct sr_sb *b);
 
 int sr_sb_put(struct sr_sb *b, const void *s, size_t n);
@@ -73,6 +74,12 @@ static inline size_t sr_sb_room(const struct sr_sb *b)
 static inline int sr_sb_cut(const struct sr_sb *b)
 {
 	return b->want > b->len;
+}
+
+/* The bytes, for builders of binary records. */
+static inline uint8_t *sr_sb_bytes(const struct sr_sb *b)
+{
+	return (uint8_t *)b->p;
 }
 
 /* The NUL-terminated text ("" before anything was stored). */

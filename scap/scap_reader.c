@@ -515,18 +515,18 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 		int iu = evt_param_index(type, "uid"), ig = evt_param_index(type, "gid");
 		int iv = evt_param_index(type, "euid"), fi = evt_param_index(type, "filename");
 
-		s->scratch.len = 0;
+		sr_sb_setlen(&s->scratch, 0);
 		if (o->argv0 || o->argv) {
-			rc |= scap_buf_put(&s->scratch, o->argv0, o->argv0_len);
-			rc |= scap_buf_put(&s->scratch, "", 1);
+			rc |= sr_sb_put(&s->scratch, o->argv0, o->argv0_len);
+			rc |= sr_sb_put(&s->scratch, "", 1);
 			if (o->argv_len) {
-				rc |= scap_buf_put(&s->scratch, o->argv, o->argv_len);
+				rc |= sr_sb_put(&s->scratch, o->argv, o->argv_len);
 				if (o->argv[o->argv_len - 1] != 0)
-					rc |= scap_buf_put(&s->scratch, "", 1);
+					rc |= sr_sb_put(&s->scratch, "", 1);
 			}
 			if (rc)
 				goto out;
-			oset(o, ia, s->scratch.p, (uint32_t)s->scratch.len);
+			oset(o, ia, sr_sb_bytes(&s->scratch), (uint32_t)s->scratch.len);
 		}
 		if (o->texe && o->texe_len)
 			oset(o, ie, o->texe, o->texe_len);
@@ -578,7 +578,7 @@ header:
 	if (!rc) {
 		uint64_t at[2] = {s->q.len, s->cur_num};
 
-		rc = scap_buf_put(&s->qnum, at, sizeof(at)) ? SR_ENOMEM : scap_emit(s, &s->q);
+		rc = sr_sb_put(&s->qnum, at, sizeof(at)) ? SR_ENOMEM : scap_emit(s, &s->q);
 	}
 out:
 	return rc;
@@ -838,7 +838,7 @@ static int container_event(struct scap_src *s, const uint8_t *ev, uint32_t evlen
 	s->cur_num = s->evno;
 	at[0] = s->q.len;
 	at[1] = s->cur_num;
-	if (scap_buf_put(&s->qnum, at, sizeof(at)) || scap_emit(s, &s->q))
+	if (sr_sb_put(&s->qnum, at, sizeof(at)) || scap_emit(s, &s->q))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	return 0;
 }
@@ -854,10 +854,10 @@ static long read_n(struct scap_src *s, size_t n, struct sr_err *err)
 		/* Grow as data arrives, so a lying length cannot make us allocate it all. */
 		size_t step = n - got < (1u << 20) ? n - got : (1u << 20), r;
 
-		if (scap_buf_reserve(&s->blk, step))
+		if (sr_sb_reserve(&s->blk, step))
 			return sr_err_set(err, SR_ENOMEM, "out of memory");
 		r = scap_in_read(&s->in, s->blk.p + s->blk.len, step);
-		s->blk.len += r;
+		sr_sb_setlen(&s->blk, s->blk.len + r);
 		got += r;
 		if (r < step)
 			break;
@@ -893,7 +893,7 @@ static void read_block(struct scap_src *s)
 	int rc = 0;
 
 	sr_err_clear(&why);
-	s->blk.len = 0;
+	sr_sb_setlen(&s->blk, 0);
 	s->cur_off = s->off;
 	s->cur_block = s->blockno;
 	r = read_n(s, 8, &why);
@@ -910,8 +910,8 @@ static void read_block(struct scap_src *s)
 		fail(s, NULL, &why);
 		return;
 	}
-	bt = sr_rd32(s->blk.p);
-	tl = sr_rd32(s->blk.p + 4);
+	bt = sr_rd32(sr_sb_bytes(&s->blk));
+	tl = sr_rd32(sr_sb_bytes(&s->blk) + 4);
 	if (!s->saw_shb && bt != SCAP_BT_SHB) {
 		sr_err_set(&why, SR_EFORMAT, "not a scap capture (first block type 0x%x)", bt);
 		fail(s, NULL, &why);
@@ -935,7 +935,7 @@ static void read_block(struct scap_src *s)
 		fail(s, NULL, &why);
 		return;
 	}
-	trail = sr_rd32(s->blk.p + tl - 4);
+	trail = sr_rd32(sr_sb_bytes(&s->blk) + tl - 4);
 	if (trail != tl) {
 		sr_err_set(&why, SR_ECORRUPT, "block length %u disagrees with its trailer %u", tl,
 			   trail);
@@ -944,7 +944,7 @@ static void read_block(struct scap_src *s)
 	}
 	s->off += tl;
 	s->blockno++;
-	body = s->blk.p + 8;
+	body = sr_sb_bytes(&s->blk) + 8;
 	blen = tl - 12;
 
 	switch (bt) {
@@ -1018,7 +1018,7 @@ static int src_next(struct evt_source *base, struct evt *ev, struct sr_err *err)
 
 	for (;;) {
 		if (s->q_pos < s->q.len) {
-			const uint8_t *r = s->q.p + s->q_pos;
+			const uint8_t *r = sr_sb_bytes(&s->q) + s->q_pos;
 			uint32_t l;
 
 			memcpy(&l, r, 4);
@@ -1039,9 +1039,9 @@ static int src_next(struct evt_source *base, struct evt *ev, struct sr_err *err)
 			ev->num = s->last_num;
 			return 1;
 		}
-		s->q.len = 0;
+		sr_sb_setlen(&s->q, 0);
 		s->q_pos = 0;
-		s->qnum.len = 0;
+		sr_sb_setlen(&s->qnum, 0);
 		s->qnum_pos = 0;
 		if (s->failed || s->eof) {
 			/* Whatever was gathered still counts before the end or the error. */
@@ -1098,11 +1098,11 @@ static void src_close(struct evt_source *base)
 		free(s->pend.pool[i]);
 	free(s->pend.q);
 	free(s->thr);
-	free(s->blk.p);
-	free(s->q.p);
-	free(s->qnum.p);
-	free(s->snap.p);
-	free(s->scratch.p);
+	sr_sb_free(&s->blk);
+	sr_sb_free(&s->q);
+	sr_sb_free(&s->qnum);
+	sr_sb_free(&s->snap);
+	sr_sb_free(&s->scratch);
 	free(s->ops_buf);
 	evt_builder_free(&s->b);
 	free(s);

@@ -98,7 +98,7 @@ struct scap_src {
 	uint64_t off;	  /* (decompressed) offset of the next block */
 	uint64_t blockno; /* 0-based number of the next block */
 	uint64_t cur_off, cur_block;
-	struct scap_buf blk; /* current block, header included */
+	struct sr_sb blk; /* current block, header included */
 	int eof, failed, saw_shb;
 	struct sr_err pending_err;
 	uint16_t major, minor;
@@ -107,15 +107,15 @@ struct scap_src {
 	 * exit takes the exit's number, an enter left alone its own; snapshot
 	 * records take the number of the event record before them. Event types
 	 * sysdig does not know are skipped unnumbered (SCAP_NUM_TYPE_END). */
-	uint64_t evno;	      /* event blocks numbered so far */
-	uint64_t cur_num;     /* number of the record build() makes */
-	uint64_t last_num;    /* number of the last event record delivered */
-	struct scap_buf qnum; /* (offset in q, number) of each event record in q */
+	uint64_t evno;	   /* event blocks numbered so far */
+	uint64_t cur_num;  /* number of the record build() makes */
+	uint64_t last_num; /* number of the last event record delivered */
+	struct sr_sb qnum; /* (offset in q, number) of each event record in q */
 	size_t qnum_pos;
 
-	struct scap_buf q; /* records ready to deliver, back to back */
+	struct sr_sb q; /* records ready to deliver, back to back */
 	size_t q_pos;
-	struct scap_buf snap; /* snapshot records gathered from list blocks */
+	struct sr_sb snap; /* snapshot records gathered from list blocks */
 	unsigned snap_threads;
 
 	struct scap_thr *thr;
@@ -129,7 +129,7 @@ struct scap_src {
 	struct scap_pend pend;
 
 	struct evt_builder b;
-	struct scap_buf scratch; /* argv assembly */
+	struct sr_sb scratch;	 /* argv assembly */
 	struct oparams *ops_buf; /* per-record assembly space (scap_reader.c) */
 	uint8_t want[32];
 	/* with filter: unwanted types come header-only instead of not at all */
@@ -175,7 +175,7 @@ int scap_meta_flush(struct scap_src *s, uint64_t ts);
 void scap_comm_set(char *dst, const uint8_t *p, uint32_t n);
 
 /* Appends a finished record (builder output) to a buffer (scap_src.c). */
-int scap_emit(struct scap_src *s, struct scap_buf *to);
+int scap_emit(struct scap_src *s, struct sr_sb *to);
 
 /* Container JSON events (libsinsp's CONTAINER_JSON_E and _2_E). */
 #define SCAP_CONTAINER_JSON   272

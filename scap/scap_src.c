@@ -11,28 +11,10 @@
 
 #include "../common/sr_err.h"
 #include "../common/sr_hash.h"
-#include "../common/sr_buf.h"
 
 /* ---------- small helpers ---------- */
 
-int scap_buf_reserve(struct scap_buf *b, size_t more)
-{
-	if (b->len + more < b->len)
-		return SR_ENOMEM;
-	return sr_grow(&b->p, &b->cap, b->len + more, 4096);
-}
-
-int scap_buf_put(struct scap_buf *b, const void *data, size_t len)
-{
-	if (scap_buf_reserve(b, len))
-		return SR_ENOMEM;
-	if (len)
-		memcpy(b->p + b->len, data, len);
-	b->len += len;
-	return 0;
-}
-
-int scap_emit(struct scap_src *s, struct scap_buf *to)
+int scap_emit(struct scap_src *s, struct sr_sb *to)
 {
 	size_t len;
 	const void *rec = evt_builder_finish(&s->b, &len);
@@ -43,7 +25,7 @@ int scap_emit(struct scap_src *s, struct scap_buf *to)
 		return SR_ENOMEM;
 	/* Records stay 8-byte aligned in our buffers: readers use struct evt_rec
 	 * fields directly. The padding is skipped when delivering. */
-	if (scap_buf_put(to, rec, len) || scap_buf_put(to, zeros, SCAP_ALIGN8(len) - len))
+	if (sr_sb_put(to, rec, len) || sr_sb_put(to, zeros, SCAP_ALIGN8(len) - len))
 		return SR_ENOMEM;
 	return 0;
 }

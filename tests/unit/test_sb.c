@@ -198,7 +198,16 @@ TEST(grow_keeps_everything)
 	CHECK(caps <= 10);
 	sr_sb_free(&b);
 	CHECK_EQ_INT(b.len, 0);
-	CHECK(b.grow);
+	CHECK(!b.fixed);
+}
+
+TEST(zeroed_builder_grows)
+{
+	struct sr_sb b = {0};
+
+	CHECK_EQ_INT(sr_sb_printf(&b, "%s=%d", "answer", 42), 0);
+	CHECK_STR(sr_sb_str(&b), "answer=42");
+	sr_sb_free(&b);
 }
 
 TEST(grow_printf_longer_than_room)
@@ -225,6 +234,6 @@ TEST(grow_printf_longer_than_room)
 	s = sr_sb_take(&b);
 	CHECK(s != NULL);
 	CHECK_EQ_INT(s[0], 'x');
-	CHECK(b.p == NULL && b.len == 0 && b.grow);
+	CHECK(b.p == NULL && b.len == 0 && !b.fixed);
 	free(s);
 }
