@@ -42,10 +42,11 @@ static size_t find(const struct rpl_count *t, const char *key, size_t len, uint3
 	return i;
 }
 
-/* Doubles the slots, keeping the table at most half full. */
+/* Doubles the slots, keeping the table at most half full; rows go back in
+ * the old slot order, so the slot order depends only on the keys seen. */
 static int rehash(struct rpl_count *t)
 {
-	size_t n = t->nslot ? t->nslot * 2 : 1024;
+	size_t n = t->nslot ? t->nslot * 2 : 1024, on = t->nslot;
 	uint32_t *old = t->slot;
 
 	t->slot = calloc(n, sizeof(*t->slot));
@@ -53,13 +54,16 @@ static int rehash(struct rpl_count *t)
 		t->slot = old;
 		return SR_ENOMEM;
 	}
-	free(old);
 	t->nslot = n;
-	for (size_t r = 0; r < t->n; r++) {
-		const struct rpl_count_key *k = key_at(t, r);
+	for (size_t i = 0; i < on; i++) {
+		const struct rpl_count_key *k;
 
-		t->slot[find(t, k->key, strlen(k->key), k->id)] = (uint32_t)(r + 1);
+		if (!old[i])
+			continue;
+		k = key_at(t, old[i] - 1);
+		t->slot[find(t, k->key, strlen(k->key), k->id)] = old[i];
 	}
+	free(old);
 	return 0;
 }
 
@@ -98,6 +102,17 @@ int rpl_count_get(struct rpl_count *t, const char *key, size_t len, uint32_t id,
 	t->slot[i] = (uint32_t)++t->n;
 	*row = k;
 	return 0;
+}
+
+void rpl_count_slot_order(const struct rpl_count *t, void *out)
+{
+	char *o = out;
+
+	for (size_t i = 0; i < t->nslot; i++)
+		if (t->slot[i]) {
+			memcpy(o, rpl_count_row(t, t->slot[i] - 1), t->row_size);
+			o += t->row_size;
+		}
 }
 
 void rpl_count_free(struct rpl_count *t)

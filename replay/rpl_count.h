@@ -37,6 +37,10 @@ static inline void *rpl_count_row(const struct rpl_count *t, size_t i)
 {
 	return t->rows + i * t->row_size;
 }
+/* Copies the n rows into out in the table's slot order: fixed by the keys
+ * seen, unrelated to the counts (the top views rank from it, so equal rows
+ * keep the order they have always had). */
+void rpl_count_slot_order(const struct rpl_count *t, void *out);
 void rpl_count_free(struct rpl_count *t);
 
 #endif

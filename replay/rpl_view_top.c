@@ -71,9 +71,7 @@ static int cmp_rows(const void *a, const void *b)
 		return x->bytes < y->bytes ? 1 : -1;
 	if (x->events != y->events)
 		return x->events < y->events ? 1 : -1;
-	if (strcmp(x->k.key, y->k.key))
-		return strcmp(x->k.key, y->k.key);
-	return x->k.id < y->k.id ? -1 : x->k.id > y->k.id;
+	return strcmp(x->k.key, y->k.key);
 }
 
 static int top_run(struct rpl_view_opts *o, enum top_kind kind)
@@ -92,9 +90,12 @@ static int top_run(struct rpl_view_opts *o, enum top_kind kind)
 	rc = rpl_view_scan(o, top_emit, &t, &res);
 	if (!rc && t.oom)
 		rc = rpl_fail("out of memory");
-	rows = (struct top_row *)(void *)t.tab.rows;
 	n = t.tab.n;
+	rows = malloc((n ? n : 1) * sizeof(*rows));
+	if (!rc && !rows)
+		rc = rpl_fail("out of memory");
 	if (!rc) {
+		rpl_count_slot_order(&t.tab, rows);
 		qsort(rows, n, sizeof(*rows), cmp_rows);
 		if (!o->json)
 			fprintf(o->out, "%12s %9s %12s  %s\n", "BYTES", "EVENTS", "DURATION",
@@ -125,6 +126,7 @@ static int top_run(struct rpl_view_opts *o, enum top_kind kind)
 	}
 	if (!rc && !o->json && n > limit)
 		fprintf(o->out, "(%zu more not shown; -n N shows more)\n", n - (size_t)limit);
+	free(rows);
 	rpl_count_free(&t.tab);
 	return rc;
 }
