@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/sr_hex.h"
 #include "../common/sr_sb.h"
 #include "../common/sr_time.h"
 #include "../format/fmt_reader.h"
@@ -266,8 +267,8 @@ static int sha256_file(const char *path, char hex[65])
 	while (ok && (n = fread(buf, 1, sizeof(buf), f)) > 0)
 		ok = EVP_DigestUpdate(c, buf, n);
 	ok = ok && !ferror(f) && EVP_DigestFinal_ex(c, md, &mdlen) && mdlen == 32;
-	for (unsigned i = 0; ok && i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	if (ok)
+		sr_hex_encode(md, mdlen, hex);
 	if (f)
 		fclose(f);
 	EVP_MD_CTX_free(c);

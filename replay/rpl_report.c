@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rpl_report.h"
+#include "common/sr_sb.h"
 #include "format/fmt_reader.h"
 #include "rules/rule.h"
 
@@ -200,6 +201,7 @@ static void track(struct rpt_run *run, struct fld_ctx *c, const struct st_thread
 	const char *s, *d;
 	size_t n, m;
 	char buf[8300];
+	struct sr_sb b;
 
 	switch (rec->type) {
 	case EVT_EXECVE:
@@ -242,11 +244,11 @@ static void track(struct rpt_run *run, struct fld_ctx *c, const struct st_thread
 		if (rec->res != 0)
 			return;
 		s = rpl_view_str(&run->refs[RF_SRC], c, &n);
-		snprintf(buf, sizeof(buf), "%.*s -> ", (int)(n > 4000 ? 4000 : n), s);
 		d = rpl_view_str(&run->refs[RF_DST], c, &m);
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%.*s",
-			 (int)(m > 4000 ? 4000 : m), d);
-		file_change(run, "rename", buf, strlen(buf), rec->ts, t);
+		sr_sb_init(&b, buf, sizeof(buf));
+		sr_sb_printf(&b, "%.*s -> %.*s", (int)(n > 4000 ? 4000 : n), s,
+			     (int)(m > 4000 ? 4000 : m), d);
+		file_change(run, "rename", buf, b.len, rec->ts, t);
 		return;
 	default:
 		break;
