@@ -55,8 +55,8 @@ size_t fld_multi_fd(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 /* sysdig's names for fd types: fd.type ("ipv4") and fd.typechar ('4'). */
 const char *fld_fd_typename(enum evt_fdtype t);
 char fld_fd_typechar(enum evt_fdtype t);
-/* Text of an IP address ("10.0.0.1", "2001:db8::1"), NUL-terminated. */
-size_t fld_ip_text(uint8_t family, const uint8_t *a, char *buf, size_t cap);
+/* Appends the text of an IP address ("10.0.0.1", "2001:db8::1"). */
+void fld_ip_put(struct sr_sb *b, uint8_t family, const uint8_t *a);
 
 /* Text helpers (fld_text.c): values are built with the common string
  * builder in scratch, cut at the capacity given (values are bounded by

@@ -304,7 +304,7 @@ static void mode_render(struct sr_sb *r, uint64_t m)
 
 /* ---- values ---- */
 
-static void ip_render(struct sr_sb *b, uint8_t family, const uint8_t *a)
+void fld_ip_put(struct sr_sb *b, uint8_t family, const uint8_t *a)
 {
 	if (family == 2) {
 		sr_sb_printf(b, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
@@ -341,17 +341,6 @@ static void ip_render(struct sr_sb *b, uint8_t family, const uint8_t *a)
 	}
 }
 
-size_t fld_ip_text(uint8_t family, const uint8_t *a, char *buf, size_t cap)
-{
-	struct sr_sb b;
-
-	if (!cap)
-		return 0;
-	sr_sb_init(&b, buf, cap);
-	ip_render(&b, family, a);
-	return b.len;
-}
-
 static void sockaddr_render(struct sr_sb *b, const uint8_t *p, uint32_t len)
 {
 	struct evt_sock s;
@@ -367,7 +356,7 @@ static void sockaddr_render(struct sr_sb *b, const uint8_t *p, uint32_t len)
 			sr_sb_put(b, (const char *)s.path, s.path_len);
 		}
 	} else {
-		ip_render(b, s.family, s.lip);
+		fld_ip_put(b, s.family, s.lip);
 		sr_sb_printf(b, ":%u", s.lport);
 	}
 }
@@ -386,9 +375,9 @@ static void tuple_render(struct sr_sb *b, const uint8_t *p, uint32_t len, int re
 	} else {
 		const uint8_t *a = remote_first ? s.rip : s.lip, *z = remote_first ? s.lip : s.rip;
 
-		ip_render(b, s.family, a);
+		fld_ip_put(b, s.family, a);
 		sr_sb_printf(b, ":%u->", remote_first ? s.rport : s.lport);
-		ip_render(b, s.family, z);
+		fld_ip_put(b, s.family, z);
 		sr_sb_printf(b, ":%u", remote_first ? s.lport : s.rport);
 	}
 }
