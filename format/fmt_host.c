@@ -23,15 +23,14 @@ static uint64_t clock_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Copies at most scap source bytes and always terminates dst. */
+/* Copies at most scap source bytes, up to a NUL (the visible text), cut to
+ * fit and always terminated. */
 static void copy_str(char *dst, size_t cap, const char *src, size_t scap)
 {
-	size_t n = strnlen(src, scap);
+	struct sr_sb b;
 
-	if (n > cap - 1)
-		n = cap - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	sr_sb_init(&b, dst, cap);
+	sr_sb_put(&b, src, strnlen(src, scap));
 }
 
 void fmt_host_info_local(struct fmt_host_info *h)
@@ -129,15 +128,6 @@ int fmt_header_build(const struct fmt_host_info *h, uint8_t **out, size_t *len)
 	return 0;
 }
 
-static void meta_text(char *dst, size_t cap, const uint8_t *v, uint32_t len)
-{
-	size_t n = len < cap - 1 ? len : cap - 1;
-
-	memcpy(dst, v, n);
-	dst[n] = '\0';
-	/* Embedded NULs would silently shorten the text; keep the visible part. */
-}
-
 int fmt_header_parse_meta(const uint8_t *buf, size_t len, struct fmt_host_info *h,
 			  struct sr_err *err)
 {
@@ -167,22 +157,22 @@ int fmt_header_parse_meta(const uint8_t *buf, size_t len, struct fmt_host_info *
 		case FMT_META_END:
 			return 0;
 		case FMT_META_HOSTNAME:
-			meta_text(h->hostname, sizeof(h->hostname), v, l);
+			copy_str(h->hostname, sizeof(h->hostname), (const char *)v, l);
 			break;
 		case FMT_META_KERNEL:
-			meta_text(h->kernel, sizeof(h->kernel), v, l);
+			copy_str(h->kernel, sizeof(h->kernel), (const char *)v, l);
 			break;
 		case FMT_META_MACHINE:
-			meta_text(h->machine, sizeof(h->machine), v, l);
+			copy_str(h->machine, sizeof(h->machine), (const char *)v, l);
 			break;
 		case FMT_META_RECORDER:
-			meta_text(h->recorder, sizeof(h->recorder), v, l);
+			copy_str(h->recorder, sizeof(h->recorder), (const char *)v, l);
 			break;
 		case FMT_META_OPTIONS:
-			meta_text(h->options, sizeof(h->options), v, l);
+			copy_str(h->options, sizeof(h->options), (const char *)v, l);
 			break;
 		case FMT_META_SOURCE:
-			meta_text(h->source, sizeof(h->source), v, l);
+			copy_str(h->source, sizeof(h->source), (const char *)v, l);
 			break;
 		/* Integers of a wrong size are ignored rather than misread. */
 		case FMT_META_BOOT_NS:
@@ -211,7 +201,7 @@ int fmt_header_parse_meta(const uint8_t *buf, size_t len, struct fmt_host_info *
 
 				if (!p)
 					return sr_err_set(err, SR_ENOMEM, "out of memory");
-				memcpy(p, v, l);
+				memcpy(p, (const char *)v, l);
 				p[l] = '\0';
 				h->provenance = p;
 			}
@@ -220,7 +210,7 @@ int fmt_header_parse_meta(const uint8_t *buf, size_t len, struct fmt_host_info *
 		 * unsigned and its checkpoints fail to verify. */
 		case FMT_META_SIGN_KEY:
 			if (l == sizeof(h->sign_pub)) {
-				memcpy(h->sign_pub, v, l);
+				memcpy(h->sign_pub, (const char *)v, l);
 				h->has_sign_key = 1;
 			}
 			break;
