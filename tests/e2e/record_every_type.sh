@@ -15,9 +15,9 @@ if [ "$rc" -ne 0 ]; then fail record_every_type_run "exit $rc: $(tail -2 "$T/err
 if grep -q malformed "$T/err"; then fail record_every_type_nparams "$(grep malformed "$T/err")"
 else pass record_every_type_nparams; fi
 
-# the decoded syscall types: not scheduler, meta or action records, not the generic one
-sed -n 's/^EVT([A-Z0-9_]*, [0-9]*, "\([a-z0-9_]*\)", \(EC_[A-Z]*\),.*/\1 \2/p' format/evt_schema.def |
-	awk '$2 != "EC_SCHED" && $2 != "EC_META" && $2 != "EC_ACTION" && $1 != "syscall" {print $1}' | sort -u >"$T/want"
+# the decoded syscall types, from the schema (not scheduler, meta or action
+# records, not the generic one)
+"$TOOLS/workload" --types | sort -u >"$T/want"
 "$BIN/sysreplay" events -p '%evt.type' "$T/e.sysrec" | sort -u >"$T/got"
 missing=$(comm -23 "$T/want" "$T/got" | tr '\n' ' ')
 n=$(wc -l <"$T/want")

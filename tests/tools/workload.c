@@ -13,6 +13,11 @@
  * makes every syscall the probe decodes at least once (harmless arguments;
  * privileged calls fail as they should), so a test can check that each
  * decoded type is recorded and matches the schema. Exits 0.
+ *
+ *   workload --types
+ *
+ * prints the names of those types, one per line, from the schema
+ * (evt_type_is_syscall, less the generic record): the list --every covers.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,6 +37,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "format/evt.h"
 
 static int failures;
 
@@ -392,6 +399,12 @@ int main(int argc, char **argv)
 	const char *dir = argc > 2 ? argv[2] : "/tmp";
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && strcmp(argv[1], "--types") == 0) {
+		for (unsigned t = 0; t < EVT_TYPE_MAX; t++)
+			if (t != EVT_GENERIC && evt_type_is_syscall(t))
+				printf("%s\n", evt_info_get(t)->name);
+		return 0;
+	}
 	if (argc > 2 && strcmp(argv[1], "--every") == 0) {
 		every(argv[2]);
 		return 0;
