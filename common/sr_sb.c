@@ -33,7 +33,7 @@ void sr_sb_init_grow(struct sr_sb *b)
 	memset(b, 0, sizeof(*b));
 }
 
-int sr_sb_reserve(struct sr_sb *b, size_t more)
+int sr_sb_make_room(struct sr_sb *b, size_t more)
 {
 	uint8_t *p = (uint8_t *)b->p;
 
@@ -145,14 +145,6 @@ int sr_sb_printf(struct sr_sb *b, const char *fmt, ...)
 	rc = sr_sb_vprintf(b, fmt, ap);
 	va_end(ap);
 	return rc;
-}
-
-void sr_sb_setlen(struct sr_sb *b, size_t n)
-{
-	b->len = n;
-	b->want = n;
-	if (b->cap)
-		b->p[n] = '\0';
 }
 
 void sr_sb_drop(struct sr_sb *b, size_t n)

@@ -52,14 +52,6 @@ int sr_sb_printf(struct sr_sb *b, const char *fmt, ...) __attribute__((format(pr
 int sr_sb_vprintf(struct sr_sb *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
-/* Makes room for more bytes after len without appending (a growable
- * builder grows; a fixed one only reports whether they fit), so callers can
- * fill p + len themselves and then sr_sb_setlen(). SR_ENOMEM / SR_ELIMIT. */
-int sr_sb_reserve(struct sr_sb *b, size_t more);
-/* Sets the length to n (n <= cap - 1, or n <= len): drops a tail or takes
- * bytes written into reserved room; want follows, so the cut is forgotten. */
-void sr_sb_setlen(struct sr_sb *b, size_t n);
-
 /* Takes back the last n bytes appended (n <= want), stored or cut: the
  * count and the text both shrink, so a cut that ends within them is gone. */
 void sr_sb_drop(struct sr_sb *b, size_t n);
@@ -68,6 +60,26 @@ void sr_sb_drop(struct sr_sb *b, size_t n);
 static inline size_t sr_sb_room(const struct sr_sb *b)
 {
 	return b->cap ? b->cap - 1 - b->len : 0;
+}
+
+/* Makes room for more bytes after len without appending (a growable
+ * builder grows; a fixed one only reports whether they fit), so callers can
+ * fill p + len themselves and then sr_sb_setlen(). SR_ENOMEM / SR_ELIMIT.
+ * Inline: readers reserve per record; the growing is sr_sb_make_room(). */
+int sr_sb_make_room(struct sr_sb *b, size_t more);
+static inline int sr_sb_reserve(struct sr_sb *b, size_t more)
+{
+	return more <= sr_sb_room(b) ? 0 : sr_sb_make_room(b, more);
+}
+
+/* Sets the length to n (n <= cap - 1, or n <= len): drops a tail or takes
+ * bytes written into reserved room; want follows, so the cut is forgotten. */
+static inline void sr_sb_setlen(struct sr_sb *b, size_t n)
+{
+	b->len = n;
+	b->want = n;
+	if (b->cap)
+		b->p[n] = '\0';
 }
 
 /* 1 when something appended was cut or could not be stored. */

@@ -81,8 +81,11 @@ int fleet_is_url(const char *s);
 struct fleet_fetch_opts {
 	const char **hosts; /* NULL/0: every host */
 	size_t nhosts;
-	uint64_t since_ns; /* 0: from the start; else chunks published before
-			    * since_ns - lookback are not downloaded */
+	/* A window (absolute epoch ns, 0: open): chunks published before
+	 * since_ns - lookback_ns (0: 40 s) are not downloaded unless the
+	 * window's covering snapshot is among them, and the fetch stops once
+	 * every file's chunks start after until_ns (docs/fleet.md). */
+	uint64_t since_ns, until_ns;
 	uint64_t lookback_ns;
 	int quiet;
 };
@@ -101,9 +104,13 @@ struct fleet_fetch {
 	char dir[4096]; /* temporary folder holding the files */
 	char **paths;	/* reassembled capture files */
 	size_t npaths;
+	unsigned char *partial; /* per path: a window's (holes before, cut after) */
 	struct fleet_host_info *hosts;
 	size_t nhosts;
 	uint64_t gaps; /* chunks missing, summed over hosts */
+	/* what was downloaded (messages, payload bytes) and what the stream
+	 * holds over all its subjects */
+	uint64_t fetched_msgs, fetched_bytes, stream_msgs, stream_bytes;
 };
 
 /* Downloads url's captures into a fresh temporary folder. Gaps are
@@ -111,8 +118,10 @@ struct fleet_fetch {
  * stops at the broken chain of that file and says where. */
 int fleet_fetch(const char *url, const struct fleet_fetch_opts *o, struct fleet_fetch **out,
 		struct sr_err *err);
-/* Only the per-host summary (no file written): sysreplay hosts. */
-int fleet_hosts(const char *url, struct fleet_fetch **out, struct sr_err *err);
+/* Only the per-host summary (no file written, o's window unused):
+ * sysreplay hosts. */
+int fleet_hosts(const char *url, const struct fleet_fetch_opts *o, struct fleet_fetch **out,
+		struct sr_err *err);
 /* Removes the temporary files and frees. */
 void fleet_fetch_free(struct fleet_fetch *f);
 

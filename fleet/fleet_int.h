@@ -15,6 +15,16 @@
 #define FLEET_H_FIRST "Sysrec-First-Ts"
 #define FLEET_H_LAST  "Sysrec-Last-Ts"
 
+/* Reading a window (fleet_fetch.c): chunks are fetched from the stream
+ * time since - FLEET_LOOKBACK_NS (the recorder's default snapshot interval,
+ * 30 s, and 10 s for clocks apart), further back when the covering snapshot
+ * is not among them; a file is done once a chunk starts FLEET_SLACK_NS
+ * after until. Messages are fetched FLEET_WINDOW_BATCH at a time, so that
+ * stopping wastes little. */
+#define FLEET_LOOKBACK_NS  40000000000ull
+#define FLEET_SLACK_NS	   1000000000ull
+#define FLEET_WINDOW_BATCH 8
+
 struct fleet_conn {
 	natsConnection *nc;
 	jsCtx *js;

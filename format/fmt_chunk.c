@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../common/sr_err.h"
 #include "../common/sr_hash.h"
@@ -28,4 +29,19 @@ void fmt_chunk_seal(struct fmt_chunk_hdr *h)
 {
 	h->hash = fmt_chunk_hash(h);
 	h->hdr_crc = fmt_chunk_crc(h);
+}
+
+void fmt_index_entry_fill(struct fmt_index_entry *e, const struct fmt_chunk_hdr *h, uint64_t off,
+			  uint64_t snapshot)
+{
+	memset(e, 0, sizeof(*e));
+	e->offset = off;
+	e->comp_size = h->comp_size;
+	e->raw_size = h->raw_size;
+	e->first_ts = h->first_ts;
+	e->last_ts = h->last_ts;
+	e->count = h->count;
+	e->flags = h->flags;
+	e->snapshot = snapshot;
+	memcpy(e->types, h->types, sizeof(e->types));
 }

@@ -34,6 +34,11 @@ void fmt_chunk_seal(struct fmt_chunk_hdr *h);
 uint64_t fmt_chunk_hash(const struct fmt_chunk_hdr *h);
 uint32_t fmt_chunk_crc(const struct fmt_chunk_hdr *h);
 
+/* The index entry of the chunk whose header is h, at file offset off, with
+ * snapshot the newest snapshot chunk at or before it (FMT_NO_SNAPSHOT). */
+void fmt_index_entry_fill(struct fmt_index_entry *e, const struct fmt_chunk_hdr *h, uint64_t off,
+			  uint64_t snapshot);
+
 /* Type-set helpers on the 256-bit sets of chunk headers and the index. */
 static inline void fmt_types_add(uint8_t set[32], unsigned type)
 {

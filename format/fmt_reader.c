@@ -35,10 +35,11 @@ struct fmt_reader {
 	struct fmt_file_info info;
 	struct fmt_trailer trailer;
 	char index_note[160];
-	uint64_t data_start; /* file header length */
-	uint64_t seed;	     /* prev_hash of chunk 0 */
-	int sealed;	     /* 2.1 or later: chunk headers carry the digest chain */
-	int no_digest;	     /* fmt_reader_set_digest_check(r, 0) */
+	uint64_t data_start;	     /* file header length */
+	uint64_t seed;		     /* prev_hash of chunk 0 */
+	int sealed;		     /* 2.1 or later: chunk headers carry the digest chain */
+	uint8_t is_ev[EVT_TYPE_MAX]; /* is_event_type per type, looked up once */
+	int no_digest;		     /* fmt_reader_set_digest_check(r, 0) */
 	uint8_t dseed[FMT_DIGEST_LEN];
 	size_t dig_idx; /* chunk whose digest is in dig; SIZE_MAX: none */
 	uint8_t dig[FMT_DIGEST_LEN];
@@ -540,6 +541,8 @@ int fmt_reader_open(struct fmt_reader **out, const char *path, struct sr_err *er
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	r->hash_idx = SIZE_MAX;
 	r->dig_idx = SIZE_MAX;
+	for (unsigned t = 0; t < EVT_TYPE_MAX; t++)
+		r->is_ev[t] = (uint8_t)is_event_type(t);
 	r->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0) {
 		rc = sr_err_set(err, SR_EIO, "%s: %s", path, strerror(errno));
@@ -1182,7 +1185,7 @@ static int next_expanded(struct fmt_reader *r, struct evt *ev, struct sr_err *er
 				    err);
 		r->pos += plen;
 		r->rec_i++;
-		r->ev_i += is_event_type(rec->type);
+		r->ev_i += rec->type < EVT_TYPE_MAX && r->is_ev[rec->type];
 		if (r->ts_filter && rec->ts < r->min_ts)
 			continue;
 		ev->num = r->ecur + r->ev_i;
@@ -1202,7 +1205,7 @@ static int next_expanded(struct fmt_reader *r, struct evt *ev, struct sr_err *er
 static int took(struct fmt_reader *r, struct evt *ev)
 {
 	r->rec_i++;
-	r->ev_i += is_event_type(ev->rec->type);
+	r->ev_i += ev->rec->type < EVT_TYPE_MAX && r->is_ev[ev->rec->type];
 	if (r->ts_filter && ev->rec->ts < r->min_ts)
 		return 0;
 	ev->num = r->ecur + r->ev_i;

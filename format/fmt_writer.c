@@ -260,16 +260,7 @@ static int write_chunk(struct fmt_writer *w, const struct fmt_ckpt *ck, struct s
 	if (h.flags & FMT_CHF_SNAPSHOT)
 		w->last_snapshot = h.seq;
 	ie = &w->idx[w->nidx++];
-	memset(ie, 0, sizeof(*ie));
-	ie->offset = w->end_off;
-	ie->comp_size = h.comp_size;
-	ie->raw_size = h.raw_size;
-	ie->first_ts = h.first_ts;
-	ie->last_ts = h.last_ts;
-	ie->count = h.count;
-	ie->flags = h.flags;
-	ie->snapshot = w->last_snapshot;
-	memcpy(ie->types, h.types, sizeof(ie->types));
+	fmt_index_entry_fill(ie, &h, w->end_off, w->last_snapshot);
 
 	w->prev_hash = h.hash;
 	memcpy(w->prev_digest, w->out + sizeof(h) + FMT_DIGEST_LEN, FMT_DIGEST_LEN);

@@ -84,6 +84,10 @@ const char *rpl_input_hostname(const struct rpl_input *in);
 /* The host of the file the last rpl_input_next() event came from (merged
  * files of several hosts: fleet captures). */
 const char *rpl_input_event_hostname(const struct rpl_input *in);
+/* Distinct hosts among the sources (by their headers' host names; at least
+ * 1), and the number (0..count-1) of the host of the last event given. */
+size_t rpl_input_host_count(const struct rpl_input *in);
+size_t rpl_input_event_host(const struct rpl_input *in);
 /* Feeds the CONTAINERINFO records of every .sysrec input to st before a
  * run (rpl_containers.c); st NULL: nothing. */
 struct st_state;
@@ -240,6 +244,7 @@ enum {
 	RPL_OPT_NO_PROGRESS,
 	RPL_OPT_KEEP_GOING,
 	RPL_OPT_LIVE,
+	RPL_OPT_HOST,
 	RPL_OPT_OWN
 };
 #define RPL_RUN_LONG_OPTS                                                                          \
@@ -248,6 +253,7 @@ enum {
 	    {"no-progress", no_argument, NULL, RPL_OPT_NO_PROGRESS},                               \
 	    {"keep-going", no_argument, NULL, RPL_OPT_KEEP_GOING},                                 \
 	    {"live", no_argument, NULL, RPL_OPT_LIVE},                                             \
+	    {"host", required_argument, NULL, RPL_OPT_HOST},                                       \
 	{                                                                                          \
 		"threads", required_argument, NULL, 'J'                                            \
 	}
@@ -276,6 +282,16 @@ int rpl_cmd_hosts(int argc, char **argv); /* rpl_fleet.c */
 /* nats://HOST:PORT/STREAM[?host=H,...]: the captures rebuilt in a temporary
  * folder (removed at exit); paths stay owned by rpl_fleet.c */
 int rpl_fleet_fetch(const char *url, char ***paths, size_t *n, struct sr_err *err);
+/* --host NAME or a comma list (repeatable): the hosts every nats:// source
+ * reads, added to its ?host= list. Prints the error; 0 or 2. */
+int rpl_fleet_opt_host(const char *arg);
+/* The run's window as given: absolute times limit what a nats:// source
+ * downloads (relative ones need the range, known after it). NULL: unchanged. */
+void rpl_fleet_window(const struct sr_time_spec *since, const struct sr_time_spec *until);
+/* 1 when path is a file rebuilt from a window of a stream: chunks before
+ * the window may be holes and the file ends after it, so it reads through
+ * a seek to the window but does not verify as a whole capture. */
+int rpl_fleet_partial(const char *path);
 int rpl_cmd_alerts(int argc, char **argv);
 int rpl_cmd_info(int argc, char **argv);
 int rpl_cmd_verify(int argc, char **argv);

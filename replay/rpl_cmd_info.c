@@ -339,7 +339,9 @@ static int info_other(const char *path, int json)
 
 int rpl_cmd_info(int argc, char **argv)
 {
-	static const struct option lo[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
+	static const struct option lo[] = {{"json", no_argument, NULL, 'j'},
+					   {"host", required_argument, NULL, RPL_OPT_HOST},
+					   {NULL, 0, NULL, 0}};
 	int json = 0, opt, rc = RPL_EXIT_OK;
 	char **files;
 	size_t n;
@@ -350,7 +352,10 @@ int rpl_cmd_info(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "j", lo, NULL)) != -1) {
 		if (opt == 'j')
 			json = 1;
-		else
+		else if (opt == RPL_OPT_HOST) {
+			if (rpl_fleet_opt_host(optarg))
+				return RPL_EXIT_BAD;
+		} else
 			return rpl_usage_error("info", "unknown option '%s'", argv[optind - 1]);
 	}
 	if (optind >= argc)

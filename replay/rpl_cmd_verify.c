@@ -240,6 +240,7 @@ int rpl_cmd_verify(int argc, char **argv)
 {
 	static const struct option lo[] = {{"key", required_argument, NULL, 'k'},
 					   {"json", no_argument, NULL, 'j'},
+					   {"host", required_argument, NULL, RPL_OPT_HOST},
 					   {NULL, 0, NULL, 0}};
 	int rc = RPL_EXIT_OK, opt, json = 0, have_key = 0;
 	uint8_t key[FMT_PUB_LEN];
@@ -257,6 +258,9 @@ int rpl_cmd_verify(int argc, char **argv)
 			if (fmt_key_load_public(optarg, key, &err))
 				return rpl_fail_err("--key", &err);
 			have_key = 1;
+		} else if (opt == RPL_OPT_HOST) {
+			if (rpl_fleet_opt_host(optarg))
+				return RPL_EXIT_BAD;
 		} else {
 			return rpl_usage_error("verify", "unknown option '%s'", argv[optind - 1]);
 		}

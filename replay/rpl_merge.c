@@ -39,6 +39,8 @@ struct rpl_input {
 	struct sr_err first_err;
 	int err_reported;
 	uint64_t skipped; /* --keep-going: damaged parts and files passed over */
+	/* hosts: sources whose headers name the same host share a number */
+	size_t *host_of, nhosts;
 };
 
 static int before(const struct rpl_input *in, size_t a, size_t b)
@@ -229,6 +231,25 @@ static int input_open_live(struct rpl_input **out, char *const *paths, int npath
 	return 0;
 }
 
+/* Numbers the hosts of the sources in order of first appearance: pids are
+ * per host, and a run keeps one process table per host (rpl_run.c). */
+static int number_hosts(struct rpl_input *in, struct sr_err *err)
+{
+	in->host_of = calloc(in->n ? in->n : 1, sizeof(*in->host_of));
+	if (!in->host_of)
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	in->nhosts = in->n ? 1 : 0;
+	for (size_t i = 1; i < in->n; i++) {
+		size_t j;
+
+		for (j = 0; j < i; j++)
+			if (!strcmp(in->src[i].s->host.hostname, in->src[j].s->host.hostname))
+				break;
+		in->host_of[i] = j < i ? in->host_of[j] : in->nhosts++;
+	}
+	return 0;
+}
+
 int rpl_input_open(struct rpl_input **out, char *const *paths, int npaths, struct sr_err *err)
 {
 	struct rpl_input *in;
@@ -276,6 +297,8 @@ int rpl_input_open(struct rpl_input **out, char *const *paths, int npaths, struc
 	}
 	if (!r && !in->n)
 		r = sr_err_set(err, SR_EFORMAT, "--keep-going: no readable capture file");
+	if (!r)
+		r = number_hosts(in, err);
 	rpl_paths_free(files, n);
 	if (r) {
 		rpl_input_close(in);
@@ -306,6 +329,7 @@ void rpl_input_close(struct rpl_input *in)
 	}
 	free(in->src);
 	free(in->heap);
+	free(in->host_of);
 	free(in);
 }
 
@@ -454,4 +478,14 @@ const char *rpl_input_event_hostname(const struct rpl_input *in)
 	if (in->n > 1 && in->last >= 0)
 		return in->src[in->last].s->host.hostname;
 	return rpl_input_hostname(in);
+}
+
+size_t rpl_input_host_count(const struct rpl_input *in)
+{
+	return in->nhosts ? in->nhosts : 1;
+}
+
+size_t rpl_input_event_host(const struct rpl_input *in)
+{
+	return in->host_of && in->last >= 0 ? in->host_of[in->last] : 0;
 }

@@ -382,6 +382,13 @@ static int check_files(struct rpt *r, const struct rpl_view_opts *o)
 			r->drops += f->drops;
 			fmt_reader_close(fr);
 		}
+		if (rpl_fleet_partial(paths[i])) {
+			f->ok = 1;
+			snprintf(f->status, sizeof(f->status),
+				 "a window of the stream: chunks before it not downloaded, "
+				 "each read checked; verify the stream without a window");
+			continue;
+		}
 		f->ok = report_verify(paths[i], f->status, sizeof(f->status)) == 0;
 		if (!f->ok)
 			r->integrity_ok = 0;

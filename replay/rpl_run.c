@@ -3,6 +3,8 @@
  * Every record goes through the state engine, snapshots included, so fields
  * like proc.pname are right wherever the window starts. Only non-meta events
  * inside [since, until] are offered to the filter and the emit callback.
+ * Sources of several hosts (their headers' host names) get a state engine
+ * each, since pids are per host, unless the caller brings its own state.
  *
  * Window: --since seeks each source (index binary search; sources without
  * seek are read from the start and their early events only feed state).
@@ -105,6 +107,13 @@ static const uint8_t *rpl_state_types(const uint8_t types[32], uint8_t full[32])
 	return full;
 }
 
+static void states_free(struct st_state **sts, size_t n)
+{
+	for (size_t i = 0; sts && i < n; i++)
+		st_free(sts[i]);
+	free(sts);
+}
+
 int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_result *res,
 	    struct sr_err *err)
 {
@@ -113,6 +122,8 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	struct rpl_progress prog;
 	uint64_t since_ns, until_ns, stop_ns;
 	const char *host = rpl_input_hostname(in);
+	struct st_state **sts = NULL; /* several hosts: one state each */
+	size_t nhosts;
 	uint8_t types[32], full[32], meta[EVT_TYPE_MAX];
 	int stateless, r;
 	struct evt ev;
@@ -154,6 +165,21 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	/* pids are per host: a state of its own for each host merged (one
+	 * host, the common case, never looks this up per event) */
+	nhosts = rpl_input_host_count(in);
+	if (!st && !stateless && nhosts > 1) {
+		sts = calloc(nhosts, sizeof(*sts));
+		for (size_t i = 0; sts && i < nhosts; i++)
+			if (!(sts[i] = st_new()))
+				break;
+		if (!sts || !sts[nhosts - 1]) {
+			states_free(sts, nhosts);
+			free(ctx);
+			return sr_err_set(err, SR_ENOMEM, "out of memory");
+		}
+		st = sts[0];
+	}
 	if (!st && !stateless) {
 		st = st_new();
 		if (!st) {
@@ -162,7 +188,8 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		}
 	}
 	ctx->hostname = host;
-	rpl_containers_preload(in, st);
+	for (size_t i = 0; i < (sts ? nhosts : 1); i++)
+		rpl_containers_preload(in, sts ? sts[i] : st);
 	rpl_progress_start(&prog, o->progress, since_ns ? since_ns : rpl_input_first_ts(in),
 			   until_ns != UINT64_MAX ? until_ns : rpl_input_last_ts(in));
 
@@ -172,6 +199,8 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		int show;
 
 		res->records++;
+		if (sts)
+			st = sts[rpl_input_event_host(in)];
 		if ((res->records & 0xffff) == 0)
 			rpl_progress_update(&prog, ts, res->records);
 		if (ts > stop_ns)
@@ -235,7 +264,9 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	}
 	if (r == 1 || r == 0)
 		r = 0;
-	if (!o->st && st)
+	if (sts)
+		states_free(sts, nhosts);
+	else if (!o->st && st)
 		st_free(st);
 	free(ctx);
 	return r;

@@ -81,13 +81,21 @@ int rpl_cmd_shell(int argc, char **argv)
 
 	int first = 1;
 
-	/* --keep-going and --live, in either order, before the files */
+	/* --keep-going, --live and --host H, in any order, before the files */
 	for (; argc > first; first++) {
 		if (!strcmp(argv[first], "--keep-going"))
 			rpl_keep_going = 1;
 		else if (!strcmp(argv[first], "--live"))
 			rpl_live = 1; /* listings follow the capture until Ctrl-C */
-		else
+		else if (!strncmp(argv[first], "--host=", 7)) {
+			if (rpl_fleet_opt_host(argv[first] + 7))
+				return RPL_EXIT_BAD;
+		} else if (!strcmp(argv[first], "--host")) {
+			if (argc <= first + 1)
+				return rpl_usage_error("shell", "option '--host' needs a value");
+			if (rpl_fleet_opt_host(argv[++first]))
+				return RPL_EXIT_BAD;
+		} else
 			break;
 	}
 	if (argc <= first)

@@ -18,7 +18,7 @@ static const char overview[] =
     "                      [--since T] [--until T] [--keep-going] [--live] FILE...\n"
     "    sysreplay shell   [--keep-going] [--live] FILE...\n"
     "    sysreplay info    [-j] FILE...\n"
-    "    sysreplay hosts   nats://HOST:PORT/STREAM  (hosts, time ranges, alerts, gaps)\n"
+    "    sysreplay hosts   [--host H] nats://HOST:PORT/STREAM  (hosts, ranges, alerts, gaps)\n"
     "    sysreplay verify  [--key PUB] [-j] FILE...\n"
     "    sysreplay stats   [-f FILTER ...] [-j] [--since T] [--until T] [--keep-going] FILE...\n"
     "    sysreplay convert [--force] IN OUT\n"
@@ -48,7 +48,11 @@ static const char overview[] =
     "    cap.<UTC start>.sysrec too, oldest first, then cap.sysrec itself (when\n"
     "    cap.sysrec is gone, cap.*.sysrec). Several files are merged in time order;\n"
     "    a file named twice is read once. nats://HOST:PORT/STREAM[?host=H1,H2]\n"
-    "    reads the captures `sysrec --fleet-server` published there (docs/fleet.md).\n"
+    "    reads the captures `sysrec --fleet-server` published there (docs/fleet.md);\n"
+    "    --host H (every command taking FILE; repeatable or H1,H2) reads only those\n"
+    "    hosts, as ?host= does. Absolute --since/--until times limit what is\n"
+    "    downloaded (the stream's start-by-time); relative ones download it all.\n"
+    "    Hosts merged keep a process table each: pids of two hosts never mix.\n"
     "\n"
     "    Nothing is lost silently: a capture cut short (recorder stopped mid-write)\n"
     "    or damaged part way gives every event before the cut, then one line on\n"
@@ -120,6 +124,7 @@ static const char h_events[] =
     "    -c, --count          print only the number of matching events\n"
     "    -n, --limit N        stop after N matching events\n"
     "    --since T, --until T only events in this time window (an index seek, not a scan)\n"
+    "    --host H[,H...]      nats:// sources: only these hosts (as ?host=); repeatable\n"
     "    --keep-going         skip damaged chunks and unreadable files (named on stderr),\n"
     "                         exit 2 at the end\n"
     "    --no-progress        never draw the progress bar (it is drawn only on a terminal)\n"
@@ -172,6 +177,7 @@ static const char h_alerts[] =
     "                         delivery waits up to the drain_timeout (5 s) at the end,\n"
     "                         then what is left stays there for the next run\n"
     "    --since T, --until T only events in this time window\n"
+    "    --host H[,H...]      nats:// sources: only these hosts (as ?host=); repeatable\n"
     "    --keep-going         skip damaged chunks and unreadable files, exit 2 at the end\n"
     "    --no-progress        never draw the progress bar\n"
     "    --live               follow FILE while sysrec writes it (see events --help)\n"
@@ -197,7 +203,7 @@ static const char h_shell[] =
     "    sysreplay shell - explore captures interactively\n"
     "\n"
     "SYNOPSIS\n"
-    "    sysreplay shell [--keep-going] [--live] FILE...\n"
+    "    sysreplay shell [--keep-going] [--live] [--host H] FILE...\n"
     "\n"
     "DESCRIPTION\n"
     "    Type a filter expression to list the matching events (paged on a terminal:\n"
@@ -207,6 +213,7 @@ static const char h_shell[] =
     "    read line by line from stdin. Type .help for the commands.\n"
     "    .range FROM TO with FROM after TO is refused.\n"
     "    --live: listings follow FILE while sysrec writes it, until Ctrl-C.\n"
+    "    --host H[,H...]: nats:// sources read only these hosts (downloaded once).\n"
     "\n"
     "EXIT STATUS\n"
     "    Reading from a pipe, the shell goes on past a failed command (bad filter,\n"
@@ -218,7 +225,7 @@ static const char h_info[] =
     "    sysreplay info - describe captures\n"
     "\n"
     "SYNOPSIS\n"
-    "    sysreplay info [-j] FILE...\n"
+    "    sysreplay info [-j] [--host H] FILE...\n"
     "\n"
     "DESCRIPTION\n"
     "    Header metadata (host, kernel, recorder and its options, boot time), events\n"
@@ -243,14 +250,15 @@ static const char h_info[] =
     "    state (key integrity: digest_chain, signed, key_id, ratchet, checkpoints,\n"
     "    bad_checkpoints checked against the key the file names, final_checkpoint,\n"
     "    unsigned_tail_chunks). That is a glance, not a verification: use\n"
-    "    verify --key.\n";
+    "    verify --key.\n"
+    "    --host H[,H...]: nats:// sources read only these hosts (as ?host=).\n";
 
 static const char h_verify[] =
     "NAME\n"
     "    sysreplay verify - check captures for damage\n"
     "\n"
     "SYNOPSIS\n"
-    "    sysreplay verify [--key PUB] [-j] FILE...\n"
+    "    sysreplay verify [--key PUB] [-j] [--host H] FILE...\n"
     "\n"
     "DESCRIPTION\n"
     "    Reads every chunk through the same reader as the other commands and checks\n"
@@ -270,6 +278,7 @@ static const char h_verify[] =
     "               key_checked, authenticated, checkpoints [...], unsigned tail),\n"
     "               records (.scap: records read). A file that cannot be read at\n"
     "               all gets no object: its one-line message goes to stderr (exit 2).\n"
+    "    --host H   nats:// sources: only these hosts (H1,H2 or repeated)\n"
     "\n"
     "EXIT STATUS\n"
     "    0 intact (with --key: all data authenticated), 1 problems found (the first\n"
@@ -283,6 +292,7 @@ static const char h_extract[] =
     "SYNOPSIS\n"
     "    sysreplay extract IN... -o OUT [--since T] [--until T] [-f FILTER]\n"
     "                      [--pid P [--descendants]] [--sign-key KEY] [--key PUB]\n"
+    "                      [--host H]\n"
     "\n"
     "DESCRIPTION\n"
     "    Writes OUT, a .sysrec holding exactly the selected events, preceded by a\n"
@@ -295,7 +305,9 @@ static const char h_extract[] =
     "    OUT's header records the provenance: each source's name, SHA-256 and\n"
     "    signature status (checked against --key PUB when given), the selection,\n"
     "    the tool version and the time of extraction. --sign-key KEY signs OUT\n"
-    "    (the analyst's key); verify shows both OUT's signature and provenance.\n";
+    "    (the analyst's key); verify shows both OUT's signature and provenance.\n"
+    "    --host H[,H...]: a nats:// source reads only these hosts (an extract is\n"
+    "    one host's: with several, --pid follows one process table for all).\n";
 
 static const char h_keygen[] =
     "NAME\n"
@@ -314,18 +326,33 @@ static const char h_stats[] =
     "    sysreplay stats - summarize captures\n"
     "\n"
     "SYNOPSIS\n"
-    "    sysreplay stats [-f FILTER ...] [-j] [--since T] [--until T] [--keep-going] FILE...\n"
+    "    sysreplay stats [-f FILTER ...] [-j] [--since T] [--until T] [--keep-going]\n"
+    "                    [--host H] FILE...\n"
     "\n"
     "DESCRIPTION\n"
     "    Events per type, per process and per second (a histogram), drops and the\n"
     "    time span, of the events matching the filters (-f given again: `and`).\n"
     "    --keep-going skips damaged chunks and unreadable files (exit 2 at the end).\n"
+    "    --host H[,H...] reads only these hosts of nats:// sources (as ?host=).\n"
     "    -j prints one JSON object: events, failed (result < 0), first_ts, last_ts\n"
     "    (ns since the epoch) with first_time, last_time (RFC 3339, ns) and span_ns\n"
     "    when there are events; drops, drops_ring, drops_backlog (drops is null when\n"
     "    the input does not record them); by_type [{type, count}] and by_process\n"
     "    [{name, count, pids}], most events first, every row; per_second [events in\n"
     "    each second from first_ts].\n";
+
+static const char h_hosts[] =
+    "NAME\n"
+    "    sysreplay hosts - the hosts publishing to a fleet stream\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    sysreplay hosts [--host H] nats://HOST:PORT/STREAM[?host=H1,H2]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    One line per host: files, chunks, events, event time range, alerts (the\n"
+    "    messages on sysrec.HOST.alerts), when its newest message was stored,\n"
+    "    chunks missing (gaps) and messages held twice. Reads message headers only.\n"
+    "    --host H[,H...] lists only these hosts (repeatable; as ?host=).\n";
 
 static const char h_convert[] =
     "NAME\n"
@@ -375,7 +402,7 @@ static const struct {
 } helps[] = {
     {"events", h_events}, {"alerts", h_alerts},	  {"shell", h_shell},	  {"info", h_info},
     {"verify", h_verify}, {"stats", h_stats},	  {"convert", h_convert}, {"fields", h_fields},
-    {"keygen", h_keygen}, {"extract", h_extract},
+    {"keygen", h_keygen}, {"extract", h_extract}, {"hosts", h_hosts},
 };
 
 void rpl_usage(FILE *f, const char *cmd)

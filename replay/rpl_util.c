@@ -125,9 +125,17 @@ int rpl_opt_run(const char *cmd, int opt, char **argv, struct rpl_run_opts *ro)
 {
 	switch (opt) {
 	case RPL_OPT_SINCE:
-		return rpl_opt_time("--since", optarg, &ro->since);
+		if (rpl_opt_time("--since", optarg, &ro->since))
+			return RPL_EXIT_BAD;
+		rpl_fleet_window(&ro->since, NULL);
+		return 0;
 	case RPL_OPT_UNTIL:
-		return rpl_opt_time("--until", optarg, &ro->until);
+		if (rpl_opt_time("--until", optarg, &ro->until))
+			return RPL_EXIT_BAD;
+		rpl_fleet_window(NULL, &ro->until);
+		return 0;
+	case RPL_OPT_HOST:
+		return rpl_fleet_opt_host(optarg);
 	case RPL_OPT_NO_PROGRESS:
 		ro->progress = 0;
 		return 0;

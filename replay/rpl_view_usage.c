@@ -13,6 +13,7 @@ static const char h_common[] =
     "    -n N               at most N rows\n"
     "    --live             follow FILE while sysrec writes it (sysreplay events --help);\n"
     "                       the view is printed when it is finished or on Ctrl-C\n"
+    "    --host H[,H...]    nats:// sources: only these hosts (as ?host=); repeatable\n"
     "    In the shell the same views run as .ps, .lsof, ... over the shell's window.\n"
     "\n"
     "EXIT STATUS\n"
@@ -119,7 +120,7 @@ static const struct {
 	       "\n"
 	       "SYNOPSIS\n"
 	       "    sysreplay report -o REPORT.html [--force] [-r RULES.yaml ...] [-f FILTER]\n"
-	       "                     [--since T] [--until T] FILE...\n"
+	       "                     [--since T] [--until T] [--host H] FILE...\n"
 	       "\n"
 	       "DESCRIPTION\n"
 	       "    Header (host, kernel, time range, events, drops, integrity as verify\n"
@@ -132,7 +133,8 @@ static const struct {
 	       "    capped and say how much was left out.\n"
 	       "\n"
 	       "    REPORT.html holds what the capture holds: it is created mode 0600, never\n"
-	       "    through a symbolic link, and an existing file is kept unless --force.\n"},
+	       "    through a symbolic link, and an existing file is kept unless --force.\n"
+	       "    --host H[,H...]: nats:// sources read only these hosts (as ?host=).\n"},
 };
 
 int rpl_view_usage(FILE *f, const char *name)

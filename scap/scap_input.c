@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #define IN_BUF	(256 * 1024)
-#define OUT_BUF (256 * 1024)
+#define WIN_BUF (256 * 1024) /* a window of many events: one read() each */
 
 int scap_in_open(struct scap_in *in, const char *path)
 {
@@ -25,15 +25,20 @@ int scap_in_open(struct scap_in *in, const char *path)
 	in->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (in->fd < 0)
 		return -1;
-	in->in = malloc(IN_BUF);
-	in->out = malloc(OUT_BUF);
-	if (!in->in || !in->out) {
+	in->win = malloc(WIN_BUF);
+	if (!in->win) {
 		scap_in_close(in);
 		return -1;
 	}
+	in->cap = WIN_BUF;
 	n = pread(in->fd, m, 2, 0);
 	in->gzip = n == 2 && m[0] == 0x1f && m[1] == 0x8b;
 	if (in->gzip) {
+		in->in = malloc(IN_BUF);
+		if (!in->in) {
+			scap_in_close(in);
+			return -1;
+		}
 		/* 15 + 32: zlib or gzip header, detected */
 		if (inflateInit2(&in->z, 15 + 32) != Z_OK) {
 			scap_in_close(in);
@@ -51,21 +56,23 @@ void scap_in_close(struct scap_in *in)
 	if (in->fd >= 0)
 		close(in->fd);
 	free(in->in);
-	free(in->out);
+	free(in->win);
 	memset(in, 0, sizeof(*in));
 	in->fd = -1;
 }
 
-/* Refills the output window; 0 at the end or on error (in->err set). */
+/* Appends what one read (plain) or one window's worth of inflating (gzip)
+ * gives to [len, cap); 0 at the end or on error (in->err set). */
 static size_t fill(struct scap_in *in)
 {
-	in->out_pos = in->out_len = 0;
-	if (in->err || in->eof)
+	size_t room = in->cap - in->len;
+
+	if (in->err || in->eof || !room)
 		return 0;
 	if (!in->gzip) {
 		ssize_t n;
 		do
-			n = read(in->fd, in->out, OUT_BUF);
+			n = read(in->fd, in->win + in->len, room);
 		while (n < 0 && errno == EINTR);
 		if (n < 0) {
 			snprintf(in->msg, sizeof(in->msg), "read error: %s", strerror(errno));
@@ -74,11 +81,11 @@ static size_t fill(struct scap_in *in)
 		}
 		if (n == 0)
 			in->eof = 1;
-		in->out_len = (size_t)n;
-		return in->out_len;
+		in->len += (size_t)n;
+		return (size_t)n;
 	}
-	in->z.next_out = in->out;
-	in->z.avail_out = OUT_BUF;
+	in->z.next_out = in->win + in->len;
+	in->z.avail_out = (uInt)room;
 	while (in->z.avail_out) {
 		int rc;
 		if (in->z.avail_in == 0 && !in->in_eof) {
@@ -122,8 +129,41 @@ static size_t fill(struct scap_in *in)
 			break;
 		}
 	}
-	in->out_len = OUT_BUF - in->z.avail_out;
-	return in->out_len;
+	room -= in->z.avail_out;
+	in->len += room;
+	return room;
+}
+
+const uint8_t *scap_in_more(struct scap_in *in, size_t n, size_t *avail)
+{
+	while (in->len - in->pos < n) {
+		size_t have = in->len - in->pos;
+
+		/* the unread tail (less than n bytes) moves to the front */
+		if (in->pos) {
+			memmove(in->win, in->win + in->pos, have);
+			in->len = have;
+			in->pos = 0;
+		}
+		/* full of unread bytes and still short: doubled, so the window
+		 * stays within twice the data actually read */
+		if (in->len == in->cap) {
+			size_t ncap = in->cap * 2;
+			uint8_t *nw = ncap > in->cap ? realloc(in->win, ncap) : NULL;
+
+			if (!nw) {
+				snprintf(in->msg, sizeof(in->msg), "out of memory");
+				in->err = 1;
+				break;
+			}
+			in->win = nw;
+			in->cap = ncap;
+		}
+		if (!fill(in))
+			break;
+	}
+	*avail = in->len - in->pos < n ? in->len - in->pos : n;
+	return *avail ? in->win + in->pos : NULL;
 }
 
 size_t scap_in_read(struct scap_in *in, void *dst, size_t n)
@@ -131,14 +171,16 @@ size_t scap_in_read(struct scap_in *in, void *dst, size_t n)
 	size_t got = 0;
 
 	while (got < n) {
-		size_t avail = in->out_len - in->out_pos, take;
-		if (!avail && !fill(in))
+		size_t want = n - got < WIN_BUF ? n - got : WIN_BUF, a;
+		const uint8_t *p = scap_in_peek(in, want, &a);
+
+		if (!p)
 			break;
-		avail = in->out_len - in->out_pos;
-		take = avail < n - got ? avail : n - got;
-		memcpy((uint8_t *)dst + got, in->out + in->out_pos, take);
-		in->out_pos += take;
-		got += take;
+		memcpy((uint8_t *)dst + got, p, a);
+		scap_in_skip(in, a);
+		got += a;
+		if (a < want)
+			break;
 	}
 	return got;
 }

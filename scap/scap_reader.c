@@ -26,12 +26,11 @@ struct pview {
 	uint32_t len[SCAP_MAX_PARAMS];
 };
 
-/* Our parameters being assembled for one record. */
+/* Our parameters being assembled for one record. Only what comes before p
+ * is cleared per record: p[i] and len[i] are read only where set[i] is. */
 struct oparams {
 	unsigned max; /* highest index set + 1 */
 	uint8_t set[EVT_MAX_PARAMS];
-	const uint8_t *p[EVT_MAX_PARAMS];
-	uint32_t len[EVT_MAX_PARAMS];
 	/* side values */
 	int64_t res;
 	int has_res;
@@ -40,7 +39,9 @@ struct oparams {
 	int has_tid, has_pid, has_ptid, has_uid, has_gid, has_nr, has_scid;
 	const uint8_t *comm, *argv0, *argv, *texe, *cwd, *cgroups;
 	uint32_t comm_len, argv0_len, argv_len, texe_len, cwd_len, cgroups_len;
-	uint8_t tmp[EVT_MAX_PARAMS][72]; /* last: not cleared between events */
+	const uint8_t *p[EVT_MAX_PARAMS];
+	uint32_t len[EVT_MAX_PARAMS];
+	uint8_t tmp[EVT_MAX_PARAMS][72];
 };
 
 static struct oparams *oparams_reset(struct scap_src *s)
@@ -48,7 +49,7 @@ static struct oparams *oparams_reset(struct scap_src *s)
 	if (!s->ops_buf)
 		s->ops_buf = malloc(sizeof(struct oparams));
 	if (s->ops_buf)
-		memset(s->ops_buf, 0, offsetof(struct oparams, tmp));
+		memset(s->ops_buf, 0, offsetof(struct oparams, p));
 	return s->ops_buf;
 }
 
@@ -286,6 +287,14 @@ static uint8_t *pend_detach(struct scap_src *s, struct scap_thr *t, uint32_t *ca
 	uint8_t *b = t->pend_buf;
 
 	*capp = t->pend_cap;
+	/* Usually the enter is the newest queued (its exit came next): its
+	 * entry goes now, so the ring stays short and compaction is rare. */
+	if (p->len) {
+		struct scap_pend_ref *last = &p->q[(p->head + p->len - 1) & (p->cap - 1)];
+
+		if (last->tid == t->tid && last->seq == t->pend_seq)
+			p->len--;
+	}
 	p->n--;
 	p->bytes -= t->pend_cap;
 	t->pend = 0;
@@ -364,9 +373,18 @@ static void load_params(const uint8_t *r, struct pview *v)
 	}
 }
 
-static int want(const struct scap_src *s, unsigned type)
+static inline int want(const struct scap_src *s, unsigned type)
 {
 	return !s->filter || (s->want[type >> 3] & (1u << (type & 7)));
+}
+
+/* set_header_types: a type the caller reads only the header of, and that
+ * neither changes the thread table nor may vanish (generic records without
+ * a syscall number are dropped): its parameters are never looked at. */
+static inline int header_only(const struct scap_src *s, const struct scap_evdef *d)
+{
+	return s->hdr_only && d->our && !want(s, d->our) &&
+	       !(d->flags & (SD_GENERIC | SD_CLONE | SD_EXEC | SD_PROCEXIT));
 }
 
 /* PROCINFO for a clone child the process list did not have. */
@@ -407,11 +425,7 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 	struct scap_thr *t;
 	unsigned type = d->our;
 	int rc = 0;
-	/* set_header_types: a type the caller reads only the header of, and
-	 * that neither changes the thread table nor may vanish (generic
-	 * records without a syscall number are dropped): no parameters. */
-	int hdr = s->hdr_only && type && !want(s, type) &&
-		  !(d->flags & (SD_GENERIC | SD_CLONE | SD_EXEC | SD_PROCEXIT));
+	int hdr = header_only(s, d);
 
 	/* no thread creation while building this record (the clone child
 	 * below, say) may evict the thread it is built for */
@@ -563,22 +577,34 @@ header:
 	if (x && !o->has_res && !hdr && !(d->flags & (SD_SINGLE | SD_PROCEXIT)))
 		h.flags |= EVT_RF_NORES;
 	memcpy(h.comm, t->comm, EVT_COMM_LEN);
-	evt_builder_begin(&s->b, type, &h);
+	h.type = (uint16_t)type;
 	{
+		static const int64_t no_fd = -1;
 		const struct evt_info *info = evt_info_get(type);
-		for (unsigned i = 0; i < o->max && !rc; i++) {
+
+		/* parameters the event left out: an fd reads as -1, the rest empty */
+		for (unsigned i = 0; i < o->max; i++) {
 			if (o->set[i])
-				rc = evt_builder_add(&s->b, o->p[i], o->len[i]);
-			else if (info && i < info->nparams && info->params[i].type == PT_FD)
-				rc = evt_builder_add_s64(&s->b, -1);
-			else
-				rc = evt_builder_add(&s->b, NULL, 0);
+				continue;
+			if (info && i < info->nparams && info->params[i].type == PT_FD) {
+				o->p[i] = (const uint8_t *)&no_fd;
+				o->len[i] = 8;
+			} else {
+				o->p[i] = NULL;
+				o->len[i] = 0;
+			}
 		}
 	}
-	if (!rc) {
+	{
 		uint64_t at[2] = {s->q.len, s->cur_num};
 
-		rc = sr_sb_put(&s->qnum, at, sizeof(at)) ? SR_ENOMEM : scap_emit(s, &s->q);
+		if (sr_sb_reserve(&s->qnum, sizeof(at))) {
+			rc = SR_ENOMEM;
+		} else {
+			memcpy(s->qnum.p + s->qnum.len, at, sizeof(at));
+			sr_sb_setlen(&s->qnum, s->qnum.len + sizeof(at));
+			rc = scap_emit_rec(&s->q, &h, o->max, o->p, o->len);
+		}
 	}
 out:
 	return rc;
@@ -726,61 +752,25 @@ static int split_params(const uint8_t *ev, uint32_t evlen, unsigned hdr, int lar
 	return 0;
 }
 
-static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t len,
-		    struct sr_err *err)
+/* The part of an event that makes a record: parameters split, enters held
+ * for their exit, records built. Out of line: most events never get here,
+ * and the front below stays small. */
+static __attribute__((noinline)) int event_record(struct scap_src *s, const struct scap_evdef *d,
+						  const uint8_t *ev, uint32_t evlen, unsigned hdr,
+						  int large, int v2, uint16_t cpu,
+						  struct sr_err *err)
 {
-	int has_flags = bt == SCAP_BT_EVF || bt == SCAP_BT_EVF_V2 || bt == SCAP_BT_EVF_V2_LARGE;
-	int v2 = bt == SCAP_BT_EV_V2 || bt == SCAP_BT_EVF_V2 || bt == SCAP_BT_EV_V2_LARGE ||
-		 bt == SCAP_BT_EVF_V2_LARGE;
-	int large = bt == SCAP_BT_EV_V2_LARGE || bt == SCAP_BT_EVF_V2_LARGE;
-	unsigned pre = has_flags ? 6 : 2, hdr = v2 ? SCAP_EVT_HDR_V2 : SCAP_EVT_HDR_V1;
-	const uint8_t *ev;
-	uint64_t ts, tid;
-	uint32_t evlen;
-	uint16_t type, cpu;
-	const struct scap_evdef *d;
+	uint64_t ts = sr_rd64(ev), tid = sr_rd64(ev + 8);
+	uint16_t type = sr_rd16(ev + 20);
 	struct pview v;
 	struct scap_thr *t;
 
-	if (len < pre + hdr)
-		return sr_err_set(err, SR_ECORRUPT, "event block too short (%zu bytes)", len);
-	cpu = sr_rd16(body);
-	ev = body + pre;
-	ts = sr_rd64(ev);
-	tid = sr_rd64(ev + 8);
-	evlen = sr_rd32(ev + 16);
-	type = sr_rd16(ev + 20);
-	/* The event must fit in its block (the block may carry padding). */
-	if (evlen < hdr || evlen > len - pre)
-		return sr_err_set(err, SR_ECORRUPT, "event length %u does not fit its block",
-				  evlen);
-	s->thr_clock++;
-	if (type < SCAP_NUM_TYPE_END)
-		s->evno++;
-	if (s->snap.len || s->snap_threads) {
-		if (scap_meta_flush(s, ts))
-			return sr_err_set(err, SR_ENOMEM, "out of memory");
-	}
-	d = scap_evdef_get(type);
-	if (d && (type == SCAP_CONTAINER_JSON || type == SCAP_CONTAINER_JSON_2))
-		return container_event(s, ev, evlen, hdr, large, v2, ts, err);
-	if (!d || (d->flags & SD_SKIP))
-		return 0; /* unknown or internal: skipped by length */
-	if (s->filter && !s->hdr_only && !want(s, d->our ? d->our : EVT_GENERIC) &&
-	    !(d->flags & (SD_CLONE | SD_EXEC | SD_PROCEXIT))) {
-		/* Not wanted and no effect on the thread table: only the pairing
-		 * state moves (a waiting enter of a wanted type still gets out). */
-		t = scap_thr_get(s, tid, 0);
-		if (t && t->pend) {
-			if (type == d->id + 1 && t->pend_type == d->id)
-				pend_drop(s, t); /* the exit of an unwanted pair */
-			else if (flush_pending(s, t))
-				return sr_err_set(err, SR_ENOMEM, "out of memory");
-		}
-		return 0;
-	}
-	if (split_params(ev, evlen, hdr, large, v2,
-			 (d->flags & SD_SINGLE) || type == d->id ? d->ne : d->nx, &v))
+	/* A record that will carry its header only: the parameters are not
+	 * split, and an enter waits with none. */
+	if (header_only(s, d))
+		v.n = 0;
+	else if (split_params(ev, evlen, hdr, large, v2,
+			      (d->flags & SD_SINGLE) || type == d->id ? d->ne : d->nx, &v))
 		return sr_err_set(err, SR_ECORRUPT, "event (type %u) parameter lengths are damaged",
 				  type);
 	if (d->flags & SD_SINGLE) {
@@ -819,6 +809,71 @@ static int do_event(struct scap_src *s, uint32_t bt, const uint8_t *body, size_t
 	return build(s, d, tid, cpu, NULL, 0, &v, ts, 0) ? sr_err_set(err, SR_ENOMEM, "oom") : 0;
 }
 
+/* What an event block type says about its layout (s->ev_bt's, kept). */
+static void event_layout(struct scap_src *s, uint32_t bt)
+{
+	int has_flags = bt == SCAP_BT_EVF || bt == SCAP_BT_EVF_V2 || bt == SCAP_BT_EVF_V2_LARGE;
+
+	s->ev_bt = bt;
+	s->ev_v2 = bt == SCAP_BT_EV_V2 || bt == SCAP_BT_EVF_V2 || bt == SCAP_BT_EV_V2_LARGE ||
+		   bt == SCAP_BT_EVF_V2_LARGE;
+	s->ev_large = bt == SCAP_BT_EV_V2_LARGE || bt == SCAP_BT_EVF_V2_LARGE;
+	s->ev_pre = has_flags ? 6 : 2;
+	s->ev_hdr = s->ev_v2 ? SCAP_EVT_HDR_V2 : SCAP_EVT_HDR_V1;
+}
+
+/* One event block of type s->ev_bt. */
+static int do_event(struct scap_src *s, const uint8_t *body, size_t len, struct sr_err *err)
+{
+	int v2 = s->ev_v2, large = s->ev_large;
+	unsigned pre = s->ev_pre, hdr = s->ev_hdr;
+	const uint8_t *ev;
+	uint64_t ts, tid;
+	uint32_t evlen;
+	uint16_t type, cpu;
+	const struct scap_evdef *d;
+	struct scap_thr *t;
+
+	if (len < pre + hdr)
+		return sr_err_set(err, SR_ECORRUPT, "event block too short (%zu bytes)", len);
+	cpu = sr_rd16(body);
+	ev = body + pre;
+	ts = sr_rd64(ev);
+	tid = sr_rd64(ev + 8);
+	evlen = sr_rd32(ev + 16);
+	type = sr_rd16(ev + 20);
+	/* The event must fit in its block (the block may carry padding). */
+	if (evlen < hdr || evlen > len - pre)
+		return sr_err_set(err, SR_ECORRUPT, "event length %u does not fit its block",
+				  evlen);
+	s->thr_clock++;
+	if (type < SCAP_NUM_TYPE_END)
+		s->evno++;
+	if (s->snap.len || s->snap_threads) {
+		if (scap_meta_flush(s, ts))
+			return sr_err_set(err, SR_ENOMEM, "out of memory");
+	}
+	d = type < SCAP_EVT_ID_MAX ? s->evd[type] : NULL;
+	if (d && (type == SCAP_CONTAINER_JSON || type == SCAP_CONTAINER_JSON_2))
+		return container_event(s, ev, evlen, hdr, large, v2, ts, err);
+	if (!d || (d->flags & SD_SKIP))
+		return 0; /* unknown or internal: skipped by length */
+	if (s->filter && !s->hdr_only && !want(s, d->our ? d->our : EVT_GENERIC) &&
+	    !(d->flags & (SD_CLONE | SD_EXEC | SD_PROCEXIT))) {
+		/* Not wanted and no effect on the thread table: only the pairing
+		 * state moves (a waiting enter of a wanted type still gets out). */
+		t = scap_thr_get(s, tid, 0);
+		if (t && t->pend) {
+			if (type == d->id + 1 && t->pend_type == d->id)
+				pend_drop(s, t); /* the exit of an unwanted pair */
+			else if (flush_pending(s, t))
+				return sr_err_set(err, SR_ENOMEM, "out of memory");
+		}
+		return 0;
+	}
+	return event_record(s, d, ev, evlen, hdr, large, v2, cpu, err);
+}
+
 /* A container JSON event: a CONTAINERINFO record (state keeps the table,
  * so .scap replay and conversion know the container's name and image).
  * A document that is not a container description is skipped. */
@@ -845,26 +900,18 @@ static int container_event(struct scap_src *s, const uint8_t *ev, uint32_t evlen
 
 /* ---------- blocks ---------- */
 
-/* Reads exactly n bytes (appending to s->blk); returns bytes read, <0 on a stream error. */
-static long read_n(struct scap_src *s, size_t n, struct sr_err *err)
+/* The next n bytes of the stream, in place (valid until the next block is
+ * read); *got says how many there are, fewer at the end. NULL with why set
+ * on a stream error. */
+static inline const uint8_t *peek_n(struct scap_src *s, size_t n, size_t *got, struct sr_err *why)
 {
-	size_t got = 0;
+	const uint8_t *p = scap_in_peek(&s->in, n, got);
 
-	while (got < n) {
-		/* Grow as data arrives, so a lying length cannot make us allocate it all. */
-		size_t step = n - got < (1u << 20) ? n - got : (1u << 20), r;
-
-		if (sr_sb_reserve(&s->blk, step))
-			return sr_err_set(err, SR_ENOMEM, "out of memory");
-		r = scap_in_read(&s->in, s->blk.p + s->blk.len, step);
-		sr_sb_setlen(&s->blk, s->blk.len + r);
-		got += r;
-		if (r < step)
-			break;
+	if (*got < n && s->in.err) {
+		sr_err_set(why, SR_ECORRUPT, "%s", s->in.msg);
+		return NULL;
 	}
-	if (got < n && s->in.err)
-		return sr_err_set(err, SR_ECORRUPT, "%s", s->in.msg);
-	return (long)got;
+	return p;
 }
 
 static int fail(struct scap_src *s, struct sr_err *err, const struct sr_err *why)
@@ -882,36 +929,42 @@ static int fail(struct scap_src *s, struct sr_err *err, const struct sr_err *why
 	return 0;
 }
 
+static inline int is_event_block(uint32_t bt)
+{
+	return bt == SCAP_BT_EV || bt == SCAP_BT_EV_INT || bt == SCAP_BT_EV_V2 ||
+	       bt == SCAP_BT_EV_V2_LARGE || bt == SCAP_BT_EVF || bt == SCAP_BT_EVF_V2 ||
+	       bt == SCAP_BT_EVF_V2_LARGE;
+}
+
 /* Reads and handles one block; sets eof or failed when done. */
 static void read_block(struct scap_src *s)
 {
 	struct sr_err why;
 	uint32_t bt, tl, trail;
-	long r;
-	const uint8_t *body;
+	size_t got;
+	const uint8_t *p, *body;
 	size_t blen;
 	int rc = 0;
 
-	sr_err_clear(&why);
-	sr_sb_setlen(&s->blk, 0);
+	why.code = 0; /* the rest is set with the code (fail reads only those) */
 	s->cur_off = s->off;
 	s->cur_block = s->blockno;
-	r = read_n(s, 8, &why);
-	if (r < 0) {
+	p = peek_n(s, 8, &got, &why);
+	if (!p && why.code) {
 		fail(s, NULL, &why);
 		return;
 	}
-	if (r == 0) {
+	if (got == 0) {
 		s->eof = 1;
 		return;
 	}
-	if (r < 8) {
-		sr_err_set(&why, SR_ECORRUPT, "truncated block header (%ld of 8 bytes)", r);
+	if (got < 8) {
+		sr_err_set(&why, SR_ECORRUPT, "truncated block header (%zu of 8 bytes)", got);
 		fail(s, NULL, &why);
 		return;
 	}
-	bt = sr_rd32(sr_sb_bytes(&s->blk));
-	tl = sr_rd32(sr_sb_bytes(&s->blk) + 4);
+	bt = sr_rd32(p);
+	tl = sr_rd32(p + 4);
 	if (!s->saw_shb && bt != SCAP_BT_SHB) {
 		sr_err_set(&why, SR_EFORMAT, "not a scap capture (first block type 0x%x)", bt);
 		fail(s, NULL, &why);
@@ -923,30 +976,40 @@ static void read_block(struct scap_src *s)
 		fail(s, NULL, &why);
 		return;
 	}
-	r = read_n(s, tl - 8, &why);
-	if (r < 0) {
+	p = peek_n(s, tl, &got, &why);
+	if (!p) {
 		fail(s, NULL, &why);
 		return;
 	}
-	if ((uint32_t)r < tl - 8) {
+	if (got < tl) {
 		sr_err_set(&why, SR_ECORRUPT,
-			   "truncated: block (type 0x%x) claims %u bytes, only %ld remain", bt, tl,
-			   r + 8);
+			   "truncated: block (type 0x%x) claims %u bytes, only %zu remain", bt, tl,
+			   got);
 		fail(s, NULL, &why);
 		return;
 	}
-	trail = sr_rd32(sr_sb_bytes(&s->blk) + tl - 4);
+	trail = sr_rd32(p + tl - 4);
 	if (trail != tl) {
 		sr_err_set(&why, SR_ECORRUPT, "block length %u disagrees with its trailer %u", tl,
 			   trail);
 		fail(s, NULL, &why);
 		return;
 	}
+	/* consumed now; the bytes stay where they are until the next block */
+	scap_in_skip(&s->in, tl);
 	s->off += tl;
 	s->blockno++;
-	body = sr_sb_bytes(&s->blk) + 8;
+	body = p + 8;
 	blen = tl - 12;
 
+	/* Event blocks first: nearly every block is one, of one type per file. */
+	if (bt == s->ev_bt || is_event_block(bt)) {
+		if (bt != s->ev_bt)
+			event_layout(s, bt);
+		if (do_event(s, body, blen, &why))
+			fail(s, NULL, &why);
+		return;
+	}
 	switch (bt) {
 	case SCAP_BT_SHB:
 		if (blen < 16 || sr_rd32(body) != SCAP_SHB_MAGIC) {
@@ -993,15 +1056,6 @@ static void read_block(struct scap_src *s)
 	case SCAP_BT_UL_INT:
 	case SCAP_BT_UL_V2:
 		rc = scap_meta_userlist(s, bt, body, blen, &why);
-		break;
-	case SCAP_BT_EV:
-	case SCAP_BT_EV_INT:
-	case SCAP_BT_EV_V2:
-	case SCAP_BT_EV_V2_LARGE:
-	case SCAP_BT_EVF:
-	case SCAP_BT_EVF_V2:
-	case SCAP_BT_EVF_V2_LARGE:
-		rc = do_event(s, bt, body, blen, &why);
 		break;
 	default:
 		break; /* interface lists and unknown blocks: skipped by length */
@@ -1098,7 +1152,6 @@ static void src_close(struct evt_source *base)
 		free(s->pend.pool[i]);
 	free(s->pend.q);
 	free(s->thr);
-	sr_sb_free(&s->blk);
 	sr_sb_free(&s->q);
 	sr_sb_free(&s->qnum);
 	sr_sb_free(&s->snap);
@@ -1131,6 +1184,10 @@ int scap_source_open(const char *path, struct evt_source **out, struct sr_err *e
 	evt_builder_init(&s->b);
 	s->thr_max = scap_thr_max > SCAP_THR_MIN ? scap_thr_max : SCAP_THR_MIN;
 	s->thr_pin = UINT64_MAX;
+	/* a real event block type: ev_bt never matches an unknown block */
+	event_layout(s, SCAP_BT_EV);
+	for (unsigned i = 0; i < SCAP_EVT_ID_MAX; i++)
+		s->evd[i] = scap_evdef_get(i);
 	s->pend.max_bytes = scap_pend_max_bytes;
 	s->pend.max_n = scap_pend_max_entries ? scap_pend_max_entries : 1;
 	if (s->pend.max_n > s->thr_max / 2)

@@ -98,8 +98,10 @@ struct scap_src {
 	uint64_t off;	  /* (decompressed) offset of the next block */
 	uint64_t blockno; /* 0-based number of the next block */
 	uint64_t cur_off, cur_block;
-	struct sr_sb blk; /* current block, header included */
 	int eof, failed, saw_shb;
+	uint32_t ev_bt;	     /* the event block type seen last (0: none yet) */
+	int ev_v2, ev_large; /* its layout (event_layout in scap_reader.c) */
+	unsigned ev_pre, ev_hdr;
 	struct sr_err pending_err;
 	uint16_t major, minor;
 	/* evt.num as sysdig gives it: sysdig numbers the event blocks of the
@@ -125,9 +127,11 @@ struct scap_src {
 	uint64_t thr_evicted; /* threads forgotten to stay within thr_max */
 	uint32_t thr_clock;   /* counts events: the age of a thread's seen */
 	size_t thr_hand;      /* where the next eviction sample starts */
+	size_t thr_hint;      /* the slot scap_thr_find found last */
 	uint64_t thr_pin;     /* the thread being built: never evicted */
 	struct scap_pend pend;
 
+	const struct scap_evdef *evd[SCAP_EVT_ID_MAX]; /* scap_evdef_get, looked up once */
 	struct evt_builder b;
 	struct sr_sb scratch;	 /* argv assembly */
 	struct oparams *ops_buf; /* per-record assembly space (scap_reader.c) */
@@ -143,7 +147,7 @@ struct scap_src {
  * after a call with create. */
 struct scap_thr *scap_thr_get(struct scap_src *s, uint64_t tid, int create);
 /* The thread tid if the table holds it (never creates), or NULL. */
-struct scap_thr *scap_thr_find(const struct scap_src *s, uint64_t tid);
+struct scap_thr *scap_thr_find(struct scap_src *s, uint64_t tid);
 
 /* List blocks (scap_meta.c): body is the block without header/trailer. */
 int scap_meta_machine(struct scap_src *s, const uint8_t *body, size_t len, struct sr_err *err);
@@ -176,6 +180,11 @@ void scap_comm_set(char *dst, const uint8_t *p, uint32_t n);
 
 /* Appends a finished record (builder output) to a buffer (scap_src.c). */
 int scap_emit(struct scap_src *s, struct sr_sb *to);
+/* Appends a record straight from its header h (type and the rest set; len,
+ * nparams and the EVT_RF_LARGE flag are filled in) and n parameters, padded
+ * to 8 bytes: what the builder and scap_emit do, without their copies. */
+int scap_emit_rec(struct sr_sb *to, struct evt_rec *h, unsigned n, const uint8_t *const *p,
+		  const uint32_t *len);
 
 /* Container JSON events (libsinsp's CONTAINER_JSON_E and _2_E). */
 #define SCAP_CONTAINER_JSON   272

@@ -30,6 +30,49 @@ int scap_emit(struct scap_src *s, struct sr_sb *to)
 	return 0;
 }
 
+int scap_emit_rec(struct sr_sb *to, struct evt_rec *h, unsigned n, const uint8_t *const *p,
+		  const uint32_t *len)
+{
+	size_t data = 0, total, lw = 2;
+	uint8_t *w;
+
+	if (n > EVT_MAX_PARAMS)
+		return SR_ELIMIT;
+	for (unsigned i = 0; i < n; i++) {
+		data += len[i];
+		if (len[i] > 0xffff)
+			lw = 4;
+	}
+	total = EVT_REC_HDR + n * lw + data;
+	if (total > EVT_REC_MAX)
+		return SR_ELIMIT;
+	if (sr_sb_reserve(to, SCAP_ALIGN8(total)))
+		return SR_ENOMEM;
+	h->len = (uint32_t)total;
+	h->nparams = (uint16_t)n;
+	h->flags = (uint16_t)((h->flags & ~EVT_RF_LARGE) | (lw == 4 ? EVT_RF_LARGE : 0));
+	w = sr_sb_bytes(to) + to->len;
+	memcpy(w, h, EVT_REC_HDR);
+	w += EVT_REC_HDR;
+	for (unsigned i = 0; i < n; i++, w += lw) {
+		if (lw == 4) {
+			memcpy(w, &len[i], 4);
+		} else {
+			uint16_t l = (uint16_t)len[i];
+			memcpy(w, &l, 2);
+		}
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (len[i])
+			memcpy(w, p[i], len[i]);
+		w += len[i];
+	}
+	/* the padding to 8 is zero: no stale bytes in what is delivered */
+	memset(w, 0, SCAP_ALIGN8(total) - total);
+	sr_sb_setlen(to, to->len + SCAP_ALIGN8(total));
+	return 0;
+}
+
 /* ---------- the thread table ---------- */
 
 size_t scap_thr_max = SCAP_THR_MAX_DEFAULT;
@@ -67,17 +110,24 @@ static int thr_grow(struct scap_src *s)
 	return 0;
 }
 
-/* Lookup without side effects (the pending queue's liveness checks). */
-struct scap_thr *scap_thr_find(const struct scap_src *s, uint64_t tid)
+/* Lookup without side effects on the table (the pending queue's liveness
+ * checks). The slot last found is tried first: an exit follows its enter,
+ * and a thread's events come in runs. The hint needs no invalidation: the
+ * slot is taken only while it holds this very tid. */
+struct scap_thr *scap_thr_find(struct scap_src *s, uint64_t tid)
 {
-	size_t j;
+	size_t j = s->thr_hint;
 
+	if (j < s->thr_cap && s->thr[j].used && s->thr[j].tid == tid)
+		return &s->thr[j];
 	if (!s->thr_cap)
 		return NULL;
 	j = thr_slot(tid, s->thr_cap);
 	while (s->thr[j].used) {
-		if (s->thr[j].tid == tid)
+		if (s->thr[j].tid == tid) {
+			s->thr_hint = j;
 			return &s->thr[j];
+		}
 		j = (j + 1) & (s->thr_cap - 1);
 	}
 	return NULL;

@@ -237,6 +237,47 @@ static void set_cwd(struct st_state *st, struct st_proc *p, const struct evt *ev
 			st_str_set(st, &p->cwd, e->pub.name, st_str_len(e->pub.name));
 	}
 }
+/* Events that change a process or thread (the EF_ flags of ST_TF_LIFE):
+ * out of line, as most events are fd or plain syscalls. The scheduler
+ * tracepoints carry their subject in parameters, not in the header, so they
+ * have handlers of their own. */
+static __attribute__((noinline)) void lifecycle(struct st_state *st, struct st_thr *t,
+						const struct evt *ev, unsigned f)
+{
+	const struct evt_rec *r = ev->rec;
+	int sched = (f & ST_TF_SCHED) != 0;
+
+	if (f & EF_FORK) {
+		if (sched)
+			proc_fork(st, ev);
+		else if (r->res > 0 && r->res <= INT32_MAX && !(r->flags & EVT_RF_ENTER_ONLY))
+			clone_parent(st, t, ev);
+	} else if (f & EF_EXEC) {
+		if (sched)
+			proc_exec(st, t, ev);
+		else
+			exec_event(st, t, ev);
+	} else if (f & EF_EXIT) {
+		st_thr_mark_exited(st, t, r->ts);
+		/* procexit is the kernel's last word on the thread: reap it. */
+		if (sched)
+			st_thr_queue_reap(st, t);
+	} else if (f & EF_EXIT_GROUP) {
+		for (struct st_thr *o = t->proc->threads; o; o = o->pnext)
+			st_thr_mark_exited(st, o, r->ts);
+	} else if (f & EF_CWD) {
+		if (r->res == 0)
+			set_cwd(st, t->proc, ev);
+	} else if (f & EF_SETUID) {
+		if (r->res == 0)
+			set_ids(&t->proc->uid, &t->proc->euid, ev);
+	} else if (f & EF_SETGID) {
+		if (r->res == 0)
+			set_ids(&t->proc->gid, &t->proc->egid, ev);
+	}
+	st_views_stale(st);
+}
+
 int st_type_reads_params(unsigned type)
 {
 	const struct evt_info *ei = evt_info_get(type);
@@ -255,7 +296,6 @@ void st_event_begin(struct st_state *st, const struct evt *ev)
 	struct st_thr *t;
 	unsigned type, f;
 	int8_t fp;
-	int sched;
 
 	st->ev = ev;
 	st->cur = NULL;
@@ -286,48 +326,17 @@ void st_event_begin(struct st_state *st, const struct evt *ev)
 	}
 	t = st->cur = st_thr_from_header(st, r);
 
-	/* Dispatch on what the schema says the event does (EF_ flags). The
-	 * scheduler tracepoints carry their subject in parameters, not in the
-	 * header, so they have handlers of their own. */
+	/* Dispatch on what the schema says the event does (EF_ flags). */
 	if (type >= EVT_TYPE_MAX)
 		return; /* a type id the schema cannot have: header only */
 	f = st->tflags[type];
-	sched = (f & ST_TF_SCHED) != 0;
-	if (f & EF_FORK) {
-		if (sched)
-			proc_fork(st, ev);
-		else if (r->res > 0 && r->res <= INT32_MAX && !(r->flags & EVT_RF_ENTER_ONLY))
-			clone_parent(st, t, ev);
-	} else if (f & EF_EXEC) {
-		if (sched)
-			proc_exec(st, t, ev);
-		else
-			exec_event(st, t, ev);
-	} else if (f & EF_EXIT) {
-		st_thr_mark_exited(st, t, r->ts);
-		/* procexit is the kernel's last word on the thread: reap it. */
-		if (sched)
-			st_thr_queue_reap(st, t);
-	} else if (f & EF_EXIT_GROUP) {
-		for (struct st_thr *o = t->proc->threads; o; o = o->pnext)
-			st_thr_mark_exited(st, o, r->ts);
-	} else if (f & EF_CWD) {
-		if (r->res == 0)
-			set_cwd(st, t->proc, ev);
-	} else if (f & EF_SETUID) {
-		if (r->res == 0)
-			set_ids(&t->proc->uid, &t->proc->euid, ev);
-	} else if (f & EF_SETGID) {
-		if (r->res == 0)
-			set_ids(&t->proc->gid, &t->proc->egid, ev);
+	if (__builtin_expect(f & ST_TF_LIFE, 0)) {
+		lifecycle(st, t, ev, f);
 	} else {
 		/* fd events change fd tables only: thread views stay valid. */
 		if (st->fd_event[type])
 			st_apply_fd_begin(st, ev);
-		goto fd;
 	}
-	st_views_stale(st);
-fd:
 	/* The fd the event names, unless an fd-creating call already set it. */
 	fp = st->fd_param[type];
 	if (!st->curfd && st->curfd_num < 0 && fp >= 0 && (unsigned)fp < ev->nparams) {

@@ -224,6 +224,8 @@ static inline uint32_t st_seen_of(uint64_t ts)
 #define ST_EXIT_GRACE_NS	 1000000000ull /* exited threads kept this long for late events */
 #define ST_PATH_MAX		 8192
 #define ST_TF_SCHED		 (1u << 31) /* st_state.tflags: a scheduler tracepoint, not a syscall */
+/* The EF_ flags of events that change a process or thread (st_event.c) */
+#define ST_TF_LIFE (EF_FORK | EF_EXEC | EF_EXIT | EF_EXIT_GROUP | EF_CWD | EF_SETUID | EF_SETGID)
 
 struct st_state {
 	struct st_map thr;

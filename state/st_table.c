@@ -246,6 +246,17 @@ static void fill_from_header(struct st_thr *t, const struct evt_rec *r)
 	t->pub.cgroup_id = r->cgroup_id;
 }
 
+/* memcmp(a, b, 15) != 0, as two 8-byte loads (every event asks). */
+static inline int comm_differs(const char *ca, const char *cb)
+{
+	const uint8_t *a = (const uint8_t *)ca, *b = (const uint8_t *)cb;
+
+	_Static_assert(sizeof(((struct st_thread *)0)->comm) == 16, "comm is 16 bytes");
+	/* read little-endian: byte 15 is the second word's top byte, left out */
+	return ((sr_rd64(a) ^ sr_rd64(b)) |
+		((sr_rd64(a + 8) ^ sr_rd64(b + 8)) & 0x00ffffffffffffffull)) != 0;
+}
+
 struct st_thr *st_thr_from_header(struct st_state *st, const struct evt_rec *r)
 {
 	struct st_thr *t = st->hot;
@@ -258,7 +269,7 @@ struct st_thr *st_thr_from_header(struct st_state *st, const struct evt_rec *r)
 
 		/* Refresh what the header knows better than we do. comm changes
 		 * with prctl(PR_SET_NAME) and exec; ppid with reparenting. */
-		if (r->comm[0] && memcmp(t->pub.comm, r->comm, sizeof(t->pub.comm) - 1) != 0)
+		if (r->comm[0] && comm_differs(t->pub.comm, r->comm))
 			fill_from_header(t, r);
 		if (r->ppid && r->ppid != UINT32_MAX && p->ppid != r->ppid && p->pid == r->pid) {
 			p->ppid = r->ppid;

@@ -3,6 +3,7 @@
  *
  *   gen_capture -o FILE [-n EVENTS | -b BYTES] [--seed N] [--ts-step NS]
  *               [--start NS] [--chunk-raw BYTES] [--level N] [--snap-every EVENTS]
+ *               [--hostname NAME]
  * A state snapshot is written first; --snap-every adds periodic ones.
  * Prints one line: events, chunks, bytes, raw bytes.
  */
@@ -20,7 +21,7 @@ static void usage(void)
 	fprintf(stderr, "usage: gen_capture -o FILE [-n EVENTS | -b BYTES] [--seed N] "
 			"[--ts-step NS] [--start NS] [--chunk-raw BYTES] [--level N] "
 			"[--snap-every EVENTS] [--sign-key KEY [--checkpoint-chunks N] "
-			"[--ratchet]] [--no-close]\n");
+			"[--ratchet]] [--no-close] [--hostname NAME]\n");
 	exit(2);
 }
 
@@ -54,9 +55,10 @@ int main(int argc, char **argv)
 	    {"checkpoint-chunks", required_argument, NULL, 'C'},
 	    {"ratchet", no_argument, NULL, 'R'},
 	    {"no-close", no_argument, NULL, 'X'},
+	    {"hostname", required_argument, NULL, 'H'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *out = NULL;
+	const char *out = NULL, *hostname = "gen-host";
 	uint64_t n = 0, bytes = 0, seed = 1, step = 1000, start = 1700000000000000000ull, snap = 0;
 	struct fmt_writer_opts o = {0};
 	struct fmt_host_info host;
@@ -112,6 +114,9 @@ int main(int argc, char **argv)
 		case 'X':
 			no_close = 1; /* leave the file as a killed recorder would */
 			break;
+		case 'H':
+			hostname = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -120,7 +125,7 @@ int main(int argc, char **argv)
 		usage();
 	sr_err_clear(&err);
 	fmt_host_info_local(&host);
-	snprintf(host.hostname, sizeof(host.hostname), "gen-host");
+	snprintf(host.hostname, sizeof(host.hostname), "%s", hostname);
 	snprintf(host.recorder, sizeof(host.recorder), "gen_capture");
 	snprintf(host.source, sizeof(host.source), "synthetic");
 	host.start_ns = start;

@@ -737,3 +737,39 @@ TEST(type_reads_params)
 	CHECK_EQ_INT(st_type_reads_params(EVT_SNAP_END), 1);
 	CHECK_EQ_INT(st_type_reads_params(EVT_TYPE_MAX), 1);
 }
+
+/* The header's comm replaces the thread's whenever any of its 15 bytes
+ * changes (prctl PR_SET_NAME, exec), wherever the change is; a 16th byte
+ * that is not NUL (damaged input) never reaches the thread's comm. */
+TEST(header_comm_change_at_every_byte)
+{
+	struct st_state *st = st_new();
+	const char *base = "abcdefghijklmno";
+
+	for (unsigned pos = 0; pos <= 15; pos++) {
+		const struct evt *ev;
+		const struct st_thread *t;
+		char want[16];
+
+		ev_begin(EVT_READ, 500, 500, 1, 0);
+		memcpy(tb.hdr.comm, base, 16);
+		if (pos < 15)
+			tb.hdr.comm[pos] = 'Z';
+		else
+			tb.hdr.comm[15] = 'Q'; /* not NUL-terminated */
+		ev_s(0);
+		ev_u(0);
+		ev_bytes("", 0);
+		ev = ev_done();
+		st_event_begin(st, ev);
+		t = st_event_thread(st);
+		snprintf(want, sizeof(want), "%s", base);
+		if (pos < 15)
+			want[pos] = 'Z';
+		CHECK(t != NULL);
+		if (t)
+			CHECK_STR(t->comm, want);
+		st_event_end(st, ev);
+	}
+	st_free(st);
+}

@@ -154,6 +154,40 @@ TEST(roundtrip_values_and_contexts)
 	pl_free(&pl);
 }
 
+/* res, latency and the ts delta at every stored width (0 to 8 bytes), in
+ * every combination, both in the middle of a payload (where the reader
+ * loads values without per-value bounds checks) and at its very end (where
+ * it reads them byte by byte). */
+TEST(roundtrip_every_value_width)
+{
+	struct payload pl;
+	struct evt_builder b;
+	uint64_t ts = 1;
+
+	pl_init(&pl);
+	evt_builder_init(&b);
+	for (unsigned tail = 0; tail < 2; tail++) {
+		for (unsigned i = 0; i < 9 * 9 * 9; i++) {
+			unsigned wr = i % 9, wl = i / 9 % 9, wt = i / 81;
+			/* the smallest value of width w: its top byte is 1 (zigzag
+			 * doubles res and ts deltas, hence the shifts by one less) */
+			int64_t res = wr ? (int64_t)(1ull << (8 * wr - 2)) : 0;
+			uint64_t lat = wl ? 1ull << (8 * wl - 8) : 0;
+			uint64_t dt = wt ? 1ull << (8 * wt - 2) : 0;
+
+			if (tail && i < 9 * 9 * 9 - 3)
+				continue; /* the last few again, now ending the payload */
+			ts += dt;
+			addrec(&pl, &b, EVT_CLOSE, 40 + i % 3, ts, res, lat, "w", 7);
+			if (!tail)
+				ts -= dt; /* keeps ts from wrapping: deltas go both ways */
+		}
+	}
+	CHECK_EQ_INT(pl_check(&pl), 0);
+	evt_builder_free(&b);
+	pl_free(&pl);
+}
+
 /* More threads in one chunk than the encoder's table holds: contexts are
  * written again instead of looked up, and still decode right. */
 TEST(roundtrip_many_threads)
