@@ -29,10 +29,12 @@ LDFLAGS += $(SANFLAGS)
 LIBS := -lzstd -lyaml -lcjson -lz -lm -lcrypto -lpthread
 REC_LIBS := -lbpf -lelf -lz -lpthread -lmicrohttpd
 RPL_LIBS := -ledit
-# the alert outputs (outputs/): webhooks, NATS, Kafka; in both binaries
-OUT_LIBS := -lcurl -lnats -lrdkafka -lpthread
+# the alert outputs (outputs/): webhooks, NATS, Kafka; in both binaries.
+# libcurl and librdkafka are not linked: outputs/out_dl.c loads them when
+# a webhook or Kafka output opens (their headers are still needed to build).
+OUT_LIBS := -lnats -lpthread -ldl
 # the test tools' peers: an HTTP receiver, NATS and Kafka clients
-TOOL_LIBS := -lmicrohttpd $(OUT_LIBS)
+TOOL_LIBS := -lmicrohttpd -lrdkafka $(OUT_LIBS)
 
 LIB_SRC := $(wildcard common/*.c format/*.c scap/*.c state/*.c fields/*.c filter/*.c rules/*.c outputs/*.c)
 REC_SRC := $(wildcard record/*.c)

@@ -2,14 +2,15 @@
 # Runs every benchmark in turn and prints their tables (`make bench`).
 # Benchmarks are not tests: numbers depend on the machine and its load; each
 # script measures its comparisons side by side in one run. Select some with
-#   bench/run.sh format seal state statecost fields filter rules replay scap procfs overhead
+#   bench/run.sh startup format seal state statecost fields filter rules replay scap procfs overhead
 cd "$(dirname "$0")/.." || exit 2
 OUT="${OUT:-.output}" BIN="${BIN:-bin}"
 export OUT BIN REF="${REF:-$(cd .. && pwd)/shared/reference}"
-all="format seal state statecost fields filter rules replay scap procfs detections overhead"
+all="startup format seal state statecost fields filter rules replay scap procfs detections overhead"
 for b in ${*:-$all}; do
 	echo "==== $b ===="
 	case "$b" in
+	startup) bench/startup.sh ;;
 	format) "$OUT/bench/bench_format" ;;
 	seal) "$OUT/bench/bench_seal" ${SEAL_CAPTURE:-} ;;
 	state) "$OUT/bench/bench_state" ;;

@@ -48,4 +48,4 @@ static int file_send(struct out_target *t, const struct out_rec *r, const char *
 	return 0;
 }
 
-const struct out_ops out_ops_file = {file_open, file_send, file_close};
+const struct out_ops out_ops_file = {.open = file_open, .send = file_send, .close = file_close};

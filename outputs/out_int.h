@@ -66,6 +66,10 @@ struct out_ops {
 	int (*send)(struct out_target *t, const struct out_rec *r, const char *body, size_t len,
 		    struct sr_err *err);
 	void (*close)(struct out_target *t);
+	/* Optional, once when the output is set up: what the target needs
+	 * before any alert (a client library, out_dl.h); failing refuses the
+	 * output at start rather than retrying forever. */
+	int (*prepare)(struct sr_err *err);
 };
 
 struct out_target {

@@ -118,4 +118,4 @@ static int nats_send(struct out_target *t, const struct out_rec *r, const char *
 	return s == NATS_OK ? 0 : nats_fail(err, "publish", s);
 }
 
-const struct out_ops out_ops_nats = {nats_open, nats_send, nats_close};
+const struct out_ops out_ops_nats = {.open = nats_open, .send = nats_send, .close = nats_close};

@@ -91,4 +91,4 @@ static int prog_send(struct out_target *t, const struct out_rec *r, const char *
 	return 0;
 }
 
-const struct out_ops out_ops_program = {prog_open, prog_send, prog_close};
+const struct out_ops out_ops_program = {.open = prog_open, .send = prog_send, .close = prog_close};

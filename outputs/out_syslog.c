@@ -110,4 +110,4 @@ static int sl_send(struct out_target *t, const struct out_rec *r, const char *bo
 	return 0;
 }
 
-const struct out_ops out_ops_syslog = {sl_open, sl_send, sl_close};
+const struct out_ops out_ops_syslog = {.open = sl_open, .send = sl_send, .close = sl_close};

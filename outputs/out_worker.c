@@ -273,6 +273,11 @@ int out_worker_start(struct out_worker **out, struct out_target *t, const struct
 		free(w);
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
+	if (w->ops->prepare && (rc = w->ops->prepare(err))) {
+		free(w->q);
+		free(w);
+		return rc;
+	}
 	rc = out_spool_open(&w->sp, spool_dir, conf->spool_max, &w->pending, err);
 	if (rc) {
 		free(w->q);

@@ -22,7 +22,7 @@ for f in earlier secret late; do echo "$f" >"$tmp/$f"; done
 cat >"$tmp/r.yaml" <<Y
 - rule: Shell spawned by server
   desc: test
-  condition: evt.type = execve and proc.name = sh and proc.pname = evsrv
+  condition: evt.type = execve and proc.name = sh and proc.pname = evsrv and proc.cmdline contains "$tmp/"
   output: "shell from server (parent=%proc.pname cmdline=%proc.cmdline)"
   priority: CRITICAL
   capture: true

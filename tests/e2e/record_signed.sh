@@ -31,10 +31,20 @@ for mode in plain forward; do
 	else fail "record_signed_$mode" "exit $rc, $n checkpoints: $(head -3 "$tmp/v") $(cat "$tmp/e")"; fi
 done
 
-# SIGKILL between checkpoints: the signed prefix verifies, the tail is reported
-if rec_bg "$tmp/err" -w "$tmp/k.sysrec" --sign-key "$tmp/k" --checkpoint-chunks 1000 --checkpoint-every 2; then
-	( for i in $(seq 60); do cat /proc/loadavg >/dev/null; sleep 0.05; done )
+# SIGKILL between checkpoints: the signed prefix verifies, the tail is reported.
+# The kill waits until the live file has a valid checkpoint and chunks after
+# it (checked with verify), so it lands between two checkpoints on a slow
+# machine too; the next checkpoint is seconds away then.
+if rec_bg "$tmp/err" -w "$tmp/k.sysrec" --sign-key "$tmp/k" --checkpoint-chunks 1000 --checkpoint-every 5; then
+	( while :; do cat /proc/loadavg >/dev/null; sleep 0.05; done ) &
+	wp=$!
+	for _ in $(seq 150); do
+		"$BIN/sysreplay" verify --key "$tmp/k.pub" "$tmp/k.sysrec" >"$tmp/v" 2>&1
+		grep -q 'checkpoint 0 at chunk .*: valid' "$tmp/v" && grep -q 'unsigned tail: [1-9]' "$tmp/v" && break
+		sleep 0.2
+	done
 	kill -KILL "$rp"; wait "$rp" 2>/dev/null; rp=
+	kill "$wp"; wait "$wp" 2>/dev/null
 	"$BIN/sysreplay" verify --key "$tmp/k.pub" "$tmp/k.sysrec" >"$tmp/v" 2>&1; rc=$?
 	if [ "$rc" -eq 1 ] && grep -q 'checkpoint 0 at chunk .*: valid' "$tmp/v" &&
 		grep -q 'unsigned tail: [1-9]' "$tmp/v"; then pass record_signed_killed_tail

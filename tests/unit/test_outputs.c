@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "outputs/out_dl.h"
 #include "outputs/out_int.h"
 #include "rules/rule.h"
 #include "tests/tap.h"
@@ -251,4 +252,30 @@ TEST(set_to_file_with_uuid_priority_and_summary)
 	CHECK_EQ_INT(uuids, 4);
 	CHECK_EQ_INT(summary, 1);
 	rmtree(d);
+}
+
+/* The client libraries of the webhook and Kafka outputs are loaded when
+ * such an output opens: a missing library or function is an error that
+ * names it, the outcome is kept, and a present one resolves. */
+TEST(library_loaded_on_first_use)
+{
+	static void *fn;
+	static const char *const none[] = {"libsysrec-no-such-library.so.9", NULL};
+	static const char *const z[] = {"libz.so.1", NULL};
+	static const struct out_dl_sym missing_fn[] = {{"sysrec_no_such_function", &fn},
+						       {NULL, NULL}};
+	static const struct out_dl_sym version[] = {{"zlibVersion", &fn}, {NULL, NULL}};
+	struct out_dl absent = {.what = "libnothing", .sonames = none, .syms = version};
+	struct out_dl old = {.what = "libz", .sonames = z, .syms = missing_fn};
+	struct out_dl ok = {.what = "libz", .sonames = z, .syms = version};
+	struct sr_err err;
+
+	CHECK(out_dl_load(&absent, &err) != 0);
+	CHECK(strstr(err.msg, "libnothing is not installed") != NULL);
+	CHECK(out_dl_load(&absent, &err) != 0); /* the outcome is kept */
+	CHECK(out_dl_load(&old, &err) != 0);
+	CHECK(strstr(err.msg, "no function sysrec_no_such_function") != NULL);
+	fn = NULL;
+	CHECK_EQ_INT(out_dl_load(&ok, &err), 0);
+	CHECK(fn != NULL && ((const char *(*)(void))fn)()[0] == '1');
 }
