@@ -135,6 +135,9 @@ $(OUT)/tests/%: tests/unit/%.c $(REC_LIB) $(LIB) | $(WAIT_DEPS)
 # rec_metrics.c serves HTTP: its unit test links the server library
 $(OUT)/tests/test_metrics: LIBS += -lmicrohttpd
 $(OUT)/tests/test_evidence: LIBS += -lcrypto
+# replay/ builds no library: the count table's unit test links its one object
+$(OUT)/tests/test_rpl_count: $(OUT)/replay/rpl_count.o
+$(OUT)/tests/test_rpl_count: LIBS += $(OUT)/replay/rpl_count.o
 
 $(OUT)/tools/%: tests/tools/%.c $(LIB) | $(WAIT_DEPS)
 	@mkdir -p $(@D)

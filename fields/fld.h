@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "../common/sr_err.h"
+#include "../common/sr_sb.h"
 #include "../format/evt.h"
 #include "../state/st.h"
 
@@ -146,8 +147,10 @@ size_t fld_extract_multi(const struct fld_ref *ref, struct fld_ctx *c, struct fl
  * thread or the fd entry (rendered text, ancestor walks, table walks):
  * filters evaluate such comparisons after the cheaper ones. */
 int fld_ref_costly(const struct fld_ref *ref);
-/* Renders a value as sysdig prints it (into c->scratch or buf). */
+/* Renders a value as sysdig prints it into buf (NUL-terminated), or
+ * appends it to b. */
 size_t fld_value_format(const struct fld_value *v, char *buf, size_t cap);
+void fld_value_put(const struct fld_value *v, struct sr_sb *b);
 
 /* Output formats: "%proc.name opened %fd.name", with %{field} and %field[N]
  * forms, as Falco/sysdig. Compiled once, rendered per event.
@@ -160,9 +163,11 @@ size_t fld_value_format(const struct fld_value *v, char *buf, size_t cap);
 struct fld_format;
 int fld_format_compile(const char *fmt, struct fld_format **out, struct sr_err *err);
 void fld_format_free(struct fld_format *f);
-/* Renders into buf (always NUL-terminated); absent fields print "<NA>".
- * "%20proc.name" pads the value with spaces to at least 20 characters. */
+/* Renders into buf (always NUL-terminated), or appends to b; absent fields
+ * print "<NA>". "%20proc.name" pads the value with spaces to at least 20
+ * characters. */
 size_t fld_format_render(const struct fld_format *f, struct fld_ctx *c, char *buf, size_t cap);
+void fld_format_put(const struct fld_format *f, struct fld_ctx *c, struct sr_sb *b);
 /* The fields a format names, in order (for Falco's output_fields). */
 size_t fld_format_fields(const struct fld_format *f, const struct fld_ref **refs, size_t max);
 /* The text of field i of the format as written ("proc.aname[2]"), for JSON keys. */

@@ -33,12 +33,12 @@ static int is_host(const struct st_thread *t)
 static int put_labels(struct fld_ctx *c, const char *list, size_t len, const char *skip,
 		      struct fld_value *out)
 {
-	struct fld_buf b;
+	struct sr_sb b;
 	int n = 0;
 
 	if (!list)
 		return 0;
-	fld_buf_scratch(&b, c);
+	fld_scratch_begin(&b, c);
 	for (size_t off = 0; off < len;) {
 		const char *e = list + off, *eq;
 		size_t el = strnlen(e, len - off);
@@ -48,16 +48,16 @@ static int put_labels(struct fld_ctx *c, const char *list, size_t len, const cha
 			continue;
 		eq = memchr(e, '=', el);
 		if (n++)
-			fld_buf_puts(&b, ", ");
+			sr_sb_puts(&b, ", ");
 		if (!eq) {
-			fld_buf_put(&b, e, el);
+			sr_sb_put(&b, e, el);
 			continue;
 		}
-		fld_buf_put(&b, e, (size_t)(eq - e));
-		fld_buf_putc(&b, ':');
-		fld_buf_put(&b, eq + 1, el - (size_t)(eq - e) - 1);
+		sr_sb_put(&b, e, (size_t)(eq - e));
+		sr_sb_putc(&b, ':');
+		sr_sb_put(&b, eq + 1, el - (size_t)(eq - e) - 1);
 	}
-	fld_buf_commit(&b, c);
+	fld_scratch_commit(&b, c);
 	return fld_set_str(out, b.p, b.len);
 }
 
@@ -86,15 +86,15 @@ static int mount_at(const struct st_container *k, size_t i, struct mount *m)
 	return 0;
 }
 
-static void put_mount(struct fld_buf *b, const struct mount *m)
+static void put_mount(struct sr_sb *b, const struct mount *m)
 {
 	/* Falco's layout: source:dest:mode:rdwr:propagation */
-	fld_buf_puts(b, m->src);
-	fld_buf_putc(b, ':');
-	fld_buf_puts(b, m->dst);
-	fld_buf_putc(b, ':');
-	fld_buf_puts(b, m->mode);
-	fld_buf_puts(b, strcmp(m->mode, "ro") ? ":true:" : ":false:");
+	sr_sb_puts(b, m->src);
+	sr_sb_putc(b, ':');
+	sr_sb_puts(b, m->dst);
+	sr_sb_putc(b, ':');
+	sr_sb_puts(b, m->mode);
+	sr_sb_puts(b, strcmp(m->mode, "ro") ? ":true:" : ":false:");
 }
 
 /* The mount a container.mount* field selects: by index ([0]), or by a glob
@@ -118,27 +118,27 @@ static int mount_field(const struct fld_ref *ref, struct fld_ctx *c, const struc
 		       struct fld_value *out)
 {
 	struct mount m;
-	struct fld_buf b;
+	struct sr_sb b;
 
 	if (ref->id == FLD_ID_CONTAINER_MOUNTS) {
 		if (!k->mounts_len)
 			return 0;
-		fld_buf_scratch(&b, c);
+		fld_scratch_begin(&b, c);
 		for (size_t i = 0; mount_at(k, i, &m); i++) {
 			if (i)
-				fld_buf_putc(&b, ',');
+				sr_sb_putc(&b, ',');
 			put_mount(&b, &m);
 		}
-		fld_buf_commit(&b, c);
+		fld_scratch_commit(&b, c);
 		return fld_set_str(out, b.p, b.len);
 	}
 	if (!mount_select(ref, k, &m))
 		return 0;
 	switch (ref->id) {
 	case FLD_ID_CONTAINER_MOUNT:
-		fld_buf_scratch(&b, c);
+		fld_scratch_begin(&b, c);
 		put_mount(&b, &m);
-		fld_buf_commit(&b, c);
+		fld_scratch_commit(&b, c);
 		return fld_set_str(out, b.p, b.len);
 	case FLD_ID_CONTAINER_MOUNT_SOURCE:
 		return fld_set_cstr(out, m.src);
@@ -167,25 +167,25 @@ int fld_extract_container(const struct fld_ref *ref, struct fld_ctx *c, struct f
 			return fld_set_str(out, "host", 4);
 		return k ? fld_set_cstr(out, k->name) : 0;
 	case FLD_ID_CONTAINER_INFO: {
-		struct fld_buf b;
+		struct sr_sb b;
 		const char *id = is_host(t) ? "host" : t->container_id;
 
-		fld_buf_scratch(&b, c);
-		fld_buf_puts(&b, "container_id=");
-		fld_buf_puts(&b, id);
-		fld_buf_puts(&b, " container_name=");
-		fld_buf_puts(&b, is_host(t) ? "host" : k && k->name ? k->name : "<NA>");
+		fld_scratch_begin(&b, c);
+		sr_sb_puts(&b, "container_id=");
+		sr_sb_puts(&b, id);
+		sr_sb_puts(&b, " container_name=");
+		sr_sb_puts(&b, is_host(t) ? "host" : k && k->name ? k->name : "<NA>");
 		if (k && k->image) {
-			fld_buf_puts(&b, " container_image=");
-			fld_buf_puts(&b, k->image);
+			sr_sb_puts(&b, " container_image=");
+			sr_sb_puts(&b, k->image);
 		}
 		if (k && k->pod_name) {
-			fld_buf_puts(&b, " k8s_ns=");
-			fld_buf_puts(&b, k->pod_ns ? k->pod_ns : "<NA>");
-			fld_buf_puts(&b, " k8s_pod=");
-			fld_buf_puts(&b, k->pod_name);
+			sr_sb_puts(&b, " k8s_ns=");
+			sr_sb_puts(&b, k->pod_ns ? k->pod_ns : "<NA>");
+			sr_sb_puts(&b, " k8s_pod=");
+			sr_sb_puts(&b, k->pod_name);
 		}
-		fld_buf_commit(&b, c);
+		fld_scratch_commit(&b, c);
 		return fld_set_str(out, b.p, b.len);
 	}
 	case FLD_ID_K8S_POD_ID:

@@ -168,7 +168,7 @@ static int extract_arg(const struct fld_ref *ref, struct fld_ctx *c, struct fld_
 {
 	const struct evt *ev = c->ev;
 	const struct evt_info *info = evt_info_get(ev->rec->type);
-	struct fld_buf b, r;
+	struct sr_sb b, r;
 	char rtmp[1024];
 	int idx;
 
@@ -192,14 +192,14 @@ static int extract_arg(const struct fld_ref *ref, struct fld_ctx *c, struct fld_
 			return 0;
 		if (raw)
 			return fld_set_int(out, ev->rec->res);
-		fld_buf_scratch(&b, c);
-		fld_buf_init(&r, rtmp, sizeof(rtmp));
+		fld_scratch_begin(&b, c);
+		sr_sb_init(&r, rtmp, sizeof(rtmp));
 		fld_param_res_fd_render(c, &b, &r);
 		if (r.len) {
-			b.len = 0;
-			fld_buf_put(&b, rtmp, r.len);
+			sr_sb_setlen(&b, 0);
+			sr_sb_put(&b, rtmp, r.len);
 		}
-		fld_buf_commit(&b, c);
+		fld_scratch_commit(&b, c);
 		return fld_set_str(out, b.p, b.len);
 	} else {
 		idx = fld_param_index_by_id(ev->rec->type, ref->aux);
@@ -229,15 +229,15 @@ static int extract_arg(const struct fld_ref *ref, struct fld_ctx *c, struct fld_
 			break;
 		}
 	}
-	fld_buf_scratch(&b, c);
-	fld_buf_init(&r, rtmp, sizeof(rtmp));
+	fld_scratch_begin(&b, c);
+	sr_sb_init(&r, rtmp, sizeof(rtmp));
 	fld_param_render(c, (unsigned)idx, &b, raw ? NULL : &r);
 	if (r.len) {
 		/* The resolved form replaces the value (O_RDONLY|O_CLOEXEC). */
-		b.len = 0;
-		fld_buf_put(&b, rtmp, r.len);
+		sr_sb_setlen(&b, 0);
+		sr_sb_put(&b, rtmp, r.len);
 	}
-	fld_buf_commit(&b, c);
+	fld_scratch_commit(&b, c);
 	return fld_set_str(out, b.p, b.len);
 }
 
@@ -246,16 +246,16 @@ static int extract_path(struct fld_ctx *c, int which, int abs, struct fld_value 
 {
 	const struct evt *ev = c->ev;
 	int dirfd_idx, i = fld_event_path_param(ev->rec->type, which, &dirfd_idx);
-	struct fld_buf b;
+	struct sr_sb b;
 
 	if (i < 0 || !evt_param_present(ev, (unsigned)i))
 		return 0;
 	if (!abs)
 		return fld_set_str(out, (const char *)ev->p[i], ev->plen[i]);
-	fld_buf_scratch(&b, c);
+	fld_scratch_begin(&b, c);
 	if (!fld_event_abspath(c, which, &b))
 		return 0;
-	fld_buf_commit(&b, c);
+	fld_scratch_commit(&b, c);
 	return fld_set_str(out, b.p, b.len);
 }
 
@@ -345,10 +345,10 @@ int fld_extract_evt(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 		return fld_set_int(out, rec->cpu);
 	case FLD_ID_EVT_ARGS:
 	case FLD_ID_EVT_INFO: {
-		struct fld_buf b;
-		fld_buf_scratch(&b, c);
+		struct sr_sb b;
+		fld_scratch_begin(&b, c);
 		fld_args_render(c, &b);
-		fld_buf_commit(&b, c);
+		fld_scratch_commit(&b, c);
 		return fld_set_str(out, b.p, b.len);
 	}
 	case FLD_ID_EVT_ARG:

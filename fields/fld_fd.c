@@ -71,7 +71,7 @@ int fld_event_path_param(unsigned type, int which, int *dirfd_idx)
 	return evt_param_role(type, role[which], dirfd_idx);
 }
 
-int fld_event_abspath(struct fld_ctx *c, int which, struct fld_buf *b)
+int fld_event_abspath(struct fld_ctx *c, int which, struct sr_sb *b)
 {
 	const struct evt *ev = c->ev;
 	int dfi, i = fld_event_path_param(ev->rec->type, which, &dfi);
@@ -106,14 +106,14 @@ static int open_like(unsigned t)
 static int failed_open_name(struct fld_ctx *c, struct fld_value *out)
 {
 	const struct evt_rec *r = c->ev->rec;
-	struct fld_buf b;
+	struct sr_sb b;
 
 	if (!open_like(r->type) || r->res >= 0)
 		return 0;
-	fld_buf_scratch(&b, c);
+	fld_scratch_begin(&b, c);
 	if (!fld_event_abspath(c, 0, &b))
 		return 0;
-	fld_buf_commit(&b, c);
+	fld_scratch_commit(&b, c);
 	return fld_set_str(out, b.p, b.len);
 }
 
@@ -332,7 +332,7 @@ int fld_extract_fd(const struct fld_ref *ref, struct fld_ctx *c, struct fld_valu
 	case FLD_ID_FD_CONTAINERDIRECTORY: {
 		struct fld_value id, nm;
 		struct fld_ref r2 = {0};
-		struct fld_buf b;
+		struct sr_sb b;
 		int ok;
 		if (ref->id == FLD_ID_FD_CONTAINERNAME)
 			ok = f ? fld_set_cstr(&nm, f->name ? f->name : "")
@@ -343,11 +343,11 @@ int fld_extract_fd(const struct fld_ref *ref, struct fld_ctx *c, struct fld_valu
 			return 0;
 		r2.id = FLD_ID_CONTAINER_ID;
 		fld_extract_proc(&r2, c, &id);
-		fld_buf_scratch(&b, c);
-		fld_buf_put(&b, id.s, id.len);
-		fld_buf_putc(&b, ':');
-		fld_buf_put(&b, nm.s, nm.len);
-		fld_buf_commit(&b, c);
+		fld_scratch_begin(&b, c);
+		sr_sb_put(&b, id.s, id.len);
+		sr_sb_putc(&b, ':');
+		sr_sb_put(&b, nm.s, nm.len);
+		fld_scratch_commit(&b, c);
 		return fld_set_str(out, b.p, b.len);
 	}
 	case FLD_ID_FD_CONNECTED:

@@ -238,34 +238,31 @@ fail:
 	return rc;
 }
 
-size_t fld_format_render(const struct fld_format *f, struct fld_ctx *c, char *buf, size_t cap)
+void fld_format_put(const struct fld_format *f, struct fld_ctx *c, struct sr_sb *b)
 {
-	size_t len = 0;
-
-	if (!cap)
-		return 0;
-	buf[0] = 0;
-	for (size_t i = 0; i < f->nsegs && len < cap - 1; i++) {
+	for (size_t i = 0; i < f->nsegs && sr_sb_room(b); i++) {
 		const struct fld_seg *sg = &f->segs[i];
 		struct fld_value v;
-		size_t n;
+		size_t start = b->len;
 
 		if (sg->lit) {
-			n = sg->litlen < cap - 1 - len ? sg->litlen : cap - 1 - len;
-			memcpy(buf + len, sg->lit, n);
-			len += n;
+			sr_sb_put(b, sg->lit, sg->litlen);
 			continue;
 		}
 		fld_extract(&f->refs[sg->field], c, &v);
-		n = fld_value_format(&v, buf + len, cap - len);
-		len += n;
-		while (n < sg->width && len < cap - 1) {
-			buf[len++] = ' ';
-			n++;
-		}
+		fld_value_put(&v, b);
+		while (b->len - start < sg->width && sr_sb_room(b))
+			sr_sb_putc(b, ' ');
 	}
-	buf[len] = 0;
-	return len;
+}
+
+size_t fld_format_render(const struct fld_format *f, struct fld_ctx *c, char *buf, size_t cap)
+{
+	struct sr_sb b;
+
+	sr_sb_init(&b, buf, cap);
+	fld_format_put(f, c, &b);
+	return b.len;
 }
 
 size_t fld_format_fields(const struct fld_format *f, const struct fld_ref **refs, size_t max)

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/sr_sb.h"
 #include "fld.h"
 
 enum fld_id {
@@ -54,32 +55,22 @@ size_t fld_multi_fd(const struct fld_ref *ref, struct fld_ctx *c, struct fld_val
 /* sysdig's names for fd types: fd.type ("ipv4") and fd.typechar ('4'). */
 const char *fld_fd_typename(enum evt_fdtype t);
 char fld_fd_typechar(enum evt_fdtype t);
-/* Text of an IP address ("10.0.0.1", "2001:db8::1"), NUL-terminated. */
-size_t fld_ip_text(uint8_t family, const uint8_t *a, char *buf, size_t cap);
+/* Appends the text of an IP address ("10.0.0.1", "2001:db8::1"). */
+void fld_ip_put(struct sr_sb *b, uint8_t family, const uint8_t *a);
 
-/* Text helpers (fld_text.c). A struct fld_buf writes into scratch, cut
- * silently at the capacity it was given (values are bounded by design). */
-struct fld_buf {
-	char *p;
-	size_t cap, len;
-};
-void fld_buf_init(struct fld_buf *b, char *p, size_t cap);
-void fld_buf_put(struct fld_buf *b, const char *s, size_t n);
-void fld_buf_puts(struct fld_buf *b, const char *s);
-void fld_buf_putc(struct fld_buf *b, char ch);
-void fld_buf_put_u64(struct fld_buf *b, uint64_t v);
-void fld_buf_put_i64(struct fld_buf *b, int64_t v);
-void fld_buf_printf(struct fld_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Text helpers (fld_text.c): values are built with the common string
+ * builder in scratch, cut at the capacity given (values are bounded by
+ * design). */
 /* NUL-separated list appended with sep between items (trailing NULs dropped). */
-void fld_buf_put_list(struct fld_buf *b, const char *list, size_t len, char sep);
+void fld_put_list(struct sr_sb *b, const char *list, size_t len, char sep);
 /* Takes the rest of the current scratch half (up to FLD_SCRATCH_HALF) as a
- * buffer; fld_buf_commit() then keeps only what was used. */
-void fld_buf_scratch(struct fld_buf *b, struct fld_ctx *c);
-void fld_buf_commit(struct fld_buf *b, struct fld_ctx *c);
+ * buffer; fld_scratch_commit() then keeps only what was used. */
+void fld_scratch_begin(struct sr_sb *b, struct fld_ctx *c);
+void fld_scratch_commit(struct sr_sb *b, struct fld_ctx *c);
 
 /* Joins dir and path (path absolute wins) and normalizes "." / ".." / "//"
  * into b. dir NULL means "/" is unknown: a relative path stays relative. */
-void fld_path_join(struct fld_buf *b, const char *dir, const char *path, size_t plen);
+void fld_path_join(struct sr_sb *b, const char *dir, const char *path, size_t plen);
 /* Directory / last component of an absolute path (sysdig's fd.directory,
  * fd.filename): "/etc/passwd" -> "/etc", "passwd"; "/x" -> "/", "x". */
 void fld_path_split(const char *path, size_t len, size_t *dirlen, const char **base,
@@ -93,9 +84,9 @@ size_t fld_latency_human(uint64_t ns, char *buf, size_t cap);
 /* Renders parameter i: value text ("4097", "3", "/etc/passwd") into b and,
  * when sysdig shows one, the resolved text ("O_RDONLY|O_CLOEXEC",
  * "<f>/etc/passwd") into r (may be NULL). */
-void fld_param_render(struct fld_ctx *c, unsigned i, struct fld_buf *b, struct fld_buf *r);
+void fld_param_render(struct fld_ctx *c, unsigned i, struct sr_sb *b, struct sr_sb *r);
 /* evt.args: "res=0 name=/x flags=..." */
-void fld_args_render(struct fld_ctx *c, struct fld_buf *b);
+void fld_args_render(struct fld_ctx *c, struct sr_sb *b);
 /* Error name for -errno ("ENOENT"), or NULL. */
 const char *fld_errno_name(int64_t err);
 /* Index of the named parameter for the event type via the precomputed
@@ -110,7 +101,7 @@ int fld_param_is_res(unsigned type, int name_id);
 /* The return value as such an fd: value into b ("3", "-11"); into r (may
  * be NULL) "<f>/etc/hosts" when the fd is known, the errno name when the
  * call failed. */
-void fld_param_res_fd_render(struct fld_ctx *c, struct fld_buf *b, struct fld_buf *r);
+void fld_param_res_fd_render(struct fld_ctx *c, struct sr_sb *b, struct sr_sb *r);
 /* Parameters extraction looks up on every event, by fixed id (no strcmp). */
 enum fld_pknown { FLD_PK_DATA, FLD_PK_FLAGS, FLD_PK_MODE, FLD_PK_COUNT };
 int fld_param_known(unsigned type, enum fld_pknown k);
@@ -120,13 +111,13 @@ int fld_param_open_like(unsigned type);
 /* 1 when flag name tables are linked (format/evt_flags.c). */
 int fld_flags_available(void);
 /* Capability set rendering: "CAP_CHOWN CAP_KILL". */
-void fld_caps_render(struct fld_buf *b, uint64_t caps);
+void fld_caps_render(struct sr_sb *b, uint64_t caps);
 /* Path-like parameter of an event as written (fs.path / fd.nameraw /
  * evt.abspath): which = 0 the main path, 1 the source, 2 the target. The
  * dirfd parameter index (or -1) goes to *dirfd_idx. Returns the param index
  * or -1. */
 int fld_event_path_param(unsigned type, int which, int *dirfd_idx);
 /* Resolves an event path param against dirfd / cwd into b (absolute). */
-int fld_event_abspath(struct fld_ctx *c, int which, struct fld_buf *b);
+int fld_event_abspath(struct fld_ctx *c, int which, struct sr_sb *b);
 
 #endif

@@ -168,7 +168,7 @@ static const char *const cap_names[] = {
     "CAP_CHECKPOINT_RESTORE",
 };
 
-void fld_caps_render(struct fld_buf *b, uint64_t caps)
+void fld_caps_render(struct sr_sb *b, uint64_t caps)
 {
 	int first = 1;
 
@@ -176,11 +176,11 @@ void fld_caps_render(struct fld_buf *b, uint64_t caps)
 		if (!(caps & (1ull << i)))
 			continue;
 		if (!first)
-			fld_buf_putc(b, ' ');
+			sr_sb_putc(b, ' ');
 		if (i < sizeof(cap_names) / sizeof(cap_names[0]))
-			fld_buf_puts(b, cap_names[i]);
+			sr_sb_puts(b, cap_names[i]);
 		else
-			fld_buf_printf(b, "CAP_%u", i);
+			sr_sb_printf(b, "CAP_%u", i);
 		first = 0;
 	}
 }
@@ -273,15 +273,15 @@ int fld_flags_available(void)
 	return evt_ftable_get(FT_OPEN, &n) != NULL && n > 0;
 }
 
-static void flags_render(struct fld_buf *r, enum evt_ftable ft, enum evt_ptype pt, uint64_t v)
+static void flags_render(struct sr_sb *r, enum evt_ftable ft, enum evt_ptype pt, uint64_t v)
 {
 	char tmp[512];
 	size_t n = evt_print_flag_names(ft, pt == PT_ENUM, v, tmp, sizeof(tmp));
 
-	fld_buf_put(r, tmp, n < sizeof(tmp) ? n : sizeof(tmp) - 1);
+	sr_sb_put(r, tmp, n < sizeof(tmp) ? n : sizeof(tmp) - 1);
 }
 
-static void mode_render(struct fld_buf *r, uint64_t m)
+static void mode_render(struct sr_sb *r, uint64_t m)
 {
 	static const struct {
 		unsigned bit;
@@ -296,26 +296,24 @@ static void mode_render(struct fld_buf *r, uint64_t m)
 	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
 		if (m & bits[i].bit) {
 			if (!first)
-				fld_buf_putc(r, '|');
-			fld_buf_puts(r, bits[i].name);
+				sr_sb_putc(r, '|');
+			sr_sb_puts(r, bits[i].name);
 			first = 0;
 		}
 }
 
 /* ---- values ---- */
 
-static void ip_render(struct fld_buf *b, uint8_t family, const uint8_t *a)
+void fld_ip_put(struct sr_sb *b, uint8_t family, const uint8_t *a)
 {
-	char tmp[64];
-
 	if (family == 2) {
-		fld_buf_printf(b, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+		sr_sb_printf(b, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
 		return;
 	}
 	/* IPv4-mapped IPv6 reads as IPv4, as sysdig shows it. */
 	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 	if (memcmp(a, mapped, 12) == 0) {
-		fld_buf_printf(b, "%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+		sr_sb_printf(b, "%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
 		return;
 	}
 	/* RFC 5952 text: longest run of zero groups (2+) compressed. */
@@ -333,84 +331,69 @@ static void ip_render(struct fld_buf *b, uint8_t family, const uint8_t *a)
 		}
 		i = j > i ? j : i + 1;
 	}
-	size_t n = 0;
 	for (int i = 0; i < 8; i++) {
 		if (i == best) {
-			n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, "::");
+			sr_sb_puts(b, "::");
 			i += bestlen - 1;
 			continue;
 		}
-		n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, "%s%x",
-				      (i && i != best + bestlen) ? ":" : "", g[i]);
+		sr_sb_printf(b, "%s%x", (i && i != best + bestlen) ? ":" : "", g[i]);
 	}
-	fld_buf_put(b, tmp, n);
 }
 
-size_t fld_ip_text(uint8_t family, const uint8_t *a, char *buf, size_t cap)
-{
-	struct fld_buf b;
-
-	if (!cap)
-		return 0;
-	fld_buf_init(&b, buf, cap - 1);
-	ip_render(&b, family, a);
-	buf[b.len] = 0;
-	return b.len;
-}
-
-static void sockaddr_render(struct fld_buf *b, const uint8_t *p, uint32_t len)
+static void sockaddr_render(struct sr_sb *b, const uint8_t *p, uint32_t len)
 {
 	struct evt_sock s;
 
 	if (evt_sockaddr_decode(p, len, &s)) {
-		fld_buf_puts(b, "NULL");
+		sr_sb_puts(b, "NULL");
 	} else if (s.family == 1) {
 		/* Abstract unix names start with NUL; sysdig shows '@'. */
 		if (s.path_len && s.path[0] == 0) {
-			fld_buf_putc(b, '@');
-			fld_buf_put(b, (const char *)s.path + 1, s.path_len - 1);
+			sr_sb_putc(b, '@');
+			sr_sb_put(b, (const char *)s.path + 1, s.path_len - 1);
 		} else {
-			fld_buf_put(b, (const char *)s.path, s.path_len);
+			sr_sb_put(b, (const char *)s.path, s.path_len);
 		}
 	} else {
-		ip_render(b, s.family, s.lip);
-		fld_buf_printf(b, ":%u", s.lport);
+		fld_ip_put(b, s.family, s.lip);
+		sr_sb_printf(b, ":%u", s.lport);
 	}
 }
 
 /* remote_first: the tuple is shown sender->receiver (accept, recvfrom). */
-static void tuple_render(struct fld_buf *b, const uint8_t *p, uint32_t len, int remote_first)
+static void tuple_render(struct sr_sb *b, const uint8_t *p, uint32_t len, int remote_first)
 {
 	struct evt_sock s;
 
 	if (evt_socktuple_decode(p, len, &s)) {
-		fld_buf_puts(b, "NULL");
+		sr_sb_puts(b, "NULL");
 	} else if (s.family == 1) {
-		fld_buf_printf(b, "%llx->%llx ", (unsigned long long)s.lino,
-			       (unsigned long long)s.rino);
-		fld_buf_put(b, (const char *)s.path, s.path_len);
+		sr_sb_printf(b, "%llx->%llx ", (unsigned long long)s.lino,
+			     (unsigned long long)s.rino);
+		sr_sb_put(b, (const char *)s.path, s.path_len);
 	} else {
 		const uint8_t *a = remote_first ? s.rip : s.lip, *z = remote_first ? s.lip : s.rip;
 
-		ip_render(b, s.family, a);
-		fld_buf_printf(b, ":%u->", remote_first ? s.rport : s.lport);
-		ip_render(b, s.family, z);
-		fld_buf_printf(b, ":%u", remote_first ? s.lport : s.rport);
+		fld_ip_put(b, s.family, a);
+		sr_sb_printf(b, ":%u->", remote_first ? s.rport : s.lport);
+		fld_ip_put(b, s.family, z);
+		sr_sb_printf(b, ":%u", remote_first ? s.lport : s.rport);
 	}
 }
 
 /* Printable bytes as is, others as '.', at most max bytes (sysdig's view). */
-static void bytes_render(struct fld_buf *b, const uint8_t *p, size_t len, size_t max)
+static void bytes_render(struct sr_sb *b, const uint8_t *p, size_t len, size_t max)
 {
 	if (len > max)
 		len = max;
-	if (len > b->cap - b->len)
-		len = b->cap - b->len;
+	if (len > sr_sb_room(b))
+		len = sr_sb_room(b);
 	for (size_t i = 0; i < len; i++) {
 		uint8_t ch = p[i];
 		b->p[b->len + i] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '.';
 	}
-	b->len += len;
+	sr_sb_setlen(b, b->len + len);
 }
 
 static int is_exec_type(unsigned t)
@@ -425,7 +408,7 @@ int fld_param_open_like(unsigned t)
 	return (evt_type_flags(t) & EF_OPEN) || t == EVT_FDINFO;
 }
 
-static void strarray_render(struct fld_buf *b, unsigned type, const char *name, const uint8_t *p,
+static void strarray_render(struct sr_sb *b, unsigned type, const char *name, const uint8_t *p,
 			    size_t len)
 {
 	size_t i = 0;
@@ -439,20 +422,20 @@ static void strarray_render(struct fld_buf *b, unsigned type, const char *name, 
 		i = len;
 	len -= i;
 	p += i;
-	if (len > b->cap - b->len)
-		len = b->cap - b->len;
+	if (len > sr_sb_room(b))
+		len = sr_sb_room(b);
 	for (i = 0; i < len; i++)
 		b->p[b->len + i] = p[i] ? (char)p[i] : '.';
-	b->len += len;
+	sr_sb_setlen(b, b->len + len);
 }
 
 /* "<f>/etc/passwd" for a known fd of the event's process. */
-static void fd_resolved(struct fld_ctx *c, int64_t fd, struct fld_buf *r)
+static void fd_resolved(struct fld_ctx *c, int64_t fd, struct sr_sb *r)
 {
 	const struct st_fd *f;
 
 	if (fd == -100) {
-		fld_buf_puts(r, "AT_FDCWD");
+		sr_sb_puts(r, "AT_FDCWD");
 		return;
 	}
 	/* A negative fd argument (mmap's -1) is an input, not an error code:
@@ -462,18 +445,18 @@ static void fd_resolved(struct fld_ctx *c, int64_t fd, struct fld_buf *r)
 	f = st_fd_get(c->st, fld_thread(c)->pid, fd);
 	if (!f)
 		return;
-	fld_buf_putc(r, '<');
-	fld_buf_putc(r, fld_fd_typechar(f->type));
+	sr_sb_putc(r, '<');
+	sr_sb_putc(r, fld_fd_typechar(f->type));
 	if (f->type == FDT_IPV4 || f->type == FDT_IPV6)
-		fld_buf_putc(r, f->l4proto == 17 ? 'u' : f->l4proto == 6 ? 't' : 'r');
-	fld_buf_putc(r, '>');
+		sr_sb_putc(r, f->l4proto == 17 ? 'u' : f->l4proto == 6 ? 't' : 'r');
+	sr_sb_putc(r, '>');
 	if (f->name)
-		fld_buf_puts(r, f->name);
+		sr_sb_puts(r, f->name);
 }
 
 #define ARG_DATA_MAX 80
 
-void fld_param_render(struct fld_ctx *c, unsigned i, struct fld_buf *b, struct fld_buf *r)
+void fld_param_render(struct fld_ctx *c, unsigned i, struct sr_sb *b, struct sr_sb *r)
 {
 	const struct evt *ev = c->ev;
 	const struct evt_info *info = evt_info_get(ev->rec->type);
@@ -494,50 +477,50 @@ void fld_param_render(struct fld_ctx *c, unsigned i, struct fld_buf *b, struct f
 	case PT_NONE:
 		break;
 	case PT_INT:
-		fld_buf_put_i64(b, sv);
+		sr_sb_put_i64(b, sv);
 		break;
 	case PT_UINT:
 	case PT_ABSTIME:
 	case PT_SYSCALLNR:
-		fld_buf_put_u64(b, uv);
+		sr_sb_put_u64(b, uv);
 		break;
 	case PT_HEX:
-		fld_buf_printf(b, "%llX", (unsigned long long)uv);
+		sr_sb_printf(b, "%llX", (unsigned long long)uv);
 		break;
 	case PT_FD:
 		/* fds are 32-bit in the kernel; some writers zero-extend -1. */
 		if (sv >= 0x80000000LL && sv <= 0xffffffffLL)
 			sv = (int32_t)(uint32_t)sv;
-		fld_buf_put_i64(b, sv);
+		sr_sb_put_i64(b, sv);
 		if (r)
 			fd_resolved(c, sv, r);
 		break;
 	case PT_PID:
-		fld_buf_put_i64(b, sv);
+		sr_sb_put_i64(b, sv);
 		if (r && c->st && sv > 0) {
 			const struct st_thread *t = st_thread_get(c->st, (uint32_t)sv);
 			if (t)
-				fld_buf_puts(r, t->comm);
+				sr_sb_puts(r, t->comm);
 		}
 		break;
 	case PT_UID:
 	case PT_GID:
-		fld_buf_put_i64(b, sv);
+		sr_sb_put_i64(b, sv);
 		if (r && c->st && len) {
 			const char *nm = pi->type == PT_UID ? st_user_name(c->st, (uint32_t)uv)
 							    : st_group_name(c->st, (uint32_t)uv);
 			if (nm)
-				fld_buf_puts(r, nm);
+				sr_sb_puts(r, nm);
 		}
 		break;
 	case PT_MODE:
-		fld_buf_printf(b, uv ? "0%llo" : "%llo", (unsigned long long)uv);
+		sr_sb_printf(b, uv ? "0%llo" : "%llo", (unsigned long long)uv);
 		if (r)
 			mode_render(r, uv);
 		break;
 	case PT_FLAGS:
 	case PT_ENUM:
-		fld_buf_put_u64(b, uv);
+		sr_sb_put_u64(b, uv);
 		/* O_* flags reused for pipe2/dup3/accept4 have no access mode:
 		 * 0 there is "no flags", not O_RDONLY. */
 		if (r && !(pi->ftable == FT_OPEN && uv == 0 && !fld_param_open_like(ev->rec->type)))
@@ -545,7 +528,7 @@ void fld_param_render(struct fld_ctx *c, unsigned i, struct fld_buf *b, struct f
 		break;
 	case PT_PATH:
 	case PT_STR:
-		fld_buf_put(b, (const char *)p, len);
+		sr_sb_put(b, (const char *)p, len);
 		break;
 	case PT_BYTES:
 		bytes_render(b, p, len, ARG_DATA_MAX);
@@ -589,16 +572,16 @@ int fld_param_is_res(unsigned type, int name_id)
 	return name_id >= 0 && name_id == fd_name_id && res_kind(type) == RES_FDNAMED;
 }
 
-void fld_param_res_fd_render(struct fld_ctx *c, struct fld_buf *b, struct fld_buf *r)
+void fld_param_res_fd_render(struct fld_ctx *c, struct sr_sb *b, struct sr_sb *r)
 {
 	int64_t res = c->ev->rec->res;
 	const char *e;
 
-	fld_buf_put_i64(b, res);
+	sr_sb_put_i64(b, res);
 	if (!r)
 		return;
 	if (res < 0 && (e = fld_errno_name(res)))
-		fld_buf_puts(r, e);
+		sr_sb_puts(r, e);
 	else
 		fd_resolved(c, res, r);
 }
@@ -612,7 +595,7 @@ static int hidden_in_args(const struct evt_param_info *pi, uint32_t len)
 	return (pi->flags & EP_HIDDEN) || ((pi->flags & EP_HIDE_EMPTY) && len == 0);
 }
 
-static void res_render(struct fld_ctx *c, struct fld_buf *b)
+static void res_render(struct fld_ctx *c, struct sr_sb *b)
 {
 	const struct evt_rec *rec = c->ev->rec;
 	enum res_kind k = res_kind(rec->type);
@@ -621,32 +604,32 @@ static void res_render(struct fld_ctx *c, struct fld_buf *b)
 
 	if (k == RES_NONE || (rec->flags & (EVT_RF_ENTER_ONLY | EVT_RF_NORES)))
 		return;
-	fld_buf_puts(b, k == RES_FDNAMED ? "fd=" : "res=");
+	sr_sb_puts(b, k == RES_FDNAMED ? "fd=" : "res=");
 	if (k == RES_HEX && res >= 0)
-		fld_buf_printf(b, "%llX", (unsigned long long)res);
+		sr_sb_printf(b, "%llX", (unsigned long long)res);
 	else
-		fld_buf_put_i64(b, res);
+		sr_sb_put_i64(b, res);
 	if (res < 0 && (e = fld_errno_name(res))) {
-		fld_buf_printf(b, "(%s)", e);
+		sr_sb_printf(b, "(%s)", e);
 	} else if (res >= 0 && (k == RES_FD || k == RES_FDNAMED)) {
-		struct fld_buf r;
+		struct sr_sb r;
 		char tmp[512];
-		fld_buf_init(&r, tmp, sizeof(tmp));
+		sr_sb_init(&r, tmp, sizeof(tmp));
 		fd_resolved(c, res, &r);
 		if (r.len) {
-			fld_buf_putc(b, '(');
-			fld_buf_put(b, tmp, r.len);
-			fld_buf_putc(b, ')');
+			sr_sb_putc(b, '(');
+			sr_sb_put(b, tmp, r.len);
+			sr_sb_putc(b, ')');
 		}
 	} else if (res > 0 && k == RES_PID && c->st) {
 		const struct st_thread *t = st_thread_get(c->st, (uint32_t)res);
 		if (t)
-			fld_buf_printf(b, "(%s)", t->comm);
+			sr_sb_printf(b, "(%s)", t->comm);
 	}
-	fld_buf_putc(b, ' ');
+	sr_sb_putc(b, ' ');
 }
 
-void fld_args_render(struct fld_ctx *c, struct fld_buf *b)
+void fld_args_render(struct fld_ctx *c, struct sr_sb *b)
 {
 	const struct evt *ev = c->ev;
 	const struct evt_info *info = evt_info_get(ev->rec->type);
@@ -657,18 +640,18 @@ void fld_args_render(struct fld_ctx *c, struct fld_buf *b)
 	res_render(c, b);
 	for (unsigned i = 0; i < info->nparams && i < ev->nparams; i++) {
 		const char *name = info->params[i].name;
-		struct fld_buf r;
+		struct sr_sb r;
 		if (hidden_in_args(&info->params[i], ev->plen[i]))
 			continue;
-		fld_buf_init(&r, tmp, sizeof(tmp));
-		fld_buf_puts(b, name);
-		fld_buf_putc(b, '=');
+		sr_sb_init(&r, tmp, sizeof(tmp));
+		sr_sb_puts(b, name);
+		sr_sb_putc(b, '=');
 		fld_param_render(c, i, b, &r);
 		if (r.len) {
-			fld_buf_putc(b, '(');
-			fld_buf_put(b, tmp, r.len);
-			fld_buf_putc(b, ')');
+			sr_sb_putc(b, '(');
+			sr_sb_put(b, tmp, r.len);
+			sr_sb_putc(b, ')');
 		}
-		fld_buf_putc(b, ' ');
+		sr_sb_putc(b, ' ');
 	}
 }

@@ -27,29 +27,29 @@ static const struct st_thread *ancestor(struct fld_ctx *c, const struct st_threa
 static int put_cmdline(struct fld_ctx *c, const struct st_thread *t, const char *head,
 		       struct fld_value *out)
 {
-	struct fld_buf b;
+	struct sr_sb b;
 
 	if (!head)
 		return 0;
-	fld_buf_scratch(&b, c);
-	fld_buf_puts(&b, head);
+	fld_scratch_begin(&b, c);
+	sr_sb_puts(&b, head);
 	if (t->args && t->args_len) {
-		fld_buf_putc(&b, ' ');
-		fld_buf_put_list(&b, t->args, t->args_len, ' ');
+		sr_sb_putc(&b, ' ');
+		fld_put_list(&b, t->args, t->args_len, ' ');
 	}
-	fld_buf_commit(&b, c);
+	fld_scratch_commit(&b, c);
 	return fld_set_str(out, b.p, b.len);
 }
 
 static int put_list(struct fld_ctx *c, const char *list, size_t len, struct fld_value *out)
 {
-	struct fld_buf b;
+	struct sr_sb b;
 
 	if (!list)
 		return fld_set_str(out, "", 0);
-	fld_buf_scratch(&b, c);
-	fld_buf_put_list(&b, list, len, ' ');
-	fld_buf_commit(&b, c);
+	fld_scratch_begin(&b, c);
+	fld_put_list(&b, list, len, ' ');
+	fld_scratch_commit(&b, c);
 	return fld_set_str(out, b.p, b.len);
 }
 
@@ -182,13 +182,13 @@ int fld_extract_proc(const struct fld_ref *ref, struct fld_ctx *c, struct fld_va
 		/* sysdig keeps a directory with its trailing '/' ("/root/"), and
 		 * Falco rules are written for it (proc.cwd startswith "/dev/shm/") */
 		size_t n = t->cwd ? strlen(t->cwd) : 0;
-		struct fld_buf b;
+		struct sr_sb b;
 		if (!n || t->cwd[n - 1] == '/')
 			return fld_set_cstr(out, t->cwd);
-		fld_buf_scratch(&b, c);
-		fld_buf_put(&b, t->cwd, n);
-		fld_buf_putc(&b, '/');
-		fld_buf_commit(&b, c);
+		fld_scratch_begin(&b, c);
+		sr_sb_put(&b, t->cwd, n);
+		sr_sb_putc(&b, '/');
+		fld_scratch_commit(&b, c);
 		return fld_set_str(out, b.p, b.len);
 	}
 	case FLD_ID_PROC_NTHREADS:
@@ -309,12 +309,12 @@ int fld_extract_proc(const struct fld_ref *ref, struct fld_ctx *c, struct fld_va
 			return fld_set_cstr(out, path ? path + 2 : t->cgroup);
 		}
 	case FLD_ID_THREAD_CAP_EFFECTIVE: {
-		struct fld_buf b;
+		struct sr_sb b;
 		if (!t->cap_eff)
 			return 0;
-		fld_buf_scratch(&b, c);
+		fld_scratch_begin(&b, c);
 		fld_caps_render(&b, t->cap_eff);
-		fld_buf_commit(&b, c);
+		fld_scratch_commit(&b, c);
 		return fld_set_str(out, b.p, b.len);
 	}
 	case FLD_ID_USER_UID:

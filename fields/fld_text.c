@@ -1,80 +1,9 @@
-/* fld_text.c: bounded text building in scratch space, and path helpers. */
-#include <stdarg.h>
-#include <stdio.h>
+/* fld_text.c: text built in scratch space, and path helpers. */
 #include <string.h>
 
 #include "fld_int.h"
 
-void fld_buf_init(struct fld_buf *b, char *p, size_t cap)
-{
-	b->p = p;
-	b->cap = cap;
-	b->len = 0;
-}
-
-void fld_buf_put(struct fld_buf *b, const char *s, size_t n)
-{
-	size_t room = b->cap - b->len;
-
-	if (n > room)
-		n = room;
-	if (n) {
-		memcpy(b->p + b->len, s, n);
-		b->len += n;
-	}
-}
-
-void fld_buf_puts(struct fld_buf *b, const char *s)
-{
-	fld_buf_put(b, s, strlen(s));
-}
-
-void fld_buf_putc(struct fld_buf *b, char ch)
-{
-	if (b->len < b->cap)
-		b->p[b->len++] = ch;
-}
-
-void fld_buf_printf(struct fld_buf *b, const char *fmt, ...)
-{
-	size_t room = b->cap - b->len;
-	va_list ap;
-	int n;
-
-	if (!room)
-		return;
-	/* vsnprintf needs room for its NUL: format into the tail, keep the text. */
-	va_start(ap, fmt);
-	n = vsnprintf(b->p + b->len, room, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	b->len += (size_t)n < room ? (size_t)n : room - 1;
-}
-
-void fld_buf_put_u64(struct fld_buf *b, uint64_t v)
-{
-	char tmp[24];
-	size_t n = sizeof(tmp);
-
-	do {
-		tmp[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	fld_buf_put(b, tmp + n, sizeof(tmp) - n);
-}
-
-void fld_buf_put_i64(struct fld_buf *b, int64_t v)
-{
-	if (v < 0) {
-		fld_buf_putc(b, '-');
-		fld_buf_put_u64(b, (uint64_t)0 - (uint64_t)v);
-	} else {
-		fld_buf_put_u64(b, (uint64_t)v);
-	}
-}
-
-void fld_buf_put_list(struct fld_buf *b, const char *list, size_t len, char sep)
+void fld_put_list(struct sr_sb *b, const char *list, size_t len, char sep)
 {
 	size_t i = 0;
 	int first = 1;
@@ -86,14 +15,14 @@ void fld_buf_put_list(struct fld_buf *b, const char *list, size_t len, char sep)
 		const char *end = memchr(item, 0, len - i);
 		size_t n = end ? (size_t)(end - item) : len - i;
 		if (!first)
-			fld_buf_putc(b, sep);
-		fld_buf_put(b, item, n);
+			sr_sb_putc(b, sep);
+		sr_sb_put(b, item, n);
 		first = 0;
 		i += n + 1;
 	}
 }
 
-void fld_buf_scratch(struct fld_buf *b, struct fld_ctx *c)
+void fld_scratch_begin(struct sr_sb *b, struct fld_ctx *c)
 {
 	size_t half = FLD_SCRATCH_HALF, used = c->scratch_used;
 	size_t base = used >= half ? half : 0;
@@ -103,16 +32,16 @@ void fld_buf_scratch(struct fld_buf *b, struct fld_ctx *c)
 		used = base ? 0 : half;
 		base = used;
 	}
-	fld_buf_init(b, c->scratch + used, base + half - used);
+	sr_sb_init(b, c->scratch + used, base + half - used);
 	c->scratch_used = used;
 }
 
-void fld_buf_commit(struct fld_buf *b, struct fld_ctx *c)
+void fld_scratch_commit(struct sr_sb *b, struct fld_ctx *c)
 {
 	c->scratch_used = (size_t)(b->p - c->scratch) + b->len;
 }
 
-void fld_path_join(struct fld_buf *b, const char *dir, const char *path, size_t plen)
+void fld_path_join(struct sr_sb *b, const char *dir, const char *path, size_t plen)
 {
 	size_t start = b->len;
 	const char *srcs[2];
@@ -132,11 +61,11 @@ void fld_path_join(struct fld_buf *b, const char *dir, const char *path, size_t 
 	}
 	if (srcs[0][0] != '/' || lens[0] == 0) {
 		/* Relative to an unknown directory: keep it as written. */
-		fld_buf_put(b, path, plen);
+		sr_sb_put(b, path, plen);
 		return;
 	}
 	/* Walk components of both parts, resolving "." and ".." lexically. */
-	fld_buf_putc(b, '/');
+	sr_sb_putc(b, '/');
 	for (int s = 0; s < nsrc; s++) {
 		const char *p = srcs[s];
 		size_t n = lens[s], i = 0;
@@ -149,14 +78,17 @@ void fld_path_join(struct fld_buf *b, const char *dir, const char *path, size_t 
 				/* skip */
 			} else if (cl == 2 && p[i] == '.' && p[i + 1] == '.') {
 				/* Drop the last component, never above the root. */
-				while (b->len > start + 1 && b->p[b->len - 1] != '/')
-					b->len--;
-				if (b->len > start + 1)
-					b->len--;
+				size_t keep = b->len;
+
+				while (keep > start + 1 && b->p[keep - 1] != '/')
+					keep--;
+				if (keep > start + 1)
+					keep--;
+				sr_sb_setlen(b, keep);
 			} else {
 				if (b->len > start + 1)
-					fld_buf_putc(b, '/');
-				fld_buf_put(b, p + i, cl);
+					sr_sb_putc(b, '/');
+				sr_sb_put(b, p + i, cl);
 			}
 			i = j + 1;
 		}

@@ -8,27 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/sr_sb.h"
 #include "flt_ast.h"
 #include "flt_int.h"
-
-struct out {
-	char *buf;
-	size_t cap, len;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-	if (o->len < o->cap) {
-		size_t room = o->cap - o->len;
-		memcpy(o->buf + o->len, s, n < room ? n : room);
-	}
-	o->len += n;
-}
-
-static void puts_(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
 
 static int bare_ok(const char *s, size_t n)
 {
@@ -45,74 +27,72 @@ static int bare_ok(const char *s, size_t n)
 }
 
 /* Double-quoted with escapes: reads back as exactly these bytes. */
-static void put_quoted(struct out *o, const char *s, size_t n)
+static void put_quoted(struct sr_sb *o, const char *s, size_t n)
 {
-	put(o, "\"", 1);
+	sr_sb_put(o, "\"", 1);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		char esc[8];
 		switch (c) {
 		case '\\':
-			puts_(o, "\\\\");
+			sr_sb_puts(o, "\\\\");
 			break;
 		case '"':
-			puts_(o, "\\\"");
+			sr_sb_puts(o, "\\\"");
 			break;
 		case '\n':
-			puts_(o, "\\n");
+			sr_sb_puts(o, "\\n");
 			break;
 		case '\t':
-			puts_(o, "\\t");
+			sr_sb_puts(o, "\\t");
 			break;
 		case '\r':
-			puts_(o, "\\r");
+			sr_sb_puts(o, "\\r");
 			break;
 		case '\b':
-			puts_(o, "\\b");
+			sr_sb_puts(o, "\\b");
 			break;
 		case '\f':
-			puts_(o, "\\f");
+			sr_sb_puts(o, "\\f");
 			break;
 		default:
 			if (c < ' ' || c == 0x7f) {
-				snprintf(esc, sizeof(esc), "\\x%02x", c);
-				puts_(o, esc);
+				sr_sb_printf(o, "\\x%02x", c);
 			} else {
-				put(o, (const char *)&s[i], 1);
+				sr_sb_put(o, (const char *)&s[i], 1);
 			}
 		}
 	}
-	put(o, "\"", 1);
+	sr_sb_put(o, "\"", 1);
 }
 
-static void put_value(struct out *o, const struct flt_value *v, int in_list)
+static void put_value(struct sr_sb *o, const struct flt_value *v, int in_list)
 {
 	/* inside a list an identifier-looking word stays bare as written: list
 	 * names were spliced at parse time, what remains is a plain value */
 	(void)in_list;
 	if (bare_ok(v->text, v->len))
-		put(o, v->text, v->len);
+		sr_sb_put(o, v->text, v->len);
 	else
 		put_quoted(o, v->text, v->len);
 }
 
 size_t flt_value_print(const struct flt_value *v, char *buf, size_t cap)
 {
-	struct out o = {buf, cap, 0};
+	struct sr_sb o;
+
+	sr_sb_init(&o, buf, cap);
 	put_value(&o, v, 0);
-	if (cap)
-		buf[o.len < cap ? o.len : cap - 1] = '\0';
-	return o.len;
+	return o.want; /* what it needs, so callers learn the size */
 }
 
-static void put_expr(struct out *o, const struct flt_expr *e)
+static void put_expr(struct sr_sb *o, const struct flt_expr *e)
 {
 	if (e->tr == FLT_TR_NONE) {
 		const char *f = e->field ? e->field : "?";
 		const char *br = strchr(f, '[');
 		size_t n = strlen(f);
 		if (!br || n < 2 || f[n - 1] != ']') {
-			puts_(o, f);
+			sr_sb_puts(o, f);
 			return;
 		}
 		/* the argument as the lexer reads it back: bare when it can be */
@@ -123,66 +103,66 @@ static void put_expr(struct out *o, const struct flt_expr *e)
 			unsigned char c = (unsigned char)arg[i];
 			bare = c > ' ' && c < 0x7f && !strchr("[]\"'", c);
 		}
-		put(o, f, (size_t)(arg - f));
+		sr_sb_put(o, f, (size_t)(arg - f));
 		if (bare)
-			put(o, arg, alen);
+			sr_sb_put(o, arg, alen);
 		else
 			put_quoted(o, arg, alen);
-		put(o, "]", 1);
+		sr_sb_put(o, "]", 1);
 		return;
 	}
-	puts_(o, flt_tr_name(e->tr));
-	put(o, "(", 1);
+	sr_sb_puts(o, flt_tr_name(e->tr));
+	sr_sb_put(o, "(", 1);
 	if (e->arg)
 		put_expr(o, e->arg);
-	put(o, ")", 1);
+	sr_sb_put(o, ")", 1);
 }
 
-static void put_node(struct out *o, const struct flt_node *n)
+static void put_node(struct sr_sb *o, const struct flt_node *n)
 {
 	switch (n->kind) {
 	case FLT_N_AND:
 	case FLT_N_OR:
-		put(o, "(", 1);
+		sr_sb_put(o, "(", 1);
 		for (size_t i = 0; i < n->nkids; i++) {
 			if (i)
-				puts_(o, n->kind == FLT_N_AND ? " and " : " or ");
+				sr_sb_puts(o, n->kind == FLT_N_AND ? " and " : " or ");
 			put_node(o, n->kids[i]);
 		}
-		put(o, ")", 1);
+		sr_sb_put(o, ")", 1);
 		break;
 	case FLT_N_NOT:
-		puts_(o, "(not ");
+		sr_sb_puts(o, "(not ");
 		put_node(o, n->kids[0]);
-		put(o, ")", 1);
+		sr_sb_put(o, ")", 1);
 		break;
 	case FLT_N_BOOL:
-		puts_(o, n->bval ? "true" : "false");
+		sr_sb_puts(o, n->bval ? "true" : "false");
 		break;
 	case FLT_N_CMP:
 		put_expr(o, n->lhs);
-		put(o, " ", 1);
-		puts_(o, flt_op_name(n->op));
+		sr_sb_put(o, " ", 1);
+		sr_sb_puts(o, flt_op_name(n->op));
 		switch (n->rhs_kind) {
 		case FLT_RHS_NONE:
 			break;
 		case FLT_RHS_VALUE:
-			put(o, " ", 1);
+			sr_sb_put(o, " ", 1);
 			put_value(o, &n->vals[0], 0);
 			break;
 		case FLT_RHS_LIST:
-			puts_(o, " (");
+			sr_sb_puts(o, " (");
 			for (size_t i = 0; i < n->nvals; i++) {
 				if (i)
-					puts_(o, ", ");
+					sr_sb_puts(o, ", ");
 				put_value(o, &n->vals[i], 1);
 			}
-			put(o, ")", 1);
+			sr_sb_put(o, ")", 1);
 			break;
 		case FLT_RHS_FIELD:
-			puts_(o, " val(");
+			sr_sb_puts(o, " val(");
 			put_expr(o, n->rhs_field);
-			put(o, ")", 1);
+			sr_sb_put(o, ")", 1);
 			break;
 		}
 		break;
@@ -191,12 +171,12 @@ static void put_node(struct out *o, const struct flt_node *n)
 
 size_t flt_node_print(const struct flt_node *n, char *buf, size_t cap)
 {
-	struct out o = {buf, cap, 0};
+	struct sr_sb o;
+
+	sr_sb_init(&o, buf, cap);
 	if (n)
 		put_node(&o, n);
-	if (cap)
-		buf[o.len < cap ? o.len : cap - 1] = '\0';
-	return o.len;
+	return o.want; /* what it needs, so callers learn the size */
 }
 
 void flt_error_print(FILE *out, const char *file, const char *src, const struct sr_err *err)

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/sr_sb.h"
+
 static int add_list(struct evt_builder *b, const char *s, size_t len)
 {
 	return evt_builder_add(b, s ? s : "", s ? len : 0);
@@ -33,14 +35,13 @@ int evt_container_add(struct evt_builder *b, const struct evt_container *d)
 	return rc;
 }
 
+/* s[0..n) into dst, cut to fit and NUL-terminated. */
 static void put(char *dst, size_t cap, const char *s, size_t n)
 {
-	if (!cap)
-		return;
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
+	struct sr_sb b;
+
+	sr_sb_init(&b, dst, cap);
+	sr_sb_put(&b, s, n);
 }
 
 void evt_container_split_image(const char *image, char *repo, char *tag, char *digest, size_t cap)

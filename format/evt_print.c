@@ -3,60 +3,12 @@
 
 #include <arpa/inet.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/sr_sb.h"
 #include "evt_sock.h"
 #include "evt_sysnr.h"
-
-/* Output that counts what it would have written, so callers learn the size. */
-struct pbuf {
-	char *p;
-	size_t cap, len;
-};
-
-static void put_mem(struct pbuf *b, const char *s, size_t n)
-{
-	if (b->len < b->cap) {
-		size_t room = b->cap - b->len;
-
-		memcpy(b->p + b->len, s, n < room ? n : room);
-	}
-	b->len += n;
-}
-
-static void put_s(struct pbuf *b, const char *s)
-{
-	put_mem(b, s, strlen(s));
-}
-
-static void put_c(struct pbuf *b, char c)
-{
-	put_mem(b, &c, 1);
-}
-
-static void put_f(struct pbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put_f(struct pbuf *b, const char *fmt, ...)
-{
-	char tmp[96];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		put_mem(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
-}
-
-static size_t finish(struct pbuf *b)
-{
-	if (b->cap)
-		b->p[b->len < b->cap ? b->len : b->cap - 1] = '\0';
-	return b->len;
-}
 
 /* Low bits that hold a number rather than flags, per table. */
 static uint64_t field_mask(enum evt_ftable t)
@@ -75,7 +27,7 @@ static uint64_t field_mask(enum evt_ftable t)
 	}
 }
 
-static void flag_names(struct pbuf *b, enum evt_ftable t, int is_enum, uint64_t v)
+static void flag_names(struct sr_sb *b, enum evt_ftable t, int is_enum, uint64_t v)
 {
 	size_t n;
 	const struct evt_flag_name *tab = evt_ftable_get(t, &n);
@@ -87,7 +39,7 @@ static void flag_names(struct pbuf *b, enum evt_ftable t, int is_enum, uint64_t 
 	if (is_enum) {
 		for (size_t i = 0; i < n; i++)
 			if (tab[i].value == v) {
-				put_s(b, tab[i].name);
+				sr_sb_puts(b, tab[i].name);
 				return;
 			}
 		return;
@@ -95,7 +47,7 @@ static void flag_names(struct pbuf *b, enum evt_ftable t, int is_enum, uint64_t 
 	if (mask) {
 		for (size_t i = 0; i < n; i++)
 			if ((tab[i].value & ~mask) == 0 && tab[i].value == (v & mask)) {
-				put_s(b, tab[i].name);
+				sr_sb_puts(b, tab[i].name);
 				first = 0;
 				break;
 			}
@@ -111,8 +63,8 @@ static void flag_names(struct pbuf *b, enum evt_ftable t, int is_enum, uint64_t 
 		/* consume the bits so a multi-bit name does not repeat its parts */
 		if ((rest & f) == f) {
 			if (!first)
-				put_c(b, '|');
-			put_s(b, tab[i].name);
+				sr_sb_putc(b, '|');
+			sr_sb_puts(b, tab[i].name);
 			first = 0;
 			rest &= ~f;
 		}
@@ -120,44 +72,46 @@ static void flag_names(struct pbuf *b, enum evt_ftable t, int is_enum, uint64_t 
 	if (first && v == 0 && !mask)
 		for (size_t i = 0; i < n; i++)
 			if (tab[i].value == 0) {
-				put_s(b, tab[i].name);
+				sr_sb_puts(b, tab[i].name);
 				break;
 			}
 }
 
 size_t evt_print_flag_names(enum evt_ftable t, int is_enum, uint64_t v, char *buf, size_t cap)
 {
-	struct pbuf b = {buf, cap, 0};
+	struct sr_sb b;
 
+	sr_sb_init(&b, buf, cap);
 	flag_names(&b, t, is_enum, v);
-	return finish(&b);
+	return b.want; /* what it needs, so callers learn the size */
 }
 
-static void flags_value(struct pbuf *b, enum evt_ftable t, int is_enum, uint64_t v)
+static void flags_value(struct sr_sb *b, enum evt_ftable t, int is_enum, uint64_t v)
 {
 	size_t mark;
 
-	put_f(b, "%" PRIu64, v);
-	put_c(b, '(');
-	mark = b->len;
+	sr_sb_printf(b, "%" PRIu64, v);
+	sr_sb_putc(b, '(');
+	mark = b->want;
 	flag_names(b, t, is_enum, v);
-	if (b->len == mark)
-		b->len--; /* no name: the bare number, as sysdig prints sig=0 */
+	if (b->want == mark)
+		sr_sb_drop(b, 1); /* no name: the bare number, as sysdig prints sig=0 */
 	else
-		put_c(b, ')');
+		sr_sb_putc(b, ')');
 }
 
 size_t evt_print_flags(enum evt_ftable t, int is_enum, uint64_t v, char *buf, size_t cap)
 {
-	struct pbuf b = {buf, cap, 0};
+	struct sr_sb b;
 
+	sr_sb_init(&b, buf, cap);
 	flags_value(&b, t, is_enum, v);
-	return finish(&b);
+	return b.want; /* what it needs, so callers learn the size */
 }
 
 /* Text: control characters become '.'; when bytes_mode, anything outside
  * printable ASCII does (sysdig's rendering of buffers and argv/env). */
-static void text(struct pbuf *b, const uint8_t *p, size_t n, int bytes_mode, size_t max)
+static void text(struct sr_sb *b, const uint8_t *p, size_t n, int bytes_mode, size_t max)
 {
 	size_t lim = max && n > max ? max : n;
 
@@ -166,48 +120,48 @@ static void text(struct pbuf *b, const uint8_t *p, size_t n, int bytes_mode, siz
 
 		if (c < 0x20 || c == 0x7f || (bytes_mode && c >= 0x80))
 			c = '.';
-		put_c(b, (char)c);
+		sr_sb_putc(b, (char)c);
 	}
 	if (lim < n)
-		put_s(b, "...");
+		sr_sb_puts(b, "...");
 }
 
-static void ip_port(struct pbuf *b, int fam, const uint8_t *addr, uint16_t port)
+static void ip_port(struct sr_sb *b, int fam, const uint8_t *addr, uint16_t port)
 {
 	char s[INET6_ADDRSTRLEN];
 
 	if (!inet_ntop(fam, addr, s, sizeof(s)))
 		snprintf(s, sizeof(s), "?");
-	put_f(b, "%s:%u", s, port);
+	sr_sb_printf(b, "%s:%u", s, port);
 }
 
-static void unix_path(struct pbuf *b, const uint8_t *p, size_t n)
+static void unix_path(struct sr_sb *b, const uint8_t *p, size_t n)
 {
 	/* abstract sockets start with a NUL: shown as '@', like ss and netstat */
 	if (n && p[0] == 0) {
-		put_c(b, '@');
+		sr_sb_putc(b, '@');
 		p++;
 		n--;
 	}
 	text(b, p, strnlen((const char *)p, n), 0, 0);
 }
 
-static void family_name(struct pbuf *b, uint8_t fam)
+static void family_name(struct sr_sb *b, uint8_t fam)
 {
 	char name[32];
 
 	if (evt_print_flag_names(FT_AF, 1, fam, name, sizeof(name)) && name[0])
-		put_s(b, name);
+		sr_sb_puts(b, name);
 	else
-		put_f(b, "family %u", fam);
+		sr_sb_printf(b, "family %u", fam);
 }
 
-static void sockaddr_text(struct pbuf *b, const uint8_t *p, size_t n)
+static void sockaddr_text(struct sr_sb *b, const uint8_t *p, size_t n)
 {
 	struct evt_sock s;
 
 	if (!n)
-		put_s(b, "NULL");
+		sr_sb_puts(b, "NULL");
 	else if (evt_sockaddr_decode(p, n, &s))
 		family_name(b, p[0]);
 	else if (s.family == AF_UNIX)
@@ -216,23 +170,23 @@ static void sockaddr_text(struct pbuf *b, const uint8_t *p, size_t n)
 		ip_port(b, s.family, s.lip, s.lport);
 }
 
-static void socktuple_text(struct pbuf *b, const uint8_t *p, size_t n)
+static void socktuple_text(struct sr_sb *b, const uint8_t *p, size_t n)
 {
 	struct evt_sock s;
 
 	if (!n) {
-		put_s(b, "NULL");
+		sr_sb_puts(b, "NULL");
 	} else if (evt_socktuple_decode(p, n, &s)) {
 		family_name(b, p[0]);
 	} else if (s.family == AF_UNIX) {
-		put_f(b, "%" PRIx64 "->%" PRIx64, s.lino, s.rino);
+		sr_sb_printf(b, "%" PRIx64 "->%" PRIx64, s.lino, s.rino);
 		if (s.path_len) {
-			put_c(b, ' ');
+			sr_sb_putc(b, ' ');
 			unix_path(b, s.path, s.path_len);
 		}
 	} else {
 		ip_port(b, s.family, s.lip, s.lport);
-		put_s(b, "->");
+		sr_sb_puts(b, "->");
 		ip_port(b, s.family, s.rip, s.rport);
 	}
 }
@@ -242,7 +196,7 @@ static int int_width_ok(uint32_t len)
 	return len == 1 || len == 2 || len == 4 || len == 8;
 }
 
-static void param_value(struct pbuf *b, const struct evt *ev, unsigned i,
+static void param_value(struct sr_sb *b, const struct evt *ev, unsigned i,
 			const struct evt_param_info *pi, size_t max)
 {
 	const uint8_t *p = ev->p[i];
@@ -270,28 +224,28 @@ static void param_value(struct pbuf *b, const struct evt *ev, unsigned i,
 	}
 	/* integers: 1, 2, 4 or 8 bytes; anything else is shown as missing */
 	if (!int_width_ok(n)) {
-		put_s(b, "NULL");
+		sr_sb_puts(b, "NULL");
 		return;
 	}
 	switch (t) {
 	case PT_INT:
 	case PT_PID:
-		put_f(b, "%" PRId64, evt_param_s64(ev, i));
+		sr_sb_printf(b, "%" PRId64, evt_param_s64(ev, i));
 		break;
 	case PT_FD: {
 		int64_t fd = evt_param_s64(ev, i);
 
-		put_f(b, "%" PRId64, fd);
+		sr_sb_printf(b, "%" PRId64, fd);
 		if (fd == -100)
-			put_s(b, "(AT_FDCWD)");
+			sr_sb_puts(b, "(AT_FDCWD)");
 		break;
 	}
 	case PT_HEX:
-		put_f(b, "%" PRIX64, evt_param_u64(ev, i));
+		sr_sb_printf(b, "%" PRIX64, evt_param_u64(ev, i));
 		break;
 	case PT_MODE:
 		/* octal with a leading 0, as sysdig: mode=0644, mode=0 */
-		put_f(b, "%#" PRIo64, evt_param_u64(ev, i));
+		sr_sb_printf(b, "%#" PRIo64, evt_param_u64(ev, i));
 		break;
 	case PT_FLAGS:
 	case PT_ENUM:
@@ -301,13 +255,13 @@ static void param_value(struct pbuf *b, const struct evt *ev, unsigned i,
 		uint64_t nr = evt_param_u64(ev, i);
 		const char *name = evt_sysnr_name(nr);
 
-		put_f(b, "%" PRIu64, nr);
+		sr_sb_printf(b, "%" PRIu64, nr);
 		if (name)
-			put_f(b, "(%s)", name);
+			sr_sb_printf(b, "(%s)", name);
 		break;
 	}
 	default: /* PT_UINT, PT_UID, PT_GID, PT_ABSTIME */
-		put_f(b, "%" PRIu64, evt_param_u64(ev, i));
+		sr_sb_printf(b, "%" PRIu64, evt_param_u64(ev, i));
 		break;
 	}
 }
@@ -315,35 +269,37 @@ static void param_value(struct pbuf *b, const struct evt *ev, unsigned i,
 size_t evt_print_param(const struct evt *ev, unsigned i, const struct evt_print_opts *o, char *buf,
 		       size_t cap)
 {
-	struct pbuf b = {buf, cap, 0};
+	struct sr_sb b;
 	const struct evt_info *info = evt_info_get(ev->rec->type);
 
+	sr_sb_init(&b, buf, cap);
 	if (i < ev->nparams)
 		param_value(&b, ev, i, info && i < info->nparams ? &info->params[i] : NULL,
 			    o ? o->max_str : 0);
-	return finish(&b);
+	return b.want; /* what it needs, so callers learn the size */
 }
 
 size_t evt_print_args(const struct evt *ev, const struct evt_print_opts *o, char *buf, size_t cap)
 {
-	struct pbuf b = {buf, cap, 0};
+	struct sr_sb b;
 	const struct evt_info *info = evt_info_get(ev->rec->type);
 
+	sr_sb_init(&b, buf, cap);
 	for (unsigned i = 0; i < ev->nparams; i++) {
 		const struct evt_param_info *pi =
 		    info && i < info->nparams ? &info->params[i] : NULL;
 
 		if (i)
-			put_c(&b, ' ');
+			sr_sb_putc(&b, ' ');
 		/* parameters beyond the schema (a newer recorder) keep a positional name */
 		if (pi)
-			put_s(&b, pi->name);
+			sr_sb_puts(&b, pi->name);
 		else
-			put_f(&b, "p%u", i);
-		put_c(&b, '=');
+			sr_sb_printf(&b, "p%u", i);
+		sr_sb_putc(&b, '=');
 		param_value(&b, ev, i, pi, o ? o->max_str : 0);
 	}
-	return finish(&b);
+	return b.want; /* what it needs, so callers learn the size */
 }
 
 /* ---- JSON ---- */
@@ -391,102 +347,103 @@ static int json_plain(uint8_t c)
 /* The n bytes at p as a JSON string (see evt_print_json_string). Escapes
  * are written as cJSON writes them (short forms, lowercase \u00xx) so that
  * the text of `events -j` did not move when this became its renderer. */
-static void json_str(struct pbuf *b, const uint8_t *p, size_t n, int bytes)
+static void json_str(struct sr_sb *b, const uint8_t *p, size_t n, int bytes)
 {
-	put_c(b, '"');
+	sr_sb_putc(b, '"');
 	for (size_t i = 0; i < n;) {
 		size_t run = i, len;
 		uint8_t c;
 
 		while (run < n && json_plain(p[run]))
 			run++;
-		put_mem(b, (const char *)p + i, run - i);
+		sr_sb_put(b, (const char *)p + i, run - i);
 		if (run == n)
 			break;
 		i = run;
 		c = p[i];
 		len = utf8_len(p + i, n - i);
 		if (len > 1) {
-			put_mem(b, (const char *)p + i, len);
+			sr_sb_put(b, (const char *)p + i, len);
 			i += len;
 			continue;
 		}
 		i++;
 		if (bytes && (len == 0 || c < 0x20 || c == 0x7f)) {
-			put_c(b, '.');
+			sr_sb_putc(b, '.');
 		} else if (c == '"' || c == '\\') {
-			put_c(b, '\\');
-			put_c(b, (char)c);
+			sr_sb_putc(b, '\\');
+			sr_sb_putc(b, (char)c);
 		} else if (c == '\b') {
-			put_s(b, "\\b");
+			sr_sb_puts(b, "\\b");
 		} else if (c == '\f') {
-			put_s(b, "\\f");
+			sr_sb_puts(b, "\\f");
 		} else if (c == '\n') {
-			put_s(b, "\\n");
+			sr_sb_puts(b, "\\n");
 		} else if (c == '\r') {
-			put_s(b, "\\r");
+			sr_sb_puts(b, "\\r");
 		} else if (c == '\t') {
-			put_s(b, "\\t");
+			sr_sb_puts(b, "\\t");
 		} else if (c < 0x20 || len == 0) {
 			/* a control character, or a byte outside UTF-8: its value
 			 * as a code point */
-			put_f(b, "\\u%04x", c);
+			sr_sb_printf(b, "\\u%04x", c);
 		} else {
-			put_c(b, (char)c); /* DEL: legal as is in JSON text */
+			sr_sb_putc(b, (char)c); /* DEL: legal as is in JSON text */
 		}
 	}
-	put_c(b, '"');
+	sr_sb_putc(b, '"');
 }
 
 size_t evt_print_json_string(const void *p, size_t n, int bytes, char *buf, size_t cap)
 {
-	struct pbuf b = {buf, cap, 0};
+	struct sr_sb b;
 
+	sr_sb_init(&b, buf, cap);
 	json_str(&b, p, n, bytes);
-	return finish(&b);
+	return b.want; /* what it needs, so callers learn the size */
 }
 
 /* NUL-separated strings (argv, env) as an array; a final NUL ends the last
  * string rather than starting an empty one. */
-static void json_strarray(struct pbuf *b, const uint8_t *p, size_t n)
+static void json_strarray(struct sr_sb *b, const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 
-	put_c(b, '[');
+	sr_sb_putc(b, '[');
 	while (i < n) {
 		size_t l = strnlen((const char *)p + i, n - i);
 
 		if (i)
-			put_c(b, ',');
+			sr_sb_putc(b, ',');
 		json_str(b, p + i, l, 1);
 		i += l + 1;
 	}
-	put_c(b, ']');
+	sr_sb_putc(b, ']');
 }
 
 /* "ip:port" or "ip:port->ip:port"; a unix socket as its path (a tuple's
  * two inode numbers left out); null when empty, too short for its family,
  * or of a family without a text form. */
-static void json_sock(struct pbuf *b, const uint8_t *p, size_t n, int tuple)
+static void json_sock(struct sr_sb *b, const uint8_t *p, size_t n, int tuple)
 {
 	struct evt_sock s;
 
 	if (tuple ? evt_socktuple_decode(p, n, &s) : evt_sockaddr_decode(p, n, &s)) {
-		put_s(b, "null");
+		sr_sb_puts(b, "null");
 	} else if (s.family == AF_UNIX) {
 		json_str(b, s.path, s.path_len, 1);
 	} else {
-		put_c(b, '"');
+		sr_sb_putc(b, '"');
 		ip_port(b, s.family, s.lip, s.lport);
 		if (tuple) {
-			put_s(b, "->");
+			sr_sb_puts(b, "->");
 			ip_port(b, s.family, s.rip, s.rport);
 		}
-		put_c(b, '"');
+		sr_sb_putc(b, '"');
 	}
 }
 
-static void json_value(struct pbuf *b, const struct evt *ev, unsigned i, enum evt_ptype t)
+static void json_value(struct sr_sb *b, const struct evt *ev, unsigned i, enum evt_ptype t)
 {
 	const uint8_t *p = ev->p[i];
 	uint32_t n = ev->plen[i];
@@ -511,19 +468,20 @@ static void json_value(struct pbuf *b, const struct evt *ev, unsigned i, enum ev
 		break;
 	}
 	if (!int_width_ok(n))
-		put_s(b, "null"); /* no value: 0 would be a made-up one */
+		sr_sb_puts(b, "null"); /* no value: 0 would be a made-up one */
 	else if (t == PT_INT || t == PT_PID || t == PT_FD)
-		put_f(b, "%" PRId64, evt_param_s64(ev, i));
+		sr_sb_printf(b, "%" PRId64, evt_param_s64(ev, i));
 	else
-		put_f(b, "%" PRIu64, evt_param_u64(ev, i));
+		sr_sb_printf(b, "%" PRIu64, evt_param_u64(ev, i));
 }
 
 size_t evt_print_json_params(const struct evt *ev, char *buf, size_t cap)
 {
-	struct pbuf b = {buf, cap, 0};
+	struct sr_sb b;
 	const struct evt_info *info = evt_info_get(ev->rec->type);
 
-	put_c(&b, '{');
+	sr_sb_init(&b, buf, cap);
+	sr_sb_putc(&b, '{');
 	/* Parameters a record does not carry (a shorter variant of the event)
 	 * are left out rather than shown as null; ones beyond the schema have
 	 * no name to show. */
@@ -531,11 +489,11 @@ size_t evt_print_json_params(const struct evt *ev, char *buf, size_t cap)
 		const struct evt_param_info *pi = &info->params[i];
 
 		if (i)
-			put_c(&b, ',');
+			sr_sb_putc(&b, ',');
 		json_str(&b, (const uint8_t *)pi->name, strlen(pi->name), 0);
-		put_c(&b, ':');
+		sr_sb_putc(&b, ':');
 		json_value(&b, ev, i, pi->type);
 	}
-	put_c(&b, '}');
-	return finish(&b);
+	sr_sb_putc(&b, '}');
+	return b.want; /* what it needs, so callers learn the size */
 }

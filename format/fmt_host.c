@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../common/sr_buf.h"
+#include "../common/sr_sb.h"
 #include "../common/sr_err.h"
 #include "../common/sr_hash.h"
 #include "../common/sr_version.h"
@@ -23,15 +23,14 @@ static uint64_t clock_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Copies at most scap source bytes and always terminates dst. */
+/* Copies at most scap source bytes, up to a NUL (the visible text), cut to
+ * fit and always terminated. */
 static void copy_str(char *dst, size_t cap, const char *src, size_t scap)
 {
-	size_t n = strnlen(src, scap);
+	struct sr_sb b;
 
-	if (n > cap - 1)
-		n = cap - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	sr_sb_init(&b, dst, cap);
+	sr_sb_put(&b, src, strnlen(src, scap));
 }
 
 void fmt_host_info_local(struct fmt_host_info *h)
@@ -65,34 +64,18 @@ void fmt_host_info_local(struct fmt_host_info *h)
 
 /* ---- TLV encoding ---- */
 
-struct tlv_buf {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-static int buf_reserve(struct tlv_buf *b, size_t add)
+static int tlv_put(struct sr_sb *b, uint16_t tag, const void *data, uint32_t len)
 {
-	if (sr_grow(&b->p, &b->cap, b->len + add, 1024))
-		return SR_ENOMEM;
-	memset(b->p + b->len, 0, add);
-	return 0;
+	static const uint8_t zeros[FMT_REC_ALIGN];
+	uint8_t head[8] = {0};
+
+	memcpy(head, &tag, 2);
+	memcpy(head + 4, &len, 4);
+	return sr_sb_put(b, head, 8) | sr_sb_put(b, data, len) |
+	       sr_sb_put(b, zeros, fmt_rec_padded(len) - len);
 }
 
-static int tlv_put(struct tlv_buf *b, uint16_t tag, const void *data, uint32_t len)
-{
-	size_t add = 8 + fmt_rec_padded(len);
-
-	if (buf_reserve(b, add))
-		return SR_ENOMEM;
-	memcpy(b->p + b->len, &tag, 2);
-	memcpy(b->p + b->len + 4, &len, 4);
-	if (len)
-		memcpy(b->p + b->len + 8, data, len);
-	b->len += add;
-	return 0;
-}
-
-static int tlv_str(struct tlv_buf *b, uint16_t tag, const char *s, size_t cap)
+static int tlv_str(struct sr_sb *b, uint16_t tag, const char *s, size_t cap)
 {
 	size_t n = strnlen(s, cap);
 
@@ -103,15 +86,14 @@ static int tlv_str(struct tlv_buf *b, uint16_t tag, const char *s, size_t cap)
 
 int fmt_header_build(const struct fmt_host_info *h, uint8_t **out, size_t *len)
 {
-	struct tlv_buf b = {0};
+	struct sr_sb b = {0};
 	struct fmt_file_hdr fh;
 	uint32_t crc;
 	int rc = 0;
 
 	memset(&fh, 0, sizeof(fh));
 	/* The fixed part goes first; it is filled once hdr_len is known. */
-	rc |= buf_reserve(&b, sizeof(fh));
-	b.len = sizeof(fh);
+	rc |= sr_sb_put(&b, &fh, sizeof(fh));
 	rc |= tlv_str(&b, FMT_META_HOSTNAME, h->hostname, sizeof(h->hostname));
 	rc |= tlv_str(&b, FMT_META_KERNEL, h->kernel, sizeof(h->kernel));
 	rc |= tlv_str(&b, FMT_META_MACHINE, h->machine, sizeof(h->machine));
@@ -129,9 +111,9 @@ int fmt_header_build(const struct fmt_host_info *h, uint8_t **out, size_t *len)
 	if (h->has_sign_key)
 		rc |= tlv_put(&b, FMT_META_SIGN_KEY, h->sign_pub, sizeof(h->sign_pub));
 	rc |= tlv_put(&b, FMT_META_END, NULL, 0);
-	rc |= buf_reserve(&b, 4); /* the crc */
+	rc |= sr_sb_reserve(&b, 4); /* the crc */
 	if (rc) {
-		free(b.p);
+		sr_sb_free(&b);
 		return SR_ENOMEM;
 	}
 	memcpy(fh.magic, FMT_MAGIC, 8);
@@ -139,20 +121,11 @@ int fmt_header_build(const struct fmt_host_info *h, uint8_t **out, size_t *len)
 	fh.minor = FMT_MINOR;
 	fh.hdr_len = (uint32_t)(b.len + 4);
 	memcpy(b.p, &fh, sizeof(fh));
-	crc = sr_crc32c(0, b.p, b.len);
-	memcpy(b.p + b.len, &crc, 4);
-	*out = b.p;
-	*len = b.len + 4;
+	crc = sr_crc32c(0, sr_sb_bytes(&b), b.len);
+	sr_sb_put(&b, &crc, 4); /* reserved above: cannot fail */
+	*len = b.len;
+	*out = (uint8_t *)sr_sb_take(&b);
 	return 0;
-}
-
-static void meta_text(char *dst, size_t cap, const uint8_t *v, uint32_t len)
-{
-	size_t n = len < cap - 1 ? len : cap - 1;
-
-	memcpy(dst, v, n);
-	dst[n] = '\0';
-	/* Embedded NULs would silently shorten the text; keep the visible part. */
 }
 
 int fmt_header_parse_meta(const uint8_t *buf, size_t len, struct fmt_host_info *h,
@@ -184,22 +157,22 @@ int fmt_header_parse_meta(const uint8_t *buf, size_t len, struct fmt_host_info *
 		case FMT_META_END:
 			return 0;
 		case FMT_META_HOSTNAME:
-			meta_text(h->hostname, sizeof(h->hostname), v, l);
+			copy_str(h->hostname, sizeof(h->hostname), (const char *)v, l);
 			break;
 		case FMT_META_KERNEL:
-			meta_text(h->kernel, sizeof(h->kernel), v, l);
+			copy_str(h->kernel, sizeof(h->kernel), (const char *)v, l);
 			break;
 		case FMT_META_MACHINE:
-			meta_text(h->machine, sizeof(h->machine), v, l);
+			copy_str(h->machine, sizeof(h->machine), (const char *)v, l);
 			break;
 		case FMT_META_RECORDER:
-			meta_text(h->recorder, sizeof(h->recorder), v, l);
+			copy_str(h->recorder, sizeof(h->recorder), (const char *)v, l);
 			break;
 		case FMT_META_OPTIONS:
-			meta_text(h->options, sizeof(h->options), v, l);
+			copy_str(h->options, sizeof(h->options), (const char *)v, l);
 			break;
 		case FMT_META_SOURCE:
-			meta_text(h->source, sizeof(h->source), v, l);
+			copy_str(h->source, sizeof(h->source), (const char *)v, l);
 			break;
 		/* Integers of a wrong size are ignored rather than misread. */
 		case FMT_META_BOOT_NS:
@@ -228,7 +201,7 @@ int fmt_header_parse_meta(const uint8_t *buf, size_t len, struct fmt_host_info *
 
 				if (!p)
 					return sr_err_set(err, SR_ENOMEM, "out of memory");
-				memcpy(p, v, l);
+				memcpy(p, (const char *)v, l);
 				p[l] = '\0';
 				h->provenance = p;
 			}
@@ -237,7 +210,7 @@ int fmt_header_parse_meta(const uint8_t *buf, size_t len, struct fmt_host_info *
 		 * unsigned and its checkpoints fail to verify. */
 		case FMT_META_SIGN_KEY:
 			if (l == sizeof(h->sign_pub)) {
-				memcpy(h->sign_pub, v, l);
+				memcpy(h->sign_pub, (const char *)v, l);
 				h->has_sign_key = 1;
 			}
 			break;

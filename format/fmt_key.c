@@ -50,7 +50,7 @@ void fmt_key_public_text(const uint8_t pub[FMT_PUB_LEN], char out[100])
 {
 	char hex[2 * FMT_PUB_LEN + 1];
 
-	fmt_seal_hex(pub, FMT_PUB_LEN, hex);
+	sr_hex_encode(pub, FMT_PUB_LEN, hex);
 	snprintf(out, 100, PUBLIC_TAG "%s", hex);
 }
 
@@ -71,7 +71,7 @@ int fmt_key_generate(const char *path, struct fmt_sign_key *out, struct sr_err *
 		fmt_seal_wipe(seed, sizeof(seed));
 		return sr_err_set(err, rc, "Ed25519 key generation failed (libcrypto)");
 	}
-	fmt_seal_hex(seed, sizeof(seed), hex);
+	sr_hex_encode(seed, sizeof(seed), hex);
 	snprintf(line, sizeof(line), SECRET_TAG "%s\n", hex);
 	fmt_seal_wipe(seed, sizeof(seed));
 	fmt_seal_wipe(hex, sizeof(hex));
@@ -258,6 +258,6 @@ int fmt_file_sha256(const char *path, char out[65], struct sr_err *err)
 	close(fd);
 	EVP_DigestFinal_ex(st, d, &dlen);
 	EVP_MD_CTX_free(st);
-	fmt_seal_hex(d, sizeof(d), out);
+	sr_hex_encode(d, sizeof(d), out);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/sr_hex.h"
 #include "fmt_layout.h"
 
 /* Context strings keep a digest or signature of one kind from passing for
@@ -94,23 +95,12 @@ void fmt_seal_key_id(const uint8_t pub[FMT_PUB_LEN], uint8_t id[FMT_KEYID_LEN])
 	memcpy(id, d, FMT_KEYID_LEN);
 }
 
-void fmt_seal_hex(const uint8_t *bin, size_t len, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = digits[bin[i] >> 4];
-		out[2 * i + 1] = digits[bin[i] & 15];
-	}
-	out[2 * len] = '\0';
-}
-
 void fmt_seal_key_id_hex(const uint8_t pub[FMT_PUB_LEN], char out[2 * FMT_KEYID_LEN + 1])
 {
 	uint8_t id[FMT_KEYID_LEN];
 
 	fmt_seal_key_id(pub, id);
-	fmt_seal_hex(id, sizeof(id), out);
+	sr_hex_encode(id, sizeof(id), out);
 }
 
 static void ckpt_message(const struct fmt_ckpt *c, uint8_t *msg, size_t *len)

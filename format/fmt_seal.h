@@ -61,8 +61,6 @@ struct fmt_sign_key {
 int fmt_seal_init(void);
 /* Erases secrets (the compiler may not drop it as a dead store). */
 void fmt_seal_wipe(void *p, size_t len);
-/* len bytes as 2 * len lowercase hex digits and a NUL. */
-void fmt_seal_hex(const uint8_t *bin, size_t len, char *out);
 
 /* The digest seed of a capture: SHA-256 over the context string and the
  * whole file header (fixed part, metadata, crc). */

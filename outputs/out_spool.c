@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "../common/sr_le.h"
 #include "out_int.h"
 
 #define SEG_MAX (4u << 20)
@@ -40,23 +41,18 @@ struct out_spool {
 	size_t peeked; /* bytes of the records peeked from the cursor on, 0 = none */
 };
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 int out_spool_frame_parse(const uint8_t *buf, size_t len, const uint8_t **payload, size_t *plen)
 {
 	uint32_t n;
 
 	if (len < OUT_FRAME_HDR)
 		return 0;
-	n = le32(buf);
+	n = sr_rd32(buf);
 	if (!n || n > OUT_REC_MAX)
 		return SR_ECORRUPT; /* a length no writer produces */
 	if (len - OUT_FRAME_HDR < n)
 		return 0;
-	if ((uint32_t)crc32(0, buf + OUT_FRAME_HDR, n) != le32(buf + 4))
+	if ((uint32_t)crc32(0, buf + OUT_FRAME_HDR, n) != sr_rd32(buf + 4))
 		return SR_ECORRUPT;
 	*payload = buf + OUT_FRAME_HDR;
 	*plen = n;
@@ -107,13 +103,9 @@ static void cursor_load(struct out_spool *sp)
 	if (fd < 0)
 		return;
 	if (pread(fd, b, sizeof(b), 0) == (ssize_t)sizeof(b) &&
-	    (uint32_t)crc32(0, b, 16) == le32(b + 16)) {
-		uint64_t s = 0, o = 0;
+	    (uint32_t)crc32(0, b, 16) == sr_rd32(b + 16)) {
+		uint64_t s = sr_rd64(b), o = sr_rd64(b + 8);
 
-		for (int i = 7; i >= 0; i--) {
-			s = s << 8 | b[i];
-			o = o << 8 | b[8 + i];
-		}
 		if (s >= sp->first && s <= sp->last) {
 			sp->rseg = s;
 			sp->roff = o;
@@ -141,7 +133,7 @@ static uint64_t seg_scan(struct out_spool *sp, uint64_t n, uint64_t from)
 
 		while (off + OUT_FRAME_HDR <= size &&
 		       pread(fd, hdr, sizeof(hdr), (off_t)off) == (ssize_t)sizeof(hdr)) {
-			uint32_t len = le32(hdr);
+			uint32_t len = sr_rd32(hdr);
 
 			if (!len || len > OUT_REC_MAX || off + OUT_FRAME_HDR + len > size)
 				break;
@@ -332,7 +324,7 @@ int out_spool_peek(struct out_spool *sp, uint8_t **payload, size_t *len, uint64_
 				continue;
 			return 0;
 		}
-		n = le32(hdr);
+		n = sr_rd32(hdr);
 		if (!n || n > OUT_REC_MAX) {
 			/* a length no writer produces: the rest of the segment is lost */
 			(*corrupt)++;
@@ -379,7 +371,7 @@ int out_spool_peek_more(struct out_spool *sp, uint8_t **payload, size_t *len)
 		return 0;
 	if (pread(sp->rfd, hdr, sizeof(hdr), (off_t)off) != (ssize_t)sizeof(hdr))
 		return 0;
-	n = le32(hdr);
+	n = sr_rd32(hdr);
 	if (!n || n > OUT_REC_MAX)
 		return 0;
 	buf = malloc(OUT_FRAME_HDR + n);

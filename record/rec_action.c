@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/sr_sb.h"
 #include "../fields/fld.h"
 #include "../rules/rule.h"
 #include "../state/st.h"
@@ -362,59 +363,57 @@ void rec_action_alert(struct rec_action *a, const struct rule *rule, struct fld_
 	}
 }
 
-/* JSON string body of s into out (quotes and control bytes escaped). */
-static size_t json_esc(char *out, size_t cap, const char *s)
+/* JSON string body of s into b (quotes and control bytes escaped); stops
+ * before an escape could be cut. */
+static void json_esc(struct sr_sb *b, const char *s)
 {
-	size_t n = 0;
-
-	for (; *s && n + 7 < cap; s++) {
+	for (; *s && sr_sb_room(b) > 6; s++) {
 		unsigned char ch = (unsigned char)*s;
 
 		if (ch == '"' || ch == '\\')
-			n += (size_t)snprintf(out + n, cap - n, "\\%c", ch);
+			sr_sb_printf(b, "\\%c", ch);
 		else if (ch < 0x20)
-			n += (size_t)snprintf(out + n, cap - n, "\\u%04x", ch);
+			sr_sb_printf(b, "\\u%04x", ch);
 		else
-			out[n++] = (char)ch;
+			sr_sb_putc(b, (char)ch);
 	}
-	out[n] = '\0';
-	return n;
 }
 
 void rec_action_annotate(const struct rec_action *a, char *buf, size_t cap, int json)
 {
 	size_t len = strlen(buf);
 	char add[2048], res[256];
-	size_t n = 0;
+	struct sr_sb b, r;
 
 	if (!a->nres)
 		return;
+	sr_sb_init(&b, add, sizeof(add));
 	if (json) {
 		/* Falco's object ends with '}': the array goes before it */
 		if (!len || buf[len - 1] != '}')
 			return;
-		n += (size_t)snprintf(add + n, sizeof(add) - n, ",\"actions\":[");
-		for (size_t i = 0; i < a->nres && n < sizeof(add); i++) {
-			json_esc(res, sizeof(res), a->res[i].result);
-			n += (size_t)snprintf(add + n, sizeof(add) - n,
-					      "%s{\"action\":\"%s\",\"result\":\"%s\"}",
-					      i ? "," : "", rec_action_name(a->res[i].kind), res);
+		sr_sb_puts(&b, ",\"actions\":[");
+		for (size_t i = 0; i < a->nres; i++) {
+			sr_sb_init(&r, res, sizeof(res));
+			json_esc(&r, a->res[i].result);
+			sr_sb_printf(&b, "%s{\"action\":\"%s\",\"result\":\"%s\"}", i ? "," : "",
+				     rec_action_name(a->res[i].kind), res);
 		}
-		if (n + 3 > sizeof(add) || len + n + 2 > cap)
+		/* all or nothing: a cut array would not be JSON */
+		if (b.want + 3 > sizeof(add) || len + b.len + 2 > cap)
 			return;
-		memcpy(buf + len - 1, add, n);
-		memcpy(buf + len - 1 + n, "]}", 3);
+		memcpy(buf + len - 1, add, b.len);
+		memcpy(buf + len - 1 + b.len, "]}", 3);
 		return;
 	}
-	n += (size_t)snprintf(add + n, sizeof(add) - n, " (");
-	for (size_t i = 0; i < a->nres && n < sizeof(add); i++)
-		n += (size_t)snprintf(add + n, sizeof(add) - n, "%saction: %s, result: %s",
-				      i ? "; " : "", rec_action_name(a->res[i].kind),
-				      a->res[i].result);
-	if (n + 2 > sizeof(add) || len + n + 2 > cap)
+	sr_sb_puts(&b, " (");
+	for (size_t i = 0; i < a->nres; i++)
+		sr_sb_printf(&b, "%saction: %s, result: %s", i ? "; " : "",
+			     rec_action_name(a->res[i].kind), a->res[i].result);
+	if (b.want + 2 > sizeof(add) || len + b.len + 2 > cap)
 		return;
-	memcpy(buf + len, add, n);
-	memcpy(buf + len + n, ")", 2);
+	memcpy(buf + len, add, b.len);
+	memcpy(buf + len + b.len, ")", 2);
 }
 
 int rec_action_flush(struct rec_action *a, int (*emit)(void *ctx, const void *rec, size_t len),

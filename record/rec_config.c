@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "../common/sr_arena.h"
+#include "../common/sr_sb.h"
 #include "../common/sr_time.h"
 #include "../probe/probe_shared.h"
 #include "../rules/rule.h"
@@ -167,17 +168,18 @@ static int cfg_map(struct cfg *p, const struct rule_ynode *m, const char *what,
 	for (size_t i = 0; i + 1 < m->nkids; i += 2) {
 		const struct rule_ynode *k = m->kids[i];
 		char list[400];
-		size_t j, n = 0;
+		size_t j;
 
 		if (k->kind != RY_SCALAR)
 			return cfg_err(p, k, "a key of '%s' must be a plain name", what);
 		for (j = 0; known[j] && strcmp(known[j], k->s); j++)
 			;
 		if (!known[j]) {
-			list[0] = '\0';
-			for (j = 0; known[j] && n < sizeof(list); j++)
-				n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
-						      j ? ", " : "", known[j]);
+			struct sr_sb b;
+
+			sr_sb_init(&b, list, sizeof(list));
+			for (j = 0; known[j]; j++)
+				sr_sb_printf(&b, "%s%s", j ? ", " : "", known[j]);
 			return cfg_err(p, k, "unknown key '%s' in %s (known: %s)", k->s, what,
 				       list);
 		}

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/sr_hex.h"
+#include "../common/sr_sb.h"
 #include "../common/sr_time.h"
 #include "../format/fmt_reader.h"
 #include "../rules/rule.h"
@@ -265,8 +267,8 @@ static int sha256_file(const char *path, char hex[65])
 	while (ok && (n = fread(buf, 1, sizeof(buf), f)) > 0)
 		ok = EVP_DigestUpdate(c, buf, n);
 	ok = ok && !ferror(f) && EVP_DigestFinal_ex(c, md, &mdlen) && mdlen == 32;
-	for (unsigned i = 0; ok && i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	if (ok)
+		sr_hex_encode(md, mdlen, hex);
 	if (f)
 		fclose(f);
 	EVP_MD_CTX_free(c);
@@ -311,7 +313,7 @@ size_t rec_evidence_annotate(char *buf, size_t len, size_t cap, int json,
 			     const struct rec_evidence_ref *ref)
 {
 	char when[64];
-	int n;
+	struct sr_sb b;
 
 	sr_time_format_rfc3339(ref->evt_ts, when, sizeof(when));
 	if (json) {
@@ -319,20 +321,21 @@ size_t rec_evidence_annotate(char *buf, size_t len, size_t cap, int json,
 		if (!len || buf[len - 1] != '}')
 			return len;
 		len--;
-		n = snprintf(buf + len, cap - len,
+	}
+	sr_sb_init_at(&b, buf, cap, len);
+	if (json)
+		sr_sb_printf(&b,
 			     ",\"evidence\":{\"file\":\"%s\",\"evt.num\":%" PRIu64
 			     ",\"evt.time\":\"%s\"}}",
 			     ref->path, ref->evt_num, when);
-	} else {
-		n = snprintf(buf + len, cap - len, " evidence=%s evt.num=%" PRIu64 " evt.time=%s",
-			     ref->path, ref->evt_num, when);
-	}
-	if (n >= 0 && (size_t)n < cap - len)
-		return len + (size_t)n;
+	else
+		sr_sb_printf(&b, " evidence=%s evt.num=%" PRIu64 " evt.time=%s", ref->path,
+			     ref->evt_num, when);
+	if (!sr_sb_cut(&b))
+		return b.len;
 	/* no room: the line as it was */
-	if (json) {
-		buf[len++] = '}';
-	}
-	buf[len] = '\0';
-	return len;
+	sr_sb_setlen(&b, len);
+	if (json)
+		sr_sb_putc(&b, '}');
+	return b.len;
 }

@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,40 +28,6 @@ int rec_metrics_add_source(struct rec_metrics *m, rec_metrics_fn fn, void *ctx)
 	m->src_ctx[m->nsrc] = ctx;
 	m->nsrc++;
 	return 0;
-}
-
-void rec_metrics_printf(struct rec_metrics_text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (t->oom)
-		return;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(t->buf ? t->buf + t->len : NULL, t->buf ? t->cap - t->len : 0, fmt,
-			      ap);
-		va_end(ap);
-		if (n < 0) {
-			t->oom = 1;
-			return;
-		}
-		if (t->buf && (size_t)n < t->cap - t->len) {
-			t->len += (size_t)n;
-			return;
-		}
-		{
-			size_t cap = (t->cap ? t->cap * 2 : 8192) + (size_t)n;
-			char *nb = realloc(t->buf, cap);
-
-			if (!nb) {
-				t->oom = 1;
-				return;
-			}
-			t->buf = nb;
-			t->cap = cap;
-		}
-	}
 }
 
 /* The consumer's side: a slot per rule name, published with a release
@@ -91,31 +56,31 @@ void rec_metrics_rule_match(struct rec_metrics *m, const char *rule, const char 
 }
 
 /* A label value: \, " and newline escaped (Prometheus text format). */
-static void label(struct rec_metrics_text *t, const char *s)
+static void label(struct sr_sb *t, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\\' || *s == '"')
-			rec_metrics_printf(t, "\\%c", *s);
-		else if (*s == '\n')
-			rec_metrics_printf(t, "\\n");
+			sr_sb_putc(t, '\\');
+		if (*s == '\n')
+			sr_sb_puts(t, "\\n");
 		else
-			rec_metrics_printf(t, "%c", *s);
+			sr_sb_putc(t, *s);
 	}
 }
 
-static void head(struct rec_metrics_text *t, const char *name, const char *type, const char *help)
+static void head(struct sr_sb *t, const char *name, const char *type, const char *help)
 {
-	rec_metrics_printf(t, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	sr_sb_printf(t, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static void one(struct rec_metrics_text *t, const char *name, const char *type, const char *help,
+static void one(struct sr_sb *t, const char *name, const char *type, const char *help,
 		const uint64_t *c)
 {
 	head(t, name, type, help);
-	rec_metrics_printf(t, "%s %llu\n", name, (unsigned long long)rec_metrics_get(c));
+	sr_sb_printf(t, "%s %llu\n", name, (unsigned long long)rec_metrics_get(c));
 }
 
-void rec_metrics_render(struct rec_metrics *m, struct rec_metrics_text *t)
+void rec_metrics_render(struct rec_metrics *m, struct sr_sb *t)
 {
 	static const char *const reasons[] = {"ring_full", "nomem", "other"};
 	uint64_t bytes = rec_metrics_get(&m->bytes), raw = rec_metrics_get(&m->raw_bytes);
@@ -126,16 +91,16 @@ void rec_metrics_render(struct rec_metrics *m, struct rec_metrics_text *t)
 	head(t, "falcosecurity_scap_n_drops_total", "counter",
 	     "Events lost before they were recorded, by reason.");
 	for (int i = 0; i < 3; i++)
-		rec_metrics_printf(t, "falcosecurity_scap_n_drops_total{reason=\"%s\"} %llu\n",
-				   reasons[i], (unsigned long long)rec_metrics_get(&m->drops[i]));
+		sr_sb_printf(t, "falcosecurity_scap_n_drops_total{reason=\"%s\"} %llu\n",
+			     reasons[i], (unsigned long long)rec_metrics_get(&m->drops[i]));
 	head(t, "falcosecurity_falco_rules_matches_total", "counter",
 	     "Alerts, by rule (rules matched since the start, reloads included).");
 	for (uint32_t i = 0; i < nrules; i++) {
-		rec_metrics_printf(t, "falcosecurity_falco_rules_matches_total{rule_name=\"");
+		sr_sb_printf(t, "falcosecurity_falco_rules_matches_total{rule_name=\"");
 		label(t, m->rules[i].name);
-		rec_metrics_printf(t, "\",priority=\"%s\",source=\"syscall\"} %llu\n",
-				   m->rules[i].priority,
-				   (unsigned long long)rec_metrics_get(&m->rules[i].matches));
+		sr_sb_printf(t, "\",priority=\"%s\",source=\"syscall\"} %llu\n",
+			     m->rules[i].priority,
+			     (unsigned long long)rec_metrics_get(&m->rules[i].matches));
 	}
 	one(t, "falcosecurity_falco_outputs_queue_num_drops_total", "counter",
 	    "Alerts dropped by a full output queue.", &m->outputs_drops);
@@ -146,24 +111,23 @@ void rec_metrics_render(struct rec_metrics *m, struct rec_metrics_text *t)
 	one(t, "sysrec_raw_bytes_total", "counter", "Record bytes before compression.",
 	    &m->raw_bytes);
 	head(t, "sysrec_compression_ratio", "gauge", "Raw record bytes per byte written.");
-	rec_metrics_printf(t, "sysrec_compression_ratio %.3f\n",
-			   bytes ? (double)raw / (double)bytes : 0.0);
+	sr_sb_printf(t, "sysrec_compression_ratio %.3f\n",
+		     bytes ? (double)raw / (double)bytes : 0.0);
 	one(t, "sysrec_chunks_written_total", "counter", "Chunks written.", &m->chunks);
 	head(t, "sysrec_ring_fill_ratio", "gauge",
 	     "How full each CPU's kernel buffer was at the consumer's last look.");
 	for (uint64_t c = 0; c < ncpus && c < REC_METRICS_CPUS; c++)
-		rec_metrics_printf(t, "sysrec_ring_fill_ratio{cpu=\"%llu\"} %.6f\n",
-				   (unsigned long long)c,
-				   (double)rec_metrics_get(&m->fill_ppm[c]) / 1e6);
+		sr_sb_printf(t, "sysrec_ring_fill_ratio{cpu=\"%llu\"} %.6f\n",
+			     (unsigned long long)c, (double)rec_metrics_get(&m->fill_ppm[c]) / 1e6);
 	one(t, "sysrec_ring_files", "gauge", "Files of the capture set on disk.", &m->ring_files);
 	one(t, "sysrec_ring_bytes", "gauge", "Bytes of the capture set on disk.", &m->ring_bytes);
 	head(t, "sysrec_ring_files_deleted_total", "counter",
 	     "Rotated files deleted, by reason (retention limits, or disk space).");
-	rec_metrics_printf(t, "sysrec_ring_files_deleted_total{reason=\"retention\"} %llu\n",
-			   (unsigned long long)(rec_metrics_get(&m->ring_deleted) -
-						rec_metrics_get(&m->ring_deleted_space)));
-	rec_metrics_printf(t, "sysrec_ring_files_deleted_total{reason=\"space\"} %llu\n",
-			   (unsigned long long)rec_metrics_get(&m->ring_deleted_space));
+	sr_sb_printf(t, "sysrec_ring_files_deleted_total{reason=\"retention\"} %llu\n",
+		     (unsigned long long)(rec_metrics_get(&m->ring_deleted) -
+					  rec_metrics_get(&m->ring_deleted_space)));
+	sr_sb_printf(t, "sysrec_ring_files_deleted_total{reason=\"space\"} %llu\n",
+		     (unsigned long long)rec_metrics_get(&m->ring_deleted_space));
 	one(t, "sysrec_disk_full_total", "counter",
 	    "Times the disk filled and old files made room.", &m->disk_full);
 	one(t, "sysrec_evidence_files_total", "counter", "Evidence captures written.",
@@ -173,8 +137,8 @@ void rec_metrics_render(struct rec_metrics *m, struct rec_metrics_text *t)
 	    "Rules reloads that failed (the previous rules stayed).", &m->reload_failures);
 	head(t, "sysrec_consumer_lag_seconds", "gauge",
 	     "Age of the newest record handed to the writer in the consumer's last round.");
-	rec_metrics_printf(t, "sysrec_consumer_lag_seconds %.6f\n",
-			   (double)rec_metrics_get(&m->lag_ns) / 1e9);
+	sr_sb_printf(t, "sysrec_consumer_lag_seconds %.6f\n",
+		     (double)rec_metrics_get(&m->lag_ns) / 1e9);
 	for (size_t i = 0; i < m->nsrc; i++)
 		m->src_fn[i](m->src_ctx[i], t);
 }
@@ -221,16 +185,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return reply(c, MHD_HTTP_BAD_REQUEST, "no body expected\n", 17,
 			     MHD_RESPMEM_PERSISTENT);
 	if (!strcmp(url, "/metrics")) {
-		struct rec_metrics_text t = {0};
+		struct sr_sb t;
 
+		sr_sb_init_grow(&t);
 		__atomic_add_fetch(&m->scrapes, 1, __ATOMIC_RELAXED);
 		rec_metrics_render(m, &t);
-		if (t.oom) {
-			free(t.buf);
+		if (sr_sb_cut(&t)) {
+			sr_sb_free(&t);
 			return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n", 14,
 				     MHD_RESPMEM_PERSISTENT);
 		}
-		return reply(c, MHD_HTTP_OK, t.buf, t.len, MHD_RESPMEM_MUST_FREE);
+		return reply(c, MHD_HTTP_OK, t.p, t.len, MHD_RESPMEM_MUST_FREE);
 	}
 	if (!strcmp(url, "/healthz")) {
 		uint64_t beat = rec_metrics_get(&m->heartbeat_ns);

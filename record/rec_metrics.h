@@ -25,23 +25,16 @@
 #include <stdint.h>
 
 #include "../common/sr_err.h"
+#include "../common/sr_sb.h"
 
 #define REC_METRICS_CPUS    256
 #define REC_METRICS_RULES   1024
 #define REC_METRICS_SOURCES 8
 
-/* What a source writes into: append with rec_metrics_printf. */
-struct rec_metrics_text {
-	char *buf;
-	size_t len, cap;
-	int oom;
-};
-void rec_metrics_printf(struct rec_metrics_text *t, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* A source of extra lines (e.g. per-output counters): called on the server
+/* A source of extra lines (e.g. per-output counters), appended to a
+ * growable builder with sr_sb_printf: called on the server
  * thread at each scrape, so it must only read what it reports (atomics). */
-typedef void (*rec_metrics_fn)(void *ctx, struct rec_metrics_text *t);
+typedef void (*rec_metrics_fn)(void *ctx, struct sr_sb *t);
 
 struct rec_metrics_rule {
 	const char *name;     /* owned; set once before the slot is published */
@@ -84,7 +77,7 @@ int rec_metrics_add_source(struct rec_metrics *m, rec_metrics_fn fn, void *ctx);
  * out_set, which must outlive the server (stop metrics before closing it).
  * And the drops of all outputs, for falcosecurity_falco_outputs_queue_num_drops_total. */
 struct out_set;
-void rec_metrics_outputs(void *ctx, struct rec_metrics_text *t);
+void rec_metrics_outputs(void *ctx, struct sr_sb *t);
 uint64_t rec_metrics_outputs_dropped(struct out_set *s);
 /* listen is HOST:PORT (an IPv4 or IPv6 literal, [::1]:PORT, or a name). */
 int rec_metrics_start(struct rec_metrics *m, const char *listen, struct sr_err *err);
@@ -101,6 +94,6 @@ static inline uint64_t rec_metrics_get(const uint64_t *c)
 void rec_metrics_rule_match(struct rec_metrics *m, const char *rule, const char *priority);
 /* The /metrics text (for tests, and what the server sends); caller frees
  * t->buf. */
-void rec_metrics_render(struct rec_metrics *m, struct rec_metrics_text *t);
+void rec_metrics_render(struct rec_metrics *m, struct sr_sb *t);
 
 #endif

@@ -11,16 +11,16 @@
 
 #define MAX_OUTPUTS 32
 
-static void family(struct rec_metrics_text *t, const char *name, const char *type, const char *help,
+static void family(struct sr_sb *t, const char *name, const char *type, const char *help,
 		   const struct out_stats *st, size_t n, size_t off)
 {
-	rec_metrics_printf(t, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	sr_sb_printf(t, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 	for (size_t i = 0; i < n; i++)
-		rec_metrics_printf(t, "%s{output=\"%s\"} %" PRIu64 "\n", name, st[i].name,
-				   *(const uint64_t *)((const char *)&st[i] + off));
+		sr_sb_printf(t, "%s{output=\"%s\"} %" PRIu64 "\n", name, st[i].name,
+			     *(const uint64_t *)((const char *)&st[i] + off));
 }
 
-void rec_metrics_outputs(void *ctx, struct rec_metrics_text *t)
+void rec_metrics_outputs(void *ctx, struct sr_sb *t)
 {
 	struct out_set *s = ctx;
 	struct out_stats st[MAX_OUTPUTS];
@@ -43,17 +43,16 @@ void rec_metrics_outputs(void *ctx, struct rec_metrics_text *t)
 	family(t, "sysrec_output_latency_seconds_count", "counter",
 	       "Deliveries whose latency (emit to acknowledgement) was measured.", st, n,
 	       offsetof(struct out_stats, lat_count));
-	rec_metrics_printf(t, "# HELP sysrec_output_latency_seconds_sum Sum of those latencies.\n"
-			      "# TYPE sysrec_output_latency_seconds_sum counter\n");
+	sr_sb_printf(t, "# HELP sysrec_output_latency_seconds_sum Sum of those latencies.\n"
+			"# TYPE sysrec_output_latency_seconds_sum counter\n");
 	for (size_t i = 0; i < n; i++)
-		rec_metrics_printf(t, "sysrec_output_latency_seconds_sum{output=\"%s\"} %.6f\n",
-				   st[i].name, (double)st[i].lat_sum_ns / 1e9);
-	rec_metrics_printf(
-	    t,
-	    "# HELP sysrec_alerts_suppressed_total Alerts the rate limit held back.\n"
-	    "# TYPE sysrec_alerts_suppressed_total counter\n"
-	    "sysrec_alerts_suppressed_total %" PRIu64 "\n",
-	    out_set_suppressed(s));
+		sr_sb_printf(t, "sysrec_output_latency_seconds_sum{output=\"%s\"} %.6f\n",
+			     st[i].name, (double)st[i].lat_sum_ns / 1e9);
+	sr_sb_printf(t,
+		     "# HELP sysrec_alerts_suppressed_total Alerts the rate limit held back.\n"
+		     "# TYPE sysrec_alerts_suppressed_total counter\n"
+		     "sysrec_alerts_suppressed_total %" PRIu64 "\n",
+		     out_set_suppressed(s));
 }
 
 uint64_t rec_metrics_outputs_dropped(struct out_set *s)

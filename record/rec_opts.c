@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/sr_sb.h"
 #include "../common/sr_time.h"
 #include "../common/sr_version.h"
 #include "../probe/probe_shared.h"
@@ -246,19 +247,11 @@ static int parse_secs(const char *s, uint64_t *ns, struct sr_err *err)
 
 static void join_cmdline(struct rec_opts *o, int argc, char **argv)
 {
-	size_t n = 0;
+	struct sr_sb b;
 
-	o->cmdline[0] = '\0';
-	for (int i = 0; i < argc && n + 2 < sizeof(o->cmdline); i++) {
-		int w =
-		    snprintf(o->cmdline + n, sizeof(o->cmdline) - n, "%s%s", i ? " " : "", argv[i]);
-
-		if (w < 0)
-			break;
-		n += (size_t)w;
-	}
-	if (n >= sizeof(o->cmdline))
-		o->cmdline[sizeof(o->cmdline) - 1] = '\0';
+	sr_sb_init(&b, o->cmdline, sizeof(o->cmdline));
+	for (int i = 0; i < argc && b.len + 2 < sizeof(o->cmdline); i++)
+		sr_sb_printf(&b, "%s%s", i ? " " : "", argv[i]);
 }
 
 /* A sysdig-style filter expression: a field (proc.name) or a comparison. */

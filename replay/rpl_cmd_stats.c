@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rpl.h"
+#include "rpl_count.h"
 #include "format/evt_sysnr.h"
 #include "format/fmt_reader.h"
 
@@ -16,7 +17,7 @@
 #define RPL_STATS_ROWS	   20
 
 struct proc_count {
-	char comm[EVT_COMM_LEN + 1];
+	struct rpl_count_key comm; /* the process name */
 	uint64_t n;
 	uint32_t pids; /* distinct pids seen, approximate (last pid changes) */
 	uint32_t last_pid;
@@ -29,9 +30,8 @@ struct proc_count {
 struct rpl_stats {
 	uint64_t by_type[ST_ROWS];
 	uint64_t failed, events, first_ts, last_ts;
-	struct proc_count *procs; /* open addressing by comm */
-	size_t pcap, pn;
-	uint32_t *secs; /* events per second since first_ts */
+	struct rpl_count procs; /* struct proc_count by name */
+	uint32_t *secs;		/* events per second since first_ts */
 	size_t nsecs, seccap;
 };
 
@@ -41,12 +41,7 @@ struct rpl_stats *rpl_stats_new(void)
 
 	if (!s)
 		return NULL;
-	s->pcap = 1024;
-	s->procs = calloc(s->pcap, sizeof(*s->procs));
-	if (!s->procs) {
-		free(s);
-		return NULL;
-	}
+	rpl_count_init(&s->procs, sizeof(struct proc_count), 0);
 	return s;
 }
 
@@ -54,43 +49,9 @@ void rpl_stats_free(struct rpl_stats *s)
 {
 	if (!s)
 		return;
-	free(s->procs);
+	rpl_count_free(&s->procs);
 	free(s->secs);
 	free(s);
-}
-
-static uint64_t hash_comm(const char *c)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (int i = 0; i < EVT_COMM_LEN && c[i]; i++)
-		h = (h ^ (uint8_t)c[i]) * 1099511628211ull;
-	return h;
-}
-
-static struct proc_count *proc_slot(struct proc_count *tab, size_t cap, const char *comm)
-{
-	size_t i = hash_comm(comm) & (cap - 1);
-
-	while (tab[i].comm[0] && strncmp(tab[i].comm, comm, EVT_COMM_LEN))
-		i = (i + 1) & (cap - 1);
-	return &tab[i];
-}
-
-static int procs_grow(struct rpl_stats *s)
-{
-	size_t ncap = s->pcap * 2;
-	struct proc_count *nt = calloc(ncap, sizeof(*nt));
-
-	if (!nt)
-		return -1;
-	for (size_t i = 0; i < s->pcap; i++)
-		if (s->procs[i].comm[0])
-			*proc_slot(nt, ncap, s->procs[i].comm) = s->procs[i];
-	free(s->procs);
-	s->procs = nt;
-	s->pcap = ncap;
-	return 0;
 }
 
 static unsigned type_row_key(const struct evt *ev)
@@ -136,7 +97,7 @@ int rpl_stats_emit(void *ctx, struct fld_ctx *c)
 	const struct evt_rec *r = c->ev->rec;
 	const struct st_thread *t = st_event_thread(c->st);
 	const char *comm = t && t->comm[0] ? t->comm : r->comm;
-	char key[EVT_COMM_LEN + 1];
+	const char *key = comm[0] ? comm : "<unknown>";
 	struct proc_count *p;
 
 	if (!s->events++)
@@ -148,15 +109,8 @@ int rpl_stats_emit(void *ctx, struct fld_ctx *c)
 		s->failed++;
 	count_second(s, r->ts);
 
-	memset(key, 0, sizeof(key));
-	strncpy(key, comm[0] ? comm : "<unknown>", EVT_COMM_LEN);
-	if (s->pn * 2 >= s->pcap && procs_grow(s))
+	if (rpl_count_get(&s->procs, key, strnlen(key, EVT_COMM_LEN), 0, (void **)&p))
 		return 0;
-	p = proc_slot(s->procs, s->pcap, key);
-	if (!p->comm[0]) {
-		memcpy(p->comm, key, sizeof(key));
-		s->pn++;
-	}
 	p->n++;
 	if (p->last_pid != r->pid) {
 		p->last_pid = r->pid;
@@ -201,7 +155,7 @@ static int cmp_proc(const void *a, const void *b)
 {
 	const struct proc_count *x = a, *y = b;
 
-	return x->n < y->n ? 1 : x->n > y->n ? -1 : strcmp(x->comm, y->comm);
+	return x->n < y->n ? 1 : x->n > y->n ? -1 : strcmp(x->comm.key, y->comm.key);
 }
 
 /* Drops recorded in the .sysrec files of the input; 0 when none records them. */
@@ -251,14 +205,14 @@ static size_t type_rows(const struct rpl_stats *s, struct type_row rows[ST_ROWS]
 /* Process names, most events first (caller frees); NULL when out of memory. */
 static struct proc_count *proc_rows(const struct rpl_stats *s, size_t *np)
 {
-	struct proc_count *pr = malloc((s->pn ? s->pn : 1) * sizeof(*pr));
+	struct proc_count *pr = malloc((s->procs.n ? s->procs.n : 1) * sizeof(*pr));
 
 	*np = 0;
 	if (!pr)
 		return NULL;
-	for (size_t i = 0; i < s->pcap; i++)
-		if (s->procs[i].comm[0])
-			pr[(*np)++] = s->procs[i];
+	if (s->procs.n)
+		memcpy(pr, s->procs.rows, s->procs.n * sizeof(*pr));
+	*np = s->procs.n;
 	qsort(pr, *np, sizeof(*pr), cmp_proc);
 	return pr;
 }
@@ -301,7 +255,7 @@ void rpl_stats_print_json(const struct rpl_stats *s, struct rpl_input *in, FILE 
 	for (size_t i = 0; a && pr && i < np; i++) {
 		cJSON *r = cJSON_CreateObject();
 
-		rpl_json_add_text(r, "name", pr[i].comm);
+		rpl_json_add_text(r, "name", pr[i].comm.key);
 		rpl_json_add_u64(r, "count", pr[i].n);
 		rpl_json_add_u64(r, "pids", pr[i].pids);
 		cJSON_AddItemToArray(a, r);
@@ -348,7 +302,7 @@ void rpl_stats_print(const struct rpl_stats *s, struct rpl_input *in, FILE *f)
 		fprintf(f, "\nby process (top %d of %zu names):\n",
 			np < RPL_STATS_TOP ? (int)np : RPL_STATS_TOP, np);
 		for (size_t i = 0; i < np && i < RPL_STATS_TOP; i++) {
-			fprintf(f, "  %-16s %12" PRIu64 " %5.1f%%  ", pr[i].comm, pr[i].n,
+			fprintf(f, "  %-16s %12" PRIu64 " %5.1f%%  ", pr[i].comm.key, pr[i].n,
 				100.0 * (double)pr[i].n / (double)s->events);
 			bar(f, pr[i].n, pr[0].n, 30);
 			fputc('\n', f);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "rpl.h"
+#include "common/sr_sb.h"
 #include "format/fmt_reader.h"
 #include "format/fmt_tail.h"
 
@@ -54,10 +55,10 @@ int rpl_loss_cut(const struct evt_source *s, struct sr_err *err)
 	sr_err_set(err, SR_ECORRUPT, "%s: truncated at chunk %" PRIu64 ", offset %" PRIu64 " (%s)",
 		   s->path, fi->damage_chunk, fi->damage_offset, why);
 	if (lost) {
-		size_t n = strlen(err->msg);
+		struct sr_sb b;
 
-		snprintf(err->msg + n, sizeof(err->msg) - n,
-			 "; %" PRIu64 " records of that chunk unreadable", lost);
+		sr_sb_init_at(&b, err->msg, sizeof(err->msg), strlen(err->msg));
+		sr_sb_printf(&b, "; %" PRIu64 " records of that chunk unreadable", lost);
 	}
 	err->chunk = (int64_t)fi->damage_chunk;
 	err->offset = fi->damage_offset;
@@ -70,7 +71,8 @@ void rpl_loss_damage(const struct evt_source *s, struct sr_err *err, int only_ch
 	struct fmt_reader *r;
 	struct sr_err e;
 	uint64_t lost = 0;
-	size_t nch, n;
+	struct sr_sb b;
+	size_t nch;
 
 	sr_err_clear(&e);
 	if (s->kind != SRC_SYSREC || err->chunk < 0 || fmt_reader_open(&r, s->path, &e))
@@ -83,9 +85,8 @@ void rpl_loss_damage(const struct evt_source *s, struct sr_err *err, int only_ch
 	     i++)
 		lost += fmt_reader_chunk(r, i)->count;
 	fmt_reader_close(r);
-	n = strlen(err->msg);
+	sr_sb_init_at(&b, err->msg, sizeof(err->msg), strlen(err->msg));
 	if (lost && !strstr(err->msg, "known from the index"))
-		snprintf(err->msg + n, sizeof(err->msg) - n,
-			 "; %" PRIu64 " records %s known from the index but unread", lost,
-			 only_chunk ? "of that chunk" : "from there on");
+		sr_sb_printf(&b, "; %" PRIu64 " records %s known from the index but unread", lost,
+			     only_chunk ? "of that chunk" : "from there on");
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rpl_report.h"
+#include "common/sr_sb.h"
 #include "format/fmt_reader.h"
 #include "rules/rule.h"
 
@@ -16,57 +17,14 @@ struct rpt_run {
 	const struct st_state *st;
 };
 
-static uint64_t str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 1099511628211ull;
-	return h;
-}
-
 /* The row of key, made when missing; NULL when the table is full. */
-static struct rpt_row *table_get(struct rpt *r, struct rpt_table *t, const char *key)
+static struct rpt_row *table_get(struct rpt *r, struct rpl_count *t, const char *key)
 {
-	size_t i;
+	void *row;
 
-	if (!t->nslot) {
-		t->nslot = 2 * RPT_MAX_ROWS;
-		t->slot = calloc(t->nslot, sizeof(*t->slot));
-		if (!t->slot) {
-			r->oom = 1;
-			t->nslot = 0;
-			return NULL;
-		}
-	}
-	i = str_hash(key) % t->nslot;
-	while (t->slot[i] && strcmp(t->v[t->slot[i] - 1].key, key))
-		i = (i + 1) % t->nslot;
-	if (t->slot[i])
-		return &t->v[t->slot[i] - 1];
-	if (t->n >= RPT_MAX_ROWS) {
-		t->left_out++;
-		return NULL;
-	}
-	if (t->n == t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 64;
-		struct rpt_row *nv = realloc(t->v, ncap * sizeof(*nv));
-
-		if (!nv) {
-			r->oom = 1;
-			return NULL;
-		}
-		t->v = nv;
-		t->cap = ncap;
-	}
-	memset(&t->v[t->n], 0, sizeof(t->v[t->n]));
-	t->v[t->n].key = strdup(key);
-	if (!t->v[t->n].key) {
+	if (rpl_count_get(t, key, strlen(key), 0, &row) < 0)
 		r->oom = 1;
-		return NULL;
-	}
-	t->slot[i] = (uint32_t)++t->n;
-	return &t->v[t->n - 1];
+	return row;
 }
 
 static void row_touch(struct rpt_row *w, uint64_t ts, const struct st_thread *t)
@@ -243,6 +201,7 @@ static void track(struct rpt_run *run, struct fld_ctx *c, const struct st_thread
 	const char *s, *d;
 	size_t n, m;
 	char buf[8300];
+	struct sr_sb b;
 
 	switch (rec->type) {
 	case EVT_EXECVE:
@@ -285,11 +244,11 @@ static void track(struct rpt_run *run, struct fld_ctx *c, const struct st_thread
 		if (rec->res != 0)
 			return;
 		s = rpl_view_str(&run->refs[RF_SRC], c, &n);
-		snprintf(buf, sizeof(buf), "%.*s -> ", (int)(n > 4000 ? 4000 : n), s);
 		d = rpl_view_str(&run->refs[RF_DST], c, &m);
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%.*s",
-			 (int)(m > 4000 ? 4000 : m), d);
-		file_change(run, "rename", buf, strlen(buf), rec->ts, t);
+		sr_sb_init(&b, buf, sizeof(buf));
+		sr_sb_printf(&b, "%.*s -> %.*s", (int)(n > 4000 ? 4000 : n), s,
+			     (int)(m > 4000 ? 4000 : m), d);
+		file_change(run, "rename", buf, b.len, rec->ts, t);
 		return;
 	default:
 		break;
@@ -461,6 +420,9 @@ int rpl_report_collect(struct rpt *r, const struct rpl_view_opts *o, char *const
 	struct rpl_input *in;
 	int rc;
 
+	rpl_count_init(&r->conns, sizeof(struct rpt_row), RPT_MAX_ROWS);
+	rpl_count_init(&r->changes, sizeof(struct rpt_row), RPT_MAX_ROWS);
+	rpl_count_init(&r->containers, sizeof(struct rpt_row), RPT_MAX_ROWS);
 	rpl_view_refs(run.refs, names, RF_NREFS);
 	if (check_files(r, o))
 		return RPL_EXIT_BAD;
@@ -504,14 +466,6 @@ int rpl_report_collect(struct rpt *r, const struct rpl_view_opts *o, char *const
 	return rc;
 }
 
-static void table_free(struct rpt_table *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		free(t->v[i].key);
-	free(t->v);
-	free(t->slot);
-}
-
 void rpl_report_free(struct rpt *r)
 {
 	for (size_t i = 0; i < r->nfiles; i++)
@@ -529,9 +483,9 @@ void rpl_report_free(struct rpt *r)
 	}
 	free(r->procs);
 	free(r->pslot);
-	table_free(&r->conns);
-	table_free(&r->changes);
-	table_free(&r->containers);
+	rpl_count_free(&r->conns);
+	rpl_count_free(&r->changes);
+	rpl_count_free(&r->containers);
 	rpl_spy_free(r->spy);
 	rule_set_free(r->rs);
 }

@@ -11,6 +11,7 @@
 #ifndef RPL_REPORT_H
 #define RPL_REPORT_H
 
+#include "rpl_count.h"
 #include "rpl_view.h"
 
 #define RPT_BINS       512 /* chart columns at most; bins merge pairwise beyond */
@@ -49,19 +50,11 @@ struct rpt_proc {
 /* A row keyed by text: a connection (tuple), a file change ("write
  * /etc/x"), a container (id). */
 struct rpt_row {
-	char *key;
+	struct rpl_count_key k;
 	uint64_t bytes, events, first, last;
 	uint32_t pid;
 	char comm[16];
 	uint32_t procs;
-};
-
-struct rpt_table {
-	struct rpt_row *v;
-	size_t n, cap;
-	uint32_t *slot; /* open addressing: index + 1, 0 free */
-	size_t nslot;
-	uint64_t left_out; /* keys not kept: the table was full */
 };
 
 struct rpt_file {
@@ -92,7 +85,7 @@ struct rpt {
 	uint64_t procs_left_out;
 	uint32_t *pslot; /* open addressing over pids: index + 1 */
 	size_t npslot;
-	struct rpt_table conns, changes, containers;
+	struct rpl_count conns, changes, containers; /* struct rpt_row; at most RPT_MAX_ROWS */
 	struct rpl_spy *spy;
 	struct rule_set *rs;
 	int oom;

@@ -373,7 +373,7 @@ static int cmp_first(const void *a, const void *b)
 }
 
 /* A table's rows sorted by cmp, at most RPT_SHOW_ROWS. */
-static void rows(const struct rpt_table *t, FILE *f, const char *id, const char *head,
+static void rows(const struct rpl_count *t, FILE *f, const char *id, const char *head,
 		 int (*cmp)(const void *, const void *), int kind)
 {
 	const struct rpt_row **v = malloc((t->n + 1) * sizeof(*v));
@@ -382,21 +382,21 @@ static void rows(const struct rpt_table *t, FILE *f, const char *id, const char 
 	if (!v)
 		return;
 	for (size_t i = 0; i < t->n; i++)
-		v[i] = &t->v[i];
+		v[i] = rpl_count_row(t, i);
 	qsort(v, t->n, sizeof(*v), cmp);
 	fprintf(f, "<table id=%s><tr>%s\n", id, head);
 	for (k = 0; k < t->n && k < RPT_SHOW_ROWS; k++) {
 		const struct rpt_row *w = v[k];
-		const char *sp = strchr(w->key, ' ');
+		const char *sp = strchr(w->k.key, ' ');
 
 		fputs("<tr><td>", f);
 		if (kind == 1 && sp) { /* file change: "ACTION PATH" */
-			esc(f, w->key, (size_t)(sp - w->key));
+			esc(f, w->k.key, (size_t)(sp - w->k.key));
 			fputs("<td class=mono>", f);
 			esc_s(f, sp + 1);
 		} else {
 			fputs(kind == 2 ? "" : "<code>", f);
-			esc_s(f, w->key);
+			esc_s(f, w->k.key);
 			fputs(kind == 2 ? "" : "</code>", f);
 		}
 		if (kind == 0)

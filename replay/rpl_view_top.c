@@ -6,74 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rpl_count.h"
 #include "rpl_view.h"
 
 enum top_kind { TOP_CONNS, TOP_FILES, TOP_PROCS };
 
 struct top_row {
-	char *key;
-	uint32_t pid; /* topprocs */
+	struct rpl_count_key k; /* connection, file or process name; id: pid (topprocs) */
 	uint64_t bytes, events, dur_ns;
 };
 
 struct top_ctx {
 	enum top_kind kind;
-	struct top_row *tab;
-	size_t cap, used;
+	struct rpl_count tab; /* struct top_row */
 	struct fld_ref is_io;
 	int oom;
 };
-
-static uint64_t top_hash(const char *s, uint32_t pid)
-{
-	uint64_t h = 1469598103934665603ull ^ pid;
-
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 1099511628211ull;
-	return h;
-}
-
-static int top_grow(struct top_ctx *t)
-{
-	size_t ncap = t->cap ? t->cap * 2 : 1024;
-	struct top_row *n = calloc(ncap, sizeof(*n));
-
-	if (!n)
-		return -1;
-	for (size_t i = 0; i < t->cap; i++) {
-		size_t j;
-
-		if (!t->tab[i].key)
-			continue;
-		j = top_hash(t->tab[i].key, t->tab[i].pid) & (ncap - 1);
-		while (n[j].key)
-			j = (j + 1) & (ncap - 1);
-		n[j] = t->tab[i];
-	}
-	free(t->tab);
-	t->tab = n;
-	t->cap = ncap;
-	return 0;
-}
-
-static struct top_row *top_slot(struct top_ctx *t, const char *key, uint32_t pid)
-{
-	size_t i;
-
-	if ((t->used + 1) * 2 > t->cap && top_grow(t))
-		return NULL;
-	i = top_hash(key, pid) & (t->cap - 1);
-	while (t->tab[i].key && (t->tab[i].pid != pid || strcmp(t->tab[i].key, key)))
-		i = (i + 1) & (t->cap - 1);
-	if (!t->tab[i].key) {
-		t->tab[i].key = strdup(key);
-		if (!t->tab[i].key)
-			return NULL;
-		t->tab[i].pid = pid;
-		t->used++;
-	}
-	return &t->tab[i];
-}
 
 static int top_emit(void *ctx, struct fld_ctx *c)
 {
@@ -104,8 +52,7 @@ static int top_emit(void *ctx, struct fld_ctx *c)
 		pid = th->pid;
 		break;
 	}
-	row = top_slot(t, key, pid);
-	if (!row) {
+	if (rpl_count_get(&t->tab, key, strlen(key), pid, (void **)&row)) {
 		t->oom = 1;
 		return 1;
 	}
@@ -124,7 +71,7 @@ static int cmp_rows(const void *a, const void *b)
 		return x->bytes < y->bytes ? 1 : -1;
 	if (x->events != y->events)
 		return x->events < y->events ? 1 : -1;
-	return strcmp(x->key, y->key);
+	return strcmp(x->k.key, y->k.key);
 }
 
 static int top_run(struct rpl_view_opts *o, enum top_kind kind)
@@ -132,52 +79,55 @@ static int top_run(struct rpl_view_opts *o, enum top_kind kind)
 	static const char *const names[] = {"evt.is_io"};
 	static const char *const what[] = {"CONNECTION", "FILE", "PROCESS"};
 	struct top_ctx t = {.kind = kind};
+	struct top_row *rows;
 	struct rpl_run_result res;
 	uint64_t limit = o->limit ? o->limit : 30;
 	size_t n = 0;
 	int rc;
 
+	rpl_count_init(&t.tab, sizeof(struct top_row), 0);
 	rpl_view_refs(&t.is_io, names, 1);
 	rc = rpl_view_scan(o, top_emit, &t, &res);
 	if (!rc && t.oom)
 		rc = rpl_fail("out of memory");
-	for (size_t i = 0; i < t.cap; i++)
-		if (t.tab[i].key)
-			t.tab[n++] = t.tab[i];
+	n = t.tab.n;
+	rows = malloc((n ? n : 1) * sizeof(*rows));
+	if (!rc && !rows)
+		rc = rpl_fail("out of memory");
 	if (!rc) {
-		qsort(t.tab, n, sizeof(*t.tab), cmp_rows);
+		rpl_count_slot_order(&t.tab, rows);
+		qsort(rows, n, sizeof(*rows), cmp_rows);
 		if (!o->json)
 			fprintf(o->out, "%12s %9s %12s  %s\n", "BYTES", "EVENTS", "DURATION",
 				what[kind]);
 	}
 	for (size_t i = 0; !rc && i < n && i < limit; i++) {
-		const struct top_row *r = &t.tab[i];
+		const struct top_row *r = &rows[i];
 
 		if (o->json) {
 			fputs(kind == TOP_CONNS	  ? "{\"conn\":"
 			      : kind == TOP_FILES ? "{\"file\":"
 						  : "{\"comm\":",
 			      o->out);
-			rpl_view_json_str(o->out, r->key, strlen(r->key));
+			rpl_view_json_str(o->out, r->k.key, strlen(r->k.key));
 			if (kind == TOP_PROCS)
-				fprintf(o->out, ",\"pid\":%u", r->pid);
+				fprintf(o->out, ",\"pid\":%u", r->k.id);
 			fprintf(o->out,
 				",\"bytes\":%" PRIu64 ",\"events\":%" PRIu64
 				",\"duration_ns\":%" PRIu64 "}\n",
 				r->bytes, r->events, r->dur_ns);
 		} else if (kind == TOP_PROCS) {
 			fprintf(o->out, "%12" PRIu64 " %9" PRIu64 " %10.6fs  %s (%u)\n", r->bytes,
-				r->events, r->dur_ns / 1e9, r->key, r->pid);
+				r->events, r->dur_ns / 1e9, r->k.key, r->k.id);
 		} else {
 			fprintf(o->out, "%12" PRIu64 " %9" PRIu64 " %10.6fs  %s\n", r->bytes,
-				r->events, r->dur_ns / 1e9, r->key);
+				r->events, r->dur_ns / 1e9, r->k.key);
 		}
 	}
 	if (!rc && !o->json && n > limit)
 		fprintf(o->out, "(%zu more not shown; -n N shows more)\n", n - (size_t)limit);
-	for (size_t i = 0; i < n; i++)
-		free(t.tab[i].key);
-	free(t.tab);
+	free(rows);
+	rpl_count_free(&t.tab);
 	return rc;
 }
 

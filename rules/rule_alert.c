@@ -19,36 +19,28 @@
 
 #define ALERT_MAX_FIELDS 128
 
-static size_t copy_out(char *buf, size_t cap, const char *s, size_t n)
-{
-	if (!cap)
-		return 0;
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	return n;
-}
-
 static size_t text_line(const struct rule *r, struct fld_ctx *c, char *buf, size_t cap)
 {
 	uint64_t ts = c->ev->rec->ts;
 	time_t sec = (time_t)(ts / 1000000000u);
+	struct sr_sb b;
 	struct tm tm;
-	int n;
 
 	if (!cap)
 		return 0;
 	localtime_r(&sec, &tm);
-	n = snprintf(buf, cap, "%02d:%02d:%02d.%09u: %s ", tm.tm_hour, tm.tm_min, tm.tm_sec,
-		     (unsigned)(ts % 1000000000u), rule_priority_name(r->priority));
-	if (n < 0)
+	sr_sb_init(&b, buf, cap);
+	if (sr_sb_printf(&b, "%02d:%02d:%02d.%09u: %s ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+			 (unsigned)(ts % 1000000000u),
+			 rule_priority_name(r->priority)) == SR_EFORMAT)
 		return 0;
-	if ((size_t)n >= cap)
-		return cap - 1;
+	if (sr_sb_cut(&b))
+		return b.len;
 	if (r->fmt)
-		return (size_t)n + fld_format_render(r->fmt, c, buf + n, cap - (size_t)n);
-	return (size_t)n + copy_out(buf + n, cap - (size_t)n, r->output, strlen(r->output));
+		fld_format_put(r->fmt, c, &b);
+	else
+		sr_sb_puts(&b, r->output);
+	return b.len;
 }
 
 size_t rule_alert_text(const struct rule *r, struct fld_ctx *c, char *buf, size_t cap)
@@ -186,7 +178,8 @@ size_t rule_alert_json(const struct rule *r, struct fld_ctx *c, char *buf, size_
 	cJSON *o, *fields, *tags;
 	const char **sorted;
 	struct tm tm;
-	size_t nf = 0, n;
+	size_t nf = 0;
+	struct sr_sb b;
 	char *txt;
 
 	if (cap)
@@ -229,7 +222,8 @@ size_t rule_alert_json(const struct rule *r, struct fld_ctx *c, char *buf, size_
 	cJSON_Delete(o);
 	if (!txt)
 		return 0;
-	n = copy_out(buf, cap, txt, strlen(txt));
+	sr_sb_init(&b, buf, cap);
+	sr_sb_puts(&b, txt);
 	free(txt);
-	return n;
+	return b.len;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/sr_sb.h"
 #include "../filter/flt.h"
 #include "../filter/flt_ast.h"
 #include "rule_int.h"
@@ -56,17 +57,17 @@ static int list_expand(struct cc *c, struct rule_list *li, struct rule_list **pa
 		return 0;
 	if (li->state == 1 || depth >= 64) {
 		char msg[400];
-		size_t o = 0;
+		struct sr_sb b;
 		int start = 0;
 
 		for (int i = 0; i < depth; i++)
 			if (path[i] == li)
 				start = i;
-		o += snprintf(msg + o, sizeof(msg) - o, "list loop: ");
-		for (int i = start; i < depth && o < sizeof(msg); i++)
-			o += snprintf(msg + o, sizeof(msg) - o, "%s -> ", path[i]->name);
-		if (o < sizeof(msg))
-			snprintf(msg + o, sizeof(msg) - o, "%s", li->name);
+		sr_sb_init(&b, msg, sizeof(msg));
+		sr_sb_puts(&b, "list loop: ");
+		for (int i = start; i < depth; i++)
+			sr_sb_printf(&b, "%s -> ", path[i]->name);
+		sr_sb_puts(&b, li->name);
 		return rule_errf(rs, c->err, li->pos.src, li->pos.line, li->pos.col, "%s", msg);
 	}
 	li->state = 1;
@@ -143,17 +144,17 @@ static const struct flt_node *cb_macro(void *ctx, const char *name, struct sr_er
 		c->touched[c->ntouched++] = m;
 	if (m->state == 1) {
 		char msg[400];
-		size_t o = 0;
+		struct sr_sb b;
 		int start = 0;
 
 		for (int i = 0; i < c->depth; i++)
 			if (c->stack[i] == m)
 				start = i;
-		o += snprintf(msg + o, sizeof(msg) - o, "macro loop: ");
-		for (int i = start; i < c->depth && o < sizeof(msg); i++)
-			o += snprintf(msg + o, sizeof(msg) - o, "%s -> ", c->stack[i]->name);
-		if (o < sizeof(msg))
-			snprintf(msg + o, sizeof(msg) - o, "%s", m->name);
+		sr_sb_init(&b, msg, sizeof(msg));
+		sr_sb_puts(&b, "macro loop: ");
+		for (int i = start; i < c->depth; i++)
+			sr_sb_printf(&b, "%s -> ", c->stack[i]->name);
+		sr_sb_puts(&b, m->name);
 		sr_err_set(err, SR_ESYNTAX, "%s", msg);
 		note_fail(c, c->stack[start], 1, err);
 		return NULL;

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "../common/sr_le.h"
+#include "../common/sr_sb.h"
 #include "../format/evt.h"
 #include "../format/evt_sysnr.h"
 
@@ -183,19 +184,5 @@ uint64_t scap_conv_to_ppm(unsigned conv, uint64_t v);
 /* scap fd type <-> our fdtype */
 unsigned scap_fdtype_to_ours(unsigned t);
 unsigned scap_fdtype_from_ours(unsigned t, unsigned server);
-
-/* A growable byte buffer (the reader's queues, the writer's blocks);
- * defined in scap_reader.c. Both return 0 or SR_ENOMEM. */
-struct scap_buf {
-	uint8_t *p;
-	size_t len, cap;
-};
-/* Room for more bytes after len: scap_buf_grow when the buffer is short. */
-int scap_buf_grow(struct scap_buf *b, size_t more);
-static inline int scap_buf_reserve(struct scap_buf *b, size_t more)
-{
-	return b->cap - b->len >= more ? 0 : scap_buf_grow(b, more);
-}
-int scap_buf_put(struct scap_buf *b, const void *data, size_t len);
 
 #endif

@@ -175,7 +175,7 @@ static int is_pl(uint32_t bt)
 
 /* One PROCINFO record for e: into the snapshot (to NULL) or, with header
  * time ts, into the delivery queue (a thread first met mid-capture). */
-static int add_procinfo_to(struct scap_src *s, const struct scap_pl_entry *e, struct scap_buf *to,
+static int add_procinfo_to(struct scap_src *s, const struct scap_pl_entry *e, struct sr_sb *to,
 			   uint64_t ts)
 {
 	struct evt_procinfo pi;
@@ -216,11 +216,11 @@ static int add_procinfo_to(struct scap_src *s, const struct scap_pl_entry *e, st
 
 	/* args: the arguments after argv[0] (exe holds argv[0]), each
 	 * NUL-terminated: the PROCINFO convention of state/st.h. */
-	s->scratch.len = 0;
+	sr_sb_setlen(&s->scratch, 0);
 	if (e->args_len) {
-		rc |= scap_buf_put(&s->scratch, e->args, e->args_len);
+		rc |= sr_sb_put(&s->scratch, e->args, e->args_len);
 		if (e->args[e->args_len - 1] != 0)
-			rc |= scap_buf_put(&s->scratch, "", 1);
+			rc |= sr_sb_put(&s->scratch, "", 1);
 	}
 	pi = (struct evt_procinfo){
 	    .exe = {e->exe, scap_str_len(e->exe ? e->exe : (const uint8_t *)"", e->exe_len)},
@@ -594,12 +594,12 @@ int scap_meta_flush(struct scap_src *s, uint64_t ts)
 			break; /* cannot happen: records come from our builder */
 		off += SCAP_ALIGN8(l);
 	}
-	if (scap_buf_put(&s->q, s->snap.p, s->snap.len))
+	if (sr_sb_put(&s->q, s->snap.p, s->snap.len))
 		return SR_ENOMEM;
 	evt_builder_begin(&s->b, EVT_SNAP_END, &h);
 	if (evt_builder_add_u64(&s->b, s->snap_threads) || scap_emit(s, &s->q))
 		return SR_ENOMEM;
-	s->snap.len = 0;
+	sr_sb_setlen(&s->snap, 0);
 	s->snap_threads = 0;
 	return 0;
 }

@@ -529,18 +529,18 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 		int iu = evt_param_index(type, "uid"), ig = evt_param_index(type, "gid");
 		int iv = evt_param_index(type, "euid"), fi = evt_param_index(type, "filename");
 
-		s->scratch.len = 0;
+		sr_sb_setlen(&s->scratch, 0);
 		if (o->argv0 || o->argv) {
-			rc |= scap_buf_put(&s->scratch, o->argv0, o->argv0_len);
-			rc |= scap_buf_put(&s->scratch, "", 1);
+			rc |= sr_sb_put(&s->scratch, o->argv0, o->argv0_len);
+			rc |= sr_sb_put(&s->scratch, "", 1);
 			if (o->argv_len) {
-				rc |= scap_buf_put(&s->scratch, o->argv, o->argv_len);
+				rc |= sr_sb_put(&s->scratch, o->argv, o->argv_len);
 				if (o->argv[o->argv_len - 1] != 0)
-					rc |= scap_buf_put(&s->scratch, "", 1);
+					rc |= sr_sb_put(&s->scratch, "", 1);
 			}
 			if (rc)
 				goto out;
-			oset(o, ia, s->scratch.p, (uint32_t)s->scratch.len);
+			oset(o, ia, sr_sb_bytes(&s->scratch), (uint32_t)s->scratch.len);
 		}
 		if (o->texe && o->texe_len)
 			oset(o, ie, o->texe, o->texe_len);
@@ -598,11 +598,11 @@ header:
 	{
 		uint64_t at[2] = {s->q.len, s->cur_num};
 
-		if (scap_buf_reserve(&s->qnum, sizeof(at))) {
+		if (sr_sb_reserve(&s->qnum, sizeof(at))) {
 			rc = SR_ENOMEM;
 		} else {
 			memcpy(s->qnum.p + s->qnum.len, at, sizeof(at));
-			s->qnum.len += sizeof(at);
+			sr_sb_setlen(&s->qnum, s->qnum.len + sizeof(at));
 			rc = scap_emit_rec(&s->q, &h, o->max, o->p, o->len);
 		}
 	}
@@ -893,7 +893,7 @@ static int container_event(struct scap_src *s, const uint8_t *ev, uint32_t evlen
 	s->cur_num = s->evno;
 	at[0] = s->q.len;
 	at[1] = s->cur_num;
-	if (scap_buf_put(&s->qnum, at, sizeof(at)) || scap_emit(s, &s->q))
+	if (sr_sb_put(&s->qnum, at, sizeof(at)) || scap_emit(s, &s->q))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	return 0;
 }
@@ -1072,7 +1072,7 @@ static int src_next(struct evt_source *base, struct evt *ev, struct sr_err *err)
 
 	for (;;) {
 		if (s->q_pos < s->q.len) {
-			const uint8_t *r = s->q.p + s->q_pos;
+			const uint8_t *r = sr_sb_bytes(&s->q) + s->q_pos;
 			uint32_t l;
 
 			memcpy(&l, r, 4);
@@ -1093,9 +1093,9 @@ static int src_next(struct evt_source *base, struct evt *ev, struct sr_err *err)
 			ev->num = s->last_num;
 			return 1;
 		}
-		s->q.len = 0;
+		sr_sb_setlen(&s->q, 0);
 		s->q_pos = 0;
-		s->qnum.len = 0;
+		sr_sb_setlen(&s->qnum, 0);
 		s->qnum_pos = 0;
 		if (s->failed || s->eof) {
 			/* Whatever was gathered still counts before the end or the error. */
@@ -1152,10 +1152,10 @@ static void src_close(struct evt_source *base)
 		free(s->pend.pool[i]);
 	free(s->pend.q);
 	free(s->thr);
-	free(s->q.p);
-	free(s->qnum.p);
-	free(s->snap.p);
-	free(s->scratch.p);
+	sr_sb_free(&s->q);
+	sr_sb_free(&s->qnum);
+	sr_sb_free(&s->snap);
+	sr_sb_free(&s->scratch);
 	free(s->ops_buf);
 	evt_builder_free(&s->b);
 	free(s);

@@ -109,15 +109,15 @@ struct scap_src {
 	 * exit takes the exit's number, an enter left alone its own; snapshot
 	 * records take the number of the event record before them. Event types
 	 * sysdig does not know are skipped unnumbered (SCAP_NUM_TYPE_END). */
-	uint64_t evno;	      /* event blocks numbered so far */
-	uint64_t cur_num;     /* number of the record build() makes */
-	uint64_t last_num;    /* number of the last event record delivered */
-	struct scap_buf qnum; /* (offset in q, number) of each event record in q */
+	uint64_t evno;	   /* event blocks numbered so far */
+	uint64_t cur_num;  /* number of the record build() makes */
+	uint64_t last_num; /* number of the last event record delivered */
+	struct sr_sb qnum; /* (offset in q, number) of each event record in q */
 	size_t qnum_pos;
 
-	struct scap_buf q; /* records ready to deliver, back to back */
+	struct sr_sb q; /* records ready to deliver, back to back */
 	size_t q_pos;
-	struct scap_buf snap; /* snapshot records gathered from list blocks */
+	struct sr_sb snap; /* snapshot records gathered from list blocks */
 	unsigned snap_threads;
 
 	struct scap_thr *thr;
@@ -133,7 +133,7 @@ struct scap_src {
 
 	const struct scap_evdef *evd[SCAP_EVT_ID_MAX]; /* scap_evdef_get, looked up once */
 	struct evt_builder b;
-	struct scap_buf scratch; /* argv assembly */
+	struct sr_sb scratch;	 /* argv assembly */
 	struct oparams *ops_buf; /* per-record assembly space (scap_reader.c) */
 	uint8_t want[32];
 	/* with filter: unwanted types come header-only instead of not at all */
@@ -179,7 +179,7 @@ int scap_meta_flush(struct scap_src *s, uint64_t ts);
 void scap_comm_set(char *dst, const uint8_t *p, uint32_t n);
 
 /* Appends a finished record (builder output) to a buffer (scap_src.c). */
-int scap_emit(struct scap_src *s, struct scap_buf *to);
+int scap_emit(struct scap_src *s, struct sr_sb *to);
 /* Appends a record straight from its header h (type and the rest set; len,
  * nparams and the EVT_RF_LARGE flag are filled in) and n parameters, padded
  * to 8 bytes: what the builder and scap_emit do, without their copies.
@@ -188,7 +188,7 @@ int scap_emit(struct scap_src *s, struct scap_buf *to);
  * scap had for a generic one, and older scap event versions lack trailing
  * parameters. Readers take the parameters a record has (an added empty one
  * would read as 0). */
-int scap_emit_rec(struct scap_buf *to, struct evt_rec *h, unsigned n, const uint8_t *const *p,
+int scap_emit_rec(struct sr_sb *to, struct evt_rec *h, unsigned n, const uint8_t *const *p,
 		  const uint32_t *len);
 
 /* Container JSON events (libsinsp's CONTAINER_JSON_E and _2_E). */

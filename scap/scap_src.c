@@ -11,28 +11,10 @@
 
 #include "../common/sr_err.h"
 #include "../common/sr_hash.h"
-#include "../common/sr_buf.h"
 
 /* ---------- small helpers ---------- */
 
-int scap_buf_grow(struct scap_buf *b, size_t more)
-{
-	if (b->len + more < b->len)
-		return SR_ENOMEM;
-	return sr_grow(&b->p, &b->cap, b->len + more, 4096);
-}
-
-int scap_buf_put(struct scap_buf *b, const void *data, size_t len)
-{
-	if (scap_buf_reserve(b, len))
-		return SR_ENOMEM;
-	if (len)
-		memcpy(b->p + b->len, data, len);
-	b->len += len;
-	return 0;
-}
-
-int scap_emit(struct scap_src *s, struct scap_buf *to)
+int scap_emit(struct scap_src *s, struct sr_sb *to)
 {
 	size_t len;
 	const void *rec = evt_builder_finish(&s->b, &len);
@@ -43,12 +25,12 @@ int scap_emit(struct scap_src *s, struct scap_buf *to)
 		return SR_ENOMEM;
 	/* Records stay 8-byte aligned in our buffers: readers use struct evt_rec
 	 * fields directly. The padding is skipped when delivering. */
-	if (scap_buf_put(to, rec, len) || scap_buf_put(to, zeros, SCAP_ALIGN8(len) - len))
+	if (sr_sb_put(to, rec, len) || sr_sb_put(to, zeros, SCAP_ALIGN8(len) - len))
 		return SR_ENOMEM;
 	return 0;
 }
 
-int scap_emit_rec(struct scap_buf *to, struct evt_rec *h, unsigned n, const uint8_t *const *p,
+int scap_emit_rec(struct sr_sb *to, struct evt_rec *h, unsigned n, const uint8_t *const *p,
 		  const uint32_t *len)
 {
 	size_t data = 0, total, lw = 2;
@@ -64,12 +46,12 @@ int scap_emit_rec(struct scap_buf *to, struct evt_rec *h, unsigned n, const uint
 	total = EVT_REC_HDR + n * lw + data;
 	if (total > EVT_REC_MAX)
 		return SR_ELIMIT;
-	if (scap_buf_reserve(to, SCAP_ALIGN8(total)))
+	if (sr_sb_reserve(to, SCAP_ALIGN8(total)))
 		return SR_ENOMEM;
 	h->len = (uint32_t)total;
 	h->nparams = (uint16_t)n;
 	h->flags = (uint16_t)((h->flags & ~EVT_RF_LARGE) | (lw == 4 ? EVT_RF_LARGE : 0));
-	w = to->p + to->len;
+	w = sr_sb_bytes(to) + to->len;
 	memcpy(w, h, EVT_REC_HDR);
 	w += EVT_REC_HDR;
 	for (unsigned i = 0; i < n; i++, w += lw) {
@@ -87,7 +69,7 @@ int scap_emit_rec(struct scap_buf *to, struct evt_rec *h, unsigned n, const uint
 	}
 	/* the padding to 8 is zero: no stale bytes in what is delivered */
 	memset(w, 0, SCAP_ALIGN8(total) - total);
-	to->len += SCAP_ALIGN8(total);
+	sr_sb_setlen(to, to->len + SCAP_ALIGN8(total));
 	return 0;
 }
 

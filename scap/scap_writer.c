@@ -45,37 +45,37 @@ struct scap_writer {
 	FILE *f;
 	char path[4096];
 	int lists_done, in_snap, failed;
-	struct scap_buf snap; /* snapshot records waiting for the lists */
-	struct scap_buf blk;  /* block assembly */
-	struct scap_buf tmp;
+	struct sr_sb snap; /* snapshot records waiting for the lists */
+	struct sr_sb blk;  /* block assembly */
+	struct sr_sb tmp;
 	unsigned long long events;
 	unsigned long long cut; /* events with parameters cut to fit */
 };
 
-static int wb_put(struct scap_buf *b, const void *d, size_t n)
+static int wb_put(struct sr_sb *b, const void *d, size_t n)
 {
-	return scap_buf_put(b, d, n);
+	return sr_sb_put(b, d, n);
 }
 
-static int wb_u8(struct scap_buf *b, uint8_t v)
+static int wb_u8(struct sr_sb *b, uint8_t v)
 {
 	return wb_put(b, &v, 1);
 }
-static int wb_u16(struct scap_buf *b, uint16_t v)
+static int wb_u16(struct sr_sb *b, uint16_t v)
 {
 	return wb_put(b, &v, 2);
 }
-static int wb_u32(struct scap_buf *b, uint32_t v)
+static int wb_u32(struct sr_sb *b, uint32_t v)
 {
 	return wb_put(b, &v, 4);
 }
-static int wb_u64(struct scap_buf *b, uint64_t v)
+static int wb_u64(struct sr_sb *b, uint64_t v)
 {
 	return wb_put(b, &v, 8);
 }
 
 /* u16 length + bytes (list blocks store strings without NUL). */
-static int wb_lstr(struct scap_buf *b, const uint8_t *p, uint32_t n)
+static int wb_lstr(struct sr_sb *b, const uint8_t *p, uint32_t n)
 {
 	if (n > 1024)
 		n = 1024;
@@ -83,7 +83,7 @@ static int wb_lstr(struct scap_buf *b, const uint8_t *p, uint32_t n)
 }
 
 /* Wraps body in a block (header, padding, trailer) and writes it. */
-static int write_block(struct scap_writer *w, uint32_t type, const struct scap_buf *body,
+static int write_block(struct scap_writer *w, uint32_t type, const struct sr_sb *body,
 		       struct sr_err *err)
 {
 	uint32_t pad = (uint32_t)((4 - body->len % 4) % 4);
@@ -103,7 +103,7 @@ int scap_writer_open(struct scap_writer **out, const char *path, const struct fm
 		     int exclusive, struct sr_err *err)
 {
 	struct scap_writer *w = calloc(1, sizeof(*w));
-	struct scap_buf b = {0};
+	struct sr_sb b = {0};
 	char hn[128];
 	int rc, fd;
 
@@ -126,7 +126,7 @@ int scap_writer_open(struct scap_writer **out, const char *path, const struct fm
 	/* section header: magic, version 1.2, section length unknown (-1) */
 	rc = wb_u32(&b, SCAP_SHB_MAGIC) | wb_u16(&b, 1) | wb_u16(&b, 2) | wb_u64(&b, UINT64_MAX);
 	rc |= write_block(w, SCAP_BT_SHB, &b, err);
-	b.len = 0;
+	sr_sb_setlen(&b, 0);
 	memset(hn, 0, sizeof(hn));
 	if (host)
 		memcpy(hn, host->hostname, strnlen(host->hostname, sizeof(hn) - 1));
@@ -134,7 +134,7 @@ int scap_writer_open(struct scap_writer **out, const char *path, const struct fm
 	rc |= wb_put(&b, hn, 128);
 	rc |= wb_u64(&b, host ? host->boot_ns : 0) | wb_u64(&b, 0) | wb_u64(&b, 0) | wb_u64(&b, 0);
 	rc |= write_block(w, SCAP_BT_MI, &b, err);
-	free(b.p);
+	sr_sb_free(&b);
 	if (rc) {
 		fclose(w->f);
 		free(w);
@@ -156,7 +156,7 @@ static const uint8_t *prm(const struct evt *ev, int i, uint32_t *len)
 	return ev->p[i];
 }
 
-static int pl_entry(struct scap_buf *b, const struct evt *ev)
+static int pl_entry(struct sr_sb *b, const struct evt *ev)
 {
 	const struct evt_rec *r = ev->rec;
 	unsigned t = r->type;
@@ -221,7 +221,7 @@ static unsigned fdtype_for_sysdig(unsigned type)
 	return type == SCAP_FD_MEMFD ? SCAP_FD_FILE_V2 : SCAP_FD_UNSUPPORTED;
 }
 
-static int fd_entry(struct scap_buf *b, const struct evt *ev)
+static int fd_entry(struct sr_sb *b, const struct evt *ev)
 {
 	uint32_t nl, tl;
 	const uint8_t *name = prm(ev, 2, &nl), *tu = prm(ev, 3, &tl);
@@ -288,7 +288,7 @@ static int write_container(struct scap_writer *w, const struct evt *ev, struct s
 
 	if (!n)
 		return 0; /* too large for one event: left out */
-	w->blk.len = 0;
+	sr_sb_setlen(&w->blk, 0);
 	rc |= wb_u16(&w->blk, 0) | wb_u32(&w->blk, 0);
 	rc |= wb_u64(&w->blk, ev->rec->ts) | wb_u64(&w->blk, UINT64_MAX) | wb_u32(&w->blk, evlen);
 	rc |= wb_u16(&w->blk, SCAP_CONTAINER_JSON) | wb_u32(&w->blk, 1);
@@ -301,7 +301,7 @@ static int write_container(struct scap_writer *w, const struct evt *ev, struct s
 
 static int write_lists(struct scap_writer *w, struct sr_err *err)
 {
-	struct scap_buf b = {0};
+	struct sr_sb b = {0};
 	struct evt ev;
 	size_t off;
 	int rc = 0;
@@ -319,7 +319,7 @@ static int write_lists(struct scap_writer *w, struct sr_err *err)
 	/* fd lists: one block per run of records of the same process */
 	for (off = 0; !rc && off < w->snap.len;) {
 		uint32_t pid;
-		b.len = 0;
+		sr_sb_setlen(&b, 0);
 		if (evt_decode(&ev, w->snap.p + off, w->snap.len - off))
 			break;
 		if (ev.rec->type != EVT_FDINFO) {
@@ -332,14 +332,15 @@ static int write_lists(struct scap_writer *w, struct sr_err *err)
 		       ev.rec->type == EVT_FDINFO && ev.rec->pid == pid) {
 			size_t mark = b.len;
 			if (fd_entry(&b, &ev) < 0)
-				b.len = mark; /* a tuple too short to describe: left out */
+				sr_sb_setlen(&b,
+					     mark); /* a tuple too short to describe: left out */
 			off += ALIGN8(ev.rec->len);
 		}
 		if (!rc && b.len > 8)
 			rc = write_block(w, SCAP_BT_FDL_V2, &b, err);
 	}
 	/* users and groups */
-	b.len = 0;
+	sr_sb_setlen(&b, 0);
 	for (off = 0; !rc && off < w->snap.len; off += ALIGN8(ev.rec->len)) {
 		size_t start = b.len;
 		uint32_t l1, l2, l3, sub;
@@ -374,8 +375,8 @@ static int write_lists(struct scap_writer *w, struct sr_err *err)
 		if (ev.rec->type == EVT_CONTAINERINFO)
 			rc = write_container(w, &ev, err);
 	}
-	free(b.p);
-	free(w->snap.p);
+	sr_sb_free(&b);
+	sr_sb_free(&w->snap);
 	memset(&w->snap, 0, sizeof(w->snap));
 	if (rc && !(err && err->code))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
@@ -414,7 +415,7 @@ static int put_param(struct scap_writer *w, const struct scap_prm *d, const stru
 		     uint16_t sc, uint32_t cap, uint16_t *lenp, uint32_t *varp)
 {
 	const struct evt_rec *r = ev->rec;
-	struct scap_buf *t = &w->tmp;
+	struct sr_sb *t = &w->tmp;
 	size_t start = t->len;
 	unsigned width = scap_wire_width(d->wire);
 	uint8_t sock[160];
@@ -571,7 +572,7 @@ static int put_params(struct scap_writer *w, const struct evt *ev, const struct 
 {
 	int rc = 0;
 
-	w->tmp.len = 0;
+	sr_sb_setlen(&w->tmp, 0);
 	for (unsigned i = 0; i < n && !rc; i++)
 		rc = put_param(w, &defs[i], ev, sc, cap, &lens[i], &var[i]);
 	return rc;
@@ -610,7 +611,7 @@ static int write_event(struct scap_writer *w, uint16_t type, uint64_t ts, const 
 			return sr_err_set(err, SR_ELIMIT, "scap event %u: %u bytes after cutting",
 					  type, evlen);
 	}
-	w->blk.len = 0;
+	sr_sb_setlen(&w->blk, 0);
 	rc |= wb_u16(&w->blk, cpu) | wb_u32(&w->blk, flags);
 	rc |= wb_u64(&w->blk, ts) | wb_u64(&w->blk, r->tid) | wb_u32(&w->blk, evlen);
 	rc |= wb_u16(&w->blk, type) | wb_u32(&w->blk, nparams);
@@ -725,9 +726,9 @@ int scap_writer_close(struct scap_writer *w, struct sr_err *err)
 		rc = sr_err_set(err, SR_EIO, "%s: write failed", w->path);
 	if (w->failed && !rc)
 		rc = SR_EIO;
-	free(w->snap.p);
-	free(w->blk.p);
-	free(w->tmp.p);
+	sr_sb_free(&w->snap);
+	sr_sb_free(&w->blk);
+	sr_sb_free(&w->tmp);
 	free(w);
 	return rc;
 }

@@ -825,10 +825,10 @@ TEST(path_join_normalizes)
 	    {"/a", "../..", "/"},
 	};
 	char buf[256];
-	struct fld_buf b;
+	struct sr_sb b;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		fld_buf_init(&b, buf, sizeof(buf) - 1);
+		sr_sb_init(&b, buf, sizeof(buf) - 1);
 		fld_path_join(&b, cases[i].dir, cases[i].path, strlen(cases[i].path));
 		buf[b.len] = 0;
 		CHECK_STR(buf, cases[i].want);
