@@ -23,8 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../common/sr_hash.h"
-#include "../format/fmt_chunk.h"
+#include "../format/fmt_tail.h"
 #include "fleet_int.h"
 #include "fleet_msg.h"
 
@@ -439,16 +438,6 @@ static int write_plain(struct fleet_fetch *f, struct fleet_host_info *h, int fd,
 	return 0;
 }
 
-/* An index entry for a chunk that is not in the rebuilt file: no events,
- * a header's worth of hole where it would be, never read by a reader that
- * seeks (it has no time range). */
-static void entry_hole(struct fmt_index_entry *e, uint64_t off)
-{
-	memset(e, 0, sizeof(*e));
-	e->offset = off;
-	e->snapshot = FMT_NO_SNAPSHOT;
-}
-
 /* A window's chunks of a file, from chunk k0 on: the header, holes for the
  * chunks before k0 (and any missing one), the chunks at their place, then an
  * index and trailer built from the chunk headers. The reader's seek to
@@ -457,93 +446,49 @@ static void entry_hole(struct fmt_index_entry *e, uint64_t off)
 static int write_window(struct fleet_fetch *f, struct fleet_host_info *h, int fd, struct piece *v,
 			size_t i, size_t k, size_t j, const struct fleet_fetch_opts *o)
 {
-	struct fmt_index_entry *ents = NULL;
-	struct fmt_index_hdr ih = {FMT_INDEX_MAGIC, sizeof(struct fmt_index_entry), 0};
-	struct fmt_trailer t;
-	uint64_t off = v[i].len, snap = FMT_NO_SNAPSHOT, expect = 0, n;
-	size_t cap = 0;
-	uint32_t crc;
+	struct fmt_tail_index *x = fmt_tail_index_new();
+	uint64_t off = v[i].len, expect = 0;
 	int rc = 0;
 
-	memset(&t, 0, sizeof(t));
+	if (!x)
+		return SR_ENOMEM;
 	while (!rc && k < j && v[k].m.kind == FLEET_KIND_CHUNK) {
 		const struct piece *c = &v[k];
-		struct fmt_chunk_hdr ch;
+		struct fmt_tail_chunk ch;
 		size_t e;
 		int whole = chunk_whole(v, k, j, &e);
-		uint64_t total = 0;
 
-		if (c->m.seq >= FMT_INDEX_MAX_CHUNKS)
+		if (c->m.seq >= FMT_TAIL_MAX_CHUNKS)
 			break;
-		if (ih.count && c->m.seq > expect)
+		if (fmt_tail_index_count(x) && c->m.seq > expect)
 			gap(f, h, c, expect, c->m.seq, o->quiet);
-		if (c->m.seq + 1 > cap) {
-			size_t nc = (size_t)c->m.seq + 64;
-			struct fmt_index_entry *nv = realloc(ents, nc * sizeof(*nv));
+		/* the chunks before (outside the window, or missing) as holes */
+		for (; !rc && expect < c->m.seq; expect++, off += FMT_TAIL_HOLE_SIZE)
+			rc = fmt_tail_index_hole(x, off);
+		if (rc)
+			break;
+		if (!whole || fmt_tail_chunk_parse(c->data, c->len, chunk_len(v, k, e), &ch) ||
+		    ch.seq != c->m.seq) {
+			gap(f, h, c, c->m.seq, c->m.seq + 1, o->quiet);
+			rc = fmt_tail_index_hole(x, off);
+			off += FMT_TAIL_HOLE_SIZE;
+		} else {
+			int64_t len = chunk_write(fd, v, k, e, off, h);
 
-			if (!nv) {
-				rc = SR_ENOMEM;
+			if (len < 0) {
+				rc = SR_EIO;
 				break;
 			}
-			ents = nv;
-			cap = nc;
-		}
-		/* the chunks before (outside the window, or missing) as holes */
-		for (; expect < c->m.seq; expect++, off += sizeof(struct fmt_chunk_hdr))
-			entry_hole(&ents[expect], off);
-		if (!whole) {
-			gap(f, h, c, c->m.seq, c->m.seq + 1, o->quiet);
-			entry_hole(&ents[expect], off);
-			off += sizeof(struct fmt_chunk_hdr);
-		} else {
-			int64_t len;
-
-			total = chunk_len(v, k, e);
-			if (fleet_chunk_hdr(c->data, c->len, total, &ch) || ch.seq != c->m.seq) {
-				gap(f, h, c, c->m.seq, c->m.seq + 1, o->quiet);
-				entry_hole(&ents[expect], off);
-				off += sizeof(struct fmt_chunk_hdr);
-			} else {
-				struct fmt_index_entry *en = &ents[expect];
-
-				len = chunk_write(fd, v, k, e, off, h);
-				if (len < 0) {
-					rc = SR_EIO;
-					break;
-				}
-				if (ch.flags & FMT_CHF_SNAPSHOT)
-					snap = ch.seq;
-				fmt_index_entry_fill(en, &ch, off, snap);
-				t.events += ch.count;
-				t.drops_ring += ch.drops_ring;
-				t.drops_backlog += ch.drops_backlog;
-				t.last_hash = ch.hash;
-				off += (uint64_t)len;
-				host_count(h, &c->m, (uint64_t)len);
-			}
+			rc = fmt_tail_index_add(x, c->data, c->len, off);
+			off += (uint64_t)len;
+			host_count(h, &c->m, (uint64_t)len);
 		}
 		expect = c->m.seq + 1;
-		ih.count = expect;
 		k = e;
 	}
-	if (rc) {
-		free(ents);
-		return rc;
-	}
-	n = ih.count * sizeof(*ents);
-	crc = sr_crc32c(0, &ih, sizeof(ih));
-	crc = sr_crc32c(crc, ents, n);
-	t.index_offset = off;
-	t.index_size = sizeof(ih) + n + 4;
-	t.chunks = ih.count;
-	t.magic = FMT_TRAILER_MAGIC;
-	t.crc = sr_crc32c(0, &t, offsetof(struct fmt_trailer, crc));
-	if (pwrite(fd, &ih, sizeof(ih), (off_t)off) != sizeof(ih) ||
-	    (n && pwrite(fd, ents, n, (off_t)(off + sizeof(ih))) != (ssize_t)n) ||
-	    pwrite(fd, &crc, 4, (off_t)(off + sizeof(ih) + n)) != 4 ||
-	    pwrite(fd, &t, sizeof(t), (off_t)(off + t.index_size)) != sizeof(t))
-		rc = SR_EIO;
-	free(ents);
+	if (!rc)
+		rc = fmt_tail_index_write(x, fd, off);
+	fmt_tail_index_free(x);
 	return rc;
 }
 
@@ -758,7 +703,7 @@ static int cover_check(void *ctx, struct piece *v, size_t i, size_t j)
 	int first = 1, early = 0;
 
 	for (size_t k = i; k < j; k++) {
-		struct fmt_chunk_hdr ch;
+		struct fmt_tail_chunk ch;
 
 		if (v[k].m.kind == FLEET_KIND_END && first && v[k].m.seq &&
 		    v[k].stream_ns >= cv->start_ns && k + 1 == j) {
@@ -773,8 +718,8 @@ static int cover_check(void *ctx, struct piece *v, size_t i, size_t j)
 			early = v[k].m.last_ts + FLEET_SLACK_NS < cv->since_ns;
 			first = 0;
 		}
-		if (early && v[k].m.part == 0 && !fleet_chunk_hdr(v[k].data, v[k].len, 0, &ch) &&
-		    (ch.flags & FMT_CHF_SNAPSHOT))
+		if (early && v[k].m.part == 0 &&
+		    !fmt_tail_chunk_parse(v[k].data, v[k].len, 0, &ch) && ch.snapshot)
 			return 0;
 		if (v[k].m.last_ts >= cv->since_ns) {
 			cv->missing++;

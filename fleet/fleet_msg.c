@@ -129,18 +129,3 @@ int fleet_msg_parse(const char *subject, const struct fleet_msg_hdrs *h, struct 
 		return SR_EFORMAT;
 	return 0;
 }
-
-int fleet_chunk_hdr(const uint8_t *p, size_t len, size_t total, struct fmt_chunk_hdr *out)
-{
-	if (len < sizeof(*out))
-		return SR_EFORMAT;
-	memcpy(out, p, sizeof(*out));
-	/* the reader checks the CRCs; these are what the index needs to hold */
-	if (out->magic != FMT_CHUNK_MAGIC || out->hdr_len < sizeof(*out) ||
-	    out->comp_size > FMT_CHUNK_COMP_MAX || out->raw_size > FMT_CHUNK_RAW_MAX ||
-	    (out->count && out->first_ts > out->last_ts))
-		return SR_EFORMAT;
-	if (total && (uint64_t)out->hdr_len + out->comp_size != total)
-		return SR_EFORMAT;
-	return 0;
-}

@@ -13,8 +13,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../format/fmt_layout.h"
-
 enum fleet_kind { FLEET_KIND_HEADER, FLEET_KIND_CHUNK, FLEET_KIND_END, FLEET_KIND_ALERT };
 
 /* Header values as strings, NULL when absent (borrowed). */
@@ -40,11 +38,5 @@ struct fleet_msg {
  * checked to be a printable file name the caller may keep (it is not
  * copied into *out: only an evidence header carries it). */
 int fleet_msg_parse(const char *subject, const struct fleet_msg_hdrs *h, struct fleet_msg *out);
-
-/* The chunk header at the start of a chunk's bytes (the first part of a
- * split one): 0 when p holds a whole, plausible header whose payload
- * length agrees with total (the chunk's joined length; 0: not checked),
- * else SR_EFORMAT. */
-int fleet_chunk_hdr(const uint8_t *p, size_t len, size_t total, struct fmt_chunk_hdr *out);
 
 #endif

@@ -1,6 +1,6 @@
 /* fuzz_fleet_hdr: what the fleet reader takes from a message read from the
  * stream (fleet/fleet_msg.c): the subject, the Sysrec-* headers, and the
- * chunk header at the start of a chunk's bytes.
+ * chunk header at the start of a chunk's bytes (format/fmt_tail.c).
  *
  * Input: up to nine lines separated by '\n': the subject, then the values
  * of Sysrec-Kind, -File, -Seq, -Part, -Count, -First-Ts, -Last-Ts, -Name; a line
@@ -20,6 +20,7 @@
 
 /* fleet/ is not in libsysrec.a (it needs libnats); its pure part is. */
 #include "fleet/fleet_msg.c"
+#include "format/fmt_tail.h"
 
 static void check_name(const char *s, size_t cap)
 {
@@ -38,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text = malloc(tlen + 1), *lines[9] = {0}, *p;
 	struct fleet_msg_hdrs h;
 	struct fleet_msg m;
-	struct fmt_chunk_hdr ch;
+	struct fmt_tail_chunk ch;
 	int n = 0;
 
 	if (!text)
@@ -81,10 +82,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const uint8_t *b = zero + 1;
 		size_t blen = size - tlen - 1;
 
-		if (fleet_chunk_hdr(b, blen, blen, &ch) == 0)
-			assert((uint64_t)ch.hdr_len + ch.comp_size == blen);
-		if (fleet_chunk_hdr(b, blen, 0, &ch) == 0)
-			assert(ch.magic == FMT_CHUNK_MAGIC && ch.hdr_len >= sizeof(ch));
+		if (fmt_tail_chunk_parse(b, blen, blen, &ch) == 0)
+			assert(ch.size == blen);
+		if (fmt_tail_chunk_parse(b, blen, 0, &ch) == 0)
+			assert(ch.size >= FMT_TAIL_HOLE_SIZE &&
+			       (!ch.count || ch.first_ts <= ch.last_ts));
 	}
 	free(text);
 	return 0;
