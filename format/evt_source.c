@@ -117,29 +117,40 @@ int evt_source_sniff(const void *head, size_t n)
 	return -1;
 }
 
-int evt_source_open_sysrec(const char *path, struct evt_source **out, struct sr_err *err)
+int evt_source_sniff_path(const char *path, int *kind, struct sr_err *err)
 {
 	uint8_t m[8] = {0};
 	ssize_t n;
-	int fd;
+	int fd, e;
 
-	*out = NULL;
+	*kind = -1;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return sr_err_set(err, SR_EIO, "%s: %s", path, strerror(errno));
+		return sr_err_set(err, SR_EIO, "cannot open '%s': %s", path, strerror(errno));
 	n = read(fd, m, sizeof(m));
+	e = errno;
 	close(fd);
 	if (n < 0)
-		return sr_err_set(err, SR_EIO, "%s: %s", path, strerror(errno));
-	switch (evt_source_sniff(m, (size_t)n)) {
-	case SRC_SYSREC:
+		return sr_err_set(err, SR_EIO, "cannot read '%s': %s", path, strerror(e));
+	*kind = evt_source_sniff(m, (size_t)n);
+	if (*kind < 0)
+		sr_err_set(err, SR_EFORMAT,
+			   n ? "%s: not a capture file (unknown magic)" : "%s: empty file", path);
+	return 0;
+}
+
+int evt_source_open_sysrec(const char *path, struct evt_source **out, struct sr_err *err)
+{
+	int kind, rc = evt_source_sniff_path(path, &kind, err);
+
+	*out = NULL;
+	if (rc)
+		return rc;
+	if (kind == SRC_SYSREC)
 		return sysrec_source_open(path, out, err);
-	case SRC_SCAP:
+	if (kind == SRC_SCAP)
 		return sr_err_set(err, SR_EFORMAT, "%s: a .scap capture, not .sysrec", path);
-	}
-	if (n == 0)
-		return sr_err_set(err, SR_EFORMAT, "%s: empty file", path);
-	return sr_err_set(err, SR_EFORMAT, "%s: not a capture file (unknown magic)", path);
+	return SR_EFORMAT; /* err says which */
 }
 
 void evt_source_set_threads(unsigned workers, unsigned depth)

@@ -77,5 +77,9 @@ void evt_source_close(struct evt_source *s);
  * SRC_SYSREC (our magic), SRC_SCAP (a pcapng section header, or gzip), or
  * -1 when neither. */
 int evt_source_sniff(const void *head, size_t n);
+/* The same for the file at path: 0 with *kind SRC_SYSREC, SRC_SCAP, or -1
+ * (neither: err then says "empty file" or "not a capture file"); or an
+ * error (SR_EIO: cannot open or read it, err says so). */
+int evt_source_sniff_path(const char *path, int *kind, struct sr_err *err);
 
 #endif

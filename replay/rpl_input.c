@@ -286,19 +286,7 @@ void rpl_paths_free(char **paths, size_t n)
 
 int rpl_sniff_sysrec(const char *path, struct sr_err *err)
 {
-	char magic[8];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	int kind, rc = evt_source_sniff_path(path, &kind, err);
 
-	if (fd < 0)
-		return sr_err_set(err, SR_EIO, "cannot open '%s': %s", path, strerror(errno));
-	n = read(fd, magic, sizeof(magic));
-	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		return sr_err_set(err, SR_EIO, "cannot read '%s': %s", path, strerror(e));
-	}
-	close(fd);
-	return evt_source_sniff(magic, (size_t)n) == SRC_SYSREC;
+	return rc ? rc : kind == SRC_SYSREC;
 }

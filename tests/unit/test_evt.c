@@ -591,6 +591,23 @@ TEST(source_dispatch)
 	evt_source_close(s);
 	CHECK_EQ_INT(evt_source_open_sysrec(tfu_path("nope"), &s, &err), SR_EIO);
 	CHECK_EQ_INT(scap_source_open_any(tfu_path("nope"), &s, &err), SR_EIO);
+	CHECK(strstr(err.msg, "cannot open") != NULL);
+	{
+		int kind = 7;
+		char empty[512];
+
+		/* tfu_path's four buffers have been reused since: names again */
+		CHECK_EQ_INT(evt_source_sniff_path(tfu_path("src.sysrec"), &kind, &err), 0);
+		CHECK_EQ_INT(kind, SRC_SYSREC);
+		CHECK_EQ_INT(evt_source_sniff_path(tfu_path("x.gz"), &kind, &err), 0);
+		CHECK_EQ_INT(kind, SRC_SCAP);
+		snprintf(empty, sizeof(empty), "%s", tfu_path("empty"));
+		tfu_write_file(empty, "", 0);
+		CHECK_EQ_INT(evt_source_sniff_path(empty, &kind, &err), 0);
+		CHECK_EQ_INT(kind, -1);
+		CHECK(strstr(err.msg, "empty file") != NULL);
+		CHECK_EQ_INT(scap_source_open_any(empty, &s, &err), SR_EFORMAT);
+	}
 }
 
 /* The one place that tells capture formats apart by their first bytes. */
