@@ -9,6 +9,14 @@
 #include "../common/sr_err.h"
 #include "fmt_chunk.h"
 
+/* The whole-word loads of parse_one read the wire's little-endian values
+ * as host integers; elsewhere the byte-by-byte path serves. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FMT_WIRE_LOAD_LE 1
+#else
+#define FMT_WIRE_LOAD_LE 0
+#endif
+
 static inline uint64_t zigzag(int64_t v)
 {
 	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
@@ -234,9 +242,10 @@ static int parse_one(struct fmt_wire_dec *d, struct wire_rec *w, struct fmt_wire
 	if ((sizes & 0xf) > 8 || (sizes >> 4 & 0xf) > 8 || (sizes >> 8 & 0xf) > 8 ||
 	    (cl > 4 && cl != FMT_WIRE_CTX_NEW))
 		return fault(f, d->i, w->start, "bad field sizes");
-	if (n - p >= 24 + 8) {
+	if (FMT_WIRE_LOAD_LE && n - p >= 24 + 8) {
 		/* All three fit with room for 8-byte loads (the usual case):
-		 * no per-value bounds check or branch. */
+		 * no per-value bounds check or branch. The loads read the wire's
+		 * little-endian values as host integers: little-endian hosts only. */
 		static const uint64_t mask[9] = {0,
 						 0xffull,
 						 0xffffull,
