@@ -79,8 +79,10 @@ static void proc_fork(struct st_state *st, const struct evt *ev)
 		t->pub.vtid = (uint32_t)evt_param_u64(ev, 4);
 	else
 		t->pub.vtid = ctid;
-	if (!is_thread)
+	if (!is_thread) {
 		t->proc->vpid = st_param_has(ev, 5) ? (uint32_t)evt_param_u64(ev, 5) : cpid;
+		st_proc_changed(t->proc);
+	}
 }
 
 /* Splits argv (NUL-separated) into argv[0] and the rest. The rest is stored
@@ -275,7 +277,10 @@ static __attribute__((noinline)) void lifecycle(struct st_state *st, struct st_t
 		if (r->res == 0)
 			set_ids(&t->proc->gid, &t->proc->egid, ev);
 	}
-	st_views_stale(st);
+	/* Each case changes the header thread's process at most: other views
+	 * stay valid. A fork's child is new (its view not copied yet) or a
+	 * thread met earlier whose process st_proc_copy_from fills and marks. */
+	st_proc_changed(t->proc);
 }
 
 int st_type_reads_params(unsigned type)

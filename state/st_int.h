@@ -4,9 +4,12 @@
  * struct st_proc (what the threads of one pid share: exe, args, cwd, ids, fd
  * table). Forked processes share the fd table's slot array until one of them
  * changes it (copy on write, st_fdtab_w).
- * Public struct st_thread views are refreshed from the process lazily: a
- * generation number (st->vgen) moves whenever an event may have changed
- * process data, and a view older than it is refreshed on its next lookup.
+ * Public struct st_thread views are refreshed from the process lazily: two
+ * generation numbers move when an event may have changed process data, one
+ * per process (st_proc.gen: the lifecycle events of that process) and one
+ * for all (st->vgen: snapshots, cgroups); a thread remembers their sum when
+ * it copied its view, and a view whose sum moved is refreshed on its next
+ * lookup. Both only grow, so an equal sum means neither moved.
  *
  * Memory: threads, processes, fd entries and short strings come
  * from per-type pools (st_pool.c), so the per-event cost is a free-list pop
@@ -177,6 +180,7 @@ struct st_proc {
 	const char *exe, *exepath, *args, *cwd, *cgroup, *env; /* st_str */
 	const char *container_id, *container_full_id, *pod_uid;
 	uint64_t cg_id; /* header cgroup id cgroup/container_* were last derived for */
+	uint32_t gen;	/* moves when an event may have changed this process's data */
 	size_t args_len, env_len;
 	struct st_thr *threads; /* list through st_thr.pnext/pprev */
 	uint32_t snap_gen;
@@ -186,7 +190,7 @@ struct st_thr {
 	/* What every event reads comes first: with pub.tid..comm it spans two
 	 * cache lines (objects are 64-byte aligned in their pool). */
 	struct st_proc *proc;
-	uint32_t vgen; /* st->vgen when pub's process fields were copied */
+	uint32_t vgen; /* st->vgen + proc->gen when pub's process fields were copied */
 	uint32_t seen; /* event time of its last event, in 2^20 ns units (wraps) */
 	struct st_thread pub;
 	struct st_thr *pnext, *pprev; /* threads of the same process */
@@ -292,11 +296,19 @@ static inline void st_garbage_flush(struct st_state *st)
 		st_garbage_flush_slow(st);
 }
 
-/* An event may have changed process data: thread views refresh on next lookup. */
+/* An event may have changed any process's data: every thread view refreshes
+ * on its next lookup. */
 static inline void st_views_stale(struct st_state *st)
 {
 	if (++st->vgen == 0)
 		st->vgen = 1;
+}
+
+/* An event may have changed p's data: the views of p's threads refresh on
+ * their next lookup, the other threads' stay valid. */
+static inline void st_proc_changed(struct st_proc *p)
+{
+	p->gen++;
 }
 
 /* st_table.c */

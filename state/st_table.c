@@ -74,6 +74,7 @@ void st_proc_copy_from(struct st_state *st, struct st_proc *dst, const struct st
 	dst->container_full_id = st_str_ref(src->container_full_id);
 	dst->pod_uid = st_str_ref(src->pod_uid);
 	dst->cg_id = src->cg_id;
+	st_proc_changed(dst);
 }
 
 static void proc_link(struct st_proc *p, struct st_thr *t)
@@ -104,14 +105,16 @@ const struct st_thread *st_thr_view(const struct st_state *st, const struct st_t
 {
 	/* The process fields live once in st_proc, so a chdir or setuid is
 	 * applied once for all its threads; a thread's copy is refreshed when an
-	 * event may have changed them since (st->vgen), not on every lookup. */
+	 * event may have changed them since (st->vgen + p->gen), not on every
+	 * lookup. */
 	struct st_thr *t = (struct st_thr *)(uintptr_t)ct;
 	struct st_thread *v = &t->pub;
 	const struct st_proc *p = t->proc;
+	uint32_t gen = st->vgen + p->gen;
 
-	if (t->vgen == st->vgen)
+	if (t->vgen == gen)
 		return v;
-	t->vgen = st->vgen;
+	t->vgen = gen;
 
 	v->pid = p->pid;
 	v->ppid = p->ppid;
@@ -233,7 +236,7 @@ static struct st_thr *scratch_thread(struct st_state *st, uint32_t tid, uint32_t
 	memset(&t->pub, 0, sizeof(t->pub));
 	t->pub.tid = tid;
 	t->proc = p;
-	t->vgen = 0; /* st->vgen is never 0: the view is refreshed */
+	t->vgen = 0; /* st->vgen + p->gen is 0 only after 2^32 changes: the view is refreshed */
 	t->scratch = 1;
 	t->partial = 1;
 	return t;
@@ -273,7 +276,7 @@ struct st_thr *st_thr_from_header(struct st_state *st, const struct evt_rec *r)
 			fill_from_header(t, r);
 		if (r->ppid && r->ppid != UINT32_MAX && p->ppid != r->ppid && p->pid == r->pid) {
 			p->ppid = r->ppid;
-			st_views_stale(st);
+			st_proc_changed(p);
 		}
 		if (r->cgroup_id && r->cgroup_id != t->pub.cgroup_id)
 			t->pub.cgroup_id = r->cgroup_id;

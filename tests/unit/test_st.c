@@ -773,3 +773,55 @@ TEST(header_comm_change_at_every_byte)
 	}
 	st_free(st);
 }
+
+/* Thread views are refreshed per process: a change to one process reaches
+ * every thread of it, whose view was copied before, and no other process. */
+TEST(views_follow_their_own_process)
+{
+	struct st_state *st = base_state();
+	const struct st_thread *t;
+
+	do_fork(st, 100, 100, 101, 1); /* thread 101 of bash */
+	do_fork(st, 100, 100, 400, 0); /* process 400 */
+	do_fork(st, 400, 400, 401, 1); /* thread 401 of 400 */
+	/* every view copied once */
+	CHECK_STR(st_thread_get(st, 101)->cwd, "/home/u");
+	CHECK_STR(st_thread_get(st, 401)->cwd, "/home/u");
+	CHECK_EQ_INT(st_thread_get(st, 401)->uid, st_thread_get(st, 100)->uid);
+	/* setuid in 401 (a thread of 400): process 400 only */
+	ev_begin(EVT_SETUID, 400, 401, 100, 0);
+	ev_u(4242);
+	ev_run(st);
+	CHECK_EQ_INT(st_thread_get(st, 400)->uid, 4242);
+	CHECK_EQ_INT(st_thread_get(st, 401)->euid, 4242);
+	CHECK(st_thread_get(st, 101)->uid != 4242);
+	/* chdir in 101 reaches 100, not 400's threads */
+	ev_begin(EVT_CHDIR, 100, 101, 1, 0);
+	ev_str("/srv");
+	ev_run(st);
+	CHECK_STR(st_thread_get(st, 100)->cwd, "/srv");
+	CHECK_STR(st_thread_get(st, 401)->cwd, "/home/u");
+	/* a header naming a new parent (reparenting) reaches the other thread */
+	ev_begin(EVT_UNLINK, 400, 400, 1, 0);
+	ev_str("/tmp/gone");
+	ev_run(st);
+	CHECK_EQ_INT(st_thread_get(st, 401)->ppid, 1);
+	CHECK_EQ_INT(st_thread_get(st, 101)->ppid, 1);
+	/* exec in 400 replaces what 400's threads show, and only theirs */
+	do_execve(st, 400, "/usr/bin/curl", "curl\0-s\0", 8, "/tmp");
+	t = st_thread_get(st, 400);
+	CHECK(t && strcmp(t->exepath, "/usr/bin/curl") == 0 && strcmp(t->cwd, "/tmp") == 0);
+	CHECK_STR(st_thread_get(st, 100)->exepath, "/usr/bin/bash");
+	/* a child met before its fork event: its view, copied while it was
+	 * unknown, takes what it inherited when the fork arrives */
+	ev_begin(EVT_UNLINK, 500, 500, 100, 0);
+	ev_str("/tmp/gone");
+	ev_run(st);
+	t = st_thread_get(st, 500);
+	CHECK(t && (!t->exepath || !t->exepath[0]));
+	do_fork(st, 100, 100, 500, 0);
+	t = st_thread_get(st, 500);
+	CHECK(t && t->exepath && strcmp(t->exepath, "/usr/bin/bash") == 0);
+	CHECK(t && t->cwd && strcmp(t->cwd, "/srv") == 0);
+	st_free(st);
+}
