@@ -242,12 +242,17 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 				res->first_ts = ts;
 			if (ts > res->last_ts)
 				res->last_ts = ts;
-			fld_ctx_reset(ctx, &ev, st);
-			ctx->hostname = rpl_input_event_hostname(in);
-			/* keep: the loading threads tested it already */
-			if (!o->prog || prefiltered ||
-			    ((types[(type >> 3) & 31] >> (type & 7) & 1) &&
-			     flt_eval(o->prog, ctx))) {
+			/* keep: the loading threads tested it already; a type the
+			 * filter cannot match is not even given a field context,
+			 * nor is any event when nothing reads one (a count) */
+			int maybe =
+			    !o->prog || prefiltered || (types[(type >> 3) & 31] >> (type & 7) & 1);
+
+			if (maybe && (o->emit || (o->prog && !prefiltered))) {
+				fld_ctx_reset(ctx, &ev, st);
+				ctx->hostname = rpl_input_event_hostname(in);
+			}
+			if (maybe && (!o->prog || prefiltered || flt_eval(o->prog, ctx))) {
 				res->matched++;
 				/* marked: the workers' screen ruled emit out */
 				if (in_workers && ev.mark)

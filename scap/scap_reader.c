@@ -378,12 +378,22 @@ static inline int want(const struct scap_src *s, unsigned type)
 	return !s->filter || (s->want[type >> 3] & (1u << (type & 7)));
 }
 
+/* Our type for a definition: its own, or GENERIC for a syscall our schema
+ * has no type of (its number fixed by the table; 0 when unknown). scap's
+ * own generic event (SD_GENERIC) names its syscall in a parameter: 0 too. */
+static inline unsigned our_type(const struct scap_evdef *d)
+{
+	return d->our ? d->our : (d->nr >= 0 && !(d->flags & SD_GENERIC)) ? EVT_GENERIC : 0;
+}
+
 /* set_header_types: a type the caller reads only the header of, and that
  * neither changes the thread table nor may vanish (generic records without
  * a syscall number are dropped): its parameters are never looked at. */
 static inline int header_only(const struct scap_src *s, const struct scap_evdef *d)
 {
-	return s->hdr_only && d->our && !want(s, d->our) &&
+	unsigned type = our_type(d);
+
+	return s->hdr_only && type && !want(s, type) &&
 	       !(d->flags & (SD_GENERIC | SD_CLONE | SD_EXEC | SD_PROCEXIT));
 }
 
@@ -423,13 +433,23 @@ static int build(struct scap_src *s, const struct scap_evdef *d, uint64_t tid, u
 	struct oparams *o;
 	struct evt_rec h;
 	struct scap_thr *t;
-	unsigned type = d->our;
 	int rc = 0;
 	int hdr = header_only(s, d);
+	unsigned type = hdr ? our_type(d) : d->our;
 
 	/* no thread creation while building this record (the clone child
 	 * below, say) may evict the thread it is built for */
 	s->thr_pin = tid;
+	if (hdr && s->ops_buf) {
+		/* no parameters: only what the header part below reads is reset */
+		o = s->ops_buf;
+		o->max = 0;
+		o->has_res = 0;
+		t = scap_thr_get(s, tid, 1);
+		if (!t)
+			return SR_ENOMEM;
+		goto header;
+	}
 	o = oparams_reset(s);
 	if (!o)
 		return SR_ENOMEM;
@@ -578,7 +598,7 @@ header:
 		h.flags |= EVT_RF_NORES;
 	memcpy(h.comm, t->comm, EVT_COMM_LEN);
 	h.type = (uint16_t)type;
-	{
+	if (o->max) {
 		static const int64_t no_fd = -1;
 		const struct evt_info *info = evt_info_get(type);
 
