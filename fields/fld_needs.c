@@ -105,8 +105,56 @@ static int ref_needs_order(const struct fld_ref *ref, int num_ok)
 	return 0;
 }
 
+/* Values that may read the fd tables, or what events apply through them
+ * (proc.cwd after fchdir, proc.exepath after an exec through a dirfd). An
+ * allow-list again: the record-only fields and the process, thread and
+ * user fields below, which the tables never feed; any other field (a new
+ * one too) counts as reading them. */
+static int ref_needs_fds(const struct fld_ref *ref)
+{
+	if (!ref_needs(ref, 0))
+		return 0;
+	switch (ref->id) {
+	case FLD_ID_PROC_PID:
+	case FLD_ID_PROC_NAME:
+	case FLD_ID_PROC_ARGS:
+	case FLD_ID_PROC_ENV:
+	case FLD_ID_PROC_CMDLINE:
+	case FLD_ID_PROC_NTHREADS:
+	case FLD_ID_PROC_NCHILDS:
+	case FLD_ID_PROC_PPID:
+	case FLD_ID_PROC_PNAME:
+	case FLD_ID_PROC_PCMDLINE:
+	case FLD_ID_PROC_APID:
+	case FLD_ID_PROC_ANAME:
+	case FLD_ID_PROC_LOGINSHELLID:
+	case FLD_ID_PROC_DURATION:
+	case FLD_ID_PROC_PPID_DURATION:
+	case FLD_ID_PROC_PID_TS:
+	case FLD_ID_PROC_PPID_TS:
+	case FLD_ID_PROC_TTY:
+	case FLD_ID_PROC_VPID:
+	case FLD_ID_PROC_PVPID:
+	case FLD_ID_THREAD_TID:
+	case FLD_ID_THREAD_VTID:
+	case FLD_ID_THREAD_ISMAIN:
+	case FLD_ID_USER_UID:
+	case FLD_ID_USER_NAME:
+	case FLD_ID_USER_HOMEDIR:
+	case FLD_ID_USER_SHELL:
+	case FLD_ID_USER_LOGINUID:
+	case FLD_ID_USER_LOGINNAME:
+	case FLD_ID_GROUP_GID:
+	case FLD_ID_GROUP_NAME:
+		return 0;
+	}
+	return 1;
+}
+
 int fld_ref_needs_mode(const struct fld_ref *ref, int mode)
 {
+	if (mode == FLD_NEEDS_FDS)
+		return ref_needs_fds(ref);
 	return mode >= 2 ? ref_needs_order(ref, mode == 3) : ref_needs(ref, mode);
 }
 
@@ -139,4 +187,9 @@ int fld_format_needs_order(const struct fld_format *f, int num_ok)
 int fld_format_needs_state(const struct fld_format *f)
 {
 	return fld_format_needs_state_ex(f, 0);
+}
+
+int fld_format_needs_fds(const struct fld_format *f)
+{
+	return format_needs(f, FLD_NEEDS_FDS);
 }

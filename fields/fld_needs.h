@@ -34,9 +34,14 @@ int fld_format_needs_state_ex(const struct fld_format *f, int strict);
  * in any order (a replay's worker threads do, chunk by chunk). num_ok:
  * evt.num does not count (a reader numbers what it passes over too). */
 int fld_format_needs_order(const struct fld_format *f, int num_ok);
+/* 1 when a value may depend on the state's fd tables (fd.*, rendered fd
+ * arguments, proc.cwd, proc.exepath...): 0 means the state engine may run
+ * without them (st_set_fd_tables) and still give this field right. */
+int fld_format_needs_fds(const struct fld_format *f);
+#define FLD_NEEDS_FDS 4
 /* The one test behind the functions above, by mode: 0 state, 1 state
  * strict, 2 order, 3 order with evt.num allowed (for the filter's walk,
- * filter/flt_needs.c). */
+ * filter/flt_needs.c), FLD_NEEDS_FDS the fd tables. */
 int fld_ref_needs_mode(const struct fld_ref *ref, int mode);
 
 #endif

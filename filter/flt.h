@@ -81,6 +81,9 @@ int flt_prog_needs_state_ex(const struct flt_prog *p, int strict);
 /* 1 when the filter may read state or the events before the one tested
  * (evt.num, evt.reltime, evt.deltatime: fld_format_needs_order()). */
 int flt_prog_needs_order(const struct flt_prog *p);
+/* 1 when a field the filter reads may depend on the state's fd tables
+ * (fld_format_needs_fds(), fields/fld_needs.h). */
+int flt_prog_needs_fds(const struct flt_prog *p);
 /* Parts of p's condition that must all hold for it to hold (the operands
  * of its top-level `and`, nested ones flattened) and that read neither
  * state nor earlier events: one of them false (flt_eval_part) rules the

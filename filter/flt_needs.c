@@ -48,6 +48,11 @@ int flt_prog_needs_order(const struct flt_prog *p)
 	return p ? node_needs(p->root, 0, 2) : 0;
 }
 
+int flt_prog_needs_fds(const struct flt_prog *p)
+{
+	return p ? node_needs(p->root, 0, FLD_NEEDS_FDS) : 0;
+}
+
 static size_t free_parts(const struct flt_pnode *n, const struct flt_pnode **out, size_t k,
 			 size_t max, int depth)
 {

@@ -125,6 +125,12 @@ struct rpl_run_opts {
 	 * carries (fld_needs.h): with a filter that does too, on .sysrec
 	 * input and no caller state, the run skips the state engine. */
 	int emit_stateless; /* 2 any source, 1 .sysrec only, 0 never (rpl_run.c) */
+	/* emit (or NULL emit: counting) reads no field that depends on the
+	 * state's fd tables (fld_format_needs_fds): with a filter that reads
+	 * none either and no caller state, the run's state keeps no fd tables
+	 * (st_set_fd_tables), and the types that only change them may come
+	 * header-only. 0: keep them. */
+	int emit_no_fds;
 	/* Called with emit_ctx for each drop record (a gap in the record) in
 	 * the window, where it falls; non-zero stops. NULL: not shown. */
 	int (*gap)(void *ctx, const struct evt *ev);

@@ -147,6 +147,8 @@ int rpl_cmd_events(int argc, char **argv)
 			    : !fld_format_needs_state_ex(ec.out.fmt, 1) ? 2
 			    : !fld_format_needs_state(ec.out.fmt)	? 1
 									: 0;
+	/* The default listing renders fd arguments; JSON carries fd.name. */
+	ro.emit_no_fds = count || (format && !json && !fld_format_needs_fds(ec.out.fmt));
 	/* what the listing reads of earlier events (rpl_keep.c) */
 	ro.emit_alone = count || !ec.out.fmt			 ? 0
 			: !fld_format_needs_order(ec.out.fmt, 0) ? 2

@@ -98,11 +98,11 @@ static int run_stateless(const struct rpl_input *in, const struct rpl_run_opts *
 /* The types read in full when the run's own state engine is the only other
  * reader: those the filter can match and those the engine reads beyond the
  * header; the rest may come header-only. */
-static const uint8_t *rpl_state_types(const uint8_t types[32], uint8_t full[32])
+static const uint8_t *rpl_state_types(const uint8_t types[32], uint8_t full[32], int fd_tables)
 {
 	memcpy(full, types, 32);
 	for (unsigned t = 0; t < 256; t++)
-		if (st_type_reads_params(t))
+		if (st_type_reads_params_ex(t, fd_tables))
 			full[t >> 3] |= (uint8_t)(1u << (t & 7));
 	return full;
 }
@@ -127,7 +127,7 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	uint8_t types[32], full[32], meta[EVT_TYPE_MAX];
 	struct rpl_keep_args ka;
 	struct rpl_keep *keep;
-	int stateless, in_workers, prefiltered, r;
+	int stateless, in_workers, prefiltered, no_fds, r;
 	uint64_t screened = 0;
 	struct evt ev;
 
@@ -147,6 +147,8 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	 * conservative for the rest, so this never changes a result). */
 	memset(types, 0xff, sizeof(types));
 	stateless = run_stateless(in, o);
+	/* The run's own state, and nothing it feeds reads fds: no fd tables. */
+	no_fds = !o->st && o->emit_no_fds && !(o->prog && flt_prog_needs_fds(o->prog));
 	if (o->prog) {
 		flt_prog_types(o->prog, types);
 		/* Chunks without a matching type are skipped unread only when no
@@ -156,7 +158,7 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		if (o->skip_types && stateless)
 			rpl_input_set_types(in, types);
 		else if (o->skip_types && !o->st)
-			rpl_input_set_header_types(in, rpl_state_types(types, full));
+			rpl_input_set_header_types(in, rpl_state_types(types, full, !no_fds));
 	}
 	/* rpl_is_meta per type, looked up once instead of per record */
 	for (unsigned t = 0; t < EVT_TYPE_MAX; t++) {
@@ -201,6 +203,8 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		}
 	}
 	ctx->hostname = host;
+	for (size_t i = 0; st && no_fds && i < (sts ? nhosts : 1); i++)
+		st_set_fd_tables(sts ? sts[i] : st, 0);
 	for (size_t i = 0; i < (sts ? nhosts : 1); i++)
 		rpl_containers_preload(in, sts ? sts[i] : st);
 	rpl_progress_start(&prog, o->progress, since_ns ? since_ns : rpl_input_first_ts(in),
@@ -289,7 +293,10 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 			"sysreplay: debug: records read %" PRIu64 ", events in window %" PRIu64
 			", matched %" PRIu64 ", state %s, filter %s, screened out %" PRIu64
 			", run thread cpu %.3f s\n",
-			res->records, res->seen, res->matched, stateless ? "skipped" : "on",
+			res->records, res->seen, res->matched,
+			stateless ? "skipped"
+			: no_fds  ? "on (no fd tables)"
+				  : "on",
 			in_workers ? "in workers" : "here", screened,
 			(double)cpu.tv_sec + (double)cpu.tv_nsec / 1e9);
 	}

@@ -101,7 +101,7 @@ static const char overview[] =
     "                      ../share/sysrec/rules beside the binary,\n"
     "                      /usr/share/sysrec/rules, else the copy compiled in\n"
     "    SYSREPLAY_DEBUG   print records read, events matched and whether the state\n"
-    "                      engine ran, on stderr after a run\n"
+    "                      engine ran (and kept fd tables), on stderr after a run\n"
     "    SYSREPLAY_FORCE_STATE  run the state engine even when nothing needs it\n"
     "    SYSREPLAY_THREADS the thread count when -J is not given\n"
     "\n"

@@ -84,6 +84,16 @@ void st_event_end(struct st_state *st, const struct evt *ev);
  * comm, ppid, cgroup, time). A reader nobody else reads an event of a 0
  * type from may hand it to the engine header-only (no parameters). */
 int st_type_reads_params(unsigned type);
+/* The same for an engine whose fd tables are off (st_set_fd_tables): the
+ * types that only change fd tables count as header-only too. */
+int st_type_reads_params_ex(unsigned type, int fd_tables);
+/* fd_tables 0: the engine keeps no fd tables from events (opens, closes,
+ * dups, sockets are not applied; snapshot FDINFO still is). What that
+ * leaves wrong is what reads fds: fd.*, rendered fd arguments, proc.cwd
+ * after fchdir, proc.exepath/exe after an exec through a dirfd (fields/
+ * fld_needs.h mode FLD_NEEDS_FDS tells). For a caller that reads none of
+ * them; set before the first event. 1 (the default) keeps them. */
+void st_set_fd_tables(struct st_state *st, int fd_tables);
 
 /* The current event's thread (created on first sight from the record
  * header when unknown) and the fd it operates on (NULL if none/unknown). */

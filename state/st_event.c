@@ -283,16 +283,21 @@ static __attribute__((noinline)) void lifecycle(struct st_state *st, struct st_t
 	st_proc_changed(t->proc);
 }
 
-int st_type_reads_params(unsigned type)
+int st_type_reads_params_ex(unsigned type, int fd_tables)
 {
 	const struct evt_info *ei = evt_info_get(type);
 	const unsigned act = EF_FORK | EF_EXEC | EF_EXIT | EF_EXIT_GROUP | EF_CWD | EF_SETUID |
-			     EF_SETGID | EF_FD_TABLE;
+			     EF_SETGID | (fd_tables ? EF_FD_TABLE : 0);
 
 	if (!ei || ei->category == EC_META || (type >= EVT_DROP && type <= EVT_SNAP_END) ||
 	    type == EVT_CGROUPINFO)
 		return 1;
 	return (evt_type_flags(type) & act) != 0;
+}
+
+int st_type_reads_params(unsigned type)
+{
+	return st_type_reads_params_ex(type, 1);
 }
 
 void st_event_begin(struct st_state *st, const struct evt *ev)

@@ -638,14 +638,23 @@ struct st_state *st_new(void)
 	for (unsigned i = 0; i < EVT_TYPE_MAX; i++) {
 		int dfi;
 
-		st->fd_param[i] = (int8_t)evt_param_role(i, EP_FD, NULL);
-		st->fd_event[i] = (uint8_t)st_is_fd_event(i);
 		st->tflags[i] = evt_type_flags(i) | (evt_type_is_syscall(i) ? 0 : ST_TF_SCHED);
 		st->path_param[i] = (int8_t)evt_param_role(i, EP_PATH, &dfi);
 		st->dirfd_param[i] = (int8_t)dfi;
 		st->flags_param[i] = (int8_t)evt_param_index(i, "flags");
 	}
+	st_set_fd_tables(st, 1);
 	return st;
+}
+
+void st_set_fd_tables(struct st_state *st, int fd_tables)
+{
+	/* Off, no type is an fd event and none names an fd: st_event_begin
+	 * then never touches an fd table, and st_event_fd finds nothing. */
+	for (unsigned i = 0; i < EVT_TYPE_MAX; i++) {
+		st->fd_param[i] = fd_tables ? (int8_t)evt_param_role(i, EP_FD, NULL) : -1;
+		st->fd_event[i] = fd_tables ? (uint8_t)st_is_fd_event(i) : 0;
+	}
 }
 
 static void free_thr_cb(void *ctx, uint64_t key, void *val)

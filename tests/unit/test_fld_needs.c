@@ -73,3 +73,37 @@ TEST(free_parts)
 	    flt_prog_free_parts(prog(a, "evt.res<0 and evt.cpu=1 and evt.type=read"), parts, 2), 2);
 	flt_arena_free(a);
 }
+
+/* Which fields the state's fd tables feed: what decides whether a replay's
+ * state may run without them (st_set_fd_tables). */
+TEST(fd_table_needs)
+{
+	struct flt_arena *a = flt_arena_new();
+	static const char *const no[] = {
+	    "evt.type=open and proc.name=curl", "proc.pname=bash or proc.aname[2]=sshd",
+	    "user.name=root and proc.cmdline contains x", "thread.tid=3 and proc.ppid=1", NULL};
+	static const char *const yes[] = {
+	    "fd.name=/etc/passwd",	  "proc.name=curl and proc.cwd=/root/",
+	    "proc.exepath=/usr/bin/curl", "proc.exe=curl",
+	    "evt.args contains passwd",	  "proc.name=curl and not fd.type=ipv4",
+	    "proc.fdopencount>3",	  NULL};
+	struct fld_format *f = NULL;
+	struct sr_err err;
+
+	for (size_t i = 0; no[i]; i++)
+		CHECK_EQ_INT(flt_prog_needs_fds(prog(a, no[i])), 0);
+	for (size_t i = 0; yes[i]; i++)
+		CHECK_EQ_INT(flt_prog_needs_fds(prog(a, yes[i])), 1);
+	CHECK_EQ_INT(flt_prog_needs_fds(NULL), 0);
+	flt_arena_free(a);
+	sr_err_clear(&err);
+	CHECK_EQ_INT(fld_format_compile("%evt.num %proc.name %proc.pname %user.name", &f, &err), 0);
+	CHECK_EQ_INT(fld_format_needs_fds(f), 0);
+	fld_format_free(f);
+	CHECK_EQ_INT(fld_format_compile("%proc.name %evt.args", &f, &err), 0);
+	CHECK_EQ_INT(fld_format_needs_fds(f), 1);
+	fld_format_free(f);
+	CHECK_EQ_INT(fld_format_compile("%proc.name %proc.cwd", &f, &err), 0);
+	CHECK_EQ_INT(fld_format_needs_fds(f), 1);
+	fld_format_free(f);
+}

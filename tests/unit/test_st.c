@@ -825,3 +825,41 @@ TEST(views_follow_their_own_process)
 	CHECK(t && t->cwd && strcmp(t->cwd, "/srv") == 0);
 	st_free(st);
 }
+
+/* Without fd tables (st_set_fd_tables 0) the engine applies no fd event,
+ * while the process fields the tables never feed stay right; the fields
+ * they do feed (fd names, proc.cwd after fchdir) are why a caller turns
+ * them off only when it reads none of those (fld_format_needs_fds). */
+TEST(fd_tables_off)
+{
+	struct st_state *on = base_state(), *off = base_state();
+	struct st_state *sts[2] = {on, off};
+
+	st_set_fd_tables(off, 0);
+	CHECK_EQ_INT(st_type_reads_params_ex(EVT_OPENAT, 0), 0);
+	CHECK_EQ_INT(st_type_reads_params_ex(EVT_OPENAT, 1), 1);
+	CHECK_EQ_INT(st_type_reads_params_ex(EVT_CHDIR, 0), 1);
+	CHECK_EQ_INT(st_type_reads_params_ex(EVT_EXECVE, 0), 1);
+	/* the same stream into both: a fork, an open, an fchdir, an exec */
+	for (int i = 0; i < 2; i++) {
+		do_fork(sts[i], 100, 100, 400, 0);
+		do_open(sts[i], 400, 400, -100, "/etc", O_RDONLY | O_DIRECTORY, 4);
+		ev_begin(EVT_FCHDIR, 400, 400, 100, 0);
+		ev_s(4);
+		ev_run(sts[i]);
+		do_execve(sts[i], 400, "/usr/bin/curl", "curl\0-s\0", 8, "");
+	}
+	CHECK(st_fd_get(on, 400, 4) != NULL);
+	CHECK(st_fd_get(off, 400, 4) == NULL);
+	CHECK_STR(st_thread_get(on, 400)->cwd, "/etc");
+	CHECK_STR(st_thread_get(off, 400)->cwd, "/home/u");
+	for (int i = 0; i < 2; i++) {
+		const struct st_thread *t = st_thread_get(sts[i], 400);
+		const struct st_thread *p = t ? st_thread_parent(sts[i], t) : NULL;
+
+		CHECK(t && strcmp(t->exe, "curl") == 0 && t->args_len == 2 && t->uid == 1000);
+		CHECK(p && p->pid == 100 && strcmp(p->exe, "bash") == 0);
+	}
+	st_free(on);
+	st_free(off);
+}
