@@ -64,6 +64,11 @@ void fld_ctx_reset(struct fld_ctx *c, const struct evt *ev, const struct st_stat
 	c->pin_used = 0;
 }
 
+int fld_ref_arg_name_id(const struct fld_ref *ref)
+{
+	return ref->id == FLD_ID_EVT_ARG && ref->arg_index < 0 ? ref->aux : -1;
+}
+
 int fld_ref_costly(const struct fld_ref *ref)
 {
 	switch (ref->id) {
