@@ -105,8 +105,25 @@ static int ref_needs_order(const struct fld_ref *ref, int num_ok)
 	return 0;
 }
 
+int fld_ref_fd_from_record(const struct fld_ref *ref)
+{
+	switch (ref ? ref->id : -1) {
+	case FLD_ID_FD_NUM:
+	case FLD_ID_FD_TYPE:
+	case FLD_ID_FD_TYPECHAR:
+	case FLD_ID_FD_NAME:
+	case FLD_ID_FD_NAMERAW: /* an open's path parameter, as written */
+	case FLD_ID_FD_DIRECTORY:
+	case FLD_ID_FD_FILENAME:
+		return ref->def && !(ref->def->flags & FLD_F_UNAVAILABLE);
+	}
+	return 0;
+}
+
 int fld_ref_needs_mode(const struct fld_ref *ref, int mode)
 {
+	if (mode == 4)
+		return !fld_ref_fd_from_record(ref) && ref_needs_order(ref, 0);
 	return mode >= 2 ? ref_needs_order(ref, mode == 3) : ref_needs(ref, mode);
 }
 

@@ -34,8 +34,13 @@ int fld_format_needs_state_ex(const struct fld_format *f, int strict);
  * in any order (a replay's worker threads do, chunk by chunk). num_ok:
  * evt.num does not count (a reader numbers what it passes over too). */
 int fld_format_needs_order(const struct fld_format *f, int num_ok);
+/* 1 for the fd fields of an open-like event a context without state gets
+ * right once fld_ctx_fd_from_record says the record decides them: fd.num,
+ * fd.type, fd.typechar, fd.name, fd.nameraw, fd.directory, fd.filename. */
+int fld_ref_fd_from_record(const struct fld_ref *ref);
 /* The one test behind the functions above, by mode: 0 state, 1 state
- * strict, 2 order, 3 order with evt.num allowed (for the filter's walk,
+ * strict, 2 order, 3 order with evt.num allowed, 4 order with the fields
+ * of fld_ref_fd_from_record allowed (for the filter's walk,
  * filter/flt_needs.c). */
 int fld_ref_needs_mode(const struct fld_ref *ref, int mode);
 

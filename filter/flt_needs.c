@@ -49,19 +49,24 @@ int flt_prog_needs_order(const struct flt_prog *p)
 }
 
 static size_t free_parts(const struct flt_pnode *n, const struct flt_pnode **out, size_t k,
-			 size_t max, int depth)
+			 size_t max, int depth, int mode)
 {
 	if (n->kind == FLT_N_AND && depth < FLT_MAX_DEPTH) {
 		for (size_t i = 0; i < n->nkids; i++)
-			k = free_parts(n->kids[i], out, k, max, depth + 1);
+			k = free_parts(n->kids[i], out, k, max, depth + 1, mode);
 		return k;
 	}
-	if (k < max && !node_needs(n, 0, 2))
+	if (k < max && !node_needs(n, 0, mode))
 		out[k++] = n;
 	return k;
 }
 
 size_t flt_prog_free_parts(const struct flt_prog *p, const struct flt_pnode **out, size_t max)
 {
-	return p && p->root ? free_parts(p->root, out, 0, max, 0) : 0;
+	return p && p->root ? free_parts(p->root, out, 0, max, 0, 2) : 0;
+}
+
+size_t flt_prog_open_parts(const struct flt_prog *p, const struct flt_pnode **out, size_t max)
+{
+	return p && p->root ? free_parts(p->root, out, 0, max, 0, 4) : 0;
 }

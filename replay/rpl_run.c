@@ -209,7 +209,7 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	while ((r = rpl_input_next(in, &ev, err)) == 1) {
 		uint64_t ts = ev.rec->ts;
 		unsigned type = ev.rec->type;
-		int show;
+		int show, screen_out;
 
 		res->records++;
 		if (sts)
@@ -242,15 +242,20 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 				res->first_ts = ts;
 			if (ts > res->last_ts)
 				res->last_ts = ts;
-			fld_ctx_reset(ctx, &ev, st);
-			ctx->hostname = rpl_input_event_hostname(in);
+			/* marked: the workers' screen ruled emit out (mark 2:
+			 * for the fd the event opened, if the state has it) */
+			screen_out =
+			    in_workers && ev.mark && (ev.mark == 1 || (st && st_event_fd(st)));
+			if (!screen_out || (o->prog && !prefiltered)) {
+				fld_ctx_reset(ctx, &ev, st);
+				ctx->hostname = rpl_input_event_hostname(in);
+			}
 			/* keep: the loading threads tested it already */
 			if (!o->prog || prefiltered ||
 			    ((types[(type >> 3) & 31] >> (type & 7) & 1) &&
 			     flt_eval(o->prog, ctx))) {
 				res->matched++;
-				/* marked: the workers' screen ruled emit out */
-				if (in_workers && ev.mark)
+				if (screen_out)
 					screened++;
 				else if (o->emit && o->emit(o->emit_ctx, ctx))
 					res->stopped = 1;
