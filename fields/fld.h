@@ -160,6 +160,15 @@ size_t fld_extract_multi(const struct fld_ref *ref, struct fld_ctx *c, struct fl
  * thread or the fd entry (rendered text, ancestor walks, table walks):
  * filters evaluate such comparisons after the cheaper ones. */
 int fld_ref_costly(const struct fld_ref *ref);
+/* evt.arg.NAME (by name, no [N]): the name's id, whose parameter index on
+ * each event type fld_param_index_by_id gives; -1 for any other reference. */
+int fld_ref_arg_name_id(const struct fld_ref *ref);
+/* Index of the named parameter (name_id) for the event type; -1 when the
+ * type lacks it. */
+int fld_param_index_by_id(unsigned type, int name_id);
+/* Events whose FT_OPEN flags include the access mode (0 is O_RDONLY there;
+ * on pipe2/dup3/accept4 0 prints as a bare "0"). */
+int fld_param_open_like(unsigned type);
 /* Renders a value as sysdig prints it into buf (NUL-terminated), or
  * appends it to b. */
 size_t fld_value_format(const struct fld_value *v, char *buf, size_t cap);

@@ -78,6 +78,11 @@ int fld_ctx_fd_from_record(struct fld_ctx *c)
 	return c->fd_from_record;
 }
 
+int fld_ref_arg_name_id(const struct fld_ref *ref)
+{
+	return ref->id == FLD_ID_EVT_ARG && ref->arg_index < 0 ? ref->aux : -1;
+}
+
 int fld_ref_costly(const struct fld_ref *ref)
 {
 	switch (ref->id) {

@@ -89,10 +89,9 @@ void fld_param_render(struct fld_ctx *c, unsigned i, struct sr_sb *b, struct sr_
 void fld_args_render(struct fld_ctx *c, struct sr_sb *b);
 /* Error name for -errno ("ENOENT"), or NULL. */
 const char *fld_errno_name(int64_t err);
-/* Index of the named parameter for the event type via the precomputed
- * name table; name_id from fld_param_name_id(). -1 when the type lacks it. */
+/* The id of a parameter name for fld_param_index_by_id (fld.h), through
+ * the precomputed name table. */
 int fld_param_name_id(const char *name);
-int fld_param_index_by_id(unsigned type, int name_id);
 /* 1 when evt.arg.NAME (name_id) of this event type is its return value:
  * the calls that create an fd (open*, creat, socket, accept*, memfd_create)
  * name their result "fd" in sysdig, so evt.arg.fd is the new fd there (on
@@ -105,9 +104,6 @@ void fld_param_res_fd_render(struct fld_ctx *c, struct sr_sb *b, struct sr_sb *r
 /* Parameters extraction looks up on every event, by fixed id (no strcmp). */
 enum fld_pknown { FLD_PK_DATA, FLD_PK_FLAGS, FLD_PK_MODE, FLD_PK_COUNT };
 int fld_param_known(unsigned type, enum fld_pknown k);
-/* Events whose FT_OPEN flags include the access mode (0 is O_RDONLY there;
- * on pipe2/dup3/accept4 0 prints as a bare "0"). */
-int fld_param_open_like(unsigned type);
 /* 1 when flag name tables are linked (format/evt_flags.c). */
 int fld_flags_available(void);
 /* Capability set rendering: "CAP_CHOWN CAP_KILL". */

@@ -21,7 +21,6 @@
 #include <string.h>
 
 #include "../format/evt_print.h"
-#include "../fields/fld_int.h"
 #include "flt_int.h"
 
 /* The low bits format/evt_print.c renders as one value rather than as
@@ -187,19 +186,18 @@ static void build_enum(struct flt_arena *a, const struct flt_pnode *p, struct fl
 
 int flt_flags_prepare(struct flt_arena *a, struct flt_pnode *p)
 {
-	const struct fld_ref *r = &p->lhs.ref;
+	int name_id = fld_ref_arg_name_id(&p->lhs.ref);
 	struct flt_flagm *m;
 
-	if (r->id != FLD_ID_EVT_ARG || r->arg_index >= 0 || r->aux < 0 || p->ck != FLT_K_STR ||
-	    p->rhs_field || !p->nlits || p->op == FLT_OP_REGEX)
+	if (name_id < 0 || p->ck != FLT_K_STR || p->rhs_field || !p->nlits || p->op == FLT_OP_REGEX)
 		return 0;
 	m = flt_arena_alloc(a, sizeof(*m));
 	if (!m)
 		return SR_ENOMEM;
-	m->name_id = r->aux;
+	m->name_id = name_id;
 	for (unsigned t = 0; t < EVT_TYPE_MAX; t++) {
 		const struct evt_info *info = evt_info_get(t);
-		int idx = fld_param_index_by_id(t, r->aux);
+		int idx = fld_param_index_by_id(t, name_id);
 		if (!info || idx < 0 || (unsigned)idx >= info->nparams)
 			continue;
 		const struct evt_param_info *pi = &info->params[idx];

@@ -35,6 +35,7 @@
 struct fmt_writer {
 	int fd;
 	int failed; /* an error left the writer unusable: only close */
+	int ended;  /* fmt_writer_end ran: the final chunk, checkpoint and index were tried */
 	struct fmt_writer_opts o;
 	ZSTD_CCtx *cctx;
 
@@ -576,6 +577,49 @@ int fmt_writer_index_again(struct fmt_writer *w)
 	return write_index(w);
 }
 
+int fmt_writer_end(struct fmt_writer *w, struct sr_err *err)
+{
+	int rc;
+
+	if (w->ended)
+		return w->st.indexed ? 0
+				     : sr_err_set(err, w->failed, "the index could not be written");
+	if (w->fd < 0)
+		return 0;
+	if (w->failed)
+		return sr_err_set(err, w->failed, "capture was cut short by an earlier error");
+	w->ended = 1;
+	rc = flush_chunk(w, err);
+	if (rc && !w->failed) {
+		/* not written (out of memory, compression): the file still
+		 * gets its index over the chunks before */
+		lose_chunk(w);
+		w->failed = rc;
+		write_index(w);
+		return rc;
+	}
+	if (!rc && w->signing)
+		rc = write_checkpoint(w, 1, err);
+	if (rc) {
+		/* a failed write tried the index already; anything else
+		 * (signing) leaves the chunks whole, so they get it now */
+		if (!w->failed) {
+			w->failed = rc;
+			write_index(w);
+		}
+		return rc;
+	}
+	rc = write_index(w);
+	if (rc) {
+		w->failed = rc;
+		return sr_err_set(err, rc, "writing the index at offset %llu: %s",
+				  (unsigned long long)w->end_off, strerror(errno));
+	}
+	if (fsync(w->fd) != 0)
+		return sr_err_set(err, SR_EIO, "fsync: %s", strerror(errno));
+	return 0;
+}
+
 int fmt_writer_close(struct fmt_writer *w, struct sr_err *err)
 {
 	return fmt_writer_finish(w, NULL, err);
@@ -583,31 +627,11 @@ int fmt_writer_close(struct fmt_writer *w, struct sr_err *err)
 
 int fmt_writer_finish(struct fmt_writer *w, struct fmt_writer_stats *st, struct sr_err *err)
 {
-	int rc = 0;
+	int rc;
 
 	if (!w)
 		return 0;
-	if (w->fd >= 0 && !w->failed) {
-		rc = flush_chunk(w, err);
-		if (rc && !w->failed) {
-			/* not written (out of memory, compression): the file
-			 * still gets its index over the chunks before */
-			lose_chunk(w);
-			write_index(w);
-		} else if (!rc && w->signing) {
-			rc = write_checkpoint(w, 1, err);
-		}
-		if (!rc) {
-			rc = write_index(w);
-			if (rc)
-				sr_err_set(err, rc, "writing the index at offset %llu: %s",
-					   (unsigned long long)w->end_off, strerror(errno));
-		}
-		if (!rc && fsync(w->fd) != 0)
-			rc = sr_err_set(err, SR_EIO, "fsync: %s", strerror(errno));
-	} else if (w->failed) {
-		rc = sr_err_set(err, w->failed, "capture was cut short by an earlier error");
-	}
+	rc = fmt_writer_end(w, err);
 	if (st)
 		*st = w->st;
 	if (w->fd >= 0 && close(w->fd) != 0 && !rc)

@@ -79,7 +79,14 @@ int fmt_writer_fd(const struct fmt_writer *w);
  * trailer that the failure could not (0 when they are on disk). The writer
  * stays failed: only close is valid afterwards. */
 int fmt_writer_index_again(struct fmt_writer *w);
-/* Flushes, writes index and trailer, closes. Frees w even on error. */
+/* Ends the file: flushes the open chunk, writes the final checkpoint
+ * (signing), index and trailer, and syncs; w stays allocated and open. On
+ * SR_ENOSPC the writer is failed and the file ends after its last complete
+ * chunk: fmt_writer_index_again writes the index once room is made. Only
+ * fmt_writer_index_again, fmt_writer_get_stats and fmt_writer_finish are
+ * valid afterwards; a second call returns the first one's outcome. */
+int fmt_writer_end(struct fmt_writer *w, struct sr_err *err);
+/* Ends the file (fmt_writer_end, unless done), closes it and frees w, even on error. */
 int fmt_writer_close(struct fmt_writer *w, struct sr_err *err);
 /* The same, and fills st (when not NULL) with the final numbers: bytes is
  * then the size of the file on disk. */

@@ -90,7 +90,7 @@ const char *out_kind_name(enum out_kind k);
  * syslog: address) and enables it. */
 int out_conf_flag(struct out_conf *c, enum out_kind k, const char *value, struct sr_err *err);
 
-/* The `outputs:` map of a YAML file (node and source from rules/rule_int.h):
+/* The `outputs:` map of a YAML file (node and source from rules/rule_yaml.h):
  * every key checked, errors "FILE:LINE:COL: what" with a caret. */
 struct rule_ynode;
 struct rule_src;

@@ -10,7 +10,7 @@
 
 #include "../common/sr_time.h"
 #include "../rules/rule.h"
-#include "../rules/rule_int.h"
+#include "../rules/rule_yaml.h"
 #include "out_int.h"
 
 enum ktype { K_BOOL, K_STR, K_PRIO, K_FORMAT, K_DUR, K_FACILITY, K_PAIRS, K_SERVERS };

@@ -23,7 +23,7 @@
 #include "../common/sr_time.h"
 #include "../probe/probe_shared.h"
 #include "../rules/rule.h"
-#include "../rules/rule_int.h"
+#include "../rules/rule_yaml.h"
 #include "rec_action.h"
 
 #define CFG_FILE_MAX (1u << 20)

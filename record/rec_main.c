@@ -419,6 +419,11 @@ static void print_summary(struct rec *r, uint64_t elapsed_ns)
 	if (r->out.disk_full)
 		fprintf(stderr, "sysrec: the disk filled %zu time(s); older files made room\n",
 			r->out.disk_full);
+	if (r->out.unindexed)
+		fprintf(stderr,
+			"sysrec: %zu file(s) were closed without an index (the disk stayed full): "
+			"readers rebuild it by scanning their chunks\n",
+			r->out.unindexed);
 	if (r->out.adopted && !r->o.quiet)
 		fprintf(stderr, "sysrec: the file of the previous run was kept in the set\n");
 	if (r->o.verbose) {

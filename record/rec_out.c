@@ -266,20 +266,38 @@ static void add_stats(struct fmt_writer_stats *a, const struct fmt_writer_stats 
 	a->events_lost += b->events_lost;
 }
 
-/* Closes the writer and folds its counters into the totals. */
+/* After SR_ENOSPC: the file gets the index the full disk refused it, older
+ * files deleted one by one until it fits (0 when it is on disk). */
+static int index_with_room(struct rec_out *o)
+{
+	int rc;
+
+	while ((rc = fmt_writer_index_again(o->w)) == SR_ENOSPC && o->nrotated)
+		rec_retain_drop_oldest(o, 1);
+	return rc;
+}
+
+/* Ends the current file and folds its counters into the totals. A file the
+ * full disk cut short still gets its index when a ring has older files to
+ * delete for it; one left without (nothing older to delete) is counted. The
+ * first error is returned: a caller recovers from SR_ENOSPC. */
 static int close_file(struct rec_out *o, struct sr_err *err)
 {
 	struct fmt_writer_stats st;
-	int rc;
+	int rc, rc2;
 
 	if (!o->w)
 		return 0;
+	rc = fmt_writer_end(o->w, err);
+	if (rc == SR_ENOSPC && ring_on(o))
+		index_with_room(o);
 	/* the numbers after close: its last chunk, index and trailer included */
-	rc = fmt_writer_finish(o->w, &st, err);
+	rc2 = fmt_writer_finish(o->w, &st, rc ? NULL : err);
 	o->w = NULL;
 	add_stats(&o->done, &st);
 	o->last_indexed = st.indexed;
-	return rc;
+	o->unindexed += !st.indexed;
+	return rc ? rc : rc2;
 }
 
 static uint64_t current_bytes(const struct rec_out *o)
@@ -341,8 +359,6 @@ int rec_out_recover(struct rec_out *o, struct sr_err *err)
 	do
 		rec_retain_drop_oldest(o, 1);
 	while (++gone < older && rec_retain_free_bytes(o) < want);
-	if (o->w)
-		fmt_writer_index_again(o->w);
 	close_file(o, NULL);
 	if (o->current) {
 		rc = retire(o, o->file_start_ns, err);

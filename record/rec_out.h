@@ -55,6 +55,7 @@ struct rec_out {
 	size_t files;		      /* files started */
 	struct fmt_writer_stats done; /* sums over closed files */
 	int last_indexed;	      /* the last file closed got its index and trailer */
+	size_t unindexed;	      /* files closed without (the disk stayed full) */
 	size_t deleted_files;	      /* rotated files deleted by the ring, and their bytes */
 	uint64_t deleted_bytes;
 	size_t pressure_files; /* of those, deleted for disk space (min_free, ENOSPC) */

@@ -914,9 +914,11 @@ static inline const uint8_t *peek_n(struct scap_src *s, size_t n, size_t *got, s
 	return p;
 }
 
-static int fail(struct scap_src *s, struct sr_err *err, const struct sr_err *why)
+/* Keeps why, placed at the current block, for the reader to report after
+ * the events before it; the source ends there. */
+static void fail(struct scap_src *s, const struct sr_err *why)
 {
-	char msg[sizeof(err->msg)];
+	char msg[sizeof(why->msg)];
 
 	snprintf(msg, sizeof(msg), "%s", why->msg);
 	sr_err_set(&s->pending_err, why->code ? why->code : SR_ECORRUPT,
@@ -925,8 +927,6 @@ static int fail(struct scap_src *s, struct sr_err *err, const struct sr_err *why
 	s->pending_err.offset = s->cur_off;
 	s->pending_err.chunk = (int64_t)s->cur_block;
 	s->failed = 1;
-	(void)err;
-	return 0;
 }
 
 static inline int is_event_block(uint32_t bt)
@@ -951,7 +951,7 @@ static void read_block(struct scap_src *s)
 	s->cur_block = s->blockno;
 	p = peek_n(s, 8, &got, &why);
 	if (!p && why.code) {
-		fail(s, NULL, &why);
+		fail(s, &why);
 		return;
 	}
 	if (got == 0) {
@@ -960,39 +960,39 @@ static void read_block(struct scap_src *s)
 	}
 	if (got < 8) {
 		sr_err_set(&why, SR_ECORRUPT, "truncated block header (%zu of 8 bytes)", got);
-		fail(s, NULL, &why);
+		fail(s, &why);
 		return;
 	}
 	bt = sr_rd32(p);
 	tl = sr_rd32(p + 4);
 	if (!s->saw_shb && bt != SCAP_BT_SHB) {
 		sr_err_set(&why, SR_EFORMAT, "not a scap capture (first block type 0x%x)", bt);
-		fail(s, NULL, &why);
+		fail(s, &why);
 		return;
 	}
 	/* Header, trailer and at least nothing in between; 4-byte aligned; sane. */
 	if (tl < 12 || tl > SCAP_BLOCK_MAX) {
 		sr_err_set(&why, SR_ECORRUPT, "block length %u is impossible", tl);
-		fail(s, NULL, &why);
+		fail(s, &why);
 		return;
 	}
 	p = peek_n(s, tl, &got, &why);
 	if (!p) {
-		fail(s, NULL, &why);
+		fail(s, &why);
 		return;
 	}
 	if (got < tl) {
 		sr_err_set(&why, SR_ECORRUPT,
 			   "truncated: block (type 0x%x) claims %u bytes, only %zu remain", bt, tl,
 			   got);
-		fail(s, NULL, &why);
+		fail(s, &why);
 		return;
 	}
 	trail = sr_rd32(p + tl - 4);
 	if (trail != tl) {
 		sr_err_set(&why, SR_ECORRUPT, "block length %u disagrees with its trailer %u", tl,
 			   trail);
-		fail(s, NULL, &why);
+		fail(s, &why);
 		return;
 	}
 	/* consumed now; the bytes stay where they are until the next block */
@@ -1007,7 +1007,7 @@ static void read_block(struct scap_src *s)
 		if (bt != s->ev_bt)
 			event_layout(s, bt);
 		if (do_event(s, body, blen, &why))
-			fail(s, NULL, &why);
+			fail(s, &why);
 		return;
 	}
 	switch (bt) {
@@ -1061,7 +1061,7 @@ static void read_block(struct scap_src *s)
 		break; /* interface lists and unknown blocks: skipped by length */
 	}
 	if (rc)
-		fail(s, NULL, &why);
+		fail(s, &why);
 }
 
 /* ---------- evt_source ops ---------- */

@@ -12,8 +12,9 @@
 # record/ and replay/ includes their headers (the two binaries' folders,
 # which include nothing of each other). format/'s private headers
 # (FORMAT_PRIVATE below: the on-disk layout, the reader's internals, chunk,
-# wire and pipeline helpers) are included from format/ only; the rest of
-# the tree uses its public API.
+# wire and pipeline helpers) are included from format/ only, and every
+# folder's *_int.h from its own folder only; the rest of the tree uses
+# public headers.
 # A violation prints FILE:LINE and the edge. The checker first runs on a
 # copy of the tree with broken includes added, and must find each of them.
 cd "$(dirname "$0")/../.." || exit 2
@@ -84,6 +85,8 @@ for d in folders:
                 report("%s:%d: %s -> %s (%s): %s is not below %s" % (rel, no, d, to, inc, to, d))
             if to == "format" and os.path.basename(target) in private:
                 report("%s:%d: %s -> %s: a private header of format/" % (rel, no, d, inc))
+            elif target.endswith("_int.h"):
+                report("%s:%d: %s -> %s: a private header of %s/" % (rel, no, d, inc, to))
 
 # The ranks make a cycle impossible; look for one anyway, so a change to the
 # table above cannot let one through.
@@ -122,11 +125,13 @@ printf '#include "format/fmt_reader_int.h"\n' >>"$TMP/replay/rpl_util.c" # forma
 printf '#include "../record/rec_live.h"\n' >>"$TMP/replay/rpl_run.c"   # record/ from replay/
 printf '#include "nowhere.h"\n' >>"$TMP/rules/rule_set.c"                # names no file
 printf '#include "../format/fmt_chunk.h"\n' >>"$TMP/fleet/fleet_fetch.c" # the layout, from fleet/
+printf '#include "../rules/rule_int.h"\n' >>"$TMP/outputs/out_config.c"  # a folder's *_int.h
 out=$(check "$TMP")
 missed=""
 for want in "state/st_table.c:[0-9]*: state -> replay" "fields/fld_extract.c:[0-9]*: fields -> filter" \
 	"replay/rpl_util.c:[0-9]*: replay -> format/fmt_reader_int.h: a private" \
 	"fleet/fleet_fetch.c:[0-9]*: fleet -> ../format/fmt_chunk.h: a private" \
+	"outputs/out_config.c:[0-9]*: outputs -> ../rules/rule_int.h: a private header of rules/" \
 	"replay/rpl_run.c:[0-9]*: replay -> record" "rules/rule_set.c:[0-9]*: #include \"nowhere.h\"" \
 	"cycle "; do
 	echo "$out" | grep -q "^VIOLATION: $want" || missed="$missed [$want]"
@@ -142,7 +147,7 @@ out=$(check .)
 rc=$?
 echo "$out" | grep '^#'
 if [ $rc -eq 0 ]; then
-	pass "$N/tree: $(echo "$out" | grep -c '^#') folders include only folders below them, format/'s private headers stay inside it"
+	pass "$N/tree: $(echo "$out" | grep -c '^#') folders include only folders below them, private headers stay inside their folder"
 else
 	echo "$out" | sed -n 's/^VIOLATION: //p' | while IFS= read -r v; do fail "$N/tree" "$v"; done
 fi

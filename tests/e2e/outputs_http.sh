@@ -1,7 +1,9 @@
 #!/bin/sh
 # HTTP webhook output against a real receiver (libmicrohttpd, tests/tools/
 # http_sink): the receiver is killed during a burst of alerts and started
-# again; every alert arrives exactly once by uuid, in order per rule.
+# again; every alert arrives by uuid, in order per rule. A request the
+# receiver took just before it died, unanswered, is sent again (at least
+# once): up to 1% repeats are reported, not failed.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.inc
 . tests/e2e/outputs.inc
@@ -40,8 +42,8 @@ elif [ "$before" -ge "$want" ]; then
 	fail outputs_http "the receiver had all $want alerts before it was stopped: no outage tested"
 elif ! grep -q "retried" "$T/err" || grep -q " 0 retried" "$T/err"; then
 	fail outputs_http "no retry counted: $(grep output "$T/err")"
-elif msg=$(check_jsonl outputs_http "$T/got.jsonl" "$want"); then
-	pass "outputs_http ($want alerts, $before before the outage, exactly once, in order)"
+elif msg=$(check_jsonl outputs_http "$T/got.jsonl" "$want" $((want / 100))); then
+	pass "outputs_http ($want alerts, $before before the outage, in order${msg:+, $msg})"
 else
 	fail outputs_http "$msg"
 fi
