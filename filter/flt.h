@@ -86,7 +86,8 @@ int flt_prog_needs_order(const struct flt_prog *p);
 /* Parts of p's condition that must all hold for it to hold (the operands
  * of its top-level `and`, nested ones flattened) and that read neither
  * state nor earlier events: one of them false (flt_eval_part) rules the
- * whole condition out, on any thread. Up to max of them; how many. */
+ * whole condition out, on any thread. Up to max of them, cheaper first
+ * (the compiler's estimate); how many. */
 size_t flt_prog_free_parts(const struct flt_prog *p, const struct flt_pnode **out, size_t max);
 /* The same parts, with the fd fields of an open-like event counted as the
  * record's (fields/fld_needs.h: fld_ref_fd_from_record): those parts hold
