@@ -9,7 +9,8 @@
 # probe's ring buffers (anon_inode:bpf...), which are the kernel's memory
 # mapped into the recorder, sized by --buffer-pages. A rule with capture:
 # true fires once after RUN_SECONDS/2, so the pre window holds that much of the
-# ring; the summary line gives the time to disk.
+# ring; the summary line gives the time to disk, and the drops say whether
+# the copy held up the recording (the evidence writer thread copies it).
 cd "$(dirname "$0")/.." || exit 2
 BIN=${BIN:-bin}
 OUT=${OUT:-.output}
@@ -43,7 +44,9 @@ curl -s 127.0.0.1:18798/metrics >/dev/null
 awk '/^[0-9a-f]+-[0-9a-f]+ / {bpf = ($0 ~ /bpf/)} /^Rss:/ {t += $2; if (bpf) b += $2}
 	END {printf "RSS %.1f MiB in all, %.1f MiB of it the ring buffers, %.1f MiB besides them\n",
 	     t / 1024, b / 1024, (t - b) / 1024}' "/proc/$rp/smaps"
+awk '$1 == "VmHWM:" {printf "peak RSS %.1f MiB in all (the ring buffers included)\n", $2 / 1024}' \
+	"/proc/$rp/status"
 wait $lp
 wait $rp
-grep -E "evidence file|alerts" "$tmp/err"
+grep -E "evidence file|alerts|drops|not kept" "$tmp/err"
 grep "evidence closed" "$tmp/alerts"

@@ -3,7 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <openssl/evp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -12,6 +12,7 @@
 #include "../common/sr_time.h"
 #include "../format/fmt_reader.h"
 #include "../rules/rule.h"
+#include "rec_evidence_writer.h"
 #include "rec_out.h"
 
 #define NS 1000000000ull
@@ -40,52 +41,6 @@ void rec_evidence_init(struct rec_evidence *e, const struct rec_evidence_opts *o
 	evt_builder_init(&e->b);
 }
 
-/* Types of a state snapshot chunk: the copy keeps only the first one's. */
-static int snap_type(unsigned t)
-{
-	return t == EVT_PROCINFO || t == EVT_FDINFO || t == EVT_USERINFO || t == EVT_GROUPINFO ||
-	       t == EVT_SNAP_BEGIN || t == EVT_SNAP_END;
-}
-
-/* Copies path's records from start on; the first file also gives the
- * snapshot that covers start (*in_snap: a snapshot chunk is open). */
-static int copy_file(struct rec_evidence *e, const char *path, int first, uint64_t start,
-		     int *in_snap, struct sr_err *err)
-{
-	struct fmt_reader *r;
-	struct sr_err rerr;
-	struct evt ev;
-	int rc = 0, n;
-
-	sr_err_clear(&rerr);
-	/* deleted by retention meanwhile, or unreadable: what remains still goes */
-	if (fmt_reader_open(&r, path, &rerr))
-		return 0;
-	if (first && fmt_reader_seek_time(r, start, &rerr)) {
-		fmt_reader_close(r);
-		if (fmt_reader_open(&r, path, &rerr))
-			return 0;
-	}
-	while (!rc && (n = fmt_reader_next(r, &ev, &rerr)) == 1) {
-		unsigned t = ev.rec->type;
-
-		if (*in_snap && (snap_type(t) || t == EVT_CGROUPINFO)) {
-			rc = fmt_writer_append(e->w, ev.rec, ev.rec->len, err);
-			continue;
-		}
-		if (*in_snap) {
-			rc = fmt_writer_snapshot_end(e->w, err);
-			*in_snap = 0;
-		}
-		if (rc || ev.rec->ts < start || snap_type(t))
-			continue;
-		rc = fmt_writer_append(e->w, ev.rec, ev.rec->len, err);
-		e->events++;
-	}
-	fmt_reader_close(r);
-	return rc;
-}
-
 static int alert_record(struct rec_evidence *e, const struct rule *r, const struct evt *ev,
 			const char *output, struct sr_err *err)
 {
@@ -104,12 +59,15 @@ static int alert_record(struct rec_evidence *e, const struct rule *r, const stru
 	rec = evt_builder_finish(&e->b, &len);
 	if (!rec)
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
-	e->alerts++;
-	return fmt_writer_append(e->w, rec, len, err);
+	if (rec_ev_writer_put(e->wr, rec, len))
+		return sr_err_set(err, SR_ELIMIT, "%s: the evidence queue is full: alert not kept",
+				  e->path);
+	return 0;
 }
 
 /* STEM.evidence.STAMP[-N].sysrec beside the ring, created new. */
-static int ev_open_file(struct rec_evidence *e, uint64_t ts, struct sr_err *err)
+static int ev_open_file(struct rec_evidence *e, uint64_t ts, struct fmt_writer **w,
+			struct sr_err *err)
 {
 	struct fmt_writer_opts wo = {.exclusive = 1, .chunk_ns = NS};
 	char base[4200];
@@ -125,7 +83,7 @@ static int ev_open_file(struct rec_evidence *e, uint64_t ts, struct sr_err *err)
 		struct sr_err oerr;
 
 		sr_err_clear(&oerr);
-		rc = fmt_writer_open(&e->w, e->path, &e->host, &wo, &oerr);
+		rc = fmt_writer_open(w, e->path, &e->host, &wo, &oerr);
 		if (!rc)
 			return 0;
 		if (i == 100 || !strstr(oerr.msg, "exists")) {
@@ -138,36 +96,73 @@ static int ev_open_file(struct rec_evidence *e, uint64_t ts, struct sr_err *err)
 	}
 }
 
-/* A new file: the pre window from the ring, on disk before this returns. */
+/* Readers of the ring files the window from start may be in, oldest first,
+ * opened now: rotation may rename and retention delete them while the
+ * writer thread copies. A file that cannot be opened (deleted meanwhile)
+ * is left out. */
+static int open_ring(struct rec_evidence *e, uint64_t start, struct fmt_reader ***out, size_t *n)
+{
+	struct rec_out *o = e->out;
+	struct fmt_reader **rd = calloc(o->nrotated + 1, sizeof(*rd));
+	struct sr_err rerr;
+
+	*out = rd;
+	*n = 0;
+	if (!rd)
+		return SR_ENOMEM;
+	for (size_t i = 0; i <= o->nrotated; i++) {
+		const char *p = i < o->nrotated ? o->rotated[i].name : o->path;
+
+		if (i < o->nrotated && o->rotated[i].mtime_ns < start)
+			continue; /* last written before the window */
+		sr_err_clear(&rerr);
+		if (fmt_reader_open(&rd[*n], p, &rerr) == 0)
+			++*n;
+	}
+	return 0;
+}
+
+/* The open window ends: the writer thread closes and reports its file. */
+static void end_window(struct rec_evidence *e)
+{
+	if (!e->open)
+		return;
+	rec_ev_writer_end(e->wr, e->end_ns);
+	e->open = 0;
+}
+
+/* A new file: created here, its pre window copied by the writer thread. */
 static int start_file(struct rec_evidence *e, const struct evt *ev, uint64_t post,
 		      struct sr_err *err)
 {
 	uint64_t ts = ev->rec->ts, start = ts > e->o.pre_ns ? ts - e->o.pre_ns : 0;
-	int rc, in_snap = 1, first = 1;
+	struct fmt_writer *w = NULL;
+	struct fmt_reader **rd;
+	size_t n;
+	int rc = 0;
 
-	/* everything before the alert's event goes to disk first */
-	rc = fmt_writer_tick(e->out->w, 0, err);
+	if (!e->wr)
+		rc = rec_ev_writer_start(&e->wr, e->o.queue_max ? e->o.queue_max : REC_EV_QUEUE_MAX,
+					 e->report, e->json, err);
+	/* everything before the alert's event goes to disk first: the readers
+	 * opened next see it, and nothing after it */
 	if (!rc)
-		rc = ev_open_file(e, ts, err);
+		rc = fmt_writer_tick(e->out->w, 0, err);
+	if (!rc)
+		rc = ev_open_file(e, ts, &w, err);
 	if (rc)
 		return rc;
+	if (open_ring(e, start, &rd, &n)) {
+		fmt_writer_close(w, NULL);
+		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	}
+	rec_ev_writer_begin(e->wr, w, e->path, rd, n, start, ts);
+	e->open = 1;
 	e->start_ns = start;
 	e->end_ns = ts + post;
-	e->alerts = e->events = 0;
-	rc = fmt_writer_snapshot_begin(e->w, err);
-	for (size_t i = 0; !rc && i < e->out->nrotated; i++) {
-		if (e->out->rotated[i].mtime_ns < start)
-			continue; /* last written before the window */
-		rc = copy_file(e, e->out->rotated[i].name, first, start, &in_snap, err);
-		first = 0;
-	}
-	if (!rc)
-		rc = copy_file(e, e->out->path, first, start, &in_snap, err);
-	if (!rc && in_snap)
-		rc = fmt_writer_snapshot_end(e->w, err);
 	e->files++;
 	e->hour_files++;
-	return rc;
+	return 0;
 }
 
 int rec_evidence_wants(const struct rec_evidence *e, const struct rule *r)
@@ -191,15 +186,14 @@ int rec_evidence_alert(struct rec_evidence *e, const struct rule *r, const struc
 	rule_capture(r, &ms);
 	if (ms)
 		post = ms * 1000000ull;
-	if (e->w && ts <= e->end_ns) {
+	if (e->open && ts <= e->end_ns) {
 		/* inside the open window: the same file, a longer window */
 		if (ts + post > e->end_ns)
 			e->end_ns = ts + post;
 	} else {
 		uint64_t now = ev_now();
 
-		if (e->w && (rc = rec_evidence_close(e, err)))
-			return rc;
+		end_window(e);
 		if (now - e->hour_start >= 3600 * NS) {
 			e->hour_start = now;
 			e->hour_files = 0;
@@ -209,22 +203,8 @@ int rec_evidence_alert(struct rec_evidence *e, const struct rule *r, const struc
 			return 0;
 		}
 		rc = start_file(e, ev, post, err);
-		if (!rc)
-			rc = alert_record(e, r, ev, output, err);
-		if (!rc)
-			rc = fmt_writer_tick(e->w, 0, err);
-		if (rc) {
-			if (e->w)
-				fmt_writer_close(e->w, NULL);
-			e->w = NULL;
+		if (rc)
 			return rc;
-		}
-		/* the pre window and the alert are on disk */
-		e->pre_ns = ev_now() > ts ? ev_now() - ts : 0;
-		snprintf(ref->path, sizeof(ref->path), "%s", e->path);
-		ref->evt_num = ev->num;
-		ref->evt_ts = ts;
-		return 1;
 	}
 	rc = alert_record(e, r, ev, output, err);
 	if (rc)
@@ -235,78 +215,31 @@ int rec_evidence_alert(struct rec_evidence *e, const struct rule *r, const struc
 	return 1;
 }
 
-int rec_evidence_record(struct rec_evidence *e, const void *rec, size_t len, struct sr_err *err)
+void rec_evidence_record(struct rec_evidence *e, const void *rec, size_t len)
 {
 	const struct evt_rec *h = rec;
-	struct fmt_writer_stats st;
-	int rc;
 
-	if (!e->w || h->ts > e->end_ns)
-		return 0;
-	rc = fmt_writer_append(e->w, rec, len, err);
-	e->events++;
-	if (rc || !e->o.max_bytes)
-		return rc;
-	fmt_writer_get_stats(e->w, &st);
+	if (!e->open || h->ts > e->end_ns)
+		return;
+	rec_ev_writer_put(e->wr, rec, len);
 	/* the cap: the window ends here */
-	if (st.bytes + st.raw_bytes / 8 >= e->o.max_bytes)
+	if (e->o.max_bytes && rec_ev_writer_size(e->wr) >= e->o.max_bytes)
 		e->end_ns = h->ts;
-	return 0;
 }
 
-static int sha256_file(const char *path, char hex[65])
+void rec_evidence_tick(struct rec_evidence *e, uint64_t now_ns)
 {
-	unsigned char md[EVP_MAX_MD_SIZE], buf[65536];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	FILE *f = fopen(path, "rb");
-	size_t n;
-	int ok;
-
-	ok = c && f && EVP_DigestInit_ex(c, EVP_sha256(), NULL);
-	while (ok && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-		ok = EVP_DigestUpdate(c, buf, n);
-	ok = ok && !ferror(f) && EVP_DigestFinal_ex(c, md, &mdlen) && mdlen == 32;
-	if (ok)
-		sr_hex_encode(md, mdlen, hex);
-	if (f)
-		fclose(f);
-	EVP_MD_CTX_free(c);
-	return ok ? 0 : -1;
+	if (e->open && now_ns >= e->end_ns + REC_EV_GRACE_NS)
+		end_window(e);
 }
 
-int rec_evidence_close(struct rec_evidence *e, struct sr_err *err)
+void rec_evidence_close(struct rec_evidence *e)
 {
-	char hex[65] = "";
-	int rc;
-
-	if (!e->w)
-		return 0;
-	rc = fmt_writer_close(e->w, err);
-	e->w = NULL;
-	if (sha256_file(e->path, hex))
-		snprintf(hex, sizeof(hex), "unknown");
-	if (!e->report)
-		return rc;
-	if (e->json)
-		fprintf(e->report,
-			"{\"evidence\":{\"file\":\"%s\",\"sha256\":\"%s\",\"alerts\":%" PRIu64
-			",\"events\":%" PRIu64 ",\"from_ns\":%" PRIu64 ",\"to_ns\":%" PRIu64 "}}\n",
-			e->path, hex, e->alerts, e->events, e->start_ns, e->end_ns);
-	else
-		fprintf(e->report,
-			"sysrec: evidence closed: %s sha256=%s (%" PRIu64 " alert(s), %" PRIu64
-			" events)\n",
-			e->path, hex, e->alerts, e->events);
-	fflush(e->report);
-	return rc;
-}
-
-int rec_evidence_tick(struct rec_evidence *e, uint64_t now_ns, struct sr_err *err)
-{
-	if (!e->w || now_ns < e->end_ns + REC_EV_GRACE_NS)
-		return 0;
-	return rec_evidence_close(e, err);
+	end_window(e);
+	if (!e->wr)
+		return;
+	rec_ev_writer_stop(e->wr, &e->pre_ns, &e->lost);
+	e->wr = NULL;
 }
 
 size_t rec_evidence_annotate(char *buf, size_t len, size_t cap, int json,

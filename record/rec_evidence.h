@@ -13,8 +13,12 @@
  * alert is an ALERT record in the file. When the window ends the file is
  * closed and its SHA-256 reported.
  *
- * Runs on the consumer thread; the copy of the pre window is synchronous
- * (its cost is reported: rec_evidence.pre_ns).
+ * The decisions run on the consumer thread: when an alert fires, the
+ * current chunk is flushed, the file is created and the ring files of the
+ * pre window are opened; the copying, compressing and writing are done by
+ * the evidence writer thread (rec_evidence_writer.h), so an alert costs
+ * the consumer a few file opens, and the post window one copy per record.
+ * The pre window's delay (alert event to on disk) is reported: pre_ns.
  */
 #ifndef REC_EVIDENCE_H
 #define REC_EVIDENCE_H
@@ -43,6 +47,7 @@ struct rec_evidence_opts {
 	uint64_t post_ns;      /* default 10 s; a rule's capture_duration wins */
 	uint64_t max_bytes;    /* per file, 0 = none */
 	uint64_t max_per_hour; /* files started per hour, 0 = none */
+	size_t queue_max;      /* bytes queued for the writer thread; 0 = REC_EV_QUEUE_MAX */
 };
 
 /* What an alert's output says about its evidence. */
@@ -51,19 +56,26 @@ struct rec_evidence_ref {
 	uint64_t evt_num, evt_ts;
 };
 
+struct rec_ev_writer;
+
+/* What is queued for the writer thread and not yet written: at most this. */
+#define REC_EV_QUEUE_MAX (64u << 20)
+
 struct rec_evidence {
 	struct rec_evidence_opts o;
 	struct rec_out *out; /* the ring the pre window is read from */
 	struct fmt_host_info host;
 	int json; /* closing lines as JSON */
 	FILE *report;
-	struct fmt_writer *w;
+	struct rec_ev_writer *wr; /* started at the first evidence file */
+	int open;		  /* a window is open: its records go to wr */
 	char path[4200];
 	uint64_t start_ns, end_ns;
-	uint64_t alerts, events; /* of the open file */
 	uint64_t hour_start, hour_files;
-	uint64_t files, skipped; /* files written; alerts past max_per_hour */
-	uint64_t pre_ns;	 /* the last pre-window copy: alert event to on disk */
+	uint64_t files, skipped; /* files started; alerts past max_per_hour */
+	/* after rec_evidence_close: the last pre window's delay (alert event
+	 * to on disk), and post-window records not kept (queue full) */
+	uint64_t pre_ns, lost;
 	struct evt_builder b;
 };
 
@@ -83,11 +95,13 @@ int rec_evidence_alert(struct rec_evidence *e, const struct rule *r, const struc
  * "evidence" key inside the object. Returns the new length. */
 size_t rec_evidence_annotate(char *buf, size_t len, size_t cap, int json,
 			     const struct rec_evidence_ref *ref);
-/* Every record after it went to the ring: the post window. */
-int rec_evidence_record(struct rec_evidence *e, const void *rec, size_t len, struct sr_err *err);
-/* Closes the file once now_ns (epoch) is past its window. */
-int rec_evidence_tick(struct rec_evidence *e, uint64_t now_ns, struct sr_err *err);
-/* Closes whatever is open (at exit). */
-int rec_evidence_close(struct rec_evidence *e, struct sr_err *err);
+/* Every record after it went to the ring: the post window (a record the
+ * full queue refuses is counted lost). */
+void rec_evidence_record(struct rec_evidence *e, const void *rec, size_t len);
+/* Ends the window once now_ns (epoch) is past it. */
+void rec_evidence_tick(struct rec_evidence *e, uint64_t now_ns);
+/* Ends what is open and waits until every file is written, closed and
+ * reported (at exit); fills pre_ns and lost. */
+void rec_evidence_close(struct rec_evidence *e);
 
 #endif

@@ -188,19 +188,6 @@ static int announce_cgroup(struct rec *r, const void *rec, size_t len)
 	return rc;
 }
 
-/* The post window of an open evidence capture; a failure ends that capture,
- * never the recording. */
-static void evidence_record(struct rec *r, const void *rec, size_t len)
-{
-	struct sr_err err;
-
-	sr_err_clear(&err);
-	if (rec_evidence_record(&r->ev, rec, len, &err)) {
-		fprintf(stderr, "sysrec: evidence capture %s: %s\n", r->ev.path, err.msg);
-		rec_evidence_close(&r->ev, NULL);
-	}
-}
-
 /* One record from the probe: to epoch time, through state and rules, to disk. */
 static int on_record(void *ctx, void *rec, size_t len)
 {
@@ -237,8 +224,9 @@ static int on_record(void *ctx, void *rec, size_t len)
 	/* actions taken on this event's alerts: recorded right after it */
 	if (r->act.pend_len && (rc = rec_action_flush(&r->act, append_cb, r)))
 		return rc;
-	if (r->ev.w)
-		evidence_record(r, rec, len);
+	/* the post window of an open evidence capture */
+	if (r->ev.open)
+		rec_evidence_record(&r->ev, rec, len);
 	if (r->o.max_events && r->nevents >= r->o.max_events)
 		r->full = 1;
 	return 0;
@@ -451,6 +439,11 @@ static void print_summary(struct rec *r, uint64_t elapsed_ns)
 			"its alert's event%s\n",
 			(unsigned long long)r->ev.files, (double)r->ev.pre_ns / 1e9,
 			r->ev.skipped ? " (some alerts past max_per_hour had none)" : "");
+	if (r->ev.lost)
+		fprintf(stderr,
+			"sysrec: %llu post-window events were not kept in evidence files (the "
+			"evidence queue was full)\n",
+			(unsigned long long)r->ev.lost);
 }
 
 /* The alert outputs (with -r); their spools default to FILE.spool/. Threads
@@ -560,13 +553,7 @@ static void run(struct rec *r)
 			reap_child(r);
 		rec_action_tick(&r->act);
 		publish_round(r, mono, real);
-		if (r->ev.w) {
-			struct sr_err eerr;
-
-			sr_err_clear(&eerr);
-			if (rec_evidence_tick(&r->ev, real, &eerr))
-				fprintf(stderr, "sysrec: evidence capture: %s\n", eerr.msg);
-		}
+		rec_evidence_tick(&r->ev, real);
 		/* between two drains: the kernel's buffers hold what arrives
 		 * meanwhile, so a reload loses no event */
 		if (sig_reload || rec_watch_due(&r->watch, mono)) {
@@ -874,7 +861,7 @@ int main(int argc, char **argv)
 	sig_outs = NULL;
 	out_set_close(r.live.outs, stderr);
 	r.live.outs = NULL;
-	rec_evidence_close(&r.ev, NULL);
+	rec_evidence_close(&r.ev);
 	evt_builder_free(&r.ev.b);
 	rc = rec_out_close(&r.out, r.write_rc ? NULL : &r.werr);
 	if (rc && !r.write_rc)
