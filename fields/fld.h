@@ -119,8 +119,21 @@ struct fld_ctx {
 	} vcache[16];
 	char pin[4096];
 	size_t pin_used;
+	/* The fd an open-like event makes, from the record (private to fld);
+	 * fd_from_record is fld_ctx_fd_from_record's answer for the event, 0
+	 * until asked (rule_set_may_match may ask). */
+	int fd_from_record;
+	struct st_fd rec_fd;
+	char rec_name[4096];
 };
 void fld_ctx_reset(struct fld_ctx *c, const struct evt *ev, const struct st_state *st);
+/* For a context without state (st NULL): makes the fd fields that
+ * fld_ref_fd_from_record lists give, for an open-like event whose record
+ * decides them (st_open_from_record), the values a context with state
+ * gives. Returns st_open_from_record's answer: 1 the event opened an fd
+ * (values as long as the state holds that fd: st_event_fd), 2 a failed
+ * open, 0 not decided (those fields then read as without state). */
+int fld_ctx_fd_from_record(struct fld_ctx *c);
 /* Bump-allocates n bytes (n <= 4096) of scratch with the lifetime rule above;
  * NULL if n is too large. For transformers and other per-event text. */
 char *fld_scratch_alloc(struct fld_ctx *c, size_t n);

@@ -62,6 +62,20 @@ void fld_ctx_reset(struct fld_ctx *c, const struct evt *ev, const struct st_stat
 	/* a new generation invalidates every cached value at once */
 	c->gen = ++gen_last;
 	c->pin_used = 0;
+	c->fd_from_record = 0;
+}
+
+int fld_ctx_fd_from_record(struct fld_ctx *c)
+{
+	if (c->st || !c->ev || !c->ev->rec)
+		return 0;
+	c->fd_from_record =
+	    st_open_from_record(c->ev, &c->rec_fd, c->rec_name, sizeof(c->rec_name));
+	if (c->fd_from_record == 1) {
+		c->fd_cache = &c->rec_fd;
+		c->cache_flags &= ~FLD_C_FD;
+	}
+	return c->fd_from_record;
 }
 
 int fld_ref_arg_name_id(const struct fld_ref *ref)

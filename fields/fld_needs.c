@@ -151,10 +151,27 @@ static int ref_needs_fds(const struct fld_ref *ref)
 	return 1;
 }
 
+int fld_ref_fd_from_record(const struct fld_ref *ref)
+{
+	switch (ref ? ref->id : -1) {
+	case FLD_ID_FD_NUM:
+	case FLD_ID_FD_TYPE:
+	case FLD_ID_FD_TYPECHAR:
+	case FLD_ID_FD_NAME:
+	case FLD_ID_FD_NAMERAW: /* an open's path parameter, as written */
+	case FLD_ID_FD_DIRECTORY:
+	case FLD_ID_FD_FILENAME:
+		return ref->def && !(ref->def->flags & FLD_F_UNAVAILABLE);
+	}
+	return 0;
+}
+
 int fld_ref_needs_mode(const struct fld_ref *ref, int mode)
 {
 	if (mode == FLD_NEEDS_FDS)
 		return ref_needs_fds(ref);
+	if (mode == FLD_NEEDS_ORDER_OPEN_FD)
+		return !fld_ref_fd_from_record(ref) && ref_needs_order(ref, 0);
 	return mode >= 2 ? ref_needs_order(ref, mode == 3) : ref_needs(ref, mode);
 }
 

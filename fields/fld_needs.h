@@ -38,10 +38,16 @@ int fld_format_needs_order(const struct fld_format *f, int num_ok);
  * arguments, proc.cwd, proc.exepath...): 0 means the state engine may run
  * without them (st_set_fd_tables) and still give this field right. */
 int fld_format_needs_fds(const struct fld_format *f);
-#define FLD_NEEDS_FDS 4
-/* The one test behind the functions above, by mode: 0 state, 1 state
- * strict, 2 order, 3 order with evt.num allowed (for the filter's walk,
- * filter/flt_needs.c), FLD_NEEDS_FDS the fd tables. */
+/* 1 for the fd fields of an open-like event a context without state gets
+ * right once fld_ctx_fd_from_record says the record decides them: fd.num,
+ * fd.type, fd.typechar, fd.name, fd.nameraw, fd.directory, fd.filename. */
+int fld_ref_fd_from_record(const struct fld_ref *ref);
+/* Modes of fld_ref_needs_mode beyond 0 state, 1 state strict, 2 order, 3
+ * order with evt.num allowed: */
+#define FLD_NEEDS_ORDER_OPEN_FD 4 /* order, the fields of fld_ref_fd_from_record allowed */
+#define FLD_NEEDS_FDS		5 /* the fd tables */
+/* The one test behind the functions above, by mode (for the filter's walk,
+ * filter/flt_needs.c). */
 int fld_ref_needs_mode(const struct fld_ref *ref, int mode);
 
 #endif

@@ -64,11 +64,13 @@ int flt_compile_shared(struct flt_arena *a, struct flt_shared *sh, const struct 
 		       struct flt_prog **out, struct sr_err *err);
 /* 1 match, 0 no match. */
 int flt_eval(const struct flt_prog *p, struct fld_ctx *c);
-/* One part of a compiled condition (flt_prog_free_parts below). It keeps
- * no result in the set's memo, so parts may be evaluated on several
- * threads at once (each with its own context). */
+/* One part n of p's compiled condition (flt_prog_free_parts below). It
+ * keeps no result in the set's memo, so parts may be evaluated on several
+ * threads at once (each with its own context); the results of the set's
+ * shared sub-conditions go to a memo of the calling thread's own instead,
+ * so the parts of several rules of one set share them as flt_eval does. */
 struct flt_pnode;
-int flt_eval_part(const struct flt_pnode *n, struct fld_ctx *c);
+int flt_eval_part(const struct flt_prog *p, const struct flt_pnode *n, struct fld_ctx *c);
 /* Event types the filter can match: bit t set in set[32]. All bits set when
  * the filter does not constrain evt.type. */
 void flt_prog_types(const struct flt_prog *p, uint8_t set[32]);
@@ -87,8 +89,14 @@ int flt_prog_needs_fds(const struct flt_prog *p);
 /* Parts of p's condition that must all hold for it to hold (the operands
  * of its top-level `and`, nested ones flattened) and that read neither
  * state nor earlier events: one of them false (flt_eval_part) rules the
- * whole condition out, on any thread. Up to max of them; how many. */
+ * whole condition out, on any thread. Up to max of them, cheaper first
+ * (the compiler's estimate); how many. */
 size_t flt_prog_free_parts(const struct flt_prog *p, const struct flt_pnode **out, size_t max);
+/* The same parts, with the fd fields of an open-like event counted as the
+ * record's (fields/fld_needs.h: fld_ref_fd_from_record): those parts hold
+ * or not on a context where fld_ctx_fd_from_record said the record decides
+ * them, and must not be evaluated elsewhere. */
+size_t flt_prog_open_parts(const struct flt_prog *p, const struct flt_pnode **out, size_t max);
 
 /* "file:line:col: msg" + source line + caret, to out. src is the text parsed. */
 void flt_error_print(FILE *out, const char *file, const char *src, const struct sr_err *err);

@@ -548,9 +548,22 @@ int flt_eval(const struct flt_prog *p, struct fld_ctx *c)
 	return eval_node(p->root, c, p->memo);
 }
 
-int flt_eval_part(const struct flt_pnode *n, struct fld_ctx *c)
+/* Parts run on the loading workers, and the set's memo belongs to the
+ * thread that matches the set: each thread keeps a memo of its own, for
+ * the parts of one set at a time (slot numbers are per set): owner is
+ * that set's memo. */
+static __thread struct {
+	const struct flt_memo *owner;
+	struct flt_memo m;
+} part_memo;
+
+int flt_eval_part(const struct flt_prog *p, const struct flt_pnode *n, struct fld_ctx *c)
 {
-	/* no memo: the set's memo belongs to the thread that matches the set,
-	 * and parts run on the loading workers */
-	return eval_node(n, c, NULL);
+	if (!p->memo)
+		return eval_node(n, c, NULL);
+	if (part_memo.owner != p->memo) {
+		memset(&part_memo.m, 0, sizeof(part_memo.m));
+		part_memo.owner = p->memo;
+	}
+	return eval_node(n, c, &part_memo.m);
 }

@@ -54,19 +54,43 @@ int flt_prog_needs_fds(const struct flt_prog *p)
 }
 
 static size_t free_parts(const struct flt_pnode *n, const struct flt_pnode **out, size_t k,
-			 size_t max, int depth)
+			 size_t max, int depth, int mode)
 {
 	if (n->kind == FLT_N_AND && depth < FLT_MAX_DEPTH) {
 		for (size_t i = 0; i < n->nkids; i++)
-			k = free_parts(n->kids[i], out, k, max, depth + 1);
+			k = free_parts(n->kids[i], out, k, max, depth + 1, mode);
 		return k;
 	}
-	if (k < max && !node_needs(n, 0, 2))
+	if (k < max && !node_needs(n, 0, mode))
 		out[k++] = n;
 	return k;
 }
 
+/* The parts, cheaper first (the compiler's estimate; stable): one false
+ * part decides, so the order never changes the answer. */
+static size_t by_cost(const struct flt_pnode **out, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		const struct flt_pnode *k = out[i];
+		size_t j = i;
+
+		while (j > 0 && out[j - 1]->units > k->units) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = k;
+	}
+	return n;
+}
+
 size_t flt_prog_free_parts(const struct flt_prog *p, const struct flt_pnode **out, size_t max)
 {
-	return p && p->root ? free_parts(p->root, out, 0, max, 0) : 0;
+	return p && p->root ? by_cost(out, free_parts(p->root, out, 0, max, 0, 2)) : 0;
+}
+
+size_t flt_prog_open_parts(const struct flt_prog *p, const struct flt_pnode **out, size_t max)
+{
+	return p && p->root
+		   ? by_cost(out, free_parts(p->root, out, 0, max, 0, FLD_NEEDS_ORDER_OPEN_FD))
+		   : 0;
 }

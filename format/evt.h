@@ -194,8 +194,9 @@ const struct evt_flag_name *evt_ftable_get(enum evt_ftable t, size_t *n);
 struct evt {
 	const struct evt_rec *rec; /* header; fields read directly */
 	uint64_t num;		   /* 1-based position in the stream being read */
-	/* Set by a .sysrec reader: 1 when its keep test (fmt_reader_set_keep)
-	 * marked the record, else 0. Other sources leave it unset. */
+	/* Set by a .sysrec reader: 1 or 2 when its keep test
+	 * (fmt_reader_set_keep) marked the record, else 0. Other sources
+	 * leave it unset. */
 	unsigned mark;
 	unsigned nparams;
 	const uint8_t *p[EVT_MAX_PARAMS];

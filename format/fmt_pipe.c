@@ -32,24 +32,32 @@
  * the workers until the disk or the pool's lock (a few times per chunk of
  * ~7000 events) limits it; listing matches costs the run's thread only
  * their formatting. With state (alerts, state-dependent filters) the run's
- * thread keeps 0.77 s of the 1.15 s one thread needs for the Falco stable
- * rules: the walk of every record (decode, ~25%: its first touch of
- * records another core wrote), state (~25%) and the rules of the events
- * the workers could not screen out (~35%; they mark the 80% of events no
- * rule can match from the record alone, rule_set_may_match). That serial
- * part bounds the speedup at about 1.5x at any core count. Output
- * formatting is under 1% of it (a few thousand alerts), so moving it
- * buys nothing; sharding rules over threads needs each rule thread to see
- * the state as of its event (a copy per event, or a wait per event on the
- * state thread), which costs more than the ~50 ns of rules per event it
- * would move. The next step that pays is to evaluate the unscreened
- * events' rules on workers over a snapshot of the state fields the rules
- * read (fld_needs lists them), taken by the state thread into a per-chunk
- * batch, alerts merged back by evt.num; then state itself (st_*), and files with disjoint hosts
- * replayed by separate state threads. Memory: one load is about 3 MiB for a 1 MiB chunk; the depth
- * per reader is capped (rpl_threads.c: 2 per worker, at most 32, split between files) and so is the
- * byte budget, so 64 workers stay within the RSS budget (29 MiB peak at -J 2, 38 MiB at -J 4 over a
- * 1 GiB capture).
+ * thread keeps 0.45 s of the 1.07 s one thread needs for the Falco stable
+ * rules: the walk of every record (its first touch of records another core
+ * wrote; a record screened out comes header only where state reads no
+ * parameter of it), state (about half) and the rules of the 8% of events
+ * the workers could not screen out. The workers mark the events no rule
+ * can match from the record alone (rule_set_may_match), the fd an open
+ * makes included where the record decides it (an absolute path: the fd
+ * the state adds is the record's, fld_ctx_fd_from_record; the run's thread
+ * checks the state has it); what stays is rules on execve (parent and
+ * ancestors) and on connect/sendto (proc.exe). Output formatting is under
+ * 1% of it (a few thousand alerts), so moving it buys nothing. Evaluating
+ * the remaining rules on workers over a snapshot of the state fields they
+ * read (fld_needs) does not pay: measured, an eager snapshot of every
+ * state field the candidate rules read (conditions and outputs) costs the
+ * run's thread 0.75 s, twice the 0.35 s of rules it would have moved (a
+ * rule reads a few fields before its condition fails, a snapshot must take
+ * all); sharding rules over threads needs the state as of each event too.
+ * At 2 threads the two cores, not the run's thread, now bound the run (1.43
+ * s of CPU in all: the workers' zstd, expansion and screen); with more
+ * cores the run's thread does, at about 2.4x: the next step is state
+ * itself (st_*), then files with disjoint hosts replayed by separate
+ * state threads. Memory: one load is about 3 MiB for a 1 MiB chunk; the
+ * depth per reader is capped (rpl_threads.c: 2 per worker, at most 32,
+ * split between files) and so is the byte budget, so 64 workers stay
+ * within the RSS budget (29 MiB peak at -J 2, 38 MiB at -J 4 over a 1 GiB
+ * capture).
  */
 #include "fmt_pipe.h"
 

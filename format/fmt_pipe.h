@@ -59,7 +59,7 @@ struct fmt_load {
 	/* With a keep test (fmt_reader_set_keep), run by the worker on each
 	 * expanded record: kept[2k] is the offset at mem of the k-th record to
 	 * deliver, kept[2k + 1] the chunk's events up to it, itself included
-	 * (evt.num), with the test's mark in the top bit; nevents the events among the nexp
+	 * (evt.num), with the test's marks in the top bits; nevents the events among the nexp
 	 * records, ncounted the records the test counted instead of delivering. */
 	int tested;
 	uint32_t *kept;

@@ -1043,9 +1043,13 @@ static uint64_t events_before(struct fmt_reader *r, size_t i)
 
 static int wanted(const struct fmt_reader *r, size_t i);
 
-/* A kept record's event count with the keep test's mark in its top bit
- * (a chunk holds fewer than 2^31 records: FMT_CHUNK_RAW_MAX). */
-#define KEPT_MARK 0x80000000u
+/* A kept record's event count with the keep test's mark in its top bits:
+ * marked, "header only" (keep's 4), mark 2 (keep's 5) (a chunk holds fewer
+ * than 2^29 records: FMT_CHUNK_RAW_MAX). */
+#define KEPT_MARK  0x80000000u
+#define KEPT_HDR   0x40000000u
+#define KEPT_MARK2 0x20000000u
+#define KEPT_BITS  (KEPT_MARK | KEPT_HDR | KEPT_MARK2)
 
 /* The keep test on the record just expanded at l->mem + at (a worker's
  * side of fmt_reader_set_keep): listed when delivered, else counted or
@@ -1062,7 +1066,7 @@ static int pipe_keep(const struct fmt_reader *r, struct fmt_load *l, size_t at, 
 	k = r->keep(r->keep_ctx, &ev);
 	if (k == 2)
 		l->ncounted++;
-	if (k != 1 && k != 3)
+	if (k != 1 && k < 3)
 		return 0;
 	if (2 * (size_t)l->nkept + 2 > l->kept_cap) {
 		size_t cap = l->kept_cap ? 2 * l->kept_cap : 1024;
@@ -1074,7 +1078,10 @@ static int pipe_keep(const struct fmt_reader *r, struct fmt_load *l, size_t at, 
 		l->kept_cap = cap;
 	}
 	l->kept[2 * l->nkept] = (uint32_t)at;
-	l->kept[2 * l->nkept + 1] = l->nevents | (k == 3 ? KEPT_MARK : 0);
+	l->kept[2 * l->nkept + 1] = l->nevents | (k == 3   ? KEPT_MARK
+						  : k == 4 ? KEPT_MARK | KEPT_HDR
+						  : k == 5 ? KEPT_MARK | KEPT_MARK2
+							   : 0);
 	l->nkept++;
 	return 0;
 }
@@ -1206,8 +1213,8 @@ static int keep_here(struct fmt_reader *r, struct evt *ev)
 		return 1;
 	k = r->keep(r->keep_ctx, ev);
 	r->counted += k == 2;
-	ev->mark = k == 3;
-	return k == 1 || k == 3;
+	ev->mark = k == 5 ? 2 : k >= 3;
+	return k == 1 || k >= 3;
 }
 
 /* The next wanted record of the loaded 1.x chunk (records stored expanded):
@@ -1281,14 +1288,19 @@ static int next_pre(struct fmt_reader *r, struct evt *ev, struct sr_err *err)
 			const uint32_t *k = &l->kept[2 * r->kept_i++];
 
 			r->pos = k[0];
-			if (evt_decode(ev, r->recs + r->pos, r->raw_size - r->pos) != 0)
+			/* header only: the worker decoded it already (well-formed),
+			 * and the consumer reads no parameter of it */
+			if (k[1] & KEPT_HDR) {
+				ev->rec = (const struct evt_rec *)(r->recs + r->pos);
+				ev->nparams = 0;
+			} else if (evt_decode(ev, r->recs + r->pos, r->raw_size - r->pos) != 0)
 				return fail(r,
 					    err_at(err, SR_ECORRUPT, r->ch[r->cur].seq,
 						   r->ch[r->cur].offset, "record %u: bad expansion",
 						   r->kept_i),
 					    err);
-			r->ev_i = k[1] & ~KEPT_MARK;
-			ev->mark = !!(k[1] & KEPT_MARK);
+			r->ev_i = k[1] & ~KEPT_BITS;
+			ev->mark = (k[1] & KEPT_MARK2) ? 2 : !!(k[1] & KEPT_MARK);
 			if (r->ts_filter && ev->rec->ts < r->min_ts)
 				continue;
 			ev->num = r->ecur + r->ev_i;

@@ -14,7 +14,12 @@
  * order; the workers only mark the ones the caller's screen rules out
  * (rule_set_may_match: a part of every candidate rule's condition that the
  * record alone decides is false), and the run's thread skips emit for
- * those: the rules are not evaluated there at all.
+ * those: the rules are not evaluated there at all. The screen decides
+ * the fd fields of opens with an absolute path too (the fd the state adds
+ * is the record's), so most opens are screened out as well. A marked
+ * record of a type whose parameters the state engine does not read
+ * (st_type_reads_params) comes header only: the run's thread does not
+ * walk its parameters.
  *
  * Output that numbers events (evt.num) stays right with one source: the
  * reader numbers the records it passes over too. A merged set numbers by
@@ -35,6 +40,7 @@ struct rpl_keep {
 	const char *hostname; /* the source's, for evt.hostname */
 	int (*screen)(void *ctx, struct fld_ctx *c);
 	void *screen_ctx;
+	uint8_t state_params[EVT_TYPE_MAX]; /* st_type_reads_params per type */
 };
 
 /* One extraction context per thread that tests: the workers and, for
@@ -46,7 +52,11 @@ static __thread struct fld_ctx keep_ctx;
 /* With state: every record is delivered (the state engine needs them
  * all), marked when the caller's screen says emit will do nothing with
  * it. The screen reads the record alone; proc.name from a header without
- * a command name is the state's last one, so such records go unmarked. */
+ * a command name is the state's last one, so such records go unmarked.
+ * The fd an open with an absolute path makes is the record's too
+ * (fld_ctx_fd_from_record), as long as the state engine keeps it: such a
+ * record gets mark 2, and the run's thread screens it out only if the
+ * state holds that fd. */
 static int keep_screen(void *arg, const struct evt *ev)
 {
 	const struct rpl_keep *k = arg;
@@ -58,7 +68,11 @@ static int keep_screen(void *arg, const struct evt *ev)
 		return 1;
 	fld_ctx_reset(&keep_ctx, ev, NULL);
 	keep_ctx.hostname = k->hostname;
-	return k->screen(k->screen_ctx, &keep_ctx) ? 1 : 3;
+	if (k->screen(k->screen_ctx, &keep_ctx))
+		return 1;
+	if (keep_ctx.fd_from_record == 1)
+		return 5; /* the run's thread checks the state holds that fd */
+	return k->state_params[type] ? 3 : 4;
 }
 
 static int keep_test(void *arg, const struct evt *ev)
@@ -117,6 +131,8 @@ int rpl_keep_start(struct rpl_input *in, const struct rpl_run_opts *o,
 		k[i].hostname = s->host.hostname;
 		k[i].screen = o->screen;
 		k[i].screen_ctx = o->emit_ctx;
+		for (unsigned t = 0; t < EVT_TYPE_MAX; t++)
+			k[i].state_params[t] = (uint8_t)st_type_reads_params(t);
 		s->ops->set_keep(s, a->stateless ? keep_test : keep_screen, &k[i]);
 	}
 	*out = k;

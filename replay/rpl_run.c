@@ -213,7 +213,7 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	while ((r = rpl_input_next(in, &ev, err)) == 1) {
 		uint64_t ts = ev.rec->ts;
 		unsigned type = ev.rec->type;
-		int show;
+		int show, screen_out;
 
 		res->records++;
 		if (sts)
@@ -248,18 +248,21 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 				res->last_ts = ts;
 			/* keep: the loading threads tested it already; a type the
 			 * filter cannot match is not even given a field context,
-			 * nor is any event when nothing reads one (a count) */
+			 * nor is an event nothing reads one of (a count, or one
+			 * the workers' screen ruled emit out: marked, mark 2 for
+			 * the fd the event opened, if the state has it) */
 			int maybe =
 			    !o->prog || prefiltered || (types[(type >> 3) & 31] >> (type & 7) & 1);
 
-			if (maybe && (o->emit || (o->prog && !prefiltered))) {
+			screen_out =
+			    in_workers && ev.mark && (ev.mark == 1 || (st && st_event_fd(st)));
+			if (maybe && ((o->emit && !screen_out) || (o->prog && !prefiltered))) {
 				fld_ctx_reset(ctx, &ev, st);
 				ctx->hostname = rpl_input_event_hostname(in);
 			}
 			if (maybe && (!o->prog || prefiltered || flt_eval(o->prog, ctx))) {
 				res->matched++;
-				/* marked: the workers' screen ruled emit out */
-				if (in_workers && ev.mark)
+				if (screen_out)
 					screened++;
 				else if (o->emit && o->emit(o->emit_ctx, ctx))
 					res->stopped = 1;

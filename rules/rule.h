@@ -145,7 +145,11 @@ void rule_types(const struct rule *r, uint8_t set[32]);
 /* 0 when no rule can match the event, judged from the parts of their
  * conditions the record alone decides (filter/flt.h: flt_prog_free_parts):
  * c may have no state (NULL st), and calls may run on several threads at
- * once. 1: some rule may match (rule_set_match decides). */
+ * once. 1: some rule may match (rule_set_match decides). Without state,
+ * the parts reading the fd an open makes count too where the record
+ * decides that fd (flt_prog_open_parts, fld_ctx_fd_from_record): when
+ * c->fd_from_record is 1 afterwards, a 0 holds for a state that has that
+ * fd (st_event_fd). */
 int rule_set_may_match(const struct rule_set *rs, struct fld_ctx *c);
 /* Calls cb for the matching rule(s) of this event: the first in file order by
  * default, or all. Only rules whose event types include the event's are tried.

@@ -667,6 +667,8 @@ static int tag_selected(const struct rule_set *rs, const struct rule *r)
 static int build_index(struct rule_set *rs)
 {
 	uint16_t fill[256] = {0};
+	const struct flt_pnode *part[RULE_FREE_PARTS];
+	size_t n;
 
 	rs->active = calloc(rs->rules.n + 1, sizeof(*rs->active));
 	if (!rs->active)
@@ -679,6 +681,16 @@ static int build_index(struct rule_set *rs)
 			continue;
 		rs->active[rs->nactive++] = r;
 		r->nfree = flt_prog_free_parts(r->prog, r->free_parts, RULE_FREE_PARTS);
+		r->nopen = 0;
+		n = flt_prog_open_parts(r->prog, part, RULE_FREE_PARTS);
+		for (size_t k = 0; k < n; k++) {
+			size_t j = 0;
+
+			while (j < r->nfree && r->free_parts[j] != part[k])
+				j++;
+			if (j == r->nfree)
+				r->open_parts[r->nopen++] = part[k];
+		}
 		for (int t = 0; t < 256; t++)
 			if ((r->types[t / 8] >> (t % 8)) & 1)
 				rs->nby_type[t]++;

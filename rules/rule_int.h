@@ -156,6 +156,12 @@ struct rule {
 	 * one false rules the rule out before state is consulted. */
 	const struct flt_pnode *free_parts[RULE_FREE_PARTS];
 	size_t nfree;
+	/* The parts that also count where the fd an open makes is taken
+	 * from the record (flt_prog_open_parts less the free parts), for
+	 * contexts where fld_ctx_fd_from_record said the record decides it;
+	 * tried after the free parts, which are cheaper. */
+	const struct flt_pnode *open_parts[RULE_FREE_PARTS];
+	size_t nopen;
 };
 
 struct rule_set {

@@ -407,16 +407,29 @@ int rule_set_may_match(const struct rule_set *rs, struct fld_ctx *c)
 {
 	unsigned t = c->ev->rec->type;
 	struct rule *const *v;
+	int opened;
 
 	if (t >= 256 || !rs->finalized)
 		return 0;
 	v = rs->by_type[t];
+	/* -1: not yet asked whether the record decides the fd the event
+	 * opens (asked once a rule's free parts all hold and it has parts
+	 * reading that fd) */
+	opened = c->st ? 0 : -1;
 	for (unsigned i = 0, n = rs->nby_type[t]; i < n; i++) {
-		size_t k = 0;
+		size_t k = 0, j = 0, no = v[i]->nopen;
 
-		while (k < v[i]->nfree && flt_eval_part(v[i]->free_parts[k], c))
+		while (k < v[i]->nfree && flt_eval_part(v[i]->prog, v[i]->free_parts[k], c))
 			k++;
-		if (k == v[i]->nfree)
+		if (k < v[i]->nfree)
+			continue;
+		if (no && opened < 0)
+			opened = fld_ctx_fd_from_record(c) != 0;
+		if (opened <= 0)
+			return 1;
+		while (j < no && flt_eval_part(v[i]->prog, v[i]->open_parts[j], c))
+			j++;
+		if (j == no)
 			return 1;
 	}
 	return 0;

@@ -95,6 +95,16 @@ int st_type_reads_params_ex(unsigned type, int fd_tables);
  * them; set before the first event. 1 (the default) keeps them. */
 void st_set_fd_tables(struct st_state *st, int fd_tables);
 
+/* What the engine records for an open-like event (EF_OPEN) when the record
+ * alone decides it, for readers without state (a replay's screening
+ * workers): 1 when the call succeeded and named an absolute path shorter
+ * than cap: out gets the fd entry the engine adds (fd, type, flags, name
+ * written to buf), the one st_event_fd gives for the event unless the
+ * engine's fd limits dropped it; 2 when it failed: the engine adds no fd;
+ * 0 when the record does not decide it (relative or no path, another
+ * type). */
+int st_open_from_record(const struct evt *ev, struct st_fd *out, char *buf, size_t cap);
+
 /* The current event's thread (created on first sight from the record
  * header when unknown) and the fd it operates on (NULL if none/unknown). */
 const struct st_thread *st_event_thread(const struct st_state *st);

@@ -2,6 +2,7 @@
 #include "st_int.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -80,6 +81,59 @@ static void open_event(struct st_state *st, struct st_proc *p, const struct evt 
 	if (e)
 		e->pub.flags = flags;
 	set_cur(st, e, res);
+}
+
+/* Per type, resolved once from the schema: the path parameter of the
+ * events st_event_begin hands to open_event whose failure leaves no fd the
+ * event's fd parameter names (-1 for other types), and the flags one. */
+static struct {
+	pthread_once_t once;
+	int8_t path[EVT_TYPE_MAX], flags[EVT_TYPE_MAX];
+} ofr = {PTHREAD_ONCE_INIT, {0}, {0}};
+
+static void ofr_init(void)
+{
+	for (unsigned t = 0; t < EVT_TYPE_MAX; t++) {
+		unsigned f = evt_type_flags(t);
+		int dfi, ni = evt_param_role(t, EP_PATH, &dfi);
+
+		ofr.flags[t] = (int8_t)evt_param_index(t, "flags");
+		ofr.path[t] = -1;
+		if ((f & EF_OPEN) && (f & EF_FD_TABLE) && !(f & ST_TF_LIFE) && ni >= 0 &&
+		    evt_param_role(t, EP_FD, NULL) < 0)
+			ofr.path[t] = (int8_t)ni;
+	}
+}
+
+int st_open_from_record(const struct evt *ev, struct st_fd *out, char *buf, size_t cap)
+{
+	unsigned type = ev->rec->type;
+	int ni, fi, n;
+	const uint8_t *path;
+	uint32_t len;
+
+	pthread_once(&ofr.once, ofr_init);
+	if (type >= EVT_TYPE_MAX || (ni = ofr.path[type]) < 0 || (unsigned)ni >= ev->nparams)
+		return 0;
+	path = ev->p[ni];
+	len = ev->plen[ni];
+	if (!len || path[0] != '/' || len >= cap)
+		return 0;
+	if (ev->rec->res < 0)
+		return 2;
+	n = st_path_join(NULL, (const char *)path, len, buf, cap);
+	if (n < 0)
+		return 0;
+	/* as open_event: creat() has no flags, it is open(O_CREAT|O_WRONLY|O_TRUNC) */
+	fi = ofr.flags[type];
+	memset(out, 0, sizeof(*out));
+	out->fd = ev->rec->res;
+	out->flags =
+	    fi < 0 ? (O_CREAT | O_WRONLY | O_TRUNC) : (uint32_t)evt_param_u64(ev, (unsigned)fi);
+	out->type = (out->flags & O_DIRECTORY) ? FDT_DIRECTORY : FDT_FILE;
+	out->is_server = 2;
+	out->name = buf;
+	return 1;
 }
 
 static enum evt_fdtype sock_type(uint64_t domain)

@@ -8,6 +8,7 @@
 # Also: SYSREPLAY_THREADS sets the default; bad counts are usage errors.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/lib.inc
+. tests/e2e/threads_lib.inc
 need_replay replay_threads
 need_gen replay_threads
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
@@ -27,23 +28,6 @@ chunks=$("$R" info -j "$T/a.sysrec" | python3 -c 'import json,sys; print(json.lo
 [ "$chunks" -ge 50 ] && pass many_chunks || fail many_chunks "only $chunks chunks"
 mid=$("$R" events -p '%evt.rawtime' "$T/a.sysrec" | sed -n 31234p)
 
-# same NAME ARGS...: sysreplay ARGS at 1, 2 and 4 threads give the same
-# stdout, stderr and exit status (and stdout is not empty unless EMPTY_OK).
-same() {
-	local name="$1"; shift
-	timeout 60 "$R" "$@" -J 1 >"$T/o1" 2>"$T/e1"; local rc1=$?
-	for t in 2 4; do
-		timeout 60 "$R" "$@" --threads "$t" >"$T/o$t" 2>"$T/e$t"; local rc=$?
-		if [ "$rc" -ne "$rc1" ]; then fail "$name" "exit $rc at $t threads, $rc1 at 1"; return
-		elif ! cmp -s "$T/o1" "$T/o$t"; then
-			fail "$name" "stdout differs at $t threads: $(diff "$T/o1" "$T/o$t" | head -3 | tr '\n' ' ')"; return
-		elif ! cmp -s "$T/e1" "$T/e$t"; then
-			fail "$name" "stderr differs at $t threads: $(diff "$T/e1" "$T/e$t" | head -3 | tr '\n' ' ')"; return
-		fi
-	done
-	if [ ! -s "$T/o1" ] && [ -z "$EMPTY_OK" ]; then fail "$name" "no output ($(head -c 200 "$T/e1"))"; return; fi
-	pass "$name"
-}
 
 same events_all events "$T/a.sysrec"
 same events_json events -j -n 3000 "$T/a.sysrec"

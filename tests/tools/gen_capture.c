@@ -21,7 +21,7 @@ static void usage(void)
 	fprintf(stderr, "usage: gen_capture -o FILE [-n EVENTS | -b BYTES] [--seed N] "
 			"[--ts-step NS] [--start NS] [--chunk-raw BYTES] [--level N] "
 			"[--snap-every EVENTS] [--sign-key KEY [--checkpoint-chunks N] "
-			"[--ratchet]] [--no-close] [--hostname NAME]\n");
+			"[--ratchet]] [--no-close] [--hostname NAME] [--mixed-paths]\n");
 	exit(2);
 }
 
@@ -56,6 +56,7 @@ int main(int argc, char **argv)
 	    {"ratchet", no_argument, NULL, 'R'},
 	    {"no-close", no_argument, NULL, 'X'},
 	    {"hostname", required_argument, NULL, 'H'},
+	    {"mixed-paths", no_argument, NULL, 'P'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *out = NULL, *hostname = "gen-host";
@@ -67,7 +68,7 @@ int main(int argc, char **argv)
 	struct sr_err err;
 	struct gen g;
 	struct fmt_sign_key key;
-	int c, rc = 0, no_close = 0;
+	int c, rc = 0, no_close = 0, mixed = 0;
 
 	while ((c = getopt_long(argc, argv, "o:n:b:", lo, NULL)) != -1) {
 		switch (c) {
@@ -117,6 +118,9 @@ int main(int argc, char **argv)
 		case 'H':
 			hostname = optarg;
 			break;
+		case 'P':
+			mixed = 1;
+			break;
 		default:
 			usage();
 		}
@@ -131,6 +135,7 @@ int main(int argc, char **argv)
 	host.start_ns = start;
 	host.snaplen = 80;
 	gen_init(&g, seed, start, step);
+	g.mixed_paths = mixed;
 	if (fmt_writer_open(&w, out, &host, &o, &err)) {
 		fprintf(stderr, "gen_capture: %s\n", err.msg);
 		return 1;

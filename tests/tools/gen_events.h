@@ -60,6 +60,9 @@ struct gen {
 	int pending;
 	struct gen_proc *pend_p;
 	struct evt_builder b;
+	/* --mixed-paths: some opens name their path relative to the cwd or
+	 * to an open fd, or absolute with "." and ".." in it */
+	int mixed_paths;
 };
 
 static const char *const gen_comms[][2] = {
@@ -372,11 +375,21 @@ static void gen_syscall(struct gen *g, struct gen_proc *p, struct evt_rec *h)
 			gen_close(g, p, h);
 			return;
 		}
+		unsigned form = g->mixed_paths ? gen_below(g, 4) : 0;
+		char spelled[256];
+
 		nfd = gen_fd_free(p);
 		gen_hdr(g, p, h, fail ? -2 : nfd);
 		evt_builder_begin(b, EVT_OPENAT, h);
-		gen_add32(b, -100);
-		evt_builder_add_str(b, gen_paths[path]);
+		i = form == 2 && p->nfds ? (int)gen_below(g, p->nfds) : -1;
+		/* 1: relative to the cwd, 2: to an open fd, 3: absolute, not normal */
+		gen_add32(b, form == 2 && i >= 0 ? p->fds[i].fd : -100);
+		if (form == 3)
+			snprintf(spelled, sizeof(spelled), "/srv/./www/..%s", gen_paths[path]);
+		else
+			snprintf(spelled, sizeof(spelled), "%s",
+				 gen_paths[path] + (form == 1 || form == 2));
+		evt_builder_add_str(b, spelled);
 		/* path % 3 != 0: opened O_CLOEXEC (see gen_exec) */
 		gen_add32(b, path % 3 ? 0x80000 : 0x241);
 		gen_add32(b, path % 3 ? 0 : 0644);

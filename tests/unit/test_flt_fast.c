@@ -434,3 +434,68 @@ out:
 	free(ctx);
 	ctx = NULL;
 }
+
+/* The loading workers' screen (rule_set_may_match without state) decides
+ * the parts reading the fd an open makes where the record decides that fd
+ * (an absolute path; a failed open), and leaves them to the rules where it
+ * does not (a relative path). With state it answers as from the free parts. */
+TEST(may_match_reads_the_fd_an_open_makes)
+{
+	static const char yaml[] =
+	    "- rule: etc\n"
+	    "  desc: etc\n"
+	    "  condition: evt.type = openat and fd.name startswith /etc/ and "
+	    "fd.typechar = f and proc.pname exists\n"
+	    "  output: etc %fd.name\n"
+	    "  priority: WARNING\n";
+	static const struct {
+		const char *path;
+		int64_t res;
+		int may, decided;
+	} c[] = {
+	    {"/tmp/x", 3, 0, 1}, {"/etc/passwd", 3, 1, 1}, {"/srv/../etc/x", 3, 1, 1},
+	    {"/etc", 3, 0, 1},	 {"/tmp/x", -2, 0, 2},	   {"/etc/shadow", -13, 1, 2},
+	    {"tmp/x", 3, 1, 0},	 {"../tmp/x", -2, 1, 0},
+	};
+	struct rule_set *rs = rule_set_new();
+	struct st_state *st = st_new();
+	struct sr_err err;
+
+	ctx = calloc(1, sizeof(*ctx));
+	evt_builder_init(&eb);
+	CHECK_EQ_INT(rule_set_load_string(rs, "t.yaml", yaml, &err), 0);
+	CHECK_EQ_INT(rule_set_finalize(rs, &err), 0);
+	for (size_t i = 0; ctx && i < sizeof(c) / sizeof(c[0]); i++) {
+		struct evt_rec h;
+		const void *rec;
+		size_t len;
+
+		memset(&h, 0, sizeof(h));
+		h.pid = h.tid = 600;
+		h.ppid = 1;
+		h.ts = 1700000000000000000ull + i;
+		h.res = c[i].res;
+		snprintf(h.comm, sizeof(h.comm), "cat");
+		evt_builder_begin(&eb, EVT_OPENAT, &h);
+		evt_builder_add_u64(&eb, (uint64_t)-100);
+		evt_builder_add_str(&eb, c[i].path);
+		evt_builder_add_u64(&eb, 0);
+		evt_builder_add_u64(&eb, 0);
+		rec = evt_builder_finish(&eb, &len);
+		CHECK(rec && evt_decode(&ev, rec, len) == 0);
+		fld_ctx_reset(ctx, &ev, NULL);
+		CHECK_EQ_INT(rule_set_may_match(rs, ctx), c[i].may);
+		CHECK_EQ_INT(ctx->fd_from_record, c[i].decided);
+		/* with state: the free parts alone (evt.type) */
+		st_event_begin(st, &ev);
+		fld_ctx_reset(ctx, &ev, st);
+		CHECK_EQ_INT(rule_set_may_match(rs, ctx), 1);
+		CHECK_EQ_INT(ctx->fd_from_record, 0);
+		st_event_end(st, &ev);
+	}
+	rule_set_free(rs);
+	st_free(st);
+	evt_builder_free(&eb);
+	free(ctx);
+	ctx = NULL;
+}

@@ -863,3 +863,89 @@ TEST(fd_tables_off)
 	st_free(on);
 	st_free(off);
 }
+
+/* What an open's record alone says of the fd it makes equals what the
+ * engine records for it (a replay's workers screen opens with it): the
+ * same fd, type, flags and name for absolute paths, normal or not; no fd
+ * for a failed one; no answer for paths relative to the cwd or a dirfd. */
+TEST(open_from_record)
+{
+	static const struct {
+		int64_t dirfd;
+		const char *path;
+		uint32_t flags;
+		int64_t res;
+		int want;
+	} c[] = {
+	    {-100, "/etc/passwd", O_RDONLY, 5, 1},
+	    {-100, "/srv/./www//../etc/x/", O_WRONLY | O_CREAT, 6, 1},
+	    {-100, "/srv/www", O_RDONLY | O_DIRECTORY, 7, 1},
+	    {3, "/abs/ignores/dirfd", O_RDONLY, 8, 1},
+	    {-100, "/etc/shadow", O_RDONLY, -13, 2},
+	    {-100, "rel/path", O_RDONLY, 9, 0},
+	    {3, "under/dirfd", O_RDONLY, 10, 0},
+	    {-100, "", O_RDONLY, 11, 0},
+	};
+	struct st_state *st = st_new();
+	char buf[4096];
+
+	do_open(st, 70, 70, -100, "/srv", O_RDONLY | O_DIRECTORY, 3);
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		const struct evt *ev;
+		const struct st_fd *have;
+		struct st_fd rec;
+		int r;
+
+		ev_begin(EVT_OPENAT, 70, 70, 1, c[i].res);
+		ev_s(c[i].dirfd);
+		ev_str(c[i].path);
+		ev_u(c[i].flags);
+		ev_u(0644);
+		ev = ev_done();
+		r = st_open_from_record(ev, &rec, buf, sizeof(buf));
+		CHECK_EQ_INT(r, c[i].want);
+		st_event_begin(st, ev);
+		have = st_event_fd(st);
+		if (r == 1) {
+			CHECK(have != NULL);
+			if (have) {
+				CHECK_EQ_INT(rec.fd, have->fd);
+				CHECK_EQ_INT(rec.type, have->type);
+				CHECK_EQ_INT(rec.flags, have->flags);
+				CHECK_STR(rec.name, have->name);
+			}
+		} else if (r == 2) {
+			CHECK(have == NULL);
+		}
+		st_event_end(st, ev);
+	}
+	/* not an open */
+	ev_begin(EVT_CLOSE, 70, 70, 1, 0);
+	ev_s(5);
+	CHECK_EQ_INT(st_open_from_record(ev_done(), &(struct st_fd){0}, buf, sizeof(buf)), 0);
+	/* a path that does not fit the caller's buffer */
+	ev_begin(EVT_OPENAT, 70, 70, 1, 12);
+	ev_s(-100);
+	ev_str("/0123456789");
+	ev_u(0);
+	ev_u(0);
+	CHECK_EQ_INT(st_open_from_record(ev_done(), &(struct st_fd){0}, buf, 8), 0);
+	/* the one case they differ: the engine's fd limit dropped the fd, which
+	 * st_event_fd says (the replay then evaluates the rules itself) */
+	st_set_limits(st, 0, 1);
+	ev_begin(EVT_OPENAT, 70, 70, 1, 13);
+	ev_s(-100);
+	ev_str("/over/the/limit");
+	ev_u(0);
+	ev_u(0);
+	{
+		const struct evt *ev = ev_done();
+		struct st_fd rec;
+
+		CHECK_EQ_INT(st_open_from_record(ev, &rec, buf, sizeof(buf)), 1);
+		st_event_begin(st, ev);
+		CHECK(st_event_fd(st) == NULL);
+		st_event_end(st, ev);
+	}
+	st_free(st);
+}
