@@ -39,17 +39,17 @@ nsyn=5000000
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-# one KEY CMD...: appends "wall_s cpu_s" of one run to $T/KEY; CPU from perf
-# stat's task-clock (the command and its children, in ms: /usr/bin/time's
-# 10 ms steps are too coarse for runs of tens of ms)
+# one KEY CMD...: appends "wall_s cpu_s" of one run to $T/KEY, both from perf
+# stat: the command's elapsed time (from its start to its exit, without
+# perf's own start-up, which is as long as our shortest runs) and its
+# task-clock (the command and its children, in ms: /usr/bin/time's 10 ms
+# steps are too coarse for runs of tens of ms)
 one() {
-	local k="$1" s e
+	local k="$1"
 	shift
-	s=$(date +%s%N)
-	perf stat -x, -e task-clock -o "$T/stat" "$@" >/dev/null 2>&1
-	e=$(date +%s%N)
-	awk -F, -v w="$(( (e - s) / 1000 ))" '$3 ~ /task-clock/ { printf "%.4f %.4f\n", w / 1e6, $1 / 1e3 }' \
-		"$T/stat" >>"$T/$k"
+	perf stat -e task-clock -o "$T/stat" "$@" >/dev/null 2>&1
+	awk '/msec task-clock/ { c = $1 / 1e3 } /seconds time elapsed/ { w = $1 }
+	     END { printf "%.4f %.4f\n", w, c }' "$T/stat" >>"$T/$k"
 }
 med() { awk -v c="$2" '{ print $c }' "$T/$1" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
