@@ -466,3 +466,11 @@ size_t sr_duration_format(uint64_t ns, char *buf, size_t cap)
 			     (unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60));
 	return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
 }
+
+uint64_t sr_time_now(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}

@@ -16,13 +16,14 @@
  * them ("1m30s", "1h2m3.5s"). A number without a unit means seconds.
  *
  * Printing: RFC 3339 in UTC with nanoseconds, and durations in a short form.
- * All functions are pure and thread safe.
+ * All functions are thread safe, and all but sr_time_now are pure.
  */
 #ifndef SR_TIME_H
 #define SR_TIME_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "sr_err.h"
 
@@ -62,5 +63,8 @@ size_t sr_time_format_rfc3339(uint64_t ns, char *buf, size_t cap);
 size_t sr_time_format_clock(uint64_t ns, char *buf, size_t cap);
 /* "1h2m3.500s", "250ms", "12us", "0s": for spans in summaries. */
 size_t sr_duration_format(uint64_t ns, char *buf, size_t cap);
+
+/* The clock's reading in ns (CLOCK_REALTIME: since the epoch). */
+uint64_t sr_time_now(clockid_t id);
 
 #endif

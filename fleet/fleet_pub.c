@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/sr_time.h"
 #include "../format/fmt_host.h"
 #include "../format/fmt_tail.h"
 #include "fleet_int.h"
@@ -67,17 +68,9 @@ struct fleet_pub {
 	int started;
 };
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static int give_up(struct fleet_pub *p)
 {
-	return atomic_load(&p->stop) && mono_ns() >= p->deadline;
+	return atomic_load(&p->stop) && sr_time_now(CLOCK_MONOTONIC) >= p->deadline;
 }
 
 static void nap(struct fleet_pub *p, unsigned ms)
@@ -558,7 +551,7 @@ static int pub_evidence(struct fleet_pub *p, int force)
 {
 	char subj[400], idp[300];
 	struct file_head *v;
-	uint64_t now = mono_ns();
+	uint64_t now = sr_time_now(CLOCK_MONOTONIC);
 	size_t n;
 	int rc = 0;
 
@@ -798,7 +791,8 @@ void fleet_pub_stop(struct fleet_pub *p, struct fleet_pub_stats *st)
 {
 	if (!p)
 		return;
-	p->deadline = mono_ns() + (p->cfg.drain_ns ? p->cfg.drain_ns : 10000000000ull);
+	p->deadline =
+	    sr_time_now(CLOCK_MONOTONIC) + (p->cfg.drain_ns ? p->cfg.drain_ns : 10000000000ull);
 	atomic_store(&p->stop, 1);
 	if (p->started)
 		pthread_join(p->th, NULL);

@@ -13,15 +13,8 @@
 #include "../common/sr_err.h"
 #include "../common/sr_hash.h"
 #include "../common/sr_version.h"
+#include "../common/sr_time.h"
 #include "fmt_chunk.h"
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* Copies at most scap source bytes, up to a NUL (the visible text), cut to
  * fit and always terminated. */
@@ -50,8 +43,8 @@ void fmt_host_info_local(struct fmt_host_info *h)
 		copy_str(h->machine, sizeof(h->machine), u.machine, sizeof(u.machine));
 	}
 	/* The probe stamps records with the boot clock; epoch = boot clock + offset. */
-	real = clock_ns(CLOCK_REALTIME);
-	boot = clock_ns(CLOCK_BOOTTIME);
+	real = sr_time_now(CLOCK_REALTIME);
+	boot = sr_time_now(CLOCK_BOOTTIME);
 	h->clock_offset_ns = (int64_t)(real - boot);
 	h->boot_ns = real - boot;
 	h->start_ns = real;

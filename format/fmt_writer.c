@@ -21,6 +21,7 @@
 #include "../common/sr_buf.h"
 #include "../common/sr_file.h"
 #include "../common/sr_hash.h"
+#include "../common/sr_time.h"
 #include "evt.h"
 #include "fmt_chunk.h"
 #include "fmt_seal.h"
@@ -274,14 +275,6 @@ static int write_chunk(struct fmt_writer *w, const struct fmt_ckpt *ck, struct s
 	return 0;
 }
 
-static uint64_t now_epoch_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Signs the chain head (the digest of the last chunk written) into a
  * checkpoint chunk. With the ratchet the checkpoint names the next key,
  * and the current one is forgotten once the checkpoint is on disk. */
@@ -297,7 +290,7 @@ static int write_checkpoint(struct fmt_writer *w, int final, struct sr_err *err)
 	c.number = w->st.checkpoints;
 	c.chunks = w->seq;
 	c.events = w->total_records;
-	c.time_ns = now_epoch_ns();
+	c.time_ns = sr_time_now(CLOCK_REALTIME);
 	memcpy(c.file_seed, w->seed_digest, FMT_DIGEST_LEN);
 	memcpy(c.digest, w->prev_digest, FMT_DIGEST_LEN);
 	fmt_seal_key_id(w->root_pub, c.key_id);
@@ -346,7 +339,7 @@ static int flush_chunk(struct fmt_writer *w, struct sr_err *err)
 	if (rc || !w->signing)
 		return rc;
 	if (w->seq - w->ckpt_seq >= w->o.ckpt_chunks ||
-	    now_epoch_ns() - w->ckpt_time >= w->o.ckpt_ns)
+	    sr_time_now(CLOCK_REALTIME) - w->ckpt_time >= w->o.ckpt_ns)
 		return write_checkpoint(w, 0, err);
 	return 0;
 }
@@ -429,7 +422,7 @@ int fmt_writer_open(struct fmt_writer **out, const char *path, const struct fmt_
 	w->prev_hash = fmt_chain_seed(hcrc);
 	fmt_seal_file_seed(hdr, hlen, w->seed_digest);
 	memcpy(w->prev_digest, w->seed_digest, FMT_DIGEST_LEN);
-	w->ckpt_time = now_epoch_ns();
+	w->ckpt_time = sr_time_now(CLOCK_REALTIME);
 
 	w->fd = sr_file_create(path, w->o.exclusive ? 0 : SR_FILE_REPLACE, err);
 	if (w->fd < 0) {

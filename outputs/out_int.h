@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "out.h"
+#include "../common/sr_time.h"
 
 /* ---- an alert as stored in the memory queue and the spool (out_rec.c) ----
  * Payload layout, little-endian: u8 version (1), u8 priority, u16 rule
@@ -123,7 +124,6 @@ void out_rate_free(struct out_rate *rl);
 
 /* ---- helpers ---- */
 void out_uuid_new(char out[37]);
-uint64_t out_now_ns(int monotonic);
 /* "sysrec.alerts.<priority>.<hostname>" → with the alert's values
  * (<rule> too; characters that NATS subjects do not allow become '_'). */
 void out_subject(const char *tmpl, const struct out_rec *r, char *buf, size_t cap);

@@ -142,7 +142,8 @@ static int kafka_send(struct out_target *t, const struct out_rec *r, const char 
 		      struct sr_err *err)
 {
 	struct kafka *k = t->priv;
-	uint64_t ms = t->c->timeout_ns ? t->c->timeout_ns / 1000000u : 5000, start = out_now_ns(1);
+	uint64_t ms = t->c->timeout_ns ? t->c->timeout_ns / 1000000u : 5000,
+		 start = sr_time_now(CLOCK_MONOTONIC);
 
 	if (k->state == KF_NONE || k->state == KF_FAIL || strcmp(k->uuid, r->uuid)) {
 		rd_kafka_resp_err_t e = kf.producev(
@@ -156,7 +157,7 @@ static int kafka_send(struct out_target *t, const struct out_rec *r, const char 
 		snprintf(k->uuid, sizeof(k->uuid), "%s", r->uuid);
 		k->state = KF_WAIT;
 	}
-	while (k->state == KF_WAIT && out_now_ns(1) - start < ms * 1000000u)
+	while (k->state == KF_WAIT && sr_time_now(CLOCK_MONOTONIC) - start < ms * 1000000u)
 		kf.poll(k->rk, 50);
 	if (k->state == KF_OK) {
 		k->state = KF_NONE;

@@ -148,7 +148,8 @@ static void fan_out(struct out_set *s, const struct out_alert *a)
 	if (queued) { /* the uuid and the record only for the queued outputs */
 		out_uuid_new(uuid);
 		json = json_with_uuid(a->json, uuid);
-		rec = out_rec_encode(a, uuid, json ? json : "{}", out_now_ns(0), &len);
+		rec =
+		    out_rec_encode(a, uuid, json ? json : "{}", sr_time_now(CLOCK_REALTIME), &len);
 		free(json);
 	}
 	for (int k = 0; k < OUT_NKINDS; k++) {
@@ -189,7 +190,7 @@ static void emit_summary(void *ctx, const char *rule, int priority, const char *
 			 uint64_t window_ns)
 {
 	struct out_set *s = ctx;
-	uint64_t now = out_now_ns(0);
+	uint64_t now = sr_time_now(CLOCK_REALTIME);
 	char text[1024], num[32], when[64], clock[32], hms[40];
 	struct out_alert a;
 	cJSON *o, *f;
@@ -236,7 +237,7 @@ static void emit_summary(void *ctx, const char *rule, int priority, const char *
 
 void out_set_tick(struct out_set *s)
 {
-	uint64_t now = out_now_ns(1);
+	uint64_t now = sr_time_now(CLOCK_MONOTONIC);
 
 	if (!s->rl || now - s->last_sweep < 1000000000u)
 		return;
@@ -256,7 +257,7 @@ int out_set_admit(struct out_set *s, const char *rule, int priority, const char 
 	if (!s->rl)
 		return 1;
 	out_set_tick(s);
-	return out_rate_allow(s->rl, &a, out_now_ns(1));
+	return out_rate_allow(s->rl, &a, sr_time_now(CLOCK_MONOTONIC));
 }
 
 void out_set_emit(struct out_set *s, const struct out_alert *a)
@@ -301,7 +302,7 @@ void out_set_close(struct out_set *s, FILE *f)
 	if (!s)
 		return;
 	if (s->rl)
-		out_rate_sweep(s->rl, out_now_ns(1), 1, emit_summary, s);
+		out_rate_sweep(s->rl, sr_time_now(CLOCK_MONOTONIC), 1, emit_summary, s);
 	for (int k = 0; k < OUT_NKINDS; k++) {
 		struct out_stats st;
 

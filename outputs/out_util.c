@@ -40,14 +40,6 @@ void out_uuid_new(char out[37])
 		 b[13], b[14], b[15]);
 }
 
-uint64_t out_now_ns(int monotonic)
-{
-	struct timespec ts;
-
-	clock_gettime(monotonic ? CLOCK_MONOTONIC : CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* A token in a subject: '.', '*', '>' and white space would change the
  * subject's shape, so they become '_'. */
 static size_t token(char *o, size_t cap, const char *s)

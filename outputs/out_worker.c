@@ -60,7 +60,7 @@ static void cond_wait_ns(pthread_cond_t *c, pthread_mutex_t *m, uint64_t ns)
 
 static void count_drop(struct out_worker *w, const char *why)
 {
-	uint64_t now = out_now_ns(1);
+	uint64_t now = sr_time_now(CLOCK_MONOTONIC);
 	uint64_t n = __atomic_add_fetch(&w->st.dropped, 1, __ATOMIC_RELAXED);
 
 	/* logged, at most every 10 s per output, with the running total */
@@ -90,7 +90,7 @@ void out_worker_push(struct out_worker *w, uint8_t *rec, size_t len)
 static void *spool_main(void *arg)
 {
 	struct out_worker *w = arg;
-	uint64_t last_sync = out_now_ns(1);
+	uint64_t last_sync = sr_time_now(CLOCK_MONOTONIC);
 
 	pthread_mutex_lock(&w->qlock);
 	for (;;) {
@@ -102,13 +102,13 @@ static void *spool_main(void *arg)
 				break;
 			cond_wait_ns(&w->qcond, &w->qlock, NS);
 		}
-		if (out_now_ns(1) - last_sync >= NS) {
+		if (sr_time_now(CLOCK_MONOTONIC) - last_sync >= NS) {
 			pthread_mutex_unlock(&w->qlock);
 			pthread_mutex_lock(&w->slock);
 			out_spool_sync(w->sp);
 			pthread_mutex_unlock(&w->slock);
 			pthread_mutex_lock(&w->qlock);
-			last_sync = out_now_ns(1);
+			last_sync = sr_time_now(CLOCK_MONOTONIC);
 		}
 		if (!w->qn)
 			continue;
@@ -150,7 +150,7 @@ static int next_alert(struct out_worker *w, struct out_rec **rec)
 		*rec = NULL;
 		if (w->stopping && (w->spool_done && !w->pending))
 			break;
-		if (w->stopping && out_now_ns(1) >= w->drain_until)
+		if (w->stopping && sr_time_now(CLOCK_MONOTONIC) >= w->drain_until)
 			break;
 		if (!w->pending) {
 			cond_wait_ns(&w->scond, &w->slock, NS / 4);
@@ -179,7 +179,7 @@ static int next_alert(struct out_worker *w, struct out_rec **rec)
 
 static void count_sent(struct out_worker *w, uint64_t emit_ns)
 {
-	uint64_t now = out_now_ns(0), lat = now > emit_ns ? now - emit_ns : 0;
+	uint64_t now = sr_time_now(CLOCK_REALTIME), lat = now > emit_ns ? now - emit_ns : 0;
 
 	__atomic_add_fetch(&w->st.sent, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&w->st.lat_count, 1, __ATOMIC_RELAXED);
@@ -280,8 +280,8 @@ static void *send_main(void *arg)
 		}
 		free(r);
 		__atomic_add_fetch(&w->st.retried, 1, __ATOMIC_RELAXED);
-		if (out_now_ns(1) - last_err_log >= 10 * NS) {
-			last_err_log = out_now_ns(1);
+		if (sr_time_now(CLOCK_MONOTONIC) - last_err_log >= 10 * NS) {
+			last_err_log = sr_time_now(CLOCK_MONOTONIC);
 			fprintf(stderr, "%s: output %s: %s; alerts wait in the spool\n",
 				program_invocation_short_name, w->st.name,
 				err.msg[0] ? err.msg : "delivery failed");
@@ -291,7 +291,7 @@ static void *send_main(void *arg)
 			open = 0;
 		}
 		pthread_mutex_lock(&w->slock);
-		if (!w->stopping || out_now_ns(1) < w->drain_until)
+		if (!w->stopping || sr_time_now(CLOCK_MONOTONIC) < w->drain_until)
 			cond_wait_ns(&w->scond, &w->slock, backoff);
 		pthread_mutex_unlock(&w->slock);
 		backoff = backoff * 2 > BACKOFF_MAX_NS ? BACKOFF_MAX_NS : backoff * 2;
@@ -405,7 +405,7 @@ void out_worker_stop(struct out_worker *w, uint64_t drain_ns, struct out_stats *
 	pthread_mutex_lock(&w->qlock);
 	pthread_mutex_lock(&w->slock);
 	w->stopping = 1;
-	w->drain_until = out_now_ns(1) + drain_ns;
+	w->drain_until = sr_time_now(CLOCK_MONOTONIC) + drain_ns;
 	pthread_cond_signal(&w->qcond);
 	pthread_cond_signal(&w->scond);
 	pthread_mutex_unlock(&w->slock);

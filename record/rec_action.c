@@ -10,17 +10,10 @@
 #include <unistd.h>
 
 #include "../common/sr_sb.h"
+#include "../common/sr_time.h"
 #include "../fields/fld.h"
 #include "../rules/rule.h"
 #include "../state/st.h"
-
-static uint64_t real_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 int rec_action_init(struct rec_action *a, const struct rec_action_cfg *cfg, int64_t clock_offset,
 		    struct sr_err *err)
@@ -327,7 +320,7 @@ void rec_action_alert(struct rec_action *a, const struct rule *rule, struct fld_
 		log_result(a, r);
 	}
 	/* done: a process SIGKILLed runs no more user code from here on */
-	a->ts = real_ns();
+	a->ts = sr_time_now(CLOCK_REALTIME);
 	/* the records follow the triggering event into the file */
 	for (size_t i = 0; i < a->nres; i++) {
 		struct rec_action_res *r = &a->res[i];

@@ -7,6 +7,7 @@
  * and the pipe is closed. Children are reaped by rec_action_tick, which
  * SIGKILLs those past their timeout; their pids stay theirs until reaped.
  */
+#include "../common/sr_time.h"
 #include "rec_action.h"
 
 #include <errno.h>
@@ -20,14 +21,6 @@
 #include <unistd.h>
 
 extern char **environ;
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 int rec_action_prog_start(struct rec_action *a, const char *json, size_t len)
 {
@@ -82,14 +75,15 @@ int rec_action_prog_start(struct rec_action *a, const char *json, size_t len)
 	close(p[1]);
 	a->kids[a->nkids].pid = pid;
 	a->kids[a->nkids].deadline =
-	    mono_ns() + (cfg->program_timeout_ns ? cfg->program_timeout_ns : 10000000000ull);
+	    sr_time_now(CLOCK_MONOTONIC) +
+	    (cfg->program_timeout_ns ? cfg->program_timeout_ns : 10000000000ull);
 	a->nkids++;
 	return rc;
 }
 
 void rec_action_tick(struct rec_action *a)
 {
-	uint64_t now = a->nkids ? mono_ns() : 0;
+	uint64_t now = a->nkids ? sr_time_now(CLOCK_MONOTONIC) : 0;
 
 	for (size_t i = 0; i < a->nkids;) {
 		struct rec_action_kid *k = &a->kids[i];

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/sr_time.h"
 #include "rec_procfs.h"
 
 /* Hierarchy walks are for ids /proc could not name; at most one a second,
@@ -29,14 +30,6 @@ struct rec_cg_ent {
 	 * was read, while a later one still lives in the cgroup) */
 	uint8_t tries, retry;
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 int rec_cg_init(struct rec_cg *c, struct sr_err *err)
 {
@@ -210,7 +203,7 @@ const char *rec_cg_path(struct rec_cg *c, uint64_t id, uint32_t pid)
 		set_path(c, id, rel);
 		return entry(c, id)->path;
 	}
-	now = mono_ns();
+	now = sr_time_now(CLOCK_MONOTONIC);
 	if (c->walks && now - c->last_walk < CG_WALK_EVERY_NS)
 		goto miss;
 	c->last_walk = now;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/sr_time.h"
 #include "../format/evt.h"
 #include "../state/st.h"
 #include "rec_container_http.h"
@@ -63,22 +64,6 @@ struct rec_ctr {
 	uint64_t last_cg;
 	struct set cg_seen, id_seen;
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t real_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static uint64_t hash_id(const char *s)
 {
@@ -183,7 +168,8 @@ static int ask(struct rec_ctr *c, size_t s, const char *path, char **body, size_
 
 	if (rc == REC_HTTP_TIMEOUT) {
 		count(c, &c->st.timeouts);
-		c->backoff_until[s] = mono_ns() + REC_CTR_BACKOFF_S * 1000000000ull;
+		c->backoff_until[s] =
+		    sr_time_now(CLOCK_MONOTONIC) + REC_CTR_BACKOFF_S * 1000000000ull;
 		return 0;
 	}
 	if (rc == REC_HTTP_BAD)
@@ -212,7 +198,7 @@ static int describe_from(struct rec_ctr *c, size_t s, const char *id, uint64_t t
 		size_t rlen;
 		int rc;
 
-		if (c->backoff_until[s] > mono_ns()) {
+		if (c->backoff_until[s] > sr_time_now(CLOCK_MONOTONIC)) {
 			count(c, &c->st.skipped);
 			return 0;
 		}
@@ -220,7 +206,7 @@ static int describe_from(struct rec_ctr *c, size_t s, const char *id, uint64_t t
 		if (!ask(c, s, path, &body, &len))
 			continue;
 		memset(&hdr, 0, sizeof(hdr));
-		hdr.ts = real_ns();
+		hdr.ts = sr_time_now(CLOCK_REALTIME);
 		snprintf(hdr.comm, sizeof(hdr.comm), "sysrec");
 		rc = rec_ctr_json_record(body, len, c->socks[s].type, id, &hdr, &c->b, &err);
 		free(body);
@@ -395,7 +381,7 @@ void rec_ctr_note(struct rec_ctr *c, uint64_t cgroup_id, uint32_t pid)
 		 strstr(path, "libpod")	  ? "podman"
 		 : strstr(path, "docker") ? "docker"
 					  : "");
-	r->t0 = mono_ns();
+	r->t0 = sr_time_now(CLOCK_MONOTONIC);
 	c->qn++;
 	c->st.queued++;
 	pthread_cond_signal(&c->cv);
@@ -415,7 +401,7 @@ size_t rec_ctr_take(struct rec_ctr *c, int (*fn)(void *ctx, const void *rec, siz
 	c->dhead = NULL;
 	c->dtail = &c->dhead;
 	pthread_mutex_unlock(&c->mu);
-	now = d ? mono_ns() : 0;
+	now = d ? sr_time_now(CLOCK_MONOTONIC) : 0;
 	for (; d; d = next) {
 		next = d->next;
 		if (d->t0) {

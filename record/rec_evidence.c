@@ -20,14 +20,6 @@
  * is closed this long after its end */
 #define REC_EV_GRACE_NS (200 * 1000000ull)
 
-static uint64_t ev_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
-}
-
 void rec_evidence_init(struct rec_evidence *e, const struct rec_evidence_opts *o,
 		       struct rec_out *out, const struct fmt_host_info *host, int json,
 		       FILE *report)
@@ -78,7 +70,7 @@ static int ev_open_file(struct rec_evidence *e, uint64_t ts, struct fmt_writer *
 		n -= 7;
 	snprintf(base, sizeof(base), "%.*s.evidence.sysrec", (int)n, e->out->path);
 	rec_out_rotated_name(base, ts, e->path, sizeof(e->path));
-	e->host.start_ns = ev_now();
+	e->host.start_ns = sr_time_now(CLOCK_REALTIME);
 	for (int i = 1;; i++) {
 		struct sr_err oerr;
 
@@ -191,7 +183,7 @@ int rec_evidence_alert(struct rec_evidence *e, const struct rule *r, const struc
 		if (ts + post > e->end_ns)
 			e->end_ns = ts + post;
 	} else {
-		uint64_t now = ev_now();
+		uint64_t now = sr_time_now(CLOCK_REALTIME);
 
 		end_window(e);
 		if (now - e->hour_start >= 3600 * NS) {

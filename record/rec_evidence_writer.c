@@ -15,6 +15,7 @@
 
 #include "../common/sr_buf.h"
 #include "../common/sr_hex.h"
+#include "../common/sr_time.h"
 #include "../format/evt.h"
 
 #define NS		1000000000ull
@@ -60,14 +61,6 @@ struct rec_ev_writer {
 	uint64_t start_ns, alerts, events;
 	int failed;
 };
-
-static uint64_t now_epoch(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
-}
 
 static size_t pad8(size_t n)
 {
@@ -172,7 +165,7 @@ static void do_rec(struct rec_ev_writer *x, const void *rec, size_t len)
 	if (h->type == EVT_ALERT) {
 		/* the pre window and the alert reach the disk together */
 		if (!x->alerts++) {
-			uint64_t now = now_epoch();
+			uint64_t now = sr_time_now(CLOCK_REALTIME);
 
 			if (fmt_writer_tick(x->w, 0, &err)) {
 				failed(x, &err);

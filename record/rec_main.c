@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../common/sr_err.h"
+#include "../common/sr_time.h"
 #include "../format/evt.h"
 #include "../format/fmt_seal.h"
 #include "../format/fmt_writer.h"
@@ -111,14 +112,6 @@ static void set_signals(void)
 	sigaction(SIGCHLD, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-}
-
-static uint64_t now_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
 }
 
 static int die(int code, const struct sr_err *err)
@@ -292,7 +285,7 @@ static int write_gap(struct rec *r, unsigned cpu, uint64_t ring, uint64_t other,
 static int account_drops(struct rec *r)
 {
 	int n = r->probe.ncpus;
-	uint64_t bad = r->bad + rec_ring_bad(r->ring), now = now_ns(CLOCK_REALTIME);
+	uint64_t bad = r->bad + rec_ring_bad(r->ring), now = sr_time_now(CLOCK_REALTIME);
 	uint64_t from = r->drops_at ? r->drops_at : now;
 	int rc = 0;
 
@@ -332,7 +325,7 @@ static int snapshot_state(struct rec *r)
 	int rc = rec_out_snapshot_begin(&r->out, &r->werr);
 
 	if (!rc)
-		rc = st_snapshot_emit(r->live.st, now_ns(CLOCK_REALTIME), rec_out_emit_cb, &e);
+		rc = st_snapshot_emit(r->live.st, sr_time_now(CLOCK_REALTIME), rec_out_emit_cb, &e);
 	if (!rc)
 		rc = rec_out_snapshot_end(&r->out, &r->werr);
 	if (rc && !r->write_rc)
@@ -343,7 +336,7 @@ static int snapshot_state(struct rec *r)
 static int snapshot_procfs(struct rec *r)
 {
 	struct rec_out_emit e = {.o = &r->out, .err = &r->werr, .fix_cgroup = 1};
-	uint64_t ts = now_ns(CLOCK_REALTIME);
+	uint64_t ts = sr_time_now(CLOCK_REALTIME);
 	int rc = rec_out_snapshot_begin(&r->out, &r->werr);
 
 	if (rc)
@@ -536,7 +529,7 @@ static int recover_write(struct rec *r)
 /* The consume loop: until a signal, -M, -n, the command's end or an error. */
 static void run(struct rec *r)
 {
-	uint64_t start = now_ns(CLOCK_MONOTONIC), last_sec = start, last_snap = start;
+	uint64_t start = sr_time_now(CLOCK_MONOTONIC), last_sec = start, last_snap = start;
 	uint64_t ev_at_sec = 0, stop_at = 0;
 	struct fmt_writer_stats st;
 
@@ -547,8 +540,8 @@ static void run(struct rec *r)
 		if (rec_ring_drain(r->ring, 0, on_record, r) && r->write_rc && !recover_write(r))
 			break;
 		rec_ctr_take(r->ctr, on_container, r);
-		mono = now_ns(CLOCK_MONOTONIC);
-		real = now_ns(CLOCK_REALTIME);
+		mono = sr_time_now(CLOCK_MONOTONIC);
+		real = sr_time_now(CLOCK_REALTIME);
 		if (sig_child)
 			reap_child(r);
 		rec_action_tick(&r->act);
@@ -846,7 +839,7 @@ int main(int argc, char **argv)
 	}
 	go_fd = -1;
 
-	t0 = now_ns(CLOCK_MONOTONIC);
+	t0 = sr_time_now(CLOCK_MONOTONIC);
 	run(&r);
 	/* what is still in the buffers belongs to the capture too */
 	if (!r.write_rc)
@@ -889,7 +882,7 @@ int main(int argc, char **argv)
 				"them\n",
 				(unsigned long long)fst.behind_chunks, r.o.path);
 	}
-	print_summary(&r, now_ns(CLOCK_MONOTONIC) - t0);
+	print_summary(&r, sr_time_now(CLOCK_MONOTONIC) - t0);
 	if (r.write_rc) {
 		report_write_error(&r);
 		code = r.child > 0 ? REC_EXIT_CMD_FAILED : 1;

@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "../common/sr_time.h"
+
 #define NS 1000000000ull
 /* /healthz fails when the consumer has not gone round its loop for this
  * long: its waits end every 100 ms whatever happens */
@@ -143,14 +145,6 @@ void rec_metrics_render(struct rec_metrics *m, struct sr_sb *t)
 		m->src_fn[i](m->src_ctx[i], t);
 }
 
-static uint64_t mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
-}
-
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, char *body, size_t len,
 			     enum MHD_ResponseMemoryMode mode)
 {
@@ -200,7 +194,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (!strcmp(url, "/healthz")) {
 		uint64_t beat = rec_metrics_get(&m->heartbeat_ns);
 
-		if (beat && mono_now() - beat < REC_METRICS_STALL_NS)
+		if (beat && sr_time_now(CLOCK_MONOTONIC) - beat < REC_METRICS_STALL_NS)
 			return reply(c, MHD_HTTP_OK, "ok\n", 3, MHD_RESPMEM_PERSISTENT);
 		return reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, "recorder stalled\n", 17,
 			     MHD_RESPMEM_PERSISTENT);

@@ -12,15 +12,8 @@
 #include <unistd.h>
 
 #include "../common/sr_file.h"
+#include "../common/sr_time.h"
 #include "rec_retain.h"
-
-static uint64_t real_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 void rec_out_rotated_name(const char *path, uint64_t start_ns, char *buf, size_t cap)
 {
@@ -67,7 +60,7 @@ static int open_file(struct rec_out *o, struct sr_err *err)
 		wo.exclusive = 1;
 	if (o->cg)
 		rec_cg_new_file(o->cg);
-	o->file_start_ns = real_now();
+	o->file_start_ns = sr_time_now(CLOCK_REALTIME);
 	o->host.start_ns = o->file_start_ns;
 	rc = fmt_writer_open(&o->w, o->path, &o->host, &wo, err);
 	if (rc)
@@ -337,7 +330,7 @@ int rec_out_rotate(struct rec_out *o, struct sr_err *err)
 		if (rc)
 			return rc;
 	}
-	rec_out_trim(o, real_now());
+	rec_out_trim(o, sr_time_now(CLOCK_REALTIME));
 	return open_file(o, err);
 }
 

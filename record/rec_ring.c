@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/sr_time.h"
 #include "../format/evt_abi.h"
 #include "../probe/probe_shared.h"
 
@@ -179,14 +180,6 @@ int rec_ring_wait(struct rec_ring *r, int timeout_ms)
 	return 0;
 }
 
-static uint64_t boot_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Takes the record at p (avail bytes readable) if its header is sane; the
  * caller counts a refused one (once, with whatever it drops with it). */
 static int take(struct rr_cpu *c, const uint8_t *p, uint64_t avail, uint64_t adv)
@@ -311,7 +304,7 @@ static void peek(struct rec_ring *r, struct rr_cpu *c)
 
 int rec_ring_drain(struct rec_ring *r, int final, rec_ring_fn fn, void *ctx)
 {
-	uint64_t horizon = final ? UINT64_MAX : boot_now() - RR_HORIZON_NS;
+	uint64_t horizon = final ? UINT64_MAX : sr_time_now(CLOCK_BOOTTIME) - RR_HORIZON_NS;
 	int rc = 0;
 
 	/* records older than the horizon may still sit in a CPU's batch */

@@ -9,19 +9,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/sr_time.h"
 #include "rpl.h"
 
 #define RPL_PROGRESS_PERIOD_NS 200000000ull
 #define RPL_PROGRESS_DELAY_NS  500000000ull /* quick runs never show a bar */
 #define RPL_BAR_WIDTH	       30
-
-static uint64_t mono_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
 
 void rpl_progress_start(struct rpl_progress *p, int want, uint64_t first_ts, uint64_t last_ts)
 {
@@ -29,7 +22,7 @@ void rpl_progress_start(struct rpl_progress *p, int want, uint64_t first_ts, uin
 	p->on = want && isatty(STDERR_FILENO) && last_ts > first_ts;
 	p->first = first_ts;
 	p->last = last_ts;
-	p->next_draw_ns = mono_ns() + RPL_PROGRESS_DELAY_NS;
+	p->next_draw_ns = sr_time_now(CLOCK_MONOTONIC) + RPL_PROGRESS_DELAY_NS;
 }
 
 void rpl_progress_update(struct rpl_progress *p, uint64_t ts, uint64_t events)
@@ -41,7 +34,7 @@ void rpl_progress_update(struct rpl_progress *p, uint64_t ts, uint64_t events)
 
 	if (!p->on)
 		return;
-	now = mono_ns();
+	now = sr_time_now(CLOCK_MONOTONIC);
 	if (now < p->next_draw_ns)
 		return;
 	p->next_draw_ns = now + RPL_PROGRESS_PERIOD_NS;
