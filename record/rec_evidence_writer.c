@@ -7,16 +7,15 @@
 #include "rec_evidence_writer.h"
 
 #include <inttypes.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../common/sr_buf.h"
-#include "../common/sr_hex.h"
 #include "../common/sr_time.h"
 #include "../format/evt.h"
+#include "../format/fmt_seal.h"
 
 #define NS		1000000000ull
 #define REC_EV_KEEP_BUF (1u << 20) /* queue buffers above this are freed after use */
@@ -180,27 +179,6 @@ static void do_rec(struct rec_ev_writer *x, const void *rec, size_t len)
 	publish_size(x);
 }
 
-static int sha256_file(const char *path, char hex[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE], buf[65536];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	FILE *f = fopen(path, "rb");
-	size_t n;
-	int ok;
-
-	ok = c && f && EVP_DigestInit_ex(c, EVP_sha256(), NULL);
-	while (ok && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-		ok = EVP_DigestUpdate(c, buf, n);
-	ok = ok && !ferror(f) && EVP_DigestFinal_ex(c, md, &mdlen) && mdlen == 32;
-	if (ok)
-		sr_hex_encode(md, mdlen, hex);
-	if (f)
-		fclose(f);
-	EVP_MD_CTX_free(c);
-	return ok ? 0 : -1;
-}
-
 static void do_end(struct rec_ev_writer *x, const struct msg_end *m)
 {
 	char hex[65] = "";
@@ -213,7 +191,7 @@ static void do_end(struct rec_ev_writer *x, const struct msg_end *m)
 		failed(x, &err);
 	x->w = NULL;
 	__atomic_store_n(&x->size, 0, __ATOMIC_RELAXED);
-	if (sha256_file(x->path, hex))
+	if (fmt_file_sha256(x->path, hex, NULL))
 		snprintf(hex, sizeof(hex), "unknown");
 	if (!x->report)
 		return;
