@@ -14,6 +14,19 @@
 #include "evt.h"
 #include "fmt_host.h"
 
+/* What a keep test (set_keep below, fmt_reader_set_keep) says of a record. */
+enum fmt_keep {
+	FMT_KEEP_SKIP = 0,  /* pass over */
+	FMT_KEEP = 1,	    /* deliver */
+	FMT_KEEP_COUNT = 2, /* pass over and count it (fmt_reader_counted) */
+	FMT_KEEP_MARK = 3,  /* deliver with ev->mark 1 (a note for the consumer) */
+	/* FMT_KEEP_MARK for a consumer that reads only the record's header: a
+	 * worker-tested record then comes with nparams 0 (its parameters are
+	 * not walked) */
+	FMT_KEEP_MARK_HDR = 4,
+	FMT_KEEP_MARK2 = 5, /* deliver with ev->mark 2 (a second note) */
+};
+
 struct evt_source;
 
 struct evt_source_ops {

@@ -1064,9 +1064,9 @@ static int pipe_keep(const struct fmt_reader *r, struct fmt_load *l, size_t at, 
 		return -1; /* next_pre names the bad expansion */
 	l->nevents += is_event_type(ev.rec->type);
 	k = r->keep(r->keep_ctx, &ev);
-	if (k == 2)
+	if (k == FMT_KEEP_COUNT)
 		l->ncounted++;
-	if (k != 1 && k < 3)
+	if (k == FMT_KEEP_SKIP || k == FMT_KEEP_COUNT)
 		return 0;
 	if (2 * (size_t)l->nkept + 2 > l->kept_cap) {
 		size_t cap = l->kept_cap ? 2 * l->kept_cap : 1024;
@@ -1078,10 +1078,10 @@ static int pipe_keep(const struct fmt_reader *r, struct fmt_load *l, size_t at, 
 		l->kept_cap = cap;
 	}
 	l->kept[2 * l->nkept] = (uint32_t)at;
-	l->kept[2 * l->nkept + 1] = l->nevents | (k == 3   ? KEPT_MARK
-						  : k == 4 ? KEPT_MARK | KEPT_HDR
-						  : k == 5 ? KEPT_MARK | KEPT_MARK2
-							   : 0);
+	l->kept[2 * l->nkept + 1] = l->nevents | (k == FMT_KEEP_MARK	   ? KEPT_MARK
+						  : k == FMT_KEEP_MARK_HDR ? KEPT_MARK | KEPT_HDR
+						  : k == FMT_KEEP_MARK2	   ? KEPT_MARK | KEPT_MARK2
+									   : 0);
 	l->nkept++;
 	return 0;
 }
@@ -1212,9 +1212,9 @@ static int keep_here(struct fmt_reader *r, struct evt *ev)
 	if (!r->keep)
 		return 1;
 	k = r->keep(r->keep_ctx, ev);
-	r->counted += k == 2;
-	ev->mark = k == 5 ? 2 : k >= 3;
-	return k == 1 || k >= 3;
+	r->counted += k == FMT_KEEP_COUNT;
+	ev->mark = k == FMT_KEEP_MARK2 ? 2 : k >= FMT_KEEP_MARK;
+	return k != FMT_KEEP_SKIP && k != FMT_KEEP_COUNT;
 }
 
 /* The next wanted record of the loaded 1.x chunk (records stored expanded):

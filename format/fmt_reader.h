@@ -19,6 +19,7 @@
 
 #include "../common/sr_err.h"
 #include "evt.h"
+#include "evt_source.h"
 #include "fmt_host.h"
 
 struct fmt_reader;
@@ -83,12 +84,8 @@ void fmt_reader_set_types(struct fmt_reader *r, const uint8_t set[32]);
 void fmt_reader_event_range(struct fmt_reader *r, uint64_t *events, uint64_t *first_ts,
 			    uint64_t *last_ts);
 /* A test on every record before next() delivers it: keep(ctx, ev) returns
- * 1 to deliver, 3 to deliver with ev->mark 1 (a note for the consumer),
- * 4 the same as 3 for a consumer that reads only the record's header (a
- * worker-tested record then comes with nparams 0: its parameters are not
- * walked), 5 to deliver with ev->mark 2 (a second note), 0 to pass over,
- * 2 to pass over and count it (the count
- * fmt_reader_counted gives covers chunks read to their end). With worker
+ * an enum fmt_keep (the count fmt_reader_counted gives covers chunks read
+ * to their end). With worker
  * threads (evt_source_set_threads) the workers run it on each chunk they
  * load, several chunks at once, so keep may only read shared data; records
  * then reach the reader's thread already chosen (what a state-free filter

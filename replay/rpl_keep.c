@@ -65,14 +65,14 @@ static int keep_screen(void *arg, const struct evt *ev)
 
 	if (type >= EVT_TYPE_MAX || k->meta[type] || ts > k->until_ns || ts < k->since_ns ||
 	    !(k->types[type >> 3] >> (type & 7) & 1) || !ev->rec->comm[0])
-		return 1;
+		return FMT_KEEP;
 	fld_ctx_reset(&keep_ctx, ev, NULL);
 	keep_ctx.hostname = k->hostname;
 	if (k->screen(k->screen_ctx, &keep_ctx))
-		return 1;
+		return FMT_KEEP;
 	if (keep_ctx.fd_from_record == 1)
-		return 5; /* the run's thread checks the state holds that fd */
-	return k->state_params[type] ? 3 : 4;
+		return FMT_KEEP_MARK2; /* the run's thread checks the state holds that fd */
+	return k->state_params[type] ? FMT_KEEP_MARK : FMT_KEEP_MARK_HDR;
 }
 
 static int keep_test(void *arg, const struct evt *ev)
@@ -84,16 +84,16 @@ static int keep_test(void *arg, const struct evt *ev)
 	/* what the run's thread acts on itself: meta records (gaps) and the
 	 * end of the window */
 	if (type >= EVT_TYPE_MAX || k->meta[type] || ts > k->until_ns)
-		return 1;
+		return FMT_KEEP;
 	if (ts < k->since_ns || !(k->types[type >> 3] >> (type & 7) & 1))
-		return 0;
+		return FMT_KEEP_SKIP;
 	if (k->prog) {
 		fld_ctx_reset(&keep_ctx, ev, NULL);
 		keep_ctx.hostname = k->hostname;
 		if (!flt_eval(k->prog, &keep_ctx))
-			return 0;
+			return FMT_KEEP_SKIP;
 	}
-	return k->count ? 2 : 1;
+	return k->count ? FMT_KEEP_COUNT : FMT_KEEP;
 }
 
 int rpl_keep_start(struct rpl_input *in, const struct rpl_run_opts *o,
