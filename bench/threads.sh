@@ -3,7 +3,8 @@
 # threads (THREADS="1 2 4" for a longer curve), runs alternating between thread
 # counts, median of REPS (default 5). Columns:
 #   wall     median wall seconds            cpu   median user+sys seconds
-#   serial   the run thread's CPU seconds (SYSREPLAY_DEBUG): what cannot overlap
+#   serial   the run thread's CPU seconds (SYSREPLAY_DEBUG): what cannot overlap,
+#            and the chunks it loads itself while it would wait
 #   x1       wall speedup against -J 1 in the same run
 #   bound    J1 cpu / max(serial, cpu / min(J, cores)): the speedup an idle
 #            machine would give (the machine here is shared: wall times carry

@@ -5,7 +5,8 @@
  * everything up to expanded records can be done for chunk i + 1..i + depth
  * while the reader's thread consumes chunk i:
  *
- *   workers (shared pool, --threads N)      reader's thread (one per run)
+ *   workers (shared pool: --threads N - 1,  reader's thread (one per run)
+ *   and a reader's thread while it waits)
  *   pread, header checks, crc, digest,  →   hash and digest chain links,
  *   zstd, wire → in-memory records          records in order → merge →
  *                                           state → window → filter → emit
@@ -24,40 +25,42 @@
  * merged prefetches from every file at once, with depth split between
  * them by the caller), so threads do not grow with files.
  *
- * 8-64 cores. Measured here (bench/threads.sh, 5M synthetic events, run
- * thread CPU at -J 2): a state-free filter or count runs in the workers
- * too (replay/rpl_keep.c: each record tested as it is expanded, only the
- * matches handed over, counts summed per chunk), so the run's thread
- * spends 0.01-0.02 s of a 0.58 s one-thread scan, and the scan scales with
- * the workers until the disk or the pool's lock (a few times per chunk of
- * ~7000 events) limits it; listing matches costs the run's thread only
- * their formatting. With state (alerts, state-dependent filters) the run's
- * thread keeps 0.45 s of the 1.07 s one thread needs for the Falco stable
- * rules: the walk of every record (its first touch of records another core
- * wrote; a record screened out comes header only where state reads no
- * parameter of it), state (about half) and the rules of the 8% of events
- * the workers could not screen out. The workers mark the events no rule
- * can match from the record alone (rule_set_may_match), the fd an open
- * makes included where the record decides it (an absolute path: the fd
- * the state adds is the record's, fld_ctx_fd_from_record; the run's thread
- * checks the state has it); what stays is rules on execve (parent and
- * ancestors) and on connect/sendto (proc.exe). Output formatting is under
- * 1% of it (a few thousand alerts), so moving it buys nothing. Evaluating
- * the remaining rules on workers over a snapshot of the state fields they
- * read (fld_needs) does not pay: measured, an eager snapshot of every
- * state field the candidate rules read (conditions and outputs) costs the
- * run's thread 0.75 s, twice the 0.35 s of rules it would have moved (a
- * rule reads a few fields before its condition fails, a snapshot must take
- * all); sharding rules over threads needs the state as of each event too.
- * At 2 threads the two cores, not the run's thread, now bound the run (1.43
- * s of CPU in all: the workers' zstd, expansion and screen); with more
- * cores the run's thread does, at about 2.4x: the next step is state
- * itself (st_*), then files with disjoint hosts replayed by separate
- * state threads. Memory: one load is about 3 MiB for a 1 MiB chunk; the
- * depth per reader is capped (rpl_threads.c: 2 per worker, at most 32,
- * split between files) and so is the byte budget, so 64 workers stay
- * within the RSS budget (29 MiB peak at -J 2, 38 MiB at -J 4 over a 1 GiB
- * capture).
+ * 8-64 cores. Measured here (bench/threads.sh, 5M synthetic events, 2
+ * cores): a state-free filter or count runs on the loading threads too
+ * (replay/rpl_keep.c: each record tested as it is expanded, only the
+ * matches handed over, counts summed per chunk), so the run's thread has
+ * nothing of its own to do but take chunks and mostly loads, and the scan
+ * scales with the threads until the disk or the pool's lock (a few times
+ * per chunk of ~7000 events) limits it; listing matches costs the run's
+ * thread only their formatting. With state (alerts, state-dependent
+ * filters) the run's thread keeps about 0.45 s of the 1.1 s one thread
+ * needs for the Falco stable rules: the walk of every record (its first
+ * touch of records another core wrote; a record screened out comes header
+ * only where state reads no parameter of it), state (about half) and the
+ * rules of the 8% of events the workers could not screen out. The workers
+ * mark the events no rule can match from the record alone
+ * (rule_set_may_match), the fd an open makes included where the record
+ * decides it (an absolute path: the fd the state adds is the record's,
+ * fld_ctx_fd_from_record; the run's thread checks the state has it); what
+ * stays is rules on execve (parent and ancestors) and on connect/sendto
+ * (proc.exe). Output formatting is under 1% of it (a few thousand alerts),
+ * so moving it buys nothing. Evaluating the remaining rules on workers
+ * over a snapshot of the state fields they read (fld_needs) does not pay:
+ * measured, an eager snapshot of every state field the candidate rules
+ * read (conditions and outputs) costs the run's thread 0.75 s, twice the
+ * 0.35 s of rules it would have moved (a rule reads a few fields before
+ * its condition fails, a snapshot must take all); sharding rules over
+ * threads needs the state as of each event too. At 2 threads the run
+ * needs about 1.25x the CPU of one (the screen, and records crossing
+ * cores), spread over both cores: the run's thread loads whenever it
+ * would wait, so neither core idles and none is shared by two threads.
+ * With more cores the run's thread bounds it, at about 2.4x: the next step
+ * is state itself (st_*), then files with disjoint hosts replayed by
+ * separate state threads. Memory: one load is about 3 MiB for a 1 MiB
+ * chunk; the depth per reader is capped (rpl_threads.c: 2 per thread, at
+ * most 32, split between files) and so is the byte budget, so 64 threads
+ * stay within the RSS budget (29 MiB peak at -J 2, 38 MiB at -J 4 over a
+ * 1 GiB capture).
  */
 #include "fmt_pipe.h"
 
@@ -312,8 +315,24 @@ struct fmt_load *fmt_pipe_take(struct fmt_pipe *p, size_t i)
 	}
 	fill(p);
 	l = p->ring[p->head];
-	while (l->state != SLOT_DONE)
-		pthread_cond_wait(&pool.done, &pool.mu);
+	/* Until it is loaded, the reader's thread loads too (that chunk when
+	 * no worker took it yet, else the oldest one waiting), instead of
+	 * leaving its core idle: with one thread fewer than cores in the
+	 * pool, no core is shared and none waits while there is work. */
+	while (l->state != SLOT_DONE) {
+		struct fmt_load *o = pick();
+
+		if (!o) {
+			pthread_cond_wait(&pool.done, &pool.mu);
+			continue;
+		}
+		o->state = SLOT_BUSY;
+		pthread_mutex_unlock(&pool.mu);
+		o->owner->ops->work(o->owner->ctx, o);
+		pthread_mutex_lock(&pool.mu);
+		o->state = SLOT_DONE;
+		pthread_cond_broadcast(&pool.done);
+	}
 	l->state = SLOT_HELD;
 	pthread_mutex_unlock(&pool.mu);
 	return l;

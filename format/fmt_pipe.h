@@ -10,9 +10,12 @@
  *   in flight; a take that breaks the prediction (a seek) restarts it there.
  *   l stays valid until the next take or fmt_pipe_free;
  *   fmt_pipe_reset(p, nitems) before the items change under the workers.
- * Threads: take and free run on the reader's thread; ops->work on a worker
- * (it may read the reader but not write it); ops->wanted and ops->cost on
- * the reader's thread.
+ * Threads: take and free run on the reader's thread; ops->work on a worker,
+ * or on the thread of a take waiting for its chunk, for any pipe of the
+ * pool (either way it may read the reader but not write it, and it reads
+ * what it needs of the reader once per load: the reader's thread writes its
+ * cursor for every record); ops->wanted and ops->cost on the reader's
+ * thread.
  */
 #ifndef FMT_PIPE_H
 #define FMT_PIPE_H

@@ -1051,19 +1051,23 @@ static int wanted(const struct fmt_reader *r, size_t i);
 #define KEPT_MARK2 0x20000000u
 #define KEPT_BITS  (KEPT_MARK | KEPT_HDR | KEPT_MARK2)
 
+struct keep_test {
+	int (*fn)(void *ctx, const struct evt *ev);
+	void *ctx;
+};
+
 /* The keep test on the record just expanded at l->mem + at (a worker's
  * side of fmt_reader_set_keep): listed when delivered, else counted or
  * passed over. 0, or -1 when the list cannot grow (the reader then walks
  * the chunk as if no test had run). */
-static int pipe_keep(const struct fmt_reader *r, struct fmt_load *l, size_t at, size_t end)
+static int pipe_keep(const struct fmt_reader *r, const struct keep_test *t, struct fmt_load *l,
+		     size_t at, const struct evt *ev)
 {
-	struct evt ev;
+	unsigned type = ev->rec->type;
 	int k;
 
-	if (evt_decode(&ev, l->mem + at, end - at) != 0)
-		return -1; /* next_pre names the bad expansion */
-	l->nevents += is_event_type(ev.rec->type);
-	k = r->keep(r->keep_ctx, &ev);
+	l->nevents += type < EVT_TYPE_MAX && r->is_ev[type];
+	k = t->fn(t->ctx, ev);
 	if (k == FMT_KEEP_COUNT)
 		l->ncounted++;
 	if (k == FMT_KEEP_SKIP || k == FMT_KEEP_COUNT)
@@ -1092,6 +1096,10 @@ static int pipe_keep(const struct fmt_reader *r, struct fmt_load *l, size_t at, 
 static void pipe_work(void *ctx, struct fmt_load *l)
 {
 	const struct fmt_reader *r = ctx;
+	/* read once: the reader's thread writes the fields around them for
+	 * every record it hands out */
+	const struct keep_test t = {r->keep, r->keep_ctx};
+	struct evt ev;
 	size_t o = 0;
 
 	load_data(r, l);
@@ -1108,11 +1116,12 @@ static void pipe_work(void *ctx, struct fmt_load *l)
 	for (uint32_t k = 0; k < l->h.count; k++) {
 		size_t at = o;
 
-		l->exp_rc = fmt_wire_dec_next_to(&l->wire, &l->mem, &l->mem_cap, &o, &l->exp_f);
+		l->exp_rc = fmt_wire_dec_next_to(&l->wire, &l->mem, &l->mem_cap, &o,
+						 l->tested ? &ev : NULL, &l->exp_f);
 		if (l->exp_rc)
 			break;
 		l->nexp++;
-		if (l->tested && pipe_keep(r, l, at, o))
+		if (l->tested && pipe_keep(r, &t, l, at, &ev))
 			l->tested = 0;
 	}
 	if (!l->exp_rc && fmt_wire_dec_finish(&l->wire, l->h.rec_size, &l->exp_f)) {

@@ -369,15 +369,20 @@ int fmt_wire_dec_next(struct fmt_wire_dec *d, struct evt *ev, struct fmt_wire_fa
 }
 
 int fmt_wire_dec_next_to(struct fmt_wire_dec *d, uint8_t **buf, size_t *cap, size_t *off,
-			 struct fmt_wire_fault *f)
+			 struct evt *ev, struct fmt_wire_fault *f)
 {
+	/* Room for any record the rest of the payload can hold (expanded, a
+	 * record is its wire form less the fixed part, plus the header and
+	 * padding), so ev can point at its place before it is parsed. */
+	size_t room = EVT_REC_HDR + (d->n - d->p) + FMT_REC_ALIGN;
 	struct wire_rec w;
-	int rc = parse_one(d, &w, f, NULL, NULL);
+	int rc;
 
+	if (*cap - *off < room && sr_grow(buf, cap, *off + room, 64 * 1024))
+		return SR_ENOMEM;
+	rc = parse_one(d, &w, f, ev, *buf + *off);
 	if (rc)
 		return rc;
-	if (sr_grow(buf, cap, *off + fmt_rec_padded(w.total), 64 * 1024))
-		return SR_ENOMEM;
 	emit_one(d, &w, *buf + *off);
 	*off += fmt_rec_padded(w.total);
 	return 0;

@@ -89,9 +89,10 @@ void fmt_wire_dec_start(struct fmt_wire_dec *d, const uint8_t *in, size_t n);
 int fmt_wire_dec_next(struct fmt_wire_dec *d, struct evt *ev, struct fmt_wire_fault *f);
 /* The same record by record, expanded at *buf + *off instead (the buffer
  * grows as needed; *off advances by the padded record): the checks and
- * faults of fmt_wire_dec_next, without the copy. ev is not filled. */
+ * faults of fmt_wire_dec_next, without the copy. With ev, fills it for the
+ * record at its new place (valid until the buffer grows). */
 int fmt_wire_dec_next_to(struct fmt_wire_dec *d, uint8_t **buf, size_t *cap, size_t *off,
-			 struct fmt_wire_fault *f);
+			 struct evt *ev, struct fmt_wire_fault *f);
 /* After the last record: the payload must be used up exactly and expand to
  * rec_size bytes (the chunk header's). 0 or SR_ECORRUPT. */
 int fmt_wire_dec_finish(const struct fmt_wire_dec *d, size_t rec_size, struct fmt_wire_fault *f);

@@ -1,15 +1,15 @@
 /* rpl_threads: -J/--threads, how many threads a run may use.
  *
- * N = 1 starts no worker: every chunk is loaded on
- * the run's thread. N >= 2 starts N workers that load chunks ahead
- * (format/fmt_pipe.c says what they do and what stays on the run's thread),
- * shared by every file of the run; the run's thread consumes what they
- * load. N workers and not N - 1: where the run's thread does little (a
- * count, a filter on record fields) it mostly waits, and the workers are
- * what keeps the cores busy; where it does much (rules), the workers run
- * only as far ahead as the depth allows and then wait. The default is the CPUs this process
- * may run on (sched_getaffinity), or SYSREPLAY_THREADS when set (tests run
- * whole suites at a given count that way).
+ * N = 1 starts no worker: every chunk is loaded on the run's thread.
+ * N >= 2 starts N - 1 workers that load chunks ahead (format/fmt_pipe.c
+ * says what they do and what stays on the run's thread), shared by every
+ * file of the run, and the run's thread loads too whenever the chunk it
+ * needs next is not ready (fmt_pipe_take): N threads in all, one per core,
+ * whether the run's thread does little (a count, a filter on record
+ * fields: it mostly loads) or much (rules: the workers run ahead as far as
+ * the depth allows). The default is the CPUs this process may run on
+ * (sched_getaffinity), or SYSREPLAY_THREADS when set (tests run whole
+ * suites at a given count that way).
  */
 #include <sched.h>
 #include <stdlib.h>
@@ -60,8 +60,8 @@ unsigned rpl_threads(void)
 
 void rpl_threads_apply(size_t nsources)
 {
-	unsigned n = rpl_threads(), workers = n > 1 ? n : 0;
-	unsigned depth = 2 * workers + 2;
+	unsigned n = rpl_threads(), workers = n > 1 ? n - 1 : 0;
+	unsigned depth = 2 * n + 2;
 
 	/* Loads in flight, split between the files read at once: memory grows
 	 * with the depth, not with the number of files. */
