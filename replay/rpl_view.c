@@ -149,7 +149,7 @@ static int view_opt(const char *name, unsigned allowed, int opt, char **argv,
 	case RPL_OPT_SINCE:
 	case RPL_OPT_UNTIL:
 		need = RPL_VO_WINDOW;
-		/* fall through */
+		__attribute__((fallthrough)); /* clang wants it said, not commented */
 	default:
 		if (rpl_opt_run(name, opt, argv, ro))
 			return RPL_EXIT_BAD;
