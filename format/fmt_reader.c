@@ -1056,10 +1056,14 @@ struct keep_test {
 	void *ctx;
 };
 
+/* What pipe_keep leaves of the record it tested, in l->mem. */
+enum kept_room { KEPT_WHOLE, KEPT_HEADER, KEPT_NONE };
+
 /* The keep test on the record just expanded at l->mem + at (a worker's
  * side of fmt_reader_set_keep): listed when delivered, else counted or
- * passed over. 0, or -1 when the list cannot grow (the reader then walks
- * the chunk as if no test had run). */
+ * passed over. The room the record still needs: all of it, its header only
+ * (delivered header only), or none (not delivered); -1 when the list
+ * cannot grow. */
 static int pipe_keep(const struct fmt_reader *r, const struct keep_test *t, struct fmt_load *l,
 		     size_t at, const struct evt *ev)
 {
@@ -1071,7 +1075,7 @@ static int pipe_keep(const struct fmt_reader *r, const struct keep_test *t, stru
 	if (k == FMT_KEEP_COUNT)
 		l->ncounted++;
 	if (k == FMT_KEEP_SKIP || k == FMT_KEEP_COUNT)
-		return 0;
+		return KEPT_NONE;
 	if (2 * (size_t)l->nkept + 2 > l->kept_cap) {
 		size_t cap = l->kept_cap ? 2 * l->kept_cap : 1024;
 		uint32_t *n = realloc(l->kept, cap * sizeof(*n));
@@ -1087,6 +1091,49 @@ static int pipe_keep(const struct fmt_reader *r, const struct keep_test *t, stru
 						  : k == FMT_KEEP_MARK2	   ? KEPT_MARK | KEPT_MARK2
 									   : 0);
 	l->nkept++;
+	return k == FMT_KEEP_MARK_HDR ? KEPT_HEADER : KEPT_WHOLE;
+}
+
+/* Expands the loaded chunk's records into l->mem, each tested with t when
+ * given. Records the test does not deliver whole keep only what is
+ * delivered of them: the reader's thread reads fewer bytes another core
+ * wrote. -1 when the kept list cannot grow (nothing is then valid). */
+static int expand(const struct fmt_reader *r, const struct keep_test *t, struct fmt_load *l)
+{
+	struct evt ev;
+	size_t o = 0;
+
+	l->nexp = 0;
+	l->exp_rc = 0;
+	l->exp_at_finish = 0;
+	l->tested = t != NULL;
+	l->nkept = l->nevents = 0;
+	l->ncounted = 0;
+	fmt_wire_dec_start(&l->wire, l->raw, l->raw_len);
+	for (uint32_t k = 0; k < l->h.count; k++) {
+		size_t at = o;
+		int room;
+
+		l->exp_rc = fmt_wire_dec_next_to(&l->wire, &l->mem, &l->mem_cap, &o, t ? &ev : NULL,
+						 &l->exp_f);
+		if (l->exp_rc)
+			break;
+		l->nexp++;
+		if (!t)
+			continue;
+		room = pipe_keep(r, t, l, at, &ev);
+		if (room < 0)
+			return -1;
+		if (room == KEPT_HEADER)
+			o = at + EVT_REC_HDR;
+		else if (room == KEPT_NONE)
+			o = at;
+	}
+	if (!l->exp_rc && fmt_wire_dec_finish(&l->wire, l->h.rec_size, &l->exp_f)) {
+		l->exp_rc = SR_ECORRUPT;
+		l->exp_at_finish = 1;
+	}
+	l->exp_len = o;
 	return 0;
 }
 
@@ -1099,36 +1146,15 @@ static void pipe_work(void *ctx, struct fmt_load *l)
 	/* read once: the reader's thread writes the fields around them for
 	 * every record it hands out */
 	const struct keep_test t = {r->keep, r->keep_ctx};
-	struct evt ev;
-	size_t o = 0;
 
 	load_data(r, l);
 	if (l->stage != FMT_LOAD_OK || r->info.major == 1)
 		return;
 	l->expanded = 1;
-	l->nexp = 0;
-	l->exp_rc = 0;
-	l->exp_at_finish = 0;
-	l->tested = r->keep != NULL;
-	l->nkept = l->nevents = 0;
-	l->ncounted = 0;
-	fmt_wire_dec_start(&l->wire, l->raw, l->raw_len);
-	for (uint32_t k = 0; k < l->h.count; k++) {
-		size_t at = o;
-
-		l->exp_rc = fmt_wire_dec_next_to(&l->wire, &l->mem, &l->mem_cap, &o,
-						 l->tested ? &ev : NULL, &l->exp_f);
-		if (l->exp_rc)
-			break;
-		l->nexp++;
-		if (l->tested && pipe_keep(r, &t, l, at, &ev))
-			l->tested = 0;
-	}
-	if (!l->exp_rc && fmt_wire_dec_finish(&l->wire, l->h.rec_size, &l->exp_f)) {
-		l->exp_rc = SR_ECORRUPT;
-		l->exp_at_finish = 1;
-	}
-	l->exp_len = o;
+	/* no room for the kept list: expanded whole, and walked as if no
+	 * test had run */
+	if (expand(r, r->keep ? &t : NULL, l))
+		expand(r, NULL, l);
 }
 
 static int pipe_wanted(void *ctx, size_t i)
