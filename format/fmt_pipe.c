@@ -51,9 +51,10 @@
  * 0.35 s of rules it would have moved (a rule reads a few fields before
  * its condition fails, a snapshot must take all); sharding rules over
  * threads needs the state as of each event too. At 2 threads the run
- * needs about 1.25x the CPU of one (the screen, and records crossing
- * cores), spread over both cores: the run's thread loads whenever it
- * would wait, so neither core idles and none is shared by two threads.
+ * needs 1.1-1.2x the CPU of one (the screen, and records crossing cores:
+ * a record handed over header only is stored header only), spread over
+ * both cores: the run's thread loads whenever it would wait, so neither
+ * core idles and none is shared by two threads.
  * With more cores the run's thread bounds it, at about 2.4x: the next step
  * is state itself (st_*), then files with disjoint hosts replayed by
  * separate state threads. Memory: one load is about 3 MiB for a 1 MiB
