@@ -1058,6 +1058,8 @@ struct keep_test {
 
 /* What pipe_keep leaves of the record it tested, in l->mem. */
 enum kept_room { KEPT_WHOLE, KEPT_HEADER, KEPT_NONE };
+_Static_assert(EVT_REC_HDR % FMT_REC_ALIGN == 0,
+	       "a record kept header only keeps the next aligned");
 
 /* The keep test on the record just expanded at l->mem + at (a worker's
  * side of fmt_reader_set_keep): listed when delivered, else counted or
