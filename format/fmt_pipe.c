@@ -146,25 +146,31 @@ static struct fmt_load *pick(void)
 	return best;
 }
 
+/* Loads l (picked, queued) outside the lock, on whichever thread calls:
+ * a worker, or a take waiting for its chunk. Lock held on entry and exit. */
+static void run_load(struct fmt_load *l)
+{
+	struct fmt_pipe *p = l->owner;
+
+	l->state = SLOT_BUSY;
+	pthread_mutex_unlock(&pool.mu);
+	p->ops->work(p->ctx, l);
+	pthread_mutex_lock(&pool.mu);
+	l->state = SLOT_DONE;
+	pthread_cond_broadcast(&pool.done);
+}
+
 static void *worker(void *arg)
 {
 	(void)arg;
 	pthread_mutex_lock(&pool.mu);
 	for (;;) {
 		struct fmt_load *l = pick();
-		struct fmt_pipe *p;
 
-		if (!l) {
+		if (l)
+			run_load(l);
+		else
 			pthread_cond_wait(&pool.work, &pool.mu);
-			continue;
-		}
-		l->state = SLOT_BUSY;
-		p = l->owner;
-		pthread_mutex_unlock(&pool.mu);
-		p->ops->work(p->ctx, l);
-		pthread_mutex_lock(&pool.mu);
-		l->state = SLOT_DONE;
-		pthread_cond_broadcast(&pool.done);
 	}
 	return NULL;
 }
@@ -323,16 +329,10 @@ struct fmt_load *fmt_pipe_take(struct fmt_pipe *p, size_t i)
 	while (l->state != SLOT_DONE) {
 		struct fmt_load *o = pick();
 
-		if (!o) {
+		if (o)
+			run_load(o);
+		else
 			pthread_cond_wait(&pool.done, &pool.mu);
-			continue;
-		}
-		o->state = SLOT_BUSY;
-		pthread_mutex_unlock(&pool.mu);
-		o->owner->ops->work(o->owner->ctx, o);
-		pthread_mutex_lock(&pool.mu);
-		o->state = SLOT_DONE;
-		pthread_cond_broadcast(&pool.done);
 	}
 	l->state = SLOT_HELD;
 	pthread_mutex_unlock(&pool.mu);

@@ -105,6 +105,13 @@ struct fmt_reader {
 
 int fmt_fuzz_skip_checks;
 
+/* Whether a record of this type counts as an event (evt.num), from the
+ * table the reader filled once. */
+static inline int counts_as_event(const struct fmt_reader *r, unsigned type)
+{
+	return type < EVT_TYPE_MAX && r->is_ev[type];
+}
+
 static int err_at(struct sr_err *err, int code, uint64_t chunk, uint64_t off, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
@@ -1069,10 +1076,9 @@ _Static_assert(EVT_REC_HDR % FMT_REC_ALIGN == 0,
 static int pipe_keep(const struct fmt_reader *r, const struct keep_test *t, struct fmt_load *l,
 		     size_t at, const struct evt *ev)
 {
-	unsigned type = ev->rec->type;
 	int k;
 
-	l->nevents += type < EVT_TYPE_MAX && r->is_ev[type];
+	l->nevents += counts_as_event(r, ev->rec->type);
 	k = t->fn(t->ctx, ev);
 	if (k == FMT_KEEP_COUNT)
 		l->ncounted++;
@@ -1281,7 +1287,7 @@ static int next_expanded(struct fmt_reader *r, struct evt *ev, struct sr_err *er
 				    err);
 		r->pos += plen;
 		r->rec_i++;
-		r->ev_i += rec->type < EVT_TYPE_MAX && r->is_ev[rec->type];
+		r->ev_i += counts_as_event(r, rec->type);
 		if (!keep_here(r, ev))
 			continue;
 		if (r->ts_filter && rec->ts < r->min_ts)
@@ -1303,7 +1309,7 @@ static int next_expanded(struct fmt_reader *r, struct evt *ev, struct sr_err *er
 static int took(struct fmt_reader *r, struct evt *ev)
 {
 	r->rec_i++;
-	r->ev_i += ev->rec->type < EVT_TYPE_MAX && r->is_ev[ev->rec->type];
+	r->ev_i += counts_as_event(r, ev->rec->type);
 	if (!keep_here(r, ev))
 		return 0;
 	if (r->ts_filter && ev->rec->ts < r->min_ts)

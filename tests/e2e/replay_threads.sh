@@ -9,11 +9,7 @@
 cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/lib.inc
 . tests/e2e/threads_lib.inc
-need_replay replay_threads
-need_gen replay_threads
-T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-export TZ=UTC
-unset SYSREPLAY_THREADS
+threads_setup replay_threads
 gen -o "$T/a.sysrec" -n 60000 --seed 7 --chunk-raw 16384 --snap-every 5000
 mkdir "$T/rot"
 gen -o "$T/rot/cap.20261201T000000Z.sysrec" -n 4000 --seed 1 --chunk-raw 8192 --start 1764547200000000000

@@ -17,11 +17,7 @@
 cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/lib.inc
 . tests/e2e/threads_lib.inc
-need_replay replay_threads_rules
-need_gen replay_threads_rules
-T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-export TZ=UTC
-unset SYSREPLAY_THREADS
+threads_setup replay_threads_rules
 gen -o "$T/m.sysrec" -n 60000 --seed 7 --chunk-raw 16384 --mixed-paths
 
 cat >"$T/fd.yaml" <<'EOF'

@@ -102,6 +102,22 @@ static void build(unsigned type, int64_t res, const uint64_t *u, size_t n, const
 	fld_ctx_reset(ctx, &ev, NULL);
 }
 
+/* An openat of path from the cwd (flags and mode 0) under header h,
+ * decoded into out. */
+static void build_open_as(const struct evt_rec *h, const char *path, struct evt *out)
+{
+	size_t len;
+
+	evt_builder_begin(&eb, EVT_OPENAT, h);
+	evt_builder_add_u64(&eb, (uint64_t)-100);
+	evt_builder_add_str(&eb, path);
+	evt_builder_add_u64(&eb, 0);
+	evt_builder_add_u64(&eb, 0);
+	const void *rec = evt_builder_finish(&eb, &len);
+	if (!rec || evt_decode(out, rec, len) != 0)
+		TAP_FAIL("cannot build an open of %s", path);
+}
+
 /* Evaluates p on the current event with and without the flag shortcut. */
 static int both_ways(struct flt_prog *prog, int *fast, int *slow)
 {
@@ -327,13 +343,7 @@ TEST(shared_macros_are_per_event)
 		/* the open, through the rules */
 		h.ts++;
 		h.res = 3;
-		evt_builder_begin(&eb, EVT_OPENAT, &h);
-		evt_builder_add_u64(&eb, (uint64_t)-100);
-		evt_builder_add_str(&eb, steps[i].path);
-		evt_builder_add_u64(&eb, 0);
-		evt_builder_add_u64(&eb, 0);
-		rec = evt_builder_finish(&eb, &len);
-		CHECK(rec && evt_decode(&ev, rec, len) == 0);
+		build_open_as(&h, steps[i].path, &ev);
 		st_event_begin(st, &ev);
 		fld_ctx_reset(ctx, &ev, st);
 		nhits = 0;
@@ -412,17 +422,9 @@ TEST(shared_results_belong_to_their_set)
 	ev2 = ev;
 	{
 		struct evt_rec h = *ev.rec;
-		size_t len;
 
 		snprintf(h.comm, sizeof(h.comm), "other");
-		evt_builder_begin(&eb, EVT_OPENAT, &h);
-		for (size_t i = 0; i < 4; i++)
-			if (i == 1)
-				evt_builder_add_str(&eb, "/etc/hosts");
-			else
-				evt_builder_add_u64(&eb, op[i]);
-		const void *rec = evt_builder_finish(&eb, &len);
-		CHECK(rec && evt_decode(&ev2, rec, len) == 0);
+		build_open_as(&h, "/etc/hosts", &ev2);
 	}
 	fld_ctx_reset(c2, &ev2, NULL);
 	CHECK_EQ_INT(flt_eval(pa, c2), 0);
@@ -467,8 +469,6 @@ TEST(may_match_reads_the_fd_an_open_makes)
 	CHECK_EQ_INT(rule_set_finalize(rs, &err), 0);
 	for (size_t i = 0; ctx && i < sizeof(c) / sizeof(c[0]); i++) {
 		struct evt_rec h;
-		const void *rec;
-		size_t len;
 
 		memset(&h, 0, sizeof(h));
 		h.pid = h.tid = 600;
@@ -476,13 +476,7 @@ TEST(may_match_reads_the_fd_an_open_makes)
 		h.ts = 1700000000000000000ull + i;
 		h.res = c[i].res;
 		snprintf(h.comm, sizeof(h.comm), "cat");
-		evt_builder_begin(&eb, EVT_OPENAT, &h);
-		evt_builder_add_u64(&eb, (uint64_t)-100);
-		evt_builder_add_str(&eb, c[i].path);
-		evt_builder_add_u64(&eb, 0);
-		evt_builder_add_u64(&eb, 0);
-		rec = evt_builder_finish(&eb, &len);
-		CHECK(rec && evt_decode(&ev, rec, len) == 0);
+		build_open_as(&h, c[i].path, &ev);
 		fld_ctx_reset(ctx, &ev, NULL);
 		CHECK_EQ_INT(rule_set_may_match(rs, ctx), c[i].may);
 		CHECK_EQ_INT(ctx->fd_from_record, c[i].decided);

@@ -45,7 +45,8 @@ struct ring_dir {
 	uint64_t ts;
 };
 
-static void append_one(struct ring_dir *d, struct sr_err *err)
+/* Appends the next record (a close); rec_out_append's status. */
+static int append_next(struct ring_dir *d, struct sr_err *err)
 {
 	struct evt_rec hdr = {0};
 	const void *rec;
@@ -55,7 +56,12 @@ static void append_one(struct ring_dir *d, struct sr_err *err)
 	evt_builder_begin(&d->b, EVT_CLOSE, &hdr);
 	evt_builder_add_s64(&d->b, (int64_t)d->ts);
 	rec = evt_builder_finish(&d->b, &len);
-	CHECK_EQ_INT(rec_out_append(&d->o, rec, len, err), 0);
+	return rec_out_append(&d->o, rec, len, err);
+}
+
+static void append_one(struct ring_dir *d, struct sr_err *err)
+{
+	CHECK_EQ_INT(append_next(d, err), 0);
 }
 
 /* A ring of keep files with `older` rotated files already on disk. */
@@ -81,47 +87,61 @@ static void ring_open(struct ring_dir *d, size_t keep, int older)
 	CHECK_EQ_INT((int)d->o.nrotated, older);
 }
 
-/* Files in the directory, and how many of them open complete. */
-static void check_files(struct ring_dir *d, int *files, int *complete)
+/* Calls fn with the path of each file in the ring's directory. */
+static void each_file(struct ring_dir *d, void (*fn)(const char *path, void *arg), void *arg)
 {
 	DIR *dh = opendir(d->dir);
 	struct dirent *de;
 
-	*files = *complete = 0;
 	while (dh && (de = readdir(dh))) {
 		char p[400];
-		struct fmt_reader *r;
-		struct sr_err err;
 
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(p, sizeof(p), "%s/%s", d->dir, de->d_name);
-		++*files;
-		sr_err_clear(&err);
-		if (fmt_reader_open(&r, p, &err) == 0) {
-			*complete += fmt_reader_info(r)->complete;
-			fmt_reader_close(r);
-		}
+		fn(p, arg);
 	}
 	if (dh)
 		closedir(dh);
 }
 
+struct tally {
+	int files, complete;
+};
+
+static void count_file(const char *path, void *arg)
+{
+	struct tally *t = arg;
+	struct fmt_reader *r;
+	struct sr_err err;
+
+	t->files++;
+	sr_err_clear(&err);
+	if (fmt_reader_open(&r, path, &err) == 0) {
+		t->complete += fmt_reader_info(r)->complete;
+		fmt_reader_close(r);
+	}
+}
+
+/* Files in the directory, and how many of them open complete. */
+static void check_files(struct ring_dir *d, int *files, int *complete)
+{
+	struct tally t = {0, 0};
+
+	each_file(d, count_file, &t);
+	*files = t.files;
+	*complete = t.complete;
+}
+
+static void remove_file(const char *path, void *arg)
+{
+	(void)arg;
+	unlink(path);
+}
+
 static void ring_remove(struct ring_dir *d)
 {
-	DIR *dh = opendir(d->dir);
-	struct dirent *de;
-
-	while (dh && (de = readdir(dh))) {
-		char p[400];
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", d->dir, de->d_name);
-		unlink(p);
-	}
-	if (dh)
-		closedir(dh);
+	each_file(d, remove_file, NULL);
 	rmdir(d->dir);
 	evt_builder_free(&d->b);
 }
@@ -192,17 +212,8 @@ TEST(append_refused_gets_index)
 	CHECK_EQ_INT(rec_out_rotate(&d.o, &err), 0);
 	refuse_chunks = 1;
 	refuse_index = 2;
-	for (int i = 0; i < 20 && !rc; i++) {
-		struct evt_rec hdr = {0};
-		const void *rec;
-		size_t len;
-
-		hdr.ts = d.host.start_ns + ++d.ts;
-		evt_builder_begin(&d.b, EVT_CLOSE, &hdr);
-		evt_builder_add_s64(&d.b, i);
-		rec = evt_builder_finish(&d.b, &len);
-		rc = rec_out_append(&d.o, rec, len, &err);
-	}
+	for (int i = 0; i < 20 && !rc; i++)
+		rc = append_next(&d, &err);
 	CHECK_EQ_INT(rc, SR_ENOSPC);
 	CHECK_EQ_INT(rec_out_recover(&d.o, &err), 0);
 	CHECK(d.o.last_indexed);
