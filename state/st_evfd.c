@@ -55,6 +55,20 @@ static void set_cur(struct st_state *st, struct st_fdent *e, int64_t fd)
 	st->curfd_num = fd;
 }
 
+/* The open flags of an open-like event: creat() has none, it is
+ * open(O_CREAT|O_WRONLY|O_TRUNC). */
+static uint32_t open_flags(const struct evt *ev, int flags_index)
+{
+	if (flags_index < 0)
+		return O_CREAT | O_WRONLY | O_TRUNC;
+	return (uint32_t)evt_param_u64(ev, (unsigned)flags_index);
+}
+
+static enum evt_fdtype open_fd_type(uint32_t flags)
+{
+	return (flags & O_DIRECTORY) ? FDT_DIRECTORY : FDT_FILE;
+}
+
 static void open_event(struct st_state *st, struct st_proc *p, const struct evt *ev)
 {
 	unsigned type = ev->rec->type;
@@ -73,11 +87,10 @@ static void open_event(struct st_state *st, struct st_proc *p, const struct evt 
 		st->curfd_num = -1;
 		return;
 	}
-	/* creat() has no flags: it is open(O_CREAT|O_WRONLY|O_TRUNC). */
-	flags = fi < 0 ? (O_CREAT | O_WRONLY | O_TRUNC) : (uint32_t)evt_param_u64(ev, (unsigned)fi);
+	flags = open_flags(ev, fi);
 	name = st_resolve_path(st, p, dirfd, has_name ? ev->p[ni] : NULL,
 			       has_name ? ev->plen[ni] : 0, &n);
-	e = st_fd_add(st, p, res, (flags & O_DIRECTORY) ? FDT_DIRECTORY : FDT_FILE, name, n);
+	e = st_fd_add(st, p, res, open_fd_type(flags), name, n);
 	if (e)
 		e->pub.flags = flags;
 	set_cur(st, e, res);
@@ -95,7 +108,7 @@ static void ofr_init(void)
 {
 	for (unsigned t = 0; t < EVT_TYPE_MAX; t++) {
 		unsigned f = evt_type_flags(t);
-		int dfi, ni = evt_param_role(t, EP_PATH, &dfi);
+		int ni = evt_param_role(t, EP_PATH, NULL);
 
 		ofr.flags[t] = (int8_t)evt_param_index(t, "flags");
 		ofr.path[t] = -1;
@@ -108,7 +121,7 @@ static void ofr_init(void)
 int st_open_from_record(const struct evt *ev, struct st_fd *out, char *buf, size_t cap)
 {
 	unsigned type = ev->rec->type;
-	int ni, fi, n;
+	int ni, n;
 	const uint8_t *path;
 	uint32_t len;
 
@@ -124,13 +137,10 @@ int st_open_from_record(const struct evt *ev, struct st_fd *out, char *buf, size
 	n = st_path_join(NULL, (const char *)path, len, buf, cap);
 	if (n < 0)
 		return 0;
-	/* as open_event: creat() has no flags, it is open(O_CREAT|O_WRONLY|O_TRUNC) */
-	fi = ofr.flags[type];
 	memset(out, 0, sizeof(*out));
 	out->fd = ev->rec->res;
-	out->flags =
-	    fi < 0 ? (O_CREAT | O_WRONLY | O_TRUNC) : (uint32_t)evt_param_u64(ev, (unsigned)fi);
-	out->type = (out->flags & O_DIRECTORY) ? FDT_DIRECTORY : FDT_FILE;
+	out->flags = open_flags(ev, ofr.flags[type]);
+	out->type = open_fd_type(out->flags);
 	out->is_server = 2;
 	out->name = buf;
 	return 1;
