@@ -180,7 +180,9 @@ static inline int rpl_is_meta(const struct evt *ev)
 /* ---- the filter on the loading threads (rpl_keep.c) ---- */
 struct rpl_keep;
 struct rpl_keep_args {
-	const uint8_t *types, *meta; /* the filter's types; rpl_is_meta per type */
+	const uint8_t *types; /* the filter's types (bitmap) */
+	const uint8_t *full;  /* the types the state engine reads in full (bitmap) */
+	const uint8_t *meta;  /* rpl_is_meta per type */
 	uint64_t since_ns, until_ns;
 	int stateless; /* the run keeps no state */
 };

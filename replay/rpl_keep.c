@@ -18,7 +18,7 @@
  * the fd fields of opens with an absolute path too (the fd the state adds
  * is the record's), so most opens are screened out as well. A marked
  * record of a type whose parameters the state engine does not read
- * (st_type_reads_params) comes header only: the run's thread does not
+ * (rpl_keep_args.full) comes header only: the run's thread does not
  * walk its parameters.
  *
  * Output that numbers events (evt.num) stays right with one source: the
@@ -34,13 +34,12 @@
 
 struct rpl_keep {
 	const struct flt_prog *prog;
-	const uint8_t *types, *meta;
+	const uint8_t *types, *full, *meta;
 	uint64_t since_ns, until_ns;
 	int count;
 	const char *hostname; /* the source's, for evt.hostname */
 	int (*screen)(void *ctx, struct fld_ctx *c);
 	void *screen_ctx;
-	uint8_t state_params[EVT_TYPE_MAX]; /* st_type_reads_params per type */
 };
 
 /* One extraction context per thread that tests: the workers and, for
@@ -72,7 +71,7 @@ static int keep_screen(void *arg, const struct evt *ev)
 		return FMT_KEEP;
 	if (keep_ctx.fd_from_record == 1)
 		return FMT_KEEP_MARK2; /* the run's thread checks the state holds that fd */
-	return k->state_params[type] ? FMT_KEEP_MARK : FMT_KEEP_MARK_HDR;
+	return (k->full[type >> 3] >> (type & 7) & 1) ? FMT_KEEP_MARK : FMT_KEEP_MARK_HDR;
 }
 
 static int keep_test(void *arg, const struct evt *ev)
@@ -122,6 +121,7 @@ int rpl_keep_start(struct rpl_input *in, const struct rpl_run_opts *o,
 
 		k[i].prog = o->prog;
 		k[i].types = a->types;
+		k[i].full = a->full;
 		k[i].meta = a->meta;
 		k[i].since_ns = a->since_ns;
 		k[i].until_ns = a->until_ns;
@@ -131,8 +131,6 @@ int rpl_keep_start(struct rpl_input *in, const struct rpl_run_opts *o,
 		k[i].hostname = s->host.hostname;
 		k[i].screen = o->screen;
 		k[i].screen_ctx = o->emit_ctx;
-		for (unsigned t = 0; t < EVT_TYPE_MAX; t++)
-			k[i].state_params[t] = (uint8_t)st_type_reads_params(t);
 		s->ops->set_keep(s, a->stateless ? keep_test : keep_screen, &k[i]);
 	}
 	*out = k;

@@ -95,15 +95,24 @@ static int run_stateless(const struct rpl_input *in, const struct rpl_run_opts *
 	return !(o->prog && flt_prog_needs_state(o->prog));
 }
 
+/* The types the run's state engine reads beyond the header
+ * (st_type_reads_params_ex), as a bitmap. */
+static void rpl_state_reads(uint8_t reads[32], int fd_tables)
+{
+	memset(reads, 0, 32);
+	for (unsigned t = 0; t < 256; t++)
+		if (st_type_reads_params_ex(t, fd_tables))
+			reads[t >> 3] |= (uint8_t)(1u << (t & 7));
+}
+
 /* The types read in full when the run's own state engine is the only other
  * reader: those the filter can match and those the engine reads beyond the
  * header; the rest may come header-only. */
-static const uint8_t *rpl_state_types(const uint8_t types[32], uint8_t full[32], int fd_tables)
+static const uint8_t *rpl_state_types(const uint8_t types[32], const uint8_t reads[32],
+				      uint8_t full[32])
 {
-	memcpy(full, types, 32);
-	for (unsigned t = 0; t < 256; t++)
-		if (st_type_reads_params_ex(t, fd_tables))
-			full[t >> 3] |= (uint8_t)(1u << (t & 7));
+	for (unsigned i = 0; i < 32; i++)
+		full[i] = types[i] | reads[i];
 	return full;
 }
 
@@ -124,7 +133,7 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	const char *host = rpl_input_hostname(in);
 	struct st_state **sts = NULL; /* several hosts: one state each */
 	size_t nhosts;
-	uint8_t types[32], full[32], meta[EVT_TYPE_MAX];
+	uint8_t types[32], full[32], state_reads[32], meta[EVT_TYPE_MAX];
 	struct rpl_keep_args ka;
 	struct rpl_keep *keep;
 	int stateless, in_workers, prefiltered, no_fds, r;
@@ -149,6 +158,7 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 	stateless = run_stateless(in, o);
 	/* The run's own state, and nothing it feeds reads fds: no fd tables. */
 	no_fds = !o->st && o->emit_no_fds && !(o->prog && flt_prog_needs_fds(o->prog));
+	rpl_state_reads(state_reads, !no_fds);
 	if (o->prog) {
 		flt_prog_types(o->prog, types);
 		/* Chunks without a matching type are skipped unread only when no
@@ -158,7 +168,7 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		if (o->skip_types && stateless)
 			rpl_input_set_types(in, types);
 		else if (o->skip_types && !o->st)
-			rpl_input_set_header_types(in, rpl_state_types(types, full, !no_fds));
+			rpl_input_set_header_types(in, rpl_state_types(types, state_reads, full));
 	}
 	/* rpl_is_meta per type, looked up once instead of per record */
 	for (unsigned t = 0; t < EVT_TYPE_MAX; t++) {
@@ -167,7 +177,7 @@ int rpl_run(struct rpl_input *in, const struct rpl_run_opts *o, struct rpl_run_r
 		meta[t] = !ei || ei->category == EC_META;
 	}
 	res->stateless = stateless;
-	ka = (struct rpl_keep_args){types, meta, since_ns, until_ns, stateless};
+	ka = (struct rpl_keep_args){types, state_reads, meta, since_ns, until_ns, stateless};
 	if (rpl_keep_start(in, o, &ka, &keep))
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	in_workers = keep != NULL;
