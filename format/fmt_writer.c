@@ -37,6 +37,7 @@ struct fmt_writer {
 	int fd;
 	int failed; /* an error left the writer unusable: only close */
 	int ended;  /* fmt_writer_end ran: the final chunk, checkpoint and index were tried */
+	int end_rc; /* fmt_writer_end's outcome once the index is written (a failed fsync) */
 	struct fmt_writer_opts o;
 	ZSTD_CCtx *cctx;
 
@@ -575,7 +576,7 @@ int fmt_writer_end(struct fmt_writer *w, struct sr_err *err)
 	int rc;
 
 	if (w->ended)
-		return w->st.indexed ? 0
+		return w->st.indexed ? w->end_rc
 				     : sr_err_set(err, w->failed, "the index could not be written");
 	if (w->fd < 0)
 		return 0;
@@ -583,19 +584,14 @@ int fmt_writer_end(struct fmt_writer *w, struct sr_err *err)
 		return sr_err_set(err, w->failed, "capture was cut short by an earlier error");
 	w->ended = 1;
 	rc = flush_chunk(w, err);
-	if (rc && !w->failed) {
-		/* not written (out of memory, compression): the file still
-		 * gets its index over the chunks before */
-		lose_chunk(w);
-		w->failed = rc;
-		write_index(w);
-		return rc;
-	}
-	if (!rc && w->signing)
+	if (rc && !w->failed)
+		lose_chunk(w); /* not written (out of memory, compression) */
+	else if (!rc && w->signing)
 		rc = write_checkpoint(w, 1, err);
 	if (rc) {
-		/* a failed write tried the index already; anything else
-		 * (signing) leaves the chunks whole, so they get it now */
+		/* a failed write tried the index already; anything else (the
+		 * last chunk not made, signing) leaves the chunks before it
+		 * whole, so they get it now */
 		if (!w->failed) {
 			w->failed = rc;
 			write_index(w);
@@ -608,8 +604,10 @@ int fmt_writer_end(struct fmt_writer *w, struct sr_err *err)
 		return sr_err_set(err, rc, "writing the index at offset %llu: %s",
 				  (unsigned long long)w->end_off, strerror(errno));
 	}
-	if (fsync(w->fd) != 0)
+	if (fsync(w->fd) != 0) {
+		w->end_rc = SR_EIO;
 		return sr_err_set(err, SR_EIO, "fsync: %s", strerror(errno));
+	}
 	return 0;
 }
 

@@ -12,12 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/sr_time.h"
+
 static long long mono_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)(sr_time_now(CLOCK_MONOTONIC) / 1000000);
 }
 
 /* Waits for fd to be ready for ev until deadline: 1 ready, 0 timed out. */

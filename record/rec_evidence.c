@@ -51,7 +51,7 @@ static int alert_record(struct rec_evidence *e, const struct rule *r, const stru
 	rec = evt_builder_finish(&e->b, &len);
 	if (!rec)
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
-	if (rec_ev_writer_put(e->wr, rec, len))
+	if (rec_ev_writer_put(e->wr, rec, len, NULL))
 		return sr_err_set(err, SR_ELIMIT, "%s: the evidence queue is full: alert not kept",
 				  e->path);
 	return 0;
@@ -148,9 +148,8 @@ static int start_file(struct rec_evidence *e, const struct evt *ev, uint64_t pos
 		fmt_writer_close(w, NULL);
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
-	rec_ev_writer_begin(e->wr, w, e->path, rd, n, start, ts);
+	rec_ev_writer_begin(e->wr, w, e->path, rd, n, start);
 	e->open = 1;
-	e->start_ns = start;
 	e->end_ns = ts + post;
 	e->files++;
 	e->hour_files++;
@@ -210,12 +209,13 @@ int rec_evidence_alert(struct rec_evidence *e, const struct rule *r, const struc
 void rec_evidence_record(struct rec_evidence *e, const void *rec, size_t len)
 {
 	const struct evt_rec *h = rec;
+	uint64_t size;
 
 	if (!e->open || h->ts > e->end_ns)
 		return;
-	rec_ev_writer_put(e->wr, rec, len);
+	rec_ev_writer_put(e->wr, rec, len, &size);
 	/* the cap: the window ends here */
-	if (e->o.max_bytes && rec_ev_writer_size(e->wr) >= e->o.max_bytes)
+	if (e->o.max_bytes && size >= e->o.max_bytes)
 		e->end_ns = h->ts;
 }
 

@@ -70,7 +70,7 @@ struct rec_evidence {
 	struct rec_ev_writer *wr; /* started at the first evidence file */
 	int open;		  /* a window is open: its records go to wr */
 	char path[4200];
-	uint64_t start_ns, end_ns;
+	uint64_t end_ns;
 	uint64_t hour_start, hour_files;
 	uint64_t files, skipped; /* files started; alerts past max_per_hour */
 	/* after rec_evidence_close: the last pre window's delay (alert event

@@ -17,7 +17,6 @@
 #include "../format/evt.h"
 #include "../format/fmt_seal.h"
 
-#define NS		1000000000ull
 #define REC_EV_KEEP_BUF (1u << 20) /* queue buffers above this are freed after use */
 
 enum { MSG_BEGIN = 1, MSG_REC, MSG_END };
@@ -32,7 +31,8 @@ struct msg_begin {
 	struct fmt_writer *w;
 	struct fmt_reader **rd;
 	size_t n;
-	uint64_t start_ns, alert_ts;
+	uint64_t start_ns;
+	uint32_t gen; /* the file's number (rec_ev_writer_begin counts them) */
 	char path[4200];
 };
 
@@ -51,13 +51,22 @@ struct rec_ev_writer {
 	uint64_t lost;	   /* consumer's: records not queued, all files */
 	uint64_t lost_now; /* consumer's: ... of the open file */
 	uint64_t pre_ns;   /* atomic: the last pre window's delay */
-	uint64_t size;	   /* atomic: the open file's size estimate */
+	/* The open file's size for its cap. The consumer numbers the files
+	 * (gen) and counts the record bytes it queued for the open one
+	 * (put_now); the thread publishes, under mu once per batch, the file
+	 * it writes (pub_gen), its size estimate and the record bytes of it
+	 * written (pub_done): what is still queued is the difference, and
+	 * the previous file's figures never count for the next. */
+	uint32_t gen, pub_gen;
+	uint64_t put_now, pub_size, pub_done;
 	FILE *report;
 	int json;
 	/* the thread's */
 	struct fmt_writer *w;
 	char path[4200];
 	uint64_t start_ns, alerts, events;
+	uint32_t wgen;
+	uint64_t est, done_now; /* published as pub_size, pub_done */
 	int failed;
 };
 
@@ -74,12 +83,12 @@ static int snap_type(unsigned t)
 }
 
 /* The size a cap compares: on disk, plus what the open chunk will add. */
-static void publish_size(struct rec_ev_writer *x)
+static void measure(struct rec_ev_writer *x)
 {
 	struct fmt_writer_stats st;
 
 	fmt_writer_get_stats(x->w, &st);
-	__atomic_store_n(&x->size, st.bytes + st.raw_bytes / 8, __ATOMIC_RELAXED);
+	x->est = st.bytes + st.raw_bytes / 8;
 }
 
 /* A write failed: the file ends here (closed at its end message). */
@@ -122,13 +131,20 @@ static int copy_file(struct rec_ev_writer *x, struct fmt_reader *r, int first, u
 	return rc;
 }
 
+static void do_end(struct rec_ev_writer *x, const struct msg_end *m);
+
 static void do_begin(struct rec_ev_writer *x, const struct msg_begin *m)
 {
 	struct sr_err err;
 	int rc, in_snap = 1;
 
+	/* a file whose end message was lost (out of memory) ends here */
+	if (x->w)
+		do_end(x, &(struct msg_end){0, 0});
 	sr_err_clear(&err);
 	x->w = m->w;
+	x->wgen = m->gen;
+	x->est = x->done_now = 0;
 	snprintf(x->path, sizeof(x->path), "%s", m->path);
 	x->start_ns = m->start_ns;
 	x->alerts = x->events = 0;
@@ -146,7 +162,7 @@ static void do_begin(struct rec_ev_writer *x, const struct msg_begin *m)
 		failed(x, &err);
 		return;
 	}
-	publish_size(x);
+	measure(x);
 }
 
 static void do_rec(struct rec_ev_writer *x, const void *rec, size_t len)
@@ -154,6 +170,7 @@ static void do_rec(struct rec_ev_writer *x, const void *rec, size_t len)
 	const struct evt_rec *h = rec;
 	struct sr_err err;
 
+	x->done_now += len;
 	if (!x->w || x->failed)
 		return;
 	sr_err_clear(&err);
@@ -176,7 +193,7 @@ static void do_rec(struct rec_ev_writer *x, const void *rec, size_t len)
 	} else {
 		x->events++;
 	}
-	publish_size(x);
+	measure(x);
 }
 
 static void do_end(struct rec_ev_writer *x, const struct msg_end *m)
@@ -190,7 +207,6 @@ static void do_end(struct rec_ev_writer *x, const struct msg_end *m)
 	if (fmt_writer_close(x->w, &err) && !x->failed)
 		failed(x, &err);
 	x->w = NULL;
-	__atomic_store_n(&x->size, 0, __ATOMIC_RELAXED);
 	if (fmt_file_sha256(x->path, hex, NULL))
 		snprintf(hex, sizeof(hex), "unknown");
 	if (!x->report)
@@ -248,6 +264,9 @@ static void *thread_main(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&x->mu);
+		x->pub_gen = x->wgen;
+		x->pub_size = x->est;
+		x->pub_done = x->done_now;
 		while (!x->qlen && !x->stopping) {
 			x->waiting = 1;
 			pthread_cond_wait(&x->cv, &x->mu);
@@ -275,8 +294,20 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-/* Appends one message; records (not begin or end) are refused past cap. */
-static int push(struct rec_ev_writer *x, uint32_t kind, const void *body, size_t len)
+/* The open file's size estimate: written, plus its records still queued
+ * (an eighth: about what they compress to). Under mu. */
+static uint64_t size_now(const struct rec_ev_writer *x)
+{
+	if (x->pub_gen != x->gen)
+		return x->put_now / 8; /* the thread has not begun it yet */
+	return x->pub_size + (x->put_now - x->pub_done) / 8;
+}
+
+/* Appends one message; records (not begin or end) are refused past cap.
+ * With size, a record's bytes count for the open file, and *size is its
+ * estimate afterwards (whether or not the record was queued). */
+static int push(struct rec_ev_writer *x, uint32_t kind, const void *body, size_t len,
+		uint64_t *size)
 {
 	struct msg_hdr h = {kind, (uint32_t)len};
 	size_t need = sizeof(h) + pad8(len);
@@ -284,6 +315,8 @@ static int push(struct rec_ev_writer *x, uint32_t kind, const void *body, size_t
 	pthread_mutex_lock(&x->mu);
 	if ((kind == MSG_REC && x->qlen + need > x->cap) ||
 	    sr_grow(&x->q, &x->qcap, x->qlen + need, 1 << 16)) {
+		if (size)
+			*size = size_now(x);
 		pthread_mutex_unlock(&x->mu);
 		return SR_ELIMIT;
 	}
@@ -292,6 +325,10 @@ static int push(struct rec_ev_writer *x, uint32_t kind, const void *body, size_t
 		memcpy(x->q + x->qlen + sizeof(h), body, len);
 	memset(x->q + x->qlen + sizeof(h) + len, 0, pad8(len) - len);
 	x->qlen += need;
+	if (kind == MSG_REC)
+		x->put_now += len;
+	if (size)
+		*size = size_now(x);
 	if (x->waiting)
 		pthread_cond_signal(&x->cv);
 	pthread_mutex_unlock(&x->mu);
@@ -322,16 +359,19 @@ int rec_ev_writer_start(struct rec_ev_writer **out, size_t cap, FILE *report, in
 }
 
 void rec_ev_writer_begin(struct rec_ev_writer *x, struct fmt_writer *w, const char *path,
-			 struct fmt_reader **rd, size_t n, uint64_t start_ns, uint64_t alert_ts)
+			 struct fmt_reader **rd, size_t n, uint64_t start_ns)
 {
-	struct msg_begin m = {.w = w, .rd = rd, .n = n, .start_ns = start_ns, .alert_ts = alert_ts};
+	struct msg_begin m = {.w = w, .rd = rd, .n = n, .start_ns = start_ns};
 
 	snprintf(m.path, sizeof(m.path), "%s", path);
 	x->lost_now = 0;
-	__atomic_store_n(&x->size, 0, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&x->mu);
+	m.gen = ++x->gen;
+	x->put_now = 0;
+	pthread_mutex_unlock(&x->mu);
 	/* only out of memory refuses it: then the file is closed here, empty
 	 * of its window, rather than left open */
-	if (push(x, MSG_BEGIN, &m, sizeof(m))) {
+	if (push(x, MSG_BEGIN, &m, sizeof(m), NULL)) {
 		for (size_t i = 0; i < n; i++)
 			fmt_reader_close(rd[i]);
 		free(rd);
@@ -339,9 +379,9 @@ void rec_ev_writer_begin(struct rec_ev_writer *x, struct fmt_writer *w, const ch
 	}
 }
 
-int rec_ev_writer_put(struct rec_ev_writer *x, const void *rec, size_t len)
+int rec_ev_writer_put(struct rec_ev_writer *x, const void *rec, size_t len, uint64_t *size)
 {
-	if (push(x, MSG_REC, rec, len) == 0)
+	if (push(x, MSG_REC, rec, len, size) == 0)
 		return 0;
 	x->lost++;
 	x->lost_now++;
@@ -352,17 +392,7 @@ void rec_ev_writer_end(struct rec_ev_writer *x, uint64_t to_ns)
 {
 	struct msg_end m = {to_ns, x->lost_now};
 
-	push(x, MSG_END, &m, sizeof(m));
-}
-
-uint64_t rec_ev_writer_size(struct rec_ev_writer *x)
-{
-	size_t queued;
-
-	pthread_mutex_lock(&x->mu);
-	queued = x->qlen;
-	pthread_mutex_unlock(&x->mu);
-	return __atomic_load_n(&x->size, __ATOMIC_RELAXED) + queued / 8;
+	push(x, MSG_END, &m, sizeof(m), NULL);
 }
 
 void rec_ev_writer_stop(struct rec_ev_writer *x, uint64_t *pre_ns, uint64_t *lost)

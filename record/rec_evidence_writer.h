@@ -31,18 +31,17 @@ int rec_ev_writer_start(struct rec_ev_writer **out, size_t cap, FILE *report, in
 			struct sr_err *err);
 /* A new file at path, written by w (taken over): the records of rd[0..n)
  * (taken over, oldest file first) from start_ns on, the first file giving
- * the snapshot that covers start_ns. alert_ts: the alert's event time, from
- * which the pre window's delay is measured. */
+ * the snapshot that covers start_ns. The pre window's delay is measured
+ * from the file's first ALERT record. */
 void rec_ev_writer_begin(struct rec_ev_writer *x, struct fmt_writer *w, const char *path,
-			 struct fmt_reader **rd, size_t n, uint64_t start_ns, uint64_t alert_ts);
+			 struct fmt_reader **rd, size_t n, uint64_t start_ns);
 /* A record for the open file (copied). 0, or SR_ELIMIT when the queue is
- * full and the record was counted lost instead. */
-int rec_ev_writer_put(struct rec_ev_writer *x, const void *rec, size_t len);
+ * full and the record was counted lost instead. With size: the open file's
+ * size on disk so far plus its records not yet written, what a size cap
+ * compares (this file's only). */
+int rec_ev_writer_put(struct rec_ev_writer *x, const void *rec, size_t len, uint64_t *size);
 /* Ends the open file; to_ns is its window's end (for the closing line). */
 void rec_ev_writer_end(struct rec_ev_writer *x, uint64_t to_ns);
-/* The open file's size on disk so far, and bytes queued for it not yet
- * written: what a size cap compares. */
-uint64_t rec_ev_writer_size(struct rec_ev_writer *x);
 /* Writes out everything queued, stops the thread and frees x; the last
  * pre window's delay and the records lost go to *pre_ns and *lost. */
 void rec_ev_writer_stop(struct rec_ev_writer *x, uint64_t *pre_ns, uint64_t *lost);

@@ -60,7 +60,6 @@ char *rpl_provenance_build(char *const *paths, size_t n, const uint8_t *key, con
 			   const struct rpl_selection *sel)
 {
 	cJSON *o = cJSON_CreateObject(), *arr, *s;
-	struct timespec now;
 	char t[48];
 	char *text;
 
@@ -68,9 +67,7 @@ char *rpl_provenance_build(char *const *paths, size_t n, const uint8_t *key, con
 		return NULL;
 	cJSON_AddStringToObject(o, "action", action);
 	cJSON_AddStringToObject(o, "tool", "sysreplay " SR_VERSION);
-	clock_gettime(CLOCK_REALTIME, &now);
-	sr_time_format_rfc3339((uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec, t,
-			       sizeof(t));
+	sr_time_format_rfc3339(sr_time_now(CLOCK_REALTIME), t, sizeof(t));
 	cJSON_AddStringToObject(o, "time", t);
 	arr = cJSON_AddArrayToObject(o, "sources");
 	for (size_t i = 0; i < n; i++)
