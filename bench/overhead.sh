@@ -20,9 +20,10 @@
 # (c) bytes: each workload recorded alone (-- COMMAND), file bytes / events.
 # Needs root and BPF; run from the repository after `make`.
 # On a VM that traps rdtsc (this project's Firecracker VM: ~66 ns per rdtsc,
-# ~80 ns per clock_gettime), every timestamp the probe takes costs about as
-# much as the whole floor-exit excess (~32 ns/call): with durations on (two
-# clock reads per call) the recorder cannot come within 1.5x of the floor there.
+# ~80 ns per clock_gettime), every timestamp the probe takes costs two to
+# three times the whole floor excess (floor+ts against floor): with durations
+# on (two clock reads per call) no recorder comes within 1.5x of the floor
+# there; default against floor+dur is the recorder's own share.
 cd "$(dirname "$0")/.." || exit 2
 BIN=${BIN:-bin}
 OUT=${OUT:-.output}
@@ -72,9 +73,12 @@ if [[ " $parts " == *" overhead "* ]]; then
 	echo "(a) overhead: $ROUNDS alternating rounds per workload (bench/rec_ab.sh)"
 	for w in read open forkexec; do
 		echo
-		bench/rec_ab.sh -r "$ROUNDS" -w "$(workload_args $w)" bare \
+		bench/rec_ab.sh -r "$ROUNDS" -w "$(workload_args $w)" -f floor bare \
 			"floor-exit:--bench-empty-probe --no-latency" \
 			"floor-both:--bench-empty-probe" \
+			"floor:--bench-probe 32 --no-latency" \
+			"floor+ts:--bench-probe 96 --no-latency" \
+			"floor+dur:--bench-probe 96" \
 			"nolat-s0:--no-latency -s 0" \
 			"nolat:--no-latency" \
 			"default:" \
@@ -84,6 +88,11 @@ if [[ " $parts " == *" overhead "* ]]; then
   bare: no recorder. floor-exit / floor-both: probe attached to sys_exit only /
   to sys_enter and sys_exit, programs returning at once: what the kernel's
   tracepoints cost before any work, the floor under every real mode.
+  floor: sys_exit copies the syscall's number, arguments and result into
+  per-CPU scratch and records nothing, the least a recorder does (xs/floor is
+  each excess over this one's). floor+ts: also the exit's timestamp (the
+  clock read every record needs); floor+dur: also sys_enter's entry time in a
+  per-CPU slot, read back at exit (what durations need).
   nolat: --no-latency (no sys_enter program; arguments from the saved user
   registers at exit); nolat-s0: also -s 0 (no read/write data copied).
   default: durations from a per-CPU entry slot (sys_enter + sys_exit, records

@@ -1,24 +1,28 @@
 #!/bin/bash
 # A/B overhead of sysrec configurations on one workload, alternating.
 #
-#   bench/rec_ab.sh [-r ROUNDS] [-w "read 2000000"] 'CONFIG' 'CONFIG' ...
+#   bench/rec_ab.sh [-r ROUNDS] [-w "read 2000000"] [-f FLOOR] 'CONFIG' 'CONFIG' ...
 #
 # Each CONFIG is "label:sysrec args" ("bare" = no recorder; args starting
 # with @PATH run the sysrec binary at PATH instead, e.g. an older build). Per round every
 # configuration runs the workload once (rec_storm), in turn; the table gives
 # medians of the workload's CPU time (user+sys) per call and of wall time per
-# call, and ratios to "bare". Needs root; run after `make`. VERBOSE=1 also
-# prints every sample.
+# call, and ratios to "bare". With -f FLOOR (a configuration's label), also
+# each configuration's excess (CPU per call over bare) and that excess over
+# FLOOR's: the recorder's cost against the least a recorder can cost. Needs
+# root; run after `make`. VERBOSE=1 also prints every sample.
 cd "$(dirname "$0")/.." || exit 2
 BIN=${BIN:-bin}
 OUT=${OUT:-.output}
 S=$OUT/bench/rec_storm
 rounds=5
 work="read 2000000"
-while getopts r:w: o; do
+floor=
+while getopts r:w:f: o; do
 	case $o in
 	r) rounds=$OPTARG ;;
 	w) work=$OPTARG ;;
+	f) floor=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -78,19 +82,29 @@ bc=$(echo ${cpu[bare]:-0} | median)
 bw=$(echo ${wall[bare]:-0} | median)
 echo "workload: rec_storm $work; median of $rounds alternating rounds"
 bm=$(echo ${cpu[bare]:-0} | minimum)
-printf '%-12s %9s %9s %9s %8s %8s %8s\n' config cpu_ns min_cpu wall_ns cpu_x min_x wall_x
+fx=0
+[ -n "$floor" ] && [ "$bc" != 0 ] && fx=$(echo "$(echo ${cpu[$floor]:-0} | median) - $bc" | bc -l)
+printf '%-12s %9s %9s %9s %8s %8s %8s' config cpu_ns min_cpu wall_ns cpu_x min_x wall_x
+[ -n "$floor" ] && printf ' %9s %8s' excess_ns xs/floor
+echo
 for l in "${labels[@]}"; do
 	c=$(echo ${cpu[$l]} | median)
 	m=$(echo ${cpu[$l]} | minimum)
 	w=$(echo ${wall[$l]} | median)
-	rx=- mx=- wx=-
+	rx=- mx=- wx=- xr=-
 	if [ "$bc" != 0 ]; then
 		rx=$(printf '%.2fx' "$(echo "$c / $bc" | bc -l)")
 		mx=$(printf '%.2fx' "$(echo "$m / $bm" | bc -l)")
 		wx=$(printf '%.2fx' "$(echo "$w / $bw" | bc -l)")
 	fi
-	printf '%-12s %9.1f %9.1f %9.1f %8s %8s %8s\n' "$l" "$c" "$m" "$w" "$rx" "$mx" "$wx"
+	printf '%-12s %9.1f %9.1f %9.1f %8s %8s %8s' "$l" "$c" "$m" "$w" "$rx" "$mx" "$wx"
+	if [ -n "$floor" ]; then
+		[ "$(echo "$fx > 0" | bc)" = 1 ] && xr=$(printf '%.2fx' "$(echo "($c - $bc) / $fx" | bc -l)")
+		printf ' %9.1f %8s' "$(echo "$c - $bc" | bc -l)" "$xr"
+	fi
+	echo
 	[ -n "$VERBOSE" ] && echo "    samples: ${cpu[$l]}"
 done
 echo "  cpu_ns: median workload CPU (user+sys) per call; min_cpu: the least noisy run;"
 echo "  wall_ns: median wall time per call; _x: ratio to bare (medians; min_x: minimums)."
+[ -n "$floor" ] && echo "  excess_ns: cpu_ns over bare; xs/floor: that excess over $floor's."

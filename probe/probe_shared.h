@@ -49,6 +49,14 @@ enum prb_entry {
 #define PRB_B_NOHDR  0x4  /* no record header fields from the task */
 #define PRB_B_RAWTP  0x8  /* with EMPTY: raw_tp programs instead of tp_btf */
 #define PRB_B_NOEXIT 0x10 /* with EMPTY: no sys_exit program (sys_enter alone) */
+/* The least a recorder does: sys_exit copies the syscall's number, arguments
+ * and result into per-CPU scratch and records nothing; sys_enter, when
+ * durations are on, returns at once. */
+#define PRB_B_FLOOR 0x20
+/* with FLOOR: the timestamps too, as a recorder takes them: the exit's time,
+ * and with durations on the entry's (sys_enter's per-CPU slot, read back at
+ * exit) */
+#define PRB_B_CLOCK 0x40
 
 /* Same values as EVT_EXEC_* in format/evt.h (checked by the recorder). */
 #define PRB_EXEC_FROM_MEMFD 0x1

@@ -125,6 +125,19 @@ struct {
 	__type(value, struct prb_scratch);
 } scratch SEC(".maps");
 
+/* Benchmarks only (PRB_B_FLOOR): where the floor program copies a
+ * syscall's registers, apart from the batches other programs build. */
+struct prb_floor {
+	__u64 nr, arg[6], ret, ts, ts0;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct prb_floor);
+} floors SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, PRB_DROP_NR);
@@ -924,6 +937,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
 	if ((__u64)id >= PRB_SC_MAX || !sc_evt[id] || (cfg_bench & PRB_B_EMPTY))
 		return 0;
+	if ((cfg_bench & PRB_B_FLOOR) && !(cfg_bench & PRB_B_CLOCK))
+		return 0;
 	if (cfg_entry == PRB_ENTRY_TASK) {
 		struct prb_task *tc = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0,
 							   BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -964,6 +979,37 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	return 0;
 }
 
+/* The syscall's six arguments, from the user registers saved at entry. */
+static __always_inline void syscall_args(__u64 arg[6], const struct pt_regs *regs)
+{
+	arg[0] = regs->di;
+	arg[1] = regs->si;
+	arg[2] = regs->dx;
+	arg[3] = regs->r10;
+	arg[4] = regs->r8;
+	arg[5] = regs->r9;
+}
+
+/* The benchmark floor (PRB_B_FLOOR, PRB_B_CLOCK): what recording this
+ * syscall cannot do without, and nothing else. */
+static __always_inline int floor_exit(struct pt_regs *regs, __u64 nr, long ret)
+{
+	__u32 zero = 0;
+	struct prb_floor *f = bpf_map_lookup_elem(&floors, &zero);
+	__s64 enr;
+
+	if (!f)
+		return 0;
+	f->nr = nr;
+	syscall_args(f->arg, regs);
+	f->ret = (__u64)ret;
+	if (cfg_bench & PRB_B_CLOCK) {
+		f->ts = bpf_ktime_get_boot_ns();
+		f->ts0 = entry_time(bpf_get_current_task_btf(), &enr);
+	}
+	return 0;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
@@ -979,6 +1025,8 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	type = sc_evt[nr];
 	if (!type || (cfg_bench & PRB_B_EMPTY))
 		return 0;
+	if (cfg_bench & PRB_B_FLOOR)
+		return floor_exit(regs, nr, ret);
 	task = bpf_get_current_task_btf();
 	ts0 = entry_time(task, &enr);
 	if (!want(task->tgid))
@@ -1000,12 +1048,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (!s)
 		return 0;
 	s->nr = (__s64)nr;
-	s->arg[0] = regs->di;
-	s->arg[1] = regs->si;
-	s->arg[2] = regs->dx;
-	s->arg[3] = regs->r10;
-	s->arg[4] = regs->r8;
-	s->arg[5] = regs->r9;
+	syscall_args(s->arg, regs);
 	r = build_params(s, task, type, ret);
 	if (cfg_bench & PRB_B_NOHDR) {
 		struct evt_rec *h = (struct evt_rec *)REC_PTR(s, 0);
