@@ -32,6 +32,7 @@
 struct fmt_reader {
 	int fd;
 	uint64_t size;
+	uint64_t limit; /* bytes of the file read at most (fmt_reader_open_fd) */
 	struct fmt_host_info host;
 	struct fmt_file_info info;
 	struct fmt_trailer trailer;
@@ -530,23 +531,34 @@ static int open_header(struct fmt_reader *r, const char *path, struct sr_err *er
 
 int fmt_reader_open(struct fmt_reader **out, const char *path, struct sr_err *err)
 {
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		*out = NULL;
+		return sr_err_set(err, SR_EIO, "%s: %s", path, strerror(errno));
+	}
+	return fmt_reader_open_fd(out, fd, path, UINT64_MAX, err);
+}
+
+int fmt_reader_open_fd(struct fmt_reader **out, int fd, const char *path, uint64_t limit,
+		       struct sr_err *err)
+{
 	struct fmt_reader *r;
 	struct stat st;
 	int rc;
 
 	*out = NULL;
 	r = calloc(1, sizeof(*r));
-	if (!r)
+	if (!r) {
+		close(fd);
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
+	}
+	r->fd = fd;
+	r->limit = limit;
 	r->hash_idx = SIZE_MAX;
 	r->dig_idx = SIZE_MAX;
 	for (unsigned t = 0; t < EVT_TYPE_MAX; t++)
 		r->is_ev[t] = (uint8_t)is_event_type(t);
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (r->fd < 0) {
-		rc = sr_err_set(err, SR_EIO, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
 	if (fstat(r->fd, &st) != 0) {
 		rc = sr_err_set(err, SR_EIO, "%s: %s", path, strerror(errno));
 		goto fail;
@@ -555,7 +567,7 @@ int fmt_reader_open(struct fmt_reader **out, const char *path, struct sr_err *er
 		rc = sr_err_set(err, SR_EFORMAT, "%s: not a regular file", path);
 		goto fail;
 	}
-	r->size = (uint64_t)st.st_size;
+	r->size = (uint64_t)st.st_size < limit ? (uint64_t)st.st_size : limit;
 	r->info.file_bytes = r->size;
 	rc = open_header(r, path, err);
 	if (rc)
@@ -1545,6 +1557,8 @@ int fmt_reader_refresh(struct fmt_reader *r, struct sr_err *err)
 		return 2;
 	if (fstat(r->fd, &st) != 0)
 		return sr_err_set(err, SR_EIO, "%s", strerror(errno));
+	if ((uint64_t)st.st_size > r->limit)
+		st.st_size = (off_t)r->limit;
 	if ((uint64_t)st.st_size > r->size) {
 		/* Workers read the chunk list and the size: none may run while
 		 * they change (the chunk being walked is kept). */

@@ -50,6 +50,12 @@ struct fmt_file_info {
 };
 
 int fmt_reader_open(struct fmt_reader **out, const char *path, struct sr_err *err);
+/* The same over an open descriptor (taken over: closed by fmt_reader_close,
+ * or here when the open fails), of which only the first limit bytes are
+ * read, also by fmt_reader_refresh: a file being written, as it was when
+ * its size was taken (UINT64_MAX: all of it). path names it in messages. */
+int fmt_reader_open_fd(struct fmt_reader **out, int fd, const char *path, uint64_t limit,
+		       struct sr_err *err);
 void fmt_reader_close(struct fmt_reader *r);
 const struct fmt_host_info *fmt_reader_host(const struct fmt_reader *r);
 const struct fmt_file_info *fmt_reader_info(const struct fmt_reader *r);

@@ -2,6 +2,7 @@
 #include "rec_evidence.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,6 @@
 #include "../common/sr_hex.h"
 #include "../common/sr_sb.h"
 #include "../common/sr_time.h"
-#include "../format/fmt_reader.h"
 #include "../rules/rule.h"
 #include "rec_evidence_writer.h"
 #include "rec_out.h"
@@ -88,28 +88,36 @@ static int ev_open_file(struct rec_evidence *e, uint64_t ts, struct fmt_writer *
 	}
 }
 
-/* Readers of the ring files the window from start may be in, oldest first,
- * opened now: rotation may rename and retention delete them while the
- * writer thread copies. A file that cannot be opened (deleted meanwhile)
- * is left out. */
-static int open_ring(struct rec_evidence *e, uint64_t start, struct fmt_reader ***out, size_t *n)
+/* The ring files the window from start may be in, oldest first, opened
+ * now: rotation may rename and retention delete them while the writer
+ * thread copies. The file being written is read only as far as it is now
+ * (everything before the alert's event): what follows comes queued. A file
+ * that cannot be opened (deleted meanwhile) is left out. Only opens here:
+ * reading indexes and chunk headers is the writer thread's. */
+static int open_ring(struct rec_evidence *e, uint64_t start, struct rec_ev_src **out, size_t *n)
 {
 	struct rec_out *o = e->out;
-	struct fmt_reader **rd = calloc(o->nrotated + 1, sizeof(*rd));
-	struct sr_err rerr;
+	struct rec_ev_src *src = calloc(o->nrotated + 1, sizeof(*src));
+	struct fmt_writer_stats st = {.bytes = UINT64_MAX};
 
-	*out = rd;
+	*out = src;
 	*n = 0;
-	if (!rd)
+	if (!src)
 		return SR_ENOMEM;
+	if (o->w)
+		fmt_writer_get_stats(o->w, &st);
 	for (size_t i = 0; i <= o->nrotated; i++) {
 		const char *p = i < o->nrotated ? o->rotated[i].name : o->path;
+		int fd;
 
 		if (i < o->nrotated && o->rotated[i].mtime_ns < start)
 			continue; /* last written before the window */
-		sr_err_clear(&rerr);
-		if (fmt_reader_open(&rd[*n], p, &rerr) == 0)
-			++*n;
+		fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			continue;
+		src[*n].fd = fd;
+		src[*n].size = i < o->nrotated ? UINT64_MAX : st.bytes;
+		++*n;
 	}
 	return 0;
 }
@@ -129,7 +137,7 @@ static int start_file(struct rec_evidence *e, const struct evt *ev, uint64_t pos
 {
 	uint64_t ts = ev->rec->ts, start = ts > e->o.pre_ns ? ts - e->o.pre_ns : 0;
 	struct fmt_writer *w = NULL;
-	struct fmt_reader **rd;
+	struct rec_ev_src *src;
 	size_t n;
 	int rc = 0;
 
@@ -144,11 +152,11 @@ static int start_file(struct rec_evidence *e, const struct evt *ev, uint64_t pos
 		rc = ev_open_file(e, ts, &w, err);
 	if (rc)
 		return rc;
-	if (open_ring(e, start, &rd, &n)) {
+	if (open_ring(e, start, &src, &n)) {
 		fmt_writer_close(w, NULL);
 		return sr_err_set(err, SR_ENOMEM, "out of memory");
 	}
-	rec_ev_writer_begin(e->wr, w, e->path, rd, n, start);
+	rec_ev_writer_begin(e->wr, w, e->path, src, n, start);
 	e->open = 1;
 	e->end_ns = ts + post;
 	e->files++;

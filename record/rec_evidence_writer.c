@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../common/sr_buf.h"
 #include "../common/sr_time.h"
 #include "../format/evt.h"
+#include "../format/fmt_reader.h"
 #include "../format/fmt_seal.h"
 
 #define REC_EV_KEEP_BUF (1u << 20) /* queue buffers above this are freed after use */
@@ -29,7 +31,7 @@ struct msg_hdr {
 
 struct msg_begin {
 	struct fmt_writer *w;
-	struct fmt_reader **rd;
+	struct rec_ev_src *src;
 	size_t n;
 	uint64_t start_ns;
 	uint32_t gen; /* the file's number (rec_ev_writer_begin counts them) */
@@ -136,7 +138,7 @@ static void do_end(struct rec_ev_writer *x, const struct msg_end *m);
 static void do_begin(struct rec_ev_writer *x, const struct msg_begin *m)
 {
 	struct sr_err err;
-	int rc, in_snap = 1;
+	int rc, in_snap = 1, first = 1;
 
 	/* a file whose end message was lost (out of memory) ends here */
 	if (x->w)
@@ -151,11 +153,19 @@ static void do_begin(struct rec_ev_writer *x, const struct msg_begin *m)
 	x->failed = 0;
 	rc = fmt_writer_snapshot_begin(x->w, &err);
 	for (size_t i = 0; i < m->n; i++) {
+		struct fmt_reader *r;
+		struct sr_err rerr;
+
+		sr_err_clear(&rerr);
+		/* a file that cannot be read is left out */
+		if (fmt_reader_open_fd(&r, m->src[i].fd, "ring file", m->src[i].size, &rerr))
+			continue;
 		if (!rc)
-			rc = copy_file(x, m->rd[i], i == 0, m->start_ns, &in_snap, &err);
-		fmt_reader_close(m->rd[i]);
+			rc = copy_file(x, r, first, m->start_ns, &in_snap, &err);
+		first = 0;
+		fmt_reader_close(r);
 	}
-	free(m->rd);
+	free(m->src);
 	if (!rc && in_snap)
 		rc = fmt_writer_snapshot_end(x->w, &err);
 	if (rc) {
@@ -359,9 +369,9 @@ int rec_ev_writer_start(struct rec_ev_writer **out, size_t cap, FILE *report, in
 }
 
 void rec_ev_writer_begin(struct rec_ev_writer *x, struct fmt_writer *w, const char *path,
-			 struct fmt_reader **rd, size_t n, uint64_t start_ns)
+			 struct rec_ev_src *src, size_t n, uint64_t start_ns)
 {
-	struct msg_begin m = {.w = w, .rd = rd, .n = n, .start_ns = start_ns};
+	struct msg_begin m = {.w = w, .src = src, .n = n, .start_ns = start_ns};
 
 	snprintf(m.path, sizeof(m.path), "%s", path);
 	x->lost_now = 0;
@@ -373,8 +383,8 @@ void rec_ev_writer_begin(struct rec_ev_writer *x, struct fmt_writer *w, const ch
 	 * of its window, rather than left open */
 	if (push(x, MSG_BEGIN, &m, sizeof(m), NULL)) {
 		for (size_t i = 0; i < n; i++)
-			fmt_reader_close(rd[i]);
-		free(rd);
+			close(src[i].fd);
+		free(src);
 		fmt_writer_close(w, NULL);
 	}
 }
