@@ -249,8 +249,9 @@ static __always_inline void rec_header(struct prb_scratch *s, struct task_struct
 	__builtin_memcpy(h->comm, t->comm, sizeof(h->comm));
 }
 
-/* Hands the batch to this CPU's ringbuf; a failure loses all its records. */
-static __always_inline void batch_flush(struct prb_scratch *s)
+/* Hands the batch to this CPU's ringbuf; a failure loses all its records.
+ * The reader is woken when the ringbuf is past its threshold, or with wake. */
+static __always_inline void batch_flush(struct prb_scratch *s, int wake)
 {
 	__u32 cpu = bpf_get_smp_processor_id(), n = s->base;
 	void *rb;
@@ -262,7 +263,7 @@ static __always_inline void batch_flush(struct prb_scratch *s)
 	if (!rb || n > PRB_BUF_SIZE / 2) {
 		count_drops(PRB_DROP_OTHER, s->nrec);
 	} else {
-		if (bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= cfg_rb_wake)
+		if (wake || bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= cfg_rb_wake)
 			fl = BPF_RB_FORCE_WAKEUP;
 		if (bpf_ringbuf_output(rb, s->rec, n, fl))
 			count_drops(PRB_DROP_RING, s->nrec);
@@ -271,8 +272,9 @@ static __always_inline void batch_flush(struct prb_scratch *s)
 	s->nrec = 0;
 }
 
-/* The record is complete: batch it (ringbuf) or send it (perf). */
-static __always_inline void rec_emit(void *ctx, struct prb_scratch *s)
+/* The record is complete: batch it (ringbuf) or send it (perf). With now,
+ * the batch goes at once and wakes the reader (ringbuf). */
+static __always_inline void rec_emit_as(void *ctx, struct prb_scratch *s, int now)
 {
 	__u32 len = s->off;
 
@@ -281,13 +283,15 @@ static __always_inline void rec_emit(void *ctx, struct prb_scratch *s)
 	} else if (cfg_transport == PRB_TR_RINGBUF) {
 		s->base += (len + 7) & ~7u;
 		s->nrec++;
-		if (s->base >= PRB_BATCH_FLUSH)
-			batch_flush(s);
+		if (now || s->base >= PRB_BATCH_FLUSH)
+			batch_flush(s, now);
 	} else if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, s->rec, len)) {
 		count_drops(PRB_DROP_RING, 1);
 	}
 	s->busy = 0;
 }
+
+#define rec_emit(ctx, s) rec_emit_as(ctx, s, 0)
 
 /* NUL-terminated user strings from a NULL-terminated pointer array,
  * concatenated (PT_STRARRAY). buf holds 2 * cap bytes. */
@@ -1205,6 +1209,28 @@ out:
 	return 0;
 }
 
+/* A cgroup of the unified hierarchy is made: its id and path, for the
+ * recorder, which keeps the path and asks the runtimes about the container
+ * it names while it still exists: a container can be gone, cgroup and all,
+ * before the records of its processes are read. */
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(cgroup_mkdir, struct cgroup *cgrp, const char *path)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct prb_scratch *s;
+
+	/* cgroup v1 hierarchies number their directories apart */
+	if (cgrp->root != task->cgroups->dfl_cgrp->root || !want(task->tgid) ||
+	    !(s = scratch_begin()))
+		return 0;
+	rec_begin(s, EVT_NP_CGROUPINFO);
+	put_u64(s, cgrp->kn->id);
+	put_kstr(s, path, PRB_PARAM_MAX);
+	rec_header(s, task, EVT_CGROUPINFO, EVT_NP_CGROUPINFO, bpf_ktime_get_boot_ns(), 0, 0);
+	rec_emit_as(ctx, s, 1);
+	return 0;
+}
+
 /* Run by the recorder on each CPU (BPF_PROG_TEST_RUN, BPF_F_TEST_RUN_ON_CPU)
  * so a quiet CPU's batch does not wait: returns 1 when a program was
  * building on this CPU at that moment (the recorder tries again). */
@@ -1217,6 +1243,6 @@ int flush(void *ctx)
 		return 0;
 	if (s->busy)
 		return 1;
-	batch_flush(s);
+	batch_flush(s, 0);
 	return 0;
 }

@@ -155,6 +155,26 @@ static void set_path(struct rec_cg *c, uint64_t id, const char *rel)
 		e->path = strdup(rel);
 }
 
+void rec_cg_learn(struct rec_cg *c, uint64_t id, const char *path)
+{
+	struct rec_cg_ent *e;
+	uint64_t ino;
+	char *dup;
+
+	if (!id || !c->mnt[0] || path[0] != '/')
+		return;
+	ino = rel_ino(c, path);
+	if (ino && ino != id)
+		return;
+	e = entry(c, id);
+	if (!e || (e->path && !strcmp(e->path, path)) || !(dup = strdup(path)))
+		return;
+	free(e->path);
+	e->path = dup;
+	e->tries = 0;
+	e->retry = 0;
+}
+
 /* Records every directory of the hierarchy below dir (rel) in the cache. */
 static void walk(struct rec_cg *c, const char *rel, int depth)
 {

@@ -8,8 +8,10 @@
  * appears in a file, so readers can name the container of a process that
  * moved into its cgroup after the /proc snapshot.
  *
- * Resolving: /proc/PID/cgroup of a process seen in that cgroup, checked by
- * the directory's inode; else a walk of the hierarchy. Results (misses too)
+ * Resolving: the path the probe reported when the cgroup was made (a
+ * cgroup can be gone before the first record of its processes is read);
+ * else /proc/PID/cgroup of a process seen in that cgroup, checked by the
+ * directory's inode; else a walk of the hierarchy. Results (misses too)
  * are cached, so an id costs one lookup after the first.
  */
 #ifndef REC_CGROUP_H
@@ -44,6 +46,10 @@ int rec_cg_first(struct rec_cg *c, uint64_t id);
 /* Path of cgroup id (relative to the cgroup2 mount, "/" for the root), using
  * pid as a hint; NULL when it cannot be found (the cgroup is gone). */
 const char *rec_cg_path(struct rec_cg *c, uint64_t id, uint32_t pid);
+/* The probe saw cgroup id made at path (from the hierarchy's root): kept,
+ * so the id resolves after the cgroup is gone. Not kept when the directory
+ * at that path is another cgroup (the recorder sees another root). */
+void rec_cg_learn(struct rec_cg *c, uint64_t id, const char *path);
 /* 1 when id has no path yet but is worth asking again (fewer than 16
  * failed tries). */
 int rec_cg_retry(struct rec_cg *c, uint64_t id);

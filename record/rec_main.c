@@ -181,6 +181,23 @@ static int announce_cgroup(struct rec *r, const void *rec, size_t len)
 	return rc;
 }
 
+/* The probe's notice of a new cgroup: its path is kept and its container
+ * asked about now, while it exists. Not written: a file names a cgroup
+ * (CGROUPINFO) where its first record is. */
+static void learn_cgroup(struct rec *r, const struct evt *ev)
+{
+	char path[4097];
+	size_t n = ev->nparams > 1 ? ev->plen[1] : 0;
+	uint64_t id = evt_param_u64(ev, 0);
+
+	if (!n || n >= sizeof(path) || (ev->rec->flags & EVT_RF_TRUNC))
+		return;
+	memcpy(path, ev->p[1], n);
+	path[n] = '\0';
+	rec_cg_learn(&r->cg, id, path);
+	rec_ctr_note(r->ctr, id, 0);
+}
+
 /* One record from the probe: to epoch time, through state and rules, to disk. */
 static int on_record(void *ctx, void *rec, size_t len)
 {
@@ -196,6 +213,10 @@ static int on_record(void *ctx, void *rec, size_t len)
 	 * count other than its type's) is counted as a drop, never written. */
 	if (evt_decode(&ev, rec, len) || !evt_nparams_match(&ev)) {
 		r->bad++;
+		return 0;
+	}
+	if (h->type == EVT_CGROUPINFO) {
+		learn_cgroup(r, &ev);
 		return 0;
 	}
 	ev.num = ++r->nevents;
@@ -532,11 +553,15 @@ static void run(struct rec *r)
 	uint64_t start = sr_time_now(CLOCK_MONOTONIC), last_sec = start, last_snap = start;
 	uint64_t ev_at_sec = 0, stop_at = 0;
 	struct fmt_writer_stats st;
+	int woke = 0;
 
 	for (;;) {
 		uint64_t mono, real;
 
-		rec_ring_wait(r->ring, r->wait_ms);
+		/* After a wakeup, what was too young for that drain is taken a
+		 * horizon later: the probe wakes the loop for what must not wait
+		 * (a new cgroup, whose container may be gone in a few ms). */
+		woke = rec_ring_wait(r->ring, woke ? REC_RING_HORIZON_MS + 1 : r->wait_ms) > 0;
 		if (rec_ring_drain(r->ring, 0, on_record, r) && r->write_rc && !recover_write(r))
 			break;
 		rec_ctr_take(r->ctr, on_container, r);

@@ -66,22 +66,28 @@ static int tp_exists(const struct btf *vmlinux, const char *tp)
 }
 
 /* Switches off programs whose tracepoint this kernel lacks; the syscall
- * tracepoints are the probe itself, so their absence is fatal. */
-/* Switches off programs whose tracepoint this kernel lacks; the syscall
  * exit tracepoint is the probe itself, so its absence is fatal. Without
  * sched_switch, entry times live in task storage (PRB_ENTRY_TASK). */
 static int check_tracepoints(struct sysrec_bpf *skel, int *entry, struct sr_err *err)
 {
+	static const char recorded[] = "its events are not recorded";
 	static const struct {
 		const char *tp;
 		int required;
+		const char *without; /* what is lost without it */
 	} tps[] = {
-	    {"sys_enter", 1},	       {"sys_exit", 1},		  {"sched_process_fork", 0},
-	    {"sched_process_exec", 0}, {"sched_process_exit", 0}, {"sched_switch", 0},
+	    {"sys_enter", 1, NULL},
+	    {"sys_exit", 1, NULL},
+	    {"sched_process_fork", 0, recorded},
+	    {"sched_process_exec", 0, recorded},
+	    {"sched_process_exit", 0, recorded},
+	    {"sched_switch", 0, NULL},
+	    {"cgroup_mkdir", 0, "containers gone before their first records are read stay unnamed"},
 	};
 	struct bpf_program *progs[] = {
-	    skel->progs.sys_enter,  skel->progs.sys_exit,   skel->progs.sched_fork,
-	    skel->progs.sched_exec, skel->progs.sched_exit, skel->progs.sched_switch,
+	    skel->progs.sys_enter,    skel->progs.sys_exit,   skel->progs.sched_fork,
+	    skel->progs.sched_exec,   skel->progs.sched_exit, skel->progs.sched_switch,
+	    skel->progs.cgroup_mkdir,
 	};
 	struct btf *vm = btf__load_vmlinux_btf();
 
@@ -99,9 +105,8 @@ static int check_tracepoints(struct sysrec_bpf *skel, int *entry, struct sr_err 
 			if (*entry == PRB_ENTRY_SLOT)
 				*entry = PRB_ENTRY_TASK;
 		} else {
-			fprintf(stderr,
-				"sysrec: tracepoint %s missing: its events are not recorded\n",
-				tps[i].tp);
+			fprintf(stderr, "sysrec: tracepoint %s missing: %s\n", tps[i].tp,
+				tps[i].without);
 		}
 		bpf_program__set_autoload(progs[i], false);
 	}

@@ -15,8 +15,7 @@
 #include "../format/evt_abi.h"
 #include "../probe/probe_shared.h"
 
-/* Records younger than this stay for the next drain (see rec_ring.h). */
-#define RR_HORIZON_NS 2000000ull
+#define RR_HORIZON_NS (REC_RING_HORIZON_MS * 1000000ull)
 #define RR_RB_BUSY    (1u << 31)
 #define RR_RB_DISCARD (1u << 30)
 #define RR_RB_HDR     8
@@ -177,7 +176,7 @@ int rec_ring_wait(struct rec_ring *r, int timeout_ms)
 
 	if (n < 0 && errno != EINTR)
 		return SR_EIO;
-	return 0;
+	return n > 0;
 }
 
 /* Takes the record at p (avail bytes readable) if its header is sane; the

@@ -30,7 +30,10 @@ typedef int (*rec_ring_fn)(void *ctx, void *rec, size_t len);
 
 int rec_ring_open(struct rec_ring **out, struct rec_probe *p, int transport, uint32_t pages,
 		  struct sr_err *err);
-/* Waits up to timeout_ms for a wakeup; 0, or <0 on error (EINTR is 0). */
+/* A drain leaves the records younger than this (ms) for the next one. */
+#define REC_RING_HORIZON_MS 2
+/* Waits up to timeout_ms for a wakeup: 1 woken, 0 not (timeout, EINTR),
+ * <0 on error. */
 int rec_ring_wait(struct rec_ring *r, int timeout_ms);
 /* Hands over, oldest first, every record older than now - horizon; all of
  * them when final. Returns the callback's error if it stopped. */

@@ -6,7 +6,8 @@
 # pod's containers. The capture must name both (name, image, labels,
 # privileged, pod and namespace), say container.id=host outside, give the
 # same answers once both daemons are gone, and fire Falco rules over
-# container.privileged and k8s.ns.name. Needs root, podman, runc, docker.io
+# container.privileged and k8s.ns.name. Five podman containers that live a
+# few ms (--rm) must be named too. Needs root, podman, runc, docker.io
 # and busybox-static; each missing part is a SKIP with its reason.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/record_lib.inc
@@ -42,6 +43,11 @@ if [ -z "$pm" ]; then
 		localhost/srbb:1 sleep 4 >/dev/null
 	sleep 1
 	$P exec "$pname" sh -c 'cat /etc/hostname; debugfs -V' >/dev/null 2>&1
+	# containers gone (cgroup and all) within a few ms of their start
+	for i in 1 2 3 4 5; do
+		$P run --rm --network none --name "sr-short-$sfx-$i" localhost/srbb:1 \
+			cat /etc/hostname >/dev/null
+	done
 fi
 if [ -z "$dm" ]; then
 	$D run -d --network none --name "$dname" --label team=blue \
@@ -74,6 +80,12 @@ if [ -z "$dm" ]; then
 	want="cat|$did|$dname|localhost/srbb:1|localhost/srbb|1|docker|false|blue|web-7f9c|shop-prod|0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 	if grep -qxF "$want" "$tmp/out1"; then pass record_containers/docker_fields
 	else fail record_containers/docker_fields "want '$want' in: $(tr '\n' ' ' <"$tmp/out1")"; fi
+fi
+if [ -z "$pm" ]; then
+	"$R" events -p '%container.name' -f "container.name startswith sr-short-$sfx-" "$cap" |
+		sort -u >"$tmp/short"
+	if [ "$(wc -l <"$tmp/short")" -eq 5 ]; then pass record_containers/short_lived_named
+	else fail record_containers/short_lived_named "named $(wc -l <"$tmp/short") of 5: $(tr '\n' ' ' <"$tmp/short")"; fi
 fi
 if grep -q '^cat|host|host|<NA>|' "$tmp/out1"; then pass record_containers/host
 else fail record_containers/host "no host line in: $(tr '\n' ' ' <"$tmp/out1")"; fi

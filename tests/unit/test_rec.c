@@ -274,6 +274,41 @@ TEST(cgroup_retry)
 	rm_fake_cgroups(dir);
 }
 
+/* A path the probe reported when the cgroup was made names the id after
+ * the cgroup is gone (no walk, no /proc), and replaces a missed lookup;
+ * a path whose directory is another cgroup is not taken. */
+TEST(cgroup_learned_from_probe)
+{
+	char dir[] = "/tmp/test_rec_cg.XXXXXX";
+	struct rec_cg c;
+	uint64_t id = fake_cgroups(&c, dir), gone = 987654321ull, missed = 987654322ull;
+	const char *p;
+
+	CHECK(id != 0);
+	rec_cg_learn(&c, gone, "/libpod_parent/libpod-0123456789ab");
+	p = rec_cg_path(&c, gone, 0);
+	CHECK(p && !strcmp(p, "/libpod_parent/libpod-0123456789ab"));
+	CHECK_EQ_INT(c.walks, 0);
+	/* missed first, learned later: found, no more retries */
+	CHECK(rec_cg_path(&c, missed, 0) == NULL);
+	CHECK_EQ_INT(rec_cg_retry(&c, missed), 1);
+	rec_cg_learn(&c, missed, "/machine.slice/libpod-fedcba987654.scope");
+	p = rec_cg_path(&c, missed, 0);
+	CHECK(p && !strcmp(p, "/machine.slice/libpod-fedcba987654.scope"));
+	CHECK_EQ_INT(rec_cg_retry(&c, missed), 0);
+	/* /docker/abc exists and is id: another id claiming it is refused */
+	rec_cg_learn(&c, id + 1, "/docker/abc");
+	CHECK_EQ_INT(rec_cg_first(&c, id + 1), 1);
+	p = rec_cg_path(&c, id + 1, 0);
+	CHECK(!p || strcmp(p, "/docker/abc"));
+	/* a relative path or id 0 is no cgroup */
+	rec_cg_learn(&c, 5, "docker/abc");
+	rec_cg_learn(&c, 0, "/x");
+	CHECK(rec_cg_path(&c, 5, 0) == NULL);
+	rec_cg_free(&c);
+	rm_fake_cgroups(dir);
+}
+
 TEST(cgroup_cache)
 {
 	char dir[] = "/tmp/test_rec_cg.XXXXXX";
