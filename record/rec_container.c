@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,6 +52,7 @@ struct rec_ctr {
 	size_t qh, qn;
 	struct done *dhead, **dtail;
 	struct rec_ctr_stats st;
+	int wake_fd; /* eventfd: readable while descriptions wait (-1: none) */
 	/* worker only */
 	struct rec_ctr_sock socks[REC_CTR_MAX_SOCKS];
 	char paths[REC_CTR_MAX_SOCKS][108];
@@ -147,6 +149,9 @@ static void push_done(struct rec_ctr *c, const void *rec, size_t len, uint64_t t
 	d->t0 = t0;
 	d->len = len;
 	memcpy(d->rec, rec, len);
+	if (c->wake_fd >= 0 && write(c->wake_fd, &(uint64_t){1}, sizeof(uint64_t)) < 0) {
+		/* a full counter is readable already */
+	}
 	pthread_mutex_lock(&c->mu);
 	*c->dtail = d;
 	c->dtail = &d->next;
@@ -299,6 +304,11 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+int rec_ctr_wake_fd(const struct rec_ctr *c)
+{
+	return c ? c->wake_fd : -1;
+}
+
 int rec_ctr_start(struct rec_ctr **out, const struct rec_ctr_sock *socks, size_t n, int timeout_ms,
 		  struct rec_cg *cg, struct sr_err *err)
 {
@@ -312,6 +322,7 @@ int rec_ctr_start(struct rec_ctr **out, const struct rec_ctr_sock *socks, size_t
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
 	c->dtail = &c->dhead;
+	c->wake_fd = -1;
 	c->cg = cg;
 	c->timeout_ms = timeout_ms > 0 ? timeout_ms : 2000;
 	evt_builder_init(&c->b);
@@ -327,6 +338,8 @@ int rec_ctr_start(struct rec_ctr **out, const struct rec_ctr_sock *socks, size_t
 	*out = c;
 	if (!c->nsocks)
 		return 0;
+	/* without it, descriptions wait for the consumer's next timeout */
+	c->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	/* the worker takes no signal: SIGINT and friends must reach the thread
 	 * that waits on the rings, so a stop is seen at once */
 	sigfillset(&all);
@@ -396,6 +409,13 @@ size_t rec_ctr_take(struct rec_ctr *c, int (*fn)(void *ctx, const void *rec, siz
 
 	if (!c)
 		return 0;
+	if (c->wake_fd >= 0) {
+		uint64_t v;
+
+		if (read(c->wake_fd, &v, sizeof(v)) < 0) {
+			/* nothing was signalled */
+		}
+	}
 	pthread_mutex_lock(&c->mu);
 	d = c->dhead;
 	c->dhead = NULL;
@@ -459,6 +479,8 @@ void rec_ctr_free(struct rec_ctr *c)
 	free(c->described.k);
 	free(c->cg_seen.k);
 	free(c->id_seen.k);
+	if (c->wake_fd >= 0)
+		close(c->wake_fd);
 	evt_builder_free(&c->b);
 	pthread_mutex_destroy(&c->mu);
 	pthread_cond_destroy(&c->cv);

@@ -7,7 +7,9 @@
  *                    about queues a lookup (never blocks; a full queue is
  *                    counted and the id retried on a later record);
  *   rec_ctr_take()   consumer thread, each loop turn: hands over the
- *                    CONTAINERINFO records the worker has finished;
+ *                    CONTAINERINFO records the worker has finished
+ *                    (rec_ctr_wake_fd() is readable while some wait, so
+ *                    the consumer's wait ends when one is ready);
  *   rec_ctr_stop()   joins the worker; the counters stay readable.
  *
  * The worker asks each socket in turn (the one the cgroup path suggests
@@ -53,6 +55,9 @@ void rec_ctr_note(struct rec_ctr *c, uint64_t cgroup_id, uint32_t pid);
  * keep only during the call); returns how many. */
 size_t rec_ctr_take(struct rec_ctr *c, int (*fn)(void *ctx, const void *rec, size_t len),
 		    void *ctx);
+/* An fd to poll for reading: readable while finished records wait for
+ * rec_ctr_take (which clears it); -1 when there is none. */
+int rec_ctr_wake_fd(const struct rec_ctr *c);
 void rec_ctr_stop(struct rec_ctr *c);
 void rec_ctr_get_stats(const struct rec_ctr *c, struct rec_ctr_stats *out);
 /* The counters on stderr at exit: always when something failed, with

@@ -848,6 +848,10 @@ int main(int argc, char **argv)
 	if (!r.o.ctr_off && rec_ctr_start(&r.ctr, r.o.ctr_socks, REC_CTR_NSOCK_OPTS,
 					  r.o.ctr_timeout_ms, &r.cg, &err))
 		goto fail_early;
+	/* a description goes into state (live rules) as soon as it is ready */
+	if (rec_ring_watch(r.ring, rec_ctr_wake_fd(r.ctr)))
+		fprintf(stderr, "sysrec: container descriptions wait for the next turn: %s\n",
+			strerror(errno));
 	/* the publisher reads the files back: it never holds up the ring consumer */
 	if (r.o.fleet.nservers &&
 	    fleet_pub_start(&r.fleet, &r.o.fleet, r.o.path, host.hostname, &err))

@@ -169,6 +169,15 @@ int rec_ring_open(struct rec_ring **out, struct rec_probe *p, int transport, uin
 	return 0;
 }
 
+int rec_ring_watch(struct rec_ring *r, int fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.u32 = UINT32_MAX};
+
+	if (fd < 0)
+		return 0;
+	return epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev) ? SR_EIO : 0;
+}
+
 int rec_ring_wait(struct rec_ring *r, int timeout_ms)
 {
 	struct epoll_event evs[64];

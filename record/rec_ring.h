@@ -35,6 +35,9 @@ int rec_ring_open(struct rec_ring **out, struct rec_probe *p, int transport, uin
 /* Waits up to timeout_ms for a wakeup: 1 woken, 0 not (timeout, EINTR),
  * <0 on error. */
 int rec_ring_wait(struct rec_ring *r, int timeout_ms);
+/* fd (level-triggered, readable: something waits for the caller) also
+ * ends rec_ring_wait; the caller clears it. 0, or SR_EIO. */
+int rec_ring_watch(struct rec_ring *r, int fd);
 /* Hands over, oldest first, every record older than now - horizon; all of
  * them when final. Returns the callback's error if it stopped. */
 int rec_ring_drain(struct rec_ring *r, int final, rec_ring_fn fn, void *ctx);
