@@ -2,11 +2,11 @@
 # Runs every benchmark in turn and prints their tables (`make bench`).
 # Benchmarks are not tests: numbers depend on the machine and its load; each
 # script measures its comparisons side by side in one run. Select some with
-#   bench/run.sh startup format seal state statecost fields filter rules replay scap procfs overhead
+#   bench/run.sh startup format seal state statecost fields filter rules replay scap procfs overhead probeparts
 cd "$(dirname "$0")/.." || exit 2
 OUT="${OUT:-.output}" BIN="${BIN:-bin}"
 export OUT BIN REF="${REF:-$(cd .. && pwd)/shared/reference}"
-all="startup format seal state statecost fields filter rules replay scap procfs detections overhead"
+all="startup format seal state statecost fields filter rules replay scap procfs detections overhead probeparts"
 for b in ${*:-$all}; do
 	echo "==== $b ===="
 	case "$b" in
@@ -24,6 +24,8 @@ for b in ${*:-$all}; do
 	procfs) bench/procfs_compare.sh ;;
 	overhead)
 		if [ "$(id -u)" -eq 0 ]; then bench/overhead.sh; else echo "skipped: needs root"; fi ;;
+	probeparts)
+		if [ "$(id -u)" -eq 0 ]; then bench/probe_parts.sh; else echo "skipped: needs root"; fi ;;
 	*) echo "unknown benchmark $b" ;;
 	esac
 done
