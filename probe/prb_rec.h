@@ -14,10 +14,12 @@
 #define PRB_LEN_MASK (2 * PRB_PARAM_MAX - 1)
 /* The per-CPU batch: records are built back to back (8-aligned) and the
  * batch goes to the ringbuf in one bpf_ringbuf_output once it holds
- * PRB_BATCH_FLUSH bytes, or when the recorder asks (flush program). */
-#define PRB_BATCH_FLUSH 16384
-#define PRB_BUF_SIZE	131072
-#define PRB_BUF_MASK	(PRB_BUF_SIZE - 1)
+ * cfg_batch_flush bytes (at most PRB_BATCH_MAX), or when the recorder asks
+ * (flush program). A full batch and the largest record fit in half the
+ * buffer, the most one output takes. */
+#define PRB_BUF_SIZE 262144
+#define PRB_BUF_MASK (PRB_BUF_SIZE - 1)
+_Static_assert(PRB_BATCH_MAX + PRB_REC_LIMIT <= PRB_BUF_SIZE / 2, "batch buffer too small");
 
 /* v & mask, done in the register the verifier then sees used: clang drops
  * a plain mask it can prove redundant, and the verifier cannot. */

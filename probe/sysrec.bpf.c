@@ -41,10 +41,11 @@ const volatile __u8 cfg_env = 0;	/* capture execve environment */
 const volatile __u8 cfg_transport = PRB_TR_PERF;
 const volatile __u8 cfg_comm_on = 0;
 const volatile char cfg_comm[16] = {};
-const volatile __u64 cfg_cgroup_id = 0;		/* 0: any cgroup */
-const volatile __u32 cfg_cgroup_level = 0;	/* depth of cfg_cgroup_id in the hierarchy */
-const volatile __u32 cfg_rb_wake = 1 << 20;	/* ringbuf: wake the reader past this many bytes */
-const volatile __u8 cfg_entry = PRB_ENTRY_SLOT; /* enum prb_entry */
+const volatile __u64 cfg_cgroup_id = 0;	    /* 0: any cgroup */
+const volatile __u32 cfg_cgroup_level = 0;  /* depth of cfg_cgroup_id in the hierarchy */
+const volatile __u32 cfg_rb_wake = 1 << 20; /* ringbuf: wake the reader past this many bytes */
+const volatile __u32 cfg_batch_flush = PRB_BATCH_MAX; /* ringbuf: batch bytes sent at once */
+const volatile __u8 cfg_entry = PRB_ENTRY_SLOT;	      /* enum prb_entry */
 /* Benchmarks only: PRB_B_* bits taking parts of the work away. */
 const volatile __u32 cfg_bench = 0;
 
@@ -283,7 +284,7 @@ static __always_inline void rec_emit_as(void *ctx, struct prb_scratch *s, int no
 	} else if (cfg_transport == PRB_TR_RINGBUF) {
 		s->base += (len + 7) & ~7u;
 		s->nrec++;
-		if (now || s->base >= PRB_BATCH_FLUSH)
+		if (now || s->base >= cfg_batch_flush)
 			batch_flush(s, now);
 	} else if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, s->rec, len)) {
 		count_drops(PRB_DROP_RING, 1);

@@ -207,6 +207,8 @@ int rec_probe_open(struct rec_probe *p, const struct rec_probe_cfg *cfg, struct 
 	}
 	/* wake the reader at a quarter full: few wakeups, room to spare */
 	skel->rodata->cfg_rb_wake = rb_bytes / 4;
+	/* batches as large as they pay, an eighth of the ringbuf at most */
+	skel->rodata->cfg_batch_flush = rb_bytes / 8 < PRB_BATCH_MAX ? rb_bytes / 8 : PRB_BATCH_MAX;
 	bpf_map__set_max_entries(skel->maps.scratch, (__u32)p->ncpus);
 	if (cfg->transport == PRB_TR_RINGBUF) {
 		/* the inner map template must have the size of the real ringbufs */
