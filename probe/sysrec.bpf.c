@@ -292,7 +292,10 @@ static __always_inline void rec_emit_as(void *ctx, struct prb_scratch *s, int no
 	s->busy = 0;
 }
 
-#define rec_emit(ctx, s) rec_emit_as(ctx, s, 0)
+static __always_inline void rec_emit(void *ctx, struct prb_scratch *s)
+{
+	rec_emit_as(ctx, s, 0);
+}
 
 /* NUL-terminated user strings from a NULL-terminated pointer array,
  * concatenated (PT_STRARRAY). buf holds 2 * cap bytes. */
