@@ -561,7 +561,9 @@ static void run(struct rec *r)
 		/* After a wakeup, what was too young for that drain is taken a
 		 * horizon later: the probe wakes the loop for what must not wait
 		 * (a new cgroup, whose container may be gone in a few ms). */
-		woke = rec_ring_wait(r->ring, woke ? REC_RING_HORIZON_MS + 1 : r->wait_ms) > 0;
+		woke = rec_ring_wait(r->ring, woke && r->wait_ms > REC_RING_HORIZON_MS + 1
+						  ? REC_RING_HORIZON_MS + 1
+						  : r->wait_ms) > 0;
 		if (rec_ring_drain(r->ring, 0, on_record, r) && r->write_rc && !recover_write(r))
 			break;
 		rec_ctr_take(r->ctr, on_container, r);
@@ -870,9 +872,11 @@ int main(int argc, char **argv)
 
 	t0 = sr_time_now(CLOCK_MONOTONIC);
 	run(&r);
-	/* what is still in the buffers belongs to the capture too */
+	/* what is still in the buffers belongs to the capture too; a full disk
+	 * makes room here as it does while recording */
 	if (!r.write_rc)
-		rec_ring_drain(r.ring, 1, on_record, &r);
+		while (rec_ring_drain(r.ring, 1, on_record, &r) && r.write_rc && recover_write(&r))
+			;
 	rec_ctr_stop(r.ctr);
 	rec_ctr_take(r.ctr, on_container, &r);
 	if (!r.write_rc)
@@ -885,6 +889,12 @@ int main(int argc, char **argv)
 	r.live.outs = NULL;
 	rec_evidence_close(&r.ev);
 	evt_builder_free(&r.ev.b);
+	/* the open chunk too (the same room-making if the disk is full) */
+	while (!r.write_rc && r.out.w && fmt_writer_tick(r.out.w, 0, &r.werr)) {
+		r.write_rc = r.werr.code ? r.werr.code : SR_EIO;
+		if (!recover_write(&r))
+			break;
+	}
 	rc = rec_out_close(&r.out, r.write_rc ? NULL : &r.werr);
 	if (rc && !r.write_rc)
 		r.write_rc = rc;

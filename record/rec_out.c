@@ -383,6 +383,16 @@ int rec_out_close(struct rec_out *o, struct sr_err *err)
 {
 	int rc = close_file(o, err);
 
+	/* The disk full at the very end, as while recording: once older files
+	 * made room for the index the file is whole; what the full disk took
+	 * (its last chunk) is counted lost and said with the summary. */
+	if (rc == SR_ENOSPC && ring_on(o) && o->last_indexed) {
+		o->disk_full++;
+		rc = 0;
+		if (err)
+			sr_err_clear(err);
+	}
+
 	rec_retain_free(o);
 	evt_builder_free(&o->cgb);
 	free(o->fix);

@@ -115,6 +115,10 @@ void rec_out_trim(struct rec_out *o, uint64_t now_ns);
 void rec_out_ring_usage(const struct rec_out *o, uint64_t *files, uint64_t *bytes);
 /* Current totals, closed files included. */
 void rec_out_stats(const struct rec_out *o, struct fmt_writer_stats *st);
+/* Ends the recording's file. A full disk here is absorbed as while
+ * recording: when a ring's older files made room for the index, the file is
+ * whole, 0 is returned and disk_full counts it (its last chunk, refused, is
+ * in the writer's events_lost); otherwise the error. */
 int rec_out_close(struct rec_out *o, struct sr_err *err);
 /* "cap.sysrec" started at ns -> "cap.20261129T134501Z.sysrec" (into buf). */
 void rec_out_rotated_name(const char *path, uint64_t start_ns, char *buf, size_t cap);
