@@ -210,8 +210,12 @@ static int fetch_subject(struct out_nats_conn *c, const char *stream, const char
 	so.Config.HeadersOnly = headers_only;
 	so.Config.InactiveThreshold = 60ll * 1000000000ll;
 	so.Config.MemoryStorage = true;
-	/* a cluster electing a leader answers late: a few tries */
+	/* A cluster electing a leader answers late, or "temporarily
+	 * unavailable" (for seconds after its nodes restart on a loaded
+	 * machine): tried for up to 20 s; a stream that is not there fails
+	 * at once. */
 	for (int tries = 0;; tries++) {
+		jerr = 0;
 		s = js_PullSubscribe(&sub, c->js, subj, NULL, NULL, &so, &jerr);
 		if (s == NATS_OK) {
 			s = natsSubscription_GetConsumerInfo(&ci, sub, NULL, &jerr);
@@ -222,7 +226,7 @@ static int fetch_subject(struct out_nats_conn *c, const char *stream, const char
 		}
 		if (s == NATS_OK)
 			break;
-		if (tries == 10)
+		if (tries == 40 || jerr == JSStreamNotFoundErr)
 			return out_nats_fail(err, s, subj);
 		usleep(500000);
 	}
