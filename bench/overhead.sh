@@ -27,6 +27,7 @@
 cd "$(dirname "$0")/.." || exit 2
 BIN=${BIN:-bin}
 OUT=${OUT:-.output}
+. tests/e2e/record_lib.inc # rec_wait_started
 S=$OUT/bench/rec_storm
 ROUNDS=${ROUNDS:-5}
 READS=${READS:-2000000}
@@ -47,12 +48,7 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR
 start_rec() { # args...: start sysrec in the background, wait until it records
 	"$BIN/sysrec" -q -v --force -w "$tmp/r.sysrec" "$@" 2>"$tmp/r.err" &
 	rp=$!
-	# -v prints "recording to" once the probe is attached
-	for _ in $(seq 600); do
-		grep -q "recording to" "$tmp/r.err" && break
-		kill -0 $rp 2>/dev/null || break
-		sleep 0.05
-	done
+	rec_wait_started "$tmp/r.err" $rp
 	sleep 0.2
 }
 stop_rec() {

@@ -13,6 +13,7 @@
 cd "$(dirname "$0")/.." || exit 2
 BIN=${BIN:-bin}
 OUT=${OUT:-.output}
+. tests/e2e/record_lib.inc # rec_wait_started
 S=$OUT/bench/rec_storm
 ROUNDS=${ROUNDS:-3}
 READS=${READS:-1000000}
@@ -32,11 +33,7 @@ measure() {
 	# shellcheck disable=SC2086
 	"$BIN/sysrec" -q -v --force -w "$tmp/r.sysrec" $1 2>"$tmp/r.err" &
 	rp=$!
-	for _ in $(seq 600); do
-		grep -q "recording to" "$tmp/r.err" && break
-		kill -0 $rp 2>/dev/null || break
-		sleep 0.05
-	done
+	rec_wait_started "$tmp/r.err" $rp
 	sleep 0.2
 	before=$(bpftool prog show -j)
 	"$S" read "$READS" >/dev/null

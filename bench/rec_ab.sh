@@ -14,6 +14,7 @@
 cd "$(dirname "$0")/.." || exit 2
 BIN=${BIN:-bin}
 OUT=${OUT:-.output}
+. tests/e2e/record_lib.inc # rec_wait_started
 S=$OUT/bench/rec_storm
 rounds=5
 work="read 2000000"
@@ -57,13 +58,7 @@ for _ in $(seq "$rounds"); do
 			# shellcheck disable=SC2086
 			"$rec" -q -v -w "$tmp/r.sysrec" $args 2>"$tmp/r.err" &
 			rp=$!
-			# -v prints "recording to" once the probe is attached
-			for _ in $(seq 600); do
-				grep -q "recording to" "$tmp/r.err" && break
-				kill -0 $rp 2>/dev/null || break
-				sleep 0.05
-			done
-			grep -q "recording to" "$tmp/r.err" ||
+			rec_wait_started "$tmp/r.err" $rp ||
 				{ echo "sysrec $args failed: $(grep sysrec: "$tmp/r.err" | head -2)"; exit 1; }
 			sleep 0.2
 		fi
