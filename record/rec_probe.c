@@ -71,23 +71,20 @@ static int tp_exists(const struct btf *vmlinux, const char *tp)
 static int check_tracepoints(struct sysrec_bpf *skel, int *entry, struct sr_err *err)
 {
 	static const char recorded[] = "its events are not recorded";
-	static const struct {
+	const struct {
 		const char *tp;
+		struct bpf_program *prog;
 		int required;
 		const char *without; /* what is lost without it */
 	} tps[] = {
-	    {"sys_enter", 1, NULL},
-	    {"sys_exit", 1, NULL},
-	    {"sched_process_fork", 0, recorded},
-	    {"sched_process_exec", 0, recorded},
-	    {"sched_process_exit", 0, recorded},
-	    {"sched_switch", 0, NULL},
-	    {"cgroup_mkdir", 0, "containers gone before their first records are read stay unnamed"},
-	};
-	struct bpf_program *progs[] = {
-	    skel->progs.sys_enter,    skel->progs.sys_exit,   skel->progs.sched_fork,
-	    skel->progs.sched_exec,   skel->progs.sched_exit, skel->progs.sched_switch,
-	    skel->progs.cgroup_mkdir,
+	    {"sys_enter", skel->progs.sys_enter, 1, NULL},
+	    {"sys_exit", skel->progs.sys_exit, 1, NULL},
+	    {"sched_process_fork", skel->progs.sched_fork, 0, recorded},
+	    {"sched_process_exec", skel->progs.sched_exec, 0, recorded},
+	    {"sched_process_exit", skel->progs.sched_exit, 0, recorded},
+	    {"sched_switch", skel->progs.sched_switch, 0, NULL},
+	    {"cgroup_mkdir", skel->progs.cgroup_mkdir, 0,
+	     "containers gone before their first records are read stay unnamed"},
 	};
 	struct btf *vm = btf__load_vmlinux_btf();
 
@@ -101,14 +98,14 @@ static int check_tracepoints(struct sysrec_bpf *skel, int *entry, struct sr_err 
 			return sr_err_set(err, SR_ENOTSUP, "tracepoint %s missing in this kernel",
 					  tps[i].tp);
 		}
-		if (progs[i] == skel->progs.sched_switch) {
+		if (tps[i].prog == skel->progs.sched_switch) {
 			if (*entry == PRB_ENTRY_SLOT)
 				*entry = PRB_ENTRY_TASK;
 		} else {
 			fprintf(stderr, "sysrec: tracepoint %s missing: %s\n", tps[i].tp,
 				tps[i].without);
 		}
-		bpf_program__set_autoload(progs[i], false);
+		bpf_program__set_autoload(tps[i].prog, false);
 	}
 	btf__free(vm);
 	return 0;
