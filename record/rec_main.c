@@ -547,6 +547,15 @@ static int recover_write(struct rec *r)
 	return snapshot_state(r) == 0;
 }
 
+/* A write through werr failed: recording goes on when the ring made room
+ * (1), else it ends (0). */
+static int write_failed(struct rec *r)
+{
+	if (!r->write_rc)
+		r->write_rc = r->werr.code ? r->werr.code : SR_EIO;
+	return recover_write(r);
+}
+
 /* The consume loop: until a signal, -M, -n, the command's end or an error. */
 static void run(struct rec *r)
 {
@@ -580,11 +589,8 @@ static void run(struct rec *r)
 			sig_reload = 0;
 			rec_live_reload(&r->live, r->o.rules, r->o.nrules);
 		}
-		if (fmt_writer_tick(r->out.w, real, &r->werr)) {
-			r->write_rc = r->werr.code ? r->werr.code : SR_EIO;
-			if (!recover_write(r))
-				break;
-		}
+		if (fmt_writer_tick(r->out.w, real, &r->werr) && !write_failed(r))
+			break;
 		if (mono - last_sec >= NS) {
 			int e = rec_sync_error(&r->sync);
 
@@ -626,9 +632,7 @@ static void run(struct rec *r)
 		    (r->o.rot_ns && real - r->out.file_start_ns >= r->o.rot_ns)) {
 			sig_rotate = 0;
 			if (account_drops(r) || rec_out_rotate(&r->out, &r->werr)) {
-				if (!r->write_rc)
-					r->write_rc = r->werr.code ? r->werr.code : SR_EIO;
-				if (!recover_write(r))
+				if (!write_failed(r))
 					break;
 				continue;
 			}
@@ -890,11 +894,8 @@ int main(int argc, char **argv)
 	rec_evidence_close(&r.ev);
 	evt_builder_free(&r.ev.b);
 	/* the open chunk too (the same room-making if the disk is full) */
-	while (!r.write_rc && r.out.w && fmt_writer_tick(r.out.w, 0, &r.werr)) {
-		r.write_rc = r.werr.code ? r.werr.code : SR_EIO;
-		if (!recover_write(&r))
-			break;
-	}
+	while (!r.write_rc && r.out.w && fmt_writer_tick(r.out.w, 0, &r.werr) && write_failed(&r))
+		;
 	rc = rec_out_close(&r.out, r.write_rc ? NULL : &r.werr);
 	if (rc && !r.write_rc)
 		r.write_rc = rc;
