@@ -149,9 +149,9 @@ static void push_done(struct rec_ctr *c, const void *rec, size_t len, uint64_t t
 	d->t0 = t0;
 	d->len = len;
 	memcpy(d->rec, rec, len);
-	if (c->wake_fd >= 0 && write(c->wake_fd, &(uint64_t){1}, sizeof(uint64_t)) < 0) {
-		/* a full counter is readable already */
-	}
+	/* (a counter that cannot grow is readable already) */
+	if (c->wake_fd >= 0)
+		eventfd_write(c->wake_fd, 1);
 	pthread_mutex_lock(&c->mu);
 	*c->dtail = d;
 	c->dtail = &d->next;
@@ -410,11 +410,9 @@ size_t rec_ctr_take(struct rec_ctr *c, int (*fn)(void *ctx, const void *rec, siz
 	if (!c)
 		return 0;
 	if (c->wake_fd >= 0) {
-		uint64_t v;
+		eventfd_t v;
 
-		if (read(c->wake_fd, &v, sizeof(v)) < 0) {
-			/* nothing was signalled */
-		}
+		eventfd_read(c->wake_fd, &v); /* fails when nothing was signalled */
 	}
 	pthread_mutex_lock(&c->mu);
 	d = c->dhead;
