@@ -156,12 +156,17 @@ static void do_begin(struct rec_ev_writer *x, const struct msg_begin *m)
 		struct fmt_reader *r;
 		struct sr_err rerr;
 
+		/* after a failure, the rest are not read (their index or chunk
+		 * headers) only to be closed */
+		if (rc) {
+			close(m->src[i].fd);
+			continue;
+		}
 		sr_err_clear(&rerr);
 		/* a file that cannot be read is left out */
 		if (fmt_reader_open_fd(&r, m->src[i].fd, "ring file", m->src[i].size, &rerr))
 			continue;
-		if (!rc)
-			rc = copy_file(x, r, first, m->start_ns, &in_snap, &err);
+		rc = copy_file(x, r, first, m->start_ns, &in_snap, &err);
 		first = 0;
 		fmt_reader_close(r);
 	}
